@@ -1,0 +1,35 @@
+/**
+ * @mlflow-ts/format — the specification every other package builds on. No `node:` imports here:
+ * this entry runs in a browser too.
+ */
+export {
+  ERROR_CODES, GRPC_STATUS, MlflowError, errorCodeForGrpcStatus, errorCodeForHttpStatus, grpcStatusForErrorCode,
+  httpStatusForErrorCode,
+} from './errors.js';
+export type { ErrorCode } from './errors.js';
+export {
+  Dataset, DatasetInput, Experiment, ExperimentTag, FileInfo, InputTag, KeyValue, LifecycleStage, MODEL_VERSION_STAGES,
+  Metric, ModelInput as ModelInputRefSchema, ModelOutput as ModelOutputRefSchema, ModelVersion, ModelVersionStage,
+  ModelVersionStatus, Param, RUN_STATUSES, RUN_STATUS_NUMBERS, RegisteredModel, RegisteredModelAlias, Run, RunData,
+  RunInfo, RunInputs, RunOutputs, RunStatus, RunTag, TERMINAL_RUN_STATUSES, ViewType,
+} from './entities.js';
+export type { ModelInputRef, ModelOutputRef, Page } from './entities.js';
+export type {
+  CreateRunRequest, LogBatchRequest, MetricHistoryBulkIntervalRequest, MetricHistoryRequest, MetricWithRunId,
+  SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+} from './tracking-store.js';
+export type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from './registry-store.js';
+export type { ArtifactRepository, ArtifactRepositoryFactory, ByteSource } from './artifact-repository.js';
+export { createFlavorRegistry } from './flavor.js';
+export type { Flavor, FlavorDependencies, FlavorRegistry, LoadedModel, SaveModelOptions } from './flavor.js';
+export type {
+  DataFrameInput, EnforcedInput, ModelInput, NamedTensorsInput, ParsedPayload, Prediction, Tensor, TensorData,
+  TensorDType, TensorInput,
+} from './model-input.js';
+
+// Each area's own index.ts is a curated list of named exports.
+export * from './mlmodel/index.js';
+export * from './signature/index.js';
+export * from './search/index.js';
+export * from './model-uri/index.js';
+export * from './validation/index.js';
