@@ -1,1 +1,30 @@
-export {};
+/** @mlflow-ts/client — the TypeScript logging API: fluent runs, MlflowClient, tracking-URI resolution. */
+export {
+  DEFAULT_TRACKING_URI, createStoreRegistry, defaultStoreRegistry, fileStoreFactory, localPathOfUri, uriScheme,
+} from './store-registry.js';
+export type { ResolvedStores, StoreAuth, StoreFactory, StoreFactoryEnv, StoreRegistry } from './store-registry.js';
+export { METRIC_HISTORY_PAGE_SIZE, MlflowClient, metricOf } from './client.js';
+export type {
+  ArtifactProgress, DownloadProgress, LogMetricOptions, MlflowClientOptions, SearchExperimentsOptions, SearchRunsOptions,
+  Tags,
+} from './client.js';
+export type { SearchRegistryOptions } from './registry-methods.js';
+export { ActiveRun } from './active-run.js';
+export { FluentSession } from './fluent-session.js';
+export type { StartRunOptions } from './fluent-session.js';
+export { MAX_METRICS_PER_BATCH, MetricBuffer } from './metric-buffer.js';
+export type { MetricBufferOptions } from './metric-buffer.js';
+export {
+  MLFLOW_GIT_COMMIT, MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME, MLFLOW_RUN_NOTE, MLFLOW_SOURCE_NAME, MLFLOW_SOURCE_TYPE,
+  MLFLOW_USER, resolveContextTags,
+} from './context-tags.js';
+export { authFromEnv, trackingUriFromEnv } from './env.js';
+export {
+  activeRun, deleteTag, endRun, flush, fluentSession, getArtifactUri, getClient, getTrackingUri, lastActiveRun, logArtifact,
+  logArtifacts, logDict, logMetric, logMetrics, logParam, logParams, logText, setExperiment, setFluentSession,
+  setStoreRegistry, setTag, setTags, setTrackingUri, startRun, withRun,
+} from './fluent.js';
+export {
+  createExperimentResponse, formatRestJson, getExperimentResponse, getMetricHistoryResponse, getRunResponse,
+  listArtifactsResponse, searchExperimentsResponse, searchRunsResponse, toRestJson, updateRunResponse,
+} from './rest-json.js';

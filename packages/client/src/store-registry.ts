@@ -1,0 +1,109 @@
+/**
+ * Tracking-URI resolution through an explicit registry of store factories keyed by URI scheme.
+ * Nothing registers itself on import: the caller builds the registry (`defaultStoreRegistry()` has
+ * `file` only; the gRPC/HTTP store package adds its schemes with `registerStore`).
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MlflowError } from '@mlflow-ts/format';
+import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
+import { createFsArtifactRepository, createFsTrackingStore } from '@mlflow-ts/store-fs';
+
+/** Credentials from MLFLOW_TRACKING_USERNAME / _PASSWORD / _TOKEN, handed to every factory. */
+export interface StoreAuth {
+  username?: string;
+  password?: string;
+  token?: string;
+}
+
+export interface StoreFactoryEnv {
+  /** The environment the URI was resolved in (process.env unless the caller passed another). */
+  env: Readonly<Record<string, string | undefined>>;
+  auth?: StoreAuth;
+}
+
+/** What a tracking URI resolves to. */
+export interface ResolvedStores {
+  tracking: TrackingStore;
+  registry?: ModelRegistryStore;
+  /** Builds a repository for one artifact URI (a run's `artifact_uri`, an experiment location, …). */
+  artifacts: (artifactUri: string) => ArtifactRepository;
+}
+
+export type StoreFactory = (uri: string, env: StoreFactoryEnv) => ResolvedStores | Promise<ResolvedStores>;
+
+export interface StoreRegistry {
+  /** Adds or replaces the factory for `scheme` (without the colon, lower case). Returns the registry. */
+  registerStore(scheme: string, factory: StoreFactory): StoreRegistry;
+  schemes(): string[];
+  /** Resolves a tracking URI; a plain path (no scheme) is a `file` URI. */
+  resolve(uri: string, env?: StoreFactoryEnv): Promise<ResolvedStores>;
+}
+
+/** MLflow's default tracking URI when MLFLOW_TRACKING_URI is unset. */
+export const DEFAULT_TRACKING_URI = './mlruns';
+
+/** The URI scheme, lower-cased; `file` for plain paths (incl. Windows drive letters like `C:\`). */
+export function uriScheme(uri: string): string {
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri);
+  if (!m || m[1]!.length === 1) return 'file';
+  return m[1]!.toLowerCase();
+}
+
+export function createStoreRegistry(factories: Record<string, StoreFactory> = {}): StoreRegistry {
+  const byScheme = new Map<string, StoreFactory>();
+  const registry: StoreRegistry = {
+    registerStore(scheme, factory) {
+      byScheme.set(scheme.replace(/:$/, '').toLowerCase(), factory);
+      return registry;
+    },
+    schemes: () => [...byScheme.keys()],
+    async resolve(uri, env = { env: process.env }) {
+      const scheme = uriScheme(uri);
+      const factory = byScheme.get(scheme);
+      if (!factory) {
+        throw MlflowError.invalidParameter(
+          `Unsupported tracking URI '${uri}': no store is registered for scheme '${scheme}' ` +
+            `(registered: ${[...byScheme.keys()].join(', ') || 'none'})`,
+        );
+      }
+      return factory(uri, env);
+    },
+  };
+  for (const [scheme, factory] of Object.entries(factories)) registry.registerStore(scheme, factory);
+  return registry;
+}
+
+/** Local filesystem path of a `file:` URI or plain path, absolute against the current directory. */
+export function localPathOfUri(uri: string): string {
+  if (/^file:/i.test(uri)) {
+    // `file:relative/dir` is legal for MLflow too; only `file://` URIs go through URL parsing.
+    if (/^file:\/\//i.test(uri)) return fileURLToPath(uri);
+    return path.resolve(uri.slice('file:'.length));
+  }
+  return path.resolve(uri);
+}
+
+/** The `file` factory: an `mlruns/` directory read and written by @mlflow-ts/store-fs. */
+export const fileStoreFactory: StoreFactory = (uri) => {
+  const root = localPathOfUri(uri);
+  // store-fs picks MLflow's default artifact root (the store root as a file: URI).
+  const tracking = createFsTrackingStore({ root });
+  return {
+    tracking,
+    artifacts: (artifactUri: string) => {
+      const scheme = uriScheme(artifactUri);
+      if (scheme !== 'file') {
+        throw MlflowError.invalidParameter(
+          `Artifact URI '${artifactUri}' has scheme '${scheme}', which a file tracking store cannot reach`,
+        );
+      }
+      return createFsArtifactRepository(artifactUri);
+    },
+  };
+};
+
+/** A fresh registry with the `file` scheme (plain paths included). */
+export function defaultStoreRegistry(): StoreRegistry {
+  return createStoreRegistry({ file: fileStoreFactory });
+}
