@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import type { EnforcedInput } from '@mlflow-ts/format';
+import { createDynamicBatcher } from './dynamic-batcher.js';
+
+const rowsOf = (values: number[][]): EnforcedInput => ({
+  kind: 'tensor',
+  tensor: { dtype: 'float32', shape: [values.length, values[0]!.length], data: Float32Array.from(values.flat()) },
+});
+
+// A "model" that doubles each row's sum; records every call it receives.
+function fakeModel() {
+  const calls: number[] = [];
+  const run = async (input: EnforcedInput) => {
+    if (input.kind !== 'tensor') throw new Error('tensor expected');
+    const [n, d] = input.tensor.shape as [number, number];
+    calls.push(n);
+    await new Promise((r) => setTimeout(r, 5));
+    const data = input.tensor.data as Float32Array;
+    if (data.some((v) => v < 0)) throw new Error('negative input');
+    return Array.from({ length: n }, (_, r) => 2 * data.slice(r * d, r * d + d).reduce((a, b) => a + b, 0));
+  };
+  return { calls, run };
+}
+
+describe('createDynamicBatcher', () => {
+  it('merges concurrent requests into one call and splits the answers back', async () => {
+    const m = fakeModel();
+    const batches: [number, number][] = [];
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5, onBatch: (r, n) => batches.push([r, n]) });
+    const inputs = [[[1, 2]], [[3, 4], [5, 6]], [[7, 8]]];
+    const answers = await Promise.all(inputs.map((rows) => b.submit(rowsOf(rows))));
+    expect(answers).toEqual([[6], [14, 22], [30]]);
+    expect(m.calls).toEqual([4]);
+    expect(batches).toEqual([[4, 3]]);
+  });
+
+  it('respects maxBatchSize and keeps different feature shapes apart', async () => {
+    const m = fakeModel();
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 2, maxBatchDelayMs: 5 });
+    const answers = await Promise.all([
+      b.submit(rowsOf([[1, 1]])), b.submit(rowsOf([[2, 2]])), b.submit(rowsOf([[3, 3]])), b.submit(rowsOf([[1, 1, 1]])),
+    ]);
+    expect(answers).toEqual([[4], [8], [12], [6]]);
+    expect(Math.max(...m.calls)).toBeLessThanOrEqual(2);
+    expect(m.calls.reduce((a, c) => a + c, 0)).toBe(4);
+  });
+
+  it('a failing request fails alone', async () => {
+    const m = fakeModel();
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5 });
+    const results = await Promise.allSettled([b.submit(rowsOf([[1, 1]])), b.submit(rowsOf([[-1, 1]])), b.submit(rowsOf([[2, 2]]))]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[2] as PromiseFulfilledResult<unknown>).value).toEqual([8]);
+    await b.drain();
+  });
+
+  it('splits map-shaped predictions per output', async () => {
+    const b = createDynamicBatcher(async (input) => {
+      const n = (input as { tensor: { shape: number[] } }).tensor.shape[0]!;
+      return { a: Array.from({ length: n }, (_, i) => i), b: Array.from({ length: n }, (_, i) => 10 - i) };
+    }, { maxBatchSize: 8, maxBatchDelayMs: 5 });
+    const [x, y] = await Promise.all([b.submit(rowsOf([[0]])), b.submit(rowsOf([[0], [0]]))]);
+    expect(x).toEqual({ a: [0], b: [10] });
+    expect(y).toEqual({ a: [1, 2], b: [9, 8] });
+  });
+});
