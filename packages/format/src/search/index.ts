@@ -1,1 +1,20 @@
-export {};
+/** The filter language and in-memory search (MLflow's dialect plus OR, NOT, parentheses, BETWEEN). */
+export { DATASET_KEYS, ENTITY_RULES, IDENTIFIER_PREFIXES } from './entity-rules.js';
+export type { Identifier, IdentifierType, SearchEntity } from './entity-rules.js';
+export { formatFilter, formatIdentifier, quoteValue, toMlflowComparisons } from './filter-node.js';
+export type { AndNode, Comparator, ComparisonNode, FilterNode, FilterValue, NotNode, OrNode } from './filter-node.js';
+export { parseFilter } from './parser.js';
+export { compileFilter, evaluateFilter } from './evaluate.js';
+export type { DatasetValue, ValueAccessor } from './evaluate.js';
+export { likeToRegExp } from './like-pattern.js';
+export { compareSortValues, compareWithOrderBy, parseOrderBy } from './order-by.js';
+export type { OrderByClause } from './order-by.js';
+export {
+  DATASET_CONTEXT_TAG, experimentValueAccessor, modelVersionValueAccessor, registeredModelValueAccessor, runValueAccessor,
+} from './accessors.js';
+export { decodePageToken, encodePageToken, paginate } from './page-token.js';
+export {
+  SEARCH_MAX_RESULTS, resolveMaxResults, searchExperimentsInMemory, searchModelVersionsInMemory,
+  searchRegisteredModelsInMemory, searchRunsInMemory,
+} from './in-memory.js';
+export type { InMemorySearchRequest } from './in-memory.js';

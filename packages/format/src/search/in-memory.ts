@@ -1,0 +1,120 @@
+/**
+ * Whole searches over entities held in memory — filter, order, paginate — with MLflow's FileStore
+ * default orders and max_results limits. Any store that can list its entities can answer a search
+ * with these; all parsing errors are raised before any work is done.
+ */
+import type { Experiment, ModelVersion, Page, RegisteredModel, Run, ViewType } from '../entities.js';
+import { MlflowError } from '../errors.js';
+import { experimentValueAccessor, modelVersionValueAccessor, registeredModelValueAccessor, runValueAccessor } from './accessors.js';
+import type { Identifier, SearchEntity } from './entity-rules.js';
+import { compileFilter } from './evaluate.js';
+import type { ValueAccessor } from './evaluate.js';
+import { compareSortValues, parseOrderBy } from './order-by.js';
+import type { OrderByClause } from './order-by.js';
+import { decodePageToken, paginate } from './page-token.js';
+import { parseFilter } from './parser.js';
+
+/** Default and maximum `max_results` per entity (MLflow 3.6 handlers and stores). */
+export const SEARCH_MAX_RESULTS: Readonly<Record<SearchEntity, { default: number; max: number }>> = {
+  runs: { default: 1000, max: 50000 },
+  experiments: { default: 1000, max: 50000 },
+  registered_models: { default: 100, max: 1000 },
+  model_versions: { default: 10000, max: 200000 },
+};
+
+export interface InMemorySearchRequest {
+  filter?: string;
+  order_by?: string[];
+  max_results?: number;
+  page_token?: string;
+}
+
+export function resolveMaxResults(entity: SearchEntity, maxResults: number | undefined): number {
+  const { default: fallback, max } = SEARCH_MAX_RESULTS[entity];
+  if (maxResults === undefined || maxResults === null) return fallback;
+  if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1) {
+    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be a positive integer, but got value ${JSON.stringify(maxResults)}`);
+  }
+  if (maxResults > max) {
+    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`);
+  }
+  return maxResults;
+}
+
+const attr = (key: string): Identifier => ({ type: 'attribute', key });
+const clause = (key: string, ascending: boolean): OrderByClause => ({ identifier: attr(key), ascending });
+const hasKey = (clauses: readonly OrderByClause[], key: string) => clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
+
+function search<T>(
+  entity: SearchEntity,
+  items: readonly T[],
+  req: InMemorySearchRequest,
+  accessor: (item: T) => ValueAccessor,
+  withTieBreakers: (clauses: OrderByClause[]) => OrderByClause[],
+): Page<T> {
+  const maxResults = resolveMaxResults(entity, req.max_results);
+  const predicate = compileFilter(parseFilter(req.filter, entity));
+  const clauses = withTieBreakers(parseOrderBy(req.order_by, entity));
+  decodePageToken(req.page_token);
+
+  // Decorate once: each accessor and sort key is computed a single time per item, not per comparison.
+  const rows: { item: T; keys: unknown[] }[] = [];
+  for (const item of items) {
+    const get = accessor(item);
+    if (!predicate(get)) continue;
+    rows.push({ item, keys: clauses.map((c) => get(c.identifier)) });
+  }
+  rows.sort((a, b) => {
+    for (let i = 0; i < clauses.length; i++) {
+      const c = compareSortValues(a.keys[i], b.keys[i], clauses[i]!.ascending);
+      if (c !== 0) return c;
+    }
+    return 0;
+  });
+  return paginate(rows.map((r) => r.item), maxResults, req.page_token);
+}
+
+function byViewType<T>(items: readonly T[], viewType: ViewType | undefined, stage: (item: T) => string): readonly T[] {
+  if (viewType === undefined || viewType === 'ALL') return items;
+  const want = viewType === 'DELETED_ONLY' ? 'deleted' : 'active';
+  return items.filter((item) => stage(item) === want);
+}
+
+/**
+ * Runs ordered by `order_by`, then MLflow's base order `start_time DESC, run_id ASC`. Experiment and
+ * view-type restrictions apply only when given (callers often pre-select the runs).
+ */
+export function searchRunsInMemory(runs: readonly Run[], req: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType } = {}): Page<Run> {
+  let selected = byViewType(runs, req.run_view_type, (r) => r.info.lifecycle_stage);
+  if (req.experiment_ids) {
+    const ids = new Set(req.experiment_ids);
+    selected = selected.filter((r) => ids.has(r.info.experiment_id));
+  }
+  return search('runs', selected, req, runValueAccessor, (clauses) => [...clauses, clause('start_time', false), clause('run_id', true)]);
+}
+
+/** FS order: `creation_time DESC, experiment_id ASC`; with order_by, an `experiment_id DESC` tie-breaker. */
+export function searchExperimentsInMemory(experiments: readonly Experiment[], req: InMemorySearchRequest & { view_type?: ViewType } = {}): Page<Experiment> {
+  const selected = byViewType(experiments, req.view_type, (e) => e.lifecycle_stage);
+  return search('experiments', selected, req, experimentValueAccessor, (clauses) => {
+    if (clauses.length === 0) return [clause('creation_time', false), clause('experiment_id', true)];
+    return hasKey(clauses, 'experiment_id') ? clauses : [...clauses, clause('experiment_id', false)];
+  });
+}
+
+/** Ordered by `order_by` with a `name ASC` tie-breaker (default: `name ASC`). */
+export function searchRegisteredModelsInMemory(models: readonly RegisteredModel[], req: InMemorySearchRequest = {}): Page<RegisteredModel> {
+  return search('registered_models', models, req, registeredModelValueAccessor, (clauses) =>
+    hasKey(clauses, 'name') ? clauses : [...clauses, clause('name', true)],
+  );
+}
+
+/** FS order: `last_updated_timestamp DESC, name ASC, version DESC`; tie-breakers `name ASC, version DESC`. */
+export function searchModelVersionsInMemory(versions: readonly ModelVersion[], req: InMemorySearchRequest = {}): Page<ModelVersion> {
+  return search('model_versions', versions, req, modelVersionValueAccessor, (clauses) => {
+    const out = clauses.length === 0 ? [clause('last_updated_timestamp', false)] : [...clauses];
+    if (!hasKey(out, 'name')) out.push(clause('name', true));
+    if (!hasKey(out, 'version_number')) out.push(clause('version_number', false));
+    return out;
+  });
+}
