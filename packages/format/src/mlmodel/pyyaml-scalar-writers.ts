@@ -1,0 +1,162 @@
+/**
+ * PyYAML's `write_plain`, `write_single_quoted` and `write_double_quoted`, line folding included: a
+ * single space becomes a line break once the column has passed `best_width` (80), which is why
+ * MLflow's signature strings run past column 80 before wrapping. Works on code points, as Python does.
+ */
+
+/** The emitter state the writers read and advance. */
+export interface ScalarWriter {
+  column: number;
+  whitespace: boolean;
+  indention: boolean;
+  readonly bestWidth: number;
+  readonly allowUnicode: boolean;
+  write(data: string, length: number): void;
+  writeIndicator(indicator: string, needWhitespace: boolean, whitespace?: boolean, indention?: boolean): void;
+  writeIndent(): void;
+  writeLineBreak(data?: string): void;
+}
+
+const BREAKS = '\n\x85\u2028\u2029';
+
+function emitSlice(w: ScalarWriter, chars: string[], start: number, end: number): void {
+  w.write(chars.slice(start, end).join(''), end - start);
+}
+
+function emitBreaks(w: ScalarWriter, chars: string[], start: number, end: number): void {
+  if (chars[start] === '\n') w.writeLineBreak();
+  for (const br of chars.slice(start, end)) w.writeLineBreak(br === '\n' ? undefined : br);
+  w.writeIndent();
+}
+
+export function writePlain(w: ScalarWriter, text: string, split: boolean): void {
+  if (!text) return;
+  if (!w.whitespace) w.write(' ', 1);
+  w.whitespace = false;
+  w.indention = false;
+  const chars = Array.from(text);
+  let spaces = false;
+  let breaks = false;
+  let start = 0;
+  for (let end = 0; end <= chars.length; end++) {
+    const ch = end < chars.length ? chars[end] : undefined;
+    if (spaces) {
+      if (ch !== ' ') {
+        if (start + 1 === end && w.column > w.bestWidth && split) {
+          w.writeIndent();
+          w.whitespace = false;
+          w.indention = false;
+        } else {
+          emitSlice(w, chars, start, end);
+        }
+        start = end;
+      }
+    } else if (breaks) {
+      if (ch === undefined || !BREAKS.includes(ch)) {
+        emitBreaks(w, chars, start, end);
+        w.whitespace = false;
+        w.indention = false;
+        start = end;
+      }
+    } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch)) {
+      emitSlice(w, chars, start, end);
+      start = end;
+    }
+    if (ch !== undefined) {
+      spaces = ch === ' ';
+      breaks = BREAKS.includes(ch);
+    }
+  }
+}
+
+export function writeSingleQuoted(w: ScalarWriter, text: string, split: boolean): void {
+  w.writeIndicator("'", true);
+  const chars = Array.from(text);
+  let spaces = false;
+  let breaks = false;
+  let start = 0;
+  for (let end = 0; end <= chars.length; end++) {
+    const ch = end < chars.length ? chars[end] : undefined;
+    if (spaces) {
+      if (ch === undefined || ch !== ' ') {
+        if (start + 1 === end && w.column > w.bestWidth && split && start !== 0 && end !== chars.length) {
+          w.writeIndent();
+        } else {
+          emitSlice(w, chars, start, end);
+        }
+        start = end;
+      }
+    } else if (breaks) {
+      if (ch === undefined || !BREAKS.includes(ch)) {
+        emitBreaks(w, chars, start, end);
+        start = end;
+      }
+    } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch) || ch === "'") {
+      if (start < end) {
+        emitSlice(w, chars, start, end);
+        start = end;
+      }
+    }
+    if (ch === "'") {
+      w.write("''", 2);
+      start = end + 1;
+    }
+    if (ch !== undefined) {
+      spaces = ch === ' ';
+      breaks = BREAKS.includes(ch);
+    }
+  }
+  w.writeIndicator("'", false);
+}
+
+const ESCAPE_REPLACEMENTS: Record<string, string> = {
+  '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0A': 'n', '\x0B': 'v', '\x0C': 'f', '\x0D': 'r', '\x1B': 'e',
+  '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P',
+};
+
+function needsEscape(ch: string, allowUnicode: boolean): boolean {
+  if ('"\\\x85\u2028\u2029\uFEFF'.includes(ch)) return true;
+  const cp = ch.codePointAt(0)!;
+  if (cp >= 0x20 && cp <= 0x7e) return false;
+  return !(allowUnicode && ((cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd)));
+}
+
+function escape(ch: string): string {
+  const named = ESCAPE_REPLACEMENTS[ch];
+  if (named !== undefined) return `\\${named}`;
+  const cp = ch.codePointAt(0)!;
+  const hex = cp.toString(16).toUpperCase();
+  if (cp <= 0xff) return `\\x${hex.padStart(2, '0')}`;
+  if (cp <= 0xffff) return `\\u${hex.padStart(4, '0')}`;
+  return `\\U${hex.padStart(8, '0')}`;
+}
+
+export function writeDoubleQuoted(w: ScalarWriter, text: string, split: boolean): void {
+  w.writeIndicator('"', true);
+  const chars = Array.from(text);
+  let start = 0;
+  for (let end = 0; end <= chars.length; end++) {
+    const ch = end < chars.length ? chars[end] : undefined;
+    if (ch === undefined || needsEscape(ch, w.allowUnicode)) {
+      if (start < end) {
+        emitSlice(w, chars, start, end);
+        start = end;
+      }
+      if (ch !== undefined) {
+        const data = escape(ch);
+        w.write(data, data.length);
+        start = end + 1;
+      }
+    }
+    if (0 < end && end < chars.length - 1 && (ch === ' ' || start >= end) && w.column + (end - start) > w.bestWidth && split) {
+      const data = `${chars.slice(start, end).join('')}\\`;
+      if (start < end) start = end;
+      w.write(data, Array.from(data).length);
+      w.writeIndent();
+      w.whitespace = false;
+      w.indention = false;
+      if (chars[start] === ' ') w.write('\\', 1);
+    }
+  }
+  w.writeIndicator('"', false);
+}
