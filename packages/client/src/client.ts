@@ -302,6 +302,13 @@ export class MlflowClient extends RegistryMethods {
     return downloadArtifacts(repo, artifactPath, dst, onProgress);
   }
 
+  /** Downloads everything under an artifact URI (e.g. a model version's source) into `dstPath`. */
+  async downloadArtifactsFromUri(artifactUri: string, dstPath?: string, onProgress?: DownloadProgress): Promise<string> {
+    const repo = await this.artifactRepository(artifactUri);
+    const dst = dstPath ?? (await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-artifacts-')));
+    return downloadArtifacts(repo, '', dst, onProgress);
+  }
+
   /** Writes `text` as the run artifact `artifactFile` (e.g. `notes/readme.txt`). */
   async logText(runId: string, text: string, artifactFile: string): Promise<void> {
     const repo = await this.runArtifactRepository(runId);

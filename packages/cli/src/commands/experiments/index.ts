@@ -1,0 +1,101 @@
+/** `mlflow-ts experiments create|search|get|rename|delete|restore`. */
+import { Command } from 'commander';
+import { MlflowError, type ViewType } from '@mlflow-ts/format';
+import { createExperimentResponse, getExperimentResponse, searchExperimentsResponse } from '@mlflow-ts/client';
+import type { CliContext } from '../../cli-context.js';
+import { collect, collectKeyValue, parseInteger, viewOption, withJsonOption, withStoreOption } from '../../options.js';
+import { formatTable, formatTime } from '../../output.js';
+import { UsageError } from '../../usage-error.js';
+
+interface StoreOpts {
+  backendStoreUri?: string;
+  json?: boolean;
+}
+
+export function experimentsCommand(ctx: CliContext): Command {
+  const cmd = new Command('experiments').description('create, search and manage experiments');
+
+  withJsonOption(withStoreOption(cmd.command('create').description('create an experiment and print its id')))
+    .requiredOption('-n, --experiment-name <name>', 'name of the new experiment')
+    .option('-l, --artifact-location <uri>', 'where its runs store artifacts (default: under the store root)')
+    .option('-t, --tag <key=value>', 'experiment tag (repeatable)', collectKeyValue)
+    .action(async (o: StoreOpts & { experimentName: string; artifactLocation?: string; tag?: Record<string, string> }) => {
+      const id = await ctx.client(o.backendStoreUri).createExperiment(o.experimentName, {
+        ...(o.artifactLocation !== undefined ? { artifactLocation: o.artifactLocation } : {}),
+        ...(o.tag ? { tags: o.tag } : {}),
+      });
+      if (o.json) ctx.printJson(createExperimentResponse(id));
+      else ctx.print(`Created experiment '${o.experimentName}' with id ${id}`);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('search').description('list experiments')))
+    .addOption(viewOption())
+    .option('--filter <filter>', "search filter, e.g. \"name LIKE 'prod-%'\"")
+    .option('--order-by <clause>', "order clause, e.g. 'name ASC' (repeatable)", collect)
+    .option('--max-results <n>', 'page size (1..50000)', parseInteger('--max-results'), 1000)
+    .option('--page-token <token>', 'continue a previous search')
+    .action(async (o: StoreOpts & { view: ViewType; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
+      const page = await ctx.client(o.backendStoreUri).searchExperiments({
+        viewType: o.view,
+        maxResults: o.maxResults,
+        ...(o.filter ? { filterString: o.filter } : {}),
+        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+      });
+      if (o.json) return ctx.printJson(searchExperimentsResponse(page));
+      ctx.print(formatTable(
+        ['Experiment Id', 'Name', 'Artifact Location', 'Lifecycle', 'Created'],
+        page.items.map((e) => [e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, formatTime(e.creation_time)]),
+      ));
+      if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('get').description('show one experiment by id or name')))
+    .option('-x, --experiment-id <id>', 'experiment id')
+    .option('-n, --experiment-name <name>', 'experiment name')
+    .action(async (o: StoreOpts & { experimentId?: string; experimentName?: string }) => {
+      if ((o.experimentId === undefined) === (o.experimentName === undefined)) {
+        throw new UsageError('give exactly one of --experiment-id or --experiment-name');
+      }
+      const client = ctx.client(o.backendStoreUri);
+      let experiment;
+      if (o.experimentId !== undefined) {
+        experiment = await client.getExperiment(o.experimentId);
+      } else {
+        experiment = await client.getExperimentByName(o.experimentName!);
+        if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${o.experimentName}'`);
+      }
+      if (o.json) return ctx.printJson(getExperimentResponse(experiment));
+      ctx.print(`Experiment Id:     ${experiment.experiment_id}`);
+      ctx.print(`Name:              ${experiment.name}`);
+      ctx.print(`Artifact Location: ${experiment.artifact_location}`);
+      ctx.print(`Lifecycle Stage:   ${experiment.lifecycle_stage}`);
+      if (experiment.creation_time !== undefined) ctx.print(`Created:           ${formatTime(experiment.creation_time)}`);
+      if (experiment.last_update_time !== undefined) ctx.print(`Last Updated:      ${formatTime(experiment.last_update_time)}`);
+      for (const t of experiment.tags) ctx.print(`Tag:               ${t.key}=${t.value}`);
+    });
+
+  withStoreOption(cmd.command('rename').description('rename an active experiment'))
+    .requiredOption('-x, --experiment-id <id>', 'experiment id')
+    .requiredOption('--new-name <name>', 'the new name')
+    .action(async (o: StoreOpts & { experimentId: string; newName: string }) => {
+      await ctx.client(o.backendStoreUri).renameExperiment(o.experimentId, o.newName);
+      ctx.print(`Experiment with id ${o.experimentId} has been renamed to '${o.newName}'.`);
+    });
+
+  withStoreOption(cmd.command('delete').description('mark an experiment (and its runs) deleted'))
+    .requiredOption('-x, --experiment-id <id>', 'experiment id')
+    .action(async (o: StoreOpts & { experimentId: string }) => {
+      await ctx.client(o.backendStoreUri).deleteExperiment(o.experimentId);
+      ctx.print(`Experiment with ID ${o.experimentId} has been deleted.`);
+    });
+
+  withStoreOption(cmd.command('restore').description('restore a deleted experiment (and its runs)'))
+    .requiredOption('-x, --experiment-id <id>', 'experiment id')
+    .action(async (o: StoreOpts & { experimentId: string }) => {
+      await ctx.client(o.backendStoreUri).restoreExperiment(o.experimentId);
+      ctx.print(`Experiment with id ${o.experimentId} has been restored.`);
+    });
+
+  return cmd;
+}

@@ -1,0 +1,58 @@
+/** Option helpers shared by the command groups. */
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { ViewType } from '@mlflow-ts/format';
+
+/** `--backend-store-uri`, honoured by every tracking command (falls back to MLFLOW_TRACKING_URI). */
+export function withStoreOption(cmd: Command): Command {
+  return cmd.option(
+    '--backend-store-uri <uri>',
+    'tracking store URI or path (default: $MLFLOW_TRACKING_URI, else ./mlruns)',
+  );
+}
+
+export function withJsonOption(cmd: Command): Command {
+  return cmd.option('--json', "print MLflow's REST JSON response for the same call");
+}
+
+/** For repeatable options: `--order-by a --order-by b`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function parseInteger(name: string) {
+  return (value: string): number => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer, got '${value}'.`);
+    return Number(value);
+  };
+}
+
+export function parseNumber(value: string): number {
+  const v = value.trim();
+  if (/^[+-]?(nan|inf|infinity)$/i.test(v)) {
+    if (/nan/i.test(v)) return NaN;
+    return v.startsWith('-') ? -Infinity : Infinity;
+  }
+  const n = Number(v);
+  if (v === '' || Number.isNaN(n)) throw new InvalidArgumentError(`expected a number, got '${value}'.`);
+  return n;
+}
+
+/** `-v/--view active_only|deleted_only|all`, case-insensitive like MLflow's. */
+export function viewOption(): Option {
+  return new Option('-v, --view <view>', 'which lifecycle stages to include: active_only, deleted_only or all')
+    .default('active_only')
+    .argParser((value: string): string => {
+      const upper = value.toUpperCase();
+      if (!ViewType.options.includes(upper as ViewType)) {
+        throw new InvalidArgumentError(`must be one of active_only, deleted_only, all (got '${value}').`);
+      }
+      return upper;
+    });
+}
+
+/** `key=value` pairs for repeatable tag options. */
+export function collectKeyValue(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const i = value.indexOf('=');
+  if (i <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got '${value}'.`);
+  return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
+}
