@@ -1,1 +1,9 @@
-export {};
+/**
+ * @mlflow-ts/store-fs — MLflow's `mlruns/` file layout: a TrackingStore and an ArtifactRepository on
+ * local disk, readable and writable by MLflow itself.
+ */
+export { createFsTrackingStore } from './tracking/fs-tracking-store.js';
+export type { FsTrackingStore, FsTrackingStoreOptions } from './tracking/fs-tracking-store.js';
+export { createFsArtifactRepository } from './artifacts/fs-artifact-repository.js';
+export { downloadArtifacts, logLocalDirectory, logLocalFile } from './artifacts/transfer.js';
+export type { ProgressCallback } from './artifacts/transfer.js';

@@ -1,0 +1,116 @@
+/**
+ * The cached view of one experiment directory: its meta.yaml, tags and the RunEntry of every run
+ * directory in it. A sync lists the directory again only when its mtime changed, and checks each run
+ * cheaply (run dir mtime) or deeply (every file) — see RunEntry.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Experiment } from '@mlflow-ts/format';
+import { isTempName, parseYaml } from '../yaml-file.js';
+import { FileStamp, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
+import { experimentFromMeta } from './meta-files.js';
+import { RACY_MS, RunEntry } from './run-entry.js';
+
+/** Folders inside an experiment directory that are not runs. */
+export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
+
+export class ExperimentEntry {
+  experiment: Experiment | null = null;
+  error: string | null = null;
+  readonly tags: KeyValueFiles;
+  readonly runs = new Map<string, RunEntry>();
+  private metaStamp: FileStamp | undefined;
+  private dirStamp: FileStamp | undefined;
+  private checkedAt = 0;
+  private deepAt = 0;
+
+  constructor(
+    readonly id: string,
+    readonly dir: string,
+  ) {
+    this.tags = new KeyValueFiles(path.join(dir, 'tags'));
+  }
+
+  /** Re-reads meta.yaml and tags if they changed. Returns false when the directory is gone. */
+  refreshMeta(warn: (msg: string) => void): boolean {
+    const st = statOrNull(path.join(this.dir, 'meta.yaml'));
+    if (!st) {
+      if (!fs.existsSync(this.dir)) return false;
+      this.experiment = null;
+      this.error = 'missing meta.yaml';
+      this.metaStamp = undefined;
+      return true;
+    }
+    this.tags.sync();
+    const stamp = stampOf(st);
+    const tagList = [...this.tags.values.keys()].sort().map((key) => ({ key, value: this.tags.values.get(key)! }));
+    if (!sameStamp(this.metaStamp, stamp)) {
+      this.metaStamp = stamp;
+      try {
+        this.experiment = experimentFromMeta(parseYaml(fs.readFileSync(path.join(this.dir, 'meta.yaml'), 'utf8')), tagList, this.id);
+        this.error = null;
+      } catch (e) {
+        this.experiment = null;
+        this.error = `malformed meta.yaml: ${(e as Error).message}`;
+        warn(`skipping experiment ${this.dir}: ${this.error}`);
+      }
+    } else if (this.experiment) {
+      this.experiment = { ...this.experiment, tags: tagList };
+    }
+    return true;
+  }
+
+  /**
+   * Brings the run entries up to date. `deepEveryMs` bounds how stale a change by a writer that does
+   * not bump directory mtimes (MLflow itself) can be; 0 checks every file every time.
+   */
+  syncRuns(deepEveryMs: number, warn: (msg: string) => void, onRun?: (e: RunEntry) => void): void {
+    const now = Date.now();
+    const st = statOrNull(this.dir);
+    if (!st) {
+      this.runs.clear();
+      return;
+    }
+    const stamp = stampOf(st);
+    const deep = now - this.deepAt >= deepEveryMs;
+    if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return;
+    const listChanged = !sameStamp(this.dirStamp, stamp) || this.checkedAt - stamp.mtimeMs <= RACY_MS;
+    if (listChanged) this.relist(warn);
+    for (const [id, entry] of this.runs) {
+      if (!entry.refresh(deep, warn)) this.runs.delete(id);
+      else onRun?.(entry);
+    }
+    this.dirStamp = stamp;
+    this.checkedAt = now;
+    if (deep) this.deepAt = now;
+  }
+
+  private relist(warn: (msg: string) => void): void {
+    const seen = new Set<string>();
+    let dirents: fs.Dirent[];
+    try {
+      dirents = fs.readdirSync(this.dir, { withFileTypes: true });
+    } catch {
+      dirents = [];
+    }
+    for (const d of dirents) {
+      if (!d.isDirectory() || RESERVED_EXPERIMENT_FOLDERS.has(d.name) || isTempName(d.name) || d.name.startsWith('.')) continue;
+      seen.add(d.name);
+      if (!this.runs.has(d.name)) this.runs.set(d.name, new RunEntry(d.name, path.join(this.dir, d.name), this.dir, this.id));
+    }
+    for (const id of [...this.runs.keys()]) if (!seen.has(id)) this.runs.delete(id);
+    void warn;
+  }
+
+  /** A run entry by id, loaded on demand even if the listing has not seen it yet. */
+  runEntry(runId: string): RunEntry | null {
+    let entry = this.runs.get(runId);
+    if (!entry) {
+      const dir = path.join(this.dir, runId);
+      if (!fs.existsSync(path.join(dir, 'meta.yaml'))) return null;
+      entry = new RunEntry(runId, dir, this.dir, this.id);
+      this.runs.set(runId, entry);
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * `createFsTrackingStore`: MLflow's FileStore (`mlruns/`) behind the TrackingStore contract. All state
+ * lives on disk in MLflow's layout; the in-process caches (experiment listings, run entries, metric
+ * series) are revalidated with stat calls, so other processes writing the same tree are seen.
+ */
+import fs from 'node:fs';
+import {
+  MlflowError, paginate, resolveMaxResults, sampleMetricHistoryBulkInterval, searchExperimentsInMemory,
+  searchRunsInMemory, validateMetricHistoryBulkIntervalRequest, validateMetricKey,
+} from '@mlflow-ts/format';
+import type {
+  CreateRunRequest, DatasetInput, Experiment, ExperimentTag, LogBatchRequest, Metric, MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest, MetricWithRunId, ModelInputRef, ModelOutputRef, Page, Param, Run, RunInfo, RunTag,
+  SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+} from '@mlflow-ts/format';
+import { toFileUri, toLocalPath } from '../uri.js';
+import * as exps from './experiment-ops.js';
+import { MetricSeries } from './metric-file.js';
+import * as runs from './run-ops.js';
+import { StoreState } from './store-state.js';
+
+export interface FsTrackingStoreOptions {
+  /** The `mlruns` directory: a path or `file:` URI. Created on first use. */
+  root: string;
+  /** Where new experiments put artifacts (`<root>/<exp id>` by default, as MLflow). */
+  defaultArtifactRoot?: string;
+  /**
+   * How often (ms) a search re-stats every file of every run, to see writers that do not bump
+   * directory mtimes (MLflow itself appending metrics). Writes by any mlflow-ts store are seen at
+   * once regardless. 0 = check every time (slowest, always exact). Default 2000.
+   */
+  revalidateMs?: number;
+}
+
+export type FsTrackingStore = TrackingStore & {
+  readonly root: string;
+  /** Problems met while reading (corrupt or foreign files), each reported once. */
+  readonly warnings: readonly string[];
+  close(): Promise<void>;
+  logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
+  getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
+};
+
+/** Async facade: every operation is sync file I/O behind a promise, errors as rejections. */
+const run = <T>(fn: () => T | Promise<T>): Promise<T> => {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+};
+
+export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingStore {
+  const root = toLocalPath(opts.root);
+  const rootUri = toFileUri(root);
+  const state = new StoreState({
+    root,
+    rootUri,
+    artifactRootUri: (opts.defaultArtifactRoot ?? rootUri).replace(/\/+$/, ''),
+    revalidateMs: opts.revalidateMs ?? 2000,
+  });
+  let initialized = false;
+  let closed = false;
+  const ready = <T>(fn: () => T | Promise<T>): Promise<T> =>
+    run(() => {
+      if (closed) throw new MlflowError('INVALID_STATE', `FsTrackingStore at ${root} is closed`);
+      if (!initialized) {
+        fs.mkdirSync(root, { recursive: true });
+        exps.ensureDefaultExperiment(state);
+        initialized = true;
+      }
+      return fn();
+    });
+
+  const history = (runId: string, key: string): { series: MetricSeries | null } => {
+    validateMetricKey(key, 'metric_key');
+    const entry = state.findRun(runId);
+    let series = entry.metrics.get(key) ?? null;
+    if (series && !series.refresh()) series = null;
+    return { series };
+  };
+
+  const store: FsTrackingStore = {
+    specificationVersion: 'v1',
+    root,
+    get warnings() {
+      return state.warnings;
+    },
+
+    createExperiment: (req) => ready(() => exps.createExperiment(state, req)),
+    getExperiment: (id) => ready(() => structuredClone(exps.getExperimentEntry(state, id).experiment!)),
+    getExperimentByName: (name) => ready(() => {
+      const e = exps.experimentByName(state, name);
+      return e ? structuredClone(e) : null;
+    }),
+    searchExperiments: (req: SearchExperimentsRequest = {}) => ready(() => {
+      const all: Experiment[] = exps.allExperiments(state).map((e) => e.experiment!);
+      const page = searchExperimentsInMemory(all, { ...req, view_type: req.view_type ?? 'ACTIVE_ONLY' });
+      return { ...page, items: structuredClone(page.items) };
+    }),
+    renameExperiment: (id, name) => ready(() => exps.renameExperiment(state, id, name)),
+    setExperimentTag: (id, tag: ExperimentTag) => ready(() => exps.setExperimentTag(state, id, tag)),
+    deleteExperimentTag: (id, key) => ready(() => exps.deleteExperimentTag(state, id, key)),
+    deleteExperiment: (id) => ready(() => exps.deleteExperiment(state, id)),
+    restoreExperiment: (id) => ready(() => exps.restoreExperiment(state, id)),
+
+    createRun: (req: CreateRunRequest) => ready(() => runs.runSnapshot(runs.createRun(state, req))),
+    updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => ready(() => runs.updateRun(state, runId, req)),
+    getRun: (runId) => ready(() => {
+      const entry = state.findRun(runId);
+      if (!entry.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${entry.error}`);
+      return runs.runSnapshot(entry);
+    }),
+    deleteRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'deleted')),
+    restoreRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'active')),
+    searchRuns: (req: SearchRunsRequest) => ready(() => searchRuns(state, req)),
+
+    logMetric: (runId, metric: Metric) => ready(() => runs.logMetric(state, runId, metric)),
+    logParam: (runId, param: Param) => ready(() => runs.logParam(state, runId, param)),
+    setTag: (runId, tag: RunTag) => ready(() => runs.setTag(state, runId, tag)),
+    deleteTag: (runId, key) => ready(() => runs.deleteTag(state, runId, key)),
+    logBatch: (runId, batch: LogBatchRequest) => ready(() => runs.logBatch(state, runId, batch)),
+    logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => ready(() => runs.logInputs(state, runId, req)),
+    logOutputs: (runId, models) => ready(() => runs.logOutputs(state, runId, models)),
+
+    getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(() => {
+      const { series } = history(runId, key);
+      const all = series ? series.all() : [];
+      if (req.max_results === undefined && !req.page_token) return { items: all };
+      return paginate(all, req.max_results ?? all.length ?? 1, req.page_token);
+    }),
+    getMetricHistoryBulkInterval: (req) => ready(() => {
+      validateMetricHistoryBulkIntervalRequest(req);
+      const histories = req.run_ids.map((runId) => ({ run_id: runId, history: history(runId, req.metric_key).series?.all() ?? [] }));
+      return sampleMetricHistoryBulkInterval(histories, req);
+    }),
+
+    close: async () => {
+      closed = true;
+    },
+  };
+  return store;
+}
+
+function searchRuns(state: StoreState, req: SearchRunsRequest): Page<Run> {
+  resolveMaxResults('runs', req.max_results);
+  const candidates: Run[] = [];
+  const view = req.run_view_type ?? 'ACTIVE_ONLY';
+  for (const expId of new Set(req.experiment_ids ?? [])) {
+    const exp = state.experimentEntry(String(expId));
+    if (!exp?.experiment) continue;
+    exp.syncRuns(state.opts.revalidateMs, state.warn);
+    for (const entry of exp.runs.values()) {
+      if (!entry.info) continue;
+      if (view !== 'ALL' && (entry.info.lifecycle_stage === 'active') !== (view === 'ACTIVE_ONLY')) continue;
+      candidates.push(entry.toRun());
+    }
+  }
+  const page = searchRunsInMemory(candidates, { ...req, run_view_type: 'ALL', experiment_ids: undefined });
+  return { ...page, items: structuredClone(page.items) };
+}

@@ -1,0 +1,123 @@
+/**
+ * A directory of one-file-per-key entries (params/, tags/, metrics/) where a key with '/' is a nested
+ * path. Keeps the listing of every directory with its mtime so a re-sync reads a directory again only
+ * when it changed, and stats each file so in-place rewrites (as MLflow does them) are seen too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isTempName } from '../yaml-file.js';
+
+export interface FileStamp {
+  mtimeMs: number;
+  size: number;
+  ino: number;
+}
+
+export function stampOf(st: fs.Stats): FileStamp {
+  return { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino };
+}
+
+export function sameStamp(a: FileStamp | undefined, b: FileStamp): boolean {
+  return !!a && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
+}
+
+export function statOrNull(p: string): fs.Stats | null {
+  try {
+    return fs.statSync(p);
+  } catch {
+    return null;
+  }
+}
+
+interface DirListing {
+  stamp: FileStamp;
+  files: string[];
+  dirs: string[];
+}
+
+/** Walks `root`, reusing the listing of every directory whose stamp did not change. */
+export class KeyTree {
+  private readonly listings = new Map<string, DirListing>();
+
+  constructor(readonly root: string) {}
+
+  /** All keys now present ('/'-separated relative paths); `[]` when the root does not exist. */
+  keys(): string[] {
+    const out: string[] = [];
+    const seen = new Set<string>();
+    this.walk('', out, seen);
+    for (const rel of this.listings.keys()) if (!seen.has(rel)) this.listings.delete(rel);
+    return out;
+  }
+
+  private walk(rel: string, out: string[], seen: Set<string>): void {
+    const abs = rel === '' ? this.root : path.join(this.root, rel);
+    const st = statOrNull(abs);
+    if (!st || !st.isDirectory()) return;
+    seen.add(rel);
+    const stamp = stampOf(st);
+    let listing = this.listings.get(rel);
+    if (!listing || !sameStamp(listing.stamp, stamp)) {
+      listing = { stamp, files: [], dirs: [] };
+      for (const d of fs.readdirSync(abs, { withFileTypes: true })) {
+        if (isTempName(d.name)) continue;
+        if (d.isDirectory()) listing.dirs.push(d.name);
+        else if (d.isFile()) listing.files.push(d.name);
+      }
+      this.listings.set(rel, listing);
+    }
+    for (const f of listing.files) out.push(rel === '' ? f : `${rel}/${f}`);
+    for (const d of listing.dirs) this.walk(rel === '' ? d : `${rel}/${d}`, out, seen);
+  }
+
+  fileOf(key: string): string {
+    return path.join(this.root, ...key.split('/'));
+  }
+}
+
+/** A key → raw file content map kept in sync with a KeyTree (params and tags). */
+export class KeyValueFiles {
+  readonly tree: KeyTree;
+  readonly values = new Map<string, string>();
+  private readonly stamps = new Map<string, FileStamp>();
+
+  constructor(root: string) {
+    this.tree = new KeyTree(root);
+  }
+
+  sync(): void {
+    const keys = this.tree.keys();
+    const live = new Set(keys);
+    for (const k of [...this.values.keys()]) {
+      if (!live.has(k)) {
+        this.values.delete(k);
+        this.stamps.delete(k);
+      }
+    }
+    for (const k of keys) {
+      const file = this.tree.fileOf(k);
+      const st = statOrNull(file);
+      if (!st) {
+        this.values.delete(k);
+        this.stamps.delete(k);
+        continue;
+      }
+      const stamp = stampOf(st);
+      if (sameStamp(this.stamps.get(k), stamp)) continue;
+      try {
+        // MLflow reads the whole file as the value (no newline stripping).
+        this.values.set(k, fs.readFileSync(file, 'utf8'));
+        this.stamps.set(k, stamp);
+      } catch {
+        this.values.delete(k);
+        this.stamps.delete(k);
+      }
+    }
+  }
+
+  /** Records a value we just wrote so the next sync need not read it back. */
+  remember(key: string, value: string): void {
+    this.values.set(key, value);
+    this.stamps.delete(key);
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * One metric file: `<timestamp> <value> <step>` per line (plus `<dataset_name> <dataset_digest>` in
+ * 5-field lines; 2-field lines from old MLflow mean step 0). A `MetricSeries` caches the parsed
+ * points of one file and, when the file grew, parses only the appended bytes. An incomplete last
+ * line (a writer killed mid-write, or still writing) is left for the next refresh, never parsed.
+ */
+import fs from 'node:fs';
+import type { Metric } from '@mlflow-ts/format';
+import { formatPythonFloat, parsePythonFloat } from '../float-repr.js';
+
+export function formatMetricLine(m: Metric): string {
+  const base = `${Math.trunc(m.timestamp)} ${formatPythonFloat(m.value)} ${Math.trunc(m.step ?? 0)}`;
+  return m.dataset_name != null && m.dataset_digest != null ? `${base} ${m.dataset_name} ${m.dataset_digest}\n` : `${base}\n`;
+}
+
+/** MLflow's "latest" order: the point with max (step, timestamp, value); NaN never wins a tie. */
+export function isLaterMetric(step: number, ts: number, value: number, than: { step: number; timestamp: number; value: number }): boolean {
+  if (step !== than.step) return step > than.step;
+  if (ts !== than.timestamp) return ts > than.timestamp;
+  return value > than.value;
+}
+
+export class MetricSeries {
+  readonly timestamps: number[] = [];
+  readonly values: number[] = [];
+  readonly steps: number[] = [];
+  /** Sparse: only lines that carried a dataset. */
+  readonly datasets = new Map<number, { name: string; digest: string }>();
+  latest = -1;
+  /** Bytes consumed (always at a line boundary). */
+  private offset = 0;
+  private ino = -1;
+  private mtimeMs = -1;
+  private size = -1;
+  badLines = 0;
+
+  constructor(readonly key: string, readonly file: string) {}
+
+  get length(): number {
+    return this.timestamps.length;
+  }
+
+  /** Brings the cache up to date with the file; returns false if the file is gone. */
+  refresh(): boolean {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(this.file);
+    } catch {
+      return false;
+    }
+    if (st.ino === this.ino && st.size === this.size && st.mtimeMs === this.mtimeMs) return true;
+    // Metric files only grow; anything else (replaced, truncated, rewritten in place) means re-read.
+    if (st.ino !== this.ino || st.size < this.offset || st.size === this.size) this.reset();
+    this.ino = st.ino;
+    this.mtimeMs = st.mtimeMs;
+    this.size = st.size;
+    if (st.size > this.offset) this.readFrom(st.size);
+    return true;
+  }
+
+  private reset(): void {
+    this.timestamps.length = 0;
+    this.values.length = 0;
+    this.steps.length = 0;
+    this.datasets.clear();
+    this.latest = -1;
+    this.offset = 0;
+    this.badLines = 0;
+  }
+
+  private readFrom(size: number): void {
+    const fd = fs.openSync(this.file, 'r');
+    let buf: Buffer;
+    try {
+      buf = Buffer.allocUnsafe(size - this.offset);
+      let got = 0;
+      while (got < buf.length) {
+        const n = fs.readSync(fd, buf, got, buf.length - got, this.offset + got);
+        if (n === 0) break;
+        got += n;
+      }
+      buf = buf.subarray(0, got);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const end = buf.lastIndexOf(10);
+    if (end < 0) return;
+    this.parseLines(buf.toString('utf8', 0, end));
+    this.offset += end + 1;
+  }
+
+  private parseLines(text: string): void {
+    let start = 0;
+    while (start <= text.length) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = text.length;
+      const line = text.slice(start, nl).trim();
+      start = nl + 1;
+      if (line === '') continue;
+      const f = line.split(' ');
+      if (f.length !== 2 && f.length !== 3 && f.length !== 5) {
+        this.badLines++;
+        continue;
+      }
+      const ts = Number(f[0]);
+      let value: number;
+      try {
+        value = parsePythonFloat(f[1]!);
+      } catch {
+        this.badLines++;
+        continue;
+      }
+      const step = f.length >= 3 ? Number(f[2]) : 0;
+      if (!Number.isFinite(ts) || !Number.isFinite(step)) {
+        this.badLines++;
+        continue;
+      }
+      const i = this.timestamps.length;
+      this.timestamps.push(ts);
+      this.values.push(value);
+      this.steps.push(step);
+      if (f.length === 5) this.datasets.set(i, { name: f[3]!, digest: f[4]! });
+      if (this.latest < 0 || isLaterMetric(step, ts, value, this.point(this.latest))) this.latest = i;
+    }
+  }
+
+  private point(i: number): { step: number; timestamp: number; value: number } {
+    return { step: this.steps[i]!, timestamp: this.timestamps[i]!, value: this.values[i]! };
+  }
+
+  metricAt(i: number): Metric {
+    const m: Metric = { key: this.key, value: this.values[i]!, timestamp: this.timestamps[i]!, step: this.steps[i]! };
+    const ds = this.datasets.get(i);
+    if (ds) {
+      m.dataset_name = ds.name;
+      m.dataset_digest = ds.digest;
+    }
+    return m;
+  }
+
+  latestMetric(): Metric | undefined {
+    return this.latest < 0 ? undefined : this.metricAt(this.latest);
+  }
+
+  all(from = 0, to = this.length): Metric[] {
+    const out: Metric[] = new Array(Math.max(0, to - from));
+    for (let i = from; i < to; i++) out[i - from] = this.metricAt(i);
+    return out;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The cached view of one run directory. `refresh()` revalidates it with stat calls only: a cheap
+ * check of the run directory's mtime (every mlflow-ts writer bumps it), or a deep check that stats
+ * every file (catches writers that do not bump, like MLflow itself appending to a metric file).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Metric, Run, RunInfo } from '@mlflow-ts/format';
+import { parseYaml } from '../yaml-file.js';
+import { FileStamp, KeyTree, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
+import { runInfoFromMeta } from './meta-files.js';
+import { MetricSeries } from './metric-file.js';
+import { RunLinks, readRunLinks } from './run-links.js';
+
+/**
+ * A directory mtime this close to the moment we looked at it may still change without its value
+ * changing (coarse kernel clocks, two writes in one millisecond), so it does not prove freshness.
+ */
+export const RACY_MS = 100;
+
+export class RunEntry {
+  info: RunInfo | null = null;
+  /** Why the run could not be read, when `info` is null. */
+  error: string | null = null;
+  readonly params: KeyValueFiles;
+  readonly tags: KeyValueFiles;
+  readonly metricTree: KeyTree;
+  readonly metrics = new Map<string, MetricSeries>();
+  links: RunLinks = { datasetInputs: [], modelInputs: [], modelOutputs: [] };
+  /** Bumped whenever anything visible changed; search caches key on it. */
+  version = 0;
+  private metaStamp: FileStamp | undefined;
+  private dirStamp: FileStamp | undefined;
+  private linkStamps = '';
+  private checkedAt = 0;
+  private cachedRun: Run | null = null;
+
+  constructor(
+    readonly runId: string,
+    readonly dir: string,
+    readonly experimentDir: string,
+    readonly experimentId: string,
+  ) {
+    this.params = new KeyValueFiles(path.join(dir, 'params'));
+    this.tags = new KeyValueFiles(path.join(dir, 'tags'));
+    this.metricTree = new KeyTree(path.join(dir, 'metrics'));
+  }
+
+  /** Returns false when the run directory is gone. */
+  refresh(deep: boolean, warn: (msg: string) => void): boolean {
+    const now = Date.now();
+    const st = statOrNull(this.dir);
+    if (!st || !st.isDirectory()) return false;
+    const stamp = stampOf(st);
+    if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return true;
+    const before = this.signature();
+    this.readMeta(warn);
+    this.params.sync();
+    this.tags.sync();
+    this.syncMetrics();
+    this.syncLinks(warn);
+    this.dirStamp = stamp;
+    this.checkedAt = now;
+    if (this.signature() !== before) this.touched();
+    return true;
+  }
+
+  /** Called by writers after changing the run in this process. */
+  touched(): void {
+    this.version++;
+    this.cachedRun = null;
+  }
+
+  /** Forces the next refresh to be deep (after our own writes, which we do not mirror by hand). */
+  invalidate(): void {
+    this.dirStamp = undefined;
+  }
+
+  private signature(): string {
+    let s = `${this.metaStamp?.mtimeMs}:${this.metaStamp?.size}:${this.metaStamp?.ino}|${this.linkStamps}|`;
+    for (const [k, v] of this.params.values) s += `p${k}=${v.length}:${v}`;
+    for (const [k, v] of this.tags.values) s += `t${k}=${v.length}:${v}`;
+    for (const [k, m] of this.metrics) s += `m${k}=${m.length}:${m.latest}`;
+    return s;
+  }
+
+  private readMeta(warn: (msg: string) => void): void {
+    const file = path.join(this.dir, 'meta.yaml');
+    const st = statOrNull(file);
+    if (!st) {
+      this.info = null;
+      this.metaStamp = undefined;
+      this.error = 'missing meta.yaml';
+      return;
+    }
+    const stamp = stampOf(st);
+    if (sameStamp(this.metaStamp, stamp)) return;
+    this.metaStamp = stamp;
+    try {
+      this.info = runInfoFromMeta(parseYaml(fs.readFileSync(file, 'utf8')), this.experimentId);
+      this.error = null;
+    } catch (e) {
+      this.info = null;
+      this.error = `malformed meta.yaml: ${(e as Error).message}`;
+      warn(`skipping run ${this.dir}: ${this.error}`);
+    }
+  }
+
+  private syncMetrics(): void {
+    const keys = this.metricTree.keys();
+    const live = new Set(keys);
+    for (const k of [...this.metrics.keys()]) if (!live.has(k)) this.metrics.delete(k);
+    for (const k of keys) {
+      let series = this.metrics.get(k);
+      if (!series) {
+        series = new MetricSeries(k, this.metricTree.fileOf(k));
+        this.metrics.set(k, series);
+      }
+      if (!series.refresh()) this.metrics.delete(k);
+    }
+  }
+
+  private syncLinks(warn: (msg: string) => void): void {
+    const parts = ['inputs', 'outputs'].map((d) => {
+      const st = statOrNull(path.join(this.dir, d));
+      return st ? `${st.mtimeMs}:${st.ino}` : '-';
+    });
+    const stamps = parts.join('|');
+    if (stamps === this.linkStamps) return;
+    this.linkStamps = stamps;
+    this.links = stamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+  }
+
+  latestMetrics(): Metric[] {
+    const out: Metric[] = [];
+    for (const k of [...this.metrics.keys()].sort()) {
+      const m = this.metrics.get(k)!.latestMetric();
+      if (m) out.push(m);
+    }
+    return out;
+  }
+
+  /** The Run as MLflow's `get_run` returns it. Cached until the next change; callers must not mutate. */
+  toRun(): Run {
+    if (this.cachedRun) return this.cachedRun;
+    if (!this.info) throw new Error(`run ${this.runId} is unreadable: ${this.error}`);
+    const sorted = (m: Map<string, string>) => [...m.keys()].sort().map((key) => ({ key, value: m.get(key)! }));
+    const run: Run = {
+      info: { ...this.info },
+      data: { metrics: this.latestMetrics(), params: sorted(this.params.values), tags: sorted(this.tags.values) },
+      inputs: { dataset_inputs: this.links.datasetInputs, model_inputs: this.links.modelInputs },
+      outputs: { model_outputs: this.links.modelOutputs },
+    };
+    this.cachedRun = run;
+    return run;
+  }
+}

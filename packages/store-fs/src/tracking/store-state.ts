@@ -1,0 +1,162 @@
+/**
+ * Shared state of one FsTrackingStore: where things are on disk, the experiment/run caches, the
+ * warnings collected while reading foreign or corrupt files, and the locking/bumping helpers every
+ * writer uses.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { MlflowError } from '@mlflow-ts/format';
+import { ExperimentEntry } from './experiment-entry.js';
+import type { RunEntry } from './run-entry.js';
+
+export const TRASH = '.trash';
+/** Root-level folders that are not experiments. */
+const NON_EXPERIMENT_ROOT_DIRS = new Set([TRASH, 'models']);
+
+export interface StoreStateOptions {
+  root: string;
+  rootUri: string;
+  artifactRootUri: string;
+  revalidateMs: number;
+}
+
+export class StoreState {
+  readonly warnings: string[] = [];
+  private readonly warned = new Set<string>();
+  private readonly experiments = new Map<string, ExperimentEntry>();
+
+  constructor(readonly opts: StoreStateOptions) {}
+
+  get root(): string {
+    return this.opts.root;
+  }
+
+  /** Records a problem with a file once (collected in `warnings`, printed once). */
+  readonly warn = (msg: string): void => {
+    if (this.warned.has(msg)) return;
+    this.warned.add(msg);
+    this.warnings.push(msg);
+    console.warn(`[mlflow-ts/store-fs] ${msg}`);
+  };
+
+  activeDir(id: string): string {
+    return path.join(this.root, id);
+  }
+
+  trashDir(id: string): string {
+    return path.join(this.root, TRASH, id);
+  }
+
+  /** Experiment ids on disk: active ones in the root, deleted ones in `.trash`. */
+  listExperimentIds(): { active: string[]; deleted: string[] } {
+    const list = (dir: string, skip: Set<string>) => {
+      try {
+        return fs
+          .readdirSync(dir, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && !skip.has(d.name) && !d.name.startsWith('.'))
+          .map((d) => d.name);
+      } catch {
+        return [];
+      }
+    };
+    return { active: list(this.root, NON_EXPERIMENT_ROOT_DIRS), deleted: list(path.join(this.root, TRASH), new Set()) };
+  }
+
+  /** The cache entry for an experiment wherever it lives now (root or .trash), meta refreshed. */
+  experimentEntry(id: string): ExperimentEntry | null {
+    if (id === '' || id.includes('/') || id.includes('\\') || id.startsWith('.') || NON_EXPERIMENT_ROOT_DIRS.has(id)) return null;
+    let dir: string | null = null;
+    if (fs.existsSync(path.join(this.activeDir(id), 'meta.yaml'))) dir = this.activeDir(id);
+    else if (fs.existsSync(path.join(this.trashDir(id), 'meta.yaml'))) dir = this.trashDir(id);
+    if (!dir) {
+      this.experiments.delete(id);
+      return null;
+    }
+    let entry = this.experiments.get(id);
+    if (!entry || entry.dir !== dir) {
+      entry = new ExperimentEntry(id, dir);
+      this.experiments.set(id, entry);
+    }
+    if (!entry.refreshMeta(this.warn)) {
+      this.experiments.delete(id);
+      return null;
+    }
+    return entry;
+  }
+
+  /** Finds a run in any experiment (active or deleted), refreshed deeply. */
+  findRun(runId: string): RunEntry {
+    if (typeof runId !== 'string' || !/^[a-zA-Z0-9][\w-]{0,255}$/.test(runId)) {
+      throw MlflowError.invalidParameter(`Invalid run ID: '${String(runId)}'`);
+    }
+    const tryIn = (expId: string): RunEntry | null => {
+      const exp = this.experimentEntry(expId);
+      const run = exp?.runEntry(runId);
+      if (!run) return null;
+      if (!run.refresh(true, this.warn)) {
+        exp!.runs.delete(runId);
+        return null;
+      }
+      return run;
+    };
+    for (const [expId, exp] of this.experiments) {
+      if (exp.runs.has(runId)) {
+        const hit = tryIn(expId);
+        if (hit) return hit;
+      }
+    }
+    const { active, deleted } = this.listExperimentIds();
+    for (const expId of [...active, ...deleted]) {
+      if (!fs.existsSync(path.join(this.root, expId, runId)) && !fs.existsSync(path.join(this.root, TRASH, expId, runId))) continue;
+      const hit = tryIn(expId);
+      if (hit) return hit;
+    }
+    throw MlflowError.notFound(`Run '${runId}' not found`);
+  }
+
+  /** A run that exists, is readable and is active (every write requires that). */
+  activeRun(runId: string): RunEntry {
+    const run = this.findRun(runId);
+    if (!run.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${run.error}`);
+    if (run.info.lifecycle_stage !== 'active') {
+      throw MlflowError.invalidParameter(
+        `The run ${runId} must be in the 'active' state. Current state is ${run.info.lifecycle_stage}.`,
+      );
+    }
+    return run;
+  }
+
+  /**
+   * After a write: bump the run and experiment directory mtimes so every other mlflow-ts store (in
+   * any process) sees the change with one stat, and drop our own cached view of the run.
+   */
+  touchRun(run: RunEntry): void {
+    const now = Date.now() / 1000;
+    for (const dir of [run.dir, run.experimentDir]) {
+      try {
+        fs.utimesSync(dir, now, now);
+      } catch {
+        // The run may have been moved (experiment deleted) meanwhile; readers re-list anyway.
+      }
+    }
+    run.invalidate();
+    run.touched();
+  }
+
+  /** Runs `fn` holding an inter-process lock for read-modify-write of a meta.yaml. */
+  async withMetaLock<T>(metaFile: string, lockDir: string, fn: () => T): Promise<T> {
+    const release = await lockfile.lock(metaFile, {
+      lockfilePath: lockDir,
+      realpath: false,
+      stale: 10_000,
+      retries: { retries: 100, minTimeout: 5, maxTimeout: 100 },
+      onCompromised: (e) => this.warn(`lock on ${metaFile} compromised: ${e.message}`),
+    });
+    try {
+      return fn();
+    } finally {
+      await release().catch(() => undefined);
+    }
+  }
+}
