@@ -1,1 +1,140 @@
-export {};
+/**
+ * `@mlflow-ts/store-grpc/server`: MLflow's REST API (fastify) and a gRPC service (@grpc/grpc-js)
+ * over any TrackingStore / ModelRegistryStore, plus MLflow's proxied artifact API.
+ */
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import * as grpc from '@grpc/grpc-js';
+import Fastify from 'fastify';
+import { MlflowError } from '@mlflow-ts/format';
+import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
+import { API_PREFIXES, RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
+import type { RpcName } from '../protocol/rpc-routes.js';
+import { createArtifactAccess } from './artifact-access.js';
+import type { ArtifactsOption } from './artifact-access.js';
+import { artifactRoutes } from './artifact-routes.js';
+import { WWW_AUTHENTICATE, createAuthenticator } from './auth.js';
+import type { AuthOptions } from './auth.js';
+import { createGrpcServer } from './grpc-server.js';
+import type { HandlerContext } from './handler-context.js';
+import { errorReply } from './http-errors.js';
+import { restApi, sendError } from './rest-api.js';
+
+export type { ArtifactsOption } from './artifact-access.js';
+export type { AuthOptions, AuthUser } from './auth.js';
+
+/** The MLflow version `/version` reports (the REST API level this server speaks). */
+export const SERVER_VERSION = '3.6.0';
+
+export interface StoreServerOptions {
+  tracking: TrackingStore;
+  registry?: ModelRegistryStore;
+  /** `{ root }`: `--artifacts-destination` (serves `mlflow-artifacts:/`); or a repository factory. */
+  artifacts: ArtifactsOption;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** HTTP port, default 5000 (0 = any free port). */
+  port?: number;
+  /** gRPC port; no gRPC listener when omitted (0 = any free port). */
+  grpcPort?: number;
+  auth?: AuthOptions;
+  /** Allow a non-loopback host without auth. */
+  insecure?: boolean;
+  /** Max JSON body bytes (default 32 MiB). Artifact uploads stream and are not limited by this. */
+  bodyLimit?: number;
+  /** `--no-serve-artifacts` → false: the proxied artifact API answers 503. Default true. */
+  serveArtifacts?: boolean;
+}
+
+export interface StoreServer {
+  listen(): Promise<{ httpPort: number; grpcPort: number | undefined }>;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** POST routes that only read (searches): read-only users may call them. */
+const READ_POSTS = new Set<string>();
+for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
+  const route = routeOf(name);
+  if (!route.read) continue;
+  for (const { method, path } of route.http) if (method !== 'GET') for (const p of API_PREFIXES) READ_POSTS.add(p + path);
+}
+
+export function createStoreServer(options: StoreServerOptions): StoreServer {
+  const host = options.host ?? '127.0.0.1';
+  const hasAuth = !!options.auth && ((options.auth.tokens?.length ?? 0) > 0 || (options.auth.users?.length ?? 0) > 0);
+  const serveArtifacts = options.serveArtifacts ?? true;
+  const access = createArtifactAccess(options.artifacts);
+  const ctx: HandlerContext = {
+    tracking: options.tracking, registry: options.registry, artifactsFor: access.artifactsFor, allowedRoots: access.allowedRoots,
+  };
+  const authenticate = hasAuth ? createAuthenticator(options.auth!) : null;
+
+  const app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!authenticate) return;
+    const path = (request.raw.url ?? '').split('?')[0];
+    if (path === '/health') return;
+    const principal = authenticate(request.headers.authorization);
+    if (!principal) {
+      reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
+      return sendError(reply, new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.'));
+    }
+    const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !READ_POSTS.has(path!);
+    if (write && principal.readOnly) {
+      return sendError(reply, new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`));
+    }
+  });
+  app.setErrorHandler((error, _request, reply) => {
+    const { status, body } = errorReply(error);
+    return reply.code(status).type('application/json').send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).type('application/json').send(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No endpoint ${request.method} ${request.url.split('?')[0]}` })));
+  app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
+  app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
+  app.register(restApi, { ctx });
+  app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });
+
+  let grpcServer: grpc.Server | undefined;
+  let listening = false;
+
+  return {
+    async listen() {
+      if (!isLoopback(host) && !hasAuth && !options.insecure) {
+        throw MlflowError.invalidParameter(`Refusing to listen on non-loopback host '${host}' without auth; configure auth or pass insecure: true`);
+      }
+      if (access.local) await mkdir(access.local.dir, { recursive: true });
+      await app.listen({ host, port: options.port ?? 5000 });
+      listening = true;
+      const httpPort = (app.server.address() as AddressInfo).port;
+      let grpcPort: number | undefined;
+      if (options.grpcPort !== undefined) {
+        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate });
+        const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+        grpcPort = await new Promise<number>((resolve, reject) => {
+          grpcServer!.bindAsync(`${bindHost}:${options.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+        }).catch(async (e) => {
+          await app.close();
+          throw e;
+        });
+      }
+      return { httpPort, grpcPort };
+    },
+    async close() {
+      const tasks: Promise<unknown>[] = [];
+      if (listening) tasks.push(app.close());
+      if (grpcServer) {
+        const g = grpcServer;
+        tasks.push(new Promise<void>((resolve) => g.tryShutdown(() => resolve())));
+      }
+      await Promise.all(tasks);
+      listening = false;
+      grpcServer = undefined;
+    },
+  };
+}

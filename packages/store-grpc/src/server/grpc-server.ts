@@ -1,0 +1,126 @@
+/**
+ * The gRPC face of the store service: every tracking and registry RPC (same handlers as REST) and
+ * artifact upload/download as byte-chunk streams. Errors carry the gRPC status from the one table
+ * (`grpcStatusForErrorCode`) and the exact MLflow code in trailing metadata `mlflow-error-code`.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
+import type { ArtifactRepository } from '@mlflow-ts/format';
+import { ERROR_CODE_METADATA, decodeFailureOf, grpcServiceDefinition } from '../protocol/grpc-definitions.js';
+import { RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
+import type { RpcName } from '../protocol/rpc-routes.js';
+import type { Principal } from './auth.js';
+import type { HandlerContext, Req } from './handler-context.js';
+import { toMlflowError } from './http-errors.js';
+import { RPC_HANDLERS } from './rpc-handlers.js';
+
+export interface GrpcServerOptions {
+  ctx: HandlerContext;
+  proxyRoot: () => ArtifactRepository;
+  serveArtifacts: boolean;
+  /** Null when auth is off; else returns the principal or null for bad credentials. */
+  authenticate: ((authorization: string | undefined) => Principal | null) | null;
+}
+
+function statusOf(e: unknown): Partial<grpc.StatusObject> {
+  const err = toMlflowError(e);
+  const metadata = new grpc.Metadata();
+  metadata.set(ERROR_CODE_METADATA, err.code);
+  return { code: err.grpcStatus, details: err.message, metadata };
+}
+
+function checkRequest(request: unknown): void {
+  const failure = decodeFailureOf(request);
+  if (failure) throw new MlflowError('MALFORMED_REQUEST', failure);
+}
+
+export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+
+  const authorize = (metadata: grpc.Metadata, write: boolean): void => {
+    if (!opts.authenticate) return;
+    const header = metadata.get('authorization')[0];
+    const principal = opts.authenticate(typeof header === 'string' ? header : header?.toString());
+    if (!principal) throw new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please provide valid credentials.');
+    if (write && principal.readOnly) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
+  };
+
+  for (const service of ['Tracking', 'Registry'] as const) {
+    const impl: grpc.UntypedServiceImplementation = {};
+    for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
+      const route = routeOf(name);
+      if (route.service !== service) continue;
+      impl[name] = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => {
+        (async () => {
+          authorize(call.metadata, !route.read);
+          checkRequest(call.request);
+          return RPC_HANDLERS[name](opts.ctx, call.request);
+        })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+      };
+    }
+    server.addService(grpcServiceDefinition(service), impl);
+  }
+
+  const artifactsOn = (): ArtifactRepository => {
+    if (!opts.serveArtifacts) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'Artifact serving is disabled (--no-serve-artifacts)');
+    return opts.proxyRoot();
+  };
+
+  server.addService(grpcServiceDefinition('Artifacts'), {
+    Upload: (call: grpc.ServerReadableStream<{ path?: string; data?: Uint8Array }, object>, callback: grpc.sendUnaryData<object>) => {
+      (async () => {
+        authorize(call.metadata, true);
+        const it = call[Symbol.asyncIterator]();
+        const first = await it.next();
+        if (first.done) throw MlflowError.invalidParameter('Upload stream is empty: the first message must name the path');
+        checkRequest(first.value);
+        const path = first.value.path ?? '';
+        assertSafeArtifactPath(path);
+        async function* chunks(): AsyncGenerator<Uint8Array> {
+          if (first.value.data && first.value.data.length > 0) yield first.value.data;
+          for (let n = await it.next(); !n.done; n = await it.next()) {
+            checkRequest(n.value);
+            if (n.value.data && n.value.data.length > 0) yield n.value.data;
+          }
+        }
+        await artifactsOn().writeArtifact(path, chunks());
+        return {};
+      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+    },
+    Download: (call: grpc.ServerWritableStream<{ path?: string }, object>) => {
+      (async () => {
+        authorize(call.metadata, false);
+        checkRequest(call.request);
+        const path = call.request.path ?? '';
+        assertSafeArtifactPath(path);
+        for await (const chunk of await artifactsOn().readArtifact(path)) {
+          if (call.cancelled) return;
+          if (!call.write({ data: chunk })) await new Promise((resolve) => call.once('drain', resolve));
+        }
+        call.end();
+      })().catch((e) => call.emit('error', statusOf(e)));
+    },
+    List: (call: grpc.ServerUnaryCall<{ path?: string }, object>, callback: grpc.sendUnaryData<object>) => {
+      (async () => {
+        authorize(call.metadata, false);
+        checkRequest(call.request);
+        const path = call.request.path || undefined;
+        if (path) assertSafeArtifactPath(path);
+        return { files: await artifactsOn().listArtifacts(path) };
+      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+    },
+    Delete: (call: grpc.ServerUnaryCall<{ path?: string }, object>, callback: grpc.sendUnaryData<object>) => {
+      (async () => {
+        authorize(call.metadata, true);
+        checkRequest(call.request);
+        const path = call.request.path ?? '';
+        assertSafeArtifactPath(path);
+        const repo = artifactsOn();
+        if (!repo.deleteArtifacts) throw new MlflowError('NOT_IMPLEMENTED', 'This artifact repository cannot delete');
+        await repo.deleteArtifacts(path);
+        return {};
+      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+    },
+  });
+  return server;
+}

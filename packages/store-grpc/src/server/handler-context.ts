@@ -1,0 +1,56 @@
+/** What every RPC handler gets, and the request checks MLflow's handlers share. */
+import { MlflowError } from '@mlflow-ts/format';
+import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
+
+export interface HandlerContext {
+  tracking: TrackingStore;
+  registry?: ModelRegistryStore;
+  /** Repository for an artifact URI the server may touch (refuses URIs outside its roots). */
+  artifactsFor(uri: string): ArtifactRepository;
+  /** Roots a model-version source or experiment artifact location may point into. */
+  allowedRoots: string[];
+}
+
+export type Req = Record<string, unknown>;
+export type Handler = (ctx: HandlerContext, req: Req) => Promise<object>;
+
+/** MLflow's `_assert_required`: missing or empty string is missing. */
+export function required(req: Req, ...names: string[]): void {
+  for (const name of names) {
+    const v = req[name];
+    if (v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0)) {
+      throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
+    }
+  }
+}
+
+/** Fields proto marks required whose value may legitimately be "" or 0 (tag/param values). */
+export function present(req: Req, ...names: string[]): void {
+  for (const name of names) {
+    if (req[name] === undefined || req[name] === null) throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
+  }
+}
+
+/** `run_id`, or the legacy `run_uuid` the endpoints that accept it. */
+export function runIdOf(req: Req): string {
+  const id = (req.run_id || req.run_uuid) as string | undefined;
+  if (!id) throw MlflowError.invalidParameter("Missing value for required parameter 'run_id'.");
+  return id;
+}
+
+export function str(req: Req, name: string): string | undefined {
+  return req[name] as string | undefined;
+}
+
+export function num(req: Req, name: string): number | undefined {
+  return req[name] as number | undefined;
+}
+
+export function list<T = string>(req: Req, name: string): T[] | undefined {
+  return req[name] as T[] | undefined;
+}
+
+export function registryOf(ctx: HandlerContext): ModelRegistryStore {
+  if (!ctx.registry) throw new MlflowError('NOT_IMPLEMENTED', 'This server has no model registry store.');
+  return ctx.registry;
+}

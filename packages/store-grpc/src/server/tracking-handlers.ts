@@ -1,0 +1,256 @@
+/**
+ * Tracking RPC handlers: MLflow's request checks (mlflow/server/handlers.py), then one store call.
+ * Requests and responses are plain snake_case objects shaped like the proto messages.
+ */
+import { MlflowError, assertSafeArtifactPath, sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from '@mlflow-ts/format';
+import type {
+  DatasetInput, ExperimentTag, Metric, MetricWithRunId, ModelInputRef, ModelOutputRef, Param, RunStatus, RunTag, ViewType,
+} from '@mlflow-ts/format';
+import type { Handler, Req } from './handler-context.js';
+import { list, num, present, required, runIdOf, str } from './handler-context.js';
+import { assertSafeArtifactLocation } from './uri-guards.js';
+
+const GET_HISTORY_BULK_MAX_RESULTS = 25000;
+const MAX_SEARCH_RESULTS = 50000;
+
+function metricsOf(req: Req, name: string): Metric[] {
+  return (list<Metric>(req, name) ?? []).map((m, i) => {
+    for (const field of ['key', 'value', 'timestamp'] as const) {
+      if (m[field] === undefined || m[field] === ('' as unknown)) {
+        throw MlflowError.invalidParameter(`Missing value for required parameter '${name}[${i}].${field}'.`);
+      }
+    }
+    return { ...m, step: m.step ?? 0 };
+  });
+}
+
+async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> {
+  required(req, 'run_id', 'model_json');
+  let model: Record<string, unknown>;
+  try {
+    model = JSON.parse(str(req, 'model_json')!);
+  } catch {
+    throw MlflowError.invalidParameter(`Malformed model info: model_json is not JSON: ${str(req, 'model_json')!.slice(0, 100)}`);
+  }
+  for (const key of ['artifact_path', 'flavors', 'utc_time_created', 'run_id']) {
+    if (model[key] === undefined) throw MlflowError.invalidParameter(`Model json is missing mandatory fields: ['${key}']`);
+  }
+  const runId = str(req, 'run_id')!;
+  const run = await ctx.tracking.getRun(runId);
+  const existing = run.data.tags.find((t) => t.key === 'mlflow.log-model.history')?.value;
+  const history = existing ? (JSON.parse(existing) as unknown[]) : [];
+  const flavors = Object.fromEntries(
+    Object.entries(model.flavors as Record<string, Record<string, unknown>>).map(([k, v]) => {
+      const { config: _config, ...rest } = v ?? {};
+      return [k, rest];
+    }),
+  );
+  const entry: Record<string, unknown> = { run_id: model.run_id, artifact_path: model.artifact_path, utc_time_created: model.utc_time_created, flavors };
+  if (model.model_uuid !== undefined) entry.model_uuid = model.model_uuid;
+  history.push(entry);
+  await ctx.tracking.setTag(runId, { key: 'mlflow.log-model.history', value: JSON.stringify(history) });
+  return {};
+}
+
+async function searchDatasets(ctx: Parameters<Handler>[0], req: Req): Promise<object> {
+  const ids = list(req, 'experiment_ids') ?? [];
+  if (ids.length === 0 || ids.length > 20) {
+    throw MlflowError.invalidParameter(`SearchDatasets request must specify between 1 and 20 experiment_ids, got ${ids.length}.`);
+  }
+  const seen = new Map<string, { experiment_id: string; name: string; digest: string; context?: string }>();
+  let pageToken: string | undefined;
+  do {
+    const page = await ctx.tracking.searchRuns({ experiment_ids: ids, max_results: 1000, page_token: pageToken });
+    for (const run of page.items) {
+      for (const input of run.inputs?.dataset_inputs ?? []) {
+        const context = input.tags.find((t) => t.key === 'mlflow.data.context')?.value;
+        const summary = { experiment_id: run.info.experiment_id, name: input.dataset.name, digest: input.dataset.digest, context };
+        seen.set(JSON.stringify(summary), summary);
+      }
+    }
+    pageToken = page.next_page_token;
+  } while (pageToken);
+  return { dataset_summaries: [...seen.values()] };
+}
+
+export const TRACKING_HANDLERS: Record<string, Handler> = {
+  async GetExperimentByName(ctx, req) {
+    required(req, 'experiment_name');
+    const name = str(req, 'experiment_name')!;
+    const experiment = await ctx.tracking.getExperimentByName(name);
+    if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${name}'`);
+    return { experiment };
+  },
+  async CreateExperiment(ctx, req) {
+    required(req, 'name');
+    const location = str(req, 'artifact_location');
+    if (location) assertSafeArtifactLocation(location, ctx.allowedRoots);
+    const experiment_id = await ctx.tracking.createExperiment({
+      name: str(req, 'name')!, artifact_location: location || undefined, tags: list<ExperimentTag>(req, 'tags'),
+    });
+    return { experiment_id };
+  },
+  async SearchExperiments(ctx, req) {
+    const page = await ctx.tracking.searchExperiments({
+      view_type: str(req, 'view_type') as ViewType | undefined, max_results: num(req, 'max_results'), filter: str(req, 'filter'),
+      order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+    });
+    return { experiments: page.items, next_page_token: page.next_page_token };
+  },
+  async GetExperiment(ctx, req) {
+    required(req, 'experiment_id');
+    return { experiment: await ctx.tracking.getExperiment(str(req, 'experiment_id')!) };
+  },
+  async DeleteExperiment(ctx, req) {
+    required(req, 'experiment_id');
+    await ctx.tracking.deleteExperiment(str(req, 'experiment_id')!);
+    return {};
+  },
+  async RestoreExperiment(ctx, req) {
+    required(req, 'experiment_id');
+    await ctx.tracking.restoreExperiment(str(req, 'experiment_id')!);
+    return {};
+  },
+  async UpdateExperiment(ctx, req) {
+    required(req, 'experiment_id', 'new_name');
+    await ctx.tracking.renameExperiment(str(req, 'experiment_id')!, str(req, 'new_name')!);
+    return {};
+  },
+  async SetExperimentTag(ctx, req) {
+    required(req, 'experiment_id', 'key');
+    present(req, 'value');
+    await ctx.tracking.setExperimentTag(str(req, 'experiment_id')!, { key: str(req, 'key')!, value: str(req, 'value')! });
+    return {};
+  },
+  async DeleteExperimentTag(ctx, req) {
+    required(req, 'experiment_id', 'key');
+    await ctx.tracking.deleteExperimentTag(str(req, 'experiment_id')!, str(req, 'key')!);
+    return {};
+  },
+  async CreateRun(ctx, req) {
+    const run = await ctx.tracking.createRun({
+      experiment_id: str(req, 'experiment_id') || undefined, user_id: str(req, 'user_id'), run_name: str(req, 'run_name'),
+      start_time: num(req, 'start_time'), tags: list<RunTag>(req, 'tags'),
+    });
+    return { run };
+  },
+  async UpdateRun(ctx, req) {
+    const run_info = await ctx.tracking.updateRun(runIdOf(req), {
+      status: str(req, 'status') as RunStatus | undefined, end_time: num(req, 'end_time'), run_name: str(req, 'run_name'),
+    });
+    return { run_info };
+  },
+  async DeleteRun(ctx, req) {
+    required(req, 'run_id');
+    await ctx.tracking.deleteRun(str(req, 'run_id')!);
+    return {};
+  },
+  async RestoreRun(ctx, req) {
+    required(req, 'run_id');
+    await ctx.tracking.restoreRun(str(req, 'run_id')!);
+    return {};
+  },
+  async LogMetric(ctx, req) {
+    const runId = runIdOf(req);
+    required(req, 'key');
+    present(req, 'value', 'timestamp');
+    const metric: Metric = { key: str(req, 'key')!, value: num(req, 'value')!, timestamp: num(req, 'timestamp')!, step: num(req, 'step') ?? 0 };
+    for (const k of ['model_id', 'dataset_name', 'dataset_digest'] as const) if (req[k]) metric[k] = str(req, k);
+    await ctx.tracking.logMetric(runId, metric);
+    return {};
+  },
+  async LogParam(ctx, req) {
+    const runId = runIdOf(req);
+    required(req, 'key');
+    present(req, 'value');
+    await ctx.tracking.logParam(runId, { key: str(req, 'key')!, value: str(req, 'value')! });
+    return {};
+  },
+  async SetTag(ctx, req) {
+    const runId = runIdOf(req);
+    required(req, 'key');
+    present(req, 'value');
+    await ctx.tracking.setTag(runId, { key: str(req, 'key')!, value: str(req, 'value')! });
+    return {};
+  },
+  async DeleteTag(ctx, req) {
+    required(req, 'run_id', 'key');
+    await ctx.tracking.deleteTag(str(req, 'run_id')!, str(req, 'key')!);
+    return {};
+  },
+  async GetRun(ctx, req) {
+    return { run: await ctx.tracking.getRun(runIdOf(req)) };
+  },
+  async SearchRuns(ctx, req) {
+    const maxResults = num(req, 'max_results');
+    if (maxResults !== undefined && maxResults > MAX_SEARCH_RESULTS) {
+      throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${MAX_SEARCH_RESULTS}`);
+    }
+    const page = await ctx.tracking.searchRuns({
+      experiment_ids: list(req, 'experiment_ids') ?? [], filter: str(req, 'filter'), run_view_type: str(req, 'run_view_type') as ViewType | undefined,
+      max_results: maxResults, order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+    });
+    return { runs: page.items, next_page_token: page.next_page_token };
+  },
+  async LogBatch(ctx, req) {
+    required(req, 'run_id');
+    await ctx.tracking.logBatch(str(req, 'run_id')!, {
+      metrics: metricsOf(req, 'metrics'), params: list<Param>(req, 'params') ?? [], tags: list<RunTag>(req, 'tags') ?? [],
+    });
+    return {};
+  },
+  LogModel: logModel,
+  async LogInputs(ctx, req) {
+    required(req, 'run_id');
+    await ctx.tracking.logInputs(str(req, 'run_id')!, { datasets: list<DatasetInput>(req, 'datasets'), models: list<ModelInputRef>(req, 'models') });
+    return {};
+  },
+  async LogOutputs(ctx, req) {
+    required(req, 'run_id', 'models');
+    if (!ctx.tracking.logOutputs) throw new MlflowError('NOT_IMPLEMENTED', 'This tracking store does not record run outputs.');
+    await ctx.tracking.logOutputs(str(req, 'run_id')!, list<ModelOutputRef>(req, 'models')!);
+    return {};
+  },
+  async ListArtifacts(ctx, req) {
+    const runId = runIdOf(req);
+    const path = str(req, 'path') || undefined;
+    if (path !== undefined) assertSafeArtifactPath(path);
+    const run = await ctx.tracking.getRun(runId);
+    const files = await ctx.artifactsFor(run.info.artifact_uri).listArtifacts(path);
+    return { root_uri: run.info.artifact_uri, files };
+  },
+  async GetMetricHistory(ctx, req) {
+    const runId = runIdOf(req);
+    required(req, 'metric_key');
+    const page = await ctx.tracking.getMetricHistory(runId, str(req, 'metric_key')!, {
+      max_results: num(req, 'max_results'), page_token: str(req, 'page_token'),
+    });
+    return { metrics: page.items, next_page_token: page.next_page_token };
+  },
+  async GetMetricHistoryBulkInterval(ctx, req) {
+    const bulk = {
+      run_ids: list(req, 'run_ids') ?? [], metric_key: str(req, 'metric_key')!, start_step: num(req, 'start_step'),
+      end_step: num(req, 'end_step'), max_results: num(req, 'max_results'),
+    };
+    validateMetricHistoryBulkIntervalRequest(bulk);
+    if (ctx.tracking.getMetricHistoryBulkInterval) return { metrics: await ctx.tracking.getMetricHistoryBulkInterval(bulk) };
+    const histories = await Promise.all(bulk.run_ids.map(async (run_id) => ({
+      run_id, history: (await ctx.tracking.getMetricHistory(run_id, bulk.metric_key)).items,
+    })));
+    return { metrics: sampleMetricHistoryBulkInterval(histories, bulk) };
+  },
+  async GetMetricHistoryBulk(ctx, req) {
+    const runIds = list(req, 'run_id') ?? [];
+    if (runIds.length === 0) throw MlflowError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
+    if (runIds.length > 100) throw MlflowError.invalidParameter(`GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`);
+    required(req, 'metric_key');
+    const maxResults = Math.min(num(req, 'max_results') ?? GET_HISTORY_BULK_MAX_RESULTS, GET_HISTORY_BULK_MAX_RESULTS);
+    const metrics: MetricWithRunId[] = [];
+    for (const run_id of runIds) {
+      const page = await ctx.tracking.getMetricHistory(run_id, str(req, 'metric_key')!, { max_results: maxResults });
+      for (const m of page.items) metrics.push({ ...m, run_id });
+    }
+    return { metrics: metrics.slice(0, maxResults) };
+  },
+  SearchDatasets: searchDatasets,
+};
