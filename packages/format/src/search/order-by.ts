@@ -67,7 +67,7 @@ export function compareSortValues(a: unknown, b: unknown, ascending: boolean): n
   if (ta !== tb) c = ta - tb;
   else if (ta === 2) c = 0;
   else c = (a as number) < (b as number) ? -1 : (a as number) > (b as number) ? 1 : 0;
-  return ascending ? c : -c;
+  return ascending ? c : 0 - c;
 }
 
 /**

@@ -83,9 +83,17 @@ export function tokenize(input: string): Token[] {
     }
     NUMBER.lastIndex = i;
     const num = NUMBER.exec(input);
-    if (num && !(i + num[0].length < n && WORD_START.test(input[i + num[0].length]!))) {
-      tokens.push({ kind: 'number', value: num[0], raw: num[0], pos: start });
-      i += num[0].length;
+    if (num) {
+      let end = i + num[0].length;
+      if (end < n && WORD_START.test(input[end]!)) {
+        // `1st_iteration`: neither a number nor a bare name.
+        while (end < n && WORD_CHAR.test(input[end]!)) end++;
+        const raw = input.slice(i, end);
+        tokens.push({ kind: 'invalid', value: raw, raw, pos: start, problem: `'${raw}' (names starting with a digit must be quoted with backticks)` });
+      } else {
+        tokens.push({ kind: 'number', value: num[0], raw: num[0], pos: start });
+      }
+      i = end;
       continue;
     }
     if (OP_CHAR.test(c)) {
