@@ -1,1 +1,11 @@
-export {};
+/**
+ * @mlflow-ts/format/testing — conformance suites every implementation runs, and in-memory
+ * reference implementations that pass them. Needs vitest (an optional peer dependency).
+ */
+export { runTrackingStoreConformance } from './tracking-store-conformance.js';
+export type { TrackingStoreSetup } from './tracking-store-conformance.js';
+export { createMemoryTrackingStore } from './memory-tracking-store.js';
+export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
+export { createMemoryRegistryStore } from './memory-registry-store.js';
+export { createMemoryArtifactRepository } from './memory-artifact-repository.js';
+export { expectMlflowError, uniqueName } from './conformance-helpers.js';

@@ -1,0 +1,44 @@
+/** Shared pieces of the conformance suites. */
+import { expect } from 'vitest';
+import { MlflowError, type ErrorCode } from '../errors.js';
+
+/** Awaits `action` and asserts it rejected with an MlflowError of `code`; returns the error. */
+export async function expectMlflowError(action: Promise<unknown> | (() => Promise<unknown>), code: ErrorCode): Promise<MlflowError> {
+  let caught: unknown;
+  try {
+    await (typeof action === 'function' ? action() : action);
+  } catch (e) {
+    caught = e;
+  }
+  if (caught === undefined) expect.fail(`expected an MlflowError ${code}, but the call succeeded`);
+  if (!MlflowError.isInstance(caught)) {
+    expect.fail(`expected an MlflowError ${code}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+  }
+  expect(caught.code, `error code (message: ${caught.message})`).toBe(code);
+  return caught;
+}
+
+/** A name no other test (or earlier run against a persistent store) uses. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}
+
+/** Holds what a suite's setup returned; tests read it lazily because setup runs in beforeAll. */
+export interface SuiteContext<T> {
+  get(): T;
+}
+
+export function createSuiteContext<T>(): SuiteContext<T> & { set(value: T): void } {
+  let value: T | undefined;
+  return {
+    get() {
+      if (value === undefined) throw new Error('conformance suite setup has not run (or failed)');
+      return value;
+    },
+    set(v: T) {
+      value = v;
+    },
+  };
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
