@@ -1,0 +1,122 @@
+/**
+ * `mlflow-ts server`: MLflow's tracking server (REST API + proxied artifacts) over a local `mlruns`
+ * store, plus the gRPC store service when `--grpc-port` is given. Options and defaults follow
+ * `mlflow server`; SIGTERM/SIGINT shut down gracefully (in-flight requests finish).
+ */
+import { resolve } from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createFsTrackingStore } from '@mlflow-ts/store-fs';
+import * as storeFs from '@mlflow-ts/store-fs';
+import type { ModelRegistryStore } from '@mlflow-ts/format';
+import { createStoreServer } from '@mlflow-ts/store-grpc/server';
+import type { AuthUser } from '@mlflow-ts/store-grpc/server';
+import type { CliContext } from '../../cli-context.js';
+import { UsageError } from '../../usage-error.js';
+
+export interface ServerCommandOptions {
+  backendStoreUri: string;
+  registryStoreUri?: string;
+  defaultArtifactRoot?: string;
+  serveArtifacts: boolean;
+  artifactsDestination: string;
+  host: string;
+  port: number;
+  grpcPort?: number;
+  authToken?: string[];
+  authUser?: string[];
+  insecure?: boolean;
+}
+
+function port(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError(`${name} must be a port number (0-65535), got '${value}'.`);
+    return n;
+  };
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** `user:password`, optionally `:readonly` or `:admin`. */
+function parseUser(spec: string): AuthUser {
+  const m = /^([^:]+):(.+?)(?::(readonly|admin))?$/.exec(spec);
+  if (!m) throw new UsageError(`--auth-user must be 'username:password[:readonly|:admin]', got '${spec.split(':')[0]}:…'`);
+  return { username: m[1]!, password: m[2]!, readOnly: m[3] === 'readonly', admin: m[3] === 'admin' };
+}
+
+function localStorePath(uri: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')) {
+    throw new UsageError(`--backend-store-uri '${uri}' is not supported: mlflow-ts server serves a local file store (path or file: URI)`);
+  }
+  return uri;
+}
+
+/** Starts the server; resolves when `signal` aborts and the server has shut down. */
+export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommandOptions, signal: AbortSignal): Promise<void> {
+  const backend = localStorePath(o.backendStoreUri);
+  const tracking = createFsTrackingStore({
+    root: backend,
+    defaultArtifactRoot: o.defaultArtifactRoot ?? (o.serveArtifacts ? 'mlflow-artifacts:/' : undefined),
+  });
+  // A file registry store, when store-fs provides one.
+  const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as ((opts: { root: string }) => ModelRegistryStore) | undefined;
+  const registry = registryFactory?.({ root: o.registryStoreUri ?? backend });
+  const auth = o.authToken?.length || o.authUser?.length ? { tokens: o.authToken ?? [], users: (o.authUser ?? []).map(parseUser) } : undefined;
+  const server = createStoreServer({
+    tracking,
+    registry,
+    artifacts: { root: o.serveArtifacts ? resolve(o.artifactsDestination) : tracking.root },
+    serveArtifacts: o.serveArtifacts,
+    host: o.host,
+    port: o.port,
+    grpcPort: o.grpcPort,
+    auth,
+    insecure: o.insecure,
+  });
+  try {
+    const { httpPort, grpcPort } = await server.listen();
+    const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
+    ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''}`);
+    if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+  } finally {
+    await server.close();
+    await tracking.close();
+    await registry?.close?.();
+  }
+}
+
+export function serverCommand(ctx: CliContext): Command {
+  const env = ctx.io.env;
+  return new Command('server')
+    .description("run MLflow's tracking server (REST API, proxied artifacts) and the gRPC store service")
+    .addOption(new Option('--backend-store-uri <uri>', 'local mlruns directory or file: URI').env('MLFLOW_BACKEND_STORE_URI').default('./mlruns'))
+    .addOption(new Option('--registry-store-uri <uri>', 'model registry store (default: the backend store)').env('MLFLOW_REGISTRY_STORE_URI'))
+    .addOption(new Option('--default-artifact-root <uri>', 'artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)').env('MLFLOW_DEFAULT_ARTIFACT_ROOT'))
+    .addOption(new Option('--serve-artifacts', 'proxy artifact uploads and downloads through the server (default)').env('MLFLOW_SERVE_ARTIFACTS').default(true))
+    .addOption(new Option('--no-serve-artifacts', 'clients access artifact storage directly'))
+    .addOption(new Option('--artifacts-destination <dir>', 'where proxied artifacts are stored').env('MLFLOW_ARTIFACTS_DESTINATION').default('./mlartifacts'))
+    .addOption(new Option('--host <host>', 'interface to bind').env('MLFLOW_HOST').default('127.0.0.1'))
+    .addOption(new Option('-p, --port <port>', 'HTTP port').env('MLFLOW_PORT').default(5000).argParser(port('--port')))
+    .addOption(new Option('--grpc-port <port>', 'also serve the gRPC store service on this port').env('MLFLOW_GRPC_PORT').argParser(port('--grpc-port')))
+    .addOption(new Option('--auth-token <token>', 'require this bearer token (repeatable)').argParser(collect))
+    .addOption(new Option('--auth-user <user:password[:readonly|:admin]>', 'basic-auth user (repeatable)').argParser(collect))
+    .option('--insecure', 'allow a non-loopback --host without authentication')
+    .action(async (raw: Omit<ServerCommandOptions, 'serveArtifacts'> & { serveArtifacts: boolean | string }) => {
+      const envToken = env.MLFLOW_SERVER_AUTH_TOKEN;
+      const o: ServerCommandOptions = {
+        ...raw,
+        serveArtifacts: typeof raw.serveArtifacts === 'string' ? !/^(false|0|no)$/i.test(raw.serveArtifacts) : raw.serveArtifacts,
+        authToken: raw.authToken ?? (envToken ? [envToken] : undefined),
+      };
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+      try {
+        await runServer(ctx, o, controller.signal);
+      } finally {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+      }
+    });
+}
