@@ -13,37 +13,34 @@ export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
 
 const LINEAR_LIMIT = 16;
 
-function keyedLookup<T extends { key: string }>(items: readonly T[], pick: (item: T) => unknown): (key: string) => unknown {
-  let map: Map<string, unknown> | undefined;
-  return (key) => {
-    if (items.length <= LINEAR_LIMIT) {
-      // Last wins, matching what a Map built in order would hold.
-      for (let i = items.length - 1; i >= 0; i--) if (items[i]!.key === key) return pick(items[i]!);
-      return undefined;
-    }
-    if (!map) {
-      map = new Map();
-      for (const item of items) map.set(item.key, pick(item));
-    }
-    return map.get(key);
-  };
+/** Indexes of big key/value arrays, built on first use and kept while the array lives. */
+const indexes = new WeakMap<readonly { key: string }[], Map<string, unknown>>();
+
+/** The value under `key` (last one wins, as a Map built in order would hold). */
+function lookup(items: readonly { key: string; value: unknown }[], key: string): unknown {
+  if (items.length <= LINEAR_LIMIT) {
+    for (let i = items.length - 1; i >= 0; i--) if (items[i]!.key === key) return items[i]!.value;
+    return undefined;
+  }
+  let map = indexes.get(items);
+  if (!map) {
+    map = new Map();
+    for (const item of items) map.set(item.key, item.value);
+    indexes.set(items, map);
+  }
+  return map.get(key);
 }
 
-const valueOf = (kv: { value: unknown }) => kv.value;
-
 export function runValueAccessor(run: Run): ValueAccessor {
-  const metric = keyedLookup(run.data.metrics, valueOf);
-  const param = keyedLookup(run.data.params, valueOf);
-  const tag = keyedLookup(run.data.tags, valueOf);
   let datasets: DatasetValue[] | undefined;
   return (id: Identifier) => {
     switch (id.type) {
       case 'metric':
-        return metric(id.key);
+        return lookup(run.data.metrics, id.key);
       case 'param':
-        return param(id.key);
+        return lookup(run.data.params, id.key);
       case 'tag':
-        return tag(id.key);
+        return lookup(run.data.tags, id.key);
       case 'attribute':
         return (run.info as unknown as Record<string, unknown>)[id.key === 'created' ? 'start_time' : id.key];
       case 'dataset':
@@ -63,9 +60,8 @@ function idSortValue(id: string): bigint | string {
 }
 
 export function experimentValueAccessor(e: Experiment): ValueAccessor {
-  const tag = keyedLookup(e.tags, valueOf);
   return (id: Identifier) => {
-    if (id.type === 'tag') return tag(id.key);
+    if (id.type === 'tag') return lookup(e.tags, id.key);
     if (id.type !== 'attribute') return undefined;
     if (id.key === 'experiment_id') return idSortValue(e.experiment_id);
     return (e as unknown as Record<string, unknown>)[id.key];
@@ -73,18 +69,16 @@ export function experimentValueAccessor(e: Experiment): ValueAccessor {
 }
 
 export function registeredModelValueAccessor(m: RegisteredModel): ValueAccessor {
-  const tag = keyedLookup(m.tags, valueOf);
   return (id: Identifier) => {
-    if (id.type === 'tag') return tag(id.key);
+    if (id.type === 'tag') return lookup(m.tags, id.key);
     if (id.type !== 'attribute') return undefined;
     return (m as unknown as Record<string, unknown>)[id.key];
   };
 }
 
 export function modelVersionValueAccessor(v: ModelVersion): ValueAccessor {
-  const tag = keyedLookup(v.tags, valueOf);
   return (id: Identifier) => {
-    if (id.type === 'tag') return tag(id.key);
+    if (id.type === 'tag') return lookup(v.tags, id.key);
     if (id.type !== 'attribute') return undefined;
     switch (id.key) {
       case 'version_number':

@@ -44,7 +44,7 @@ class OrderByParser extends IdentifierReader {
 }
 
 /** 0 for a present value, 1 for NaN, 2 for missing: NaN and missing sort last in both directions. */
-function rank(v: unknown): number {
+export function sortRank(v: unknown): number {
   if (v === undefined || v === null) return 2;
   return typeof v === 'number' && Number.isNaN(v) ? 1 : 0;
 }
@@ -58,8 +58,8 @@ function typeOrder(v: unknown): number {
  * regardless of direction, as MLflow does.
  */
 export function compareSortValues(a: unknown, b: unknown, ascending: boolean): number {
-  const ra = rank(a);
-  const rb = rank(b);
+  const ra = sortRank(a);
+  const rb = sortRank(b);
   if (ra !== 0 || rb !== 0) return ra - rb;
   let c: number;
   const ta = typeOrder(a);
