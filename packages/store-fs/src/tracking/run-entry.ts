@@ -148,9 +148,11 @@ export class RunEntry {
     const run: Run = {
       info: { ...this.info },
       data: { metrics: this.latestMetrics(), params: sorted(this.params.values), tags: sorted(this.tags.values) },
-      inputs: { dataset_inputs: this.links.datasetInputs, model_inputs: this.links.modelInputs },
-      outputs: { model_outputs: this.links.modelOutputs },
+      inputs: { dataset_inputs: this.links.datasetInputs },
     };
+    // Like the reference store: empty model inputs/outputs are left out (they are omitted on the wire).
+    if (this.links.modelInputs.length > 0) run.inputs.model_inputs = this.links.modelInputs;
+    if (this.links.modelOutputs.length > 0) run.outputs = { model_outputs: this.links.modelOutputs };
     this.cachedRun = run;
     return run;
   }
