@@ -17,23 +17,22 @@ export interface ProgressHandle {
 export function createProgress(io: CliIO, verb: 'upload' | 'download'): ProgressHandle {
   if (!io.stderrIsTTY) return { onProgress: undefined, stop: () => undefined };
   let bar: cliProgress.SingleBar | undefined;
-  const onProgress: ArtifactProgress = (event) => {
-    const { bytesDone, totalBytes } = event;
+  const onProgress: ArtifactProgress = (bytesDone, totalBytes) => {
     if (!bar) {
       if (totalBytes < PROGRESS_MIN_BYTES) return;
       bar = new cliProgress.SingleBar(
         {
-          format: `${verb} [{bar}] {percentage}% | {value}/{total} bytes | {file}`,
+          format: `${verb} [{bar}] {percentage}% | {value}/{total} bytes`,
           stream: process.stderr,
           hideCursor: true,
           clearOnComplete: false,
         },
         cliProgress.Presets.shades_classic,
       );
-      bar.start(totalBytes, 0, { file: event.path });
+      bar.start(totalBytes, 0);
     }
     bar.setTotal(totalBytes);
-    bar.update(bytesDone, { file: event.path });
+    bar.update(bytesDone);
   };
   return {
     onProgress,

@@ -1,7 +1,7 @@
 /** Reading a local model directory: its MLmodel (parsed and validated), signature and file sizes. */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError, parseMLmodel, parseSignature, validateMLmodel } from '@mlflow-ts/format';
+import { MlflowError, parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
 
 export interface ModelFile {
@@ -35,9 +35,7 @@ export async function readMLmodel(dir: string): Promise<MLmodel> {
     throw MlflowError.invalidParameter(`Invalid model: no MLmodel file in ${dir}`);
   }
   try {
-    const mlmodel = parseMLmodel(text);
-    validateMLmodel(mlmodel);
-    return mlmodel;
+    return parseMLmodel(text); // parses and validates
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     throw MlflowError.invalidParameter(`Invalid MLmodel ${file}: ${reason}`);
