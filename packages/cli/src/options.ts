@@ -40,7 +40,7 @@ export function parseNumber(value: string): number {
 /** `-v/--view active_only|deleted_only|all`, case-insensitive like MLflow's. */
 export function viewOption(): Option {
   return new Option('-v, --view <view>', 'which lifecycle stages to include: active_only, deleted_only or all')
-    .default('active_only')
+    .default('ACTIVE_ONLY', 'active_only')
     .argParser((value: string): string => {
       const upper = value.toUpperCase();
       if (!ViewType.options.includes(upper as ViewType)) {

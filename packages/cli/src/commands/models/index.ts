@@ -18,7 +18,7 @@ export function modelsCommand(ctx: CliContext): Command {
       const local = await resolveModel(() => ctx.client(o.backendStoreUri), model);
       try {
         const report = await inspectModel(local.dir);
-        if (local.dir !== model) report.path = model === local.dir ? local.dir : report.path;
+        if (local.remote) report.path = local.source; // not the temporary download directory
         if (o.json) ctx.io.stdout(`${JSON.stringify(report, null, 2)}\n`);
         else printModelReport(ctx, report);
       } finally {

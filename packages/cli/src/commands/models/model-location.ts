@@ -15,6 +15,8 @@ export interface LocalModel {
   dir: string;
   /** What the user asked for, for messages. */
   source: string;
+  /** True when `dir` is a temporary download of a runs:/ or models:/ URI. */
+  remote: boolean;
   cleanup(): Promise<void>;
 }
 
@@ -29,14 +31,14 @@ async function localModel(p: string, source: string, cleanup: () => Promise<void
   if (!st.isDirectory() && path.basename(p) !== 'MLmodel') {
     throw new UsageError(`'${source}' is a file but not an MLmodel file`);
   }
-  return { dir, source, cleanup };
+  return { dir, source, remote: false, cleanup };
 }
 
 async function downloaded(client: MlflowClient, source: string, fetch: (dst: string) => Promise<string>): Promise<LocalModel> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-model-'));
   const cleanup = () => rm(tmp, { recursive: true, force: true });
   try {
-    return await localModel(await fetch(tmp), source, cleanup);
+    return { ...(await localModel(await fetch(tmp), source, cleanup)), remote: true };
   } catch (e) {
     await cleanup();
     throw e;
