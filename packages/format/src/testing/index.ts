@@ -6,6 +6,8 @@ export { runTrackingStoreConformance } from './tracking-store-conformance.js';
 export type { TrackingStoreSetup } from './tracking-store-conformance.js';
 export { runRegistryStoreConformance } from './registry-store-conformance.js';
 export type { ModelVersionSource, RegistryStoreSetup } from './registry-store-conformance.js';
+export { readAll, runArtifactRepositoryConformance } from './artifact-repository-conformance.js';
+export type { ArtifactRepositorySetup } from './artifact-repository-conformance.js';
 export { createMemoryTrackingStore } from './memory-tracking-store.js';
 export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';

@@ -11,10 +11,9 @@ import { assertSafeArtifactPath } from '../model-uri/index.js';
 /** Reads are streamed in chunks of this size, like a file stream, to exercise consumers' chunk handling. */
 const READ_CHUNK_SIZE = 64 * 1024;
 
+/** Checked and normalised relative path; '' is the root. */
 function normalise(path: string | undefined): string {
-  if (path === undefined || path === '' || path === '.') return '';
-  assertSafeArtifactPath(path);
-  return path.replace(/\/+$/, '');
+  return path === undefined ? '' : assertSafeArtifactPath(path);
 }
 
 async function collect(data: ByteSource): Promise<Uint8Array> {
