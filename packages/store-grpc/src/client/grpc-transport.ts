@@ -7,7 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { GRPC_STATUS, MlflowError, errorCodeForGrpcStatus } from '@mlflow-ts/format';
 import type { ErrorCode } from '@mlflow-ts/format';
 import { ERROR_CODE_METADATA, grpcServiceDefinition } from '../protocol/grpc-definitions.js';
-import { normalizeResponse } from '../protocol/normalize-response.js';
+import { normalizeResponse } from '../protocol/normalize-message.js';
+import { coerceRequest } from '../protocol/json-codec.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { routeOf } from '../protocol/rpc-routes.js';
 import type { ClientAuthOptions, Transport } from './transport.js';
@@ -69,11 +70,12 @@ export function createGrpcTransport(conn: GrpcConnection): Transport {
     async call(name, request) {
       const def = grpcServiceDefinition(routeOf(name).service)[name]!;
       const responseType = lookupType(`${name}.Response`);
+      const checked = coerceRequest(lookupType(name), request);
       for (let attempt = 0; ; attempt++) {
         try {
           const res = await new Promise<Record<string, unknown>>((resolve, reject) => {
             conn.client.makeUnaryRequest(
-              def.path, def.requestSerialize, def.responseDeserialize as (b: Buffer) => Record<string, unknown>, request,
+              def.path, def.requestSerialize, def.responseDeserialize as (b: Buffer) => Record<string, unknown>, checked,
               conn.metadata(), callOptions(conn), (err, value) => (err ? reject(err) : resolve(value!)),
             );
           });

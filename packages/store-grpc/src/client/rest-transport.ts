@@ -5,9 +5,9 @@
  */
 import { MlflowError, errorCodeForHttpStatus } from '@mlflow-ts/format';
 import type { ErrorCode } from '@mlflow-ts/format';
-import { toMlflowJson } from '../protocol/json-codec.js';
+import { coerceRequest, toMlflowJson } from '../protocol/json-codec.js';
 import { OBJECT_OPTIONS, lookupType } from '../protocol/proto-root.js';
-import { normalizeResponse } from '../protocol/normalize-response.js';
+import { normalizeResponse } from '../protocol/normalize-message.js';
 import { routeOf } from '../protocol/rpc-routes.js';
 import type { ClientAuthOptions, Transport } from './transport.js';
 import { authorizationHeader, backoffMs, sleep } from './transport.js';
@@ -88,7 +88,8 @@ export function createRestTransport(http: HttpClient): Transport {
       const { method, path } = routeOf(name).http[0]!;
       const requestType = lookupType(name);
       const responseType = lookupType(`${name}.Response`);
-      const json = toMlflowJson(requestType, request);
+      // Checked like the server checks it, so a bad value fails here with MLflow's message.
+      const json = toMlflowJson(requestType, coerceRequest(requestType, request));
       const url = `${routeOf(name).ajaxOnly ? '/ajax-api' : '/api'}/2.0/mlflow${path}`;
       const res = method === 'GET'
         ? await http.fetch(url + queryString(json), { method })

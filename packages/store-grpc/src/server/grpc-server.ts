@@ -7,6 +7,8 @@ import * as grpc from '@grpc/grpc-js';
 import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
 import { ERROR_CODE_METADATA, decodeFailureOf, grpcServiceDefinition } from '../protocol/grpc-definitions.js';
+import { normalizeRequest } from '../protocol/normalize-message.js';
+import { lookupType } from '../protocol/proto-root.js';
 import { RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
 import type { Principal } from './auth.js';
@@ -50,11 +52,12 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
     for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
       const route = routeOf(name);
       if (route.service !== service) continue;
+      const requestType = lookupType(name);
       impl[name] = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => {
         (async () => {
           authorize(call.metadata, !route.read);
           checkRequest(call.request);
-          return RPC_HANDLERS[name](opts.ctx, call.request);
+          return RPC_HANDLERS[name](opts.ctx, normalizeRequest(requestType, call.request));
         })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
       };
     }

@@ -1,7 +1,7 @@
 /** Model registry RPC handlers (mlflow/server/handlers.py, registry part). */
 import type { Handler } from './handler-context.js';
 import { list, num, present, registryOf, required, str } from './handler-context.js';
-import { assertSafeSourceUri } from '@mlflow-ts/format';
+import { assertSafeModelSource } from './uri-guards.js';
 
 type Tag = { key: string; value: string };
 
@@ -68,7 +68,7 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async CreateModelVersion(ctx, req) {
     required(req, 'name', 'source');
-    assertSafeSourceUri(str(req, 'source')!, ctx.allowedRoots);
+    assertSafeModelSource(str(req, 'source')!, ctx.allowedRoots);
     const model_version = await registryOf(ctx).createModelVersion({
       name: str(req, 'name')!, source: str(req, 'source')!, run_id: str(req, 'run_id') || undefined, tags: list<Tag>(req, 'tags'),
       run_link: str(req, 'run_link'), description: str(req, 'description'), model_id: str(req, 'model_id') || undefined,

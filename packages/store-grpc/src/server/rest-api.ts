@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MlflowError } from '@mlflow-ts/format';
 import { coerceRequest, toMlflowJson } from '../protocol/json-codec.js';
+import { normalizeRequest } from '../protocol/normalize-message.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { API_PREFIXES, RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
@@ -70,7 +71,7 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
                 if (method === 'POST') checkContentType(request);
                 input = parseBody(request);
               }
-              const result = await handler(opts.ctx, coerceRequest(requestType, input));
+              const result = await handler(opts.ctx, normalizeRequest(requestType, coerceRequest(requestType, input)));
               return reply.type('application/json').send(JSON.stringify(toMlflowJson(responseType, result)));
             } catch (e) {
               return sendError(reply, e);
