@@ -8,6 +8,8 @@ export { runRegistryStoreConformance } from './registry-store-conformance.js';
 export type { ModelVersionSource, RegistryStoreSetup } from './registry-store-conformance.js';
 export { readAll, runArtifactRepositoryConformance } from './artifact-repository-conformance.js';
 export type { ArtifactRepositorySetup } from './artifact-repository-conformance.js';
+export { runFlavorConformance } from './flavor-conformance.js';
+export type { FlavorSetup } from './flavor-conformance.js';
 export { createMemoryTrackingStore } from './memory-tracking-store.js';
 export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';

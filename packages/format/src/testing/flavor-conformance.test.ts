@@ -1,0 +1,55 @@
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { MlflowError } from '../errors.js';
+import type { Flavor } from '../flavor.js';
+import { createMLmodel, MLMODEL_FILE_NAME, serializeMLmodel } from '../mlmodel/index.js';
+import { runFlavorConformance } from './flavor-conformance.js';
+
+/** A minimal third-party-style flavor: a linear model stored as JSON. */
+interface LinearModel {
+  weights: number[];
+  bias: number;
+}
+
+const LinearConfig = z.object({ data: z.string(), n_features: z.number().int().positive() });
+
+function linearFlavor(): Flavor<LinearModel, z.infer<typeof LinearConfig>> {
+  return {
+    specificationVersion: 'v1',
+    name: 'linear_json',
+    configSchema: LinearConfig,
+    async save(model, path) {
+      const existing = await readdir(path).catch(() => []);
+      if (existing.length > 0) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${path}' already exists and is not empty`);
+      await mkdir(path, { recursive: true });
+      await writeFile(join(path, 'model.json'), JSON.stringify(model));
+      const mlmodel = createMLmodel({ flavors: { linear_json: { data: 'model.json', n_features: model.weights.length } } });
+      await writeFile(join(path, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
+      return mlmodel;
+    },
+    async load(path, mlmodel) {
+      const config = LinearConfig.parse(mlmodel.flavors.linear_json);
+      const model = JSON.parse(await readFile(join(path, config.data), 'utf8')) as LinearModel;
+      return {
+        metadata: mlmodel,
+        async predict(input) {
+          if (input.kind !== 'dataframe') throw new MlflowError('INVALID_PARAMETER_VALUE', `linear_json needs a dataframe, got ${input.kind}`);
+          return input.rows.map((row) => row.reduce<number>((sum, v, i) => sum + Number(v) * model.weights[i], model.bias));
+        },
+      };
+    },
+  };
+}
+
+runFlavorConformance('linear_json (reference)', async () => {
+  const tmpDir = await mkdtemp(join(tmpdir(), 'flavor-conf-'));
+  return {
+    flavor: linearFlavor(),
+    model: { weights: [0.5, -2, 1], bias: 0.25 },
+    input: { kind: 'dataframe', columns: ['a', 'b', 'c'], rows: [[1, 2, 3], [0, 0, 0], [-1, 0.5, 4]] },
+    tmpDir,
+    cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+  };
+});
