@@ -139,10 +139,8 @@ export function formatModelUri(u: ModelUri): string {
     case 'artifact':
       return u.uri;
     case 'file': {
-      const slashed = u.path.replaceAll('\\', '/');
-      if (slashed.startsWith('/')) return `file://${encodeLocalPath(slashed)}`;
-      if (/^[A-Za-z]:\//.test(slashed)) return `file:///${encodeLocalPath(slashed)}`;
-      return u.path;
+      // POSIX absolute paths become file: URIs; relative and Windows paths are valid as they are.
+      return u.path.startsWith('/') ? `file://${encodeLocalPath(u.path)}` : u.path;
     }
     case 'models': {
       const sub = u.subPath ? `/${u.subPath}` : '';
