@@ -1,16 +1,32 @@
-/** The tracking-store conformance suite through gRPC client → real server → store-fs in a temp dir. */
-import { runTrackingStoreConformance } from '@mlflow-ts/format/testing';
-import { startTestServer } from '../../test/helpers.js';
+/**
+ * The conformance suites through gRPC client → real server → store: tracking on store-fs in a temp
+ * dir, registry on the memory registry store, artifacts over the Upload/Download streams.
+ */
+import { afterAll } from 'vitest';
+import {
+  runArtifactRepositoryConformance, runRegistryStoreConformance, runTrackingStoreConformance,
+} from '@mlflow-ts/format/testing';
+import { startTestServer, type TestServer } from '../../test/helpers.js';
 import { createGrpcStore } from './stores.js';
 
+let shared: Promise<TestServer> | undefined;
+const server = () => (shared ??= startTestServer({ store: 'fs' }));
+afterAll(async () => {
+  await (await shared)?.close();
+});
+
 runTrackingStoreConformance('gRPC client → server → store-fs', async () => {
-  const server = await startTestServer({ store: 'fs' });
-  const remote = createGrpcStore({ address: server.grpcAddress });
-  return {
-    store: remote.tracking,
-    cleanup: async () => {
-      await remote.close();
-      await server.close();
-    },
-  };
+  const remote = createGrpcStore({ address: (await server()).grpcAddress });
+  return { store: remote.tracking, cleanup: () => remote.close() };
+});
+
+runRegistryStoreConformance('gRPC client → server → memory registry', async () => {
+  const remote = createGrpcStore({ address: (await server()).grpcAddress });
+  return { store: remote.registry, cleanup: () => remote.close() };
+});
+
+runArtifactRepositoryConformance('gRPC client → Artifacts service → artifact destination', async () => {
+  const remote = createGrpcStore({ address: (await server()).grpcAddress });
+  const repo = remote.artifacts(`mlflow-artifacts:/conformance/${globalThis.crypto.randomUUID()}`);
+  return { repo, cleanup: () => remote.close() };
 });
