@@ -2,13 +2,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlflowError, describeType, loadInputExample } from '@mlflow-ts/format';
-import type { ColSpec, MLmodel, ModelSignature, ParamSpec, Schema, TensorSpec } from '@mlflow-ts/format';
+import type { ColSpec, MLmodel, SavedInputExampleInfo, ModelSignature, ParamSpec, Schema, TensorSpec } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
 import { formatBytes } from '../../output.js';
 import { listModelFiles, readMLmodel, signatureOf, type ModelFile } from './model-files.js';
 
 export interface InputExampleReport {
-  info: Record<string, unknown>;
+  info: SavedInputExampleInfo;
   file: string;
   size_bytes: number;
 }
@@ -36,14 +36,14 @@ function str(v: unknown): string | undefined {
 }
 
 async function inputExampleReport(dir: string, mlmodel: MLmodel, files: ModelFile[]): Promise<InputExampleReport | null> {
-  const info = mlmodel.saved_input_example_info as Record<string, unknown> | undefined | null;
+  const info = mlmodel.saved_input_example_info;
   if (!info) return null;
   const rel = str(info.artifact_path);
   if (!rel) throw MlflowError.invalidParameter('Invalid model: saved_input_example_info has no artifact_path');
   const entry = files.find((f) => f.path === rel);
   if (!entry) throw MlflowError.invalidParameter(`Invalid model: input example file '${rel}' named in MLmodel is missing`);
   try {
-    loadInputExample(await readFile(path.join(dir, rel), 'utf8'), info as Parameters<typeof loadInputExample>[1]);
+    loadInputExample(await readFile(path.join(dir, rel), 'utf8'), info);
   } catch (e) {
     throw MlflowError.invalidParameter(`Invalid model: input example '${rel}' cannot be read: ${e instanceof Error ? e.message : String(e)}`);
   }

@@ -6,8 +6,8 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { localPathOfUri, uriScheme, type MlflowClient } from '@mlflow-ts/client';
-import { MlflowError } from '@mlflow-ts/format';
+import type { MlflowClient } from '@mlflow-ts/client';
+import { MlflowError, parseModelUri, type ModelUri } from '@mlflow-ts/format';
 import { UsageError } from '../../usage-error.js';
 
 export interface LocalModel {
@@ -34,7 +34,7 @@ async function localModel(p: string, source: string, cleanup: () => Promise<void
   return { dir, source, remote: false, cleanup };
 }
 
-async function downloaded(client: MlflowClient, source: string, fetch: (dst: string) => Promise<string>): Promise<LocalModel> {
+async function downloaded(source: string, fetch: (dst: string) => Promise<string>): Promise<LocalModel> {
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-model-'));
   const cleanup = () => rm(tmp, { recursive: true, force: true });
   try {
@@ -45,24 +45,41 @@ async function downloaded(client: MlflowClient, source: string, fetch: (dst: str
   }
 }
 
+/** The version a registered-model URI points at (number, alias, stage or latest). */
+async function registeredVersion(c: MlflowClient, u: Extract<ModelUri, { kind: 'models' }>): Promise<string> {
+  if ('version' in u) return u.version;
+  if ('alias' in u) return (await c.getModelVersionByAlias(u.name, u.alias)).version;
+  const stages = 'stage' in u ? [u.stage] : undefined;
+  const versions = await c.getLatestVersions(u.name, stages);
+  if (versions.length === 0) {
+    throw MlflowError.notFound(`No versions of model '${u.name}'${'stage' in u ? ` in stage '${u.stage}'` : ''} found`);
+  }
+  return String(Math.max(...versions.map((v) => Number(v.version))));
+}
+
 export async function resolveModel(client: () => MlflowClient, uriOrPath: string): Promise<LocalModel> {
-  const scheme = uriScheme(uriOrPath);
-  if (scheme === 'file') return localModel(localPathOfUri(uriOrPath), uriOrPath);
-  if (scheme === 'runs') {
-    const m = /^runs:\/+([^/]+)\/?(.*)$/.exec(uriOrPath);
-    if (!m || !m[1]) throw MlflowError.invalidParameter(`Not a proper runs:/ URI: ${uriOrPath}. Runs URIs must be of the form 'runs:/<run_id>/run-relative/path/to/artifact'`);
-    const [, runId, artifactPath] = m;
-    const c = client();
-    return downloaded(c, uriOrPath, (dst) => c.downloadArtifacts(runId!, artifactPath!.replace(/\/+$/, ''), dst));
+  const u = parseModelUri(uriOrPath);
+  switch (u.kind) {
+    case 'file':
+      return localModel(path.resolve(u.path), uriOrPath);
+    case 'runs': {
+      const c = client();
+      return downloaded(uriOrPath, (dst) => c.downloadArtifacts(u.runId, u.path.replace(/\/+$/, ''), dst));
+    }
+    case 'models': {
+      const c = client();
+      const version = await registeredVersion(c, u);
+      const uri = await c.getModelVersionDownloadUri(u.name, version);
+      return downloaded(uriOrPath, async (dst) => {
+        const local = await c.downloadArtifactsFromUri(uri, dst);
+        return u.subPath ? path.join(local, ...u.subPath.split('/')) : local;
+      });
+    }
+    case 'artifact': {
+      const c = client();
+      return downloaded(uriOrPath, (dst) => c.downloadArtifactsFromUri(u.uri, dst));
+    }
+    case 'logged-model':
+      throw new UsageError(`Logged-model URIs (${uriOrPath}) are not supported here: use runs:/<run_id>/<path> or a local path`);
   }
-  if (scheme === 'models') {
-    const m = /^models:\/+([^/@]+)(?:\/([^/]+)|@(.+))$/.exec(uriOrPath);
-    if (!m) throw MlflowError.invalidParameter(`Not a proper models:/ URI: ${uriOrPath}. Use models:/<name>/<version> or models:/<name>@<alias>`);
-    const [, name, version, alias] = m;
-    const c = client();
-    const v = alias !== undefined ? (await c.getModelVersionByAlias(name!, alias)).version : version!;
-    const uri = await c.getModelVersionDownloadUri(name!, v);
-    return downloaded(c, uriOrPath, (dst) => c.downloadArtifactsFromUri(uri, dst));
-  }
-  throw new UsageError(`Unsupported model location '${uriOrPath}' (scheme '${scheme}'): use a path, file:, runs:/ or models:/ URI`);
 }
