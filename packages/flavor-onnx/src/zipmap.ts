@@ -27,12 +27,12 @@ function longToNumber(v: unknown): number {
 export async function cutZipMaps(modelBytes: Uint8Array, nonTensorOutputs: string[]): Promise<RewrittenModel> {
   const onnx = await importOnnxProto();
   const model = onnx.ModelProto.decode(modelBytes);
-  const graph = model.graph;
+  const graph = model.graph as InstanceType<typeof onnx.GraphProto> | null | undefined;
   if (!graph) throw new MlflowError('INVALID_PARAMETER_VALUE', 'The ONNX model has no graph');
   const zipMaps: ZipMapOutput[] = [];
   for (const output of nonTensorOutputs) {
-    const idx = graph.node.findIndex((n) => n.opType === 'ZipMap' && n.output.includes(output));
-    const node = graph.node[idx];
+    const idx = graph.node.findIndex((n) => n.opType === 'ZipMap' && (n.output ?? []).includes(output));
+    const node = graph.node[idx] as InstanceType<typeof onnx.NodeProto> | undefined;
     if (!node) {
       throw new MlflowError(
         'NOT_IMPLEMENTED',
@@ -42,7 +42,7 @@ export async function cutZipMaps(modelBytes: Uint8Array, nonTensorOutputs: strin
     const ints = node.attribute.find((a) => a.name === 'classlabels_int64s');
     const strings = node.attribute.find((a) => a.name === 'classlabels_strings');
     const labels = ints
-      ? ints.ints.map(longToNumber)
+      ? (ints.ints ?? []).map(longToNumber)
       : (strings?.strings ?? []).map((s) => new TextDecoder().decode(s));
     const tensor = node.input[0]!;
     graph.node.splice(idx, 1);

@@ -1,0 +1,69 @@
+/**
+ * `logModel`: save to a temp dir, upload it under the run's artifacts at `artifactPath`, record the
+ * `mlflow.log-model.history` run tag (MLflow 2.x logging, which MLflow 3 still reads).
+ */
+import { createReadStream } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { ArtifactRepository, MLmodel, TrackingStore } from '@mlflow-ts/format';
+import type { OnnxModelSource } from './model-bytes.js';
+import { saveModel } from './save-model.js';
+import type { SaveOnnxModelOptions } from './save-model.js';
+
+export const LOG_MODEL_HISTORY_TAG = 'mlflow.log-model.history';
+
+export interface LogModelStores {
+  tracking: TrackingStore;
+  /** Builds the artifact repository of an artifact URI (the run's `artifact_uri`). */
+  artifacts: (rootUri: string) => ArtifactRepository;
+}
+
+export interface LoggedModelInfo {
+  runId: string;
+  artifactPath: string;
+  /** `runs:/<run_id>/<artifact_path>`. */
+  modelUri: string;
+  mlmodel: MLmodel;
+}
+
+async function uploadDirectory(repo: ArtifactRepository, localDir: string, prefix: string): Promise<void> {
+  for (const e of await readdir(localDir, { withFileTypes: true })) {
+    const local = path.join(localDir, e.name);
+    const remote = `${prefix}/${e.name}`;
+    if (e.isDirectory()) await uploadDirectory(repo, local, remote);
+    else await repo.writeArtifact(remote, createReadStream(local) as AsyncIterable<Uint8Array>);
+  }
+}
+
+export async function logModel(
+  stores: LogModelStores,
+  runId: string,
+  artifactPath: string,
+  model: OnnxModelSource,
+  opts: SaveOnnxModelOptions = {},
+): Promise<LoggedModelInfo> {
+  const run = await stores.tracking.getRun(runId);
+  const tmp = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-onnx-'));
+  try {
+    const dir = path.join(tmp, 'model');
+    const mlmodel = await saveModel(model, dir, {
+      ...opts,
+      extraMLmodelKeys: { ...opts.extraMLmodelKeys, run_id: runId, artifact_path: artifactPath },
+    });
+    await uploadDirectory(stores.artifacts(run.info.artifact_uri), dir, artifactPath.replace(/\/+$/, ''));
+    const entry = { ...mlmodel };
+    const history = run.data.tags?.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
+    let list: unknown[] = [];
+    try {
+      list = history ? (JSON.parse(history) as unknown[]) : [];
+    } catch {
+      list = [];
+    }
+    list.push(entry);
+    await stores.tracking.setTag(runId, { key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(list) });
+    return { runId, artifactPath, modelUri: `runs:/${runId}/${artifactPath}`, mlmodel };
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
