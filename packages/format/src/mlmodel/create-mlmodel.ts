@@ -3,7 +3,8 @@
  * `utc_time_created`, `model_uuid`, `mlflow_version`, `model_id` (null when not logged) and
  * `prompts: null`; `run_id` / `artifact_path` only when set; signature flags only with a signature.
  */
-import type { MLmodel, MLmodelSignatureDict, SavedInputExampleInfo } from './mlmodel-schema.js';
+import type { SavedInputExampleInfo } from '../signature/index.js';
+import type { MLmodel, MLmodelSignatureDict } from './mlmodel-schema.js';
 
 /** The MLflow version whose files we write (and claim in `mlflow_version` / requirements). */
 export const MLFLOW_COMPAT_VERSION = '3.6.0';
@@ -53,7 +54,7 @@ export function createMLmodel(options: CreateMLmodelOptions): MLmodel {
     m.is_signature_from_type_hint = false;
     m.type_hint_from_example = false;
   }
-  if (options.saved_input_example_info !== undefined) m.saved_input_example_info = options.saved_input_example_info;
+  if (options.saved_input_example_info !== undefined) m.saved_input_example_info = { ...options.saved_input_example_info };
   if (options.model_size_bytes !== undefined) m.model_size_bytes = options.model_size_bytes;
   if (options.metadata !== undefined) m.metadata = options.metadata;
   return m;

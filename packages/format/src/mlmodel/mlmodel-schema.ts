@@ -5,6 +5,7 @@
  */
 import { z, type ZodType } from 'zod';
 import { MlflowError } from '../errors.js';
+import type { SavedInputExampleInfo } from '../signature/index.js';
 import { PYFUNC_FLAVOR_NAME, PythonFunctionFlavorConfigSchema } from './flavor-configs.js';
 
 /**
@@ -18,18 +19,6 @@ export interface MLmodelSignatureDict {
   [key: string]: unknown;
 }
 
-export interface SavedInputExampleInfo {
-  /** File name inside the model directory, `input_example.json`. */
-  artifact_path: string;
-  /** `dataframe`, `ndarray`, `json_object`, `sparse_matrix_csr`, `sparse_matrix_csc`. */
-  type: string;
-  pandas_orient?: string;
-  serving_input_path?: string;
-  /** Present (`"true"`) when the example carries params. */
-  params?: string | boolean;
-  [key: string]: unknown;
-}
-
 export interface MLmodel {
   /** 2.x: run-relative path; 3.x logged model: the full artifact URI. Omitted for plain saves. */
   artifact_path?: string | null;
@@ -39,7 +28,8 @@ export interface MLmodel {
   /** Naive UTC `YYYY-MM-DD HH:MM:SS[.ffffff]` (see `formatUtcTimeCreated`). */
   utc_time_created?: string;
   signature?: MLmodelSignatureDict | null;
-  saved_input_example_info?: SavedInputExampleInfo | null;
+  /** Where the input example lives and how it is encoded (the signature area's `saveInputExample` writes it). */
+  saved_input_example_info?: (SavedInputExampleInfo & Record<string, unknown>) | null;
   model_uuid?: string | null;
   /** 3.x LoggedModel id `m-<32 hex>`; written as null when the model was not logged. */
   model_id?: string | null;
@@ -63,6 +53,7 @@ export const MLmodelSignatureDictSchema = z.looseObject({
   params: z.string().nullable().optional(),
 });
 
+/** `saved_input_example_info`: `type` is dataframe, ndarray, json_object, sparse_matrix_csr or _csc. */
 export const SavedInputExampleInfoSchema = z.looseObject({
   artifact_path: z.string(),
   type: z.string(),
