@@ -42,6 +42,8 @@ export interface StoreServerOptions {
   insecure?: boolean;
   /** Max JSON body bytes (default 32 MiB). Artifact uploads stream and are not limited by this. */
   bodyLimit?: number;
+  /** How long close() waits for in-flight requests before cutting connections (default 10 s). */
+  closeTimeoutMs?: number;
   /** `--no-serve-artifacts` → false: the proxied artifact API answers 503. Default true. */
   serveArtifacts?: boolean;
 }
@@ -89,6 +91,12 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
       return sendError(reply, new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`));
     }
   });
+  // While closing, every response ends its connection, so keep-alive clients do not hold close() open.
+  let closing = false;
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.setErrorHandler((error, _request, reply) => {
     const { status, body } = errorReply(error);
     return reply.code(status).type('application/json').send(body);
@@ -126,11 +134,22 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
       return { httpPort, grpcPort };
     },
     async close() {
+      closing = true;
       const tasks: Promise<unknown>[] = [];
-      if (listening) tasks.push(app.close());
+      if (listening) {
+        // Past the grace period, cut whatever is still open (a stuck upload must not block shutdown).
+        const force = setTimeout(() => app.server.closeAllConnections(), options.closeTimeoutMs ?? 10_000);
+        tasks.push(app.close().finally(() => clearTimeout(force)));
+      }
       if (grpcServer) {
         const g = grpcServer;
-        tasks.push(new Promise<void>((resolve) => g.tryShutdown(() => resolve())));
+        tasks.push(new Promise<void>((resolve) => {
+          const force = setTimeout(() => g.forceShutdown(), options.closeTimeoutMs ?? 10_000);
+          g.tryShutdown(() => {
+            clearTimeout(force);
+            resolve();
+          });
+        }));
       }
       await Promise.all(tasks);
       listening = false;
