@@ -1,0 +1,109 @@
+/**
+ * The real binary, spawned: `node packages/cli/dist/bin.js` on a temp mlruns directory. dist/ is
+ * rebuilt with tsc first when any source file is newer (turbo builds the dependencies' dist/ before
+ * tests run; locally run `npm run build` once).
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../test/cli-harness.js';
+
+const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(pkgDir, 'dist', 'bin.js');
+const run = promisify(execFile);
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function isStale(pkg: string): boolean {
+  const out = path.join(pkg, 'dist', 'index.js');
+  try {
+    return statSync(out).mtimeMs < newestMtime(path.join(pkg, 'src'));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * tsc emits even when some file has type errors; a type error elsewhere in the tree (another
+ * command group mid-change) must not hide whether *this* binary works, so only a missing output fails.
+ */
+function build(pkg: string): void {
+  try {
+    execFileSync(process.execPath, [path.resolve(pkgDir, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'pipe' });
+  } catch (e) {
+    if (isStale(pkg)) throw e;
+  }
+}
+
+let dir: string;
+let cleanup = async (): Promise<void> => undefined;
+
+beforeAll(async () => {
+  // the client is this CLI's closest dependency and changes with it; rebuild both when stale
+  for (const pkg of [path.resolve(pkgDir, '../client'), pkgDir]) {
+    if (isStale(pkg) || (pkg === pkgDir && statSync(bin, { throwIfNoEntry: false }) === undefined)) {
+      build(pkg);
+    }
+  }
+  ({ dir, cleanup } = await tempDir('mlflow-ts-bin-'));
+}, 120_000);
+
+afterAll(async () => {
+  await cleanup();
+});
+
+async function mlflowTs(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe('the mlflow-ts binary', () => {
+  it('creates a run, logs to it from the shell and describes it as MLflow REST JSON', async () => {
+    const uri = path.join(dir, 'mlruns');
+    const env = { MLFLOW_TRACKING_URI: uri };
+    const created = await mlflowTs(['experiments', 'create', '-n', 'bin-exp', '--json'], env);
+    expect(created.code).toBe(0);
+    const experimentId = JSON.parse(created.stdout).experiment_id as string;
+
+    const runId = (await mlflowTs(['runs', 'create', '--experiment-id', experimentId, '--run-name', 'spawned'], env)).stdout.trim();
+    expect(runId).toMatch(/^[0-9a-f]{32}$/);
+    expect((await mlflowTs(['runs', 'log-metric', '--run-id', runId, '--key', 'acc', '--value', '0.75', '--step', '2'], env)).code).toBe(0);
+    expect((await mlflowTs(['runs', 'log-param', '--run-id', runId, '--key', 'depth', '--value', '4', '--backend-store-uri', uri])).code).toBe(0);
+
+    const described = await mlflowTs(['runs', 'describe', '--run-id', runId, '--json'], env);
+    expect(described.code).toBe(0);
+    const body = JSON.parse(described.stdout);
+    expect(Object.keys(body)).toEqual(['run']);
+    expect(body.run.info).toMatchObject({ run_id: runId, run_uuid: runId, run_name: 'spawned', experiment_id: experimentId, status: 'RUNNING' });
+    expect(body.run.data.metrics).toEqual([expect.objectContaining({ key: 'acc', value: 0.75, step: 2 })]);
+    expect(body.run.data.params).toEqual([{ key: 'depth', value: '4' }]);
+
+    const history = JSON.parse((await mlflowTs(['metrics', 'history', '--run-id', runId, '--key', 'acc', '--json'], env)).stdout);
+    expect(history.metrics).toHaveLength(1);
+  });
+
+  it('exits 1 with a single stderr line on a user error, and prints its version', async () => {
+    const missing = await mlflowTs(['runs', 'describe', '--run-id', 'a'.repeat(32), '--backend-store-uri', path.join(dir, 'mlruns')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/RESOURCE_DOES_NOT_EXIST/);
+    const version = await mlflowTs(['--version']);
+    expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+});
