@@ -3,20 +3,15 @@
  * parsing by the format package, signature enforcement, `{"predictions": …}`.
  */
 import type { FastifyInstance } from 'fastify';
-import { isSupportedContentType, parseScoringPayload } from '@mlflow-ts/format';
+import { contentTypeError, parseScoringPayload } from '@mlflow-ts/format';
 import { sendError, withTimeout } from './route-context.js';
 import type { RouteContext } from './route-context.js';
-
-export const UNSUPPORTED_CONTENT_TYPE_MESSAGE =
-  'This predictor only supports the following content types: Types: ["text/csv", "application/json"]. ' +
-  'Got \'%s\'.';
 
 export function registerInvocationsRoute(app: FastifyInstance, ctx: RouteContext): void {
   app.post('/invocations', async (req, reply) => {
     const contentType = req.headers['content-type'] ?? '';
-    if (!isSupportedContentType(contentType)) {
-      return reply.code(415).type('text/plain; charset=utf-8').send(UNSUPPORTED_CONTENT_TYPE_MESSAGE.replace('%s', contentType));
-    }
+    const unsupported = contentTypeError(contentType);
+    if (unsupported !== undefined) return reply.code(415).type('text/plain; charset=utf-8').send(unsupported);
     const served = ctx.models[0]!;
     try {
       const parsed = parseScoringPayload(typeof req.body === 'string' ? req.body : '', contentType);

@@ -95,6 +95,11 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  // While closing, answers tell keep-alive clients to go away so the close is not held open.
+  let shuttingDown = false;
+  app.addHook('onSend', async (_req, reply) => {
+    if (shuttingDown) reply.header('connection', 'close');
+  });
   app.addHook('onRequest', async (req) => {
     (req as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
   });
@@ -136,6 +141,9 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
     url: address.replace('[::1]', 'localhost'),
     port,
     metrics,
-    close: () => (closing ??= app.close().then(() => undefined)),
+    close: () => {
+      shuttingDown = true;
+      return (closing ??= app.close().then(() => undefined));
+    },
   };
 }
