@@ -1,0 +1,72 @@
+/** `mlflow-ts server`: a real server over a temp mlruns store, REST and gRPC, then graceful stop. */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGrpcStore, createRestStore } from '@mlflow-ts/store-grpc';
+import { main } from '../../main.js';
+import { runServer, serverCommand } from './index.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'mlflow-ts-cli-server-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stderrIsTTY: false, env: {} } };
+}
+
+describe('runServer', () => {
+  it('serves REST and gRPC over a file store, proxies artifacts, and stops on abort', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const backend = join(dir, 'mlruns');
+    const destination = join(dir, 'mlartifacts');
+    const running = runServer({ print: (l) => lines.push(l) }, {
+      backendStoreUri: backend, artifactsDestination: destination, serveArtifacts: true, host: '127.0.0.1', port: 0, grpcPort: 0,
+    }, controller.signal);
+    while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+    const m = /http:\/\/127\.0\.0\.1:(\d+) \(gRPC 127\.0\.0\.1:(\d+)\)/.exec(lines[0]!);
+    expect(m).not.toBeNull();
+
+    const rest = createRestStore({ baseUrl: `http://127.0.0.1:${m![1]}` });
+    const id = await rest.tracking.createExperiment({ name: 'cli-server' });
+    const exp = await rest.tracking.getExperiment(id);
+    expect(exp.artifact_location).toBe(`mlflow-artifacts:/${id}`);
+    expect(existsSync(join(backend, id, 'meta.yaml'))).toBe(true);
+
+    const run = await rest.tracking.createRun({ experiment_id: id });
+    await rest.artifacts(run.info.artifact_uri).writeArtifact('notes.txt', new TextEncoder().encode('hi'));
+    expect(await readFile(join(destination, id, run.info.run_id, 'artifacts', 'notes.txt'), 'utf8')).toBe('hi');
+
+    const grpcStore = createGrpcStore({ address: `127.0.0.1:${m![2]}` });
+    expect((await grpcStore.tracking.getRun(run.info.run_id)).info.experiment_id).toBe(id);
+    await grpcStore.close();
+
+    controller.abort();
+    await running;
+    await expect(fetch(`http://127.0.0.1:${m![1]}/health`)).rejects.toThrow();
+  });
+});
+
+describe('serverCommand', () => {
+  it('refuses a public host without auth (one line, exit 1)', async () => {
+    const c = capture();
+    const code = await main(['node', 'mlflow-ts', 'server', '--backend-store-uri', join(dir, 'other'), '--host', '0.0.0.0', '--port', '0'], { io: c.io, groups: [serverCommand] });
+    expect(code).toBe(1);
+    expect(c.err.join('')).toMatch(/non-loopback host '0\.0\.0\.0' without auth/);
+  });
+
+  it('rejects a bad port', async () => {
+    const c = capture();
+    const code = await main(['node', 'mlflow-ts', 'server', '--port', 'abc'], { io: c.io, groups: [serverCommand] });
+    expect(code).not.toBe(0);
+    expect(c.err.join('')).toContain('--port must be a port number');
+  });
+});
