@@ -30,8 +30,10 @@ describe('response builders', () => {
         info: run.info,
         data: { metrics: [{ key: 'm', value: 'NaN', timestamp: 2, step: 0 }] },
         inputs: {},
+        outputs: {},
       },
     });
+    expect(Object.keys(getRunResponse(run).run as object)).toEqual(['info', 'data', 'inputs', 'outputs']);
   });
 
   it('an empty search is {} and a token is kept only when present', () => {

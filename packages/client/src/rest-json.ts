@@ -37,9 +37,17 @@ function pageBody<T>(field: string, page: Page<T>): Json {
   return toRestJson({ [field]: page.items, next_page_token: page.next_page_token || undefined }) as Json;
 }
 
+/**
+ * A run as MLflow serialises it: `data`, `inputs` and `outputs` are always-present messages (MLflow's
+ * `Run.to_proto` merges them unconditionally), so they show as `{}` when empty.
+ */
+function restRun(run: Run): Run {
+  return { info: run.info, data: run.data, inputs: run.inputs ?? { dataset_inputs: [] }, outputs: run.outputs ?? { model_outputs: [] } };
+}
+
 /** GET /api/2.0/mlflow/runs/get and POST runs/create: `{"run": …}`. */
 export function getRunResponse(run: Run): Json {
-  return toRestJson({ run }) as Json;
+  return toRestJson({ run: restRun(run) }) as Json;
 }
 
 /** POST /api/2.0/mlflow/runs/update: `{"run_info": …}`. */
@@ -49,7 +57,7 @@ export function updateRunResponse(runInfo: RunInfo): Json {
 
 /** POST /api/2.0/mlflow/runs/search: `{"runs": […], "next_page_token": …}`, `{}` when empty. */
 export function searchRunsResponse(page: Page<Run>): Json {
-  return pageBody('runs', page);
+  return pageBody('runs', { ...page, items: page.items.map(restRun) });
 }
 
 /** GET /api/2.0/mlflow/metrics/get-history. */
