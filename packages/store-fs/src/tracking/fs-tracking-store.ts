@@ -76,7 +76,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     validateMetricKey(key, 'metric_key');
     const entry = state.findRun(runId);
     let series = entry.metrics.get(key) ?? null;
-    if (series && !series.refresh()) series = null;
+    if (series && !series.load()) series = null;
     return { series };
   };
 

@@ -20,13 +20,32 @@ export function isLaterMetric(step: number, ts: number, value: number, than: { s
   return value > than.value;
 }
 
+interface Point {
+  timestamp: number;
+  value: number;
+  step: number;
+  dataset?: { name: string; digest: string };
+}
+
+/** What a snapshot keeps of a series: where the file was and its latest point, not every point. */
+export interface MetricSeriesSnapshot {
+  key: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  offset: number;
+  latest: Point | null;
+}
+
 export class MetricSeries {
   readonly timestamps: number[] = [];
   readonly values: number[] = [];
   readonly steps: number[] = [];
   /** Sparse: only lines that carried a dataset. */
   readonly datasets = new Map<number, { name: string; digest: string }>();
-  latest = -1;
+  latest: Point | null = null;
+  /** False when restored from a snapshot: only `latest` is known until the points are read. */
+  private loaded = true;
   /** Bytes consumed (always at a line boundary). */
   private offset = 0;
   private ino = -1;
@@ -35,6 +54,18 @@ export class MetricSeries {
   badLines = 0;
 
   constructor(readonly key: string, readonly file: string) {}
+
+  static fromSnapshot(file: string, s: MetricSeriesSnapshot): MetricSeries {
+    const m = new MetricSeries(s.key, file);
+    Object.assign(m, { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, offset: s.offset, latest: s.latest, loaded: false });
+    return m;
+  }
+
+  snapshot(stableBefore: number): MetricSeriesSnapshot | null {
+    // A file modified moments ago may change again without its stamp changing: do not persist it.
+    if (this.mtimeMs >= stableBefore) return null;
+    return { key: this.key, ino: this.ino, size: this.size, mtimeMs: this.mtimeMs, offset: this.offset, latest: this.latest };
+  }
 
   get length(): number {
     return this.timestamps.length;
@@ -58,14 +89,24 @@ export class MetricSeries {
     return true;
   }
 
+  /** Makes every point available (reads the whole file once after a snapshot restore). */
+  load(): boolean {
+    if (!this.loaded) {
+      this.ino = -1;
+      this.reset();
+    }
+    return this.refresh();
+  }
+
   private reset(): void {
     this.timestamps.length = 0;
     this.values.length = 0;
     this.steps.length = 0;
     this.datasets.clear();
-    this.latest = -1;
+    this.latest = null;
     this.offset = 0;
     this.badLines = 0;
+    this.loaded = true;
   }
 
   private readFrom(size: number): void {
@@ -115,36 +156,41 @@ export class MetricSeries {
         this.badLines++;
         continue;
       }
-      const i = this.timestamps.length;
-      this.timestamps.push(ts);
-      this.values.push(value);
-      this.steps.push(step);
-      if (f.length === 5) this.datasets.set(i, { name: f[3]!, digest: f[4]! });
-      if (this.latest < 0 || isLaterMetric(step, ts, value, this.point(this.latest))) this.latest = i;
+      const dataset = f.length === 5 ? { name: f[3]!, digest: f[4]! } : undefined;
+      if (this.loaded) {
+        const i = this.timestamps.length;
+        this.timestamps.push(ts);
+        this.values.push(value);
+        this.steps.push(step);
+        if (dataset) this.datasets.set(i, dataset);
+      }
+      if (!this.latest || isLaterMetric(step, ts, value, this.latest)) {
+        this.latest = dataset ? { timestamp: ts, value, step, dataset } : { timestamp: ts, value, step };
+      }
     }
   }
 
-  private point(i: number): { step: number; timestamp: number; value: number } {
-    return { step: this.steps[i]!, timestamp: this.timestamps[i]!, value: this.values[i]! };
-  }
-
-  metricAt(i: number): Metric {
-    const m: Metric = { key: this.key, value: this.values[i]!, timestamp: this.timestamps[i]!, step: this.steps[i]! };
-    const ds = this.datasets.get(i);
-    if (ds) {
-      m.dataset_name = ds.name;
-      m.dataset_digest = ds.digest;
+  private toMetric(p: Point): Metric {
+    const m: Metric = { key: this.key, value: p.value, timestamp: p.timestamp, step: p.step };
+    if (p.dataset) {
+      m.dataset_name = p.dataset.name;
+      m.dataset_digest = p.dataset.digest;
     }
     return m;
   }
 
   latestMetric(): Metric | undefined {
-    return this.latest < 0 ? undefined : this.metricAt(this.latest);
+    return this.latest ? this.toMetric(this.latest) : undefined;
   }
 
-  all(from = 0, to = this.length): Metric[] {
-    const out: Metric[] = new Array(Math.max(0, to - from));
-    for (let i = from; i < to; i++) out[i - from] = this.metricAt(i);
+  /** Every point in log order; call `load()` first. */
+  all(): Metric[] {
+    const n = this.timestamps.length;
+    const out: Metric[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const ds = this.datasets.get(i);
+      out[i] = this.toMetric({ timestamp: this.timestamps[i]!, value: this.values[i]!, step: this.steps[i]!, dataset: ds });
+    }
     return out;
   }
 }

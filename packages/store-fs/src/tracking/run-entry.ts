@@ -80,7 +80,7 @@ export class RunEntry {
     let s = `${this.metaStamp?.mtimeMs}:${this.metaStamp?.size}:${this.metaStamp?.ino}|${this.linkStamps}|`;
     for (const [k, v] of this.params.values) s += `p${k}=${v.length}:${v}`;
     for (const [k, v] of this.tags.values) s += `t${k}=${v.length}:${v}`;
-    for (const [k, m] of this.metrics) s += `m${k}=${m.length}:${m.latest}`;
+    for (const [k, m] of this.metrics) s += `m${k}=${JSON.stringify(m.latest)}`;
     return s;
   }
 
