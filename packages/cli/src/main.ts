@@ -62,9 +62,7 @@ function configureTree(cmd: Command, io: CliIO): void {
 export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: CommandGroup[] = commandGroups): Command {
   const program = new Command('mlflow-ts')
     .description('mlflow-ts: MLflow-compatible tracking, models and serving from Node.js')
-    .version(pkg.version, '--version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .enablePositionalOptions(false);
+    .version(pkg.version, '--version', 'print the version');
   for (const group of groups) addGroup(program, group(ctx));
   configureTree(program, ctx.io);
   return program;
