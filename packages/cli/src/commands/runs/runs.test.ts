@@ -40,6 +40,11 @@ describe('mlflow-ts runs', () => {
 
     await cli(['runs', 'end', '--run-id', runId, '--status', 'killed']);
     expect((await store.getRun(runId)).info.status).toBe('KILLED');
+
+    const byName = (await cli(['runs', 'create', '--experiment-name', 'e'])).trim();
+    expect((await store.getRun(byName)).info.experiment_id).toBe(exp);
+    const noSuch = await runCli(['runs', 'create', '--experiment-name', 'ghost', '--backend-store-uri', uri]);
+    expect(noSuch).toMatchObject({ code: 1, stderr: "Error (RESOURCE_DOES_NOT_EXIST): Could not find experiment with name 'ghost'\n" });
   });
 
   it('describe --json prints exactly the runs/get body', async () => {
