@@ -1,0 +1,62 @@
+/**
+ * `mlflow-ts models log --flavor onnx --file model.onnx [--run-id ID | --experiment-name N]
+ * [--artifact-path model] [--registered-model-name M]`: saves, uploads under the run's artifacts,
+ * records `mlflow.log-model.history`, optionally registers a version.
+ */
+import { Command } from 'commander';
+import { logModel } from '@mlflow-ts/flavor-onnx';
+import type { CliContext } from '../../cli-context.js';
+import { withStoreOption } from '../../options.js';
+import { UsageError } from '../../usage-error.js';
+import { saveOptionsOf, withSaveFlags } from './save-command.js';
+import type { SaveFlags } from './save-command.js';
+
+interface LogFlags extends SaveFlags {
+  runId?: string;
+  experimentName?: string;
+  experimentId?: string;
+  artifactPath: string;
+  registeredModelName?: string;
+  backendStoreUri?: string;
+}
+
+export function modelsLogCommand(ctx: CliContext): Command {
+  return withStoreOption(withSaveFlags(new Command('log').description('Log a model file to a run (and optionally register it)')))
+    .option('--run-id <id>', 'log into this run (default: a new run)')
+    .option('--experiment-name <name>', 'experiment of the new run (created if missing)')
+    .option('--experiment-id <id>', 'experiment id of the new run (default: 0)')
+    .option('--artifact-path <path>', 'run-relative artifact path', 'model')
+    .option('--registered-model-name <name>', 'also register the logged model under this name')
+    .action(async (opts: LogFlags) => {
+      if (opts.flavor !== 'onnx') throw new UsageError(`models log supports --flavor onnx, got '${opts.flavor}'`);
+      if (opts.runId && (opts.experimentName || opts.experimentId)) throw new UsageError('Use --run-id or --experiment-name/--experiment-id, not both');
+      const client = ctx.client(opts.backendStoreUri);
+      let runId = opts.runId;
+      let created = false;
+      if (!runId) {
+        let experimentId = opts.experimentId ?? '0';
+        if (opts.experimentName) {
+          const exp = await client.getExperimentByName(opts.experimentName);
+          experimentId = exp ? exp.experiment_id : await client.createExperiment(opts.experimentName);
+        }
+        runId = (await client.createRun(experimentId)).info.run_id;
+        created = true;
+      }
+      const stores = await client.stores();
+      try {
+        const info = await logModel(stores, runId, opts.artifactPath, opts.file, (await saveOptionsOf(opts)) as never);
+        ctx.print(`Logged model to ${info.modelUri}`);
+        if (opts.registeredModelName) {
+          const run = await client.getRun(runId);
+          const existing = await client.getRegisteredModel(opts.registeredModelName).catch(() => undefined);
+          if (!existing) await client.createRegisteredModel(opts.registeredModelName);
+          const mv = await client.createModelVersion(opts.registeredModelName, `${run.info.artifact_uri}/${opts.artifactPath}`, { runId });
+          ctx.print(`Registered model '${mv.name}' version ${mv.version}`);
+        }
+        if (created) await client.setTerminated(runId, 'FINISHED');
+      } catch (e) {
+        if (created) await client.setTerminated(runId, 'FAILED').catch(() => undefined);
+        throw e;
+      }
+    });
+}

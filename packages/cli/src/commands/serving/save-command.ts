@@ -1,0 +1,63 @@
+/**
+ * `mlflow-ts models save --flavor onnx --file model.onnx -o <dir> [--signature auto|none|sig.json]
+ * [--input-example ex.json]`: writes an MLflow model directory MLflow itself can load.
+ */
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { parseSignature } from '@mlflow-ts/format';
+import type { ModelSignature } from '@mlflow-ts/format';
+import type { CliContext } from '../../cli-context.js';
+import { UsageError } from '../../usage-error.js';
+import { flavorByName } from './flavors.js';
+
+export interface SaveFlags {
+  flavor: string;
+  file: string;
+  signature: string;
+  inputExample?: string;
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`Cannot read ${what} file '${file}'`); });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new UsageError(`${what} file '${file}' is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** `auto` (read off the model), `none`, or a JSON file holding MLmodel's signature dict or its parsed form. */
+export async function signatureOption(value: string): Promise<ModelSignature | 'auto' | false> {
+  if (value === 'auto') return 'auto';
+  if (value === 'none') return false;
+  const dict = (await readJson(value, 'signature')) as { inputs?: unknown; outputs?: unknown; params?: unknown };
+  const asString = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+  return parseSignature({ inputs: asString(dict.inputs), outputs: asString(dict.outputs), params: asString(dict.params) });
+}
+
+/** The save options shared by `models save` and `models log`. */
+export async function saveOptionsOf(flags: SaveFlags): Promise<Record<string, unknown>> {
+  const signature = await signatureOption(flags.signature);
+  return {
+    signature,
+    ...(flags.inputExample ? { inputExample: await readJson(flags.inputExample, 'input example') } : {}),
+  };
+}
+
+export function withSaveFlags(cmd: Command): Command {
+  return cmd
+    .option('--flavor <name>', 'flavor to save with', 'onnx')
+    .requiredOption('--file <path>', 'the model file (e.g. model.onnx)')
+    .option('--signature <auto|none|file.json>', 'signature: read off the model, none, or a JSON file', 'auto')
+    .option('--input-example <file.json>', 'an input example (JSON) saved next to the model');
+}
+
+export function modelsSaveCommand(ctx: CliContext): Command {
+  return withSaveFlags(new Command('save').description('Save a model file as an MLflow model directory'))
+    .requiredOption('-o, --output <dir>', 'the directory to create (must be absent or empty)')
+    .action(async (opts: SaveFlags & { output: string }) => {
+      const flavor = flavorByName(opts.flavor);
+      const mlmodel = await flavor.save(opts.file, opts.output, (await saveOptionsOf(opts)) as never);
+      ctx.print(`Saved ${opts.flavor} model to ${opts.output} (model_uuid ${String(mlmodel.model_uuid)})`);
+    });
+}
