@@ -1,0 +1,72 @@
+/**
+ * Version numbers under contention: concurrent creators in one process and in several processes
+ * (children run the transpiled sources, see test/child-build.ts) get 1..N without gaps or repeats.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildForChildProcesses, removeChildBuild } from '../../test/child-build.js';
+import { tempDir } from '../../test/temp-store.js';
+import { createFsRegistryStore } from './fs-registry-store.js';
+
+// Creates `count` versions of `name` concurrently, then prints their numbers as JSON.
+const CHILD = `
+import { pathToFileURL } from 'node:url';
+const [entry, root, name, count] = process.argv.slice(1);
+const { createFsRegistryStore } = await import(pathToFileURL(entry).href);
+const store = createFsRegistryStore({ root });
+const made = await Promise.all(Array.from({ length: Number(count) }, (_, i) =>
+  store.createModelVersion({ name, source: 'runs:/' + process.pid + 'x' + i + '/model' })));
+process.stdout.write(JSON.stringify(made.map((v) => Number(v.version))));
+`;
+
+let registryEntry: string;
+beforeAll(() => {
+  registryEntry = path.resolve(buildForChildProcesses(), '../../registry/fs-registry-store.js');
+});
+afterAll(() => removeChildBuild());
+
+function createInChild(root: string, name: string, count: number): Promise<number[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, registryEntry, root, name, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`child exited ${code}: ${err}`))));
+  });
+}
+
+const ascending = (xs: number[]) => [...xs].sort((a, b) => a - b);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+
+describe('concurrent model version creation', () => {
+  it('8 concurrent creators in one process get versions 1-8', async () => {
+    const root = path.join(tempDir('registry-conc-'), 'mlruns');
+    const store = createFsRegistryStore({ root });
+    await store.createRegisteredModel({ name: 'm' });
+    const made = await Promise.all(range(8).map((i) => store.createModelVersion({ name: 'm', source: `runs:/r${i}/model` })));
+    expect(ascending(made.map((v) => Number(v.version)))).toEqual(range(8));
+    const found = await store.searchModelVersions({ filter: "name = 'm'" });
+    expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(8));
+    expect(new Set(found.items.map((v) => v.source)).size).toBe(8);
+  });
+
+  it('two processes and this one creating at once share 1..N without gaps or duplicates', async () => {
+    const root = path.join(tempDir('registry-conc-'), 'mlruns');
+    const store = createFsRegistryStore({ root });
+    await store.createRegisteredModel({ name: 'shared' });
+    const [a, b, here] = await Promise.all([
+      createInChild(root, 'shared', 8),
+      createInChild(root, 'shared', 8),
+      Promise.all(range(4).map((i) => store.createModelVersion({ name: 'shared', source: `runs:/here${i}/model` }))),
+    ]);
+    const all = [...a, ...b, ...here.map((v) => Number(v.version))];
+    expect(ascending(all)).toEqual(range(20));
+    const found = await store.searchModelVersions({ filter: "name = 'shared'", max_results: 100 });
+    expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(20));
+    // each version's meta.yaml holds the source its creator sent: no version was written twice
+    expect(new Set(found.items.map((v) => v.source)).size).toBe(20);
+    expect((await store.getRegisteredModel('shared')).latest_versions.map((v) => v.version)).toEqual(['20']);
+  });
+});
