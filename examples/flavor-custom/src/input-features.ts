@@ -16,7 +16,7 @@ function toFeature(v: unknown, where: () => string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
-  const shown = typeof v === 'string' ? `the string '${v}'` : v === null || v === undefined ? String(v) : `a ${typeof v}`;
+  const shown = typeof v === 'string' ? `the string '${v}'` : v === null || v === undefined ? String(v) : `a value of type ${typeof v}`;
   throw MlflowError.invalidParameter(`The linear flavor needs numeric features; ${where()} is ${shown}`);
 }
 
