@@ -1,1 +1,15 @@
-export {};
+/**
+ * @mlflow-ts/flavor-tfjs — a TensorFlow.js flavor (imported lazily): save/load, autologging for
+ * `model.fit`, and conversion of LayersModels to ONNX.
+ */
+export { tfjsFlavor } from './tfjs-flavor.js';
+export { FLAVOR_TFJS_VERSION, TFJS_DATA_DIR, saveModel, tfjsVersion } from './save-model.js';
+export type { SaveTfjsModelOptions } from './save-model.js';
+export type { TfjsModelSource, TfjsModelType } from './model-source.js';
+export { loadModel, loadTfjsFromMLmodel } from './load-model.js';
+export type { LoadedTfjsModel } from './load-model.js';
+export { logModel } from './log-model.js';
+export { importTfjs } from './lazy-tfjs.js';
+export { MODEL_JSON_FILE_NAME, WEIGHTS_FILE_NAME, fileLoadHandler, fileSaveHandler } from './tfjs-io.js';
+export { signatureOfIo } from './tfjs-tensors.js';
+export type { TfjsIo } from './tfjs-tensors.js';

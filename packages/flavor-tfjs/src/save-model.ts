@@ -1,0 +1,106 @@
+/**
+ * `saveModel` writes an MLflow model directory for a TensorFlow.js model: the model files under
+ * `model/` (model.json + weights), MLmodel with the `tfjs` section and a TensorSpec signature read
+ * off the model's inputs and outputs, an optional input example, and node_env.json naming the npm
+ * packages that load it. There is no Python loader for TF.js, so no `python_function` section:
+ * convert to ONNX (`convertToOnnx`) for a model MLflow in Python can serve.
+ */
+import { createRequire } from 'node:module';
+import { readdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  MLMODEL_FILE_NAME, MlflowError, NODE_ENV_FILE_NAME, TFJS_FLAVOR_NAME, createMLmodel, inferSignature, nodeEnvJson,
+  saveInputExample, serializeMLmodel, signatureToDict,
+} from '@mlflow-ts/format';
+import type { MLmodel, ModelSignature, SavedInputExampleInfo, TfjsFlavorConfig } from '@mlflow-ts/format';
+import { importTfjs } from './lazy-tfjs.js';
+import type { Tfjs } from './lazy-tfjs.js';
+import { loadTfjsModelDir, modelIo, writeModelData } from './model-source.js';
+import type { TfjsModelSource } from './model-source.js';
+import { signatureOfIo } from './tfjs-tensors.js';
+
+/** The model-relative directory holding model.json and the weights. */
+export const TFJS_DATA_DIR = 'model';
+
+export const FLAVOR_TFJS_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+
+export interface SaveTfjsModelOptions {
+  /** A signature, `'auto'` (default: TensorSpecs of the model's inputs/outputs), or `false` for none. */
+  signature?: ModelSignature | 'auto' | false;
+  inputExample?: unknown;
+  metadata?: Record<string, unknown>;
+  /** Extra MLmodel keys (`run_id`, `artifact_path`) when saving for `logModel`. */
+  extraMLmodelKeys?: Record<string, unknown>;
+}
+
+export function tfjsVersion(tf?: Tfjs): string {
+  if (tf) return tf.version.tfjs;
+  try {
+    return (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function assertEmptyTarget(dir: string): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (!st) return;
+  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
+    throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${dir}' already exists and is not empty`);
+  }
+}
+
+async function dirSize(dir: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    total += e.isDirectory() ? await dirSize(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
+/** Saves a TensorFlow.js model as an MLflow model directory at `dir`; returns the MLmodel written. */
+export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveTfjsModelOptions = {}): Promise<MLmodel> {
+  await assertEmptyTarget(dir);
+  const tf = await importTfjs();
+  const dataDir = path.join(dir, TFJS_DATA_DIR);
+  const { type, live } = await writeModelData(tf, model, dataDir);
+
+  let signature: ModelSignature | undefined;
+  if (opts.signature !== false && opts.signature !== undefined && opts.signature !== 'auto') {
+    signature = opts.signature;
+  } else if (opts.signature !== false) {
+    // Reading the saved copy back also proves the files load before anything else is written.
+    const loaded = live ?? (await loadTfjsModelDir(tf, dataDir, type));
+    try {
+      const io = modelIo(loaded);
+      signature = io.inputs.length > 0 ? signatureOfIo(io.inputs, io.outputs)
+        : opts.inputExample !== undefined ? inferSignature(opts.inputExample) : undefined;
+    } finally {
+      if (!live) loaded.dispose();
+    }
+  }
+
+  let exampleInfo: SavedInputExampleInfo | undefined;
+  if (opts.inputExample !== undefined) {
+    const saved = saveInputExample(opts.inputExample);
+    exampleInfo = saved.info;
+    await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
+    if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
+  }
+  const flavorConfig: TfjsFlavorConfig = { tfjs_version: tfjsVersion(tf), model_type: type, data: TFJS_DATA_DIR };
+  const mlmodel = createMLmodel({
+    flavors: { [TFJS_FLAVOR_NAME]: flavorConfig },
+    ...(signature ? { signature: signatureToDict(signature) } : {}),
+    ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
+    ...(opts.metadata ? { metadata: opts.metadata } : {}),
+    model_size_bytes: await dirSize(dir),
+    ...opts.extraMLmodelKeys,
+  });
+  await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
+  await writeFile(
+    path.join(dir, NODE_ENV_FILE_NAME),
+    nodeEnvJson({ dependencies: { '@tensorflow/tfjs': `^${tfjsVersion(tf)}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` } }),
+  );
+  return mlmodel;
+}

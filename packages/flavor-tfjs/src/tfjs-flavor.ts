@@ -1,0 +1,21 @@
+/**
+ * `tfjsFlavor()`: the Flavor plugin for MLmodel's `tfjs` section, passed explicitly to a registry.
+ */
+import { TFJS_FLAVOR_NAME, TfjsFlavorConfigSchema } from '@mlflow-ts/format';
+import type { Flavor, TfjsFlavorConfig } from '@mlflow-ts/format';
+import { loadTfjsFromMLmodel } from './load-model.js';
+import type { TfjsModelSource } from './model-source.js';
+import { FLAVOR_TFJS_VERSION, saveModel, tfjsVersion } from './save-model.js';
+
+export function tfjsFlavor(): Flavor<TfjsModelSource, TfjsFlavorConfig> {
+  return {
+    specificationVersion: 'v1',
+    name: TFJS_FLAVOR_NAME,
+    configSchema: TfjsFlavorConfigSchema,
+    dependencies: {
+      npm: { '@tensorflow/tfjs': `^${tfjsVersion()}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` },
+    },
+    save: (model, path, options) => saveModel(model, path, options),
+    load: (path, mlmodel) => loadTfjsFromMLmodel(path, mlmodel),
+  };
+}
