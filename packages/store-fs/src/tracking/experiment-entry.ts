@@ -9,7 +9,8 @@ import type { Experiment } from '@mlflow-ts/format';
 import { isTempName, parseYaml } from '../yaml-file.js';
 import { FileStamp, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
 import { experimentFromMeta } from './meta-files.js';
-import { RACY_MS, RunEntry } from './run-entry.js';
+import { RACY_MS, RunEntry, type RunSnapshot } from './run-entry.js';
+import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 
 /** Folders inside an experiment directory that are not runs. */
 export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
@@ -23,12 +24,57 @@ export class ExperimentEntry {
   private dirStamp: FileStamp | undefined;
   private checkedAt = 0;
   private deepAt = 0;
+  private restored = false;
+  /** Run versions at the last snapshot write; a different sum means the snapshot is stale. */
+  private snapshotVersion = -1;
 
   constructor(
     readonly id: string,
     readonly dir: string,
+    /** Where this experiment's run snapshot lives; null disables snapshots. */
+    readonly snapshotFile: string | null = null,
   ) {
     this.tags = new KeyValueFiles(path.join(dir, 'tags'));
+  }
+
+  private versionSum(): number {
+    let v = this.runs.size;
+    for (const r of this.runs.values()) v += r.version;
+    return v;
+  }
+
+  /** Writes the run snapshot if anything changed since the last one. */
+  saveSnapshot(): void {
+    if (!this.snapshotFile || !this.restored) return;
+    const version = this.versionSum();
+    if (version === this.snapshotVersion) return;
+    const stableBefore = Date.now() - RACY_MS;
+    const runs: RunSnapshot[] = [];
+    for (const r of this.runs.values()) {
+      const s = r.snapshot(stableBefore);
+      if (s) runs.push(s);
+    }
+    writeSnapshot(this.snapshotFile, this.dir, runs);
+    this.snapshotVersion = version;
+  }
+
+  get snapshotStale(): boolean {
+    return this.restored && this.snapshotFile !== null && this.versionSum() !== this.snapshotVersion;
+  }
+
+  private restoreSnapshot(): void {
+    this.restored = true;
+    if (!this.snapshotFile) return;
+    let restored = 0;
+    for (const s of readSnapshot(this.snapshotFile, this.dir)) {
+      if (this.runs.has(s.runId)) continue;
+      restored++;
+      const entry = new RunEntry(s.runId, path.join(this.dir, s.runId), this.dir, this.id);
+      entry.restore(s);
+      this.runs.set(s.runId, entry);
+    }
+    // Entries loaded before the snapshot was read are not in it: then it is stale already.
+    this.snapshotVersion = restored === this.runs.size ? this.versionSum() : -1;
   }
 
   /** Re-reads meta.yaml and tags if they changed. Returns false when the directory is gone. */
@@ -71,6 +117,7 @@ export class ExperimentEntry {
       this.runs.clear();
       return;
     }
+    if (!this.restored) this.restoreSnapshot();
     const stamp = stampOf(st);
     const deep = now - this.deepAt >= deepEveryMs;
     if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return;
@@ -82,7 +129,8 @@ export class ExperimentEntry {
     }
     this.dirStamp = stamp;
     this.checkedAt = now;
-    if (deep) this.deepAt = now;
+    // Measured from the end: a sweep slower than deepEveryMs must not make every search a sweep.
+    if (deep) this.deepAt = Date.now();
   }
 
   private relist(warn: (msg: string) => void): void {

@@ -4,6 +4,8 @@
  * series) are revalidated with stat calls, so other processes writing the same tree are seen.
  */
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import {
   MlflowError, paginate, resolveMaxResults, sampleMetricHistoryBulkInterval, searchExperimentsInMemory,
   searchRunsInMemory, validateMetricHistoryBulkIntervalRequest, validateMetricKey,
@@ -30,6 +32,11 @@ export interface FsTrackingStoreOptions {
    * once regardless. 0 = check every time (slowest, always exact). Default 2000.
    */
   revalidateMs?: number;
+  /**
+   * Directory for run-cache snapshots that make reopening a large store fast (verified against file
+   * stamps before use, never trusted blindly). Default `<os tmpdir>/mlflow-ts-store-fs`; null: off.
+   */
+  cacheDir?: string | null;
 }
 
 export type FsTrackingStore = TrackingStore & {
@@ -58,6 +65,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     rootUri,
     artifactRootUri: (opts.defaultArtifactRoot ?? rootUri).replace(/\/+$/, ''),
     revalidateMs: opts.revalidateMs ?? 2000,
+    cacheDir: opts.cacheDir === undefined ? path.join(os.tmpdir(), 'mlflow-ts-store-fs') : opts.cacheDir,
   });
   let initialized = false;
   let closed = false;
@@ -136,7 +144,9 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     }),
 
     close: async () => {
+      if (closed) return;
       closed = true;
+      state.saveSnapshots();
     },
   };
   return store;
@@ -156,6 +166,20 @@ function searchRuns(state: StoreState, req: SearchRunsRequest): Page<Run> {
       candidates.push(entry.toRun());
     }
   }
+  state.scheduleSnapshots();
   const page = searchRunsInMemory(candidates, { ...req, run_view_type: 'ALL', experiment_ids: undefined });
-  return { ...page, items: structuredClone(page.items) };
+  return { ...page, items: page.items.map(copyRun) };
+}
+
+/** A copy callers may mutate without touching the cache (cheaper than structuredClone per page). */
+function copyRun(r: Run): Run {
+  const kv = (xs: { key: string; value: string }[]) => xs.map((x) => ({ key: x.key, value: x.value }));
+  const out: Run = {
+    info: { ...r.info },
+    data: { metrics: r.data.metrics.map((m) => ({ ...m })), params: kv(r.data.params), tags: kv(r.data.tags) },
+    inputs: { dataset_inputs: r.inputs.dataset_inputs.length === 0 ? [] : structuredClone(r.inputs.dataset_inputs) },
+  };
+  if (r.inputs.model_inputs) out.inputs.model_inputs = r.inputs.model_inputs.map((m) => ({ ...m }));
+  if (r.outputs) out.outputs = { model_outputs: r.outputs.model_outputs.map((m) => ({ ...m })) };
+  return out;
 }

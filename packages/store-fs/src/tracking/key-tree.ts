@@ -7,6 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isTempName } from '../yaml-file.js';
 
+/**
+ * An mtime this close to the moment we looked at it may still change without its value changing
+ * (coarse kernel clocks, two writes in one millisecond), so it does not prove freshness.
+ */
+export const RACY_MS = 100;
+
 export interface FileStamp {
   mtimeMs: number;
   size: number;
@@ -35,11 +41,23 @@ interface DirListing {
   dirs: string[];
 }
 
+export interface KeyTreeSnapshot {
+  listings: [string, DirListing][];
+}
+
 /** Walks `root`, reusing the listing of every directory whose stamp did not change. */
 export class KeyTree {
   private readonly listings = new Map<string, DirListing>();
 
   constructor(readonly root: string) {}
+
+  snapshot(stableBefore: number): KeyTreeSnapshot {
+    return { listings: [...this.listings].filter(([, l]) => l.stamp.mtimeMs < stableBefore) };
+  }
+
+  restore(s: KeyTreeSnapshot): void {
+    for (const [rel, l] of s.listings) this.listings.set(rel, l);
+  }
 
   /** All keys now present ('/'-separated relative paths); `[]` when the root does not exist. */
   keys(): string[] {
@@ -75,6 +93,11 @@ export class KeyTree {
   }
 }
 
+export interface KeyValueSnapshot {
+  tree: KeyTreeSnapshot;
+  entries: [string, FileStamp, string][];
+}
+
 /** A key → raw file content map kept in sync with a KeyTree (params and tags). */
 export class KeyValueFiles {
   readonly tree: KeyTree;
@@ -107,7 +130,8 @@ export class KeyValueFiles {
       try {
         // MLflow reads the whole file as the value (no newline stripping).
         this.values.set(k, fs.readFileSync(file, 'utf8'));
-        this.stamps.set(k, stamp);
+        if (Date.now() - stamp.mtimeMs > RACY_MS) this.stamps.set(k, stamp);
+        else this.stamps.delete(k);
       } catch {
         this.values.delete(k);
         this.stamps.delete(k);
@@ -115,9 +139,17 @@ export class KeyValueFiles {
     }
   }
 
-  /** Records a value we just wrote so the next sync need not read it back. */
-  remember(key: string, value: string): void {
-    this.values.set(key, value);
-    this.stamps.delete(key);
+  snapshot(stableBefore: number): KeyValueSnapshot {
+    const entries: [string, FileStamp, string][] = [];
+    for (const [k, stamp] of this.stamps) if (stamp.mtimeMs < stableBefore) entries.push([k, stamp, this.values.get(k)!]);
+    return { tree: this.tree.snapshot(stableBefore), entries };
+  }
+
+  restore(s: KeyValueSnapshot): void {
+    this.tree.restore(s.tree);
+    for (const [k, stamp, value] of s.entries) {
+      this.stamps.set(k, stamp);
+      this.values.set(k, value);
+    }
   }
 }

@@ -7,16 +7,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Metric, Run, RunInfo } from '@mlflow-ts/format';
 import { parseYaml } from '../yaml-file.js';
-import { FileStamp, KeyTree, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
+import {
+  type FileStamp, KeyTree, RACY_MS, type KeyTreeSnapshot, KeyValueFiles, type KeyValueSnapshot, sameStamp, stampOf, statOrNull,
+} from './key-tree.js';
 import { runInfoFromMeta } from './meta-files.js';
-import { MetricSeries } from './metric-file.js';
+import { MetricSeries, type MetricSeriesSnapshot } from './metric-file.js';
 import { RunLinks, readRunLinks } from './run-links.js';
 
-/**
- * A directory mtime this close to the moment we looked at it may still change without its value
- * changing (coarse kernel clocks, two writes in one millisecond), so it does not prove freshness.
- */
-export const RACY_MS = 100;
+export { RACY_MS };
+
+export interface RunSnapshot {
+  runId: string;
+  metaStamp: FileStamp;
+  info: RunInfo | null;
+  error: string | null;
+  params: KeyValueSnapshot;
+  tags: KeyValueSnapshot;
+  metricTree: KeyTreeSnapshot;
+  metrics: MetricSeriesSnapshot[];
+  linkStamps: string;
+  links: RunLinks;
+}
 
 export class RunEntry {
   info: RunInfo | null = null;
@@ -129,6 +140,41 @@ export class RunEntry {
     if (stamps === this.linkStamps) return;
     this.linkStamps = stamps;
     this.links = stamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+  }
+
+  snapshot(stableBefore: number): RunSnapshot | null {
+    if (!this.metaStamp || this.metaStamp.mtimeMs >= stableBefore) return null;
+    const metrics: MetricSeriesSnapshot[] = [];
+    for (const m of this.metrics.values()) {
+      const ms = m.snapshot(stableBefore);
+      if (ms) metrics.push(ms);
+    }
+    return {
+      runId: this.runId,
+      metaStamp: this.metaStamp,
+      info: this.info,
+      error: this.error,
+      params: this.params.snapshot(stableBefore),
+      tags: this.tags.snapshot(stableBefore),
+      metricTree: this.metricTree.snapshot(stableBefore),
+      metrics,
+      linkStamps: this.linkStamps,
+      links: this.links,
+    };
+  }
+
+  /** Seeds the caches from a snapshot; the next refresh (always deep) verifies every stamp. */
+  restore(s: RunSnapshot): void {
+    this.metaStamp = s.metaStamp;
+    this.info = s.info;
+    this.error = s.error;
+    this.params.restore(s.params);
+    this.tags.restore(s.tags);
+    this.metricTree.restore(s.metricTree);
+    for (const m of s.metrics) this.metrics.set(m.key, MetricSeries.fromSnapshot(this.metricTree.fileOf(m.key), m));
+    this.linkStamps = s.linkStamps;
+    this.links = s.links;
+    this.dirStamp = undefined;
   }
 
   latestMetrics(): Metric[] {

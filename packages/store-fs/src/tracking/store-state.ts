@@ -9,6 +9,7 @@ import lockfile from 'proper-lockfile';
 import { MlflowError } from '@mlflow-ts/format';
 import { ExperimentEntry } from './experiment-entry.js';
 import type { RunEntry } from './run-entry.js';
+import { snapshotPath } from './snapshot-file.js';
 
 export const TRASH = '.trash';
 /** Root-level folders that are not experiments. */
@@ -19,6 +20,8 @@ export interface StoreStateOptions {
   rootUri: string;
   artifactRootUri: string;
   revalidateMs: number;
+  /** Where run-cache snapshots go; null: none. */
+  cacheDir: string | null;
 }
 
 export class StoreState {
@@ -75,7 +78,7 @@ export class StoreState {
     }
     let entry = this.experiments.get(id);
     if (!entry || entry.dir !== dir) {
-      entry = new ExperimentEntry(id, dir);
+      entry = new ExperimentEntry(id, dir, this.opts.cacheDir === null ? null : snapshotPath(this.opts.cacheDir, dir));
       this.experiments.set(id, entry);
     }
     if (!entry.refreshMeta(this.warn)) {
@@ -83,6 +86,24 @@ export class StoreState {
       return null;
     }
     return entry;
+  }
+
+  private snapshotTimer: NodeJS.Timeout | null = null;
+
+  /** Writes stale run snapshots soon (off the request path), coalescing bursts of changes. */
+  scheduleSnapshots(): void {
+    if (this.opts.cacheDir === null || this.snapshotTimer) return;
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      this.saveSnapshots();
+    }, 1000);
+    this.snapshotTimer.unref();
+  }
+
+  saveSnapshots(): void {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    for (const e of this.experiments.values()) if (e.snapshotStale) e.saveSnapshot();
   }
 
   /** Finds a run in any experiment (active or deleted), refreshed deeply. */
