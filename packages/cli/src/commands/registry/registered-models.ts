@@ -1,0 +1,70 @@
+/** `mlflow-ts registered-models create|list|get|rename|delete` over the tracking URI's model registry. */
+import { Command } from 'commander';
+import type { CliContext } from '../../cli-context.js';
+import { collect, collectKeyValue, parseInteger, withJsonOption, withStoreOption } from '../../options.js';
+import { printRegisteredModel, printRegisteredModels } from './registry-output.js';
+
+interface StoreOpts {
+  backendStoreUri?: string;
+  json?: boolean;
+}
+
+export function registeredModelsCommand(ctx: CliContext): Command {
+  const cmd = new Command('registered-models').description('create, list and manage registered models');
+
+  withJsonOption(withStoreOption(cmd.command('create').description('create a registered model')))
+    .requiredOption('-n, --name <name>', 'registered model name')
+    .option('-d, --description <text>', 'description')
+    .option('-t, --tag <key=value>', 'model tag (repeatable)', collectKeyValue)
+    .action(async (o: StoreOpts & { name: string; description?: string; tag?: Record<string, string> }) => {
+      const model = await ctx.client(o.backendStoreUri).createRegisteredModel(o.name, {
+        ...(o.description !== undefined ? { description: o.description } : {}),
+        ...(o.tag ? { tags: o.tag } : {}),
+      });
+      if (o.json) ctx.printJson({ registered_model: model });
+      else ctx.print(`Created registered model '${model.name}'.`);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list registered models')))
+    .option('--filter <filter>', "search filter, e.g. \"name LIKE 'wine%'\"")
+    .option('--order-by <clause>', "order clause, e.g. 'last_updated_timestamp DESC' (repeatable)", collect)
+    .option('--max-results <n>', 'page size (1..1000)', parseInteger('--max-results'), 100)
+    .option('--page-token <token>', 'continue a previous listing')
+    .action(async (o: StoreOpts & { filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
+      const page = await ctx.client(o.backendStoreUri).searchRegisteredModels({
+        maxResults: o.maxResults,
+        ...(o.filter ? { filterString: o.filter } : {}),
+        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+      });
+      if (o.json) return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });
+      printRegisteredModels(ctx, page.items, page.next_page_token);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('get').description('show one registered model')))
+    .requiredOption('-n, --name <name>', 'registered model name')
+    .action(async (o: StoreOpts & { name: string }) => {
+      const model = await ctx.client(o.backendStoreUri).getRegisteredModel(o.name);
+      if (o.json) return ctx.printJson({ registered_model: model });
+      printRegisteredModel(ctx, model);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('rename').description('rename a registered model (its versions follow)')))
+    .requiredOption('-n, --name <name>', 'current name')
+    .requiredOption('--new-name <name>', 'new name')
+    .action(async (o: StoreOpts & { name: string; newName: string }) => {
+      const model = await ctx.client(o.backendStoreUri).renameRegisteredModel(o.name, o.newName);
+      if (o.json) return ctx.printJson({ registered_model: model });
+      ctx.print(`Renamed registered model '${o.name}' to '${model.name}'.`);
+    });
+
+  withJsonOption(withStoreOption(cmd.command('delete').description('delete a registered model and all its versions')))
+    .requiredOption('-n, --name <name>', 'registered model name')
+    .action(async (o: StoreOpts & { name: string }) => {
+      await ctx.client(o.backendStoreUri).deleteRegisteredModel(o.name);
+      if (o.json) return ctx.printJson({});
+      ctx.print(`Deleted registered model '${o.name}'.`);
+    });
+
+  return cmd;
+}
