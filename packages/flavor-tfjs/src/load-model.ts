@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError, TfjsFlavorConfigSchema, parseMLmodel } from '@mlflow-ts/format';
+import { MlflowError, TfjsFlavorConfigSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { LoadedModel, MLmodel } from '@mlflow-ts/format';
 import type { GraphModel, LayersModel, Tensor as TfTensor } from '@tensorflow/tfjs';
 import { importTfjs } from './lazy-tfjs.js';
@@ -20,6 +20,23 @@ export interface LoadedTfjsModel extends LoadedModel {
   dispose(): Promise<void>;
 }
 
+/**
+ * TF.js renames layers whose names are already taken in the process (`dense_1_input` → `…_1`), so a
+ * model loaded twice would answer to new names. The signature written at save time is what callers
+ * (and schema enforcement) use: its TensorSpec names replace the live ones, position by position.
+ */
+function withSignatureNames(io: TfjsIo[], mlmodel: MLmodel, side: 'inputs' | 'outputs'): TfjsIo[] {
+  if (!mlmodel.signature) return io;
+  let specs;
+  try {
+    specs = parseSignature(mlmodel.signature as Parameters<typeof parseSignature>[0])[side];
+  } catch {
+    return io;
+  }
+  if (!specs || specs.length !== io.length || !specs.every((s) => s.type === 'tensor' && s.name)) return io;
+  return io.map((v, i) => ({ ...v, name: specs[i]!.name! }));
+}
+
 /** Loads the directory `dir` whose MLmodel is `mlmodel` (the Flavor.load half). */
 export async function loadTfjsFromMLmodel(dir: string, mlmodel: MLmodel): Promise<LoadedTfjsModel> {
   const section = mlmodel.flavors?.tfjs;
@@ -33,7 +50,9 @@ export async function loadTfjsFromMLmodel(dir: string, mlmodel: MLmodel): Promis
   // `data` names the directory holding model.json, or model.json itself.
   const dataDir = conf.data.endsWith('.json') ? path.dirname(path.join(dir, conf.data)) : path.join(dir, conf.data);
   const model = await loadTfjsModelDir(tf, dataDir, conf.model_type);
-  const { inputs, outputs } = modelIo(model);
+  const live = modelIo(model);
+  const inputs = withSignatureNames(live.inputs, mlmodel, 'inputs');
+  const outputs = withSignatureNames(live.outputs, mlmodel, 'outputs');
   return {
     metadata: mlmodel,
     model,

@@ -26,7 +26,13 @@ function inboundLayers(layer: layers.Layer): layers.Layer[] {
   return nodes[0]?.inboundLayers ?? [];
 }
 
-export async function convertToOnnx(model: LayersModel): Promise<Uint8Array> {
+export interface ConvertToOnnxOptions {
+  /** Graph input/output names (default: the model's own layer names), e.g. a saved signature's. */
+  inputName?: string;
+  outputName?: string;
+}
+
+export async function convertToOnnx(model: LayersModel, opts: ConvertToOnnxOptions = {}): Promise<Uint8Array> {
   const [tf, onnx] = await Promise.all([importTfjs(), importOnnxProto()]);
   const io = modelIo(model);
   if (io.inputs.length !== 1 || io.outputs.length !== 1) {
@@ -35,8 +41,9 @@ export async function convertToOnnx(model: LayersModel): Promise<Uint8Array> {
       `Cannot convert model '${model.name}' to ONNX: only models with one input and one output are supported (it has ${io.inputs.length} inputs, ${io.outputs.length} outputs)`,
     );
   }
-  const input = io.inputs[0]!;
-  const output = io.outputs[0]!;
+  const input = { ...io.inputs[0]!, ...(opts.inputName ? { name: opts.inputName } : {}) };
+  const output = { ...io.outputs[0]!, ...(opts.outputName ? { name: opts.outputName } : {}) };
+  if (input.name === output.name) output.name = `${output.name}_output`;
   const graph = new OnnxGraphBuilder();
   graph.reserve(input.name);
   graph.reserve(output.name);
