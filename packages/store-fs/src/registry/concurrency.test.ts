@@ -9,12 +9,14 @@ import { buildForChildProcesses, removeChildBuild } from '../../test/child-build
 import { tempDir } from '../../test/temp-store.js';
 import { createFsRegistryStore } from './fs-registry-store.js';
 
-// Creates `count` versions of `name` concurrently, then prints their numbers as JSON.
+// At wall-clock time `startAt` (so all children overlap), creates `count` versions of `name`
+// concurrently, then prints their numbers as JSON.
 const CHILD = `
 import { pathToFileURL } from 'node:url';
-const [entry, root, name, count] = process.argv.slice(1);
+const [entry, root, name, count, startAt] = process.argv.slice(1);
 const { createFsRegistryStore } = await import(pathToFileURL(entry).href);
 const store = createFsRegistryStore({ root });
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
 const made = await Promise.all(Array.from({ length: Number(count) }, (_, i) =>
   store.createModelVersion({ name, source: 'runs:/' + process.pid + 'x' + i + '/model' })));
 process.stdout.write(JSON.stringify(made.map((v) => Number(v.version))));
@@ -26,9 +28,10 @@ beforeAll(() => {
 });
 afterAll(() => removeChildBuild());
 
-function createInChild(root: string, name: string, count: number): Promise<number[]> {
+function createInChild(root: string, name: string, count: number, startAt: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, registryEntry, root, name, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--input-type=module', '-e', CHILD, registryEntry, root, name, String(count), String(startAt)];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -52,21 +55,20 @@ describe('concurrent model version creation', () => {
     expect(new Set(found.items.map((v) => v.source)).size).toBe(8);
   });
 
-  it('two processes and this one creating at once share 1..N without gaps or duplicates', async () => {
+  it('three processes and this one creating at once share 1..N without gaps or duplicates', async () => {
     const root = path.join(tempDir('registry-conc-'), 'mlruns');
     const store = createFsRegistryStore({ root });
     await store.createRegisteredModel({ name: 'shared' });
-    const [a, b, here] = await Promise.all([
-      createInChild(root, 'shared', 8),
-      createInChild(root, 'shared', 8),
-      Promise.all(range(4).map((i) => store.createModelVersion({ name: 'shared', source: `runs:/here${i}/model` }))),
-    ]);
-    const all = [...a, ...b, ...here.map((v) => Number(v.version))];
-    expect(ascending(all)).toEqual(range(20));
+    const startAt = Date.now() + 1500; // after every child has loaded the store
+    const here = new Promise((resolve) => setTimeout(resolve, startAt - Date.now())).then(() =>
+      Promise.all(range(4).map((i) => store.createModelVersion({ name: 'shared', source: `runs:/here${i}/model` }))));
+    const results = await Promise.all([...range(3).map(() => createInChild(root, 'shared', 10, startAt)), here]);
+    const all = [...results.slice(0, 3).flat() as number[], ...(results[3] as { version: string }[]).map((v) => Number(v.version))];
+    expect(ascending(all)).toEqual(range(34));
     const found = await store.searchModelVersions({ filter: "name = 'shared'", max_results: 100 });
-    expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(20));
+    expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(34));
     // each version's meta.yaml holds the source its creator sent: no version was written twice
-    expect(new Set(found.items.map((v) => v.source)).size).toBe(20);
-    expect((await store.getRegisteredModel('shared')).latest_versions.map((v) => v.version)).toEqual(['20']);
+    expect(new Set(found.items.map((v) => v.source)).size).toBe(34);
+    expect((await store.getRegisteredModel('shared')).latest_versions.map((v) => v.version)).toEqual(['34']);
   });
 });
