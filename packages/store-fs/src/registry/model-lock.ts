@@ -38,7 +38,11 @@ export class ModelLocks {
         onCompromised: (e) => this.onWarning(`registry lock in ${modelDir} compromised: ${e.message}`),
       });
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(name);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw notFound(name);
+      if (code === 'ELOCKED') {
+        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Registered model '${name}' is being changed by another writer for too long; try again`, { cause: e });
+      }
       throw e;
     }
     try {

@@ -108,20 +108,23 @@ export class KeyValueFiles {
     this.tree = new KeyTree(root);
   }
 
-  sync(): void {
+  /** Re-reads what changed; returns whether any key or value changed. */
+  sync(): boolean {
     const keys = this.tree.keys();
     const live = new Set(keys);
+    let changed = false;
     for (const k of [...this.values.keys()]) {
       if (!live.has(k)) {
         this.values.delete(k);
         this.stamps.delete(k);
+        changed = true;
       }
     }
     for (const k of keys) {
       const file = this.tree.fileOf(k);
       const st = statOrNull(file);
       if (!st) {
-        this.values.delete(k);
+        changed ||= this.values.delete(k);
         this.stamps.delete(k);
         continue;
       }
@@ -129,14 +132,17 @@ export class KeyValueFiles {
       if (sameStamp(this.stamps.get(k), stamp)) continue;
       try {
         // MLflow reads the whole file as the value (no newline stripping).
-        this.values.set(k, fs.readFileSync(file, 'utf8'));
+        const value = fs.readFileSync(file, 'utf8');
+        if (this.values.get(k) !== value) changed = true;
+        this.values.set(k, value);
         if (Date.now() - stamp.mtimeMs > RACY_MS) this.stamps.set(k, stamp);
         else this.stamps.delete(k);
       } catch {
-        this.values.delete(k);
+        changed ||= this.values.delete(k);
         this.stamps.delete(k);
       }
     }
+    return changed;
   }
 
   snapshot(stableBefore: number): KeyValueSnapshot {

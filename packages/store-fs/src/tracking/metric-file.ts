@@ -71,6 +71,9 @@ export class MetricSeries {
     return this.timestamps.length;
   }
 
+  /** Bumped whenever the file was (re)read. */
+  version = 0;
+
   /** Brings the cache up to date with the file; returns false if the file is gone. */
   refresh(): boolean {
     let st: fs.Stats;
@@ -80,6 +83,7 @@ export class MetricSeries {
       return false;
     }
     if (st.ino === this.ino && st.size === this.size && st.mtimeMs === this.mtimeMs) return true;
+    this.version++;
     // Metric files only grow; anything else (replaced, truncated, rewritten in place) means re-read.
     if (st.ino !== this.ino || st.size < this.offset || st.size === this.size) this.reset();
     this.ino = st.ino;

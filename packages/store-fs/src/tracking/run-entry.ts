@@ -64,15 +64,21 @@ export class RunEntry {
     if (!st || !st.isDirectory()) return false;
     const stamp = stampOf(st);
     if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return true;
-    const before = this.signature();
-    this.readMeta(warn);
-    this.params.sync();
-    this.tags.sync();
-    this.syncMetrics();
-    this.syncLinks(warn);
+    let changed = this.readMeta(warn);
+    changed = this.params.sync() || changed;
+    changed = this.tags.sync() || changed;
+    changed = this.syncMetrics() || changed;
+    changed = this.syncLinks(warn) || changed;
     this.dirStamp = stamp;
     this.checkedAt = now;
-    if (this.signature() !== before) this.touched();
+    if (changed) this.touched();
+    return true;
+  }
+
+  /** Only meta.yaml (what writers need: the lifecycle stage); false when the run is gone. */
+  refreshInfo(warn: (msg: string) => void): boolean {
+    if (!fs.existsSync(this.dir)) return false;
+    if (this.readMeta(warn)) this.touched();
     return true;
   }
 
@@ -87,26 +93,20 @@ export class RunEntry {
     this.dirStamp = undefined;
   }
 
-  private signature(): string {
-    let s = `${this.metaStamp?.mtimeMs}:${this.metaStamp?.size}:${this.metaStamp?.ino}|${this.linkStamps}|`;
-    for (const [k, v] of this.params.values) s += `p${k}=${v.length}:${v}`;
-    for (const [k, v] of this.tags.values) s += `t${k}=${v.length}:${v}`;
-    for (const [k, m] of this.metrics) s += `m${k}=${JSON.stringify(m.latest)}`;
-    return s;
-  }
-
-  private readMeta(warn: (msg: string) => void): void {
+  private readMeta(warn: (msg: string) => void): boolean {
     const file = path.join(this.dir, 'meta.yaml');
     const st = statOrNull(file);
     if (!st) {
+      const had = this.info !== null;
       this.info = null;
       this.metaStamp = undefined;
       this.error = 'missing meta.yaml';
-      return;
+      return had;
     }
     const stamp = stampOf(st);
-    if (sameStamp(this.metaStamp, stamp)) return;
-    this.metaStamp = stamp;
+    if (sameStamp(this.metaStamp, stamp)) return false;
+    // A racy stamp is not remembered, so the next refresh reads the file again.
+    this.metaStamp = Date.now() - stamp.mtimeMs > RACY_MS ? stamp : undefined;
     try {
       this.info = runInfoFromMeta(parseYaml(fs.readFileSync(file, 'utf8')), this.experimentId);
       this.error = null;
@@ -115,31 +115,37 @@ export class RunEntry {
       this.error = `malformed meta.yaml: ${(e as Error).message}`;
       warn(`skipping run ${this.dir}: ${this.error}`);
     }
+    return true;
   }
 
-  private syncMetrics(): void {
+  private syncMetrics(): boolean {
     const keys = this.metricTree.keys();
     const live = new Set(keys);
-    for (const k of [...this.metrics.keys()]) if (!live.has(k)) this.metrics.delete(k);
+    let changed = false;
+    for (const k of [...this.metrics.keys()]) if (!live.has(k)) changed = this.metrics.delete(k);
     for (const k of keys) {
       let series = this.metrics.get(k);
       if (!series) {
         series = new MetricSeries(k, this.metricTree.fileOf(k));
         this.metrics.set(k, series);
       }
-      if (!series.refresh()) this.metrics.delete(k);
+      const before = series.version;
+      if (!series.refresh()) changed = this.metrics.delete(k);
+      else if (series.version !== before) changed = true;
     }
+    return changed;
   }
 
-  private syncLinks(warn: (msg: string) => void): void {
+  private syncLinks(warn: (msg: string) => void): boolean {
     const parts = ['inputs', 'outputs'].map((d) => {
       const st = statOrNull(path.join(this.dir, d));
       return st ? `${st.mtimeMs}:${st.ino}` : '-';
     });
     const stamps = parts.join('|');
-    if (stamps === this.linkStamps) return;
+    if (stamps === this.linkStamps) return false;
     this.linkStamps = stamps;
     this.links = stamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+    return true;
   }
 
   snapshot(stableBefore: number): RunSnapshot | null {

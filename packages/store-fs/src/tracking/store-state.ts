@@ -106,8 +106,8 @@ export class StoreState {
     for (const e of this.experiments.values()) if (e.snapshotStale) e.saveSnapshot();
   }
 
-  /** Finds a run in any experiment (active or deleted), refreshed deeply. */
-  findRun(runId: string): RunEntry {
+  /** Finds a run in any experiment (active or deleted), refreshed deeply (or only its meta.yaml). */
+  findRun(runId: string, depth: 'deep' | 'info' = 'deep'): RunEntry {
     if (typeof runId !== 'string' || !/^[a-zA-Z0-9][\w-]{0,255}$/.test(runId)) {
       throw MlflowError.invalidParameter(`Invalid run ID: '${String(runId)}'`);
     }
@@ -115,7 +115,7 @@ export class StoreState {
       const exp = this.experimentEntry(expId);
       const run = exp?.runEntry(runId);
       if (!run) return null;
-      if (!run.refresh(true, this.warn)) {
+      if (!(depth === 'deep' ? run.refresh(true, this.warn) : run.refreshInfo(this.warn))) {
         exp!.runs.delete(runId);
         return null;
       }
@@ -138,7 +138,7 @@ export class StoreState {
 
   /** A run that exists, is readable and is active (every write requires that). */
   activeRun(runId: string): RunEntry {
-    const run = this.findRun(runId);
+    const run = this.findRun(runId, 'info');
     if (!run.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${run.error}`);
     if (run.info.lifecycle_stage !== 'active') {
       throw MlflowError.invalidParameter(
