@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { createMemoryRegistryStore } from '@mlflow-ts/format/testing';
 import { MlflowClient } from './client.js';
+import { defaultStoreRegistry } from './store-registry.js';
 
 let root: string;
 let client: MlflowClient;
@@ -95,6 +97,28 @@ describe('MlflowClient on a file store', () => {
       stores: { tracking: await client.trackingStore(), artifacts: () => { throw new Error('unused'); } },
     });
     await expect(noRegistry.getRegisteredModel('m')).rejects.toMatchObject({ code: 'FEATURE_DISABLED' });
+  });
+
+  it('delegates registry calls to the registry the file factory was given', async () => {
+    const roots: string[] = [];
+    const withRegistry = new MlflowClient({
+      trackingUri: path.join(root, 'mlruns'),
+      env: {},
+      storeRegistry: defaultStoreRegistry({
+        registry: ({ root: r }) => {
+          roots.push(r);
+          return createMemoryRegistryStore();
+        },
+      }),
+    });
+    await withRegistry.createRegisteredModel('churn', { tags: { team: 'ml' }, description: 'd' });
+    const v = await withRegistry.createModelVersion('churn', 'runs:/abc/model', { runId: 'abc' });
+    expect(v.version).toBe('1');
+    await withRegistry.setRegisteredModelAlias('churn', 'champion', 1);
+    expect((await withRegistry.getModelVersionByAlias('churn', 'champion')).version).toBe('1');
+    expect((await withRegistry.getRegisteredModel('churn')).tags).toEqual([{ key: 'team', value: 'ml' }]);
+    expect((await withRegistry.searchRegisteredModels()).items.map((m) => m.name)).toEqual(['churn']);
+    expect(roots).toEqual([path.join(root, 'mlruns')]);
   });
 
   it('names the tracking URI scheme it cannot open', async () => {

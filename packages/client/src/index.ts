@@ -1,8 +1,11 @@
 /** @mlflow-ts/client — the TypeScript logging API: fluent runs, MlflowClient, tracking-URI resolution. */
 export {
-  DEFAULT_TRACKING_URI, createStoreRegistry, defaultStoreRegistry, fileStoreFactory, localPathOfUri, uriScheme,
+  DEFAULT_TRACKING_URI, createFileStoreFactory, createStoreRegistry, defaultStoreRegistry, fileStoreFactory, localPathOfUri,
+  uriScheme,
 } from './store-registry.js';
-export type { ResolvedStores, StoreAuth, StoreFactory, StoreFactoryEnv, StoreRegistry } from './store-registry.js';
+export type {
+  FileStoreFactoryOptions, ResolvedStores, StoreAuth, StoreFactory, StoreFactoryEnv, StoreRegistry,
+} from './store-registry.js';
 export { METRIC_HISTORY_PAGE_SIZE, MlflowClient, metricOf } from './client.js';
 export type {
   ArtifactProgress, DownloadProgress, LogMetricOptions, MlflowClientOptions, SearchExperimentsOptions, SearchRunsOptions,

@@ -84,26 +84,41 @@ export function localPathOfUri(uri: string): string {
   return path.resolve(uri);
 }
 
-/** The `file` factory: an `mlruns/` directory read and written by @mlflow-ts/store-fs. */
-export const fileStoreFactory: StoreFactory = (uri) => {
-  const root = localPathOfUri(uri);
-  // store-fs picks MLflow's default artifact root (the store root as a file: URI).
-  const tracking = createFsTrackingStore({ root });
-  return {
-    tracking,
-    artifacts: (artifactUri: string) => {
-      const scheme = uriScheme(artifactUri);
-      if (scheme !== 'file') {
-        throw MlflowError.invalidParameter(
-          `Artifact URI '${artifactUri}' has scheme '${scheme}', which a file tracking store cannot reach`,
-        );
-      }
-      return createFsArtifactRepository(artifactUri);
-    },
+export interface FileStoreFactoryOptions {
+  /**
+   * Builds the model registry for an `mlruns` root (e.g. store-fs's `createFsRegistryStore`).
+   * Without it a file tracking URI has no registry and registry calls answer FEATURE_DISABLED.
+   */
+  registry?: (opts: { root: string; tracking: TrackingStore }) => ModelRegistryStore;
+}
+
+/** A `file` factory: an `mlruns/` directory read and written by @mlflow-ts/store-fs. */
+export function createFileStoreFactory(options: FileStoreFactoryOptions = {}): StoreFactory {
+  return (uri) => {
+    const root = localPathOfUri(uri);
+    // store-fs picks MLflow's default artifact root (the store root as a file: URI).
+    const tracking = createFsTrackingStore({ root });
+    const stores: ResolvedStores = {
+      tracking,
+      artifacts: (artifactUri: string) => {
+        const scheme = uriScheme(artifactUri);
+        if (scheme !== 'file') {
+          throw MlflowError.invalidParameter(
+            `Artifact URI '${artifactUri}' has scheme '${scheme}', which a file tracking store cannot reach`,
+          );
+        }
+        return createFsArtifactRepository(artifactUri);
+      },
+    };
+    if (options.registry) stores.registry = options.registry({ root, tracking });
+    return stores;
   };
-};
+}
+
+/** The `file` factory without a registry (see `createFileStoreFactory` to add one). */
+export const fileStoreFactory: StoreFactory = createFileStoreFactory();
 
 /** A fresh registry with the `file` scheme (plain paths included). */
-export function defaultStoreRegistry(): StoreRegistry {
-  return createStoreRegistry({ file: fileStoreFactory });
+export function defaultStoreRegistry(options: FileStoreFactoryOptions = {}): StoreRegistry {
+  return createStoreRegistry({ file: createFileStoreFactory(options) });
 }
