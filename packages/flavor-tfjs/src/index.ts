@@ -19,3 +19,9 @@ export { CONVERTED_ONNX_ARTIFACT_PATH, convertModelUriToOnnx } from './convert-m
 export type { ConvertModelUriOptions, ConvertedModel } from './convert-model-uri.js';
 export { resolveModelUri } from './resolve-model-uri.js';
 export type { LocalModelDir } from './resolve-model-uri.js';
+export { autolog, fitWithAutolog, mlflowCallback } from './autolog.js';
+export type { AutologOptions, AutologResult, MlflowCallback } from './autolog.js';
+export { earlyStoppingCallbacks, isEarlyStopping } from './autolog-params.js';
+export type { EarlyStoppingLike, FitArgsLike } from './autolog-params.js';
+export { registerModel } from './register-model.js';
+export type { RegisterModelOptions } from './register-model.js';
