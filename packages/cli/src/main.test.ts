@@ -40,6 +40,18 @@ describe('mlflow-ts program', () => {
     expect(await runCli(['oops'], { groups: [user] })).toEqual({ code: 1, stdout: '', stderr: 'Error (INVALID_STATE): bad state\n' });
   });
 
+  it('leaves --version after a command to that command', async () => {
+    let seen = '';
+    const versions = () => {
+      const group = new Command('versions');
+      group.command('get').requiredOption('--version <v>').action((o: { version: string }) => { seen = o.version; });
+      return group;
+    };
+    expect(await runCli(['versions', 'get', '--version', '3'], { groups: [versions] })).toMatchObject({ code: 0, stdout: '' });
+    expect(seen).toBe('3');
+    expect((await runCli(['--version'], { groups: [versions] })).stdout).toBe(`${pkg.version}\n`);
+  });
+
   it('merges command groups that share a top-level name', async () => {
     const extra = () => {
       const models = new Command('models');

@@ -62,7 +62,10 @@ function configureTree(cmd: Command, io: CliIO): void {
 export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: CommandGroup[] = commandGroups): Command {
   const program = new Command('mlflow-ts')
     .description('mlflow-ts: MLflow-compatible tracking, models and serving from Node.js')
-    .version(pkg.version, '--version', 'print the version');
+    .version(pkg.version, '--version', 'print the version')
+    // Program options count only before the command, so a subcommand may have its own `--version`
+    // (e.g. `model-versions get --version 3`).
+    .enablePositionalOptions();
   for (const group of groups) addGroup(program, group(ctx));
   configureTree(program, ctx.io);
   return program;
