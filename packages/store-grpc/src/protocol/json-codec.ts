@@ -7,10 +7,59 @@
  */
 import { MlflowError } from '@mlflow-ts/format';
 import type protobuf from 'protobufjs';
-import { JSON_OPTIONS } from './proto-root.js';
 
+type FieldPlan = { name: string; repeated: boolean; kind: 'plain' | 'double' | 'enum' | 'message'; sub?: protobuf.Type; names?: Record<number, string> };
+const plans = new WeakMap<protobuf.Type, FieldPlan[]>();
+
+/** Per message type, in field-number order (the order MLflow's JSON lists fields in). */
+function planOf(type: protobuf.Type): FieldPlan[] {
+  let plan = plans.get(type);
+  if (plan) return plan;
+  plan = [...type.fieldsArray].sort((a, b) => a.id - b.id).map((f): FieldPlan => {
+    f.resolve();
+    const rt = f.resolvedType;
+    if (rt && 'valuesById' in rt) return { name: f.name, repeated: f.repeated, kind: 'enum', names: (rt as protobuf.Enum).valuesById };
+    if (rt) return { name: f.name, repeated: f.repeated, kind: 'message', sub: rt as protobuf.Type };
+    return { name: f.name, repeated: f.repeated, kind: f.type === 'double' || f.type === 'float' ? 'double' : 'plain' };
+  });
+  plans.set(type, plan);
+  return plan;
+}
+
+function jsonValue(f: FieldPlan, v: unknown): unknown {
+  switch (f.kind) {
+    case 'double':
+      return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+    case 'enum':
+      return typeof v === 'number' ? (f.names![v] ?? v) : v;
+    case 'message':
+      return toMlflowJson(f.sub!, v as object);
+    default:
+      return v;
+  }
+}
+
+/**
+ * protobufjs's JSON mapping (toObject with int64 as numbers, enums as names, `json: true`) applied
+ * straight to a plain entity: unknown keys dropped, unset and empty repeated fields omitted,
+ * NaN/±Infinity as strings. Walking the reflected fields directly skips the fromObject/toObject
+ * round trip, which costs more than the JSON itself on large histories.
+ */
 export function toMlflowJson(type: protobuf.Type, value: object): Record<string, unknown> {
-  return type.toObject(type.fromObject(value), JSON_OPTIONS);
+  const src = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of planOf(type)) {
+    const v = src[f.name];
+    if (v === undefined || v === null) continue;
+    if (f.repeated) {
+      const list = v as unknown[];
+      if (list.length === 0) continue;
+      const arr = new Array(list.length);
+      for (let i = 0; i < list.length; i++) arr[i] = jsonValue(f, list[i]);
+      out[f.name] = arr;
+    } else out[f.name] = jsonValue(f, v);
+  }
+  return out;
 }
 
 function invalid(path: string, value: unknown, why: string): MlflowError {
@@ -24,9 +73,10 @@ function coerceScalar(field: protobuf.Field, value: unknown, path: string): unkn
   const t = field.type;
   if (field.resolvedType && 'values' in field.resolvedType) {
     const values = (field.resolvedType as protobuf.Enum).values;
-    if (typeof value === 'string' && value in values) return value;
+    // `values` inherits the id → name map, so only its own keys are names.
+    if (typeof value === 'string' && Object.hasOwn(values, value)) return value;
     const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
-    const name = n === undefined ? undefined : Object.keys(values).find((k) => values[k] === n);
+    const name = n === undefined ? undefined : (field.resolvedType as protobuf.Enum).valuesById[n];
     if (name === undefined) throw invalid(path, value, `expected one of ${Object.keys(values).join(', ')}`);
     return name;
   }
