@@ -27,6 +27,23 @@ export function sameStamp(a: FileStamp | undefined, b: FileStamp): boolean {
   return !!a && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
+/** Reads a whole file and its stamp with one open (fstat on the descriptor, no separate stat). */
+export function readWithStamp(p: string): { text: string; stamp: FileStamp } | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(p, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) return null;
+    return { text: fs.readFileSync(fd, 'utf8'), stamp: stampOf(st) };
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export function statOrNull(p: string): fs.Stats | null {
   try {
     return fs.statSync(p);
@@ -122,25 +139,24 @@ export class KeyValueFiles {
     }
     for (const k of keys) {
       const file = this.tree.fileOf(k);
-      const st = statOrNull(file);
-      if (!st) {
+      const known = this.stamps.get(k);
+      if (known) {
+        // Cached: one stat proves it unchanged.
+        const st = statOrNull(file);
+        if (st && sameStamp(known, stampOf(st))) continue;
+      }
+      // MLflow reads the whole file as the value (no newline stripping).
+      const got = readWithStamp(file);
+      if (!got) {
         changed ||= this.values.delete(k);
         this.stamps.delete(k);
         continue;
       }
-      const stamp = stampOf(st);
-      if (sameStamp(this.stamps.get(k), stamp)) continue;
-      try {
-        // MLflow reads the whole file as the value (no newline stripping).
-        const value = fs.readFileSync(file, 'utf8');
-        if (this.values.get(k) !== value) changed = true;
-        this.values.set(k, value);
-        if (Date.now() - stamp.mtimeMs > RACY_MS) this.stamps.set(k, stamp);
-        else this.stamps.delete(k);
-      } catch {
-        changed ||= this.values.delete(k);
-        this.stamps.delete(k);
-      }
+      if (this.values.get(k) !== got.text) changed = true;
+      this.values.set(k, got.text);
+      // A racy stamp is not remembered, so the next sync reads the file again.
+      if (Date.now() - got.stamp.mtimeMs > RACY_MS) this.stamps.set(k, got.stamp);
+      else this.stamps.delete(k);
     }
     return changed;
   }

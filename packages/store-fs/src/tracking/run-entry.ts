@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Metric, Run, RunInfo } from '@mlflow-ts/format';
 import { parseYaml } from '../yaml-file.js';
 import {
-  type FileStamp, KeyTree, RACY_MS, type KeyTreeSnapshot, KeyValueFiles, type KeyValueSnapshot, sameStamp, stampOf, statOrNull,
+  type FileStamp, KeyTree, RACY_MS, type KeyTreeSnapshot, KeyValueFiles, type KeyValueSnapshot, readWithStamp, sameStamp, stampOf, statOrNull,
 } from './key-tree.js';
 import { runInfoFromMeta } from './meta-files.js';
 import { MetricSeries, type MetricSeriesSnapshot } from './metric-file.js';
@@ -95,20 +95,22 @@ export class RunEntry {
 
   private readMeta(warn: (msg: string) => void): boolean {
     const file = path.join(this.dir, 'meta.yaml');
-    const st = statOrNull(file);
-    if (!st) {
+    if (this.metaStamp) {
+      const st = statOrNull(file);
+      if (st && sameStamp(this.metaStamp, stampOf(st))) return false;
+    }
+    const got = readWithStamp(file);
+    if (!got) {
       const had = this.info !== null;
       this.info = null;
       this.metaStamp = undefined;
       this.error = 'missing meta.yaml';
       return had;
     }
-    const stamp = stampOf(st);
-    if (sameStamp(this.metaStamp, stamp)) return false;
     // A racy stamp is not remembered, so the next refresh reads the file again.
-    this.metaStamp = Date.now() - stamp.mtimeMs > RACY_MS ? stamp : undefined;
+    this.metaStamp = Date.now() - got.stamp.mtimeMs > RACY_MS ? got.stamp : undefined;
     try {
-      this.info = runInfoFromMeta(parseYaml(fs.readFileSync(file, 'utf8')), this.experimentId);
+      this.info = runInfoFromMeta(parseYaml(got.text), this.experimentId);
       this.error = null;
     } catch (e) {
       this.info = null;
