@@ -212,3 +212,20 @@ describe('registry REST API', () => {
     expect(after.status).toBe(404);
   });
 });
+
+describe('body limits', () => {
+  it('refuses a JSON body over bodyLimit with 400, while artifact uploads stream past it', async () => {
+    const small = await startTestServer({ bodyLimit: 1024, grpcPort: undefined });
+    try {
+      const big = await http(small.baseUrl, 'POST', api('/experiments/create'), { name: 'x'.repeat(4096) });
+      expect(big.status).toBe(400);
+      expect(big.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+      const put = await fetch(`${small.baseUrl}/api/2.0/mlflow-artifacts/artifacts/big/file.bin`, { method: 'PUT', body: new Uint8Array(64 * 1024) });
+      expect(put.status).toBe(200);
+      const listed = await http(small.baseUrl, 'GET', '/api/2.0/mlflow-artifacts/artifacts?path=big');
+      expect(listed.json).toEqual({ files: [{ path: 'file.bin', is_dir: false, file_size: 64 * 1024 }] });
+    } finally {
+      await small.close();
+    }
+  });
+});
