@@ -14,14 +14,15 @@ import { isTempName, tempNameFor } from '../yaml-file.js';
 
 function localPathFor(root: string, artifactPath: string): string {
   if (artifactPath === '') return root;
-  assertSafeArtifactPath(artifactPath);
   const p = path.join(root, ...artifactPath.split('/').filter((s) => s !== ''));
   const rel = path.relative(root, p);
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw MlflowError.invalidParameter(`Invalid artifact path: '${artifactPath}'`);
   return p;
 }
 
-const normalized = (p: string | undefined): string => (p ?? '').replace(/^\/+|\/+$/g, '');
+/** Checks the caller's path as given (a leading '/' is an error, not something to strip). */
+const normalized = (p: string | undefined): string =>
+  p === undefined || p === '' ? '' : assertSafeArtifactPath(p).replace(/^\/+|\/+$/g, '');
 
 export function createFsArtifactRepository(rootUri: string): ArtifactRepository {
   const root = toLocalPath(rootUri);
