@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MlflowError } from '@mlflow-ts/format';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
-import { createFsArtifactRepository, createFsTrackingStore } from '@mlflow-ts/store-fs';
+import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 
 /** Credentials from MLFLOW_TRACKING_USERNAME / _PASSWORD / _TOKEN, handed to every factory. */
 export interface StoreAuth {
@@ -86,10 +86,10 @@ export function localPathOfUri(uri: string): string {
 
 export interface FileStoreFactoryOptions {
   /**
-   * Builds the model registry for an `mlruns` root (e.g. store-fs's `createFsRegistryStore`).
-   * Without it a file tracking URI has no registry and registry calls answer FEATURE_DISABLED.
+   * Builds the model registry for an `mlruns` root. Default: store-fs's registry in `<root>/models`,
+   * as MLflow's file store keeps it; `false` leaves the URI without a registry (FEATURE_DISABLED).
    */
-  registry?: (opts: { root: string; tracking: TrackingStore }) => ModelRegistryStore;
+  registry?: ((opts: { root: string; tracking: TrackingStore }) => ModelRegistryStore) | false;
 }
 
 /** A `file` factory: an `mlruns/` directory read and written by @mlflow-ts/store-fs. */
@@ -110,12 +110,13 @@ export function createFileStoreFactory(options: FileStoreFactoryOptions = {}): S
         return createFsArtifactRepository(artifactUri);
       },
     };
-    if (options.registry) stores.registry = options.registry({ root, tracking });
+    const makeRegistry = options.registry ?? (({ root: r, tracking: t }) => createFsRegistryStore({ root: r, trackingStore: t }));
+    if (makeRegistry) stores.registry = makeRegistry({ root, tracking });
     return stores;
   };
 }
 
-/** The `file` factory without a registry (see `createFileStoreFactory` to add one). */
+/** The `file` factory: store-fs tracking, artifacts and model registry. */
 export const fileStoreFactory: StoreFactory = createFileStoreFactory();
 
 /** A fresh registry with the `file` scheme (plain paths included). */

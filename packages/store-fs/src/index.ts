@@ -7,3 +7,5 @@ export type { FsTrackingStore, FsTrackingStoreOptions } from './tracking/fs-trac
 export { createFsArtifactRepository } from './artifacts/fs-artifact-repository.js';
 export { downloadArtifacts, logLocalDirectory, logLocalFile } from './artifacts/transfer.js';
 export type { ProgressCallback } from './artifacts/transfer.js';
+export { createFsRegistryStore, resolveModelVersion, resolveModelsUri } from './registry/index.js';
+export type { FsRegistryStore, FsRegistryStoreOptions, ResolveModelsUriOptions } from './registry/index.js';
