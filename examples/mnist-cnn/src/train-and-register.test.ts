@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from '@mlflow-ts/client';
 import { loadModel } from '@mlflow-ts/flavor-tfjs';
 import { parseScoringPayload } from '@mlflow-ts/format';
-import { registryClient } from './registry-client.js';
 import { trainAndRegister } from './train-and-register.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'mnist-example-'));
@@ -40,17 +39,9 @@ describe('mnist-cnn example (reduced size)', () => {
     expect(prediction[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     await model.dispose();
 
-    // Registration needs store-fs's registry; until store-fs exports it the result says so plainly.
-    const storeFs = (await import('@mlflow-ts/store-fs')) as Record<string, unknown>;
-    if (typeof storeFs.createFsRegistryStore === 'function') {
-      expect(result).toMatchObject({ modelUri: 'models:/mnist-cnn@champion', version: '1' });
-      const registered = await registryClient(trackingUri);
-      expect((await registered!.getModelVersionByAlias('mnist-cnn', 'champion')).run_id).toBe(result.runId);
-      await registered!.close();
-    } else {
-      expect(result.modelUri).toBeUndefined();
-      expect(result.version).toBeUndefined();
-    }
+    expect(result).toMatchObject({ modelUri: 'models:/mnist-cnn@champion', version: '1' });
+    const champion = await client.getModelVersionByAlias('mnist-cnn', 'champion');
+    expect(champion).toMatchObject({ version: '1', run_id: result.runId });
     await client.close();
   });
 });
