@@ -6,6 +6,77 @@ import { sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalReque
 const point = (step: number, timestamp = step, value = step): Metric => ({ key: 'loss', value, timestamp, step });
 const steps = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => point(from + i));
 
+type Runs = Array<{ run_id: string; history: Metric[] }>;
+
+/** The algorithm as MLflow's handler spells it, written for clarity rather than speed. */
+function reference(runs: Runs, opts: { start_step?: number; end_step?: number; max_results?: number } = {}) {
+  const maxResults = opts.max_results ?? 2500;
+  const all = runs
+    .flatMap((r) => r.history.map((m) => m.step))
+    .sort((a, b) => a - b)
+    .filter((s, i, sorted) => i === 0 || s !== sorted[i - 1]);
+  const start = opts.start_step ?? 0;
+  const end = opts.end_step ?? (all.length > 0 ? all[all.length - 1] : 0);
+  const inRange = all.filter((s) => s >= start && s <= end);
+  const n = inRange.length;
+  const chosen = new Set(n <= maxResults ? inRange : Array.from({ length: maxResults }, (_, i) => inRange[Math.trunc(i * (n / maxResults))]));
+  for (const { history } of runs) {
+    if (history.length === 0) continue;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const m of history) {
+      lo = Math.min(lo, m.step);
+      hi = Math.max(hi, m.step);
+    }
+    for (const s of [lo, hi]) if (s >= start && s <= end) chosen.add(s);
+  }
+  return runs.flatMap(({ run_id, history }) => {
+    const picked: number[] = [];
+    history.forEach((m, i) => chosen.has(m.step) && picked.push(i));
+    picked.sort((a, b) => history[a].step - history[b].step || history[a].timestamp - history[b].timestamp || a - b);
+    return picked.map((i) => ({ ...history[i], run_id }));
+  });
+}
+
+/** mulberry32: a small seeded generator so failures reproduce. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(items: T[], rand: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
+
+/** Same points, same order, same fields; compared field-wise because toEqual on 1M objects is slow. */
+function expectSame(actual: ReturnType<typeof sampleMetricHistoryBulkInterval>, expected: ReturnType<typeof reference>) {
+  expect(actual.length).toBe(expected.length);
+  const mismatch = actual.findIndex(
+    (m, i) => m.run_id !== expected[i].run_id || m.step !== expected[i].step || m.timestamp !== expected[i].timestamp || !Object.is(m.value, expected[i].value) || m.key !== expected[i].key,
+  );
+  expect(mismatch === -1 ? null : { at: mismatch, actual: actual[mismatch], expected: expected[mismatch] }).toBeNull();
+}
+
+function bestOfThreeMs(fn: () => unknown): number {
+  let best = Infinity;
+  for (let k = 0; k < 3; k++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
 function errorOf(fn: () => unknown): MlflowError {
   try {
     fn();
@@ -76,5 +147,84 @@ describe('sampleMetricHistoryBulkInterval', () => {
       'Received 101 run_ids',
     );
     expect(errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: ['a'] })).message).toContain('metric_key');
+  });
+});
+
+describe('sampleMetricHistoryBulkInterval against a straightforward reference', () => {
+  it('samples with MLflow’s float index int(i * (n / max_results)), not exact integer division', () => {
+    // 98 steps, 22 samples: 11 * (98 / 22) is 48.99999999999999 in floats, so MLflow takes index 48, not 49.
+    const out = sampleMetricHistoryBulkInterval([{ run_id: 'a', history: steps(0, 97) }], { max_results: 22 });
+    const picked = out.map((m) => m.step);
+    expect(picked).toContain(48);
+    expect(picked).not.toContain(49);
+    expectSame(out, reference([{ run_id: 'a', history: steps(0, 97) }], { max_results: 22 }));
+  });
+
+  it('agrees on 2000 random small inputs: sorted and shuffled runs, duplicates, fractional and sparse steps', () => {
+    const rand = rng(20240611);
+    const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    for (let trial = 0; trial < 2000; trial++) {
+      // Step shapes reach every internal path: dense integers, fractions, and huge sparse integers.
+      const shape = trial % 3;
+      const stepOf = (k: number) => (shape === 0 ? k : shape === 1 ? k / 4 : k * 1e9 + 7);
+      const runs: Runs = Array.from({ length: int(1, 4) }, (_, r) => {
+        const history = Array.from({ length: int(0, 60) }, (_, i) => ({
+          key: 'm', value: r * 1000 + i, timestamp: int(0, 5), step: stepOf(int(-5, 40)),
+        }));
+        if (rand() < 0.6) history.sort((a, b) => a.step - b.step);
+        else shuffle(history, rand);
+        return { run_id: `r${r}`, history };
+      });
+      const opts: { start_step?: number; end_step?: number; max_results?: number } = { max_results: int(1, 30) };
+      if (rand() < 0.4) {
+        const a = stepOf(int(-6, 42));
+        const b = stepOf(int(-6, 42));
+        opts.start_step = Math.min(a, b);
+        opts.end_step = Math.max(a, b);
+      }
+      const actual = sampleMetricHistoryBulkInterval(runs, opts);
+      const expected = reference(runs, opts);
+      if (actual.length !== expected.length || actual.some((m, i) => m.value !== expected[i].value || m.run_id !== expected[i].run_id)) {
+        expect({ trial, runs, opts, actual }).toEqual({ trial, runs, opts, actual: expected });
+      }
+    }
+  });
+
+  it('handles a 1M-point single run (step = i) correctly and fast', () => {
+    const history = Array.from({ length: 1_000_000 }, (_, i) => ({ key: 'loss', value: i / 7, timestamp: 1_700_000_000_000 + i, step: i }));
+    const runs = [{ run_id: 'a', history }];
+    const out = sampleMetricHistoryBulkInterval(runs);
+    expect(out.length).toBe(2501); // 2500 samples + the run's max step 999999
+    expect(out[1].step).toBe(400);
+    expectSame(out, reference(runs));
+    expectSame(sampleMetricHistoryBulkInterval(runs, { start_step: 1000, end_step: 5000, max_results: 100 }), reference(runs, { start_step: 1000, end_step: 5000, max_results: 100 }));
+
+    // Lenient for a loaded 2-core CI box; an idle machine takes a few ms.
+    const ms = bestOfThreeMs(() => sampleMetricHistoryBulkInterval(runs));
+    expect(ms).toBeLessThan(250);
+  });
+
+  it('handles a 3-run 300k-point history with duplicate steps, in step order and shuffled', () => {
+    const rand = rng(7);
+    const sortedRuns: Runs = Array.from({ length: 3 }, (_, r) =>
+      // Each step is logged 1–3 times with jittered timestamps; runs cover overlapping step ranges.
+      ({ run_id: `run-${r}`, history: [] as Metric[] }),
+    );
+    for (const [r, run] of sortedRuns.entries()) {
+      for (let step = r * 10_000; run.history.length < 100_000; step++) {
+        const copies = 1 + Math.floor(rand() * 3);
+        for (let c = 0; c < copies && run.history.length < 100_000; c++) {
+          run.history.push({ key: 'acc', value: r * 1e6 + run.history.length, timestamp: 1000 + Math.floor(rand() * 4), step });
+        }
+      }
+    }
+    const shuffledRuns = sortedRuns.map(({ run_id, history }) => ({ run_id, history: shuffle([...history], rand) }));
+    for (const runs of [sortedRuns, shuffledRuns]) {
+      const out = sampleMetricHistoryBulkInterval(runs);
+      expectSame(out, reference(runs));
+      expect(new Set(out.map((m) => m.run_id))).toEqual(new Set(['run-0', 'run-1', 'run-2']));
+      expectSame(sampleMetricHistoryBulkInterval(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }), reference(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }));
+      expect(bestOfThreeMs(() => sampleMetricHistoryBulkInterval(runs))).toBeLessThan(250);
+    }
   });
 });

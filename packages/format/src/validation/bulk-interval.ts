@@ -50,26 +50,36 @@ function checkOptions(opts: BulkIntervalOptions): void {
 
 type History = readonly Metric[];
 
-/** What one linear pass over a run's steps tells us. */
-interface RunScan {
+/**
+ * One linear pass over a run: its steps copied into a typed array (so later passes read contiguous
+ * doubles instead of chasing a pointer per point, which matters when a history is not in step
+ * order), whether they are in step order, their range, and whether all are integers.
+ */
+interface RunSteps {
+  steps: Float64Array;
   sorted: boolean;
+  integers: boolean;
   lo: number;
   hi: number;
 }
 
-function scanRun(history: History): RunScan {
+function scanRun(history: History): RunSteps {
+  const steps = new Float64Array(history.length);
   let sorted = true;
+  let integers = true;
   let lo = Infinity;
   let hi = -Infinity;
   let prev = -Infinity;
   for (let i = 0; i < history.length; i++) {
     const s = history[i].step;
+    steps[i] = s;
     if (s < prev) sorted = false;
     prev = s;
     if (s < lo) lo = s;
     if (s > hi) hi = s;
+    if (integers && !Number.isInteger(s)) integers = false;
   }
-  return { sorted, lo, hi };
+  return { steps, sorted, integers, lo, hi };
 }
 
 /** Index of the first element of sorted `a[from..to)` that is >= x (upper: > x). */
@@ -82,21 +92,11 @@ function bound(a: Float64Array, x: number, upper: boolean, from = 0, to = a.leng
   return from;
 }
 
-/** Drops adjacent repeats of sorted `a` in place; returns the deduplicated prefix. */
+/** Distinct values of sorted `a`, in order (a new array; `a` is left alone). */
 function dedupeSorted(a: Float64Array): Float64Array {
+  const out = new Float64Array(a.length);
   let n = 0;
-  for (let i = 0; i < a.length; i++) if (n === 0 || a[i] !== a[n - 1]) a[n++] = a[i];
-  return a.subarray(0, n);
-}
-
-/** Distinct steps of a step-sorted history, in order. */
-function distinctOfSorted(history: History): Float64Array {
-  const out = new Float64Array(history.length);
-  let n = 0;
-  for (let i = 0; i < history.length; i++) {
-    const s = history[i].step;
-    if (n === 0 || s !== out[n - 1]) out[n++] = s;
-  }
+  for (let i = 0; i < a.length; i++) if (n === 0 || a[i] !== out[n - 1]) out[n++] = a[i];
   return out.subarray(0, n);
 }
 
@@ -113,12 +113,12 @@ function mergeDistinct(a: Float64Array, b: Float64Array): Float64Array {
 }
 
 /** Presence bitmap over [lo, hi] for integer steps whose span is not much larger than the point count. */
-function distinctByBitmap(histories: readonly History[], lo: number, hi: number): Float64Array {
+function distinctByBitmap(runs: readonly RunSteps[], lo: number, hi: number): Float64Array {
   const seen = new Uint8Array(hi - lo + 1);
   let count = 0;
-  for (const history of histories) {
-    for (let i = 0; i < history.length; i++) {
-      const k = history[i].step - lo;
+  for (const { steps } of runs) {
+    for (let i = 0; i < steps.length; i++) {
+      const k = steps[i] - lo;
       if (seen[k] === 0) {
         seen[k] = 1;
         count++;
@@ -135,26 +135,19 @@ function distinctByBitmap(histories: readonly History[], lo: number, hi: number)
  * per million elements even on sorted input, so step-ordered runs are deduplicated and merged
  * linearly, and dense integer steps go through a bitmap.
  */
-function distinctSteps(histories: readonly History[], scans: readonly RunScan[]): Float64Array {
-  const nonEmpty = histories.filter((h) => h.length > 0);
-  if (nonEmpty.length === 0) return new Float64Array(0);
-  const used = scans.filter((_, i) => histories[i].length > 0);
-  if (nonEmpty.length === 1 && used[0].sorted) return distinctOfSorted(nonEmpty[0]);
+function distinctSteps(all: readonly RunSteps[]): Float64Array {
+  const runs = all.filter((r) => r.steps.length > 0);
+  if (runs.length === 0) return new Float64Array(0);
+  if (runs.length === 1 && runs[0].sorted) return dedupeSorted(runs[0].steps);
 
-  const lo = Math.min(...used.map((s) => s.lo));
-  const hi = Math.max(...used.map((s) => s.hi));
-  const total = nonEmpty.reduce((n, h) => n + h.length, 0);
+  const lo = Math.min(...runs.map((r) => r.lo));
+  const hi = Math.max(...runs.map((r) => r.hi));
+  const total = runs.reduce((n, r) => n + r.steps.length, 0);
   const span = hi - lo + 1;
-  if (Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && span <= 4 * total + 4096 && span <= 2 ** 28 && allIntegers(nonEmpty)) {
-    return distinctByBitmap(nonEmpty, lo, hi);
+  if (runs.every((r) => r.integers) && Number.isSafeInteger(span) && span <= 4 * total + 4096 && span <= 2 ** 28) {
+    return distinctByBitmap(runs, lo, hi);
   }
-
-  let parts = nonEmpty.map((h, i) => {
-    if (used[i].sorted) return distinctOfSorted(h);
-    const steps = new Float64Array(h.length);
-    for (let j = 0; j < h.length; j++) steps[j] = h[j].step;
-    return dedupeSorted(steps.sort());
-  });
+  let parts = runs.map((r) => dedupeSorted(r.sorted ? r.steps : r.steps.slice().sort()));
   // Pairwise rounds keep the merge at O(points * log runs).
   while (parts.length > 1) {
     const next: Float64Array[] = [];
@@ -162,13 +155,6 @@ function distinctSteps(histories: readonly History[], scans: readonly RunScan[])
     parts = next;
   }
   return parts[0];
-}
-
-function allIntegers(histories: readonly History[]): boolean {
-  for (const history of histories) {
-    for (let i = 0; i < history.length; i++) if (!Number.isInteger(history[i].step)) return false;
-  }
-  return true;
 }
 
 /**
@@ -197,23 +183,16 @@ function orderGroup(history: History, idx: Int32Array | number[], from: number, 
 }
 
 /** Indices of a step-sorted run's points at `chosen` steps, by binary search per chosen step. */
-function pickFromSorted(history: History, chosen: Float64Array): number[] {
+function pickFromSorted(history: History, steps: Float64Array, chosen: Float64Array): number[] {
   const out: number[] = [];
   let pos = 0;
-  for (let c = 0; c < chosen.length && pos < history.length; c++) {
+  for (let c = 0; c < chosen.length && pos < steps.length; c++) {
     const step = chosen[c];
-    let lo = pos;
-    let hi = history.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (history[mid].step < step) lo = mid + 1;
-      else hi = mid;
-    }
     const first = out.length;
-    let end = lo;
-    while (end < history.length && history[end].step === step) out.push(end++);
+    let i = bound(steps, step, false, pos);
+    while (i < steps.length && steps[i] === step) out.push(i++);
     orderGroup(history, out, first, out.length);
-    pos = end;
+    pos = i;
   }
   return out;
 }
@@ -222,18 +201,18 @@ function pickFromSorted(history: History, chosen: Float64Array): number[] {
  * Indices of an unordered run's points at `chosen` steps, in (step, timestamp, log order): a stable
  * counting sort on the chosen step's rank, so even a run whose every point is picked stays linear.
  */
-function pickFromUnsorted(history: History, rankOf: ReadonlyMap<number, number>): Int32Array {
-  const ranks = new Int32Array(history.length);
+function pickFromUnsorted(history: History, steps: Float64Array, rankOf: ReadonlyMap<number, number>): Int32Array {
+  const ranks = new Int32Array(steps.length);
   const starts = new Int32Array(rankOf.size + 1);
-  for (let i = 0; i < history.length; i++) {
-    const r = rankOf.get(history[i].step);
+  for (let i = 0; i < steps.length; i++) {
+    const r = rankOf.get(steps[i]);
     ranks[i] = r ?? -1;
     if (r !== undefined) starts[r + 1]++;
   }
   for (let r = 1; r < starts.length; r++) starts[r] += starts[r - 1];
   const out = new Int32Array(starts[starts.length - 1]);
   const next = starts.slice(0, -1);
-  for (let i = 0; i < history.length; i++) if (ranks[i] >= 0) out[next[ranks[i]]++] = i;
+  for (let i = 0; i < steps.length; i++) if (ranks[i] >= 0) out[next[ranks[i]]++] = i;
   for (let r = 0; r < rankOf.size; r++) if (starts[r + 1] - starts[r] > 1) orderGroup(history, out, starts[r], starts[r + 1]);
   return out;
 }
@@ -250,25 +229,26 @@ export function sampleMetricHistoryBulkInterval(
 ): MetricWithRunId[] {
   checkOptions(opts);
   const maxResults = opts.max_results ?? BULK_INTERVAL_LIMITS.maxResults;
-  const runs = histories.map((h) => h.history);
-  const scans = runs.map(scanRun);
-  const allSteps = distinctSteps(runs, scans);
+  const runs = histories.map((h) => scanRun(h.history));
+  const allSteps = distinctSteps(runs);
   const start = opts.start_step ?? 0;
   const end = opts.end_step ?? (allSteps.length > 0 ? allSteps[allSteps.length - 1] : 0);
 
   const picked = sampleSteps(start, end, maxResults, allSteps);
-  runs.forEach((history, i) => {
-    if (history.length === 0) return;
-    for (const s of [scans[i].lo, scans[i].hi]) if (s >= start && s <= end) picked.push(s);
-  });
+  for (const { steps, lo, hi } of runs) {
+    if (steps.length === 0) continue;
+    if (lo >= start && lo <= end) picked.push(lo);
+    if (hi >= start && hi <= end) picked.push(hi);
+  }
   const chosen = dedupeSorted(Float64Array.from(picked).sort());
   let rankOf: Map<number, number> | undefined;
 
   const out: MetricWithRunId[] = [];
   histories.forEach(({ run_id, history }, r) => {
-    const indices = scans[r].sorted
-      ? pickFromSorted(history, chosen)
-      : pickFromUnsorted(history, (rankOf ??= new Map(Array.from(chosen, (s, k) => [s, k]))));
+    const { steps, sorted } = runs[r];
+    const indices = sorted
+      ? pickFromSorted(history, steps, chosen)
+      : pickFromUnsorted(history, steps, (rankOf ??= new Map(Array.from(chosen, (s, k) => [s, k]))));
     for (const i of indices) out.push({ ...history[i], run_id });
   });
   return out;
