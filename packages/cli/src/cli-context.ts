@@ -6,6 +6,7 @@
 import { MlflowClient, defaultStoreRegistry, trackingUriFromEnv, type StoreRegistry } from '@mlflow-ts/client';
 import type { Command } from 'commander';
 import { formatRestJson } from '@mlflow-ts/client';
+import { grpcStoreFactory, restStoreFactory } from '@mlflow-ts/store-grpc';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -43,7 +44,15 @@ export function processIO(): CliIO {
   };
 }
 
-export function createCliContext(io: CliIO, storeRegistry: StoreRegistry = defaultStoreRegistry()): CliContext {
+/** The CLI's stores: `file:`/paths (store-fs with its registry), `http(s)://` (MLflow REST) and `grpc://`. */
+export function cliStoreRegistry(): StoreRegistry {
+  return defaultStoreRegistry()
+    .registerStore('http', (uri, { env }) => restStoreFactory(uri, env))
+    .registerStore('https', (uri, { env }) => restStoreFactory(uri, env))
+    .registerStore('grpc', (uri, { env }) => grpcStoreFactory(uri, env));
+}
+
+export function createCliContext(io: CliIO, storeRegistry: StoreRegistry = cliStoreRegistry()): CliContext {
   const clients = new Map<string, MlflowClient>();
   return {
     io,

@@ -12,24 +12,28 @@ import { artifactsCommand } from './commands/artifacts/index.js';
 import { experimentsCommand } from './commands/experiments/index.js';
 import { metricsCommand } from './commands/metrics/index.js';
 import { modelsCommand } from './commands/models/index.js';
+import { modelVersionsCommand, registerModelCommand, registeredModelsCommand } from './commands/registry/index.js';
 import { runsCommand } from './commands/runs/index.js';
+import { serverCommand } from './commands/server/index.js';
+import { servingModelsCommand } from './commands/serving/index.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * THE REGISTRATION LIST. Every command group module exports a `CommandGroup` (`(ctx) => Command`);
- * add yours here. Two groups that build a top-level command of the same name are merged: the later
- * one's subcommands are added to the earlier one (e.g. a serving module contributing `models serve`
- * and `models predict` next to `models inspect`).
- *   - commands/server/   → `server`            (owned by the server work)
- *   - commands/serving/  → `models serve|predict` (owned by the serving work)
- *   - commands/registry/ → `registry …`        (owned by the registry work)
+ * THE REGISTRATION LIST. Every command group module exports a `CommandGroup` (`(ctx) => Command`).
+ * Two groups that build a top-level command of the same name are merged: the later one's
+ * subcommands are added to the earlier one (`models inspect` + `models serve` + `models register`).
  */
 export const commandGroups: CommandGroup[] = [
+  serverCommand,
   experimentsCommand,
   runsCommand,
   artifactsCommand,
   metricsCommand,
   modelsCommand,
+  servingModelsCommand,
+  registerModelCommand,
+  registeredModelsCommand,
+  modelVersionsCommand,
 ];
 
 export interface MainOptions {
