@@ -13,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
-const LOAD_SECONDS = Number(process.env.SERVE_BENCH_SECONDS ?? 2.5);
-const WARMUP_SECONDS = 0.5;
+const LOAD_SECONDS = Number(process.env.SERVE_BENCH_SECONDS ?? 1);
+// Servers are measured in alternating rounds and the median round is kept: on a small machine
+// the noise between two back-to-back runs is larger than the difference being measured.
+const ROUNDS = Number(process.env.SERVE_BENCH_ROUNDS ?? 5);
+const WARMUP_SECONDS = 1;
 const now = () => performance.now();
 
 // ---------------------------------------------------------------- servers (child processes)
@@ -100,10 +103,15 @@ async function load(port, clients, bodies, seconds) {
 
 const progress = (msg) => process.stderr.write(`serve.bench: ${msg}\n`);
 
-async function measure(server, clients, bodies) {
-  progress(`port ${server.port}, concurrency ${clients}`);
-  await load(server.port, clients, bodies, WARMUP_SECONDS);
-  return load(server.port, clients, bodies, LOAD_SECONDS);
+/** Alternating rounds over `servers`; per server the median-throughput round. */
+async function compare(servers, clients, bodies) {
+  progress(`ports ${servers.map((x) => x.port).join(', ')}, concurrency ${clients}`);
+  for (const server of servers) await load(server.port, clients, bodies, WARMUP_SECONDS);
+  const rounds = servers.map(() => []);
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [i, server] of servers.entries()) rounds[i].push(await load(server.port, clients, bodies, LOAD_SECONDS));
+  }
+  return rounds.map((rs) => rs.sort((a, b) => a.rps - b.rps)[Math.floor(rs.length / 2)]);
 }
 
 async function coldStart(args) {
@@ -158,8 +166,7 @@ async function runBench() {
       const floor = await startServer('floor', dir);
       const ours = await startServer('ours', dir);
       for (const c of [1, 32]) {
-        const f = await measure(floor, c, bodies);
-        const o = await measure(ours, c, bodies);
+        const [f, o] = await compare([floor, ours], c, bodies);
         results[`${name}/${c}`] = { f, o };
         rows.push(`| ${name} | ${c} | ${o.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(o.rps / f.rps).toFixed(2)} | ${o.p99.toFixed(2)} | ${f.p99.toFixed(2)} |`);
       }
@@ -167,10 +174,11 @@ async function runBench() {
       ours.stop();
     }
 
+    const plainMlp = await startServer('ours', mlpDir);
     const batched = await startServer('ours', mlpDir, { maxBatchSize: 64, maxBatchDelayMs: 1 });
-    const b = await measure(batched, 32, mlpBodies);
+    const [unbatched, b] = await compare([plainMlp, batched], 32, mlpBodies);
     batched.stop();
-    const unbatched = results['MLP 784-128-10/32'].o;
+    plainMlp.stop();
 
     // Cold start: `mlflow-ts models serve` when main.ts has it, else the same command module via main().
     const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
@@ -191,7 +199,7 @@ async function runBench() {
     const out = [
       '## serving',
       '',
-      `POST /invocations with one row per request (\`{"inputs": [...]}\`), ${LOAD_SECONDS}s per cell after ${WARMUP_SECONDS}s warm-up, keep-alive client loops in the parent process, each server in its own child process, ${os.cpus().length} cores.`,
+      `POST /invocations with one row per request (\`{"inputs": [...]}\`); per cell the median of ${ROUNDS} alternating ${LOAD_SECONDS}s rounds after ${WARMUP_SECONDS}s warm-up, keep-alive client loops in the parent process, each server in its own child process, ${os.cpus().length} cores.`,
       'Floor: a bare node:http server that JSON.parses the same body and calls onnxruntime-node `session.run` directly (no validation, no signature enforcement).',
       '',
       '| model | concurrency | mlflow-ts req/s | floor req/s | ratio | mlflow-ts p99 ms | floor p99 ms |',
