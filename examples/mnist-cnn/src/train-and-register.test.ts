@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from '@mlflow-ts/client';
-import { loadModel } from '@mlflow-ts/flavor-tfjs';
-import { parseScoringPayload } from '@mlflow-ts/format';
+import { loadModel, tfjsFlavor } from '@mlflow-ts/flavor-tfjs';
+import { createScoringServer, loadModel as loadServableModel, resolveModelUri } from '@mlflow-ts/serve';
+import { createFlavorRegistry, parseScoringPayload } from '@mlflow-ts/format';
 import { trainAndRegister } from './train-and-register.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'mnist-example-'));
@@ -42,6 +43,22 @@ describe('mnist-cnn example (reduced size)', () => {
     expect(result).toMatchObject({ modelUri: 'models:/mnist-cnn@champion', version: '1' });
     const champion = await client.getModelVersionByAlias('mnist-cnn', 'champion');
     expect(champion).toMatchObject({ version: '1', run_id: result.runId });
+
+    // Served over HTTP from its registry URI, it answers MLflow's /invocations with the same probabilities.
+    const stores = await client.stores();
+    const servable = await loadServableModel(result.modelUri!, {
+      registry: createFlavorRegistry([tfjsFlavor()]),
+      resolveUri: (uri) => resolveModelUri(uri, { ...stores, downloadDir: path.join(tmp, 'serve') }),
+    });
+    const server = await createScoringServer({ models: [{ name: 'mnist-cnn', model: servable }], port: 0, log: false });
+    try {
+      const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(200);
+      const json = (await res.json()) as { predictions: number[][] };
+      json.predictions[0]!.forEach((p, i) => expect(p).toBeCloseTo(prediction[0]![i]!, 5));
+    } finally {
+      await server.close();
+    }
     await client.close();
   });
 });
