@@ -4,10 +4,12 @@
 import { createFlavorRegistry } from '@mlflow-ts/format';
 import type { Flavor, FlavorRegistry } from '@mlflow-ts/format';
 import { onnxFlavor } from '@mlflow-ts/flavor-onnx';
+import { tfjsFlavor } from '@mlflow-ts/flavor-tfjs';
 import { UsageError } from '../../usage-error.js';
 
 export function cliFlavors(): Flavor<any, any>[] {
-  return [onnxFlavor()];
+  // Both runtimes load lazily, so listing a flavor costs nothing until a model of it is loaded.
+  return [onnxFlavor(), tfjsFlavor()];
 }
 
 export function cliFlavorRegistry(): FlavorRegistry {

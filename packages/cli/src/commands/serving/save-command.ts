@@ -47,7 +47,7 @@ export async function saveOptionsOf(flags: SaveFlags): Promise<Record<string, un
 export function withSaveFlags(cmd: Command): Command {
   return cmd
     .option('--flavor <name>', 'flavor to save with', 'onnx')
-    .requiredOption('--file <path>', 'the model file (e.g. model.onnx)')
+    .requiredOption('--file <path>', 'the model file: model.onnx (onnx), model.json or a graph-model directory (tfjs)')
     .option('--signature <auto|none|file.json>', 'signature: read off the model, none, or a JSON file', 'auto')
     .option('--input-example <file.json>', 'an input example (JSON) saved next to the model');
 }
@@ -57,7 +57,14 @@ export function modelsSaveCommand(ctx: CliContext): Command {
     .requiredOption('-o, --output <dir>', 'the directory to create (must be absent or empty)')
     .action(async (opts: SaveFlags & { output: string }) => {
       const flavor = flavorByName(opts.flavor);
-      const mlmodel = await flavor.save(opts.file, opts.output, (await saveOptionsOf(opts)) as never);
+      // onnx takes the .onnx path; tfjs a layers-model model.json or a graph-model directory.
+      const source = opts.flavor === 'tfjs'
+        ? (opts.file.endsWith('.json') ? { layersModelJson: opts.file } : { graphModelDir: opts.file })
+        : opts.file;
+      const options = await saveOptionsOf(opts);
+      // 'auto' and 'none' are the onnx flavor's; other flavors infer (or not) on their own.
+      if (opts.flavor !== 'onnx' && typeof options.signature !== 'object') delete options.signature;
+      const mlmodel = await flavor.save(source, opts.output, options as never);
       ctx.print(`Saved ${opts.flavor} model to ${opts.output} (model_uuid ${String(mlmodel.model_uuid)})`);
     });
 }
