@@ -16,6 +16,7 @@ import { modelVersionsCommand, registerModelCommand, registeredModelsCommand } f
 import { runsCommand } from './commands/runs/index.js';
 import { serverCommand } from './commands/server/index.js';
 import { servingModelsCommand } from './commands/serving/index.js';
+import { tfjsModelsCommand } from './commands/tfjs/index.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -31,6 +32,7 @@ export const commandGroups: CommandGroup[] = [
   metricsCommand,
   modelsCommand,
   servingModelsCommand,
+  tfjsModelsCommand,
   registerModelCommand,
   registeredModelsCommand,
   modelVersionsCommand,
