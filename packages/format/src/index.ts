@@ -27,6 +27,8 @@ export type {
   TensorDType, TensorInput,
 } from './model-input.js';
 
+export { schemaJsonSchema, signatureJsonSchema } from './json-schema/signature-json-schema.js';
+
 // Each area's own index.ts is a curated list of named exports.
 export * from './mlmodel/index.js';
 export * from './signature/index.js';
