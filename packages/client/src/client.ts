@@ -8,13 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { MlflowError } from '@mlflow-ts/format';
 import type {
-  ArtifactRepository, DatasetInput, Experiment, FileInfo, Metric, ModelInputRef, ModelRegistryStore, Page, Run,
+  ArtifactRepository, DatasetInput, Experiment, FileInfo, Metric, ModelInputRef, ModelRegistryStore, ModelVersion, Page, Run,
   RunInfo, RunStatus, TrackingStore, ViewType,
 } from '@mlflow-ts/format';
 import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/store-fs';
 import { stringify as toYaml } from 'yaml';
 import { authFromEnv, trackingUriFromEnv, type Env } from './env.js';
 import { RegistryMethods } from './registry-methods.js';
+import { registerModel, type RegisterModelOptions } from './register-model.js';
 import { defaultStoreRegistry, type ResolvedStores, type StoreRegistry } from './store-registry.js';
 
 /** MLflow's client page size for metric history (`GET_METRIC_HISTORY_MAX_RESULTS`). */
@@ -90,6 +91,11 @@ export class MlflowClient extends RegistryMethods {
     this.registryUri = options.registryUri ?? this.trackingUri;
     this.storeRegistry = options.storeRegistry ?? defaultStoreRegistry();
     if (options.stores) this.storesPromise = Promise.resolve(options.stores);
+  }
+
+  /** `mlflow.register_model`: registers `modelUri` (`runs:/…`, `models:/…`, an artifact location) as a new version of `name`. */
+  registerModel(modelUri: string, name: string, opts?: RegisterModelOptions): Promise<ModelVersion> {
+    return registerModel(this, modelUri, name, opts);
   }
 
   /** The resolved stores (tracking, optional registry, artifact repositories). */

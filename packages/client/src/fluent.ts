@@ -4,7 +4,8 @@
  *   await setExperiment('my-exp');
  *   await withRun({ runName: 'train' }, async () => { await logParam('lr', 0.1); await logMetric('loss', 0.4); });
  */
-import type { Experiment, Run, RunStatus } from '@mlflow-ts/format';
+import type { Experiment, ModelVersion, Run, RunStatus } from '@mlflow-ts/format';
+import type { RegisterModelOptions } from './register-model.js';
 import type { ActiveRun } from './active-run.js';
 import type { LogMetricOptions, MlflowClient } from './client.js';
 import { FluentSession, type StartRunOptions } from './fluent-session.js';
@@ -29,6 +30,9 @@ export const getTrackingUri = (): string => session.getTrackingUri();
 export const setStoreRegistry = (registry: StoreRegistry): void => session.setStoreRegistry(registry);
 /** The client behind the fluent functions (same tracking URI and store registry). */
 export const getClient = (): MlflowClient => session.client();
+/** `mlflow.register_model(model_uri, name)` against the current tracking URI's registry. */
+export const registerModel = (modelUri: string, name: string, opts?: RegisterModelOptions): Promise<ModelVersion> =>
+  session.client().registerModel(modelUri, name, opts);
 export const setExperiment = (nameOrOpts: string | { experimentName?: string; experimentId?: string }): Promise<Experiment> =>
   session.setExperiment(nameOrOpts);
 

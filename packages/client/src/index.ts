@@ -22,9 +22,10 @@ export {
   MLFLOW_USER, resolveContextTags,
 } from './context-tags.js';
 export { authFromEnv, trackingUriFromEnv } from './env.js';
+export type { RegisterModelClient, RegisterModelOptions } from './register-model.js';
 export {
   activeRun, deleteTag, endRun, flush, fluentSession, getArtifactUri, getClient, getTrackingUri, lastActiveRun, logArtifact,
-  logArtifacts, logDict, logMetric, logMetrics, logParam, logParams, logText, setExperiment, setFluentSession,
+  logArtifacts, logDict, logMetric, logMetrics, logParam, logParams, logText, registerModel, setExperiment, setFluentSession,
   setStoreRegistry, setTag, setTags, setTrackingUri, startRun, withRun,
 } from './fluent.js';
 export {
