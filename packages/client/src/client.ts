@@ -6,7 +6,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { MlflowError } from '@mlflow-ts/format';
+import { MlflowError, registerModelVersion, type RegisterModelVersionOptions } from '@mlflow-ts/format';
 import type {
   ArtifactRepository, DatasetInput, Experiment, FileInfo, Metric, ModelInputRef, ModelRegistryStore, ModelVersion, Page, Run,
   RunInfo, RunStatus, TrackingStore, ViewType,
@@ -15,7 +15,6 @@ import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/s
 import { stringify as toYaml } from 'yaml';
 import { authFromEnv, trackingUriFromEnv, type Env } from './env.js';
 import { RegistryMethods } from './registry-methods.js';
-import { registerModel, type RegisterModelOptions } from './register-model.js';
 import { defaultStoreRegistry, type ResolvedStores, type StoreRegistry } from './store-registry.js';
 
 /** MLflow's client page size for metric history (`GET_METRIC_HISTORY_MAX_RESULTS`). */
@@ -94,8 +93,8 @@ export class MlflowClient extends RegistryMethods {
   }
 
   /** `mlflow.register_model`: registers `modelUri` (`runs:/…`, `models:/…`, an artifact location) as a new version of `name`. */
-  registerModel(modelUri: string, name: string, opts?: RegisterModelOptions): Promise<ModelVersion> {
-    return registerModel(this, modelUri, name, opts);
+  async registerModel(modelUri: string, name: string, opts?: RegisterModelVersionOptions): Promise<ModelVersion> {
+    return registerModelVersion({ tracking: await this.trackingStore(), registry: await this.registry() }, modelUri, name, opts);
   }
 
   /** The resolved stores (tracking, optional registry, artifact repositories). */

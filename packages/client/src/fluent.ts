@@ -4,8 +4,7 @@
  *   await setExperiment('my-exp');
  *   await withRun({ runName: 'train' }, async () => { await logParam('lr', 0.1); await logMetric('loss', 0.4); });
  */
-import type { Experiment, ModelVersion, Run, RunStatus } from '@mlflow-ts/format';
-import type { RegisterModelOptions } from './register-model.js';
+import type { Experiment, ModelVersion, RegisterModelVersionOptions, Run, RunStatus } from '@mlflow-ts/format';
 import type { ActiveRun } from './active-run.js';
 import type { LogMetricOptions, MlflowClient } from './client.js';
 import { FluentSession, type StartRunOptions } from './fluent-session.js';
@@ -31,7 +30,7 @@ export const setStoreRegistry = (registry: StoreRegistry): void => session.setSt
 /** The client behind the fluent functions (same tracking URI and store registry). */
 export const getClient = (): MlflowClient => session.client();
 /** `mlflow.register_model(model_uri, name)` against the current tracking URI's registry. */
-export const registerModel = (modelUri: string, name: string, opts?: RegisterModelOptions): Promise<ModelVersion> =>
+export const registerModel = (modelUri: string, name: string, opts?: RegisterModelVersionOptions): Promise<ModelVersion> =>
   session.client().registerModel(modelUri, name, opts);
 export const setExperiment = (nameOrOpts: string | { experimentName?: string; experimentId?: string }): Promise<Experiment> =>
   session.setExperiment(nameOrOpts);

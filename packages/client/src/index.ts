@@ -22,7 +22,6 @@ export {
   MLFLOW_USER, resolveContextTags,
 } from './context-tags.js';
 export { authFromEnv, trackingUriFromEnv } from './env.js';
-export type { RegisterModelClient, RegisterModelOptions } from './register-model.js';
 export {
   activeRun, deleteTag, endRun, flush, fluentSession, getArtifactUri, getClient, getTrackingUri, lastActiveRun, logArtifact,
   logArtifacts, logDict, logMetric, logMetrics, logParam, logParams, logText, registerModel, setExperiment, setFluentSession,

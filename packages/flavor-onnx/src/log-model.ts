@@ -6,7 +6,8 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { ArtifactRepository, MLmodel, TrackingStore } from '@mlflow-ts/format';
+import { MlflowError, registerModelVersion } from '@mlflow-ts/format';
+import type { ArtifactRepository, MLmodel, ModelRegistryStore, ModelVersion, TrackingStore } from '@mlflow-ts/format';
 import type { OnnxModelSource } from './model-bytes.js';
 import { saveModel } from './save-model.js';
 import type { SaveOnnxModelOptions } from './save-model.js';
@@ -17,6 +18,13 @@ export interface LogModelStores {
   tracking: TrackingStore;
   /** Builds the artifact repository of an artifact URI (the run's `artifact_uri`). */
   artifacts: (rootUri: string) => ArtifactRepository;
+  /** Needed only with `registeredModelName`. */
+  registry?: ModelRegistryStore;
+}
+
+export interface LogOnnxModelOptions extends SaveOnnxModelOptions {
+  /** Also registers the logged model as a new version of this registered model (created when missing). */
+  registeredModelName?: string;
 }
 
 export interface LoggedModelInfo {
@@ -25,6 +33,8 @@ export interface LoggedModelInfo {
   /** `runs:/<run_id>/<artifact_path>`. */
   modelUri: string;
   mlmodel: MLmodel;
+  /** The registered version, with `registeredModelName`. */
+  modelVersion?: ModelVersion;
 }
 
 async function uploadDirectory(repo: ArtifactRepository, localDir: string, prefix: string): Promise<void> {
@@ -41,15 +51,19 @@ export async function logModel(
   runId: string,
   artifactPath: string,
   model: OnnxModelSource,
-  opts: SaveOnnxModelOptions = {},
+  opts: LogOnnxModelOptions = {},
 ): Promise<LoggedModelInfo> {
+  const { registeredModelName, ...saveOpts } = opts;
+  if (registeredModelName !== undefined && !stores.registry) {
+    throw new MlflowError('FEATURE_DISABLED', `Cannot register '${registeredModelName}': these stores have no model registry`);
+  }
   const run = await stores.tracking.getRun(runId);
   const tmp = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-onnx-'));
   try {
     const dir = path.join(tmp, 'model');
     const mlmodel = await saveModel(model, dir, {
-      ...opts,
-      extraMLmodelKeys: { ...opts.extraMLmodelKeys, run_id: runId, artifact_path: artifactPath },
+      ...saveOpts,
+      extraMLmodelKeys: { ...saveOpts.extraMLmodelKeys, run_id: runId, artifact_path: artifactPath },
     });
     await uploadDirectory(stores.artifacts(run.info.artifact_uri), dir, artifactPath.replace(/\/+$/, ''));
     const entry = { ...mlmodel };
@@ -62,7 +76,12 @@ export async function logModel(
     }
     list.push(entry);
     await stores.tracking.setTag(runId, { key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(list) });
-    return { runId, artifactPath, modelUri: `runs:/${runId}/${artifactPath}`, mlmodel };
+    const modelUri = `runs:/${runId}/${artifactPath}`;
+    const info: LoggedModelInfo = { runId, artifactPath, modelUri, mlmodel };
+    if (registeredModelName !== undefined && stores.registry) {
+      info.modelVersion = await registerModelVersion({ tracking: stores.tracking, registry: stores.registry }, modelUri, registeredModelName);
+    }
+    return info;
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
-import { createMemoryArtifactRepository, createMemoryTrackingStore, readAll } from '@mlflow-ts/format/testing';
+import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore, readAll } from '@mlflow-ts/format/testing';
 import { loadModel } from './load-model.js';
 import { LOG_MODEL_HISTORY_TAG, logModel } from './log-model.js';
 import { saveModel } from './save-model.js';
@@ -156,5 +156,19 @@ describe('logModel', () => {
     const history = JSON.parse(tag!.value) as { artifact_path: string; run_id: string; flavors: object }[];
     expect(history.map((h) => h.artifact_path)).toEqual(['model', 'second']);
     expect(Object.keys(history[0]!.flavors).sort()).toEqual(['onnx', 'python_function']);
+  });
+
+  it('registers the logged model with registeredModelName (source = run artifact location, run id kept)', async () => {
+    const tracking = createMemoryTrackingStore();
+    const registry = createMemoryRegistryStore();
+    const artifacts = (uri: string) => createMemoryArtifactRepository(uri);
+    const run = await tracking.createRun({ experiment_id: '0' });
+    const model = buildMlpModel({ inputSize: 4, hidden: 3, classes: 2 });
+    const first = await logModel({ tracking, artifacts, registry }, run.info.run_id, 'model', model, { registeredModelName: 'clf' });
+    const second = await logModel({ tracking, artifacts, registry }, run.info.run_id, 'again', model, { registeredModelName: 'clf' });
+    expect([first.modelVersion?.version, second.modelVersion?.version]).toEqual(['1', '2']);
+    expect(first.modelVersion).toMatchObject({ name: 'clf', run_id: run.info.run_id, source: `${run.info.artifact_uri}/model` });
+    await expect(logModel({ tracking, artifacts }, run.info.run_id, 'x', model, { registeredModelName: 'clf' }))
+      .rejects.toMatchObject({ code: 'FEATURE_DISABLED' });
   });
 });

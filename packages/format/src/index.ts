@@ -21,6 +21,8 @@ export type {
 export type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from './registry-store.js';
 export type { ArtifactRepository, ArtifactRepositoryFactory, ByteSource } from './artifact-repository.js';
 export { createFlavorRegistry } from './flavor.js';
+export { registerModelVersion } from './register-model-version.js';
+export type { RegisterModelVersionOptions } from './register-model-version.js';
 export type { Flavor, FlavorDependencies, FlavorRegistry, LoadedModel, SaveModelOptions } from './flavor.js';
 export type {
   DataFrameInput, EnforcedInput, ModelInput, NamedTensorsInput, ParsedPayload, Prediction, Tensor, TensorData,

@@ -1,0 +1,49 @@
+/**
+ * `mlflow.register_model` over the store interfaces, shared by the client and the flavors'
+ * `logModel(..., { registeredModelName })`: creates the registered model when missing, then a version
+ * whose source is the model's storage location. A `runs:/<id>/<path>` URI becomes the run's artifact
+ * location (as MLflow does), so registry readers can fetch the files without the run; the version
+ * keeps the run id. An optional alias (e.g. `champion`) is pointed at the new version.
+ */
+import type { ModelVersion } from './entities.js';
+import { MlflowError } from './errors.js';
+import { parseModelUri } from './model-uri/index.js';
+import type { ModelRegistryStore } from './registry-store.js';
+import type { TrackingStore } from './tracking-store.js';
+
+export interface RegisterModelVersionOptions {
+  tags?: Record<string, string>;
+  description?: string;
+  alias?: string;
+}
+
+export async function registerModelVersion(
+  stores: { tracking: Pick<TrackingStore, 'getRun'>; registry: ModelRegistryStore },
+  modelUri: string,
+  name: string,
+  opts: RegisterModelVersionOptions = {},
+): Promise<ModelVersion> {
+  try {
+    await stores.registry.createRegisteredModel({ name });
+  } catch (e) {
+    if (!(MlflowError.isInstance(e) && e.code === 'RESOURCE_ALREADY_EXISTS')) throw e;
+  }
+  let source = modelUri;
+  let runId: string | undefined;
+  const parsed = parseModelUri(modelUri);
+  if (parsed.kind === 'runs') {
+    runId = parsed.runId;
+    const run = await stores.tracking.getRun(parsed.runId);
+    const sub = parsed.path.replace(/^\/+|\/+$/g, '');
+    source = sub ? `${run.info.artifact_uri.replace(/\/+$/, '')}/${sub}` : run.info.artifact_uri;
+  }
+  const version = await stores.registry.createModelVersion({
+    name,
+    source,
+    ...(runId !== undefined ? { run_id: runId } : {}),
+    ...(opts.tags ? { tags: Object.entries(opts.tags).map(([key, value]) => ({ key, value })) } : {}),
+    ...(opts.description !== undefined ? { description: opts.description } : {}),
+  });
+  if (opts.alias) await stores.registry.setRegisteredModelAlias(name, opts.alias, version.version);
+  return opts.alias ? stores.registry.getModelVersion(name, version.version) : version;
+}
