@@ -10,11 +10,11 @@ import { MlflowError, parseScoringPayload } from '@mlflow-ts/format';
 import type { Prediction } from '@mlflow-ts/format';
 import { loadModel } from '@mlflow-ts/serve';
 import type { CliContext } from '../../cli-context.js';
-import { parseInteger } from '../../options.js';
+import { collect, parseInteger } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { resolveModel } from '../models/model-location.js';
 import { csvChunks } from './csv-chunks.js';
-import { cliFlavorRegistry } from './flavors.js';
+import { flavorRegistryFor } from './flavors.js';
 
 /** Appends a chunk's prediction: lists concatenate, maps of lists concatenate per key. */
 export function appendPrediction(acc: Prediction | undefined, next: Prediction): Prediction {
@@ -43,11 +43,16 @@ export function modelsPredictCommand(ctx: CliContext): Command {
     .addOption(new Option('-t, --content-type <type>', 'input format').choices(['json', 'csv']).default('json'))
     .option('--chunk-rows <n>', 'rows per model call for CSV input', parseInteger('--chunk-rows'), 10_000)
     .option('--env-manager <manager>', "accepted for MLflow compatibility; only 'local' is supported", 'local')
-    .action(async (opts: { modelUri: string; inputPath: string; outputPath?: string; contentType: 'json' | 'csv'; chunkRows: number; envManager: string }) => {
+    .option('--flavor <module>', 'also load models of this flavor package or module path (repeatable)', collect, [])
+    .action(async (opts: {
+      modelUri: string; inputPath: string; outputPath?: string; contentType: 'json' | 'csv'; chunkRows: number; envManager: string; flavor: string[];
+    }) => {
       if (opts.envManager !== 'local') throw new UsageError(`--env-manager '${opts.envManager}' is not supported (use 'local')`);
+      const registry = await flavorRegistryFor(opts.flavor);
       const local = await resolveModel(() => ctx.client(), opts.modelUri);
-      const model = await loadModel(local.dir, { registry: cliFlavorRegistry() });
+      let model: Awaited<ReturnType<typeof loadModel>> | undefined;
       try {
+        model = await loadModel(local.dir, { registry });
         let predictions: Prediction | undefined;
         if (opts.contentType === 'json') {
           const text = await readFile(opts.inputPath, 'utf8').catch(() => { throw new UsageError(`Cannot read input file '${opts.inputPath}'`); });
@@ -74,7 +79,7 @@ export function modelsPredictCommand(ctx: CliContext): Command {
         if (opts.outputPath) await writeFile(opts.outputPath, out);
         else ctx.io.stdout(out);
       } finally {
-        await model.dispose();
+        await model?.dispose();
         await local.cleanup();
       }
     });

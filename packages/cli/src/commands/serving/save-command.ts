@@ -8,7 +8,7 @@ import { parseSignature } from '@mlflow-ts/format';
 import type { ModelSignature } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
-import { flavorByName } from './flavors.js';
+import { saveFlavor } from './flavors.js';
 
 export interface SaveFlags {
   flavor: string;
@@ -46,7 +46,7 @@ export async function saveOptionsOf(flags: SaveFlags): Promise<Record<string, un
 
 export function withSaveFlags(cmd: Command): Command {
   return cmd
-    .option('--flavor <name>', 'flavor to save with', 'onnx')
+    .option('--flavor <name|module>', 'flavor to save with: onnx, tfjs, or a flavor package name or path (its save gets a .json --file parsed)', 'onnx')
     .requiredOption('--file <path>', 'the model file: model.onnx (onnx), model.json or a graph-model directory (tfjs)')
     .option('--signature <auto|none|file.json>', 'signature: read off the model, none, or a JSON file', 'auto')
     .option('--input-example <file.json>', 'an input example (JSON) saved next to the model');
@@ -56,15 +56,26 @@ export function modelsSaveCommand(ctx: CliContext): Command {
   return withSaveFlags(new Command('save').description('Save a model file as an MLflow model directory'))
     .requiredOption('-o, --output <dir>', 'the directory to create (must be absent or empty)')
     .action(async (opts: SaveFlags & { output: string }) => {
-      const flavor = flavorByName(opts.flavor);
-      // onnx takes the .onnx path; tfjs a layers-model model.json or a graph-model directory.
-      const source = opts.flavor === 'tfjs'
-        ? (opts.file.endsWith('.json') ? { layersModelJson: opts.file } : { graphModelDir: opts.file })
-        : opts.file;
+      const { flavor, builtIn } = await saveFlavor(opts.flavor);
+      const source = builtIn ? builtInSource(flavor.name, opts.file) : await pluginSource(opts.file);
       const options = await saveOptionsOf(opts);
       // 'auto' and 'none' are the onnx flavor's; other flavors infer (or not) on their own.
-      if (opts.flavor !== 'onnx' && typeof options.signature !== 'object') delete options.signature;
+      if (flavor.name !== 'onnx' && typeof options.signature !== 'object') delete options.signature;
       const mlmodel = await flavor.save(source, opts.output, options as never);
-      ctx.print(`Saved ${opts.flavor} model to ${opts.output} (model_uuid ${String(mlmodel.model_uuid)})`);
+      ctx.print(`Saved ${flavor.name} model to ${opts.output} (model_uuid ${String(mlmodel.model_uuid)})`);
     });
+}
+
+/** onnx takes the .onnx path; tfjs a layers-model model.json or a graph-model directory. */
+function builtInSource(name: string, file: string): unknown {
+  if (name !== 'tfjs') return file;
+  return file.endsWith('.json') ? { layersModelJson: file } : { graphModelDir: file };
+}
+
+/**
+ * What a plugin flavor's `save` gets: the parsed object for a `.json` file (a model stored as
+ * JSON, like the example `linear` flavor's), the path for anything else.
+ */
+async function pluginSource(file: string): Promise<unknown> {
+  return file.toLowerCase().endsWith('.json') ? readJson(file, 'model') : file;
 }

@@ -10,7 +10,7 @@ import { collect, parseInteger } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { resolveModel } from '../models/model-location.js';
 import type { LocalModel } from '../models/model-location.js';
-import { cliFlavorRegistry } from './flavors.js';
+import { flavorRegistryFor } from './flavors.js';
 
 export interface ServeHooks {
   /** Called once the server listens (tests use it to send requests and close). */
@@ -38,13 +38,14 @@ export function modelsServeCommand(ctx: CliContext, hooks: ServeHooks = {}): Com
     .option('--body-limit <bytes>', 'largest request body', parseInteger('--body-limit'))
     .option('--no-request-log', 'do not print one line per request')
     .option('--env-manager <manager>', "accepted for MLflow compatibility; only 'local' is supported", 'local')
+    .option('--flavor <module>', 'also load models of this flavor package or module path (repeatable)', collect, [])
     .action(async (opts: {
       modelUri: string; name: string; model: string[]; port: number; host: string; timeout: number;
-      maxBatchSize?: number; maxBatchDelayMs: number; bodyLimit?: number; requestLog: boolean; envManager: string;
+      maxBatchSize?: number; maxBatchDelayMs: number; bodyLimit?: number; requestLog: boolean; envManager: string; flavor: string[];
     }) => {
       if (opts.envManager !== 'local') throw new UsageError(`--env-manager '${opts.envManager}' is not supported: mlflow-ts serves in this Node process (use 'local')`);
       const specs = [{ name: opts.name, uri: opts.modelUri }, ...opts.model.map(namedUri)];
-      const registry = cliFlavorRegistry();
+      const registry = await flavorRegistryFor(opts.flavor);
       const locals: LocalModel[] = [];
       const models: { name: string; model: ServableModel }[] = [];
       let server: ScoringServer | undefined;

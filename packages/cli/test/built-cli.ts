@@ -1,0 +1,123 @@
+/**
+ * The compiled CLI as a user runs it: `node packages/cli/bin/mlflow-ts.js …` in its own process.
+ * `ensureCliBuilt()` compiles packages/cli when dist/ is missing or older than src/ (the packages it
+ * depends on are built by turbo's `^build` before any test runs); a lock directory keeps test files
+ * running in parallel from compiling at the same time.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from './cli-harness.js';
+
+export const cliRoot = path.join(repoRoot, 'packages/cli');
+export const cliBin = path.join(cliRoot, 'bin/mlflow-ts.js');
+
+async function mtime(file: string): Promise<number> {
+  return (await stat(file).catch(() => undefined))?.mtimeMs ?? -1;
+}
+
+/** src/**.ts (not tests) with no dist/**.js at least as new. */
+async function staleSources(dir = 'src'): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(path.join(cliRoot, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await staleSources(rel)));
+    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
+      const js = path.join(cliRoot, 'dist', path.relative('src', rel).replace(/\.ts$/, '.js'));
+      if ((await mtime(js)) < (await mtime(path.join(cliRoot, rel)))) out.push(rel);
+    }
+  }
+  return out;
+}
+
+async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST' || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    await rmdir(lock).catch(() => undefined);
+  }
+}
+
+/** Compiles packages/cli (tsc -p tsconfig.build.json) when dist is stale; a no-op otherwise. */
+export async function ensureCliBuilt(): Promise<void> {
+  if ((await staleSources()).length === 0) return;
+  await withLock(path.join(cliRoot, '.build-lock'), async () => {
+    const stale = await staleSources();
+    if (stale.length === 0) return;
+    const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
+    // tsc emits even when another file has a type error; what matters here is that dist/ is fresh.
+    const r = await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: cliRoot }).catch((e: { stdout?: string }) => e);
+    const still = await staleSources();
+    if (still.length > 0) throw new Error(`Building packages/cli left ${still.join(', ')} stale:\n${(r as { stdout?: string }).stdout ?? ''}`);
+  });
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  /** Everything written so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves with the exit code (or the signal's name) once the process has exited. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Starts `mlflow-ts …` as its own process. `env` is added to a copy of process.env. */
+export function spawnCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}): CliProcess {
+  const child = spawn(process.execPath, [cliBin, ...args], {
+    cwd: opts.cwd ?? cliRoot,
+    env: { ...process.env, NODE_OPTIONS: '', ...opts.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('close', (code, signal) => resolve({ code, signal }));
+  });
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+/** Runs `mlflow-ts …` to completion. */
+export async function runBuiltCli(args: string[], opts: { env?: Record<string, string>; cwd?: string } = {}) {
+  const p = spawnCli(args, opts);
+  const { code } = await p.exited;
+  return { code, stdout: p.stdout(), stderr: p.stderr() };
+}
+
+/** Waits until the process's stderr or stdout matches `re`; fails with its output if it exits first. */
+export async function waitForOutput(p: CliProcess, re: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const m = re.exec(p.stderr()) ?? re.exec(p.stdout());
+    if (m) return m;
+    if (p.child.exitCode !== null || p.child.signalCode !== null) {
+      throw new Error(`mlflow-ts exited (${p.child.exitCode ?? p.child.signalCode}) before printing ${re}:\n${p.stderr()}${p.stdout()}`);
+    }
+    if (Date.now() > deadline) throw new Error(`mlflow-ts printed nothing matching ${re} in ${timeoutMs} ms:\n${p.stderr()}${p.stdout()}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves with how it exited. */
+export async function stopProcess(p: CliProcess, graceMs = 10_000) {
+  if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGTERM');
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), graceMs);
+  try {
+    return await p.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
