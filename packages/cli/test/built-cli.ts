@@ -1,8 +1,9 @@
 /**
  * The compiled CLI as a user runs it: `node packages/cli/bin/mlflow-ts.js …` in its own process.
  * `ensureCliBuilt()` compiles packages/cli when dist/ is missing or older than src/ (the packages it
- * depends on are built by turbo's `^build` before any test runs); a lock directory keeps test files
- * running in parallel from compiling at the same time.
+ * depends on are built by turbo's `^build` before any test runs; `ensurePackageBuilt` does the same
+ * for a workspace outside that graph, like examples/flavor-custom); a lock directory keeps test
+ * files running in parallel from compiling at the same time.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
@@ -18,15 +19,15 @@ async function mtime(file: string): Promise<number> {
   return (await stat(file).catch(() => undefined))?.mtimeMs ?? -1;
 }
 
-/** src/**.ts (not tests) with no dist/**.js at least as new. */
-async function staleSources(dir = 'src'): Promise<string[]> {
+/** src/**.ts (not tests) of the package at `root` with no dist/**.js at least as new. */
+async function staleSources(root: string, dir = 'src'): Promise<string[]> {
   const out: string[] = [];
-  for (const e of await readdir(path.join(cliRoot, dir), { withFileTypes: true })) {
+  for (const e of await readdir(path.join(root, dir), { withFileTypes: true })) {
     const rel = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await staleSources(rel)));
+    if (e.isDirectory()) out.push(...(await staleSources(root, rel)));
     else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
-      const js = path.join(cliRoot, 'dist', path.relative('src', rel).replace(/\.ts$/, '.js'));
-      if ((await mtime(js)) < (await mtime(path.join(cliRoot, rel)))) out.push(rel);
+      const js = path.join(root, 'dist', path.relative('src', rel).replace(/\.ts$/, '.js'));
+      if ((await mtime(js)) < (await mtime(path.join(root, rel)))) out.push(rel);
     }
   }
   return out;
@@ -50,18 +51,22 @@ async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Compiles packages/cli (tsc -p tsconfig.build.json) when dist is stale; a no-op otherwise. */
-export async function ensureCliBuilt(): Promise<void> {
-  if ((await staleSources()).length === 0) return;
-  await withLock(path.join(cliRoot, '.build-lock'), async () => {
-    const stale = await staleSources();
-    if (stale.length === 0) return;
+/** Compiles the workspace package at `root` (tsc -p tsconfig.build.json) when its dist is stale. */
+export async function ensurePackageBuilt(root: string): Promise<void> {
+  if ((await staleSources(root)).length === 0) return;
+  await withLock(path.join(root, '.build-lock'), async () => {
+    if ((await staleSources(root)).length === 0) return;
     const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
     // tsc emits even when another file has a type error; what matters here is that dist/ is fresh.
-    const r = await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: cliRoot }).catch((e: { stdout?: string }) => e);
-    const still = await staleSources();
-    if (still.length > 0) throw new Error(`Building packages/cli left ${still.join(', ')} stale:\n${(r as { stdout?: string }).stdout ?? ''}`);
+    const r = await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root }).catch((e: { stdout?: string }) => e);
+    const still = await staleSources(root);
+    if (still.length > 0) throw new Error(`Building ${root} left ${still.join(', ')} stale:\n${(r as { stdout?: string }).stdout ?? ''}`);
   });
+}
+
+/** Compiles packages/cli when its dist is stale; a no-op otherwise. */
+export function ensureCliBuilt(): Promise<void> {
+  return ensurePackageBuilt(cliRoot);
 }
 
 export interface CliProcess {
