@@ -5,8 +5,9 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../test/cli-harness.js';
@@ -105,5 +106,40 @@ describe('the mlflow-ts binary', () => {
     expect(missing.stderr).toMatch(/RESOURCE_DOES_NOT_EXIST/);
     const version = await mlflowTs(['--version']);
     expect(version).toMatchObject({ code: 0, stdout: expect.stringMatching(/^\d+\.\d+\.\d+\n$/) });
+  });
+
+  it('shows everything a TypeScript script logged with @mlflow-ts/client (nested run, params, metrics, tags, artifact)', async () => {
+    const uri = path.join(dir, 'script-mlruns');
+    const clientEntry = pathToFileURL(path.resolve(pkgDir, '../client/dist/index.js')).href;
+    const script = path.join(dir, 'train.mjs');
+    await writeFile(path.join(dir, 'notes.txt'), 'hello from the script');
+    await writeFile(script, `
+      import { setExperiment, startRun, logParams, logMetric, setTag, logArtifact } from ${JSON.stringify(clientEntry)};
+      await setExperiment('script-exp');
+      await startRun({ runName: 'parent' }, async (parent) => {
+        await logParams({ lr: 0.01, layers: 3 });
+        for (let step = 0; step < 50; step++) await logMetric('loss', 1 / (step + 1), { step });
+        await setTag('team', 'vision');
+        await logArtifact(${JSON.stringify(path.join(dir, 'notes.txt'))});
+        await startRun({ runName: 'child', nested: true }, async () => { await logMetric('acc', 0.9); });
+        console.log(parent.info.run_id);
+      });
+    `);
+    const { stdout } = await run(process.execPath, [script], { env: { ...process.env, MLFLOW_TRACKING_URI: uri }, cwd: dir });
+    const parentId = stdout.trim();
+    const env = { MLFLOW_TRACKING_URI: uri };
+    const parent = JSON.parse((await mlflowTs(['runs', 'describe', '--run-id', parentId, '--json'], env)).stdout).run;
+    expect(parent.info).toMatchObject({ run_name: 'parent', status: 'FINISHED' });
+    expect(parent.data.params).toEqual(expect.arrayContaining([{ key: 'lr', value: '0.01' }, { key: 'layers', value: '3' }]));
+    expect(parent.data.metrics).toEqual([expect.objectContaining({ key: 'loss', value: 1 / 50, step: 49 })]);
+    expect(parent.data.tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'vision' }, { key: 'mlflow.runName', value: 'parent' }]));
+    const history = JSON.parse((await mlflowTs(['metrics', 'history', '--run-id', parentId, '--key', 'loss', '--json'], env)).stdout);
+    expect(history.metrics).toHaveLength(50);
+    const artifacts = await mlflowTs(['artifacts', 'list', '--run-id', parentId], env);
+    expect(artifacts.stdout).toContain('notes.txt');
+    const children = JSON.parse((await mlflowTs(['runs', 'list', '--experiment-id', parent.info.experiment_id, '--filter', `tags.mlflow.parentRunId = '${parentId}'`, '--json'], env)).stdout);
+    expect(children.runs).toHaveLength(1);
+    expect(children.runs[0].info).toMatchObject({ run_name: 'child', status: 'FINISHED' });
+    expect(children.runs[0].data.metrics).toEqual([expect.objectContaining({ key: 'acc', value: 0.9 })]);
   });
 });
