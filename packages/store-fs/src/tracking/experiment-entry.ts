@@ -10,6 +10,7 @@ import { isTempName, parseYaml } from '../yaml-file.js';
 import { FileStamp, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
 import { experimentFromMeta } from './meta-files.js';
 import { RACY_MS, RunEntry, type RunSnapshot } from './run-entry.js';
+import { prefetchRunDirs } from './run-prefetch.js';
 import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 
 /** Folders inside an experiment directory that are not runs. */
@@ -131,6 +132,37 @@ export class ExperimentEntry {
     this.checkedAt = now;
     // Measured from the end: a sweep slower than deepEveryMs must not make every search a sweep.
     if (deep) this.deepAt = Date.now();
+  }
+
+  /**
+   * Before the first sync of an experiment with at least `minRuns` never-read runs (opening a big
+   * store without a usable snapshot), reads them on worker threads. That read counts as the deep
+   * check (every file read, its stamp taken), so `syncRuns` afterwards only does its cheap per-run
+   * check; like a deep sweep in syncRuns, the next one is due revalidateMs after it ended.
+   * Returns whether it read runs in parallel.
+   */
+  async prefetchRuns(minRuns: number, warn: (msg: string) => void): Promise<boolean> {
+    if (this.dirStamp !== undefined || !Number.isFinite(minRuns)) return false;
+    if (!this.restored) this.restoreSnapshot();
+    this.relist(warn);
+    const total = this.runs.size;
+    const cold = [...this.runs.values()].filter((r) => r.cold);
+    if (cold.length < Math.max(1, minRuns)) return false;
+    try {
+      await prefetchRunDirs(cold.map((r) => r.dir), (start, raws) => {
+        raws.forEach((raw, i) => {
+          const entry = cold[start + i]!;
+          if (this.runs.get(entry.runId) !== entry || !entry.cold) return; // changed meanwhile
+          if (raw) entry.install(raw, warn);
+          else this.runs.delete(entry.runId);
+        });
+      });
+    } catch {
+      // No worker threads (or one died): the serial reads in syncRuns do the same work.
+      return false;
+    }
+    if (cold.length === total) this.deepAt = Date.now();
+    return true;
   }
 
   private relist(warn: (msg: string) => void): void {

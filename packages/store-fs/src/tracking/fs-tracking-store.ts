@@ -37,6 +37,11 @@ export interface FsTrackingStoreOptions {
    * stamps before use, never trusted blindly). Default `<os tmpdir>/mlflow-ts-store-fs`; null: off.
    */
   cacheDir?: string | null;
+  /**
+   * A search that meets an experiment with at least this many never-read runs (a big store opened
+   * without a usable snapshot) reads them on worker threads first. Default 500; Infinity: never.
+   */
+  parallelReadMinRuns?: number;
 }
 
 export type FsTrackingStore = TrackingStore & {
@@ -121,7 +126,12 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     }),
     deleteRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'deleted')),
     restoreRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'active')),
-    searchRuns: (req: SearchRunsRequest) => ready(() => searchRuns(state, req)),
+    searchRuns: (req: SearchRunsRequest) => ready(async () => {
+      for (const expId of new Set(req.experiment_ids ?? [])) {
+        await state.experimentEntry(String(expId))?.prefetchRuns(opts.parallelReadMinRuns ?? 500, state.warn);
+      }
+      return searchRuns(state, req);
+    }),
 
     logMetric: (runId, metric: Metric) => ready(() => runs.logMetric(state, runId, metric)),
     logParam: (runId, param: Param) => ready(() => runs.logParam(state, runId, param)),

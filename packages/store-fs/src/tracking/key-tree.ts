@@ -27,7 +27,12 @@ export function sameStamp(a: FileStamp | undefined, b: FileStamp): boolean {
   return !!a && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
-/** Reads a whole file and its stamp with one open (fstat on the descriptor, no separate stat). */
+let scratch = Buffer.allocUnsafe(1 << 16);
+
+/**
+ * Reads a whole file and its stamp with one open: open, fstat, one pread of the size fstat gave
+ * (more only for a file that grows meanwhile, whose newer stamp the next check then sees), close.
+ */
 export function readWithStamp(p: string): { text: string; stamp: FileStamp } | null {
   let fd: number;
   try {
@@ -38,7 +43,14 @@ export function readWithStamp(p: string): { text: string; stamp: FileStamp } | n
   try {
     const st = fs.fstatSync(fd);
     if (!st.isFile()) return null;
-    return { text: fs.readFileSync(fd, 'utf8'), stamp: stampOf(st) };
+    if (st.size > scratch.length) scratch = Buffer.allocUnsafe(st.size);
+    let got = 0;
+    while (got < st.size) {
+      const n = fs.readSync(fd, scratch, got, st.size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return { text: scratch.toString('utf8', 0, got), stamp: stampOf(st) };
   } finally {
     fs.closeSync(fd);
   }
@@ -46,7 +58,8 @@ export function readWithStamp(p: string): { text: string; stamp: FileStamp } | n
 
 export function statOrNull(p: string): fs.Stats | null {
   try {
-    return fs.statSync(p);
+    // Not throwing for a missing path matters: an ENOENT exception costs several stat calls.
+    return fs.statSync(p, { throwIfNoEntry: false }) ?? null;
   } catch {
     return null;
   }
@@ -74,6 +87,12 @@ export class KeyTree {
 
   restore(s: KeyTreeSnapshot): void {
     for (const [rel, l] of s.listings) this.listings.set(rel, l);
+  }
+
+  /** Takes listings read elsewhere (a prefetch worker) in place of all it had. */
+  install(listings: KeyTreeSnapshot['listings']): void {
+    this.listings.clear();
+    this.restore({ listings });
   }
 
   /** All keys now present ('/'-separated relative paths); `[]` when the root does not exist. */
@@ -165,6 +184,17 @@ export class KeyValueFiles {
     const entries: [string, FileStamp, string][] = [];
     for (const [k, stamp] of this.stamps) if (stamp.mtimeMs < stableBefore) entries.push([k, stamp, this.values.get(k)!]);
     return { tree: this.tree.snapshot(stableBefore), entries };
+  }
+
+  /** Takes a tree read elsewhere (a prefetch worker) at `readAt`, as `sync()` would have read it. */
+  install(raw: { listings: KeyTreeSnapshot['listings']; files: [string, string, FileStamp][] }, readAt: number): void {
+    this.tree.install(raw.listings);
+    this.values.clear();
+    this.stamps.clear();
+    for (const [k, text, stamp] of raw.files) {
+      this.values.set(k, text);
+      if (readAt - stamp.mtimeMs > RACY_MS) this.stamps.set(k, stamp);
+    }
   }
 
   restore(s: KeyValueSnapshot): void {

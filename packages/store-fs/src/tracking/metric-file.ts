@@ -61,6 +61,21 @@ export class MetricSeries {
     return m;
   }
 
+  /** A series from a whole file read elsewhere (a prefetch worker) with the stamp it had then. */
+  static fromContent(key: string, file: string, text: string, stamp: { mtimeMs: number; size: number; ino: number }): MetricSeries {
+    const m = new MetricSeries(key, file);
+    m.ino = stamp.ino;
+    m.mtimeMs = stamp.mtimeMs;
+    m.size = stamp.size;
+    m.version++;
+    const end = text.lastIndexOf('\n');
+    if (end >= 0) {
+      m.parseLines(text.slice(0, end));
+      m.offset = Buffer.byteLength(text.slice(0, end + 1));
+    }
+    return m;
+  }
+
   snapshot(stableBefore: number): MetricSeriesSnapshot | null {
     // A file modified moments ago may change again without its stamp changing: do not persist it.
     if (this.mtimeMs >= stableBefore) return null;

@@ -13,6 +13,7 @@ import {
 import { runInfoFromMeta } from './meta-files.js';
 import { MetricSeries, type MetricSeriesSnapshot } from './metric-file.js';
 import { RunLinks, readRunLinks } from './run-links.js';
+import type { RawRun } from './run-prefetch.js';
 
 export { RACY_MS };
 
@@ -75,6 +76,29 @@ export class RunEntry {
     return true;
   }
 
+  /** True until anything of the run was read (or restored from a snapshot). */
+  get cold(): boolean {
+    return this.dirStamp === undefined && this.metaStamp === undefined && this.info === null && this.error === null;
+  }
+
+  /**
+   * Takes what a prefetch worker read (see run-prefetch.ts) as if `refresh(true)` had read it at
+   * `raw.at`; later refreshes verify it against the files' stamps like any other cached state.
+   */
+  install(raw: RawRun, warn: (msg: string) => void): void {
+    this.applyMeta(raw.meta, raw.at, warn);
+    this.params.install(raw.params, raw.at);
+    this.tags.install(raw.tags, raw.at);
+    this.metricTree.install(raw.metrics.listings);
+    this.metrics.clear();
+    for (const [key, text, stamp] of raw.metrics.files) this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp));
+    this.linkStamps = raw.linkStamps;
+    this.links = raw.linkStamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+    this.dirStamp = raw.dirStamp;
+    this.checkedAt = raw.at;
+    this.touched();
+  }
+
   /** Only meta.yaml (what writers need: the lifecycle stage); false when the run is gone. */
   refreshInfo(warn: (msg: string) => void): boolean {
     if (!fs.existsSync(this.dir)) return false;
@@ -100,6 +124,10 @@ export class RunEntry {
       if (st && sameStamp(this.metaStamp, stampOf(st))) return false;
     }
     const got = readWithStamp(file);
+    return this.applyMeta(got ? [got.text, got.stamp] : null, Date.now(), warn);
+  }
+
+  private applyMeta(got: [string, FileStamp] | null, readAt: number, warn: (msg: string) => void): boolean {
     if (!got) {
       const had = this.info !== null;
       this.info = null;
@@ -108,9 +136,9 @@ export class RunEntry {
       return had;
     }
     // A racy stamp is not remembered, so the next refresh reads the file again.
-    this.metaStamp = Date.now() - got.stamp.mtimeMs > RACY_MS ? got.stamp : undefined;
+    this.metaStamp = readAt - got[1].mtimeMs > RACY_MS ? got[1] : undefined;
     try {
-      this.info = runInfoFromMeta(parseYaml(got.text), this.experimentId);
+      this.info = runInfoFromMeta(parseYaml(got[0]), this.experimentId);
       this.error = null;
     } catch (e) {
       this.info = null;
