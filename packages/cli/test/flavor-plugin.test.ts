@@ -112,6 +112,25 @@ describe('models save --flavor <module>', () => {
   });
 });
 
+describe('models generate-dockerfile --flavor <package>', () => {
+  it('installs the flavor package in the image and passes it to models serve', async () => {
+    const out = path.join(tmp, 'docker-ctx');
+    const r = await runCli(['models', 'generate-dockerfile', '-m', regressionDir, '-d', out, '--flavor', 'mlflow-ts-flavor-linear']);
+    expect(r.code, r.stderr).toBe(0);
+    const dockerfile = await readFile(path.join(out, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(
+      'ENTRYPOINT ["node_modules/.bin/mlflow-ts", "models", "serve", "-m", "/opt/ml/model", "--host", "0.0.0.0", "-p", "8080", "--flavor", "mlflow-ts-flavor-linear"]',
+    );
+    const pkg = JSON.parse(await readFile(path.join(out, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    // The version the model's node_env.json recorded, not just any.
+    const { version } = JSON.parse(await readFile(path.join(pluginRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(pkg.dependencies['mlflow-ts-flavor-linear']).toBe(`^${version}`);
+    const byPath = await runCli(['models', 'generate-dockerfile', '-m', regressionDir, '-d', path.join(tmp, 'never'), '--flavor', pluginDist]);
+    expect(byPath.code).toBe(1);
+    expect(byPath.stderr).toContain('is a path; the image installs flavors from npm');
+  });
+});
+
 describe('--flavor errors name the module', () => {
   let modules: string;
   beforeAll(async () => {
