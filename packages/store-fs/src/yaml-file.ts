@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { stringify } from 'yaml';
 
@@ -102,8 +103,12 @@ export function parseYaml(text: string): unknown {
  * crash that leaves one behind never shows up as a param, tag or metric.
  */
 export function tempNameFor(target: string): string {
-  return `${target}.~${process.pid}-${randomBytes(4).toString('hex')}`;
+  // pid + thread + counter is unique among live writers; the random part guards against a crashed
+  // process's leftover with a recycled pid. Cheaper than fresh random bytes per file.
+  return `${target}.~${TEMP_PREFIX}${(tempCounter++).toString(36)}`;
 }
+const TEMP_PREFIX = `${process.pid}-${threadId}-${randomBytes(3).toString('hex')}-`;
+let tempCounter = 0;
 
 export function isTempName(name: string): boolean {
   return name.includes('.~');
@@ -120,7 +125,7 @@ export function writeFileAtomicSync(target: string, data: string | Uint8Array): 
   }
 }
 
-/** Creates parent directories as needed. */
+/** Creates parent directories as needed (only when the first attempt finds them missing). */
 export function writeFileAtomicMkdirSync(target: string, data: string | Uint8Array): void {
   try {
     writeFileAtomicSync(target, data);
@@ -135,8 +140,8 @@ export function writeFileAtomicMkdirSync(target: string, data: string | Uint8Arr
  * Writes `target` only if it does not exist yet, atomically: the content lands in a temp file and is
  * hard-linked into place, which fails with EEXIST instead of overwriting. Returns false if it existed.
  */
-export function createFileExclusiveSync(target: string, data: string): boolean {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
+export function createFileExclusiveSync(target: string, data: string, opts: { parentExists?: boolean } = {}): boolean {
+  if (!opts.parentExists) fs.mkdirSync(path.dirname(target), { recursive: true });
   const tmp = tempNameFor(target);
   fs.writeFileSync(tmp, data);
   try {
@@ -146,7 +151,11 @@ export function createFileExclusiveSync(target: string, data: string): boolean {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw e;
   } finally {
-    fs.rmSync(tmp, { force: true });
+    try {
+      fs.unlinkSync(tmp);
+    } catch {
+      // Already gone: nothing to clean up.
+    }
   }
 }
 

@@ -97,21 +97,24 @@ export async function setLifecycle(state: StoreState, runId: string, stage: 'act
   await rewriteRunMeta(state, run, (cur) => ({ ...cur, lifecycle_stage: stage }), stage === 'deleted' ? Date.now() : undefined);
 }
 
-function writeParam(run: RunEntry, p: Param): void {
-  const file = keyPath(path.join(run.dir, 'params'), p.key);
-  if (createFileExclusiveSync(file, p.value)) return;
-  checkParamUnchanged(run, p);
+/** A file's text, or null when it does not exist (no exception thrown for the common missing case). */
+function readIfExists(file: string): string | null {
+  if (!fs.statSync(file, { throwIfNoEntry: false })) return null;
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }
 
-function checkParamUnchanged(run: RunEntry, p: Param): void {
+function writeParam(run: RunEntry, p: Param, parentExists = false): void {
   const file = keyPath(path.join(run.dir, 'params'), p.key);
-  let old: string;
-  try {
-    old = fs.readFileSync(file, 'utf8');
-  } catch {
-    return;
-  }
-  if (old !== p.value) {
+  if (createFileExclusiveSync(file, p.value, { parentExists })) return;
+  checkParamUnchanged(run, p, readIfExists(file));
+}
+
+function checkParamUnchanged(run: RunEntry, p: Param, old: string | null): void {
+  if (old !== null && old !== p.value) {
     throw MlflowError.invalidParameter(
       `Changing param values is not allowed. Param with key='${p.key}' was already logged with value='${old}' for run ID='${run.runId}'. Attempted logging new value '${p.value}'.`,
     );
@@ -146,8 +149,10 @@ function appendMetrics(state: StoreState, run: RunEntry, metrics: Metric[]): voi
   void state;
 }
 
-async function writeTag(state: StoreState, run: RunEntry, t: RunTag): Promise<void> {
-  writeFileAtomicMkdirSync(keyPath(path.join(run.dir, 'tags'), t.key), t.value);
+async function writeTag(state: StoreState, run: RunEntry, t: RunTag, skipUnchanged = false): Promise<void> {
+  const file = keyPath(path.join(run.dir, 'tags'), t.key);
+  // Replacing a file by rename costs far more than reading it (ext4 flushes the replacement).
+  if (!(skipUnchanged && t.key !== RUN_NAME_TAG && readIfExists(file) === t.value)) writeFileAtomicMkdirSync(file, t.value);
   // Setting mlflow.runName renames the run (MLflow keeps the two in sync).
   if (t.key === RUN_NAME_TAG) await rewriteRunMeta(state, run, (cur) => ({ ...cur, run_name: t.value }));
 }
@@ -185,15 +190,27 @@ export function deleteTag(state: StoreState, runId: string, key: string): void {
   state.touchRun(run);
 }
 
-/** MLflow's order: params, metrics, tags. Param conflicts are checked before anything is written. */
+/**
+ * MLflow's order: params, metrics, tags. Param conflicts are checked before anything is written.
+ * Few syscalls: one mkdir -p per params directory, one append per metric key, and no rewrite of a
+ * param or tag that already holds the value.
+ */
 export async function logBatch(state: StoreState, runId: string, batch: LogBatchRequest): Promise<void> {
   const v = validateLogBatch(batch);
   const run = state.activeRun(runId);
-  for (const p of v.params) checkParamUnchanged(run, p);
+  const paramsDir = path.join(run.dir, 'params');
+  const logged = new Set<string>();
+  for (const p of v.params) {
+    const old = readIfExists(keyPath(paramsDir, p.key));
+    checkParamUnchanged(run, p, old);
+    if (old !== null) logged.add(p.key);
+  }
   try {
-    for (const p of v.params) writeParam(run, p);
+    const fresh = v.params.filter((p) => !logged.has(p.key));
+    for (const dir of new Set(fresh.map((p) => path.dirname(keyPath(paramsDir, p.key))))) fs.mkdirSync(dir, { recursive: true });
+    for (const p of fresh) writeParam(run, p, true);
     if (v.metrics.length > 0) appendMetrics(state, run, v.metrics);
-    for (const t of v.tags) await writeTag(state, run, t);
+    for (const t of v.tags) await writeTag(state, run, t, true);
   } finally {
     state.touchRun(run);
   }
