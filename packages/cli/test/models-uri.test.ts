@@ -1,7 +1,8 @@
 /**
  * `models:/` URIs wherever the CLI loads a model (predict, serve, inspect, validate-input), resolved
  * through the tracking URI's model registry: a local file store, and a real `mlflow-ts server`
- * process over HTTP whose artifacts are `mlflow-artifacts:` URIs downloaded through the server.
+ * process over HTTP (and its gRPC port) whose artifacts are `mlflow-artifacts:` URIs downloaded
+ * through the server.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -109,12 +110,14 @@ describe('models:/ URIs against a file tracking store', () => {
 describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow-artifacts: downloads)', () => {
   let server: CliProcess;
   let env: Record<string, string>;
+  let grpcUri: string;
 
   beforeAll(async () => {
     await ensureCliBuilt();
-    server = spawnCli(['server', '--backend-store-uri', path.join(tmp, 'srv'), '--artifacts-destination', path.join(tmp, 'srv-artifacts'), '-p', '0']);
-    const url = (await waitForOutput(server, /listening on (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-    env = { MLFLOW_TRACKING_URI: url };
+    server = spawnCli(['server', '--backend-store-uri', path.join(tmp, 'srv'), '--artifacts-destination', path.join(tmp, 'srv-artifacts'), '-p', '0', '--grpc-port', '0']);
+    const [, url, grpcAddress] = await waitForOutput(server, /listening on (http:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/);
+    env = { MLFLOW_TRACKING_URI: url! };
+    grpcUri = `grpc://${grpcAddress!}`;
     await registerTwoVersions(env);
   }, 60_000);
 
@@ -130,6 +133,12 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
     expect(await predict('models:/clf/latest', env)).toBe(expectedB);
     const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf/2', '--json'], env)) as { files: { path: string }[] };
     expect(report.files.map((f) => f.path)).toContain('model.onnx');
+  });
+
+  it('the same registry over the gRPC store service resolves the same versions', async () => {
+    const grpc = { MLFLOW_TRACKING_URI: grpcUri };
+    expect(await predict('models:/clf@champion', grpc)).toBe(expectedA);
+    expect(await predict('models:/clf/latest', grpc)).toBe(expectedB);
   });
 
   it('a spawned `models serve -m models:/clf@champion` answers /invocations like `models predict` on the saved model; SIGTERM exits 0', async () => {
