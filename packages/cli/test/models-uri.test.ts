@@ -4,7 +4,7 @@
  * process over HTTP (and its gRPC port) whose artifacts are `mlflow-artifacts:` URIs downloaded
  * through the server.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMlpModel } from '@mlflow-ts/flavor-onnx/testing';
@@ -50,6 +50,10 @@ async function registerTwoVersions(env: Record<string, string>): Promise<string>
   const second = await cliOk(['models', 'log', '--file', onnxB, '--experiment-name', 'e', '--registered-model-name', 'clf'], env);
   expect(second).toContain("Registered model 'clf' version 2");
   return runId;
+}
+
+async function downloads(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => n.startsWith('mlflow-ts-'));
 }
 
 async function predict(uri: string, env: Record<string, string>): Promise<string> {
@@ -142,8 +146,11 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
   });
 
   it('a spawned `models serve -m models:/clf@champion` answers /invocations like `models predict` on the saved model; SIGTERM exits 0', async () => {
+    // Its own temp dir, to see the downloaded model removed at shutdown.
+    const serveTmp = path.join(tmp, 'serve-tmp');
+    await mkdir(serveTmp);
     const started = performance.now();
-    const serve = spawnCli(['models', 'serve', '-m', 'models:/clf@champion', '-p', '0', '--no-request-log'], { env });
+    const serve = spawnCli(['models', 'serve', '-m', 'models:/clf@champion', '-p', '0', '--no-request-log'], { env: { ...env, TMPDIR: serveTmp } });
     try {
       const url = (await waitForOutput(serve, /at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
       const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [[1, 2, 3, 4], [0.5, -1, 2, 0], [0, 0, 0, 0]] }) });
@@ -152,11 +159,14 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
       console.log(`models serve -m models:/clf@champion (remote registry): spawn to first /invocations ${coldStartMs.toFixed(0)} ms`);
       expect(await res.json()).toEqual(JSON.parse(expectedA));
       expect(serve.stderr()).toContain("Serving 'model' (models:/clf@champion) at http://127.0.0.1:");
+      // The download it serves from (other libraries may drop files of their own there too).
+      expect(await downloads(serveTmp)).toEqual([expect.stringMatching(/^mlflow-ts-model-/)]);
     } finally {
       const stopAt = performance.now();
       const exit = await stopProcess(serve);
       console.log(`models serve: SIGTERM to exit ${(performance.now() - stopAt).toFixed(0)} ms`);
       expect(exit, serve.stderr()).toEqual({ code: 0, signal: null });
     }
+    expect(await downloads(serveTmp)).toEqual([]);
   }, 60_000);
 });
