@@ -4,7 +4,7 @@
  * process, by path and by package name, for predict, serve and save; and the errors for modules
  * that are not flavors.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,6 +78,26 @@ describe('models predict/serve --flavor', () => {
       expect(await stopProcess(serve)).toEqual({ code: 0, signal: null });
     }
   }, 60_000);
+});
+
+describe('models inspect --flavor', () => {
+  it('says which flavor would serve the model, checking its MLmodel section with that flavor\'s schema', async () => {
+    const without = JSON.parse((await runCli(['models', 'inspect', regressionDir, '--json'])).stdout) as Record<string, unknown>;
+    expect(without).toMatchObject({ mlflow_ts_flavor: null, mlflow_ts_flavors_available: ['onnx', 'tfjs'] });
+    const withPlugin = await runCli(['models', 'inspect', regressionDir, '--json', '--flavor', pluginDist]);
+    expect(withPlugin.code, withPlugin.stderr).toBe(0);
+    expect(JSON.parse(withPlugin.stdout)).toMatchObject({ mlflow_ts_flavor: 'linear', mlflow_ts_flavors_available: ['linear', 'onnx', 'tfjs'] });
+    const human = await runCli(['models', 'inspect', regressionDir, '--flavor', pluginDist]);
+    expect(human.stdout).toContain('Served by mlflow-ts with flavor: linear\n');
+
+    const broken = path.join(tmp, 'broken-section');
+    await cp(regressionDir, broken, { recursive: true });
+    const mlmodel = await readFile(path.join(broken, 'MLmodel'), 'utf8');
+    await writeFile(path.join(broken, 'MLmodel'), mlmodel.replace(/n_features: 3/, 'n_features: three'));
+    const r = await runCli(['models', 'inspect', broken, '--flavor', pluginDist]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error \(INVALID_PARAMETER_VALUE\): Invalid MLmodel .*: flavors\.linear\.n_features: /);
+  });
 });
 
 describe('models save --flavor <module>', () => {

@@ -84,7 +84,7 @@ describe('models:/ URIs against a file tracking store', () => {
 
   it('inspect and validate-input take models:/ URIs', async () => {
     const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf@champion', '--json'], env)) as Record<string, unknown>;
-    expect(report).toMatchObject({ path: 'models:/clf@champion', run_id: runId });
+    expect(report).toMatchObject({ path: 'models:/clf@champion', run_id: runId, mlflow_ts_flavor: 'onnx' });
     expect(Object.keys(report.flavors as object)).toContain('onnx');
     const checked = JSON.parse(await cliOk(['models', 'validate-input', 'models:/clf/latest', '-i', input], env)) as {
       input: { kind: string; tensors: Record<string, { dtype: string; shape: number[] }> };

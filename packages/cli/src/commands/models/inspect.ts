@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlflowError, describeType, loadInputExample } from '@mlflow-ts/format';
-import type { ColSpec, MLmodel, SavedInputExampleInfo, ModelSignature, ParamSpec, Schema, TensorSpec } from '@mlflow-ts/format';
+import type { ColSpec, FlavorRegistry, MLmodel, SavedInputExampleInfo, ModelSignature, ParamSpec, Schema, TensorSpec } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
 import { formatBytes } from '../../output.js';
 import { listModelFiles, readMLmodel, signatureOf, type ModelFile } from './model-files.js';
@@ -29,6 +29,23 @@ export interface ModelReport {
   /** Sum of every file in the directory now. */
   total_size_bytes: number;
   files: ModelFile[];
+  /** The mlflow-ts flavor `models serve`/`predict` would load it with (null: none), when a registry was given. */
+  mlflow_ts_flavor?: string | null;
+  /** The flavors that registry had (built-in plus `--flavor` modules). */
+  mlflow_ts_flavors_available?: string[];
+}
+
+/** Which flavor of `registry` loads the model; its MLmodel section must satisfy that flavor's schema. */
+function servingFlavor(dir: string, mlmodel: MLmodel, registry: FlavorRegistry): string | null {
+  const flavor = registry.resolve(mlmodel);
+  if (!flavor) return null;
+  const checked = flavor.configSchema.safeParse(mlmodel.flavors[flavor.name]);
+  if (!checked.success) {
+    const issue = checked.error.issues[0]!;
+    const where = [flavor.name, ...issue.path.map(String)].join('.');
+    throw MlflowError.invalidParameter(`Invalid MLmodel ${path.join(dir, 'MLmodel')}: flavors.${where}: ${issue.message}`);
+  }
+  return flavor.name;
 }
 
 function str(v: unknown): string | undefined {
@@ -50,7 +67,7 @@ async function inputExampleReport(dir: string, mlmodel: MLmodel, files: ModelFil
   return { info, file: rel, size_bytes: entry.size };
 }
 
-export async function inspectModel(dir: string): Promise<ModelReport> {
+export async function inspectModel(dir: string, registry?: FlavorRegistry): Promise<ModelReport> {
   const mlmodel = await readMLmodel(dir);
   const files = await listModelFiles(dir);
   let signature: ModelSignature | null;
@@ -72,6 +89,10 @@ export async function inspectModel(dir: string): Promise<ModelReport> {
     if (v !== undefined) report[key] = v;
   }
   if (typeof mlmodel.model_size_bytes === 'number') report.model_size_bytes = mlmodel.model_size_bytes;
+  if (registry) {
+    report.mlflow_ts_flavor = servingFlavor(dir, mlmodel, registry);
+    report.mlflow_ts_flavors_available = registry.names();
+  }
   return report;
 }
 
@@ -102,6 +123,11 @@ export function printModelReport(ctx: CliContext, r: ModelReport): void {
   if (r.utc_time_created) ctx.print(`Created (UTC): ${r.utc_time_created}`);
   ctx.print('Flavors:');
   for (const [name, config] of Object.entries(r.flavors)) ctx.print(`  ${name}: ${flavorSummary(config)}`);
+  if (r.mlflow_ts_flavor !== undefined) {
+    ctx.print(r.mlflow_ts_flavor
+      ? `Served by mlflow-ts with flavor: ${r.mlflow_ts_flavor}`
+      : `Served by mlflow-ts with flavor: none of ${(r.mlflow_ts_flavors_available ?? []).join(', ')} (a flavor package may: --flavor <package>)`);
+  }
   if (!r.signature) {
     ctx.print('Signature: none (inputs are not checked)');
   } else {
