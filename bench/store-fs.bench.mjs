@@ -119,7 +119,18 @@ try {
     await s.searchRuns(req);
     return s;
   };
-  const firstOpen = await timeIt(1, openStore);
+  // The first-ever open is measured once per fresh store (cold: no snapshot); median of 3 fresh
+  // stores, each with its own empty cache directory (the snapshot written by close is not used).
+  const coldOpens = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = now();
+    const s = createFsTrackingStore({ root, cacheDir: path.join(base, `cold-cache-${i}`) });
+    await s.searchRuns(req);
+    coldOpens.push(now() - t0);
+    await s.close();
+  }
+  const firstOpen = median(coldOpens);
+  await timeIt(1, openStore);
   await stores[0].close(); // writes the snapshot (not part of the timed open)
   const openOurs = await timeIt(3, async () => openStore());
   const store = stores.at(-1);
@@ -142,12 +153,28 @@ try {
     params: Array.from({ length: 10 }, (_, i) => ({ key: `bp${b}_${i}`, value: String(i) })),
     tags: Array.from({ length: 10 }, (_, i) => ({ key: `bt${i}`, value: String(b) })),
   });
-  const ingestOurs = await timeIt(BATCHES, (b) => store.logBatch(ids[1], batch(b)));
-  const ingestBase = await timeIt(BATCHES, (b) => naiveLogBatch(path.join(expDir, ids[2]), batch(b)));
+  // Interleaved, batch by batch, so both writers meet the same disk writeback state.
+  const oursTimes = [];
+  const baseTimes = [];
+  for (let b = 0; b < BATCHES; b++) {
+    let t0 = now();
+    await store.logBatch(ids[1], batch(b));
+    oursTimes.push(now() - t0);
+    t0 = now();
+    naiveLogBatch(path.join(expDir, ids[2]), batch(b));
+    baseTimes.push(now() - t0);
+  }
+  const ingestOurs = median(oursTimes);
+  const ingestBase = median(baseTimes);
   for (const s of stores) await s.close();
 
-  const row = (name, ours, baseline, target) =>
-    `| ${name} | ${ours.toFixed(2)} | ${baseline.toFixed(2)} | ${(ours / baseline).toFixed(3)} | ${target === undefined ? '—' : `≤ ${target} ms: ${ours <= target ? 'met' : '**missed**'}`} |`;
+  // target: an absolute bound in ms, or 'baseline' (must not be slower than the naive baseline).
+  const row = (name, ours, baseline, target) => {
+    let verdict = '—';
+    if (target === 'baseline') verdict = `≤ baseline: ${ours <= baseline ? 'met' : '**missed**'}`;
+    else if (target !== undefined) verdict = `≤ ${target} ms: ${ours <= target ? 'met' : '**missed**'}`;
+    return `| ${name} | ${ours.toFixed(2)} | ${baseline.toFixed(2)} | ${(ours / baseline).toFixed(3)} | ${verdict} |`;
+  };
   console.log(
     [
       '## store-fs',
@@ -156,14 +183,15 @@ try {
       `history = one metric with ${HISTORY} points; ingestion = log-batch of 200 metrics + 10 params + 10 tags.`,
       'Baseline: a naive reader that, like MLflow\'s FileStore, reads and parses every run directory on each search,',
       'and a writer that appends one line per open/close. Median milliseconds; ratio < 1 means store-fs is faster.',
+      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work on the machine skews wall times).`,
       '',
       '| operation | store-fs (ms) | baseline (ms) | ratio | target |',
       '| --- | ---: | ---: | ---: | --- |',
-      row('open store, first ever (no snapshot): first search', firstOpen, openBase),
+      row('open store, first ever (no snapshot): first search', firstOpen, openBase, 2000),
       row('open store (snapshot present): first search', openOurs, openBase, 2000),
       row('search (filter + order-by), warm', searchOurs, searchBase, 30),
       row(`metric history (${HISTORY} points), warm`, histOurs, histBase, 15),
-      row('log-batch (220 entities)', ingestOurs, ingestBase),
+      row('log-batch (220 entities)', ingestOurs, ingestBase, 'baseline'),
     ].join('\n'),
   );
 } finally {

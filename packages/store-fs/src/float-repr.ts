@@ -8,6 +8,13 @@ export function formatPythonFloat(x: number): string {
   if (x === Infinity) return 'inf';
   if (x === -Infinity) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(x);
+  if (abs >= 1e-4 && abs < 1e16) {
+    // Both languages print the shortest round-trip digits and JS uses no exponent in this range:
+    // only Python's '.0' on integral values differs (the fast path for nearly every metric).
+    const s = String(x);
+    return s.includes('.') ? s : `${s}.0`;
+  }
   const [mantissa, expText] = x.toExponential().split('e') as [string, string];
   const exp = Number(expText);
   if (exp < -4 || exp >= 16) {

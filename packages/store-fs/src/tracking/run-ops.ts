@@ -151,8 +151,10 @@ function appendMetrics(state: StoreState, run: RunEntry, metrics: Metric[]): voi
 
 async function writeTag(state: StoreState, run: RunEntry, t: RunTag, skipUnchanged = false): Promise<void> {
   const file = keyPath(path.join(run.dir, 'tags'), t.key);
-  // Replacing a file by rename costs far more than reading it (ext4 flushes the replacement).
-  if (!(skipUnchanged && t.key !== RUN_NAME_TAG && readIfExists(file) === t.value)) writeFileAtomicMkdirSync(file, t.value);
+  // Replacing a file by rename costs far more than reading it (ext4 flushes the replacement), so a
+  // value the cache says is already there is confirmed on disk and then not rewritten.
+  const same = skipUnchanged && t.key !== RUN_NAME_TAG && run.tags.values.get(t.key) === t.value && readIfExists(file) === t.value;
+  if (!same) writeFileAtomicMkdirSync(file, t.value);
   // Setting mlflow.runName renames the run (MLflow keeps the two in sync).
   if (t.key === RUN_NAME_TAG) await rewriteRunMeta(state, run, (cur) => ({ ...cur, run_name: t.value }));
 }
