@@ -18,6 +18,12 @@ const LOAD_SECONDS = Number(process.env.SERVE_BENCH_SECONDS ?? 1);
 // the noise between two back-to-back runs is larger than the difference being measured.
 const ROUNDS = Number(process.env.SERVE_BENCH_ROUNDS ?? 5);
 const WARMUP_SECONDS = 1;
+// onnxruntime session options (MLflow's onnx_session_options keys), the SAME for the floor and for
+// us. The default runs each session.run on one thread: the runs here are ~50 µs, session.run holds
+// the event loop either way, and on a small machine idle intra-op threads spin on the cores the
+// load generator needs. SERVE_BENCH_INTRA_OP_THREADS=0 keeps onnxruntime's own default.
+const INTRA_OP_THREADS = Number(process.env.SERVE_BENCH_INTRA_OP_THREADS ?? 1);
+const SESSION_OPTIONS = INTRA_OP_THREADS > 0 ? { intra_op_num_threads: INTRA_OP_THREADS } : {};
 const now = () => performance.now();
 
 // ---------------------------------------------------------------- servers (child processes)
@@ -25,7 +31,8 @@ const now = () => performance.now();
 async function runServer(kind, modelDir, extra) {
   const ort = await import('onnxruntime-node');
   if (kind === 'floor') {
-    const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'), { executionProviders: ['cpu'] });
+    const threads = SESSION_OPTIONS.intra_op_num_threads;
+    const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'), { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) });
     const inputName = session.inputNames[0];
     const outputName = session.outputNames[0];
     const dims = session.inputMetadata[0].shape.map((d) => (typeof d === 'number' ? d : -1));
@@ -57,7 +64,7 @@ async function runServer(kind, modelDir, extra) {
   const { createFlavorRegistry } = await import('@mlflow-ts/format');
   const { onnxFlavor } = await import('@mlflow-ts/flavor-onnx');
   const { createScoringServer, loadModel } = await import('@mlflow-ts/serve');
-  const model = await loadModel(modelDir, { registry: createFlavorRegistry([onnxFlavor()]) });
+  const model = await loadModel(modelDir, { registry: createFlavorRegistry([onnxFlavor({ sessionOptions: SESSION_OPTIONS })]) });
   const server = await createScoringServer({ models: [{ name: 'm', model }], port: 0, log: false, ...extra });
   process.send({ port: server.port });
 }

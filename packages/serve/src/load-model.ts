@@ -7,6 +7,7 @@ import path from 'node:path';
 import { MlflowError, enforceParams, enforceSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { EnforcedInput, FlavorRegistry, MLmodel, ModelInput, ModelSignature, Tensor, TensorDType } from '@mlflow-ts/format';
 import { resolveModelUri } from './resolve-model-uri.js';
+import { compileFastEnforce } from './tensor-fast-path.js';
 import type { ServableModel } from './servable-model.js';
 
 export interface LoadModelOptions {
@@ -71,11 +72,14 @@ export async function loadModel(uri: string, opts: LoadModelOptions): Promise<Se
     );
   }
   const loaded = await flavor.load(dir, mlmodel);
+  // The signature is parsed and its tensor shortcut compiled once per model, not per request.
   const signature = signatureOf(mlmodel);
+  const fast = signature ? compileFastEnforce(signature.inputs) : undefined;
   const enforce: ServableModel['enforce'] = (input, params) => {
     if (!signature) return { input: unenforcedInput(input) };
     const enforcedParams = signature.params ? enforceParams(params, signature.params) : undefined;
-    return { input: enforceSchema(input, signature.inputs), ...(enforcedParams ? { params: enforcedParams } : {}) };
+    const enforced = fast?.(input) ?? enforceSchema(input, signature.inputs);
+    return enforcedParams ? { input: enforced, params: enforcedParams } : { input: enforced };
   };
   return {
     metadata: mlmodel,

@@ -97,18 +97,22 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
 
   // While closing, answers tell keep-alive clients to go away so the close is not held open.
   let shuttingDown = false;
-  app.addHook('onSend', async (_req, reply) => {
+  // Callback-style hooks: they run on every request, and async ones cost a promise each.
+  app.addHook('onSend', (_req, reply, payload, done) => {
     if (shuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', (req, _reply, done) => {
     (req as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+    done();
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const started = (req as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = req.routeOptions.url ?? 'unmatched';
     if (route !== '/metrics') metrics.recordRequest(route, req.method, reply.statusCode, seconds);
     log?.(`${new Date().toISOString()} ${req.ip} "${req.method} ${req.url}" ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
+    done();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
