@@ -7,35 +7,78 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { MlflowError } from '@mlflow-ts/format';
 import type { StoreRegistry } from '@mlflow-ts/client';
-import { createCliContext, processIO, type CliIO, type CommandGroup } from './cli-context.js';
-import { artifactsCommand } from './commands/artifacts/index.js';
-import { experimentsCommand } from './commands/experiments/index.js';
-import { metricsCommand } from './commands/metrics/index.js';
-import { modelsCommand } from './commands/models/index.js';
-import { modelVersionsCommand, registerModelCommand, registeredModelsCommand } from './commands/registry/index.js';
-import { runsCommand } from './commands/runs/index.js';
-import { serverCommand } from './commands/server/index.js';
-import { servingModelsCommand } from './commands/serving/index.js';
-import { tfjsModelsCommand } from './commands/tfjs/index.js';
+import { createCliContext, processIO, type CliContext, type CliIO, type CommandGroup } from './cli-context.js';
 import { UsageError } from './usage-error.js';
 
+const LAZY = Symbol.for('mlflow-ts.lazyCommandGroup');
+
+interface LazyInfo {
+  /** The top-level command the group builds (its module is not imported to learn it). */
+  command: string;
+  load(): Promise<CommandGroup>;
+  loaded?: CommandGroup;
+}
+
+type MaybeLazy = CommandGroup & { [LAZY]?: LazyInfo };
+
 /**
- * THE REGISTRATION LIST. Every command group module exports a `CommandGroup` (`(ctx) => Command`).
- * Two groups that build a top-level command of the same name are merged: the later one's
- * subcommands are added to the earlier one (`models inspect` + `models serve` + `models register`).
+ * A command group whose module is imported only when its command runs (or when help lists every
+ * command): the groups pull in grpc-js, protobufjs, fastify, onnxruntime and tfjs, and a process
+ * that serves a model should not pay for the tracking server's dependencies, nor `--version` for any.
+ * `main` loads what a command line needs; `buildProgram` includes a lazy group once it is loaded.
+ */
+export function lazyCommandGroup(command: string, load: () => Promise<CommandGroup>): CommandGroup {
+  const info: LazyInfo = { command, load };
+  const group: MaybeLazy = (ctx: CliContext) => {
+    if (!info.loaded) throw new Error(`Command group '${command}' is not loaded; await loadCommandGroups() first`);
+    return info.loaded(ctx);
+  };
+  group[LAZY] = info;
+  return group;
+}
+
+/**
+ * Imports the lazy groups among `groups` that the command line `args` (without node and script)
+ * needs: those building its command, none for a bare `--version`, all otherwise (help, an unknown
+ * command, no arguments). Without `args`, all of them.
+ */
+export async function loadCommandGroups(groups: readonly CommandGroup[], args?: readonly string[]): Promise<void> {
+  const lazy = groups.map((g) => (g as MaybeLazy)[LAZY]).filter((i): i is LazyInfo => i !== undefined);
+  let wanted = lazy;
+  if (args !== undefined) {
+    // Program options (--version, --help) take no value, so the first operand is the command.
+    const command = args.find((a) => !a.startsWith('-'));
+    if (args[0] === '--version') wanted = [];
+    else if (command !== undefined && lazy.some((i) => i.command === command)) wanted = lazy.filter((i) => i.command === command);
+  }
+  await Promise.all(wanted.map(async (i) => {
+    i.loaded ??= await i.load();
+  }));
+}
+
+function isReady(group: CommandGroup): boolean {
+  const info = (group as MaybeLazy)[LAZY];
+  return info === undefined || info.loaded !== undefined;
+}
+
+/**
+ * THE REGISTRATION LIST. Every command group module exports a `CommandGroup` (`(ctx) => Command`),
+ * listed here lazily under the name of the command it builds. Two groups that build a top-level
+ * command of the same name are merged: the later one's subcommands are added to the earlier one
+ * (`models inspect` + `models serve` + `models register`).
  */
 export const commandGroups: CommandGroup[] = [
-  serverCommand,
-  experimentsCommand,
-  runsCommand,
-  artifactsCommand,
-  metricsCommand,
-  modelsCommand,
-  servingModelsCommand,
-  tfjsModelsCommand,
-  registerModelCommand,
-  registeredModelsCommand,
-  modelVersionsCommand,
+  lazyCommandGroup('server', async () => (await import('./commands/server/index.js')).serverCommand),
+  lazyCommandGroup('experiments', async () => (await import('./commands/experiments/index.js')).experimentsCommand),
+  lazyCommandGroup('runs', async () => (await import('./commands/runs/index.js')).runsCommand),
+  lazyCommandGroup('artifacts', async () => (await import('./commands/artifacts/index.js')).artifactsCommand),
+  lazyCommandGroup('metrics', async () => (await import('./commands/metrics/index.js')).metricsCommand),
+  lazyCommandGroup('models', async () => (await import('./commands/models/index.js')).modelsCommand),
+  lazyCommandGroup('models', async () => (await import('./commands/serving/index.js')).servingModelsCommand),
+  lazyCommandGroup('models', async () => (await import('./commands/tfjs/index.js')).tfjsModelsCommand),
+  lazyCommandGroup('models', async () => (await import('./commands/registry/register-model.js')).registerModelCommand),
+  lazyCommandGroup('registered-models', async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand),
+  lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
 ];
 
 export interface MainOptions {
@@ -65,6 +108,7 @@ function configureTree(cmd: Command, io: CliIO): void {
   for (const sub of cmd.commands) configureTree(sub, io);
 }
 
+/** The commander program over `groups`; lazy groups not yet loaded (see `loadCommandGroups`) are left out. */
 export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: CommandGroup[] = commandGroups): Command {
   const program = new Command('mlflow-ts')
     .description('mlflow-ts: MLflow-compatible tracking, models and serving from Node.js')
@@ -72,7 +116,7 @@ export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: C
     // Program options count only before the command, so a subcommand may have its own `--version`
     // (e.g. `model-versions get --version 3`).
     .enablePositionalOptions();
-  for (const group of groups) addGroup(program, group(ctx));
+  for (const group of groups) if (isReady(group)) addGroup(program, group(ctx));
   configureTree(program, ctx.io);
   return program;
 }
@@ -90,9 +134,11 @@ function isFsUserError(e: unknown): e is Error {
 /** Runs the CLI. `argv` is `process.argv`-shaped: [node, script, ...args]. Resolves to the exit code. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
   const io = options.io ?? processIO();
+  const groups = options.groups ?? commandGroups;
   const ctx = createCliContext(io, options.storeRegistry);
-  const program = buildProgram(ctx, options.groups);
   try {
+    await loadCommandGroups(groups, argv.slice(2));
+    const program = buildProgram(ctx, groups);
     await program.parseAsync(argv, { from: 'node' });
     return 0;
   } catch (e) {

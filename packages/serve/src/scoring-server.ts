@@ -78,6 +78,19 @@ function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics): Serve
   });
 }
 
+/**
+ * No route declares a fastify schema (payloads follow MLflow's rules, checked by the format package),
+ * so fastify need not load ajv and fast-json-stringify at startup: ~75 ms of `models serve` cold start.
+ */
+const NO_SCHEMA_COMPILERS = {
+  buildValidator: () => () => {
+    throw new Error('The scoring server routes declare no fastify validation schemas');
+  },
+  buildSerializer: () => () => {
+    throw new Error('The scoring server routes declare no fastify serialization schemas');
+  },
+};
+
 function rowsOf(input: ReturnType<ServableModel['enforce']>['input']): number {
   if (input.kind === 'dataframe') return input.rows.length;
   const t = input.kind === 'tensor' ? input.tensor : Object.values(input.tensors)[0];
@@ -88,7 +101,7 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
   const metrics = createServerMetrics();
   const models = servedModels(opts, metrics);
   const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
-  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle', schemaController: { compilersFactory: NO_SCHEMA_COMPILERS } });
   const log = opts.log === false ? undefined : typeof opts.log === 'function' ? opts.log : (l: string) => process.stderr.write(`${l}\n`);
 
   // Bodies are parsed by the routes (MLflow's content-type rules, not fastify's), so keep them raw.
