@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,20 @@ describe('dynamic batching over HTTP', () => {
     expect(plainStats.count).toBe(bodies.length);
   });
 
+  it('an idle batching server answers a lone request without waiting out the batch delay', async () => {
+    const slow = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 64, maxBatchDelayMs: 3_000 });
+    try {
+      await invoke(slow.url, { inputs: rows(0, 1) }); // warm the connection and the model
+      const t = performance.now();
+      const r = await invoke(slow.url, { inputs: rows(1, 2) });
+      expect(r.status).toBe(200);
+      expect(r.json.predictions).toHaveLength(2);
+      expect(performance.now() - t).toBeLessThan(1_500);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('a bad request in a burst fails alone with 400 naming the problem', async () => {
     const good = invoke(batched.url, { inputs: rows(1, 2) });
     const bad = invoke(batched.url, { inputs: [[1, 2, 3]] });
@@ -79,11 +94,25 @@ describe('dynamic batching over HTTP', () => {
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, then refuses connections', async () => {
     const s = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 8, maxBatchDelayMs: 200 });
-    const inflight = invoke(s.url, { inputs: rows(2, 1) });
-    // The request is queued in the batcher (200 ms window) when close starts.
-    await new Promise((r) => setTimeout(r, 60));
-    const closing = s.close();
-    expect((await inflight).status).toBe(200);
+    // A request whose body is only half sent when close starts: in flight, not yet in the batcher.
+    const body = JSON.stringify({ inputs: rows(2, 1) });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.request(`${s.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        let text = '';
+        res.on('data', (d: Buffer) => { text += d; });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.write(body.slice(0, 20));
+      setTimeout(() => {
+        closing = s.close();
+        setTimeout(() => req.end(body.slice(20)), 30);
+      }, 60);
+    });
+    let closing: Promise<void> | undefined;
+    const r = await answer;
+    expect(r.status, r.text).toBe(200);
+    expect(JSON.parse(r.text).predictions).toHaveLength(1);
     await closing;
     await expect(fetch(`${s.url}/ping`)).rejects.toThrow();
   });

@@ -64,3 +64,43 @@ describe('createDynamicBatcher', () => {
     expect(y).toEqual({ a: [1, 2], b: [9, 8] });
   });
 });
+
+describe('createDynamicBatcher scheduling', () => {
+  it('runs a lone request on an idle model without waiting for the batch delay', async () => {
+    const m = fakeModel();
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5_000 });
+    const t = performance.now();
+    expect(await b.submit(rowsOf([[1, 2]]))).toEqual([6]);
+    expect(performance.now() - t).toBeLessThan(1_000);
+  });
+
+  it('waits for requests on their way, up to the delay, and goes once they are all in', async () => {
+    const m = fakeModel();
+    let onTheWay = 2;
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5_000, arriving: () => onTheWay });
+    const first = b.submit(rowsOf([[1, 1]]));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(m.calls).toEqual([]); // still waiting for the two on their way
+    onTheWay = 1;
+    const second = b.submit(rowsOf([[2, 2]]));
+    onTheWay = 0;
+    const third = b.submit(rowsOf([[3, 3]]));
+    expect(await Promise.all([first, second, third])).toEqual([[4], [8], [12]]);
+    expect(m.calls).toEqual([3]);
+
+    const capped = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 20, arriving: () => 1 });
+    const t = performance.now();
+    expect(await capped.submit(rowsOf([[1, 0]]))).toEqual([2]);
+    expect(performance.now() - t).toBeGreaterThanOrEqual(15);
+  });
+
+  it('sends what queued during a model call as the next batch as soon as the call completes', async () => {
+    const m = fakeModel();
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5_000 });
+    const first = b.submit(rowsOf([[1, 1]]));
+    await new Promise((r) => setImmediate(r)); // the first call has started
+    const rest = [b.submit(rowsOf([[2, 2]])), b.submit(rowsOf([[3, 3]])), b.submit(rowsOf([[4, 4]]))];
+    expect(await Promise.all([first, ...rest])).toEqual([[4], [8], [12], [16]]);
+    expect(m.calls).toEqual([1, 3]);
+  });
+});

@@ -1,16 +1,23 @@
 /**
  * Dynamic batching: tensor inputs of concurrent requests with the same feature shape, dtype and
  * params are concatenated along dim 0 into ONE model call, and the prediction is split back by row
- * counts. One batch runs at a time; requests arriving meanwhile form the next batch, so batches grow
- * with load and an idle server answers after at most `maxBatchDelayMs`.
+ * counts. One batch runs at a time; requests arriving meanwhile form the next batch, which starts as
+ * soon as the previous one completes, so batches grow with load. An idle model does not sit on a
+ * lone request: it runs once the current I/O phase has queued whatever else came in with it, and
+ * waits (at most `maxBatchDelayMs`) only while `arriving()` reports requests still on their way.
  */
 import type { EnforcedInput, Prediction, Tensor } from '@mlflow-ts/format';
 
 export interface DynamicBatcherOptions {
   /** Most rows in one merged call. */
   maxBatchSize: number;
-  /** How long the first queued request waits for company when the model is idle. */
+  /** The longest an idle model waits for requests that `arriving` reports on their way. */
   maxBatchDelayMs: number;
+  /**
+   * How many requests have been received but not yet submitted (the server counts bodies still
+   * being read). Default: none, so an idle model never waits longer than one event-loop turn.
+   */
+  arriving?(): number;
   onBatch?(rows: number, requests: number): void;
 }
 
@@ -97,6 +104,8 @@ export function createDynamicBatcher(run: RunBatch, opts: DynamicBatcherOptions)
   const queue: Item[] = [];
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
+  const arriving = opts.arriving ?? (() => 0);
 
   const runOne = async (item: Item) => {
     try {
@@ -129,7 +138,9 @@ export function createDynamicBatcher(run: RunBatch, opts: DynamicBatcherOptions)
 
   const flush = () => {
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     timer = undefined;
+    immediate = undefined;
     if (running || queue.length === 0) return;
     const key = queue[0]!.key;
     const group: Item[] = [];
@@ -149,7 +160,16 @@ export function createDynamicBatcher(run: RunBatch, opts: DynamicBatcherOptions)
     });
   };
 
-  const queuedRows = () => queue.reduce((n, i) => n + i.rows, 0);
+  /** The model is idle and requests are queued: run after this I/O phase, or wait for the ones on their way. */
+  const schedule = () => {
+    if (arriving() > 0) {
+      timer ??= setTimeout(flush, opts.maxBatchDelayMs);
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    immediate ??= setImmediate(flush);
+  };
 
   return {
     submit(input, params) {
@@ -162,8 +182,8 @@ export function createDynamicBatcher(run: RunBatch, opts: DynamicBatcherOptions)
         }
         queue.push({ ...k, input, params, resolve, reject });
         if (running) return;
-        if (queuedRows() >= opts.maxBatchSize) flush();
-        else timer ??= setTimeout(flush, opts.maxBatchDelayMs);
+        if (queue.reduce((n, i) => n + i.rows, 0) >= opts.maxBatchSize) flush();
+        else schedule();
       });
     },
     async drain() {

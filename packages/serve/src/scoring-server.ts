@@ -46,7 +46,7 @@ export interface ScoringServer {
   close(): Promise<void>;
 }
 
-function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics): ServedModel[] {
+function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics, arriving: () => number): ServedModel[] {
   if (opts.models.length === 0) throw new MlflowError('INVALID_PARAMETER_VALUE', 'createScoringServer needs at least one model');
   const names = new Set<string>();
   return opts.models.map(({ name, model, version }) => {
@@ -66,6 +66,7 @@ function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics): Serve
     const batcher = createDynamicBatcher((input, params) => model.predictEnforced(input, params), {
       maxBatchSize,
       maxBatchDelayMs: opts.maxBatchDelayMs ?? 2,
+      arriving,
       onBatch: (rows, requests) => metrics.recordBatch(name, rows, requests),
     });
     return {
@@ -99,7 +100,11 @@ function rowsOf(input: ReturnType<ServableModel['enforce']>['input']): number {
 
 export async function createScoringServer(opts: ScoringServerOptions): Promise<ScoringServer> {
   const metrics = createServerMetrics();
-  const models = servedModels(opts, metrics);
+  // POST requests received whose handler has not started: bodies still being read. An idle batcher
+  // waits for these (up to maxBatchDelayMs) instead of running a lone request.
+  let arriving = 0;
+  const models = servedModels(opts, metrics, () => arriving);
+  const batching = (opts.maxBatchSize ?? 1) > 1;
   const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
   const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle', schemaController: { compilersFactory: NO_SCHEMA_COMPILERS } });
   const log = opts.log === false ? undefined : typeof opts.log === 'function' ? opts.log : (l: string) => process.stderr.write(`${l}\n`);
@@ -119,6 +124,34 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
     (req as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     done();
   });
+  if (batching) {
+    const ARRIVING = Symbol('arriving');
+    const arrived = (req: object) => {
+      if ((req as { [ARRIVING]?: boolean })[ARRIVING]) {
+        (req as { [ARRIVING]?: boolean })[ARRIVING] = false;
+        arriving--;
+      }
+    };
+    app.addHook('onRequest', (req, _reply, done) => {
+      if (req.method === 'POST') {
+        (req as { [ARRIVING]?: boolean })[ARRIVING] = true;
+        arriving++;
+      }
+      done();
+    });
+    app.addHook('preHandler', (req, _reply, done) => {
+      arrived(req);
+      done();
+    });
+    app.addHook('onResponse', (req, _reply, done) => {
+      arrived(req); // answered before its handler ran (413, 404)
+      done();
+    });
+    app.addHook('onRequestAbort', (req, done) => {
+      arrived(req);
+      done();
+    });
+  }
   app.addHook('onResponse', (req, reply, done) => {
     const started = (req as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
