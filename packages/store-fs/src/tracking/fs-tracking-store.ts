@@ -144,7 +144,8 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(() => {
       const { series } = history(runId, key);
       const all = series ? series.all() : [];
-      if (req.max_results === undefined && !req.page_token) return { items: all };
+      // A copy: the series keeps its Metric objects for the next call.
+      if (req.max_results === undefined && !req.page_token) return { items: all.slice() };
       return paginate(all, req.max_results ?? all.length ?? 1, req.page_token);
     }),
     getMetricHistoryBulkInterval: (req) => ready(() => {

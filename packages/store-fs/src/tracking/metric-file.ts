@@ -46,6 +46,7 @@ export class MetricSeries {
   latest: Point | null = null;
   /** False when restored from a snapshot: only `latest` is known until the points are read. */
   private loaded = true;
+  private materialized: Metric[] = [];
   /** Bytes consumed (always at a line boundary). */
   private offset = 0;
   private ino = -1;
@@ -118,6 +119,7 @@ export class MetricSeries {
   }
 
   private reset(): void {
+    this.materialized = [];
     this.timestamps.length = 0;
     this.values.length = 0;
     this.steps.length = 0;
@@ -203,12 +205,17 @@ export class MetricSeries {
   }
 
   /** Every point in log order; call `load()` first. */
-  all(): Metric[] {
+  /**
+   * Every point as Metric objects, in log order. The objects are kept and extended as lines are
+   * appended (a rewrite resets them), so a chart asking for a 1M-point history again allocates
+   * nothing. Callers must treat the returned array as read-only.
+   */
+  all(): readonly Metric[] {
     const n = this.timestamps.length;
-    const out: Metric[] = new Array(n);
-    for (let i = 0; i < n; i++) {
+    const out = this.materialized;
+    for (let i = out.length; i < n; i++) {
       const ds = this.datasets.get(i);
-      out[i] = this.toMetric({ timestamp: this.timestamps[i]!, value: this.values[i]!, step: this.steps[i]!, dataset: ds });
+      out.push(this.toMetric({ timestamp: this.timestamps[i]!, value: this.values[i]!, step: this.steps[i]!, dataset: ds }));
     }
     return out;
   }
