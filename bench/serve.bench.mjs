@@ -189,7 +189,9 @@ async function runBench() {
     // Batching only saves model calls; how much that buys depends on what one call costs, so it is
     // measured with the bench's session options and with onnxruntime's default threading.
     const batching = [];
-    for (const [label, sessionOptions] of [[threadsLabel(SESSION_OPTIONS), SESSION_OPTIONS], [threadsLabel({}), {}]]) {
+    const threadings = INTRA_OP_THREADS > 0 ? [SESSION_OPTIONS, {}] : [SESSION_OPTIONS];
+    for (const sessionOptions of threadings) {
+      const label = threadsLabel(sessionOptions);
       const plainMlp = await startServer('ours', mlpDir, { sessionOptions });
       const batched = await startServer('ours', mlpDir, { sessionOptions, maxBatchSize: 64, maxBatchDelayMs: 1 });
       const [unbatched, b] = await compare([plainMlp, batched], 32, mlpBodies);
