@@ -6,7 +6,6 @@
 import { MlflowClient, defaultStoreRegistry, trackingUriFromEnv, type StoreRegistry } from '@mlflow-ts/client';
 import type { Command } from 'commander';
 import { formatRestJson } from '@mlflow-ts/client';
-import { grpcStoreFactory, restStoreFactory } from '@mlflow-ts/store-grpc';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -44,12 +43,17 @@ export function processIO(): CliIO {
   };
 }
 
-/** The CLI's stores: `file:`/paths (store-fs with its registry), `http(s)://` (MLflow REST) and `grpc://`. */
+/**
+ * The CLI's stores: `file:`/paths (store-fs with its registry), `http(s)://` (MLflow REST) and
+ * `grpc://`. The remote clients are imported only when such a URI is used: grpc-js and protobufjs
+ * would otherwise add to every command's start-up (`models serve` cold start).
+ */
 export function cliStoreRegistry(): StoreRegistry {
+  const remote = () => import('@mlflow-ts/store-grpc');
   return defaultStoreRegistry()
-    .registerStore('http', (uri, { env }) => restStoreFactory(uri, env))
-    .registerStore('https', (uri, { env }) => restStoreFactory(uri, env))
-    .registerStore('grpc', (uri, { env }) => grpcStoreFactory(uri, env));
+    .registerStore('http', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
+    .registerStore('https', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
+    .registerStore('grpc', async (uri, { env }) => (await remote()).grpcStoreFactory(uri, env));
 }
 
 export function createCliContext(io: CliIO, storeRegistry: StoreRegistry = cliStoreRegistry()): CliContext {
