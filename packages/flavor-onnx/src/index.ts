@@ -8,7 +8,7 @@ export type { SaveOnnxModelOptions } from './save-model.js';
 export type { OnnxModelSource } from './model-bytes.js';
 export { loadModel, loadOnnxFromMLmodel } from './load-model.js';
 export type { LoadedOnnxModel, OnnxLoadOptions } from './load-model.js';
-export { LOG_MODEL_HISTORY_TAG, logModel } from './log-model.js';
+export { LOG_MODEL_HISTORY_TAG, logModel, logSavedModel } from './log-model.js';
 export type { LogModelStores, LogOnnxModelOptions, LoggedModelInfo } from './log-model.js';
 export { createOnnxSession } from './onnx-session.js';
 export type { IoInfo, OnnxOutput, OnnxRuntimeOptions, OnnxSession } from './onnx-session.js';

@@ -46,27 +46,29 @@ async function uploadDirectory(repo: ArtifactRepository, localDir: string, prefi
   }
 }
 
-export async function logModel(
+/**
+ * The flavor-independent half of `logModel`: `save` writes the model directory (with the given
+ * extra MLmodel keys) into a temp dir, which is uploaded under the run's artifacts at
+ * `artifactPath`, recorded in `mlflow.log-model.history`, and optionally registered. Other flavors
+ * (flavor-tfjs) log through this too.
+ */
+export async function logSavedModel(
   stores: LogModelStores,
   runId: string,
   artifactPath: string,
-  model: OnnxModelSource,
-  opts: LogOnnxModelOptions = {},
+  save: (dir: string, extraMLmodelKeys: Record<string, unknown>) => Promise<MLmodel>,
+  opts: { registeredModelName?: string } = {},
 ): Promise<LoggedModelInfo> {
-  const { registeredModelName, ...saveOpts } = opts;
+  const { registeredModelName } = opts;
   if (registeredModelName !== undefined && !stores.registry) {
     throw new MlflowError('FEATURE_DISABLED', `Cannot register '${registeredModelName}': these stores have no model registry`);
   }
   const run = await stores.tracking.getRun(runId);
-  const tmp = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-onnx-'));
+  const tmp = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-model-'));
   try {
     const dir = path.join(tmp, 'model');
-    const mlmodel = await saveModel(model, dir, {
-      ...saveOpts,
-      extraMLmodelKeys: { ...saveOpts.extraMLmodelKeys, run_id: runId, artifact_path: artifactPath },
-    });
+    const mlmodel = await save(dir, { run_id: runId, artifact_path: artifactPath });
     await uploadDirectory(stores.artifacts(run.info.artifact_uri), dir, artifactPath.replace(/\/+$/, ''));
-    const entry = { ...mlmodel };
     const history = run.data.tags?.find((t) => t.key === LOG_MODEL_HISTORY_TAG)?.value;
     let list: unknown[] = [];
     try {
@@ -74,7 +76,7 @@ export async function logModel(
     } catch {
       list = [];
     }
-    list.push(entry);
+    list.push({ ...mlmodel });
     await stores.tracking.setTag(runId, { key: LOG_MODEL_HISTORY_TAG, value: JSON.stringify(list) });
     const modelUri = `runs:/${runId}/${artifactPath}`;
     const info: LoggedModelInfo = { runId, artifactPath, modelUri, mlmodel };
@@ -85,4 +87,19 @@ export async function logModel(
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+export async function logModel(
+  stores: LogModelStores,
+  runId: string,
+  artifactPath: string,
+  model: OnnxModelSource,
+  opts: LogOnnxModelOptions = {},
+): Promise<LoggedModelInfo> {
+  const { registeredModelName, ...saveOpts } = opts;
+  return logSavedModel(
+    stores, runId, artifactPath,
+    (dir, extra) => saveModel(model, dir, { ...saveOpts, extraMLmodelKeys: { ...saveOpts.extraMLmodelKeys, ...extra } }),
+    registeredModelName !== undefined ? { registeredModelName } : {},
+  );
 }

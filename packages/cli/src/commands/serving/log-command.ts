@@ -44,15 +44,12 @@ export function modelsLogCommand(ctx: CliContext): Command {
       }
       const stores = await client.stores();
       try {
-        const info = await logModel(stores, runId, opts.artifactPath, opts.file, (await saveOptionsOf(opts)) as never);
+        const info = await logModel(stores, runId, opts.artifactPath, opts.file, {
+          ...((await saveOptionsOf(opts)) as object),
+          ...(opts.registeredModelName ? { registeredModelName: opts.registeredModelName } : {}),
+        });
         ctx.print(`Logged model to ${info.modelUri}`);
-        if (opts.registeredModelName) {
-          const run = await client.getRun(runId);
-          const existing = await client.getRegisteredModel(opts.registeredModelName).catch(() => undefined);
-          if (!existing) await client.createRegisteredModel(opts.registeredModelName);
-          const mv = await client.createModelVersion(opts.registeredModelName, `${run.info.artifact_uri}/${opts.artifactPath}`, { runId });
-          ctx.print(`Registered model '${mv.name}' version ${mv.version}`);
-        }
+        if (info.modelVersion) ctx.print(`Registered model '${info.modelVersion.name}' version ${info.modelVersion.version}`);
         if (created) await client.setTerminated(runId, 'FINISHED');
       } catch (e) {
         if (created) await client.setTerminated(runId, 'FAILED').catch(() => undefined);
