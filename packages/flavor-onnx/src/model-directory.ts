@@ -5,7 +5,7 @@
 import { readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CONDA_ENV_FILE_NAME, MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, PYTHON_ENV_FILE_NAME, REQUIREMENTS_FILE_NAME, condaYaml,
+  CONDA_ENV_FILE_NAME, MlflowError, MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, PYTHON_ENV_FILE_NAME, REQUIREMENTS_FILE_NAME, condaYaml,
   createMLmodel, createPythonFunctionFlavorConfig, nodeEnvJson, pythonEnvYaml, requirementsTxt, saveInputExample,
   serializeMLmodel, signatureToDict,
 } from '@mlflow-ts/format';
@@ -27,13 +27,23 @@ export interface ModelDirectorySpec {
   extra?: Record<string, unknown>;
 }
 
-async function dirSize(dir: string): Promise<number> {
+/** Total bytes of the files under `dir` (MLmodel's `model_size_bytes`). */
+export async function directorySize(dir: string): Promise<number> {
   let total = 0;
   for (const e of await readdir(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    total += e.isDirectory() ? await dirSize(p) : (await stat(p)).size;
+    total += e.isDirectory() ? await directorySize(p) : (await stat(p)).size;
   }
   return total;
+}
+
+/** A model is saved only into a missing or empty directory, as `mlflow.<flavor>.save_model` requires. */
+export async function assertEmptyModelDir(dir: string): Promise<void> {
+  const st = await stat(dir).catch(() => undefined);
+  if (!st) return;
+  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
+    throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${dir}' already exists and is not empty`);
+  }
 }
 
 /** The Python recorded in `python_version` and the env files: one MLflow 3.x supports (we are not Python). */
@@ -48,7 +58,7 @@ export async function writeModelDirectory(dir: string, spec: ModelDirectorySpec)
     if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
   }
   // MLflow measures the directory before writing MLmodel and the environment files.
-  const modelSizeBytes = await dirSize(dir);
+  const modelSizeBytes = await directorySize(dir);
   const pythonFunction = createPythonFunctionFlavorConfig({ loaderModule: spec.loaderModule, pythonVersion: PYTHON_VERSION, data: spec.data });
   const mlmodel = createMLmodel({
     // MLflow adds the pyfunc section last, but MLmodel keys are sorted on write anyway.

@@ -3,7 +3,7 @@
  * `onnx` and `python_function` sections, conda.yaml / python_env.yaml / requirements.txt (onnx,
  * onnxruntime, mlflow), plus our node_env.json so Node knows what to install. MLflow in Python loads it.
  */
-import { mkdir, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MlflowError, OnnxSessionOptionsSchema } from '@mlflow-ts/format';
@@ -13,7 +13,7 @@ import { onnxModelBytes } from './model-bytes.js';
 import type { OnnxModelSource } from './model-bytes.js';
 import { createOnnxSession } from './onnx-session.js';
 import { signatureFromGraph } from './infer-signature.js';
-import { writeModelDirectory } from './model-directory.js';
+import { assertEmptyModelDir, writeModelDirectory } from './model-directory.js';
 
 /** MLflow's default `providers` for the onnx flavor. */
 export const DEFAULT_ONNX_PROVIDERS = ['CUDAExecutionProvider', 'CPUExecutionProvider'];
@@ -42,17 +42,9 @@ export function onnxRuntimeVersion(): string {
   }
 }
 
-async function assertEmptyTarget(dir: string): Promise<void> {
-  const st = await stat(dir).catch(() => undefined);
-  if (!st) return;
-  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${dir}' already exists and is not empty`);
-  }
-}
-
 /** Saves an ONNX model as an MLflow model directory at `dir`; returns the MLmodel written. */
 export async function saveModel(model: OnnxModelSource, dir: string, opts: SaveOnnxModelOptions = {}): Promise<MLmodel> {
-  await assertEmptyTarget(dir);
+  await assertEmptyModelDir(dir);
   const bytes = await onnxModelBytes(model);
   await importOnnxRuntime();
   // Opening a session validates the graph before anything is written, and gives its inputs/outputs.

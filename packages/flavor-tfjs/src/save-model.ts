@@ -6,10 +6,10 @@
  * convert to ONNX (`convertToOnnx`) for a model MLflow in Python can serve.
  */
 import { createRequire } from 'node:module';
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  MLMODEL_FILE_NAME, MlflowError, NODE_ENV_FILE_NAME, TFJS_FLAVOR_NAME, createMLmodel, inferSignature, nodeEnvJson,
+  MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, TFJS_FLAVOR_NAME, createMLmodel, inferSignature, nodeEnvJson,
   saveInputExample, serializeMLmodel, signatureToDict,
 } from '@mlflow-ts/format';
 import type { MLmodel, ModelSignature, SavedInputExampleInfo, TfjsFlavorConfig } from '@mlflow-ts/format';
@@ -18,6 +18,7 @@ import type { Tfjs } from './lazy-tfjs.js';
 import { loadTfjsModelDir, modelIo, writeModelData } from './model-source.js';
 import type { TfjsModelSource } from './model-source.js';
 import { signatureOfIo } from './tfjs-tensors.js';
+import { assertEmptyModelDir, directorySize } from '@mlflow-ts/flavor-onnx';
 
 /** The model-relative directory holding model.json and the weights. */
 export const TFJS_DATA_DIR = 'model';
@@ -42,26 +43,9 @@ export function tfjsVersion(tf?: Tfjs): string {
   }
 }
 
-async function assertEmptyTarget(dir: string): Promise<void> {
-  const st = await stat(dir).catch(() => undefined);
-  if (!st) return;
-  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${dir}' already exists and is not empty`);
-  }
-}
-
-async function dirSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? await dirSize(p) : (await stat(p)).size;
-  }
-  return total;
-}
-
 /** Saves a TensorFlow.js model as an MLflow model directory at `dir`; returns the MLmodel written. */
 export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveTfjsModelOptions = {}): Promise<MLmodel> {
-  await assertEmptyTarget(dir);
+  await assertEmptyModelDir(dir);
   const tf = await importTfjs();
   const dataDir = path.join(dir, TFJS_DATA_DIR);
   const { type, live } = await writeModelData(tf, model, dataDir);
@@ -94,7 +78,7 @@ export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveT
     ...(signature ? { signature: signatureToDict(signature) } : {}),
     ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
     ...(opts.metadata ? { metadata: opts.metadata } : {}),
-    model_size_bytes: await dirSize(dir),
+    model_size_bytes: await directorySize(dir),
     ...opts.extraMLmodelKeys,
   });
   await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
