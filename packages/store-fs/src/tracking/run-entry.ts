@@ -28,6 +28,8 @@ export interface RunSnapshot {
   metrics: MetricSeriesSnapshot[];
   linkStamps: string;
   links: RunLinks;
+  /** Run dir stamp at which inputs/ and outputs/ were seen absent (see `linkDirStamp`). */
+  linkDirStamp?: FileStamp;
 }
 
 export class RunEntry {
@@ -44,6 +46,13 @@ export class RunEntry {
   private metaStamp: FileStamp | undefined;
   private dirStamp: FileStamp | undefined;
   private linkStamps = '';
+  /**
+   * The run directory's stamp when inputs/ and outputs/ were last seen absent, taken before looking
+   * and kept only when not racy. Creating either adds an entry to the run directory, which changes
+   * its mtime, so while the stamp is the same they are still absent and need no stat (two fewer
+   * stats per run when a big store is revalidated).
+   */
+  private linkDirStamp: FileStamp | undefined;
   private checkedAt = 0;
   private cachedRun: Run | null = null;
 
@@ -69,7 +78,7 @@ export class RunEntry {
     changed = this.params.sync() || changed;
     changed = this.tags.sync() || changed;
     changed = this.syncMetrics() || changed;
-    changed = this.syncLinks(warn) || changed;
+    changed = this.syncLinks(stamp, now, warn) || changed;
     this.dirStamp = stamp;
     this.checkedAt = now;
     if (changed) this.touched();
@@ -93,6 +102,7 @@ export class RunEntry {
     this.metrics.clear();
     for (const [key, text, stamp] of raw.metrics.files) this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp));
     this.linkStamps = raw.linkStamps;
+    this.linkDirStamp = raw.linkStamps === '-|-' && raw.at - raw.dirStamp.mtimeMs > RACY_MS ? raw.dirStamp : undefined;
     this.links = raw.linkStamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
     this.dirStamp = raw.dirStamp;
     this.checkedAt = raw.at;
@@ -118,7 +128,7 @@ export class RunEntry {
   }
 
   private readMeta(warn: (msg: string) => void): boolean {
-    const file = path.join(this.dir, 'meta.yaml');
+    const file = `${this.dir}${path.sep}meta.yaml`;
     if (this.metaStamp) {
       const st = statOrNull(file);
       if (st && sameStamp(this.metaStamp, stampOf(st))) return false;
@@ -166,12 +176,15 @@ export class RunEntry {
     return changed;
   }
 
-  private syncLinks(warn: (msg: string) => void): boolean {
+  /** `dirStamp`: the run directory's stamp, stat'ed at `at` before this call. */
+  private syncLinks(dirStamp: FileStamp, at: number, warn: (msg: string) => void): boolean {
+    if (this.linkStamps === '-|-' && sameStamp(this.linkDirStamp, dirStamp)) return false;
     const parts = ['inputs', 'outputs'].map((d) => {
-      const st = statOrNull(path.join(this.dir, d));
+      const st = statOrNull(`${this.dir}${path.sep}${d}`);
       return st ? `${st.mtimeMs}:${st.ino}` : '-';
     });
     const stamps = parts.join('|');
+    this.linkDirStamp = stamps === '-|-' && at - dirStamp.mtimeMs > RACY_MS ? dirStamp : undefined;
     if (stamps === this.linkStamps) return false;
     this.linkStamps = stamps;
     this.links = stamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
@@ -196,6 +209,7 @@ export class RunEntry {
       metrics,
       linkStamps: this.linkStamps,
       links: this.links,
+      ...(this.linkDirStamp && this.linkDirStamp.mtimeMs < stableBefore ? { linkDirStamp: this.linkDirStamp } : {}),
     };
   }
 
@@ -210,6 +224,7 @@ export class RunEntry {
     for (const m of s.metrics) this.metrics.set(m.key, MetricSeries.fromSnapshot(this.metricTree.fileOf(m.key), m));
     this.linkStamps = s.linkStamps;
     this.links = s.links;
+    this.linkDirStamp = s.linkDirStamp;
     this.dirStamp = undefined;
   }
 

@@ -90,11 +90,13 @@ function readRun(dir) {
   let st;
   try { st = fs.statSync(dir, NO_THROW); } catch { return null; }
   if (!st || !st.isDirectory()) return null;
-  return {
-    at, dirStamp: stampOf(st), meta: readFile(dir + '/meta.yaml'),
-    params: readTree(dir + '/params'), tags: readTree(dir + '/tags'), metrics: readTree(dir + '/metrics'),
-    linkStamps: linkStamp(dir + '/inputs') + '|' + linkStamp(dir + '/outputs'),
-  };
+  const params = readTree(dir + '/params'), tags = readTree(dir + '/tags'), metrics = readTree(dir + '/metrics');
+  // A directory's link count is 2 + its subdirectories (ext4, xfs, tmpfs; others report 1 or 0):
+  // when params/tags/metrics account for all of them, inputs/ and outputs/ did not exist at that
+  // stat and need none of their own. One created later bumps the run dir mtime past dirStamp.
+  const found = (params.listings.length > 0) + (tags.listings.length > 0) + (metrics.listings.length > 0);
+  const linkStamps = st.nlink === 2 + found ? '-|-' : linkStamp(dir + '/inputs') + '|' + linkStamp(dir + '/outputs');
+  return { at, dirStamp: stampOf(st), meta: readFile(dir + '/meta.yaml'), params, tags, metrics, linkStamps };
 }
 parentPort.on('message', (dirs) => parentPort.postMessage(dirs.map(readRun)));
 `;

@@ -56,4 +56,33 @@ describe('run-cache snapshots', () => {
     expect((await b.searchRuns({ experiment_ids: ['0'] })).items).toHaveLength(1);
     await b.close();
   });
+
+  it('see inputs added after the snapshot or the parallel first read (the run dir mtime moves)', async () => {
+    const base = tempDir();
+    const root = path.join(base, 'mlruns');
+    const cacheDir = path.join(base, 'cache');
+    const a = createFsTrackingStore({ root, cacheDir });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await a.createRun({})).info.run_id);
+    await settle();
+    await a.searchRuns({ experiment_ids: ['0'] });
+    await a.close();
+    const input = (name: string) => ({ dataset: { name, digest: 'd1', source_type: 'local', source: '{}' }, tags: [] });
+    const inputsOf = async (s: ReturnType<typeof createFsTrackingStore>, id: string) =>
+      (await s.searchRuns({ experiment_ids: ['0'] })).items.find((r) => r.info.run_id === id)!.inputs.dataset_inputs.map((d) => d.dataset.name);
+
+    const w = createFsTrackingStore({ root, cacheDir: null });
+    await w.logInputs(ids[0]!, { datasets: [input('after-snapshot')] });
+    const b = createFsTrackingStore({ root, cacheDir, revalidateMs: 0 });
+    expect(await inputsOf(b, ids[0]!)).toEqual(['after-snapshot']);
+    expect(await inputsOf(b, ids[1]!)).toEqual([]);
+
+    const c = createFsTrackingStore({ root, cacheDir: null, parallelReadMinRuns: 1, revalidateMs: 0 });
+    expect(await inputsOf(c, ids[1]!)).toEqual([]);
+    await settle();
+    await w.logInputs(ids[1]!, { datasets: [input('after-first-read')] });
+    expect(await inputsOf(c, ids[1]!)).toEqual(['after-first-read']);
+    expect(await inputsOf(b, ids[1]!)).toEqual(['after-first-read']);
+    for (const s of [w, b, c]) await s.close();
+  });
 });
