@@ -10,13 +10,15 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { tempNameFor } from '../yaml-file.js';
 import type { RunSnapshot } from './run-entry.js';
+import { decodeRun, encodeRun, type EncodedRun } from './snapshot-codec.js';
 
-const VERSION = 1;
+/** 2: runs as tuples (snapshot-codec.ts). Files of other versions are ignored (one cold open). */
+const VERSION = 2;
 
 interface SnapshotFile {
   version: number;
   experimentDir: string;
-  runs: RunSnapshot[];
+  runs: EncodedRun[];
 }
 
 export function snapshotPath(cacheDir: string, experimentDir: string): string {
@@ -27,7 +29,7 @@ export function readSnapshot(file: string, experimentDir: string): RunSnapshot[]
   try {
     const data = JSON.parse(fs.readFileSync(file, 'utf8')) as SnapshotFile;
     if (data.version !== VERSION || data.experimentDir !== experimentDir || !Array.isArray(data.runs)) return [];
-    return data.runs;
+    return data.runs.map(decodeRun);
   } catch {
     return [];
   }
@@ -37,7 +39,7 @@ export function writeSnapshot(file: string, experimentDir: string, runs: RunSnap
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = tempNameFor(file);
-    fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, experimentDir, runs } satisfies SnapshotFile));
+    fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, experimentDir, runs: runs.map(encodeRun) } satisfies SnapshotFile));
     fs.renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs speed.

@@ -85,4 +85,22 @@ describe('run-cache snapshots', () => {
     expect(await inputsOf(b, ids[1]!)).toEqual(['after-first-read']);
     for (const s of [w, b, c]) await s.close();
   });
+
+  it('keep non-finite latest metric values across a reopen', async () => {
+    const base = tempDir();
+    const root = path.join(base, 'mlruns');
+    const cacheDir = path.join(base, 'cache');
+    const a = createFsTrackingStore({ root, cacheDir });
+    const id = (await a.createRun({})).info.run_id;
+    await a.logBatch(id, { metrics: [{ key: 'n', value: NaN, timestamp: 1, step: 0 }, { key: 'i', value: -Infinity, timestamp: 1, step: 0 }] });
+    await settle();
+    const before = (await a.searchRuns({ experiment_ids: ['0'] })).items[0]!.data.metrics;
+    await a.close();
+    expect(fs.readFileSync(path.join(cacheDir, fs.readdirSync(cacheDir)[0]!), 'utf8')).toContain('"NaN"');
+    const b = createFsTrackingStore({ root, cacheDir });
+    const after = (await b.searchRuns({ experiment_ids: ['0'] })).items[0]!.data.metrics;
+    expect(after).toEqual(before);
+    expect(after.map((m) => m.value)).toEqual([-Infinity, NaN]);
+    await b.close();
+  });
 });
