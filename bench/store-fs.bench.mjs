@@ -112,11 +112,19 @@ try {
   // Opening: a new store answering its first search vs one naive search. The very first open reads
   // and parses every file; later opens start from the run-cache snapshot and only stat files.
   const cacheDir = path.join(base, 'cache');
+  const loadAtStart = os.loadavg();
+  // One store open at a time, as in a real process: the previous one is closed (untimed) before the
+  // next opens, so its 10k cached runs do not sit in the heap the next open's GC walks.
   const stores = [];
+  const openSamples = [];
   const openStore = async () => {
+    const prev = stores.pop();
+    if (prev) await prev.close();
+    const t0 = now();
     const s = createFsTrackingStore({ root, cacheDir });
-    stores.push(s);
     await s.searchRuns(req);
+    openSamples.push(now() - t0);
+    stores.push(s);
     return s;
   };
   // The first-ever open is measured once per fresh store (cold: no snapshot); median of 3 fresh
@@ -130,9 +138,11 @@ try {
     await s.close();
   }
   const firstOpen = median(coldOpens);
-  await timeIt(1, openStore);
-  await stores[0].close(); // writes the snapshot (not part of the timed open)
-  const openOurs = await timeIt(3, async () => openStore());
+  await openStore();
+  await stores.pop().close(); // writes the snapshot (not part of the timed open)
+  openSamples.length = 0;
+  for (let i = 0; i < 5; i++) await openStore();
+  const openOurs = median(openSamples);
   const store = stores.at(-1);
   const expected = naiveSearch(expDir);
   const got = await store.searchRuns(req);
@@ -168,6 +178,7 @@ try {
   const ingestBase = median(baseTimes);
   for (const s of stores) await s.close();
 
+  const samples = (xs) => xs.map((x) => x.toFixed(0)).join(', ');
   // target: an absolute bound in ms, or 'baseline' (must not be slower than the naive baseline).
   const row = (name, ours, baseline, target) => {
     let verdict = '—';
@@ -183,7 +194,7 @@ try {
       `history = one metric with ${HISTORY} points; ingestion = log-batch of 200 metrics + 10 params + 10 tags.`,
       'Baseline: a naive reader that, like MLflow\'s FileStore, reads and parses every run directory on each search,',
       'and a writer that appends one line per open/close. Median milliseconds; ratio < 1 means store-fs is faster.',
-      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work on the machine skews wall times).`,
+      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} before the opens and ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work on the machine skews wall times).`,
       '',
       '| operation | store-fs (ms) | baseline (ms) | ratio | target |',
       '| --- | ---: | ---: | ---: | --- |',
@@ -192,6 +203,9 @@ try {
       row('search (filter + order-by), warm', searchOurs, searchBase, 30),
       row(`metric history (${HISTORY} points), warm`, histOurs, histBase, 15),
       row('log-batch (220 entities)', ingestOurs, ingestBase, 'baseline'),
+      '',
+      `Every open (ms): first ever ${samples(coldOpens)} (3 stores, each with an empty cache dir); with snapshot ${samples(openSamples)} (5 stores, one after another);`,
+      `worst: ${Math.max(...coldOpens).toFixed(0)} and ${Math.max(...openSamples).toFixed(0)} ms, ≤ 2000 ms every time: ${Math.max(...coldOpens, ...openSamples) <= 2000 ? 'met' : '**missed**'}.`,
     ].join('\n'),
   );
 } finally {
