@@ -148,6 +148,10 @@ export class ExperimentEntry {
   async prefetchRuns(minRuns: number, warn: (msg: string) => void): Promise<boolean> {
     if (this.dirStamp !== undefined || !Number.isFinite(minRuns)) return false;
     if (!this.restored) this.restoreSnapshot();
+    // Stamped before listing, as syncRuns does: a run created after this changes the mtime again.
+    const listedAt = Date.now();
+    const dirSt = statOrNull(this.dir);
+    if (!dirSt) return false;
     this.relist(warn);
     const total = this.runs.size;
     const cold = [...this.runs.values()].filter((r) => r.cold);
@@ -165,7 +169,13 @@ export class ExperimentEntry {
       // No worker threads (or one died): the serial reads in syncRuns do the same work.
       return false;
     }
-    if (cold.length === total) this.deepAt = Date.now();
+    if (cold.length === total) {
+      // Every run was just read in full: this counts as a complete sync (listing and deep check), so
+      // the first syncRuns need not list the directory again nor stat 10k run directories.
+      this.dirStamp = stampOf(dirSt);
+      this.checkedAt = listedAt;
+      this.deepAt = Date.now();
+    }
     return true;
   }
 

@@ -83,4 +83,18 @@ describe('parallel first read of a big experiment', () => {
     expect(after.items[0]!.data.params).toContainEqual({ key: 'opt', value: 'sgd' });
     for (const s of [parallel, serial, fresh]) await s.close();
   });
+
+  it('counts as a full sync, yet a run created right after it is found by the next search', async () => {
+    const root = path.join(tempDir(), 'mlruns');
+    writeStore(root, 120);
+    const store = createFsTrackingStore({ root, cacheDir: null, parallelReadMinRuns: 100, revalidateMs: 60_000 });
+    const req = { experiment_ids: [EXP], max_results: 1000, run_view_type: 'ALL' as const };
+    expect((await store.searchRuns(req)).items).toHaveLength(120);
+    const other = createFsTrackingStore({ root, cacheDir: null });
+    const created = await other.createRun({ experiment_id: EXP });
+    const ids = (await store.searchRuns(req)).items.map((r) => r.info.run_id);
+    expect(ids).toHaveLength(121);
+    expect(ids).toContain(created.info.run_id);
+    for (const s of [store, other]) await s.close();
+  });
 });
