@@ -26,6 +26,28 @@ function planOf(type: protobuf.Type): FieldPlan[] {
   return plan;
 }
 
+type FlatMapper = (src: Record<string, unknown>) => Record<string, unknown>;
+const flatMappers = new WeakMap<protobuf.Type, FlatMapper | null>();
+
+/**
+ * For a message of scalar fields only (Metric, Param, RunTag, FileInfo…): a mapper compiled once with
+ * the field names as literals, so mapping a 10k-point history stays monomorphic instead of walking
+ * the plan per point. Field names come from our own .proto files (identifiers), never from input.
+ */
+function flatMapperOf(type: protobuf.Type): FlatMapper | null {
+  let m = flatMappers.get(type);
+  if (m !== undefined) return m;
+  const plan = planOf(type);
+  m = null;
+  if (plan.every((f) => !f.repeated && (f.kind === 'plain' || f.kind === 'double') && /^[a-z_][a-z0-9_]*$/.test(f.name))) {
+    const body = plan.map((f) => `v = src.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${
+      f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v'};`).join('\n');
+    m = new Function('src', `const o = {}; let v;\n${body}\nreturn o;`) as FlatMapper;
+  }
+  flatMappers.set(type, m);
+  return m;
+}
+
 function jsonValue(f: FieldPlan, v: unknown): unknown {
   switch (f.kind) {
     case 'double':
@@ -55,7 +77,9 @@ export function toMlflowJson(type: protobuf.Type, value: object): Record<string,
       const list = v as unknown[];
       if (list.length === 0) continue;
       const arr = new Array(list.length);
-      for (let i = 0; i < list.length; i++) arr[i] = jsonValue(f, list[i]);
+      const flat = f.kind === 'message' ? flatMapperOf(f.sub!) : null;
+      if (flat) for (let i = 0; i < list.length; i++) arr[i] = flat(list[i] as Record<string, unknown>);
+      else for (let i = 0; i < list.length; i++) arr[i] = jsonValue(f, list[i]);
       out[f.name] = arr;
     } else out[f.name] = jsonValue(f, v);
   }
