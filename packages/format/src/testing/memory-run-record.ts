@@ -3,7 +3,7 @@ import type { DatasetInput, Metric, ModelInputRef, ModelOutputRef, Page, Run, Ru
 import { MlflowError } from '../errors.js';
 import { paginate } from '../search/index.js';
 import type { CreateRunRequest, MetricHistoryRequest } from '../tracking-store.js';
-import { generateRunName, latestMetrics, validateTag } from '../validation/index.js';
+import { RUN_NAME_TAG, latestMetrics, resolveRunName, validateTag } from '../validation/index.js';
 
 export interface RunRecord {
   info: RunInfo;
@@ -17,8 +17,6 @@ export interface RunRecord {
   deleted_time?: number;
 }
 
-const RUN_NAME_TAG = 'mlflow.runName';
-
 function newRunId(): string {
   return globalThis.crypto.randomUUID().replace(/-/g, '');
 }
@@ -31,12 +29,7 @@ export function createRunRecord(experimentId: string, experimentLocation: string
     tags.set(v.key, v.value);
   });
   const tagName = tags.get(RUN_NAME_TAG);
-  if (req.run_name && tagName !== undefined && tagName !== req.run_name) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values ` +
-      `(run_name='${req.run_name}', mlflow.runName='${tagName}').`);
-  }
-  const runName = req.run_name || tagName || generateRunName();
+  const runName = resolveRunName(req.run_name, tagName);
   tags.set(RUN_NAME_TAG, runName);
   const runId = newRunId();
   return {

@@ -11,7 +11,7 @@ import type {
   SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
 } from '../tracking-store.js';
 import {
-  sampleMetricHistoryBulkInterval, validateDatasetInput, validateExperimentName, validateExperimentTag, validateLogBatch,
+  RUN_NAME_TAG, sampleMetricHistoryBulkInterval, validateDatasetInput, validateExperimentName, validateExperimentTag, validateLogBatch,
   validateMetric, validateMetricHistoryBulkIntervalRequest, validateParam, validateTag, validateTagKey,
 } from '../validation/index.js';
 import { createRunRecord, metricHistoryPage, runEntity, type RunRecord } from './memory-run-record.js';
@@ -27,7 +27,6 @@ interface ExperimentRecord {
   deleted_time?: number;
 }
 
-const RUN_NAME_TAG = 'mlflow.runName';
 
 export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {}): TrackingStore {
   const artifactRoot = (opts.artifactRoot ?? 'memory:/').replace(/\/+$/, '');

@@ -17,7 +17,7 @@ export {
   validateModelVersion, validateRegisteredModelName, validateRegistryTagValue,
 } from './registry.js';
 export type { ModelAliasOptions } from './registry.js';
-export { MAX_GENERATED_RUN_NAME_LENGTH, generateRunName } from './run-name.js';
+export { MAX_GENERATED_RUN_NAME_LENGTH, RUN_NAME_TAG, generateRunName, resolveRunName } from './run-name.js';
 export {
   BULK_INTERVAL_LIMITS, sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest,
 } from './bulk-interval.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_GENERATED_RUN_NAME_LENGTH, RUN_NAME_ADJECTIVES, RUN_NAME_NOUNS, generateRunName } from './run-name.js';
+import { MAX_GENERATED_RUN_NAME_LENGTH, RUN_NAME_ADJECTIVES, RUN_NAME_NOUNS, generateRunName, resolveRunName } from './run-name.js';
 
 describe('generateRunName', () => {
   it('has MLflow’s <adjective>-<noun>-<0..999> shape and fits 20 characters', () => {
@@ -23,5 +23,16 @@ describe('generateRunName', () => {
     let i = 0;
     expect(generateRunName(() => seq[i++])).toBe('bold-ox-7');
     expect(i).toBe(6);
+  });
+});
+
+describe('resolveRunName', () => {
+  it('follows MLflow: agreeing names, either one alone, or a generated name', () => {
+    expect(resolveRunName('a', 'a')).toBe('a');
+    expect(resolveRunName('a', undefined)).toBe('a');
+    expect(resolveRunName(undefined, 'b')).toBe('b');
+    expect(resolveRunName('a', '')).toBe('a');
+    expect(resolveRunName(undefined, undefined)).toMatch(/^[a-z]+-[a-z]+-\d{1,3}$/);
+    expect(() => resolveRunName('a', 'b')).toThrow(/'run_name' argument and 'mlflow.runName' tag .*different values/);
   });
 });

@@ -2,6 +2,7 @@
  * Random run names in MLflow's style (`<adjective>-<noun>-<0..999>`, at most 20 characters, e.g.
  * `receptive-hare-278`), generated when a run is created without a name.
  */
+import { MlflowError } from '../errors.js';
 
 export const RUN_NAME_ADJECTIVES = [
   'able', 'abundant', 'adaptable', 'adorable', 'adventurous', 'agreeable', 'ambitious', 'amazing', 'amusing',
@@ -45,4 +46,20 @@ export function generateRunName(random: () => number = Math.random): string {
     const name = `${pick(RUN_NAME_ADJECTIVES, random)}-${pick(RUN_NAME_NOUNS, random)}-${Math.floor(random() * 1000)}`;
     if (name.length <= MAX_GENERATED_RUN_NAME_LENGTH) return name;
   }
+}
+
+/** The tag that carries a run's name; MLflow keeps it equal to `RunInfo.run_name`. */
+export const RUN_NAME_TAG = 'mlflow.runName';
+
+/**
+ * MLflow's create-run naming rule, shared by every store: `run_name` and the `mlflow.runName` tag
+ * must agree when both are given; either one names the run; neither → a generated name.
+ */
+export function resolveRunName(runName: string | undefined, tagName: string | undefined): string {
+  if (runName && tagName && tagName !== runName) {
+    throw new MlflowError('INVALID_PARAMETER_VALUE',
+      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values ` +
+      `(run_name='${runName}', mlflow.runName='${tagName}').`);
+  }
+  return runName || tagName || generateRunName();
 }

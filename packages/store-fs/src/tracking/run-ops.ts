@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  MlflowError, generateRunName, validateDatasetInput, validateLogBatch, validateMetric, validateParam, validateTag,
+  MlflowError, RUN_NAME_TAG, resolveRunName, validateDatasetInput, validateLogBatch, validateMetric, validateParam, validateTag,
   validateTagKey,
 } from '@mlflow-ts/format';
 import type {
@@ -19,7 +19,6 @@ import type { RunEntry } from './run-entry.js';
 import { datasetId, datasetMeta, inputLinkMeta, md5, outputLinkMeta } from './run-links.js';
 import type { StoreState } from './store-state.js';
 
-const RUN_NAME_TAG = 'mlflow.runName';
 
 const keyPath = (dir: string, key: string) => path.join(dir, ...key.split('/'));
 
@@ -31,12 +30,7 @@ export function createRun(state: StoreState, req: CreateRunRequest): RunEntry {
   }
   const tags = (req.tags ?? []).map((t, i) => validateTag(t, `tags[${i}]`));
   const tagName = tags.find((t) => t.key === RUN_NAME_TAG)?.value;
-  if (req.run_name && tagName && req.run_name !== tagName) {
-    throw MlflowError.invalidParameter(
-      `Both 'run_name' argument and 'mlflow.runName' tag are specified, but with different values (run_name='${req.run_name}', mlflow.runName='${tagName}').`,
-    );
-  }
-  const runName = req.run_name || tagName || generateRunName();
+  const runName = resolveRunName(req.run_name, tagName);
   if (!tagName) tags.push({ key: RUN_NAME_TAG, value: runName });
   const runId = randomUUID().replace(/-/g, '');
   const info: RunInfo = {
