@@ -13,4 +13,4 @@ export type { LogModelStores, LogOnnxModelOptions, LoggedModelInfo } from './log
 export { createOnnxSession } from './onnx-session.js';
 export type { IoInfo, OnnxOutput, OnnxRuntimeOptions, OnnxSession } from './onnx-session.js';
 export { signatureFromGraph } from './infer-signature.js';
-export { assertEmptyModelDir, directorySize } from './model-directory.js';
+export { assertEmptyModelDir, directorySize, writeInputExample } from './model-directory.js';

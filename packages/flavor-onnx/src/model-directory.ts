@@ -49,14 +49,17 @@ export async function assertEmptyModelDir(dir: string): Promise<void> {
 /** The Python recorded in `python_version` and the env files: one MLflow 3.x supports (we are not Python). */
 export const PYTHON_VERSION = '3.11.5';
 
+/** Writes `input_example.json` (and `serving_input_example.json`) as MLflow does; `undefined` → nothing. */
+export async function writeInputExample(dir: string, example: unknown): Promise<SavedInputExampleInfo | undefined> {
+  if (example === undefined) return undefined;
+  const saved = saveInputExample(example);
+  await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
+  if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
+  return saved.info;
+}
+
 export async function writeModelDirectory(dir: string, spec: ModelDirectorySpec): Promise<MLmodel> {
-  let exampleInfo: SavedInputExampleInfo | undefined;
-  if (spec.inputExample !== undefined) {
-    const saved = saveInputExample(spec.inputExample);
-    exampleInfo = saved.info;
-    await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
-    if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
-  }
+  const exampleInfo = await writeInputExample(dir, spec.inputExample);
   // MLflow measures the directory before writing MLmodel and the environment files.
   const modelSizeBytes = await directorySize(dir);
   const pythonFunction = createPythonFunctionFlavorConfig({ loaderModule: spec.loaderModule, pythonVersion: PYTHON_VERSION, data: spec.data });

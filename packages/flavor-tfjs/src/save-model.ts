@@ -10,15 +10,15 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, TFJS_FLAVOR_NAME, createMLmodel, inferSignature, nodeEnvJson,
-  saveInputExample, serializeMLmodel, signatureToDict,
+  serializeMLmodel, signatureToDict,
 } from '@mlflow-ts/format';
-import type { MLmodel, ModelSignature, SavedInputExampleInfo, TfjsFlavorConfig } from '@mlflow-ts/format';
+import type { MLmodel, ModelSignature, TfjsFlavorConfig } from '@mlflow-ts/format';
 import { importTfjs } from './lazy-tfjs.js';
 import type { Tfjs } from './lazy-tfjs.js';
 import { loadTfjsModelDir, modelIo, writeModelData } from './model-source.js';
 import type { TfjsModelSource } from './model-source.js';
 import { signatureOfIo } from './tfjs-tensors.js';
-import { assertEmptyModelDir, directorySize } from '@mlflow-ts/flavor-onnx';
+import { assertEmptyModelDir, directorySize, writeInputExample } from '@mlflow-ts/flavor-onnx';
 
 /** The model-relative directory holding model.json and the weights. */
 export const TFJS_DATA_DIR = 'model';
@@ -65,13 +65,7 @@ export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveT
     }
   }
 
-  let exampleInfo: SavedInputExampleInfo | undefined;
-  if (opts.inputExample !== undefined) {
-    const saved = saveInputExample(opts.inputExample);
-    exampleInfo = saved.info;
-    await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
-    if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
-  }
+  const exampleInfo = await writeInputExample(dir, opts.inputExample);
   const flavorConfig: TfjsFlavorConfig = { tfjs_version: tfjsVersion(tf), model_type: type, data: TFJS_DATA_DIR };
   const mlmodel = createMLmodel({
     flavors: { [TFJS_FLAVOR_NAME]: flavorConfig },
