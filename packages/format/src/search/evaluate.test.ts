@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import type { Run } from '../entities.js';
 import { runValueAccessor } from './accessors.js';
 import { compileFilter, evaluateFilter } from './evaluate.js';
-import { likeToRegExp } from './like-pattern.js';
 import { parseFilter } from './parser.js';
 
 function makeRun(opts: {
@@ -143,21 +142,3 @@ describe('evaluateFilter', () => {
     expect(compileFilter(null)(() => undefined)).toBe(true);
   });
 });
-
-describe('likeToRegExp', () => {
-  it('translates % and _ and escapes everything else', () => {
-    expect(likeToRegExp('GPT%', false).test('GPT-4')).toBe(true);
-    expect(likeToRegExp('GPT%', false).test('gpt-4')).toBe(false);
-    expect(likeToRegExp('gpt%', true).test('GPT-4')).toBe(true);
-    expect(likeToRegExp('a_c', false).test('abc')).toBe(true);
-    expect(likeToRegExp('a_c', false).test('abbc')).toBe(false);
-    expect(likeToRegExp('a.c', false).test('abc')).toBe(false);
-    expect(likeToRegExp('a.c', false).test('a.c')).toBe(true);
-    expect(likeToRegExp('(x)+[y]', false).test('(x)+[y]')).toBe(true);
-    expect(likeToRegExp('100\\%', false).test('100%')).toBe(true);
-    expect(likeToRegExp('100\\%', false).test('1000')).toBe(false);
-    expect(likeToRegExp('%', false).test('multi\nline')).toBe(true);
-    expect(likeToRegExp('custom', false).test('also custom')).toBe(false);
-  });
-});
-

@@ -8,7 +8,7 @@
  */
 import type { Identifier } from './entity-rules.js';
 import type { ComparisonNode, FilterNode } from './filter-node.js';
-import { likeToRegExp } from './like-pattern.js';
+import { compileLikePattern } from './like-pattern.js';
 
 /**
  * Reads one identifier's value from an entity: `undefined` (or null) = missing. For datasets it
@@ -124,9 +124,9 @@ function valueTest(node: ComparisonNode): Test {
     case 'ILIKE':
     case 'NOT LIKE':
     case 'NOT ILIKE': {
-      const re = likeToRegExp(String(value), comparator.endsWith('ILIKE'));
+      const like = compileLikePattern(String(value), comparator.endsWith('ILIKE'));
       const negate = comparator.startsWith('NOT');
-      return (v) => re.test(String(v)) !== negate;
+      return (v) => like(String(v)) !== negate;
     }
     case 'IN':
     case 'NOT IN': {

@@ -4,9 +4,12 @@ export type { Identifier, IdentifierType, SearchEntity } from './entity-rules.js
 export { formatFilter, formatIdentifier, quoteValue, toMlflowComparisons } from './filter-node.js';
 export type { AndNode, Comparator, ComparisonNode, FilterNode, FilterValue, NotNode, OrNode } from './filter-node.js';
 export { parseFilter } from './parser.js';
+export {
+  MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_NESTING, MAX_LIKE_PATTERN_LENGTH, MAX_ORDER_BY_CLAUSES, MAX_ORDER_BY_CLAUSE_LENGTH,
+} from './filter-limits.js';
 export { compileFilter, evaluateFilter } from './evaluate.js';
 export type { DatasetValue, ValueAccessor } from './evaluate.js';
-export { likeToRegExp } from './like-pattern.js';
+export { compileLikePattern } from './like-pattern.js';
 export { compareSortValues, compareWithOrderBy, parseOrderBy } from './order-by.js';
 export type { OrderByClause } from './order-by.js';
 export {

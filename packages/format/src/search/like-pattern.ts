@@ -1,25 +1,93 @@
 /**
- * SQL LIKE as a RegExp: `%` is any run of characters, `_` exactly one, everything else literal
- * (a backslash escapes `%`, `_` or itself). MLflow's file store turns the pattern into a regex
- * without escaping, so `.` there matches anything; we follow SQL, which its SQL store also does.
+ * SQL LIKE without regular expressions: `%` is any run of characters, `_` exactly one character
+ * (a code point), everything else literal (a backslash escapes `%`, `_` or itself). MLflow's file
+ * store turns the pattern into a regex without escaping, so `.` there matches anything; we follow
+ * SQL, which its SQL store also does.
+ *
+ * A regex such as `^.*.*.*x$` backtracks exponentially in the number of `%`, so one filter could
+ * stop the server. This matcher splits the pattern at `%` into segments and places each segment at
+ * its leftmost possible position (greedy, never revisited), which is correct for `%`-separated
+ * segments and costs O(value length × pattern length) in the worst case, whatever the pattern.
  */
-export function likeToRegExp(pattern: string, caseInsensitive: boolean): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length && '%_\\'.includes(pattern[i + 1]!)) {
-      source += escapeRegExp(pattern[++i]!);
-    } else if (c === '%') {
-      source += '.*';
-    } else if (c === '_') {
-      source += '.';
-    } else {
-      source += escapeRegExp(c);
-    }
-  }
-  return new RegExp(`^${source}$`, caseInsensitive ? 'isu' : 'su');
+
+/** One segment between `%`s: a code point (case-folded for ILIKE) or `undefined` for `_`. */
+type Segment = readonly (string | undefined)[];
+
+interface CompiledLike {
+  /** The pattern has no `%`: the whole value must match `head` exactly. */
+  exact: boolean;
+  head: Segment;
+  middle: readonly Segment[];
+  tail: Segment;
 }
 
-function escapeRegExp(c: string): string {
-  return /[\\^$.*+?()[\]{}|/]/.test(c) ? `\\${c}` : c;
+/** A predicate for one LIKE (or ILIKE, `caseInsensitive`) pattern; compile once, test many values. */
+export function compileLikePattern(pattern: string, caseInsensitive: boolean): (value: string) => boolean {
+  const compiled = compile(pattern, caseInsensitive);
+  return (value) => matches(compiled, codePoints(value, caseInsensitive));
+}
+
+function fold(c: string, caseInsensitive: boolean): string {
+  return caseInsensitive ? c.toUpperCase().toLowerCase() : c;
+}
+
+function codePoints(value: string, caseInsensitive: boolean): string[] {
+  const out: string[] = [];
+  for (const c of value) out.push(fold(c, caseInsensitive));
+  return out;
+}
+
+function compile(pattern: string, caseInsensitive: boolean): CompiledLike {
+  const segments: (string | undefined)[][] = [[]];
+  const chars = [...pattern];
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i]!;
+    const next = chars[i + 1];
+    if (c === '\\' && next !== undefined && (next === '%' || next === '_' || next === '\\')) {
+      segments[segments.length - 1]!.push(next);
+      i++;
+    } else if (c === '%') {
+      segments.push([]);
+    } else if (c === '_') {
+      segments[segments.length - 1]!.push(undefined);
+    } else {
+      segments[segments.length - 1]!.push(fold(c, caseInsensitive));
+    }
+  }
+  const head = segments[0]!;
+  if (segments.length === 1) return { exact: true, head, middle: [], tail: [] };
+  // Consecutive `%` give empty middle segments, which match anywhere: drop them.
+  const middle = segments.slice(1, -1).filter((s) => s.length > 0);
+  return { exact: false, head, middle, tail: segments[segments.length - 1]! };
+}
+
+function matchesAt(segment: Segment, value: readonly string[], at: number): boolean {
+  for (let j = 0; j < segment.length; j++) {
+    const want = segment[j];
+    if (want !== undefined && want !== value[at + j]) return false;
+  }
+  return true;
+}
+
+function matches(p: CompiledLike, value: readonly string[]): boolean {
+  const n = value.length;
+  if (p.exact) return n === p.head.length && matchesAt(p.head, value, 0);
+  if (p.head.length + p.tail.length > n) return false;
+  if (!matchesAt(p.head, value, 0)) return false;
+  const tailStart = n - p.tail.length;
+  if (!matchesAt(p.tail, value, tailStart)) return false;
+  let pos = p.head.length;
+  for (const segment of p.middle) {
+    const last = tailStart - segment.length;
+    let found = -1;
+    for (let at = pos; at <= last; at++) {
+      if (matchesAt(segment, value, at)) {
+        found = at;
+        break;
+      }
+    }
+    if (found === -1) return false;
+    pos = found + segment.length;
+  }
+  return true;
 }

@@ -3,6 +3,7 @@
  * same identifier spellings and quoting as filters, restricted to each entity's sortable keys.
  */
 import { MlflowError } from '../errors.js';
+import { MAX_ORDER_BY_CLAUSES, MAX_ORDER_BY_CLAUSE_LENGTH, limitExceeded } from './filter-limits.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
 import { IdentifierReader, describeToken } from './identifier-reader.js';
 import { isKeyword, tokenize } from './tokenizer.js';
@@ -15,8 +16,16 @@ export interface OrderByClause {
 export function parseOrderBy(orderBy: readonly string[] | undefined, entity: SearchEntity): OrderByClause[] {
   if (orderBy === undefined || orderBy === null) return [];
   if (!Array.isArray(orderBy)) throw MlflowError.invalidParameter(`Invalid order_by: expected a list of strings, got ${JSON.stringify(orderBy)}`);
+  if (orderBy.length > MAX_ORDER_BY_CLAUSES) {
+    const what = 'Invalid order_by: too many clauses, their number';
+    throw limitExceeded(what, orderBy.length, MAX_ORDER_BY_CLAUSES, 'MAX_ORDER_BY_CLAUSES');
+  }
   return orderBy.map((clause) => {
     if (typeof clause !== 'string') throw MlflowError.invalidParameter(`Invalid order_by clause ${JSON.stringify(clause)}: expected a string`);
+    if (clause.length > MAX_ORDER_BY_CLAUSE_LENGTH) {
+      const what = 'Invalid order_by clause: the clause is too long, its length';
+      throw limitExceeded(what, clause.length, MAX_ORDER_BY_CLAUSE_LENGTH, 'MAX_ORDER_BY_CLAUSE_LENGTH');
+    }
     return new OrderByParser(clause, entity).parse();
   });
 }

@@ -11,6 +11,9 @@
  * Every error is INVALID_PARAMETER_VALUE naming the 1-based column and what was expected there.
  */
 import { MlflowError } from '../errors.js';
+import {
+  MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_NESTING, MAX_LIKE_PATTERN_LENGTH, limitExceeded,
+} from './filter-limits.js';
 import { valueRule } from './entity-rules.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
 import type { Comparator, ComparisonNode, FilterNode } from './filter-node.js';
@@ -26,11 +29,18 @@ const STRING_OK = new Set<Comparator>(['=', '!=', 'LIKE', 'ILIKE', 'NOT LIKE', '
 export function parseFilter(filter: string | undefined, entity: SearchEntity): FilterNode | null {
   if (filter === undefined || filter === null) return null;
   if (typeof filter !== 'string') throw MlflowError.invalidParameter(`Invalid filter: expected a string, got ${typeof filter}`);
+  if (filter.length > MAX_FILTER_LENGTH) {
+    const what = 'Invalid filter: the filter string is too long, its length';
+    throw limitExceeded(what, filter.length, MAX_FILTER_LENGTH, 'MAX_FILTER_LENGTH');
+  }
   if (filter.trim() === '') return null;
   return new FilterParser(filter, entity).parse();
 }
 
 class FilterParser extends IdentifierReader {
+  private depth = 0;
+  private comparisons = 0;
+
   constructor(input: string, entity: SearchEntity) {
     super(tokenize(input), entity, 'filter', 'Invalid filter', input);
   }
@@ -65,21 +75,30 @@ class FilterParser extends IdentifierReader {
 
   private parseNot(): FilterNode {
     const tok = this.peek();
-    if (isKeyword(tok, 'NOT')) {
-      this.next();
-      return { kind: 'not', child: this.parseNot() };
+    const nests = isKeyword(tok, 'NOT') || tok.kind === 'lparen';
+    if (!nests) return this.parseComparison();
+    if (++this.depth > MAX_FILTER_NESTING) {
+      const what = `Invalid filter at position ${tok.pos + 1}: nesting of parentheses and NOT`;
+      throw limitExceeded(what, this.depth, MAX_FILTER_NESTING, 'MAX_FILTER_NESTING');
     }
+    this.next();
+    let node: FilterNode;
     if (tok.kind === 'lparen') {
-      this.next();
-      const inner = this.parseOr();
+      node = this.parseOr();
       const close = this.next();
       if (close.kind !== 'rparen') this.fail(close, `expected ')' to close the '(' at position ${tok.pos + 1}, found ${describeToken(close)}`);
-      return inner;
+    } else {
+      node = { kind: 'not', child: this.parseNot() };
     }
-    return this.parseComparison();
+    this.depth--;
+    return node;
   }
 
   private parseComparison(): ComparisonNode {
+    if (++this.comparisons > MAX_FILTER_CLAUSES) {
+      const what = 'Invalid filter: too many comparisons, their number';
+      throw limitExceeded(what, this.comparisons, MAX_FILTER_CLAUSES, 'MAX_FILTER_CLAUSES');
+    }
     const { identifier, text } = this.readIdentifier();
     const { comparator, opToken } = this.readComparator(text);
     const rule = valueRule(this.entity, identifier);
@@ -139,7 +158,12 @@ class FilterParser extends IdentifierReader {
       return id.type === 'attribute' && id.key === 'run_id' ? values.filter((v) => v === v.toLowerCase()) : values;
     }
     if (rule.value !== 'string') return this.readNumber(rule.value === 'integer', idText);
-    return this.readString(idText);
+    const text = this.readString(idText);
+    if (comparator.endsWith('LIKE') && text.length > MAX_LIKE_PATTERN_LENGTH) {
+      const what = `Invalid filter: the ${comparator} pattern for '${idText}' is too long, its length`;
+      throw limitExceeded(what, text.length, MAX_LIKE_PATTERN_LENGTH, 'MAX_LIKE_PATTERN_LENGTH');
+    }
+    return text;
   }
 
   private readNumber(integer: boolean, idText: string): number {
