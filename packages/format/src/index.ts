@@ -19,6 +19,15 @@ export type {
   SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
 } from './tracking-store.js';
 export type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from './registry-store.js';
+export {
+  LOGGED_MODEL_STATUSES, LOGGED_MODEL_STATUS_NAMES, LOGGED_MODEL_STATUS_NUMBERS, LoggedModel, LoggedModelData, LoggedModelInfo,
+  LoggedModelParameter, LoggedModelRegistrationInfo, LoggedModelStatus, LoggedModelTag, checkLoggedModelId,
+  generateLoggedModelName, latestLoggedModelMetrics, loggedModelArtifactLocation, loggedModelStatusOf, newLoggedModelId,
+  validateLoggedModelName,
+} from './logged-model.js';
+export type {
+  CreateLoggedModelRequest, LoggedModelDatasetFilter, LoggedModelOrderBy, LoggedModelStore, SearchLoggedModelsRequest,
+} from './logged-model-store.js';
 export type { ArtifactRepository, ArtifactRepositoryFactory, ByteSource } from './artifact-repository.js';
 export { createFlavorRegistry } from './flavor.js';
 export { registerModelVersion } from './register-model-version.js';
@@ -37,3 +46,4 @@ export * from './signature/index.js';
 export * from './search/index.js';
 export * from './model-uri/index.js';
 export * from './validation/index.js';
+export * from './project/index.js';
