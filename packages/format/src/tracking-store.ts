@@ -7,6 +7,7 @@ import type {
   DatasetInput, Experiment, ExperimentTag, Metric, ModelInputRef, ModelOutputRef, Page, Param, Run, RunInfo,
   RunStatus, RunTag, ViewType,
 } from './entities.js';
+import type { LoggedModelStore } from './logged-model-store.js';
 
 export interface SearchExperimentsRequest {
   view_type?: ViewType;
@@ -66,7 +67,8 @@ export interface MetricHistoryBulkIntervalRequest {
 /** A metric point with its run, as `get-history-bulk-interval` returns it. */
 export type MetricWithRunId = Metric & { run_id: string };
 
-export interface TrackingStore {
+/** Logged-model methods (`LoggedModelStore`) are an optional capability: all or none. */
+export interface TrackingStore extends Partial<LoggedModelStore> {
   readonly specificationVersion: 'v1';
 
   // experiments

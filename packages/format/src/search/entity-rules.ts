@@ -3,7 +3,7 @@
  * comparators and value types (MLflow's mlflow/utils/search_utils.py, per entity class).
  */
 
-export type SearchEntity = 'runs' | 'experiments' | 'registered_models' | 'model_versions';
+export type SearchEntity = 'runs' | 'experiments' | 'registered_models' | 'model_versions' | 'logged_models';
 
 export type IdentifierType = 'metric' | 'param' | 'tag' | 'attribute' | 'dataset';
 
@@ -94,6 +94,22 @@ export const ENTITY_RULES: Readonly<Record<SearchEntity, EntityRules>> = {
     aliases: {},
     orderByTypes: ['attribute'],
     orderByAttributes: ['name', 'version_number', 'creation_timestamp', 'last_updated_timestamp'],
+  },
+  // SearchLoggedModelsUtils: every attribute allows IN / NOT IN.
+  logged_models: {
+    types: ['metric', 'param', 'tag', 'attribute'],
+    attributes: {
+      name: { value: 'string', list: true },
+      model_id: { value: 'string', list: true },
+      model_type: { value: 'string', list: true },
+      status: { value: 'string', list: true },
+      source_run_id: { value: 'string', list: true },
+      creation_timestamp: { value: 'integer' },
+      last_updated_timestamp: { value: 'integer' },
+    },
+    aliases: { creation_time: 'creation_timestamp', last_updated_time: 'last_updated_timestamp' },
+    orderByTypes: ['metric', 'attribute'],
+    orderByAttributes: ['name', 'model_id', 'model_type', 'status', 'source_run_id', 'creation_timestamp', 'last_updated_timestamp'],
   },
 };
 

@@ -20,6 +20,7 @@ const ENTITY_LABEL: Record<SearchEntity, string> = {
   experiments: 'experiments',
   registered_models: 'registered models',
   model_versions: 'model versions',
+  logged_models: 'logged models',
 };
 
 export function describeToken(tok: Token): string {

@@ -20,6 +20,7 @@ export const SEARCH_MAX_RESULTS: Readonly<Record<SearchEntity, { default: number
   experiments: { default: 1000, max: 50000 },
   registered_models: { default: 100, max: 1000 },
   model_versions: { default: 10000, max: 200000 },
+  logged_models: { default: 100, max: 50000 },
 };
 
 export interface InMemorySearchRequest {

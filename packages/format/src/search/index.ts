@@ -21,3 +21,4 @@ export {
   searchRegisteredModelsInMemory, searchRunsInMemory,
 } from './in-memory.js';
 export type { InMemorySearchRequest } from './in-memory.js';
+export { loggedModelValueAccessor, searchLoggedModelsInMemory } from './logged-models.js';

@@ -93,6 +93,13 @@ const DOCUMENTED: Record<SearchEntity, string[]> = {
     "run_id IN ('ae9a606a12834c04a8ef1006d0cff779', 'd8f028b5fedf4faf8e458f7693dfa7ce')",
     "source_path LIKE '%/artifacts/model'",
   ],
+  // mlflow.search_logged_models docstring and docs/classic-ml/model/index.mdx
+  logged_models: [
+    "params.alpha = '0.5'",
+    'metrics.accuracy > 0.9',
+    "name = 'my_model' AND tags.env = 'prod'",
+    "status = 'READY' AND creation_timestamp > 0",
+  ],
 };
 
 function comparisons(node: FilterNode | null): ComparisonNode[] {

@@ -10,6 +10,8 @@ export { readAll, runArtifactRepositoryConformance } from './artifact-repository
 export type { ArtifactRepositorySetup } from './artifact-repository-conformance.js';
 export { runFlavorConformance } from './flavor-conformance.js';
 export type { FlavorSetup } from './flavor-conformance.js';
+export { runLoggedModelStoreConformance } from './logged-models-suite.js';
+export type { LoggedModelStoreSetup, LoggedModelTrackingStore } from './logged-models-suite.js';
 export { createMemoryTrackingStore } from './memory-tracking-store.js';
 export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';

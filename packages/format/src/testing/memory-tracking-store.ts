@@ -15,6 +15,7 @@ import {
   validateMetric, validateMetricHistoryBulkIntervalRequest, validateParam, validateTag, validateTagKey,
 } from '../validation/index.js';
 import { createRunRecord, metricHistoryPage, runEntity, type RunRecord } from './memory-run-record.js';
+import { createMemoryLoggedModels } from './memory-logged-models.js';
 
 export interface MemoryTrackingStoreOptions {
   /** Experiments' default artifact location is `<artifactRoot>/<experiment_id>`. Default `memory:/`. */
@@ -52,6 +53,7 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
     return id;
   }
   addExperiment('Default', undefined, []);
+  const loggedModels = createMemoryLoggedModels((id) => getExp(id).experiment);
 
   function getExp(id: string): ExperimentRecord {
     const r = experiments.get(id);
@@ -99,6 +101,7 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
 
   const store: TrackingStore = {
     specificationVersion: 'v1',
+    ...loggedModels.store,
 
     async createExperiment(req) {
       const name = validateExperimentName(req.name);
@@ -215,6 +218,7 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
       const r = activeRun(runId);
       validateMetric(metric);
       r.metrics.push({ ...metric, step: metric.step ?? 0 });
+      loggedModels.recordMetric(runId, metric);
     },
     async logParam(runId, param) {
       const r = activeRun(runId);
@@ -237,6 +241,7 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
       for (const p of valid.params) logParamChecked(r, p);
       for (const p of valid.params) r.params.set(p.key, p.value);
       for (const m of valid.metrics) r.metrics.push(m);
+      for (const m of valid.metrics) loggedModels.recordMetric(runId, m);
       for (const t of valid.tags) setRunTag(r, t);
     },
     async getMetricHistory(runId, metricKey, req?: MetricHistoryRequest) {
