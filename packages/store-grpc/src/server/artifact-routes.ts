@@ -11,6 +11,7 @@ import type { ArtifactRepository } from '@mlflow-ts/format';
 import { toMlflowJson } from '../protocol/json-codec.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { ARTIFACTS_PREFIX } from '../protocol/rpc-routes.js';
+import { assertDeletableArtifactPath } from './artifact-root-guard.js';
 import type { HandlerContext } from './handler-context.js';
 import { sendError } from './rest-api.js';
 
@@ -88,7 +89,7 @@ export async function artifactRoutes(app: FastifyInstance, opts: { ctx: HandlerC
     return reply.type('application/json').send('{}');
   }));
   app.delete(`${ARTIFACTS_PREFIX}/*`, guard(async (request, reply) => {
-    const path = rawPathAfter(request, ARTIFACTS_PREFIX);
+    const path = assertDeletableArtifactPath(rawPathAfter(request, ARTIFACTS_PREFIX));
     const repo = opts.proxyRoot();
     if (!repo.deleteArtifacts) throw new MlflowError('NOT_IMPLEMENTED', 'This artifact repository cannot delete');
     await repo.deleteArtifacts(path);

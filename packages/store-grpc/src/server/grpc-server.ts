@@ -11,6 +11,7 @@ import { normalizeRequest } from '../protocol/normalize-message.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
+import { assertDeletableArtifactPath } from './artifact-root-guard.js';
 import type { Principal } from './auth.js';
 import type { HandlerContext, Req } from './handler-context.js';
 import { toMlflowError } from './http-errors.js';
@@ -116,8 +117,7 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
       (async () => {
         authorize(call.metadata, true);
         checkRequest(call.request);
-        const path = call.request.path ?? '';
-        assertSafeArtifactPath(path);
+        const path = assertDeletableArtifactPath(call.request.path ?? '');
         const repo = artifactsOn();
         if (!repo.deleteArtifacts) throw new MlflowError('NOT_IMPLEMENTED', 'This artifact repository cannot delete');
         await repo.deleteArtifacts(path);

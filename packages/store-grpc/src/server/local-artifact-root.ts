@@ -103,8 +103,10 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
   }
 
   async function remove(relPath: string): Promise<void> {
-    if (!relPath) throw MlflowError.invalidParameter('Refusing to delete the whole artifact root');
-    await rm(await resolvePath(relPath), { recursive: true, force: true });
+    const abs = await resolvePath(relPath);
+    // Last line of defence: whatever the spelling, the root directory itself is never removed.
+    if (relPath === '' || abs === realRoot()) throw MlflowError.invalidParameter('Refusing to delete the whole artifact root');
+    await rm(abs, { recursive: true, force: true });
   }
 
   return {
@@ -127,10 +129,7 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
           assertSafeArtifactPath(path);
           return write(joinRel(prefix, path), data);
         },
-        deleteArtifacts: (path) => {
-          assertSafeArtifactPath(path);
-          return remove(joinRel(prefix, path));
-        },
+        deleteArtifacts: (path) => remove(joinRel(prefix, assertSafeArtifactPath(path))),
       };
     },
   };

@@ -1,0 +1,93 @@
+/**
+ * Nothing deletes the artifact root: every spelling of the root (`.`, `./`, percent-encoded, on
+ * REST and gRPC) is refused with INVALID_PARAMETER_VALUE and the files under the root survive.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { GRPC_STATUS } from '@mlflow-ts/format';
+import { createGrpcStore } from '../client/stores.js';
+import { startTestServer, type TestServer } from '../../test/helpers.js';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(async () => {
+  await s?.close();
+});
+beforeEach(async () => {
+  await mkdir(join(s.artifactsDir, 'exp', 'run'), { recursive: true });
+  await writeFile(join(s.artifactsDir, 'exp', 'run', 'model.txt'), 'keep me');
+  await writeFile(join(s.artifactsDir, 'top.txt'), 'keep me too');
+});
+
+function rawDelete(path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(s.baseUrl);
+    const req = request({ host: url.hostname, port: url.port, method: 'DELETE', path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function expectRootIntact(): void {
+  expect(existsSync(join(s.artifactsDir, 'top.txt'))).toBe(true);
+  expect(existsSync(join(s.artifactsDir, 'exp', 'run', 'model.txt'))).toBe(true);
+}
+
+const ROOT_SPELLINGS = ['', '.', '%2e', '%2E', './', '%2e%2f', '.%2f', './.', './/./', '%252e', '%252e%252f', '//', '/.', '/./'];
+
+describe('REST DELETE of the artifact root', () => {
+  it.each(ROOT_SPELLINGS)('DELETE /api/2.0/mlflow-artifacts/artifacts/%s → 400, root intact', async (spelling) => {
+    const res = await rawDelete(`/api/2.0/mlflow-artifacts/artifacts/${spelling}`);
+    expect(res.status, res.body).toBe(400);
+    expect(JSON.parse(res.body).error_code).toBe('INVALID_PARAMETER_VALUE');
+    expectRootIntact();
+  });
+
+  it('still deletes a real sub-path, and a sub-path spelled with ./', async () => {
+    expect((await rawDelete('/api/2.0/mlflow-artifacts/artifacts/./exp/run/model.txt')).status).toBe(200);
+    expect(existsSync(join(s.artifactsDir, 'exp', 'run', 'model.txt'))).toBe(false);
+    expect((await rawDelete('/api/2.0/mlflow-artifacts/artifacts/exp')).status).toBe(200);
+    expect(existsSync(join(s.artifactsDir, 'exp'))).toBe(false);
+    expect(existsSync(join(s.artifactsDir, 'top.txt'))).toBe(true);
+  });
+});
+
+describe('gRPC Delete of the artifact root', () => {
+  function rawGrpcDelete(path: string): Promise<grpc.ServiceError | null> {
+    const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
+    const bytes = Buffer.from(path, 'utf8');
+    // Delete request: field 1 (path), length-delimited.
+    const body = Buffer.concat([Buffer.from([0x0a, bytes.length]), bytes]);
+    return new Promise((resolve) => {
+      client.makeUnaryRequest('/mlflow_ts.Artifacts/Delete', (x: Buffer) => x, (x: Buffer) => x, body, new grpc.Metadata(), {}, (e) => {
+        client.close();
+        resolve(e);
+      });
+    });
+  }
+
+  it.each(['', '.', './', './/.', '%2e', '%2e%2f'])('Delete{path: %j} → INVALID_ARGUMENT, root intact', async (path) => {
+    const err = await rawGrpcDelete(path);
+    expect(err?.code).toBe(GRPC_STATUS.INVALID_ARGUMENT);
+    expect(err?.metadata.get('mlflow-error-code')).toEqual(['INVALID_PARAMETER_VALUE']);
+    expectRootIntact();
+  });
+
+  it('the gRPC artifact repository refuses to delete its root too', async () => {
+    const { artifacts } = createGrpcStore({ address: s.grpcAddress });
+    const repo = artifacts('mlflow-artifacts:/');
+    await expect(repo.deleteArtifacts!('.')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    expectRootIntact();
+  });
+});
