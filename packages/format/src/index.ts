@@ -20,6 +20,21 @@ export type {
 } from './tracking-store.js';
 export type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from './registry-store.js';
 export {
+  SPANS_IN_TRACKING_STORE, SpanRecord, TRACE_KEYS, TRACE_STATES, TraceInfo, TraceLocation, TraceState, isValidTraceId,
+  mlflowTraceIdFromOtel, traceExperimentId,
+} from './trace-entities.js';
+export type { Trace } from './trace-entities.js';
+export type { DeleteTracesRequest, SearchTracesRequest, TraceStore } from './trace-store.js';
+export {
+  MAX_SPANS_PER_BATCH, MAX_TRACE_TAG_KEY_LENGTH, MAX_TRACE_TAG_VALUE_LENGTH, assertTraceId, checkSpanBatch, isTraceComplete,
+  mergeSpans, orderSpans, startedTraceInfo, traceArtifactLocation, traceInfoAfterSpans, validateDeleteTraces, validateTraceTag,
+} from './trace-logic.js';
+export {
+  base64ToHex, bytesToBase64, bytesToHex, formatProtoDuration, formatProtoTimestamp, fromAnyValue, hexToBytes, parseProtoDuration,
+  parseProtoTimestamp, pythonJsonDumps, spanFromOtlp, spanToOtlpJson, toAnyValue, traceIdOfSpan, traceInfoFromJson, traceInfoToJson,
+} from './trace-json.js';
+
+export {
   LOGGED_MODEL_STATUSES, LOGGED_MODEL_STATUS_NAMES, LOGGED_MODEL_STATUS_NUMBERS, LoggedModel, LoggedModelData, LoggedModelInfo,
   LoggedModelParameter, LoggedModelRegistrationInfo, LoggedModelStatus, LoggedModelTag, checkLoggedModelId,
   generateLoggedModelName, latestLoggedModelMetrics, loggedModelArtifactLocation, loggedModelStatusOf, newLoggedModelId,

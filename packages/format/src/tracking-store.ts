@@ -8,6 +8,7 @@ import type {
   RunStatus, RunTag, ViewType,
 } from './entities.js';
 import type { LoggedModelStore } from './logged-model-store.js';
+import type { TraceStore } from './trace-store.js';
 
 export interface SearchExperimentsRequest {
   view_type?: ViewType;
@@ -105,6 +106,8 @@ export interface TrackingStore extends Partial<LoggedModelStore> {
   logOutputs?(runId: string, models: ModelOutputRef[]): Promise<void>;
   /** Default: `sampleMetricHistoryBulkInterval` over `getMetricHistory`; stores may do better. */
   getMetricHistoryBulkInterval?(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
+  /** MLflow 3 traces (start/get/search/tags/delete/link, spans over OTLP). */
+  traces?: TraceStore;
   /** Release file handles, watchers, connections. */
   close?(): Promise<void>;
 }

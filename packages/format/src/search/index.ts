@@ -22,3 +22,11 @@ export {
 } from './in-memory.js';
 export type { InMemorySearchRequest } from './in-memory.js';
 export { loggedModelValueAccessor, searchLoggedModelsInMemory } from './logged-models.js';
+export {
+  compareTraces, compileTraceFilter, isDefaultTraceOrder, parseTraceFilter, parseTraceOrderBy, traceValue,
+} from './trace-filter.js';
+export type { TraceClause, TraceIdentifier, TraceKeyType, TraceOrderClause } from './trace-filter.js';
+export {
+  SEARCH_TRACES_DEFAULT_MAX_RESULTS, SEARCH_TRACES_MAX_RESULTS, resolveTraceMaxResults, searchTracesInMemory,
+} from './trace-search.js';
+export type { TraceSearchOptions } from './trace-search.js';

@@ -14,6 +14,7 @@ import {
   RUN_NAME_TAG, sampleMetricHistoryBulkInterval, validateDatasetInput, validateExperimentName, validateExperimentTag, validateLogBatch,
   validateMetric, validateMetricHistoryBulkIntervalRequest, validateParam, validateTag, validateTagKey,
 } from '../validation/index.js';
+import { createMemoryTraceStore } from './memory-trace-store.js';
 import { createRunRecord, metricHistoryPage, runEntity, type RunRecord } from './memory-run-record.js';
 import { createMemoryLoggedModels } from './memory-logged-models.js';
 
@@ -102,6 +103,7 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
   const store: TrackingStore = {
     specificationVersion: 'v1',
     ...loggedModels.store,
+    traces: createMemoryTraceStore(async (id) => experimentEntity(getExp(id))),
 
     async createExperiment(req) {
       const name = validateExperimentName(req.name);

@@ -1,0 +1,65 @@
+/**
+ * search_traces over trace infos held in memory: filter, MLflow's order (default `timestamp_ms DESC,
+ * request_id ASC`), offset page tokens like MLflow's FileStore. When the caller's list is already in
+ * the default order and no order_by is given, the scan stops once the page is full, so a store that
+ * keeps its index sorted answers the common search without touching every trace.
+ */
+import type { Page } from '../entities.js';
+import { MlflowError } from '../errors.js';
+import type { TraceInfo } from '../trace-entities.js';
+import type { SearchTracesRequest } from '../trace-store.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
+import { compareTraces, compileTraceFilter, isDefaultTraceOrder, parseTraceOrderBy } from './trace-filter.js';
+
+export const SEARCH_TRACES_DEFAULT_MAX_RESULTS = 100;
+/** MLflow's FileStore ceiling (SEARCH_MAX_RESULTS_THRESHOLD); the REST handler allows 500. */
+export const SEARCH_TRACES_MAX_RESULTS = 50000;
+
+export function resolveTraceMaxResults(maxResults: number | undefined, max = SEARCH_TRACES_MAX_RESULTS): number {
+  if (maxResults === undefined || maxResults === null) return SEARCH_TRACES_DEFAULT_MAX_RESULTS;
+  if (!Number.isInteger(maxResults) || maxResults < 1) {
+    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be a positive integer, but got value ${maxResults}`);
+  }
+  if (maxResults > max) {
+    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`);
+  }
+  return maxResults;
+}
+
+export interface TraceSearchOptions {
+  /** `infos` is already sorted by `timestamp_ms DESC, request_id ASC`. */
+  presorted?: boolean;
+}
+
+export function searchTracesInMemory(
+  infos: Iterable<TraceInfo>, req: Omit<SearchTracesRequest, 'experiment_ids'>, opts: TraceSearchOptions = {},
+): Page<TraceInfo> {
+  const maxResults = resolveTraceMaxResults(req.max_results);
+  const matches = compileTraceFilter(req.filter);
+  const order = parseTraceOrderBy(req.order_by);
+  const start = decodePageToken(req.page_token);
+  if (opts.presorted && isDefaultTraceOrder(order)) {
+    const items: TraceInfo[] = [];
+    let seen = 0;
+    let more = false;
+    for (const info of infos) {
+      if (!matches(info)) continue;
+      if (seen++ < start) continue;
+      if (items.length === maxResults) {
+        more = true;
+        break;
+      }
+      items.push(info);
+    }
+    const page: Page<TraceInfo> = { items };
+    if (more) page.next_page_token = encodePageToken(start + maxResults);
+    return page;
+  }
+  const filtered: TraceInfo[] = [];
+  for (const info of infos) if (matches(info)) filtered.push(info);
+  filtered.sort(compareTraces(order));
+  const end = start + maxResults;
+  const page: Page<TraceInfo> = { items: filtered.slice(start, end) };
+  if (end < filtered.length) page.next_page_token = encodePageToken(end);
+  return page;
+}
