@@ -11,7 +11,7 @@ import type {
   ArtifactRepository, DatasetInput, Experiment, FileInfo, Metric, ModelInputRef, ModelRegistryStore, ModelVersion, Page, Run,
   RunInfo, RunStatus, TrackingStore, ViewType,
 } from '@mlflow-ts/format';
-import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/store-fs';
+import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/format/node';
 import { stringify as toYaml } from 'yaml';
 import { authFromEnv, trackingUriFromEnv, type Env } from './env.js';
 import { RegistryMethods } from './registry-methods.js';

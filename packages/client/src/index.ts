@@ -1,7 +1,6 @@
 /** @mlflow-ts/client — the TypeScript logging API: fluent runs, MlflowClient, tracking-URI resolution. */
 export {
   DEFAULT_TRACKING_URI, createFileStoreFactory, createStoreRegistry, defaultStoreRegistry, fileStoreFactory, localPathOfUri,
-  uriScheme,
 } from './store-registry.js';
 export type {
   FileStoreFactoryOptions, ResolvedStores, StoreAuth, StoreFactory, StoreFactoryEnv, StoreRegistry,

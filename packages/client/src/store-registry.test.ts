@@ -3,16 +3,22 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gitCommit, resolveContextTags } from './context-tags.js';
 import { authFromEnv, trackingUriFromEnv } from './env.js';
-import { createStoreRegistry, defaultStoreRegistry, localPathOfUri, uriScheme } from './store-registry.js';
+import { createStoreRegistry, defaultStoreRegistry, localPathOfUri } from './store-registry.js';
 
 describe('tracking URI resolution', () => {
-  it('finds the scheme; plain and Windows paths are file', () => {
-    expect(uriScheme('./mlruns')).toBe('file');
-    expect(uriScheme('/abs/mlruns')).toBe('file');
-    expect(uriScheme('C:\\mlruns')).toBe('file');
-    expect(uriScheme('file:///tmp/x')).toBe('file');
-    expect(uriScheme('GRPC://host:50051')).toBe('grpc');
-    expect(uriScheme('http://localhost:5000')).toBe('http');
+  it('picks the factory by scheme; plain and Windows paths are file', async () => {
+    const seen: string[] = [];
+    const factory = (scheme: string) => (uri: string) => {
+      seen.push(`${scheme} ${uri}`);
+      return Promise.reject(new Error('not built in this test'));
+    };
+    const registry = createStoreRegistry({ file: factory('file'), grpc: factory('grpc'), http: factory('http') });
+    for (const uri of ['./mlruns', '/abs/mlruns', 'C:\\mlruns', 'file:///tmp/x', 'GRPC://host:50051', 'http://localhost:5000']) {
+      await registry.resolve(uri).catch(() => undefined);
+    }
+    expect(seen).toEqual([
+      'file ./mlruns', 'file /abs/mlruns', 'file C:\\mlruns', 'file file:///tmp/x', 'grpc GRPC://host:50051', 'http http://localhost:5000',
+    ]);
   });
 
   it('maps file URIs and relative paths to absolute local paths', () => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MlflowError } from '@mlflow-ts/format';
+import { MlflowError, uriScheme } from '@mlflow-ts/format';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 
@@ -43,12 +43,8 @@ export interface StoreRegistry {
 /** MLflow's default tracking URI when MLFLOW_TRACKING_URI is unset. */
 export const DEFAULT_TRACKING_URI = './mlruns';
 
-/** The URI scheme, lower-cased; `file` for plain paths (incl. Windows drive letters like `C:\`). */
-export function uriScheme(uri: string): string {
-  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(uri);
-  if (!m || m[1]!.length === 1) return 'file';
-  return m[1]!.toLowerCase();
-}
+/** The store scheme of a URI: format's `uriScheme`, with plain paths (incl. `C:\`) being `file`. */
+const storeScheme = (uri: string): string => uriScheme(uri) ?? 'file';
 
 export function createStoreRegistry(factories: Record<string, StoreFactory> = {}): StoreRegistry {
   const byScheme = new Map<string, StoreFactory>();
@@ -59,7 +55,7 @@ export function createStoreRegistry(factories: Record<string, StoreFactory> = {}
     },
     schemes: () => [...byScheme.keys()],
     async resolve(uri, env = { env: process.env }) {
-      const scheme = uriScheme(uri);
+      const scheme = storeScheme(uri);
       const factory = byScheme.get(scheme);
       if (!factory) {
         throw MlflowError.invalidParameter(
@@ -101,7 +97,7 @@ export function createFileStoreFactory(options: FileStoreFactoryOptions = {}): S
     const stores: ResolvedStores = {
       tracking,
       artifacts: (artifactUri: string) => {
-        const scheme = uriScheme(artifactUri);
+        const scheme = storeScheme(artifactUri);
         if (scheme !== 'file') {
           throw MlflowError.invalidParameter(
             `Artifact URI '${artifactUri}' has scheme '${scheme}', which a file tracking store cannot reach`,

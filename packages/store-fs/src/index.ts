@@ -5,7 +5,5 @@
 export { createFsTrackingStore } from './tracking/fs-tracking-store.js';
 export type { FsTrackingStore, FsTrackingStoreOptions } from './tracking/fs-tracking-store.js';
 export { createFsArtifactRepository } from './artifacts/fs-artifact-repository.js';
-export { downloadArtifacts, logLocalDirectory, logLocalFile } from './artifacts/transfer.js';
-export type { ProgressCallback } from './artifacts/transfer.js';
-export { createFsRegistryStore, resolveModelVersion, resolveModelsUri } from './registry/index.js';
-export type { FsRegistryStore, FsRegistryStoreOptions, ResolveModelsUriOptions } from './registry/index.js';
+export { createFsRegistryStore } from './registry/index.js';
+export type { FsRegistryStore, FsRegistryStoreOptions } from './registry/index.js';

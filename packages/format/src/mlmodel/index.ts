@@ -10,6 +10,7 @@ export {
   createPythonFunctionFlavorConfig,
 } from './flavor-configs.js';
 export type { OnnxFlavorConfig, PythonFunctionFlavorConfig, TfjsFlavorConfig } from './flavor-configs.js';
+export { LOG_MODEL_HISTORY_TAG, logModelHistoryEntry, recordLoggedModel } from './log-model-history.js';
 export { MLMODEL_FILE_NAME, parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
 export { MLFLOW_COMPAT_VERSION, createMLmodel, formatUtcTimeCreated, newModelUuid } from './create-mlmodel.js';
 export type { CreateMLmodelOptions } from './create-mlmodel.js';

@@ -2,6 +2,8 @@
 export { formatModelUri, isModelsUri, isRunsUri, parseModelUri, uriScheme } from './model-uri.js';
 export type { ModelUri, ModelsAliasUri, ModelsLatestUri, ModelsStageUri, ModelsVersionUri } from './model-uri.js';
 export { assertSafeArtifactPath, normalizeArtifactPath, resolveArtifactUri, unsafeArtifactPathReason } from './artifact-path.js';
+export { resolveModelUri, resolveModelVersion } from './resolve-model-uri.js';
+export type { LoggedModelLookup, ModelUriRegistry, ModelUriStores } from './resolve-model-uri.js';
 export { assertSafeSourceUri } from './source-uri.js';
 export type { SourceUriOptions } from './source-uri.js';
 export { decodingStages, percentDecodeOnce } from './percent-decoding.js';

@@ -1,7 +1,7 @@
-/** resolveModelsUri only needs the store interfaces: here it runs on the in-memory reference stores. */
+/** resolveModelUri only needs the store interfaces: here it runs on the in-memory reference stores. */
 import { describe, expect, it } from 'vitest';
-import { createMemoryRegistryStore, createMemoryTrackingStore, expectMlflowError } from '@mlflow-ts/format/testing';
-import { resolveModelsUri } from './resolve-uri.js';
+import { createMemoryRegistryStore, createMemoryTrackingStore, expectMlflowError } from '../testing/index.js';
+import { resolveModelUri } from './resolve-model-uri.js';
 
 async function setup() {
   const tracking = createMemoryTrackingStore({ artifactRoot: 's3://bucket/mlruns' });
@@ -17,37 +17,42 @@ async function setup() {
   return { tracking, registry, run };
 }
 
-describe('resolveModelsUri', () => {
+describe('resolveModelUri', () => {
   it('resolves versions, aliases, stages and latest, with sub-paths', async () => {
     const { tracking, registry, run } = await setup();
     const opts = { registry, tracking };
-    expect(await resolveModelsUri('models:/m/1', opts)).toBe('s3://bucket/models/one');
-    expect(await resolveModelsUri('models:/m/3/MLmodel', opts)).toBe('s3://bucket/models/three/MLmodel');
-    expect(await resolveModelsUri('models:/m/production', opts)).toBe('s3://bucket/models/one');
-    expect(await resolveModelsUri('models:/m/Latest/data/model.onnx', opts)).toBe('s3://bucket/models/three/data/model.onnx');
+    expect(await resolveModelUri('models:/m/1', opts)).toBe('s3://bucket/models/one');
+    expect(await resolveModelUri('models:/m/3/MLmodel', opts)).toBe('s3://bucket/models/three/MLmodel');
+    expect(await resolveModelUri('models:/m/production', opts)).toBe('s3://bucket/models/one');
+    expect(await resolveModelUri('models:/m/Latest/data/model.onnx', opts)).toBe('s3://bucket/models/three/data/model.onnx');
     // version 2's source is a runs:/ URI: resolved through the run's artifact_uri
-    expect(await resolveModelsUri('models:/m@champion', opts)).toBe(`${run.artifact_uri}/model`);
-    expect(await resolveModelsUri('models:/m@champion/MLmodel', opts)).toBe(`${run.artifact_uri}/model/MLmodel`);
-    expect(await resolveModelsUri(`runs:/${run.run_id}/model/MLmodel`, opts)).toBe(`${run.artifact_uri}/model/MLmodel`);
-    expect(await resolveModelsUri(`runs:/${run.run_id}`, opts)).toBe(run.artifact_uri);
+    expect(await resolveModelUri('models:/m@champion', opts)).toBe(`${run.artifact_uri}/model`);
+    expect(await resolveModelUri('models:/m@champion/MLmodel', opts)).toBe(`${run.artifact_uri}/model/MLmodel`);
+    expect(await resolveModelUri(`runs:/${run.run_id}/model/MLmodel`, opts)).toBe(`${run.artifact_uri}/model/MLmodel`);
+    expect(await resolveModelUri(`runs:/${run.run_id}`, opts)).toBe(run.artifact_uri);
     // without a tracking store a runs:/ download URI is returned as it is
-    expect(await resolveModelsUri('models:/m/2', { registry })).toBe(`runs:/${run.run_id}/model`);
-    expect(await resolveModelsUri('/local/dir', opts)).toBe('/local/dir');
+    expect(await resolveModelUri('models:/m/2', { registry })).toBe(`runs:/${run.run_id}/model`);
+    expect(await resolveModelUri('/local/dir', opts)).toBe('/local/dir');
   });
 
   it('reports missing stages, aliases, versions and unresolvable forms', async () => {
     const { tracking, registry } = await setup();
     const opts = { registry, tracking };
-    const e = await expectMlflowError(resolveModelsUri('models:/m/Archived', opts), 'RESOURCE_DOES_NOT_EXIST');
+    const e = await expectMlflowError(resolveModelUri('models:/m/Archived', opts), 'RESOURCE_DOES_NOT_EXIST');
     expect(e.message).toContain("stage 'Archived'");
-    await expectMlflowError(resolveModelsUri('models:/m/NoSuchStage', opts), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(resolveModelsUri('models:/m@nope', opts), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(resolveModelsUri('models:/m/9', opts), 'RESOURCE_DOES_NOT_EXIST');
-    await expectMlflowError(resolveModelsUri('models:/missing/1', opts), 'RESOURCE_DOES_NOT_EXIST');
-    await expectMlflowError(resolveModelsUri('models:/m/1/../../x', opts), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(resolveModelsUri('models:/m-0123', opts), 'INVALID_PARAMETER_VALUE');
-    expect(await resolveModelsUri('models:/m-0123', { ...opts, loggedModelLocation: async (id) => `s3://logged/${id}` })).toBe('s3://logged/m-0123');
-    await expectMlflowError(resolveModelsUri('runs:/abc/model', { registry }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(resolveModelsUri('models:/m/1', { tracking }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(resolveModelUri('models:/m/NoSuchStage', opts), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(resolveModelUri('models:/m@nope', opts), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(resolveModelUri('models:/m/9', opts), 'RESOURCE_DOES_NOT_EXIST');
+    await expectMlflowError(resolveModelUri('models:/missing/1', opts), 'RESOURCE_DOES_NOT_EXIST');
+    await expectMlflowError(resolveModelUri('models:/m/1/../../x', opts), 'INVALID_PARAMETER_VALUE');
+    // A tracking store without the logged-model capability cannot answer models:/<model_id>.
+    await expectMlflowError(resolveModelUri('models:/m-0123', { ...opts, tracking: { getRun: tracking.getRun } }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(resolveModelUri('models:/m-0123', opts), 'RESOURCE_DOES_NOT_EXIST');
+    const withLoggedModels = Object.assign(Object.create(tracking) as typeof tracking, {
+      getLoggedModel: async (id: string) => ({ info: { artifact_uri: `s3://logged/${id}` } }),
+    });
+    expect(await resolveModelUri('models:/m-0123', { ...opts, tracking: withLoggedModels })).toBe('s3://logged/m-0123');
+    await expectMlflowError(resolveModelUri('runs:/abc/model', { registry }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(resolveModelUri('models:/m/1', { tracking }), 'INVALID_PARAMETER_VALUE');
   });
 });

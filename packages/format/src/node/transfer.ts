@@ -5,8 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { MlflowError } from '@mlflow-ts/format';
-import type { ArtifactRepository, FileInfo } from '@mlflow-ts/format';
+import type { ArtifactRepository } from '../artifact-repository.js';
+import type { FileInfo } from '../entities.js';
+import { MlflowError } from '../errors.js';
+import { assertSafeArtifactPath } from '../model-uri/artifact-path.js';
 
 export type ProgressCallback = (bytesDone: number, bytesTotal: number) => void;
 
@@ -79,7 +81,8 @@ export async function downloadArtifacts(repo: ArtifactRepository, artifactPath: 
   const target = path.resolve(dstDir, ...rel.split('/').filter((s) => s !== ''));
   await fs.promises.mkdir(rel === '' || self?.is_dir ? target : path.dirname(target), { recursive: true });
   for (const f of files) {
-    const local = path.resolve(dstDir, ...f.path.split('/'));
+    // A listing comes from the repository (maybe a remote server): its paths are checked like a client's.
+    const local = path.resolve(dstDir, ...assertSafeArtifactPath(f.path).split('/'));
     await fs.promises.mkdir(path.dirname(local), { recursive: true });
     const source = await repo.readArtifact(f.path);
     await pipeline(

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createFsTrackingStore } from '../index.js';
 import { copyFixtureStore } from '../../test/temp-store.js';
 import { createFsRegistryStore } from './fs-registry-store.js';
-import { resolveModelsUri } from './resolve-uri.js';
+import { resolveModelUri } from '@mlflow-ts/format';
 
 const FIXTURE = '160103126__mlflow-fastapi-wine';
 const NAME = 'wine-quality-predictor';
@@ -53,9 +53,9 @@ describe('reading the MLflow-written wine-quality-predictor registry', () => {
     expect((await store.searchRegisteredModels({ filter: "name LIKE 'wine%'" })).items.map((m) => m.name)).toEqual([NAME]);
     const tracking = createFsTrackingStore({ root });
     const opts = { registry: store, tracking };
-    expect(await resolveModelsUri(`models:/${NAME}@challenger/MLmodel`, opts)).toBe(`${LOCATION}/MLmodel`);
-    expect(await resolveModelsUri(`models:/${NAME}/latest`, opts)).toBe(LOCATION);
-    expect(await resolveModelsUri(`models:/${NAME}/None`, opts)).toBe(LOCATION);
+    expect(await resolveModelUri(`models:/${NAME}@challenger/MLmodel`, opts)).toBe(`${LOCATION}/MLmodel`);
+    expect(await resolveModelUri(`models:/${NAME}/latest`, opts)).toBe(LOCATION);
+    expect(await resolveModelUri(`models:/${NAME}/None`, opts)).toBe(LOCATION);
   });
 
   it('adds versions after the existing ones and resolves a logged-model source', async () => {

@@ -2,14 +2,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, canonicalStage, parseModelUri, uriScheme, validateModelAlias, validateRegistryTagValue, validateTagKey,
+  MlflowError, canonicalStage, parseModelUri, resolveModelUri, uriScheme, validateModelAlias, validateRegistryTagValue, validateTagKey,
 } from '@mlflow-ts/format';
 import type { CreateModelVersionRequest, ModelRegistryStore, ModelVersion, ModelVersionStage } from '@mlflow-ts/format';
 import { removeAliasFile, readAliases, writeAliasFile, writeTag } from './registry-layout.js';
 import type { ModelFiles } from './registry-files.js';
 import { STAGE_DELETED_INTERNAL, newVersionMeta } from './registry-meta.js';
 import { saveModelMeta, saveVersionMeta, withModel, type RegistryContext } from './registry-context.js';
-import { resolveModelsUri } from './resolve-uri.js';
 import { checkVersionSource, findLoggedModelMeta, loggedModelLocation } from './version-source.js';
 
 function checkTags(tags: { key: string; value: string }[] | undefined): void {
@@ -25,7 +24,7 @@ async function storageLocationOf(ctx: RegistryContext, store: ModelRegistryStore
   const parsed = parseModelUri(req.source);
   try {
     if (parsed.kind === 'logged-model') return loggedModelLocation(ctx.root, parsed.modelId);
-    return { location: await resolveModelsUri(req.source, { registry: store }) };
+    return { location: await resolveModelUri(req.source, { registry: store }) };
   } catch (e) {
     const why = MlflowError.isInstance(e) ? e.message : String(e);
     throw MlflowError.invalidParameter(`Unable to fetch model from model URI source artifact location '${req.source}'. Error: ${why}`);
@@ -178,6 +177,6 @@ export async function downloadUri(ctx: RegistryContext, name: string, version: s
   const model = ctx.files.model(name);
   const meta = ctx.files.version(model, version).meta;
   const location = typeof meta.storage_location === 'string' && meta.storage_location !== '' ? meta.storage_location : String(meta.source ?? '');
-  if (ctx.tracking && uriScheme(location) === 'runs') return resolveModelsUri(location, { tracking: ctx.tracking });
+  if (ctx.tracking && uriScheme(location) === 'runs') return resolveModelUri(location, { tracking: ctx.tracking });
   return location;
 }

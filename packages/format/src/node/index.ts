@@ -1,0 +1,14 @@
+/**
+ * @mlflow-ts/format/node — the Node.js-only helpers that no store or flavor owns: moving files
+ * between local disk and any ArtifactRepository, downloading a model URI, the model-directory
+ * helpers of `saveModel`, `logSavedModel`, and onnx-proto's lazy import.
+ */
+export { downloadArtifacts, logLocalDirectory, logLocalFile } from './transfer.js';
+export type { ProgressCallback } from './transfer.js';
+export { downloadModel } from './download-model.js';
+export type { DownloadModelOptions, LocalModel } from './download-model.js';
+export { assertEmptyModelDir, directorySize, writeInputExample } from './model-directory.js';
+export { logSavedModel } from './log-saved-model.js';
+export type { LogModelStores, LoggedModelInfo, SaveModelDirectory } from './log-saved-model.js';
+export { importOnnxProto } from './onnx-proto.js';
+export type { OnnxProto } from './onnx-proto.js';
