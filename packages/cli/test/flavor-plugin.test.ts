@@ -118,7 +118,7 @@ describe('models save --flavor <module>', () => {
     expect(r.code, r.stderr).toBe(0);
     // logits [1, 1.5] → softmax
     const e = Math.exp(-0.5);
-    const [[p0, p1]] = predictions(r.stdout) as number[][];
+    const [p0, p1] = (predictions(r.stdout) as number[][])[0] ?? [];
     expect(p0).toBeCloseTo(e / (1 + e), 12);
     expect(p1).toBeCloseTo(1 / (1 + e), 12);
   });

@@ -36,7 +36,7 @@ function linearFlavor(): Flavor<LinearModel, z.infer<typeof LinearConfig>> {
         metadata: mlmodel,
         async predict(input) {
           if (input.kind !== 'dataframe') throw new MlflowError('INVALID_PARAMETER_VALUE', `linear_json needs a dataframe, got ${input.kind}`);
-          return input.rows.map((row) => row.reduce<number>((sum, v, i) => sum + Number(v) * model.weights[i], model.bias));
+          return input.rows.map((row) => row.reduce<number>((sum, v, i) => sum + Number(v) * (model.weights[i] ?? 0), model.bias));
         },
       };
     },

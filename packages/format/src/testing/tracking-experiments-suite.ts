@@ -128,7 +128,9 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
       expect(pages).toBe(3);
 
-      await store.deleteExperiment(ids[0]);
+      const cId = ids[0]; // the experiment named '<prefix>-c'
+      if (cId === undefined) throw new Error('no experiment was created');
+      await store.deleteExperiment(cId);
       expect(names(await store.searchExperiments({ filter, max_results: 100 }))).not.toContain('c');
       expect(names(await store.searchExperiments({ filter, view_type: 'DELETED_ONLY', max_results: 100 }))).toEqual(['c']);
       expect(await store.searchExperiments({ filter, view_type: 'ALL', max_results: 100 })).toMatchObject({ items: { length: 5 } });

@@ -16,7 +16,7 @@ function reference(runs: Runs, opts: { start_step?: number; end_step?: number; m
     .sort((a, b) => a - b)
     .filter((s, i, sorted) => i === 0 || s !== sorted[i - 1]);
   const start = opts.start_step ?? 0;
-  const end = opts.end_step ?? (all.length > 0 ? all[all.length - 1] : 0);
+  const end = opts.end_step ?? all.at(-1) ?? 0;
   const inRange = all.filter((s) => s >= start && s <= end);
   const n = inRange.length;
   const chosen = new Set(n <= maxResults ? inRange : Array.from({ length: maxResults }, (_, i) => inRange[Math.trunc(i * (n / maxResults))]));
@@ -31,10 +31,9 @@ function reference(runs: Runs, opts: { start_step?: number; end_step?: number; m
     for (const s of [lo, hi]) if (s >= start && s <= end) chosen.add(s);
   }
   return runs.flatMap(({ run_id, history }) => {
-    const picked: number[] = [];
-    history.forEach((m, i) => chosen.has(m.step) && picked.push(i));
-    picked.sort((a, b) => history[a].step - history[b].step || history[a].timestamp - history[b].timestamp || a - b);
-    return picked.map((i) => ({ ...history[i], run_id }));
+    const picked = history.map((m, i) => ({ m, i })).filter(({ m }) => chosen.has(m.step));
+    picked.sort((a, b) => a.m.step - b.m.step || a.m.timestamp - b.m.timestamp || a.i - b.i);
+    return picked.map(({ m }) => ({ ...m, run_id }));
   });
 }
 
@@ -53,7 +52,11 @@ function rng(seed: number): () => number {
 function shuffle<T>(items: T[], rand: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
-    [items[i], items[j]] = [items[j], items[i]];
+    const x = items[i];
+    const y = items[j];
+    if (x === undefined || y === undefined) continue;
+    items[i] = y;
+    items[j] = x;
   }
   return items;
 }
@@ -62,7 +65,10 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
 function expectSame(actual: ReturnType<typeof sampleMetricHistoryBulkInterval>, expected: ReturnType<typeof reference>) {
   expect(actual.length).toBe(expected.length);
   const mismatch = actual.findIndex(
-    (m, i) => m.run_id !== expected[i].run_id || m.step !== expected[i].step || m.timestamp !== expected[i].timestamp || !Object.is(m.value, expected[i].value) || m.key !== expected[i].key,
+    (m, i) => {
+      const e = expected[i];
+      return !e || m.run_id !== e.run_id || m.step !== e.step || m.timestamp !== e.timestamp || !Object.is(m.value, e.value) || m.key !== e.key;
+    },
   );
   expect(mismatch === -1 ? null : { at: mismatch, actual: actual[mismatch], expected: expected[mismatch] }).toBeNull();
 }
@@ -94,7 +100,7 @@ describe('sampleMetricHistoryBulkInterval', () => {
     expect(out.map((m) => [m.run_id, m.step, m.timestamp])).toEqual([
       ['a', 0, 1], ['a', 1, 3], ['a', 1, 9], ['a', 2, 5], ['b', 3, 3],
     ]);
-    expect(out[0].key).toBe('loss');
+    expect(out[0]?.key).toBe('loss');
   });
 
   it('samples evenly spaced steps from the union and adds each run’s min and max back', () => {
@@ -184,7 +190,7 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
       }
       const actual = sampleMetricHistoryBulkInterval(runs, opts);
       const expected = reference(runs, opts);
-      if (actual.length !== expected.length || actual.some((m, i) => m.value !== expected[i].value || m.run_id !== expected[i].run_id)) {
+      if (actual.length !== expected.length || actual.some((m, i) => m.value !== expected[i]?.value || m.run_id !== expected[i]?.run_id)) {
         expect({ trial, runs, opts, actual }).toEqual({ trial, runs, opts, actual: expected });
       }
     }
@@ -195,7 +201,7 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
     const runs = [{ run_id: 'a', history }];
     const out = sampleMetricHistoryBulkInterval(runs);
     expect(out.length).toBe(2501); // 2500 samples + the run's max step 999999
-    expect(out[1].step).toBe(400);
+    expect(out[1]?.step).toBe(400);
     expectSame(out, reference(runs));
     expectSame(sampleMetricHistoryBulkInterval(runs, { start_step: 1000, end_step: 5000, max_results: 100 }), reference(runs, { start_step: 1000, end_step: 5000, max_results: 100 }));
 

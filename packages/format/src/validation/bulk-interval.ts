@@ -70,9 +70,9 @@ function scanRun(history: History): RunSteps {
   let lo = Infinity;
   let hi = -Infinity;
   let prev = -Infinity;
-  for (let i = 0; i < history.length; i++) {
-    const s = history[i].step;
-    steps[i] = s;
+  let i = 0;
+  for (const { step: s } of history) {
+    steps[i++] = s;
     if (s < prev) sorted = false;
     prev = s;
     if (s < lo) lo = s;
@@ -86,7 +86,8 @@ function scanRun(history: History): RunSteps {
 function bound(a: Float64Array, x: number, upper: boolean, from = 0, to = a.length): number {
   while (from < to) {
     const mid = (from + to) >>> 1;
-    if (a[mid] < x || (upper && a[mid] === x)) from = mid + 1;
+    const v = a[mid] ?? Number.NaN;
+    if (v < x || (upper && v === x)) from = mid + 1;
     else to = mid;
   }
   return from;
@@ -96,7 +97,7 @@ function bound(a: Float64Array, x: number, upper: boolean, from = 0, to = a.leng
 function dedupeSorted(a: Float64Array): Float64Array {
   const out = new Float64Array(a.length);
   let n = 0;
-  for (let i = 0; i < a.length; i++) if (n === 0 || a[i] !== out[n - 1]) out[n++] = a[i];
+  for (const v of a) if (n === 0 || v !== out[n - 1]) out[n++] = v;
   return out.subarray(0, n);
 }
 
@@ -105,8 +106,17 @@ function mergeDistinct(a: Float64Array, b: Float64Array): Float64Array {
   let i = 0;
   let j = 0;
   let n = 0;
-  while (i < a.length || j < b.length) {
-    const s = j >= b.length || (i < a.length && a[i] <= b[j]) ? a[i++] : b[j++];
+  for (;;) {
+    const x = a[i];
+    const y = b[j];
+    let s: number;
+    if (x !== undefined && (y === undefined || x <= y)) {
+      s = x;
+      i++;
+    } else if (y !== undefined) {
+      s = y;
+      j++;
+    } else break;
     if (n === 0 || s !== out[n - 1]) out[n++] = s;
   }
   return out.subarray(0, n);
@@ -117,8 +127,8 @@ function distinctByBitmap(runs: readonly RunSteps[], lo: number, hi: number): Fl
   const seen = new Uint8Array(hi - lo + 1);
   let count = 0;
   for (const { steps } of runs) {
-    for (let i = 0; i < steps.length; i++) {
-      const k = steps[i] - lo;
+    for (const step of steps) {
+      const k = step - lo;
       if (seen[k] === 0) {
         seen[k] = 1;
         count++;
@@ -138,7 +148,8 @@ function distinctByBitmap(runs: readonly RunSteps[], lo: number, hi: number): Fl
 function distinctSteps(all: readonly RunSteps[]): Float64Array {
   const runs = all.filter((r) => r.steps.length > 0);
   if (runs.length === 0) return new Float64Array(0);
-  if (runs.length === 1 && runs[0].sorted) return dedupeSorted(runs[0].steps);
+  const only = runs[0];
+  if (runs.length === 1 && only?.sorted) return dedupeSorted(only.steps);
 
   const lo = Math.min(...runs.map((r) => r.lo));
   const hi = Math.max(...runs.map((r) => r.hi));
@@ -151,10 +162,14 @@ function distinctSteps(all: readonly RunSteps[]): Float64Array {
   // Pairwise rounds keep the merge at O(points * log runs).
   while (parts.length > 1) {
     const next: Float64Array[] = [];
-    for (let i = 0; i < parts.length; i += 2) next.push(i + 1 < parts.length ? mergeDistinct(parts[i], parts[i + 1]) : parts[i]);
+    for (let i = 0; i < parts.length; i += 2) {
+      const a = parts[i];
+      const b = parts[i + 1];
+      if (a) next.push(b ? mergeDistinct(a, b) : a);
+    }
     parts = next;
   }
-  return parts[0];
+  return parts[0] ?? new Float64Array(0);
 }
 
 /**
@@ -168,26 +183,35 @@ function sampleSteps(start: number, end: number, maxResults: number, steps: Floa
   const n = to - from;
   if (n <= maxResults) return Array.from(steps.subarray(from, to));
   const interval = n / maxResults;
-  const out: number[] = new Array(maxResults);
-  for (let i = 0; i < maxResults; i++) out[i] = steps[from + Math.trunc(i * interval)];
+  const out: number[] = [];
+  for (let i = 0; i < maxResults; i++) {
+    const step = steps[from + Math.trunc(i * interval)];
+    if (step !== undefined) out.push(step);
+  }
   return out;
+}
+
+function timestampAt(history: History, i: number | undefined): number {
+  return i === undefined ? Number.NaN : (history[i]?.timestamp ?? Number.NaN);
 }
 
 /** Sorts `idx[from..to)`, indices of points sharing one step, by timestamp then log order, if needed. */
 function orderGroup(history: History, idx: Int32Array | number[], from: number, to: number): void {
   let inOrder = true;
-  for (let k = from + 1; k < to && inOrder; k++) if (history[idx[k]].timestamp < history[idx[k - 1]].timestamp) inOrder = false;
+  for (let k = from + 1; k < to && inOrder; k++) if (timestampAt(history, idx[k]) < timestampAt(history, idx[k - 1])) inOrder = false;
   if (inOrder) return;
-  const group = Array.from(idx.slice(from, to)).sort((a, b) => history[a].timestamp - history[b].timestamp || a - b);
-  for (let k = from; k < to; k++) idx[k] = group[k - from];
+  const group = Array.from(idx.slice(from, to)).sort((a, b) => timestampAt(history, a) - timestampAt(history, b) || a - b);
+  group.forEach((g, k) => {
+    idx[from + k] = g;
+  });
 }
 
 /** Indices of a step-sorted run's points at `chosen` steps, by binary search per chosen step. */
 function pickFromSorted(history: History, steps: Float64Array, chosen: Float64Array): number[] {
   const out: number[] = [];
   let pos = 0;
-  for (let c = 0; c < chosen.length && pos < steps.length; c++) {
-    const step = chosen[c];
+  for (const step of chosen) {
+    if (pos >= steps.length) break;
     const first = out.length;
     let i = bound(steps, step, false, pos);
     while (i < steps.length && steps[i] === step) out.push(i++);
@@ -204,16 +228,33 @@ function pickFromSorted(history: History, steps: Float64Array, chosen: Float64Ar
 function pickFromUnsorted(history: History, steps: Float64Array, rankOf: ReadonlyMap<number, number>): Int32Array {
   const ranks = new Int32Array(steps.length);
   const starts = new Int32Array(rankOf.size + 1);
-  for (let i = 0; i < steps.length; i++) {
-    const r = rankOf.get(steps[i]);
-    ranks[i] = r ?? -1;
-    if (r !== undefined) starts[r + 1]++;
+  let i = 0;
+  for (const step of steps) {
+    const r = rankOf.get(step);
+    ranks[i++] = r ?? -1;
+    if (r !== undefined) starts[r + 1] = (starts[r + 1] ?? 0) + 1;
   }
-  for (let r = 1; r < starts.length; r++) starts[r] += starts[r - 1];
-  const out = new Int32Array(starts[starts.length - 1]);
+  let sum = 0;
+  for (let r = 0; r < starts.length; r++) {
+    sum += starts[r] ?? 0;
+    starts[r] = sum;
+  }
+  const out = new Int32Array(starts.at(-1) ?? 0);
   const next = starts.slice(0, -1);
-  for (let i = 0; i < steps.length; i++) if (ranks[i] >= 0) out[next[ranks[i]]++] = i;
-  for (let r = 0; r < rankOf.size; r++) if (starts[r + 1] - starts[r] > 1) orderGroup(history, out, starts[r], starts[r + 1]);
+  i = 0;
+  for (const r of ranks) {
+    if (r >= 0) {
+      const at = next[r] ?? 0;
+      next[r] = at + 1;
+      out[at] = i;
+    }
+    i++;
+  }
+  for (let r = 0; r < rankOf.size; r++) {
+    const from = starts[r] ?? 0;
+    const to = starts[r + 1] ?? 0;
+    if (to - from > 1) orderGroup(history, out, from, to);
+  }
   return out;
 }
 
@@ -232,7 +273,7 @@ export function sampleMetricHistoryBulkInterval(
   const runs = histories.map((h) => scanRun(h.history));
   const allSteps = distinctSteps(runs);
   const start = opts.start_step ?? 0;
-  const end = opts.end_step ?? (allSteps.length > 0 ? allSteps[allSteps.length - 1] : 0);
+  const end = opts.end_step ?? allSteps.at(-1) ?? 0;
 
   const picked = sampleSteps(start, end, maxResults, allSteps);
   for (const { steps, lo, hi } of runs) {
@@ -245,11 +286,16 @@ export function sampleMetricHistoryBulkInterval(
 
   const out: MetricWithRunId[] = [];
   histories.forEach(({ run_id, history }, r) => {
-    const { steps, sorted } = runs[r];
+    const run = runs[r];
+    if (!run) return;
+    const { steps, sorted } = run;
     const indices = sorted
       ? pickFromSorted(history, steps, chosen)
       : pickFromUnsorted(history, steps, (rankOf ??= new Map(Array.from(chosen, (s, k) => [s, k]))));
-    for (const i of indices) out.push({ ...history[i], run_id });
+    for (const i of indices) {
+      const m = history[i];
+      if (m) out.push({ ...m, run_id });
+    }
   });
   return out;
 }

@@ -64,8 +64,8 @@ describe('validateLogBatch', () => {
       params: [{ key: 'p', value: 'x'.repeat(6500) }],
       tags: [{ key: 't', value: 'y'.repeat(8500) }],
     });
-    expect(out.metrics[0].step).toBe(0);
-    expect(out.params[0].value).toHaveLength(6000);
-    expect(out.tags[0].value).toHaveLength(8000);
+    expect(out.metrics[0]?.step).toBe(0);
+    expect(out.params[0]?.value).toHaveLength(6000);
+    expect(out.tags[0]?.value).toHaveLength(8000);
   });
 });

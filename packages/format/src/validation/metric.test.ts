@@ -66,7 +66,7 @@ describe('latestMetrics', () => {
     const first = m('x', 5, 1, 1);
     expect(latestMetrics([first, m('x', NaN, 1, 1)])[0]).toBe(first);
     const later = m('x', NaN, 2, 1);
-    expect(Number.isNaN(latestMetrics([first, later])[0].value)).toBe(true);
+    expect(Number.isNaN(latestMetrics([first, later])[0]?.value)).toBe(true);
   });
 
   it('returns nothing for an empty history', () => {

@@ -21,7 +21,7 @@ describe('generateRunName', () => {
       at(RUN_NAME_ADJECTIVES, 'bold'), at(RUN_NAME_NOUNS, 'ox'), 0.0075,
     ];
     let i = 0;
-    expect(generateRunName(() => seq[i++])).toBe('bold-ox-7');
+    expect(generateRunName(() => seq[i++] ?? Number.NaN)).toBe('bold-ox-7');
     expect(i).toBe(6);
   });
 });

@@ -36,7 +36,9 @@ export const RUN_NAME_NOUNS = [
 export const MAX_GENERATED_RUN_NAME_LENGTH = 20;
 
 function pick<T>(items: readonly T[], random: () => number): T {
-  return items[Math.floor(random() * items.length)];
+  const item = items[Math.floor(random() * items.length)];
+  if (item === undefined) throw new RangeError('pick: empty list or random() outside [0, 1)');
+  return item;
 }
 
 /** `random` is injectable for reproducible names in tests. */

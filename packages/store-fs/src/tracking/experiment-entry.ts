@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Experiment } from '@mlflow-ts/format';
 import { isTempName, parseYaml } from '../yaml-file.js';
-import { FileStamp, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
+import { type FileStamp, KeyValueFiles, sameStamp, stampOf, statOrNull } from './key-tree.js';
 import { experimentFromMeta } from './meta-files.js';
 import { RACY_MS, RunEntry, type RunSnapshot } from './run-entry.js';
 import { prefetchRunDirs } from './run-prefetch.js';

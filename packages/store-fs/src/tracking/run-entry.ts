@@ -12,7 +12,7 @@ import {
 } from './key-tree.js';
 import { runInfoFromMeta } from './meta-files.js';
 import { MetricSeries, type MetricSeriesSnapshot } from './metric-file.js';
-import { RunLinks, readRunLinks } from './run-links.js';
+import { type RunLinks, readRunLinks } from './run-links.js';
 import type { RawRun } from './run-prefetch.js';
 
 export { RACY_MS };
