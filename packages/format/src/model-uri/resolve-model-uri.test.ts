@@ -52,6 +52,8 @@ describe('resolveModelUri', () => {
       getLoggedModel: async (id: string) => ({ info: { artifact_uri: `s3://logged/${id}` } }),
     });
     expect(await resolveModelUri('models:/m-0123', { ...opts, tracking: withLoggedModels })).toBe('s3://logged/m-0123');
+    const logged = (await tracking.createLoggedModel!({ experiment_id: '0' })).info;
+    expect(await resolveModelUri(`models:/${logged.model_id}`, opts)).toBe(logged.artifact_uri);
     await expectMlflowError(resolveModelUri('runs:/abc/model', { registry }), 'INVALID_PARAMETER_VALUE');
     await expectMlflowError(resolveModelUri('models:/m/1', { tracking }), 'INVALID_PARAMETER_VALUE');
   });

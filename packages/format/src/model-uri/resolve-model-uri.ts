@@ -13,12 +13,6 @@ import { resolveArtifactUri } from './artifact-path.js';
 import { parseModelUri } from './model-uri.js';
 import type { ModelsAliasUri, ModelsLatestUri, ModelsStageUri, ModelsVersionUri } from './model-uri.js';
 
-/** The one store capability `models:/<model_id>` needs (MLflow 3 logged models). */
-export interface LoggedModelLookup {
-  /** A `LoggedModel` (wire-shaped): its files are at `info.artifact_uri`. */
-  getLoggedModel(modelId: string): Promise<{ info: { artifact_uri: string } }>;
-}
-
 /** The registry calls a registered-model URI needs. */
 export type ModelUriRegistry = Pick<
   ModelRegistryStore, 'getModelVersion' | 'getModelVersionByAlias' | 'getLatestVersions' | 'getModelVersionDownloadUri'
@@ -26,8 +20,8 @@ export type ModelUriRegistry = Pick<
 
 /** What resolving (and downloading) a model URI may use; each part is needed only by the URIs that name it. */
 export interface ModelUriStores {
-  /** Answers `runs:/<run_id>/…`; a store with `getLoggedModel` also answers `models:/<model_id>`. */
-  tracking?: Pick<TrackingStore, 'getRun'> & Partial<LoggedModelLookup>;
+  /** Answers `runs:/<run_id>/…`; one with the logged-model capability also answers `models:/<model_id>`. */
+  tracking?: Pick<TrackingStore, 'getRun' | 'getLoggedModel'>;
   /** Answers `models:/<name>/…` and `models:/<name>@<alias>`. */
   registry?: ModelUriRegistry;
   /** Opens the artifact repository of a non-local location (only `downloadModel` uses it). */
@@ -57,15 +51,6 @@ export async function resolveModelVersion(u: RegisteredModelUri, registry: Model
 }
 
 /**
- * Checked structurally so that any tracking store offering the capability works.
- * TODO(logged-models): once format's TrackingStore declares `getLoggedModel?`, this stays as it is.
- */
-function loggedModelLookup(tracking: ModelUriStores['tracking']): LoggedModelLookup | undefined {
-  return tracking && 'getLoggedModel' in tracking && typeof tracking.getLoggedModel === 'function'
-    ? (tracking as LoggedModelLookup) : undefined;
-}
-
-/**
  * The artifact location `uri` names, sub-path included: `models:/m/3/MLmodel` →
  * `file:///…/artifacts/MLmodel`. Local paths, `file:` and other artifact URIs come back unchanged.
  * Rejects INVALID_PARAMETER_VALUE when a store the URI needs is missing.
@@ -81,11 +66,11 @@ export async function resolveModelUri(uri: string, stores: ModelUriStores = {}):
         return resolveArtifactUri(run.info.artifact_uri, u.path);
       }
       case 'logged-model': {
-        const lookup = loggedModelLookup(stores.tracking);
-        if (!lookup) {
+        // MLflow 3: `models:/<model_id>` is the logged model's files (an optional store capability).
+        if (!stores.tracking?.getLoggedModel) {
           throw MlflowError.invalidParameter(`Cannot resolve '${current}': the tracking store cannot look up logged model ${u.modelId}`);
         }
-        return (await lookup.getLoggedModel(u.modelId)).info.artifact_uri;
+        return (await stores.tracking.getLoggedModel(u.modelId)).info.artifact_uri;
       }
       case 'models': {
         if (!stores.registry) throw MlflowError.invalidParameter(`Cannot resolve '${current}': no model registry`);

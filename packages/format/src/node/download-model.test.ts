@@ -50,23 +50,22 @@ async function setup() {
   await registry.createRegisteredModel({ name: 'm' });
   await registry.createModelVersion({ name: 'm', source: `${ROOT}/models/one` });
   await registry.createModelVersion({ name: 'm', source: `runs:/${run.run_id}/model` });
-  await store.writeArtifact('logged/m-abc/artifacts/MLmodel', new TextEncoder().encode('flavors: {}\n'));
-  const withLoggedModels = Object.assign(Object.create(tracking) as typeof tracking, {
-    getLoggedModel: async (id: string) => ({ artifact_location: `${ROOT}/logged/${id}/artifacts` }),
-  });
-  return { store, stores: { tracking: withLoggedModels, registry, artifacts: at }, run };
+  // An MLflow 3 logged model: models:/<model_id> through the tracking store's getLoggedModel.
+  const logged = (await tracking.createLoggedModel!({ experiment_id: '0' })).info;
+  await store.writeArtifact(`${logged.artifact_uri.slice(ROOT.length + 1)}/MLmodel`, new TextEncoder().encode('flavors: {}\n'));
+  return { store, stores: { tracking, registry, artifacts: at }, run, logged };
 }
 
 describe('downloadModel', () => {
   it('downloads runs:/, models:/name/version, models:/name/version/sub and models:/<model_id>', async () => {
-    const { stores, run } = await setup();
+    const { stores, run, logged } = await setup();
     const tmpDir = tempDir('tmp-');
     for (const [uri, file] of [
       [`runs:/${run.run_id}/model`, 'data/w.bin'],
       ['models:/m/2', 'data/w.bin'],
       ['models:/m/2/MLmodel', 'data/w.bin'],
       ['models:/m/1/inner', 'MLmodel'],
-      ['models:/m-abc', 'MLmodel'],
+      [`models:/${logged.model_id}`, 'MLmodel'],
     ] as const) {
       const local = await downloadModel(uri, stores, { tmpDir });
       expect(local.downloaded).toBe(true);
@@ -75,10 +74,9 @@ describe('downloadModel', () => {
       await local.cleanup();
       expect(fs.readdirSync(tmpDir)).toEqual([]);
     }
-    expect((await downloadModel('models:/m-abc', stores, { tmpDir }).then(async (l) => {
-      await l.cleanup();
-      return l.location;
-    }))).toBe(`${ROOT}/logged/m-abc/artifacts`);
+    const fromLogged = await downloadModel(`models:/${logged.model_id}`, stores, { tmpDir });
+    expect(fromLogged.location).toBe(logged.artifact_uri);
+    await fromLogged.cleanup();
   });
 
   it('uses local models in place: plain paths, file:///abs, file:relative and the MLmodel file', async () => {
@@ -151,10 +149,10 @@ describe('downloadModel', () => {
   });
 
   it('names the store a URI needs when it is missing', async () => {
-    const { stores, run } = await setup();
+    const { stores, run, logged } = await setup();
     await expectMlflowError(downloadModel(`runs:/${run.run_id}/model`, { registry: stores.registry }), 'INVALID_PARAMETER_VALUE');
     await expectMlflowError(downloadModel('models:/m/1', { tracking: stores.tracking }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(downloadModel('models:/m-abc', { registry: stores.registry }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(downloadModel(`models:/${logged.model_id}`, { registry: stores.registry }), 'INVALID_PARAMETER_VALUE');
     await expectMlflowError(downloadModel(`runs:/${run.run_id}/model`, { tracking: stores.tracking }), 'INVALID_PARAMETER_VALUE');
     await expectMlflowError(downloadModel('models:/m/2', { registry: stores.registry, artifacts: stores.artifacts }), 'INVALID_PARAMETER_VALUE');
   });

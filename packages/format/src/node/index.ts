@@ -9,6 +9,6 @@ export { downloadModel } from './download-model.js';
 export type { DownloadModelOptions, LocalModel } from './download-model.js';
 export { assertEmptyModelDir, directorySize, writeInputExample } from './model-directory.js';
 export { logSavedModel } from './log-saved-model.js';
-export type { LogModelStores, LoggedModelInfo, SaveModelDirectory } from './log-saved-model.js';
+export type { LogModelStores, LogModelResult, SaveModelDirectory } from './log-saved-model.js';
 export { importOnnxProto } from './onnx-proto.js';
 export type { OnnxProto } from './onnx-proto.js';

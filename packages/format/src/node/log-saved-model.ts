@@ -26,7 +26,7 @@ export interface LogModelStores {
   registry?: ModelRegistryStore;
 }
 
-export interface LoggedModelInfo {
+export interface LogModelResult {
   runId: string;
   artifactPath: string;
   /** `runs:/<run_id>/<artifact_path>`. */
@@ -45,7 +45,7 @@ export async function logSavedModel(
   artifactPath: string,
   save: SaveModelDirectory,
   opts: { registeredModelName?: string } = {},
-): Promise<LoggedModelInfo> {
+): Promise<LogModelResult> {
   const { registeredModelName } = opts;
   if (registeredModelName !== undefined && !stores.registry) {
     throw new MlflowError('FEATURE_DISABLED', `Cannot register '${registeredModelName}': these stores have no model registry`);
@@ -59,7 +59,7 @@ export async function logSavedModel(
     await logLocalDirectory(stores.artifacts(run.info.artifact_uri), dir, cleanPath);
     await recordLoggedModel(stores.tracking, runId, mlmodel);
     const modelUri = `runs:/${runId}/${cleanPath}`;
-    const info: LoggedModelInfo = { runId, artifactPath: cleanPath, modelUri, mlmodel };
+    const info: LogModelResult = { runId, artifactPath: cleanPath, modelUri, mlmodel };
     if (registeredModelName !== undefined && stores.registry) {
       info.modelVersion = await registerModelVersion({ tracking: stores.tracking, registry: stores.registry }, modelUri, registeredModelName);
     }
