@@ -109,7 +109,9 @@ describe('mnist-cnn example through the CLI (reduced size)', () => {
     const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     const firstMs = performance.now() - spawnedAt;
     expect(res.status).toBe(200);
-    const { predictions } = (await res.json()) as { predictions: number[][] };
+    const answer = (await res.json()) as { predictions: Record<string, number[][]> };
+    expect(Object.keys(answer.predictions)).toHaveLength(1); // {output name: array}, as MLflow's onnx flavor
+    const predictions = Object.values(answer.predictions)[0]!;
     expect(predictions).toHaveLength(rows);
     for (const p of predictions) {
       expect(p).toHaveLength(10);

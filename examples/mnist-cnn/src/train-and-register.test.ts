@@ -54,8 +54,9 @@ describe('mnist-cnn example (reduced size)', () => {
     try {
       const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       expect(res.status).toBe(200);
-      const json = (await res.json()) as { predictions: number[][] };
-      json.predictions[0]!.forEach((p, i) => expect(p).toBeCloseTo(prediction[0]![i]!, 5));
+      const json = (await res.json()) as { predictions: Record<string, number[][]> };
+      const [only] = Object.values(json.predictions); // {output name: array}, as MLflow's onnx flavor answers
+      only![0]!.forEach((p, i) => expect(p).toBeCloseTo(prediction[0]![i]!, 5));
     } finally {
       await server.close();
     }

@@ -65,7 +65,7 @@ describe('createOnnxSession on MLflow fixtures', () => {
     const x = Array.from({ length: 10 }, (_, i) => (i - 4) / 50);
     const out = await s.run({ input: { dtype: 'float32', shape: [1, 10], data: Float32Array.from(x) } });
     const expected = 150.4340057373047 + coef.reduce((acc, c, i) => acc + c * Math.fround(x[i]!), 0);
-    const got = toPredictionOf(out, 'tensor') as number[][];
+    const got = (toPredictionOf(out, 'tensor') as Record<string, number[][]>).variable!;
     expect(got[0]![0]).toBeCloseTo(expected, 3);
     await s.release();
   });
@@ -104,7 +104,7 @@ describe('models built in code', () => {
     });
     const s = await createOnnxSession(model);
     const out = await s.run({ x: { dtype: 'int64', shape: [2, 2], data: BigInt64Array.from([1n, 2n, 3n, 4n]) } });
-    expect(toPredictionOf(out, 'tensor')).toEqual([[2, -6], [6, -12]]);
+    expect(toPredictionOf(out, 'tensor')).toEqual({ y: [[2, -6], [6, -12]] });
     const ints = buildOnnxModel({
       inputs: [{ name: 'x', type: 'int64', shape: [2] }],
       outputs: [{ name: 'y', type: 'int64', shape: [2] }],

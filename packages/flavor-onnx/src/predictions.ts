@@ -69,8 +69,10 @@ function outputValue(o: OnnxOutput): unknown {
 }
 
 /**
- * One output → its nested list; several → `{name: list}`; DataFrame input → rows with one column per
- * output, each output flattened (MLflow builds a DataFrame from `reshape(-1)` of every output).
+ * As mlflow.onnx's `_OnnxModelWrapper.predict`: tensor input (an array or a dict of named arrays)
+ * → `{output name: nested list}` for every output, one output included; DataFrame input (a
+ * column-based signature, or none) → rows with one column per output, each output flattened
+ * (MLflow builds a DataFrame from `reshape(-1)` of every output).
  */
 export function toPredictionOf(outputs: Record<string, OnnxOutput>, inputKind: EnforcedInput['kind']): Prediction {
   const names = Object.keys(outputs);
@@ -84,6 +86,5 @@ export function toPredictionOf(outputs: Record<string, OnnxOutput>, inputKind: E
       return Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]![r]])));
     }
   }
-  if (names.length === 1) return outputValue(outputs[names[0]!]!) as Prediction;
   return Object.fromEntries(names.map((n) => [n, outputValue(outputs[n]!)]));
 }

@@ -7,7 +7,8 @@ import { parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
 import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore, readAll } from '@mlflow-ts/format/testing';
 import { loadModel } from './load-model.js';
-import { LOG_MODEL_HISTORY_TAG, logModel } from './log-model.js';
+import { LOG_MODEL_HISTORY_TAG } from '@mlflow-ts/format';
+import { logModel } from './log-model.js';
 import { saveModel } from './save-model.js';
 import { buildCnnModel, buildMlpModel } from './testing/onnx-builders.js';
 
@@ -73,7 +74,7 @@ describe('saveModel', () => {
     expect(reread.metadata).toEqual({ team: 'x' });
     const loaded = await loadModel(dir);
     const p = await loaded.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 10], data: Float32Array.from(example[0]!) } });
-    expect((p as number[][])[0]![0]).toBeCloseTo(150.434 + [32.14943313598633, -242.8242645263672, 559.990234375, 407.6378479003906, -718.69873046875, 396.6375732421875, 10.43246841430664, 171.8193359375, 627.080078125, -21.622955322265625].reduce((a, c, i) => a + c * i, 0), 1);
+    expect((p as Record<string, number[][]>).variable![0]![0]).toBeCloseTo(150.434 + [32.14943313598633, -242.8242645263672, 559.990234375, 407.6378479003906, -718.69873046875, 396.6375732421875, 10.43246841430664, 171.8193359375, 627.080078125, -21.622955322265625].reduce((a, c, i) => a + c * i, 0), 1);
     await loaded.dispose?.();
   });
 
@@ -101,7 +102,8 @@ describe('loadModel', () => {
     const x = Array.from({ length: 10 }, () => 0);
     // Zero features → the intercept; float64 rows cast to float32 like MLflow.
     const p = await m.predict({ kind: 'tensor', tensor: { dtype: 'float64', shape: [2, 10], data: Float64Array.from([...x, ...x]) } });
-    expect(p).toEqual([[Math.fround(150.4340057373047)], [Math.fround(150.4340057373047)]]);
+    // Tensor input: {output name: array}, as MLflow's _OnnxModelWrapper; a DataFrame: rows.
+    expect(p).toEqual({ variable: [[Math.fround(150.4340057373047)], [Math.fround(150.4340057373047)]] });
     const df = await m.predict({ kind: 'dataframe', columns: x.map((_, i) => `f${i}`), rows: [x] });
     expect(df).toEqual([{ variable: Math.fround(150.4340057373047) }]);
     await m.dispose?.();
@@ -118,7 +120,7 @@ describe('loadModel', () => {
         'second_input:0': { dtype: 'float64', shape: [10], data: new Float64Array(10).fill(1.5) },
       },
     });
-    expect(p).toEqual(Array.from({ length: 10 }, (_, i) => i * 1.5));
+    expect(p).toEqual({ 'output:0': Array.from({ length: 10 }, (_, i) => i * 1.5) });
     const cls = fresh();
     await saveModel(path.join(onnxDir, 'sklearn_model.onnx'), cls);
     const b = await loadModel(cls);

@@ -27,7 +27,9 @@ describe('convertModelUriToOnnx', () => {
     expect(mlmodel.metadata).toEqual({ converted_from: src });
     expect(parseSignature(mlmodel.signature as never).inputs).toEqual(parseSignature(saved.signature as never).inputs);
     const onnx = await loadOnnxModel(out);
-    const got = (await onnx.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [2, 6, 6, 1], data: image } })) as number[][];
+    const answer = (await onnx.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [2, 6, 6, 1], data: image } })) as Record<string, number[][]>;
+    expect(Object.keys(answer)).toHaveLength(1);
+    const got = Object.values(answer)[0]!;
     const want = tf.tidy(() => (model.predict(tf.tensor(image, [2, 6, 6, 1])) as tf.Tensor).arraySync()) as number[][];
     got.flat().forEach((v, i) => expect(v).toBeCloseTo(want.flat()[i]!, 5));
     await onnx.dispose?.();

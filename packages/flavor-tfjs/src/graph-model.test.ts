@@ -47,7 +47,7 @@ describe('GraphModel directories', () => {
     const loaded = await loadModel(dir);
     const p = await loaded.predict({ kind: 'tensor', tensor: { dtype: 'float64', shape: [2, 3], data: Float64Array.from([1, 2, 3, -1, 0, 0]) } });
     // row · W, then relu: [1 + 1 - 1.5, -1 + 4 + 3] → [0.5, 6]; [-1, 1] → [0, 1]
-    expect(p).toEqual([[0.5, 6], [0, 1]]);
+    expect(p).toEqual({ out: [[0.5, 6], [0, 1]] }); // tensor input: {output name: array}, as MLflow's onnx flavor
     await loaded.dispose();
   });
 });

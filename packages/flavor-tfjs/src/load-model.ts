@@ -67,7 +67,7 @@ export async function loadTfjsFromMLmodel(dir: string, mlmodel: MLmodel): Promis
         return Array.isArray(result) ? result : result instanceof tf.Tensor ? [result] : Object.values(result as Record<string, TfTensor>);
       });
       try {
-        return toPredictionOf(results, outputs);
+        return toPredictionOf(results, outputs, input.kind);
       } finally {
         tf.dispose(results);
       }

@@ -45,12 +45,16 @@ describe('saveModel / loadModel (LayersModel)', () => {
     const model = tinyMlp(4, 3, 'softmax');
     await saveModel(model, dir);
     const rows = [[0.1, -0.2, 0.3, 0.9], [1, 2, 3, 4], [-1, 0, 0.5, 0.25]];
-    const expected = tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync());
+    const expected = tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()) as number[][];
     const loaded = await loadModel(dir);
-    expect(await loaded.predict(inputOf(rows))).toEqual(expected);
-    // A dict naming the input, and a DataFrame of the same rows, give the same answer.
-    expect(await loaded.predict({ kind: 'tensors', tensors: { [loaded.inputs[0]!.name]: inputOf(rows).tensor } })).toEqual(expected);
-    expect(await loaded.predict({ kind: 'dataframe', columns: ['a', 'b', 'c', 'd'], rows })).toEqual(expected);
+    const out = loaded.outputs[0]!.name;
+    expect(await loaded.predict(inputOf(rows))).toEqual({ [out]: expected });
+    // A dict naming the input gives the same answer; a DataFrame of the same rows gives rows of the
+    // flattened output, as MLflow's onnx flavor builds its DataFrame.
+    expect(await loaded.predict({ kind: 'tensors', tensors: { [loaded.inputs[0]!.name]: inputOf(rows).tensor } })).toEqual({ [out]: expected });
+    const frame = (await loaded.predict({ kind: 'dataframe', columns: ['a', 'b', 'c', 'd'], rows })) as Record<string, number>[];
+    expect(frame).toHaveLength(expected.length * expected[0]!.length);
+    frame.forEach((r, i) => expect(r[out]).toBeCloseTo(expected.flat()[i]!, 6));
     const before = tf.memory().numTensors;
     await loaded.predict(inputOf(rows));
     expect(tf.memory().numTensors).toBe(before);
@@ -82,7 +86,9 @@ describe('saveModel / loadModel (LayersModel)', () => {
     const m = await saveModel({ layersModelJson: path.join(first, 'model', 'model.json') }, dir);
     expect(m.flavors.tfjs).toMatchObject({ model_type: 'layers-model' });
     const loaded = await loadModel(dir);
-    expect(await loaded.predict(inputOf([[1, 2, 3]]))).toEqual(tf.tidy(() => (model.predict(tf.tensor2d([[1, 2, 3]])) as tf.Tensor).arraySync()));
+    expect(await loaded.predict(inputOf([[1, 2, 3]]))).toEqual({
+      [loaded.outputs[0]!.name]: tf.tidy(() => (model.predict(tf.tensor2d([[1, 2, 3]])) as tf.Tensor).arraySync()),
+    });
     await loaded.dispose();
   });
 

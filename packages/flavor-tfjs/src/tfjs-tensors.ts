@@ -86,8 +86,19 @@ export function toFeedList(tf: Tfjs, input: EnforcedInput, inputs: TfjsIo[]): Tf
   return [toTfTensor(tf, { dtype: 'float64', shape: [rows, cols], data: input.rows.flat() }, inputs[0]!)];
 }
 
-/** One output → its nested list; several → `{name: nested list}`. */
-export function toPredictionOf(tensors: TfTensor[], outputs: TfjsIo[]): Prediction {
-  if (tensors.length === 1) return tensors[0]!.arraySync() as Prediction;
-  return Object.fromEntries(tensors.map((t, i) => [outputs[i]?.name ?? `output_${i}`, t.arraySync()]));
+/**
+ * The shapes MLflow's onnx flavor answers, so a tfjs model and its ONNX conversion answer alike:
+ * tensor input → `{output name: nested list}` for every output, one output included; DataFrame
+ * input → rows with one column per output, each output flattened.
+ */
+export function toPredictionOf(tensors: TfTensor[], outputs: TfjsIo[], inputKind: EnforcedInput['kind']): Prediction {
+  const names = tensors.map((_, i) => outputs[i]?.name ?? `output_${i}`);
+  if (inputKind === 'dataframe') {
+    const columns = tensors.map((t) => Array.from(t.dataSync() as ArrayLike<number>));
+    const len = columns[0]?.length ?? 0;
+    if (columns.every((c) => c.length === len)) {
+      return Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]?.[r]])));
+    }
+  }
+  return Object.fromEntries(tensors.map((t, i) => [names[i], t.arraySync()]));
 }

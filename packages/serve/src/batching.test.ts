@@ -55,8 +55,8 @@ describe('dynamic batching over HTTP', () => {
     for (const b of bodies) alone.push(await invoke(plain.url, b));
     merged.forEach((m, i) => {
       expect(m.status).toBe(200);
-      expect(m.json.predictions).toHaveLength(bodies[i]!.inputs.length);
-      (m.json.predictions as number[][]).forEach((r, k) => r.forEach((v, j) => expect(v).toBeCloseTo(alone[i]!.json.predictions[k][j], 6)));
+      expect(m.json.predictions.probabilities).toHaveLength(bodies[i]!.inputs.length);
+      (m.json.predictions.probabilities as number[][]).forEach((r, k) => r.forEach((v, j) => expect(v).toBeCloseTo(alone[i]!.json.predictions.probabilities[k][j], 6)));
     });
     const stats = batchStats(await (await fetch(`${batched.url}/metrics`)).text());
     const totalRows = bodies.reduce((n, b) => n + b.inputs.length, 0);
@@ -74,7 +74,7 @@ describe('dynamic batching over HTTP', () => {
       const t = performance.now();
       const r = await invoke(slow.url, { inputs: rows(1, 2) });
       expect(r.status).toBe(200);
-      expect(r.json.predictions).toHaveLength(2);
+      expect(r.json.predictions.probabilities).toHaveLength(2);
       expect(performance.now() - t).toBeLessThan(1_500);
     } finally {
       await slow.close();
@@ -112,7 +112,7 @@ describe('graceful shutdown', () => {
     let closing: Promise<void> | undefined;
     const r = await answer;
     expect(r.status, r.text).toBe(200);
-    expect(JSON.parse(r.text).predictions).toHaveLength(1);
+    expect(JSON.parse(r.text).predictions.probabilities).toHaveLength(1);
     await closing;
     await expect(fetch(`${s.url}/ping`)).rejects.toThrow();
   });

@@ -14,6 +14,8 @@ const tmp = await mkdtemp(path.join(tmpdir(), 'serve-load-'));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 const registry = createFlavorRegistry([onnxFlavor()]);
 const small = () => buildMlpModel({ inputSize: 4, hidden: 3, classes: 2 });
+// buildMlpModel's one output.
+const OUT = 'probabilities';
 
 function stores() {
   const tracking = createMemoryTrackingStore();
@@ -42,7 +44,7 @@ describe('loadModel', () => {
     await saveModel(small(), path.join(tmp, 'a'));
     const m = await loadModel(path.join(tmp, 'a', 'MLmodel'), { registry });
     expect(m.flavor).toBe('onnx');
-    const p = (await m.predict({ kind: 'tensor', value: [[0, 0.5, 1, 0]] })) as number[][];
+    const p = ((await m.predict({ kind: 'tensor', value: [[0, 0.5, 1, 0]] })) as Record<string, number[][]>)[OUT]!;
     expect(p[0]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     expect(() => m.enforce({ kind: 'tensor', value: [[1, 2]] })).toThrow(/input/);
     await m.dispose();

@@ -4,8 +4,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError, enforceParams, enforceSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
-import type { EnforcedInput, FlavorRegistry, MLmodel, ModelInput, ModelSignature, Tensor, TensorDType } from '@mlflow-ts/format';
+import { MlflowError, checkServingInput, enforceParams, enforceSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
+import type { EnforcedInput, FlavorRegistry, MLmodel, ModelInput, ModelSignature, Schema, Tensor, TensorDType } from '@mlflow-ts/format';
 import { resolveModelUri } from './resolve-model-uri.js';
 import { compileFastEnforce } from './tensor-fast-path.js';
 import type { ServableModel } from './servable-model.js';
@@ -75,10 +75,15 @@ export async function loadModel(uri: string, opts: LoadModelOptions): Promise<Se
   // The signature is parsed and its tensor shortcut compiled once per model, not per request.
   const signature = signatureOf(mlmodel);
   const fast = signature ? compileFastEnforce(signature.inputs) : undefined;
+  // The fast path only answers for inputs the parse-stage checks accept; the rest is checked first.
+  const enforceParsed = (input: ModelInput, schema: Schema) => {
+    checkServingInput(input, schema);
+    return enforceSchema(input, schema);
+  };
   const enforce: ServableModel['enforce'] = (input, params) => {
     if (!signature) return { input: unenforcedInput(input) };
     const enforcedParams = signature.params ? enforceParams(params, signature.params) : undefined;
-    const enforced = fast?.(input) ?? enforceSchema(input, signature.inputs);
+    const enforced = fast?.(input) ?? enforceParsed(input, signature.inputs);
     return enforcedParams ? { input: enforced, params: enforcedParams } : { input: enforced };
   };
   return {

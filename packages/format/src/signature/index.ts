@@ -16,6 +16,7 @@ export { SignatureDictSchema, parseSignature, signatureToDict } from './signatur
 export type { SignatureDict } from './signature.js';
 export { enforceParams } from './param-values.js';
 export { enforceSchema } from './enforce-schema.js';
+export { checkServingInput } from './serving-input.js';
 export { castTensorData, fromHalfBits, isTensor, nestedShape, tensorToNested, toHalfBits } from './tensor-data.js';
 export { SCORING_PROTOCOL_CHANGE_INFO, SUPPORTED_FORMATS, parseJsonPayload, parseJsonText } from './payload.js';
 export { parseCsvPayload } from './csv-payload.js';

@@ -44,7 +44,8 @@ describe('models save / predict', () => {
     const out = path.join(tmp, 'out.json');
     const r = await run(['predict', '-m', modelDir, '-i', input, '-o', out]);
     expect(r.code, r.stderr).toBe(0);
-    const { predictions } = JSON.parse(await readFile(out, 'utf8')) as { predictions: number[][] };
+    // Tensor input: {output name: array}, as MLflow's onnx flavor answers.
+    const { predictions: { variable: predictions } } = JSON.parse(await readFile(out, 'utf8')) as { predictions: { variable: number[][] } };
     expect(predictions).toHaveLength(2);
     expect(predictions[0]![0]).toBeCloseTo(INTERCEPT, 3);
   });
@@ -83,7 +84,7 @@ describe('models serve', () => {
           try {
             const r = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [new Array(10).fill(0)] }) });
             expect(r.status).toBe(200);
-            expect(((await r.json()) as { predictions: number[][] }).predictions[0]![0]).toBeCloseTo(INTERCEPT, 3);
+            expect(((await r.json()) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(INTERCEPT, 3);
             const meta = await fetch(`${server.url}/v2/models/second`);
             expect(meta.status).toBe(200);
             expect((await fetch(`${server.url}/v2/models/model/ready`)).status).toBe(200);
@@ -112,7 +113,7 @@ describe('models log', () => {
     await writeFile(input, JSON.stringify({ inputs: [new Array(10).fill(0)] }));
     const p = await run(['predict', '-m', uri!, '-i', input], { env });
     expect(p.code, p.stderr).toBe(0);
-    expect((JSON.parse(p.stdout) as { predictions: number[][] }).predictions[0]![0]).toBeCloseTo(INTERCEPT, 3);
+    expect((JSON.parse(p.stdout) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(INTERCEPT, 3);
   });
 });
 
