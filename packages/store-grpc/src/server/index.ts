@@ -13,15 +13,18 @@ import type { RpcName } from '../protocol/rpc-routes.js';
 import { createArtifactAccess } from './artifact-access.js';
 import type { ArtifactsOption } from './artifact-access.js';
 import { artifactRoutes } from './artifact-routes.js';
+import { isUiPath, uiRoutes } from './ui-routes.js';
 import { WWW_AUTHENTICATE, createAuthenticator } from './auth.js';
 import type { AuthOptions } from './auth.js';
 import { createGrpcServer } from './grpc-server.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorReply } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
+import { createSecurityHooks } from './security-middleware.js';
 
 export type { ArtifactsOption } from './artifact-access.js';
 export type { AuthOptions, AuthUser } from './auth.js';
+export type { SecurityOptions } from './security-middleware.js';
 
 /** The MLflow version `/version` reports (the REST API level this server speaks). */
 export const SERVER_VERSION = '3.6.0';
@@ -46,6 +49,18 @@ export interface StoreServerOptions {
   closeTimeoutMs?: number;
   /** `--no-serve-artifacts` → false: the proxied artifact API answers 503. Default true. */
   serveArtifacts?: boolean;
+  /** A built web UI (`index.html`, `static-files/`) served at `/`, e.g. `uiDistDir()` of @mlflow-ts/ui. */
+  ui?: { root: string };
+  /** Host header patterns accepted (DNS rebinding protection); default localhost, private IPs, the bound host. */
+  allowedHosts?: string[];
+  /** Origins allowed to make cross-origin writes (besides the same origin and localhost). */
+  corsAllowedOrigins?: string[];
+  /** DANGEROUS: turns off the Host, Origin and security-header checks. */
+  disableSecurityMiddleware?: boolean;
+  /** `X-Frame-Options` (default SAMEORIGIN; NONE = no header). */
+  xFrameOptions?: string;
+  /** Where server-side details go (rejected requests, internal errors); default stderr. */
+  log?: (message: string) => void;
 }
 
 export interface StoreServer {
@@ -77,10 +92,17 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   const authenticate = hasAuth ? createAuthenticator(options.auth!) : null;
 
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const log = options.log ?? ((message: string) => process.stderr.write(`mlflow-ts server: ${message}\n`));
+  const security = createSecurityHooks({ ...options, bindHost: host, log });
+  if (security) {
+    app.addHook('onRequest', security.onRequest);
+    app.addHook('onSend', security.onSend);
+  }
   app.addHook('onRequest', async (request, reply) => {
     if (!authenticate) return;
     const path = (request.raw.url ?? '').split('?')[0];
-    if (path === '/health') return;
+    // The UI's static files hold no data; its API calls carry the credentials it asks for.
+    if (path === '/health' || (options.ui && isUiPath(path ?? ''))) return;
     const principal = authenticate(request.headers.authorization);
     if (!principal) {
       reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
@@ -107,6 +129,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
   app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });
+  if (options.ui) app.register(uiRoutes, { root: options.ui.root });
 
   let grpcServer: grpc.Server | undefined;
   let listening = false;

@@ -10,6 +10,7 @@ import * as storeFs from '@mlflow-ts/store-fs';
 import type { ModelRegistryStore } from '@mlflow-ts/format';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import type { AuthUser } from '@mlflow-ts/store-grpc/server';
+import { uiDistDir, uiIsBuilt } from '@mlflow-ts/ui';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
 
@@ -25,6 +26,12 @@ export interface ServerCommandOptions {
   authToken?: string[];
   authUser?: string[];
   insecure?: boolean;
+  /** Serve the web UI at `/` (default true). */
+  ui?: boolean;
+  allowedHosts?: string[];
+  corsAllowedOrigins?: string[];
+  disableSecurityMiddleware?: boolean;
+  xFrameOptions?: string;
 }
 
 function port(name: string) {
@@ -36,6 +43,7 @@ function port(name: string) {
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const commaList = (value: string): string[] => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
 
 /** `user:password`, optionally `:readonly` or `:admin`. */
 function parseUser(spec: string): AuthUser {
@@ -72,11 +80,17 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     grpcPort: o.grpcPort,
     auth,
     insecure: o.insecure,
+    ui: o.ui !== false && uiIsBuilt() ? { root: uiDistDir() } : undefined,
+    allowedHosts: o.allowedHosts,
+    corsAllowedOrigins: o.corsAllowedOrigins,
+    disableSecurityMiddleware: o.disableSecurityMiddleware,
+    xFrameOptions: o.xFrameOptions,
   });
   try {
     const { httpPort, grpcPort } = await server.listen();
     const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
     ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''}`);
+    if (o.ui !== false) ctx.print(uiIsBuilt() ? `UI: http://${hostShown}:${httpPort}/` : 'UI not built (npm run build -w @mlflow-ts/ui); serving the API only');
     if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   } finally {
     await server.close();
@@ -101,6 +115,13 @@ export function serverCommand(ctx: CliContext): Command {
     .addOption(new Option('--auth-token <token>', 'require this bearer token (repeatable)').argParser(collect))
     .addOption(new Option('--auth-user <user:password[:readonly|:admin]>', 'basic-auth user (repeatable)').argParser(collect))
     .option('--insecure', 'allow a non-loopback --host without authentication')
+    .option('--no-ui', 'do not serve the web UI at /')
+    .addOption(new Option('--allowed-hosts <hosts>', "comma-separated Host headers to accept (DNS rebinding protection; wildcards like '*.internal', '*' = all; default: localhost, private IPs and --host)")
+      .env('MLFLOW_SERVER_ALLOWED_HOSTS').argParser(commaList))
+    .addOption(new Option('--cors-allowed-origins <origins>', "comma-separated origins that may make cross-origin writes (default: same origin and localhost; '*' = all, dangerous)")
+      .env('MLFLOW_SERVER_CORS_ALLOWED_ORIGINS').argParser(commaList))
+    .option('--disable-security-middleware', 'DANGEROUS: turn off Host, Origin and security-header checks')
+    .addOption(new Option('--x-frame-options <value>', 'X-Frame-Options header: SAMEORIGIN, DENY or NONE').env('MLFLOW_SERVER_X_FRAME_OPTIONS').default('SAMEORIGIN'))
     .action(async (raw: Omit<ServerCommandOptions, 'serveArtifacts'> & { serveArtifacts: boolean | string }) => {
       const envToken = env.MLFLOW_SERVER_AUTH_TOKEN;
       const o: ServerCommandOptions = {

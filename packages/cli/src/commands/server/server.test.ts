@@ -70,3 +70,41 @@ describe('serverCommand', () => {
     expect(c.err.join('')).toContain('--port must be a port number');
   });
 });
+
+describe('security options (MLflow 3 flag names)', () => {
+  it('parses --allowed-hosts, --cors-allowed-origins, --disable-security-middleware and --x-frame-options', async () => {
+    const c = capture();
+    const cmd = serverCommand({ io: c.io } as unknown as Parameters<typeof serverCommand>[0]).action(() => undefined);
+    await cmd.parseAsync(['--allowed-hosts', 'mlflow.example.com, 10.0.0.5:5000', '--cors-allowed-origins', 'https://app.example', '--x-frame-options', 'DENY'], { from: 'user' });
+    expect(cmd.opts()).toMatchObject({
+      allowedHosts: ['mlflow.example.com', '10.0.0.5:5000'], corsAllowedOrigins: ['https://app.example'], xFrameOptions: 'DENY',
+    });
+    expect(cmd.opts().disableSecurityMiddleware).toBeUndefined();
+  });
+
+  it('runServer with allowedHosts refuses other Host headers with 403', async () => {
+    const lines: string[] = [];
+    const controller = new AbortController();
+    const running = runServer({ print: (l) => lines.push(l) }, {
+      backendStoreUri: join(dir, 'hosts'), artifactsDestination: join(dir, 'hosts-art'), serveArtifacts: true, host: '127.0.0.1', port: 0,
+      allowedHosts: ['127.0.0.1:*'],
+    }, controller.signal);
+    try {
+      while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
+      const base = /http:\/\/127\.0\.0\.1:\d+/.exec(lines[0]!)![0];
+      expect((await fetch(`${base}/api/2.0/mlflow/experiments/search`)).status).toBe(200);
+      const { request } = await import('node:http');
+      const status = await new Promise<number>((resolve, reject) => {
+        const url = new URL(base);
+        request({ host: url.hostname, port: url.port, path: '/api/2.0/mlflow/experiments/search', headers: { host: 'localhost' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject).end();
+      });
+      expect(status).toBe(403);
+    } finally {
+      controller.abort();
+      await running;
+    }
+  });
+});
