@@ -14,7 +14,7 @@ export const MLFLOW_RUN_NAME = 'mlflow.runName';
 export const MLFLOW_PARENT_RUN_ID = 'mlflow.parentRunId';
 export const MLFLOW_RUN_NOTE = 'mlflow.note.content';
 
-function currentUser(env: Readonly<Record<string, string | undefined>>): string {
+export function currentUser(env: Readonly<Record<string, string | undefined>>): string {
   try {
     return os.userInfo().username;
   } catch {

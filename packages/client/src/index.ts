@@ -30,3 +30,16 @@ export {
   createExperimentResponse, formatRestJson, getExperimentResponse, getMetricHistoryResponse, getRunResponse,
   listArtifactsResponse, searchExperimentsResponse, searchRunsResponse, toRestJson, updateRunResponse,
 } from './rest-json.js';
+export { run } from './projects.js';
+export {
+  ENV_MANAGERS, buildDockerContext, dockerInstalled, prepareProject, runProject, trackingUriForChild,
+} from './projects/run-project.js';
+export type { EnvManager, PreparedProject, RunProjectOptions } from './projects/run-project.js';
+export { CompletedSubmittedRun, LocalSubmittedRun } from './projects/submitted-run.js';
+export type { SubmittedRun } from './projects/submitted-run.js';
+export type { ProjectOutput } from './projects/output.js';
+export { defaultProjectsCacheDir, fetchProject, parseSubdirectory } from './projects/fetch-project.js';
+export { loadProject } from './projects/load-project.js';
+export type { LoadedProject } from './projects/load-project.js';
+export { dockerRunCommand, generatedDockerfile } from './projects/docker.js';
+export type { DockerBuildContext } from './projects/docker.js';
