@@ -15,6 +15,8 @@ import type {
   MetricHistoryRequest, MetricWithRunId, ModelInputRef, ModelOutputRef, Page, Param, Run, RunInfo, RunTag,
   SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
 } from '@mlflow-ts/format';
+import type { LoggedModelStore } from '@mlflow-ts/format';
+import { createFsLoggedModelStore } from '../logged-models/index.js';
 import { toFileUri, toLocalPath } from '../uri.js';
 import * as exps from './experiment-ops.js';
 import { MetricSeries } from './metric-file.js';
@@ -44,7 +46,7 @@ export interface FsTrackingStoreOptions {
   parallelReadMinRuns?: number;
 }
 
-export type FsTrackingStore = TrackingStore & {
+export type FsTrackingStore = TrackingStore & LoggedModelStore & {
   readonly root: string;
   /** Problems met while reading (corrupt or foreign files), each reported once. */
   readonly warnings: readonly string[];
@@ -95,6 +97,8 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
 
   const store: FsTrackingStore = {
     specificationVersion: 'v1',
+    // MLflow 3 logged models: `<experiment>/models/<model_id>/` (src/logged-models/).
+    ...createFsLoggedModelStore({ root, tracking: { getExperiment: (id) => store.getExperiment(id) } }),
     root,
     get warnings() {
       return state.warnings;

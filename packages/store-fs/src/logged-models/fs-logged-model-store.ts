@@ -1,0 +1,160 @@
+/**
+ * The logged-model capability of the file store: MLflow 3's FileStore methods
+ * (`create_logged_model`, `finalize_logged_model`, `search_logged_models`, …) on its exact layout,
+ * so MLflow reads the models we write and we read MLflow's. A model appears atomically: its params,
+ * tags and (empty) metrics folder are written first, meta.yaml last, and a directory without
+ * meta.yaml is no model to MLflow or to us.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  MlflowError, checkLoggedModelId, generateLoggedModelName, loggedModelArtifactLocation, newLoggedModelId,
+  searchLoggedModelsInMemory, validateLoggedModelName, validateParam, validateTag, validateTagKey,
+} from '@mlflow-ts/format';
+import type { Experiment, LoggedModel, LoggedModelInfo, LoggedModelStore, TrackingStore } from '@mlflow-ts/format';
+import { mkdirDurable, removeFileDurable, writeFileDurable } from './durable-write.js';
+import type { WriteOptions } from './durable-write.js';
+import { META_FILE, MODELS_FOLDER, modelMeta, readLoggedModel, readModelMeta } from './model-files.js';
+import { dumpYaml } from '../yaml-file.js';
+
+const TRASH = '.trash';
+
+export interface FsLoggedModelStoreOptions {
+  /** The `mlruns` directory (a local path). */
+  root: string;
+  /** The experiments (lifecycle, artifact location) models belong to. */
+  tracking: Pick<TrackingStore, 'getExperiment'>;
+  /** Default true: acknowledged writes are fsync'ed. */
+  fsync?: boolean;
+}
+
+const keyPath = (dir: string, key: string) => path.join(dir, ...key.split('/'));
+
+export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): LoggedModelStore {
+  const { root, tracking } = opts;
+  const w: WriteOptions = { fsync: opts.fsync ?? true };
+  // Strictly increasing, so models created within one millisecond keep their creation order.
+  let lastTime = 0;
+  const now = () => (lastTime = Math.max(Date.now(), lastTime + 1));
+
+  const experimentDir = (e: Experiment) => path.join(root, ...(e.lifecycle_stage === 'deleted' ? [TRASH] : []), e.experiment_id);
+
+  /** MLflow's `_find_model_root`: the model's directory in any experiment, active or deleted. */
+  function findModelDir(modelId: string): { dir: string; experimentId: string } | null {
+    const candidates: [string, string][] = [];
+    for (const base of [root, path.join(root, TRASH)]) {
+      let names: string[];
+      try {
+        names = fs.readdirSync(base);
+      } catch {
+        continue;
+      }
+      for (const n of names) if (!n.startsWith('.') && n !== MODELS_FOLDER) candidates.push([path.join(base, n, MODELS_FOLDER, modelId), n]);
+    }
+    for (const [dir, experimentId] of candidates) if (fs.existsSync(path.join(dir, META_FILE))) return { dir, experimentId };
+    return null;
+  }
+
+  function locate(modelId: string): { dir: string; info: Omit<LoggedModelInfo, 'tags'> } {
+    checkLoggedModelId(modelId);
+    const found = findModelDir(modelId);
+    const meta = found ? readModelMeta(found.dir) : null;
+    if (!found || !meta || meta.deleted) throw MlflowError.notFound(`Model '${modelId}' not found`);
+    if (meta.info.experiment_id !== found.experimentId) {
+      throw new MlflowError('INVALID_STATE', `Model '${modelId}' metadata is in invalid state.`);
+    }
+    return { dir: found.dir, info: meta.info };
+  }
+
+  const read = (dir: string, modelId: string): LoggedModel => {
+    const m = readLoggedModel(dir);
+    if (!m) throw MlflowError.notFound(`Model '${modelId}' not found`);
+    return m;
+  };
+
+  const writeMeta = (dir: string, info: Omit<LoggedModelInfo, 'tags'>, stage: 'active' | 'deleted') =>
+    writeFileDurable(path.join(dir, META_FILE), dumpYaml(modelMeta(info, stage)), dir, w);
+
+  return {
+    async createLoggedModel(req) {
+      validateLoggedModelName(req.name);
+      const experiment = await tracking.getExperiment(req.experiment_id);
+      if (experiment.lifecycle_stage !== 'active') {
+        throw new MlflowError('INVALID_STATE', `Could not create model under non-active experiment with ID ${req.experiment_id}.`);
+      }
+      const params = (req.params ?? []).map((p) => validateParam(p));
+      const tags = (req.tags ?? []).map((t) => validateTag(t));
+      const modelId = newLoggedModelId();
+      const t = now();
+      const info: Omit<LoggedModelInfo, 'tags'> = {
+        model_id: modelId, experiment_id: experiment.experiment_id, name: req.name ?? generateLoggedModelName(),
+        creation_timestamp_ms: t, last_updated_timestamp_ms: t,
+        artifact_uri: loggedModelArtifactLocation(experiment.artifact_location, modelId), status: 'LOGGED_MODEL_PENDING',
+      };
+      if (req.model_type !== undefined) info.model_type = req.model_type;
+      if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
+      const dir = path.join(experimentDir(experiment), MODELS_FOLDER, modelId);
+      await mkdirDurable(path.join(dir, 'metrics'), w);
+      await mkdirDurable(path.join(dir, 'params'), w);
+      for (const p of params) await writeFileDurable(keyPath(path.join(dir, 'params'), p.key), p.value, dir, w);
+      for (const tag of tags) await writeFileDurable(keyPath(path.join(dir, 'tags'), tag.key), tag.value, dir, w);
+      await writeMeta(dir, info, 'active');
+      return read(dir, modelId);
+    },
+    async finalizeLoggedModel(modelId, status) {
+      const { dir, info } = locate(modelId);
+      await writeMeta(dir, { ...info, status, last_updated_timestamp_ms: now() }, 'active');
+      return read(dir, modelId);
+    },
+    async getLoggedModel(modelId) {
+      return read(locate(modelId).dir, modelId);
+    },
+    async deleteLoggedModel(modelId) {
+      const { dir, info } = locate(modelId);
+      await writeMeta(dir, info, 'deleted');
+    },
+    async searchLoggedModels(req) {
+      const models: LoggedModel[] = [];
+      for (const id of new Set(req.experiment_ids ?? [])) {
+        let experiment: Experiment;
+        try {
+          experiment = await tracking.getExperiment(String(id));
+        } catch (e) {
+          if (MlflowError.isInstance(e) && e.code === 'RESOURCE_DOES_NOT_EXIST') continue;
+          throw e;
+        }
+        const folder = path.join(experimentDir(experiment), MODELS_FOLDER);
+        let names: string[];
+        try {
+          names = fs.readdirSync(folder);
+        } catch {
+          continue;
+        }
+        for (const name of names.sort()) {
+          if (name.startsWith('.')) continue;
+          const m = readLoggedModel(path.join(folder, name));
+          // As MLflow: a model whose meta names another experiment is ignored.
+          if (m && m.info.experiment_id === experiment.experiment_id) models.push(m);
+        }
+      }
+      return searchLoggedModelsInMemory(models, { ...req, experiment_ids: undefined });
+    },
+    async setLoggedModelTags(modelId, tags) {
+      const { dir } = locate(modelId);
+      const valid = tags.map((t) => validateTag(t));
+      for (const tag of valid) await writeFileDurable(keyPath(path.join(dir, 'tags'), tag.key), tag.value, dir, w);
+    },
+    async deleteLoggedModelTag(modelId, key) {
+      validateTagKey(key);
+      const { dir } = locate(modelId);
+      if (!(await removeFileDurable(keyPath(path.join(dir, 'tags'), key), w))) {
+        throw MlflowError.notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
+      }
+    },
+    async logLoggedModelParams(modelId, params) {
+      const valid = params.map((p) => validateParam(p));
+      const { dir } = locate(modelId);
+      for (const p of valid) await writeFileDurable(keyPath(path.join(dir, 'params'), p.key), p.value, dir, w);
+    },
+  };
+}
