@@ -68,9 +68,22 @@ export function experimentValueAccessor(e: Experiment): ValueAccessor {
   };
 }
 
+/**
+ * MLflow marks prompts with this tag and its clients append ``tags.`mlflow.prompt.is_prompt` != 'true'``
+ * to every registered-model and model-version search. MLflow's stores read a model *without* the tag
+ * as not a prompt (mlflow/utils/search_utils.py): here the missing tag reads as 'false', so that
+ * `!= 'true'` and `= 'false'` match plain models.
+ */
+export const IS_PROMPT_TAG = 'mlflow.prompt.is_prompt';
+
+function registryTag(tags: readonly { key: string; value: unknown }[], key: string): unknown {
+  const value = lookup(tags, key);
+  return value === undefined && key === IS_PROMPT_TAG ? 'false' : value;
+}
+
 export function registeredModelValueAccessor(m: RegisteredModel): ValueAccessor {
   return (id: Identifier) => {
-    if (id.type === 'tag') return lookup(m.tags, id.key);
+    if (id.type === 'tag') return registryTag(m.tags, id.key);
     if (id.type !== 'attribute') return undefined;
     return (m as unknown as Record<string, unknown>)[id.key];
   };
@@ -78,7 +91,7 @@ export function registeredModelValueAccessor(m: RegisteredModel): ValueAccessor 
 
 export function modelVersionValueAccessor(v: ModelVersion): ValueAccessor {
   return (id: Identifier) => {
-    if (id.type === 'tag') return lookup(v.tags, id.key);
+    if (id.type === 'tag') return registryTag(v.tags, id.key);
     if (id.type !== 'attribute') return undefined;
     switch (id.key) {
       case 'version_number':

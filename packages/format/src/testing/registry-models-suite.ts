@@ -106,5 +106,17 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       expect(pages).toBe(3);
       await expectMlflowError(store.searchRegisteredModels({ filter: 'name ==== x' }), 'INVALID_PARAMETER_VALUE');
     });
+
+    it("answers the prompt filter MLflow's clients append: plain models match, prompts only when asked", async () => {
+      const { store } = ctx.get();
+      const prefix = uniqueName('conf-prompt-filter');
+      await store.createRegisteredModel({ name: `${prefix}-model` });
+      await store.createRegisteredModel({ name: `${prefix}-prompt`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
+      const names = async (filter: string) => (await store.searchRegisteredModels({ filter })).items.map((m) => m.name);
+      // What MlflowClient.search_registered_models(filter_string="name LIKE 'p%'") sends since MLflow 2.21.
+      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` != 'true'`)).toEqual([`${prefix}-model`]);
+      expect(await names(`name LIKE '${prefix}%' AND tag.\`mlflow.prompt.is_prompt\` = 'false'`)).toEqual([`${prefix}-model`]);
+      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([`${prefix}-prompt`]);
+    });
   });
 }

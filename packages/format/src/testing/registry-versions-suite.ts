@@ -103,6 +103,9 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       expect(versionsOf((await store.searchModelVersions({ filter, order_by: ['version_number ASC'] })).items))
         .toEqual(['1', '2', '3', '4', '5']);
       expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND tags.flag = 'yes'` })).items)).toEqual(['4']);
+      // MLflow's clients append the prompt filter to every version search; versions without the tag match.
+      expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND tags.flag = 'yes' AND tags.\`mlflow.prompt.is_prompt\` != 'true'` })).items))
+        .toEqual(['4']);
       expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND version_number >= 4`, order_by: ['version_number DESC'] })).items))
         .toEqual(['5', '4']);
       const v1 = await store.getModelVersion(name, '1');
