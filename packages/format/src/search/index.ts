@@ -13,7 +13,8 @@ export { compileLikePattern } from './like-pattern.js';
 export { compareSortValues, compareWithOrderBy, parseOrderBy } from './order-by.js';
 export type { OrderByClause } from './order-by.js';
 export {
-  DATASET_CONTEXT_TAG, experimentValueAccessor, modelVersionValueAccessor, registeredModelValueAccessor, runValueAccessor,
+  DATASET_CONTEXT_TAG, IS_PROMPT_TAG, experimentValueAccessor, modelVersionValueAccessor, registeredModelValueAccessor,
+  runValueAccessor,
 } from './accessors.js';
 export { decodePageToken, encodePageToken, paginate } from './page-token.js';
 export {

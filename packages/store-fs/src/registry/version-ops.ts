@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, canonicalStage, parseModelUri, resolveModelUri, uriScheme, validateModelAlias, validateRegistryTagValue, validateTagKey,
+  IS_PROMPT_TAG, MlflowError, canonicalStage, parseModelUri, resolveModelUri, uriScheme, validateModelAlias, validateRegistryTagValue, validateTagKey,
 } from '@mlflow-ts/format';
 import type { CreateModelVersionRequest, ModelRegistryStore, ModelVersion, ModelVersionStage } from '@mlflow-ts/format';
 import { removeAliasFile, readAliases, writeAliasFile, writeTag } from './registry-layout.js';
@@ -35,8 +35,10 @@ export async function createModelVersion(ctx: RegistryContext, store: ModelRegis
   ctx.files.model(req.name);
   if (typeof req.source !== 'string' || req.source === '') throw MlflowError.invalidParameter("Missing value for required parameter 'source'.");
   checkTags(req.tags);
-  await checkVersionSource(req.source, req.run_id || undefined, ctx.policy);
-  const { location, runId: sourceRunId } = await storageLocationOf(ctx, store, req);
+  // A prompt version's source is a placeholder ('dummy-source'); MLflow's server does not validate it.
+  const isPrompt = req.tags?.some((t) => t.key === IS_PROMPT_TAG) ?? false;
+  if (!isPrompt) await checkVersionSource(req.source, req.run_id || undefined, ctx.policy);
+  const { location, runId: sourceRunId } = isPrompt ? { location: req.source, runId: undefined } : await storageLocationOf(ctx, store, req);
   // As MLflow: a version of a logged model without run_id takes the model's source run.
   const loggedRunId = !req.run_id && req.model_id ? findLoggedModelMeta(ctx.root, req.model_id)?.source_run_id : undefined;
   const runId = sourceRunId ?? (typeof loggedRunId === 'string' && loggedRunId !== '' ? loggedRunId : undefined);

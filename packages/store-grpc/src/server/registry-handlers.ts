@@ -1,4 +1,5 @@
 /** Model registry RPC handlers (mlflow/server/handlers.py, registry part). */
+import { IS_PROMPT_TAG } from '@mlflow-ts/format';
 import type { Handler } from './handler-context.js';
 import { list, num, present, registryOf, required, str } from './handler-context.js';
 import { assertSafeModelSource } from './uri-guards.js';
@@ -68,7 +69,8 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async CreateModelVersion(ctx, req) {
     required(req, 'name', 'source');
-    assertSafeModelSource(str(req, 'source')!, ctx.allowedRoots);
+    // As MLflow's handler: a prompt version's source is a placeholder, not a location to follow.
+    if (!(list<Tag>(req, 'tags') ?? []).some((t) => t.key === IS_PROMPT_TAG)) assertSafeModelSource(str(req, 'source')!, ctx.allowedRoots);
     const model_version = await registryOf(ctx).createModelVersion({
       name: str(req, 'name')!, source: str(req, 'source')!, run_id: str(req, 'run_id') || undefined, tags: list<Tag>(req, 'tags'),
       run_link: str(req, 'run_link'), description: str(req, 'description'), model_id: str(req, 'model_id') || undefined,
