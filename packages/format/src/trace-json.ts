@@ -261,7 +261,8 @@ export function spanToOtlpJson(span: SpanRecord): Record<string, unknown> {
     } catch {
       // MLflow keeps a value it cannot load as the raw string.
     }
-    return { key, value: toAnyValue(value) };
+    // MLflow leaves the AnyValue unset for None, so the JSON has no `value`.
+    return value === null ? { key } : { key, value: toAnyValue(value) };
   });
   if (span.events?.length) {
     out.events = span.events.map((e) => ({

@@ -17,6 +17,7 @@ import type {
 } from '@mlflow-ts/format';
 import type { LoggedModelStore } from '@mlflow-ts/format';
 import { createFsLoggedModelStore } from '../logged-models/index.js';
+import { createFsTraceStore, traceFsync } from '../traces/fs-trace-store.js';
 import { toFileUri, toLocalPath } from '../uri.js';
 import * as exps from './experiment-ops.js';
 import { MetricSeries } from './metric-file.js';
@@ -99,6 +100,11 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     specificationVersion: 'v1',
     // MLflow 3 logged models: `<experiment>/models/<model_id>/` (src/logged-models/).
     ...createFsLoggedModelStore({ root, tracking: { getExperiment: (id) => store.getExperiment(id) } }),
+    // MLflow 3 traces: `<experiment>/traces/<trace_id>/` (src/traces/); fsync unless durability is 'none'.
+    traces: createFsTraceStore({
+      root, tracking: { getExperiment: (id) => store.getExperiment(id) }, warn: (m) => state.warn(m),
+      fsync: traceFsync((opts as { durability?: string }).durability),
+    }),
     root,
     get warnings() {
       return state.warnings;

@@ -20,6 +20,7 @@ import { createGrpcServer } from './grpc-server.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorReply } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
+import { traceApi } from './trace-api.js';
 import { createSecurityHooks } from './security-middleware.js';
 
 export type { ArtifactsOption } from './artifact-access.js';
@@ -128,6 +129,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
+  app.register(traceApi, { ctx });
   app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });
   if (options.ui) app.register(uiRoutes, { root: options.ui.root });
 
