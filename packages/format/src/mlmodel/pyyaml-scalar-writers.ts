@@ -121,7 +121,7 @@ function needsEscape(ch: string, allowUnicode: boolean): boolean {
   return !(allowUnicode && ((cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd)));
 }
 
-function escape(ch: string): string {
+function escapeChar(ch: string): string {
   const named = ESCAPE_REPLACEMENTS[ch];
   if (named !== undefined) return `\\${named}`;
   const cp = ch.codePointAt(0)!;
@@ -143,7 +143,7 @@ export function writeDoubleQuoted(w: ScalarWriter, text: string, split: boolean)
         start = end;
       }
       if (ch !== undefined) {
-        const data = escape(ch);
+        const data = escapeChar(ch);
         w.write(data, data.length);
         start = end + 1;
       }

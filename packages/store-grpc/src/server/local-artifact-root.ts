@@ -27,7 +27,7 @@ function joinRel(a: string, b: string | undefined): string {
   return a ? `${a}/${b}` : b;
 }
 
-function escape(path: string): MlflowError {
+function outsideRoot(path: string): MlflowError {
   return MlflowError.invalidParameter(`Invalid path '${path}': it resolves outside the artifact root`);
 }
 
@@ -43,20 +43,20 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
     if (relPath !== '') assertSafeArtifactPath(relPath);
     const rootDir = realRoot();
     const target = resolve(rootDir, relPath);
-    if (target !== rootDir && !target.startsWith(rootDir + sep)) throw escape(relPath);
+    if (target !== rootDir && !target.startsWith(rootDir + sep)) throw outsideRoot(relPath);
     // The deepest existing ancestor (or the target itself) must really live inside the root.
     let probe = target;
     for (;;) {
       try {
         const real = await realpath(probe);
-        if (real !== rootDir && !real.startsWith(rootDir + sep)) throw escape(relPath);
+        if (real !== rootDir && !real.startsWith(rootDir + sep)) throw outsideRoot(relPath);
         break;
       } catch (e) {
         if (MlflowError.isInstance(e)) throw e;
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
         // A dangling symlink is an escape attempt we cannot judge; refuse it.
         const isLink = await lstat(probe).then((s) => s.isSymbolicLink(), () => false);
-        if (isLink) throw escape(relPath);
+        if (isLink) throw outsideRoot(relPath);
         probe = dirname(probe);
       }
     }

@@ -58,13 +58,11 @@ export function experimentsCommand(ctx: CliContext): Command {
         throw new UsageError('give exactly one of --experiment-id or --experiment-name');
       }
       const client = ctx.client(o.backendStoreUri);
-      let experiment;
-      if (o.experimentId !== undefined) {
-        experiment = await client.getExperiment(o.experimentId);
-      } else {
-        experiment = await client.getExperimentByName(o.experimentName!);
-        if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${o.experimentName}'`);
-      }
+      const experiment =
+        o.experimentId !== undefined
+          ? await client.getExperiment(o.experimentId)
+          : await client.getExperimentByName(o.experimentName ?? '');
+      if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${o.experimentName}'`);
       if (o.json) return ctx.printJson(getExperimentResponse(experiment));
       ctx.print(`Experiment Id:     ${experiment.experiment_id}`);
       ctx.print(`Name:              ${experiment.name}`);
