@@ -5,6 +5,11 @@ import { missingValue, notIntegerValue } from './messages.js';
 
 export const MAX_REGISTERED_MODEL_ALIAS_LENGTH = 255;
 export const MAX_REGISTRY_TAG_VALUE_LENGTH = 100000;
+/**
+ * MLflow's SQL schema keeps names in a VARCHAR(256) and its FileStore uses the name as a directory
+ * name, which file systems cap at 255 bytes: the limit both stores can hold.
+ */
+const MAX_REGISTERED_MODEL_NAME_BYTES = 255;
 
 const ALIAS = /^[\w-]*$/;
 const VERSION_ALIAS = /^[vV]\d+$/;
@@ -20,6 +25,11 @@ function fail(message: string): never {
 export function validateRegisteredModelName(name: unknown): string {
   if (name === undefined || name === null || name === '') fail(missingValue('name'));
   if (typeof name !== 'string') fail(`Registered model name must be a string, got ${JSON.stringify(name)}`);
+  if (name.includes('\0')) fail(`Invalid registered model name: ${JSON.stringify(name)}. Names may not contain NUL characters.`);
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > MAX_REGISTERED_MODEL_NAME_BYTES) {
+    fail(`Registered model name '${name.slice(0, 40)}...' is too long: ${bytes} bytes in UTF-8, the limit is ${MAX_REGISTERED_MODEL_NAME_BYTES} (MAX_REGISTERED_MODEL_NAME_BYTES).`);
+  }
   if (/[/\\%]/.test(name) || name === '.' || name === '..') {
     fail(`Invalid registered model name: '${name}'. Names may not contain path separators ('/', '\\') or '%', nor be '.' or '..'.`);
   }

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
+import { create as createContentDisposition } from 'content-disposition';
 import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
 import { toMlflowJson } from '../protocol/json-codec.js';
@@ -47,7 +48,8 @@ async function sendFile(reply: FastifyReply, repo: ArtifactRepository, path: str
   const filename = path.slice(path.lastIndexOf('/') + 1);
   return reply
     .header('Content-Type', mimeOf(path))
-    .header('Content-Disposition', `attachment; filename="${filename.replace(/["\\\r\n]/g, '_')}"`)
+    // RFC 6266 / 8187: an ASCII `filename` fallback plus `filename*` for names like `€.txt`.
+    .header('Content-Disposition', createContentDisposition(filename))
     .header('X-Content-Type-Options', 'nosniff')
     .send(stream instanceof Readable ? stream : Readable.from(stream));
 }

@@ -15,6 +15,7 @@ import { assertDeletableArtifactPath } from './artifact-root-guard.js';
 import type { Principal } from './auth.js';
 import type { HandlerContext, Req } from './handler-context.js';
 import { toMlflowError } from './http-errors.js';
+import type { ErrorHygiene } from './http-errors.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
 
 export interface GrpcServerOptions {
@@ -23,10 +24,12 @@ export interface GrpcServerOptions {
   serveArtifacts: boolean;
   /** Null when auth is off; else returns the principal or null for bad credentials. */
   authenticate: ((authorization: string | undefined) => Principal | null) | null;
+  /** How errors are cleaned before they leave (no server paths; details to the log). */
+  errors?: ErrorHygiene;
 }
 
-function statusOf(e: unknown): Partial<grpc.StatusObject> {
-  const err = toMlflowError(e);
+function statusOfError(e: unknown, hygiene?: ErrorHygiene): Partial<grpc.StatusObject> {
+  const err = toMlflowError(e, hygiene);
   const metadata = new grpc.Metadata();
   metadata.set(ERROR_CODE_METADATA, err.code);
   return { code: err.grpcStatus, details: err.message, metadata };
@@ -38,6 +41,7 @@ function checkRequest(request: unknown): void {
 }
 
 export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
+  const statusOf = (e: unknown) => statusOfError(e, opts.errors);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 
   const authorize = (metadata: grpc.Metadata, write: boolean): void => {

@@ -2,7 +2,9 @@
  * `@mlflow-ts/store-grpc/server`: MLflow's REST API (fastify) and a gRPC service (@grpc/grpc-js)
  * over any TrackingStore / ModelRegistryStore, plus MLflow's proxied artifact API.
  */
+import { realpathSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import * as grpc from '@grpc/grpc-js';
 import Fastify from 'fastify';
@@ -18,9 +20,9 @@ import { WWW_AUTHENTICATE, createAuthenticator } from './auth.js';
 import type { AuthOptions } from './auth.js';
 import { createGrpcServer } from './grpc-server.js';
 import type { HandlerContext } from './handler-context.js';
-import { errorReply } from './http-errors.js';
+import { attachErrorHygiene, errorReply } from './http-errors.js';
+import type { ErrorHygiene } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
-import { traceApi } from './trace-api.js';
 import { createSecurityHooks } from './security-middleware.js';
 
 export type { ArtifactsOption } from './artifact-access.js';
@@ -74,6 +76,26 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+/** The server's own directories, as error messages may show them: `<artifact root>/…` instead of the path. */
+function serverRoots(options: StoreServerOptions, artifactDir: string | undefined): ErrorHygiene['roots'] {
+  const roots: ErrorHygiene['roots'] = [];
+  const add = (dir: unknown, label: string) => {
+    if (typeof dir !== 'string' || dir === '') return;
+    for (const candidate of [dir, resolvePath(dir)]) {
+      roots.push({ dir: candidate, label });
+      try {
+        roots.push({ dir: realpathSync(candidate), label });
+      } catch {
+        // not created yet: the resolved path is enough
+      }
+    }
+  };
+  add(artifactDir, '<artifact root>');
+  add((options.tracking as { root?: unknown }).root, '<tracking root>');
+  add((options.registry as { root?: unknown } | undefined)?.root, '<registry root>');
+  return roots.sort((a, b) => b.dir.length - a.dir.length);
+}
+
 /** POST routes that only read (searches): read-only users may call them. */
 const READ_POSTS = new Set<string>();
 for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
@@ -94,6 +116,8 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
 
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
   const log = options.log ?? ((message: string) => process.stderr.write(`mlflow-ts server: ${message}\n`));
+  const errors: ErrorHygiene = { roots: serverRoots(options, access.local?.dir), log };
+  attachErrorHygiene(app, errors);
   const security = createSecurityHooks({ ...options, bindHost: host, log });
   if (security) {
     app.addHook('onRequest', security.onRequest);
@@ -121,7 +145,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     return payload;
   });
   app.setErrorHandler((error, _request, reply) => {
-    const { status, body } = errorReply(error);
+    const { status, body } = errorReply(error, errors);
     return reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) =>
@@ -129,7 +153,6 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
-  app.register(traceApi, { ctx });
   app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });
   if (options.ui) app.register(uiRoutes, { root: options.ui.root });
 
@@ -147,7 +170,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
       const httpPort = (app.server.address() as AddressInfo).port;
       let grpcPort: number | undefined;
       if (options.grpcPort !== undefined) {
-        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate });
+        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate, errors });
         const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
         grpcPort = await new Promise<number>((resolve, reject) => {
           grpcServer!.bindAsync(`${bindHost}:${options.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));

@@ -164,7 +164,7 @@ describe('tracking REST API', () => {
 
     const get = await fetch(`${s.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${base}/model/MLmodel`);
     expect(get.status).toBe(200);
-    expect(get.headers.get('content-disposition')).toBe('attachment; filename="MLmodel"');
+    expect(get.headers.get('content-disposition')).toBe('attachment; filename=MLmodel');
     expect(await get.text()).toBe(bytes);
 
     const list = await http(s.baseUrl, 'GET', `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(`${base}/model`)}`);

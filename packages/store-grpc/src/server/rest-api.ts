@@ -7,12 +7,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MlflowError } from '@mlflow-ts/format';
 import { coerceRequest, toMlflowJson } from '../protocol/json-codec.js';
+import { assertJsonDepth } from '../protocol/json-depth.js';
 import { normalizeRequest } from '../protocol/normalize-message.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { API_PREFIXES, RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
 import type { HandlerContext } from './handler-context.js';
-import { errorReply } from './http-errors.js';
+import { errorHygieneOf, errorReply } from './http-errors.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -31,6 +32,7 @@ function checkContentType(request: FastifyRequest): void {
 function parseBody(request: FastifyRequest): unknown {
   const raw = request.body;
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
+  if (typeof raw === 'string') assertJsonDepth(raw);
   try {
     return JSON.parse(raw as string);
   } catch (e) {
@@ -39,7 +41,7 @@ function parseBody(request: FastifyRequest): unknown {
 }
 
 export function sendError(reply: FastifyReply, e: unknown): FastifyReply {
-  const { status, body } = errorReply(e);
+  const { status, body } = errorReply(e, errorHygieneOf(reply));
   return reply.code(status).type('application/json').send(body);
 }
 

@@ -222,8 +222,12 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
   async GetMetricHistory(ctx, req) {
     const runId = runIdOf(req);
     required(req, 'metric_key');
+    const maxResults = num(req, 'max_results');
+    if (maxResults !== undefined && maxResults !== null && (!Number.isInteger(maxResults) || maxResults < 1)) {
+      throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
+    }
     const page = await ctx.tracking.getMetricHistory(runId, str(req, 'metric_key')!, {
-      max_results: num(req, 'max_results'), page_token: str(req, 'page_token'),
+      max_results: maxResults, page_token: str(req, 'page_token'),
     });
     return { metrics: page.items, next_page_token: page.next_page_token };
   },
