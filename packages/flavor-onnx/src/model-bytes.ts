@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { MlflowError } from '@mlflow-ts/format';
-import { importOnnxProto } from './lazy-imports.js';
+import { importOnnxProto } from '@mlflow-ts/format/node';
 
 export type OnnxModelSource = string | Uint8Array | { graph?: unknown; [key: string]: unknown };
 
@@ -16,7 +16,7 @@ export async function onnxModelBytes(model: OnnxModelSource): Promise<Uint8Array
   }
   if (model instanceof Uint8Array) return model;
   if (model && typeof model === 'object' && 'graph' in model) {
-    const onnx = await importOnnxProto();
+    const onnx = await importOnnxProto('to save ModelProto objects');
     const message = model instanceof onnx.ModelProto ? model : onnx.ModelProto.fromObject(model as Record<string, unknown>);
     return onnx.ModelProto.encode(message).finish();
   }

@@ -2,14 +2,15 @@
  * The flavor-independent half of saving: MLmodel (flavor + python_function sections, signature, input
  * example, size), the Python environment files MLflow expects and node_env.json.
  */
-import { readdir, stat, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CONDA_ENV_FILE_NAME, MlflowError, MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, PYTHON_ENV_FILE_NAME, REQUIREMENTS_FILE_NAME, condaYaml,
-  createMLmodel, createPythonFunctionFlavorConfig, nodeEnvJson, pythonEnvYaml, requirementsTxt, saveInputExample,
-  serializeMLmodel, signatureToDict,
+  CONDA_ENV_FILE_NAME, MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, PYTHON_ENV_FILE_NAME, REQUIREMENTS_FILE_NAME, condaYaml,
+  createMLmodel, createPythonFunctionFlavorConfig, nodeEnvJson, pythonEnvYaml, requirementsTxt, serializeMLmodel,
+  signatureToDict,
 } from '@mlflow-ts/format';
-import type { MLmodel, ModelSignature, SavedInputExampleInfo } from '@mlflow-ts/format';
+import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
+import { directorySize, writeInputExample } from '@mlflow-ts/format/node';
 
 export interface ModelDirectorySpec {
   flavorName: string;
@@ -27,36 +28,8 @@ export interface ModelDirectorySpec {
   extra?: Record<string, unknown>;
 }
 
-/** Total bytes of the files under `dir` (MLmodel's `model_size_bytes`). */
-export async function directorySize(dir: string): Promise<number> {
-  let total = 0;
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    total += e.isDirectory() ? await directorySize(p) : (await stat(p)).size;
-  }
-  return total;
-}
-
-/** A model is saved only into a missing or empty directory, as `mlflow.<flavor>.save_model` requires. */
-export async function assertEmptyModelDir(dir: string): Promise<void> {
-  const st = await stat(dir).catch(() => undefined);
-  if (!st) return;
-  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
-    throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${dir}' already exists and is not empty`);
-  }
-}
-
 /** The Python recorded in `python_version` and the env files: one MLflow 3.x supports (we are not Python). */
 export const PYTHON_VERSION = '3.11.5';
-
-/** Writes `input_example.json` (and `serving_input_example.json`) as MLflow does; `undefined` → nothing. */
-export async function writeInputExample(dir: string, example: unknown): Promise<SavedInputExampleInfo | undefined> {
-  if (example === undefined) return undefined;
-  const saved = saveInputExample(example);
-  await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
-  if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
-  return saved.info;
-}
 
 export async function writeModelDirectory(dir: string, spec: ModelDirectorySpec): Promise<MLmodel> {
   const exampleInfo = await writeInputExample(dir, spec.inputExample);

@@ -1,8 +1,9 @@
 /**
  * `onnxFlavor()`: the Flavor plugin for MLmodel's `onnx` section, passed explicitly to a registry.
  */
-import { OnnxFlavorConfigSchema } from '@mlflow-ts/format';
-import type { Flavor, OnnxFlavorConfig } from '@mlflow-ts/format';
+import type { Flavor } from '@mlflow-ts/format';
+import { ONNX_FLAVOR_NAME, OnnxFlavorConfigSchema } from './flavor-config.js';
+import type { OnnxFlavorConfig } from './flavor-config.js';
 import { loadOnnxFromMLmodel } from './load-model.js';
 import type { OnnxLoadOptions } from './load-model.js';
 import type { OnnxModelSource } from './model-bytes.js';
@@ -17,7 +18,7 @@ export interface OnnxFlavorOptions extends OnnxLoadOptions {
 export function onnxFlavor(options: OnnxFlavorOptions = {}): Flavor<OnnxModelSource, OnnxFlavorConfig> {
   return {
     specificationVersion: 'v1',
-    name: 'onnx',
+    name: ONNX_FLAVOR_NAME,
     configSchema: OnnxFlavorConfigSchema,
     dependencies: {
       npm: { 'onnxruntime-node': `^${onnxRuntimeVersion()}`, '@mlflow-ts/flavor-onnx': `^${FLAVOR_ONNX_VERSION}` },

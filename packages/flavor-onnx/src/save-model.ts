@@ -6,14 +6,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { MlflowError, OnnxSessionOptionsSchema } from '@mlflow-ts/format';
+import { MlflowError } from '@mlflow-ts/format';
+import { assertEmptyModelDir } from '@mlflow-ts/format/node';
+import { ONNX_FLAVOR_NAME, OnnxSessionOptionsSchema } from './flavor-config.js';
 import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
 import { importOnnxRuntime } from './lazy-imports.js';
 import { onnxModelBytes } from './model-bytes.js';
 import type { OnnxModelSource } from './model-bytes.js';
 import { createOnnxSession } from './onnx-session.js';
 import { signatureFromGraph } from './infer-signature.js';
-import { assertEmptyModelDir, writeModelDirectory } from './model-directory.js';
+import { writeModelDirectory } from './model-directory.js';
 
 /** MLflow's default `providers` for the onnx flavor. */
 export const DEFAULT_ONNX_PROVIDERS = ['CUDAExecutionProvider', 'CPUExecutionProvider'];
@@ -66,7 +68,7 @@ export async function saveModel(model: OnnxModelSource, dir: string, opts: SaveO
     if (!checked.success) throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid onnx_session_options: ${checked.error.message}`);
   }
   return writeModelDirectory(dir, {
-    flavorName: 'onnx',
+    flavorName: ONNX_FLAVOR_NAME,
     flavorConfig: {
       onnx_version: ONNX_PYTHON_VERSION,
       data: dataFile,

@@ -4,7 +4,7 @@
  * fetch its input tensor (probabilities, [batch, classes]) and zip it with the class labels here.
  */
 import { MlflowError } from '@mlflow-ts/format';
-import { importOnnxProto } from './lazy-imports.js';
+import { importOnnxProto } from '@mlflow-ts/format/node';
 
 export interface ZipMapOutput {
   /** The graph output name MLflow users see (e.g. `output_probability`). */
@@ -25,7 +25,7 @@ function longToNumber(v: unknown): number {
 
 /** Rewrites every non-tensor graph output produced by a ZipMap; any other non-tensor output is an error. */
 export async function cutZipMaps(modelBytes: Uint8Array, nonTensorOutputs: string[]): Promise<RewrittenModel> {
-  const onnx = await importOnnxProto();
+  const onnx = await importOnnxProto('to read ZipMap outputs');
   const model = onnx.ModelProto.decode(modelBytes);
   const graph = model.graph as InstanceType<typeof onnx.GraphProto> | null | undefined;
   if (!graph) throw new MlflowError('INVALID_PARAMETER_VALUE', 'The ONNX model has no graph');

@@ -5,20 +5,22 @@
  */
 import { MlflowClient } from '@mlflow-ts/client';
 import { logModel as logOnnxModel, saveModel as saveOnnxModel } from '@mlflow-ts/flavor-onnx';
-import type { LogModelStores } from '@mlflow-ts/flavor-onnx';
-import { MlflowError } from '@mlflow-ts/format';
-import type { MLmodel } from '@mlflow-ts/format';
+import { MlflowError, parseModelUri } from '@mlflow-ts/format';
+import type { MLmodel, ModelUriStores } from '@mlflow-ts/format';
+import { downloadModel } from '@mlflow-ts/format/node';
+import type { LogModelStores } from '@mlflow-ts/format/node';
 import { loadModel } from './load-model.js';
 import { isLayersModel } from './model-source.js';
 import { convertToOnnx } from './onnx/convert-to-onnx.js';
-import { resolveModelUri } from './resolve-model-uri.js';
 
 export interface ConvertModelUriOptions {
   /** Save the converted model as an MLflow model directory here (empty or absent). */
   outputDir?: string;
   /** And/or log it into a run through these stores (`client.stores()` gives them). */
   logTo?: { stores: LogModelStores; runId: string; artifactPath?: string };
-  /** Resolves runs:/ and models:/ URIs; default: a client for MLFLOW_TRACKING_URI. */
+  /** Resolve runs:/ and models:/ URIs through these stores (default: `client`'s). */
+  stores?: ModelUriStores;
+  /** Whose stores resolve runs:/ and models:/ URIs when `stores` is not given; default: a client for MLFLOW_TRACKING_URI. */
   client?: MlflowClient;
 }
 
@@ -37,7 +39,9 @@ export async function convertModelUriToOnnx(uri: string, opts: ConvertModelUriOp
   if (!opts.outputDir && !opts.logTo) {
     throw new MlflowError('INVALID_PARAMETER_VALUE', 'convertModelUriToOnnx needs an outputDir or a run to log to');
   }
-  const local = await resolveModelUri(uri, () => opts.client ?? new MlflowClient());
+  // A local model needs no stores: no client (and no ./mlruns) for it.
+  const stores = opts.stores ?? (parseModelUri(uri).kind === 'file' ? {} : await (opts.client ?? new MlflowClient()).stores());
+  const local = await downloadModel(uri, stores);
   try {
     const loaded = await loadModel(local.dir).catch((e: unknown) => {
       if (MlflowError.isInstance(e) && /no 'tfjs' flavor/.test(e.message)) {

@@ -3,6 +3,8 @@
  * `model.fit`, and conversion of LayersModels to ONNX.
  */
 export { tfjsFlavor } from './tfjs-flavor.js';
+export { TFJS_FLAVOR_NAME, TfjsFlavorConfigSchema } from './flavor-config.js';
+export type { TfjsFlavorConfig } from './flavor-config.js';
 export { FLAVOR_TFJS_VERSION, TFJS_DATA_DIR, saveModel, tfjsVersion } from './save-model.js';
 export type { SaveTfjsModelOptions } from './save-model.js';
 export type { TfjsModelSource, TfjsModelType } from './model-source.js';
@@ -17,8 +19,6 @@ export { ONNX_CONVERTIBLE_LAYERS, convertToOnnx } from './onnx/convert-to-onnx.j
 export type { ConvertToOnnxOptions } from './onnx/convert-to-onnx.js';
 export { CONVERTED_ONNX_ARTIFACT_PATH, convertModelUriToOnnx } from './convert-model-uri.js';
 export type { ConvertModelUriOptions, ConvertedModel } from './convert-model-uri.js';
-export { resolveModelUri } from './resolve-model-uri.js';
-export type { LocalModelDir } from './resolve-model-uri.js';
 export { autolog, fitWithAutolog, mlflowCallback } from './autolog.js';
 export type { AutologOptions, AutologResult, MlflowCallback } from './autolog.js';
 export { earlyStoppingCallbacks, isEarlyStopping } from './autolog-params.js';

@@ -45,23 +45,3 @@ export function importTfjs(): Promise<Tfjs> {
   });
   return tfPromise;
 }
-
-export type OnnxProto = typeof import('onnx-proto').onnx;
-let protoPromise: Promise<OnnxProto> | undefined;
-
-/** onnx-proto, for building ONNX ModelProto messages when converting. */
-export function importOnnxProto(): Promise<OnnxProto> {
-  protoPromise ??= import('onnx-proto').then(
-    (m) => ((m as unknown as { default?: { onnx: OnnxProto } }).default?.onnx ?? (m as unknown as { onnx: OnnxProto }).onnx),
-    (cause: unknown) => {
-      protoPromise = undefined;
-      throw new MlflowError(
-        'INVALID_STATE',
-        `Converting to ONNX needs the npm package 'onnx-proto', but it could not be imported (${(cause as Error)?.message ?? String(cause)}). ` +
-          'Install it with: npm install onnx-proto',
-        { cause },
-      );
-    },
-  );
-  return protoPromise;
-}

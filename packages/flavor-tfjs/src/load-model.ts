@@ -4,9 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError, TfjsFlavorConfigSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
+import { MlflowError, parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import type { LoadedModel, MLmodel } from '@mlflow-ts/format';
 import type { GraphModel, LayersModel, Tensor as TfTensor } from '@tensorflow/tfjs';
+import { TfjsFlavorConfigSchema } from './flavor-config.js';
 import { importTfjs } from './lazy-tfjs.js';
 import { isLayersModel, loadTfjsModelDir, modelIo } from './model-source.js';
 import type { TfjsIo } from './tfjs-tensors.js';

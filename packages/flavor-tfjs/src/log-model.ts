@@ -1,9 +1,9 @@
 /**
- * `logModel`: save to a temp dir, upload it under the run's artifacts at `artifactPath`, record the
- * `mlflow.log-model.history` run tag — flavor-onnx's `logSavedModel` with the tfjs `saveModel`.
+ * `logModel`: the tfjs `saveModel` through format's `logSavedModel` (temp dir, upload under the
+ * run's artifacts at `artifactPath`, `mlflow.log-model.history`, optional registration).
  */
-import { logSavedModel } from '@mlflow-ts/flavor-onnx';
-import type { LogModelStores, LoggedModelInfo } from '@mlflow-ts/flavor-onnx';
+import { logSavedModel } from '@mlflow-ts/format/node';
+import type { LogModelResult, LogModelStores } from '@mlflow-ts/format/node';
 import type { TfjsModelSource } from './model-source.js';
 import { saveModel } from './save-model.js';
 import type { SaveTfjsModelOptions } from './save-model.js';
@@ -14,7 +14,7 @@ export async function logModel(
   artifactPath: string,
   model: TfjsModelSource,
   opts: SaveTfjsModelOptions & { registeredModelName?: string } = {},
-): Promise<LoggedModelInfo> {
+): Promise<LogModelResult> {
   const { registeredModelName, ...saveOpts } = opts;
   return logSavedModel(
     stores, runId, artifactPath,

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { parseMLmodel, parseSignature } from '@mlflow-ts/format';
 import { createMemoryArtifactRepository, createMemoryTrackingStore, readAll } from '@mlflow-ts/format/testing';
 import { loadModel } from './load-model.js';
-import { LOG_MODEL_HISTORY_TAG } from '@mlflow-ts/flavor-onnx';
+import { LOG_MODEL_HISTORY_TAG } from '@mlflow-ts/format';
 import { logModel } from './log-model.js';
 import { saveModel } from './save-model.js';
 import { tinyMlp } from './testing/tiny-models.js';

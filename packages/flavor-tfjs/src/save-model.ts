@@ -9,16 +9,17 @@ import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, TFJS_FLAVOR_NAME, createMLmodel, inferSignature, nodeEnvJson,
-  serializeMLmodel, signatureToDict,
+  MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, createMLmodel, inferSignature, nodeEnvJson, serializeMLmodel, signatureToDict,
 } from '@mlflow-ts/format';
-import type { MLmodel, ModelSignature, TfjsFlavorConfig } from '@mlflow-ts/format';
+import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
+import { assertEmptyModelDir, directorySize, writeInputExample } from '@mlflow-ts/format/node';
+import { TFJS_FLAVOR_NAME } from './flavor-config.js';
+import type { TfjsFlavorConfig } from './flavor-config.js';
 import { importTfjs } from './lazy-tfjs.js';
 import type { Tfjs } from './lazy-tfjs.js';
 import { loadTfjsModelDir, modelIo, writeModelData } from './model-source.js';
 import type { TfjsModelSource } from './model-source.js';
 import { signatureOfIo } from './tfjs-tensors.js';
-import { assertEmptyModelDir, directorySize, writeInputExample } from '@mlflow-ts/flavor-onnx';
 
 /** The model-relative directory holding model.json and the weights. */
 export const TFJS_DATA_DIR = 'model';

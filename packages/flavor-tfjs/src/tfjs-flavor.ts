@@ -1,8 +1,9 @@
 /**
  * `tfjsFlavor()`: the Flavor plugin for MLmodel's `tfjs` section, passed explicitly to a registry.
  */
-import { TFJS_FLAVOR_NAME, TfjsFlavorConfigSchema } from '@mlflow-ts/format';
-import type { Flavor, TfjsFlavorConfig } from '@mlflow-ts/format';
+import type { Flavor } from '@mlflow-ts/format';
+import { TFJS_FLAVOR_NAME, TfjsFlavorConfigSchema } from './flavor-config.js';
+import type { TfjsFlavorConfig } from './flavor-config.js';
 import { loadTfjsFromMLmodel } from './load-model.js';
 import type { TfjsModelSource } from './model-source.js';
 import { FLAVOR_TFJS_VERSION, saveModel, tfjsVersion } from './save-model.js';

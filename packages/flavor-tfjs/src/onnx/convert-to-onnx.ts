@@ -5,7 +5,8 @@
  */
 import type { LayersModel, layers } from '@tensorflow/tfjs';
 import { MlflowError } from '@mlflow-ts/format';
-import { importOnnxProto, importTfjs } from '../lazy-tfjs.js';
+import { importOnnxProto } from '@mlflow-ts/format/node';
+import { importTfjs } from '../lazy-tfjs.js';
 import { modelIo } from '../model-source.js';
 import { LAYER_CONVERTERS, toTfLayout, unsupported } from './layer-converters.js';
 import type { Value } from './layer-converters.js';
@@ -33,7 +34,7 @@ export interface ConvertToOnnxOptions {
 }
 
 export async function convertToOnnx(model: LayersModel, opts: ConvertToOnnxOptions = {}): Promise<Uint8Array> {
-  const [tf, onnx] = await Promise.all([importTfjs(), importOnnxProto()]);
+  const [tf, onnx] = await Promise.all([importTfjs(), importOnnxProto('to convert models to ONNX')]);
   const io = modelIo(model);
   if (io.inputs.length !== 1 || io.outputs.length !== 1) {
     throw new MlflowError(

@@ -2,7 +2,7 @@
  * A small builder for an ONNX graph: nodes, float/int64 initializers and unique value names, encoded
  * as a ModelProto with onnx-proto (opset 13, the first with single-axis Softmax as TF.js computes it).
  */
-import type { OnnxProto } from '../lazy-tfjs.js';
+import type { OnnxProto } from '@mlflow-ts/format/node';
 
 export const ONNX_OPSET = 13;
 export const ONNX_IR_VERSION = 7;

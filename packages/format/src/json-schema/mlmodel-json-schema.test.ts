@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { OnnxFlavorConfigSchema } from '../mlmodel/flavor-configs.js';
+import { pluginSchemas } from '../mlmodel/testdata/plugin-schemas.js';
 import { safeLoadYaml } from '../mlmodel/pyyaml-load.js';
 import { mlmodelJsonSchema } from './mlmodel-json-schema.js';
 
@@ -44,7 +44,7 @@ describe('schemas/mlmodel.schema.json', () => {
   });
 
   it('describes plugin flavor sections when given their schemas', () => {
-    const withOnnx = new Ajv2020({ strict: false }).compile(mlmodelJsonSchema({ onnx: OnnxFlavorConfigSchema }));
+    const withOnnx = new Ajv2020({ strict: false }).compile(mlmodelJsonSchema({ onnx: pluginSchemas.onnx }));
     const good = fixtureModels.find((f) => f.name.includes('onnx_model'))!.doc;
     expect(withOnnx(good)).toBe(true);
     const flavors = good.flavors as Record<string, Record<string, unknown>>;

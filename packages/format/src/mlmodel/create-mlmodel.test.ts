@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMLmodel, formatUtcTimeCreated, MLFLOW_COMPAT_VERSION, newModelUuid } from './create-mlmodel.js';
-import { ONNX_FLAVOR_NAME, PYFUNC_FLAVOR_NAME, createPythonFunctionFlavorConfig } from './flavor-configs.js';
+import { PYFUNC_FLAVOR_NAME, createPythonFunctionFlavorConfig } from './flavor-configs.js';
 import { parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
 
 describe('formatUtcTimeCreated', () => {
@@ -24,7 +24,7 @@ describe('createMLmodel', () => {
   const created = new Date(Date.UTC(2025, 7, 7, 17, 55, 54, 194));
 
   it('writes what MLflow 3.x writes for a saved (not logged) model', () => {
-    const m = createMLmodel({ flavors: { [ONNX_FLAVOR_NAME]: onnx, [PYFUNC_FLAVOR_NAME]: pyfunc }, created, model_size_bytes: 298 });
+    const m = createMLmodel({ flavors: { onnx, [PYFUNC_FLAVOR_NAME]: pyfunc }, created, model_size_bytes: 298 });
     const text = serializeMLmodel({ ...m, model_uuid: 'dee6c8aa41614ea88cc567b295cb1df1' });
     // Layout of a real 3.x save_model MLmodel; no artifact_path/run_id, nulls for model_id and prompts.
     expect(text).toBe(`flavors:

@@ -5,11 +5,9 @@ export {
 } from './mlmodel-schema.js';
 export type { MLmodel, MLmodelSignatureDict } from './mlmodel-schema.js';
 export {
-  ONNX_FLAVOR_NAME, OnnxFlavorConfigSchema, OnnxSessionOptionsSchema, PYFUNC_ENV_FILES, PYFUNC_FLAVOR_NAME,
-  PythonFunctionEnvSchema, PythonFunctionFlavorConfigSchema, TFJS_FLAVOR_NAME, TfjsFlavorConfigSchema,
-  createPythonFunctionFlavorConfig,
+  PYFUNC_ENV_FILES, PYFUNC_FLAVOR_NAME, PythonFunctionEnvSchema, PythonFunctionFlavorConfigSchema, createPythonFunctionFlavorConfig,
 } from './flavor-configs.js';
-export type { OnnxFlavorConfig, PythonFunctionFlavorConfig, TfjsFlavorConfig } from './flavor-configs.js';
+export type { PythonFunctionFlavorConfig } from './flavor-configs.js';
 export { LOG_MODEL_HISTORY_TAG, logModelHistoryEntry, recordLoggedModel } from './log-model-history.js';
 export { MLMODEL_FILE_NAME, parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
 export { MLFLOW_COMPAT_VERSION, createMLmodel, formatUtcTimeCreated, newModelUuid } from './create-mlmodel.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
-import { OnnxFlavorConfigSchema, TfjsFlavorConfigSchema } from './flavor-configs.js';
+import { pluginSchemas } from './testdata/plugin-schemas.js';
 import { MLmodelSchema, createMLmodelSchema, validateMLmodel } from './mlmodel-schema.js';
 
 const pyfunc = { loader_module: 'mlflow.onnx', python_version: '3.11.5', data: 'model.onnx', env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' } };
@@ -50,7 +50,7 @@ describe('validateMLmodel', () => {
   });
 
   it('checks plugin flavor sections only when their schema is passed', () => {
-    const schemas = { onnx: OnnxFlavorConfigSchema, tfjs: TfjsFlavorConfigSchema };
+    const schemas = pluginSchemas;
     expect(validateMLmodel({ ...base, flavors: { ...base.flavors, tfjs } }, schemas).flavors.tfjs).toEqual(tfjs);
     const badTfjs = { ...base, flavors: { tfjs: { ...tfjs, model_type: 'saved-model' } } };
     expect(() => validateMLmodel(badTfjs)).not.toThrow();
@@ -65,6 +65,6 @@ describe('validateMLmodel', () => {
 
   it('exposes the same checks as zod schemas', () => {
     expect(MLmodelSchema.safeParse(base).success).toBe(true);
-    expect(createMLmodelSchema({ onnx: OnnxFlavorConfigSchema }).safeParse({ flavors: { onnx: { data: 'x' } } }).success).toBe(false);
+    expect(createMLmodelSchema({ onnx: pluginSchemas.onnx }).safeParse({ flavors: { onnx: { data: 'x' } } }).success).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
-import { OnnxFlavorConfigSchema } from './flavor-configs.js';
+import { pluginSchemas } from './testdata/plugin-schemas.js';
 import { parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
@@ -97,14 +97,14 @@ describe('MLmodel YAML against every MLflow-written fixture', () => {
 
   it('validates plugin flavor sections when their schemas are passed', () => {
     const onnx = read(FIXTURES[7]!);
-    expect(parseMLmodel(onnx, { onnx: OnnxFlavorConfigSchema }).flavors.onnx!.providers).toEqual([
+    expect(parseMLmodel(onnx, { onnx: pluginSchemas.onnx }).flavors.onnx!.providers).toEqual([
       'CUDAExecutionProvider', 'CPUExecutionProvider',
     ]);
     const broken = onnx.replace('    data: model.onnx\n    onnx_session_options', '    onnx_session_options');
     expect(() => parseMLmodel(broken)).not.toThrow();
     let error: unknown;
     try {
-      parseMLmodel(broken, { onnx: OnnxFlavorConfigSchema });
+      parseMLmodel(broken, { onnx: pluginSchemas.onnx });
     } catch (e) {
       error = e;
     }
