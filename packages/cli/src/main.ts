@@ -69,6 +69,7 @@ function isReady(group: CommandGroup): boolean {
  */
 export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('server', async () => (await import('./commands/server/index.js')).serverCommand),
+  lazyCommandGroup('ui', async () => (await import('./commands/ui/index.js')).uiCommand),
   lazyCommandGroup('experiments', async () => (await import('./commands/experiments/index.js')).experimentsCommand),
   lazyCommandGroup('runs', async () => (await import('./commands/runs/index.js')).runsCommand),
   lazyCommandGroup('artifacts', async () => (await import('./commands/artifacts/index.js')).artifactsCommand),

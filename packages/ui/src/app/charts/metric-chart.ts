@@ -1,0 +1,181 @@
+/**
+ * A metric line chart (uPlot) over sampled histories. The point count follows the chart's pixel
+ * width; a drag-zoom on the step axis refetches that step range at full width; double-click resets.
+ * Loaded lazily (uPlot is not in the first page's bundle).
+ */
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { alignSeries } from './align.js';
+import { fetchSampledHistories, pointsForWidth } from './sampled-history.js';
+import type { Series } from './sampled-history.js';
+import { smooth } from './smoothing.js';
+import type { SmoothingKind } from './smoothing.js';
+
+export type XAxis = 'step' | 'relative' | 'wall';
+
+export interface ChartRun {
+  id: string;
+  label: string;
+  color: string;
+}
+
+export interface MetricChartOptions {
+  metricKey: string;
+  runs: ChartRun[];
+  xAxis: XAxis;
+  smoothing: SmoothingKind;
+  weight: number;
+  showRaw: boolean;
+  logY: boolean;
+  height: number;
+  cursorSync?: string;
+}
+
+export interface ChartEvent {
+  metricKey: string;
+  kind: 'fetch' | 'draw';
+  runs: number;
+  points: number;
+  range?: { start: number; end: number };
+  ms: number;
+}
+
+/** Every fetch and draw, for tests and the bench (`window.__chartEvents`). */
+function record(e: ChartEvent): void {
+  const w = window as unknown as { __chartEvents?: ChartEvent[] };
+  (w.__chartEvents ??= []).push(e);
+}
+
+export class MetricChart {
+  private plot: uPlot | undefined;
+  private data = new Map<string, Series>();
+  private range: { start: number; end: number } | undefined;
+  private fetchId = 0;
+  private zoomTimer = 0;
+  private readonly resize: ResizeObserver;
+  private width = 0;
+  private ignoreScale = false;
+
+  constructor(private readonly el: HTMLElement, private opts: MetricChartOptions) {
+    this.width = Math.max(200, el.clientWidth);
+    this.resize = new ResizeObserver(() => {
+      const w = Math.max(200, this.el.clientWidth);
+      if (Math.abs(w - this.width) < 2) return;
+      this.width = w;
+      this.plot?.setSize({ width: w, height: this.opts.height });
+    });
+    this.resize.observe(el);
+    void this.load();
+  }
+
+  update(opts: MetricChartOptions): void {
+    const refetch = opts.metricKey !== this.opts.metricKey || opts.runs.map((r) => r.id).join() !== this.opts.runs.map((r) => r.id).join();
+    this.opts = opts;
+    if (refetch) {
+      this.range = undefined;
+      void this.load();
+    } else this.draw();
+  }
+
+  destroy(): void {
+    this.fetchId++;
+    clearTimeout(this.zoomTimer);
+    this.resize.disconnect();
+    this.plot?.destroy();
+  }
+
+  /** The drawn plot's canvas as a PNG data URL. */
+  toPng(): string | undefined {
+    return this.el.querySelector('canvas')?.toDataURL('image/png');
+  }
+
+  private async load(): Promise<void> {
+    const id = ++this.fetchId;
+    const t0 = performance.now();
+    const points = pointsForWidth(this.width);
+    const range = this.opts.xAxis === 'step' ? this.range : undefined;
+    const data = await fetchSampledHistories(this.opts.runs.map((r) => r.id), this.opts.metricKey, points, range);
+    if (id !== this.fetchId) return;
+    let total = 0;
+    for (const s of data.values()) total += s.values.length;
+    record({ metricKey: this.opts.metricKey, kind: 'fetch', runs: this.opts.runs.length, points: total, range, ms: performance.now() - t0 });
+    this.data = data;
+    this.draw();
+  }
+
+  private xOf(s: Series): Float64Array {
+    if (this.opts.xAxis === 'step') return s.steps;
+    if (this.opts.xAxis === 'wall') return s.timestamps.map((t) => t / 1000);
+    const t0 = s.timestamps[0] ?? 0;
+    return s.timestamps.map((t) => (t - t0) / 1000);
+  }
+
+  private draw(): void {
+    const t0 = performance.now();
+    const { runs, smoothing, weight, showRaw, logY, xAxis } = this.opts;
+    const xs: Float64Array[] = [];
+    const ys: Float64Array[] = [];
+    const series: uPlot.Series[] = [{ label: xAxis === 'step' ? 'Step' : xAxis === 'wall' ? 'Time' : 'Seconds' }];
+    let points = 0;
+    runs.forEach((run) => {
+      const s = this.data.get(run.id);
+      if (!s) return;
+      const x = this.xOf(s);
+      points += x.length;
+      const smoothed = smoothing !== 'none' && weight > 0;
+      if (smoothed && showRaw) {
+        xs.push(x);
+        ys.push(s.values);
+        series.push({ label: `${run.label} (raw)`, stroke: `${run.color}55`, width: 1, spanGaps: true, points: { show: false } });
+      }
+      xs.push(x);
+      ys.push(smoothed ? smooth(x, s.values, smoothing, weight) : s.values);
+      series.push({ label: run.label, stroke: run.color, width: 1.5, spanGaps: true, points: { show: false } });
+    });
+    const aligned = alignSeries(xs, ys) as uPlot.AlignedData;
+    const keepRange = this.plot && this.range ? this.range : undefined;
+    this.plot?.destroy();
+    this.el.replaceChildren();
+    const opts: uPlot.Options = {
+      width: this.width,
+      height: this.opts.height,
+      series,
+      legend: { show: runs.length <= 12 },
+      cursor: { sync: this.opts.cursorSync ? { key: this.opts.cursorSync } : undefined, drag: { x: true, y: false } },
+      scales: { x: { time: xAxis === 'wall' }, y: logY ? { distr: 3 } : {} },
+      axes: [{ stroke: '#52606d', grid: { stroke: '#eef0f2' } }, { stroke: '#52606d', grid: { stroke: '#eef0f2' }, size: 60 }],
+      hooks: {
+        setScale: [(u, key) => {
+          if (key !== 'x' || this.ignoreScale || this.opts.xAxis !== 'step') return;
+          const min = u.scales.x?.min;
+          const max = u.scales.x?.max;
+          if (min === undefined || max === undefined || min === null || max === null) return;
+          const full = u.data[0];
+          // uPlot fitting the drawn data (creation, or its own double-click reset) is not a zoom.
+          if (full.length === 0 || (min <= (full[0] ?? 0) && max >= (full[full.length - 1] ?? 0))) return;
+          if (this.range && Math.abs(min - this.range.start) < 1e-9 && Math.abs(max - this.range.end) < 1e-9) return;
+          clearTimeout(this.zoomTimer);
+          this.zoomTimer = window.setTimeout(() => {
+            this.range = { start: min, end: max };
+            void this.load();
+          }, 60);
+        }],
+      },
+    };
+    this.plot = new uPlot(opts, aligned, this.el);
+    this.plot.root.setAttribute('role', 'img');
+    this.plot.root.setAttribute('aria-label', `Chart of ${this.opts.metricKey}`);
+    if (keepRange) {
+      this.ignoreScale = true;
+      this.plot.setScale('x', { min: keepRange.start, max: keepRange.end });
+      this.ignoreScale = false;
+    }
+    this.plot.over.addEventListener('dblclick', () => {
+      if (this.range) {
+        this.range = undefined;
+        void this.load();
+      }
+    });
+    record({ metricKey: this.opts.metricKey, kind: 'draw', runs: runs.length, points, range: this.range, ms: performance.now() - t0 });
+  }
+}

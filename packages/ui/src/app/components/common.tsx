@@ -1,0 +1,155 @@
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { ApiError } from '../lib/api.js';
+
+export function ErrorBox({ error, what }: { error: Error; what?: string }) {
+  const code = error instanceof ApiError ? error.code : undefined;
+  return (
+    <div class="error-box" role="alert">
+      {what ? <strong>{what}: </strong> : null}
+      {code ? <code>{code}</code> : null} {error.message}
+    </div>
+  );
+}
+
+export function Loading({ label = 'Loading…' }: { label?: string }) {
+  return <div class="loading" aria-live="polite">{label}</div>;
+}
+
+/** Shown where an endpoint this server does not have (yet) would be: an older MLflow, or a feature not built. */
+export function Unavailable({ what, error }: { what: string; error: Error }) {
+  if (error instanceof ApiError && (error.isMissingEndpoint || error.code === 'NOT_IMPLEMENTED' || error.status === 501)) {
+    return (
+      <div class="notice" role="status">
+        {what} are not available on this server (its API has no endpoint for them).
+      </div>
+    );
+  }
+  return <ErrorBox error={error} what={what} />;
+}
+
+export function KeyValueTable({ rows, caption, empty = 'None' }: { rows: [string, ComponentChildren][]; caption: string; empty?: string }) {
+  if (rows.length === 0) {
+    return (
+      <section class="kv-section">
+        <h3>{caption}</h3>
+        <p class="muted">{empty}</p>
+      </section>
+    );
+  }
+  return (
+    <section class="kv-section">
+      <table class="kv">
+        <caption>{caption}</caption>
+        <tbody>
+          {rows.map(([k, v]) => (
+            <tr key={k}>
+              <th scope="row">{k}</th>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+export function Tabs({ tabs, current }: { tabs: { id: string; label: string; href: string }[]; current: string }) {
+  return (
+    <nav class="tabs" aria-label="Page sections">
+      {tabs.map((t) => (
+        <a key={t.id} href={t.href} class={t.id === current ? 'tab active' : 'tab'} aria-current={t.id === current ? 'page' : undefined}>
+          {t.label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+/** A modal dialog with a form; `onSubmit` may throw to show an error. */
+export function Dialog({ title, children, onClose, onSubmit, submitLabel = 'Save' }: {
+  title: string;
+  children: ComponentChildren;
+  onClose(): void;
+  onSubmit(form: HTMLFormElement): Promise<void> | void;
+  submitLabel?: string;
+}) {
+  const [error, setError] = useState<Error>();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+        <form
+          onSubmit={async (e) => {
+            e.preventDefault();
+            setBusy(true);
+            try {
+              await onSubmit(e.currentTarget);
+              onClose();
+            } catch (err) {
+              setError(err instanceof Error ? err : new Error(String(err)));
+            } finally {
+              setBusy(false);
+            }
+          }}
+        >
+          <h2 id="dialog-title">{title}</h2>
+          {children}
+          {error ? <ErrorBox error={error} /> : null}
+          <div class="dialog-buttons">
+            <button type="button" onClick={onClose}>Cancel</button>
+            <button type="submit" class="primary" disabled={busy}>{submitLabel}</button>
+          </div>
+        </form>
+      </div>
+    </div>
+  );
+}
+
+/** Tags with add and remove, for runs, experiments, models and versions. */
+export function TagEditor({ tags, onSet, onDelete, label }: {
+  tags: { key: string; value: string }[];
+  onSet(key: string, value: string): Promise<void>;
+  onDelete(key: string): Promise<void>;
+  label: string;
+}) {
+  const [error, setError] = useState<Error>();
+  const visible = tags.filter((t) => !t.key.startsWith('mlflow.'));
+  return (
+    <section class="kv-section">
+      <h3>{label}</h3>
+      {visible.length === 0 ? <p class="muted">No tags</p> : null}
+      <ul class="tag-list">
+        {visible.map((t) => (
+          <li key={t.key} class="tag">
+            <span class="tag-key">{t.key}</span>
+            {t.value ? <span class="tag-value">{t.value}</span> : null}
+            <button type="button" class="link" aria-label={`Remove tag ${t.key}`} onClick={() => onDelete(t.key).catch(setError)}>×</button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const f = e.currentTarget;
+          const key = (f.elements.namedItem('key') as HTMLInputElement).value.trim();
+          const value = (f.elements.namedItem('value') as HTMLInputElement).value;
+          if (!key) return;
+          try {
+            await onSet(key, value);
+            f.reset();
+            setError(undefined);
+          } catch (err) {
+            setError(err instanceof Error ? err : new Error(String(err)));
+          }
+        }}
+      >
+        <input name="key" placeholder="Tag key" aria-label="New tag key" />
+        <input name="value" placeholder="Value" aria-label="New tag value" />
+        <button type="submit">Add tag</button>
+      </form>
+      {error ? <ErrorBox error={error} /> : null}
+    </section>
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * The UI's only way to the server: MLflow's public REST API under `ajax-api/2.0/mlflow/` (relative to
+ * the page, so the UI works behind a path prefix and in front of a real MLflow). Credentials, when a
+ * server asks for them, live in sessionStorage and travel in the Authorization header, never in a URL.
+ */
+
+const AUTH_KEY = 'mlflow-ts.authorization';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The endpoint does not exist on this server (an older MLflow, or a feature not built yet). */
+  get isMissingEndpoint(): boolean {
+    return this.status === 404 && (this.code === 'ENDPOINT_NOT_FOUND' || this.code === 'NOT_FOUND' || this.code === 'HTTP_404');
+  }
+}
+
+type AuthListener = () => void;
+const authListeners = new Set<AuthListener>();
+
+/** Called when a request was refused for lack of credentials (the app shows its sign-in form). */
+export function onAuthRequired(listener: AuthListener): () => void {
+  authListeners.add(listener);
+  return () => authListeners.delete(listener);
+}
+
+export function setCredentials(auth: { username: string; password: string } | { token: string } | null): void {
+  if (!auth) sessionStorage.removeItem(AUTH_KEY);
+  else if ('token' in auth) sessionStorage.setItem(AUTH_KEY, `Bearer ${auth.token}`);
+  else sessionStorage.setItem(AUTH_KEY, `Basic ${btoa(`${auth.username}:${auth.password}`)}`);
+}
+
+function headers(extra?: Record<string, string>): Record<string, string> {
+  const h: Record<string, string> = { ...extra };
+  const auth = sessionStorage.getItem(AUTH_KEY);
+  if (auth) h.Authorization = auth;
+  return h;
+}
+
+export type Query = Record<string, string | number | boolean | readonly (string | number)[] | undefined>;
+
+export function queryString(params: Query): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined) continue;
+    if (Array.isArray(v)) for (const item of v) qs.append(k, String(item));
+    else qs.append(k, String(v));
+  }
+  const s = qs.toString();
+  return s ? `?${s}` : '';
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText || `HTTP ${res.status}`;
+  try {
+    const body = (await res.json()) as { error_code?: string; message?: string };
+    if (body.error_code) code = body.error_code;
+    if (body.message) message = body.message;
+  } catch {
+    // not JSON: keep the status line
+  }
+  if (res.status === 401) for (const l of authListeners) l();
+  return new ApiError(res.status, code, message);
+}
+
+/** A request to a path relative to the page (e.g. `ajax-api/2.0/mlflow/runs/get`). */
+export async function request<T>(path: string, init: { method?: string; body?: unknown; query?: Query } = {}): Promise<T> {
+  const url = path + (init.query ? queryString(init.query) : '');
+  const res = await fetch(url, {
+    method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    headers: headers(init.body === undefined ? undefined : { 'Content-Type': 'application/json' }),
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  if (!res.ok) throw await failure(res);
+  const text = await res.text();
+  return (text ? JSON.parse(text) : {}) as T;
+}
+
+const MLFLOW = 'ajax-api/2.0/mlflow/';
+
+export const api = {
+  get: <T>(endpoint: string, query?: Query) => request<T>(MLFLOW + endpoint, { query }),
+  post: <T>(endpoint: string, body: unknown) => request<T>(MLFLOW + endpoint, { method: 'POST', body }),
+  patch: <T>(endpoint: string, body: unknown) => request<T>(MLFLOW + endpoint, { method: 'PATCH', body }),
+  delete: <T>(endpoint: string, body: unknown) => request<T>(MLFLOW + endpoint, { method: 'DELETE', body }),
+};
+
+/** URL of a run artifact (MLflow's `get-artifact`), for <img src> and downloads. */
+export function artifactUrl(runId: string, path: string): string {
+  return `get-artifact${queryString({ path, run_uuid: runId })}`;
+}
+
+export function modelVersionArtifactUrl(name: string, version: string, path: string): string {
+  return `model-versions/get-artifact${queryString({ path, name, version })}`;
+}
+
+/** Fetches an artifact as text, at most `limit` bytes (a Range request; servers without ranges send it all). */
+export async function fetchArtifactText(url: string, limit = 1 << 20): Promise<{ text: string; truncated: boolean }> {
+  const res = await fetch(url, { headers: headers({ Range: `bytes=0-${limit - 1}` }) });
+  if (!res.ok && res.status !== 206) throw await failure(res);
+  const buf = await res.arrayBuffer();
+  const truncated = res.status === 206 || buf.byteLength > limit;
+  const text = new TextDecoder().decode(buf.byteLength > limit ? buf.slice(0, limit) : buf);
+  return { text, truncated: truncated && !(res.status === 206 && buf.byteLength < limit) };
+}
+
+export function authHeaders(): Record<string, string> {
+  return headers();
+}

@@ -1,0 +1,187 @@
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { ParallelCoordinates } from '../charts/parallel-coordinates.js';
+import { runColorCss } from '../components/colors.js';
+import { ErrorBox, Loading } from '../components/common.js';
+import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
+import { api } from '../lib/api.js';
+import { formatDuration, formatNumber, formatTime, sqlString } from '../lib/format.js';
+import { navigate, useAsync, useTitle } from '../lib/hooks.js';
+import { links, splitHash, withQuery } from '../lib/router.js';
+import { toTableRun } from '../lib/runs-data.js';
+import type { TableRun } from '../lib/runs-data.js';
+import type { Experiment, Run } from '../lib/types.js';
+
+/** Ids per `runs/search` request: 1,000 compared runs take two requests, not 1,000 `runs/get`. */
+const IDS_PER_REQUEST = 500;
+const TABLE_RUNS = 100;
+
+export async function searchRunsByIds(runIds: string[], experimentIds: string[]): Promise<Run[]> {
+  let ids = experimentIds;
+  if (ids.length === 0) {
+    const res = await api.post<{ experiments?: Experiment[] }>('experiments/search', { max_results: 1000, view_type: 'ALL' });
+    ids = (res.experiments ?? []).map((e) => e.experiment_id);
+  }
+  const chunks: string[][] = [];
+  for (let i = 0; i < runIds.length; i += IDS_PER_REQUEST) chunks.push(runIds.slice(i, i + IDS_PER_REQUEST));
+  const pages = await Promise.all(chunks.map((chunk) => api.post<{ runs?: Run[] }>('runs/search', {
+    experiment_ids: ids,
+    filter: `attributes.run_id IN (${chunk.map(sqlString).join(', ')})`,
+    run_view_type: 'ALL',
+    max_results: chunk.length,
+  })));
+  const byId = new Map<string, Run>();
+  for (const p of pages) for (const r of p.runs ?? []) byId.set(r.info.run_id, r);
+  return runIds.map((id) => byId.get(id)).filter((r): r is Run => r !== undefined);
+}
+
+function ParallelPlot({ runs, keys, colors }: { runs: TableRun[]; keys: string[]; colors: string[] }) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<ParallelCoordinates>();
+  const [count, setCount] = useState<number>();
+  const axes = useMemo(() => keys.map((k) => {
+    const [kind, ...rest] = k.split('.');
+    const key = rest.join('.');
+    return {
+      key,
+      values: runs.map((r) => {
+        if (kind === 'metrics') return r.metrics.get(key);
+        const v = r.params.get(key);
+        return v !== undefined && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+      }),
+    };
+  }), [runs, keys.join()]);
+  useEffect(() => {
+    let live = true;
+    void import('../charts/parallel-coordinates.js').then((m) => {
+      if (!live || !host.current) return;
+      plot.current = new m.ParallelCoordinates(host.current, axes, colors, (sel) => setCount(sel.filter(Boolean).length));
+      (window as unknown as { __parallel?: ParallelCoordinates }).__parallel = plot.current;
+    });
+    return () => {
+      live = false;
+      plot.current?.destroy();
+    };
+  }, []);
+  useEffect(() => plot.current?.setData(axes, colors), [axes]);
+  return (
+    <figure class="chart-card wide">
+      <figcaption>Parallel coordinates {count !== undefined ? <span class="muted">({count} of {runs.length} runs in the brushed ranges)</span> : null}</figcaption>
+      <p class="muted small">Drag along an axis to brush a range; click an axis to clear its brush.</p>
+      <div ref={host} class="pc-host" />
+    </figure>
+  );
+}
+
+export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: string[]; experimentIds: string[]; hash: string }) {
+  useTitle(`Comparing ${runIds.length} runs`);
+  const { query } = splitHash(hash);
+  const diffOnly = query.get('diff') === 'true';
+  const result = useAsync(() => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)), [runIds.join(), experimentIds.join()]);
+  const runs = result.data ?? [];
+  const colors = useMemo(() => runs.map((_, i) => runColorCss(i)), [runs]);
+  const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.metrics.keys()]))].sort(), [runs]);
+  const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.params.keys()]))].sort(), [runs]);
+  const tagKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.tags.keys()]))].filter((k) => !k.startsWith('mlflow.')).sort(), [runs]);
+  const chartMetric = query.get('metric') ?? metricKeys[0];
+  const chartRuns = useMemo(() => runs.map((r, i) => ({ id: r.id, label: r.name, color: colors[i] ?? '#1f77b4' })), [runs, colors]);
+  const pcKeys = [...paramKeys.slice(0, 8).map((k) => `params.${k}`), ...metricKeys.slice(0, 4).map((k) => `metrics.${k}`)];
+  if (result.error) return <main class="page"><ErrorBox error={result.error} what="Could not load the runs" /></main>;
+  if (!result.data) return <main class="page"><Loading label={`Loading ${runIds.length} runs…`} /></main>;
+  const shown = runs.slice(0, TABLE_RUNS);
+  const differs = (values: string[]) => new Set(values).size > 1;
+  const section = (title: string, keys: string[], value: (r: TableRun, k: string) => string) => {
+    const rows = keys.map((k) => ({ k, values: shown.map((r) => value(r, k)) })).filter((row) => !diffOnly || differs(row.values));
+    if (rows.length === 0) return null;
+    return (
+      <>
+        <tr class="section-row">
+          <th scope="rowgroup" colSpan={shown.length + 1}>{title}</th>
+        </tr>
+        {rows.map((row) => (
+          <tr key={`${title}.${row.k}`} class={differs(row.values) ? 'differs' : undefined}>
+            <th scope="row">{row.k}</th>
+            {row.values.map((v, i) => <td key={i}>{v}</td>)}
+          </tr>
+        ))}
+      </>
+    );
+  };
+  return (
+    <main class="page page-wide">
+      <div class="page-head">
+        <h1>Comparing {runs.length} runs</h1>
+        {runs.length < runIds.length ? <span class="muted">{runIds.length - runs.length} not found</span> : null}
+      </div>
+      <div class="toolbar">
+        <label>
+          <input type="checkbox" checked={diffOnly} onChange={(e) => navigate(withQuery(location.hash, { diff: e.currentTarget.checked ? 'true' : undefined }), true)} /> Show
+          differences only
+        </label>
+      </div>
+      <div class="compare-scroll">
+        <table class="table compare" aria-label="Run comparison">
+          <thead>
+            <tr>
+              <th scope="col">Run</th>
+              {shown.map((r, i) => (
+                <th key={r.id} scope="col">
+                  <span class="swatch" style={{ background: colors[i] }} aria-hidden="true" />
+                  <a href={links.run(r.experimentId, r.id)}>{r.name}</a>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {section('Attributes', ['Start time', 'Duration', 'Status', 'User'], (r, k) =>
+              k === 'Start time' ? formatTime(r.run.info.start_time) : k === 'Duration' ? formatDuration(r.run.info.start_time, r.run.info.end_time)
+                : k === 'Status' ? r.run.info.status : (r.run.info.user_id ?? ''))}
+            {section('Parameters', paramKeys, (r, k) => r.params.get(k) ?? '')}
+            {section('Metrics', metricKeys, (r, k) => {
+              const v = r.metrics.get(k);
+              return v === undefined ? '' : formatNumber(v);
+            })}
+            {section('Tags', tagKeys, (r, k) => r.tags.get(k) ?? '')}
+          </tbody>
+        </table>
+      </div>
+      {runs.length > TABLE_RUNS ? <p class="muted">The table shows the first {TABLE_RUNS} runs; the plots show all {runs.length}.</p> : null}
+      {pcKeys.length > 1 ? <ParallelPlot runs={runs} keys={pcKeys} colors={colors} /> : null}
+      {chartMetric ? (
+        <section aria-label="Overlaid metric">
+          <div class="toolbar">
+            <label>
+              Metric{' '}
+              <select value={chartMetric} onChange={(e) => navigate(withQuery(location.hash, { metric: e.currentTarget.value }), true)}>
+                {metricKeys.map((k) => <option key={k} value={k}>{k}</option>)}
+              </select>
+            </label>
+          </div>
+          <ChartSettingsBar settings={chartSettings(query)} />
+          <MetricChartPanel metricKey={chartMetric} runs={chartRuns} settings={chartSettings(query)} height={320} />
+        </section>
+      ) : null}
+    </main>
+  );
+}
+
+export function MetricPage({ runIds, experimentIds, metricKeys, hash }: { runIds: string[]; experimentIds: string[]; metricKeys: string[]; hash: string }) {
+  useTitle(metricKeys.join(', ') || 'Metric');
+  const result = useAsync(() => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)), [runIds.join(), experimentIds.join()]);
+  const settings = chartSettings(splitHash(hash).query);
+  const chartRuns = useMemo(() => (result.data ?? []).map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })), [result.data]);
+  if (result.error) return <main class="page"><ErrorBox error={result.error} /></main>;
+  if (!result.data) return <main class="page"><Loading /></main>;
+  const first = result.data[0];
+  return (
+    <main class="page">
+      {first ? (
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+          <a href={links.experiment(first.experimentId)}>Experiment</a> / <a href={links.run(first.experimentId, first.id)}>{first.name}</a>
+        </nav>
+      ) : null}
+      <h1>{metricKeys.join(', ')}</h1>
+      <ChartSettingsBar settings={settings} />
+      {metricKeys.map((k) => <MetricChartPanel key={k} metricKey={k} runs={chartRuns} settings={settings} height={400} />)}
+    </main>
+  );
+}

@@ -1,0 +1,144 @@
+import { useState } from 'preact/hooks';
+import { ErrorBox, Loading, TagEditor } from '../components/common.js';
+import { EditableText } from '../components/editable-text.js';
+import { api } from '../lib/api.js';
+import { formatTime, sqlString } from '../lib/format.js';
+import { navigate, useAsync, useTitle } from '../lib/hooks.js';
+import { links } from '../lib/router.js';
+import type { ModelVersion, RegisteredModel } from '../lib/types.js';
+
+export function AliasEditor({ name, aliases, defaultVersion, onChange }: {
+  name: string;
+  aliases: { alias: string; version: string }[];
+  defaultVersion?: string;
+  onChange(): void;
+}) {
+  const [error, setError] = useState<Error>();
+  return (
+    <section class="kv-section">
+      <h3>Aliases</h3>
+      {aliases.length === 0 ? <p class="muted">No aliases</p> : null}
+      <ul class="tag-list">
+        {aliases.map((a) => (
+          <li key={a.alias} class="alias">
+            @{a.alias} → <a href={links.modelVersion(name, a.version)}>v{a.version}</a>
+            <button
+              type="button"
+              class="link"
+              aria-label={`Remove alias ${a.alias}`}
+              onClick={() => api.delete('registered-models/alias', { name, alias: a.alias }).then(onChange, setError)}
+            >
+              ×
+            </button>
+          </li>
+        ))}
+      </ul>
+      <form
+        class="inline-form"
+        onSubmit={async (e) => {
+          e.preventDefault();
+          const f = e.currentTarget;
+          const alias = (f.elements.namedItem('alias') as HTMLInputElement).value.trim();
+          const version = (f.elements.namedItem('version') as HTMLInputElement).value.trim();
+          if (!alias || !version) return;
+          try {
+            await api.post('registered-models/alias', { name, alias, version });
+            f.reset();
+            setError(undefined);
+            onChange();
+          } catch (err) {
+            setError(err instanceof Error ? err : new Error(String(err)));
+          }
+        }}
+      >
+        <input name="alias" placeholder="alias (e.g. champion)" aria-label="Alias" />
+        <input name="version" placeholder="version" aria-label="Version for the alias" value={defaultVersion} />
+        <button type="submit">Set alias</button>
+      </form>
+      {error ? <ErrorBox error={error} /> : null}
+    </section>
+  );
+}
+
+export function ModelPage({ name }: { name: string }) {
+  useTitle(name);
+  const model = useAsync(() => api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model), [name]);
+  const versions = useAsync(
+    () => api.get<{ model_versions?: ModelVersion[] }>('model-versions/search', { filter: `name=${sqlString(name)}`, max_results: 1000, order_by: ['version_number DESC'] })
+      .then((r) => (r.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version))),
+    [name],
+  );
+  const [error, setError] = useState<Error>();
+  const reload = () => {
+    model.reload();
+    versions.reload();
+  };
+  if (model.error) return <main class="page"><ErrorBox error={model.error} what={`Could not load model '${name}'`} /></main>;
+  if (!model.data) return <main class="page"><Loading /></main>;
+  const m = model.data;
+  return (
+    <main class="page">
+      <nav class="breadcrumbs" aria-label="Breadcrumb"><a href={links.models()}>Registered models</a> / <span>{name}</span></nav>
+      <div class="page-head">
+        <h1>{name}</h1>
+        <button
+          type="button"
+          onClick={() => confirm(`Delete model '${name}' and all its versions?`) && api.delete('registered-models/delete', { name }).then(() => navigate(links.models()), setError)}
+        >
+          Delete model
+        </button>
+      </div>
+      {error ? <ErrorBox error={error} /> : null}
+      <p class="muted">Created {formatTime(m.creation_timestamp)} · Last modified {formatTime(m.last_updated_timestamp)}</p>
+      <EditableText
+        label="Description"
+        value={m.description ?? ''}
+        onSave={async (description) => {
+          await api.patch('registered-models/update', { name, description });
+          model.reload();
+        }}
+      />
+      <AliasEditor name={name} aliases={m.aliases ?? []} onChange={reload} />
+      <TagEditor
+        label="Tags"
+        tags={m.tags ?? []}
+        onSet={async (key, value) => {
+          await api.post('registered-models/set-tag', { name, key, value });
+          model.reload();
+        }}
+        onDelete={async (key) => {
+          await api.delete('registered-models/delete-tag', { name, key });
+          model.reload();
+        }}
+      />
+      <section class="kv-section">
+        <h3>Versions</h3>
+        {versions.error ? <ErrorBox error={versions.error} /> : null}
+        <table class="table" aria-label="Model versions">
+          <thead>
+            <tr>
+              <th scope="col">Version</th>
+              <th scope="col">Registered at</th>
+              <th scope="col">Created by</th>
+              <th scope="col">Stage</th>
+              <th scope="col">Aliases</th>
+              <th scope="col">Description</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(versions.data ?? []).map((v) => (
+              <tr key={v.version}>
+                <td><a href={links.modelVersion(name, v.version)}>Version {v.version}</a></td>
+                <td>{formatTime(v.creation_timestamp)}</td>
+                <td>{v.user_id ?? ''}</td>
+                <td>{v.current_stage ?? 'None'}</td>
+                <td>{(m.aliases ?? []).filter((a) => a.version === v.version).map((a) => <span key={a.alias} class="alias">@{a.alias}</span>)}</td>
+                <td>{v.description ?? ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </main>
+  );
+}
