@@ -1,11 +1,11 @@
 /**
  * Version numbers under contention: concurrent creators in one process and in several processes
- * (children run the transpiled sources, see test/child-build.ts) get 1..N without gaps or repeats.
+ * (children run the package's build, see test/built-store.ts) get 1..N without gaps or repeats.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildForChildProcesses, removeChildBuild } from '../../test/child-build.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureStoreBuilt } from '../../test/built-store.js';
 import { tempDir } from '../../test/temp-store.js';
 import { createFsRegistryStore } from './fs-registry-store.js';
 
@@ -23,10 +23,9 @@ process.stdout.write(JSON.stringify(made.map((v) => Number(v.version))));
 `;
 
 let registryEntry: string;
-beforeAll(() => {
-  registryEntry = path.resolve(buildForChildProcesses(), '../../registry/fs-registry-store.js');
-});
-afterAll(() => removeChildBuild());
+beforeAll(async () => {
+  registryEntry = await ensureStoreBuilt();
+}, 120_000);
 
 function createInChild(root: string, name: string, count: number, startAt: number): Promise<number[]> {
   return new Promise((resolve, reject) => {

@@ -1,13 +1,13 @@
 /**
  * One writer per registered model at a time, across threads of this process and across processes:
  * an in-process queue per model directory (so our own callers do not spin on the file lock), then
- * proper-lockfile's mkdir lock inside the model directory. Every read-modify-write of a model's files
+ * an mkdir lock with owner pid inside the model directory (pid-lock.ts). Every read-modify-write of a model's files
  * (meta.yaml, aliases, version numbering) runs under it.
  */
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { MlflowError } from '@mlflow-ts/format';
-import { LOCK_NAME, META_FILE } from './registry-layout.js';
+import { LockedError, lock } from '../tracking/pid-lock.js';
+import { LOCK_NAME } from './registry-layout.js';
 
 export class ModelLocks {
   private readonly queues = new Map<string, Promise<unknown>>();
@@ -28,20 +28,14 @@ export class ModelLocks {
   }
 
   private async locked<T>(modelDir: string, name: string, fn: () => T | Promise<T>): Promise<T> {
-    let release: () => Promise<void>;
+    let release: () => void;
     try {
-      release = await lockfile.lock(path.join(modelDir, META_FILE), {
-        lockfilePath: path.join(modelDir, LOCK_NAME),
-        realpath: false,
-        stale: 10_000,
-        retries: { retries: 200, minTimeout: 2, maxTimeout: 50, factor: 1.3 },
-        onCompromised: (e) => this.onWarning(`registry lock in ${modelDir} compromised: ${e.message}`),
-      });
+      release = await lock(path.join(modelDir, LOCK_NAME), { onBreak: this.onWarning });
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw notFound(name);
-      if (code === 'ELOCKED') {
-        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Registered model '${name}' is being changed by another writer for too long; try again`, { cause: e });
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(name);
+      if (e instanceof LockedError) {
+        const by = e.ownerPid !== null ? ` (process ${e.ownerPid})` : '';
+        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Registered model '${name}' is being changed by another writer${by} for too long; try again`, { cause: e });
       }
       throw e;
     }
@@ -49,7 +43,7 @@ export class ModelLocks {
       return await fn();
     } finally {
       // The directory may be gone (model deleted or renamed while we held it): nothing to release.
-      await release().catch(() => undefined);
+      release();
     }
   }
 }

@@ -5,17 +5,16 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createFsTrackingStore } from '../index.js';
-import { buildForChildProcesses, removeChildBuild } from '../../test/child-build.js';
+import { ensureStoreBuilt } from '../../test/built-store.js';
 import { repoRoot, tempDir } from '../../test/temp-store.js';
 
 const CHILD = path.join(repoRoot, 'packages', 'store-fs', 'test', 'fixtures', 'log-batches.mjs');
 let entry: string;
-beforeAll(() => {
-  entry = buildForChildProcesses();
-});
-afterAll(() => removeChildBuild());
+beforeAll(async () => {
+  entry = await ensureStoreBuilt();
+}, 120_000);
 
 function startWriter(root: string, runId: string, key: string, batches: number, size: number) {
   const child = spawn(process.execPath, [CHILD, entry, root, runId, key, String(batches), String(size)], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -5,7 +5,8 @@ import { randomInt } from 'node:crypto';
 import { MlflowError, validateExperimentName, validateExperimentTag, validateTagKey } from '@mlflow-ts/format';
 import type { Experiment, ExperimentTag } from '@mlflow-ts/format';
 import { appendToUri } from '../uri.js';
-import { writeFileAtomicMkdirSync, writeYamlSync } from '../yaml-file.js';
+import { dumpYaml } from '../yaml-file.js';
+import { RUN_TMP_DIR, writeFilesDurable } from './durable-files.js';
 import type { ExperimentEntry } from './experiment-entry.js';
 import { experimentMeta, runMetaFromInfo } from './meta-files.js';
 import { type StoreState, TRASH } from './store-state.js';
@@ -32,9 +33,20 @@ export function allExperiments(state: StoreState): ExperimentEntry[] {
   return out;
 }
 
-export function writeNewExperiment(state: StoreState, id: string, name: string, artifactLocation: string | undefined, tags: ExperimentTag[]): void {
+/**
+ * Experiment names are unique across every process writing the store: creating, renaming and
+ * restoring run under one inter-process lock, a file in the store root (MLflow lists only
+ * directories there, so it never takes it for an experiment).
+ */
+function withNamesLock<T>(state: StoreState, fn: () => Promise<T>): Promise<T> {
+  return state.withMetaLock(path.join(state.root, 'meta.yaml'), path.join(state.root, NAMES_LOCK), fn, true);
+}
+export const NAMES_LOCK = '.~experiment-names.lock';
+
+export async function writeNewExperiment(state: StoreState, id: string, name: string, artifactLocation: string | undefined, tags: ExperimentTag[]): Promise<void> {
   const dir = state.activeDir(id);
   fs.mkdirSync(dir); // throws EEXIST when the id is taken
+  state.gc.dir(state.root);
   const now = Date.now();
   const exp: Experiment = {
     experiment_id: id,
@@ -45,15 +57,16 @@ export function writeNewExperiment(state: StoreState, id: string, name: string, 
     last_update_time: now,
     tags: [],
   };
-  for (const t of tags) writeFileAtomicMkdirSync(path.join(dir, 'tags', ...t.key.split('/')), t.value);
-  writeYamlSync(path.join(dir, 'meta.yaml'), experimentMeta(exp, false));
+  const tagFiles = tags.map((t) => ({ target: path.join(dir, 'tags', ...t.key.split('/')), data: t.value }));
+  if (tagFiles.length > 0) await writeFilesDurable(state.gc, tagFiles, null);
+  await writeFilesDurable(state.gc, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(experimentMeta(exp, false)) }], null);
 }
 
-export function ensureDefaultExperiment(state: StoreState): void {
+export async function ensureDefaultExperiment(state: StoreState): Promise<void> {
   fs.mkdirSync(path.join(state.root, TRASH), { recursive: true });
   if (state.experimentEntry(DEFAULT_EXPERIMENT_ID)) return;
   try {
-    writeNewExperiment(state, DEFAULT_EXPERIMENT_ID, 'Default', undefined, []);
+    await writeNewExperiment(state, DEFAULT_EXPERIMENT_ID, 'Default', undefined, []);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
   }
@@ -71,7 +84,7 @@ export function experimentByName(state: StoreState, name: string): Experiment | 
   return (active ?? matches[0])?.experiment ?? null;
 }
 
-export function createExperiment(state: StoreState, req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }): string {
+export async function createExperiment(state: StoreState, req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }): Promise<string> {
   const name = validateExperimentName(req.name);
   const loc = req.artifact_location;
   if (loc) {
@@ -82,32 +95,38 @@ export function createExperiment(state: StoreState, req: { name: string; artifac
     if (loc.includes('#')) throw MlflowError.invalidParameter(`Artifact location cannot contain a URL fragment. Given: '${loc}'`);
   }
   const tags = (req.tags ?? []).map((t) => validateExperimentTag(t));
-  const existing = experimentByName(state, name);
-  if (existing) {
-    const suffix = existing.lifecycle_stage === 'deleted' ? ' in deleted state. You can restore the experiment, or permanently delete the experiment from the .trash folder (under tracking server\'s root folder) in order to use this experiment name again.' : '.';
-    throw MlflowError.alreadyExists(`Experiment '${name}' already exists${suffix}`);
-  }
-  for (;;) {
-    const id = randomExperimentId();
-    if (fs.existsSync(state.trashDir(id))) continue;
-    try {
-      writeNewExperiment(state, id, name, loc, tags);
-      return id;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+  const unused = () => {
+    const existing = experimentByName(state, name);
+    if (existing) {
+      const suffix = existing.lifecycle_stage === 'deleted' ? ' in deleted state. You can restore the experiment, or permanently delete the experiment from the .trash folder (under tracking server\'s root folder) in order to use this experiment name again.' : '.';
+      throw MlflowError.alreadyExists(`Experiment '${name}' already exists${suffix}`);
     }
-  }
+  };
+  unused();
+  return withNamesLock(state, async () => {
+    unused(); // again, under the lock: another process may have created it meanwhile
+    for (;;) {
+      const id = randomExperimentId();
+      if (fs.existsSync(state.trashDir(id))) continue;
+      try {
+        await writeNewExperiment(state, id, name, loc, tags);
+        return id;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      }
+    }
+  });
 }
 
 function rewriteMeta(state: StoreState, entry: ExperimentEntry, change: (exp: Experiment) => Experiment): Promise<Experiment> {
   const meta = path.join(entry.dir, 'meta.yaml');
   const lockDir = path.join(entry.dir, 'tags', '.~meta-lock');
   fs.mkdirSync(path.join(entry.dir, 'tags'), { recursive: true });
-  return state.withMetaLock(meta, lockDir, () => {
+  return state.withMetaLock(meta, lockDir, async () => {
     entry.refreshMeta(state.warn);
     if (!entry.experiment) throw new MlflowError('INVALID_STATE', `Experiment ${entry.id} meta.yaml is unreadable: ${entry.error}`);
     const next = change(entry.experiment);
-    writeYamlSync(meta, experimentMeta(next, true));
+    await writeFilesDurable(state.gc, [{ target: meta, data: dumpYaml(experimentMeta(next, true)) }], null);
     entry.refreshMeta(state.warn);
     return next;
   });
@@ -117,18 +136,20 @@ export async function renameExperiment(state: StoreState, id: string, newName: s
   const name = validateExperimentName(newName);
   const entry = getExperimentEntry(state, id);
   if (entry.experiment!.lifecycle_stage !== 'active') throw MlflowError.invalidParameter('Cannot rename a non-active experiment.');
-  const other = experimentByName(state, name);
-  if (other && other.experiment_id !== id) throw MlflowError.alreadyExists(`Experiment '${name}' already exists.`);
-  await rewriteMeta(state, entry, (exp) => ({ ...exp, name, last_update_time: Date.now() }));
+  await withNamesLock(state, async () => {
+    const other = experimentByName(state, name);
+    if (other && other.experiment_id !== id) throw MlflowError.alreadyExists(`Experiment '${name}' already exists.`);
+    await rewriteMeta(state, entry, (exp) => ({ ...exp, name, last_update_time: Date.now() }));
+  });
 }
 
-export function setExperimentTag(state: StoreState, id: string, tag: ExperimentTag): void {
+export async function setExperimentTag(state: StoreState, id: string, tag: ExperimentTag): Promise<void> {
   const t = validateExperimentTag(tag);
   const entry = getExperimentEntry(state, id);
   if (entry.experiment!.lifecycle_stage !== 'active') {
     throw MlflowError.invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${entry.experiment!.lifecycle_stage}.`);
   }
-  writeFileAtomicMkdirSync(path.join(entry.dir, 'tags', ...t.key.split('/')), t.value);
+  await writeFilesDurable(state.gc, [{ target: path.join(entry.dir, 'tags', ...t.key.split('/')), data: t.value }], null);
   entry.refreshMeta(state.warn);
 }
 
@@ -141,16 +162,18 @@ export function deleteExperimentTag(state: StoreState, id: string, key: string):
   const file = path.join(entry.dir, 'tags', ...key.split('/'));
   if (!fs.existsSync(file)) throw MlflowError.notFound(`No tag with name: ${key} in experiment with id ${id}`);
   fs.rmSync(file);
+  state.gc.dir(path.dirname(file));
   entry.refreshMeta(state.warn);
 }
 
 /** Marks runs deleted/active the way MLflow does when their experiment is deleted/restored. */
-function setRunsLifecycle(state: StoreState, entry: ExperimentEntry, stage: 'active' | 'deleted', when: number): void {
+async function setRunsLifecycle(state: StoreState, entry: ExperimentEntry, stage: 'active' | 'deleted', when: number): Promise<void> {
   entry.syncRuns(0, state.warn);
   for (const run of entry.runs.values()) {
     if (!run.info || run.info.lifecycle_stage === stage) continue;
     const info = { ...run.info, lifecycle_stage: stage };
-    writeYamlSync(path.join(run.dir, 'meta.yaml'), runMetaFromInfo(info, stage === 'deleted' ? when : undefined));
+    const data = dumpYaml(runMetaFromInfo(info, stage === 'deleted' ? when : undefined));
+    await writeFilesDurable(state.gc, [{ target: path.join(run.dir, 'meta.yaml'), data }], path.join(run.dir, RUN_TMP_DIR));
     state.touchRun(run);
   }
 }
@@ -163,9 +186,11 @@ export async function deleteExperiment(state: StoreState, id: string): Promise<v
   }
   const now = Date.now();
   await rewriteMeta(state, entry, (exp) => ({ ...exp, lifecycle_stage: 'deleted', last_update_time: now }));
-  setRunsLifecycle(state, entry, 'deleted', now);
+  await setRunsLifecycle(state, entry, 'deleted', now);
   fs.mkdirSync(path.join(state.root, TRASH), { recursive: true });
   fs.renameSync(entry.dir, state.trashDir(id));
+  state.gc.dir(state.root);
+  state.gc.dir(path.join(state.root, TRASH));
 }
 
 export async function restoreExperiment(state: StoreState, id: string): Promise<void> {
@@ -174,12 +199,17 @@ export async function restoreExperiment(state: StoreState, id: string): Promise<
   }
   const entry = state.experimentEntry(id);
   if (!entry?.experiment || entry.dir !== state.trashDir(id)) throw MlflowError.notFound(`Could not find deleted experiment with ID ${id}`);
-  const clash = experimentByName(state, entry.experiment.name);
-  if (clash && clash.experiment_id !== id && clash.lifecycle_stage === 'active') {
-    throw MlflowError.alreadyExists(`Cannot restore experiment '${entry.experiment.name}': an active experiment with that name exists.`);
-  }
-  fs.renameSync(entry.dir, state.activeDir(id));
+  const name = entry.experiment.name;
+  await withNamesLock(state, async () => {
+    const clash = experimentByName(state, name);
+    if (clash && clash.experiment_id !== id && clash.lifecycle_stage === 'active') {
+      throw MlflowError.alreadyExists(`Cannot restore experiment '${name}': an active experiment with that name exists.`);
+    }
+    fs.renameSync(entry.dir, state.activeDir(id));
+    state.gc.dir(state.root);
+    state.gc.dir(path.join(state.root, TRASH));
+  });
   const restored = state.experimentEntry(id)!;
-  setRunsLifecycle(state, restored, 'active', Date.now());
+  await setRunsLifecycle(state, restored, 'active', Date.now());
   await rewriteMeta(state, restored, (exp) => ({ ...exp, lifecycle_stage: 'active', last_update_time: Date.now() }));
 }

@@ -19,6 +19,7 @@ import type { LoggedModelStore } from '@mlflow-ts/format';
 import { createFsLoggedModelStore } from '../logged-models/index.js';
 import { createFsTraceStore, traceFsync } from '../traces/fs-trace-store.js';
 import { toFileUri, toLocalPath } from '../uri.js';
+import type { Durability } from './durability.js';
 import * as exps from './experiment-ops.js';
 import { MetricSeries } from './metric-file.js';
 import * as runs from './run-ops.js';
@@ -45,6 +46,13 @@ export interface FsTrackingStoreOptions {
    * without a usable snapshot) reads them on worker threads first. Default 500; Infinity: never.
    */
   parallelReadMinRuns?: number;
+  /**
+   * 'fsync' (default): a write resolves only once it is on disk — the files it wrote fdatasync'ed and
+   * new directory entries fsync'ed, batched across concurrent requests (group commit). 'none' skips
+   * the fsyncs (scratch use: writes survive a killed process, not an OS crash or power loss). The
+   * default honours `MLFLOW_TS_FSYNC=0`.
+   */
+  durability?: Durability;
 }
 
 export type FsTrackingStore = TrackingStore & LoggedModelStore & {
@@ -74,18 +82,32 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     artifactRootUri: (opts.defaultArtifactRoot ?? rootUri).replace(/\/+$/, ''),
     revalidateMs: opts.revalidateMs ?? 2000,
     cacheDir: opts.cacheDir === undefined ? path.join(os.tmpdir(), 'mlflow-ts-store-fs') : opts.cacheDir,
+    durability: opts.durability,
   });
-  let initialized = false;
+  let initialized: Promise<void> | null = null;
   let closed = false;
+  const init = async () => {
+    fs.mkdirSync(root, { recursive: true });
+    await exps.ensureDefaultExperiment(state);
+    await state.gc.commit();
+  };
   const ready = <T>(fn: () => T | Promise<T>): Promise<T> =>
     run(() => {
       if (closed) throw new MlflowError('INVALID_STATE', `FsTrackingStore at ${root} is closed`);
       if (!initialized) {
-        fs.mkdirSync(root, { recursive: true });
-        exps.ensureDefaultExperiment(state);
-        initialized = true;
+        initialized = init();
+        initialized.catch(() => {
+          initialized = null;
+        });
       }
-      return fn();
+      return initialized.then(fn);
+    });
+  /** A write: resolves once what it wrote is durable (see durability.ts). */
+  const write = <T>(fn: () => T | Promise<T>): Promise<T> =>
+    ready(async () => {
+      const out = await fn();
+      await state.gc.commit();
+      return out;
     });
 
   const history = (runId: string, key: string): { series: MetricSeries | null } => {
@@ -110,7 +132,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
       return state.warnings;
     },
 
-    createExperiment: (req) => ready(() => exps.createExperiment(state, req)),
+    createExperiment: (req) => write(() => exps.createExperiment(state, req)),
     getExperiment: (id) => ready(() => structuredClone(exps.getExperimentEntry(state, id).experiment!)),
     getExperimentByName: (name) => ready(() => {
       const e = exps.experimentByName(state, name);
@@ -121,21 +143,21 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
       const page = searchExperimentsInMemory(all, { ...req, view_type: req.view_type ?? 'ACTIVE_ONLY' });
       return { ...page, items: structuredClone(page.items) };
     }),
-    renameExperiment: (id, name) => ready(() => exps.renameExperiment(state, id, name)),
-    setExperimentTag: (id, tag: ExperimentTag) => ready(() => exps.setExperimentTag(state, id, tag)),
-    deleteExperimentTag: (id, key) => ready(() => exps.deleteExperimentTag(state, id, key)),
-    deleteExperiment: (id) => ready(() => exps.deleteExperiment(state, id)),
-    restoreExperiment: (id) => ready(() => exps.restoreExperiment(state, id)),
+    renameExperiment: (id, name) => write(() => exps.renameExperiment(state, id, name)),
+    setExperimentTag: (id, tag: ExperimentTag) => write(() => exps.setExperimentTag(state, id, tag)),
+    deleteExperimentTag: (id, key) => write(() => exps.deleteExperimentTag(state, id, key)),
+    deleteExperiment: (id) => write(() => exps.deleteExperiment(state, id)),
+    restoreExperiment: (id) => write(() => exps.restoreExperiment(state, id)),
 
-    createRun: (req: CreateRunRequest) => ready(() => runs.runSnapshot(runs.createRun(state, req))),
-    updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => ready(() => runs.updateRun(state, runId, req)),
+    createRun: (req: CreateRunRequest) => write(async () => runs.runSnapshot(await runs.createRun(state, req))),
+    updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => write(() => runs.updateRun(state, runId, req)),
     getRun: (runId) => ready(() => {
       const entry = state.findRun(runId);
       if (!entry.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${entry.error}`);
       return runs.runSnapshot(entry);
     }),
-    deleteRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'deleted')),
-    restoreRun: (runId) => ready(() => runs.setLifecycle(state, runId, 'active')),
+    deleteRun: (runId) => write(() => runs.setLifecycle(state, runId, 'deleted')),
+    restoreRun: (runId) => write(() => runs.setLifecycle(state, runId, 'active')),
     searchRuns: (req: SearchRunsRequest) => ready(async () => {
       for (const expId of new Set(req.experiment_ids ?? [])) {
         await state.experimentEntry(String(expId))?.prefetchRuns(opts.parallelReadMinRuns ?? 500, state.warn);
@@ -143,13 +165,13 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
       return searchRuns(state, req);
     }),
 
-    logMetric: (runId, metric: Metric) => ready(() => runs.logMetric(state, runId, metric)),
-    logParam: (runId, param: Param) => ready(() => runs.logParam(state, runId, param)),
-    setTag: (runId, tag: RunTag) => ready(() => runs.setTag(state, runId, tag)),
-    deleteTag: (runId, key) => ready(() => runs.deleteTag(state, runId, key)),
-    logBatch: (runId, batch: LogBatchRequest) => ready(() => runs.logBatch(state, runId, batch)),
-    logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => ready(() => runs.logInputs(state, runId, req)),
-    logOutputs: (runId, models) => ready(() => runs.logOutputs(state, runId, models)),
+    logMetric: (runId, metric: Metric) => write(() => runs.logMetric(state, runId, metric)),
+    logParam: (runId, param: Param) => write(() => runs.logParam(state, runId, param)),
+    setTag: (runId, tag: RunTag) => write(() => runs.setTag(state, runId, tag)),
+    deleteTag: (runId, key) => write(() => runs.deleteTag(state, runId, key)),
+    logBatch: (runId, batch: LogBatchRequest) => write(() => runs.logBatch(state, runId, batch)),
+    logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => write(() => runs.logInputs(state, runId, req)),
+    logOutputs: (runId, models) => write(() => runs.logOutputs(state, runId, models)),
 
     getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(() => {
       const { series } = history(runId, key);

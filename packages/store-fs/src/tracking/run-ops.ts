@@ -11,9 +11,11 @@ import type {
   UpdateRunRequest,
 } from '@mlflow-ts/format';
 import { appendToUri } from '../uri.js';
-import { createFileExclusiveSync, writeFileAtomicMkdirSync, writeYamlSync } from '../yaml-file.js';
+import { dumpYaml } from '../yaml-file.js';
+import { type DurableFile, RUN_TMP_DIR, writeFilesDurable } from './durable-files.js';
 import { getExperimentEntry } from './experiment-ops.js';
 import { runMetaFromInfo } from './meta-files.js';
+import { appendMetricLines } from './metric-append.js';
 import { formatMetricLine } from './metric-file.js';
 import type { RunEntry } from './run-entry.js';
 import { datasetId, datasetMeta, inputLinkMeta, md5, outputLinkMeta } from './run-links.js';
@@ -22,7 +24,11 @@ import type { StoreState } from './store-state.js';
 
 const keyPath = (dir: string, key: string) => path.join(dir, ...key.split('/'));
 
-export function createRun(state: StoreState, req: CreateRunRequest): RunEntry {
+/** Writes run files durably, their temps in the run's `.~tmp` folder (see durable-files.ts). */
+const writeRunFiles = (state: StoreState, run: { dir: string }, files: DurableFile[]): Promise<boolean[]> =>
+  writeFilesDurable(state.gc, files, path.join(run.dir, RUN_TMP_DIR));
+
+export async function createRun(state: StoreState, req: CreateRunRequest): Promise<RunEntry> {
   const expId = req.experiment_id || '0';
   const exp = getExperimentEntry(state, expId);
   if (exp.experiment!.lifecycle_stage !== 'active') {
@@ -46,27 +52,36 @@ export function createRun(state: StoreState, req: CreateRunRequest): RunEntry {
   };
   const dir = path.join(exp.dir, runId);
   fs.mkdirSync(dir);
-  for (const t of tags) writeFileAtomicMkdirSync(keyPath(path.join(dir, 'tags'), t.key), t.value);
-  writeYamlSync(path.join(dir, 'meta.yaml'), runMetaFromInfo(info, null));
+  state.gc.dir(exp.dir);
+  // meta.yaml last: a run directory without it is not a run yet, for us and for MLflow.
+  await writeRunFiles(state, { dir }, tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })));
+  await writeRunFiles(state, { dir }, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(runMetaFromInfo(info, null)) }]);
   const entry = exp.runEntry(runId)!;
   state.touchRun(entry);
   entry.refresh(true, state.warn);
   return entry;
 }
 
-/** Rewrites a run's meta.yaml under the inter-process lock; `deletedTime` as in runMetaFromInfo. */
+/**
+ * Rewrites a run's meta.yaml under the inter-process lock; `deletedTime` as in runMetaFromInfo. A new
+ * `runName` is written to the `mlflow.runName` tag under the same lock, so that concurrent renames (in
+ * any process) leave the tag and `run_name` agreeing.
+ */
 export async function rewriteRunMeta(
   state: StoreState,
   run: RunEntry,
   change: (info: RunInfo) => RunInfo,
   deletedTime?: number,
+  runName?: string,
 ): Promise<RunInfo> {
   const meta = path.join(run.dir, 'meta.yaml');
-  const next = await state.withMetaLock(meta, path.join(run.dir, '.~meta-lock'), () => {
+  const next = await state.withMetaLock(meta, path.join(run.dir, '.~meta-lock'), async () => {
     run.refresh(true, state.warn);
     if (!run.info) throw new MlflowError('INVALID_STATE', `Run '${run.runId}' metadata is in invalid state.`);
     const info = change(run.info);
-    writeYamlSync(meta, runMetaFromInfo(info, deletedTime));
+    const files: DurableFile[] = [{ target: meta, data: dumpYaml(runMetaFromInfo(info, deletedTime)) }];
+    if (runName !== undefined) files.unshift({ target: keyPath(path.join(run.dir, 'tags'), RUN_NAME_TAG), data: runName });
+    await writeRunFiles(state, run, files);
     return info;
   });
   state.touchRun(run);
@@ -75,14 +90,13 @@ export async function rewriteRunMeta(
 
 export async function updateRun(state: StoreState, runId: string, req: UpdateRunRequest): Promise<RunInfo> {
   const run = state.activeRun(runId);
-  if (req.run_name) writeFileAtomicMkdirSync(keyPath(path.join(run.dir, 'tags'), RUN_NAME_TAG), req.run_name);
   const info = await rewriteRunMeta(state, run, (cur) => {
     const next: RunInfo = { ...cur };
     if (req.status) next.status = req.status;
     if (req.end_time !== undefined && req.end_time !== null) next.end_time = req.end_time;
     if (req.run_name) next.run_name = req.run_name;
     return next;
-  });
+  }, undefined, req.run_name || undefined);
   return { ...info };
 }
 
@@ -101,10 +115,13 @@ function readIfExists(file: string): string | null {
   }
 }
 
-function writeParam(run: RunEntry, p: Param, parentExists = false): void {
-  const file = keyPath(path.join(run.dir, 'params'), p.key);
-  if (createFileExclusiveSync(file, p.value, { parentExists })) return;
-  checkParamUnchanged(run, p, readIfExists(file));
+/** Creates param files (never overwrites one); a param already logged must have the same value. */
+async function writeParams(state: StoreState, run: RunEntry, params: Param[]): Promise<void> {
+  const files = params.map((p) => ({ target: keyPath(path.join(run.dir, 'params'), p.key), data: p.value, exclusive: true }));
+  const written = await writeRunFiles(state, run, files);
+  written.forEach((ok, i) => {
+    if (!ok) checkParamUnchanged(run, params[i]!, readIfExists(files[i]!.target));
+  });
 }
 
 function checkParamUnchanged(run: RunEntry, p: Param, old: string | null): void {
@@ -119,16 +136,8 @@ function checkParamUnchanged(run: RunEntry, p: Param, old: string | null): void 
 function appendMetrics(state: StoreState, run: RunEntry, metrics: Metric[]): void {
   const byKey = new Map<string, string>();
   for (const m of metrics) byKey.set(m.key, (byKey.get(m.key) ?? '') + formatMetricLine(m));
-  for (const [key, lines] of byKey) {
-    const file = keyPath(path.join(run.dir, 'metrics'), key);
-    try {
-      fs.appendFileSync(file, lines);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.appendFileSync(file, lines);
-    }
-  }
+  const ctx = state.appendContext(run.dir);
+  for (const [key, lines] of byKey) appendMetricLines(keyPath(path.join(run.dir, 'metrics'), key), lines, ctx);
   // A metric logged for a LoggedModel is also recorded on the model (`<ts> <value> <step> <run_id>`).
   for (const m of metrics) {
     if (!m.model_id) continue;
@@ -136,21 +145,21 @@ function appendMetrics(state: StoreState, run: RunEntry, metrics: Metric[]): voi
     if (!fs.existsSync(modelDir)) continue;
     const ds = m.dataset_name != null && m.dataset_digest != null ? ` ${m.dataset_name} ${m.dataset_digest}` : '';
     const line = `${formatMetricLine({ ...m, dataset_name: undefined, dataset_digest: undefined }).trimEnd()} ${run.runId}${ds}\n`;
-    const file = keyPath(path.join(modelDir, 'metrics'), m.key);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.appendFileSync(file, line);
+    appendMetricLines(keyPath(path.join(modelDir, 'metrics'), m.key), line, state.appendContext(modelDir));
   }
-  void state;
 }
 
 async function writeTag(state: StoreState, run: RunEntry, t: RunTag, skipUnchanged = false): Promise<void> {
   const file = keyPath(path.join(run.dir, 'tags'), t.key);
-  // Replacing a file by rename costs far more than reading it (ext4 flushes the replacement), so a
-  // value the cache says is already there is confirmed on disk and then not rewritten.
-  const same = skipUnchanged && t.key !== RUN_NAME_TAG && run.tags.values.get(t.key) === t.value && readIfExists(file) === t.value;
-  if (!same) writeFileAtomicMkdirSync(file, t.value);
-  // Setting mlflow.runName renames the run (MLflow keeps the two in sync).
-  if (t.key === RUN_NAME_TAG) await rewriteRunMeta(state, run, (cur) => ({ ...cur, run_name: t.value }));
+  // Replacing a file costs far more than reading it (two fsync rounds), so a value the cache says is
+  // already there is confirmed on disk and then not rewritten.
+  // Setting mlflow.runName renames the run (MLflow keeps the two in sync), both under the meta lock.
+  if (t.key === RUN_NAME_TAG) {
+    await rewriteRunMeta(state, run, (cur) => ({ ...cur, run_name: t.value }), undefined, t.value);
+    return;
+  }
+  const same = skipUnchanged && run.tags.values.get(t.key) === t.value && readIfExists(file) === t.value;
+  if (!same) await writeRunFiles(state, run, [{ target: file, data: t.value }]);
 }
 
 export function logMetric(state: StoreState, runId: string, metric: Metric): void {
@@ -160,11 +169,11 @@ export function logMetric(state: StoreState, runId: string, metric: Metric): voi
   state.touchRun(run);
 }
 
-export function logParam(state: StoreState, runId: string, param: Param): void {
+export async function logParam(state: StoreState, runId: string, param: Param): Promise<void> {
   const p = validateParam(param);
   const run = state.activeRun(runId);
   try {
-    writeParam(run, p);
+    await writeParams(state, run, [p]);
   } finally {
     state.touchRun(run);
   }
@@ -183,13 +192,14 @@ export function deleteTag(state: StoreState, runId: string, key: string): void {
   const file = keyPath(path.join(run.dir, 'tags'), key);
   if (!fs.existsSync(file)) throw MlflowError.notFound(`No tag with name: ${key} in run with id ${runId}`);
   fs.rmSync(file);
+  state.gc.dir(path.dirname(file));
   state.touchRun(run);
 }
 
 /**
  * MLflow's order: params, metrics, tags. Param conflicts are checked before anything is written.
- * Few syscalls: one mkdir -p per params directory, one append per metric key, and no rewrite of a
- * param or tag that already holds the value.
+ * Few syscalls: one append per metric key, and no rewrite of a param or tag that already holds the
+ * value. Params are made durable before they appear (see durable-files.ts).
  */
 export async function logBatch(state: StoreState, runId: string, batch: LogBatchRequest): Promise<void> {
   const v = validateLogBatch(batch);
@@ -203,39 +213,44 @@ export async function logBatch(state: StoreState, runId: string, batch: LogBatch
   }
   try {
     const fresh = v.params.filter((p) => !logged.has(p.key));
-    for (const dir of new Set(fresh.map((p) => path.dirname(keyPath(paramsDir, p.key))))) fs.mkdirSync(dir, { recursive: true });
-    for (const p of fresh) writeParam(run, p, true);
+    if (fresh.length > 0) await writeParams(state, run, fresh);
     if (v.metrics.length > 0) appendMetrics(state, run, v.metrics);
-    for (const t of v.tags) await writeTag(state, run, t, true);
+    // One durable write for every tag whose value changes; mlflow.runName also renames the run.
+    const tagsDir = path.join(run.dir, 'tags');
+    const changed = v.tags.filter((t) => t.key !== RUN_NAME_TAG && !(run.tags.values.get(t.key) === t.value && readIfExists(keyPath(tagsDir, t.key)) === t.value));
+    if (changed.length > 0) await writeRunFiles(state, run, changed.map((t) => ({ target: keyPath(tagsDir, t.key), data: t.value })));
+    for (const t of v.tags) if (t.key === RUN_NAME_TAG) await writeTag(state, run, t);
   } finally {
     state.touchRun(run);
   }
 }
 
-export function logInputs(state: StoreState, runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }): void {
+export async function logInputs(state: StoreState, runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }): Promise<void> {
   for (const d of req.datasets ?? []) validateDatasetInput(d);
   const run = state.activeRun(runId);
   for (const input of req.datasets ?? []) {
     const id = datasetId(input.dataset);
     const datasetFile = path.join(run.experimentDir, 'datasets', id, 'meta.yaml');
-    if (!fs.existsSync(datasetFile)) writeYamlSync(datasetFile, datasetMeta(input.dataset));
+    if (!fs.existsSync(datasetFile)) await writeFilesDurable(state.gc, [{ target: datasetFile, data: dumpYaml(datasetMeta(input.dataset)) }], null);
     const linkFile = path.join(run.dir, 'inputs', md5(id + run.runId), 'meta.yaml');
-    if (!fs.existsSync(linkFile)) writeYamlSync(linkFile, inputLinkMeta('DATASET', id, Object.fromEntries(input.tags.map((t) => [t.key, t.value]))));
+    const tags = Object.fromEntries(input.tags.map((t) => [t.key, t.value]));
+    if (!fs.existsSync(linkFile)) await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('DATASET', id, tags)) }]);
   }
   for (const m of req.models ?? []) {
     if (!m.model_id) throw MlflowError.invalidParameter("Missing value for required parameter 'models[].model_id'.");
     const linkFile = path.join(run.dir, 'inputs', md5(m.model_id + run.runId), 'meta.yaml');
-    if (!fs.existsSync(linkFile)) writeYamlSync(linkFile, inputLinkMeta('MODEL', m.model_id, {}));
+    if (!fs.existsSync(linkFile)) await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('MODEL', m.model_id, {})) }]);
   }
   state.touchRun(run);
 }
 
-export function logOutputs(state: StoreState, runId: string, models: ModelOutputRef[]): void {
+export async function logOutputs(state: StoreState, runId: string, models: ModelOutputRef[]): Promise<void> {
   const run = state.activeRun(runId);
   for (const m of models) {
     if (!m.model_id || m.model_id.includes('/') || m.model_id.startsWith('.')) throw MlflowError.invalidParameter(`Invalid model_id '${m.model_id}'`);
-    writeYamlSync(path.join(run.dir, 'outputs', m.model_id, 'meta.yaml'), outputLinkMeta(m.model_id, m.step ?? 0));
   }
+  const files = models.map((m) => ({ target: path.join(run.dir, 'outputs', m.model_id, 'meta.yaml'), data: dumpYaml(outputLinkMeta(m.model_id, m.step ?? 0)) }));
+  await writeRunFiles(state, run, files);
   state.touchRun(run);
 }
 

@@ -5,10 +5,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import lockfile from 'proper-lockfile';
 import { MlflowError } from '@mlflow-ts/format';
 import { ExperimentEntry } from './experiment-entry.js';
 import type { RunEntry } from './run-entry.js';
+import { type Durability, GroupCommit } from './durability.js';
+import type { AppendContext } from './metric-append.js';
+import { LockedError, withLock } from './pid-lock.js';
 import { snapshotPath } from './snapshot-file.js';
 
 export const TRASH = '.trash';
@@ -22,14 +24,33 @@ export interface StoreStateOptions {
   revalidateMs: number;
   /** Where run-cache snapshots go; null: none. */
   cacheDir: string | null;
+  /** 'fsync' (default): acknowledged writes are on disk; 'none': skip the fsyncs. */
+  durability?: Durability;
 }
 
 export class StoreState {
   readonly warnings: string[] = [];
   private readonly warned = new Set<string>();
   private readonly experiments = new Map<string, ExperimentEntry>();
+  /** Group commit of the fsyncs every write request awaits before it resolves. */
+  readonly gc: GroupCommit;
 
-  constructor(readonly opts: StoreStateOptions) {}
+  constructor(readonly opts: StoreStateOptions) {
+    this.gc = new GroupCommit(opts.durability);
+  }
+
+  /**
+   * How metric appends under `ownerDir` (a run or logged-model directory) report and quarantine torn
+   * tails: `<ownerDir>/.~torn/<key>.<time>`, outside `metrics/` so that MLflow never reads it.
+   */
+  appendContext(ownerDir: string): AppendContext {
+    const metricsDir = path.join(ownerDir, 'metrics');
+    return {
+      gc: this.gc,
+      warn: this.warn,
+      quarantineFile: (file) => `${path.join(ownerDir, '.~torn', path.relative(metricsDir, file))}.${Date.now()}`,
+    };
+  }
 
   get root(): string {
     return this.opts.root;
@@ -166,18 +187,15 @@ export class StoreState {
   }
 
   /** Runs `fn` holding an inter-process lock for read-modify-write of a meta.yaml. */
-  async withMetaLock<T>(metaFile: string, lockDir: string, fn: () => T): Promise<T> {
-    const release = await lockfile.lock(metaFile, {
-      lockfilePath: lockDir,
-      realpath: false,
-      stale: 10_000,
-      retries: { retries: 100, minTimeout: 5, maxTimeout: 100 },
-      onCompromised: (e) => this.warn(`lock on ${metaFile} compromised: ${e.message}`),
-    });
+  async withMetaLock<T>(metaFile: string, lockDir: string, fn: () => T | Promise<T>, file = false): Promise<T> {
     try {
-      return fn();
-    } finally {
-      await release().catch(() => undefined);
+      return await withLock(lockDir, fn, { onBreak: this.warn, file });
+    } catch (e) {
+      if (e instanceof LockedError) {
+        const by = e.ownerPid !== null ? ` by process ${e.ownerPid}` : '';
+        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `${path.basename(path.dirname(metaFile))} is being changed${by}; try again`, { cause: e });
+      }
+      throw e;
     }
   }
 }

@@ -1,0 +1,124 @@
+/**
+ * "Acknowledged" means durable: before a write request resolves, the files it wrote are fdatasync'ed
+ * and the directories it created entries in are fsync'ed. Writers note what they touched here and
+ * await `commit()`; concurrent requests share rounds (group commit): while one round of fsyncs runs,
+ * everything noted meanwhile waits for the next round, which then covers all those requests at once.
+ * So N concurrent log-batch requests cost about two rounds of fsyncs, not N.
+ *
+ * `durability: 'none'` (or `MLFLOW_TS_FSYNC=0` in the environment, which `mlflow-ts server
+ * --no-fsync` sets) turns the fsyncs off for scratch use: writes then survive a killed process (they
+ * are in the page cache) but not an OS crash or power loss.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+export type Durability = 'fsync' | 'none';
+
+/** The default when an option does not say: `MLFLOW_TS_FSYNC=0|false|no|off` means 'none'. */
+export function defaultDurability(): Durability {
+  const v = (process.env.MLFLOW_TS_FSYNC ?? '').trim().toLowerCase();
+  return v === '0' || v === 'false' || v === 'no' || v === 'off' ? 'none' : 'fsync';
+}
+
+async function syncPath(p: string, dir: boolean): Promise<void> {
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(p, 'r');
+  } catch (e) {
+    // Gone meanwhile (a temp file renamed into place, a run deleted): nothing left to make durable.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    if (dir) await fh.sync();
+    else await fh.datasync();
+  } catch (e) {
+    // Some filesystems refuse fsync on directories; the data itself was synced.
+    if (!(dir && ['EINVAL', 'EISDIR', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? ''))) throw e;
+  } finally {
+    await fh.close();
+  }
+}
+
+export class GroupCommit {
+  private files = new Set<string>();
+  private dirs = new Set<string>();
+  private round: Promise<void> | null = null;
+  private queued: Promise<void> | null = null;
+  /** Rounds run so far (tests and benchmarks read it). */
+  rounds = 0;
+
+  constructor(readonly mode: Durability = defaultDurability()) {}
+
+  get enabled(): boolean {
+    return this.mode === 'fsync';
+  }
+
+  /** A file whose data was written (appended, or created in place). */
+  file(p: string): void {
+    if (this.enabled) this.files.add(p);
+  }
+
+  /** A directory that got, lost or renamed an entry. */
+  dir(p: string): void {
+    if (this.enabled) this.dirs.add(p);
+  }
+
+  /** A file created or renamed into place: its data and its directory entry. */
+  created(p: string): void {
+    this.file(p);
+    this.dir(path.dirname(p));
+  }
+
+  /** Directories made by `mkdir -p` below `top` (inclusive) up to `leaf`: each got a new entry in its parent. */
+  madeDirs(top: string, leaf: string): void {
+    if (!this.enabled) return;
+    for (let d = leaf; d.length >= top.length && d !== path.dirname(d); d = path.dirname(d)) {
+      this.dirs.add(d);
+      this.dirs.add(path.dirname(d));
+      if (d === top) break;
+    }
+  }
+
+  get pending(): boolean {
+    return this.files.size > 0 || this.dirs.size > 0;
+  }
+
+  /** Resolves once everything noted before this call is on disk; rejects if an fsync failed. */
+  commit(): Promise<void> {
+    if (!this.enabled) return Promise.resolve();
+    if (this.queued) return this.queued;
+    if (this.round) {
+      // The running round took its list before our writes: we go in the next one, with everyone else
+      // who arrives while this one runs.
+      this.queued = this.round
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = null;
+          return this.flush();
+        });
+      return this.queued;
+    }
+    if (!this.pending) return Promise.resolve();
+    return this.flush();
+  }
+
+  private flush(): Promise<void> {
+    const files = [...this.files];
+    const dirs = [...this.dirs];
+    this.files.clear();
+    this.dirs.clear();
+    if (files.length === 0 && dirs.length === 0) return Promise.resolve();
+    this.rounds++;
+    const round = (async () => {
+      // In parallel: the thread pool runs several at once and the filesystem's journal commits them
+      // together. Data first, then the directory entries that point at it.
+      await Promise.all(files.map((f) => syncPath(f, false)));
+      await Promise.all(dirs.map((d) => syncPath(d, true)));
+    })();
+    this.round = round.finally(() => {
+      this.round = null;
+    });
+    return this.round;
+  }
+}
