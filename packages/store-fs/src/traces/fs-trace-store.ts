@@ -111,10 +111,12 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
         const info = startedTraceInfo(incoming, traceArtifactLocation(exp.artifact_location, incoming.trace_id), existing);
         await ensureTracesDir(exp.experiment_id);
         await writeTraceInfo(dir, info, w);
+        // Read back: the spans-location tag holds only when this store has the spans (trace-files.ts).
+        const stored = readTraceInfo(dir) ?? info;
         const idx = indexOf(exp.experiment_id);
-        idx.put(info);
+        idx.put(stored);
         idx.noteOwnDirChange();
-        return structuredClone(info);
+        return stored;
       });
     },
 

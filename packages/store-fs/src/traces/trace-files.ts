@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MlflowError, formatProtoTimestamp, parseProtoTimestamp } from '@mlflow-ts/format';
+import { MlflowError, SPANS_IN_TRACKING_STORE, TRACE_KEYS, formatProtoTimestamp, parseProtoTimestamp } from '@mlflow-ts/format';
 import type { SpanRecord, TraceInfo, TraceLocation, TraceState } from '@mlflow-ts/format';
 import { mkdirDurable, removeFileDurable, writeFileDurable } from '../logged-models/durable-write.js';
 import type { WriteOptions } from '../logged-models/durable-write.js';
@@ -80,6 +80,12 @@ export function readTraceInfo(dir: string): TraceInfo | null {
     trace_metadata: readDict(path.join(dir, METADATA_FOLDER)),
     tags: readDict(path.join(dir, TAGS_FOLDER)),
   };
+  // Spans kept in the trace's own artifacts/traces.json are this store's: say so as MLflow's SQL store
+  // does, so clients read them with batch_get_traces. Not written as a tag file: MLflow's FileStore
+  // (which has no batch_get_traces) reading the tree then loads traces.json from the artifact location.
+  if (!(TRACE_KEYS.spansLocation in info.tags) && fs.existsSync(path.join(dir, SPANS_FILE))) {
+    info.tags[TRACE_KEYS.spansLocation] = SPANS_IN_TRACKING_STORE;
+  }
   if (typeof y.client_request_id === 'string') info.client_request_id = y.client_request_id;
   if (typeof y.request_preview === 'string') info.request_preview = y.request_preview;
   if (typeof y.response_preview === 'string') info.response_preview = y.response_preview;
@@ -112,7 +118,9 @@ export async function writeDict(dir: string, entries: Record<string, string>, tm
 /** The whole trace info: tags, metadata, then trace_info.yaml (the commit point). */
 export async function writeTraceInfo(dir: string, info: TraceInfo, w: WriteOptions): Promise<void> {
   await mkdirDurable(dir, w);
-  await writeDict(path.join(dir, TAGS_FOLDER), info.tags, dir, w);
+  const tags = { ...info.tags };
+  if (tags[TRACE_KEYS.spansLocation] === SPANS_IN_TRACKING_STORE) delete tags[TRACE_KEYS.spansLocation];
+  await writeDict(path.join(dir, TAGS_FOLDER), tags, dir, w);
   await writeDict(path.join(dir, METADATA_FOLDER), info.trace_metadata, dir, w);
   await writeFileDurable(path.join(dir, TRACE_INFO_FILE), dumpYaml(traceInfoYaml(info)), dir, w);
 }
