@@ -71,12 +71,20 @@ export type LoggedModel = z.infer<typeof LoggedModel>;
 
 const BAD_NAME_CHARS = ['/', ':', '.', '%', '"', "'"] as const;
 
+/** Python's repr of a str, as MLflow's messages quote names. */
+function pyRepr(s: unknown): string {
+  if (typeof s !== 'string') return String(s);
+  const body = s.replace(/\\/g, '\\\\');
+  if (s.includes("'") && !s.includes('"')) return `"${body}"`;
+  return `'${body.replace(/'/g, "\\'")}'`;
+}
+
 /** MLflow's `_validate_logged_model_name`: non-empty, none of `/ : . % " '`. */
 export function validateLoggedModelName(name: string | undefined): void {
   if (name === undefined) return;
   if (typeof name !== 'string' || name === '' || BAD_NAME_CHARS.some((c) => name.includes(c))) {
     throw MlflowError.invalidParameter(
-      `Invalid model name (${JSON.stringify(name)}) provided. Model name must be a non-empty string and cannot contain ` +
+      `Invalid model name (${pyRepr(name)}) provided. Model name must be a non-empty string and cannot contain ` +
       `the following characters: ('/', ':', '.', '%', '"', "'")`,
     );
   }

@@ -77,7 +77,7 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
 
     it('answers RESOURCE_DOES_NOT_EXIST for unknown and path-like model ids', async () => {
       const { store } = await setup();
-      for (const id of ['m-00000000000000000000000000000000', '../m-1', 'm-1/../../x', '.', '']) {
+      for (const id of ['m-00000000000000000000000000000000', '../m-1', 'm-1/../../x', 'm-1%2F..']) {
         await expectMlflowError(store.getLoggedModel(id), 'RESOURCE_DOES_NOT_EXIST');
       }
       const id = 'm-00000000000000000000000000000000';

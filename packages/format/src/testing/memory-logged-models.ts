@@ -60,8 +60,9 @@ export function createMemoryLoggedModels(experiment: (id: string) => { artifact_
         creation_timestamp_ms: t, last_updated_timestamp_ms: t,
         artifact_uri: loggedModelArtifactLocation(exp.artifact_location, modelId), status: 'LOGGED_MODEL_PENDING',
       };
-      if (req.model_type) info.model_type = req.model_type;
-      if (req.source_run_id) info.source_run_id = req.source_run_id;
+      // Kept as given: MLflow's server passes the proto default '' for fields a client left out.
+      if (req.model_type !== undefined) info.model_type = req.model_type;
+      if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
       const r: ModelRecord = {
         info, tags: new Map(tags.map((x) => [x.key, x.value])), params: new Map(params.map((x) => [x.key, x.value])), metrics: [], deleted: false,
       };

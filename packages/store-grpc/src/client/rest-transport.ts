@@ -8,7 +8,7 @@ import type { ErrorCode } from '@mlflow-ts/format';
 import { coerceRequest, toMlflowJson } from '../protocol/json-codec.js';
 import { OBJECT_OPTIONS, lookupType } from '../protocol/proto-root.js';
 import { normalizeResponse } from '../protocol/normalize-message.js';
-import { routeOf } from '../protocol/rpc-routes.js';
+import { fillPath, pathParams, routeOf } from '../protocol/rpc-routes.js';
 import type { ClientAuthOptions, Transport } from './transport.js';
 import { authorizationHeader, backoffMs, sleep } from './transport.js';
 
@@ -90,9 +90,11 @@ export function createRestTransport(http: HttpClient): Transport {
       const responseType = lookupType(`${name}.Response`);
       // Checked like the server checks it, so a bad value fails here with MLflow's message.
       const json = toMlflowJson(requestType, coerceRequest(requestType, request));
-      const url = `${routeOf(name).ajaxOnly ? '/ajax-api' : '/api'}/2.0/mlflow${path}`;
+      const url = `${routeOf(name).ajaxOnly ? '/ajax-api' : '/api'}/2.0/mlflow${fillPath(path, json)}`;
+      // Path parameters travel in the path; a GET's query string does not repeat them.
+      const query = Object.fromEntries(Object.entries(json).filter(([k]) => !pathParams(path).includes(k)));
       const res = method === 'GET'
-        ? await http.fetch(url + queryString(json), { method })
+        ? await http.fetch(url + queryString(query), { method })
         : await http.fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
       if (!res.ok) throw await errorFromResponse(res, `${method} ${url}`);
       const text = await res.text();

@@ -1,6 +1,7 @@
 /** A TrackingStore that forwards every call over a Transport (REST or gRPC). */
 import { MlflowError } from '@mlflow-ts/format';
 import type { Experiment, Metric, MetricWithRunId, Run, RunInfo, TrackingStore } from '@mlflow-ts/format';
+import { createLoggedModelClient } from './logged-model-client.js';
 import type { Transport } from './transport.js';
 import { page } from './transport.js';
 
@@ -12,6 +13,7 @@ const SEARCH_EXPERIMENTS_DEFAULT = 1000;
 export function createTrackingClient(t: Transport): TrackingStore {
   return {
     specificationVersion: 'v1',
+    ...createLoggedModelClient(t),
     async createExperiment(req) {
       return (await t.call('CreateExperiment', req)).experiment_id as string;
     },

@@ -47,6 +47,16 @@ export const RPC_ROUTES = {
   GetMetricHistoryBulkInterval: t('GET', '/metrics/get-history-bulk-interval', true),
   GetMetricHistoryBulk: { ...t('GET', '/metrics/get-history-bulk', true), ajaxOnly: true },
   SearchDatasets: { ...t('POST', '/experiments/search-datasets', true), ajaxOnly: true },
+  // MLflow 3 logged models: `{name}` segments are path parameters, filled from the request field of that name.
+  CreateLoggedModel: t('POST', '/logged-models'),
+  SearchLoggedModels: t('POST', '/logged-models/search', true),
+  GetLoggedModel: t('GET', '/logged-models/{model_id}', true),
+  FinalizeLoggedModel: t('PATCH', '/logged-models/{model_id}'),
+  DeleteLoggedModel: t('DELETE', '/logged-models/{model_id}'),
+  SetLoggedModelTags: t('PATCH', '/logged-models/{model_id}/tags'),
+  DeleteLoggedModelTag: t('DELETE', '/logged-models/{model_id}/tags/{tag_key}'),
+  ListLoggedModelArtifacts: t('GET', '/logged-models/{model_id}/artifacts/directories', true),
+  LogLoggedModelParams: t('POST', '/logged-models/{model_id}/params'),
 
   CreateRegisteredModel: r('POST', '/registered-models/create'),
   RenameRegisteredModel: r('POST', '/registered-models/rename'),
@@ -75,6 +85,18 @@ export type RpcName = keyof typeof RPC_ROUTES;
 
 export const API_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
 export const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts/artifacts';
+
+const PATH_PARAM = /\{(\w+)\}/g;
+
+/** The path parameters of a route path (`/logged-models/{model_id}` → `['model_id']`). */
+export function pathParams(path: string): string[] {
+  return [...path.matchAll(PATH_PARAM)].map((m) => m[1] ?? '');
+}
+
+/** A route path with its parameters filled from `values`, each percent-encoded as one segment. */
+export function fillPath(path: string, values: Record<string, unknown>): string {
+  return path.replace(PATH_PARAM, (_, name: string) => encodeURIComponent(String(values[name] ?? '')));
+}
 
 export function routeOf(name: RpcName): RpcRoute {
   return RPC_ROUTES[name] as RpcRoute;

@@ -130,6 +130,20 @@ export async function artifactRoutes(app: FastifyInstance, opts: { ctx: HandlerC
       return sendError(reply, e);
     }
   };
+  // A logged model's files, as MLflow's UI fetches them (`get_logged_model_artifact_handler`; ajax-api only there).
+  app.get('/ajax-api/2.0/mlflow/logged-models/:model_id/artifacts/files', async (request, reply) => {
+    try {
+      const path = queryString(request, 'artifact_file_path');
+      if (!path) throw new MlflowError('BAD_REQUEST', 'Request must include the "artifact_file_path" query parameter.');
+      assertSafeArtifactPath(path);
+      const tracking = opts.ctx.tracking;
+      if (!tracking.getLoggedModel) throw new MlflowError('NOT_IMPLEMENTED', 'This tracking store does not support logged models.');
+      const model = await tracking.getLoggedModel((request.params as { model_id: string }).model_id);
+      return await sendFile(reply, opts.ctx.artifactsFor(model.info.artifact_uri), path);
+    } catch (e) {
+      return sendError(reply, e);
+    }
+  });
   for (const prefix of ['', '/ajax-api/2.0/mlflow']) {
     app.get(`${prefix}/get-artifact`, runArtifact);
     app.get(`${prefix}/model-versions/get-artifact`, versionArtifact);

@@ -2,6 +2,7 @@
 import { IS_PROMPT_TAG } from '@mlflow-ts/format';
 import type { Handler } from './handler-context.js';
 import { list, num, present, registryOf, required, str } from './handler-context.js';
+import { recordModelVersionOnLoggedModel } from './logged-model-handlers.js';
 import { assertSafeModelSource } from './uri-guards.js';
 
 type Tag = { key: string; value: string };
@@ -75,6 +76,11 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
       name: str(req, 'name')!, source: str(req, 'source')!, run_id: str(req, 'run_id') || undefined, tags: list<Tag>(req, 'tags'),
       run_link: str(req, 'run_link'), description: str(req, 'description'), model_id: str(req, 'model_id') || undefined,
     });
+    const modelId = str(req, 'model_id');
+    // As MLflow's handler: the logged model lists its versions in tag mlflow.modelVersions.
+    if (modelId && !(list<Tag>(req, 'tags') ?? []).some((t) => t.key === IS_PROMPT_TAG)) {
+      await recordModelVersionOnLoggedModel(ctx, model_version.name, model_version.version, modelId);
+    }
     return { model_version };
   },
   async UpdateModelVersion(ctx, req) {

@@ -59,7 +59,8 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
     for (const prefix of API_PREFIXES) {
       if (route.ajaxOnly && !prefix.startsWith('/ajax-api')) continue;
       for (const { method, path } of route.http) {
-        const url = prefix + path;
+        // `{model_id}` path parameters (logged models) become fastify's `:model_id`.
+        const url = prefix + path.replace(/\{(\w+)\}/g, ':$1');
         if (!methodsByUrl.has(url)) methodsByUrl.set(url, new Set());
         methodsByUrl.get(url)!.add(method);
         app.route({
@@ -72,6 +73,10 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
               else {
                 if (method === 'POST') checkContentType(request);
                 input = parseBody(request);
+              }
+              const params = request.params as Record<string, string> | undefined;
+              if (params && Object.keys(params).length > 0) {
+                input = { ...(typeof input === 'object' && input !== null ? input : {}), ...params };
               }
               const result = await handler(opts.ctx, normalizeRequest(requestType, coerceRequest(requestType, input)));
               return reply.type('application/json').send(JSON.stringify(toMlflowJson(responseType, result)));

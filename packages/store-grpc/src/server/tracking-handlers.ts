@@ -8,6 +8,7 @@ import type {
 } from '@mlflow-ts/format';
 import type { Handler, Req } from './handler-context.js';
 import { list, num, present, required, runIdOf, str } from './handler-context.js';
+import { asMlflow3Run } from './logged-model-handlers.js';
 import { assertSafeArtifactLocation } from './uri-guards.js';
 
 const GET_HISTORY_BULK_MAX_RESULTS = 25000;
@@ -132,7 +133,7 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
       experiment_id: str(req, 'experiment_id') || undefined, user_id: str(req, 'user_id'), run_name: str(req, 'run_name'),
       start_time: num(req, 'start_time'), tags: list<RunTag>(req, 'tags'),
     });
-    return { run };
+    return { run: asMlflow3Run(run) };
   },
   async UpdateRun(ctx, req) {
     const run_info = await ctx.tracking.updateRun(runIdOf(req), {
@@ -179,7 +180,7 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     return {};
   },
   async GetRun(ctx, req) {
-    return { run: await ctx.tracking.getRun(runIdOf(req)) };
+    return { run: asMlflow3Run(await ctx.tracking.getRun(runIdOf(req))) };
   },
   async SearchRuns(ctx, req) {
     const maxResults = num(req, 'max_results');
@@ -190,7 +191,7 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
       experiment_ids: list(req, 'experiment_ids') ?? [], filter: str(req, 'filter'), run_view_type: str(req, 'run_view_type') as ViewType | undefined,
       max_results: maxResults, order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
     });
-    return { runs: page.items, next_page_token: page.next_page_token };
+    return { runs: page.items.map(asMlflow3Run), next_page_token: page.next_page_token };
   },
   async LogBatch(ctx, req) {
     required(req, 'run_id');
