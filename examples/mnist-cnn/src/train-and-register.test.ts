@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowClient } from '@mlflow-ts/client';
 import { loadModel, tfjsFlavor } from '@mlflow-ts/flavor-tfjs';
-import { createScoringServer, loadModel as loadServableModel, resolveModelUri } from '@mlflow-ts/serve';
+import { createScoringServer, loadModel as loadServableModel } from '@mlflow-ts/serve';
 import { createFlavorRegistry, parseScoringPayload } from '@mlflow-ts/format';
 import { trainAndRegister } from './train-and-register.js';
 
@@ -48,7 +48,8 @@ describe('mnist-cnn example (reduced size)', () => {
     const stores = await client.stores();
     const servable = await loadServableModel(result.modelUri!, {
       registry: createFlavorRegistry([tfjsFlavor()]),
-      resolveUri: (uri) => resolveModelUri(uri, { ...stores, downloadDir: path.join(tmp, 'serve') }),
+      stores,
+      tmpDir: tmp,
     });
     const server = await createScoringServer({ models: [{ name: 'mnist-cnn', model: servable }], port: 0, log: false });
     try {

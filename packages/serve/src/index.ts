@@ -8,8 +8,6 @@ export type { ServedModel } from './route-context.js';
 export type { EnforcedRequest, ServableModel } from './servable-model.js';
 export { loadModel, unenforcedInput } from './load-model.js';
 export type { LoadModelOptions } from './load-model.js';
-export { resolveModelUri } from './resolve-model-uri.js';
-export type { ModelUriStores } from './resolve-model-uri.js';
 export { createDynamicBatcher } from './dynamic-batcher.js';
 export type { DynamicBatcher, DynamicBatcherOptions, RunBatch } from './dynamic-batcher.js';
 export { PROMETHEUS_CONTENT_TYPE, createServerMetrics } from './metrics.js';

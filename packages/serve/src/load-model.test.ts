@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,6 @@ import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemory
 import { logModel, onnxFlavor, saveModel } from '@mlflow-ts/flavor-onnx';
 import { buildMlpModel } from '@mlflow-ts/flavor-onnx/testing';
 import { loadModel } from './load-model.js';
-import { resolveModelUri } from './resolve-model-uri.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'serve-load-'));
 afterAll(() => rm(tmp, { recursive: true, force: true }));
@@ -57,26 +56,36 @@ describe('loadModel', () => {
   });
 });
 
-describe('resolveModelUri', () => {
-  it('runs:/ downloads the logged model; models:/ goes through the registry', async () => {
+describe('loadModel through the stores', () => {
+  it('loads runs:/, models:/ by version, alias, latest and sub-path, and models:/<model_id>; removes each download', async () => {
     const s = stores();
     const run = await s.tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
     await logModel(s, run.info.run_id, 'model', small());
-    const dir = await resolveModelUri(`runs:/${run.info.run_id}/model`, s);
-    expect(await readFile(path.join(dir, 'MLmodel'), 'utf8')).toContain('loader_module: mlflow.onnx');
-    const m = await loadModel(`runs:/${run.info.run_id}/model`, { registry, resolveUri: (u) => resolveModelUri(u, s) });
-    expect(m.signature?.inputs).toHaveLength(1);
-    await m.dispose();
-
+    const downloads = await mkdtemp(path.join(tmp, 'downloads-'));
     const reg = createMemoryRegistryStore();
     await reg.createRegisteredModel({ name: 'clf' });
-    await reg.createModelVersion({ name: 'clf', source: `${run.info.artifact_uri}/model`, run_id: run.info.run_id });
+    await reg.createModelVersion({ name: 'clf', source: run.info.artifact_uri, run_id: run.info.run_id });
     await reg.setRegisteredModelAlias('clf', 'champion', '1');
-    for (const uri of ['models:/clf/1', 'models:/clf@champion', 'models:/clf/latest']) {
-      const d = await resolveModelUri(uri, { ...s, registry: reg });
-      expect(await readFile(path.join(d, 'MLmodel'), 'utf8')).toContain('mlflow.onnx');
+    // A logged model (MLflow 3); its artifact location is opened onto the run's model files.
+    const logged = (await s.tracking.createLoggedModel!({ experiment_id: '0' })).info;
+    const loggedStores = { ...s, artifacts: (uri: string) => s.artifacts(uri === logged.artifact_uri ? `${run.info.artifact_uri}/model` : uri) };
+    for (const uri of [`runs:/${run.info.run_id}/model`, 'models:/clf/1/model', 'models:/clf@champion/model', 'models:/clf/latest/model', `models:/${logged.model_id}`]) {
+      const m = await loadModel(uri, { registry, stores: { ...loggedStores, registry: reg }, tmpDir: downloads });
+      expect(m.signature?.inputs).toHaveLength(1);
+      expect(await readdir(downloads)).toEqual([]);
+      await m.dispose();
     }
-    await expect(resolveModelUri('models:/clf', { ...s, registry: reg })).rejects.toThrow(/Not a proper models:\/ URI/);
-    await expect(resolveModelUri('runs:/abc/model')).rejects.toThrow(/tracking store/);
+  });
+
+  it('removes the download when loading fails, and names the missing store', async () => {
+    const s = stores();
+    const run = await s.tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
+    await logModel(s, run.info.run_id, 'model', small());
+    const downloads = await mkdtemp(path.join(tmp, 'failed-'));
+    await expect(loadModel(`runs:/${run.info.run_id}/model`, { registry: createFlavorRegistry([]), stores: s, tmpDir: downloads }))
+      .rejects.toThrow(/No flavor can load/);
+    expect(await readdir(downloads)).toEqual([]);
+    await expect(loadModel('runs:/abc/model', { registry })).rejects.toThrow(/tracking store/);
+    await expect(loadModel(`models:/clf/1`, { registry, stores: s })).rejects.toThrow(/no model registry/);
   });
 });

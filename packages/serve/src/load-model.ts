@@ -2,18 +2,24 @@
  * pyfunc-style loading: MLmodel → the flavor the caller's registry knows → a model whose predict
  * enforces the signature (`enforceSchema` / `enforceParams`) before the flavor sees the input.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { MlflowError, checkServingInput, enforceParams, enforceSchema, parseMLmodel, parseSignature } from '@mlflow-ts/format';
-import type { EnforcedInput, FlavorRegistry, MLmodel, ModelInput, ModelSignature, Schema, Tensor, TensorDType } from '@mlflow-ts/format';
-import { resolveModelUri } from './resolve-model-uri.js';
+import {
+  MLMODEL_FILE_NAME, MlflowError, checkServingInput, enforceParams, enforceSchema, parseMLmodel, parseSignature,
+} from '@mlflow-ts/format';
+import type {
+  EnforcedInput, FlavorRegistry, LoadedModel, MLmodel, ModelInput, ModelSignature, ModelUriStores, Schema, Tensor, TensorDType,
+} from '@mlflow-ts/format';
+import { downloadModel } from '@mlflow-ts/format/node';
 import { compileFastEnforce } from './tensor-fast-path.js';
 import type { ServableModel } from './servable-model.js';
 
 export interface LoadModelOptions {
   registry: FlavorRegistry;
-  /** Turns a model URI into a local directory (default: local paths and `file:` only). */
-  resolveUri?: (uri: string) => Promise<string>;
+  /** The stores `runs:/` and `models:/` URIs resolve through (format's `downloadModel`); local paths need none. */
+  stores?: ModelUriStores;
+  /** Where a remote model is downloaded to while it loads (default: the OS temp dir); removed after loading. */
+  tmpDir?: string;
 }
 
 function signatureOf(mlmodel: MLmodel): ModelSignature | undefined {
@@ -50,28 +56,29 @@ export function unenforcedInput(input: ModelInput): EnforcedInput {
   return { kind: 'tensors', tensors: Object.fromEntries(Object.entries(input.tensors).map(([k, v]) => [k, nestedToTensor(v)])) };
 }
 
-async function defaultResolve(uri: string): Promise<string> {
-  return resolveModelUri(uri);
-}
-
-/** Loads the model at `uri` (a directory, its MLmodel file, `file:`, or whatever `resolveUri` handles). */
+/**
+ * Loads the model at `uri` (a directory, its MLmodel file, `file:`, `runs:/`, `models:/`, or any
+ * artifact URI `stores.artifacts` opens). A downloaded copy is removed once the flavor has loaded it.
+ */
 export async function loadModel(uri: string, opts: LoadModelOptions): Promise<ServableModel> {
-  let dir = await (opts.resolveUri ?? defaultResolve)(uri);
-  const st = await stat(dir).catch(() => undefined);
-  if (!st) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Model path '${dir}' (from '${uri}') does not exist`);
-  if (st.isFile() && path.basename(dir) === 'MLmodel') dir = path.dirname(dir);
-  const text = await readFile(path.join(dir, 'MLmodel'), 'utf8').catch(() => {
-    throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No MLmodel file in '${dir}' (from '${uri}')`);
-  });
-  const mlmodel = parseMLmodel(text);
-  const flavor = opts.registry.resolve(mlmodel);
-  if (!flavor) {
-    throw new MlflowError(
-      'INVALID_PARAMETER_VALUE',
-      `No flavor can load '${uri}': its MLmodel declares [${Object.keys(mlmodel.flavors).join(', ')}], the registry has [${opts.registry.names().join(', ')}]`,
-    );
+  const local = await downloadModel(uri, opts.stores ?? {}, opts.tmpDir !== undefined ? { tmpDir: opts.tmpDir } : {});
+  let mlmodel: MLmodel;
+  let loaded: LoadedModel;
+  let flavorName: string;
+  try {
+    mlmodel = parseMLmodel(await readFile(path.join(local.dir, MLMODEL_FILE_NAME), 'utf8'));
+    const flavor = opts.registry.resolve(mlmodel);
+    if (!flavor) {
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `No flavor can load '${uri}': its MLmodel declares [${Object.keys(mlmodel.flavors).join(', ')}], the registry has [${opts.registry.names().join(', ')}]`,
+      );
+    }
+    flavorName = flavor.name;
+    loaded = await flavor.load(local.dir, mlmodel);
+  } finally {
+    await local.cleanup();
   }
-  const loaded = await flavor.load(dir, mlmodel);
   // The signature is parsed and its tensor shortcut compiled once per model, not per request.
   const signature = signatureOf(mlmodel);
   const fast = signature ? compileFastEnforce(signature.inputs) : undefined;
@@ -89,7 +96,7 @@ export async function loadModel(uri: string, opts: LoadModelOptions): Promise<Se
   return {
     metadata: mlmodel,
     signature,
-    flavor: flavor.name,
+    flavor: flavorName,
     enforce,
     predictEnforced: (input, params) => loaded.predict(input, params),
     predict: async (input, params) => {
