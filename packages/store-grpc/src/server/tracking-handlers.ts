@@ -2,7 +2,7 @@
  * Tracking RPC handlers: MLflow's request checks (mlflow/server/handlers.py), then one store call.
  * Requests and responses are plain snake_case objects shaped like the proto messages.
  */
-import { MlflowError, assertSafeArtifactPath, sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from '@mlflow-ts/format';
+import { MlflowError, assertSafeArtifactPath, recordLoggedModel, sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from '@mlflow-ts/format';
 import type {
   DatasetInput, ExperimentTag, Metric, MetricWithRunId, ModelInputRef, ModelOutputRef, Param, RunStatus, RunTag, ViewType,
 } from '@mlflow-ts/format';
@@ -36,20 +36,7 @@ async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> 
   for (const key of ['artifact_path', 'flavors', 'utc_time_created', 'run_id']) {
     if (model[key] === undefined) throw MlflowError.invalidParameter(`Model json is missing mandatory fields: ['${key}']`);
   }
-  const runId = str(req, 'run_id')!;
-  const run = await ctx.tracking.getRun(runId);
-  const existing = run.data.tags.find((t) => t.key === 'mlflow.log-model.history')?.value;
-  const history = existing ? (JSON.parse(existing) as unknown[]) : [];
-  const flavors = Object.fromEntries(
-    Object.entries(model.flavors as Record<string, Record<string, unknown>>).map(([k, v]) => {
-      const { config: _config, ...rest } = v ?? {};
-      return [k, rest];
-    }),
-  );
-  const entry: Record<string, unknown> = { run_id: model.run_id, artifact_path: model.artifact_path, utc_time_created: model.utc_time_created, flavors };
-  if (model.model_uuid !== undefined) entry.model_uuid = model.model_uuid;
-  history.push(entry);
-  await ctx.tracking.setTag(runId, { key: 'mlflow.log-model.history', value: JSON.stringify(history) });
+  await recordLoggedModel(ctx.tracking, str(req, 'run_id')!, model);
   return {};
 }
 
