@@ -87,8 +87,16 @@ export function quoteValue(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
 
+/** A number as the tokenizer reads it back: `-0` keeps its sign, infinities (from `1e999`) stay numbers. */
+function formatNumber(value: number): string {
+  if (Object.is(value, -0)) return '-0';
+  if (value === Infinity) return '1e999';
+  if (value === -Infinity) return '-1e999';
+  return String(value);
+}
+
 function formatScalar(value: string | number): string {
-  return typeof value === 'number' ? String(value) : quoteValue(value);
+  return typeof value === 'number' ? formatNumber(value) : quoteValue(value);
 }
 
 /** Writes a node back as filter text that `parseFilter` reads as the same node. */
@@ -107,7 +115,7 @@ export function formatFilter(node: FilterNode | null): string {
       if (comparator === 'IS NULL' || comparator === 'IS NOT NULL') return `${lhs} ${comparator}`;
       if (comparator === 'BETWEEN' || comparator === 'NOT BETWEEN') {
         const [low, high] = value as readonly [number, number];
-        return `${lhs} ${comparator} ${low} AND ${high}`;
+        return `${lhs} ${comparator} ${formatNumber(low)} AND ${formatNumber(high)}`;
       }
       if (comparator === 'IN' || comparator === 'NOT IN') {
         return `${lhs} ${comparator} (${(value as readonly string[]).map(quoteValue).join(', ')})`;
