@@ -110,11 +110,12 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
       return out;
     });
 
-  const history = (runId: string, key: string): { series: MetricSeries | null } => {
+  /** A run's metric series with every point loaded; the file is read off the event loop. */
+  const history = async (runId: string, key: string): Promise<{ series: MetricSeries | null }> => {
     validateMetricKey(key, 'metric_key');
-    const entry = state.findRun(runId);
+    const entry = await state.findRunAsync(runId);
     let series = entry.metrics.get(key) ?? null;
-    if (series && !series.load()) series = null;
+    if (series && !(await series.loadAsync())) series = null;
     return { series };
   };
 
@@ -151,8 +152,8 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
 
     createRun: (req: CreateRunRequest) => write(async () => runs.runSnapshot(await runs.createRun(state, req))),
     updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => write(() => runs.updateRun(state, runId, req)),
-    getRun: (runId) => ready(() => {
-      const entry = state.findRun(runId);
+    getRun: (runId) => ready(async () => {
+      const entry = await state.findRunAsync(runId);
       if (!entry.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${entry.error}`);
       return runs.runSnapshot(entry);
     }),
@@ -173,16 +174,17 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => write(() => runs.logInputs(state, runId, req)),
     logOutputs: (runId, models) => write(() => runs.logOutputs(state, runId, models)),
 
-    getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(() => {
-      const { series } = history(runId, key);
+    getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(async () => {
+      const { series } = await history(runId, key);
       const all = series ? series.all() : [];
       // A copy: the series keeps its Metric objects for the next call.
       if (req.max_results === undefined && !req.page_token) return { items: all.slice() };
       return paginate(all, req.max_results ?? all.length ?? 1, req.page_token);
     }),
-    getMetricHistoryBulkInterval: (req) => ready(() => {
+    getMetricHistoryBulkInterval: (req) => ready(async () => {
       validateMetricHistoryBulkIntervalRequest(req);
-      const histories = req.run_ids.map((runId) => ({ run_id: runId, history: history(runId, req.metric_key).series?.all() ?? [] }));
+      const histories: { run_id: string; history: readonly Metric[] }[] = [];
+      for (const runId of req.run_ids) histories.push({ run_id: runId, history: (await history(runId, req.metric_key)).series?.all() ?? [] });
       return sampleMetricHistoryBulkInterval(histories, req);
     }),
 

@@ -6,6 +6,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isTempName } from '../yaml-file.js';
+import { pidAlive } from './pid-lock.js';
+
+/** `<target>.~<pid>-<thread>-<hex>-<n>` (yaml-file.ts tempNameFor): the pid of the writer. */
+const TEMP_PID = /\.~(\d+)-\d+-[0-9a-f]+-[0-9a-z]+$/;
+
+/**
+ * Removes a temp file left in a params/ or tags/ folder by a writer that died (older versions wrote
+ * temps there; MLflow's FileStore would read one as a param or tag). Temps of live writers stay.
+ */
+function removeIfOrphanTemp(dir: string, name: string): void {
+  const m = TEMP_PID.exec(name);
+  if (!m || pidAlive(Number(m[1]))) return;
+  try {
+    fs.unlinkSync(path.join(dir, name));
+  } catch {
+    // Gone already, or not ours to remove.
+  }
+}
 
 /**
  * An mtime this close to the moment we looked at it may still change without its value changing
@@ -114,7 +132,10 @@ export class KeyTree {
     if (!listing || !sameStamp(listing.stamp, stamp)) {
       listing = { stamp, files: [], dirs: [] };
       for (const d of fs.readdirSync(abs, { withFileTypes: true })) {
-        if (isTempName(d.name)) continue;
+        if (isTempName(d.name)) {
+          if (d.isFile()) removeIfOrphanTemp(abs, d.name);
+          continue;
+        }
         if (d.isDirectory()) listing.dirs.push(d.name);
         else if (d.isFile()) listing.files.push(d.name);
       }

@@ -3,8 +3,16 @@
  * 5-field lines; 2-field lines from old MLflow mean step 0). A `MetricSeries` caches the parsed
  * points of one file and, when the file grew, parses only the appended bytes. An incomplete last
  * line (a writer killed mid-write, or still writing) is left for the next refresh, never parsed.
+ *
+ * A line that cannot be parsed is skipped and reported through `warn` (the store's warnings: printed
+ * once, listed in `store.warnings`), naming the file, the line number and the text. MLflow's
+ * FileStore raises instead, which makes the whole run unreadable for one torn line (search, get-run
+ * and the UI all fail); a user of a store that survived a crash expects the other points to stay
+ * readable and the damage to be named, which is what this does. A NUL-filled tail (a power loss
+ * after the size grew, before the data reached the disk) is reported the same way.
  */
 import fs from 'node:fs';
+import { LRUCache } from 'lru-cache';
 import type { Metric } from '@mlflow-ts/format';
 import { formatPythonFloat, parsePythonFloat } from '../float-repr.js';
 
@@ -37,6 +45,25 @@ export interface MetricSeriesSnapshot {
   latest: Point | null;
 }
 
+/**
+ * How many metric points the loaded series of a process keep in memory, all stores together (a point
+ * costs ~120 bytes with its Metric object). Searches only need each series' latest point; the full
+ * points are loaded for history reads and the least recently read series drop theirs beyond this
+ * (re-read from the file when asked again).
+ */
+export const MAX_LOADED_POINTS = 1_000_000;
+
+const loadedSeries = new LRUCache<MetricSeries, true>({
+  maxSize: MAX_LOADED_POINTS,
+  sizeCalculation: (_v, series) => Math.min(MAX_LOADED_POINTS, Math.max(1, series.length)),
+  dispose: (_v, series, reason) => {
+    if (reason === 'evict') series.unload(true);
+  },
+});
+
+/** Points held by loaded series now (tests and benchmarks read it). */
+export const loadedPoints = (): number => loadedSeries.calculatedSize;
+
 export class MetricSeries {
   readonly timestamps: number[] = [];
   readonly values: number[] = [];
@@ -44,8 +71,11 @@ export class MetricSeries {
   /** Sparse: only lines that carried a dataset. */
   readonly datasets = new Map<number, { name: string; digest: string }>();
   latest: Point | null = null;
-  /** False when restored from a snapshot: only `latest` is known until the points are read. */
-  private loaded = true;
+  /**
+   * Whether the points are kept (after `load()`); otherwise only `latest` is tracked, which is all a
+   * search needs, and the points are read from the file when a history asks for them.
+   */
+  private loaded = false;
   private materialized: Metric[] = [];
   /** Bytes consumed (always at a line boundary). */
   private offset = 0;
@@ -53,18 +83,29 @@ export class MetricSeries {
   private mtimeMs = -1;
   private size = -1;
   badLines = 0;
+  /** Complete lines consumed so far (for line numbers in reports). */
+  private lines = 0;
+  /** Where unparsable lines are reported. */
+  warn: (msg: string) => void = () => undefined;
 
   constructor(readonly key: string, readonly file: string) {}
 
   static fromSnapshot(file: string, s: MetricSeriesSnapshot): MetricSeries {
     const m = new MetricSeries(s.key, file);
-    Object.assign(m, { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, offset: s.offset, latest: s.latest, loaded: false });
+    Object.assign(m, { ino: s.ino, size: s.size, mtimeMs: s.mtimeMs, offset: s.offset, latest: s.latest });
     return m;
   }
 
   /** A series from a whole file read elsewhere (a prefetch worker) with the stamp it had then. */
-  static fromContent(key: string, file: string, text: string, stamp: { mtimeMs: number; size: number; ino: number }): MetricSeries {
+  static fromContent(
+    key: string,
+    file: string,
+    text: string,
+    stamp: { mtimeMs: number; size: number; ino: number },
+    warn?: (msg: string) => void,
+  ): MetricSeries {
     const m = new MetricSeries(key, file);
+    if (warn) m.warn = warn;
     m.ino = stamp.ino;
     m.mtimeMs = stamp.mtimeMs;
     m.size = stamp.size;
@@ -74,6 +115,7 @@ export class MetricSeries {
       m.parseLines(text.slice(0, end));
       m.offset = Buffer.byteLength(text.slice(0, end + 1));
     }
+    if (text.indexOf('\0', end + 1) >= 0) m.reportNulTail();
     return m;
   }
 
@@ -109,13 +151,82 @@ export class MetricSeries {
     return true;
   }
 
-  /** Makes every point available (reads the whole file once after a snapshot restore). */
+  /** Makes every point available (reads the whole file when the points were not kept). */
   load(): boolean {
     if (!this.loaded) {
-      this.ino = -1;
-      this.reset();
+      this.loaded = true;
+      this.ino = -1; // the next refresh reads the file from the start
     }
-    return this.refresh();
+    const ok = this.refresh();
+    if (ok) loadedSeries.set(this, true);
+    else this.unload();
+    return ok;
+  }
+
+  private loading: Promise<boolean> | null = null;
+
+  /**
+   * `load()` with the file read off the event loop (a long history is megabytes): the bytes are read
+   * asynchronously and parsed here if no synchronous refresh changed the series meanwhile.
+   */
+  loadAsync(): Promise<boolean> {
+    this.loading ??= this.readAsync().finally(() => {
+      this.loading = null;
+    });
+    return this.loading;
+  }
+
+  private async readAsync(): Promise<boolean> {
+    const st = await fs.promises.stat(this.file).catch(() => null);
+    if (!st) {
+      this.unload();
+      return false;
+    }
+    const whole = !this.loaded || st.ino !== this.ino || st.size < this.offset || (st.size === this.size && st.mtimeMs !== this.mtimeMs);
+    const from = whole ? 0 : this.offset;
+    // Small reads are cheaper synchronously than through the thread pool.
+    if (st.size - from < 1 << 16) return this.load();
+    const fh = await fs.promises.open(this.file, 'r');
+    let buf = Buffer.allocUnsafe(st.size - from);
+    try {
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, from + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      buf = buf.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
+    if (!whole && !(this.loaded && this.offset === from && this.ino === st.ino)) return this.load();
+    this.loaded = true;
+    if (whole) this.reset();
+    this.version++;
+    this.ino = st.ino;
+    this.mtimeMs = st.mtimeMs;
+    this.size = from + buf.length;
+    const end = buf.lastIndexOf(10);
+    if (buf.indexOf(0, end + 1) >= 0) this.reportNulTail();
+    if (end >= 0) {
+      this.parseLines(buf.toString('utf8', 0, end));
+      this.offset = from + end + 1;
+    }
+    loadedSeries.set(this, true);
+    return true;
+  }
+
+  /** Drops the points (keeps `latest` and the read position): memory is bounded, see MAX_LOADED_POINTS. */
+  unload(evicted = false): void {
+    if (!this.loaded) return;
+    this.loaded = false;
+    if (!evicted) loadedSeries.delete(this);
+    // A new array: callers may still hold the one `all()` returned.
+    this.materialized = [];
+    this.timestamps.length = 0;
+    this.values.length = 0;
+    this.steps.length = 0;
+    this.datasets.clear();
   }
 
   private reset(): void {
@@ -127,7 +238,7 @@ export class MetricSeries {
     this.latest = null;
     this.offset = 0;
     this.badLines = 0;
-    this.loaded = true;
+    this.lines = 0;
   }
 
   private readFrom(size: number): void {
@@ -146,9 +257,20 @@ export class MetricSeries {
       fs.closeSync(fd);
     }
     const end = buf.lastIndexOf(10);
+    if (buf.indexOf(0, end + 1) >= 0) this.reportNulTail();
     if (end < 0) return;
     this.parseLines(buf.toString('utf8', 0, end));
     this.offset += end + 1;
+  }
+
+  private reportNulTail(): void {
+    this.warn(`metric file ${this.file} ends in NUL bytes after line ${this.lines} (a write lost in a crash); the points before them are intact, the next append cuts them off`);
+  }
+
+  private bad(line: string): void {
+    this.badLines++;
+    const shown = line.replace(/\0/g, '\\0');
+    this.warn(`metric file ${this.file} line ${this.lines}: cannot parse '${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}'; skipped it`);
   }
 
   private parseLines(text: string): void {
@@ -158,10 +280,11 @@ export class MetricSeries {
       if (nl < 0) nl = text.length;
       const line = text.slice(start, nl).trim();
       start = nl + 1;
+      this.lines++;
       if (line === '') continue;
       const f = line.split(' ');
       if (f.length !== 2 && f.length !== 3 && f.length !== 5) {
-        this.badLines++;
+        this.bad(line);
         continue;
       }
       const ts = Number(f[0]);
@@ -169,12 +292,12 @@ export class MetricSeries {
       try {
         value = parsePythonFloat(f[1]!);
       } catch {
-        this.badLines++;
+        this.bad(line);
         continue;
       }
       const step = f.length >= 3 ? Number(f[2]) : 0;
-      if (!Number.isFinite(ts) || !Number.isFinite(step)) {
-        this.badLines++;
+      if (!Number.isFinite(ts) || !Number.isFinite(step) || f[0] === '' || (f.length >= 3 && f[2] === '')) {
+        this.bad(line);
         continue;
       }
       const dataset = f.length === 5 ? { name: f[3]!, digest: f[4]! } : undefined;

@@ -55,6 +55,8 @@ export class RunEntry {
   private linkDirStamp: FileStamp | undefined;
   private checkedAt = 0;
   private cachedRun: Run | null = null;
+  /** Whether every file of the run was read once (a deep refresh, a worker read or a snapshot). */
+  deepRead = false;
 
   constructor(
     readonly runId: string,
@@ -77,10 +79,11 @@ export class RunEntry {
     let changed = this.readMeta(warn);
     changed = this.params.sync() || changed;
     changed = this.tags.sync() || changed;
-    changed = this.syncMetrics() || changed;
+    changed = this.syncMetrics(warn) || changed;
     changed = this.syncLinks(stamp, now, warn) || changed;
     this.dirStamp = stamp;
     this.checkedAt = now;
+    this.deepRead = true;
     if (changed) this.touched();
     return true;
   }
@@ -100,12 +103,13 @@ export class RunEntry {
     this.tags.install(raw.tags, raw.at);
     this.metricTree.install(raw.metrics.listings);
     this.metrics.clear();
-    for (const [key, text, stamp] of raw.metrics.files) this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp));
+    for (const [key, text, stamp] of raw.metrics.files) this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp, warn));
     this.linkStamps = raw.linkStamps;
     this.linkDirStamp = raw.linkStamps === '-|-' && raw.at - raw.dirStamp.mtimeMs > RACY_MS ? raw.dirStamp : undefined;
     this.links = raw.linkStamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
     this.dirStamp = raw.dirStamp;
     this.checkedAt = raw.at;
+    this.deepRead = true;
     this.touched();
   }
 
@@ -148,7 +152,12 @@ export class RunEntry {
     // A racy stamp is not remembered, so the next refresh reads the file again.
     this.metaStamp = readAt - got[1].mtimeMs > RACY_MS ? got[1] : undefined;
     try {
-      this.info = runInfoFromMeta(parseYaml(got[0]), this.experimentId);
+      const info = runInfoFromMeta(parseYaml(got[0]), this.experimentId);
+      if (info.run_id !== this.runId) {
+        // A meta.yaml copied from another run: taking it would show that run twice.
+        throw new Error(`it names run_id '${info.run_id}' but lives in folder '${this.runId}' (copied from another run?)`);
+      }
+      this.info = info;
       this.error = null;
     } catch (e) {
       this.info = null;
@@ -158,7 +167,7 @@ export class RunEntry {
     return true;
   }
 
-  private syncMetrics(): boolean {
+  private syncMetrics(warn: (msg: string) => void): boolean {
     const keys = this.metricTree.keys();
     const live = new Set(keys);
     let changed = false;
@@ -169,6 +178,7 @@ export class RunEntry {
         series = new MetricSeries(k, this.metricTree.fileOf(k));
         this.metrics.set(k, series);
       }
+      series.warn = warn;
       const before = series.version;
       if (!series.refresh()) changed = this.metrics.delete(k);
       else if (series.version !== before) changed = true;
@@ -226,6 +236,7 @@ export class RunEntry {
     this.links = s.links;
     this.linkDirStamp = s.linkDirStamp;
     this.dirStamp = undefined;
+    this.deepRead = true;
   }
 
   latestMetrics(): Metric[] {

@@ -46,7 +46,11 @@ describe('parallel first read of a big experiment', () => {
     const run = entry.runs.get(ids[10]!)!;
     expect(run.cold).toBe(false);
     expect(run.toRun().data.params).toEqual([{ key: 'lr', value: '0.01' }, { key: 'opt', value: 'sgd' }]);
-    expect(run.metrics.get('loss')!.length).toBe(2); // the torn last line is not parsed
+    const loss = run.metrics.get('loss')!;
+    expect(loss.length).toBe(0); // a search keeps only the latest point of each series
+    expect(loss.latestMetric()).toMatchObject({ timestamp: 2, step: 1 });
+    expect(loss.load()).toBe(true);
+    expect(loss.length).toBe(2); // the torn last line is not parsed
     expect(warnings).toEqual([]);
   });
 

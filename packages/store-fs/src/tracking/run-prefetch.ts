@@ -9,6 +9,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { FileStamp } from './key-tree.js';
+import { prefetchWorkerMain } from './run-prefetch-worker.js';
 
 /** A file's text and the stamp it had when read. */
 export type RawFile = [text: string, stamp: FileStamp];
@@ -32,74 +33,8 @@ export interface RawRun {
   linkStamps: string;
 }
 
-// Plain JS run by `new Worker(..., { eval: true })`, so it works the same from src/ (vitest) and
-// dist/. Temp names ('.~' inside, see yaml-file.ts) are skipped as KeyTree skips them.
-const WORKER_SOURCE = `
-const fs = require('node:fs');
-const { parentPort } = require('node:worker_threads');
-let scratch = Buffer.allocUnsafe(1 << 16);
-const NO_THROW = { throwIfNoEntry: false };
-const stampOf = (st) => ({ mtimeMs: st.mtimeMs, size: st.size, ino: st.ino });
-function readFile(p) {
-  let fd;
-  try { fd = fs.openSync(p, 'r'); } catch { return null; }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) return null;
-    if (st.size > scratch.length) scratch = Buffer.allocUnsafe(st.size);
-    let got = 0;
-    while (got < st.size) {
-      const n = fs.readSync(fd, scratch, got, st.size - got, got);
-      if (n === 0) break;
-      got += n;
-    }
-    return [scratch.toString('utf8', 0, got), stampOf(st)];
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-function readTree(root) {
-  const out = { listings: [], files: [] };
-  const walk = (rel) => {
-    const abs = rel === '' ? root : root + '/' + rel;
-    let st, ents;
-    try { st = fs.statSync(abs, NO_THROW); } catch { return; }
-    if (!st || !st.isDirectory()) return;
-    try { ents = fs.readdirSync(abs, { withFileTypes: true }); } catch { return; }
-    const l = { stamp: stampOf(st), files: [], dirs: [] };
-    for (const d of ents) {
-      if (d.name.includes('.~')) continue;
-      if (d.isDirectory()) l.dirs.push(d.name);
-      else if (d.isFile()) l.files.push(d.name);
-    }
-    out.listings.push([rel, l]);
-    for (const f of l.files) {
-      const got = readFile(abs + '/' + f);
-      if (got) out.files.push([rel === '' ? f : rel + '/' + f, got[0], got[1]]);
-    }
-    for (const d of l.dirs) walk(rel === '' ? d : rel + '/' + d);
-  };
-  walk('');
-  return out;
-}
-function linkStamp(p) {
-  try { const st = fs.statSync(p, NO_THROW); return st ? st.mtimeMs + ':' + st.ino : '-'; } catch { return '-'; }
-}
-function readRun(dir) {
-  const at = Date.now();
-  let st;
-  try { st = fs.statSync(dir, NO_THROW); } catch { return null; }
-  if (!st || !st.isDirectory()) return null;
-  const params = readTree(dir + '/params'), tags = readTree(dir + '/tags'), metrics = readTree(dir + '/metrics');
-  // A directory's link count is 2 + its subdirectories (ext4, xfs, tmpfs; others report 1 or 0):
-  // when params/tags/metrics account for all of them, inputs/ and outputs/ did not exist at that
-  // stat and need none of their own. One created later bumps the run dir mtime past dirStamp.
-  const found = (params.listings.length > 0) + (tags.listings.length > 0) + (metrics.listings.length > 0);
-  const linkStamps = st.nlink === 2 + found ? '-|-' : linkStamp(dir + '/inputs') + '|' + linkStamp(dir + '/outputs');
-  return { at, dirStamp: stampOf(st), meta: readFile(dir + '/meta.yaml'), params, tags, metrics, linkStamps };
-}
-parentPort.on('message', (dirs) => parentPort.postMessage(dirs.map(readRun)));
-`;
+// The worker's code: typed source (run-prefetch-worker.ts), started from its function text.
+const WORKER_SOURCE = `(${prefetchWorkerMain.toString()})();`;
 
 const BATCH = 256;
 

@@ -11,6 +11,7 @@ import type { RunEntry } from './run-entry.js';
 import { type Durability, GroupCommit } from './durability.js';
 import type { AppendContext } from './metric-append.js';
 import { LockedError, withLock } from './pid-lock.js';
+import { prefetchRunDirs } from './run-prefetch.js';
 import { snapshotPath } from './snapshot-file.js';
 
 export const TRASH = '.trash';
@@ -155,6 +156,24 @@ export class StoreState {
       if (hit) return hit;
     }
     throw MlflowError.notFound(`Run '${runId}' not found`);
+  }
+
+  /**
+   * `findRun(runId)` for readers: a run never read in full (a run of 27k params is 27k files) is read
+   * on a worker thread first, so the event loop only does the stat checks of the deep refresh.
+   */
+  async findRunAsync(runId: string): Promise<RunEntry> {
+    const entry = this.findRun(runId, 'info');
+    if (!entry.deepRead) {
+      try {
+        await prefetchRunDirs([entry.dir], (_start, [raw]) => {
+          if (raw && !entry.deepRead) entry.install(raw, this.warn);
+        });
+      } catch {
+        // No worker: the deep refresh below reads it here.
+      }
+    }
+    return this.findRun(runId);
   }
 
   /** A run that exists, is readable and is active (every write requires that). */

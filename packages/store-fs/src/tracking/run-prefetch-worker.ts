@@ -1,0 +1,107 @@
+/**
+ * The body of a run-prefetch worker thread (see run-prefetch.ts). It is typed source compiled with
+ * the package like any other file, and started as `(${prefetchWorkerMain})()` with `eval: true`:
+ * a function's text is the same plain JS from src/ (vitest's transform) and from dist/, so the
+ * worker needs no file of its own next to the module that starts it. So it must not use anything
+ * from outside its own body: only `require` of Node's built-ins. Temp names ('.~' inside, see
+ * yaml-file.ts) are skipped as KeyTree skips them.
+ */
+import type { FileStamp } from './key-tree.js';
+import type { RawFile, RawRun, RawTree } from './run-prefetch.js';
+
+export function prefetchWorkerMain(): void {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
+  if (!parentPort) throw new Error('run prefetch worker started outside a worker thread');
+  let scratch = Buffer.allocUnsafe(1 << 16);
+  const NO_THROW = { throwIfNoEntry: false } as const;
+  const stampOf = (st: import('node:fs').Stats): FileStamp => ({ mtimeMs: st.mtimeMs, size: st.size, ino: st.ino });
+
+  const readFile = (p: string): RawFile | null => {
+    let fd: number;
+    try {
+      fd = fs.openSync(p, 'r');
+    } catch {
+      return null;
+    }
+    try {
+      const st = fs.fstatSync(fd);
+      if (!st.isFile()) return null;
+      if (st.size > scratch.length) scratch = Buffer.allocUnsafe(st.size);
+      let got = 0;
+      while (got < st.size) {
+        const n = fs.readSync(fd, scratch, got, st.size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      return [scratch.toString('utf8', 0, got), stampOf(st)];
+    } finally {
+      fs.closeSync(fd);
+    }
+  };
+
+  const readTree = (root: string): RawTree => {
+    const out: RawTree = { listings: [], files: [] };
+    const walk = (rel: string): void => {
+      const abs = rel === '' ? root : `${root}/${rel}`;
+      let st: import('node:fs').Stats | undefined;
+      let ents: import('node:fs').Dirent[];
+      try {
+        st = fs.statSync(abs, NO_THROW);
+      } catch {
+        return;
+      }
+      if (!st || !st.isDirectory()) return;
+      try {
+        ents = fs.readdirSync(abs, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      const l = { stamp: stampOf(st), files: [] as string[], dirs: [] as string[] };
+      for (const d of ents) {
+        if (d.name.includes('.~')) continue;
+        if (d.isDirectory()) l.dirs.push(d.name);
+        else if (d.isFile()) l.files.push(d.name);
+      }
+      out.listings.push([rel, l]);
+      for (const f of l.files) {
+        const got = readFile(`${abs}/${f}`);
+        if (got) out.files.push([rel === '' ? f : `${rel}/${f}`, got[0], got[1]]);
+      }
+      for (const d of l.dirs) walk(rel === '' ? d : `${rel}/${d}`);
+    };
+    walk('');
+    return out;
+  };
+
+  const linkStamp = (p: string): string => {
+    try {
+      const st = fs.statSync(p, NO_THROW);
+      return st ? `${st.mtimeMs}:${st.ino}` : '-';
+    } catch {
+      return '-';
+    }
+  };
+
+  const readRun = (dir: string): RawRun | null => {
+    const at = Date.now();
+    let st: import('node:fs').Stats | undefined;
+    try {
+      st = fs.statSync(dir, NO_THROW);
+    } catch {
+      return null;
+    }
+    if (!st || !st.isDirectory()) return null;
+    const params = readTree(`${dir}/params`);
+    const tags = readTree(`${dir}/tags`);
+    const metrics = readTree(`${dir}/metrics`);
+    // A directory's link count is 2 + its subdirectories (ext4, xfs, tmpfs; others report 1 or 0):
+    // when params/tags/metrics account for all of them, inputs/ and outputs/ did not exist at that
+    // stat and need none of their own. One created later bumps the run dir mtime past dirStamp.
+    const found = Number(params.listings.length > 0) + Number(tags.listings.length > 0) + Number(metrics.listings.length > 0);
+    const linkStamps = st.nlink === 2 + found ? '-|-' : `${linkStamp(`${dir}/inputs`)}|${linkStamp(`${dir}/outputs`)}`;
+    return { at, dirStamp: stampOf(st), meta: readFile(`${dir}/meta.yaml`), params, tags, metrics, linkStamps };
+  };
+
+  parentPort.on('message', (dirs: string[]) => parentPort.postMessage(dirs.map(readRun)));
+}
