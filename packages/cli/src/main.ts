@@ -80,6 +80,7 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('models', async () => (await import('./commands/registry/register-model.js')).registerModelCommand),
   lazyCommandGroup('registered-models', async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand),
   lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
+  lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
 ];
 
 export interface MainOptions {

@@ -51,20 +51,22 @@ export async function writeDockerBuildContext(
   };
 }
 
-export function dockerInstalled(): boolean {
+/** MLflow's `validate_docker_installation`: a `docker` on PATH whose engine answers `docker info`. */
+export function dockerInstalled(env: Readonly<Record<string, string | undefined>> = process.env): boolean {
   try {
-    execFileSync('docker', ['--version'], { stdio: 'ignore', timeout: 10_000 });
+    execFileSync('docker', ['info'], { stdio: 'ignore', timeout: 20_000, env: env as NodeJS.ProcessEnv });
     return true;
   } catch {
     return false;
   }
 }
 
-export function assertDockerInstalled(): void {
-  if (!dockerInstalled()) {
+export function assertDockerInstalled(env: Readonly<Record<string, string | undefined>> = process.env): void {
+  if (!dockerInstalled(env)) {
     throw new MlflowError(
       'INVALID_STATE',
-      'Could not find Docker executable. Ensure Docker is installed as per the instructions at https://docs.docker.com/install/overview/.',
+      'Could not find a running Docker: `docker info` failed. Ensure Docker is installed as per the instructions at ' +
+        'https://docs.docker.com/install/overview/ and its daemon is running.',
     );
   }
 }

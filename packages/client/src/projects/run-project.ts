@@ -235,7 +235,7 @@ export async function runProject(uri: string, opts: RunProjectOptions = {}): Pro
   prepared.commandParams = await resolvePathParameters(prepared, { ...opts, output }, clientOf);
   const client = clientOf();
   const isDocker = prepared.envManager === 'docker';
-  if (isDocker) assertDockerInstalled();
+  if (isDocker) assertDockerInstalled(env);
   const experimentId = await resolveExperimentId(client, opts, env);
   const params = projectRunParams(prepared.resolved);
 
