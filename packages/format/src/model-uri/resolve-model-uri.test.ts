@@ -35,6 +35,19 @@ describe('resolveModelUri', () => {
     expect(await resolveModelUri('/local/dir', opts)).toBe('/local/dir');
   });
 
+  it('resolves runs:/<run_id>/<name> to the logged model of that name the run produced (MLflow 3)', async () => {
+    const { tracking, registry, run } = await setup();
+    const other = (await tracking.createRun({})).info;
+    await tracking.createLoggedModel!({ experiment_id: '0', name: 'model', source_run_id: other.run_id });
+    const mine = (await tracking.createLoggedModel!({ experiment_id: '0', name: 'model', source_run_id: run.run_id })).info;
+    const opts = { registry, tracking };
+    expect(await resolveModelUri(`runs:/${run.run_id}/model`, opts)).toBe(mine.artifact_uri);
+    expect(await resolveModelUri(`runs:/${run.run_id}/model/MLmodel`, opts)).toBe(`${mine.artifact_uri}/MLmodel`);
+    // No logged model of that name from this run: the run's own artifacts.
+    expect(await resolveModelUri(`runs:/${run.run_id}/other`, opts)).toBe(`${run.artifact_uri}/other`);
+    expect(await resolveModelUri(`runs:/${run.run_id}`, opts)).toBe(run.artifact_uri);
+  });
+
   it('reports missing stages, aliases, versions and unresolvable forms', async () => {
     const { tracking, registry } = await setup();
     const opts = { registry, tracking };

@@ -21,7 +21,7 @@ export type ModelUriRegistry = Pick<
 /** What resolving (and downloading) a model URI may use; each part is needed only by the URIs that name it. */
 export interface ModelUriStores {
   /** Answers `runs:/<run_id>/…`; one with the logged-model capability also answers `models:/<model_id>`. */
-  tracking?: Pick<TrackingStore, 'getRun' | 'getLoggedModel'>;
+  tracking?: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'searchLoggedModels'>;
   /** Answers `models:/<name>/…` and `models:/<name>@<alias>`. */
   registry?: ModelUriRegistry;
   /** Opens the artifact repository of a non-local location (only `downloadModel` uses it). */
@@ -50,6 +50,33 @@ export async function resolveModelVersion(u: RegisteredModelUri, registry: Model
   return found;
 }
 
+/** At most this many logged models named alike in one experiment are looked through for a run's. */
+const MAX_NAMED_MODELS = 10_000;
+
+/**
+ * MLflow 3 (RunsArtifactRepository): `runs:/<run_id>/<name>/…` also names the logged model `<name>`
+ * whose source run is `<run_id>`; its files win over run artifacts of the same name, as MLflow's
+ * download overwrites them. Undefined when the store has no logged models or none matches.
+ */
+async function loggedModelOfRun(
+  tracking: NonNullable<ModelUriStores['tracking']>, runId: string, experimentId: string, path: string,
+): Promise<string | undefined> {
+  const [name, ...rest] = path.split('/');
+  if (!tracking.searchLoggedModels || !name || name.includes("'") || name.includes('\\')) return undefined;
+  let pageToken: string | undefined;
+  let seen = 0;
+  do {
+    const page = await tracking.searchLoggedModels({
+      experiment_ids: [experimentId], filter: `name = '${name}'`, ...(pageToken ? { page_token: pageToken } : {}),
+    });
+    const match = page.items.find((m) => m.info.source_run_id === runId);
+    if (match) return resolveArtifactUri(match.info.artifact_uri, rest.join('/'));
+    seen += page.items.length;
+    pageToken = page.next_page_token || undefined;
+  } while (pageToken && seen < MAX_NAMED_MODELS);
+  return undefined;
+}
+
 /**
  * The artifact location `uri` names, sub-path included: `models:/m/3/MLmodel` →
  * `file:///…/artifacts/MLmodel`. Local paths, `file:` and other artifact URIs come back unchanged.
@@ -63,7 +90,9 @@ export async function resolveModelUri(uri: string, stores: ModelUriStores = {}):
       case 'runs': {
         if (!stores.tracking) throw MlflowError.invalidParameter(`Cannot resolve '${current}': no tracking store to look up run ${u.runId}`);
         const run = await stores.tracking.getRun(u.runId);
-        return resolveArtifactUri(run.info.artifact_uri, u.path);
+        const path = u.path.replace(/^\/+|\/+$/g, '');
+        const logged = path === '' ? undefined : await loggedModelOfRun(stores.tracking, u.runId, run.info.experiment_id, path);
+        return logged ?? resolveArtifactUri(run.info.artifact_uri, u.path);
       }
       case 'logged-model': {
         // MLflow 3: `models:/<model_id>` is the logged model's files (an optional store capability).
