@@ -1,7 +1,9 @@
 /**
  * An ArtifactRepository on a local directory (`file:` URI or path), like MLflow's
- * LocalArtifactRepository. Writes go to a temp file beside the target and are renamed into place, so
- * a reader never sees half a file.
+ * LocalArtifactRepository. Writes go to a temp file beside the target, which is fdatasync'ed and
+ * then renamed into place (and the directory fsync'ed), so a reader never sees half a file and a
+ * write that resolved survives a power loss. `durability: 'none'` (or `MLFLOW_TS_FSYNC=0`) skips the
+ * fsyncs.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +11,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
 import type { ArtifactRepository, ByteSource, FileInfo } from '@mlflow-ts/format';
+import { type Durability, GroupCommit } from '../tracking/durability.js';
 import { toLocalPath } from '../uri.js';
 import { isTempName, tempNameFor } from '../yaml-file.js';
 
@@ -24,8 +27,14 @@ function localPathFor(root: string, artifactPath: string): string {
 const normalized = (p: string | undefined): string =>
   p === undefined || p === '' ? '' : assertSafeArtifactPath(p).replace(/^\/+|\/+$/g, '');
 
-export function createFsArtifactRepository(rootUri: string): ArtifactRepository {
+export interface FsArtifactRepositoryOptions {
+  /** 'fsync' (default unless `MLFLOW_TS_FSYNC=0`): a written artifact is on disk before the write resolves. */
+  durability?: Durability;
+}
+
+export function createFsArtifactRepository(rootUri: string, opts: FsArtifactRepositoryOptions = {}): ArtifactRepository {
   const root = toLocalPath(rootUri);
+  const gc = new GroupCommit(opts.durability);
   return {
     specificationVersion: 'v1',
     rootUri,
@@ -63,12 +72,17 @@ export function createFsArtifactRepository(rootUri: string): ArtifactRepository 
       const rel = normalized(artifactPath);
       if (rel === '') throw MlflowError.invalidParameter('An artifact path is required to write an artifact');
       const file = localPathFor(root, rel);
-      await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      const made = await fs.promises.mkdir(path.dirname(file), { recursive: true });
+      if (made) gc.madeDirs(made, path.dirname(file));
       const tmp = tempNameFor(file);
       try {
         const source = data instanceof Uint8Array ? Readable.from([data]) : Readable.from(data);
         await pipeline(source, fs.createWriteStream(tmp));
+        gc.file(tmp);
+        await gc.commit(); // the content first, then the name that points at it
         await fs.promises.rename(tmp, file);
+        gc.dir(path.dirname(file));
+        await gc.commit();
       } catch (e) {
         await fs.promises.rm(tmp, { force: true });
         throw e;
@@ -76,7 +90,10 @@ export function createFsArtifactRepository(rootUri: string): ArtifactRepository 
     },
 
     async deleteArtifacts(artifactPath: string): Promise<void> {
-      await fs.promises.rm(localPathFor(root, normalized(artifactPath)), { recursive: true, force: true });
+      const target = localPathFor(root, normalized(artifactPath));
+      await fs.promises.rm(target, { recursive: true, force: true });
+      gc.dir(path.dirname(target));
+      await gc.commit();
     },
   };
 }

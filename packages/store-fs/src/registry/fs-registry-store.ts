@@ -133,7 +133,12 @@ export function createFsRegistryStore(opts: FsRegistryStoreOptions): FsRegistryS
     root,
     warnings,
 
-    createRegisteredModel: (req) => op(() => createModel(ctx, req)),
+    createRegisteredModel: (req) => op(async () => {
+      const since = Date.now();
+      const model = createModel(ctx, req);
+      await ctx.locks.syncSince(ctx.files.layout.modelsRoot, since);
+      return model;
+    }),
     getRegisteredModel: (name) => op(() => ctx.files.modelEntity(ctx.files.model(name))),
     renameRegisteredModel: (name, newName) => op(() => renameModel(ctx, name, newName)),
     updateRegisteredModel: (name, req) => op(() => withModel(ctx, name, (model) => {

@@ -130,7 +130,8 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     if (path === '/health' || (options.ui && isUiPath(path ?? ''))) return;
     const principal = authenticate(request.headers.authorization);
     if (!principal) {
-      reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
+      // The UI sends X-Requested-With so the browser's own Basic prompt does not hide its sign-in form (which takes tokens too).
+      if (request.headers['x-requested-with'] !== 'XMLHttpRequest') reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
       return sendError(reply, new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.'));
     }
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !READ_POSTS.has(path!);

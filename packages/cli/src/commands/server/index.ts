@@ -9,7 +9,7 @@ import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import * as storeFs from '@mlflow-ts/store-fs';
 import type { ModelRegistryStore } from '@mlflow-ts/format';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
-import type { AuthUser } from '@mlflow-ts/store-grpc/server';
+import type { AuthOptions, AuthUser } from '@mlflow-ts/store-grpc/server';
 import { uiDistDir, uiIsBuilt } from '@mlflow-ts/ui';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
@@ -25,6 +25,11 @@ export interface ServerCommandOptions {
   grpcPort?: number;
   authToken?: string[];
   authUser?: string[];
+  /** MLflow's basic-auth user database (path or sqlite:///path). */
+  authDb?: string;
+  /** `name:password`: the admin ensured in the auth database at start. */
+  authAdmin?: string;
+  authDefaultPermission?: string;
   insecure?: boolean;
   /** Serve the web UI at `/` (default true). */
   ui?: boolean;
@@ -32,6 +37,8 @@ export interface ServerCommandOptions {
   corsAllowedOrigins?: string[];
   disableSecurityMiddleware?: boolean;
   xFrameOptions?: string;
+  /** false (`--no-fsync`): acknowledged writes are not fsync'ed (scratch use). Default true. */
+  fsync?: boolean;
 }
 
 function port(name: string) {
@@ -52,6 +59,12 @@ function parseUser(spec: string): AuthUser {
   return { username: m[1]!, password: m[2]!, readOnly: m[3] === 'readonly', admin: m[3] === 'admin' };
 }
 
+function parseAdmin(spec: string): { username: string; password: string } {
+  const colon = spec.indexOf(':');
+  if (colon <= 0) throw new UsageError(`--auth-admin must be 'username:password', got '${spec.split(':')[0]}…'`);
+  return { username: spec.slice(0, colon), password: spec.slice(colon + 1) };
+}
+
 function localStorePath(uri: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')) {
     throw new UsageError(`--backend-store-uri '${uri}' is not supported: mlflow-ts server serves a local file store (path or file: URI)`);
@@ -62,14 +75,25 @@ function localStorePath(uri: string): string {
 /** Starts the server; resolves when `signal` aborts and the server has shut down. */
 export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommandOptions, signal: AbortSignal): Promise<void> {
   const backend = localStorePath(o.backendStoreUri);
+  // The registry and artifact stores read the same switch from the environment.
+  if (o.fsync === false) process.env.MLFLOW_TS_FSYNC = '0';
   const tracking = createFsTrackingStore({
+    durability: o.fsync === false ? 'none' : undefined,
     root: backend,
     defaultArtifactRoot: o.defaultArtifactRoot ?? (o.serveArtifacts ? 'mlflow-artifacts:/' : undefined),
   });
   // A file registry store, when store-fs provides one.
   const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as ((opts: { root: string }) => ModelRegistryStore) | undefined;
   const registry = registryFactory?.({ root: o.registryStoreUri ?? backend });
-  const auth = o.authToken?.length || o.authUser?.length ? { tokens: o.authToken ?? [], users: (o.authUser ?? []).map(parseUser) } : undefined;
+  const auth = o.authToken?.length || o.authUser?.length || o.authDb
+    ? {
+        tokens: o.authToken ?? [],
+        users: (o.authUser ?? []).map(parseUser),
+        database: o.authDb,
+        admin: o.authAdmin ? parseAdmin(o.authAdmin) : undefined,
+        defaultPermission: o.authDefaultPermission as NonNullable<AuthOptions['defaultPermission']> | undefined,
+      }
+    : undefined;
   const server = createStoreServer({
     tracking,
     registry,
@@ -114,8 +138,12 @@ export function serverCommand(ctx: CliContext): Command {
     .addOption(new Option('--grpc-port <port>', 'also serve the gRPC store service on this port').env('MLFLOW_GRPC_PORT').argParser(port('--grpc-port')))
     .addOption(new Option('--auth-token <token>', 'require this bearer token (repeatable)').argParser(collect))
     .addOption(new Option('--auth-user <user:password[:readonly|:admin]>', 'basic-auth user (repeatable)').argParser(collect))
+    .addOption(new Option('--auth-db <uri>', "MLflow's basic-auth user database (path or sqlite:///path): users, per-experiment and per-model permissions").env('MLFLOW_AUTH_DATABASE_URI'))
+    .addOption(new Option('--auth-admin <user:password>', 'admin created in --auth-db when missing').env('MLFLOW_AUTH_ADMIN'))
+    .addOption(new Option('--auth-default-permission <permission>', 'permission of --auth-db users where none is set').choices(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS']).default('READ'))
     .option('--insecure', 'allow a non-loopback --host without authentication')
     .option('--no-ui', 'do not serve the web UI at /')
+    .option('--no-fsync', 'do not fsync acknowledged writes (faster; a power loss or OS crash can lose them; scratch use only)')
     .addOption(new Option('--allowed-hosts <hosts>', "comma-separated Host headers to accept (DNS rebinding protection; wildcards like '*.internal', '*' = all; default: localhost, private IPs and --host)")
       .env('MLFLOW_SERVER_ALLOWED_HOSTS').argParser(commaList))
     .addOption(new Option('--cors-allowed-origins <origins>', "comma-separated origins that may make cross-origin writes (default: same origin and localhost; '*' = all, dangerous)")
