@@ -15,6 +15,7 @@ import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/f
 import { stringify as toYaml } from 'yaml';
 import { authFromEnv, trackingUriFromEnv, type Env } from './env.js';
 import { RegistryMethods } from './registry-methods.js';
+import { loggedModelLocationOfRun, splitModelPath } from './run-logged-models.js';
 import { defaultStoreRegistry, type ResolvedStores, type StoreRegistry } from './store-registry.js';
 
 /** MLflow's client page size for metric history (`GET_METRIC_HISTORY_MAX_RESULTS`). */
@@ -294,7 +295,20 @@ export class MlflowClient extends RegistryMethods {
   }
 
   async listArtifacts(runId: string, artifactPath?: string): Promise<FileInfo[]> {
-    return (await this.runArtifactRepository(runId)).listArtifacts(artifactPath);
+    const own = await (await this.runArtifactRepository(runId)).listArtifacts(artifactPath);
+    // MLflow 3: under `<name>/`, the files of the logged model `<name>` this run produced too.
+    const model = await this.runLoggedModel(runId, artifactPath);
+    if (!model) return own;
+    const files = await (await this.artifactRepository(model.location)).listArtifacts(model.rest || undefined);
+    return [...own, ...files.map((f) => ({ ...f, path: `${model.name}/${f.path}` }))];
+  }
+
+  private async runLoggedModel(runId: string, artifactPath?: string): Promise<{ name: string; rest: string; location: string } | undefined> {
+    const split = splitModelPath(artifactPath);
+    if (!split) return undefined;
+    const [tracking, run] = await Promise.all([this.trackingStore(), this.getRun(runId)]);
+    const location = await loggedModelLocationOfRun(tracking, run.info.experiment_id, runId, split[0]);
+    return location ? { name: split[0], rest: split[1], location } : undefined;
   }
 
   /**
@@ -304,7 +318,19 @@ export class MlflowClient extends RegistryMethods {
   async downloadArtifacts(runId: string, artifactPath = '', dstPath?: string, onProgress?: DownloadProgress): Promise<string> {
     const repo = await this.runArtifactRepository(runId);
     const dst = dstPath ?? (await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-artifacts-')));
-    return downloadArtifacts(repo, artifactPath, dst, onProgress);
+    // MLflow 3: a logged model of this run named like the first segment; its files win over run
+    // artifacts of the same name, as MLflow's RunsArtifactRepository overwrites them.
+    const model = await this.runLoggedModel(runId, artifactPath);
+    let local: string | undefined;
+    try {
+      local = await downloadArtifacts(repo, artifactPath, dst, onProgress);
+    } catch (e) {
+      if (!model) throw e;
+    }
+    if (!model) return local as string;
+    const modelDst = path.join(dst, model.name);
+    const fromModel = await downloadArtifacts(await this.artifactRepository(model.location), model.rest, modelDst, onProgress);
+    return local ?? fromModel;
   }
 
   /** Downloads everything under an artifact URI (e.g. a model version's source) into `dstPath`. */

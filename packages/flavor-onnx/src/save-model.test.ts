@@ -136,7 +136,7 @@ describe('loadModel', () => {
 });
 
 describe('logModel', () => {
-  it('uploads the directory under the run artifacts and records mlflow.log-model.history', async () => {
+  it('logs an MLflow 3 LoggedModel: files at the model location, run output, models:/<model_id>', async () => {
     const tracking = createMemoryTrackingStore();
     const repos = new Map<string, ArtifactRepository>();
     const artifacts = (uri: string) => {
@@ -146,21 +146,22 @@ describe('logModel', () => {
     const run = await tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
     const runId = run.info.run_id;
     const info = await logModel({ tracking, artifacts }, runId, 'model', buildMlpModel({ inputSize: 4, hidden: 3, classes: 2 }));
-    expect(info.modelUri).toBe(`runs:/${runId}/model`);
-    const repo = artifacts(run.info.artifact_uri);
-    expect((await repo.listArtifacts('model')).map((f) => f.path).sort()).toEqual(
-      ['MLmodel', 'conda.yaml', 'model.onnx', 'node_env.json', 'python_env.yaml', 'requirements.txt'].map((f) => `model/${f}`),
+    expect(info.modelUri).toBe(`models:/${info.modelId}`);
+    const logged = await tracking.getLoggedModel!(info.modelId!);
+    expect(logged.info).toMatchObject({ name: 'model', source_run_id: runId, status: 'LOGGED_MODEL_READY' });
+    const repo = artifacts(logged.info.artifact_uri);
+    expect((await repo.listArtifacts()).map((f) => f.path).sort()).toEqual(
+      ['MLmodel', 'conda.yaml', 'model.onnx', 'node_env.json', 'python_env.yaml', 'requirements.txt'],
     );
-    const mlmodel = parseMLmodel(new TextDecoder().decode((await readAll(await repo.readArtifact('model/MLmodel'))).bytes));
-    expect(mlmodel).toMatchObject({ run_id: runId, artifact_path: 'model' });
-    await logModel({ tracking, artifacts }, runId, 'second', buildMlpModel({ inputSize: 4, hidden: 3, classes: 2 }));
-    const tag = (await tracking.getRun(runId)).data.tags?.find((t) => t.key === LOG_MODEL_HISTORY_TAG);
-    const history = JSON.parse(tag!.value) as { artifact_path: string; run_id: string; flavors: object }[];
-    expect(history.map((h) => h.artifact_path)).toEqual(['model', 'second']);
-    expect(Object.keys(history[0]!.flavors).sort()).toEqual(['onnx', 'python_function']);
+    const mlmodel = parseMLmodel(new TextDecoder().decode((await readAll(await repo.readArtifact('MLmodel'))).bytes));
+    expect(mlmodel).toMatchObject({ run_id: runId, artifact_path: logged.info.artifact_uri, model_id: info.modelId });
+    const second = await logModel({ tracking, artifacts }, runId, 'second', buildMlpModel({ inputSize: 4, hidden: 3, classes: 2 }));
+    expect((await tracking.getRun(runId)).outputs?.model_outputs.map((o) => o.model_id)).toEqual([info.modelId, second.modelId]);
+    // MLflow 3 records logged models as run outputs, not in mlflow.log-model.history.
+    expect((await tracking.getRun(runId)).data.tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)).toBeUndefined();
   });
 
-  it('registers the logged model with registeredModelName (source = run artifact location, run id kept)', async () => {
+  it('registers the logged model with registeredModelName (source models:/<model_id>, run id kept)', async () => {
     const tracking = createMemoryTrackingStore();
     const registry = createMemoryRegistryStore();
     const artifacts = (uri: string) => createMemoryArtifactRepository(uri);
@@ -169,7 +170,7 @@ describe('logModel', () => {
     const first = await logModel({ tracking, artifacts, registry }, run.info.run_id, 'model', model, { registeredModelName: 'clf' });
     const second = await logModel({ tracking, artifacts, registry }, run.info.run_id, 'again', model, { registeredModelName: 'clf' });
     expect([first.modelVersion?.version, second.modelVersion?.version]).toEqual(['1', '2']);
-    expect(first.modelVersion).toMatchObject({ name: 'clf', run_id: run.info.run_id, source: `${run.info.artifact_uri}/model` });
+    expect(first.modelVersion).toMatchObject({ name: 'clf', run_id: run.info.run_id, source: `models:/${first.modelId}`, model_id: first.modelId });
     await expect(logModel({ tracking, artifacts }, run.info.run_id, 'x', model, { registeredModelName: 'clf' }))
       .rejects.toMatchObject({ code: 'FEATURE_DISABLED' });
   });

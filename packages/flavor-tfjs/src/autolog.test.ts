@@ -56,13 +56,15 @@ describe('autologging', () => {
     }
     expect(run.data.metrics?.map((m) => m.key).sort()).toEqual(['acc', 'loss', 'val_acc', 'val_loss']);
     const top = (await client.listArtifacts(runId!)).map((f) => f.path).sort();
-    expect(top).toEqual(['model', 'model_summary.txt']);
+    // MLflow 3: the model is a LoggedModel (a run output), not a run artifact.
+    expect(top).toEqual(['model_summary.txt']);
+    expect(run.outputs?.model_outputs).toHaveLength(1);
     const summary = await client.downloadArtifacts(runId!, 'model_summary.txt', path.join(tmp, `dl-${n++}`));
     expect(await import('node:fs/promises').then((f) => f.readFile(summary, 'utf8'))).toMatch(/Total params: \d+/);
-    expect(modelUri).toBe(`runs:/${runId}/model`);
+    expect(modelUri).toMatch(/^models:\/m-[0-9a-f]{32}$/);
     const local = await client.downloadArtifacts(runId!, 'model', path.join(tmp, `dl-${n++}`));
     const loaded = await loadModel(local);
-    expect(parseMLmodel(await import('node:fs/promises').then((f) => f.readFile(path.join(local, 'MLmodel'), 'utf8')))).toMatchObject({ run_id: runId, artifact_path: 'model' });
+    expect(parseMLmodel(await import('node:fs/promises').then((f) => f.readFile(path.join(local, 'MLmodel'), 'utf8')))).toMatchObject({ run_id: runId, model_id: modelUri!.slice('models:/'.length) });
     const rows = [[0.1, 0.2, 0.3]];
     expect(await loaded.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 3], data: Float32Array.from(rows[0]!) } }))
       .toEqual(tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()));

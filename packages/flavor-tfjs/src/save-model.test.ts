@@ -104,7 +104,7 @@ describe('saveModel / loadModel (LayersModel)', () => {
 });
 
 describe('logModel', () => {
-  it('uploads the directory under the run and records mlflow.log-model.history', async () => {
+  it('logs an MLflow 3 LoggedModel at its own artifact location', async () => {
     const tracking = createMemoryTrackingStore();
     const repos = new Map<string, ReturnType<typeof createMemoryArtifactRepository>>();
     const artifacts = (uri: string) => {
@@ -114,13 +114,13 @@ describe('logModel', () => {
     const expId = await tracking.createExperiment({ name: 'e' });
     const run = await tracking.createRun({ experiment_id: expId, start_time: Date.now(), tags: [] });
     const info = await logModel({ tracking, artifacts }, run.info.run_id, 'model', tinyMlp(2, 1));
-    expect(info.modelUri).toBe(`runs:/${run.info.run_id}/model`);
-    const repo = artifacts(run.info.artifact_uri);
-    const mlmodel = parseMLmodel(new TextDecoder().decode((await readAll(await repo.readArtifact('model/MLmodel'))).bytes));
-    expect(mlmodel).toMatchObject({ run_id: run.info.run_id, artifact_path: 'model' });
-    expect((await repo.listArtifacts('model/model')).map((f) => f.path).sort()).toEqual(['model/model/model.json', 'model/model/weights.bin']);
+    expect(info.modelUri).toBe(`models:/${info.modelId}`);
+    const location = (await tracking.getLoggedModel!(info.modelId!)).info.artifact_uri;
+    const repo = artifacts(location);
+    const mlmodel = parseMLmodel(new TextDecoder().decode((await readAll(await repo.readArtifact('MLmodel'))).bytes));
+    expect(mlmodel).toMatchObject({ run_id: run.info.run_id, artifact_path: location, model_id: info.modelId });
+    expect((await repo.listArtifacts('model')).map((f) => f.path).sort()).toEqual(['model/model.json', 'model/weights.bin']);
     const tags = (await tracking.getRun(run.info.run_id)).data.tags ?? [];
-    const history = JSON.parse(tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)!.value) as { artifact_path: string }[];
-    expect(history.map((h) => h.artifact_path)).toEqual(['model']);
+    expect(tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)).toBeUndefined();
   });
 });

@@ -36,7 +36,8 @@ export {
 
 export {
   LOGGED_MODEL_STATUSES, LOGGED_MODEL_STATUS_NAMES, LOGGED_MODEL_STATUS_NUMBERS, LoggedModel, LoggedModelData, LoggedModelInfo,
-  LoggedModelParameter, LoggedModelRegistrationInfo, LoggedModelStatus, LoggedModelTag, checkLoggedModelId,
+  LoggedModelParameter, LoggedModelRegistrationInfo, LoggedModelStatus, LoggedModelTag, MODEL_VERSIONS_TAG, checkLoggedModelId,
+  modelVersionsTagValue,
   generateLoggedModelName, latestLoggedModelMetrics, loggedModelArtifactLocation, loggedModelStatusOf, newLoggedModelId,
   validateLoggedModelName,
 } from './logged-model.js';

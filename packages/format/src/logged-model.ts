@@ -125,3 +125,36 @@ export function latestLoggedModelMetrics(all: readonly Metric[]): Metric[] {
   }
   return [...groups.values()].map((m) => ({ ...m }));
 }
+
+/** The tag through which a logged model lists the registry versions made from it. */
+export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
+
+/** Python's `json.dumps` (ensure_ascii, `, ` and `: ` separators) for JSON data. */
+function pyJsonDumps(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(', ')}]`;
+  if (typeof v === 'object' && v !== null) {
+    return `{${Object.entries(v).map(([k, x]) => `${pyJsonDumps(k)}: ${pyJsonDumps(x)}`).join(', ')}}`;
+  }
+  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(v);
+}
+
+/**
+ * The `mlflow.modelVersions` value after registering `entry`: MLflow's server writes the version as
+ * its stores' integer and skips an entry already there (`set_model_versions_tags`); its client
+ * appends the version as a string regardless (`register_model`). Unparseable old values are replaced.
+ */
+export function modelVersionsTagValue(existing: string | undefined, entry: { name: string; version: string | number }): string {
+  let list: unknown[] = [];
+  if (existing) {
+    try {
+      const parsed: unknown = JSON.parse(existing);
+      if (Array.isArray(parsed)) list = parsed;
+    } catch {
+      list = [];
+    }
+  }
+  const present = list.some((x) => typeof x === 'object' && x !== null && (x as { name?: unknown }).name === entry.name
+    && (x as { version?: unknown }).version === entry.version);
+  return pyJsonDumps(present && typeof entry.version === 'number' ? list : [...list, { name: entry.name, version: entry.version }]);
+}

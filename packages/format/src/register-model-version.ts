@@ -7,6 +7,7 @@
  */
 import type { ModelVersion } from './entities.js';
 import { MlflowError } from './errors.js';
+import { MODEL_VERSIONS_TAG, modelVersionsTagValue } from './logged-model.js';
 import { parseModelUri } from './model-uri/index.js';
 import type { ModelRegistryStore } from './registry-store.js';
 import type { TrackingStore } from './tracking-store.js';
@@ -18,7 +19,7 @@ export interface RegisterModelVersionOptions {
 }
 
 export async function registerModelVersion(
-  stores: { tracking: Pick<TrackingStore, 'getRun'>; registry: ModelRegistryStore },
+  stores: { tracking: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'setLoggedModelTags'>; registry: ModelRegistryStore },
   modelUri: string,
   name: string,
   opts: RegisterModelVersionOptions = {},
@@ -37,13 +38,28 @@ export async function registerModelVersion(
     const sub = parsed.path.replace(/^\/+|\/+$/g, '');
     source = sub ? `${run.info.artifact_uri.replace(/\/+$/, '')}/${sub}` : run.info.artifact_uri;
   }
+  // `models:/<model_id>` (an MLflow 3 logged model) stays the source; the version links the model
+  // and its source run, as MLflow's register_model does.
+  const modelId = parsed.kind === 'logged-model' ? parsed.modelId : undefined;
+  if (modelId !== undefined && stores.tracking.getLoggedModel) {
+    const runOfModel = (await stores.tracking.getLoggedModel(modelId)).info.source_run_id;
+    if (runOfModel) runId = runOfModel;
+  }
   const version = await stores.registry.createModelVersion({
     name,
     source,
     ...(runId !== undefined ? { run_id: runId } : {}),
     ...(opts.tags ? { tags: Object.entries(opts.tags).map(([key, value]) => ({ key, value })) } : {}),
     ...(opts.description !== undefined ? { description: opts.description } : {}),
+    ...(modelId !== undefined ? { model_id: modelId } : {}),
   });
+  if (modelId !== undefined && stores.tracking.getLoggedModel && stores.tracking.setLoggedModelTags) {
+    // MLflow's client appends the version (as a string) to the model's mlflow.modelVersions tag.
+    const model = await stores.tracking.getLoggedModel(modelId);
+    const existing = model.info.tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value;
+    const value = modelVersionsTagValue(existing, { name, version: version.version });
+    await stores.tracking.setLoggedModelTags(modelId, [{ key: MODEL_VERSIONS_TAG, value }]);
+  }
   if (opts.alias) await stores.registry.setRegisteredModelAlias(name, opts.alias, version.version);
   return opts.alias ? stores.registry.getModelVersion(name, version.version) : version;
 }

@@ -3,7 +3,7 @@
  * `_list_logged_model_artifacts`): MLflow's request checks, then one call of the tracking store's
  * logged-model capability. `model_id`/`tag_key` arrive from the REST path or the gRPC message.
  */
-import { MlflowError, assertSafeArtifactPath, loggedModelStatusOf } from '@mlflow-ts/format';
+import { MODEL_VERSIONS_TAG, MlflowError, assertSafeArtifactPath, loggedModelStatusOf, modelVersionsTagValue } from '@mlflow-ts/format';
 import type { LoggedModelOrderBy, LoggedModelParameter, LoggedModelStore, LoggedModelTag, Run } from '@mlflow-ts/format';
 import type { Handler, HandlerContext, Req } from './handler-context.js';
 import { list, num, present, required, str } from './handler-context.js';
@@ -35,34 +35,18 @@ export function asMlflow3Run(run: Run): Run {
   return { ...run, data: { ...run.data, metrics }, outputs: run.outputs ?? { model_outputs: [] } };
 }
 
-/** Python's `json.dumps` (ensure_ascii, `", "` and `": "` separators) of a string. */
-const pyJsonString = (s: string) => JSON.stringify(s).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
 /**
- * MLflow's `set_model_versions_tags` (called by its create-model-version handler): appends
- * `{"name", "version"}` to the logged model's `mlflow.modelVersions` tag, version as a number as
- * MLflow's stores give it. A store without logged models, or an unknown model, is left alone.
+ * MLflow's `set_model_versions_tags` (called by its create-model-version handler): the logged model
+ * lists the new version in `mlflow.modelVersions`. A store without logged models is left alone.
  */
 export async function recordModelVersionOnLoggedModel(ctx: HandlerContext, name: string, version: string, modelId: string): Promise<void> {
   const t = ctx.tracking;
   if (!t.getLoggedModel || !t.setLoggedModelTags) return;
   const model = await t.getLoggedModel(modelId);
-  const entry = `{"name": ${pyJsonString(name)}, "version": ${/^\d+$/.test(version) ? version : pyJsonString(version)}}`;
-  const existing = model.info.tags.find((x) => x.key === 'mlflow.modelVersions')?.value;
-  let value = `[${entry}]`;
-  if (existing) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(existing);
-    } catch {
-      parsed = undefined;
-    }
-    const list = Array.isArray(parsed) ? parsed as { name?: unknown; version?: unknown }[] : [];
-    const already = list.some((x) => x.name === name && String(x.version) === version && typeof x.version === 'number');
-    if (already) return;
-    value = existing.trim().length > 2 && Array.isArray(parsed) ? `${existing.trim().slice(0, -1)}, ${entry}]` : value;
-  }
-  await t.setLoggedModelTags(modelId, [{ key: 'mlflow.modelVersions', value }]);
+  const existing = model.info.tags.find((x) => x.key === MODEL_VERSIONS_TAG)?.value;
+  // MLflow's stores hold versions as integers, so its server writes `"version": 1`.
+  const value = modelVersionsTagValue(existing, { name, version: /^\d+$/.test(version) ? Number(version) : version });
+  if (value !== existing) await t.setLoggedModelTags(modelId, [{ key: MODEL_VERSIONS_TAG, value }]);
 }
 
 export const LOGGED_MODEL_HANDLERS: Record<string, Handler> = {
