@@ -43,3 +43,5 @@ export { loadProject } from './projects/load-project.js';
 export type { LoadedProject } from './projects/load-project.js';
 export { dockerRunCommand, generatedDockerfile } from './projects/docker.js';
 export type { DockerBuildContext } from './projects/docker.js';
+export { configureTracing, createMlflowTracing, flushTraces, startSpan, trace } from './tracing/mlflow-tracing.js';
+export type { MlflowSpan, MlflowTracing, SpanOptions, TraceOptions, TracingOptions } from './tracing/mlflow-tracing.js';
