@@ -52,14 +52,12 @@ describe('mlflow-ts program', () => {
     expect((await runCli(['--version'], { groups: [versions] })).stdout).toBe(`${pkg.version}\n`);
   });
 
-  it('merges command groups that share a top-level name', async () => {
-    const extra = () => {
-      const models = new Command('models');
-      models.command('extra').action(() => undefined);
-      return models;
-    };
-    const r = await runCli(['models', '--help'], { groups: [...commandGroups, extra] });
-    expect(r.stdout).toContain('inspect');
-    expect(r.stdout).toContain('extra');
+  it('has one models group, with one description, holding every models subcommand', async () => {
+    const r = await runCli(['models', '--help'], { groups: commandGroups });
+    for (const sub of ['inspect', 'validate-input', 'serve', 'predict', 'save', 'log', 'generate-dockerfile', 'convert', 'register']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${sub} `, 'm'));
+    }
+    const top = await runCli(['--help'], { groups: commandGroups });
+    expect(top.stdout.match(/^  models /gm)).toHaveLength(1);
   });
 });

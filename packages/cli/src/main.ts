@@ -63,9 +63,8 @@ function isReady(group: CommandGroup): boolean {
 
 /**
  * THE REGISTRATION LIST. Every command group module exports a `CommandGroup` (`(ctx) => Command`),
- * listed here lazily under the name of the command it builds. Two groups that build a top-level
- * command of the same name are merged: the later one's subcommands are added to the earlier one
- * (`models inspect` + `models serve` + `models register`).
+ * listed here lazily under the name of the command it builds, one group per top-level command
+ * (its subcommands live in that group's folder).
  */
 export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('server', async () => (await import('./commands/server/index.js')).serverCommand),
@@ -75,9 +74,6 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('artifacts', async () => (await import('./commands/artifacts/index.js')).artifactsCommand),
   lazyCommandGroup('metrics', async () => (await import('./commands/metrics/index.js')).metricsCommand),
   lazyCommandGroup('models', async () => (await import('./commands/models/index.js')).modelsCommand),
-  lazyCommandGroup('models', async () => (await import('./commands/serving/index.js')).servingModelsCommand),
-  lazyCommandGroup('models', async () => (await import('./commands/tfjs/index.js')).tfjsModelsCommand),
-  lazyCommandGroup('models', async () => (await import('./commands/registry/register-model.js')).registerModelCommand),
   lazyCommandGroup('registered-models', async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand),
   lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
   lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
@@ -92,15 +88,6 @@ export interface MainOptions {
 }
 
 const pkg = createRequire(import.meta.url)('../package.json') as { version: string };
-
-function addGroup(program: Command, cmd: Command): void {
-  const existing = program.commands.find((c) => c.name() === cmd.name());
-  if (!existing) {
-    program.addCommand(cmd);
-    return;
-  }
-  for (const sub of cmd.commands) existing.addCommand(sub);
-}
 
 /** exitOverride/configureOutput are not inherited by `addCommand`, so apply them to the whole tree. */
 function configureTree(cmd: Command, io: CliIO): void {
@@ -118,7 +105,7 @@ export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: C
     // Program options count only before the command, so a subcommand may have its own `--version`
     // (e.g. `model-versions get --version 3`).
     .enablePositionalOptions();
-  for (const group of groups) if (isReady(group)) addGroup(program, group(ctx));
+  for (const group of groups) if (isReady(group)) program.addCommand(group(ctx));
   configureTree(program, ctx.io);
   return program;
 }

@@ -1,4 +1,3 @@
-/** Registry command groups: `registered-models …`, `model-versions …` and `models register`. */
+/** Registry command groups: `registered-models …` and `model-versions …` (`models register` is in ../models/). */
 export { registeredModelsCommand } from './registered-models.js';
 export { modelVersionsCommand } from './model-versions.js';
-export { registerModelCommand } from './register-model.js';

@@ -7,9 +7,10 @@ import { createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-f
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { createCliContext } from '../../cli-context.js';
 import { runCli, tempDir, type CliResult } from '../../../test/cli-harness.js';
-import { modelVersionsCommand, registerModelCommand, registeredModelsCommand } from './index.js';
+import { modelsCommand } from '../models/index.js';
+import { modelVersionsCommand, registeredModelsCommand } from './index.js';
 
-const groups = [registerModelCommand, registeredModelsCommand, modelVersionsCommand];
+const groups = [modelsCommand, registeredModelsCommand, modelVersionsCommand];
 
 /** The file scheme with a registry, as the client's file factory provides it once wired. */
 const storeRegistry: StoreRegistry = createStoreRegistry({

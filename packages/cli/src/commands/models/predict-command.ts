@@ -10,9 +10,9 @@ import { MlflowError, parseScoringPayload } from '@mlflow-ts/format';
 import type { Prediction } from '@mlflow-ts/format';
 import { loadModel } from '@mlflow-ts/serve';
 import type { CliContext } from '../../cli-context.js';
-import { collect, parseInteger } from '../../options.js';
+import { collect, parseInteger, withStoreOption } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
-import { resolveModel } from '../models/model-location.js';
+import { modelStores } from './model-location.js';
 import { csvChunks } from './csv-chunks.js';
 import { flavorRegistryFor } from './flavors.js';
 
@@ -35,9 +35,9 @@ export function appendPrediction(acc: Prediction | undefined, next: Prediction):
 }
 
 export function modelsPredictCommand(ctx: CliContext): Command {
-  return new Command('predict')
+  return withStoreOption(new Command('predict'))
     .description('Score a JSON or CSV file with a model and write {"predictions": ...}')
-    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/ or models:/ URI')
+    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/, models:/ or artifact URI')
     .requiredOption('-i, --input-path <file>', 'input file (JSON scoring payload or CSV with a header row)')
     .option('-o, --output-path <file>', 'where to write the predictions (default: stdout)')
     .addOption(new Option('-t, --content-type <type>', 'input format').choices(['json', 'csv']).default('json'))
@@ -46,13 +46,12 @@ export function modelsPredictCommand(ctx: CliContext): Command {
     .option('--flavor <module>', 'also load models of this flavor package or module path (repeatable)', collect, [])
     .action(async (opts: {
       modelUri: string; inputPath: string; outputPath?: string; contentType: 'json' | 'csv'; chunkRows: number; envManager: string; flavor: string[];
+      backendStoreUri?: string;
     }) => {
       if (opts.envManager !== 'local') throw new UsageError(`--env-manager '${opts.envManager}' is not supported (use 'local')`);
       const registry = await flavorRegistryFor(opts.flavor);
-      const local = await resolveModel(() => ctx.client(), opts.modelUri);
-      let model: Awaited<ReturnType<typeof loadModel>> | undefined;
+      const model = await loadModel(opts.modelUri, { registry, stores: await modelStores(ctx, opts.backendStoreUri, opts.modelUri) });
       try {
-        model = await loadModel(local.dir, { registry });
         let predictions: Prediction | undefined;
         if (opts.contentType === 'json') {
           const text = await readFile(opts.inputPath, 'utf8').catch(() => { throw new UsageError(`Cannot read input file '${opts.inputPath}'`); });
@@ -79,8 +78,7 @@ export function modelsPredictCommand(ctx: CliContext): Command {
         if (opts.outputPath) await writeFile(opts.outputPath, out);
         else ctx.io.stdout(out);
       } finally {
-        await model?.dispose();
-        await local.cleanup();
+        await model.dispose();
       }
     });
 }

@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO, CommandGroup } from '../../cli-context.js';
 import { main } from '../../main.js';
-import { servingModelsCommand } from './index.js';
+import { modelsCommand } from './index.js';
 import { modelsServeCommand } from './serve-command.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
@@ -21,7 +21,7 @@ async function run(args: string[], opts: { env?: Record<string, string>; groups?
   let stdout = '';
   let stderr = '';
   const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false, env: { ...opts.env } };
-  const code = await main(['node', 'mlflow-ts', 'models', ...args], { io, groups: opts.groups ?? [servingModelsCommand] });
+  const code = await main(['node', 'mlflow-ts', 'models', ...args], { io, groups: opts.groups ?? [modelsCommand] });
   return { code, stdout, stderr };
 }
 
@@ -107,8 +107,9 @@ describe('models log', () => {
     const env = { MLFLOW_TRACKING_URI: store };
     const r = await run(['log', '--file', regressorOnnx, '--experiment-name', 'serving-test'], { env });
     expect(r.code, r.stderr).toBe(0);
-    const uri = /Logged model to (runs:\/\S+)/.exec(r.stdout)?.[1];
-    expect(uri).toMatch(/^runs:\/[0-9a-f]{32}\/model$/);
+    // MLflow 3 stores log a LoggedModel (models:/<model_id>), MLflow 2 ones the run's artifacts; both resolve.
+    const uri = /Logged model to (\S+)/.exec(r.stdout)?.[1];
+    expect(uri).toMatch(/^(runs:\/[0-9a-f]{32}\/model|models:\/m-[0-9a-f]{32})$/);
     const input = path.join(tmp, 'zero.json');
     await writeFile(input, JSON.stringify({ inputs: [new Array(10).fill(0)] }));
     const p = await run(['predict', '-m', uri!, '-i', input], { env });

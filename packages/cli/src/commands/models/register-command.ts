@@ -1,7 +1,6 @@
 /**
  * `mlflow-ts models register <source-uri> --name M`: MLflow's `mlflow.register_model` — create the
- * registered model unless it exists, then a new version from the source. Built as a `models` group
- * of its own; main.ts merges it into the `models` command.
+ * registered model unless it exists, then a new version from the source.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,10 +14,8 @@ function sourceUri(source: string): string {
   return uriScheme(source) === undefined ? pathToFileURL(path.resolve(source)).href : source;
 }
 
-export function registerModelCommand(ctx: CliContext): Command {
-  const cmd = new Command('models').description('inspect, check and register MLflow models');
-
-  withJsonOption(withStoreOption(cmd.command('register').description('register a model version from a runs:/, models:/ or local source')))
+export function modelsRegisterCommand(ctx: CliContext): Command {
+  return withJsonOption(withStoreOption(new Command('register').description('register a model version from a runs:/, models:/ or local source')))
     .argument('<source-uri>', 'runs:/<run_id>/<path>, models:/<name>/<version>, or a model directory inside the store')
     .requiredOption('-n, --name <name>', 'registered model name (created if missing)')
     .option('--run-id <id>', 'run the model came from (default: the run of a runs:/ source)')
@@ -47,6 +44,4 @@ export function registerModelCommand(ctx: CliContext): Command {
         : `Registered model '${o.name}' already exists. Creating a new version of this model...`);
       ctx.print(`Created version '${mv.version}' of model '${mv.name}'.`);
     });
-
-  return cmd;
 }

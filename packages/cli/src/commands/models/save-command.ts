@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { parseSignature } from '@mlflow-ts/format';
-import type { ModelSignature } from '@mlflow-ts/format';
+import type { Flavor, MLmodel, ModelSignature } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
 import { saveFlavor } from './flavors.js';
@@ -52,16 +52,22 @@ export function withSaveFlags(cmd: Command): Command {
     .option('--input-example <file.json>', 'an input example (JSON) saved next to the model');
 }
 
+/** `--flavor`, `--file` and the save options as a `save(dir)` of that flavor (`models save` and `models log`). */
+export async function flavorSaver(flags: SaveFlags): Promise<{ flavor: Flavor<any, any>; save: (dir: string) => Promise<MLmodel> }> {
+  const { flavor, builtIn } = await saveFlavor(flags.flavor);
+  const source = builtIn ? builtInSource(flavor.name, flags.file) : await pluginSource(flags.file);
+  const options = await saveOptionsOf(flags);
+  // 'auto' and 'none' are the built-in flavors'; other flavors infer (or not) on their own.
+  if (!builtIn && typeof options.signature !== 'object') delete options.signature;
+  return { flavor, save: (dir) => flavor.save(source, dir, options as never) };
+}
+
 export function modelsSaveCommand(ctx: CliContext): Command {
   return withSaveFlags(new Command('save').description('Save a model file as an MLflow model directory'))
     .requiredOption('-o, --output <dir>', 'the directory to create (must be absent or empty)')
     .action(async (opts: SaveFlags & { output: string }) => {
-      const { flavor, builtIn } = await saveFlavor(opts.flavor);
-      const source = builtIn ? builtInSource(flavor.name, opts.file) : await pluginSource(opts.file);
-      const options = await saveOptionsOf(opts);
-      // 'auto' and 'none' are the onnx flavor's; other flavors infer (or not) on their own.
-      if (flavor.name !== 'onnx' && typeof options.signature !== 'object') delete options.signature;
-      const mlmodel = await flavor.save(source, opts.output, options as never);
+      const { flavor, save } = await flavorSaver(opts);
+      const mlmodel = await save(opts.output);
       ctx.print(`Saved ${flavor.name} model to ${opts.output} (model_uuid ${String(mlmodel.model_uuid)})`);
     });
 }

@@ -1,14 +1,15 @@
 /**
- * `mlflow-ts models log --flavor onnx --file model.onnx [--run-id ID | --experiment-name N]
- * [--artifact-path model] [--registered-model-name M]`: saves, uploads under the run's artifacts,
- * records `mlflow.log-model.history`, optionally registers a version.
+ * `mlflow-ts models log --flavor <onnx|tfjs|package|path> --file <model> [--run-id ID | --experiment-name N]
+ * [--artifact-path model] [--registered-model-name M]`: saves with any flavor the CLI knows (built-in
+ * or plugin), uploads under the run's artifacts, records `mlflow.log-model.history`, optionally
+ * registers a version (format's `logSavedModel`).
  */
 import { Command } from 'commander';
-import { logModel } from '@mlflow-ts/flavor-onnx';
+import { logSavedModel } from '@mlflow-ts/format/node';
 import type { CliContext } from '../../cli-context.js';
 import { withStoreOption } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
-import { saveOptionsOf, withSaveFlags } from './save-command.js';
+import { flavorSaver, withSaveFlags } from './save-command.js';
 import type { SaveFlags } from './save-command.js';
 
 interface LogFlags extends SaveFlags {
@@ -28,8 +29,9 @@ export function modelsLogCommand(ctx: CliContext): Command {
     .option('--artifact-path <path>', 'run-relative artifact path', 'model')
     .option('--registered-model-name <name>', 'also register the logged model under this name')
     .action(async (opts: LogFlags) => {
-      if (opts.flavor !== 'onnx') throw new UsageError(`models log supports --flavor onnx, got '${opts.flavor}'`);
       if (opts.runId && (opts.experimentName || opts.experimentId)) throw new UsageError('Use --run-id or --experiment-name/--experiment-id, not both');
+      // The flavor and the model file are checked before a run is created for them.
+      const { save } = await flavorSaver(opts);
       const client = ctx.client(opts.backendStoreUri);
       let runId = opts.runId;
       let created = false;
@@ -44,8 +46,7 @@ export function modelsLogCommand(ctx: CliContext): Command {
       }
       const stores = await client.stores();
       try {
-        const info = await logModel(stores, runId, opts.artifactPath, opts.file, {
-          ...((await saveOptionsOf(opts)) as object),
+        const info = await logSavedModel(stores, runId, opts.artifactPath, save, {
           ...(opts.registeredModelName ? { registeredModelName: opts.registeredModelName } : {}),
         });
         ctx.print(`Logged model to ${info.modelUri}`);

@@ -6,11 +6,10 @@ import { Command } from 'commander';
 import { createScoringServer, loadModel } from '@mlflow-ts/serve';
 import type { ScoringServer, ServableModel } from '@mlflow-ts/serve';
 import type { CliContext } from '../../cli-context.js';
-import { collect, parseInteger } from '../../options.js';
+import { collect, parseInteger, withStoreOption } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
-import { resolveModel } from '../models/model-location.js';
-import type { LocalModel } from '../models/model-location.js';
 import { flavorRegistryFor } from './flavors.js';
+import { modelStores } from './model-location.js';
 
 export interface ServeHooks {
   /** Called once the server listens (tests use it to send requests and close). */
@@ -24,10 +23,10 @@ function namedUri(spec: string): { name: string; uri: string } {
 }
 
 export function modelsServeCommand(ctx: CliContext, hooks: ServeHooks = {}): Command {
-  return new Command('serve')
+  return withStoreOption(new Command('serve'))
     .description('Serve a model over HTTP: /invocations, /ping, /health, /version, KServe v2 /v2/models/{name}/infer, /metrics')
     .helpOption('--help', 'display help for command')
-    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/ or models:/ URI (served at /invocations)')
+    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/, models:/ or artifact URI (served at /invocations)')
     .option('--name <name>', 'name of the -m model for the v2 routes', 'model')
     .option('--model <name=uri>', 'serve one more model under /v2/models/<name> (repeatable)', collect, [])
     .option('-p, --port <port>', 'port', parseInteger('--port'), 5000)
@@ -42,18 +41,18 @@ export function modelsServeCommand(ctx: CliContext, hooks: ServeHooks = {}): Com
     .action(async (opts: {
       modelUri: string; name: string; model: string[]; port: number; host: string; timeout: number;
       maxBatchSize?: number; maxBatchDelayMs: number; bodyLimit?: number; requestLog: boolean; envManager: string; flavor: string[];
+      backendStoreUri?: string;
     }) => {
       if (opts.envManager !== 'local') throw new UsageError(`--env-manager '${opts.envManager}' is not supported: mlflow-ts serves in this Node process (use 'local')`);
       const specs = [{ name: opts.name, uri: opts.modelUri }, ...opts.model.map(namedUri)];
       const registry = await flavorRegistryFor(opts.flavor);
-      const locals: LocalModel[] = [];
       const models: { name: string; model: ServableModel }[] = [];
       let server: ScoringServer | undefined;
       try {
         for (const s of specs) {
-          const local = await resolveModel(() => ctx.client(), s.uri);
-          locals.push(local);
-          models.push({ name: s.name, model: await loadModel(local.dir, { registry }) });
+          // Downloaded models are loaded, then their temporary copy is removed (serve's loadModel).
+          const stores = await modelStores(ctx, opts.backendStoreUri, s.uri);
+          models.push({ name: s.name, model: await loadModel(s.uri, { registry, stores }) });
         }
         server = await createScoringServer({
           models, host: opts.host, port: opts.port, requestTimeoutMs: opts.timeout * 1000,
@@ -73,7 +72,6 @@ export function modelsServeCommand(ctx: CliContext, hooks: ServeHooks = {}): Com
       } finally {
         await server?.close();
         await Promise.all(models.map((m) => m.model.dispose()));
-        await Promise.all(locals.map((l) => l.cleanup()));
       }
     });
 }

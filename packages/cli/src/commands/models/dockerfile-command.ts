@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
-import { collect } from '../../options.js';
+import { collect, withStoreOption } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
-import { resolveModel } from '../models/model-location.js';
+import { resolveModel } from './model-location.js';
 import { isModulePath } from './flavor-plugins.js';
 
 const CLI_VERSION = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
@@ -47,16 +47,16 @@ export function imagePackageJson(modelDependencies: Record<string, string>): str
 }
 
 export function modelsGenerateDockerfileCommand(ctx: CliContext): Command {
-  return new Command('generate-dockerfile')
+  return withStoreOption(new Command('generate-dockerfile'))
     .description('Write a Docker build context (Dockerfile + model) serving the model with mlflow-ts on port 8080')
-    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/ or models:/ URI')
+    .requiredOption('-m, --model-uri <uri>', 'model directory, file:, runs:/, models:/ or artifact URI')
     .option('-d, --output-directory <dir>', 'where to write the build context', 'mlflow-dockerfile')
     .option('--node-version <major>', 'Node.js major version of the base image', '20')
     .option('--flavor <package>', 'a third-party flavor package to install in the image and serve with (repeatable)', collect, [])
-    .action(async (opts: { modelUri: string; outputDirectory: string; nodeVersion: string; flavor: string[] }) => {
+    .action(async (opts: { modelUri: string; outputDirectory: string; nodeVersion: string; flavor: string[]; backendStoreUri?: string }) => {
       const pathSpec = opts.flavor.find(isModulePath);
       if (pathSpec) throw new UsageError(`--flavor '${pathSpec}' is a path; the image installs flavors from npm, so name the package`);
-      const local = await resolveModel(() => ctx.client(), opts.modelUri);
+      const local = await resolveModel(ctx, opts.backendStoreUri, opts.modelUri);
       try {
         const out = opts.outputDirectory;
         await mkdir(out, { recursive: true });

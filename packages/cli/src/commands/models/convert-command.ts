@@ -1,7 +1,6 @@
 /**
  * `mlflow-ts models convert -m <model> --to onnx -o <dir>`: a saved tfjs LayersModel (directory or
- * model URI) as an MLflow `onnx` model, which MLflow in Python can load and serve. Contributes to the
- * `models` group (merged with the other `models` subcommands in main.ts).
+ * model URI) as an MLflow `onnx` model, which MLflow in Python can load and serve.
  */
 import { Command, Option } from 'commander';
 import { CONVERTED_ONNX_ARTIFACT_PATH, convertModelUriToOnnx } from '@mlflow-ts/flavor-tfjs';
@@ -39,9 +38,4 @@ export function modelsConvertCommand(ctx: CliContext): Command {
     if (result.outputDir) ctx.print(`Converted ${o.modelUri} to ONNX: ${result.outputDir}`);
     if (result.modelUri) ctx.print(`Logged the ONNX model as ${result.modelUri}`);
   });
-}
-
-/** The `models` group with `convert`, for main.ts's `commandGroups`. */
-export function tfjsModelsCommand(ctx: CliContext): Command {
-  return new Command('models').description('inspect, convert and serve MLflow models').addCommand(modelsConvertCommand(ctx));
 }
