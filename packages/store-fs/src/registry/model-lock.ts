@@ -46,8 +46,8 @@ export class ModelLocks {
    */
   async syncSince(modelsRoot: string, since: number, modelDir?: string): Promise<void> {
     if (!this.gc.enabled) return;
-    // Coarse clocks: a file written in the same millisecond as `since` must count.
-    const from = since - 1;
+    // File times come from the kernel's coarse clock, a tick or so behind Date.now(): a margin.
+    const from = since - 50;
     const top = fs.statSync(modelsRoot, { throwIfNoEntry: false });
     if (top && (top.mtimeMs >= from || top.ctimeMs >= from)) {
       this.gc.dir(modelsRoot);

@@ -53,13 +53,23 @@ export interface MetricSeriesSnapshot {
  */
 export const MAX_LOADED_POINTS = 1_000_000;
 
-const loadedSeries = new LRUCache<MetricSeries, true>({
-  maxSize: MAX_LOADED_POINTS,
-  sizeCalculation: (_v, series) => Math.min(MAX_LOADED_POINTS, Math.max(1, series.length)),
-  dispose: (_v, series, reason) => {
-    if (reason === 'evict') series.unload(true);
-  },
-});
+const pointsCache = (max: number) =>
+  new LRUCache<MetricSeries, true>({
+    maxSize: max,
+    sizeCalculation: (_v, series) => Math.min(max, Math.max(1, series.length)),
+    dispose: (_v, series, reason) => {
+      if (reason === 'evict') series.unload(true);
+    },
+  });
+let loadedSeries = pointsCache(MAX_LOADED_POINTS);
+
+/** Changes the budget (tests); series loaded so far drop their points. */
+export function setLoadedPointsBudget(max: number): void {
+  const old = loadedSeries;
+  loadedSeries = pointsCache(max);
+  for (const series of [...old.keys()]) series.unload(true);
+  old.clear();
+}
 
 /** Points held by loaded series now (tests and benchmarks read it). */
 export const loadedPoints = (): number => loadedSeries.calculatedSize;
@@ -207,11 +217,11 @@ export class MetricSeries {
     this.mtimeMs = st.mtimeMs;
     this.size = from + buf.length;
     const end = buf.lastIndexOf(10);
-    if (buf.indexOf(0, end + 1) >= 0) this.reportNulTail();
     if (end >= 0) {
       this.parseLines(buf.toString('utf8', 0, end));
       this.offset = from + end + 1;
     }
+    if (buf.indexOf(0, end + 1) >= 0) this.reportNulTail();
     loadedSeries.set(this, true);
     return true;
   }
@@ -257,10 +267,12 @@ export class MetricSeries {
       fs.closeSync(fd);
     }
     const end = buf.lastIndexOf(10);
-    if (buf.indexOf(0, end + 1) >= 0) this.reportNulTail();
-    if (end < 0) return;
-    this.parseLines(buf.toString('utf8', 0, end));
-    this.offset += end + 1;
+    const nulTail = buf.indexOf(0, end + 1) >= 0;
+    if (end >= 0) {
+      this.parseLines(buf.toString('utf8', 0, end));
+      this.offset += end + 1;
+    }
+    if (nulTail) this.reportNulTail();
   }
 
   private reportNulTail(): void {

@@ -40,6 +40,24 @@ export function prefetchWorkerMain(): void {
     }
   };
 
+  // As key-tree.ts does: a temp file of a writer that died (`<target>.~<pid>-<thread>-<hex>-<n>`) goes.
+  const TEMP_PID = /\.~(\d+)-\d+-[0-9a-f]+-[0-9a-z]+$/;
+  const removeOrphanTemp = (p: string, name: string): void => {
+    const m = TEMP_PID.exec(name);
+    if (!m) return;
+    try {
+      process.kill(Number(m[1]), 0);
+      return; // alive
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EPERM') return;
+    }
+    try {
+      fs.unlinkSync(p);
+    } catch {
+      // Gone already.
+    }
+  };
+
   const readTree = (root: string): RawTree => {
     const out: RawTree = { listings: [], files: [] };
     const walk = (rel: string): void => {
@@ -59,7 +77,10 @@ export function prefetchWorkerMain(): void {
       }
       const l = { stamp: stampOf(st), files: [] as string[], dirs: [] as string[] };
       for (const d of ents) {
-        if (d.name.includes('.~')) continue;
+        if (d.name.includes('.~')) {
+          if (d.isFile()) removeOrphanTemp(`${abs}/${d.name}`, d.name);
+          continue;
+        }
         if (d.isDirectory()) l.dirs.push(d.name);
         else if (d.isFile()) l.files.push(d.name);
       }

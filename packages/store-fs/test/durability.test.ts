@@ -1,0 +1,110 @@
+/**
+ * Issue 12 item 7: "acknowledged" means durable. Before a write resolves, the files it wrote are
+ * fdatasync'ed and the directories that got entries fsync'ed; concurrent requests share rounds.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '../src/index.js';
+import { GroupCommit } from '../src/tracking/durability.js';
+import { tempDir } from './temp-store.js';
+
+/** Records every fdatasync (data) and fsync (dirs) made through fs.promises while `fn` runs. */
+function recordSyncs() {
+  const data: string[] = [];
+  const dirs: string[] = [];
+  const open = fs.promises.open.bind(fs.promises);
+  vi.spyOn(fs.promises, 'open').mockImplementation(async (p, flags, mode) => {
+    const fh = await open(p, flags, mode);
+    const datasync = fh.datasync.bind(fh);
+    const sync = fh.sync.bind(fh);
+    fh.datasync = async () => {
+      await datasync();
+      data.push(String(p));
+    };
+    fh.sync = async () => {
+      await sync();
+      dirs.push(String(p));
+    };
+    return fh;
+  });
+  return { data, dirs };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('durable writes', () => {
+  it('log-batch resolves after its metric file, its new param and tag files and their folders are synced', async () => {
+    const root = path.join(tempDir(), 'mlruns');
+    const store = createFsTrackingStore({ root, cacheDir: null, durability: 'fsync' });
+    const { info } = await store.createRun({});
+    const runDir = path.join(root, '0', info.run_id);
+    const synced = recordSyncs();
+    await store.logBatch(info.run_id, {
+      metrics: [{ key: 'loss', value: 1, timestamp: 1, step: 0 }],
+      params: [{ key: 'lr', value: '0.1' }],
+      tags: [{ key: 't', value: 'x' }],
+    });
+    expect(synced.data).toContain(path.join(runDir, 'metrics', 'loss'));
+    // Param and tag contents are synced as temps (in <run>/.~tmp) before they are linked into place.
+    expect(synced.data.filter((p) => p.startsWith(path.join(runDir, '.~tmp'))).length).toBe(2);
+    expect(synced.dirs).toEqual(expect.arrayContaining([path.join(runDir, 'params'), path.join(runDir, 'tags'), path.join(runDir, 'metrics')]));
+  });
+
+  it('create-run, update-run and create-experiment sync what they wrote; durability none syncs nothing', async () => {
+    const root = path.join(tempDir(), 'mlruns');
+    const store = createFsTrackingStore({ root, cacheDir: null });
+    await store.searchExperiments();
+    const synced = recordSyncs();
+    const expId = await store.createExperiment({ name: 'e' });
+    expect(synced.dirs).toEqual(expect.arrayContaining([root, path.join(root, expId)]));
+    const { info } = await store.createRun({ experiment_id: expId });
+    expect(synced.dirs).toContain(path.join(root, expId, info.run_id));
+    synced.data.length = 0;
+    await store.updateRun(info.run_id, { status: 'FINISHED', end_time: 5 });
+    expect(synced.data.some((p) => p.startsWith(path.join(root, expId, info.run_id, '.~tmp')))).toBe(true);
+
+    const scratch = createFsTrackingStore({ root: path.join(tempDir(), 'mlruns'), cacheDir: null, durability: 'none' });
+    const run = await scratch.createRun({});
+    synced.data.length = 0;
+    synced.dirs.length = 0;
+    await scratch.logBatch(run.info.run_id, { metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] });
+    expect([...synced.data, ...synced.dirs]).toEqual([]);
+  });
+
+  it('registry and artifact writes are synced before they resolve', async () => {
+    const root = path.join(tempDir(), 'mlruns');
+    const registry = createFsRegistryStore({ root });
+    const synced = recordSyncs();
+    await registry.createRegisteredModel({ name: 'm' });
+    expect(synced.dirs).toContain(path.join(root, 'models'));
+    expect(synced.data).toContain(path.join(root, 'models', 'm', 'meta.yaml'));
+    synced.data.length = 0;
+    await registry.setRegisteredModelTag('m', 'k', 'v');
+    expect(synced.data).toContain(path.join(root, 'models', 'm', 'tags', 'k'));
+
+    const artifacts = tempDir();
+    const repo = createFsArtifactRepository(artifacts);
+    await repo.writeArtifact('a/b.txt', new TextEncoder().encode('hi'));
+    expect(synced.data.some((p) => p.startsWith(path.join(artifacts, 'a', 'b.txt.~')))).toBe(true);
+    expect(synced.dirs).toContain(path.join(artifacts, 'a'));
+  });
+
+  it('group commit: concurrent requests share fsync rounds', async () => {
+    const dir = tempDir();
+    const gc = new GroupCommit('fsync');
+    const commits: Promise<void>[] = [];
+    for (let i = 0; i < 40; i++) {
+      const f = path.join(dir, `f${i}`);
+      fs.writeFileSync(f, String(i));
+      gc.created(f);
+      commits.push(gc.commit());
+    }
+    await Promise.all(commits);
+    // The first commit starts a round; the 39 that arrive while it runs share the next one.
+    expect(gc.rounds).toBeLessThanOrEqual(2);
+    expect(gc.pending).toBe(false);
+  });
+});
