@@ -15,7 +15,7 @@ const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toStri
 
 let s: TestServer;
 beforeAll(async () => {
-  s = await startTestServer({ auth: { tokens: ['secret-token'], users } });
+  s = await startTestServer({ auth: { tokens: ['secret-token-0123456789'], users } });
 });
 afterAll(async () => {
   await s?.close();
@@ -47,7 +47,7 @@ describe('REST auth', () => {
     const path = '/api/2.0/mlflow/experiments/get?experiment_id=0';
     expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
     expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'nope-nope-nope') })).status).toBe(401);
-    expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer secret-token' })).status).not.toBe(401);
+    expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer secret-token-0123456789' })).status).not.toBe(401);
     expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'alice-password-123') })).status).not.toBe(401);
   });
 
@@ -73,7 +73,7 @@ describe('REST auth', () => {
   });
 
   it('works through the REST client with token or username/password', async () => {
-    const byToken = createRestStore({ baseUrl: s.baseUrl, token: 'secret-token' });
+    const byToken = createRestStore({ baseUrl: s.baseUrl, token: 'secret-token-0123456789' });
     const id = await byToken.tracking.createExperiment({ name: 'auth-rest' });
     const byUser = createRestStore({ baseUrl: s.baseUrl, username: 'reader', password: 'reader-password-123' });
     expect((await byUser.tracking.getExperiment(id)).name).toBe('auth-rest');
@@ -97,7 +97,7 @@ describe('gRPC auth', () => {
     await expect(reader.artifacts('mlflow-artifacts:/x').writeArtifact('a.txt', new Uint8Array([1]))).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await reader.close();
 
-    const admin = createGrpcStore({ address: s.grpcAddress, token: 'secret-token' });
+    const admin = createGrpcStore({ address: s.grpcAddress, token: 'secret-token-0123456789' });
     expect(await admin.tracking.createExperiment({ name: 'grpc-ok' })).toEqual(expect.any(String));
     await admin.close();
   });

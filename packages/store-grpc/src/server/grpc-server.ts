@@ -12,7 +12,8 @@ import { lookupType } from '../protocol/proto-root.js';
 import { RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
 import { assertDeletableArtifactPath } from './artifact-root-guard.js';
-import type { Principal } from './auth.js';
+import type { Authenticator, Principal } from './auth.js';
+import type { Authorizer } from './auth/authorization.js';
 import type { HandlerContext, Req } from './handler-context.js';
 import { toMlflowError } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
@@ -23,7 +24,9 @@ export interface GrpcServerOptions {
   proxyRoot: () => ArtifactRepository;
   serveArtifacts: boolean;
   /** Null when auth is off; else returns the principal or null for bad credentials. */
-  authenticate: ((authorization: string | undefined) => Principal | null) | null;
+  authenticate: Authenticator | null;
+  /** Per-experiment checks of database users on the artifact service. */
+  authorizer?: Authorizer;
   /** How errors are cleaned before they leave (no server paths; details to the log). */
   errors?: ErrorHygiene;
 }
@@ -44,12 +47,13 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
   const statusOf = (e: unknown) => statusOfError(e, opts.errors);
   const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
 
-  const authorize = (metadata: grpc.Metadata, write: boolean): void => {
-    if (!opts.authenticate) return;
+  const authorize = async (metadata: grpc.Metadata, write: boolean): Promise<Principal | undefined> => {
+    if (!opts.authenticate) return undefined;
     const header = metadata.get('authorization')[0];
-    const principal = opts.authenticate(typeof header === 'string' ? header : header?.toString());
+    const principal = await opts.authenticate(typeof header === 'string' ? header : header?.toString());
     if (!principal) throw new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please provide valid credentials.');
     if (write && principal.readOnly) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
+    return principal;
   };
 
   for (const service of ['Tracking', 'Registry'] as const) {
@@ -60,9 +64,11 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
       const requestType = lookupType(name);
       impl[name] = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => {
         (async () => {
-          authorize(call.metadata, !route.read);
+          const principal = await authorize(call.metadata, !route.read);
           checkRequest(call.request);
-          return RPC_HANDLERS[name](opts.ctx, normalizeRequest(requestType, call.request));
+          const req = normalizeRequest(requestType, call.request);
+          const { ctx } = opts;
+          return ctx.guard ? ctx.guard(name, req, principal, () => RPC_HANDLERS[name](ctx, req)) : RPC_HANDLERS[name](ctx, req);
         })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
       };
     }
@@ -77,13 +83,14 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
   server.addService(grpcServiceDefinition('Artifacts'), {
     Upload: (call: grpc.ServerReadableStream<{ path?: string; data?: Uint8Array }, object>, callback: grpc.sendUnaryData<object>) => {
       (async () => {
-        authorize(call.metadata, true);
+        const principal = await authorize(call.metadata, true);
         const it = call[Symbol.asyncIterator]();
         const first = await it.next();
         if (first.done) throw MlflowError.invalidParameter('Upload stream is empty: the first message must name the path');
         checkRequest(first.value);
         const path = first.value.path ?? '';
         assertSafeArtifactPath(path);
+        opts.authorizer?.checkArtifactPath(principal, path, 'update');
         async function* chunks(): AsyncGenerator<Uint8Array> {
           if (first.value.data && first.value.data.length > 0) yield first.value.data;
           for (let n = await it.next(); !n.done; n = await it.next()) {
@@ -97,10 +104,11 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
     },
     Download: (call: grpc.ServerWritableStream<{ path?: string }, object>) => {
       (async () => {
-        authorize(call.metadata, false);
+        const principal = await authorize(call.metadata, false);
         checkRequest(call.request);
         const path = call.request.path ?? '';
         assertSafeArtifactPath(path);
+        opts.authorizer?.checkArtifactPath(principal, path, 'read');
         for await (const chunk of await artifactsOn().readArtifact(path)) {
           if (call.cancelled) return;
           if (!call.write({ data: chunk })) await new Promise((resolve) => call.once('drain', resolve));
@@ -110,18 +118,20 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
     },
     List: (call: grpc.ServerUnaryCall<{ path?: string }, object>, callback: grpc.sendUnaryData<object>) => {
       (async () => {
-        authorize(call.metadata, false);
+        const principal = await authorize(call.metadata, false);
         checkRequest(call.request);
         const path = call.request.path || undefined;
         if (path) assertSafeArtifactPath(path);
+        opts.authorizer?.checkArtifactPath(principal, path ?? '', 'read');
         return { files: await artifactsOn().listArtifacts(path) };
       })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
     },
     Delete: (call: grpc.ServerUnaryCall<{ path?: string }, object>, callback: grpc.sendUnaryData<object>) => {
       (async () => {
-        authorize(call.metadata, true);
+        const principal = await authorize(call.metadata, true);
         checkRequest(call.request);
         const path = assertDeletableArtifactPath(call.request.path ?? '');
+        opts.authorizer?.checkArtifactPath(principal, path, 'delete');
         const repo = artifactsOn();
         if (!repo.deleteArtifacts) throw new MlflowError('NOT_IMPLEMENTED', 'This artifact repository cannot delete');
         await repo.deleteArtifacts(path);

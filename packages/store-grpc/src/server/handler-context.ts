@@ -1,6 +1,8 @@
 /** What every RPC handler gets, and the request checks MLflow's handlers share. */
 import { MlflowError } from '@mlflow-ts/format';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
+import type { RpcName } from '../protocol/rpc-routes.js';
+import type { Principal } from './auth.js';
 
 export interface HandlerContext {
   tracking: TrackingStore;
@@ -9,6 +11,11 @@ export interface HandlerContext {
   artifactsFor(uri: string): ArtifactRepository;
   /** Roots a model-version source or experiment artifact location may point into. */
   allowedRoots: string[];
+  /**
+   * Authorises and runs one RPC for the caller (REST and gRPC alike); absent when auth is off.
+   * `principal` is undefined for an unauthenticated call on a server without auth.
+   */
+  guard?: (name: RpcName, req: Req, principal: Principal | undefined, run: () => Promise<object>) => Promise<object>;
 }
 
 export type Req = Record<string, unknown>;

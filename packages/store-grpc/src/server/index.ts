@@ -16,13 +16,20 @@ import { createArtifactAccess } from './artifact-access.js';
 import type { ArtifactsOption } from './artifact-access.js';
 import { artifactRoutes } from './artifact-routes.js';
 import { isUiPath, uiRoutes } from './ui-routes.js';
-import { WWW_AUTHENTICATE, createAuthenticator } from './auth.js';
+import { WWW_AUTHENTICATE, checkAuthOptions, createAuthenticator, hasAnyAuth } from './auth.js';
+import { authApi } from './auth/auth-api.js';
+import { openAuthDb } from './auth/auth-db.js';
+import { createAuthorizer } from './auth/authorization.js';
+import { checkHttpAccess } from './auth/http-access.js';
+import { hashPassword } from './auth/passwords.js';
+import { principalOf, setPrincipal } from './auth/principals.js';
 import type { AuthOptions } from './auth.js';
 import { createGrpcServer } from './grpc-server.js';
 import type { HandlerContext } from './handler-context.js';
 import { attachErrorHygiene, errorReply } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
+import { traceApi } from './trace-api.js';
 import { createSecurityHooks } from './security-middleware.js';
 
 export type { ArtifactsOption } from './artifact-access.js';
@@ -106,13 +113,18 @@ for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
 
 export function createStoreServer(options: StoreServerOptions): StoreServer {
   const host = options.host ?? '127.0.0.1';
-  const hasAuth = !!options.auth && ((options.auth.tokens?.length ?? 0) > 0 || (options.auth.users?.length ?? 0) > 0);
+  const hasAuth = hasAnyAuth(options.auth);
+  if (options.auth) checkAuthOptions(options.auth);
   const serveArtifacts = options.serveArtifacts ?? true;
   const access = createArtifactAccess(options.artifacts);
   const ctx: HandlerContext = {
     tracking: options.tracking, registry: options.registry, artifactsFor: access.artifactsFor, allowedRoots: access.allowedRoots,
   };
-  const authenticate = hasAuth ? createAuthenticator(options.auth!) : null;
+  // Database users get MLflow's per-resource permissions, on REST and gRPC alike (ctx.guard).
+  const authDb = options.auth?.database !== undefined ? openAuthDb(options.auth.database) : undefined;
+  const authorizer = authDb ? createAuthorizer(authDb, options.auth?.defaultPermission) : undefined;
+  if (authorizer) ctx.guard = authorizer.guardRpc.bind(null, ctx);
+  const authenticate = hasAuth ? createAuthenticator(options.auth!, authDb) : null;
 
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
   const log = options.log ?? ((message: string) => process.stderr.write(`mlflow-ts server: ${message}\n`));
@@ -128,7 +140,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     const path = (request.raw.url ?? '').split('?')[0];
     // The UI's static files hold no data; its API calls carry the credentials it asks for.
     if (path === '/health' || (options.ui && isUiPath(path ?? ''))) return;
-    const principal = authenticate(request.headers.authorization);
+    const principal = await authenticate(request.headers.authorization);
     if (!principal) {
       // The UI sends X-Requested-With so the browser's own Basic prompt does not hide its sign-in form (which takes tokens too).
       if (request.headers['x-requested-with'] !== 'XMLHttpRequest') reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
@@ -137,6 +149,17 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !READ_POSTS.has(path!);
     if (write && principal.readOnly) {
       return sendError(reply, new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`));
+    }
+    setPrincipal(request.raw, principal);
+    if (authorizer) {
+      try {
+        await checkHttpAccess(authorizer, ctx, principal, {
+          method: request.method, route: request.routeOptions.url, path: path ?? '',
+          query: (request.query ?? {}) as Record<string, unknown>, params: (request.params ?? {}) as Record<string, unknown>,
+        });
+      } catch (e) {
+        return sendError(reply, e);
+      }
     }
   });
   // While closing, every response ends its connection, so keep-alive clients do not hold close() open.
@@ -154,6 +177,8 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
+  if (authorizer) app.register(authApi, { ctx, authorizer, principalOf: (request) => principalOf(request.raw) });
+  app.register(traceApi, { ctx });
   app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });
   if (options.ui) app.register(uiRoutes, { root: options.ui.root });
 
@@ -166,12 +191,19 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
         throw MlflowError.invalidParameter(`Refusing to listen on non-loopback host '${host}' without auth; configure auth or pass insecure: true`);
       }
       if (access.local) await mkdir(access.local.dir, { recursive: true });
+      if (authDb) {
+        const admin = options.auth?.admin;
+        if (admin && !authDb.getUser(admin.username)) authDb.createUser(admin.username, await hashPassword(admin.password), true);
+        if (!authDb.hasAdmin()) {
+          throw MlflowError.invalidParameter(`The auth database '${options.auth?.database}' has no admin user; give one (--auth-admin NAME:PASSWORD)`);
+        }
+      }
       await app.listen({ host, port: options.port ?? 5000 });
       listening = true;
       const httpPort = (app.server.address() as AddressInfo).port;
       let grpcPort: number | undefined;
       if (options.grpcPort !== undefined) {
-        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate, errors });
+        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate, authorizer, errors });
         const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
         grpcPort = await new Promise<number>((resolve, reject) => {
           grpcServer!.bindAsync(`${bindHost}:${options.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
@@ -201,6 +233,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
         }));
       }
       await Promise.all(tasks);
+      authDb?.close();
       listening = false;
       grpcServer = undefined;
     },

@@ -14,6 +14,7 @@ import { API_PREFIXES, RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorHygieneOf, errorReply } from './http-errors.js';
+import { principalOf } from './auth/principals.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -78,7 +79,9 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
               if (params && Object.keys(params).length > 0) {
                 input = { ...(typeof input === 'object' && input !== null ? input : {}), ...params };
               }
-              const result = await handler(opts.ctx, normalizeRequest(requestType, coerceRequest(requestType, input)));
+              const req = normalizeRequest(requestType, coerceRequest(requestType, input));
+              const { ctx } = opts;
+              const result = ctx.guard ? await ctx.guard(name, req, principalOf(request.raw), () => handler(ctx, req)) : await handler(ctx, req);
               return reply.type('application/json').send(JSON.stringify(toMlflowJson(responseType, result)));
             } catch (e) {
               return sendError(reply, e);
