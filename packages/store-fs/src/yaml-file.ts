@@ -8,6 +8,9 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
+import {
+  PYYAML_BOOL_RE, PYYAML_FLOAT_RE, PYYAML_INT_RE, PYYAML_NULL_RE, constructPyyamlBool, constructPyyamlFloat, constructPyyamlIntExact,
+} from '@mlflow-ts/format';
 import { stringify } from 'yaml';
 
 /** The part of js-yaml's API used here (it ships no type declarations of its own). */
@@ -35,44 +38,10 @@ export function dumpYaml(data: Record<string, unknown>): string {
   });
 }
 
-// PyYAML's implicit resolvers (yaml/resolver.py, YAML 1.1): plain scalars matching these are bools,
-// floats, ints or null; everything else, and every quoted scalar, is a string. Timestamps are left
-// as strings (MLflow never writes one plain). Unlike YAML 1.2's core schema, `1e5` and `0o7` are
-// strings here and `yes`, `0777`, `1_000` are not, exactly as when MLflow reads the file.
-const BOOL_RE = /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/;
-const FLOAT_RE =
-  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const INT_RE = /^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$/;
-const NULL_RE = /^(?:~|null|Null|NULL|)$/;
-
-const sexagesimal = (parts: string[], parse: (s: string) => number): number => parts.reduce((v, d) => v * 60 + parse(d), 0);
-
-/**
- * SafeConstructor.construct_yaml_int. Python ints are exact, so a decimal beyond 2^53 (an 18-digit
- * experiment id written unquoted) comes back as its exact digits, not a rounded number.
- */
-function constructInt(text: string): number | string {
-  let v = text.replace(/_/g, '');
-  const sign = v[0] === '-' ? -1 : 1;
-  if (v[0] === '-' || v[0] === '+') v = v.slice(1);
-  if (v.startsWith('0b')) return sign * parseInt(v.slice(2), 2);
-  if (v.startsWith('0x')) return sign * parseInt(v.slice(2), 16);
-  if (v.length > 1 && v[0] === '0') return sign * parseInt(v, 8);
-  if (v.includes(':')) return sign * sexagesimal(v.split(':'), (d) => parseInt(d, 10));
-  const n = sign * Number(v);
-  return Number.isSafeInteger(n) ? n : `${sign < 0 ? '-' : ''}${v}`;
-}
-
-function constructFloat(text: string): number {
-  let v = text.replace(/_/g, '').toLowerCase();
-  const sign = v[0] === '-' ? -1 : 1;
-  if (v[0] === '-' || v[0] === '+') v = v.slice(1);
-  if (v === '.inf') return sign * Infinity;
-  if (v === '.nan') return NaN;
-  if (v.includes(':')) return sign * sexagesimal(v.split(':'), Number.parseFloat);
-  return sign * Number(v);
-}
-
+// PyYAML's implicit resolvers and safe constructors (YAML 1.1, format's pyyaml-resolver.ts): plain
+// scalars matching them are bools, floats, ints or null; everything else, and every quoted scalar, is
+// a string. Unlike YAML 1.2's core schema, `1e5` and `0o7` are strings here and `yes`, `0777`,
+// `1_000` are not, exactly as when MLflow reads the file. Ints are exact (`constructPyyamlIntExact`).
 const scalar = (tag: string, re: RegExp, construct: (s: string) => unknown): JsYamlType =>
   new jsyaml.Type(`tag:yaml.org,2002:${tag}`, {
     kind: 'scalar',
@@ -82,10 +51,10 @@ const scalar = (tag: string, re: RegExp, construct: (s: string) => unknown): JsY
 
 const PYYAML_SAFE_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar('null', NULL_RE, () => null),
-    scalar('bool', BOOL_RE, (s) => s[0] === 'y' || s[0] === 'Y' || s[0] === 't' || s[0] === 'T' || s === 'on' || s === 'On' || s === 'ON'),
-    scalar('int', INT_RE, constructInt),
-    scalar('float', FLOAT_RE, constructFloat),
+    scalar('null', PYYAML_NULL_RE, () => null),
+    scalar('bool', PYYAML_BOOL_RE, constructPyyamlBool),
+    scalar('int', PYYAML_INT_RE, constructPyyamlIntExact),
+    scalar('float', PYYAML_FLOAT_RE, constructPyyamlFloat),
     jsyaml.types.merge,
   ],
 });

@@ -73,6 +73,17 @@ export function constructPyyamlInt(text: string): number {
   return sign * parseInt(value, 10);
 }
 
+/**
+ * `constructPyyamlInt`, but exact as Python ints are: a decimal beyond 2^53 (an 18-digit experiment
+ * id written unquoted in meta.yaml) comes back as its exact digits, not a rounded number.
+ */
+export function constructPyyamlIntExact(text: string): number | string {
+  const n = constructPyyamlInt(text);
+  if (Number.isSafeInteger(n) || !/^[-+]?[1-9][0-9_]*$/.test(text)) return n;
+  const digits = text.replace(/[_+]/g, '');
+  return digits;
+}
+
 /** SafeConstructor.construct_yaml_float. */
 export function constructPyyamlFloat(text: string): number {
   let value = text.replace(/_/g, '').toLowerCase();
