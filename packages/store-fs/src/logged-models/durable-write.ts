@@ -1,8 +1,11 @@
 /**
- * Durable small-file writes for logged models: the content goes to a temp file in the model's own
- * directory (outside params/, tags/ and metrics/, which MLflow reads whole), is fdatasync'ed, renamed
- * into place, and the directory that got the entry is fsync'ed. After a crash a file is absent, its
- * old content or its whole new content; an acknowledged write is on disk.
+ * Durable small-file writes for logged models: each file's content goes to a temp file in the
+ * model's own directory (outside params/, tags/ and metrics/, which MLflow reads whole), is
+ * fdatasync'ed, renamed into place, and every directory that got an entry is fsync'ed once. After a
+ * crash a file is absent, its old content or its whole new content; an acknowledged write is on disk.
+ *
+ * Synchronous file calls, as in the rest of store-fs: a handful of small files costs far less than
+ * the thread-pool round trips of the promise API on a busy machine.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,59 +16,79 @@ export interface WriteOptions {
   fsync: boolean;
 }
 
-async function syncDir(dir: string): Promise<void> {
-  const fh = await fs.promises.open(dir, 'r');
+export interface FileWrite {
+  target: string;
+  data: string;
+}
+
+function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
   try {
-    await fh.sync();
+    fs.fsyncSync(fd);
   } catch (e) {
     // Some filesystems refuse fsync on directories; the data itself was synced.
     if (!['EINVAL', 'EISDIR', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
   } finally {
-    await fh.close();
+    fs.closeSync(fd);
   }
 }
 
-/** `mkdir -p`; every directory it made, and the parent of the topmost, is fsync'ed. */
-export async function mkdirDurable(dir: string, opts: WriteOptions): Promise<void> {
-  const made = await fs.promises.mkdir(dir, { recursive: true });
-  if (!made || !opts.fsync) return;
-  const dirs: string[] = [];
+/** `mkdir -p`; notes every directory whose entries changed (the parents of those it made). */
+function mkdirs(dir: string, changed: Set<string>): void {
+  const made = fs.mkdirSync(dir, { recursive: true });
+  if (!made) return;
   for (let d = dir; ; d = path.dirname(d)) {
-    dirs.push(d);
+    changed.add(path.dirname(d));
     if (d === made || d === path.dirname(d)) break;
   }
-  dirs.push(path.dirname(made));
-  for (const d of dirs) await syncDir(d);
 }
 
-/** Writes `target` (replacing it) via a temp file in `tmpDir`, which must be on the same file system. */
-export async function writeFileDurable(target: string, data: string, tmpDir: string, opts: WriteOptions): Promise<void> {
-  await mkdirDurable(path.dirname(target), opts);
-  const tmp = path.join(tmpDir, `.~lm-${process.pid}-${randomBytes(6).toString('hex')}`);
-  const fh = await fs.promises.open(tmp, 'w');
+/** Makes directories durably. */
+export function mkdirsDurable(dirs: string[], opts: WriteOptions): void {
+  const changed = new Set<string>();
+  for (const d of dirs) mkdirs(d, changed);
+  if (opts.fsync) for (const d of changed) syncDir(d);
+}
+
+/**
+ * Writes every file (replacing what is there) via temp files in `tmpDir` (same file system): all
+ * temps are written and synced before any is renamed, then each touched directory is synced once.
+ */
+export function writeFilesDurable(files: FileWrite[], tmpDir: string, opts: WriteOptions): void {
+  const changed = new Set<string>();
+  const temps: string[] = [];
   try {
-    await fh.writeFile(data);
-    if (opts.fsync) await fh.datasync();
-  } finally {
-    await fh.close();
-  }
-  try {
-    await fs.promises.rename(tmp, target);
+    for (const f of files) {
+      mkdirs(path.dirname(f.target), changed);
+      const tmp = path.join(tmpDir, `.~lm-${process.pid}-${randomBytes(6).toString('hex')}`);
+      temps.push(tmp);
+      const fd = fs.openSync(tmp, 'w');
+      try {
+        fs.writeSync(fd, f.data);
+        if (opts.fsync) fs.fdatasyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    }
+    files.forEach((f, i) => {
+      fs.renameSync(temps[i] ?? '', f.target);
+      changed.add(path.dirname(f.target));
+    });
   } catch (e) {
-    await fs.promises.rm(tmp, { force: true });
+    for (const t of temps) fs.rmSync(t, { force: true });
     throw e;
   }
-  if (opts.fsync) await syncDir(path.dirname(target));
+  if (opts.fsync) for (const d of changed) syncDir(d);
 }
 
 /** Removes `target`; the removal is durable. false when there was nothing to remove. */
-export async function removeFileDurable(target: string, opts: WriteOptions): Promise<boolean> {
+export function removeFileDurable(target: string, opts: WriteOptions): boolean {
   try {
-    await fs.promises.unlink(target);
+    fs.unlinkSync(target);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
     throw e;
   }
-  if (opts.fsync) await syncDir(path.dirname(target));
+  if (opts.fsync) syncDir(path.dirname(target));
   return true;
 }

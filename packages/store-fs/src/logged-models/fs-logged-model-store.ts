@@ -12,7 +12,7 @@ import {
   searchLoggedModelsInMemory, validateLoggedModelName, validateParam, validateTag, validateTagKey,
 } from '@mlflow-ts/format';
 import type { Experiment, LoggedModel, LoggedModelInfo, LoggedModelStore, TrackingStore } from '@mlflow-ts/format';
-import { mkdirDurable, removeFileDurable, writeFileDurable } from './durable-write.js';
+import { mkdirsDurable, removeFileDurable, writeFilesDurable } from './durable-write.js';
 import type { WriteOptions } from './durable-write.js';
 import { META_FILE, MODELS_FOLDER, modelMeta, readLoggedModel, readModelMeta } from './model-files.js';
 import { dumpYaml } from '../yaml-file.js';
@@ -73,7 +73,9 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
   };
 
   const writeMeta = (dir: string, info: Omit<LoggedModelInfo, 'tags'>, stage: 'active' | 'deleted') =>
-    writeFileDurable(path.join(dir, META_FILE), dumpYaml(modelMeta(info, stage)), dir, w);
+    writeFilesDurable([{ target: path.join(dir, META_FILE), data: dumpYaml(modelMeta(info, stage)) }], dir, w);
+  const writeKeys = (dir: string, folder: 'params' | 'tags', items: { key: string; value: string }[]) =>
+    writeFilesDurable(items.map((x) => ({ target: keyPath(path.join(dir, folder), x.key), data: x.value })), dir, w);
 
   return {
     async createLoggedModel(req) {
@@ -94,16 +96,18 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
       if (req.model_type !== undefined) info.model_type = req.model_type;
       if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
       const dir = path.join(experimentDir(experiment), MODELS_FOLDER, modelId);
-      await mkdirDurable(path.join(dir, 'metrics'), w);
-      await mkdirDurable(path.join(dir, 'params'), w);
-      for (const p of params) await writeFileDurable(keyPath(path.join(dir, 'params'), p.key), p.value, dir, w);
-      for (const tag of tags) await writeFileDurable(keyPath(path.join(dir, 'tags'), tag.key), tag.value, dir, w);
-      await writeMeta(dir, info, 'active');
+      mkdirsDurable([path.join(dir, 'metrics'), path.join(dir, 'params')], w);
+      // Params and tags first, meta.yaml last: until it is there, the directory is no model.
+      writeFilesDurable([
+        ...params.map((p) => ({ target: keyPath(path.join(dir, 'params'), p.key), data: p.value })),
+        ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
+      ], dir, w);
+      writeMeta(dir, info, 'active');
       return read(dir, modelId);
     },
     async finalizeLoggedModel(modelId, status) {
       const { dir, info } = locate(modelId);
-      await writeMeta(dir, { ...info, status, last_updated_timestamp_ms: now() }, 'active');
+      writeMeta(dir, { ...info, status, last_updated_timestamp_ms: now() }, 'active');
       return read(dir, modelId);
     },
     async getLoggedModel(modelId) {
@@ -111,7 +115,7 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
     },
     async deleteLoggedModel(modelId) {
       const { dir, info } = locate(modelId);
-      await writeMeta(dir, info, 'deleted');
+      writeMeta(dir, info, 'deleted');
     },
     async searchLoggedModels(req) {
       const models: LoggedModel[] = [];
@@ -142,19 +146,19 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
     async setLoggedModelTags(modelId, tags) {
       const { dir } = locate(modelId);
       const valid = tags.map((t) => validateTag(t));
-      for (const tag of valid) await writeFileDurable(keyPath(path.join(dir, 'tags'), tag.key), tag.value, dir, w);
+      writeKeys(dir, 'tags', valid);
     },
     async deleteLoggedModelTag(modelId, key) {
       validateTagKey(key);
       const { dir } = locate(modelId);
-      if (!(await removeFileDurable(keyPath(path.join(dir, 'tags'), key), w))) {
+      if (!removeFileDurable(keyPath(path.join(dir, 'tags'), key), w)) {
         throw MlflowError.notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
       }
     },
     async logLoggedModelParams(modelId, params) {
       const valid = params.map((p) => validateParam(p));
       const { dir } = locate(modelId);
-      for (const p of valid) await writeFileDurable(keyPath(path.join(dir, 'params'), p.key), p.value, dir, w);
+      writeKeys(dir, 'params', valid);
     },
   };
 }
