@@ -10,5 +10,7 @@ export type { DownloadModelOptions, LocalModel } from './download-model.js';
 export { assertEmptyModelDir, directorySize, writeInputExample } from './model-directory.js';
 export { logSavedModel } from './log-saved-model.js';
 export type { LogModelStores, LogModelResult, SaveModelDirectory } from './log-saved-model.js';
+export { logModelWith } from './log-model-with.js';
+export type { FlavorSaveOptions, LogModelFunction, LogModelOptions } from './log-model-with.js';
 export { importOnnxProto } from './onnx-proto.js';
 export type { OnnxProto } from './onnx-proto.js';
