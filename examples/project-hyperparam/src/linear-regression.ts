@@ -58,7 +58,9 @@ export function train(data: Dataset, learningRate: number, epochs: number): Trai
     let gb = 0;
     data.x.forEach((row, i) => {
       const err = row.reduce((s, v, j) => s + v * (w[j] ?? 0), b) - (data.y[i] ?? 0);
-      row.forEach((v, j) => { gw[j] = (gw[j] ?? 0) + (2 * err * v) / n; });
+      row.forEach((v, j) => {
+        gw[j] = (gw[j] ?? 0) + (2 * err * v) / n;
+      });
       gb += (2 * err) / n;
     });
     for (let j = 0; j < features; j++) w[j] = (w[j] ?? 0) - learningRate * (gw[j] ?? 0);

@@ -25,7 +25,11 @@ afterAll(async () => {
 
 interface RunJson {
   info: { run_id: string; status: string };
-  data: { params?: { key: string; value: string }[]; tags?: { key: string; value: string }[]; metrics?: { key: string; value: number }[] };
+  data: {
+    params?: { key: string; value: string }[];
+    tags?: { key: string; value: string }[];
+    metrics?: { key: string; value: number }[];
+  };
 }
 
 function mlflowTs(args: string[]) {
@@ -40,16 +44,35 @@ function mlflowTs(args: string[]) {
 it('search runs a grid of main runs nested under it and logs the best', async () => {
   const store = path.join(tmp, 'mlruns');
   const { stdout } = await mlflowTs([
-    'run', '.', '-e', 'search', '-P', 'learning_rates=0.005,0.05,0.2', '-P', 'epochs=40',
-    '--experiment-name', 'hyperparam', '--backend-store-uri', store,
+    'run',
+    '.',
+    '-e',
+    'search',
+    '-P',
+    'learning_rates=0.005,0.05,0.2',
+    '-P',
+    'epochs=40',
+    '--experiment-name',
+    'hyperparam',
+    '--backend-store-uri',
+    store,
   ]);
   expect(stdout).toMatch(/best learning_rate=0\.2 \(run [0-9a-f]{32}\)/);
 
   const list = await mlflowTs(['experiments', 'search', '--backend-store-uri', store, '--json']);
-  const experiment = (JSON.parse(list.stdout) as { experiments: { name: string; experiment_id: string }[] })
-    .experiments.find((e) => e.name === 'hyperparam');
+  const experiment = (
+    JSON.parse(list.stdout) as { experiments: { name: string; experiment_id: string }[] }
+  ).experiments.find((e) => e.name === 'hyperparam');
   expect(experiment).toBeDefined();
-  const runs = await mlflowTs(['runs', 'list', '--experiment-id', experiment!.experiment_id, '--backend-store-uri', store, '--json']);
+  const runs = await mlflowTs([
+    'runs',
+    'list',
+    '--experiment-id',
+    experiment!.experiment_id,
+    '--backend-store-uri',
+    store,
+    '--json',
+  ]);
   const all = (JSON.parse(runs.stdout) as { runs: RunJson[] }).runs;
   const tag = (r: RunJson, k: string) => r.data.tags?.find((t) => t.key === k)?.value;
   const param = (r: RunJson, k: string) => r.data.params?.find((p) => p.key === k)?.value;
@@ -58,21 +81,37 @@ it('search runs a grid of main runs nested under it and logs the best', async ()
   const parent = all.find((r) => tag(r, 'mlflow.project.entryPoint') === 'search')!;
   expect(parent.info.status).toBe('FINISHED');
   const children = all.filter((r) => r !== parent);
-  expect(children.map((r) => tag(r, 'mlflow.parentRunId'))).toEqual([parent.info.run_id, parent.info.run_id, parent.info.run_id]);
+  expect(children.map((r) => tag(r, 'mlflow.parentRunId'))).toEqual([
+    parent.info.run_id,
+    parent.info.run_id,
+    parent.info.run_id,
+  ]);
   expect(children.map((r) => tag(r, 'mlflow.project.entryPoint'))).toEqual(['main', 'main', 'main']);
   expect(children.map((r) => r.info.status)).toEqual(['FINISHED', 'FINISHED', 'FINISHED']);
   expect(children.map((r) => param(r, 'learning_rate')).sort()).toEqual(['0.005', '0.05', '0.2']);
   for (const c of children) expect(param(c, 'epochs')).toBe('40');
 
   // The best is the child with the lowest final loss, and the search run says so.
-  const best = [...children].sort((a, b) => (metric(a, 'final_loss') ?? Infinity) - (metric(b, 'final_loss') ?? Infinity))[0]!;
+  const best = [...children].sort(
+    (a, b) => (metric(a, 'final_loss') ?? Infinity) - (metric(b, 'final_loss') ?? Infinity),
+  )[0]!;
   expect(param(parent, 'best_run_id')).toBe(best.info.run_id);
   expect(param(parent, 'best_learning_rate')).toBe(param(best, 'learning_rate'));
   expect(metric(parent, 'best_final_loss')).toBe(metric(best, 'final_loss'));
   expect(metric(best, 'final_loss')).toBeLessThan(0.01);
 
   // Each training run logged its loss per epoch.
-  const history = await mlflowTs(['metrics', 'history', '--run-id', best.info.run_id, '--key', 'loss', '--backend-store-uri', store, '--json']);
+  const history = await mlflowTs([
+    'metrics',
+    'history',
+    '--run-id',
+    best.info.run_id,
+    '--key',
+    'loss',
+    '--backend-store-uri',
+    store,
+    '--json',
+  ]);
   const points = (JSON.parse(history.stdout) as { metrics: { step: number; value: number }[] }).metrics;
   expect(points.map((p) => p.step)).toEqual([...Array(40).keys()]);
   expect(points.at(-1)!.value).toBeLessThan(points[0]!.value);

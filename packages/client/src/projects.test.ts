@@ -81,8 +81,12 @@ describe('run() with a shell entry point', () => {
     // MLflow logs the shell-quoted values, and path parameters as given.
     expect(params(r)).toEqual({ code: '0', greeting: "'hello world'", data: 'data.txt', extra: "'a b'" });
     expect(tags(r)).toMatchObject({
-      'mlflow.source.type': 'PROJECT', 'mlflow.source.name': dir, 'mlflow.project.entryPoint': 'main',
-      'mlflow.project.env': 'local', 'mlflow.project.backend': 'local', 'mlflow.runName': 'shell',
+      'mlflow.source.type': 'PROJECT',
+      'mlflow.source.name': dir,
+      'mlflow.project.entryPoint': 'main',
+      'mlflow.project.env': 'local',
+      'mlflow.project.backend': 'local',
+      'mlflow.runName': 'shell',
     });
     expect(tags(r)['mlflow.user']).toBeTruthy();
     const env = (await readFile(path.join(dir, 'env.txt'), 'utf8')).trim();
@@ -153,41 +157,69 @@ describe('run() with a shell entry point', () => {
 
 describe('run() refuses bad input before creating a run', () => {
   async function expectNoRun(p: Promise<unknown>, message: RegExp): Promise<void> {
-    const err = await p.then(() => undefined, (e: unknown) => e);
+    const err = await p.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(MlflowError.isInstance(err), String(err)).toBe(true);
     expect((err as MlflowError).message).toMatch(message);
     expect((err as MlflowError).message).not.toContain('\n');
-    expect(existsSync(path.join(mlruns, '0'))
-      ? (await client.searchRuns('0')).items : []).toEqual([]);
+    expect(existsSync(path.join(mlruns, '0')) ? (await client.searchRuns('0')).items : []).toEqual([]);
   }
 
   it('names each problem', async () => {
     const dir = await project('p', SHELL_PROJECT, { 'data.txt': 'x' });
     await expectNoRun(run(path.join(root, 'nope'), { client, output }), /^No project directory at /);
-    await expectNoRun(run(dir, { client, output, parameters: { code: 'x' } }), /Parameter 'code' of entry point 'main' must be an int, got 'x'/);
-    await expectNoRun(run(dir, { client, output, entryPoint: 'nope' }), /Could not find nope among entry points \['main', 'sleep'\]/);
-    await expectNoRun(run(dir, { client, output, parameters: { data: 'missing.txt' }, cwd: dir }), /no such file or directory was found/);
+    await expectNoRun(
+      run(dir, { client, output, parameters: { code: 'x' } }),
+      /Parameter 'code' of entry point 'main' must be an int, got 'x'/,
+    );
+    await expectNoRun(
+      run(dir, { client, output, entryPoint: 'nope' }),
+      /Could not find nope among entry points \['main', 'sleep'\]/,
+    );
+    await expectNoRun(
+      run(dir, { client, output, parameters: { data: 'missing.txt' }, cwd: dir }),
+      /no such file or directory was found/,
+    );
     const bare = path.join(root, 'bare');
     await mkdir(bare);
-    await expectNoRun(run(bare, { client, output }), /^No MLproject file in .*Could not find main among entry points \[\]/);
+    await expectNoRun(
+      run(bare, { client, output }),
+      /^No MLproject file in .*Could not find main among entry points \[\]/,
+    );
     const bad = await project('bad', 'entry_points: [unclosed\n');
     await expectNoRun(run(bad, { client, output }), /^Invalid YAML in MLproject file/);
-    await expectNoRun(run(dir, { client, output, version: 'v1' }), /Setting a version is only supported for Git project URIs/);
+    await expectNoRun(
+      run(dir, { client, output, version: 'v1' }),
+      /Setting a version is only supported for Git project URIs/,
+    );
   });
 });
 
 describe('git projects', () => {
   it('checks out a version from the cache mirror and records commit, repo URL and branch', async () => {
-    const repo = await project('repo', SHELL_PROJECT, { 'sub/MLproject': 'entry_points: {main: {command: "pwd > where.txt"}}\n', 'data.txt': 'x' });
+    const repo = await project('repo', SHELL_PROJECT, {
+      'sub/MLproject': 'entry_points: {main: {command: "pwd > where.txt"}}\n',
+      'data.txt': 'x',
+    });
     gitRepo(repo);
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: repo }).toString().trim();
     execFileSync('git', ['branch', 'dev'], { cwd: repo });
     const cacheDir = path.join(root, 'cache');
     const uri = `file://${repo}`;
-    const first = await run(uri, { client, output, version: 'dev', cacheDir, parameters: { data: path.join(repo, 'data.txt') } });
+    const first = await run(uri, {
+      client,
+      output,
+      version: 'dev',
+      cacheDir,
+      parameters: { data: path.join(repo, 'data.txt') },
+    });
     const r = await client.getRun(first.runId);
     expect(tags(r)).toMatchObject({
-      'mlflow.source.name': uri, 'mlflow.source.git.commit': sha, 'mlflow.source.git.repoURL': repo,
+      'mlflow.source.name': uri,
+      'mlflow.source.git.commit': sha,
+      'mlflow.source.git.repoURL': repo,
       'mlflow.source.git.branch': 'dev',
     });
     // A commit is not a branch; the mirror is reused and updated.
@@ -198,14 +230,18 @@ describe('git projects', () => {
     expect(await readdir(path.join(cacheDir, 'mirrors'))).toEqual([expect.stringMatching(/^[0-9a-f]{20}\.git$/)]);
     const checkouts = await readdir(path.join(cacheDir, 'checkouts'));
     expect(checkouts).toHaveLength(2);
-    const wheres = await Promise.all(checkouts.map((c) => readFile(path.join(cacheDir, 'checkouts', c, 'sub/where.txt'), 'utf8').catch(() => '')));
+    const wheres = await Promise.all(
+      checkouts.map((c) => readFile(path.join(cacheDir, 'checkouts', c, 'sub/where.txt'), 'utf8').catch(() => '')),
+    );
     expect(wheres.filter((w) => w.trim().endsWith('/sub'))).toHaveLength(1);
   });
 
   it('an unknown ref is one clear error and no run', async () => {
     const repo = await project('repo', SHELL_PROJECT, { 'data.txt': 'x' });
     gitRepo(repo);
-    const err = await run(repo, { client, output, version: 'no-such-ref', cacheDir: path.join(root, 'cache') }).catch((e: unknown) => e);
+    const err = await run(repo, { client, output, version: 'no-such-ref', cacheDir: path.join(root, 'cache') }).catch(
+      (e: unknown) => e,
+    );
     expect(MlflowError.isInstance(err) && err.message).toBe(
       `Unable to checkout version 'no-such-ref' of git repo ${repo} - please ensure that the version exists in the repo.`,
     );
@@ -224,23 +260,29 @@ describe('git projects', () => {
 
 describe('environments', () => {
   it('--env-manager npm installs node_env packages before running', async () => {
-    const dir = await project('p', `
+    const dir = await project(
+      'p',
+      `
 name: npm-project
 node_env: [./greeter]
 entry_points:
   main:
     command: "node -e \\"process.stdout.write(require('greeter').greet())\\""
-`, {
-      'greeter/package.json': JSON.stringify({ name: 'greeter', version: '1.0.0', main: 'index.js' }),
-      'greeter/index.js': "exports.greet = () => 'installed and loaded';\n",
-    });
+`,
+      {
+        'greeter/package.json': JSON.stringify({ name: 'greeter', version: '1.0.0', main: 'index.js' }),
+        'greeter/index.js': "exports.greet = () => 'installed and loaded';\n",
+      },
+    );
     const submitted = await run(dir, { client, output, envManager: 'npm' });
     expect(lines.join('')).toContain('installed and loaded');
     expect(tags(await client.getRun(submitted.runId))['mlflow.project.env']).toBe('npm');
   }, 120_000);
 
   it('docker_env projects: the build context and docker run command MLflow would use', async () => {
-    const dir = await project('d', `
+    const dir = await project(
+      'd',
+      `
 name: docker-example
 docker_env:
   image: python:3.11-slim
@@ -250,7 +292,9 @@ entry_points:
   main:
     parameters: {alpha: float}
     command: "python train.py --alpha {alpha}"
-`, { 'train.py': 'print(1)\n' });
+`,
+      { 'train.py': 'print(1)\n' },
+    );
     gitRepo(dir);
     const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: dir }).toString().trim();
     const prepared = await prepareProject(dir, { parameters: { alpha: '0.5' } });
@@ -261,19 +305,50 @@ entry_points:
     expect(await readFile(path.join(ctx.contextDir, ctx.dockerfile), 'utf8')).toBe(
       'FROM python:3.11-slim\n COPY mlflow-project-docker-build-context/ /mlflow/projects/code/\n WORKDIR /mlflow/projects/code/\n',
     );
-    expect(await readFile(path.join(ctx.contextDir, 'mlflow-project-docker-build-context/train.py'), 'utf8')).toBe('print(1)\n');
-    expect(await readFile(path.join(ctx.contextDir, 'mlflow-project-docker-build-context/MLproject'), 'utf8')).toContain('docker_env');
+    expect(await readFile(path.join(ctx.contextDir, 'mlflow-project-docker-build-context/train.py'), 'utf8')).toBe(
+      'print(1)\n',
+    );
+    expect(
+      await readFile(path.join(ctx.contextDir, 'mlflow-project-docker-build-context/MLproject'), 'utf8'),
+    ).toContain('docker_env');
     expect(existsSync(path.join(ctx.contextDir, 'mlflow-project-docker-build-context/.git'))).toBe(false);
-    expect(ctx.buildCommand).toBe(`docker build -t docker-example:${sha.slice(0, 7)} -f ${path.join(ctx.contextDir, ctx.dockerfile)} ${ctx.contextDir}`);
+    expect(ctx.buildCommand).toBe(
+      `docker build -t docker-example:${sha.slice(0, 7)} -f ${path.join(ctx.contextDir, ctx.dockerfile)} ${ctx.contextDir}`,
+    );
     const cmd = dockerRunCommand({
-      image: ctx.imageUri, runId: 'r1', experimentId: '0', trackingUri: '/abs/mlruns', artifactUri: '/abs/mlruns/0/r1/artifacts',
-      dockerEnv: prepared.project.spec.dockerEnv!, dockerArgs: { gpus: 'all', t: true }, hostEnv: { HOME: '/home/u' },
+      image: ctx.imageUri,
+      runId: 'r1',
+      experimentId: '0',
+      trackingUri: '/abs/mlruns',
+      artifactUri: '/abs/mlruns/0/r1/artifacts',
+      dockerEnv: prepared.project.spec.dockerEnv!,
+      dockerArgs: { gpus: 'all', t: true },
+      hostEnv: { HOME: '/home/u' },
     });
     expect(cmd).toEqual([
-      'docker', 'run', '--rm', '--gpus', 'all', '-t', '-v', '/abs/mlruns:/mlflow/tmp/mlruns',
-      '-v', '/abs/mlruns/0/r1/artifacts:/abs/mlruns/0/r1/artifacts', '-v', '/data:/data',
-      '-e', 'MLFLOW_RUN_ID=r1', '-e', 'MLFLOW_TRACKING_URI=file:///mlflow/tmp/mlruns', '-e', 'MLFLOW_EXPERIMENT_ID=0',
-      '-e', 'MODE=train', '-e', 'HOME=/home/u', ctx.imageUri,
+      'docker',
+      'run',
+      '--rm',
+      '--gpus',
+      'all',
+      '-t',
+      '-v',
+      '/abs/mlruns:/mlflow/tmp/mlruns',
+      '-v',
+      '/abs/mlruns/0/r1/artifacts:/abs/mlruns/0/r1/artifacts',
+      '-v',
+      '/data:/data',
+      '-e',
+      'MLFLOW_RUN_ID=r1',
+      '-e',
+      'MLFLOW_TRACKING_URI=file:///mlflow/tmp/mlruns',
+      '-e',
+      'MLFLOW_EXPERIMENT_ID=0',
+      '-e',
+      'MODE=train',
+      '-e',
+      'HOME=/home/u',
+      ctx.imageUri,
     ]);
   });
 });

@@ -35,7 +35,10 @@ export interface DockerBuildContext {
 
 /** Writes the build context MLflow would tar and send to the Docker engine (without `.git`). */
 export async function writeDockerBuildContext(
-  workDir: string, dockerEnv: DockerEnv, imageUri: string, outDir: string,
+  workDir: string,
+  dockerEnv: DockerEnv,
+  imageUri: string,
+  outDir: string,
 ): Promise<DockerBuildContext> {
   const contents = path.join(outDir, PROJECT_ARCHIVE_NAME);
   await mkdir(outDir, { recursive: true });
@@ -46,8 +49,12 @@ export async function writeDockerBuildContext(
   await writeFile(path.join(contents, GENERATED_DOCKERFILE_NAME), generatedDockerfile(dockerEnv.image));
   const dockerfile = `${PROJECT_ARCHIVE_NAME}/${GENERATED_DOCKERFILE_NAME}`;
   return {
-    contextDir: outDir, dockerfile, imageUri,
-    buildCommand: ['docker', 'build', '-t', imageUri, '-f', path.join(outDir, dockerfile), outDir].map(shellQuote).join(' '),
+    contextDir: outDir,
+    dockerfile,
+    imageUri,
+    buildCommand: ['docker', 'build', '-t', imageUri, '-f', path.join(outDir, dockerfile), outDir]
+      .map(shellQuote)
+      .join(' '),
   };
 }
 
@@ -91,7 +98,9 @@ export function dockerRunCommand(o: DockerRunOptions): string[] {
     else if (value !== false) cmd.push(flag, value);
   }
   const env: Record<string, string> = {
-    MLFLOW_RUN_ID: o.runId, MLFLOW_TRACKING_URI: o.trackingUri, MLFLOW_EXPERIMENT_ID: o.experimentId,
+    MLFLOW_RUN_ID: o.runId,
+    MLFLOW_TRACKING_URI: o.trackingUri,
+    MLFLOW_EXPERIMENT_ID: o.experimentId,
   };
   if ((uriScheme(o.trackingUri) ?? 'file') === 'file') {
     cmd.push('-v', `${localPathOfUri(o.trackingUri)}:${DOCKER_TRACKING_DIR_PATH}`);

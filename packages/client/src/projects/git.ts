@@ -14,9 +14,13 @@ export interface GitResult {
 export function git(args: string[], cwd?: string, timeoutMs = 10 * 60_000): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
-      'git', args,
+      'git',
+      args,
       {
-        cwd, timeout: timeoutMs, windowsHide: true, maxBuffer: 16 * 1024 * 1024,
+        cwd,
+        timeout: timeoutMs,
+        windowsHide: true,
+        maxBuffer: 16 * 1024 * 1024,
         // Never prompt for credentials: a project fetch must fail, not hang.
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0' },
       },
@@ -27,7 +31,10 @@ export function git(args: string[], cwd?: string, timeoutMs = 10 * 60_000): Prom
 
 /** The first line git printed on stderr that says what went wrong. */
 export function gitReason(r: GitResult): string {
-  const lines = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = r.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^(fatal|error):/.test(l)) ?? lines[0] ?? 'git failed';
 }
 
@@ -49,7 +56,12 @@ export async function gitCommitOf(dir: string): Promise<string | undefined> {
 /** MLflow's `get_git_repo_url`: the URL of the repository's first remote. */
 export async function gitRepoUrl(dir: string): Promise<string | undefined> {
   const remotes = await git(['remote'], dir, 10_000);
-  const first = remotes.ok ? remotes.stdout.split('\n').map((l) => l.trim()).find(Boolean) : undefined;
+  const first = remotes.ok
+    ? remotes.stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .find(Boolean)
+    : undefined;
   if (!first) return undefined;
   const url = await git(['remote', 'get-url', first], dir, 10_000);
   return url.ok ? url.stdout.trim() || undefined : undefined;

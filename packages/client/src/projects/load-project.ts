@@ -28,7 +28,8 @@ export async function findMlproject(dir: string): Promise<string | undefined> {
 
 export async function loadProject(dir: string): Promise<LoadedProject> {
   const mlprojectPath = await findMlproject(dir);
-  const spec = mlprojectPath === undefined ? { entryPoints: {} } : parseMlproject(await readFile(mlprojectPath, 'utf8'));
+  const spec =
+    mlprojectPath === undefined ? { entryPoints: {} } : parseMlproject(await readFile(mlprojectPath, 'utf8'));
   const project: LoadedProject = { dir, spec, envType: 'none', ...(mlprojectPath ? { mlprojectPath } : {}) };
   if (spec.envField === 'docker_env') {
     project.envType = 'docker_env';
@@ -47,7 +48,10 @@ export async function loadProject(dir: string): Promise<LoadedProject> {
     }
     return { ...project, envType: spec.envField, envConfigPath: file };
   }
-  for (const [file, envType] of [['python_env.yaml', 'python_env'], ['conda.yaml', 'conda_env']] as const) {
+  for (const [file, envType] of [
+    ['python_env.yaml', 'python_env'],
+    ['conda.yaml', 'conda_env'],
+  ] as const) {
     if (existsSync(path.join(dir, file))) return { ...project, envType, envConfigPath: path.join(dir, file) };
   }
   return project;

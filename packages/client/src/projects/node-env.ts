@@ -21,11 +21,18 @@ function npmCommand(): string {
   return process.platform === 'win32' ? 'npm.cmd' : 'npm';
 }
 
-function runNpm(args: string[], cwd: string, output: ProjectOutput, env: Readonly<Record<string, string | undefined>>): Promise<void> {
+function runNpm(
+  args: string[],
+  cwd: string,
+  output: ProjectOutput,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(npmCommand(), args, {
-      cwd, env: { ...env, npm_config_update_notifier: 'false' } as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true,
+      cwd,
+      env: { ...env, npm_config_update_notifier: 'false' } as NodeJS.ProcessEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
     });
     child.stdout.on('data', (b: Buffer) => output.stdout(b.toString()));
     child.stderr.on('data', (b: Buffer) => output.stderr(b.toString()));
@@ -47,9 +54,13 @@ export async function installNodeEnv(
   if (typeof nodeEnv === 'string') {
     const dir = path.resolve(projectDir, nodeEnv);
     if (!existsSync(path.join(dir, 'package.json'))) {
-      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Project specified node_env directory ${dir}, but it has no package.json.`);
+      throw new MlflowError(
+        'RESOURCE_DOES_NOT_EXIST',
+        `Project specified node_env directory ${dir}, but it has no package.json.`,
+      );
     }
-    const hasLock = existsSync(path.join(dir, 'package-lock.json')) || existsSync(path.join(dir, 'npm-shrinkwrap.json'));
+    const hasLock =
+      existsSync(path.join(dir, 'package-lock.json')) || existsSync(path.join(dir, 'npm-shrinkwrap.json'));
     output.info(`=== Installing node_env ${dir} (npm ${hasLock ? 'ci' : 'install'}) ===`);
     await runNpm([hasLock ? 'ci' : 'install', ...common], dir, output, env);
     return { dir, binDir: path.join(dir, 'node_modules', '.bin') };

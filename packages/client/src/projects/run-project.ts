@@ -12,15 +12,35 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MlflowError, entryPointCommand, shellQuote, getEntryPoint, localPathOrUndefined, projectRunParams, resolveParameters, uriScheme,
-  type ParameterInput, type ProjectEntryPoint, type ResolvedParameters, type Run,
+  MlflowError,
+  entryPointCommand,
+  shellQuote,
+  getEntryPoint,
+  localPathOrUndefined,
+  projectRunParams,
+  resolveParameters,
+  uriScheme,
+  type ParameterInput,
+  type ProjectEntryPoint,
+  type ResolvedParameters,
+  type Run,
 } from '@mlflow-ts/format';
 import type { MlflowClient } from '../client.js';
-import { MLFLOW_PARENT_RUN_ID, MLFLOW_SOURCE_NAME, MLFLOW_SOURCE_TYPE, MLFLOW_USER, currentUser } from '../context-tags.js';
+import {
+  MLFLOW_PARENT_RUN_ID,
+  MLFLOW_SOURCE_NAME,
+  MLFLOW_SOURCE_TYPE,
+  MLFLOW_USER,
+  currentUser,
+} from '../context-tags.js';
 import { fluentSession } from '../fluent.js';
 import { localPathOfUri } from '../store-registry.js';
 import {
-  assertDockerInstalled, dockerImageUri, dockerInstalled, dockerRunCommand, writeDockerBuildContext,
+  assertDockerInstalled,
+  dockerImageUri,
+  dockerInstalled,
+  dockerRunCommand,
+  writeDockerBuildContext,
   type DockerBuildContext,
 } from './docker.js';
 import { defaultProjectsCacheDir, fetchProject, type FetchedProject } from './fetch-project.js';
@@ -111,7 +131,9 @@ export function trackingUriForChild(uri: string): string {
 }
 
 async function resolvePathParameters(
-  prepared: Pick<PreparedProject, 'entryPoint' | 'resolved'>, opts: RunProjectOptions, client: () => MlflowClient,
+  prepared: Pick<PreparedProject, 'entryPoint' | 'resolved'>,
+  opts: RunProjectOptions,
+  client: () => MlflowClient,
 ): Promise<Record<string, string>> {
   const out = { ...prepared.resolved.params };
   const cwd = opts.cwd ?? process.cwd();
@@ -131,7 +153,9 @@ async function resolvePathParameters(
     if (storage === undefined) {
       if (opts.storageDir) await mkdir(opts.storageDir, { recursive: true });
       storage = await mkdtemp(path.join(opts.storageDir ?? os.tmpdir(), 'mlflow-ts-project-'));
-      opts.output?.info(`=== Created directory ${storage} for downloading remote URIs passed to arguments of type 'path' ===`);
+      opts.output?.info(
+        `=== Created directory ${storage} for downloading remote URIs passed to arguments of type 'path' ===`,
+      );
     }
     const dst = path.join(storage, `param_${position}`);
     await mkdir(dst);
@@ -153,7 +177,8 @@ export async function prepareProject(uri: string, opts: RunProjectOptions = {}):
     ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
     env,
   });
-  if (!fetched.local || opts.version !== undefined) opts.output?.info(`=== Fetched project ${uri} into ${fetched.workDir} ===`);
+  if (!fetched.local || opts.version !== undefined)
+    opts.output?.info(`=== Fetched project ${uri} into ${fetched.workDir} ===`);
   const project = await loadProject(fetched.workDir);
   const entryPointName = opts.entryPoint ?? 'main';
   let entryPoint: ProjectEntryPoint;
@@ -165,8 +190,14 @@ export async function prepareProject(uri: string, opts: RunProjectOptions = {}):
     }
     throw e;
   }
-  if (!Object.hasOwn(project.spec.entryPoints, entryPointName) && !existsSync(path.resolve(fetched.workDir, entryPointName))) {
-    throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No entry point or script ${entryPointName} in ${fetched.workDir}`);
+  if (
+    !Object.hasOwn(project.spec.entryPoints, entryPointName) &&
+    !existsSync(path.resolve(fetched.workDir, entryPointName))
+  ) {
+    throw new MlflowError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `No entry point or script ${entryPointName} in ${fetched.workDir}`,
+    );
   }
   const resolved = resolveParameters(entryPoint, opts.parameters ?? {});
   const envManager = project.envType === 'docker_env' ? 'docker' : (opts.envManager ?? 'local');
@@ -181,9 +212,11 @@ export async function prepareProject(uri: string, opts: RunProjectOptions = {}):
 }
 
 async function resolveExperimentId(client: MlflowClient, opts: RunProjectOptions, env: Env): Promise<string> {
-  if (opts.experimentName && opts.experimentId) throw invalid("Specify only one of 'experiment_name' or 'experiment_id'.");
+  if (opts.experimentName && opts.experimentId)
+    throw invalid("Specify only one of 'experiment_name' or 'experiment_id'.");
   if (opts.experimentId) return (await client.getExperiment(opts.experimentId)).experiment_id;
-  const name = opts.experimentName ?? (opts.experimentId === undefined ? env.MLFLOW_EXPERIMENT_NAME?.trim() : undefined);
+  const name =
+    opts.experimentName ?? (opts.experimentId === undefined ? env.MLFLOW_EXPERIMENT_NAME?.trim() : undefined);
   if (name) {
     const existing = await client.getExperimentByName(name);
     return existing ? existing.experiment_id : client.createExperiment(name);
@@ -210,10 +243,15 @@ async function sourceTags(prepared: PreparedProject, version: string | undefined
 }
 
 async function findCachedRun(
-  client: MlflowClient, experimentId: string, tags: Record<string, string>, params: { key: string; value: string }[],
+  client: MlflowClient,
+  experimentId: string,
+  tags: Record<string, string>,
+  params: { key: string; value: string }[],
 ): Promise<Run | undefined> {
   const page = await client.searchRuns(experimentId, {
-    filterString: "attributes.status = 'FINISHED'", orderBy: ['attributes.start_time DESC'], maxResults: 1000,
+    filterString: "attributes.status = 'FINISHED'",
+    orderBy: ['attributes.start_time DESC'],
+    maxResults: 1000,
   });
   const want = new Map(params.map((p) => [p.key, p.value]));
   return page.items.find((run) => {
@@ -258,8 +296,12 @@ export async function runProject(uri: string, opts: RunProjectOptions = {}): Pro
         return new CompletedSubmittedRun(cached.info.run_id, 'FINISHED');
       }
     }
-    run = await client.createRun(experimentId, { tags, ...(opts.runName !== undefined ? { runName: opts.runName } : {}) });
-    for (let i = 0; i < params.length; i += 100) await client.logBatch(run.info.run_id, { params: params.slice(i, i + 100) });
+    run = await client.createRun(experimentId, {
+      tags,
+      ...(opts.runName !== undefined ? { runName: opts.runName } : {}),
+    });
+    for (let i = 0; i < params.length; i += 100)
+      await client.logBatch(run.info.run_id, { params: params.slice(i, i + 100) });
   }
   const runId = run.info.run_id;
 
@@ -306,17 +348,29 @@ export async function runProject(uri: string, opts: RunProjectOptions = {}): Pro
   }
   forwardSignalsTo(submitted);
   if (opts.synchronous !== false && !(await submitted.wait())) {
-    throw new MlflowError('INTERNAL_ERROR', `Run (ID '${runId}') ${submitted.getStatus() === 'KILLED' ? 'was killed' : 'failed'}`);
+    throw new MlflowError(
+      'INTERNAL_ERROR',
+      `Run (ID '${runId}') ${submitted.getStatus() === 'KILLED' ? 'was killed' : 'failed'}`,
+    );
   }
   return submitted;
 }
 
 async function dockerCommand(
-  prepared: PreparedProject, opts: RunProjectOptions, client: MlflowClient, run: Run, env: Env, output: ProjectOutput,
+  prepared: PreparedProject,
+  opts: RunProjectOptions,
+  client: MlflowClient,
+  run: Run,
+  env: Env,
+  output: ProjectOutput,
 ): Promise<string[]> {
   const dockerEnv = prepared.project.spec.dockerEnv;
-  if (!dockerEnv) throw invalid('Project with docker environment must specify the docker image to use via an \'image\' field under the \'docker_env\' field.');
-  if (!prepared.project.spec.name) throw invalid('Project name in MLProject must be specified when using docker for image tagging.');
+  if (!dockerEnv)
+    throw invalid(
+      "Project with docker environment must specify the docker image to use via an 'image' field under the 'docker_env' field.",
+    );
+  if (!prepared.project.spec.name)
+    throw invalid('Project name in MLProject must be specified when using docker for image tagging.');
   let image = dockerEnv.image;
   if (opts.buildImage) {
     const ctx = await buildDockerContext(prepared, opts);
@@ -326,32 +380,53 @@ async function dockerCommand(
   }
   await client.setTag(run.info.run_id, MLFLOW_DOCKER_IMAGE_URI, image);
   return dockerRunCommand({
-    image, runId: run.info.run_id, experimentId: run.info.experiment_id, trackingUri: client.trackingUri,
-    artifactUri: run.info.artifact_uri, dockerEnv, hostEnv: env, ...(opts.dockerArgs ? { dockerArgs: opts.dockerArgs } : {}),
+    image,
+    runId: run.info.run_id,
+    experimentId: run.info.experiment_id,
+    trackingUri: client.trackingUri,
+    artifactUri: run.info.artifact_uri,
+    dockerEnv,
+    hostEnv: env,
+    ...(opts.dockerArgs ? { dockerArgs: opts.dockerArgs } : {}),
   }).map(shellQuote);
 }
 
 /** Writes the Docker build context of a prepared docker_env project (the `--build-image` files). */
-export async function buildDockerContext(prepared: PreparedProject, opts: RunProjectOptions): Promise<DockerBuildContext> {
+export async function buildDockerContext(
+  prepared: PreparedProject,
+  opts: RunProjectOptions,
+): Promise<DockerBuildContext> {
   const dockerEnv = prepared.project.spec.dockerEnv;
   if (!dockerEnv) throw invalid(`${prepared.fetched.workDir} is not a docker_env project`);
   const commit = await gitCommitOf(prepared.fetched.workDir);
   const imageUri = dockerImageUri(prepared.project.spec.name, commit);
-  const outDir = opts.dockerContextDir ?? path.join(
-    opts.cacheDir ?? defaultProjectsCacheDir(opts.env), 'docker', `${prepared.project.spec.name ?? 'docker-project'}-${Date.now()}`,
-  );
+  const outDir =
+    opts.dockerContextDir ??
+    path.join(
+      opts.cacheDir ?? defaultProjectsCacheDir(opts.env),
+      'docker',
+      `${prepared.project.spec.name ?? 'docker-project'}-${Date.now()}`,
+    );
   return writeDockerBuildContext(prepared.fetched.workDir, dockerEnv, imageUri, outDir);
 }
 
 function runDockerBuild(ctx: DockerBuildContext, output: ProjectOutput): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['build', '-t', ctx.imageUri, '-f', path.join(ctx.contextDir, ctx.dockerfile), ctx.contextDir], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'docker',
+      ['build', '-t', ctx.imageUri, '-f', path.join(ctx.contextDir, ctx.dockerfile), ctx.contextDir],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     child.stdout.on('data', (b: Buffer) => output.stdout(b.toString()));
     child.stderr.on('data', (b: Buffer) => output.stderr(b.toString()));
     child.on('error', (e) => reject(new MlflowError('INTERNAL_ERROR', `docker build failed: ${e.message}`)));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new MlflowError('INTERNAL_ERROR', `docker build exited with code ${code ?? 'null'}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve()
+        : reject(new MlflowError('INTERNAL_ERROR', `docker build exited with code ${code ?? 'null'}`)),
+    );
   });
 }
 

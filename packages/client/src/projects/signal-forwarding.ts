@@ -36,8 +36,11 @@ export function forwardSignalsTo(run: LocalSubmittedRun): void {
     for (const s of SIGNALS) process.on(s, onSignal);
     installed = true;
   }
-  void run.wait().catch(() => false).finally(() => {
-    live.delete(run);
-    if (live.size === 0 && !handling) uninstall();
-  });
+  void run
+    .wait()
+    .catch(() => false)
+    .finally(() => {
+      live.delete(run);
+      if (live.size === 0 && !handling) uninstall();
+    });
 }

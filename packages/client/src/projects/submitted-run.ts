@@ -115,7 +115,10 @@ export class LocalSubmittedRun implements SubmittedRun {
 
 /** A finished run reused by `useCache`: nothing to wait for. */
 export class CompletedSubmittedRun implements SubmittedRun {
-  constructor(readonly runId: string, private readonly status: RunStatus = 'FINISHED') {}
+  constructor(
+    readonly runId: string,
+    private readonly status: RunStatus = 'FINISHED',
+  ) {}
   async wait(): Promise<boolean> {
     return this.status === 'FINISHED';
   }

@@ -22,7 +22,10 @@ export function formatCommand(template: string, values: Readonly<Record<string, 
       if (end < 0) throw badTemplate(entryPoint, "Single '{' encountered in format string");
       const field = template.slice(i + 1, end);
       if (!/^[A-Za-z_][\w-]*$/.test(field)) {
-        throw badTemplate(entryPoint, `unsupported replacement field '{${field}}' (only {parameter_name} is supported)`);
+        throw badTemplate(
+          entryPoint,
+          `unsupported replacement field '{${field}}' (only {parameter_name} is supported)`,
+        );
       }
       const value = values[field];
       if (value === undefined) {

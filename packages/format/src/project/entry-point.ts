@@ -33,7 +33,8 @@ export function getEntryPoint(
   const named = Object.hasOwn(project.entryPoints, entryPoint) ? project.entryPoints[entryPoint] : undefined;
   if (named) return named;
   const interpreter = SCRIPT_INTERPRETERS[extension(entryPoint)];
-  if (interpreter) return { name: entryPoint, parameters: [], command: `${interpreter(env)} ${shellQuote(entryPoint)}` };
+  if (interpreter)
+    return { name: entryPoint, parameters: [], command: `${interpreter(env)} ${shellQuote(entryPoint)}` };
   throw new MlflowError(
     'INVALID_PARAMETER_VALUE',
     `Could not find ${entryPoint} among entry points ${pyList(Object.keys(project.entryPoints))} or interpret ` +

@@ -6,7 +6,12 @@
 import { parseDocument, type ScalarTag } from 'yaml';
 import { MlflowError } from '../errors.js';
 import {
-  PYYAML_BOOL_RE, PYYAML_FLOAT_RE, PYYAML_INT_RE, PYYAML_NULL_RE, constructPyyamlBool, constructPyyamlFloat,
+  PYYAML_BOOL_RE,
+  PYYAML_FLOAT_RE,
+  PYYAML_INT_RE,
+  PYYAML_NULL_RE,
+  constructPyyamlBool,
+  constructPyyamlFloat,
   constructPyyamlInt,
 } from '../mlmodel/pyyaml-resolver.js';
 
@@ -18,7 +23,9 @@ export class PyFloat {
 const TAGS: ScalarTag[] = [
   { tag: 'tag:yaml.org,2002:bool', default: true, test: PYYAML_BOOL_RE, resolve: constructPyyamlBool },
   {
-    tag: 'tag:yaml.org,2002:float', default: true, test: PYYAML_FLOAT_RE,
+    tag: 'tag:yaml.org,2002:float',
+    default: true,
+    test: PYYAML_FLOAT_RE,
     resolve: (text: string) => new PyFloat(constructPyyamlFloat(text)),
   },
   { tag: 'tag:yaml.org,2002:int', default: true, test: PYYAML_INT_RE, resolve: constructPyyamlInt },
@@ -33,7 +40,12 @@ export function loadMlprojectYaml(text: string): unknown {
     throw new MlflowError('INVALID_PARAMETER_VALUE', `MLproject file is larger than ${MAX_MLPROJECT_BYTES} bytes`);
   }
   const doc = parseDocument(text, {
-    version: '1.1', schema: 'failsafe', customTags: TAGS, merge: true, prettyErrors: false, uniqueKeys: false,
+    version: '1.1',
+    schema: 'failsafe',
+    customTags: TAGS,
+    merge: true,
+    prettyErrors: false,
+    uniqueKeys: false,
   });
   const first = doc.errors[0];
   if (first) {
@@ -68,7 +80,9 @@ export function pythonStr(value: unknown): string {
   if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : pythonFloatStr(value);
   if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value).map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`).join(', ')}}`;
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pythonRepr(k)}: ${pythonRepr(v)}`)
+      .join(', ')}}`;
   }
   return String(value);
 }

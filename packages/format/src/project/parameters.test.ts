@@ -32,7 +32,13 @@ function messageOf(fn: () => unknown): string {
 describe('resolveParameters', () => {
   it('takes defaults, casts by type and keeps extra keys', () => {
     const r = resolveParameters(main, { alpha: '0.5', out: 'x', extra: 'a b', n: 3 });
-    expect(r.params).toEqual({ alpha: '0.5', epochs: '10', data: 's3://bucket/data.csv', out: 'x', name: 'hello world' });
+    expect(r.params).toEqual({
+      alpha: '0.5',
+      epochs: '10',
+      data: 's3://bucket/data.csv',
+      out: 'x',
+      name: 'hello world',
+    });
     expect(r.typed).toMatchObject({ alpha: 0.5, epochs: 10 });
     expect(r.extra).toEqual({ extra: 'a b', n: '3' });
     expect(entryPointCommand(main, r.params, r.extra)).toBe(

@@ -24,7 +24,8 @@ export interface ResolvedParameters {
 }
 
 const INT_RE = /^\s*[-+]?\d(?:_?\d)*\s*$/;
-const FLOAT_RE = /^\s*[-+]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
+const FLOAT_RE =
+  /^\s*[-+]?(?:(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:[eE][-+]?\d(?:_?\d)*)?|inf(?:inity)?|nan)\s*$/i;
 
 /** The text MLflow would use for a caller's value (`str(value)` in Python). */
 export function parameterText(value: ParameterInput): string {
@@ -103,7 +104,8 @@ export function resolveParameters(
 /** The params MLflow logs for a project run: every value shell-quoted, as `_sanitize_param_dict` does. */
 export function projectRunParams(resolved: ResolvedParameters): { key: string; value: string }[] {
   return [...Object.entries(resolved.params), ...Object.entries(resolved.extra)].map(([key, value]) => ({
-    key, value: shellQuote(value),
+    key,
+    value: shellQuote(value),
   }));
 }
 

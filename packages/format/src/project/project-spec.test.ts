@@ -12,13 +12,23 @@ const fixtures = path.resolve(here, '../../test/fixtures/mlprojects');
 
 interface Recorded {
   name: string | null;
-  entry_points: Record<string, {
-    user: Record<string, string>; params: Record<string, string>; extra: Record<string, string>; command: string;
-    defaults: Record<string, string | null>; types: Record<string, string>;
-  }>;
+  entry_points: Record<
+    string,
+    {
+      user: Record<string, string>;
+      params: Record<string, string>;
+      extra: Record<string, string>;
+      command: string;
+      defaults: Record<string, string | null>;
+      types: Record<string, string>;
+    }
+  >;
 }
 /** What MLflow 3.6's EntryPoint.compute_parameters/compute_command return for each fixture (recorded). */
-const recorded = JSON.parse(readFileSync(path.join(here, 'testdata/mlflow-computed-commands.json'), 'utf8')) as Record<string, Recorded>;
+const recorded = JSON.parse(readFileSync(path.join(here, 'testdata/mlflow-computed-commands.json'), 'utf8')) as Record<
+  string,
+  Recorded
+>;
 
 function errorOf(fn: () => unknown): MlflowError {
   try {
@@ -82,7 +92,7 @@ describe('parseMlproject', () => {
     );
   });
 
-  it("checks docker_env as MLflow does", () => {
+  it('checks docker_env as MLflow does', () => {
     expect(errorOf(() => parseMlproject('docker_env: {volumes: [a]}\n')).message).toBe(
       'Project configuration (MLproject file) was invalid: Docker environment specified but no image attribute found.',
     );
@@ -93,7 +103,8 @@ describe('parseMlproject', () => {
       /environment must be a list containing either strings/,
     );
     expect(parseMlproject('docker_env: {image: x, environment: [[A, b], HOME]}\n').dockerEnv).toEqual({
-      image: 'x', environment: [['A', 'b'], 'HOME'],
+      image: 'x',
+      environment: [['A', 'b'], 'HOME'],
     });
   });
 

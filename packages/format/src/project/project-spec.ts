@@ -5,7 +5,11 @@
  */
 import { MlflowError } from '../errors.js';
 import {
-  MLFLOW_ENV_FIELDS, MlprojectSchema, type DockerEnv, type MlflowEnvField, type NodeEnv,
+  MLFLOW_ENV_FIELDS,
+  MlprojectSchema,
+  type DockerEnv,
+  type MlflowEnvField,
+  type NodeEnv,
 } from './mlproject-schema.js';
 import { loadMlprojectYaml, pythonStr } from './mlproject-yaml.js';
 
@@ -47,10 +51,16 @@ function zodPath(path: readonly PropertyKey[]): string {
 
 function dockerEnvOf(raw: Record<string, unknown>): DockerEnv {
   if (typeof raw.image !== 'string' || raw.image === '') {
-    throw invalid('Project configuration (MLproject file) was invalid: Docker environment specified but no image attribute found.');
+    throw invalid(
+      'Project configuration (MLproject file) was invalid: Docker environment specified but no image attribute found.',
+    );
   }
   const { volumes, environment } = raw;
-  if (volumes !== undefined && volumes !== null && !(Array.isArray(volumes) && volumes.every((v) => typeof v === 'string'))) {
+  if (
+    volumes !== undefined &&
+    volumes !== null &&
+    !(Array.isArray(volumes) && volumes.every((v) => typeof v === 'string'))
+  ) {
     throw invalid(
       'Project configuration (MLproject file) was invalid: Docker volumes must be a list of strings, ' +
         `e.g.: '["/path1/:/path1", "/path2/:/path2"])`,
@@ -58,7 +68,11 @@ function dockerEnvOf(raw: Record<string, unknown>): DockerEnv {
   }
   const entryOk = (e: unknown): boolean =>
     typeof e === 'string' || (Array.isArray(e) && e.length === 2 && e.every((x) => typeof x === 'string'));
-  if (environment !== undefined && environment !== null && !(Array.isArray(environment) && environment.every(entryOk))) {
+  if (
+    environment !== undefined &&
+    environment !== null &&
+    !(Array.isArray(environment) && environment.every(entryOk))
+  ) {
     throw invalid(
       'Project configuration (MLproject file) was invalid: environment must be a list containing either strings ' +
         '(to copy environment variables from host system) or lists of string pairs (to define new environment ' +
@@ -83,7 +97,9 @@ export function parseMlproject(text: string): ProjectSpec {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue ? zodPath(issue.path) : '';
-    throw invalid(`Project configuration (MLproject file) was invalid: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`);
+    throw invalid(
+      `Project configuration (MLproject file) was invalid: ${where ? `${where}: ` : ''}${issue?.message ?? 'invalid'}`,
+    );
   }
   const spec: ProjectSpec = { entryPoints: {} };
   if (doc.name !== undefined && doc.name !== null) spec.name = pythonStr(doc.name);

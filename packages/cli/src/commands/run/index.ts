@@ -7,7 +7,12 @@
  */
 import { Command, Option } from 'commander';
 import {
-  ENV_MANAGERS, buildDockerContext, dockerInstalled, prepareProject, runProject, type ProjectOutput,
+  ENV_MANAGERS,
+  buildDockerContext,
+  dockerInstalled,
+  prepareProject,
+  runProject,
+  type ProjectOutput,
   type RunProjectOptions,
 } from '@mlflow-ts/client';
 import type { CliContext } from '../../cli-context.js';
@@ -69,17 +74,31 @@ export function runCommand(ctx: CliContext): Command {
     .argument('<uri>', 'project directory or git repository URI')
     .option('-e, --entry-point <name>', 'entry point, or a .py/.sh/.js script of the project', 'main')
     .option('-v, --version <ref>', 'git commit, branch or tag to run (git projects)')
-    .option('-P, --param-list <name=value>', 'a parameter; undeclared ones are passed as --name value (repeatable)', collect)
+    .option(
+      '-P, --param-list <name=value>',
+      'a parameter; undeclared ones are passed as --name value (repeatable)',
+      collect,
+    )
     .option('-A, --docker-args <name[=value]>', 'a docker run option, e.g. -A gpus=all or -A t (repeatable)', collect)
     .option('--experiment-name <name>', 'experiment to run in (created if missing; default $MLFLOW_EXPERIMENT_NAME)')
     .option('--experiment-id <id>', 'experiment id to run in (default $MLFLOW_EXPERIMENT_ID, else 0)')
     .option('--run-name <name>', 'name of the run')
     .option('--run-id <id>', 'report into this existing run instead of creating one')
-    .addOption(new Option('--env-manager <manager>', 'local: this environment; npm: install the node_env first').choices([...ENV_MANAGERS]))
+    .addOption(
+      new Option('--env-manager <manager>', 'local: this environment; npm: install the node_env first').choices([
+        ...ENV_MANAGERS,
+      ]),
+    )
     .option('--storage-dir <dir>', "where remote URIs given to 'path' parameters are downloaded")
-    .option('--build-image', 'docker projects: build an image of the project on docker_env.image (writes the build context)')
+    .option(
+      '--build-image',
+      'docker projects: build an image of the project on docker_env.image (writes the build context)',
+    )
     .option('--docker-context-dir <dir>', 'where --build-image writes the Docker build context')
-    .option('--cache-dir <dir>', 'where git projects are mirrored and checked out (default ~/.cache/mlflow-ts/projects)');
+    .option(
+      '--cache-dir <dir>',
+      'where git projects are mirrored and checked out (default ~/.cache/mlflow-ts/projects)',
+    );
   withStoreOption(cmd);
   cmd.action(async (uri: string, opts: RunOpts) => {
     const env = ctx.io.env;
@@ -90,7 +109,11 @@ export function runCommand(ctx: CliContext): Command {
     const dockerArgs = userArgsToDict(opts.dockerArgs ?? [], 'A');
     const output = outputOf(ctx);
     const runOpts: RunProjectOptions = {
-      entryPoint: opts.entryPoint, parameters, dockerArgs, env, output,
+      entryPoint: opts.entryPoint,
+      parameters,
+      dockerArgs,
+      env,
+      output,
       client: ctx.client(opts.backendStoreUri),
       ...(opts.version !== undefined ? { version: opts.version } : {}),
       ...(opts.experimentName !== undefined ? { experimentName: opts.experimentName } : {}),
@@ -116,7 +139,9 @@ export function runCommand(ctx: CliContext): Command {
     }
     const submitted = await runProject(uri, { ...runOpts, synchronous: false });
     if (!(await submitted.wait())) {
-      throw new UsageError(`Run (ID '${submitted.runId}') ${submitted.getStatus() === 'KILLED' ? 'was killed' : 'failed'}`);
+      throw new UsageError(
+        `Run (ID '${submitted.runId}') ${submitted.getStatus() === 'KILLED' ? 'was killed' : 'failed'}`,
+      );
     }
   });
   return cmd;

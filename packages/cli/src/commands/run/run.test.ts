@@ -90,7 +90,9 @@ const params = (r: Run) => Object.fromEntries(r.data.params.map((p) => [p.key, p
 describe('mlflow-ts run: a Node entry point', () => {
   it('exit 0: the run has the params, tags and metrics, and is FINISHED', async () => {
     const p = await makeProject();
-    const r = await runCli(['run', p, '-P', 'lr=0.5', '--backend-store-uri', mlruns, '--run-name', 'node-ok'], { env: baseEnv() });
+    const r = await runCli(['run', p, '-P', 'lr=0.5', '--backend-store-uri', mlruns, '--run-name', 'node-ok'], {
+      env: baseEnv(),
+    });
     expect(r.stderr).toContain("=== Running command 'node train.mjs 0.5 ok' in run with ID");
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('trained with lr 0.5');
@@ -99,11 +101,18 @@ describe('mlflow-ts run: a Node entry point', () => {
     expect(run.info.run_name).toBe('node-ok');
     expect(params(run)).toEqual({ lr: '0.5', mode: 'ok', seen_lr: '0.5' });
     expect(tags(run)).toMatchObject({
-      script: 'node', 'mlflow.source.type': 'PROJECT', 'mlflow.source.name': p, 'mlflow.project.entryPoint': 'main',
-      'mlflow.project.env': 'local', 'mlflow.project.backend': 'local',
+      script: 'node',
+      'mlflow.source.type': 'PROJECT',
+      'mlflow.source.name': p,
+      'mlflow.project.entryPoint': 'main',
+      'mlflow.project.env': 'local',
+      'mlflow.project.backend': 'local',
     });
     const history = await client.getMetricHistory(run.info.run_id, 'loss');
-    expect(history.map((m) => [m.step, m.value])).toEqual([[0, 0.5], [1, 0.25]]);
+    expect(history.map((m) => [m.step, m.value])).toEqual([
+      [0, 0.5],
+      [1, 0.25],
+    ]);
   });
 
   it('exit 1: the run is FAILED and the CLI exits 1', async () => {
@@ -135,7 +144,9 @@ describe('mlflow-ts run: a Node entry point', () => {
 describe('mlflow-ts run: a shell entry point', () => {
   it('exit 0 and exit 1, extra -P keys appended as --key value', async () => {
     const p = await makeProject();
-    const ok = await runCli(['run', p, '-e', 'shell', '--backend-store-uri', mlruns, '--experiment-name', 'sh'], { env: baseEnv() });
+    const ok = await runCli(['run', p, '-e', 'shell', '--backend-store-uri', mlruns, '--experiment-name', 'sh'], {
+      env: baseEnv(),
+    });
     expect(ok.code, ok.stderr).toBe(0);
     const experiment = await client.getExperimentByName('sh');
     const [run] = (await client.searchRuns(experiment!.experiment_id)).items;
@@ -143,9 +154,14 @@ describe('mlflow-ts run: a shell entry point', () => {
     expect(run!.info.status).toBe('FINISHED');
     expect(params(run!)).toEqual({ code: '0' });
 
-    const bad = await runCli(['run', p, '-e', 'shell', '-P', 'code=3', '-P', 'note=a b', '--backend-store-uri', mlruns], { env: baseEnv() });
+    const bad = await runCli(
+      ['run', p, '-e', 'shell', '-P', 'code=3', '-P', 'note=a b', '--backend-store-uri', mlruns],
+      { env: baseEnv() },
+    );
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("=== Running command '[ 3 = 0 ] || exit 3; echo shell says $MLFLOW_RUN_ID --note 'a b'' in run");
+    expect(bad.stderr).toContain(
+      "=== Running command '[ 3 = 0 ] || exit 3; echo shell says $MLFLOW_RUN_ID --note 'a b'' in run",
+    );
     const failed = await onlyRun();
     expect(failed.info.status).toBe('FAILED');
     expect(params(failed)).toEqual({ code: '3', note: "'a b'" });
@@ -159,7 +175,10 @@ describe('mlflow-ts run: bad input is one line, exit 1, and no run', () => {
     const lines = r.stderr.trimEnd().split('\n');
     expect(lines, r.stderr).toHaveLength(1);
     expect(lines[0]).toMatch(message);
-    const runs = await client.searchRuns('0').then((pg) => pg.items, () => []);
+    const runs = await client.searchRuns('0').then(
+      (pg) => pg.items,
+      () => [],
+    );
     expect(runs).toEqual([]);
   }
 
@@ -168,27 +187,46 @@ describe('mlflow-ts run: bad input is one line, exit 1, and no run', () => {
     await expectOneLine([path.join(dir, 'missing')], /^Error \(RESOURCE_DOES_NOT_EXIST\): No project directory at /);
     const empty = path.join(dir, 'empty');
     await mkdir(empty);
-    await expectOneLine([empty], /^Error \(RESOURCE_DOES_NOT_EXIST\): No MLproject file in .*Could not find main among entry points \[\]/);
+    await expectOneLine(
+      [empty],
+      /^Error \(RESOURCE_DOES_NOT_EXIST\): No MLproject file in .*Could not find main among entry points \[\]/,
+    );
     const badYaml = path.join(dir, 'bad');
     await mkdir(badYaml);
     await writeFile(path.join(badYaml, 'MLproject'), 'entry_points:\n  main: [unclosed\n');
     await expectOneLine([badYaml], /^Error \(INVALID_PARAMETER_VALUE\): Invalid YAML in MLproject file: /);
-    await expectOneLine([p, '-e', 'nope'], /^Error \(INVALID_PARAMETER_VALUE\): Could not find nope among entry points \['main', 'shell'\]/);
-    await expectOneLine([p, '-P', 'lr=fast'], /^Error \(INVALID_PARAMETER_VALUE\): Parameter 'lr' of entry point 'main' must be a float, got 'fast'$/);
-    await expectOneLine([p, '-e', 'shell', '-P', 'code=1.5'], /Parameter 'code' of entry point 'shell' must be an int, got '1.5'$/);
+    await expectOneLine(
+      [p, '-e', 'nope'],
+      /^Error \(INVALID_PARAMETER_VALUE\): Could not find nope among entry points \['main', 'shell'\]/,
+    );
+    await expectOneLine(
+      [p, '-P', 'lr=fast'],
+      /^Error \(INVALID_PARAMETER_VALUE\): Parameter 'lr' of entry point 'main' must be a float, got 'fast'$/,
+    );
+    await expectOneLine(
+      [p, '-e', 'shell', '-P', 'code=1.5'],
+      /Parameter 'code' of entry point 'shell' must be an int, got '1.5'$/,
+    );
     await expectOneLine([p, '-P', 'lr'], /^Error: Invalid format for -P parameter: 'lr'. Use -P name=value.$/);
     await expectOneLine([p, '-P', 'lr=1', '-P', 'lr=2'], /^Error: Repeated parameter: 'lr'$/);
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: p });
-    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'], { cwd: p });
-    await expectOneLine([p, '--version', 'v9', '--cache-dir', path.join(dir, 'cache')],
-      /^Error \(RESOURCE_DOES_NOT_EXIST\): Unable to checkout version 'v9' of git repo .* - please ensure that the version exists in the repo\.$/);
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '--allow-empty', '-m', 'x'], {
+      cwd: p,
+    });
+    await expectOneLine(
+      [p, '--version', 'v9', '--cache-dir', path.join(dir, 'cache')],
+      /^Error \(RESOURCE_DOES_NOT_EXIST\): Unable to checkout version 'v9' of git repo .* - please ensure that the version exists in the repo\.$/,
+    );
   });
 });
 
 describe('mlflow-ts run: git URIs and docker projects', () => {
   it('runs a file:// repository at a branch through the cache and tags the commit, repo URL and branch', async () => {
     const p = await makeProject();
-    const g = (...a: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: p }).toString().trim();
+    const g = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', ...a], { cwd: p })
+        .toString()
+        .trim();
     g('init', '-q', '-b', 'main');
     g('add', '-A');
     g('commit', '-q', '-m', 'first');
@@ -197,12 +235,27 @@ describe('mlflow-ts run: git URIs and docker projects', () => {
     g('commit', '-q', '-am', 'exp');
     const sha = g('rev-parse', 'HEAD');
     g('checkout', '-q', 'main');
-    const r = await runCli(['run', `file://${p}`, '-e', 'shell', '--version', 'exp', '--cache-dir', path.join(dir, 'cache'),
-      '--backend-store-uri', mlruns], { env: baseEnv() });
+    const r = await runCli(
+      [
+        'run',
+        `file://${p}`,
+        '-e',
+        'shell',
+        '--version',
+        'exp',
+        '--cache-dir',
+        path.join(dir, 'cache'),
+        '--backend-store-uri',
+        mlruns,
+      ],
+      { env: baseEnv() },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^branch exp says [0-9a-f]{32}\n$/);
     expect(tags(await onlyRun())).toMatchObject({
-      'mlflow.source.git.commit': sha, 'mlflow.source.git.branch': 'exp', 'mlflow.source.git.repoURL': p,
+      'mlflow.source.git.commit': sha,
+      'mlflow.source.git.branch': 'exp',
+      'mlflow.source.git.repoURL': p,
       'mlflow.source.name': `file://${p}`,
     });
   });
@@ -210,18 +263,34 @@ describe('mlflow-ts run: git URIs and docker projects', () => {
   it('--build-image without a Docker engine writes the Dockerfile and build context, and starts no run', async () => {
     const p = path.join(dir, 'docker-project');
     await mkdir(p);
-    await writeFile(path.join(p, 'MLproject'), 'name: dock\ndocker_env:\n  image: node:20-slim\nentry_points:\n  main:\n    command: "node train.mjs"\n');
+    await writeFile(
+      path.join(p, 'MLproject'),
+      'name: dock\ndocker_env:\n  image: node:20-slim\nentry_points:\n  main:\n    command: "node train.mjs"\n',
+    );
     await writeFile(path.join(p, 'train.mjs'), 'console.log(1)\n');
     const ctxDir = path.join(dir, 'ctx');
-    const r = await runCli(['run', p, '--build-image', '--docker-context-dir', ctxDir, '--backend-store-uri', mlruns],
-      { env: { ...baseEnv(), PATH: path.dirname(process.execPath) } });
+    const r = await runCli(['run', p, '--build-image', '--docker-context-dir', ctxDir, '--backend-store-uri', mlruns], {
+      env: { ...baseEnv(), PATH: path.dirname(process.execPath) },
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Wrote the Docker build context of image dock to ${ctxDir}`);
-    expect(r.stdout).toContain(`docker build -t dock -f ${ctxDir}/mlflow-project-docker-build-context/Dockerfile.mlflow-autogenerated ${ctxDir}`);
+    expect(r.stdout).toContain(
+      `docker build -t dock -f ${ctxDir}/mlflow-project-docker-build-context/Dockerfile.mlflow-autogenerated ${ctxDir}`,
+    );
     const { readFile } = await import('node:fs/promises');
-    expect(await readFile(path.join(ctxDir, 'mlflow-project-docker-build-context/Dockerfile.mlflow-autogenerated'), 'utf8'))
-      .toBe('FROM node:20-slim\n COPY mlflow-project-docker-build-context/ /mlflow/projects/code/\n WORKDIR /mlflow/projects/code/\n');
-    expect(await readFile(path.join(ctxDir, 'mlflow-project-docker-build-context/train.mjs'), 'utf8')).toBe('console.log(1)\n');
-    expect(await client.searchRuns('0').then((pg) => pg.items, () => [])).toEqual([]);
+    expect(
+      await readFile(path.join(ctxDir, 'mlflow-project-docker-build-context/Dockerfile.mlflow-autogenerated'), 'utf8'),
+    ).toBe(
+      'FROM node:20-slim\n COPY mlflow-project-docker-build-context/ /mlflow/projects/code/\n WORKDIR /mlflow/projects/code/\n',
+    );
+    expect(await readFile(path.join(ctxDir, 'mlflow-project-docker-build-context/train.mjs'), 'utf8')).toBe(
+      'console.log(1)\n',
+    );
+    expect(
+      await client.searchRuns('0').then(
+        (pg) => pg.items,
+        () => [],
+      ),
+    ).toEqual([]);
   });
 });
