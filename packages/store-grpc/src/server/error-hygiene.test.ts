@@ -102,6 +102,15 @@ describe('MLflow 4xx codes instead of 500', () => {
     expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 
+  it('get-history max_results=-1 over gRPC → INVALID_ARGUMENT', async () => {
+    const store = createGrpcStore({ address: s.grpcAddress });
+    try {
+      await expect(store.tracking.getMetricHistory(runId, 'm', { max_results: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    } finally {
+      await store.close();
+    }
+  });
+
   it.each([
     ['NUL', 'bad\u0000name'],
     ['300 characters', 'm'.repeat(300)],

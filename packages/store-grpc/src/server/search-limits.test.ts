@@ -5,13 +5,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { createGrpcStore } from '../client/stores.js';
 
 let s: TestServer;
 const api = (path: string) => `/api/2.0/mlflow${path}`;
 const manyPercent = `${'%'.repeat(60)}x`;
 
 beforeAll(async () => {
-  s = await startTestServer({ grpcPort: undefined });
+  s = await startTestServer();
   for (const name of ['alpha', 'beta-x', 'a-rather-longer-experiment-name-without-the-letter']) {
     await http(s.baseUrl, 'POST', api('/experiments/create'), { name });
   }
@@ -54,6 +55,18 @@ describe('LIKE in linear time', () => {
     const versions = await http(s.baseUrl, 'GET', api(`/model-versions/search?filter=${encodeURIComponent(`name LIKE '${manyPercent}'`)}`));
     expect(versions.status, versions.text).toBe(200);
     expect(versions.json.model_versions.map((m: { name: string }) => m.name)).toEqual(['model-x']);
+  });
+
+  it('over gRPC too', async () => {
+    const store = createGrpcStore({ address: s.grpcAddress });
+    try {
+      const page = await store.tracking.searchExperiments({ filter: `name LIKE '${manyPercent}'` });
+      expect(page.items.map((e) => e.name)).toEqual(['beta-x']);
+      await expect(store.tracking.searchExperiments({ filter: `${'('.repeat(5000)}name = 'a'${')'.repeat(5000)}` }))
+        .rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    } finally {
+      await store.close();
+    }
   });
 
   it('keeps answering /health while heavy filters are evaluated', async () => {
