@@ -13,7 +13,10 @@ import { startTestServer, type TestServer } from '../../test/helpers.js';
 let s: TestServer;
 let uiDir: string;
 
-function raw(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function raw(
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(s.baseUrl);
     const req = request({ host: url.hostname, port: url.port, method: 'GET', path, headers }, (res) => {
@@ -63,7 +66,9 @@ describe('ui option', () => {
   });
   it('the API still requires credentials', async () => {
     expect((await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1')).status).toBe(401);
-    expect((await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1', { authorization: 'Bearer t0ken' })).status).toBe(200);
+    expect(
+      (await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1', { authorization: 'Bearer t0ken' })).status,
+    ).toBe(200);
   });
   it('refuses traversal in every encoding and symlinks that leave the folder', async () => {
     for (const path of [

@@ -79,7 +79,7 @@ export async function uiRoutes(app: FastifyInstance, opts: UiRoutesOptions): Pro
     if (!full.startsWith(base + sep)) return reply.callNotFound();
     // A symlink inside the folder must not lead outside it either.
     const real = await realpath(full).catch(() => undefined);
-    if (!real || !real.startsWith(root + sep)) return reply.callNotFound();
+    if (!real?.startsWith(root + sep)) return reply.callNotFound();
     const info = await stat(real).catch(() => undefined);
     if (!info?.isFile()) return reply.callNotFound();
     const hashed = /-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(rel);

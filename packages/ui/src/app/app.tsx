@@ -16,32 +16,58 @@ function SignIn({ onDone }: { onDone(): void }) {
   const [mode, setMode] = useState<'password' | 'token'>('password');
   return (
     <div class="dialog-backdrop">
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="signin-title">
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="signin-title"
+        ref={(el) => {
+          if (el && !el.contains(document.activeElement))
+            el.querySelector<HTMLElement>('input[name="username"], input[name="token"]')?.focus();
+        }}
+      >
         <form
           onSubmit={(e) => {
             e.preventDefault();
             const f = e.currentTarget;
             const value = (n: string) => (f.elements.namedItem(n) as HTMLInputElement | null)?.value ?? '';
-            setCredentials(mode === 'token' ? { token: value('token') } : { username: value('username'), password: value('password') });
+            setCredentials(
+              mode === 'token'
+                ? { token: value('token') }
+                : { username: value('username'), password: value('password') },
+            );
             onDone();
           }}
         >
           <h2 id="signin-title">Sign in</h2>
           <p class="muted">This tracking server requires authentication.</p>
           <div class="toolbar">
-            <label><input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} /> Username and password</label>
-            <label><input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Token</label>
+            <label>
+              <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} />{' '}
+              Username and password
+            </label>
+            <label>
+              <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Token
+            </label>
           </div>
           {mode === 'password' ? (
             <>
-              <label class="field">Username <input name="username" autoComplete="username" required autoFocus /></label>
-              <label class="field">Password <input name="password" type="password" autoComplete="current-password" required /></label>
+              <label class="field">
+                Username <input name="username" autoComplete="username" required />
+              </label>
+              <label class="field">
+                Password <input name="password" type="password" autoComplete="current-password" required />
+              </label>
             </>
           ) : (
-            <label class="field">Token <input name="token" type="password" required autoFocus /></label>
+            <label class="field">
+              Token <input name="token" type="password" required />
+            </label>
           )}
           <div class="dialog-buttons">
-            <button type="submit" class="primary">Sign in</button>
+            <button type="submit" class="primary">
+              Sign in
+            </button>
           </div>
         </form>
       </div>
@@ -55,17 +81,30 @@ function Page({ hash }: { hash: string }) {
     case 'experiments':
       return <ExperimentsPage hash={hash} />;
     case 'experiment':
-      return <ExperimentPage key={route.experimentId} experimentIds={[route.experimentId]} tab={route.tab} hash={hash} />;
+      return (
+        <ExperimentPage key={route.experimentId} experimentIds={[route.experimentId]} tab={route.tab} hash={hash} />
+      );
     case 'compare-experiments':
-      return <ExperimentPage key={route.experimentIds.join()} experimentIds={route.experimentIds} tab="runs" hash={hash} />;
+      return (
+        <ExperimentPage key={route.experimentIds.join()} experimentIds={route.experimentIds} tab="runs" hash={hash} />
+      );
     case 'run':
-      return <RunPage key={route.runId} runId={route.runId} tab={route.tab} artifactPath={route.artifactPath} hash={hash} />;
+      return (
+        <RunPage key={route.runId} runId={route.runId} tab={route.tab} artifactPath={route.artifactPath} hash={hash} />
+      );
     case 'logged-model':
       return <LoggedModelPage experimentId={route.experimentId} modelId={route.modelId} />;
     case 'compare-runs':
       return <CompareRunsPage runIds={route.runIds} experimentIds={route.experimentIds} hash={hash} />;
     case 'metric':
-      return <MetricPage runIds={route.runIds} experimentIds={route.experimentIds} metricKeys={route.metricKeys} hash={hash} />;
+      return (
+        <MetricPage
+          runIds={route.runIds}
+          experimentIds={route.experimentIds}
+          metricKeys={route.metricKeys}
+          hash={hash}
+        />
+      );
     case 'models':
       return <ModelsPage hash={hash} />;
     case 'model':
@@ -76,14 +115,18 @@ function Page({ hash }: { hash: string }) {
       return (
         <main class="page">
           <h1>Compare versions of {route.name}</h1>
-          <p class="muted">Open a version from the <a href={links.model(route.name)}>model page</a>.</p>
+          <p class="muted">
+            Open a version from the <a href={links.model(route.name)}>model page</a>.
+          </p>
         </main>
       );
     default:
       return (
         <main class="page">
           <h1>Page not found</h1>
-          <p>No page at <code>{route.path}</code>. <a href={links.experiments()}>Go to experiments</a>.</p>
+          <p>
+            No page at <code>{route.path}</code>. <a href={links.experiments()}>Go to experiments</a>.
+          </p>
         </main>
       );
   }
@@ -95,18 +138,28 @@ export function App() {
   const [generation, setGeneration] = useState(0);
   useEffect(() => onAuthRequired(() => setNeedAuth(true)), []);
   const route = parseRoute(splitHash(hash));
-  const section = route.page === 'models' || route.page === 'model' || route.page === 'model-version' ? 'models' : 'experiments';
+  const section =
+    route.page === 'models' || route.page === 'model' || route.page === 'model-version' ? 'models' : 'experiments';
   return (
     <>
-      <a class="skip-link" href="#main-content" onClick={(e) => {
-        e.preventDefault();
-        document.querySelector<HTMLElement>('main')?.focus();
-      }}>Skip to content</a>
+      <button
+        type="button"
+        class="skip-link"
+        onClick={() => document.querySelector<HTMLElement>('main a, main button, main input')?.focus()}
+      >
+        Skip to content
+      </button>
       <header class="topbar">
-        <a class="brand" href={links.experiments()}>mlflow<span>-ts</span></a>
+        <a class="brand" href={links.experiments()}>
+          mlflow<span>-ts</span>
+        </a>
         <nav aria-label="Main">
-          <a href={links.experiments()} aria-current={section === 'experiments' ? 'page' : undefined}>Experiments</a>
-          <a href={links.models()} aria-current={section === 'models' ? 'page' : undefined}>Models</a>
+          <a href={links.experiments()} aria-current={section === 'experiments' ? 'page' : undefined}>
+            Experiments
+          </a>
+          <a href={links.models()} aria-current={section === 'models' ? 'page' : undefined}>
+            Models
+          </a>
         </nav>
       </header>
       <div id="main-content" key={generation}>

@@ -56,7 +56,10 @@ export class MetricChart {
   private width = 0;
   private ignoreScale = false;
 
-  constructor(private readonly el: HTMLElement, private opts: MetricChartOptions) {
+  constructor(
+    private readonly el: HTMLElement,
+    private opts: MetricChartOptions,
+  ) {
     this.width = Math.max(200, el.clientWidth);
     this.resize = new ResizeObserver(() => {
       const w = Math.max(200, this.el.clientWidth);
@@ -69,7 +72,9 @@ export class MetricChart {
   }
 
   update(opts: MetricChartOptions): void {
-    const refetch = opts.metricKey !== this.opts.metricKey || opts.runs.map((r) => r.id).join() !== this.opts.runs.map((r) => r.id).join();
+    const refetch =
+      opts.metricKey !== this.opts.metricKey ||
+      opts.runs.map((r) => r.id).join() !== this.opts.runs.map((r) => r.id).join();
     this.opts = opts;
     if (refetch) {
       this.range = undefined;
@@ -94,11 +99,23 @@ export class MetricChart {
     const t0 = performance.now();
     const points = pointsForWidth(this.width);
     const range = this.opts.xAxis === 'step' ? this.range : undefined;
-    const data = await fetchSampledHistories(this.opts.runs.map((r) => r.id), this.opts.metricKey, points, range);
+    const data = await fetchSampledHistories(
+      this.opts.runs.map((r) => r.id),
+      this.opts.metricKey,
+      points,
+      range,
+    );
     if (id !== this.fetchId) return;
     let total = 0;
     for (const s of data.values()) total += s.values.length;
-    record({ metricKey: this.opts.metricKey, kind: 'fetch', runs: this.opts.runs.length, points: total, range, ms: performance.now() - t0 });
+    record({
+      metricKey: this.opts.metricKey,
+      kind: 'fetch',
+      runs: this.opts.runs.length,
+      points: total,
+      range,
+      ms: performance.now() - t0,
+    });
     this.data = data;
     this.draw();
   }
@@ -126,7 +143,13 @@ export class MetricChart {
       if (smoothed && showRaw) {
         xs.push(x);
         ys.push(s.values);
-        series.push({ label: `${run.label} (raw)`, stroke: `${run.color}55`, width: 1, spanGaps: true, points: { show: false } });
+        series.push({
+          label: `${run.label} (raw)`,
+          stroke: `${run.color}55`,
+          width: 1,
+          spanGaps: true,
+          points: { show: false },
+        });
       }
       xs.push(x);
       ys.push(smoothed ? smooth(x, s.values, smoothing, weight) : s.values);
@@ -143,23 +166,28 @@ export class MetricChart {
       legend: { show: runs.length <= 12 },
       cursor: { sync: this.opts.cursorSync ? { key: this.opts.cursorSync } : undefined, drag: { x: true, y: false } },
       scales: { x: { time: xAxis === 'wall' }, y: logY ? { distr: 3 } : {} },
-      axes: [{ stroke: '#52606d', grid: { stroke: '#eef0f2' } }, { stroke: '#52606d', grid: { stroke: '#eef0f2' }, size: 60 }],
+      axes: [
+        { stroke: '#52606d', grid: { stroke: '#eef0f2' } },
+        { stroke: '#52606d', grid: { stroke: '#eef0f2' }, size: 60 },
+      ],
       hooks: {
-        setScale: [(u, key) => {
-          if (key !== 'x' || this.ignoreScale || this.opts.xAxis !== 'step') return;
-          const min = u.scales.x?.min;
-          const max = u.scales.x?.max;
-          if (min === undefined || max === undefined || min === null || max === null) return;
-          const full = u.data[0];
-          // uPlot fitting the drawn data (creation, or its own double-click reset) is not a zoom.
-          if (full.length === 0 || (min <= (full[0] ?? 0) && max >= (full[full.length - 1] ?? 0))) return;
-          if (this.range && Math.abs(min - this.range.start) < 1e-9 && Math.abs(max - this.range.end) < 1e-9) return;
-          clearTimeout(this.zoomTimer);
-          this.zoomTimer = window.setTimeout(() => {
-            this.range = { start: min, end: max };
-            void this.load();
-          }, 60);
-        }],
+        setScale: [
+          (u, key) => {
+            if (key !== 'x' || this.ignoreScale || this.opts.xAxis !== 'step') return;
+            const min = u.scales.x?.min;
+            const max = u.scales.x?.max;
+            if (min === undefined || max === undefined || min === null || max === null) return;
+            const full = u.data[0];
+            // uPlot fitting the drawn data (creation, or its own double-click reset) is not a zoom.
+            if (full.length === 0 || (min <= (full[0] ?? 0) && max >= (full[full.length - 1] ?? 0))) return;
+            if (this.range && Math.abs(min - this.range.start) < 1e-9 && Math.abs(max - this.range.end) < 1e-9) return;
+            clearTimeout(this.zoomTimer);
+            this.zoomTimer = window.setTimeout(() => {
+              this.range = { start: min, end: max };
+              void this.load();
+            }, 60);
+          },
+        ],
       },
     };
     this.plot = new uPlot(opts, aligned, this.el);
@@ -176,6 +204,13 @@ export class MetricChart {
         void this.load();
       }
     });
-    record({ metricKey: this.opts.metricKey, kind: 'draw', runs: runs.length, points, range: this.range, ms: performance.now() - t0 });
+    record({
+      metricKey: this.opts.metricKey,
+      kind: 'draw',
+      runs: runs.length,
+      points,
+      range: this.range,
+      ms: performance.now() - t0,
+    });
   }
 }

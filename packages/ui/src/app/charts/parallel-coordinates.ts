@@ -120,16 +120,31 @@ export class ParallelCoordinates {
         min -= 1;
         max += 1;
       }
-      const toY = (v: number | string | undefined) => (typeof v === 'number' && Number.isFinite(v) ? bottom - ((v - min) / (max - min)) * (bottom - top) : undefined);
+      const toY = (v: number | string | undefined) =>
+        typeof v === 'number' && Number.isFinite(v) ? bottom - ((v - min) / (max - min)) * (bottom - top) : undefined;
       const fmt = (v: number) => String(Number(v.toPrecision(4)));
-      return { toY, labels: [{ y: top, text: fmt(max) }, { y: (top + bottom) / 2, text: fmt((min + max) / 2) }, { y: bottom, text: fmt(min) }] };
+      return {
+        toY,
+        labels: [
+          { y: top, text: fmt(max) },
+          { y: (top + bottom) / 2, text: fmt((min + max) / 2) },
+          { y: bottom, text: fmt(min) },
+        ],
+      };
     }
     const cats = [...new Set(axis.values.filter((v) => v !== undefined).map(String))].sort();
-    const pos = new Map(cats.map((c, i) => [c, cats.length === 1 ? (top + bottom) / 2 : bottom - (i * (bottom - top)) / (cats.length - 1)]));
+    const pos = new Map(
+      cats.map((c, i) => [
+        c,
+        cats.length === 1 ? (top + bottom) / 2 : bottom - (i * (bottom - top)) / (cats.length - 1),
+      ]),
+    );
     const step = Math.max(1, Math.ceil(cats.length / 12));
     return {
       toY: (v) => (v === undefined ? undefined : pos.get(String(v))),
-      labels: cats.filter((_, i) => i % step === 0).map((c) => ({ y: pos.get(c) ?? top, text: c.length > 14 ? `${c.slice(0, 13)}…` : c })),
+      labels: cats
+        .filter((_, i) => i % step === 0)
+        .map((c) => ({ y: pos.get(c) ?? top, text: c.length > 14 ? `${c.slice(0, 13)}…` : c })),
     };
   }
 

@@ -28,13 +28,17 @@ export async function fetchSampledHistories(
 ): Promise<Map<string, Series>> {
   const chunks: string[][] = [];
   for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST) chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST));
-  const parts = await Promise.all(chunks.map((ids) => api.get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
-    run_ids: ids,
-    metric_key: metricKey,
-    max_results: maxResults,
-    start_step: range ? Math.floor(range.start) : undefined,
-    end_step: range ? Math.ceil(range.end) : undefined,
-  })));
+  const parts = await Promise.all(
+    chunks.map((ids) =>
+      api.get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
+        run_ids: ids,
+        metric_key: metricKey,
+        max_results: maxResults,
+        start_step: range ? Math.floor(range.start) : undefined,
+        end_step: range ? Math.ceil(range.end) : undefined,
+      }),
+    ),
+  );
   const grouped = new Map<string, Metric[]>();
   for (const part of parts) {
     for (const m of part.metrics ?? []) {

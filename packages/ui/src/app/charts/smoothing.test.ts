@@ -13,7 +13,10 @@ describe('smooth', () => {
     const out = smooth(xs, ys, 'ema', 0.6);
     expect(out[0]).toBe(0);
     expect(out[1]).toBeCloseTo(10 / 1.6);
-    for (const v of out) expect(v).toBeGreaterThanOrEqual(0), expect(v).toBeLessThanOrEqual(10);
+    for (const v of out) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(10);
+    }
   });
   it('twema equals ema on evenly spaced x and does not depend on point density', () => {
     expect(Array.from(smooth(xs, ys, 'twema', 0.6))).toEqual(Array.from(smooth(xs, ys, 'ema', 0.6)));

@@ -9,7 +9,12 @@
  */
 export type SmoothingKind = 'none' | 'twema' | 'ema' | 'running' | 'gaussian';
 
-export function smooth(xs: ArrayLike<number>, ys: ArrayLike<number>, kind: SmoothingKind, weight: number): Float64Array {
+export function smooth(
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+  kind: SmoothingKind,
+  weight: number,
+): Float64Array {
   const n = ys.length;
   const out = new Float64Array(n);
   if (kind === 'none' || weight <= 0 || n === 0) {

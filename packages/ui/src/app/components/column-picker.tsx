@@ -4,7 +4,15 @@ import type { KeySets } from '../lib/runs-data.js';
 const SHOWN = 300;
 
 /** Picks metric/param/tag columns; copes with thousands of keys by filtering and showing the first matches. */
-export function ColumnPicker({ keys, selected, onChange }: { keys: KeySets; selected: string[]; onChange(cols: string[]): void }) {
+export function ColumnPicker({
+  keys,
+  selected,
+  onChange,
+}: {
+  keys: KeySets;
+  selected: string[];
+  onChange(cols: string[]): void;
+}) {
   const [open, setOpen] = useState(false);
   const [filter, setFilter] = useState('');
   const all = useMemo(
@@ -20,14 +28,28 @@ export function ColumnPicker({ keys, selected, onChange }: { keys: KeySets; sele
   const chosen = new Set(selected);
   return (
     <div class="popover-host">
-      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>Columns ({selected.length})</button>
+      <button type="button" aria-expanded={open} onClick={() => setOpen(!open)}>
+        Columns ({selected.length})
+      </button>
       {open ? (
         <div class="popover column-picker" role="dialog" aria-label="Choose columns">
-          <input type="search" placeholder="Filter columns" aria-label="Filter columns" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} autoFocus />
+          <input
+            type="search"
+            placeholder="Filter columns"
+            aria-label="Filter columns"
+            value={filter}
+            onInput={(e) => setFilter(e.currentTarget.value)}
+          />
           <div class="picker-actions">
-            <button type="button" onClick={() => onChange([...new Set([...selected, ...matches.slice(0, 200)])])}>Add shown</button>
-            <button type="button" onClick={() => onChange([])}>Clear</button>
-            <span class="muted small">{matches.length} of {all.length} keys</span>
+            <button type="button" onClick={() => onChange([...new Set([...selected, ...matches.slice(0, 200)])])}>
+              Add shown
+            </button>
+            <button type="button" onClick={() => onChange([])}>
+              Clear
+            </button>
+            <span class="muted small">
+              {matches.length} of {all.length} keys
+            </span>
           </div>
           <ul class="picker-list">
             {matches.slice(0, SHOWN).map((c) => (

@@ -13,12 +13,19 @@ export function ErrorBox({ error, what }: { error: Error; what?: string }) {
 }
 
 export function Loading({ label = 'Loading…' }: { label?: string }) {
-  return <div class="loading" aria-live="polite">{label}</div>;
+  return (
+    <div class="loading" aria-live="polite">
+      {label}
+    </div>
+  );
 }
 
 /** Shown where an endpoint this server does not have (yet) would be: an older MLflow, or a feature not built. */
 export function Unavailable({ what, error }: { what: string; error: Error }) {
-  if (error instanceof ApiError && (error.isMissingEndpoint || error.code === 'NOT_IMPLEMENTED' || error.status === 501)) {
+  if (
+    error instanceof ApiError &&
+    (error.isMissingEndpoint || error.code === 'NOT_IMPLEMENTED' || error.status === 501)
+  ) {
     return (
       <div class="notice" role="status">
         {what} are not available on this server (its API has no endpoint for them).
@@ -28,7 +35,15 @@ export function Unavailable({ what, error }: { what: string; error: Error }) {
   return <ErrorBox error={error} what={what} />;
 }
 
-export function KeyValueTable({ rows, caption, empty = 'None' }: { rows: [string, ComponentChildren][]; caption: string; empty?: string }) {
+export function KeyValueTable({
+  rows,
+  caption,
+  empty = 'None',
+}: {
+  rows: [string, ComponentChildren][];
+  caption: string;
+  empty?: string;
+}) {
   if (rows.length === 0) {
     return (
       <section class="kv-section">
@@ -58,7 +73,12 @@ export function Tabs({ tabs, current }: { tabs: { id: string; label: string; hre
   return (
     <nav class="tabs" aria-label="Page sections">
       {tabs.map((t) => (
-        <a key={t.id} href={t.href} class={t.id === current ? 'tab active' : 'tab'} aria-current={t.id === current ? 'page' : undefined}>
+        <a
+          key={t.id}
+          href={t.href}
+          class={t.id === current ? 'tab active' : 'tab'}
+          aria-current={t.id === current ? 'page' : undefined}
+        >
           {t.label}
         </a>
       ))}
@@ -67,7 +87,13 @@ export function Tabs({ tabs, current }: { tabs: { id: string; label: string; hre
 }
 
 /** A modal dialog with a form; `onSubmit` may throw to show an error. */
-export function Dialog({ title, children, onClose, onSubmit, submitLabel = 'Save' }: {
+export function Dialog({
+  title,
+  children,
+  onClose,
+  onSubmit,
+  submitLabel = 'Save',
+}: {
   title: string;
   children: ComponentChildren;
   onClose(): void;
@@ -77,8 +103,18 @@ export function Dialog({ title, children, onClose, onSubmit, submitLabel = 'Save
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   return (
-    <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="dialog-title">
+    <div class="dialog-backdrop">
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="dialog-title"
+        ref={(el) => {
+          if (el && !el.contains(document.activeElement))
+            el.querySelector<HTMLElement>('input, textarea, select')?.focus();
+        }}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
         <form
           onSubmit={async (e) => {
             e.preventDefault();
@@ -97,8 +133,12 @@ export function Dialog({ title, children, onClose, onSubmit, submitLabel = 'Save
           {children}
           {error ? <ErrorBox error={error} /> : null}
           <div class="dialog-buttons">
-            <button type="button" onClick={onClose}>Cancel</button>
-            <button type="submit" class="primary" disabled={busy}>{submitLabel}</button>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="submit" class="primary" disabled={busy}>
+              {submitLabel}
+            </button>
           </div>
         </form>
       </div>
@@ -107,7 +147,12 @@ export function Dialog({ title, children, onClose, onSubmit, submitLabel = 'Save
 }
 
 /** Tags with add and remove, for runs, experiments, models and versions. */
-export function TagEditor({ tags, onSet, onDelete, label }: {
+export function TagEditor({
+  tags,
+  onSet,
+  onDelete,
+  label,
+}: {
   tags: { key: string; value: string }[];
   onSet(key: string, value: string): Promise<void>;
   onDelete(key: string): Promise<void>;
@@ -124,7 +169,14 @@ export function TagEditor({ tags, onSet, onDelete, label }: {
           <li key={t.key} class="tag">
             <span class="tag-key">{t.key}</span>
             {t.value ? <span class="tag-value">{t.value}</span> : null}
-            <button type="button" class="link" aria-label={`Remove tag ${t.key}`} onClick={() => onDelete(t.key).catch(setError)}>×</button>
+            <button
+              type="button"
+              class="link"
+              aria-label={`Remove tag ${t.key}`}
+              onClick={() => onDelete(t.key).catch(setError)}
+            >
+              ×
+            </button>
           </li>
         ))}
       </ul>

@@ -2,14 +2,26 @@ import { useState } from 'preact/hooks';
 import { ErrorBox } from './common.js';
 
 /** A description with an Edit button (MLflow stores it as plain text or markdown). */
-export function EditableText({ label, value, onSave }: { label: string; value: string; onSave(v: string): Promise<void> }) {
+export function EditableText({
+  label,
+  value,
+  onSave,
+}: {
+  label: string;
+  value: string;
+  onSave(v: string): Promise<void>;
+}) {
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<Error>();
   return (
     <section class="kv-section">
       <h3>
         {label}{' '}
-        {!editing ? <button type="button" class="link small" onClick={() => setEditing(true)}>Edit</button> : null}
+        {!editing ? (
+          <button type="button" class="link small" onClick={() => setEditing(true)}>
+            Edit
+          </button>
+        ) : null}
       </h3>
       {editing ? (
         <form
@@ -27,8 +39,12 @@ export function EditableText({ label, value, onSave }: { label: string; value: s
         >
           <textarea name="text" aria-label={label} rows={4} value={value} />
           <div class="dialog-buttons">
-            <button type="button" onClick={() => setEditing(false)}>Cancel</button>
-            <button type="submit" class="primary">Save</button>
+            <button type="button" onClick={() => setEditing(false)}>
+              Cancel
+            </button>
+            <button type="submit" class="primary">
+              Save
+            </button>
           </div>
         </form>
       ) : value ? (

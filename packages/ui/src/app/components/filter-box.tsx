@@ -1,13 +1,31 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorPosition } from '../lib/format.js';
 
-const SUGGESTIONS = ['metrics.', 'params.', 'tags.', 'attributes.status', 'attributes.run_name', 'attributes.start_time', 'attributes.run_id'];
+const SUGGESTIONS = [
+  'metrics.',
+  'params.',
+  'tags.',
+  'attributes.status',
+  'attributes.run_name',
+  'attributes.start_time',
+  'attributes.run_id',
+];
 
 /**
  * MLflow's filter language input (`metrics.loss < 0.5 AND params.lr IN ('0.1', '0.01')`). A server
  * error naming a position is shown under the text with a caret at that character.
  */
-export function FilterBox({ value, error, keys, onApply }: { value: string; error?: string; keys: string[]; onApply(filter: string): void }) {
+export function FilterBox({
+  value,
+  error,
+  keys,
+  onApply,
+}: {
+  value: string;
+  error?: string;
+  keys: string[];
+  onApply(filter: string): void;
+}) {
   const [text, setText] = useState(value);
   useEffect(() => setText(value), [value]);
   const pos = error ? errorPosition(error) : undefined;
@@ -15,7 +33,6 @@ export function FilterBox({ value, error, keys, onApply }: { value: string; erro
   return (
     <form
       class="filter-box"
-      role="search"
       onSubmit={(e) => {
         e.preventDefault();
         onApply(text.trim());
@@ -39,7 +56,9 @@ export function FilterBox({ value, error, keys, onApply }: { value: string; erro
       </datalist>
       <button type="submit">Search</button>
       {value ? (
-        <button type="button" onClick={() => onApply('')}>Clear</button>
+        <button type="button" onClick={() => onApply('')}>
+          Clear
+        </button>
       ) : null}
       {error ? (
         <div id="filter-error" class="filter-error" role="alert">

@@ -33,7 +33,10 @@ export function ChartSettingsBar({ settings }: { settings: ChartSettings }) {
     <div class="toolbar chart-settings">
       <label>
         X axis{' '}
-        <select value={settings.xAxis} onChange={(e) => set({ x: e.currentTarget.value === 'step' ? undefined : e.currentTarget.value })}>
+        <select
+          value={settings.xAxis}
+          onChange={(e) => set({ x: e.currentTarget.value === 'step' ? undefined : e.currentTarget.value })}
+        >
           <option value="step">Step</option>
           <option value="relative">Relative time</option>
           <option value="wall">Wall time</option>
@@ -62,17 +65,37 @@ export function ChartSettingsBar({ settings }: { settings: ChartSettings }) {
         <output>{settings.weight.toFixed(2)}</output>
       </label>
       <label>
-        <input type="checkbox" checked={settings.showRaw} onChange={(e) => set({ raw: e.currentTarget.checked ? undefined : 'false' })} /> Raw line
+        <input
+          type="checkbox"
+          checked={settings.showRaw}
+          onChange={(e) => set({ raw: e.currentTarget.checked ? undefined : 'false' })}
+        />{' '}
+        Raw line
       </label>
       <label>
-        <input type="checkbox" checked={settings.logY} onChange={(e) => set({ logY: e.currentTarget.checked ? 'true' : undefined })} /> Log Y
+        <input
+          type="checkbox"
+          checked={settings.logY}
+          onChange={(e) => set({ logY: e.currentTarget.checked ? 'true' : undefined })}
+        />{' '}
+        Log Y
       </label>
     </div>
   );
 }
 
 /** One metric's chart; uPlot and the chart code load on first use. */
-export function MetricChartPanel({ metricKey, runs, settings, height = 260 }: { metricKey: string; runs: ChartRun[]; settings: ChartSettings; height?: number }) {
+export function MetricChartPanel({
+  metricKey,
+  runs,
+  settings,
+  height = 260,
+}: {
+  metricKey: string;
+  runs: ChartRun[];
+  settings: ChartSettings;
+  height?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<MetricChart>();
   const [error, setError] = useState<Error>();
@@ -96,7 +119,15 @@ export function MetricChartPanel({ metricKey, runs, settings, height = 260 }: { 
   }, []);
   useEffect(() => {
     chart.current?.update(opts);
-  }, [metricKey, runs.map((r) => r.id).join(), settings.xAxis, settings.smoothing, settings.weight, settings.showRaw, settings.logY]);
+  }, [
+    metricKey,
+    runs.map((r) => r.id).join(),
+    settings.xAxis,
+    settings.smoothing,
+    settings.weight,
+    settings.showRaw,
+    settings.logY,
+  ]);
   return (
     <figure class="chart-card">
       <figcaption>

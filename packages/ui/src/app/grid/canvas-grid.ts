@@ -57,7 +57,10 @@ export class CanvasGrid {
   private pool: { row: HTMLDivElement; box: HTMLInputElement; link: HTMLAnchorElement; index: number }[] = [];
   private readonly resize: ResizeObserver;
 
-  constructor(host: HTMLElement, private readonly options: GridOptions) {
+  constructor(
+    host: HTMLElement,
+    private readonly options: GridOptions,
+  ) {
     this.nameW = options.nameWidth ?? 260;
     const el = <K extends keyof HTMLElementTagNameMap>(tag: K, cls: string) => {
       const e = document.createElement(tag);
@@ -95,11 +98,15 @@ export class CanvasGrid {
     host.append(this.root);
 
     this.scroller.addEventListener('scroll', () => this.schedule(), { passive: true });
-    this.pinned.addEventListener('wheel', (e) => {
-      this.scroller.scrollTop += e.deltaY;
-      this.scroller.scrollLeft += e.deltaX;
-      e.preventDefault();
-    }, { passive: false });
+    this.pinned.addEventListener(
+      'wheel',
+      (e) => {
+        this.scroller.scrollTop += e.deltaY;
+        this.scroller.scrollLeft += e.deltaX;
+        e.preventDefault();
+      },
+      { passive: false },
+    );
     this.scroller.addEventListener('mousemove', (e) => this.setHover(this.rowAt(e.clientY)));
     this.scroller.addEventListener('mouseleave', () => this.setHover(-1));
     this.resize = new ResizeObserver(() => this.layout());
@@ -110,19 +117,21 @@ export class CanvasGrid {
     this.columns = columns;
     this.offsets = [CHECK_W + this.nameW];
     for (const c of columns) this.offsets.push((this.offsets[this.offsets.length - 1] ?? 0) + c.width);
-    this.headerCells.replaceChildren(...columns.map((c) => {
-      const b = document.createElement(c.sortKey ? 'button' : 'span');
-      b.className = `grid-head-cell${c.align === 'right' ? ' right' : ''}`;
-      b.style.width = `${c.width}px`;
-      b.title = c.title;
-      b.textContent = c.title;
-      b.dataset.col = c.id;
-      if (c.sortKey) {
-        b.addEventListener('click', () => this.options.onSort(c));
-        if (b instanceof HTMLButtonElement) b.type = 'button';
-      }
-      return b;
-    }));
+    this.headerCells.replaceChildren(
+      ...columns.map((c) => {
+        const b = document.createElement(c.sortKey ? 'button' : 'span');
+        b.className = `grid-head-cell${c.align === 'right' ? ' right' : ''}`;
+        b.style.width = `${c.width}px`;
+        b.title = c.title;
+        b.textContent = c.title;
+        b.dataset.col = c.id;
+        if (c.sortKey) {
+          b.addEventListener('click', () => this.options.onSort(c));
+          if (b instanceof HTMLButtonElement) b.type = 'button';
+        }
+        return b;
+      }),
+    );
     this.renderSort();
     this.layout();
   }
@@ -178,7 +187,11 @@ export class CanvasGrid {
       if (!c) continue;
       const active = this.sort?.id === c.id;
       h.textContent = active ? `${c.title} ${this.sort?.asc ? '▲' : '▼'}` : c.title;
-      if (c.sortKey) h.setAttribute('aria-sort', active ? (this.sort?.asc ? 'ascending' : 'descending') : 'none');
+      if (c.sortKey)
+        h.setAttribute(
+          'aria-label',
+          active ? `${c.title}, sorted ${this.sort?.asc ? 'ascending' : 'descending'}` : `Sort by ${c.title}`,
+        );
       h.classList.toggle('sorted', active);
     }
   }
@@ -289,7 +302,8 @@ export class CanvasGrid {
     ctx.stroke();
     this.drawPinned(rowStart, rowEnd, top);
     const rows = source.rowCount();
-    this.selectAll.checked = rows > 0 && Array.from({ length: Math.min(rows, 50) }, (_, i) => source.isSelected(i)).every(Boolean);
+    this.selectAll.checked =
+      rows > 0 && Array.from({ length: Math.min(rows, 50) }, (_, i) => source.isSelected(i)).every(Boolean);
     if (rowEnd >= rows - 20) this.options.onNearEnd?.();
   }
 

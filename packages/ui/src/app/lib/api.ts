@@ -18,7 +18,10 @@ export class ApiError extends Error {
 
   /** The endpoint does not exist on this server (an older MLflow, or a feature not built yet). */
   get isMissingEndpoint(): boolean {
-    return this.status === 404 && (this.code === 'ENDPOINT_NOT_FOUND' || this.code === 'NOT_FOUND' || this.code === 'HTTP_404');
+    return (
+      this.status === 404 &&
+      (this.code === 'ENDPOINT_NOT_FOUND' || this.code === 'NOT_FOUND' || this.code === 'HTTP_404')
+    );
   }
 }
 
@@ -38,7 +41,7 @@ export function setCredentials(auth: { username: string; password: string } | { 
 }
 
 function headers(extra?: Record<string, string>): Record<string, string> {
-  const h: Record<string, string> = { ...extra };
+  const h: Record<string, string> = { 'X-Requested-With': 'XMLHttpRequest', ...extra };
   const auth = sessionStorage.getItem(AUTH_KEY);
   if (auth) h.Authorization = auth;
   return h;
@@ -72,7 +75,10 @@ async function failure(res: Response): Promise<ApiError> {
 }
 
 /** A request to a path relative to the page (e.g. `ajax-api/2.0/mlflow/runs/get`). */
-export async function request<T>(path: string, init: { method?: string; body?: unknown; query?: Query } = {}): Promise<T> {
+export async function request<T>(
+  path: string,
+  init: { method?: string; body?: unknown; query?: Query } = {},
+): Promise<T> {
   const url = path + (init.query ? queryString(init.query) : '');
   const res = await fetch(url, {
     method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),

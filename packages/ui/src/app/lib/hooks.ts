@@ -36,12 +36,12 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]): Async<T> {
     setState((s) => ({ ...s, loading: true }));
     load().then(
       (data) => live && setState({ data, loading: false }),
-      (error: unknown) => live && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
+      (error: unknown) =>
+        live && setState({ error: error instanceof Error ? error : new Error(String(error)), loading: false }),
     );
     return () => {
       live = false;
     };
-    // biome-ignore lint/correctness/useExhaustiveDependencies: deps are the caller's
   }, [...deps, tick]);
   return { ...state, reload: () => setTick((t) => t + 1) } as Async<T>;
 }

@@ -5,7 +5,12 @@ const route = (hash: string) => parseRoute(splitHash(hash));
 
 describe('parseRoute (MLflow hash routes)', () => {
   it('parses the links MLflow clients print', () => {
-    expect(route('#/experiments/12/runs/abc123')).toEqual({ page: 'run', experimentId: '12', runId: 'abc123', tab: 'overview' });
+    expect(route('#/experiments/12/runs/abc123')).toEqual({
+      page: 'run',
+      experimentId: '12',
+      runId: 'abc123',
+      tab: 'overview',
+    });
     expect(route('#/models/my%20model/versions/3')).toEqual({ page: 'model-version', name: 'my model', version: '3' });
     expect(route('#/experiments/0')).toEqual({ page: 'experiment', experimentId: '0', tab: 'runs' });
     expect(route('#/experiments/5/models/m-1')).toEqual({ page: 'logged-model', experimentId: '5', modelId: 'm-1' });
@@ -18,20 +23,37 @@ describe('parseRoute (MLflow hash routes)', () => {
     expect(route('#/models/m')).toEqual({ page: 'model', name: 'm', subpage: undefined });
     expect(route('#/experiments/3/traces')).toEqual({ page: 'experiment', experimentId: '3', tab: 'traces' });
     expect(route('#/experiments/3/runs/r/artifacts/a/b.txt')).toEqual({
-      page: 'run', experimentId: '3', runId: 'r', tab: 'artifacts', artifactPath: 'a/b.txt',
+      page: 'run',
+      experimentId: '3',
+      runId: 'r',
+      tab: 'artifacts',
+      artifactPath: 'a/b.txt',
     });
     expect(route('#/runs/r1')).toEqual({ page: 'run', runId: 'r1', tab: 'overview' });
     expect(route('#/nope/x')).toEqual({ page: 'not-found', path: '/nope/x' });
   });
   it('parses compare and metric pages with JSON list parameters', () => {
     expect(route('#/compare-runs?runs=%5B%22a%22,%22b%22%5D&experiments=%5B%221%22%5D')).toEqual({
-      page: 'compare-runs', runIds: ['a', 'b'], experimentIds: ['1'],
+      page: 'compare-runs',
+      runIds: ['a', 'b'],
+      experimentIds: ['1'],
     });
-    expect(route('#/compare-experiments/s?experiments=["1","2"]')).toEqual({ page: 'compare-experiments', experimentIds: ['1', '2'] });
-    expect(route('#/metric/loss?runs=["a"]&experiments=["0"]')).toMatchObject({ page: 'metric', runIds: ['a'], metricKeys: ['loss'] });
+    expect(route('#/compare-experiments/s?experiments=["1","2"]')).toEqual({
+      page: 'compare-experiments',
+      experimentIds: ['1', '2'],
+    });
+    expect(route('#/metric/loss?runs=["a"]&experiments=["0"]')).toMatchObject({
+      page: 'metric',
+      runIds: ['a'],
+      metricKeys: ['loss'],
+    });
   });
   it('round-trips the links it builds', () => {
-    expect(route(links.compareRuns(['x', 'y'], ['0']))).toEqual({ page: 'compare-runs', runIds: ['x', 'y'], experimentIds: ['0'] });
+    expect(route(links.compareRuns(['x', 'y'], ['0']))).toEqual({
+      page: 'compare-runs',
+      runIds: ['x', 'y'],
+      experimentIds: ['0'],
+    });
     expect(route(links.modelVersion('a/b', '2'))).toEqual({ page: 'model-version', name: 'a/b', version: '2' });
     expect(route(links.artifact('1', 'r', 'dir/f x.json'))).toMatchObject({ artifactPath: 'dir/f x.json' });
   });

@@ -54,13 +54,25 @@ function decode(segment: string): string {
   }
 }
 
-const EXPERIMENT_TABS: Record<string, ExperimentTab> = { runs: 'runs', models: 'models', traces: 'traces', chart: 'chart' };
+const EXPERIMENT_TABS: Record<string, ExperimentTab> = {
+  runs: 'runs',
+  models: 'models',
+  traces: 'traces',
+  chart: 'chart',
+};
 const RUN_TABS: Record<string, RunTab> = {
-  overview: 'overview', 'model-metrics': 'model-metrics', 'system-metrics': 'system-metrics', artifacts: 'artifacts', traces: 'traces',
+  overview: 'overview',
+  'model-metrics': 'model-metrics',
+  'system-metrics': 'system-metrics',
+  artifacts: 'artifacts',
+  traces: 'traces',
 };
 
 export function parseRoute(loc: Location): Route {
-  const parts = loc.path.split('/').filter((p) => p !== '').map(decode);
+  const parts = loc.path
+    .split('/')
+    .filter((p) => p !== '')
+    .map(decode);
   const q = loc.query;
   const [a, b, c, d, ...rest] = parts;
   if (a === undefined || (a === 'experiments' && b === undefined)) return { page: 'experiments' };
@@ -69,7 +81,13 @@ export function parseRoute(loc: Location): Route {
     if (c === 'runs' && d !== undefined) {
       const tabPart = rest[0];
       if (tabPart === 'artifacts' || tabPart === 'artifactPath') {
-        return { page: 'run', experimentId: b, runId: d, tab: 'artifacts', artifactPath: rest.slice(1).join('/') || undefined };
+        return {
+          page: 'run',
+          experimentId: b,
+          runId: d,
+          tab: 'artifacts',
+          artifactPath: rest.slice(1).join('/') || undefined,
+        };
       }
       return { page: 'run', experimentId: b, runId: d, tab: (tabPart && RUN_TABS[tabPart]) || 'overview' };
     }
@@ -79,13 +97,17 @@ export function parseRoute(loc: Location): Route {
     return { page: 'experiment', experimentId: b, tab: 'runs' };
   }
   if (a === 'runs' && b !== undefined) return { page: 'run', runId: b, tab: 'overview' };
-  if (a === 'compare-runs') return { page: 'compare-runs', runIds: jsonList(q.get('runs')), experimentIds: jsonList(q.get('experiments')) };
-  if (a === 'compare-experiments') return { page: 'compare-experiments', experimentIds: jsonList(q.get('experiments')) };
+  if (a === 'compare-runs')
+    return { page: 'compare-runs', runIds: jsonList(q.get('runs')), experimentIds: jsonList(q.get('experiments')) };
+  if (a === 'compare-experiments')
+    return { page: 'compare-experiments', experimentIds: jsonList(q.get('experiments')) };
   if (a === 'metric') {
     const keys = jsonList(q.get('plot_metric_keys'));
     const fromPath = parts.slice(1).join('/');
     return {
-      page: 'metric', runIds: jsonList(q.get('runs')), experimentIds: jsonList(q.get('experiments')),
+      page: 'metric',
+      runIds: jsonList(q.get('runs')),
+      experimentIds: jsonList(q.get('experiments')),
       metricKeys: keys.length > 0 ? keys : fromPath ? [fromPath] : jsonList(q.get('metric')),
     };
   }

@@ -27,7 +27,16 @@ export function toTableRun(run: Run): TableRun {
   const tags = new Map<string, string>();
   for (const t of run.data.tags ?? []) tags.set(t.key, t.value);
   const id = run.info.run_id ?? run.info.run_uuid ?? '';
-  return { id, name: run.info.run_name || tags.get('mlflow.runName') || id, experimentId: run.info.experiment_id, depth: 0, run, metrics, params, tags };
+  return {
+    id,
+    name: run.info.run_name || tags.get('mlflow.runName') || id,
+    experimentId: run.info.experiment_id,
+    depth: 0,
+    run,
+    metrics,
+    params,
+    tags,
+  };
 }
 
 /** Children right after their parent (when the parent is loaded), in the server's order otherwise. Linear. */

@@ -79,7 +79,14 @@ export interface ModelVersion {
 }
 
 export interface LoggedModel {
-  info: { model_id: string; name?: string; experiment_id: string; status?: string; creation_timestamp_ms?: number; source_run_id?: string };
+  info: {
+    model_id: string;
+    name?: string;
+    experiment_id: string;
+    status?: string;
+    creation_timestamp_ms?: number;
+    source_run_id?: string;
+  };
   data?: { metrics?: Metric[]; params?: KeyValue[] };
 }
 

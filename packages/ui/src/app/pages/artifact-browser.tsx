@@ -7,20 +7,37 @@ import { navigate, useAsync } from '../lib/hooks.js';
 import { links } from '../lib/router.js';
 import type { FileInfo } from '../lib/types.js';
 
-const ArtifactPreview = lazy(() => import('../previews/artifact-preview.js').then((m) => ({ default: m.ArtifactPreview })));
+const ArtifactPreview = lazy(() =>
+  import('../previews/artifact-preview.js').then((m) => ({ default: m.ArtifactPreview })),
+);
 
 function listDir(runId: string, path: string) {
-  return api.get<{ files?: FileInfo[] }>('artifacts/list', { run_id: runId, path: path || undefined }).then((r) =>
-    (r.files ?? []).sort((a, b) => Number(!!b.is_dir) - Number(!!a.is_dir) || a.path.localeCompare(b.path)));
+  return api
+    .get<{ files?: FileInfo[] }>('artifacts/list', { run_id: runId, path: path || undefined })
+    .then((r) =>
+      (r.files ?? []).sort((a, b) => Number(!!b.is_dir) - Number(!!a.is_dir) || a.path.localeCompare(b.path)),
+    );
 }
 
-function Folder({ runId, experimentId, path, depth, selected }: { runId: string; experimentId: string; path: string; depth: number; selected?: string }) {
+function Folder({
+  runId,
+  experimentId,
+  path,
+  depth,
+  selected,
+}: {
+  runId: string;
+  experimentId: string;
+  path: string;
+  depth: number;
+  selected?: string;
+}) {
   const files = useAsync(() => listDir(runId, path), [runId, path]);
   if (files.error) return <ErrorBox error={files.error} />;
   if (!files.data) return <Loading />;
   if (files.data.length === 0 && depth === 0) return <p class="muted">No artifacts recorded</p>;
   return (
-    <ul class="tree" role={depth === 0 ? 'tree' : 'group'} aria-label={depth === 0 ? 'Artifacts' : undefined}>
+    <ul class="tree">
       {files.data.map((f) => (
         <Entry key={f.path} runId={runId} experimentId={experimentId} file={f} depth={depth} selected={selected} />
       ))}
@@ -28,23 +45,44 @@ function Folder({ runId, experimentId, path, depth, selected }: { runId: string;
   );
 }
 
-function Entry({ runId, experimentId, file, depth, selected }: { runId: string; experimentId: string; file: FileInfo; depth: number; selected?: string }) {
+function Entry({
+  runId,
+  experimentId,
+  file,
+  depth,
+  selected,
+}: {
+  runId: string;
+  experimentId: string;
+  file: FileInfo;
+  depth: number;
+  selected?: string;
+}) {
   const within = selected !== undefined && (selected === file.path || selected.startsWith(`${file.path}/`));
   const [open, setOpen] = useState(within);
   const name = file.path.split('/').pop() ?? file.path;
   if (file.is_dir) {
     return (
-      <li role="treeitem" aria-expanded={open} aria-selected={false}>
-        <button type="button" class="tree-item" style={{ paddingLeft: `${depth * 14 + 4}px` }} onClick={() => setOpen(!open)}>
+      <li>
+        <button
+          type="button"
+          aria-expanded={open}
+          class="tree-item"
+          style={{ paddingLeft: `${depth * 14 + 4}px` }}
+          onClick={() => setOpen(!open)}
+        >
           {open ? '▾' : '▸'} {name}/
         </button>
-        {open ? <Folder runId={runId} experimentId={experimentId} path={file.path} depth={depth + 1} selected={selected} /> : null}
+        {open ? (
+          <Folder runId={runId} experimentId={experimentId} path={file.path} depth={depth + 1} selected={selected} />
+        ) : null}
       </li>
     );
   }
   return (
-    <li role="treeitem" aria-selected={selected === file.path}>
+    <li>
       <a
+        aria-current={selected === file.path ? 'true' : undefined}
         href={links.artifact(experimentId, runId, file.path)}
         class={selected === file.path ? 'tree-item active' : 'tree-item'}
         style={{ paddingLeft: `${depth * 14 + 18}px` }}
@@ -63,15 +101,17 @@ function Entry({ runId, experimentId, file, depth, selected }: { runId: string; 
 export function ArtifactBrowser({ runId, experimentId, path }: { runId: string; experimentId: string; path?: string }) {
   return (
     <div class="artifacts">
-      <div class="artifact-tree">
+      <nav class="artifact-tree" aria-label="Artifacts">
         <Folder runId={runId} experimentId={experimentId} path="" depth={0} selected={path} />
-      </div>
+      </nav>
       <div class="artifact-preview">
         {path ? (
           <>
             <div class="preview-head">
               <strong class="mono">{path}</strong>{' '}
-              <a href={artifactUrl(runId, path)} download>Download</a>
+              <a href={artifactUrl(runId, path)} download>
+                Download
+              </a>
             </div>
             <Suspense fallback={<Loading />}>
               <ArtifactPreview runId={runId} path={path} />

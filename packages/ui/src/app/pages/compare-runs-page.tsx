@@ -18,17 +18,24 @@ const TABLE_RUNS = 100;
 export async function searchRunsByIds(runIds: string[], experimentIds: string[]): Promise<Run[]> {
   let ids = experimentIds;
   if (ids.length === 0) {
-    const res = await api.post<{ experiments?: Experiment[] }>('experiments/search', { max_results: 1000, view_type: 'ALL' });
+    const res = await api.post<{ experiments?: Experiment[] }>('experiments/search', {
+      max_results: 1000,
+      view_type: 'ALL',
+    });
     ids = (res.experiments ?? []).map((e) => e.experiment_id);
   }
   const chunks: string[][] = [];
   for (let i = 0; i < runIds.length; i += IDS_PER_REQUEST) chunks.push(runIds.slice(i, i + IDS_PER_REQUEST));
-  const pages = await Promise.all(chunks.map((chunk) => api.post<{ runs?: Run[] }>('runs/search', {
-    experiment_ids: ids,
-    filter: `attributes.run_id IN (${chunk.map(sqlString).join(', ')})`,
-    run_view_type: 'ALL',
-    max_results: chunk.length,
-  })));
+  const pages = await Promise.all(
+    chunks.map((chunk) =>
+      api.post<{ runs?: Run[] }>('runs/search', {
+        experiment_ids: ids,
+        filter: `attributes.run_id IN (${chunk.map(sqlString).join(', ')})`,
+        run_view_type: 'ALL',
+        max_results: chunk.length,
+      }),
+    ),
+  );
   const byId = new Map<string, Run>();
   for (const p of pages) for (const r of p.runs ?? []) byId.set(r.info.run_id, r);
   return runIds.map((id) => byId.get(id)).filter((r): r is Run => r !== undefined);
@@ -38,23 +45,29 @@ function ParallelPlot({ runs, keys, colors }: { runs: TableRun[]; keys: string[]
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<ParallelCoordinates>();
   const [count, setCount] = useState<number>();
-  const axes = useMemo(() => keys.map((k) => {
-    const [kind, ...rest] = k.split('.');
-    const key = rest.join('.');
-    return {
-      key,
-      values: runs.map((r) => {
-        if (kind === 'metrics') return r.metrics.get(key);
-        const v = r.params.get(key);
-        return v !== undefined && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+  const axes = useMemo(
+    () =>
+      keys.map((k) => {
+        const [kind, ...rest] = k.split('.');
+        const key = rest.join('.');
+        return {
+          key,
+          values: runs.map((r) => {
+            if (kind === 'metrics') return r.metrics.get(key);
+            const v = r.params.get(key);
+            return v !== undefined && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
+          }),
+        };
       }),
-    };
-  }), [runs, keys.join()]);
+    [runs, keys.join()],
+  );
   useEffect(() => {
     let live = true;
     void import('../charts/parallel-coordinates.js').then((m) => {
       if (!live || !host.current) return;
-      plot.current = new m.ParallelCoordinates(host.current, axes, colors, (sel) => setCount(sel.filter(Boolean).length));
+      plot.current = new m.ParallelCoordinates(host.current, axes, colors, (sel) =>
+        setCount(sel.filter(Boolean).length),
+      );
       (window as unknown as { __parallel?: ParallelCoordinates }).__parallel = plot.current;
     });
     return () => {
@@ -65,42 +78,85 @@ function ParallelPlot({ runs, keys, colors }: { runs: TableRun[]; keys: string[]
   useEffect(() => plot.current?.setData(axes, colors), [axes]);
   return (
     <figure class="chart-card wide">
-      <figcaption>Parallel coordinates {count !== undefined ? <span class="muted">({count} of {runs.length} runs in the brushed ranges)</span> : null}</figcaption>
+      <figcaption>
+        Parallel coordinates{' '}
+        {count !== undefined ? (
+          <span class="muted">
+            ({count} of {runs.length} runs in the brushed ranges)
+          </span>
+        ) : null}
+      </figcaption>
       <p class="muted small">Drag along an axis to brush a range; click an axis to clear its brush.</p>
       <div ref={host} class="pc-host" />
     </figure>
   );
 }
 
-export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: string[]; experimentIds: string[]; hash: string }) {
+export function CompareRunsPage({
+  runIds,
+  experimentIds,
+  hash,
+}: {
+  runIds: string[];
+  experimentIds: string[];
+  hash: string;
+}) {
   useTitle(`Comparing ${runIds.length} runs`);
   const { query } = splitHash(hash);
   const diffOnly = query.get('diff') === 'true';
-  const result = useAsync(() => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)), [runIds.join(), experimentIds.join()]);
+  const result = useAsync(
+    () => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)),
+    [runIds.join(), experimentIds.join()],
+  );
   const runs = result.data ?? [];
   const colors = useMemo(() => runs.map((_, i) => runColorCss(i)), [runs]);
   const metricKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.metrics.keys()]))].sort(), [runs]);
   const paramKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.params.keys()]))].sort(), [runs]);
-  const tagKeys = useMemo(() => [...new Set(runs.flatMap((r) => [...r.tags.keys()]))].filter((k) => !k.startsWith('mlflow.')).sort(), [runs]);
+  const tagKeys = useMemo(
+    () => [...new Set(runs.flatMap((r) => [...r.tags.keys()]))].filter((k) => !k.startsWith('mlflow.')).sort(),
+    [runs],
+  );
   const chartMetric = query.get('metric') ?? metricKeys[0];
-  const chartRuns = useMemo(() => runs.map((r, i) => ({ id: r.id, label: r.name, color: colors[i] ?? '#1f77b4' })), [runs, colors]);
-  const pcKeys = [...paramKeys.slice(0, 8).map((k) => `params.${k}`), ...metricKeys.slice(0, 4).map((k) => `metrics.${k}`)];
-  if (result.error) return <main class="page"><ErrorBox error={result.error} what="Could not load the runs" /></main>;
-  if (!result.data) return <main class="page"><Loading label={`Loading ${runIds.length} runs…`} /></main>;
+  const chartRuns = useMemo(
+    () => runs.map((r, i) => ({ id: r.id, label: r.name, color: colors[i] ?? '#1f77b4' })),
+    [runs, colors],
+  );
+  const pcKeys = [
+    ...paramKeys.slice(0, 8).map((k) => `params.${k}`),
+    ...metricKeys.slice(0, 4).map((k) => `metrics.${k}`),
+  ];
+  if (result.error)
+    return (
+      <main class="page">
+        <ErrorBox error={result.error} what="Could not load the runs" />
+      </main>
+    );
+  if (!result.data)
+    return (
+      <main class="page">
+        <Loading label={`Loading ${runIds.length} runs…`} />
+      </main>
+    );
   const shown = runs.slice(0, TABLE_RUNS);
   const differs = (values: string[]) => new Set(values).size > 1;
   const section = (title: string, keys: string[], value: (r: TableRun, k: string) => string) => {
-    const rows = keys.map((k) => ({ k, values: shown.map((r) => value(r, k)) })).filter((row) => !diffOnly || differs(row.values));
+    const rows = keys
+      .map((k) => ({ k, values: shown.map((r) => value(r, k)) }))
+      .filter((row) => !diffOnly || differs(row.values));
     if (rows.length === 0) return null;
     return (
       <>
         <tr class="section-row">
-          <th scope="rowgroup" colSpan={shown.length + 1}>{title}</th>
+          <th scope="rowgroup" colSpan={shown.length + 1}>
+            {title}
+          </th>
         </tr>
         {rows.map((row) => (
           <tr key={`${title}.${row.k}`} class={differs(row.values) ? 'differs' : undefined}>
             <th scope="row">{row.k}</th>
-            {row.values.map((v, i) => <td key={i}>{v}</td>)}
+            {row.values.map((v, i) => (
+              <td key={i}>{v}</td>
+            ))}
           </tr>
         ))}
       </>
@@ -114,8 +170,14 @@ export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: strin
       </div>
       <div class="toolbar">
         <label>
-          <input type="checkbox" checked={diffOnly} onChange={(e) => navigate(withQuery(location.hash, { diff: e.currentTarget.checked ? 'true' : undefined }), true)} /> Show
-          differences only
+          <input
+            type="checkbox"
+            checked={diffOnly}
+            onChange={(e) =>
+              navigate(withQuery(location.hash, { diff: e.currentTarget.checked ? 'true' : undefined }), true)
+            }
+          />{' '}
+          Show differences only
         </label>
       </div>
       <div class="compare-scroll">
@@ -133,8 +195,14 @@ export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: strin
           </thead>
           <tbody>
             {section('Attributes', ['Start time', 'Duration', 'Status', 'User'], (r, k) =>
-              k === 'Start time' ? formatTime(r.run.info.start_time) : k === 'Duration' ? formatDuration(r.run.info.start_time, r.run.info.end_time)
-                : k === 'Status' ? r.run.info.status : (r.run.info.user_id ?? ''))}
+              k === 'Start time'
+                ? formatTime(r.run.info.start_time)
+                : k === 'Duration'
+                  ? formatDuration(r.run.info.start_time, r.run.info.end_time)
+                  : k === 'Status'
+                    ? r.run.info.status
+                    : (r.run.info.user_id ?? ''),
+            )}
             {section('Parameters', paramKeys, (r, k) => r.params.get(k) ?? '')}
             {section('Metrics', metricKeys, (r, k) => {
               const v = r.metrics.get(k);
@@ -144,15 +212,26 @@ export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: strin
           </tbody>
         </table>
       </div>
-      {runs.length > TABLE_RUNS ? <p class="muted">The table shows the first {TABLE_RUNS} runs; the plots show all {runs.length}.</p> : null}
+      {runs.length > TABLE_RUNS ? (
+        <p class="muted">
+          The table shows the first {TABLE_RUNS} runs; the plots show all {runs.length}.
+        </p>
+      ) : null}
       {pcKeys.length > 1 ? <ParallelPlot runs={runs} keys={pcKeys} colors={colors} /> : null}
       {chartMetric ? (
         <section aria-label="Overlaid metric">
           <div class="toolbar">
             <label>
               Metric{' '}
-              <select value={chartMetric} onChange={(e) => navigate(withQuery(location.hash, { metric: e.currentTarget.value }), true)}>
-                {metricKeys.map((k) => <option key={k} value={k}>{k}</option>)}
+              <select
+                value={chartMetric}
+                onChange={(e) => navigate(withQuery(location.hash, { metric: e.currentTarget.value }), true)}
+              >
+                {metricKeys.map((k) => (
+                  <option key={k} value={k}>
+                    {k}
+                  </option>
+                ))}
               </select>
             </label>
           </div>
@@ -164,24 +243,53 @@ export function CompareRunsPage({ runIds, experimentIds, hash }: { runIds: strin
   );
 }
 
-export function MetricPage({ runIds, experimentIds, metricKeys, hash }: { runIds: string[]; experimentIds: string[]; metricKeys: string[]; hash: string }) {
+export function MetricPage({
+  runIds,
+  experimentIds,
+  metricKeys,
+  hash,
+}: {
+  runIds: string[];
+  experimentIds: string[];
+  metricKeys: string[];
+  hash: string;
+}) {
   useTitle(metricKeys.join(', ') || 'Metric');
-  const result = useAsync(() => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)), [runIds.join(), experimentIds.join()]);
+  const result = useAsync(
+    () => searchRunsByIds(runIds, experimentIds).then((r) => r.map(toTableRun)),
+    [runIds.join(), experimentIds.join()],
+  );
   const settings = chartSettings(splitHash(hash).query);
-  const chartRuns = useMemo(() => (result.data ?? []).map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })), [result.data]);
-  if (result.error) return <main class="page"><ErrorBox error={result.error} /></main>;
-  if (!result.data) return <main class="page"><Loading /></main>;
+  const chartRuns = useMemo(
+    () => (result.data ?? []).map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })),
+    [result.data],
+  );
+  if (result.error)
+    return (
+      <main class="page">
+        <ErrorBox error={result.error} />
+      </main>
+    );
+  if (!result.data)
+    return (
+      <main class="page">
+        <Loading />
+      </main>
+    );
   const first = result.data[0];
   return (
     <main class="page">
       {first ? (
         <nav class="breadcrumbs" aria-label="Breadcrumb">
-          <a href={links.experiment(first.experimentId)}>Experiment</a> / <a href={links.run(first.experimentId, first.id)}>{first.name}</a>
+          <a href={links.experiment(first.experimentId)}>Experiment</a> /{' '}
+          <a href={links.run(first.experimentId, first.id)}>{first.name}</a>
         </nav>
       ) : null}
       <h1>{metricKeys.join(', ')}</h1>
       <ChartSettingsBar settings={settings} />
-      {metricKeys.map((k) => <MetricChartPanel key={k} metricKey={k} runs={chartRuns} settings={settings} height={400} />)}
+      {metricKeys.map((k) => (
+        <MetricChartPanel key={k} metricKey={k} runs={chartRuns} settings={settings} height={400} />
+      ))}
     </main>
   );
 }

@@ -40,7 +40,13 @@ function gridColumn(id: string): GridColumn {
   if (attr) return attr;
   const dot = id.indexOf('.');
   const kind = id.slice(0, dot);
-  return { id, title: id.slice(dot + 1), width: 130, align: kind === 'metrics' ? 'right' : 'left', sortKey: sortKeyOf(id) };
+  return {
+    id,
+    title: id.slice(dot + 1),
+    width: 130,
+    align: kind === 'metrics' ? 'right' : 'left',
+    sortKey: sortKeyOf(id),
+  };
 }
 
 export interface RunsQuery {
@@ -62,7 +68,13 @@ interface Loaded {
 
 /** Pages of `runs/search` for one query; more pages as the table scrolls near its end. */
 function useRuns(q: RunsQuery, refresh: number) {
-  const [state, setState] = useState<Loaded>({ rows: [], raw: [], keys: { metrics: [], params: [], tags: [] }, loading: true, done: false });
+  const [state, setState] = useState<Loaded>({
+    rows: [],
+    raw: [],
+    keys: { metrics: [], params: [], tags: [] },
+    loading: true,
+    done: false,
+  });
   const busy = useRef(false);
   const gen = useRef(0);
   const fetchPage = async (token: string | undefined, size: number, g: number, base: TableRun[]) => {
@@ -78,7 +90,14 @@ function useRuns(q: RunsQuery, refresh: number) {
       });
       if (g !== gen.current) return;
       const raw = [...base, ...(res.runs ?? []).map(toTableRun)];
-      setState({ rows: nestRuns(raw), raw, keys: collectKeys(raw), nextToken: res.next_page_token || undefined, loading: false, done: !res.next_page_token });
+      setState({
+        rows: nestRuns(raw),
+        raw,
+        keys: collectKeys(raw),
+        nextToken: res.next_page_token || undefined,
+        loading: false,
+        done: !res.next_page_token,
+      });
     } catch (e) {
       if (g !== gen.current) return;
       setState((s) => ({ ...s, loading: false, done: true, error: e instanceof Error ? e : new Error(String(e)) }));
@@ -86,7 +105,6 @@ function useRuns(q: RunsQuery, refresh: number) {
       if (g === gen.current) busy.current = false;
     }
   };
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new query restarts the listing
   useEffect(() => {
     const g = ++gen.current;
     setState({ rows: [], raw: [], keys: { metrics: [], params: [], tags: [] }, loading: true, done: false });
@@ -99,7 +117,16 @@ function useRuns(q: RunsQuery, refresh: number) {
   return { ...state, more };
 }
 
-function RunsTable({ rows, columns, selected, sort, onToggle, onToggleAll, onSort, onMore }: {
+function RunsTable({
+  rows,
+  columns,
+  selected,
+  sort,
+  onToggle,
+  onToggleAll,
+  onSort,
+  onMore,
+}: {
   rows: TableRun[];
   columns: GridColumn[];
   selected: Set<string>;
@@ -151,10 +178,23 @@ function RunsTable({ rows, columns, selected, sort, onToggle, onToggleAll, onSor
   return <div class="grid-host" ref={host} data-rows={rows.length} />;
 }
 
-export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: string[]; tab: ExperimentTab; hash: string }) {
+export function ExperimentPage({
+  experimentIds,
+  tab,
+  hash,
+}: {
+  experimentIds: string[];
+  tab: ExperimentTab;
+  hash: string;
+}) {
   const { query } = splitHash(hash);
   const experiments = useAsync(
-    () => Promise.all(experimentIds.map((id) => api.get<{ experiment: Experiment }>('experiments/get', { experiment_id: id }).then((r) => r.experiment))),
+    () =>
+      Promise.all(
+        experimentIds.map((id) =>
+          api.get<{ experiment: Experiment }>('experiments/get', { experiment_id: id }).then((r) => r.experiment),
+        ),
+      ),
     [experimentIds.join(',')],
   );
   const title = experiments.data?.map((e) => e.name).join(', ') ?? '';
@@ -170,26 +210,37 @@ export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: st
     [experimentIds.join(','), filter, orderByKey, orderByAsc, viewType],
   );
   const runs = useRuns(runsQuery, refresh);
-  const selected = useMemo(() => new Set((query.get('selected') ?? '').split(',').filter(Boolean)), [query.get('selected')]);
+  const selected = useMemo(
+    () => new Set((query.get('selected') ?? '').split(',').filter(Boolean)),
+    [query.get('selected')],
+  );
   const colsParam = query.get('cols');
   const chosen = useMemo(() => {
     if (colsParam !== null) return jsonList(colsParam);
-    return [...runs.keys.metrics.map((k) => `metrics.${k}`), ...runs.keys.params.map((k) => `params.${k}`)].slice(0, 40);
+    return [...runs.keys.metrics.map((k) => `metrics.${k}`), ...runs.keys.params.map((k) => `params.${k}`)].slice(
+      0,
+      40,
+    );
   }, [colsParam, runs.keys]);
   const columns = useMemo(() => [...ATTRIBUTE_COLUMNS, ...chosen.map(gridColumn)], [chosen]);
   const sortColumnId = columns.find((c) => c.sortKey === orderByKey)?.id ?? orderByKey;
   const lastToggled = useRef(-1);
   const [actionError, setActionError] = useState<Error>();
 
-  const setQuery = (changes: Record<string, string | undefined>, replace = false) => navigate(withQuery(location.hash, changes), replace);
+  const setQuery = (changes: Record<string, string | undefined>, replace = false) =>
+    navigate(withQuery(location.hash, changes), replace);
   const setSelected = (ids: Set<string>) => setQuery({ selected: [...ids].join(',') || undefined }, true);
-  const base = single !== undefined ? links.experiment(single) : links.compareExperiments(experimentIds).split('?')[0] ?? '';
+  const base =
+    single !== undefined ? links.experiment(single) : (links.compareExperiments(experimentIds).split('?')[0] ?? '');
   const keep = splitHash(hash).query.toString();
   const tabHref = (t: ExperimentTab) => {
     const path = single !== undefined ? links.experiment(single, t) : `${base}`;
     return keep ? `${path}?${keep}` : path;
   };
-  const filterError = runs.error instanceof ApiError && runs.error.code === 'INVALID_PARAMETER_VALUE' && filter ? runs.error.message : undefined;
+  const filterError =
+    runs.error instanceof ApiError && runs.error.code === 'INVALID_PARAMETER_VALUE' && filter
+      ? runs.error.message
+      : undefined;
   const selectedRuns = runs.rows.filter((r) => selected.has(r.id));
 
   const bulk = async (endpoint: 'runs/delete' | 'runs/restore') => {
@@ -228,7 +279,10 @@ export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: st
             <FilterBox
               value={filter}
               error={filterError}
-              keys={[...runs.keys.metrics.map((k) => `metrics.${quoteKey(k)}`), ...runs.keys.params.map((k) => `params.${quoteKey(k)}`)]}
+              keys={[
+                ...runs.keys.metrics.map((k) => `metrics.${quoteKey(k)}`),
+                ...runs.keys.params.map((k) => `params.${quoteKey(k)}`),
+              ]}
               onApply={(f) => setQuery({ searchFilter: f || undefined })}
             />
             <label>
@@ -236,14 +290,25 @@ export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: st
               <select
                 aria-label="Show active or deleted runs"
                 value={viewType === 'DELETED_ONLY' ? 'Deleted' : 'Active'}
-                onChange={(e) => setQuery({ lifecycleFilter: e.currentTarget.value === 'Deleted' ? 'Deleted' : undefined, selected: undefined })}
+                onChange={(e) =>
+                  setQuery({
+                    lifecycleFilter: e.currentTarget.value === 'Deleted' ? 'Deleted' : undefined,
+                    selected: undefined,
+                  })
+                }
               >
                 <option value="Active">Active</option>
                 <option value="Deleted">Deleted</option>
               </select>
             </label>
-            <ColumnPicker keys={runs.keys} selected={chosen} onChange={(c) => setQuery({ cols: JSON.stringify(c) }, true)} />
-            <button type="button" onClick={() => setRefresh((n) => n + 1)}>Refresh</button>
+            <ColumnPicker
+              keys={runs.keys}
+              selected={chosen}
+              onChange={(c) => setQuery({ cols: JSON.stringify(c) }, true)}
+            />
+            <button type="button" onClick={() => setRefresh((n) => n + 1)}>
+              Refresh
+            </button>
           </div>
           <div class="toolbar selection-bar">
             <span aria-live="polite">
@@ -254,14 +319,27 @@ export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: st
               type="button"
               class="primary"
               disabled={selected.size < 2}
-              onClick={() => navigate(links.compareRuns([...selected], [...new Set(selectedRuns.map((r) => r.experimentId).concat(experimentIds))]))}
+              onClick={() =>
+                navigate(
+                  links.compareRuns(
+                    [...selected],
+                    [...new Set(selectedRuns.map((r) => r.experimentId).concat(experimentIds))],
+                  ),
+                )
+              }
             >
               Compare
             </button>
             {viewType === 'DELETED_ONLY' ? (
-              <button type="button" disabled={selected.size === 0} onClick={() => bulk('runs/restore')}>Restore</button>
+              <button type="button" disabled={selected.size === 0} onClick={() => bulk('runs/restore')}>
+                Restore
+              </button>
             ) : (
-              <button type="button" disabled={selected.size === 0} onClick={() => confirm(`Delete ${selected.size} run(s)?`) && bulk('runs/delete')}>
+              <button
+                type="button"
+                disabled={selected.size === 0}
+                onClick={() => confirm(`Delete ${selected.size} run(s)?`) && bulk('runs/delete')}
+              >
                 Delete
               </button>
             )}
@@ -301,7 +379,11 @@ export function ExperimentPage({ experimentIds, tab, hash }: { experimentIds: st
               }}
             />
           ) : (
-            <RunsChartsView runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.slice(0, 10)} metricKeys={runs.keys.metrics} hash={hash} />
+            <RunsChartsView
+              runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.slice(0, 10)}
+              metricKeys={runs.keys.metrics}
+              hash={hash}
+            />
           )}
         </>
       ) : null}

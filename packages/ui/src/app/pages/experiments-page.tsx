@@ -38,7 +38,9 @@ export function ExperimentsPage({ hash }: { hash: string }) {
     <main class="page">
       <div class="page-head">
         <h1>Experiments</h1>
-        <button type="button" class="primary" onClick={() => setDialog({ kind: 'create' })}>Create experiment</button>
+        <button type="button" class="primary" onClick={() => setDialog({ kind: 'create' })}>
+          Create experiment
+        </button>
       </div>
       <div class="toolbar">
         <input
@@ -46,17 +48,29 @@ export function ExperimentsPage({ hash }: { hash: string }) {
           aria-label="Search experiments by name"
           placeholder="Search experiments"
           value={search}
-          onInput={(e) => navigate(withQuery(location.hash || '#/experiments', { search: e.currentTarget.value }), true)}
+          onInput={(e) =>
+            navigate(withQuery(location.hash || '#/experiments', { search: e.currentTarget.value }), true)
+          }
         />
         <label>
           <input
             type="checkbox"
             checked={viewType === 'DELETED_ONLY'}
-            onChange={(e) => navigate(withQuery(location.hash || '#/experiments', { lifecycle: e.currentTarget.checked ? 'deleted' : undefined }))}
+            onChange={(e) =>
+              navigate(
+                withQuery(location.hash || '#/experiments', {
+                  lifecycle: e.currentTarget.checked ? 'deleted' : undefined,
+                }),
+              )
+            }
           />{' '}
           Show deleted
         </label>
-        <button type="button" disabled={selected.size < 2} onClick={() => navigate(links.compareExperiments([...selected]))}>
+        <button
+          type="button"
+          disabled={selected.size < 2}
+          onClick={() => navigate(links.compareExperiments([...selected]))}
+        >
           Compare ({selected.size})
         </button>
       </div>
@@ -67,7 +81,9 @@ export function ExperimentsPage({ hash }: { hash: string }) {
         <table class="table" aria-label="Experiments">
           <thead>
             <tr>
-              <th scope="col"><span class="sr-only">Select</span></th>
+              <th scope="col">
+                <span class="sr-only">Select</span>
+              </th>
               <th scope="col">Name</th>
               <th scope="col">ID</th>
               <th scope="col">Created</th>
@@ -79,7 +95,9 @@ export function ExperimentsPage({ hash }: { hash: string }) {
           <tbody>
             {list.data.length === 0 ? (
               <tr>
-                <td colSpan={7} class="muted">No experiments</td>
+                <td colSpan={7} class="muted">
+                  No experiments
+                </td>
               </tr>
             ) : null}
             {list.data.map((e) => (
@@ -96,22 +114,32 @@ export function ExperimentsPage({ hash }: { hash: string }) {
                     }}
                   />
                 </td>
-                <td><a href={links.experiment(e.experiment_id)}>{e.name}</a></td>
+                <td>
+                  <a href={links.experiment(e.experiment_id)}>{e.name}</a>
+                </td>
                 <td>{e.experiment_id}</td>
                 <td>{formatTime(e.creation_time)}</td>
                 <td>{formatTime(e.last_update_time)}</td>
                 <td class="mono small">{e.artifact_location}</td>
                 <td class="actions">
                   {e.lifecycle_stage === 'deleted' ? (
-                    <button type="button" onClick={() => act(() => api.post('experiments/restore', { experiment_id: e.experiment_id }))}>
+                    <button
+                      type="button"
+                      onClick={() => act(() => api.post('experiments/restore', { experiment_id: e.experiment_id }))}
+                    >
                       Restore
                     </button>
                   ) : (
                     <>
-                      <button type="button" onClick={() => setDialog({ kind: 'rename', experiment: e })}>Rename</button>
+                      <button type="button" onClick={() => setDialog({ kind: 'rename', experiment: e })}>
+                        Rename
+                      </button>
                       <button
                         type="button"
-                        onClick={() => confirm(`Delete experiment '${e.name}'?`) && act(() => api.post('experiments/delete', { experiment_id: e.experiment_id }))}
+                        onClick={() =>
+                          confirm(`Delete experiment '${e.name}'?`) &&
+                          act(() => api.post('experiments/delete', { experiment_id: e.experiment_id }))
+                        }
                       >
                         Delete
                       </button>
@@ -131,13 +159,20 @@ export function ExperimentsPage({ hash }: { hash: string }) {
           onSubmit={async (f) => {
             const name = (f.elements.namedItem('name') as HTMLInputElement).value.trim();
             const artifact = (f.elements.namedItem('artifact') as HTMLInputElement).value.trim();
-            const res = await api.post<{ experiment_id: string }>('experiments/create', { name, artifact_location: artifact || undefined });
+            const res = await api.post<{ experiment_id: string }>('experiments/create', {
+              name,
+              artifact_location: artifact || undefined,
+            });
             list.reload();
             navigate(links.experiment(res.experiment_id));
           }}
         >
-          <label class="field">Name <input name="name" required autoFocus /></label>
-          <label class="field">Artifact location (optional) <input name="artifact" /></label>
+          <label class="field">
+            Name <input name="name" required />
+          </label>
+          <label class="field">
+            Artifact location (optional) <input name="artifact" />
+          </label>
         </Dialog>
       ) : null}
       {dialog?.kind === 'rename' ? (
@@ -150,7 +185,9 @@ export function ExperimentsPage({ hash }: { hash: string }) {
             list.reload();
           }}
         >
-          <label class="field">New name <input name="name" required value={dialog.experiment.name} autoFocus /></label>
+          <label class="field">
+            New name <input name="name" required value={dialog.experiment.name} />
+          </label>
         </Dialog>
       ) : null}
     </main>

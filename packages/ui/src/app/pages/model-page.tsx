@@ -7,7 +7,12 @@ import { navigate, useAsync, useTitle } from '../lib/hooks.js';
 import { links } from '../lib/router.js';
 import type { ModelVersion, RegisteredModel } from '../lib/types.js';
 
-export function AliasEditor({ name, aliases, defaultVersion, onChange }: {
+export function AliasEditor({
+  name,
+  aliases,
+  defaultVersion,
+  onChange,
+}: {
   name: string;
   aliases: { alias: string; version: string }[];
   defaultVersion?: string;
@@ -62,10 +67,20 @@ export function AliasEditor({ name, aliases, defaultVersion, onChange }: {
 
 export function ModelPage({ name }: { name: string }) {
   useTitle(name);
-  const model = useAsync(() => api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model), [name]);
+  const model = useAsync(
+    () =>
+      api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model),
+    [name],
+  );
   const versions = useAsync(
-    () => api.get<{ model_versions?: ModelVersion[] }>('model-versions/search', { filter: `name=${sqlString(name)}`, max_results: 1000, order_by: ['version_number DESC'] })
-      .then((r) => (r.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version))),
+    () =>
+      api
+        .get<{ model_versions?: ModelVersion[] }>('model-versions/search', {
+          filter: `name=${sqlString(name)}`,
+          max_results: 1000,
+          order_by: ['version_number DESC'],
+        })
+        .then((r) => (r.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version))),
     [name],
   );
   const [error, setError] = useState<Error>();
@@ -73,23 +88,40 @@ export function ModelPage({ name }: { name: string }) {
     model.reload();
     versions.reload();
   };
-  if (model.error) return <main class="page"><ErrorBox error={model.error} what={`Could not load model '${name}'`} /></main>;
-  if (!model.data) return <main class="page"><Loading /></main>;
+  if (model.error)
+    return (
+      <main class="page">
+        <ErrorBox error={model.error} what={`Could not load model '${name}'`} />
+      </main>
+    );
+  if (!model.data)
+    return (
+      <main class="page">
+        <Loading />
+      </main>
+    );
   const m = model.data;
   return (
     <main class="page">
-      <nav class="breadcrumbs" aria-label="Breadcrumb"><a href={links.models()}>Registered models</a> / <span>{name}</span></nav>
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <a href={links.models()}>Registered models</a> / <span>{name}</span>
+      </nav>
       <div class="page-head">
         <h1>{name}</h1>
         <button
           type="button"
-          onClick={() => confirm(`Delete model '${name}' and all its versions?`) && api.delete('registered-models/delete', { name }).then(() => navigate(links.models()), setError)}
+          onClick={() =>
+            confirm(`Delete model '${name}' and all its versions?`) &&
+            api.delete('registered-models/delete', { name }).then(() => navigate(links.models()), setError)
+          }
         >
           Delete model
         </button>
       </div>
       {error ? <ErrorBox error={error} /> : null}
-      <p class="muted">Created {formatTime(m.creation_timestamp)} · Last modified {formatTime(m.last_updated_timestamp)}</p>
+      <p class="muted">
+        Created {formatTime(m.creation_timestamp)} · Last modified {formatTime(m.last_updated_timestamp)}
+      </p>
       <EditableText
         label="Description"
         value={m.description ?? ''}
@@ -128,11 +160,21 @@ export function ModelPage({ name }: { name: string }) {
           <tbody>
             {(versions.data ?? []).map((v) => (
               <tr key={v.version}>
-                <td><a href={links.modelVersion(name, v.version)}>Version {v.version}</a></td>
+                <td>
+                  <a href={links.modelVersion(name, v.version)}>Version {v.version}</a>
+                </td>
                 <td>{formatTime(v.creation_timestamp)}</td>
                 <td>{v.user_id ?? ''}</td>
                 <td>{v.current_stage ?? 'None'}</td>
-                <td>{(m.aliases ?? []).filter((a) => a.version === v.version).map((a) => <span key={a.alias} class="alias">@{a.alias}</span>)}</td>
+                <td>
+                  {(m.aliases ?? [])
+                    .filter((a) => a.version === v.version)
+                    .map((a) => (
+                      <span key={a.alias} class="alias">
+                        @{a.alias}
+                      </span>
+                    ))}
+                </td>
                 <td>{v.description ?? ''}</td>
               </tr>
             ))}

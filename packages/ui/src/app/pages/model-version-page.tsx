@@ -20,14 +20,26 @@ export function signatureFromMlmodel(text: string): { inputs?: string; outputs?:
 }
 
 function Signature({ name, version }: { name: string; version: string }) {
-  const mlmodel = useAsync(() => fetchArtifactText(modelVersionArtifactUrl(name, version, 'MLmodel')).then((r) => r.text), [name, version]);
+  const mlmodel = useAsync(
+    () => fetchArtifactText(modelVersionArtifactUrl(name, version, 'MLmodel')).then((r) => r.text),
+    [name, version],
+  );
   if (mlmodel.error) return <p class="muted">No MLmodel file found for this version.</p>;
   if (!mlmodel.data) return <Loading />;
   const sig = signatureFromMlmodel(mlmodel.data);
   const cols = (raw?: string): [string, string][] => {
     try {
-      const list = JSON.parse(raw ?? '[]') as { name?: string; type?: string; 'tensor-spec'?: { dtype?: string; shape?: number[] } }[];
-      return list.map((c, i) => [c.name ?? `[${i}]`, c.type === 'tensor' ? `tensor ${c['tensor-spec']?.dtype ?? ''} [${(c['tensor-spec']?.shape ?? []).join(', ')}]` : (c.type ?? '')]);
+      const list = JSON.parse(raw ?? '[]') as {
+        name?: string;
+        type?: string;
+        'tensor-spec'?: { dtype?: string; shape?: number[] };
+      }[];
+      return list.map((c, i) => [
+        c.name ?? `[${i}]`,
+        c.type === 'tensor'
+          ? `tensor ${c['tensor-spec']?.dtype ?? ''} [${(c['tensor-spec']?.shape ?? []).join(', ')}]`
+          : (c.type ?? ''),
+      ]);
     } catch {
       return [];
     }
@@ -42,21 +54,51 @@ function Signature({ name, version }: { name: string; version: string }) {
 
 export function ModelVersionPage({ name, version }: { name: string; version: string }) {
   useTitle(`${name} v${version}`);
-  const mv = useAsync(() => api.get<{ model_version: ModelVersion }>('model-versions/get', { name, version }).then((r) => r.model_version), [name, version]);
-  const model = useAsync(() => api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model), [name]);
+  const mv = useAsync(
+    () =>
+      api.get<{ model_version: ModelVersion }>('model-versions/get', { name, version }).then((r) => r.model_version),
+    [name, version],
+  );
+  const model = useAsync(
+    () =>
+      api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model),
+    [name],
+  );
   const runId = mv.data?.run_id;
-  const run = useAsync(() => (runId ? api.get<{ run: Run }>('runs/get', { run_id: runId }).then((r) => r.run, () => undefined) : Promise.resolve(undefined)), [runId]);
+  const run = useAsync(
+    () =>
+      runId
+        ? api.get<{ run: Run }>('runs/get', { run_id: runId }).then(
+            (r) => r.run,
+            () => undefined,
+          )
+        : Promise.resolve(undefined),
+    [runId],
+  );
   const [error, setError] = useState<Error>();
-  if (mv.error) return <main class="page"><ErrorBox error={mv.error} what={`Could not load ${name} version ${version}`} /></main>;
-  if (!mv.data) return <main class="page"><Loading /></main>;
+  if (mv.error)
+    return (
+      <main class="page">
+        <ErrorBox error={mv.error} what={`Could not load ${name} version ${version}`} />
+      </main>
+    );
+  if (!mv.data)
+    return (
+      <main class="page">
+        <Loading />
+      </main>
+    );
   const v = mv.data;
   const aliases = (model.data?.aliases ?? []).filter((a) => a.version === version);
   return (
     <main class="page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={links.models()}>Registered models</a> / <a href={links.model(name)}>{name}</a> / <span>Version {version}</span>
+        <a href={links.models()}>Registered models</a> / <a href={links.model(name)}>{name}</a> /{' '}
+        <span>Version {version}</span>
       </nav>
-      <h1>{name} · Version {version}</h1>
+      <h1>
+        {name} · Version {version}
+      </h1>
       {error ? <ErrorBox error={error} /> : null}
       <KeyValueTable
         caption="About this version"
@@ -66,7 +108,18 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
           ['Creator', v.user_id ?? ''],
           ['Status', v.status ?? ''],
           ['Source', <code class="small">{v.source}</code>],
-          ['Source run', runId ? (run.data ? <a href={links.run(run.data.info.experiment_id, runId)}>{run.data.info.run_name || runId}</a> : <code>{runId}</code>) : 'None'],
+          [
+            'Source run',
+            runId ? (
+              run.data ? (
+                <a href={links.run(run.data.info.experiment_id, runId)}>{run.data.info.run_name || runId}</a>
+              ) : (
+                <code>{runId}</code>
+              )
+            ) : (
+              'None'
+            ),
+          ],
           [
             'Stage',
             <label>
@@ -74,9 +127,22 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
               <select
                 aria-label="Stage"
                 value={v.current_stage ?? 'None'}
-                onChange={(e) => api.post('model-versions/transition-stage', { name, version, stage: e.currentTarget.value, archive_existing_versions: false }).then(mv.reload, setError)}
+                onChange={(e) =>
+                  api
+                    .post('model-versions/transition-stage', {
+                      name,
+                      version,
+                      stage: e.currentTarget.value,
+                      archive_existing_versions: false,
+                    })
+                    .then(mv.reload, setError)
+                }
               >
-                {STAGES.map((s) => <option key={s} value={s}>{s}</option>)}
+                {STAGES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
               </select>
             </label>,
           ],

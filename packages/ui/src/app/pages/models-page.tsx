@@ -14,12 +14,13 @@ export function ModelsPage({ hash }: { hash: string }) {
   const search = query.get('search') ?? '';
   const token = query.get('page') ?? undefined;
   const list = useAsync(
-    () => api.get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('registered-models/search', {
-      filter: search ? `name ILIKE ${sqlString(`%${search}%`)}` : undefined,
-      max_results: PAGE,
-      order_by: ['name ASC'],
-      page_token: token,
-    }),
+    () =>
+      api.get<{ registered_models?: RegisteredModel[]; next_page_token?: string }>('registered-models/search', {
+        filter: search ? `name ILIKE ${sqlString(`%${search}%`)}` : undefined,
+        max_results: PAGE,
+        order_by: ['name ASC'],
+        page_token: token,
+      }),
     [search, token],
   );
   const [creating, setCreating] = useState(false);
@@ -27,7 +28,9 @@ export function ModelsPage({ hash }: { hash: string }) {
     <main class="page">
       <div class="page-head">
         <h1>Registered models</h1>
-        <button type="button" class="primary" onClick={() => setCreating(true)}>Create model</button>
+        <button type="button" class="primary" onClick={() => setCreating(true)}>
+          Create model
+        </button>
       </div>
       <div class="toolbar">
         <input
@@ -35,7 +38,9 @@ export function ModelsPage({ hash }: { hash: string }) {
           aria-label="Search models by name"
           placeholder="Search models"
           value={search}
-          onInput={(e) => navigate(withQuery(location.hash || '#/models', { search: e.currentTarget.value, page: undefined }), true)}
+          onInput={(e) =>
+            navigate(withQuery(location.hash || '#/models', { search: e.currentTarget.value, page: undefined }), true)
+          }
         />
       </div>
       {list.error ? <ErrorBox error={list.error} what="Could not list models" /> : null}
@@ -54,24 +59,51 @@ export function ModelsPage({ hash }: { hash: string }) {
             </thead>
             <tbody>
               {(list.data.registered_models ?? []).length === 0 ? (
-                <tr><td colSpan={5} class="muted">No registered models</td></tr>
+                <tr>
+                  <td colSpan={5} class="muted">
+                    No registered models
+                  </td>
+                </tr>
               ) : null}
               {(list.data.registered_models ?? []).map((m) => {
-                const latest = (m.latest_versions ?? []).reduce<string | undefined>((a, v) => (a === undefined || Number(v.version) > Number(a) ? v.version : a), undefined);
+                const latest = (m.latest_versions ?? []).reduce<string | undefined>(
+                  (a, v) => (a === undefined || Number(v.version) > Number(a) ? v.version : a),
+                  undefined,
+                );
                 return (
                   <tr key={m.name}>
-                    <td><a href={links.model(m.name)}>{m.name}</a></td>
+                    <td>
+                      <a href={links.model(m.name)}>{m.name}</a>
+                    </td>
                     <td>{latest ? <a href={links.modelVersion(m.name, latest)}>Version {latest}</a> : ''}</td>
-                    <td>{(m.aliases ?? []).map((a) => <span key={a.alias} class="alias">@{a.alias}: v{a.version}</span>)}</td>
+                    <td>
+                      {(m.aliases ?? []).map((a) => (
+                        <span key={a.alias} class="alias">
+                          @{a.alias}: v{a.version}
+                        </span>
+                      ))}
+                    </td>
                     <td>{formatTime(m.last_updated_timestamp)}</td>
-                    <td>{(m.tags ?? []).map((t) => <span key={t.key} class="tag small">{t.key}{t.value ? `: ${t.value}` : ''}</span>)}</td>
+                    <td>
+                      {(m.tags ?? []).map((t) => (
+                        <span key={t.key} class="tag small">
+                          {t.key}
+                          {t.value ? `: ${t.value}` : ''}
+                        </span>
+                      ))}
+                    </td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
           {list.data.next_page_token ? (
-            <button type="button" onClick={() => navigate(withQuery(location.hash, { page: list.data?.next_page_token }))}>Next page</button>
+            <button
+              type="button"
+              onClick={() => navigate(withQuery(location.hash, { page: list.data?.next_page_token }))}
+            >
+              Next page
+            </button>
           ) : null}
         </>
       ) : null}
@@ -86,7 +118,9 @@ export function ModelsPage({ hash }: { hash: string }) {
             navigate(links.model(name));
           }}
         >
-          <label class="field">Model name <input name="name" required autoFocus /></label>
+          <label class="field">
+            Model name <input name="name" required />
+          </label>
         </Dialog>
       ) : null}
     </main>

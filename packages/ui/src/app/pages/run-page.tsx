@@ -11,22 +11,55 @@ import type { Experiment, ModelVersion, Run } from '../lib/types.js';
 import { metricNumber, tagValue } from '../lib/types.js';
 import { ArtifactBrowser } from './artifact-browser.js';
 
-export function RunPage({ runId, tab, artifactPath, hash }: { runId: string; tab: RunTab; artifactPath?: string; hash: string }) {
+export function RunPage({
+  runId,
+  tab,
+  artifactPath,
+  hash,
+}: {
+  runId: string;
+  tab: RunTab;
+  artifactPath?: string;
+  hash: string;
+}) {
   const run = useAsync(() => api.get<{ run: Run }>('runs/get', { run_id: runId }).then((r) => r.run), [runId]);
   const experimentId = run.data?.info.experiment_id;
   const experiment = useAsync(
-    () => (experimentId === undefined ? Promise.resolve(undefined) : api.get<{ experiment: Experiment }>('experiments/get', { experiment_id: experimentId }).then((r) => r.experiment)),
+    () =>
+      experimentId === undefined
+        ? Promise.resolve(undefined)
+        : api
+            .get<{ experiment: Experiment }>('experiments/get', { experiment_id: experimentId })
+            .then((r) => r.experiment),
     [experimentId],
   );
   const versions = useAsync(
-    () => api.get<{ model_versions?: ModelVersion[] }>('model-versions/search', { filter: `run_id=${sqlString(runId)}`, max_results: 100 })
-      .then((r) => r.model_versions ?? [], () => [] as ModelVersion[]),
+    () =>
+      api
+        .get<{ model_versions?: ModelVersion[] }>('model-versions/search', {
+          filter: `run_id=${sqlString(runId)}`,
+          max_results: 100,
+        })
+        .then(
+          (r) => r.model_versions ?? [],
+          () => [] as ModelVersion[],
+        ),
     [runId],
   );
   const name = run.data?.info.run_name || tagValue(run.data?.data.tags, 'mlflow.runName') || runId;
   useTitle(run.data ? name : 'Run');
-  if (run.error) return <main class="page"><ErrorBox error={run.error} what={`Could not load run ${runId}`} /></main>;
-  if (!run.data) return <main class="page"><Loading /></main>;
+  if (run.error)
+    return (
+      <main class="page">
+        <ErrorBox error={run.error} what={`Could not load run ${runId}`} />
+      </main>
+    );
+  if (!run.data)
+    return (
+      <main class="page">
+        <Loading />
+      </main>
+    );
   const r = run.data;
   const eid = r.info.experiment_id;
   const tags = r.data.tags ?? [];
@@ -39,7 +72,8 @@ export function RunPage({ runId, tab, artifactPath, hash }: { runId: string; tab
   return (
     <main class="page">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href={links.experiments()}>Experiments</a> / <a href={links.experiment(eid)}>{experiment.data?.name ?? `Experiment ${eid}`}</a> / <span>{name}</span>
+        <a href={links.experiments()}>Experiments</a> /{' '}
+        <a href={links.experiment(eid)}>{experiment.data?.name ?? `Experiment ${eid}`}</a> / <span>{name}</span>
       </nav>
       <div class="page-head">
         <h1>{name}</h1>
@@ -65,7 +99,12 @@ export function RunPage({ runId, tab, artifactPath, hash }: { runId: string; tab
               ['User', r.info.user_id ?? ''],
               ['Source', tagValue(tags, 'mlflow.source.name') ?? ''],
               ...(commit ? ([['Git commit', <code>{commit}</code>]] as [string, preact.ComponentChildren][]) : []),
-              ...(parent ? ([['Parent run', <a href={links.run(eid, parent)}>{parent}</a>]] as [string, preact.ComponentChildren][]) : []),
+              ...(parent
+                ? ([['Parent run', <a href={links.run(eid, parent)}>{parent}</a>]] as [
+                    string,
+                    preact.ComponentChildren,
+                  ][])
+                : []),
               ['Lifecycle', r.info.lifecycle_stage],
               ['Artifact URI', <code class="small">{r.info.artifact_uri}</code>],
             ]}
@@ -86,14 +125,24 @@ export function RunPage({ runId, tab, artifactPath, hash }: { runId: string; tab
           {versions.data?.length ? (
             <KeyValueTable
               caption="Registered models"
-              rows={versions.data.map((v) => [`${v.name} v${v.version}`, <a href={links.modelVersion(v.name, v.version)}>Open version {v.version}</a>])}
+              rows={versions.data.map((v) => [
+                `${v.name} v${v.version}`,
+                <a href={links.modelVersion(v.name, v.version)}>Open version {v.version}</a>,
+              ])}
             />
           ) : null}
-          <KeyValueTable caption={`Parameters (${params.length})`} empty="No parameters" rows={params.map((p) => [p.key, <span class="mono">{p.value}</span>])} />
+          <KeyValueTable
+            caption={`Parameters (${params.length})`}
+            empty="No parameters"
+            rows={params.map((p) => [p.key, <span class="mono">{p.value}</span>])}
+          />
           <KeyValueTable
             caption={`Metrics (${metrics.length})`}
             empty="No metrics"
-            rows={metrics.map((m) => [m.key, <a href={links.metric([runId], [eid], m.key)}>{formatNumber(metricNumber(m.value))}</a>])}
+            rows={metrics.map((m) => [
+              m.key,
+              <a href={links.metric([runId], [eid], m.key)}>{formatNumber(metricNumber(m.value))}</a>,
+            ])}
           />
           <TagEditor
             label="Tags"
@@ -119,8 +168,14 @@ export function RunPage({ runId, tab, artifactPath, hash }: { runId: string; tab
 
 function RunCharts({ run, hash, system }: { run: Run; hash: string; system: boolean }) {
   const settings = chartSettings(splitHash(hash).query);
-  const keys = (run.data.metrics ?? []).map((m) => m.key).filter((k) => k.startsWith('system/') === system).sort();
-  const runs = useMemo(() => [{ id: run.info.run_id, label: run.info.run_name ?? run.info.run_id, color: runColorCss(0) }], [run.info.run_id]);
+  const keys = (run.data.metrics ?? [])
+    .map((m) => m.key)
+    .filter((k) => k.startsWith('system/') === system)
+    .sort();
+  const runs = useMemo(
+    () => [{ id: run.info.run_id, label: run.info.run_name ?? run.info.run_id, color: runColorCss(0) }],
+    [run.info.run_id],
+  );
   if (keys.length === 0) return <p class="muted">No metrics</p>;
   return (
     <section aria-label="Metric charts">

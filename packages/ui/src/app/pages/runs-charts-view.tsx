@@ -10,7 +10,10 @@ export function RunsChartsView({ runs, metricKeys, hash }: { runs: TableRun[]; m
   const { query } = splitHash(hash);
   const settings = chartSettings(query);
   const chosen = query.get('charts') !== null ? jsonList(query.get('charts')) : metricKeys.slice(0, 6);
-  const chartRuns = useMemo(() => runs.map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })), [runs.map((r) => r.id).join()]);
+  const chartRuns = useMemo(
+    () => runs.map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })),
+    [runs.map((r) => r.id).join()],
+  );
   if (metricKeys.length === 0) return <p class="muted">No metrics logged in these runs.</p>;
   return (
     <section aria-label="Metric charts">
@@ -22,13 +25,22 @@ export function RunsChartsView({ runs, metricKeys, hash }: { runs: TableRun[]; m
             <input
               type="checkbox"
               checked={chosen.includes(k)}
-              onChange={() => navigate(withQuery(location.hash, { charts: JSON.stringify(chosen.includes(k) ? chosen.filter((c) => c !== k) : [...chosen, k]) }), true)}
+              onChange={() =>
+                navigate(
+                  withQuery(location.hash, {
+                    charts: JSON.stringify(chosen.includes(k) ? chosen.filter((c) => c !== k) : [...chosen, k]),
+                  }),
+                  true,
+                )
+              }
             />{' '}
             {k}
           </label>
         ))}
       </div>
-      <p class="muted small">{runs.length} runs charted. Drag to zoom (refetches that step range); double-click to reset.</p>
+      <p class="muted small">
+        {runs.length} runs charted. Drag to zoom (refetches that step range); double-click to reset.
+      </p>
       <div class="chart-grid">
         {chosen.map((k) => (
           <MetricChartPanel key={k} metricKey={k} runs={chartRuns} settings={settings} />

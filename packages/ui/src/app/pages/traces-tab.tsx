@@ -23,25 +23,33 @@ async function searchTraces(experimentId: string): Promise<TraceInfo[]> {
   try {
     const r = await request<{ traces?: TraceInfo[] }>('ajax-api/3.0/mlflow/traces/search', {
       method: 'POST',
-      body: { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }], max_results: 100 },
+      body: {
+        locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: experimentId } }],
+        max_results: 100,
+      },
     });
     return r.traces ?? [];
   } catch (e) {
     if (!(e instanceof ApiError) || !(e.isMissingEndpoint || e.status === 404 || e.status === 501)) throw e;
   }
-  const r = await request<{ traces?: TraceInfo[] }>('ajax-api/2.0/mlflow/traces', { query: { experiment_ids: [experimentId], max_results: 100 } });
+  const r = await request<{ traces?: TraceInfo[] }>('ajax-api/2.0/mlflow/traces', {
+    query: { experiment_ids: [experimentId], max_results: 100 },
+  });
   return r.traces ?? [];
 }
 
 function TraceRow({ t }: { t: TraceInfo }) {
   const [open, setOpen] = useState(false);
   const id = t.trace_id ?? t.request_id ?? '';
-  const time = t.request_time !== undefined ? Date.parse(String(t.request_time)) || Number(t.request_time) : t.timestamp_ms;
+  const time =
+    t.request_time !== undefined ? Date.parse(String(t.request_time)) || Number(t.request_time) : t.timestamp_ms;
   return (
     <>
       <tr>
         <td>
-          <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>{open ? '▾' : '▸'} <code>{id}</code></button>
+          <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)}>
+            {open ? '▾' : '▸'} <code>{id}</code>
+          </button>
         </td>
         <td>{formatTime(time)}</td>
         <td>{t.state ?? t.status ?? ''}</td>
@@ -76,7 +84,9 @@ export function TracesTab({ experimentId }: { experimentId: string }) {
         </tr>
       </thead>
       <tbody>
-        {traces.data.map((t) => <TraceRow key={t.trace_id ?? t.request_id} t={t} />)}
+        {traces.data.map((t) => (
+          <TraceRow key={t.trace_id ?? t.request_id} t={t} />
+        ))}
       </tbody>
     </table>
   );

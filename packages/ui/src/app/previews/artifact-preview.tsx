@@ -85,11 +85,21 @@ function TablePreview({ rows }: { rows: string[][] }) {
     <div class="preview-table">
       <table class="table">
         <thead>
-          <tr>{(head ?? []).map((h, i) => <th key={i} scope="col">{h}</th>)}</tr>
+          <tr>
+            {(head ?? []).map((h, i) => (
+              <th key={i} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {body.map((r, i) => (
-            <tr key={i}>{r.map((c, j) => <td key={j}>{c}</td>)}</tr>
+            <tr key={i}>
+              {r.map((c, j) => (
+                <td key={j}>{c}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>
@@ -132,7 +142,13 @@ function TextPreview({ url, kind, path }: { url: string; kind: PreviewKind; path
       // fall through to plain text
     }
   }
-  if (kind === 'csv' || kind === 'tsv') return <>{note}<TablePreview rows={parseDelimited(body, kind === 'csv' ? ',' : '\t')} /></>;
+  if (kind === 'csv' || kind === 'tsv')
+    return (
+      <>
+        {note}
+        <TablePreview rows={parseDelimited(body, kind === 'csv' ? ',' : '\t')} />
+      </>
+    );
   if (kind === 'html') return <iframe class="preview-frame" title="HTML preview" sandbox="" srcdoc={body} />;
   return (
     <>

@@ -19,7 +19,8 @@ function parseSchema(raw: unknown): ColSpec[] {
 }
 
 function describe(c: ColSpec): string {
-  if (c.type === 'tensor' && c['tensor-spec']) return `tensor ${c['tensor-spec'].dtype ?? ''} [${(c['tensor-spec'].shape ?? []).join(', ')}]`;
+  if (c.type === 'tensor' && c['tensor-spec'])
+    return `tensor ${c['tensor-spec'].dtype ?? ''} [${(c['tensor-spec'].shape ?? []).join(', ')}]`;
   return c.type ?? '';
 }
 
@@ -35,7 +36,15 @@ export function SchemaTable({ title, raw }: { title: string; raw: unknown }) {
 }
 
 /** An MLmodel file: flavors, signature, and how to load and serve the model. */
-export function MlmodelView({ mlmodel, source, path }: { mlmodel: Record<string, unknown>; source: string; path: string }) {
+export function MlmodelView({
+  mlmodel,
+  source,
+  path,
+}: {
+  mlmodel: Record<string, unknown>;
+  source: string;
+  path: string;
+}) {
   const flavors = (mlmodel.flavors ?? {}) as Record<string, Record<string, unknown>>;
   const signature = (mlmodel.signature ?? {}) as Record<string, unknown>;
   const dir = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';

@@ -1,0 +1,391 @@
+/**
+ * The UI end to end: our real server on a generated store, Debian's chromium, every page walked by
+ * clicks, with the requests each page makes, no page or console errors, and axe checks clean.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations, launch, openPage } from './browser.js';
+import type { Browser, Recorded } from './browser.js';
+import { startFixture } from './fixture-server.js';
+import type { Fixture } from './fixture-server.js';
+
+let fx: Fixture;
+let browser: Browser;
+let rec: Recorded;
+
+/** Chromium logs every 4xx fetch as a console error; a test expecting one says so. */
+function unexpectedErrors(allowStatus: number[] = []): string[] {
+  return rec.errors.filter((e) => !allowStatus.some((s) => e.includes(`the server responded with a status of ${s}`)));
+}
+
+async function go(hash: string): Promise<void> {
+  rec.clear();
+  await rec.page.goto(`${fx.baseUrl}/${hash}`);
+}
+
+const gridState = async () => {
+  await rec.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  return gridSnapshot();
+};
+const gridSnapshot = () =>
+  rec.page.evaluate(() => {
+    const g = (window as unknown as { __grid?: { visibleRange(): unknown } }).__grid;
+    const links = [...document.querySelectorAll<HTMLAnchorElement>('.grid-pinned-row')]
+      .filter((r) => r.style.display !== 'none')
+      .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+      .map((r) => r.querySelector('a')?.textContent ?? '');
+    return {
+      range: g?.visibleRange(),
+      names: links,
+      rows: Number(document.querySelector('.grid-host')?.getAttribute('data-rows')),
+    };
+  });
+
+beforeAll(async () => {
+  fx = await startFixture(inject('uiDist'));
+  browser = await launch();
+  rec = await openPage(browser, fx.baseUrl);
+});
+afterAll(async () => {
+  await browser?.close();
+  await fx?.close();
+});
+
+describe('experiments list', () => {
+  it('lists, searches, creates, renames, deletes and restores experiments', async () => {
+    const { page } = rec;
+    await go('');
+    await page.getByRole('link', { name: 'iris-classifier' }).waitFor();
+    expect(await page.getByRole('link', { name: 'sentiment' }).count()).toBe(1);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Search experiments by name').fill('iris');
+    await page.getByRole('link', { name: 'sentiment' }).waitFor({ state: 'detached' });
+    expect(page.url()).toContain('search=iris');
+    expect(
+      rec.requests.some((r) => r.path.includes('experiments/search') && r.body?.includes("name LIKE '%iris%'")),
+    ).toBe(true);
+    await page.getByLabel('Search experiments by name').fill('');
+
+    await page.getByRole('button', { name: 'Create experiment' }).click();
+    await page.getByRole('dialog').getByLabel('Name').fill('ui-created');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'ui-created' }).waitFor();
+    expect(page.url()).toMatch(/#\/experiments\/\d+$/);
+
+    await go('#/experiments');
+    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'ui-created' }) });
+    await row.getByRole('button', { name: 'Rename' }).click();
+    await page.getByRole('dialog').getByLabel('New name').fill('ui-renamed');
+    await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('link', { name: 'ui-renamed' }).waitFor();
+
+    page.once('dialog', (d) => void d.accept());
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'ui-renamed' }) })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByRole('link', { name: 'ui-renamed' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Show deleted').check();
+    await page
+      .getByRole('row')
+      .filter({ has: page.getByRole('link', { name: 'ui-renamed' }) })
+      .getByRole('button', { name: 'Restore' })
+      .click();
+    await page.getByRole('link', { name: 'ui-renamed' }).waitFor({ state: 'detached' });
+    await page.getByLabel('Show deleted').uncheck();
+    await page.getByRole('link', { name: 'ui-renamed' }).waitFor();
+    expect(unexpectedErrors()).toEqual([]);
+  });
+});
+
+describe('runs table', () => {
+  it('shows the runs with nested children under their parent, sorts and filters on the server', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}`);
+    await page.getByRole('heading', { name: 'iris-classifier' }).waitFor();
+    await page.locator('.grid-host[data-rows="15"]').waitFor();
+    let state = await gridState();
+    // newest first: the children (started last) are nested under their parent
+    const sweepAt = state.names.indexOf('sweep');
+    expect(state.names.slice(sweepAt, sweepAt + 3).sort()).toEqual(['sweep', 'sweep-child-0', 'sweep-child-1']);
+    expect(state.names.indexOf('sweep-child-0')).toBeGreaterThan(sweepAt);
+    const search = rec.requests.filter((r) => r.path.endsWith('runs/search'));
+    expect(search).toHaveLength(1);
+    expect(JSON.parse(search[0]?.body ?? '{}')).toMatchObject({
+      experiment_ids: [fx.experimentId],
+      order_by: ['attributes.start_time DESC'],
+    });
+    expect(await axeViolations(page)).toEqual([]);
+
+    rec.clear();
+    await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
+    await page.waitForFunction(() => location.hash.includes('orderByKey=metrics.loss'));
+    await page.waitForFunction(() => document.querySelector('.grid-head-cell.sorted')?.textContent?.includes('▼'));
+    await page.waitForTimeout(200);
+    expect(rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss DESC"]'))).toBe(true);
+    state = await gridState();
+    // loss at step 49 falls with i, so run-00 has the highest final loss among the 12; children have 0.3/0.4
+    expect(state.names[0]).toBe('run-00');
+
+    await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
+    await page.waitForFunction(() => location.hash.includes('orderByAsc=true'));
+    await page.waitForTimeout(200);
+    expect(rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss ASC"]'))).toBe(true);
+
+    await page.getByLabel('Filter runs').fill("params.model = 'forest' OR params.model = 'linear'");
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+
+    await page.locator('.grid-host[data-rows="6"]').waitFor();
+    state = await gridState();
+    expect(state.names.sort()).toEqual(['run-01', 'run-03', 'run-05', 'run-07', 'run-09', 'run-11']);
+    expect(page.url()).toContain('searchFilter=');
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it("shows a bad filter's error inline with a caret at the position the server names", async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}`);
+    await page.getByLabel('Filter runs').fill('metrics.loss < 0.5 AND AND params.lr = 1');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const alert = page.locator('#filter-error');
+    await alert.waitFor();
+    const text = await alert.textContent();
+    expect(text).toMatch(/position 24/);
+    const caret = (await page.locator('.caret-line').textContent()) ?? '';
+    expect(caret.split('\n')[1]).toBe(`${' '.repeat(23)}^`);
+    expect(await page.getByLabel('Filter runs').getAttribute('aria-invalid')).toBe('true');
+    expect(unexpectedErrors([400])).toEqual([]);
+  });
+
+  it('picks columns, selects rows and compares them in one batched request', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}?cols=${encodeURIComponent('["metrics.loss"]')}`);
+    await page.locator('.grid-host[data-rows="15"]').waitFor();
+    expect(await page.locator('.grid-head-cell[data-col="params.depth"]').count()).toBe(0);
+    await page.getByRole('button', { name: /^Columns/ }).click();
+    await page.getByLabel('Filter columns').fill('depth');
+    await page.getByRole('dialog', { name: 'Choose columns' }).getByLabel('params.depth').check();
+    await page.locator('.grid-head-cell[data-col="params.depth"]').waitFor();
+    expect(decodeURIComponent(page.url())).toContain('cols=["metrics.loss","params.depth"]');
+    await page.getByRole('button', { name: /^Columns/ }).click();
+
+    await page.getByLabel('Select run-03').click();
+    await page.getByLabel('Select run-05').click();
+    await page.waitForFunction(() => location.hash.includes('selected='));
+    expect(await page.getByLabel('Select run-03').isChecked()).toBe(true);
+    rec.clear();
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByRole('heading', { name: 'Comparing 2 runs' }).waitFor();
+    const table = page.getByRole('table', { name: 'Run comparison' });
+    await table.getByRole('link', { name: 'run-03' }).waitFor();
+    await page.locator('.pc-canvas').waitFor();
+    await page.locator('.chart canvas').first().waitFor();
+    const searches = rec.requests.filter((r) => r.path.endsWith('runs/search'));
+    expect(searches).toHaveLength(1);
+    expect(searches[0]?.body).toContain('attributes.run_id IN (');
+    expect(rec.requests.filter((r) => r.path.includes('runs/get'))).toHaveLength(0);
+    // the overlaid chart: one bulk-interval request for both runs
+    const bulk = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    expect(bulk).toHaveLength(1);
+    expect(bulk[0]?.path.match(/run_ids=/g)).toHaveLength(2);
+    await page.getByLabel('Show differences only').check();
+    expect(await table.getByRole('row', { name: /^depth/ }).count()).toBe(1);
+    expect(await table.getByRole('row', { name: /^split/ }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('deletes and restores the selected runs', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}`);
+    await page.locator('.grid-host[data-rows="15"]').waitFor();
+    await page.getByLabel('Select run-02').click();
+    page.once('dialog', (d) => void d.accept());
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.locator('.grid-host[data-rows="14"]').waitFor();
+    expect(rec.requests.some((r) => r.path.endsWith('runs/delete'))).toBe(true);
+    await page.getByLabel('Show active or deleted runs').selectOption('Deleted');
+    await page.locator('.grid-host[data-rows="1"]').waitFor();
+    await page.getByLabel('Select run-02').click();
+    await page.getByRole('button', { name: 'Restore' }).click();
+    await page.locator('.grid-host[data-rows="0"]').waitFor();
+    expect(unexpectedErrors()).toEqual([]);
+  });
+});
+
+describe('run page', () => {
+  it('shows overview, params, metrics and tags, and edits tags', async () => {
+    const { page } = rec;
+    const runId = fx.runIds[4] ?? '';
+    await go(`#/experiments/${fx.experimentId}/runs/${runId}`);
+    await page.getByRole('heading', { name: 'run-04' }).waitFor();
+    const params = page.getByRole('table', { name: /Parameters/ });
+    expect(await params.getByRole('row', { name: /model/ }).textContent()).toContain('tree');
+    await expect(
+      page
+        .getByRole('table', { name: /Metrics/ })
+        .getByRole('link')
+        .count(),
+    ).resolves.toBe(2);
+    expect(await page.getByRole('table', { name: 'About this run' }).textContent()).toContain('a1b2c3d4e5f6');
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByLabel('New tag key').fill('reviewed');
+    await page.getByLabel('New tag value').fill('yes');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByText('reviewed', { exact: true }).waitFor();
+    expect(rec.requests.some((r) => r.path.endsWith('runs/set-tag') && r.body?.includes('"reviewed"'))).toBe(true);
+    await page.getByRole('button', { name: 'Remove tag reviewed' }).click();
+    await page.getByText('reviewed', { exact: true }).waitFor({ state: 'detached' });
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('browses artifacts with JSON, CSV, text, image, HTML and MLmodel previews', async () => {
+    const { page } = rec;
+    const runId = fx.runIds[0] ?? '';
+    await go(`#/experiments/${fx.experimentId}/runs/${runId}/artifacts`);
+    const tree = page.getByRole('navigation', { name: 'Artifacts' });
+    await tree.getByRole('link', { name: /metrics\.json/ }).click();
+    await page.locator('.preview-text').filter({ hasText: '"versicolor"' }).waitFor();
+    expect(page.url()).toContain('/artifacts/metrics.json');
+    await tree.getByRole('link', { name: /predictions\.csv/ }).click();
+    await page.locator('.preview-table').getByRole('cell', { name: 'versi, color' }).waitFor();
+    await tree.getByRole('link', { name: /train\.log/ }).click();
+    await page.locator('.preview-text').filter({ hasText: 'epoch 2 loss 0.5' }).waitFor();
+    await tree.getByRole('button', { name: /plots/ }).click();
+    await tree.getByRole('link', { name: /confusion\.png/ }).click();
+    const img = page.locator('img.preview-image');
+    await img.waitFor();
+    await page.waitForFunction(
+      () => (document.querySelector('img.preview-image') as HTMLImageElement | null)?.naturalWidth === 40,
+    );
+    await tree.getByRole('link', { name: /report\.html/ }).click();
+    const frame = page.locator('iframe[title="HTML preview"]');
+    await frame.waitFor();
+    expect(await frame.getAttribute('sandbox')).toBe('');
+    expect(await page.title()).not.toBe('pwned');
+    // the preview's own script was blocked by the sandbox: that is the one console error expected here
+    const blocked = rec.errors.filter((e) => e.includes('frame is sandboxed'));
+    expect(blocked).toHaveLength(1);
+    rec.errors.splice(rec.errors.indexOf(blocked[0] ?? ''), 1);
+    await tree.getByRole('button', { name: /model/ }).click();
+    await tree.getByRole('link', { name: /MLmodel/ }).click();
+    const model = page.getByRole('table', { name: 'Model' });
+    await model.waitFor();
+    expect(await model.textContent()).toContain('onnx, python_function');
+    expect(await page.getByRole('table', { name: 'Signature inputs' }).textContent()).toContain(
+      'tensor float32 [-1, 4]',
+    );
+    expect(await page.locator('.mlmodel pre').first().textContent()).toContain(`runs:/${runId}/model`);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('charts a 5,000-step metric with a width-following sample and refetches the zoomed step range', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.otherExperimentId}/runs/${fx.longRunId}/model-metrics`);
+    await page.locator('.chart canvas').waitFor();
+    await page.waitForFunction(
+      () => ((window as unknown as { __chartEvents?: unknown[] }).__chartEvents ?? []).length >= 2,
+    );
+    const first = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    expect(first).toHaveLength(1);
+    const url = new URL(`http://x${first[0]?.path}`);
+    const width = await page.locator('.chart').evaluate((el) => el.clientWidth);
+    expect(Number(url.searchParams.get('max_results'))).toBe(Math.min(2500, Math.round(width * 2)));
+    expect(url.searchParams.get('start_step')).toBeNull();
+    expect(rec.requests.some((r) => r.path.includes('metrics/get-history?'))).toBe(false);
+
+    rec.clear();
+    const over = page.locator('.u-over');
+    const box = await over.boundingBox();
+    if (!box) throw new Error('no chart overlay');
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2, { steps: 5 });
+    await page.mouse.up();
+    await page.waitForFunction(() =>
+      ((window as unknown as { __chartEvents?: { range?: unknown; kind: string }[] }).__chartEvents ?? []).some(
+        (e) => e.kind === 'draw' && e.range,
+      ),
+    );
+    const zoom = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    expect(zoom).toHaveLength(1);
+    const z = new URL(`http://x${zoom[0]?.path}`);
+    const start = Number(z.searchParams.get('start_step'));
+    const end = Number(z.searchParams.get('end_step'));
+    expect(start).toBeGreaterThan(500);
+    expect(end).toBeLessThan(2500);
+    expect(end).toBeGreaterThan(start);
+
+    rec.clear();
+    await page.locator('.u-over').dblclick();
+    await page.waitForFunction(() => {
+      const ev = (window as unknown as { __chartEvents?: { range?: unknown; kind: string }[] }).__chartEvents ?? [];
+      return ev[ev.length - 1]?.kind === 'draw' && !ev[ev.length - 1]?.range;
+    });
+    expect(
+      rec.requests.filter((r) => r.path.includes('get-history-bulk-interval') && !r.path.includes('start_step')),
+    ).toHaveLength(1);
+
+    await page.getByLabel('Smoothing').selectOption('ema');
+    await page.waitForFunction(() => location.hash.includes('smoothing=ema'));
+    expect(unexpectedErrors()).toEqual([]);
+  });
+});
+
+describe('registry', () => {
+  it('lists models, edits aliases and description, changes a version stage', async () => {
+    const { page } = rec;
+    await go('#/models');
+    await page.getByRole('link', { name: fx.modelName }).click();
+    await page.getByRole('heading', { name: fx.modelName }).waitFor();
+    const versions = page.getByRole('table', { name: 'Model versions' });
+    await versions.getByRole('link', { name: 'Version 2' }).waitFor();
+    expect(await page.locator('.alias').first().textContent()).toContain('@champion');
+    expect(await axeViolations(page)).toEqual([]);
+
+    await page.getByLabel('Alias', { exact: true }).fill('challenger');
+    await page.getByLabel('Version for the alias').fill('2');
+    await page.getByRole('button', { name: 'Set alias' }).click();
+    await page.getByText('@challenger').first().waitFor();
+    expect(
+      rec.requests.some(
+        (r) => r.method === 'POST' && r.path.endsWith('registered-models/alias') && r.body?.includes('"challenger"'),
+      ),
+    ).toBe(true);
+
+    await page.getByRole('button', { name: 'Edit' }).first().click();
+    await page.getByLabel('Description').fill('Iris classifier, v2 promoted.');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Iris classifier, v2 promoted.').waitFor();
+    expect(rec.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('registered-models/update'))).toBe(true);
+
+    await versions.getByRole('link', { name: 'Version 2' }).click();
+    await page.getByRole('heading', { name: `${fx.modelName} · Version 2` }).waitFor();
+    await page.getByRole('link', { name: 'run-01' }).waitFor();
+    await page.getByText('No MLmodel file found for this version.').waitFor();
+    await page.getByLabel('Stage').selectOption('Staging');
+    await page.waitForFunction(
+      () => (document.querySelector('select[aria-label="Stage"]') as HTMLSelectElement | null)?.value === 'Staging',
+    );
+    expect(
+      rec.requests.some((r) => r.path.endsWith('model-versions/transition-stage') && r.body?.includes('"Staging"')),
+    ).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpectedErrors([404])).toEqual([]);
+  });
+});
+
+describe('MLflow 3 tabs', () => {
+  it('the logged-models and traces tabs show their data or a notice, never an error', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}/models`);
+    await page.locator('.notice, table[aria-label="Logged models"], main p.muted').first().waitFor();
+    expect(await page.locator('.error-box').count()).toBe(0);
+    await go(`#/experiments/${fx.experimentId}/traces`);
+    await page.locator('.notice, table[aria-label="Traces"], main p.muted').first().waitFor();
+    expect(await page.locator('.error-box').count()).toBe(0);
+    expect(unexpectedErrors([404, 501])).toEqual([]);
+  });
+});
