@@ -14,7 +14,7 @@ export { runLoggedModelStoreConformance } from './logged-models-suite.js';
 export type { LoggedModelStoreSetup, LoggedModelTrackingStore } from './logged-models-suite.js';
 export { createMemoryTrackingStore } from './memory-tracking-store.js';
 export { createMemoryTraceStore } from './memory-trace-store.js';
-export { runTraceStoreConformance } from './traces-suite.js';
+export { makeSpan, makeTraceInfo, newTraceIds, runTraceStoreConformance } from './traces-suite.js';
 export type { TraceStoreSetup } from './traces-suite.js';
 export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';

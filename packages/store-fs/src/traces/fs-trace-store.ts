@@ -11,12 +11,11 @@ import {
   traceArtifactLocation, traceExperimentId, traceIdOfSpan, traceInfoAfterSpans, validateDeleteTraces, validateTraceTag, TRACE_KEYS,
 } from '@mlflow-ts/format';
 import type { Experiment, SpanRecord, Trace, TraceInfo, TraceStore, TrackingStore } from '@mlflow-ts/format';
-import { mkdirDurable, removeFileDurable } from '../logged-models/durable-write.js';
-import type { WriteOptions } from '../logged-models/durable-write.js';
+import { GroupSync } from './group-sync.js';
 import { ExperimentTraceIndex } from './trace-index.js';
 import {
-  TAGS_FOLDER, TRACES_FOLDER, TRACE_INFO_FILE, readSpans, readTraceInfo, removeTag, rewriteTraceInfoYaml, writeDict, writeSpans,
-  writeTraceInfo,
+  TAGS_FOLDER, TRACES_FOLDER, TRACE_INFO_FILE, readSpans, readTraceInfo, removeTag, writeDict, writeSpans, writeTraceDicts,
+  writeTraceInfoYaml,
 } from './trace-files.js';
 
 export interface FsTraceStoreOptions {
@@ -37,7 +36,7 @@ export function traceFsync(durability: string | undefined): boolean {
 
 export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
   const { root, tracking } = opts;
-  const w: WriteOptions = { fsync: opts.fsync ?? traceFsync(undefined) };
+  const gs = new GroupSync(opts.fsync ?? traceFsync(undefined));
   const warn = opts.warn ?? (() => {});
   const indexes = new Map<string, ExperimentTraceIndex>();
   const locks = new Map<string, Promise<unknown>>();
@@ -95,8 +94,16 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
     return { ...found, info };
   }
 
-  async function ensureTracesDir(experimentId: string): Promise<void> {
-    await mkdirDurable(tracesDirOf(experimentId), w);
+  /** Phase one (tags, metadata, spans) committed before trace_info.yaml, which is committed last. */
+  async function writeTrace(dir: string, info: TraceInfo, o: { dicts: boolean; spans?: SpanRecord[]; yaml: boolean; fresh: boolean }): Promise<void> {
+    const tx = gs.begin();
+    await tx.mkdir(dir);
+    if (o.dicts) await writeTraceDicts(dir, info, tx, o.fresh);
+    if (o.spans) await writeSpans(dir, o.spans, tx, o.fresh);
+    await tx.commit();
+    if (!o.yaml) return;
+    await writeTraceInfoYaml(dir, info, tx);
+    await tx.commit();
   }
 
   return {
@@ -109,8 +116,7 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
         const dir = path.join(tracesDirOf(exp.experiment_id), incoming.trace_id);
         const existing = readTraceInfo(dir) ?? undefined;
         const info = startedTraceInfo(incoming, traceArtifactLocation(exp.artifact_location, incoming.trace_id), existing);
-        await ensureTracesDir(exp.experiment_id);
-        await writeTraceInfo(dir, info, w);
+        await writeTrace(dir, info, { dicts: true, yaml: true, fresh: !existing && !fs.existsSync(dir) });
         // Read back: the spans-location tag holds only when this store has the spans (trace-files.ts).
         const stored = readTraceInfo(dir) ?? info;
         const idx = indexOf(exp.experiment_id);
@@ -154,7 +160,9 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       const tag = validateTraceTag(key, value);
       await locked(traceId, async () => {
         const { dir, info } = mustFind(traceId);
-        await writeDict(path.join(dir, TAGS_FOLDER), { [tag.key]: tag.value }, dir, w);
+        const tx = gs.begin();
+        await writeDict(path.join(dir, TAGS_FOLDER), { [tag.key]: tag.value }, dir, tx);
+        await tx.commit();
         indexOf(experimentId).put({ ...info, tags: { ...info.tags, [tag.key]: tag.value } });
       });
     },
@@ -164,7 +172,9 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       validateTraceTag(key, '');
       await locked(traceId, async () => {
         const { dir, info } = mustFind(traceId);
-        if (!(await removeTag(dir, key, w))) throw MlflowError.notFound(`No tag with name: ${key} in trace with ID ${traceId}.`);
+        const tx = gs.begin();
+        if (!(await removeTag(dir, key, tx))) throw MlflowError.notFound(`No tag with name: ${key} in trace with ID ${traceId}.`);
+        await tx.commit();
         const tags = { ...info.tags };
         delete tags[key];
         indexOf(experimentId).put({ ...info, tags });
@@ -188,7 +198,9 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
         await locked(id, async () => {
           const dir = path.join(tracesDirOf(req.experiment_id), id);
           // trace_info.yaml first (durably): from then on the trace is gone; the rest is cleanup.
-          await removeFileDurable(path.join(dir, TRACE_INFO_FILE), w);
+          const tx = gs.begin();
+          await tx.removeFile(path.join(dir, TRACE_INFO_FILE));
+          await tx.commit();
           await fs.promises.rm(dir, { recursive: true, force: true });
           idx.remove(id);
         });
@@ -201,7 +213,9 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       const found = traceIds.map((id) => ({ id, ...mustFind(id) }));
       for (const f of found) {
         await locked(f.id, async () => {
-          await writeDict(path.join(f.dir, 'request_metadata'), { [TRACE_KEYS.sourceRun]: runId }, f.dir, w);
+          const tx = gs.begin();
+          await writeDict(path.join(f.dir, 'request_metadata'), { [TRACE_KEYS.sourceRun]: runId }, f.dir, tx);
+          await tx.commit();
           indexOf(f.experimentId).put({ ...f.info, trace_metadata: { ...f.info.trace_metadata, [TRACE_KEYS.sourceRun]: runId } });
         });
       }
@@ -215,11 +229,8 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
         const existing = readTraceInfo(dir) ?? undefined;
         const info = traceInfoAfterSpans(exp.experiment_id, traceId, spans, traceArtifactLocation(exp.artifact_location, traceId), existing);
         const merged = mergeSpans(existing ? readSpans(dir) : [], spans);
-        if (!existing) await ensureTracesDir(exp.experiment_id);
-        await mkdirDurable(path.join(dir, 'artifacts'), w);
-        await writeSpans(dir, merged, w);
-        if (!existing) await writeTraceInfo(dir, info, w);
-        else if (JSON.stringify(info) !== JSON.stringify(existing)) await rewriteTraceInfoYaml(dir, info, w);
+        const changed = !existing || JSON.stringify(info) !== JSON.stringify(existing);
+        await writeTrace(dir, info, { dicts: !existing, spans: merged, yaml: changed, fresh: !existing && !fs.existsSync(dir) });
         const idx = indexOf(exp.experiment_id);
         idx.put(info);
         if (!existing) idx.noteOwnDirChange();

@@ -7,14 +7,14 @@
  *   <experiment>/traces/<trace_id>/artifacts/traces.json  {"spans": [Span.to_dict(), ...]}
  *
  * A trace exists once trace_info.yaml does (MLflow skips a directory without it), so writers put
- * tags, metadata and spans first and trace_info.yaml last: a crash never leaves a half trace visible.
+ * tags, metadata and spans first, commit them, and only then trace_info.yaml: a crash never leaves a
+ * half trace visible. An empty trace_info.yaml (a crash before its commit) is no trace either.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { MlflowError, SPANS_IN_TRACKING_STORE, TRACE_KEYS, formatProtoTimestamp, parseProtoTimestamp } from '@mlflow-ts/format';
 import type { SpanRecord, TraceInfo, TraceLocation, TraceState } from '@mlflow-ts/format';
-import { mkdirDurable, removeFileDurable, writeFileDurable } from '../logged-models/durable-write.js';
-import type { WriteOptions } from '../logged-models/durable-write.js';
+import type { SyncTx } from './group-sync.js';
 import { dumpYaml, parseYaml } from '../yaml-file.js';
 
 export const TRACES_FOLDER = 'traces';
@@ -64,6 +64,7 @@ export function readTraceInfo(dir: string): TraceInfo | null {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
     throw e;
   }
+  if (text.trim() === '') return null;
   const y = parseYaml(text) as Record<string, unknown> | null;
   if (!y || typeof y !== 'object' || typeof y.trace_id !== 'string') {
     throw new MlflowError('INVALID_STATE', `Trace metadata in '${dir}' is in invalid state.`);
@@ -109,31 +110,31 @@ export function readSpans(dir: string): SpanRecord[] {
   }
 }
 
-/** Writes each entry of a tags / metadata folder (durably); values as written text. */
-export async function writeDict(dir: string, entries: Record<string, string>, tmpDir: string, w: WriteOptions): Promise<void> {
-  await mkdirDurable(dir, w);
-  await Promise.all(Object.entries(entries).map(([k, v]) => writeFileDurable(path.join(dir, k), v, tmpDir, w)));
+/** Writes each entry of a tags / metadata folder; values as written text. */
+export async function writeDict(dir: string, entries: Record<string, string>, tmpDir: string, tx: SyncTx, fresh = false): Promise<void> {
+  await tx.mkdir(dir);
+  for (const [k, v] of Object.entries(entries)) await tx.writeFile(path.join(dir, k), v, tmpDir, fresh);
 }
 
-/** The whole trace info: tags, metadata, then trace_info.yaml (the commit point). */
-export async function writeTraceInfo(dir: string, info: TraceInfo, w: WriteOptions): Promise<void> {
-  await mkdirDurable(dir, w);
+/** Tags and metadata of a trace (phase one; trace_info.yaml follows once these are committed). */
+export async function writeTraceDicts(dir: string, info: TraceInfo, tx: SyncTx, fresh: boolean): Promise<void> {
+  await tx.mkdir(dir);
   const tags = { ...info.tags };
   if (tags[TRACE_KEYS.spansLocation] === SPANS_IN_TRACKING_STORE) delete tags[TRACE_KEYS.spansLocation];
-  await writeDict(path.join(dir, TAGS_FOLDER), tags, dir, w);
-  await writeDict(path.join(dir, METADATA_FOLDER), info.trace_metadata, dir, w);
-  await writeFileDurable(path.join(dir, TRACE_INFO_FILE), dumpYaml(traceInfoYaml(info)), dir, w);
+  await writeDict(path.join(dir, TAGS_FOLDER), tags, dir, tx, fresh);
+  await writeDict(path.join(dir, METADATA_FOLDER), info.trace_metadata, dir, tx, fresh);
 }
 
-/** Only trace_info.yaml (times and state after spans arrive). */
-export async function rewriteTraceInfoYaml(dir: string, info: TraceInfo, w: WriteOptions): Promise<void> {
-  await writeFileDurable(path.join(dir, TRACE_INFO_FILE), dumpYaml(traceInfoYaml(info)), dir, w);
+/** trace_info.yaml: the commit point of a new trace, or its times and state updated. */
+export async function writeTraceInfoYaml(dir: string, info: TraceInfo, tx: SyncTx): Promise<void> {
+  await tx.writeFile(path.join(dir, TRACE_INFO_FILE), dumpYaml(traceInfoYaml(info)), dir);
 }
 
-export async function writeSpans(dir: string, spans: SpanRecord[], w: WriteOptions): Promise<void> {
-  await writeFileDurable(path.join(dir, SPANS_FILE), JSON.stringify({ spans }), dir, w);
+export async function writeSpans(dir: string, spans: SpanRecord[], tx: SyncTx, fresh: boolean): Promise<void> {
+  await tx.mkdir(path.join(dir, 'artifacts'));
+  await tx.writeFile(path.join(dir, SPANS_FILE), JSON.stringify({ spans }), dir, fresh);
 }
 
-export async function removeTag(dir: string, key: string, w: WriteOptions): Promise<boolean> {
-  return removeFileDurable(path.join(dir, TAGS_FOLDER, key), w);
+export async function removeTag(dir: string, key: string, tx: SyncTx): Promise<boolean> {
+  return tx.removeFile(path.join(dir, TAGS_FOLDER, key));
 }
