@@ -1,63 +1,27 @@
 /**
- * The real binary, spawned: `node packages/cli/dist/bin.js` on a temp mlruns directory. dist/ is
- * rebuilt with tsc first when any source file is newer (turbo builds the dependencies' dist/ before
- * tests run; locally run `npm run build` once).
+ * The real binary, spawned: `node packages/cli/dist/bin.js` on a temp mlruns directory. turbo builds
+ * dist/ before this package's tests (turbo.json); by hand: `npx turbo run build --filter=@mlflow-ts/cli...`.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureCliBuilt } from '../test/built-cli.js';
 import { tempDir } from '../test/cli-harness.js';
 
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(pkgDir, 'dist', 'bin.js');
 const run = promisify(execFile);
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-function isStale(pkg: string): boolean {
-  const out = path.join(pkg, 'dist', 'index.js');
-  try {
-    return statSync(out).mtimeMs < newestMtime(path.join(pkg, 'src'));
-  } catch {
-    return true;
-  }
-}
-
-/**
- * tsc emits even when some file has type errors; a type error elsewhere in the tree (another
- * command group mid-change) must not hide whether *this* binary works, so only a missing output fails.
- */
-function build(pkg: string): void {
-  try {
-    execFileSync(process.execPath, [path.resolve(pkgDir, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: pkg, stdio: 'pipe' });
-  } catch (e) {
-    if (isStale(pkg)) throw e;
-  }
-}
-
 let dir: string;
 let cleanup = async (): Promise<void> => undefined;
 
 beforeAll(async () => {
-  // the client is this CLI's closest dependency and changes with it; rebuild both when stale
-  for (const pkg of [path.resolve(pkgDir, '../client'), pkgDir]) {
-    if (isStale(pkg) || (pkg === pkgDir && statSync(bin, { throwIfNoEntry: false }) === undefined)) {
-      build(pkg);
-    }
-  }
+  await ensureCliBuilt();
   ({ dir, cleanup } = await tempDir('mlflow-ts-bin-'));
-}, 120_000);
+});
 
 afterAll(async () => {
   await cleanup();

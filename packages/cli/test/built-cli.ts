@@ -1,15 +1,13 @@
 /**
  * The compiled CLI as a user runs it: `node packages/cli/bin/mlflow-ts.js …` in its own process.
- * `ensureCliBuilt()` compiles packages/cli when dist/ is missing or older than src/ (the packages it
- * depends on are built by turbo's `^build` before any test runs; `ensurePackageBuilt` does the same
- * for a workspace outside that graph, like examples/flavor-custom); a lock directory keeps test
- * files running in parallel from compiling at the same time.
+ * Tests do not build anything: turbo runs `build` before this package's `test` (see turbo.json), and
+ * by hand `npx turbo run build --filter=@mlflow-ts/cli...` does the same. `ensureCliBuilt()` and
+ * `ensurePackageBuilt()` only check that dist/ is there and not older than src/, so a stale binary
+ * fails with that command instead of testing old code.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { repoRoot } from './cli-harness.js';
 
 export const cliRoot = path.join(repoRoot, 'packages/cli');
@@ -25,46 +23,24 @@ async function staleSources(root: string, dir = 'src'): Promise<string[]> {
   for (const e of await readdir(path.join(root, dir), { withFileTypes: true })) {
     const rel = path.join(dir, e.name);
     if (e.isDirectory()) out.push(...(await staleSources(root, rel)));
-    else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) {
-      const js = path.join(root, 'dist', path.relative('src', rel).replace(/\.ts$/, '.js'));
+    else if (/\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)) {
+      const js = path.join(root, 'dist', path.relative('src', rel).replace(/\.tsx?$/, '.js'));
       if ((await mtime(js)) < (await mtime(path.join(root, rel)))) out.push(rel);
     }
   }
   return out;
 }
 
-async function withLock<T>(lock: string, fn: () => Promise<T>): Promise<T> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      await mkdir(lock);
-      break;
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'EEXIST' || Date.now() > deadline) throw e;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    await rmdir(lock).catch(() => undefined);
-  }
-}
-
-/** Compiles the workspace package at `root` (tsc -p tsconfig.build.json) when its dist is stale. */
+/** Fails, naming the turbo command to run, when the workspace package at `root` has no fresh dist/. */
 export async function ensurePackageBuilt(root: string): Promise<void> {
-  if ((await staleSources(root)).length === 0) return;
-  await withLock(path.join(root, '.build-lock'), async () => {
-    if ((await staleSources(root)).length === 0) return;
-    const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
-    // tsc emits even when another file has a type error; what matters here is that dist/ is fresh.
-    const r = await promisify(execFile)(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: root }).catch((e: { stdout?: string }) => e);
-    const still = await staleSources(root);
-    if (still.length > 0) throw new Error(`Building ${root} left ${still.join(', ')} stale:\n${(r as { stdout?: string }).stdout ?? ''}`);
-  });
+  const stale = await staleSources(root);
+  if (stale.length === 0) return;
+  const { name } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { name: string };
+  const shown = stale.slice(0, 5).join(', ') + (stale.length > 5 ? `, … (${stale.length} files)` : '');
+  throw new Error(`${name} is not built or its dist/ is older than ${shown}; run: npx turbo run build --filter=${name}...`);
 }
 
-/** Compiles packages/cli when its dist is stale; a no-op otherwise. */
+/** Fails when packages/cli's dist/ is missing or stale; a no-op otherwise. */
 export function ensureCliBuilt(): Promise<void> {
   return ensurePackageBuilt(cliRoot);
 }
