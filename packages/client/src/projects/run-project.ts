@@ -51,13 +51,13 @@ import { processOutput, type ProjectOutput } from './output.js';
 import { forwardSignalsTo } from './signal-forwarding.js';
 import { CompletedSubmittedRun, LocalSubmittedRun, type SubmittedRun } from './submitted-run.js';
 
-export const MLFLOW_GIT_COMMIT = 'mlflow.source.git.commit';
-export const MLFLOW_GIT_BRANCH = 'mlflow.source.git.branch';
-export const MLFLOW_GIT_REPO_URL = 'mlflow.source.git.repoURL';
-export const MLFLOW_PROJECT_ENTRY_POINT = 'mlflow.project.entryPoint';
-export const MLFLOW_PROJECT_ENV = 'mlflow.project.env';
-export const MLFLOW_PROJECT_BACKEND = 'mlflow.project.backend';
-export const MLFLOW_DOCKER_IMAGE_URI = 'mlflow.docker.image.uri';
+const MLFLOW_GIT_COMMIT = 'mlflow.source.git.commit';
+const MLFLOW_GIT_BRANCH = 'mlflow.source.git.branch';
+const MLFLOW_GIT_REPO_URL = 'mlflow.source.git.repoURL';
+const MLFLOW_PROJECT_ENTRY_POINT = 'mlflow.project.entryPoint';
+const MLFLOW_PROJECT_ENV = 'mlflow.project.env';
+const MLFLOW_PROJECT_BACKEND = 'mlflow.project.backend';
+const MLFLOW_DOCKER_IMAGE_URI = 'mlflow.docker.image.uri';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 export type EnvManager = 'local' | 'npm';
@@ -271,6 +271,12 @@ export async function runProject(uri: string, opts: RunProjectOptions = {}): Pro
   const clientOf = () => opts.client ?? fluentSession().client();
   const prepared = await prepareProject(uri, { ...opts, output });
   prepared.commandParams = await resolvePathParameters(prepared, { ...opts, output }, clientOf);
+  if (prepared.project.envType === 'python_env' || prepared.project.envType === 'conda_env') {
+    output.info(
+      `=== ${prepared.project.envConfigPath ?? prepared.project.envType} declares a Python environment; mlflow-ts does not ` +
+        'build one: the entry point runs in this environment ===',
+    );
+  }
   const client = clientOf();
   const isDocker = prepared.envManager === 'docker';
   if (isDocker) assertDockerInstalled(env);
