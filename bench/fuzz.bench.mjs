@@ -21,7 +21,8 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 function request(port, method, urlPath, body) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : body;
-    const headers = payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
+    const headers =
+      payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) };
     const t = performance.now();
     const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers }, (res) => {
       res.resume();
@@ -49,7 +50,12 @@ for (let i = 0; i < RUNS; i++) {
     tags: [{ key: 't', value: i === 0 ? 'a'.repeat(2000) : `tag-${i}` }],
   });
 }
-const server = createStoreServer({ tracking, artifacts: { root: path.join(dir, 'mlartifacts') }, port: 0, log: () => {} });
+const server = createStoreServer({
+  tracking,
+  artifacts: { root: path.join(dir, 'mlartifacts') },
+  port: 0,
+  log: () => {},
+});
 const { httpPort } = await server.listen();
 
 const like = fc.oneof(
@@ -60,13 +66,23 @@ const like = fc.oneof(
 const filter = fc.oneof(
   like.map((p) => `tags.t LIKE '${p}'`),
   like.map((p) => `attributes.run_name ILIKE '${p}' OR params.lr NOT LIKE '${p}'`),
-  fc.array(fc.constantFrom('metrics.acc > 0.5', "params.lr = '3'", 'AND', 'OR', 'NOT', '(', ')', "tags.t LIKE '%a%'"), { maxLength: 20 }).map((t) => t.join(' ')),
+  fc
+    .array(fc.constantFrom('metrics.acc > 0.5', "params.lr = '3'", 'AND', 'OR', 'NOT', '(', ')', "tags.t LIKE '%a%'"), {
+      maxLength: 20,
+    })
+    .map((t) => t.join(' ')),
   fc.integer({ min: 1, max: 5000 }).map((n) => `${'('.repeat(n)}metrics.acc > 0${')'.repeat(n)}`),
   fc.integer({ min: 1, max: 1500 }).map((n) => Array.from({ length: n }, (_, i) => `params.lr = '${i}'`).join(' OR ')),
 );
 const body = fc.oneof(
-  filter.map((f) => ({ path: '/api/2.0/mlflow/runs/search', body: JSON.stringify({ experiment_ids: [experimentId], filter: f, max_results: 1000 }) })),
-  filter.map((f) => ({ path: '/api/2.0/mlflow/experiments/search', body: JSON.stringify({ filter: f.replaceAll('tags.t', 'name') }) })),
+  filter.map((f) => ({
+    path: '/api/2.0/mlflow/runs/search',
+    body: JSON.stringify({ experiment_ids: [experimentId], filter: f, max_results: 1000 }),
+  })),
+  filter.map((f) => ({
+    path: '/api/2.0/mlflow/experiments/search',
+    body: JSON.stringify({ filter: f.replaceAll('tags.t', 'name') }),
+  })),
   fc.jsonValue({ maxDepth: 4 }).map((v) => ({ path: '/api/2.0/mlflow/runs/log-batch', body: JSON.stringify(v) })),
   fc.integer({ min: 1, max: 100_000 }).map((n) => ({ path: '/api/2.0/mlflow/runs/create', body: '['.repeat(n) })),
 );
@@ -101,6 +117,13 @@ parentheses, 1,500-clause filters, random log-batch bodies and 100,000-deep JSON
 | fuzz | ${f.p50.toFixed(2)} | ${f.p99.toFixed(2)} | ${f.max.toFixed(2)} | ${slow.length} | ${fivexx} |
 | /health (baseline) | ${h.p50.toFixed(2)} | ${h.p99.toFixed(2)} | ${h.max.toFixed(2)} | — | — |
 
-${ok ? 'PASS' : `FAIL\n\n${slow.slice(0, 10).map((l) => `- ${l}`).join('\n')}`}
+${
+  ok
+    ? 'PASS'
+    : `FAIL\n\n${slow
+        .slice(0, 10)
+        .map((l) => `- ${l}`)
+        .join('\n')}`
+}
 `);
 process.exit(ok ? 0 : 1);

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
 import {
-  MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_NESTING, MAX_LIKE_PATTERN_LENGTH, MAX_ORDER_BY_CLAUSES,
+  MAX_FILTER_CLAUSES,
+  MAX_FILTER_LENGTH,
+  MAX_FILTER_NESTING,
+  MAX_LIKE_PATTERN_LENGTH,
+  MAX_ORDER_BY_CLAUSES,
 } from './filter-limits.js';
 import { parseOrderBy } from './order-by.js';
 import { parseFilter } from './parser.js';
@@ -51,7 +55,12 @@ describe('filter limits', () => {
   });
 
   it('refuses more than MAX_ORDER_BY_CLAUSES order_by clauses', () => {
-    const err = errorOf(() => parseOrderBy(Array.from({ length: MAX_ORDER_BY_CLAUSES + 1 }, () => 'name'), 'experiments'));
+    const err = errorOf(() =>
+      parseOrderBy(
+        Array.from({ length: MAX_ORDER_BY_CLAUSES + 1 }, () => 'name'),
+        'experiments',
+      ),
+    );
     expect(err.code).toBe('INVALID_PARAMETER_VALUE');
     expect(err.message).toContain('MAX_ORDER_BY_CLAUSES');
   });

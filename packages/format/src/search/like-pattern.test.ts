@@ -53,7 +53,11 @@ describe('compileLikePattern', () => {
       return (p[0] === '_' || p[0] === v[0]) && reference(p.slice(1), v.slice(1));
     };
     const words = (n: number, letters: string[]): string[] =>
-      n === 0 ? [''] : words(n - 1, letters).flatMap((w) => letters.map((c) => w + c)).concat(words(n - 1, letters));
+      n === 0
+        ? ['']
+        : words(n - 1, letters)
+            .flatMap((w) => letters.map((c) => w + c))
+            .concat(words(n - 1, letters));
     const patterns = [...new Set(words(4, alphabet))];
     const values = [...new Set(words(4, ['a', 'b']))];
     for (const p of patterns) for (const v of values) expect(like(p, v), `${p} ~ ${v}`).toBe(reference(p, v));

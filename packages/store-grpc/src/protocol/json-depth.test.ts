@@ -9,6 +9,8 @@ describe('assertJsonDepth', () => {
 
   it('refuses deeper nesting with INVALID_PARAMETER_VALUE naming the limit', () => {
     const deep = `${'{"a":'.repeat(MAX_JSON_DEPTH + 1)}1${'}'.repeat(MAX_JSON_DEPTH + 1)}`;
-    expect(() => assertJsonDepth(deep)).toThrow(expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('MAX_JSON_DEPTH') }));
+    expect(() => assertJsonDepth(deep)).toThrow(
+      expect.objectContaining({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('MAX_JSON_DEPTH') }),
+    );
   });
 });

@@ -14,13 +14,16 @@ export function assertJsonDepth(text: string, max: number = MAX_JSON_DEPTH): voi
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) {
       inString = true;
     } else if (c === 0x7b || c === 0x5b) {
       if (++depth > max) {
-        throw MlflowError.invalidParameter(`Malformed JSON request body: nested deeper than ${max} levels (MAX_JSON_DEPTH) at position ${i + 1}`);
+        throw MlflowError.invalidParameter(
+          `Malformed JSON request body: nested deeper than ${max} levels (MAX_JSON_DEPTH) at position ${i + 1}`,
+        );
       }
     } else if (c === 0x7d || c === 0x5d) {
       depth--;

@@ -44,7 +44,22 @@ function expectRootIntact(): void {
   expect(existsSync(join(s.artifactsDir, 'exp', 'run', 'model.txt'))).toBe(true);
 }
 
-const ROOT_SPELLINGS = ['', '.', '%2e', '%2E', './', '%2e%2f', '.%2f', './.', './/./', '%252e', '%252e%252f', '//', '/.', '/./'];
+const ROOT_SPELLINGS = [
+  '',
+  '.',
+  '%2e',
+  '%2E',
+  './',
+  '%2e%2f',
+  '.%2f',
+  './.',
+  './/./',
+  '%252e',
+  '%252e%252f',
+  '//',
+  '/.',
+  '/./',
+];
 
 describe('REST DELETE of the artifact root', () => {
   it.each(ROOT_SPELLINGS)('DELETE /api/2.0/mlflow-artifacts/artifacts/%s → 400, root intact', async (spelling) => {
@@ -70,19 +85,30 @@ describe('gRPC Delete of the artifact root', () => {
     // Delete request: field 1 (path), length-delimited.
     const body = Buffer.concat([Buffer.from([0x0a, bytes.length]), bytes]);
     return new Promise((resolve) => {
-      client.makeUnaryRequest('/mlflow_ts.Artifacts/Delete', (x: Buffer) => x, (x: Buffer) => x, body, new grpc.Metadata(), {}, (e) => {
-        client.close();
-        resolve(e);
-      });
+      client.makeUnaryRequest(
+        '/mlflow_ts.Artifacts/Delete',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        body,
+        new grpc.Metadata(),
+        {},
+        (e) => {
+          client.close();
+          resolve(e);
+        },
+      );
     });
   }
 
-  it.each(['', '.', './', './/.', '%2e', '%2e%2f'])('Delete{path: %j} → INVALID_ARGUMENT, root intact', async (path) => {
-    const err = await rawGrpcDelete(path);
-    expect(err?.code).toBe(GRPC_STATUS.INVALID_ARGUMENT);
-    expect(err?.metadata.get('mlflow-error-code')).toEqual(['INVALID_PARAMETER_VALUE']);
-    expectRootIntact();
-  });
+  it.each(['', '.', './', './/.', '%2e', '%2e%2f'])(
+    'Delete{path: %j} → INVALID_ARGUMENT, root intact',
+    async (path) => {
+      const err = await rawGrpcDelete(path);
+      expect(err?.code).toBe(GRPC_STATUS.INVALID_ARGUMENT);
+      expect(err?.metadata.get('mlflow-error-code')).toEqual(['INVALID_PARAMETER_VALUE']);
+      expectRootIntact();
+    },
+  );
 
   it('the gRPC artifact repository refuses to delete its root too', async () => {
     const { artifacts } = createGrpcStore({ address: s.grpcAddress });

@@ -14,7 +14,9 @@ export function namesArtifactRoot(path: string): boolean {
 export function assertDeletableArtifactPath(path: string): string {
   const normalized = assertSafeArtifactPath(path);
   if (normalized === '' || namesArtifactRoot(path)) {
-    throw MlflowError.invalidParameter(`Invalid artifact path: '${path}'. Refusing to delete the artifact root; name a file or directory inside it`);
+    throw MlflowError.invalidParameter(
+      `Invalid artifact path: '${path}'. Refusing to delete the artifact root; name a file or directory inside it`,
+    );
   }
   return normalized;
 }

@@ -16,7 +16,13 @@ interface Reply {
   headers: Record<string, string | string[] | undefined>;
 }
 
-function send(server: TestServer, method: string, path: string, headers: Record<string, string>, body?: string): Promise<Reply> {
+function send(
+  server: TestServer,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const url = new URL(server.baseUrl);
     const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
@@ -59,15 +65,26 @@ describe('cross-origin writes are refused', () => {
     const name = `xsite-${label.replace(/\W+/g, '-')}.txt`;
     const res = await send(s, 'POST', upload(name), headers, 'pwned');
     expect(res.status, res.body).toBe(403);
-    expect(JSON.parse(res.body)).toMatchObject({ error_code: 'PERMISSION_DENIED', message: expect.stringContaining('Cross-origin request blocked') });
+    expect(JSON.parse(res.body)).toMatchObject({
+      error_code: 'PERMISSION_DENIED',
+      message: expect.stringContaining('Cross-origin request blocked'),
+    });
     expect(existsSync(join(artifactDir, name))).toBe(false);
   });
 
   it('JSON writes, artifact PUT and DELETE from another origin → 403; reads are not blocked', async () => {
-    const create = await send(s, 'POST', '/api/2.0/mlflow/experiments/create', { 'content-type': 'application/json', origin: EVIL }, '{"name":"evil"}');
+    const create = await send(
+      s,
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      { 'content-type': 'application/json', origin: EVIL },
+      '{"name":"evil"}',
+    );
     expect(create.status).toBe(403);
     expect(await s.tracking.getExperimentByName('evil')).toBeFalsy();
-    expect((await send(s, 'PUT', '/api/2.0/mlflow-artifacts/artifacts/evil.txt', { origin: EVIL }, 'x')).status).toBe(403);
+    expect((await send(s, 'PUT', '/api/2.0/mlflow-artifacts/artifacts/evil.txt', { origin: EVIL }, 'x')).status).toBe(
+      403,
+    );
     expect(existsSync(join(s.artifactsDir, 'evil.txt'))).toBe(false);
     expect((await send(s, 'DELETE', '/api/2.0/mlflow-artifacts/artifacts/x', { origin: EVIL })).status).toBe(403);
     expect((await send(s, 'PATCH', '/api/2.0/mlflow/runs/update', { origin: EVIL }, '{}')).status).toBe(403);
@@ -95,19 +112,25 @@ describe('writes that are allowed', () => {
 });
 
 describe('Host header (DNS rebinding)', () => {
-  it.each(['evil.example', 'evil.example:5000', 'localhost.evil.example', '127.0.0.1.nip.io:80'])('Host: %s → 403 with a clear message', async (host) => {
-    const res = await send(s, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { host });
-    expect(res.status, res.body).toBe(403);
-    const body = JSON.parse(res.body);
-    expect(body.error_code).toBe('PERMISSION_DENIED');
-    expect(body.message).toContain('Invalid Host header - possible DNS rebinding attack detected');
-    expect(body.message).toContain('--allowed-hosts');
-  });
+  it.each(['evil.example', 'evil.example:5000', 'localhost.evil.example', '127.0.0.1.nip.io:80'])(
+    'Host: %s → 403 with a clear message',
+    async (host) => {
+      const res = await send(s, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { host });
+      expect(res.status, res.body).toBe(403);
+      const body = JSON.parse(res.body);
+      expect(body.error_code).toBe('PERMISSION_DENIED');
+      expect(body.message).toContain('Invalid Host header - possible DNS rebinding attack detected');
+      expect(body.message).toContain('--allowed-hosts');
+    },
+  );
 
-  it.each(['localhost', 'localhost:1234', 'LOCALHOST:5000', '127.0.0.1', '127.0.0.2:8080', '[::1]', '[::1]:5000'])('Host: %s → 200', async (host) => {
-    const res = await send(s, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { host });
-    expect(res.status, res.body).toBe(200);
-  });
+  it.each(['localhost', 'localhost:1234', 'LOCALHOST:5000', '127.0.0.1', '127.0.0.2:8080', '[::1]', '[::1]:5000'])(
+    'Host: %s → 200',
+    async (host) => {
+      const res = await send(s, 'GET', '/api/2.0/mlflow/experiments/search?max_results=1', { host });
+      expect(res.status, res.body).toBe(200);
+    },
+  );
 
   it('answers /health and /version whatever the Host', async () => {
     expect((await send(s, 'GET', '/health', { host: 'evil.example' })).body).toBe('OK');
@@ -119,7 +142,9 @@ describe('configuration', () => {
   let custom: TestServer;
   beforeAll(async () => {
     custom = await startTestServer({
-      grpcPort: undefined, allowedHosts: ['mlflow.example.com', '*.internal.example:*'], corsAllowedOrigins: ['https://app.example'],
+      grpcPort: undefined,
+      allowedHosts: ['mlflow.example.com', '*.internal.example:*'],
+      corsAllowedOrigins: ['https://app.example'],
     });
   });
   afterAll(async () => {
@@ -140,12 +165,21 @@ describe('configuration', () => {
     expect(create.status, create.body).toBe(200);
     expect(create.headers['access-control-allow-origin']).toBe('https://app.example');
     const preflight = await send(custom, 'OPTIONS', '/api/2.0/mlflow/experiments/create', {
-      host: 'mlflow.example.com', origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type',
+      host: 'mlflow.example.com',
+      origin: 'https://app.example',
+      'access-control-request-method': 'POST',
+      'access-control-request-headers': 'content-type',
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://app.example');
     expect(String(preflight.headers['access-control-allow-methods'])).toContain('POST');
-    const evil = await send(custom, 'POST', '/api/2.0/mlflow/experiments/create', { ...headers, origin: EVIL }, '{"name":"evil"}');
+    const evil = await send(
+      custom,
+      'POST',
+      '/api/2.0/mlflow/experiments/create',
+      { ...headers, origin: EVIL },
+      '{"name":"evil"}',
+    );
     expect(evil.status).toBe(403);
   });
 
@@ -153,9 +187,31 @@ describe('configuration', () => {
     const open = await startTestServer({ grpcPort: undefined, allowedHosts: ['*'] });
     const off = await startTestServer({ grpcPort: undefined, disableSecurityMiddleware: true });
     try {
-      expect((await send(open, 'GET', '/api/2.0/mlflow/experiments/search', { host: 'anything.example' })).status).toBe(200);
-      expect((await send(open, 'POST', '/api/2.0/mlflow/experiments/create', { origin: EVIL, 'content-type': 'application/json' }, '{"name":"e"}')).status).toBe(403);
-      expect((await send(off, 'POST', '/api/2.0/mlflow/experiments/create', { host: 'x.example', origin: EVIL, 'content-type': 'application/json' }, '{"name":"e"}')).status).toBe(200);
+      expect((await send(open, 'GET', '/api/2.0/mlflow/experiments/search', { host: 'anything.example' })).status).toBe(
+        200,
+      );
+      expect(
+        (
+          await send(
+            open,
+            'POST',
+            '/api/2.0/mlflow/experiments/create',
+            { origin: EVIL, 'content-type': 'application/json' },
+            '{"name":"e"}',
+          )
+        ).status,
+      ).toBe(403);
+      expect(
+        (
+          await send(
+            off,
+            'POST',
+            '/api/2.0/mlflow/experiments/create',
+            { host: 'x.example', origin: EVIL, 'content-type': 'application/json' },
+            '{"name":"e"}',
+          )
+        ).status,
+      ).toBe(200);
     } finally {
       await open.close();
       await off.close();

@@ -21,7 +21,11 @@ const logs: string[] = [];
 let registryDir: string;
 beforeAll(async () => {
   registryDir = await mkdtemp(join(tmpdir(), 'mlflow-ts-hygiene-registry-'));
-  s = await startTestServer({ store: 'fs', registry: createFsRegistryStore({ root: registryDir }), log: (m) => logs.push(m) });
+  s = await startTestServer({
+    store: 'fs',
+    registry: createFsRegistryStore({ root: registryDir }),
+    log: (m) => logs.push(m),
+  });
   experimentId = await s.tracking.createExperiment({ name: 'hygiene' });
   runId = (await s.tracking.createRun({ experiment_id: experimentId })).info.run_id;
 });
@@ -32,7 +36,12 @@ afterAll(async () => {
 
 const api = (path: string) => `/api/2.0/mlflow${path}`;
 
-function raw(method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function raw(
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const url = new URL(s.baseUrl);
     const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
@@ -61,7 +70,12 @@ describe('non-ASCII artifact names', () => {
     expect(get.body).toBe('euro');
     expect(String(get.headers['content-disposition'])).toContain("filename*=UTF-8''%E2%82%AC.txt");
 
-    const up = await raw('POST', `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent('日本 "q".txt')}`, 'jp', { 'content-type': 'text/plain' });
+    const up = await raw(
+      'POST',
+      `/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent('日本 "q".txt')}`,
+      'jp',
+      { 'content-type': 'text/plain' },
+    );
     expect(up.status, up.body).toBe(200);
     const viaRun = await raw('GET', `/get-artifact?run_id=${runId}&path=${encodeURIComponent('日本 "q".txt')}`);
     expect(viaRun.status, viaRun.body).toBe(200);
@@ -89,7 +103,10 @@ describe('deeply nested JSON', () => {
   });
 
   it('still accepts ordinary nesting', async () => {
-    const res = await http(s.baseUrl, 'POST', api('/runs/log-batch'), { run_id: runId, tags: [{ key: 'k', value: '[[[[[[{"a":[1]}]]]]]]' }] });
+    const res = await http(s.baseUrl, 'POST', api('/runs/log-batch'), {
+      run_id: runId,
+      tags: [{ key: 'k', value: '[[[[[[{"a":[1]}]]]]]]' }],
+    });
     expect(res.status, res.text).toBe(200);
   });
 });
@@ -97,7 +114,11 @@ describe('deeply nested JSON', () => {
 describe('MLflow 4xx codes instead of 500', () => {
   it.each(['-1', '0', 'abc'])('get-history max_results=%s → 400', async (maxResults) => {
     await s.tracking.logMetric(runId, { key: 'm', value: 1, timestamp: 1, step: 0 });
-    const res = await http(s.baseUrl, 'GET', api(`/metrics/get-history?run_id=${runId}&metric_key=m&max_results=${maxResults}`));
+    const res = await http(
+      s.baseUrl,
+      'GET',
+      api(`/metrics/get-history?run_id=${runId}&metric_key=m&max_results=${maxResults}`),
+    );
     expect(res.status, res.text).toBe(400);
     expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
@@ -105,7 +126,9 @@ describe('MLflow 4xx codes instead of 500', () => {
   it('get-history max_results=-1 over gRPC → INVALID_ARGUMENT', async () => {
     const store = createGrpcStore({ address: s.grpcAddress });
     try {
-      await expect(store.tracking.getMetricHistory(runId, 'm', { max_results: -1 })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      await expect(store.tracking.getMetricHistory(runId, 'm', { max_results: -1 })).rejects.toMatchObject({
+        code: 'INVALID_PARAMETER_VALUE',
+      });
     } finally {
       await store.close();
     }
@@ -122,7 +145,9 @@ describe('MLflow 4xx codes instead of 500', () => {
     expectNoServerPath(res.text);
     const store = createGrpcStore({ address: s.grpcAddress });
     try {
-      await expect(store.registry.createRegisteredModel({ name })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      await expect(store.registry.createRegisteredModel({ name })).rejects.toMatchObject({
+        code: 'INVALID_PARAMETER_VALUE',
+      });
     } finally {
       await store.close();
     }
@@ -163,10 +188,17 @@ describe('no error body names a server path', () => {
     const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
     const path = Buffer.from('plain.txt/inner.txt');
     const err = await new Promise<grpc.ServiceError | null>((resolve) => {
-      const call = client.makeClientStreamRequest('/mlflow_ts.Artifacts/Upload', (x: Buffer) => x, (x: Buffer) => x, new grpc.Metadata(), {}, (e) => {
-        client.close();
-        resolve(e);
-      });
+      const call = client.makeClientStreamRequest(
+        '/mlflow_ts.Artifacts/Upload',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        new grpc.Metadata(),
+        {},
+        (e) => {
+          client.close();
+          resolve(e);
+        },
+      );
       call.write(Buffer.concat([Buffer.from([0x0a, path.length]), path]));
       call.end();
     });

@@ -11,7 +11,9 @@ function hygiene(): ErrorHygiene & { logged: string[] } {
 describe('error hygiene', () => {
   it('answers an unexpected error with a reference, logging the detail', () => {
     const h = hygiene();
-    const e = Object.assign(new Error("EACCES: permission denied, open '/srv/data/mlruns/0/meta.yaml'"), { code: 'EACCES' });
+    const e = Object.assign(new Error("EACCES: permission denied, open '/srv/data/mlruns/0/meta.yaml'"), {
+      code: 'EACCES',
+    });
     const { status, body } = errorReply(e, h);
     expect(status).toBe(500);
     const json = JSON.parse(body);
@@ -28,16 +30,29 @@ describe('error hygiene', () => {
       expect(err.code).toBe('INVALID_PARAMETER_VALUE');
       expect(err.message).not.toContain('/srv');
     }
-    const nul = toMlflowError(Object.assign(new TypeError("The argument 'path' must be a string without null bytes. Received '/srv/a\\x00'"), { code: 'ERR_INVALID_ARG_VALUE' }));
+    const nul = toMlflowError(
+      Object.assign(new TypeError("The argument 'path' must be a string without null bytes. Received '/srv/a\\x00'"), {
+        code: 'ERR_INVALID_ARG_VALUE',
+      }),
+    );
     expect(nul.code).toBe('INVALID_PARAMETER_VALUE');
   });
 
   it('hides server paths in MLflow errors: own roots become labels, other absolute paths <path>', () => {
     const h = hygiene();
-    const err = toMlflowError(new MlflowError('INVALID_STATE', "Trace data in '/srv/data/mlartifacts/0/traces/t1' is corrupted; see /var/log/x.log or file:///srv/other"), h);
+    const err = toMlflowError(
+      new MlflowError(
+        'INVALID_STATE',
+        "Trace data in '/srv/data/mlartifacts/0/traces/t1' is corrupted; see /var/log/x.log or file:///srv/other",
+      ),
+      h,
+    );
     expect(err.code).toBe('INVALID_STATE');
     expect(err.message).toBe("Trace data in '<artifact root>/0/traces/t1' is corrupted; see <path> or file:<path>");
-    const stack = toMlflowError(new MlflowError('INTERNAL_ERROR', 'boom', { details: { stack_trace: 'at /srv/x.js:1' } }), h);
+    const stack = toMlflowError(
+      new MlflowError('INTERNAL_ERROR', 'boom', { details: { stack_trace: 'at /srv/x.js:1' } }),
+      h,
+    );
     expect(stack.toJSON()).toEqual({ error_code: 'INTERNAL_ERROR', message: 'boom' });
   });
 

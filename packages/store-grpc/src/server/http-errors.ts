@@ -49,14 +49,17 @@ export function redactServerPaths(message: string, hygiene: ErrorHygiene = DEFAU
 function clientFsError(err: { code?: string; message?: string }): MlflowError | undefined {
   switch (err.code) {
     case 'ENAMETOOLONG':
-      return MlflowError.invalidParameter("A name in the request is too long for the server's file system (ENAMETOOLONG)");
+      return MlflowError.invalidParameter(
+        "A name in the request is too long for the server's file system (ENAMETOOLONG)",
+      );
     case 'ENOTDIR':
     case 'EISDIR':
     case 'EEXIST':
       return MlflowError.invalidParameter(`The path conflicts with an existing file or directory (${err.code})`);
     case 'ERR_INVALID_ARG_VALUE':
     case 'ERR_INVALID_ARG_TYPE':
-      if (err.message?.includes('null bytes')) return MlflowError.invalidParameter('Names may not contain NUL characters');
+      if (err.message?.includes('null bytes'))
+        return MlflowError.invalidParameter('Names may not contain NUL characters');
       return undefined;
     default:
       return undefined;
@@ -80,7 +83,8 @@ export function toMlflowError(e: unknown, hygiene: ErrorHygiene = DEFAULT_HYGIEN
     return new MlflowError(e.code, message, Object.keys(details).length > 0 ? { details } : undefined);
   }
   const err = e as { code?: string; statusCode?: number; message?: string };
-  if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return MlflowError.invalidParameter(`Request body is too large: ${err.message}`);
+  if (err?.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return MlflowError.invalidParameter(`Request body is too large: ${err.message}`);
   if (typeof err?.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new MlflowError('BAD_REQUEST', redactServerPaths(err.message ?? 'Bad request', hygiene));
   }

@@ -23,36 +23,59 @@ afterAll(async () => {
 
 describe('LIKE in linear time', () => {
   it(`experiments: name LIKE '<60 × %>x'`, async () => {
-    const res = await http(s.baseUrl, 'POST', api('/experiments/search'), { filter: `name LIKE '${manyPercent}'`, max_results: 100 });
+    const res = await http(s.baseUrl, 'POST', api('/experiments/search'), {
+      filter: `name LIKE '${manyPercent}'`,
+      max_results: 100,
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.experiments.map((e: { name: string }) => e.name)).toEqual(['beta-x']);
-    const ci = await http(s.baseUrl, 'POST', api('/experiments/search'), { filter: `name ILIKE '${manyPercent.toUpperCase()}'` });
+    const ci = await http(s.baseUrl, 'POST', api('/experiments/search'), {
+      filter: `name ILIKE '${manyPercent.toUpperCase()}'`,
+    });
     expect(ci.json.experiments.map((e: { name: string }) => e.name)).toEqual(['beta-x']);
   });
 
   it(`runs: tags.t LIKE '%_%_%_%x' on a 2,000-character tag`, async () => {
-    const experiment_id = (await http(s.baseUrl, 'POST', api('/experiments/create'), { name: 'tags' })).json.experiment_id;
+    const experiment_id = (await http(s.baseUrl, 'POST', api('/experiments/create'), { name: 'tags' })).json
+      .experiment_id;
     const ids: string[] = [];
     for (const value of ['a'.repeat(2000), `${'a'.repeat(1999)}x`]) {
       const run = await http(s.baseUrl, 'POST', api('/runs/create'), { experiment_id, tags: [{ key: 't', value }] });
       ids.push(run.json.run.info.run_id);
     }
-    const res = await http(s.baseUrl, 'POST', api('/runs/search'), { experiment_ids: [experiment_id], filter: "tags.t LIKE '%_%_%_%x'" });
+    const res = await http(s.baseUrl, 'POST', api('/runs/search'), {
+      experiment_ids: [experiment_id],
+      filter: "tags.t LIKE '%_%_%_%x'",
+    });
     expect(res.status, res.text).toBe(200);
     expect(res.json.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([ids[1]]);
-    const not = await http(s.baseUrl, 'POST', api('/runs/search'), { experiment_ids: [experiment_id], filter: `tags.t NOT ILIKE '${manyPercent}'` });
+    const not = await http(s.baseUrl, 'POST', api('/runs/search'), {
+      experiment_ids: [experiment_id],
+      filter: `tags.t NOT ILIKE '${manyPercent}'`,
+    });
     expect(not.json.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([ids[0]]);
   });
 
   it('registered models and model versions', async () => {
     for (const name of ['model-x', 'model-y']) {
       await http(s.baseUrl, 'POST', api('/registered-models/create'), { name });
-      await http(s.baseUrl, 'POST', api('/model-versions/create'), { name, source: 'mlflow-artifacts:/0/abc/artifacts/model' });
+      await http(s.baseUrl, 'POST', api('/model-versions/create'), {
+        name,
+        source: 'mlflow-artifacts:/0/abc/artifacts/model',
+      });
     }
-    const models = await http(s.baseUrl, 'GET', api(`/registered-models/search?filter=${encodeURIComponent(`name LIKE '${manyPercent}'`)}`));
+    const models = await http(
+      s.baseUrl,
+      'GET',
+      api(`/registered-models/search?filter=${encodeURIComponent(`name LIKE '${manyPercent}'`)}`),
+    );
     expect(models.status, models.text).toBe(200);
     expect(models.json.registered_models.map((m: { name: string }) => m.name)).toEqual(['model-x']);
-    const versions = await http(s.baseUrl, 'GET', api(`/model-versions/search?filter=${encodeURIComponent(`name LIKE '${manyPercent}'`)}`));
+    const versions = await http(
+      s.baseUrl,
+      'GET',
+      api(`/model-versions/search?filter=${encodeURIComponent(`name LIKE '${manyPercent}'`)}`),
+    );
     expect(versions.status, versions.text).toBe(200);
     expect(versions.json.model_versions.map((m: { name: string }) => m.name)).toEqual(['model-x']);
   });
@@ -62,8 +85,9 @@ describe('LIKE in linear time', () => {
     try {
       const page = await store.tracking.searchExperiments({ filter: `name LIKE '${manyPercent}'` });
       expect(page.items.map((e) => e.name)).toEqual(['beta-x']);
-      await expect(store.tracking.searchExperiments({ filter: `${'('.repeat(5000)}name = 'a'${')'.repeat(5000)}` }))
-        .rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      await expect(
+        store.tracking.searchExperiments({ filter: `${'('.repeat(5000)}name = 'a'${')'.repeat(5000)}` }),
+      ).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
     } finally {
       await store.close();
     }
@@ -71,7 +95,10 @@ describe('LIKE in linear time', () => {
 
   it('keeps answering /health while heavy filters are evaluated', async () => {
     const heavy = Array.from({ length: 8 }, () =>
-      http(s.baseUrl, 'POST', api('/experiments/search'), { filter: `name LIKE '${'%_'.repeat(400)}%x' OR name ILIKE '${manyPercent}'` }));
+      http(s.baseUrl, 'POST', api('/experiments/search'), {
+        filter: `name LIKE '${'%_'.repeat(400)}%x' OR name ILIKE '${manyPercent}'`,
+      }),
+    );
     const health = await fetch(`${s.baseUrl}/health`);
     expect(await health.text()).toBe('OK');
     for (const res of await Promise.all(heavy)) expect(res.status, res.text).toBe(200);

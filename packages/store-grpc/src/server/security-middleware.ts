@@ -70,7 +70,9 @@ function isLocalOrPrivate(hostname: string): boolean {
   const v4 = ipv4(hostname);
   if (v4) {
     const [a, b] = v4 as [number, number, number, number];
-    return a === 127 || a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || v4.every((p) => p === 0);
+    return (
+      a === 127 || a === 10 || (a === 172 && b >= 16 && b < 32) || (a === 192 && b === 168) || v4.every((p) => p === 0)
+    );
   }
   return /^\[f[cd][0-9a-f]{0,2}:[0-9a-f:.]*\]$/.test(hostname);
 }
@@ -133,9 +135,18 @@ export function createSecurityHooks(
   };
 
   const blockOrigin = (reply: FastifyReply, origin: string | undefined, request: FastifyRequest) => {
-    options.log(`Blocked cross-origin ${request.method} ${request.url.split('?')[0]} from ${origin ?? '(no Origin, Sec-Fetch-Site cross-site)'}`);
-    const hint = ' Writes from a web page must come from this server\'s own origin or one listed in --cors-allowed-origins.';
-    return sendError(reply, new MlflowError('PERMISSION_DENIED', `${CORS_BLOCKED_MSG}: origin '${origin ?? 'unknown'}' may not change state on this server.${hint}`));
+    options.log(
+      `Blocked cross-origin ${request.method} ${request.url.split('?')[0]} from ${origin ?? '(no Origin, Sec-Fetch-Site cross-site)'}`,
+    );
+    const hint =
+      " Writes from a web page must come from this server's own origin or one listed in --cors-allowed-origins.";
+    return sendError(
+      reply,
+      new MlflowError(
+        'PERMISSION_DENIED',
+        `${CORS_BLOCKED_MSG}: origin '${origin ?? 'unknown'}' may not change state on this server.${hint}`,
+      ),
+    );
   };
 
   return {
@@ -144,9 +155,14 @@ export function createSecurityHooks(
       const host = first(request.headers.host);
       if (hostAllowed && !HEALTH_ENDPOINTS.has(path) && (host === undefined || !hostAllowed(host))) {
         options.log(`Rejected request with invalid Host header: ${host}`);
-        return sendError(reply, new MlflowError('PERMISSION_DENIED',
-          `${INVALID_HOST_MSG}: Host '${host ?? ''}' is not an allowed host of this server. ` +
-          'Start the server with --allowed-hosts (e.g. --allowed-hosts mlflow.example.com) to allow it.'));
+        return sendError(
+          reply,
+          new MlflowError(
+            'PERMISSION_DENIED',
+            `${INVALID_HOST_MSG}: Host '${host ?? ''}' is not an allowed host of this server. ` +
+              'Start the server with --allowed-hosts (e.g. --allowed-hosts mlflow.example.com) to allow it.',
+          ),
+        );
       }
       const origin = first(request.headers.origin);
       const site = first(request.headers['sec-fetch-site']);
@@ -166,7 +182,8 @@ export function createSecurityHooks(
       }
       if (!STATE_CHANGING.has(request.method)) return undefined;
       if (verdict === 'blocked') return blockOrigin(reply, origin, request);
-      if (origin === undefined && (site === 'cross-site' || site === 'same-site')) return blockOrigin(reply, undefined, request);
+      if (origin === undefined && (site === 'cross-site' || site === 'same-site'))
+        return blockOrigin(reply, undefined, request);
       return undefined;
     },
     async onSend(_request, reply, payload) {
