@@ -3,9 +3,8 @@
  * Nothing registers itself on import: the caller builds the registry (`defaultStoreRegistry()` has
  * `file` only; the gRPC/HTTP store package adds its schemes with `registerStore`).
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MlflowError, uriScheme } from '@mlflow-ts/format';
+import { localPathOfUri } from '@mlflow-ts/format/node';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 
@@ -70,15 +69,8 @@ export function createStoreRegistry(factories: Record<string, StoreFactory> = {}
   return registry;
 }
 
-/** Local filesystem path of a `file:` URI or plain path, absolute against the current directory. */
-export function localPathOfUri(uri: string): string {
-  if (/^file:/i.test(uri)) {
-    // `file:relative/dir` is legal for MLflow too; only `file://` URIs go through URL parsing.
-    if (/^file:\/\//i.test(uri)) return fileURLToPath(uri);
-    return path.resolve(uri.slice('file:'.length));
-  }
-  return path.resolve(uri);
-}
+/** Local filesystem path of a `file:` URI or plain path (format's one rule), re-exported for the client's users. */
+export { localPathOfUri };
 
 export interface FileStoreFactoryOptions {
   /**

@@ -6,6 +6,7 @@
 export { downloadArtifacts, logLocalDirectory, logLocalFile } from './transfer.js';
 export type { ProgressCallback } from './transfer.js';
 export { downloadModel } from './download-model.js';
+export { localPathOfUri } from './local-path.js';
 export type { DownloadModelOptions, LocalModel } from './download-model.js';
 export { assertEmptyModelDir, directorySize, writeInputExample } from './model-directory.js';
 export { logSavedModel } from './log-saved-model.js';
