@@ -12,7 +12,7 @@ export interface CliResult {
 }
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const fixturesRoot = path.resolve(repoRoot, '../shared/fixtures');
+export const fixturesRoot = path.resolve(repoRoot, 'fixtures');
 
 export async function runCli(
   args: string[],

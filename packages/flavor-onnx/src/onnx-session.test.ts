@@ -6,7 +6,7 @@ import { toFeeds, toNestedList, toPredictionOf } from './predictions.js';
 import { buildCnnModel, buildMlpModel, buildOnnxModel } from './testing/onnx-builders.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 const onnxDir = path.join(fixtures, 'mlflow/tests/resources/onnx');
 
 describe('createOnnxSession on MLflow fixtures', () => {

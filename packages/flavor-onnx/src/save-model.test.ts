@@ -13,7 +13,7 @@ import { saveModel } from './save-model.js';
 import { buildCnnModel, buildMlpModel } from './testing/onnx-builders.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 const onnxDir = path.join(fixtures, 'mlflow/tests/resources/onnx');
 const mlflowOnnxDir = path.join(fixtures, 'zakharovart01__mlops/onnx_model');
 

@@ -12,7 +12,7 @@ import type { ScoringServer } from './scoring-server.js';
 import type { ServableModel } from './servable-model.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 const registry = createFlavorRegistry([onnxFlavor()]);
 
 let tmp: string;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const fixturesDir = path.resolve(repoRoot, '../shared/fixtures');
+export const fixturesDir = path.resolve(repoRoot, 'fixtures');
 
 export function tempDir(prefix = 'store-fs-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

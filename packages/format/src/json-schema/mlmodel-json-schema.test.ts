@@ -9,7 +9,7 @@ import { mlmodelJsonSchema } from './mlmodel-json-schema.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const committedPath = path.resolve(here, '../../schemas/mlmodel.schema.json');
-const fixturesRoot = path.resolve(here, '../../../../../shared/fixtures');
+const fixturesRoot = path.resolve(here, '../../../../fixtures');
 
 const generatedText = `${JSON.stringify(mlmodelJsonSchema(), null, 2)}\n`;
 if (process.env.UPDATE_SCHEMAS === '1') writeFileSync(committedPath, generatedText);

@@ -10,7 +10,7 @@ import { schemaJsonSchema, signatureJsonSchema } from './signature-json-schema.j
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schemasDir = path.resolve(here, '../../schemas');
-const fixturesRoot = path.resolve(here, '../../../../../shared/fixtures');
+const fixturesRoot = path.resolve(here, '../../../../fixtures');
 
 const committed = [
   { file: 'signature.schema.json', generate: signatureJsonSchema },

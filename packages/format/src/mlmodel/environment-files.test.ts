@@ -7,7 +7,7 @@ import {
 } from './environment-files.js';
 import { safeLoadYaml } from './pyyaml-load.js';
 
-const fixturesRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../../shared/fixtures');
+const fixturesRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../fixtures');
 const read = (rel: string) => readFileSync(path.join(fixturesRoot, rel), 'utf8');
 
 // Directories whose env files MLflow wrote untouched (the mlflow/tests/resources copies were

@@ -7,7 +7,7 @@ import { pluginSchemas } from './testdata/plugin-schemas.js';
 import { parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixturesRoot = path.resolve(repoRoot, '../shared/fixtures');
+const fixturesRoot = path.resolve(repoRoot, 'fixtures');
 
 // Every MLmodel real MLflow wrote, as listed in the fixtures digest (§12).
 const FIXTURES = [

@@ -10,7 +10,7 @@ import { schemaToJson } from './schema-json.js';
 import { signatureToDict } from './signature.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 
 function modelDir(rel: string): { mlmodel: { signature: Record<string, string>; saved_input_example_info: SavedInputExampleInfo }; example: string } {
   const dir = path.join(fixtures, rel);

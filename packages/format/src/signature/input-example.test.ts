@@ -9,7 +9,7 @@ import { parseJsonPayload } from './payload.js';
 import { parseSignature } from './signature.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 const pimaDir = path.join(fixtures, 'SubaashNair__pima-diabetes-mlflow/model');
 const langchainDir = path.join(fixtures, 'mlflow/tests/resources/example_mlflow_2.12_langchain_model');
 

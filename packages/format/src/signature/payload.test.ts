@@ -8,7 +8,7 @@ import { parseCsvPayload } from './csv-payload.js';
 import { parseJsonPayload } from './payload.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 
 function badRequest(fn: () => unknown): string {
   try {

@@ -10,7 +10,7 @@ import { parseSignature, signatureToDict } from './signature.js';
 import { createSchema, type ColSpec, type TensorSpec } from './types.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 
 const MLMODELS_WITH_REQUIRED = [
   'SubaashNair__pima-diabetes-mlflow/model/MLmodel',

@@ -10,7 +10,7 @@ import { modelsCommand } from './index.js';
 import { modelsServeCommand } from './serve-command.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
-const fixtures = path.resolve(repoRoot, '../shared/fixtures');
+const fixtures = path.resolve(repoRoot, 'fixtures');
 const regressorOnnx = path.join(fixtures, 'zakharovart01__mlops/onnx_model/model.onnx');
 const INTERCEPT = 150.4340057373047;
 
