@@ -3,7 +3,7 @@
  * REST and gRPC) is refused with INVALID_PARAMETER_VALUE and the files under the root survive.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
@@ -116,4 +116,32 @@ describe('gRPC Delete of the artifact root', () => {
     await expect(repo.deleteArtifacts!('.')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
     expectRootIntact();
   });
+});
+
+describe('writes that name the root', () => {
+  function rawPut(path: string): Promise<{ status: number; body: string }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(s.baseUrl);
+      const req = request({ host: url.hostname, port: url.port, method: 'PUT', path }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      });
+      req.on('error', reject);
+      req.end('pwned');
+    });
+  }
+
+  it.each(['.', '%2e', './', 'exp/.', 'exp/./'])(
+    'PUT /api/2.0/mlflow-artifacts/artifacts/%s → 400, nothing written beside the root',
+    async (spelling) => {
+      const res = await rawPut(`/api/2.0/mlflow-artifacts/artifacts/${spelling}`);
+      expect(res.status, res.body).toBe(400);
+      expect(JSON.parse(res.body).error_code).toBe('INVALID_PARAMETER_VALUE');
+      expect((await readdir(s.dir)).filter((name) => name.includes('.tmp-upload-'))).toEqual([]);
+      expect((await readdir(join(s.artifactsDir, 'exp'))).filter((name) => name.includes('.tmp-upload-'))).toEqual([]);
+      expectRootIntact();
+    },
+  );
 });

@@ -121,13 +121,12 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
           if (path) assertSafeArtifactPath(path);
           return listDir(joinRel(prefix, path), (name) => joinRel(path ?? '', name));
         },
-        readArtifact: (path) => {
-          assertSafeArtifactPath(path);
-          return read(joinRel(prefix, path));
-        },
+        readArtifact: (path) => read(joinRel(prefix, assertSafeArtifactPath(path))),
         writeArtifact: (path, data) => {
-          assertSafeArtifactPath(path);
-          return write(joinRel(prefix, path), data);
+          // `.`, `./` and the like name the directory itself, never a file to write.
+          const rel = assertSafeArtifactPath(path);
+          if (rel === '') throw MlflowError.invalidParameter(`Invalid artifact path: '${path}'. A file name is required to write an artifact`);
+          return write(joinRel(prefix, rel), data);
         },
         deleteArtifacts: (path) => remove(joinRel(prefix, assertSafeArtifactPath(path))),
       };
