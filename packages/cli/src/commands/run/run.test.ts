@@ -141,6 +141,28 @@ describe('mlflow-ts run: a Node entry point', () => {
   }, 60_000);
 });
 
+describe('mlflow-ts run: nested runs through run()', () => {
+  it('SIGINT reaches a nested run started by the entry point: both end KILLED', async () => {
+    const p = await makeProject();
+    await writeFile(path.join(p, 'MLproject'), `${MLPROJECT}  search:\n    command: "node search.mjs"\n`);
+    await writeFile(
+      path.join(p, 'search.mjs'),
+      `import { run, startRun } from '${clientDist}';\n` +
+        "await startRun({}, async () => { await run('.', { entryPoint: 'main', parameters: { mode: 'hang' } }); });\n",
+    );
+    const cli = spawnCli(['run', p, '-e', 'search', '--backend-store-uri', mlruns], { env: baseEnv(), cwd: dir });
+    await waitForOutput(cli, /ready/);
+    cli.child.kill('SIGINT');
+    expect((await cli.exited).signal).toBe('SIGINT');
+    const runs = (await client.searchRuns('0')).items;
+    expect(runs).toHaveLength(2);
+    const parent = runs.find((r) => tags(r)['mlflow.project.entryPoint'] === 'search')!;
+    const child = runs.find((r) => r !== parent)!;
+    expect(tags(child)['mlflow.parentRunId']).toBe(parent.info.run_id);
+    expect([parent.info.status, child.info.status]).toEqual(['KILLED', 'KILLED']);
+  }, 60_000);
+});
+
 describe('mlflow-ts run: a shell entry point', () => {
   it('exit 0 and exit 1, extra -P keys appended as --key value', async () => {
     const p = await makeProject();
