@@ -31,7 +31,16 @@ function fold(c: string, caseInsensitive: boolean): string {
   return caseInsensitive ? c.toUpperCase().toLowerCase() : c;
 }
 
-function codePoints(value: string, caseInsensitive: boolean): string[] {
+const ASCII = /^[\x00-\x7f]*$/;
+const SURROGATE = /[\ud800-\udfff]/;
+
+/**
+ * The value as indexable characters: the string itself when every character is one UTF-16 unit
+ * (no allocation — the common case), else an array of code points, each case-folded for ILIKE.
+ */
+function codePoints(value: string, caseInsensitive: boolean): ArrayLike<string> {
+  if (!caseInsensitive && !SURROGATE.test(value)) return value;
+  if (caseInsensitive && ASCII.test(value)) return value.toLowerCase();
   const out: string[] = [];
   for (const c of value) out.push(fold(c, caseInsensitive));
   return out;
@@ -61,7 +70,7 @@ function compile(pattern: string, caseInsensitive: boolean): CompiledLike {
   return { exact: false, head, middle, tail: segments[segments.length - 1]! };
 }
 
-function matchesAt(segment: Segment, value: readonly string[], at: number): boolean {
+function matchesAt(segment: Segment, value: ArrayLike<string>, at: number): boolean {
   for (let j = 0; j < segment.length; j++) {
     const want = segment[j];
     if (want !== undefined && want !== value[at + j]) return false;
@@ -69,7 +78,7 @@ function matchesAt(segment: Segment, value: readonly string[], at: number): bool
   return true;
 }
 
-function matches(p: CompiledLike, value: readonly string[]): boolean {
+function matches(p: CompiledLike, value: ArrayLike<string>): boolean {
   const n = value.length;
   if (p.exact) return n === p.head.length && matchesAt(p.head, value, 0);
   if (p.head.length + p.tail.length > n) return false;
