@@ -31,7 +31,12 @@ function fold(c: string, caseInsensitive: boolean): string {
   return caseInsensitive ? c.toUpperCase().toLowerCase() : c;
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** Every character below U+0080 (checked without a control-character regex). */
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
 const SURROGATE = /[\ud800-\udfff]/;
 
 /**
@@ -40,7 +45,7 @@ const SURROGATE = /[\ud800-\udfff]/;
  */
 function codePoints(value: string, caseInsensitive: boolean): ArrayLike<string> {
   if (!caseInsensitive && !SURROGATE.test(value)) return value;
-  if (caseInsensitive && ASCII.test(value)) return value.toLowerCase();
+  if (caseInsensitive && isAscii(value)) return value.toLowerCase();
   const out: string[] = [];
   for (const c of value) out.push(fold(c, caseInsensitive));
   return out;
