@@ -126,6 +126,7 @@ function RunsTable({
   onToggleAll,
   onSort,
   onMore,
+  done,
 }: {
   rows: TableRun[];
   columns: GridColumn[];
@@ -135,6 +136,7 @@ function RunsTable({
   onToggleAll(): void;
   onSort(c: GridColumn): void;
   onMore(): void;
+  done: boolean;
 }) {
   const host = useRef<HTMLDivElement>(null);
   const grid = useRef<CanvasGrid>();
@@ -175,7 +177,7 @@ function RunsTable({
       },
     });
   }, [rows, selected]);
-  return <div class="grid-host" ref={host} data-rows={rows.length} />;
+  return <div class="grid-host" ref={host} data-rows={rows.length} data-done={String(done)} />;
 }
 
 export function ExperimentPage({
@@ -354,6 +356,7 @@ export function ExperimentPage({
               selected={selected}
               sort={{ id: sortColumnId, asc: orderByAsc }}
               onMore={runs.more}
+              done={runs.done}
               onSort={(c) => {
                 if (!c.sortKey) return;
                 const asc = c.sortKey === orderByKey ? !orderByAsc : false;
