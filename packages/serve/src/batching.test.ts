@@ -68,14 +68,13 @@ describe('dynamic batching over HTTP', () => {
   });
 
   it('an idle batching server answers a lone request without waiting out the batch delay', async () => {
-    const slow = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 64, maxBatchDelayMs: 3_000 });
+    // A delay far beyond the test timeout: waiting it out fails the test instead of timing it.
+    const slow = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 64, maxBatchDelayMs: 3_600_000 });
     try {
-      await invoke(slow.url, { inputs: rows(0, 1) }); // warm the connection and the model
-      const t = performance.now();
+      await invoke(slow.url, { inputs: rows(0, 1) });
       const r = await invoke(slow.url, { inputs: rows(1, 2) });
       expect(r.status).toBe(200);
       expect(r.json.predictions.probabilities).toHaveLength(2);
-      expect(performance.now() - t).toBeLessThan(1_500);
     } finally {
       await slow.close();
     }

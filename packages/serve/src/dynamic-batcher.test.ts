@@ -68,10 +68,9 @@ describe('createDynamicBatcher', () => {
 describe('createDynamicBatcher scheduling', () => {
   it('runs a lone request on an idle model without waiting for the batch delay', async () => {
     const m = fakeModel();
-    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5_000 });
-    const t = performance.now();
+    // A delay far beyond the test timeout: waiting it out fails the test instead of timing it.
+    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 3_600_000 });
     expect(await b.submit(rowsOf([[1, 2]]))).toEqual([6]);
-    expect(performance.now() - t).toBeLessThan(1_000);
   });
 
   it('waits for requests on their way, up to the delay, and goes once they are all in', async () => {

@@ -80,22 +80,14 @@ describe('searchRunsInMemory', () => {
     expect(searchRunsInMemory(runs, { max_results: 50000 }).items).toHaveLength(4);
   });
 
-  it('searches 10k runs fast', () => {
+  it('searches 10k runs (speed is measured in bench/, not here)', () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
       run(i.toString(16).padStart(32, '0'), 1_700_000_000_000 + (i % 977), { acc: (i % 100) / 100, loss: i / 10_000, a: 1, b: 2, c: 3 }, { model: `m${i % 7}`, lr: '0.01' }),
     );
     const req = { filter: "metrics.acc > 0.5 AND params.model != 'm3'", order_by: ['metrics.loss DESC'], max_results: 100 };
-    // Best of five: the first rounds warm the JIT, and CI neighbours make single timings noisy.
-    let elapsed = Infinity;
-    let page = searchRunsInMemory(many, req);
-    for (let i = 0; i < 5; i++) {
-      const t0 = performance.now();
-      page = searchRunsInMemory(many, req);
-      elapsed = Math.min(elapsed, performance.now() - t0);
-    }
+    const page = searchRunsInMemory(many, req);
     expect(page.items).toHaveLength(100);
     expect(page.items[0]!.data.metrics.find((m) => m.key === 'loss')!.value).toBeCloseTo(0.9998);
-    expect(elapsed).toBeLessThan(60); // typically 5-10 ms; generous for slow CI machines
   });
 });
 
