@@ -22,6 +22,8 @@ function stores(tracking: TrackingStore = createMemoryTrackingStore({ artifactRo
   const used = new Set<string>();
   const key = (uri: string, p?: string) => [uri.replace(/^mem:\/+/, ''), p].filter(Boolean).join('/');
   const artifacts = (uri: string): ArtifactRepository => ({
+    specificationVersion: 'v1',
+    rootUri: uri,
     listArtifacts: async (p) => (await bucket.listArtifacts(key(uri, p))).map((f) => ({ ...f, path: f.path.slice(key(uri).length + 1) })),
     readArtifact: (p) => bucket.readArtifact(key(uri, p)),
     writeArtifact: async (p, data) => {
@@ -62,7 +64,10 @@ describe('logSavedModel with a logged-model store (MLflow 3)', () => {
   it('marks the model UPLOAD_FAILED when the upload fails', async () => {
     const s = stores();
     const run = await s.tracking.createRun({});
-    const failing = { ...s, artifacts: () => ({ ...createMemoryArtifactRepository(), writeArtifact: async () => { throw new Error('disk full'); } }) };
+    const failing = {
+      ...s,
+      artifacts: () => ({ ...createMemoryArtifactRepository(), writeArtifact: async () => Promise.reject(new Error('disk full')) }),
+    };
     await expect(logSavedModel(failing, run.info.run_id, 'model', save({}))).rejects.toThrow('disk full');
     const found = await s.tracking.searchLoggedModels!({ experiment_ids: ['0'] });
     expect(found.items.map((m) => m.info.status)).toEqual(['LOGGED_MODEL_UPLOAD_FAILED']);

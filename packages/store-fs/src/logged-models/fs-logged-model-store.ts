@@ -39,8 +39,14 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
 
   const experimentDir = (e: Experiment) => path.join(root, ...(e.lifecycle_stage === 'deleted' ? [TRASH] : []), e.experiment_id);
 
+  // Where each model was last found: checked (meta.yaml still there) before use, so a model moved
+  // with its experiment to .trash, or written by another process, is still found by the scan.
+  const known = new Map<string, { dir: string; experimentId: string }>();
+
   /** MLflow's `_find_model_root`: the model's directory in any experiment, active or deleted. */
   function findModelDir(modelId: string): { dir: string; experimentId: string } | null {
+    const hit = known.get(modelId);
+    if (hit && fs.existsSync(path.join(hit.dir, META_FILE))) return hit;
     const candidates: [string, string][] = [];
     for (const base of [root, path.join(root, TRASH)]) {
       let names: string[];
@@ -51,7 +57,12 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
       }
       for (const n of names) if (!n.startsWith('.') && n !== MODELS_FOLDER) candidates.push([path.join(base, n, MODELS_FOLDER, modelId), n]);
     }
-    for (const [dir, experimentId] of candidates) if (fs.existsSync(path.join(dir, META_FILE))) return { dir, experimentId };
+    for (const [dir, experimentId] of candidates) {
+      if (!fs.existsSync(path.join(dir, META_FILE))) continue;
+      if (known.size > 100_000) known.clear();
+      known.set(modelId, { dir, experimentId });
+      return { dir, experimentId };
+    }
     return null;
   }
 
@@ -103,7 +114,11 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
         ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
       ], dir, w);
       writeMeta(dir, info, 'active');
-      return read(dir, modelId);
+      known.set(modelId, { dir, experimentId: experiment.experiment_id });
+      // What was just written, without reading it back (keys in file order, as a read returns them).
+      const byKey = (xs: { key: string; value: string }[]) => [...new Map(xs.map((x) => [x.key, x])).values()]
+        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      return { info: { ...info, tags: byKey(tags) }, data: { params: byKey(params), metrics: [] } };
     },
     async finalizeLoggedModel(modelId, status) {
       const { dir, info } = locate(modelId);
