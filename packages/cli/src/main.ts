@@ -77,6 +77,7 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('registered-models', async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand),
   lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
   lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
+  lazyCommandGroup('gc', async () => (await import('./commands/gc/index.js')).gcCommand),
 ];
 
 export interface MainOptions {

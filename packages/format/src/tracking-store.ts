@@ -108,6 +108,12 @@ export interface TrackingStore extends Partial<LoggedModelStore> {
   getMetricHistoryBulkInterval?(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
   /** MLflow 3 traces (start/get/search/tags/delete/link, spans over OTLP). */
   traces?: TraceStore;
+  /** `mlflow gc`: every run in the deleted stage, with its deletion time where the store knows it. */
+  listDeletedRuns?(): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]>;
+  /** `mlflow gc`: permanently removes a deleted run (INVALID_PARAMETER_VALUE for an active one). */
+  hardDeleteRun?(runId: string): Promise<void>;
+  /** `mlflow gc`: permanently removes a deleted experiment with everything in it. */
+  hardDeleteExperiment?(experimentId: string): Promise<void>;
   /** Release file handles, watchers, connections. */
   close?(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import { createFsTraceStore, traceFsync } from '../traces/fs-trace-store.js';
 import { toFileUri, toLocalPath } from '../uri.js';
 import type { Durability } from './durability.js';
 import * as exps from './experiment-ops.js';
+import * as gc from './gc.js';
 import { MetricSeries } from './metric-file.js';
 import * as runs from './run-ops.js';
 import { StoreState } from './store-state.js';
@@ -158,6 +159,12 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
       return runs.runSnapshot(entry);
     }),
     deleteRun: (runId) => write(() => runs.setLifecycle(state, runId, 'deleted')),
+    listDeletedRuns: () => ready(async () => {
+      gc.cleanGcStaging(state);
+      return gc.listDeletedRuns(state);
+    }),
+    hardDeleteRun: (runId) => write(() => gc.hardDeleteRun(state, runId)),
+    hardDeleteExperiment: (id) => write(() => gc.hardDeleteExperiment(state, id)),
     restoreRun: (runId) => write(() => runs.setLifecycle(state, runId, 'active')),
     searchRuns: (req: SearchRunsRequest) => ready(async () => {
       for (const expId of new Set(req.experiment_ids ?? [])) {
