@@ -107,6 +107,9 @@ describe('MLflow 3.6 logged models (FileStore)', () => {
     expect(fs.readFileSync(path.join(dir, 'metrics', 'f1'), 'utf8')).toBe(`1000 0.5 2 ${RUN} ds abc\n`);
     await store.finalizeLoggedModel(id, 'LOGGED_MODEL_READY');
     expect(fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8')).toContain('status: 2\n');
+    // a model_id that is a path reaches no directory: the run's own metric file keeps MLflow's format
+    await store.logMetric(RUN, { key: 'acc', value: 0.1, timestamp: 2000, step: 0, model_id: `../${RUN}` });
+    expect(fs.readFileSync(path.join(root, EXP, RUN, 'metrics', 'acc'), 'utf8').trim().split('\n').map((l) => l.split(' ').length)).toEqual([3, 3]);
     // no temp files left behind next to MLflow's files
     expect(fs.readdirSync(dir).sort()).toEqual(['meta.yaml', 'metrics', 'params', 'tags']);
   });

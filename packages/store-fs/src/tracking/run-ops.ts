@@ -140,7 +140,8 @@ function appendMetrics(state: StoreState, run: RunEntry, metrics: Metric[]): voi
   for (const [key, lines] of byKey) appendMetricLines(keyPath(path.join(run.dir, 'metrics'), key), lines, ctx);
   // A metric logged for a LoggedModel is also recorded on the model (`<ts> <value> <step> <run_id>`).
   for (const m of metrics) {
-    if (!m.model_id) continue;
+    // Only a real id names a model directory (`../<run>` must not reach the run's own metrics).
+    if (!m.model_id || !/^[\w-]{1,64}$/.test(m.model_id)) continue;
     const modelDir = path.join(run.experimentDir, 'models', m.model_id);
     if (!fs.existsSync(modelDir)) continue;
     const ds = m.dataset_name != null && m.dataset_digest != null ? ` ${m.dataset_name} ${m.dataset_digest}` : '';
