@@ -32,6 +32,7 @@ describe('tracing to our server over HTTP', () => {
   let exp: string;
   const api = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(base + p, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
   beforeAll(async () => {

@@ -143,7 +143,7 @@ function checkComparator(id: TraceIdentifier, comparator: string): void {
   let allowed: string[];
   if (id.type !== 'attribute') allowed = TAG_COMPARATORS;
   else if (!FILTER_ATTRIBUTES.has(id.key)) {
-    return bad(`Invalid search key '${id.key}', supported are ['client_request_id', 'end_time_ms', 'execution_time_ms', 'name', 'request_id', 'run_id', 'status', 'timestamp_ms']`);
+    bad(`Invalid search key '${id.key}', supported are ['client_request_id', 'end_time_ms', 'execution_time_ms', 'name', 'request_id', 'run_id', 'status', 'timestamp_ms']`);
   } else allowed = NUMERIC.has(id.key) ? NUMERIC_COMPARATORS : STRING_COMPARATORS;
   if (!allowed.includes(comparator)) bad(`Invalid comparator '${comparator}' not one of '${allowed.join("', '")}'`);
   if ((comparator === 'IN' || comparator === 'NOT IN') && !LIST_ATTRIBUTES.has(id.key)) {

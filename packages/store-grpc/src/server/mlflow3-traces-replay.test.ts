@@ -60,7 +60,7 @@ for (const store of ['memory', 'fs'] as const) {
         const headers = { ...ex.headers };
         if (ours !== undefined && headers['x-mlflow-experiment-id'] === theirs) headers['x-mlflow-experiment-id'] = ours;
         const init: RequestInit = { method: ex.method, headers };
-        if (ex.body !== '') init.body = ex.body.startsWith('base64:') ? bytes(ex.body) : toOurs(ex.body);
+        if (ex.body !== '') init.body = ex.body.startsWith('base64:') ? new Uint8Array(bytes(ex.body)) : toOurs(ex.body);
         const res = await fetch(s.baseUrl + toOurs(ex.url), init);
         let text = Buffer.from(await res.arrayBuffer()).toString('utf8');
         if (ex.url.endsWith('/experiments/create') && res.status === 200) ours = (JSON.parse(text) as { experiment_id: string }).experiment_id;

@@ -32,7 +32,7 @@ function jsonSpan(traceHex: string, spanHex: string, name: string, parentHex?: s
 }
 const otlpJson = (spans: unknown[]) => JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans }] }] });
 const postOtlp = (body: string | Uint8Array, type = 'application/json', experiment: string | undefined = exp) =>
-  fetch(`${s.baseUrl}/v1/traces`, { method: 'POST', body, headers: { 'content-type': type, ...(experiment ? { 'x-mlflow-experiment-id': experiment } : {}) } });
+  fetch(`${s.baseUrl}/v1/traces`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers: { 'content-type': type, ...(experiment ? { 'x-mlflow-experiment-id': experiment } : {}) } });
 const searchIds = async () => ((await http(s.baseUrl, 'POST', v3('/traces/search'), { locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: exp } }] })).json.traces ?? [])
   .map((t: { trace_id: string }) => t.trace_id);
 

@@ -91,7 +91,7 @@ export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext
     }
     const traces = ctx.tracking.traces;
     if (!traces) return sendOtlpError(reply, 501, new MlflowError('NOT_IMPLEMENTED', 'REST OTLP span logging is not supported by this tracking store'));
-    let byTrace;
+    let byTrace: ReturnType<typeof decodeOtlpSpans>;
     try {
       byTrace = decodeOtlpSpans((request.body as Buffer | undefined) ?? Buffer.alloc(0), json, MAX_SPANS_PER_BATCH);
     } catch (e) {
