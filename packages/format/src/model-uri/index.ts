@@ -2,7 +2,7 @@
 export { formatModelUri, isModelsUri, isRunsUri, parseModelUri, uriScheme } from './model-uri.js';
 export type { ModelUri, ModelsAliasUri, ModelsLatestUri, ModelsStageUri, ModelsVersionUri } from './model-uri.js';
 export { assertSafeArtifactPath, normalizeArtifactPath, resolveArtifactUri, unsafeArtifactPathReason } from './artifact-path.js';
-export { resolveModelUri, resolveModelVersion } from './resolve-model-uri.js';
+export { loggedModelLocationOfRun, resolveModelUri, resolveModelVersion } from './resolve-model-uri.js';
 export type { ModelUriRegistry, ModelUriStores } from './resolve-model-uri.js';
 export { assertSafeSourceUri } from './source-uri.js';
 export type { SourceUriOptions } from './source-uri.js';

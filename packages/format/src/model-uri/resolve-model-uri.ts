@@ -54,15 +54,14 @@ export async function resolveModelVersion(u: RegisteredModelUri, registry: Model
 const MAX_NAMED_MODELS = 10_000;
 
 /**
- * MLflow 3 (RunsArtifactRepository): `runs:/<run_id>/<name>/…` also names the logged model `<name>`
- * whose source run is `<run_id>`; its files win over run artifacts of the same name, as MLflow's
- * download overwrites them. Undefined when the store has no logged models or none matches.
+ * MLflow 3 (RunsArtifactRepository): a run's `<name>/…` also names the files of the logged model
+ * `<name>` whose source run is `runId`. Its artifact location, or undefined when the store has no
+ * logged models or none matches.
  */
-async function loggedModelOfRun(
-  tracking: NonNullable<ModelUriStores['tracking']>, runId: string, experimentId: string, path: string,
+export async function loggedModelLocationOfRun(
+  tracking: Pick<TrackingStore, 'searchLoggedModels'>, experimentId: string, runId: string, name: string,
 ): Promise<string | undefined> {
-  const [name, ...rest] = path.split('/');
-  if (!tracking.searchLoggedModels || !name || name.includes("'") || name.includes('\\')) return undefined;
+  if (!tracking.searchLoggedModels || name === '' || /['\\]/.test(name)) return undefined;
   let pageToken: string | undefined;
   let seen = 0;
   do {
@@ -70,7 +69,7 @@ async function loggedModelOfRun(
       experiment_ids: [experimentId], filter: `name = '${name}'`, ...(pageToken ? { page_token: pageToken } : {}),
     });
     const match = page.items.find((m) => m.info.source_run_id === runId);
-    if (match) return resolveArtifactUri(match.info.artifact_uri, rest.join('/'));
+    if (match) return match.info.artifact_uri;
     seen += page.items.length;
     pageToken = page.next_page_token || undefined;
   } while (pageToken && seen < MAX_NAMED_MODELS);
@@ -90,9 +89,10 @@ export async function resolveModelUri(uri: string, stores: ModelUriStores = {}):
       case 'runs': {
         if (!stores.tracking) throw MlflowError.invalidParameter(`Cannot resolve '${current}': no tracking store to look up run ${u.runId}`);
         const run = await stores.tracking.getRun(u.runId);
-        const path = u.path.replace(/^\/+|\/+$/g, '');
-        const logged = path === '' ? undefined : await loggedModelOfRun(stores.tracking, u.runId, run.info.experiment_id, path);
-        return logged ?? resolveArtifactUri(run.info.artifact_uri, u.path);
+        // MLflow 3: the logged model `<name>` the run produced wins over run artifacts of that name.
+        const [name = '', ...rest] = u.path.replace(/^\/+|\/+$/g, '').split('/');
+        const logged = await loggedModelLocationOfRun(stores.tracking, run.info.experiment_id, u.runId, name);
+        return logged ? resolveArtifactUri(logged, rest.join('/')) : resolveArtifactUri(run.info.artifact_uri, u.path);
       }
       case 'logged-model': {
         // MLflow 3: `models:/<model_id>` is the logged model's files (an optional store capability).
