@@ -51,5 +51,10 @@ export async function ensureStoreBuilt(): Promise<string> {
   } catch {
     fs.rmSync(tmp, { recursive: true, force: true }); // another test file finished the same build first
   }
+  // Builds of older sources: kept a while for children that may still run from them.
+  for (const old of fs.readdirSync(cacheRoot)) {
+    const p = path.join(cacheRoot, old);
+    if (p !== dir && Date.now() - fs.statSync(p).mtimeMs > 30 * 60_000) fs.rmSync(p, { recursive: true, force: true });
+  }
   return entry;
 }

@@ -69,7 +69,7 @@ export function prefetchWorkerMain(): void {
       } catch {
         return;
       }
-      if (!st || !st.isDirectory()) return;
+      if (!st?.isDirectory()) return;
       try {
         ents = fs.readdirSync(abs, { withFileTypes: true });
       } catch {
@@ -112,7 +112,7 @@ export function prefetchWorkerMain(): void {
     } catch {
       return null;
     }
-    if (!st || !st.isDirectory()) return null;
+    if (!st?.isDirectory()) return null;
     const params = readTree(`${dir}/params`);
     const tags = readTree(`${dir}/tags`);
     const metrics = readTree(`${dir}/metrics`);
