@@ -82,6 +82,20 @@ describe('resolveParameters', () => {
   });
 });
 
+describe('names that are Object.prototype keys', () => {
+  it('stay plain keys and never become a prototype', () => {
+    const s = parseMlproject(
+      'entry_points:\n  __proto__:\n    command: "echo hi"\n  constructor:\n    command: "echo {toString}"\n    parameters: {toString: {default: x}}\n',
+    );
+    expect(Object.getPrototypeOf(s.entryPoints)).toBe(Object.prototype);
+    const ep = s.entryPoints.constructor as unknown as typeof main;
+    const user = JSON.parse('{"__proto__": "y"}') as Record<string, string>;
+    const r = resolveParameters(ep, user);
+    expect(Object.getPrototypeOf(r.extra)).toBe(Object.prototype);
+    expect(entryPointCommand(ep, r.params, r.extra)).toBe('echo x --__proto__ y');
+  });
+});
+
 describe('shellQuote (shlex.quote)', () => {
   it('quotes exactly what shlex.quote quotes', () => {
     expect(shellQuote('')).toBe("''");

@@ -77,6 +77,11 @@ export function castParameter(ep: ProjectEntryPoint, p: ProjectParameter, text: 
   }
 }
 
+/** Names come from the MLproject and the caller: `__proto__` must stay a key, not become a prototype. */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function resolveParameters(
   ep: ProjectEntryPoint,
   user: Readonly<Record<string, ParameterInput>> = {},
@@ -92,11 +97,11 @@ export function resolveParameters(
   for (const p of ep.parameters) {
     const given = Object.hasOwn(user, p.name) ? user[p.name] : undefined;
     const text = given !== undefined ? parameterText(given) : (p.default as string);
-    out.typed[p.name] = castParameter(ep, p, text);
-    out.params[p.name] = text;
+    setOwn(out.typed, p.name, castParameter(ep, p, text));
+    setOwn(out.params, p.name, text);
   }
   for (const [key, value] of Object.entries(user)) {
-    if (!Object.hasOwn(out.params, key)) out.extra[key] = parameterText(value);
+    if (!Object.hasOwn(out.params, key)) setOwn(out.extra, key, parameterText(value));
   }
   return out;
 }

@@ -12,6 +12,7 @@ import {
   type NodeEnv,
 } from './mlproject-schema.js';
 import { loadMlprojectYaml, pythonStr } from './mlproject-yaml.js';
+import { setOwn } from './parameters.js';
 
 export interface ProjectParameter {
   name: string;
@@ -114,7 +115,7 @@ export function parseMlproject(text: string): ProjectSpec {
       if (p.default !== undefined && p.default !== null) param.default = pythonStr(p.default);
       parameters.push(param);
     }
-    spec.entryPoints[name] = { name, parameters, command: ep.command };
+    setOwn(spec.entryPoints, name, { name, parameters, command: ep.command });
   }
   if (doc.databricks_spark_job !== undefined) spec.databricksSparkJob = doc.databricks_spark_job;
   if (parsed.data.node_env) spec.nodeEnv = parsed.data.node_env;
