@@ -55,11 +55,37 @@ export function searchTracesInMemory(
     if (more) page.next_page_token = encodePageToken(start + maxResults);
     return page;
   }
+  const cmp = compareTraces(order);
+  const end = start + maxResults;
+  // Pages near the top (the common case) keep only the best `end` matches: O(n log end), not a full sort.
+  if (end <= TOP_K_LIMIT) {
+    const top: TraceInfo[] = [];
+    let total = 0;
+    for (const info of infos) {
+      if (!matches(info)) continue;
+      total++;
+      if (top.length === end && cmp(info, top[end - 1] as TraceInfo) >= 0) continue;
+      let lo = 0;
+      let hi = top.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (cmp(top[mid] as TraceInfo, info) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      top.splice(lo, 0, info);
+      if (top.length > end) top.pop();
+    }
+    const page: Page<TraceInfo> = { items: top.slice(start, end) };
+    if (end < total) page.next_page_token = encodePageToken(end);
+    return page;
+  }
   const filtered: TraceInfo[] = [];
   for (const info of infos) if (matches(info)) filtered.push(info);
-  filtered.sort(compareTraces(order));
-  const end = start + maxResults;
+  filtered.sort(cmp);
   const page: Page<TraceInfo> = { items: filtered.slice(start, end) };
   if (end < filtered.length) page.next_page_token = encodePageToken(end);
   return page;
 }
+
+/** Up to this many results (offset + page), searches select the top matches instead of sorting all. */
+const TOP_K_LIMIT = 2000;

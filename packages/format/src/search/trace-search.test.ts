@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import type { TraceInfo } from '../trace-entities.js';
+import { searchTracesInMemory } from './trace-search.js';
+
+const info = (i: number, t: number, d: number): TraceInfo => ({
+  trace_id: `tr-${String(i).padStart(32, '0')}`, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } },
+  request_time: t, execution_duration: d, state: i % 3 ? 'OK' : 'ERROR', trace_metadata: {}, tags: {},
+});
+
+describe('searchTracesInMemory', () => {
+  // Many equal timestamps and durations: ties are broken by request_id, exactly as a full sort would.
+  const all = Array.from({ length: 3000 }, (_, i) => info(i, 1000 + (i % 17), (i * 7) % 23));
+  const sorted = (order: (a: TraceInfo, b: TraceInfo) => number) => [...all].sort(order).map((t) => t.trace_id);
+
+  it('pages through top-k selection and a full sort alike, in MLflow order', () => {
+    const byDuration = sorted((a, b) => (a.execution_duration ?? 0) - (b.execution_duration ?? 0) || b.request_time - a.request_time || (a.trace_id < b.trace_id ? -1 : 1));
+    for (const max of [97, 500]) {
+      const ids: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = searchTracesInMemory(all, { order_by: ['execution_time_ms ASC'], max_results: max, page_token: token });
+        ids.push(...page.items.map((t) => t.trace_id));
+        token = page.next_page_token;
+      } while (token);
+      expect(ids).toEqual(byDuration);
+    }
+    const asc = searchTracesInMemory(all, { order_by: ['timestamp_ms ASC'], max_results: 50, filter: "status = 'ERROR'" });
+    expect(asc.items.map((t) => t.trace_id)).toEqual(sorted((a, b) => a.request_time - b.request_time || (a.trace_id < b.trace_id ? -1 : 1))
+      .filter((id) => Number(id.slice(3)) % 3 === 0).slice(0, 50));
+  });
+
+  it('presorted input stops at a full page', () => {
+    const pre = [...all].sort((a, b) => b.request_time - a.request_time || (a.trace_id < b.trace_id ? -1 : 1));
+    const page = searchTracesInMemory(pre, { max_results: 10 }, { presorted: true });
+    expect(page.items.map((t) => t.trace_id)).toEqual(pre.slice(0, 10).map((t) => t.trace_id));
+    expect(page.next_page_token).toBeTruthy();
+  });
+});
