@@ -188,12 +188,14 @@ export function base64ToHex(b64: string): string {
   return s;
 }
 
-/** An id from protobufjs (bytes) or OTLP JSON (hex, per the OTLP/JSON spec) → raw hex of `size` bytes. */
+/** An id from protobufjs (bytes), OTLP JSON (hex, per the OTLP/JSON spec) or MLflow JSON (base64) → hex of `size` bytes. */
 function idHex(v: unknown, size: number, field: string): string | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   let hex: string | undefined;
   if (v instanceof Uint8Array) hex = v.length === 0 ? undefined : bytesToHex(v);
   else if (typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) && v.length === size * 2) hex = v.toLowerCase();
+  // MLflow's own JSON (protobuf JSON mapping of bytes) carries ids in base64.
+  else if (typeof v === 'string' && v.length === Math.ceil(size / 3) * 4 && /^[A-Za-z0-9+/]+=*$/.test(v)) hex = base64ToHex(v);
   if (hex === undefined && v instanceof Uint8Array) return undefined;
   if (hex === undefined || hex.length !== size * 2) throw MlflowError.invalidParameter(`Invalid OTLP span: '${field}' must be ${size} bytes.`);
   return hex;
