@@ -16,11 +16,20 @@ async function scratch() {
   return { tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
 }
 
+/** Softmax by hand, for the expected values below. */
+function softmax(logits: number[]): number[] {
+  const exps = logits.map((z) => Math.exp(z));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}
+
 // The same suite every built-in flavor runs, once per input kind and activation.
 runFlavorConformance('linear (tensor input, identity)', async () => ({
   flavor: linearFlavor(),
   model: { weights: [[2], [3]], bias: [1], activation: 'identity' } satisfies LinearModel,
   input: { kind: 'tensor', tensor: { dtype: 'float64', shape: [2, 2], data: Float64Array.from([1, 1, 0.5, -2]) } },
+  // 2·x1 + 3·x2 + 1: (1, 1) → 6, (0.5, −2) → −4.
+  expected: [6, -4],
   ...(await scratch()),
 }));
 
@@ -28,6 +37,8 @@ runFlavorConformance('linear (data frame input, softmax)', async () => ({
   flavor: linearFlavor(),
   model: { weights: [[1, -1, 0], [0.5, 0.5, 2]], bias: [0, 0.1, -0.1], activation: 'softmax' } satisfies LinearModel,
   input: { kind: 'dataframe', columns: ['x1', 'x2'], rows: [[1, 2], [0, 0], [-3, 1.5]] },
+  // logits = [x1 + 0.5·x2, −x1 + 0.5·x2 + 0.1, 2·x2 − 0.1], then softmax.
+  expected: [softmax([2, 0.1, 3.9]), softmax([0, 0.1, -0.1]), softmax([-2.25, 3.85, 2.9])],
   ...(await scratch()),
 }));
 

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { MlflowError } from '../errors.js';
 import type { Flavor } from '../flavor.js';
 import { createMLmodel, MLMODEL_FILE_NAME, serializeMLmodel } from '../mlmodel/index.js';
-import { runFlavorConformance } from './flavor-conformance.js';
+import { describe, expect, it } from 'vitest';
+import { expectPredictionClose, runFlavorConformance } from './flavor-conformance.js';
 
 /** A minimal third-party-style flavor: a linear model stored as JSON. */
 interface LinearModel {
@@ -49,7 +50,22 @@ runFlavorConformance('linear_json (reference)', async () => {
     flavor: linearFlavor(),
     model: { weights: [0.5, -2, 1], bias: 0.25 },
     input: { kind: 'dataframe', columns: ['a', 'b', 'c'], rows: [[1, 2, 3], [0, 0, 0], [-1, 0.5, 4]] },
+    // 0.5·a − 2·b + c + 0.25 per row, by hand.
+    expected: [-0.25, 0.25, 2.75],
     tmpDir,
     cleanup: () => rm(tmpDir, { recursive: true, force: true }),
   };
+});
+
+describe('expectPredictionClose', () => {
+  it('accepts equal predictions to the given precision, typed arrays as arrays', () => {
+    expectPredictionClose({ y: Float32Array.from([0.1, 0.2]), label: ['a'] }, { y: [0.1, 0.2], label: ['a'] }, 6);
+  });
+
+  it('fails on a wrong number, a wrong length, a missing key or a different label', () => {
+    expect(() => expectPredictionClose([1, 2], [1, 2.01], 5)).toThrow(/prediction\[1\]/);
+    expect(() => expectPredictionClose([1, 2], [1, 2, 3])).toThrow(/length/);
+    expect(() => expectPredictionClose({ a: 1 }, { a: 1, b: 2 })).toThrow(/keys/);
+    expect(() => expectPredictionClose(['x'], ['y'])).toThrow();
+  });
 });

@@ -4,7 +4,9 @@
  *   runFlavorConformance('onnx', async () => ({ flavor: onnxFlavor(), model, input, tmpDir, cleanup }));
  *
  * `setup` runs before every test; `tmpDir` is a scratch directory the suite saves models under
- * (fresh sub-directories per save), `input` is what `predict` receives after schema enforcement.
+ * (fresh sub-directories per save), `input` is what `predict` receives after schema enforcement and
+ * `expected` the prediction the model must give for it, computed independently of the flavor (by
+ * hand for a tiny model with known weights), so a flavor that returns the wrong numbers fails.
  */
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,9 +23,43 @@ export interface FlavorSetup {
   model: unknown;
   /** An input its saved model can predict on. */
   input: EnforcedInput;
+  /**
+   * What the saved and reloaded model must predict for `input`, in the flavor's output shape. Numbers
+   * (also inside typed arrays) are compared to `precision` decimal digits, everything else exactly.
+   */
+  expected: Prediction;
+  /** Decimal digits numbers must agree to (vitest's toBeCloseTo); default 5. */
+  precision?: number;
   /** A writable scratch directory (the suite creates sub-directories in it). */
   tmpDir: string;
   cleanup?: () => Promise<void>;
+}
+
+function plain(v: unknown): unknown {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v;
+}
+
+/** Deep comparison of a prediction: numbers to `digits` decimals, typed arrays as arrays, the rest exactly. */
+export function expectPredictionClose(actual: unknown, expected: unknown, digits = 5, at = 'prediction'): void {
+  const a = plain(actual);
+  const e = plain(expected);
+  if (typeof e === 'number') {
+    expect(typeof a, `${at} is a number`).toBe('number');
+    if (Number.isNaN(e)) expect(a, at).toBeNaN();
+    else expect(a as number, at).toBeCloseTo(e, digits);
+  } else if (Array.isArray(e)) {
+    expect(Array.isArray(a), `${at} is an array`).toBe(true);
+    const arr = a as unknown[];
+    expect(arr.length, `${at}.length`).toBe(e.length);
+    e.forEach((item, i) => expectPredictionClose(arr[i], item, digits, `${at}[${i}]`));
+  } else if (e !== null && typeof e === 'object') {
+    expect(a !== null && typeof a === 'object', `${at} is an object`).toBe(true);
+    const obj = a as Record<string, unknown>;
+    expect(Object.keys(obj).sort(), `${at} keys`).toEqual(Object.keys(e).sort());
+    for (const [k, v] of Object.entries(e)) expectPredictionClose(obj[k], v, digits, `${at}.${k}`);
+  } else {
+    expect(a, at).toEqual(e);
+  }
 }
 
 /** Flavors load native runtimes; give each test room for that. */
@@ -81,7 +117,7 @@ export function runFlavorConformance(name: string, setup: () => Promise<FlavorSe
         expect(await readdir(dir)).toContain(MLMODEL_FILE_NAME);
       }), FLAVOR_TEST_TIMEOUT_MS);
 
-    it('loads what it saved and predicts', () =>
+    it('loads what it saved and predicts the expected values', () =>
       withFlavor(async (s) => {
         const dir = freshDir(s.tmpDir);
         await s.flavor.save(s.model, dir);
@@ -89,11 +125,7 @@ export function runFlavorConformance(name: string, setup: () => Promise<FlavorSe
         const loaded = await s.flavor.load(dir, mlmodel);
         try {
           expect(loaded.metadata.flavors[s.flavor.name]).toBeDefined();
-          const prediction = await loaded.predict(s.input);
-          expect(prediction).not.toBeNull();
-          expect(typeof prediction).toBe('object');
-          const size = Array.isArray(prediction) ? prediction.length : Object.keys(prediction).length;
-          expect(size).toBeGreaterThan(0);
+          expectPredictionClose(await loaded.predict(s.input), s.expected, s.precision ?? 5);
         } finally {
           await loaded.dispose?.();
         }
