@@ -311,9 +311,10 @@ export class CanvasGrid {
     const source = this.source;
     if (!source) return;
     const need = rowEnd - rowStart;
-    while (this.pool.length < need) {
+    while (this.pool.length < need + 2) {
       const row = document.createElement('div');
       row.className = 'grid-pinned-row';
+      row.style.display = 'none';
       row.style.height = `${ROW_H}px`;
       const box = document.createElement('input');
       box.type = 'checkbox';
@@ -329,15 +330,15 @@ export class CanvasGrid {
       this.pinned.append(row);
       this.pool.push(entry);
     }
-    for (let i = 0; i < this.pool.length; i++) {
-      const p = this.pool[i];
+    // Row r always uses entry r % pool size, so rows that stay in view keep their element and only
+    // the rows scrolling in get new text (no layout of every visible row per frame).
+    const size = this.pool.length;
+    const used = new Set<number>();
+    for (let r = rowStart; r < rowEnd; r++) {
+      const slot = r % size;
+      const p = this.pool[slot];
       if (!p) continue;
-      const r = rowStart + i;
-      if (i >= need) {
-        p.row.style.display = 'none';
-        p.index = -1;
-        continue;
-      }
+      used.add(slot);
       p.row.style.display = '';
       p.row.style.transform = `translateY(${r * ROW_H - top}px)`;
       const selected = source.isSelected(r);
@@ -353,6 +354,13 @@ export class CanvasGrid {
         p.box.setAttribute('aria-label', `Select ${name}`);
       }
       p.box.checked = selected;
+    }
+    for (let i = 0; i < size; i++) {
+      const p = this.pool[i];
+      if (p && !used.has(i) && p.index !== -1) {
+        p.row.style.display = 'none';
+        p.index = -1;
+      }
     }
   }
 
