@@ -127,7 +127,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     // MLflow 3 traces: `<experiment>/traces/<trace_id>/` (src/traces/); fsync unless durability is 'none'.
     traces: createFsTraceStore({
       root, tracking: { getExperiment: (id) => store.getExperiment(id) }, warn: (m) => state.warn(m),
-      fsync: traceFsync((opts as { durability?: string }).durability),
+      fsync: traceFsync(opts.durability),
     }),
     root,
     get warnings() {
