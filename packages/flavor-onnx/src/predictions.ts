@@ -2,7 +2,7 @@
  * Enforced input → session feeds, and session outputs → MLflow-shaped predictions, following
  * mlflow.onnx's `_OnnxModelWrapper.predict`.
  */
-import { MlflowError } from '@mlflow-ts/format';
+import { MlflowError, markFloatColumns, markFloatList } from '@mlflow-ts/format';
 import type { EnforcedInput, Prediction, Tensor } from '@mlflow-ts/format';
 import type { IoInfo, OnnxOutput } from './onnx-session.js';
 
@@ -64,8 +64,13 @@ export function toNestedList(t: Tensor): unknown {
   return build(0, 0, total);
 }
 
+const isFloat = (o: OnnxOutput) => !('kind' in o) && o.dtype.startsWith('float');
+
+/** The output as nested lists; a float tensor's lists are marked so its JSON says `4.0`, as numpy's `tolist()` would. */
 function outputValue(o: OnnxOutput): unknown {
-  return 'kind' in o ? o.rows : toNestedList(o);
+  if ('kind' in o) return o.rows;
+  const value = toNestedList(o);
+  return isFloat(o) && typeof value === 'object' && value !== null ? markFloatList(value) : value;
 }
 
 /**
@@ -83,7 +88,8 @@ export function toPredictionOf(outputs: Record<string, OnnxOutput>, inputKind: E
     });
     const len = columns[0]?.length ?? 0;
     if (columns.every((c) => c.length === len)) {
-      return Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]![r]])));
+      const rows = Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]![r]])));
+      return markFloatColumns(rows, names.filter((n) => isFloat(outputs[n]!)));
     }
   }
   return Object.fromEntries(names.map((n) => [n, outputValue(outputs[n]!)]));

@@ -3,6 +3,7 @@
  * the TensorSpec signature of a model's symbolic inputs and outputs.
  */
 import { MlflowError } from '@mlflow-ts/format';
+import { markFloatColumns, markFloatList } from '@mlflow-ts/format';
 import type { EnforcedInput, ModelSignature, Prediction, Tensor, TensorDType, TensorSpec } from '@mlflow-ts/format';
 import type { DataType, Tensor as TfTensor } from '@tensorflow/tfjs';
 import type { Tfjs } from './lazy-tfjs.js';
@@ -97,8 +98,13 @@ export function toPredictionOf(tensors: TfTensor[], outputs: TfjsIo[], inputKind
     const columns = tensors.map((t) => Array.from(t.dataSync() as ArrayLike<number>));
     const len = columns[0]?.length ?? 0;
     if (columns.every((c) => c.length === len)) {
-      return Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]?.[r]])));
+      const rows = Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]?.[r]])));
+      return markFloatColumns(rows, names.filter((_, i) => tensors[i]!.dtype === 'float32'));
     }
   }
-  return Object.fromEntries(tensors.map((t, i) => [names[i], t.arraySync()]));
+  // Float outputs are marked so their JSON says `4.0`, as MLflow's server writes numpy floats.
+  return Object.fromEntries(tensors.map((t, i) => {
+    const value = t.arraySync();
+    return [names[i], t.dtype === 'float32' && typeof value === 'object' ? markFloatList(value) : value];
+  }));
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isFloatList, markFloatList, toPythonJson } from '@mlflow-ts/format';
 import type { EnforcedInput } from '@mlflow-ts/format';
 import { createDynamicBatcher } from './dynamic-batcher.js';
 
@@ -32,6 +33,16 @@ describe('createDynamicBatcher', () => {
     expect(answers).toEqual([[6], [14, 22], [30]]);
     expect(m.calls).toEqual([4]);
     expect(batches).toEqual([[4, 3]]);
+  });
+
+  it("keeps a float output's marker on each request's share, so batched answers are written like unbatched ones", async () => {
+    const m = fakeModel();
+    const floats = async (input: EnforcedInput) => ({ y: markFloatList(await m.run(input)) });
+    const b = createDynamicBatcher(floats, { maxBatchSize: 64, maxBatchDelayMs: 5 });
+    const answers = await Promise.all([[[1, 1]], [[2, 2], [3, 3]]].map((rows) => b.submit(rowsOf(rows))));
+    expect(m.calls).toEqual([3]);
+    expect(answers.map((a) => toPythonJson(a))).toEqual(['{"y": [4.0]}', '{"y": [8.0, 12.0]}']);
+    expect(answers.every((a) => isFloatList((a as { y: number[] }).y))).toBe(true);
   });
 
   it('respects maxBatchSize and keeps different feature shapes apart', async () => {

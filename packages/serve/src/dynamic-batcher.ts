@@ -6,6 +6,7 @@
  * lone request: it runs once the current I/O phase has queued whatever else came in with it, and
  * waits (at most `maxBatchDelayMs`) only while `arriving()` reports requests still on their way.
  */
+import { isFloatList, markFloatList } from '@mlflow-ts/format';
 import type { EnforcedInput, Prediction, Tensor } from '@mlflow-ts/format';
 
 export interface DynamicBatcherOptions {
@@ -91,7 +92,12 @@ function split(p: Prediction, counts: number[]): Prediction[] | undefined {
   const total = counts.reduce((a, b) => a + b, 0);
   const cut = (list: unknown[]): unknown[][] => {
     let at = 0;
-    return counts.map((c) => list.slice(at, (at += c)));
+    // A float tensor's slices stay floats for the JSON writer (`4.0`, as MLflow answers).
+    const floats = isFloatList(list);
+    return counts.map((c) => {
+      const part = list.slice(at, (at += c));
+      return floats ? markFloatList(part) : part;
+    });
   };
   if (Array.isArray(p)) return p.length === total ? cut(p) : undefined;
   const entries = Object.entries(p);

@@ -1,17 +1,18 @@
 /**
- * `{"predictions": …}` as JSON text, built here so fastify sends a ready string (no serializer
- * lookup). Flavors answer plain JSON values, for which `JSON.stringify` is the fastest writer
- * (non-finite numbers become null, as fastify's default serializer did). A value it cannot write
- * (a BigInt) sends the whole answer through MLflow's JSON conventions instead of failing the request.
+ * `{"predictions": …}` as JSON text, byte for byte as MLflow's scoring server writes it (Python's
+ * `json.dump`: `", "` and `": "` separators, float repr with `4.0`, `1e-05`, `3e+16`, non-ASCII as
+ * `\uXXXX`); flavors mark float lists (`markFloatList`) so floats keep their `.0`. Built here so
+ * fastify sends a ready string. A value it cannot write sends the answer through MLflow's JSON
+ * conventions instead of failing the request.
  */
-import { toMlflowJsonValue } from '@mlflow-ts/format';
+import { toMlflowJsonValue, toPythonJson } from '@mlflow-ts/format';
 import type { Prediction } from '@mlflow-ts/format';
 
 export function serializePredictions(predictions: Prediction): string {
   try {
-    return JSON.stringify({ predictions });
+    return toPythonJson({ predictions });
   } catch (e) {
     if (!(e instanceof TypeError)) throw e;
-    return JSON.stringify({ predictions: toMlflowJsonValue(predictions) });
+    return toPythonJson({ predictions: toMlflowJsonValue(predictions) });
   }
 }

@@ -23,6 +23,8 @@ interface Answer {
   request: unknown;
   status: number;
   response: { predictions?: unknown; error_code?: string } | string;
+  /** MLflow's exact response body, for 200 answers. */
+  response_text?: string;
 }
 
 /**
@@ -64,14 +66,15 @@ describe.each(modelNames)('%s: /invocations answers as MLflow 3.6 does', (name) 
       expect(a.status).toBe(400); // still what MLflow does; if a new recording fixes it, drop the divergence
       const same = recorded.answers.find((b) => b.model === name && b.case === instead)!;
       expect(r.status).toBe(same.status);
-      return expect(JSON.parse(text)).toEqual(same.response);
+      expect(JSON.parse(text)).toEqual(same.response);
+      return expect(text).toBe(same.response_text);
     }
     expect(r.status).toBe(a.status);
     if (typeof a.response === 'string') return expect(text).toBe(a.response);
     const ours = JSON.parse(text) as { predictions?: unknown; error_code?: string };
     if (a.status === 200) {
-      // Byte for byte: the same JSON text MLflow sends, once both are normalised to one spelling of floats.
       expect(ours).toEqual(a.response);
+      expect(text).toBe(a.response_text); // byte for byte: Python's separators, float repr, `4.0`
     } else {
       expect(ours.error_code).toBe(a.response.error_code);
     }

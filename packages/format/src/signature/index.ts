@@ -7,7 +7,7 @@ export type {
   AnyType, ArrayType, ColSpec, DataType, MapType, ModelSignature, ObjectType, ParamSchema, ParamSpec, PropertySpec,
   ScalarType, Schema, SparkMLVectorType, TensorSpec, ValueType,
 } from './types.js';
-export { toPythonJson } from './python-json.js';
+export { isFloatList, markFloatColumns, markFloatList, toPythonJson } from './python-json.js';
 export {
   paramSchemaFromJson, paramSchemaToDict, paramSchemaToJson, parseParamSchemaJson, parseSchemaJson, schemaFromJson,
   schemaToDict, schemaToJson,
