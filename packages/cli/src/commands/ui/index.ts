@@ -24,6 +24,11 @@ export interface UiCommandOptions {
   port: number;
 }
 
+/** `mlflow-ts ui`'s server: `runServer` with the UI on; resolves when `signal` aborts and it has shut down. */
+export function runUi(ctx: Pick<CliContext, 'print'>, o: UiCommandOptions, signal: AbortSignal): Promise<void> {
+  return runServer(ctx, { ...o, ui: true }, signal);
+}
+
 export function uiCommand(ctx: CliContext): Command {
   return new Command('ui')
     .description("run a local tracking server with the web UI (MLflow's `mlflow ui`)")
@@ -57,7 +62,7 @@ export function uiCommand(ctx: CliContext): Command {
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
       try {
-        await runServer(ctx, { ...o, ui: true }, controller.signal);
+        await runUi(ctx, o, controller.signal);
       } finally {
         process.off('SIGTERM', stop);
         process.off('SIGINT', stop);
