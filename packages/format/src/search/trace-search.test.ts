@@ -36,3 +36,15 @@ describe('searchTracesInMemory', () => {
     expect(page.next_page_token).toBeTruthy();
   });
 });
+
+describe('searchTracesInMemory on presorted input, oldest first', () => {
+  it('gives the same page as on unsorted input', () => {
+    const all = Array.from({ length: 1500 }, (_, i) => info(i, 1000 + (i % 13), i % 5));
+    const pre = [...all].sort((a, b) => b.request_time - a.request_time || (a.trace_id < b.trace_id ? -1 : 1));
+    for (const order_by of [['timestamp_ms ASC'], ['timestamp_ms ASC', 'execution_time_ms DESC']]) {
+      const want = searchTracesInMemory(all, { order_by, max_results: 120 });
+      const got = searchTracesInMemory(pre, { order_by, max_results: 120 }, { presorted: true });
+      expect(got.items.map((t) => t.trace_id)).toEqual(want.items.map((t) => t.trace_id));
+    }
+  });
+});

@@ -61,7 +61,11 @@ export function searchTracesInMemory(
   if (end <= TOP_K_LIMIT) {
     const top: TraceInfo[] = [];
     let total = 0;
-    for (const info of infos) {
+    // Presorted newest first and asked oldest first: scan from the end, so the page fills with the
+    // best matches early and later ones are rejected after one comparison.
+    const reverse = opts.presorted && Array.isArray(infos) && order[0]?.key === 'timestamp_ms' && order[0].ascending;
+    const scan: Iterable<TraceInfo> = reverse ? reversed(infos as readonly TraceInfo[]) : infos;
+    for (const info of scan) {
       if (!matches(info)) continue;
       total++;
       if (top.length === end && cmp(info, top[end - 1] as TraceInfo) >= 0) continue;
@@ -85,6 +89,10 @@ export function searchTracesInMemory(
   const page: Page<TraceInfo> = { items: filtered.slice(start, end) };
   if (end < filtered.length) page.next_page_token = encodePageToken(end);
   return page;
+}
+
+function* reversed<T>(xs: readonly T[]): Generator<T> {
+  for (let i = xs.length - 1; i >= 0; i--) yield xs[i] as T;
 }
 
 /** Up to this many results (offset + page), searches select the top matches instead of sorting all. */
