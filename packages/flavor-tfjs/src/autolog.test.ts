@@ -66,8 +66,9 @@ describe('autologging', () => {
     const loaded = await loadModel(local);
     expect(parseMLmodel(await import('node:fs/promises').then((f) => f.readFile(path.join(local, 'MLmodel'), 'utf8')))).toMatchObject({ run_id: runId, model_id: modelUri!.slice('models:/'.length) });
     const rows = [[0.1, 0.2, 0.3]];
+    // Tensor input: {output name: array}, as MLflow's onnx flavor answers.
     expect(await loaded.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 3], data: Float32Array.from(rows[0]!) } }))
-      .toEqual(tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()));
+      .toEqual({ [loaded.outputs[0]!.name]: tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()) });
     await loaded.dispose();
     await client.close();
   });
