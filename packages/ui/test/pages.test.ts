@@ -158,6 +158,23 @@ describe('runs table', () => {
     expect(unexpectedErrors([400])).toEqual([]);
   });
 
+  it('shows and edits experiment tags', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}`);
+    await page.getByText('Tags (1)').click();
+    await page.getByText('vision').waitFor();
+    await page.getByLabel('New tag key').fill('owner');
+    await page.getByLabel('New tag value').fill('ml-team');
+    await page.getByRole('button', { name: 'Add tag' }).click();
+    await page.getByText('Tags (2)').waitFor();
+    expect(
+      rec.requests.some((r) => r.path.endsWith('experiments/set-experiment-tag') && r.body?.includes('"owner"')),
+    ).toBe(true);
+    await page.getByRole('button', { name: 'Remove tag owner' }).click();
+    await page.getByText('Tags (1)').waitFor();
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
   it('picks columns, selects rows and compares them in one batched request', async () => {
     const { page } = rec;
     await go(`#/experiments/${fx.experimentId}?cols=${encodeURIComponent('["metrics.loss"]')}`);

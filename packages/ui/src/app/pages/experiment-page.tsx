@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ColumnPicker } from '../components/column-picker.js';
-import { ErrorBox, Loading, Tabs } from '../components/common.js';
+import { ErrorBox, Loading, Tabs, TagEditor } from '../components/common.js';
 import { FilterBox } from '../components/filter-box.js';
 import { CanvasGrid } from '../grid/canvas-grid.js';
 import type { GridColumn } from '../grid/canvas-grid.js';
@@ -260,6 +260,25 @@ export function ExperimentPage({
       <div class="page-head">
         <h1>{title || (experiments.loading ? 'Experiment' : `Experiment ${experimentIds.join(', ')}`)}</h1>
         {single !== undefined ? <span class="muted">Experiment ID: {single}</span> : null}
+        {single !== undefined && experiments.data?.[0] ? (
+          <details class="experiment-tags">
+            <summary>
+              Tags ({(experiments.data[0].tags ?? []).filter((t) => !t.key.startsWith('mlflow.')).length})
+            </summary>
+            <TagEditor
+              label="Experiment tags"
+              tags={experiments.data[0].tags ?? []}
+              onSet={async (key, value) => {
+                await api.post('experiments/set-experiment-tag', { experiment_id: single, key, value });
+                experiments.reload();
+              }}
+              onDelete={async (key) => {
+                await api.post('experiments/delete-experiment-tag', { experiment_id: single, key });
+                experiments.reload();
+              }}
+            />
+          </details>
+        ) : null}
       </div>
       {experiments.error ? <ErrorBox error={experiments.error} what="Could not load the experiment" /> : null}
       {single !== undefined ? (
