@@ -28,7 +28,7 @@ export interface LoadedTfjsModel extends LoadedModel {
  */
 function withSignatureNames(io: TfjsIo[], mlmodel: MLmodel, side: 'inputs' | 'outputs'): TfjsIo[] {
   if (!mlmodel.signature) return io;
-  let specs;
+  let specs: ReturnType<typeof parseSignature>['inputs'] | undefined;
   try {
     specs = parseSignature(mlmodel.signature as Parameters<typeof parseSignature>[0])[side];
   } catch {
