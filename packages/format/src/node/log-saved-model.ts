@@ -5,13 +5,14 @@
  * (MLflow 2.x logging, which MLflow 3 still reads), and optionally registered. A third-party flavor
  * logs through this without installing any other flavor's runtime.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { ArtifactRepositoryFactory } from '../artifact-repository.js';
 import type { ModelVersion } from '../entities.js';
 import { MlflowError } from '../errors.js';
 import { recordLoggedModel } from '../mlmodel/log-model-history.js';
+import { MLMODEL_FILE_NAME, serializeMLmodel } from '../mlmodel/mlmodel-yaml.js';
 import type { MLmodel } from '../mlmodel/mlmodel-schema.js';
 import { registerModelVersion } from '../register-model-version.js';
 import type { ModelRegistryStore } from '../registry-store.js';
@@ -40,8 +41,23 @@ export interface LogModelResult {
   modelVersion?: ModelVersion;
 }
 
-/** Writes the model directory `dir` (missing or empty) with these extra MLmodel keys; returns its MLmodel. */
+/**
+ * Writes the model directory `dir` (missing or empty), with these extra MLmodel keys where the flavor
+ * supports them; returns its MLmodel. A flavor that ignores them (any `Flavor.save`) is fine: the
+ * keys are added to MLmodel afterwards, as MLflow's `Model.log` sets them on every flavor's model.
+ */
 export type SaveModelDirectory = (dir: string, extraMLmodelKeys: Record<string, unknown>) => Promise<MLmodel>;
+
+/** `save`, with the extra keys written into MLmodel even when the flavor ignores them. */
+function savingExtraKeys(save: SaveModelDirectory): SaveModelDirectory {
+  return async (dir, extra) => {
+    const saved = await save(dir, extra);
+    if (Object.entries(extra).every(([k, v]) => (saved as Record<string, unknown>)[k] === v)) return saved;
+    const mlmodel: MLmodel = { ...saved, ...extra };
+    await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
+    return mlmodel;
+  };
+}
 
 type LoggedModelTracking = TrackingStore & Required<Pick<LoggedModelStore, 'createLoggedModel' | 'finalizeLoggedModel'>>;
 
@@ -101,10 +117,11 @@ export async function logSavedModel(
   stores: LogModelStores,
   runId: string,
   artifactPath: string,
-  save: SaveModelDirectory,
+  flavorSave: SaveModelDirectory,
   opts: { registeredModelName?: string } = {},
 ): Promise<LogModelResult> {
   const { registeredModelName } = opts;
+  const save = savingExtraKeys(flavorSave);
   if (registeredModelName !== undefined && !stores.registry) {
     throw new MlflowError('FEATURE_DISABLED', `Cannot register '${registeredModelName}': these stores have no model registry`);
   }

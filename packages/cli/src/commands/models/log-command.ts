@@ -49,7 +49,7 @@ export function modelsLogCommand(ctx: CliContext): Command {
         const info = await logSavedModel(stores, runId, opts.artifactPath, save, {
           ...(opts.registeredModelName ? { registeredModelName: opts.registeredModelName } : {}),
         });
-        ctx.print(`Logged model to ${info.modelUri}`);
+        ctx.print(`Logged model to ${info.modelUri} (run ${info.runId})`);
         if (info.modelVersion) ctx.print(`Registered model '${info.modelVersion.name}' version ${info.modelVersion.version}`);
         if (created) await client.setTerminated(runId, 'FINISHED');
       } catch (e) {
