@@ -30,6 +30,7 @@ import { attachErrorHygiene, errorReply } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
 import { traceApi } from './trace-api.js';
+import { TRACE_ROUTES, traceRoutePrefixes } from '../protocol/trace-routes.js';
 import { createSecurityHooks } from './security-middleware.js';
 
 export type { ArtifactsOption } from './artifact-access.js';
@@ -109,6 +110,10 @@ for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
   const route = routeOf(name);
   if (!route.read) continue;
   for (const { method, path } of route.http) if (method !== 'GET') for (const p of API_PREFIXES) READ_POSTS.add(p + path);
+}
+// Trace searches are POSTs that only read (protocol/trace-routes.ts).
+for (const route of TRACE_ROUTES) {
+  if (route.read && route.method !== 'GET') for (const p of traceRoutePrefixes(route.version)) READ_POSTS.add(p + route.path);
 }
 
 export function createStoreServer(options: StoreServerOptions): StoreServer {
