@@ -4,6 +4,7 @@
  * forms take a tracking URI and the environment (MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD), so
  * a client can register them for `http(s)://` and `grpc://`.
  */
+import { createRestTraceStore } from './rest-trace-store.js';
 import { MlflowError } from '@mlflow-ts/format';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { mlflowArtifactsPath } from '../protocol/artifact-uri.js';
@@ -37,7 +38,8 @@ export function createRestStore(options: RestStoreOptions): RemoteStore {
   const transport = createRestTransport(http);
   const proxied = `${http.baseUrl}${ARTIFACTS_PREFIX}`;
   return {
-    tracking: createTrackingClient(transport),
+    // MLflow 3 traces ride along as the tracking store's `traces` capability (REST only for now).
+    tracking: { ...createTrackingClient(transport), traces: createRestTraceStore(http) },
     registry: createRegistryClient(transport),
     artifacts(uri) {
       if (uri.startsWith('mlflow-artifacts:')) return createHttpArtifactRepository(http, mlflowArtifactsPath(uri), uri);
