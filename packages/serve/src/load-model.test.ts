@@ -60,18 +60,18 @@ describe('loadModel through the stores', () => {
   it('loads runs:/, models:/ by version, alias, latest and sub-path, and models:/<model_id>; removes each download', async () => {
     const s = stores();
     const run = await s.tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
-    await logModel(s, run.info.run_id, 'model', small());
+    // The in-memory store has logged models, so this logs the MLflow 3 way (models:/<model_id>).
+    const logged = await logModel(s, run.info.run_id, 'model', small());
+    const location = logged.modelId ? (await s.tracking.getLoggedModel!(logged.modelId)).info.artifact_uri : `${run.info.artifact_uri}/model`;
     const downloads = await mkdtemp(path.join(tmp, 'downloads-'));
     const reg = createMemoryRegistryStore();
     await reg.createRegisteredModel({ name: 'clf' });
-    await reg.createModelVersion({ name: 'clf', source: run.info.artifact_uri, run_id: run.info.run_id });
+    await reg.createModelVersion({ name: 'clf', source: location, run_id: run.info.run_id });
     await reg.setRegisteredModelAlias('clf', 'champion', '1');
-    // A logged model (MLflow 3); its artifact location is opened onto the run's model files.
-    const logged = (await s.tracking.createLoggedModel!({ experiment_id: '0' })).info;
-    const loggedStores = { ...s, artifacts: (uri: string) => s.artifacts(uri === logged.artifact_uri ? `${run.info.artifact_uri}/model` : uri) };
-    for (const uri of [`runs:/${run.info.run_id}/model`, 'models:/clf/1/model', 'models:/clf@champion/model', 'models:/clf/latest/model', `models:/${logged.model_id}`]) {
-      const m = await loadModel(uri, { registry, stores: { ...loggedStores, registry: reg }, tmpDir: downloads });
-      expect(m.signature?.inputs).toHaveLength(1);
+    const uris = [`runs:/${run.info.run_id}/model`, logged.modelUri, 'models:/clf/1', 'models:/clf@champion', 'models:/clf/latest/MLmodel'];
+    for (const uri of uris) {
+      const m = await loadModel(uri, { registry, stores: { ...s, registry: reg }, tmpDir: downloads });
+      expect(m.signature?.inputs, uri).toHaveLength(1);
       expect(await readdir(downloads)).toEqual([]);
       await m.dispose();
     }
