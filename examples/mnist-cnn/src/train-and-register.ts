@@ -30,8 +30,8 @@ export interface TrainOptions {
 
 export interface TrainResult {
   runId: string;
-  /** `runs:/<run_id>/model`. */
-  runModelUri: string;
+  /** `models:/m-<id>`: the MLflow 3 logged model autolog created for the run. */
+  loggedModelUri: string;
   /** `models:/<name>@<alias>` once registered; undefined when no registry was reachable. */
   modelUri?: string;
   version?: string;
@@ -72,7 +72,7 @@ export async function trainAndRegister(options: TrainOptions = {}): Promise<Trai
     };
     const batchesPerEpoch = Math.ceil((train.size - Math.floor(train.size * o.validationSplit)) / o.batchSize);
     const callbacks = o.progress === false ? [] : [new ProgressBarCallback(batchesPerEpoch * o.epochs, o.epochs)];
-    const { modelUri: runModelUri } = await fitWithAutolog(
+    const { modelUri: loggedModelUri } = await fitWithAutolog(
       model, train.images, train.labels,
       { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, verbose: 0, callbacks },
       { session, inputExample: example },
@@ -83,8 +83,11 @@ export async function trainAndRegister(options: TrainOptions = {}): Promise<Trai
     tf.dispose([lossT!, accT!]);
     await session.logMetrics({ test_loss: testLoss, test_accuracy: testAccuracy });
 
-    const artifactUri = await session.getArtifactUri('model');
-    const result: TrainResult = { runId: run.runId, runModelUri: runModelUri!, testAccuracy, testLoss, trackingUri };
+    // MLflow 3: the model's files live at its logged model's artifact location, not in the run's artifacts.
+    const tracking = await session.client().trackingStore();
+    const modelId = loggedModelUri!.slice('models:/'.length);
+    const artifactUri = tracking.getLoggedModel ? (await tracking.getLoggedModel(modelId)).info.artifact_uri : await session.getArtifactUri('model');
+    const result: TrainResult = { runId: run.runId, loggedModelUri: loggedModelUri!, testAccuracy, testLoss, trackingUri };
     if (/^file:\/\//i.test(artifactUri) || !/^[a-z][a-z0-9+.-]+:/i.test(artifactUri)) {
       result.servingExamplePath = path.join(localPathOfUri(artifactUri), 'serving_input_example.json');
     }

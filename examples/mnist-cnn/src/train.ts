@@ -41,8 +41,8 @@ async function run(): Promise<void> {
   });
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`run ${result.runId}: test accuracy ${result.testAccuracy.toFixed(4)}, test loss ${result.testLoss.toFixed(4)}`);
-  out(`logged model: ${result.runModelUri} (tracking URI ${result.trackingUri})`);
-  const uri = result.modelUri ?? result.runModelUri;
+  out(`logged model: ${result.loggedModelUri} (tracking URI ${result.trackingUri})`);
+  const uri = result.modelUri ?? result.loggedModelUri;
   if (result.modelUri) out(`registered: ${DEFAULTS.registeredModelName} version ${result.version}, alias ${DEFAULTS.alias}`);
   else out('not registered: no model registry is reachable for this tracking URI');
   out('');

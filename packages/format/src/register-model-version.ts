@@ -18,8 +18,19 @@ export interface RegisterModelVersionOptions {
   alias?: string;
 }
 
+/** The newest logged model named `name` that run `runId` produced (MLflow's `_get_logged_models_from_run`). */
+async function loggedModelIdOfRun(
+  tracking: Pick<TrackingStore, 'searchLoggedModels'>, experimentId: string, runId: string, name: string,
+): Promise<string | undefined> {
+  if (!tracking.searchLoggedModels || /['\\]/.test(name)) return undefined;
+  const page = await tracking.searchLoggedModels({
+    experiment_ids: [experimentId], filter: `name = '${name}' AND source_run_id = '${runId}'`, max_results: 1,
+  });
+  return page.items[0]?.info.model_id;
+}
+
 export async function registerModelVersion(
-  stores: { tracking: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'setLoggedModelTags'>; registry: ModelRegistryStore },
+  stores: { tracking: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'setLoggedModelTags' | 'searchLoggedModels'>; registry: ModelRegistryStore },
   modelUri: string,
   name: string,
   opts: RegisterModelVersionOptions = {},
@@ -32,15 +43,19 @@ export async function registerModelVersion(
   let source = modelUri;
   let runId: string | undefined;
   const parsed = parseModelUri(modelUri);
+  let modelId = parsed.kind === 'logged-model' ? parsed.modelId : undefined;
   if (parsed.kind === 'runs') {
     runId = parsed.runId;
     const run = await stores.tracking.getRun(parsed.runId);
     const sub = parsed.path.replace(/^\/+|\/+$/g, '');
-    source = sub ? `${run.info.artifact_uri.replace(/\/+$/, '')}/${sub}` : run.info.artifact_uri;
+    // MLflow 3: a model logged by the run under that name (a LoggedModel) is registered as
+    // `models:/<model_id>`; otherwise the files in the run's artifacts are (a model logged MLflow 2 style).
+    modelId = sub ? await loggedModelIdOfRun(stores.tracking, run.info.experiment_id, run.info.run_id, sub) : undefined;
+    if (modelId !== undefined) source = `models:/${modelId}`;
+    else source = sub ? `${run.info.artifact_uri.replace(/\/+$/, '')}/${sub}` : run.info.artifact_uri;
   }
   // `models:/<model_id>` (an MLflow 3 logged model) stays the source; the version links the model
   // and its source run, as MLflow's register_model does.
-  const modelId = parsed.kind === 'logged-model' ? parsed.modelId : undefined;
   if (modelId !== undefined && stores.tracking.getLoggedModel) {
     const runOfModel = (await stores.tracking.getLoggedModel(modelId)).info.source_run_id;
     if (runOfModel) runId = runOfModel;
