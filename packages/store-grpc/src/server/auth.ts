@@ -122,7 +122,7 @@ export function createAuthenticator(auth: AuthOptions, db?: AuthDb): Authenticat
       for (const u of users) if (same(u.username, username) && same(u.password, password)) found = u;
       if (found) return { name: found.username, readOnly: !found.admin && !!found.readOnly, kind: 'static', admin: !!found.admin || !found.readOnly };
       const user = db?.getUser(username);
-      if (!user || !user.password_hash) return null;
+      if (!user?.password_hash) return null;
       const key = digest(`${username}\0${password}\0${user.password_hash}`).toString('hex');
       if (!verified.has(key)) {
         if (!(await verifyPassword(password, user.password_hash))) return null;

@@ -131,73 +131,68 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
     return {};
   });
 
-  const experimentOf = async (p: Params) => {
-    const id = param(p, 'experiment_id');
-    await opts.ctx.tracking.getExperiment(id); // RESOURCE_DOES_NOT_EXIST for an unknown experiment
-    return id;
+  /**
+   * MLflow's four permission routes for one kind of resource (experiments by id, registered models
+   * by name): each needs MANAGE on the resource, which must exist.
+   */
+  interface PermissionResource {
+    path: string;
+    key: string;
+    responseKey: string;
+    label: (id: string) => string;
+    exists: (id: string) => Promise<unknown>;
+    granted: (userId: number, id: string) => PermissionName;
+    get: (id: string, userId: number) => object | undefined;
+    set: (id: string, userId: number, permission: PermissionName, mode: 'create' | 'update') => void;
+    remove: (id: string, userId: number) => void;
+  }
+  const permissionRoutes = (r: PermissionResource) => {
+    const target = async (p: Params, who: Principal) => {
+      const id = param(p, r.key);
+      await r.exists(id); // RESOURCE_DOES_NOT_EXIST for an unknown resource
+      requireManage(who, (u) => r.granted(u, id), r.label(id));
+      return { id, user: mustUser(param(p, 'username')) };
+    };
+    route('POST', `${r.path}/create`, async (p, who) => {
+      const { id, user } = await target(p, who);
+      r.set(id, user.id, param(p, 'permission') as PermissionName, 'create');
+      return { [r.responseKey]: r.get(id, user.id) };
+    });
+    route('GET', `${r.path}/get`, async (p, who) => {
+      const { id, user } = await target(p, who);
+      const perm = r.get(id, user.id);
+      if (!perm) throw MlflowError.notFound(`Permission on ${r.label(id)} for username=${user.username} not found`);
+      return { [r.responseKey]: perm };
+    });
+    route('PATCH', `${r.path}/update`, async (p, who) => {
+      const { id, user } = await target(p, who);
+      r.set(id, user.id, param(p, 'permission') as PermissionName, 'update');
+      return {};
+    });
+    route('DELETE', `${r.path}/delete`, async (p, who) => {
+      const { id, user } = await target(p, who);
+      r.remove(id, user.id);
+      return {};
+    });
   };
-  const managesExperiment = (who: Principal, id: string) => requireManage(who, (u) => authorizer.experimentPermission(u, id), `experiment ${id}`);
-  route('POST', '/experiments/permissions/create', async (p, who) => {
-    const id = await experimentOf(p);
-    managesExperiment(who, id);
-    const user = mustUser(param(p, 'username'));
-    db.setExperimentPermission(id, user.id, param(p, 'permission') as PermissionName, 'create');
-    return { experiment_permission: db.experimentPermission(id, user.id) };
+  permissionRoutes({
+    path: '/experiments/permissions', key: 'experiment_id', responseKey: 'experiment_permission', label: (id) => `experiment ${id}`,
+    exists: (id) => opts.ctx.tracking.getExperiment(id),
+    granted: (u, id) => authorizer.experimentPermission(u, id),
+    get: (id, u) => db.experimentPermission(id, u),
+    set: (id, u, perm, mode) => db.setExperimentPermission(id, u, perm, mode),
+    remove: (id, u) => db.deleteExperimentPermission(id, u),
   });
-  route('GET', '/experiments/permissions/get', async (p, who) => {
-    const id = await experimentOf(p);
-    managesExperiment(who, id);
-    const user = mustUser(param(p, 'username'));
-    const perm = db.experimentPermission(id, user.id);
-    if (!perm) throw MlflowError.notFound(`Experiment permission with experiment_id=${id} and username=${user.username} not found`);
-    return { experiment_permission: perm };
-  });
-  route('PATCH', '/experiments/permissions/update', async (p, who) => {
-    const id = await experimentOf(p);
-    managesExperiment(who, id);
-    db.setExperimentPermission(id, mustUser(param(p, 'username')).id, param(p, 'permission') as PermissionName, 'update');
-    return {};
-  });
-  route('DELETE', '/experiments/permissions/delete', async (p, who) => {
-    const id = await experimentOf(p);
-    managesExperiment(who, id);
-    db.deleteExperimentPermission(id, mustUser(param(p, 'username')).id);
-    return {};
-  });
-
-  const modelOf = async (p: Params) => {
-    const name = param(p, 'name');
-    if (!opts.ctx.registry) throw new MlflowError('FEATURE_DISABLED', 'This server has no model registry');
-    await opts.ctx.registry.getRegisteredModel(name);
-    return name;
-  };
-  const managesModel = (who: Principal, name: string) => requireManage(who, (u) => authorizer.modelPermission(u, name), `registered model '${name}'`);
-  route('POST', '/registered-models/permissions/create', async (p, who) => {
-    const name = await modelOf(p);
-    managesModel(who, name);
-    const user = mustUser(param(p, 'username'));
-    db.setRegisteredModelPermission(name, user.id, param(p, 'permission') as PermissionName, 'create');
-    return { registered_model_permission: db.registeredModelPermission(name, user.id) };
-  });
-  route('GET', '/registered-models/permissions/get', async (p, who) => {
-    const name = await modelOf(p);
-    managesModel(who, name);
-    const user = mustUser(param(p, 'username'));
-    const perm = db.registeredModelPermission(name, user.id);
-    if (!perm) throw MlflowError.notFound(`Registered model permission with name=${name} and username=${user.username} not found`);
-    return { registered_model_permission: perm };
-  });
-  route('PATCH', '/registered-models/permissions/update', async (p, who) => {
-    const name = await modelOf(p);
-    managesModel(who, name);
-    db.setRegisteredModelPermission(name, mustUser(param(p, 'username')).id, param(p, 'permission') as PermissionName, 'update');
-    return {};
-  });
-  route('DELETE', '/registered-models/permissions/delete', async (p, who) => {
-    const name = await modelOf(p);
-    managesModel(who, name);
-    db.deleteRegisteredModelPermission(name, mustUser(param(p, 'username')).id);
-    return {};
+  permissionRoutes({
+    path: '/registered-models/permissions', key: 'name', responseKey: 'registered_model_permission', label: (name) => `registered model '${name}'`,
+    exists: async (name) => {
+      if (!opts.ctx.registry) throw new MlflowError('FEATURE_DISABLED', 'This server has no model registry');
+      return opts.ctx.registry.getRegisteredModel(name);
+    },
+    granted: (u, name) => authorizer.modelPermission(u, name),
+    get: (name, u) => db.registeredModelPermission(name, u),
+    set: (name, u, perm, mode) => db.setRegisteredModelPermission(name, u, perm, mode),
+    remove: (name, u) => db.deleteRegisteredModelPermission(name, u),
   });
 
   // Our revocable bearer tokens: a database user makes and revokes their own.
