@@ -8,28 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { syncPath } from '../tracking/durability.js';
 
 const PARALLEL_SYNCS = 64;
-
-async function syncPath(p: string, dir: boolean): Promise<void> {
-  let fh: fs.promises.FileHandle;
-  try {
-    fh = await fs.promises.open(p, 'r');
-  } catch (e) {
-    // Removed since (a deleted trace): nothing left to make durable.
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw e;
-  }
-  try {
-    if (dir) await fh.sync();
-    else await fh.datasync();
-  } catch (e) {
-    // Some file systems refuse fsync on directories; the data itself was synced.
-    if (!dir || !['EINVAL', 'EISDIR', 'EBADF'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e;
-  } finally {
-    await fh.close();
-  }
-}
 
 class Batch {
   readonly files = new Set<string>();

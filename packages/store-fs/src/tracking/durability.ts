@@ -21,7 +21,8 @@ export function defaultDurability(): Durability {
   return v === '0' || v === 'false' || v === 'no' || v === 'off' ? 'none' : 'fsync';
 }
 
-async function syncPath(p: string, dir: boolean): Promise<void> {
+/** fdatasync a file / fsync a directory; a path gone meanwhile needs nothing. */
+export async function syncPath(p: string, dir: boolean): Promise<void> {
   let fh: fs.promises.FileHandle;
   try {
     fh = await fs.promises.open(p, 'r');
