@@ -169,6 +169,7 @@ async function main() {
     args: ARGS,
     viewport: { width: 1400, height: 800 },
   });
+  ctx.setDefaultTimeout(180_000);
   const results = {};
   try {
     // ---- table: interactive time, then scroll frames, then heap
@@ -177,6 +178,13 @@ async function main() {
     for (const exp of tables.experiments) {
       const base = a.base;
       const interactive = [];
+    const firstPage = performance.now();
+    await fetch(`${base}/ajax-api/2.0/mlflow/runs/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ experiment_ids: [exp.id], run_view_type: 'ACTIVE_ONLY', max_results: 500, order_by: ['attributes.start_time DESC'] }),
+    }).then((r) => r.arrayBuffer());
+    const serverFirstPage = performance.now() - firstPage;
       let scroll;
       let heap;
       let loadAll;
@@ -231,6 +239,7 @@ async function main() {
         await page.close();
       }
       const row = {
+        serverFirstPage,
         ...exp,
         interactive: median(interactive),
         loadAll,
@@ -422,7 +431,7 @@ async function main() {
   for (const t of results.tables) {
     const label = `${t.runs.toLocaleString('en')} runs × ${t.cols} columns`;
     out.push(
-      `| ${label}: table interactive (navigation → first rows drawn) | ${ms(t.interactive)} | ≤ 1,500 ms | ${verdict(t.interactive, 1500)} |`,
+      `| ${label}: table interactive (navigation → first rows drawn; the server's first 500-run page alone: ${ms(t.serverFirstPage)}) | ${ms(t.interactive)} | ≤ 1,500 ms | ${verdict(t.interactive, 1500)} |`,
     );
     out.push(`| ${label}: load every row (pages of 2,000 while scrolling) | ${ms(t.loadAll)} | — | |`);
     out.push(
