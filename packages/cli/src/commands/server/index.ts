@@ -13,6 +13,7 @@ import type { AuthOptions, AuthUser } from '@mlflow-ts/store-grpc/server';
 import { uiDistDir, uiIsBuilt } from '@mlflow-ts/ui';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
+import { untilStopped } from '../../until-stopped.js';
 
 export interface ServerCommandOptions {
   backendStoreUri: string;
@@ -157,15 +158,6 @@ export function serverCommand(ctx: CliContext): Command {
         serveArtifacts: typeof raw.serveArtifacts === 'string' ? !/^(false|0|no)$/i.test(raw.serveArtifacts) : raw.serveArtifacts,
         authToken: raw.authToken ?? (envToken ? [envToken] : undefined),
       };
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      try {
-        await runServer(ctx, o, controller.signal);
-      } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-      }
+      await untilStopped((signal) => runServer(ctx, o, signal));
     });
 }

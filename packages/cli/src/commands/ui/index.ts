@@ -6,6 +6,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CliContext } from '../../cli-context.js';
 import { runServer } from '../server/index.js';
+import { untilStopped } from '../../until-stopped.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -57,15 +58,6 @@ export function uiCommand(ctx: CliContext): Command {
     .addOption(new Option('--host <host>', 'interface to bind').env('MLFLOW_HOST').default('127.0.0.1'))
     .addOption(new Option('-p, --port <port>', 'HTTP port').env('MLFLOW_PORT').default(5000).argParser(port))
     .action(async (o: UiCommandOptions) => {
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-      try {
-        await runUi(ctx, o, controller.signal);
-      } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-      }
+      await untilStopped((signal) => runUi(ctx, o, signal));
     });
 }
