@@ -1,5 +1,5 @@
 /** Shared pieces of the conformance suites. */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { MlflowError, type ErrorCode } from '../errors.js';
 
 /** Awaits `action` and asserts it rejected with an MlflowError of `code`; returns the error. */
@@ -39,6 +39,26 @@ export function createSuiteContext<T>(): SuiteContext<T> & { set(value: T): void
       value = v;
     },
   };
+}
+
+/**
+ * Inside a suite's `describe`: runs `setup` once before its tests (its `store`, mapped by `toValue`,
+ * becomes the context's value) and its `cleanup` after them. One lifecycle for every suite.
+ */
+export function withSuiteSetup<S extends { cleanup?: () => Promise<void> }, T>(
+  setup: () => Promise<S>, toValue: (s: S) => T,
+): SuiteContext<T> {
+  const ctx = createSuiteContext<T>();
+  let cleanup: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const s = await setup();
+    ctx.set(toValue(s));
+    cleanup = s.cleanup;
+  });
+  afterAll(async () => {
+    await cleanup?.();
+  });
+  return ctx;
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

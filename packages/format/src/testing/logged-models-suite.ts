@@ -4,11 +4,11 @@
  *
  *   runLoggedModelStoreConformance('fs', async () => ({ store: createFsTrackingStore({ root }), cleanup }));
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LoggedModel } from '../logged-model.js';
 import type { LoggedModelStore } from '../logged-model-store.js';
 import type { TrackingStore } from '../tracking-store.js';
-import { createSuiteContext, expectMlflowError, uniqueName, type SuiteContext } from './conformance-helpers.js';
+import { withSuiteSetup, expectMlflowError, uniqueName, type SuiteContext } from './conformance-helpers.js';
 
 export type LoggedModelTrackingStore = TrackingStore & LoggedModelStore;
 
@@ -233,16 +233,7 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
 /** The logged-model suite on its own, for stores that run the tracking suite separately. */
 export function runLoggedModelStoreConformance(name: string, setup: () => Promise<LoggedModelStoreSetup>): void {
   describe(`LoggedModelStore conformance: ${name}`, () => {
-    const ctx = createSuiteContext<TrackingStore>();
-    let cleanup: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const s = await setup();
-      ctx.set(s.store);
-      cleanup = s.cleanup;
-    });
-    afterAll(async () => {
-      await cleanup?.();
-    });
+    const ctx = withSuiteSetup(setup, (s): TrackingStore => s.store);
     describeLoggedModels(ctx);
   });
 }

@@ -7,9 +7,9 @@
  * a shared or persistent store works too. Stores that check `source` against real runs pass
  * `createSource`, which must return a source (and run id) they accept.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { ModelRegistryStore } from '../registry-store.js';
-import { createSuiteContext } from './conformance-helpers.js';
+import { withSuiteSetup } from './conformance-helpers.js';
 import { describeRegisteredModels } from './registry-models-suite.js';
 import { describeModelVersions } from './registry-versions-suite.js';
 
@@ -38,16 +38,7 @@ async function defaultSource(): Promise<ModelVersionSource> {
 
 export function runRegistryStoreConformance(name: string, setup: () => Promise<RegistryStoreSetup>): void {
   describe(`ModelRegistryStore conformance: ${name}`, () => {
-    const ctx = createSuiteContext<RegistrySuiteEnv>();
-    let cleanup: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const s = await setup();
-      ctx.set({ store: s.store, createSource: s.createSource ?? defaultSource });
-      cleanup = s.cleanup;
-    });
-    afterAll(async () => {
-      await cleanup?.();
-    });
+    const ctx = withSuiteSetup(setup, (s): RegistrySuiteEnv => ({ store: s.store, createSource: s.createSource ?? defaultSource }));
 
     describeRegisteredModels(ctx);
     describeModelVersions(ctx);

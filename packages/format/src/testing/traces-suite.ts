@@ -3,12 +3,12 @@
  *
  *   runTraceStoreConformance('fs', async () => ({ store: createFsStore({ root }) }));
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { SpanRecord, TraceInfo } from '../trace-entities.js';
 import { bytesToBase64, hexToBytes, pythonJsonDumps } from '../trace-json.js';
 import type { TraceStore } from '../trace-store.js';
 import type { TrackingStore } from '../tracking-store.js';
-import { createSuiteContext, expectMlflowError, uniqueName } from './conformance-helpers.js';
+import { withSuiteSetup, expectMlflowError, uniqueName } from './conformance-helpers.js';
 
 export interface TraceStoreSetup {
   store: TrackingStore;
@@ -58,16 +58,7 @@ export function makeTraceInfo(experimentId: string, traceId: string, o: Partial<
 
 export function runTraceStoreConformance(name: string, setup: () => Promise<TraceStoreSetup>): void {
   describe(`TraceStore conformance: ${name}`, () => {
-    const ctx = createSuiteContext<TrackingStore>();
-    let cleanup: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const s = await setup();
-      ctx.set(s.store);
-      cleanup = s.cleanup;
-    });
-    afterAll(async () => {
-      await cleanup?.();
-    });
+    const ctx = withSuiteSetup(setup, (s): TrackingStore => s.store);
     const traces = (): TraceStore => {
       const t = ctx.get().traces;
       if (!t) throw new Error('store has no traces capability');

@@ -7,9 +7,9 @@
  * `setup` runs once for the suite; every test creates its own uniquely named experiment, so the
  * suite can share a store (even a persistent one) with other suites.
  */
-import { afterAll, beforeAll, describe } from 'vitest';
+import { describe } from 'vitest';
 import type { TrackingStore } from '../tracking-store.js';
-import { createSuiteContext } from './conformance-helpers.js';
+import { withSuiteSetup } from './conformance-helpers.js';
 import { describeExperiments } from './tracking-experiments-suite.js';
 import { describeMetrics } from './tracking-metrics-suite.js';
 import { describeRuns } from './tracking-runs-suite.js';
@@ -22,16 +22,7 @@ export interface TrackingStoreSetup {
 
 export function runTrackingStoreConformance(name: string, setup: () => Promise<TrackingStoreSetup>): void {
   describe(`TrackingStore conformance: ${name}`, () => {
-    const ctx = createSuiteContext<TrackingStore>();
-    let cleanup: (() => Promise<void>) | undefined;
-    beforeAll(async () => {
-      const s = await setup();
-      ctx.set(s.store);
-      cleanup = s.cleanup;
-    });
-    afterAll(async () => {
-      await cleanup?.();
-    });
+    const ctx = withSuiteSetup(setup, (s): TrackingStore => s.store);
 
     describeExperiments(ctx);
     describeRuns(ctx);
