@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowError } from '@mlflow-ts/format';
 import { connectSql, ensureSchema, MLFLOW_ALEMBIC_HEAD, readSchemaState } from '../src/index.js';
-import { createTestDatabase, type TestDatabase } from './pg-test-db.js';
+import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 
 const fixture = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8'));
 
