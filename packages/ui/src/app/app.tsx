@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import { ModalFrame } from './components/common.js';
 import { onAuthRequired, setCredentials } from './lib/api.js';
 import { useHash } from './lib/hooks.js';
 import { links, parseRoute, splitHash } from './lib/router.js';
@@ -15,63 +16,50 @@ import { RunPage } from './pages/run-page.js';
 function SignIn({ onDone }: { onDone(): void }) {
   const [mode, setMode] = useState<'password' | 'token'>('password');
   return (
-    <div class="dialog-backdrop">
-      <div
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="signin-title"
-        ref={(el) => {
-          if (el && !el.contains(document.activeElement))
-            el.querySelector<HTMLElement>('input[name="username"], input[name="token"]')?.focus();
+    <ModalFrame labelledBy="signin-title" focus='input[name="username"], input[name="token"]'>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          const f = e.currentTarget;
+          const value = (n: string) => (f.elements.namedItem(n) as HTMLInputElement | null)?.value ?? '';
+          setCredentials(
+            mode === 'token' ? { token: value('token') } : { username: value('username'), password: value('password') },
+          );
+          onDone();
         }}
       >
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            const f = e.currentTarget;
-            const value = (n: string) => (f.elements.namedItem(n) as HTMLInputElement | null)?.value ?? '';
-            setCredentials(
-              mode === 'token'
-                ? { token: value('token') }
-                : { username: value('username'), password: value('password') },
-            );
-            onDone();
-          }}
-        >
-          <h2 id="signin-title">Sign in</h2>
-          <p class="muted">This tracking server requires authentication.</p>
-          <div class="toolbar">
-            <label>
-              <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} />{' '}
-              Username and password
-            </label>
-            <label>
-              <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Token
-            </label>
-          </div>
-          {mode === 'password' ? (
-            <>
-              <label class="field">
-                Username <input name="username" autoComplete="username" required />
-              </label>
-              <label class="field">
-                Password <input name="password" type="password" autoComplete="current-password" required />
-              </label>
-            </>
-          ) : (
+        <h2 id="signin-title">Sign in</h2>
+        <p class="muted">This tracking server requires authentication.</p>
+        <div class="toolbar">
+          <label>
+            <input type="radio" name="mode" checked={mode === 'password'} onChange={() => setMode('password')} />{' '}
+            Username and password
+          </label>
+          <label>
+            <input type="radio" name="mode" checked={mode === 'token'} onChange={() => setMode('token')} /> Token
+          </label>
+        </div>
+        {mode === 'password' ? (
+          <>
             <label class="field">
-              Token <input name="token" type="password" required />
+              Username <input name="username" autoComplete="username" required />
             </label>
-          )}
-          <div class="dialog-buttons">
-            <button type="submit" class="primary">
-              Sign in
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+            <label class="field">
+              Password <input name="password" type="password" autoComplete="current-password" required />
+            </label>
+          </>
+        ) : (
+          <label class="field">
+            Token <input name="token" type="password" required />
+          </label>
+        )}
+        <div class="dialog-buttons">
+          <button type="submit" class="primary">
+            Sign in
+          </button>
+        </div>
+      </form>
+    </ModalFrame>
   );
 }
 

@@ -86,6 +86,37 @@ export function Tabs({ tabs, current }: { tabs: { id: string; label: string; hre
   );
 }
 
+/** The modal shell every dialog shares: backdrop, ARIA, first-field focus, optional Escape to close. */
+export function ModalFrame({
+  labelledBy,
+  focus,
+  onEscape,
+  children,
+}: {
+  labelledBy: string;
+  /** CSS selector of the field focused when the dialog opens. */
+  focus: string;
+  onEscape?(): void;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="dialog-backdrop">
+      <div
+        class="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby={labelledBy}
+        ref={(el) => {
+          if (el && !el.contains(document.activeElement)) el.querySelector<HTMLElement>(focus)?.focus();
+        }}
+        onKeyDown={onEscape ? (e) => e.key === 'Escape' && onEscape() : undefined}
+      >
+        {children}
+      </div>
+    </div>
+  );
+}
+
 /** A modal dialog with a form; `onSubmit` may throw to show an error. */
 export function Dialog({
   title,
@@ -103,46 +134,34 @@ export function Dialog({
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   return (
-    <div class="dialog-backdrop">
-      <div
-        class="dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby="dialog-title"
-        ref={(el) => {
-          if (el && !el.contains(document.activeElement))
-            el.querySelector<HTMLElement>('input, textarea, select')?.focus();
+    <ModalFrame labelledBy="dialog-title" focus="input, textarea, select" onEscape={onClose}>
+      <form
+        onSubmit={async (e) => {
+          e.preventDefault();
+          setBusy(true);
+          try {
+            await onSubmit(e.currentTarget);
+            onClose();
+          } catch (err) {
+            setError(err instanceof Error ? err : new Error(String(err)));
+          } finally {
+            setBusy(false);
+          }
         }}
-        onKeyDown={(e) => e.key === 'Escape' && onClose()}
       >
-        <form
-          onSubmit={async (e) => {
-            e.preventDefault();
-            setBusy(true);
-            try {
-              await onSubmit(e.currentTarget);
-              onClose();
-            } catch (err) {
-              setError(err instanceof Error ? err : new Error(String(err)));
-            } finally {
-              setBusy(false);
-            }
-          }}
-        >
-          <h2 id="dialog-title">{title}</h2>
-          {children}
-          {error ? <ErrorBox error={error} /> : null}
-          <div class="dialog-buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="submit" class="primary" disabled={busy}>
-              {submitLabel}
-            </button>
-          </div>
-        </form>
-      </div>
-    </div>
+        <h2 id="dialog-title">{title}</h2>
+        {children}
+        {error ? <ErrorBox error={error} /> : null}
+        <div class="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={busy}>
+            {submitLabel}
+          </button>
+        </div>
+      </form>
+    </ModalFrame>
   );
 }
 
@@ -180,28 +199,75 @@ export function TagEditor({
           </li>
         ))}
       </ul>
-      <form
-        class="inline-form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const f = e.currentTarget;
-          const key = (f.elements.namedItem('key') as HTMLInputElement).value.trim();
-          const value = (f.elements.namedItem('value') as HTMLInputElement).value;
-          if (!key) return;
-          try {
-            await onSet(key, value);
-            f.reset();
-            setError(undefined);
-          } catch (err) {
-            setError(err instanceof Error ? err : new Error(String(err)));
-          }
-        }}
-      >
-        <input name="key" placeholder="Tag key" aria-label="New tag key" />
-        <input name="value" placeholder="Value" aria-label="New tag value" />
-        <button type="submit">Add tag</button>
-      </form>
+      <InlineAddForm
+        fields={[
+          { name: 'key', placeholder: 'Tag key', label: 'New tag key', required: true },
+          { name: 'value', placeholder: 'Value', label: 'New tag value', trim: false },
+        ]}
+        submitLabel="Add tag"
+        onAdd={(v) => onSet(v.key ?? '', v.value ?? '')}
+        onError={setError}
+      />
       {error ? <ErrorBox error={error} /> : null}
     </section>
+  );
+}
+
+export interface InlineField {
+  name: string;
+  placeholder: string;
+  /** The field's accessible name. */
+  label: string;
+  value?: string;
+  /** An empty (trimmed) value submits nothing. */
+  required?: boolean;
+  /** Default true: surrounding spaces are dropped. */
+  trim?: boolean;
+}
+
+/** A one-line add form (tags, aliases): resets after `onAdd` succeeds, reports a failure through `onError`. */
+export function InlineAddForm({
+  fields,
+  submitLabel,
+  onAdd,
+  onError,
+}: {
+  fields: InlineField[];
+  submitLabel: string;
+  onAdd(values: Record<string, string>): Promise<void>;
+  onError(error: Error | undefined): void;
+}) {
+  return (
+    <form
+      class="inline-form"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        const f = e.currentTarget;
+        const values: Record<string, string> = {};
+        for (const field of fields) {
+          const raw = (f.elements.namedItem(field.name) as HTMLInputElement).value;
+          values[field.name] = field.trim === false ? raw : raw.trim();
+          if (field.required && !values[field.name]) return;
+        }
+        try {
+          await onAdd(values);
+          f.reset();
+          onError(undefined);
+        } catch (err) {
+          onError(err instanceof Error ? err : new Error(String(err)));
+        }
+      }}
+    >
+      {fields.map((field) => (
+        <input
+          key={field.name}
+          name={field.name}
+          placeholder={field.placeholder}
+          aria-label={field.label}
+          value={field.value}
+        />
+      ))}
+      <button type="submit">{submitLabel}</button>
+    </form>
   );
 }

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ErrorBox, Loading, TagEditor } from '../components/common.js';
+import { ErrorBox, InlineAddForm, Loading, TagEditor } from '../components/common.js';
 import { EditableText } from '../components/editable-text.js';
 import { api } from '../lib/api.js';
 import { formatTime, sqlString } from '../lib/format.js';
@@ -38,28 +38,24 @@ export function AliasEditor({
           </li>
         ))}
       </ul>
-      <form
-        class="inline-form"
-        onSubmit={async (e) => {
-          e.preventDefault();
-          const f = e.currentTarget;
-          const alias = (f.elements.namedItem('alias') as HTMLInputElement).value.trim();
-          const version = (f.elements.namedItem('version') as HTMLInputElement).value.trim();
-          if (!alias || !version) return;
-          try {
-            await api.post('registered-models/alias', { name, alias, version });
-            f.reset();
-            setError(undefined);
-            onChange();
-          } catch (err) {
-            setError(err instanceof Error ? err : new Error(String(err)));
-          }
+      <InlineAddForm
+        fields={[
+          { name: 'alias', placeholder: 'alias (e.g. champion)', label: 'Alias', required: true },
+          {
+            name: 'version',
+            placeholder: 'version',
+            label: 'Version for the alias',
+            value: defaultVersion,
+            required: true,
+          },
+        ]}
+        submitLabel="Set alias"
+        onAdd={async (v) => {
+          await api.post('registered-models/alias', { name, alias: v.alias, version: v.version });
+          onChange();
         }}
-      >
-        <input name="alias" placeholder="alias (e.g. champion)" aria-label="Alias" />
-        <input name="version" placeholder="version" aria-label="Version for the alias" value={defaultVersion} />
-        <button type="submit">Set alias</button>
-      </form>
+        onError={setError}
+      />
       {error ? <ErrorBox error={error} /> : null}
     </section>
   );
