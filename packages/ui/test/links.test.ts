@@ -2,24 +2,17 @@
  * Every link form MLflow's clients print (`View run … at: http://127.0.0.1:5000/#/experiments/<id>/runs/<run_id>`,
  * registry and compare links) opens the right page of our UI, served by our server at `/`.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage } from './browser.js';
-import type { Browser, Recorded } from './browser.js';
-import { startFixture } from './fixture-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Recorded } from './browser.js';
+import { withFixturePage } from './fixture-page.js';
 import type { Fixture } from './fixture-server.js';
 
 let fx: Fixture;
-let browser: Browser;
 let rec: Recorded;
 
-beforeAll(async () => {
-  fx = await startFixture(inject('uiDist'));
-  browser = await launch();
-  rec = await openPage(browser, fx.baseUrl);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fx?.close();
+withFixturePage((f, r) => {
+  fx = f;
+  rec = r;
 });
 
 describe('MLflow link forms', () => {

@@ -2,14 +2,13 @@
  * The UI end to end: our real server on a generated store, Debian's chromium, every page walked by
  * clicks, with the requests each page makes, no page or console errors, and axe checks clean.
  */
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeViolations, launch, openPage } from './browser.js';
-import type { Browser, Recorded } from './browser.js';
-import { startFixture } from './fixture-server.js';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from './browser.js';
+import type { Recorded } from './browser.js';
+import { withFixturePage } from './fixture-page.js';
 import type { Fixture } from './fixture-server.js';
 
 let fx: Fixture;
-let browser: Browser;
 let rec: Recorded;
 
 /** Chromium logs every 4xx fetch as a console error; a test expecting one says so. */
@@ -40,14 +39,9 @@ const gridSnapshot = () =>
     };
   });
 
-beforeAll(async () => {
-  fx = await startFixture(inject('uiDist'));
-  browser = await launch();
-  rec = await openPage(browser, fx.baseUrl);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fx?.close();
+withFixturePage((f, r) => {
+  fx = f;
+  rec = r;
 });
 
 describe('experiments list', () => {

@@ -10,10 +10,9 @@ import { fileURLToPath } from 'node:url';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
 import type { Locator } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launch, openPage } from './browser.js';
-import type { Browser, Recorded } from './browser.js';
-import { startFixture } from './fixture-server.js';
+import { describe, expect, it } from 'vitest';
+import type { Recorded } from './browser.js';
+import { withFixturePage } from './fixture-page.js';
 import type { Fixture } from './fixture-server.js';
 
 const BASELINES = fileURLToPath(new URL('./screenshots/', import.meta.url));
@@ -22,17 +21,11 @@ const DOCS = fileURLToPath(new URL('../../../docs/screenshots/', import.meta.url
 const MAX_DIFF = 0.02;
 
 let fx: Fixture;
-let browser: Browser;
 let rec: Recorded;
 
-beforeAll(async () => {
-  fx = await startFixture(inject('uiDist'));
-  browser = await launch();
-  rec = await openPage(browser, fx.baseUrl);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fx?.close();
+withFixturePage((f, r) => {
+  fx = f;
+  rec = r;
 });
 
 async function compare(name: string, mask: Locator[]): Promise<void> {
