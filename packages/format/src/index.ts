@@ -18,6 +18,7 @@ export type {
   CreateRunRequest, LogBatchRequest, MetricHistoryBulkIntervalRequest, MetricHistoryRequest, MetricWithRunId,
   SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
 } from './tracking-store.js';
+export type { ImportExperimentRequest, ImportRunRequest } from './tracking-store.js';
 export type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from './registry-store.js';
 export {
   SPANS_IN_TRACKING_STORE, SpanRecord, TRACE_KEYS, TRACE_STATES, TraceInfo, TraceLocation, TraceState, isValidTraceId,

@@ -29,6 +29,34 @@ export interface CreateRunRequest {
   tags?: RunTag[];
 }
 
+/**
+ * A run as another store holds it, for data movers (`mlflow-ts db migrate`): its id, status and times
+ * are kept. Params, metrics, inputs follow through the ordinary methods; a deleted run is deleted after.
+ */
+export interface ImportRunRequest {
+  /** Letters, digits, `_` and `-` (MLflow's are 32 hex digits). */
+  run_id: string;
+  experiment_id: string;
+  user_id?: string;
+  run_name: string;
+  status: RunStatus;
+  start_time: number;
+  end_time?: number;
+  /** Default: `<experiment artifact location>/<run_id>/artifacts`, as createRun makes it. */
+  artifact_uri?: string;
+  tags?: RunTag[];
+}
+
+/** An experiment as another store holds it, for data movers: id and times kept (created active). */
+export interface ImportExperimentRequest {
+  experiment_id: string;
+  name: string;
+  artifact_location?: string;
+  tags?: ExperimentTag[];
+  creation_time?: number;
+  last_update_time?: number;
+}
+
 export interface UpdateRunRequest {
   status?: RunStatus;
   end_time?: number;
@@ -114,6 +142,10 @@ export interface TrackingStore extends Partial<LoggedModelStore> {
   hardDeleteRun?(runId: string): Promise<void>;
   /** `mlflow gc`: permanently removes a deleted experiment with everything in it. */
   hardDeleteExperiment?(experimentId: string): Promise<void>;
+  /** Data movers: creates a run with the given id; RESOURCE_ALREADY_EXISTS when the id is taken. */
+  importRun?(req: ImportRunRequest): Promise<Run>;
+  /** Data movers: creates an experiment with the given id; RESOURCE_ALREADY_EXISTS when the id or name is taken. */
+  importExperiment?(req: ImportExperimentRequest): Promise<string>;
   /** Release file handles, watchers, connections. */
   close?(): Promise<void>;
 }

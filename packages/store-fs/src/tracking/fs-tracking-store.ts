@@ -22,6 +22,7 @@ import { toFileUri, toLocalPath } from '../uri.js';
 import type { Durability } from './durability.js';
 import * as exps from './experiment-ops.js';
 import * as gc from './gc.js';
+import * as imports from './import-ops.js';
 import { MetricSeries } from './metric-file.js';
 import * as runs from './run-ops.js';
 import { StoreState } from './store-state.js';
@@ -152,6 +153,8 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     restoreExperiment: (id) => write(() => exps.restoreExperiment(state, id)),
 
     createRun: (req: CreateRunRequest) => write(async () => runs.runSnapshot(await runs.createRun(state, req))),
+    importRun: (req) => write(async () => runs.runSnapshot(await imports.importRun(state, req))),
+    importExperiment: (req) => write(() => imports.importExperiment(state, req)),
     updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => write(() => runs.updateRun(state, runId, req)),
     getRun: (runId) => ready(async () => {
       const entry = await state.findRunAsync(runId);
