@@ -116,23 +116,23 @@ describe('runs table', () => {
     await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
     await page.waitForFunction(() => location.hash.includes('orderByKey=metrics.loss'));
     await page.waitForFunction(() => document.querySelector('.grid-head-cell.sorted')?.textContent?.includes('▼'));
-    await page.waitForTimeout(200);
     expect(rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss DESC"]'))).toBe(true);
-    state = await gridState();
     // loss at step 49 falls with i, so run-00 has the highest final loss among the 12; children have 0.3/0.4
-    expect(state.names[0]).toBe('run-00');
+    // (polled: the grid redraws when the server's answer arrives, later on a loaded machine)
+    await expect.poll(async () => (await gridState()).names[0]).toBe('run-00');
 
     await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
     await page.waitForFunction(() => location.hash.includes('orderByAsc=true'));
-    await page.waitForTimeout(200);
-    expect(rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss ASC"]'))).toBe(true);
+    await expect.poll(() => rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss ASC"]'))).toBe(true);
+    await expect.poll(async () => (await gridState()).names[0]).not.toBe('run-00');
 
     await page.getByLabel('Filter runs').fill("params.model = 'forest' OR params.model = 'linear'");
     await page.getByRole('button', { name: 'Search', exact: true }).click();
 
     await page.locator('.grid-host[data-rows="6"]').waitFor();
-    state = await gridState();
-    expect(state.names.sort()).toEqual(['run-01', 'run-03', 'run-05', 'run-07', 'run-09', 'run-11']);
+    await expect
+      .poll(async () => (await gridState()).names.sort())
+      .toEqual(['run-01', 'run-03', 'run-05', 'run-07', 'run-09', 'run-11']);
     expect(page.url()).toContain('searchFilter=');
     expect(unexpectedErrors()).toEqual([]);
   });
@@ -248,6 +248,36 @@ describe('run page', () => {
     expect(rec.requests.some((r) => r.path.endsWith('runs/set-tag') && r.body?.includes('"reviewed"'))).toBe(true);
     await page.getByRole('button', { name: 'Remove tag reviewed' }).click();
     await page.getByText('reviewed', { exact: true }).waitFor({ state: 'detached' });
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it('edits the run description and renders it as sanitized markdown', async () => {
+    const { page } = rec;
+    const runId = fx.runIds[5] ?? '';
+    await go(`#/experiments/${fx.experimentId}/runs/${runId}`);
+    await page.getByRole('heading', { name: 'run-05' }).waitFor();
+    await page
+      .getByRole('heading', { name: /Description/ })
+      .getByRole('button', { name: 'Edit' })
+      .click();
+    const note =
+      '## Findings\n\n**Depth 6** beats depth 4, see [the docs](https://mlflow.org).\n\n<img src="x" onerror="document.title=\'pwned\'">';
+    await page.getByLabel('Description').fill(note);
+    await page.getByRole('button', { name: 'Save' }).click();
+    const shown = page.locator('.description.markdown');
+    await shown.getByRole('heading', { name: 'Findings' }).waitFor();
+    expect(await shown.locator('strong').textContent()).toBe('Depth 6');
+    const link = shown.getByRole('link', { name: 'the docs' });
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    // The note's HTML is shown as text, never made into elements, so its handler never ran.
+    expect(await shown.locator('img').count()).toBe(0);
+    expect(await shown.textContent()).toContain('<img src="x" onerror=');
+    expect(await page.title()).not.toBe('pwned');
+    const saved = rec.requests.find((r) => r.path.endsWith('runs/set-tag') && r.body?.includes('mlflow.note.content'));
+    expect(JSON.parse(saved?.body ?? '{}')).toEqual({ run_id: runId, key: 'mlflow.note.content', value: note });
+    // What the server now holds is what the page shows after a reload.
+    await page.reload();
+    await page.locator('.description.markdown').getByRole('heading', { name: 'Findings' }).waitFor();
     expect(unexpectedErrors()).toEqual([]);
   });
 

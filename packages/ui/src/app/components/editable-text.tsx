@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import { ErrorBox } from './common.js';
+import { Markdown } from './markdown.js';
 
-/** A description with an Edit button (MLflow stores it as plain text or markdown). */
+/** A description with an Edit button (MLflow stores it as plain text or markdown; shown as markdown). */
 export function EditableText({
   label,
   value,
@@ -48,7 +49,7 @@ export function EditableText({
           </div>
         </form>
       ) : value ? (
-        <div class="description">{value}</div>
+        <Markdown text={value} />
       ) : (
         <p class="muted">None</p>
       )}

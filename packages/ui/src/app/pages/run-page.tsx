@@ -2,6 +2,7 @@ import { useMemo } from 'preact/hooks';
 import { runColorCss } from '../components/colors.js';
 import { ErrorBox, KeyValueTable, Loading, Tabs, TagEditor } from '../components/common.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
+import { EditableText } from '../components/editable-text.js';
 import { api } from '../lib/api.js';
 import { formatDuration, formatNumber, formatTime, sqlString } from '../lib/format.js';
 import { useAsync, useTitle } from '../lib/hooks.js';
@@ -109,10 +110,14 @@ export function RunPage({
               ['Artifact URI', <code class="small">{r.info.artifact_uri}</code>],
             ]}
           />
-          <section class="kv-section">
-            <h3>Description</h3>
-            {description ? <div class="description">{description}</div> : <p class="muted">No description</p>}
-          </section>
+          <EditableText
+            label="Description"
+            value={description ?? ''}
+            onSave={async (text) => {
+              await api.post('runs/set-tag', { run_id: runId, key: 'mlflow.note.content', value: text });
+              reload();
+            }}
+          />
           {r.inputs?.dataset_inputs?.length ? (
             <KeyValueTable
               caption="Datasets"
