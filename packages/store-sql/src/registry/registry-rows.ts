@@ -1,0 +1,148 @@
+/**
+ * MLflow's registry rows as entities (`SqlRegisteredModel.to_mlflow_entity`, `SqlModelVersion.to_mlflow_entity`),
+ * loaded in batches: one query per child table for a whole page, never one per row.
+ */
+import { sql } from 'kysely';
+import type { Selectable } from 'kysely';
+import { MODEL_VERSION_STAGES, parseModelUri, uriScheme } from '@mlflow-ts/format';
+import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from '@mlflow-ts/format';
+import type { ModelVersionsTable, RegisteredModelsTable } from '../db-types.js';
+import { chunks } from './registry-tx.js';
+import type { Db } from './registry-tx.js';
+
+export type ModelRow = Selectable<RegisteredModelsTable>;
+export type VersionRow = Selectable<ModelVersionsTable>;
+
+/** MLflow's soft-deleted versions keep their row (and number) in this stage. */
+export const STAGE_DELETED_INTERNAL = 'Deleted_Internal';
+
+const STATUSES: readonly string[] = ['PENDING_REGISTRATION', 'FAILED_REGISTRATION', 'READY'];
+const CHUNK = 400;
+
+type KeyValue = { key: string; value: string };
+
+/** The logged model a `models:/<model_id>` source names (MLflow's table has no model_id column). */
+function modelIdOf(source: string | null): string | undefined {
+  if (!source || uriScheme(source) !== 'models') return undefined;
+  try {
+    const parsed = parseModelUri(source);
+    return parsed.kind === 'logged-model' ? parsed.modelId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function versionEntity(row: VersionRow, tags: KeyValue[], aliases: string[]): ModelVersion {
+  const stage = (MODEL_VERSION_STAGES as readonly string[]).includes(row.current_stage ?? '') ? (row.current_stage as ModelVersionStage) : 'None';
+  const created = row.creation_time ?? 0;
+  const out: ModelVersion = {
+    name: row.name,
+    version: String(row.version),
+    creation_timestamp: created,
+    last_updated_timestamp: row.last_updated_time ?? created,
+    current_stage: stage,
+    source: row.source ?? '',
+    status: (STATUSES.includes(row.status ?? '') ? row.status : 'READY') as ModelVersionStatus,
+    tags,
+    aliases,
+  };
+  if (row.user_id) out.user_id = row.user_id;
+  if (row.description !== null) out.description = row.description;
+  if (row.run_id) out.run_id = row.run_id;
+  if (row.status_message) out.status_message = row.status_message;
+  if (row.run_link) out.run_link = row.run_link;
+  const modelId = modelIdOf(row.source);
+  if (modelId) out.model_id = modelId;
+  return out;
+}
+
+const versionKey = (name: string, version: number) => `${name}\u0000${version}`;
+
+function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
+/** Aliases of the named models: name → (version → alias names), and name → alias list. */
+async function loadAliases(db: Db, names: readonly string[]): Promise<Map<string, { alias: string; version: number }[]>> {
+  const rows: { name: string; alias: string; version: number }[] = [];
+  for (const part of chunks([...new Set(names)], CHUNK)) {
+    rows.push(...(await db.selectFrom('registered_model_aliases').select(['name', 'alias', 'version']).where('name', 'in', part).orderBy('alias').execute()));
+  }
+  const out = new Map<string, { alias: string; version: number }[]>();
+  for (const [name, list] of group(rows, (r) => r.name)) out.set(name, list.map((r) => ({ alias: r.alias, version: r.version })));
+  return out;
+}
+
+/** Version entities for rows, with their tags and aliases (two queries per chunk of rows). */
+export async function versionEntities(db: Db, rows: readonly VersionRow[]): Promise<ModelVersion[]> {
+  if (rows.length === 0) return [];
+  const tags: { name: string; version: number; key: string; value: string | null }[] = [];
+  for (const part of chunks(rows, CHUNK)) {
+    // Row values against a VALUES list (SQLite allows no literal row list on the right of IN).
+    const pairs = sql.join(part.map((r) => sql`(${r.name}, CAST(${r.version} AS INTEGER))`));
+    const found = await sql<{ name: string; version: number; key: string; value: string | null }>`
+      SELECT name, version, "key", value FROM model_version_tags WHERE (name, version) IN (VALUES ${pairs}) ORDER BY "key"`.execute(db);
+    tags.push(...found.rows);
+  }
+  const tagsByVersion = group(tags, (t) => versionKey(t.name, t.version));
+  const aliases = await loadAliases(db, rows.map((r) => r.name));
+  return rows.map((r) => {
+    const t = (tagsByVersion.get(versionKey(r.name, r.version)) ?? []).map((x) => ({ key: x.key, value: x.value ?? '' }));
+    const a = (aliases.get(r.name) ?? []).filter((x) => x.version === r.version).map((x) => x.alias);
+    return versionEntity(r, t, a);
+  });
+}
+
+/** For each named model and stage, its highest live version (MLflow's `latest_versions`). */
+export async function latestVersionRows(db: Db, names: readonly string[], stages?: readonly string[]): Promise<VersionRow[]> {
+  const rows: VersionRow[] = [];
+  for (const part of chunks([...new Set(names)], CHUNK)) {
+    let q = db
+      .selectFrom('model_versions as mv')
+      .selectAll('mv')
+      .where('mv.name', 'in', part)
+      .where('mv.current_stage', '!=', STAGE_DELETED_INTERNAL)
+      .where(({ eb, selectFrom }) =>
+        eb('mv.version', '=', selectFrom('model_versions as m2')
+          .select(({ fn }) => fn.max('m2.version').as('v'))
+          .whereRef('m2.name', '=', 'mv.name')
+          .whereRef('m2.current_stage', '=', 'mv.current_stage')),
+      );
+    if (stages && stages.length > 0) q = q.where('mv.current_stage', 'in', [...stages]);
+    rows.push(...(await q.orderBy('mv.name').orderBy('mv.version', 'desc').execute()));
+  }
+  return rows;
+}
+
+/** Registered-model entities for rows: tags, aliases and latest versions in a few batched queries. */
+export async function modelEntities(db: Db, rows: readonly ModelRow[]): Promise<RegisteredModel[]> {
+  if (rows.length === 0) return [];
+  const names = rows.map((r) => r.name);
+  const tags: { name: string; key: string; value: string | null }[] = [];
+  for (const part of chunks(names, CHUNK)) {
+    tags.push(...(await db.selectFrom('registered_model_tags').select(['name', 'key', 'value']).where('name', 'in', part).orderBy('key').execute()));
+  }
+  const tagsByModel = group(tags, (t) => t.name);
+  const aliases = await loadAliases(db, names);
+  const latest = group(await versionEntities(db, await latestVersionRows(db, names)), (v) => v.name);
+  return rows.map((r) => {
+    const created = r.creation_time ?? 0;
+    const out: RegisteredModel = {
+      name: r.name,
+      creation_timestamp: created,
+      last_updated_timestamp: r.last_updated_time ?? created,
+      latest_versions: latest.get(r.name) ?? [],
+      tags: (tagsByModel.get(r.name) ?? []).map((t) => ({ key: t.key, value: t.value ?? '' })),
+      aliases: (aliases.get(r.name) ?? []).map((a) => ({ alias: a.alias, version: String(a.version) })),
+    };
+    if (r.description !== null) out.description = r.description;
+    return out;
+  });
+}

@@ -1,0 +1,143 @@
+/**
+ * search_registered_models / search_model_versions over MLflow's tables: the filter language
+ * through the shared translator (every value bound), MLflow's orders and tie-breakers, offset page
+ * tokens, and MLflow's prompt rule: prompts (the `mlflow.prompt.is_prompt` = 'true' tag) are left
+ * out unless the filter asks for them, and a missing prompt tag reads as 'false'.
+ */
+import { sql } from 'kysely';
+import {
+  IS_PROMPT_TAG, MlflowError, parseFilter, parseOrderBy, resolveMaxResults,
+} from '@mlflow-ts/format';
+import type {
+  FilterNode, Identifier, ModelVersion, OrderByClause, Page, RegisteredModel, SearchRegistryRequest,
+} from '@mlflow-ts/format';
+import type { SqlDialectName } from '../connect.js';
+import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
+import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
+import { modelEntities, STAGE_DELETED_INTERNAL, versionEntities } from './registry-rows.js';
+import type { ModelRow, VersionRow } from './registry-rows.js';
+import type { Db } from './registry-tx.js';
+
+const col = (alias: string, column: string): SqlExpr => sql.raw(`${alias}.${column}`);
+
+/** The value of tag `key` of the row: a LEFT JOIN on (row, key), one per distinct key. */
+function tagValue(joins: JoinSet, table: 'registered_model_tags' | 'model_version_tags', key: string): ValueSource {
+  const a = joins.add(`${table}:${key}`, (alias) => {
+    const on = table === 'registered_model_tags'
+      ? sql`${col(alias, 'name')} = rm.name`
+      : sql`${col(alias, 'name')} = mv.name AND ${col(alias, 'version')} = mv.version`;
+    return sql`LEFT JOIN ${sql.raw(table)} ${sql.raw(alias)} ON ${on} AND ${col(alias, '"key"')} = ${key}`;
+  });
+  const value = key === IS_PROMPT_TAG ? sql`COALESCE(${col(a, 'value')}, 'false')` : col(a, 'value');
+  return { kind: 'scalar', value, type: 'string' };
+}
+
+function unknownKey(id: Identifier): never {
+  throw MlflowError.invalidParameter(`Invalid ${id.type} key '${id.key}'`);
+}
+
+const MODEL_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
+  name: { column: 'name', type: 'string' },
+  creation_timestamp: { column: 'creation_time', type: 'number' },
+  last_updated_timestamp: { column: 'last_updated_time', type: 'number' },
+};
+
+const VERSION_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
+  name: { column: 'name', type: 'string' },
+  run_id: { column: 'run_id', type: 'string' },
+  source_path: { column: 'source', type: 'string' },
+  version_number: { column: 'version', type: 'number' },
+  creation_timestamp: { column: 'creation_time', type: 'number' },
+  last_updated_timestamp: { column: 'last_updated_time', type: 'number' },
+};
+
+function scope(dialect: SqlDialectName, joins: JoinSet, entity: 'models' | 'versions'): SqlSearchScope {
+  const [alias, columns, tags] = entity === 'models'
+    ? ['rm', MODEL_COLUMNS, 'registered_model_tags' as const]
+    : ['mv', VERSION_COLUMNS, 'model_version_tags' as const];
+  return {
+    dialect,
+    resolve(id: Identifier): ValueSource {
+      if (id.type === 'tag') return tagValue(joins, tags, id.key);
+      const c = id.type === 'attribute' ? columns[id.key] : undefined;
+      if (!c) return unknownKey(id);
+      return { kind: 'scalar', value: col(alias, c.column), type: c.type };
+    },
+  };
+}
+
+/** MLflow's `_is_querying_prompt`: the filter asks for prompts (`= 'true'` or `!= 'false'` on the tag). */
+function asksForPrompts(node: FilterNode | null): boolean {
+  if (node === null) return false;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some(asksForPrompts);
+    case 'not':
+      return asksForPrompts(node.child);
+    case 'comparison': {
+      if (node.identifier.type !== 'tag' || node.identifier.key !== IS_PROMPT_TAG || typeof node.value !== 'string') return false;
+      const v = node.value.toLowerCase();
+      return (node.comparator === '=' && v === 'true') || (node.comparator === '!=' && v === 'false');
+    }
+  }
+}
+
+/** Rows of models (or versions of models) that are prompts: MLflow's anti-join on the tag. */
+function notPrompt(entity: 'models' | 'versions'): SqlExpr {
+  const [table, alias] = entity === 'models' ? ['registered_model_tags', 'rm'] : ['model_version_tags', 'mv'];
+  return sql`NOT EXISTS (SELECT 1 FROM ${sql.raw(table)} p WHERE p.name = ${col(alias, 'name')} AND p."key" = ${IS_PROMPT_TAG} AND p.value = 'true')`;
+}
+
+const attr = (key: string, ascending: boolean): OrderByClause => ({ identifier: { type: 'attribute', key }, ascending });
+const hasKey = (clauses: readonly OrderByClause[], key: string) =>
+  clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
+
+interface Compiled {
+  joins: JoinSet;
+  where: SqlExpr;
+  orderBy: SqlExpr[];
+}
+
+function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: SearchRegistryRequest): Compiled {
+  const searchEntity = entity === 'models' ? 'registered_models' : 'model_versions';
+  const filter = parseFilter(req.filter, searchEntity);
+  let clauses = parseOrderBy(req.order_by, searchEntity);
+  if (entity === 'models') {
+    if (!hasKey(clauses, 'name')) clauses = [...clauses, attr('name', true)];
+  } else {
+    if (clauses.length === 0) clauses = [attr('last_updated_timestamp', false)];
+    if (!hasKey(clauses, 'name')) clauses = [...clauses, attr('name', true)];
+    if (!hasKey(clauses, 'version_number')) clauses = [...clauses, attr('version_number', false)];
+  }
+  const joins = new JoinSet();
+  const s = scope(dialect, joins, entity);
+  const parts = [compileSqlFilter(filter, s)];
+  if (!asksForPrompts(filter)) parts.push(notPrompt(entity));
+  if (entity === 'versions') parts.push(sql`mv.current_stage <> ${STAGE_DELETED_INTERNAL}`);
+  return { joins, where: sql.join(parts, sql` AND `), orderBy: compileSqlOrderBy(clauses, s) };
+}
+
+export async function searchRegisteredModels(db: Db, dialect: SqlDialectName, req: SearchRegistryRequest): Promise<Page<RegisteredModel>> {
+  const maxResults = resolveMaxResults('registered_models', req.max_results);
+  const { joins, where, orderBy } = compile(dialect, 'models', req);
+  const window = pageWindow(maxResults, req.page_token);
+  const rows = await sql<ModelRow>`
+    SELECT rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm ${joins.toSql()}
+    WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
+  const page = toPage(rows.rows, window);
+  const items = await modelEntities(db, page.items);
+  return { ...page, items };
+}
+
+export async function searchModelVersions(db: Db, dialect: SqlDialectName, req: SearchRegistryRequest): Promise<Page<ModelVersion>> {
+  const maxResults = resolveMaxResults('model_versions', req.max_results);
+  const { joins, where, orderBy } = compile(dialect, 'versions', req);
+  const window = pageWindow(maxResults, req.page_token);
+  const rows = await sql<VersionRow>`
+    SELECT mv.* FROM model_versions mv ${joins.toSql()}
+    WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
+  const page = toPage(rows.rows, window);
+  const items = await versionEntities(db, page.items);
+  return { ...page, items };
+}
