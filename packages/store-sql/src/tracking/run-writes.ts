@@ -1,0 +1,154 @@
+/**
+ * Writes to a run inside one transaction: metrics (+ `latest_metrics` as MLflow maintains it, +
+ * `logged_model_metrics` for metrics carrying a model_id), params (immutable), tags (`mlflow.runName`
+ * kept equal to `runs.name`). Multi-row INSERTs with ON CONFLICT where MLflow's semantics allow.
+ */
+import { sql } from 'kysely';
+import { MlflowError, RUN_NAME_TAG } from '@mlflow-ts/format';
+import type { Metric, Param, RunTag } from '@mlflow-ts/format';
+import { dbBool, type SqlDialectName } from '../connect.js';
+import { chunks, type Db } from './transactions.js';
+import { noSuchRun } from './context.js';
+
+export interface RunHead {
+  run_uuid: string;
+  experiment_id: number;
+  lifecycle_stage: string | null;
+}
+
+export async function requireRun(db: Db, runId: string): Promise<RunHead> {
+  const row = typeof runId === 'string' && runId.length <= 32
+    ? await db.selectFrom('runs').select(['run_uuid', 'experiment_id', 'lifecycle_stage']).where('run_uuid', '=', runId).executeTakeFirst()
+    : undefined;
+  if (!row) throw noSuchRun(String(runId));
+  return { run_uuid: row.run_uuid, experiment_id: Number(row.experiment_id), lifecycle_stage: row.lifecycle_stage };
+}
+
+export async function requireActiveRun(db: Db, runId: string): Promise<RunHead> {
+  const run = await requireRun(db, runId);
+  if (run.lifecycle_stage !== 'active') {
+    throw new MlflowError('INVALID_PARAMETER_VALUE',
+      `The run ${runId} must be in the 'active' state. Current state is ${run.lifecycle_stage}.`);
+  }
+  return run;
+}
+
+interface StoredMetric {
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: boolean;
+}
+
+/** MLflow's `sanitize_metric_value`: NaN is stored as 0 with is_nan; ±Infinity stay (both databases hold them). */
+function stored(m: Metric): StoredMetric {
+  const isNan = Number.isNaN(m.value);
+  return { key: m.key, value: isNan ? 0 : m.value, timestamp: m.timestamp, step: m.step ?? 0, is_nan: isNan };
+}
+
+/** MLflow's `_compare_metrics`: (step, timestamp, value) strictly greater. */
+function isLater(a: StoredMetric, b: StoredMetric): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+const METRIC_ROWS_PER_INSERT = 1000;
+
+/** Inserts metric points (duplicates of a stored point are skipped, as MLflow does) and updates `latest_metrics`. */
+export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHead, metrics: readonly Metric[]): Promise<void> {
+  if (metrics.length === 0) return;
+  const seen = new Set<string>();
+  const points: StoredMetric[] = [];
+  for (const m of metrics) {
+    const s = stored(m);
+    const id = `${s.key}\u0000${s.value}\u0000${s.timestamp}\u0000${s.step}\u0000${s.is_nan}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    points.push(s);
+  }
+  for (const part of chunks(points, METRIC_ROWS_PER_INSERT)) {
+    await db.insertInto('metrics')
+      .values(part.map((p) => ({ key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, is_nan: dbBool(dialect, p.is_nan), run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+  // The latest point per key among this batch (first wins a tie), then one upsert that only
+  // replaces a stored row when the new point is later — atomic under concurrent writers.
+  const latest = new Map<string, StoredMetric>();
+  for (const p of points) {
+    const cur = latest.get(p.key);
+    if (!cur || isLater(p, cur)) latest.set(p.key, p);
+  }
+  // Sorted keys: concurrent transactions lock latest_metrics rows in one order (no deadlocks).
+  const rows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT)) {
+    await db.insertInto('latest_metrics')
+      .values(part.map((p) => ({ key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, is_nan: dbBool(dialect, p.is_nan), run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.columns(['key', 'run_uuid']).doUpdateSet({
+        value: sql`excluded.value`, timestamp: sql`excluded.timestamp`, step: sql`excluded.step`, is_nan: sql`excluded.is_nan`,
+      }).where(sql<boolean>`(excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND (
+          excluded.timestamp > COALESCE(latest_metrics.timestamp, -1) OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value))))`))
+      .execute();
+  }
+  const modelMetrics = metrics.filter((m) => m.model_id);
+  if (modelMetrics.length > 0) {
+    for (const part of chunks(modelMetrics, METRIC_ROWS_PER_INSERT)) {
+      await db.insertInto('logged_model_metrics').values(part.map((m) => ({
+        model_id: m.model_id as string, metric_name: m.key, metric_timestamp_ms: m.timestamp, metric_step: m.step ?? 0,
+        metric_value: Number.isNaN(m.value) ? 0 : m.value, experiment_id: run.experiment_id, run_id: run.run_uuid,
+        dataset_uuid: null, dataset_name: m.dataset_name ?? null, dataset_digest: m.dataset_digest ?? null,
+      }))).onConflict((oc) => oc.doNothing()).execute();
+    }
+  }
+}
+
+/** Python's repr of a str, as MLflow's batch message prints it. */
+function pyRepr(s: string): string {
+  if (s.includes("'") && !s.includes('"')) return `"${s.replaceAll('\\', '\\\\')}"`;
+  return `'${s.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
+/** Inserts params; a key already logged with another value fails the whole transaction (MLflow's messages). */
+export async function insertParams(db: Db, run: RunHead, params: readonly Param[], single: boolean): Promise<void> {
+  if (params.length === 0) return;
+  const inserted = new Set<string>();
+  for (const part of chunks(params, 500)) {
+    const rows = await db.insertInto('params').values(part.map((p) => ({ key: p.key, value: p.value, run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.doNothing()).returning('key').execute();
+    for (const r of rows) inserted.add(r.key);
+  }
+  const others = params.filter((p) => !inserted.has(p.key));
+  if (others.length === 0) return;
+  const existing = new Map<string, string>();
+  for (const part of chunks(others.map((p) => p.key), 500)) {
+    const rows = await db.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', run.run_uuid).where('key', 'in', part).execute();
+    for (const r of rows) existing.set(r.key, r.value);
+  }
+  const changed = others.filter((p) => existing.get(p.key) !== p.value);
+  if (changed.length === 0) return;
+  const [first] = changed;
+  if (single && first) {
+    throw new MlflowError('INVALID_PARAMETER_VALUE',
+      `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${existing.get(first.key)}' ` +
+      `for run ID='${run.run_uuid}'. Attempted logging new value '${first.value}'.`);
+  }
+  const listed = changed.map((p) => `{'key': ${pyRepr(p.key)}, 'old_value': ${pyRepr(existing.get(p.key) ?? '')}, 'new_value': ${pyRepr(p.value)}}`);
+  throw new MlflowError('INVALID_PARAMETER_VALUE',
+    `Changing param values is not allowed. Params were already logged='[${listed.join(', ')}]' for run ID='${run.run_uuid}'.`);
+}
+
+/** Sets tags (last value per key wins); `mlflow.runName` also renames the run. */
+export async function upsertTags(db: Db, run: RunHead, tags: readonly RunTag[]): Promise<void> {
+  if (tags.length === 0) return;
+  const byKey = new Map<string, string>();
+  for (const t of tags) byKey.set(t.key, t.value);
+  const rows = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const part of chunks(rows, 500)) {
+    await db.insertInto('tags').values(part.map(([key, value]) => ({ key, value, run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.columns(['key', 'run_uuid']).doUpdateSet({ value: sql`excluded.value` })).execute();
+  }
+  const name = byKey.get(RUN_NAME_TAG);
+  if (name !== undefined) await db.updateTable('runs').set({ name }).where('run_uuid', '=', run.run_uuid).execute();
+}

@@ -1,0 +1,74 @@
+/**
+ * `createSqlTrackingStore`: the TrackingStore contract on MLflow's own SQL schema (SQLite or
+ * PostgreSQL, alembic head bf29a5ff90ea), behaving as MLflow's SqlAlchemyStore: experiment ids from
+ * the database, experiment 0 "Default" on an empty database, `latest_metrics` maintained as MLflow
+ * maintains it, every write one transaction committed before its promise resolves.
+ */
+import type {
+  CreateRunRequest, DatasetInput, ExperimentTag, LogBatchRequest, Metric, MetricHistoryBulkIntervalRequest, MetricHistoryRequest,
+  MetricWithRunId, ModelInputRef, ModelOutputRef, SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+} from '@mlflow-ts/format';
+import type { SqlConnection } from '../connect.js';
+import type { TrackingContext } from './context.js';
+import * as exps from './experiments.js';
+import * as runs from './runs.js';
+
+export interface SqlTrackingStoreOptions {
+  /** New experiments put artifacts under `<defaultArtifactRoot>/<experiment_id>`. */
+  defaultArtifactRoot: string;
+}
+
+export type SqlTrackingStore = TrackingStore & {
+  readonly connection: SqlConnection;
+  logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
+  getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
+  listDeletedRuns(): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]>;
+  hardDeleteRun(runId: string): Promise<void>;
+  hardDeleteExperiment(experimentId: string): Promise<void>;
+  close(): Promise<void>;
+};
+
+/**
+ * The store over an open connection whose schema is at head (`ensureSchema`). Creates experiment 0
+ * when missing. `close()` closes the connection.
+ */
+export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrackingStoreOptions): Promise<SqlTrackingStore> {
+  const ctx: TrackingContext = { conn, artifactRoot: opts.defaultArtifactRoot.replace(/\/+$/, '') };
+  await exps.ensureDefaultExperiment(ctx);
+  return {
+    specificationVersion: 'v1',
+    connection: conn,
+
+    createExperiment: (req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }) => exps.createExperiment(ctx, req),
+    getExperiment: (id: string) => exps.getExperiment(ctx, id),
+    getExperimentByName: (name: string) => exps.getExperimentByName(ctx, name),
+    searchExperiments: (req?: SearchExperimentsRequest) => exps.searchExperiments(ctx, req),
+    renameExperiment: (id: string, name: string) => exps.renameExperiment(ctx, id, name),
+    setExperimentTag: (id: string, tag: ExperimentTag) => exps.setExperimentTag(ctx, id, tag),
+    deleteExperimentTag: (id: string, key: string) => exps.deleteExperimentTag(ctx, id, key),
+    deleteExperiment: (id: string) => exps.deleteExperiment(ctx, id),
+    restoreExperiment: (id: string) => exps.restoreExperiment(ctx, id),
+
+    createRun: (req: CreateRunRequest) => runs.createRun(ctx, req),
+    updateRun: (runId: string, req: UpdateRunRequest) => runs.updateRun(ctx, runId, req),
+    getRun: (runId: string) => runs.getRun(ctx, runId),
+    deleteRun: (runId: string) => runs.setRunLifecycle(ctx, runId, 'deleted'),
+    restoreRun: (runId: string) => runs.setRunLifecycle(ctx, runId, 'active'),
+    searchRuns: (req: SearchRunsRequest) => runs.searchRuns(ctx, req),
+
+    logMetric: (runId: string, metric: Metric) => runs.logMetric(ctx, runId, metric),
+    logParam: (runId, param) => runs.logParam(ctx, runId, param),
+    setTag: (runId, tag) => runs.setTag(ctx, runId, tag),
+    deleteTag: (runId: string, key: string) => runs.deleteTag(ctx, runId, key),
+    logBatch: (runId: string, batch: LogBatchRequest) => runs.logBatch(ctx, runId, batch),
+    getMetricHistory: (runId: string, key: string, req?: MetricHistoryRequest) => runs.getMetricHistory(ctx, runId, key, req),
+    logInputs: (runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => runs.logInputs(ctx, runId, req),
+    logOutputs: (runId: string, models: ModelOutputRef[]) => runs.logOutputs(ctx, runId, models),
+    getMetricHistoryBulkInterval: (req: MetricHistoryBulkIntervalRequest) => runs.getMetricHistoryBulkInterval(ctx, req),
+
+    listDeletedRuns: () => runs.listDeletedRuns(ctx),
+    hardDeleteRun: (runId: string) => runs.hardDeleteRun(ctx, runId),
+    hardDeleteExperiment: (id: string) => exps.hardDeleteExperiment(ctx, id, runs.deleteRunRows),
+    close: () => conn.close(),
+  };
+}

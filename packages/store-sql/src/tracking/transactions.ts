@@ -1,0 +1,50 @@
+/**
+ * One write = one transaction, committed before the promise resolves (SQLite: WAL with
+ * synchronous=FULL; PostgreSQL: COMMIT returns once durable). SQLite takes the write lock first
+ * (BEGIN IMMEDIATE), so writers in other processes queue on busy_timeout instead of failing on a
+ * read→write upgrade.
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { SqlConnection } from '../connect.js';
+import type { MlflowDatabase } from '../db-types.js';
+import { toMlflowError } from './db-errors.js';
+
+export type Db = Kysely<MlflowDatabase>;
+
+export async function inWriteTransaction<T>(conn: SqlConnection, fn: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    if (conn.dialect === 'sqlite') {
+      return await conn.db.connection().execute(async (c) => {
+        await sql`BEGIN IMMEDIATE`.execute(c);
+        try {
+          const out = await fn(c);
+          await sql`COMMIT`.execute(c);
+          return out;
+        } catch (err) {
+          await sql`ROLLBACK`.execute(c).catch(() => {});
+          throw err;
+        }
+      });
+    }
+    return await conn.db.transaction().execute(fn);
+  } catch (err) {
+    throw toMlflowError(err, conn.displayUri);
+  }
+}
+
+/** A read (no transaction); driver errors become MlflowErrors. */
+export async function read<T>(conn: SqlConnection, fn: (db: Db) => Promise<T>): Promise<T> {
+  try {
+    return await fn(conn.db);
+  } catch (err) {
+    throw toMlflowError(err, conn.displayUri);
+  }
+}
+
+/** Splits `items` into chunks of at most `size` (bound-parameter limits of both databases). */
+export function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
