@@ -89,6 +89,29 @@ function notPrompt(entity: 'models' | 'versions'): SqlExpr {
   return sql`NOT EXISTS (SELECT 1 FROM ${sql.raw(table)} p WHERE p.name = ${col(alias, 'name')} AND p."key" = ${IS_PROMPT_TAG} AND p.value = 'true')`;
 }
 
+/**
+ * `x IN ()` is no SQL (PostgreSQL refuses it) and the parser empties a run_id list whose values
+ * cannot be run ids: an empty IN is false for a present value and unknown for a missing one, which
+ * `x = '' AND x != ''` is too (and its NOT, an empty NOT IN).
+ */
+function withoutEmptyLists(node: FilterNode | null): FilterNode | null {
+  if (node === null) return null;
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return { kind: node.kind, children: node.children.map((c) => withoutEmptyLists(c) as FilterNode) };
+    case 'not':
+      return { kind: 'not', child: withoutEmptyLists(node.child) as FilterNode };
+    case 'comparison': {
+      if ((node.comparator !== 'IN' && node.comparator !== 'NOT IN') || !Array.isArray(node.value) || node.value.length > 0) return node;
+      const eq: FilterNode = { kind: 'comparison', identifier: node.identifier, comparator: '=', value: '' };
+      const ne: FilterNode = { kind: 'comparison', identifier: node.identifier, comparator: '!=', value: '' };
+      const never: FilterNode = { kind: 'and', children: [eq, ne] };
+      return node.comparator === 'IN' ? never : { kind: 'not', child: never };
+    }
+  }
+}
+
 const attr = (key: string, ascending: boolean): OrderByClause => ({ identifier: { type: 'attribute', key }, ascending });
 const hasKey = (clauses: readonly OrderByClause[], key: string) =>
   clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
@@ -101,7 +124,7 @@ interface Compiled {
 
 function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: SearchRegistryRequest): Compiled {
   const searchEntity = entity === 'models' ? 'registered_models' : 'model_versions';
-  const filter = parseFilter(req.filter, searchEntity);
+  const filter = withoutEmptyLists(parseFilter(req.filter, searchEntity));
   let clauses = parseOrderBy(req.order_by, searchEntity);
   if (entity === 'models') {
     if (!hasKey(clauses, 'name')) clauses = [...clauses, attr('name', true)];
