@@ -78,6 +78,7 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
   lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
   lazyCommandGroup('gc', async () => (await import('./commands/gc/index.js')).gcCommand),
+  lazyCommandGroup('db', async () => (await import('./commands/db/index.js')).dbCommand),
 ];
 
 export interface MainOptions {

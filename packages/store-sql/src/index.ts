@@ -7,6 +7,7 @@ export { MIGRATIONS, MLFLOW_2_22_HEAD } from './upgrade/migrations.js';
 export type { Migration } from './upgrade/migrations.js';
 export { migrationsFrom, upgradeSchema } from './upgrade/upgrade-schema.js';
 export type { UpgradeOptions, UpgradeResult } from './upgrade/upgrade-schema.js';
+export { assertWritable } from './upgrade/assert-writable.js';
 export { createSqlStore } from './sql-store.js';
 export type { SqlStoreOptions } from './sql-store.js';
 export { createSqlTrackingStore } from './tracking/index.js';

@@ -1,19 +1,22 @@
 /**
  * `mlflow-ts server`: MLflow's tracking server (REST API + proxied artifacts) over a local `mlruns`
- * store, plus the gRPC store service when `--grpc-port` is given. Options and defaults follow
- * `mlflow server`; SIGTERM/SIGINT shut down gracefully (in-flight requests finish).
+ * store or MLflow's SQL database (`sqlite:///…`, `postgresql://…`), plus the gRPC store service when
+ * `--grpc-port` is given. Options and defaults follow `mlflow server`; SIGTERM/SIGINT shut down
+ * gracefully (in-flight requests finish). `--workers N` (SQL backends) runs N processes on one port.
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import * as storeFs from '@mlflow-ts/store-fs';
-import type { ModelRegistryStore } from '@mlflow-ts/format';
+import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import type { AuthOptions, AuthUser } from '@mlflow-ts/store-grpc/server';
 import { uiDistDir, uiIsBuilt } from '@mlflow-ts/ui';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
 import { untilStopped } from '../../until-stopped.js';
+import { checkSqlDatabase, isSqlStoreUri, openSqlRegistryStore, openSqlTrackingStore } from './sql-backend.js';
+import { isClusterWorker, reportListening, runPrimary } from './workers.js';
 
 export interface ServerCommandOptions {
   backendStoreUri: string;
@@ -40,12 +43,22 @@ export interface ServerCommandOptions {
   xFrameOptions?: string;
   /** false (`--no-fsync`): acknowledged writes are not fsync'ed (scratch use). Default true. */
   fsync?: boolean;
+  /** Processes sharing the port (SQL backends only; default 1). */
+  workers?: number;
 }
 
 function port(name: string) {
   return (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError(`${name} must be a port number (0-65535), got '${value}'.`);
+    return n;
+  };
+}
+
+function positiveInt(name: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256, got '${value}'.`);
     return n;
   };
 }
@@ -66,26 +79,69 @@ function parseAdmin(spec: string): { username: string; password: string } {
   return { username: spec.slice(0, colon), password: spec.slice(colon + 1) };
 }
 
-function localStorePath(uri: string): string {
+function localStorePath(uri: string, option = '--backend-store-uri'): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')) {
-    throw new UsageError(`--backend-store-uri '${uri}' is not supported: mlflow-ts server serves a local file store (path or file: URI)`);
+    throw new UsageError(`${option} '${uri}' is not supported: use a local file store (path or file: URI), sqlite:///… or postgresql://…`);
   }
   return uri;
 }
 
-/** Starts the server; resolves when `signal` aborts and the server has shut down. */
-export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommandOptions, signal: AbortSignal): Promise<void> {
+function fsRegistry(root: string): ModelRegistryStore | undefined {
+  // A file registry store, when store-fs provides one.
+  const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as ((opts: { root: string }) => ModelRegistryStore) | undefined;
+  return registryFactory?.({ root });
+}
+
+interface OpenedStores {
+  tracking: TrackingStore;
+  registry: ModelRegistryStore | undefined;
+  /** Where `--no-serve-artifacts` servers keep local artifacts (file stores: the store's root). */
+  localArtifactRoot: string;
+}
+
+async function openStores(o: ServerCommandOptions): Promise<OpenedStores> {
+  const defaultArtifactRoot = o.defaultArtifactRoot ?? (o.serveArtifacts ? 'mlflow-artifacts:/' : undefined);
+  const registryUri = o.registryStoreUri ?? o.backendStoreUri;
+  if (isSqlStoreUri(o.backendStoreUri)) {
+    // MLflow's default artifact root beside a database is ./mlruns.
+    const tracking = await openSqlTrackingStore(o.backendStoreUri, defaultArtifactRoot ?? resolve('mlruns'));
+    try {
+      const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri) : fsRegistry(localStorePath(registryUri, '--registry-store-uri'));
+      return { tracking, registry, localArtifactRoot: resolve('mlruns') };
+    } catch (err) {
+      await tracking.close?.();
+      throw err;
+    }
+  }
   const backend = localStorePath(o.backendStoreUri);
   // The registry and artifact stores read the same switch from the environment.
   if (o.fsync === false) process.env.MLFLOW_TS_FSYNC = '0';
+  const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri) : fsRegistry(registryUri);
   const tracking = createFsTrackingStore({
     durability: o.fsync === false ? 'none' : undefined,
     root: backend,
-    defaultArtifactRoot: o.defaultArtifactRoot ?? (o.serveArtifacts ? 'mlflow-artifacts:/' : undefined),
+    defaultArtifactRoot,
   });
-  // A file registry store, when store-fs provides one.
-  const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as ((opts: { root: string }) => ModelRegistryStore) | undefined;
-  const registry = registryFactory?.({ root: o.registryStoreUri ?? backend });
+  return { tracking, registry, localArtifactRoot: tracking.root };
+}
+
+/** Starts the server; resolves when `signal` aborts and the server has shut down. */
+export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommandOptions, signal: AbortSignal): Promise<void> {
+  const workers = o.workers ?? 1;
+  if (workers > 1 && !isClusterWorker()) {
+    if (!isSqlStoreUri(o.backendStoreUri)) {
+      throw new UsageError(`--workers ${workers} needs a SQL backend (sqlite:///… or postgresql://…): the file store '${o.backendStoreUri}' takes one writer process`);
+    }
+    // Checked once here, so bad input is one line from this process, not one per worker.
+    await checkSqlDatabase(o.backendStoreUri);
+    if (o.registryStoreUri !== undefined && isSqlStoreUri(o.registryStoreUri)) await checkSqlDatabase(o.registryStoreUri);
+    const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
+    await runPrimary(workers, signal, ({ httpPort, grpcPort }) => {
+      ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''} (${workers} workers)`);
+    }, (line) => process.stderr.write(`${line}\n`));
+    return;
+  }
+  const { tracking, registry, localArtifactRoot } = await openStores(o);
   const auth = o.authToken?.length || o.authUser?.length || o.authDb
     ? {
         tokens: o.authToken ?? [],
@@ -98,7 +154,7 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
   const server = createStoreServer({
     tracking,
     registry,
-    artifacts: { root: o.serveArtifacts ? resolve(o.artifactsDestination) : tracking.root },
+    artifacts: { root: o.serveArtifacts ? resolve(o.artifactsDestination) : localArtifactRoot },
     serveArtifacts: o.serveArtifacts,
     host: o.host,
     port: o.port,
@@ -113,13 +169,18 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
   });
   try {
     const { httpPort, grpcPort } = await server.listen();
+    if (isClusterWorker()) {
+      reportListening(httpPort, grpcPort);
+      if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+      return;
+    }
     const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
     ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''}`);
     if (o.ui !== false) ctx.print(uiIsBuilt() ? `UI: http://${hostShown}:${httpPort}/` : 'UI not built (npm run build -w @mlflow-ts/ui); serving the API only');
     if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   } finally {
     await server.close();
-    await tracking.close();
+    await tracking.close?.();
     await registry?.close?.();
   }
 }
@@ -128,7 +189,7 @@ export function serverCommand(ctx: CliContext): Command {
   const env = ctx.io.env;
   return new Command('server')
     .description("run MLflow's tracking server (REST API, proxied artifacts) and the gRPC store service")
-    .addOption(new Option('--backend-store-uri <uri>', 'local mlruns directory or file: URI').env('MLFLOW_BACKEND_STORE_URI').default('./mlruns'))
+    .addOption(new Option('--backend-store-uri <uri>', 'local mlruns directory or file: URI, or MLflow database: sqlite:///path.db, postgresql://user:password@host:port/db').env('MLFLOW_BACKEND_STORE_URI').default('./mlruns'))
     .addOption(new Option('--registry-store-uri <uri>', 'model registry store (default: the backend store)').env('MLFLOW_REGISTRY_STORE_URI'))
     .addOption(new Option('--default-artifact-root <uri>', 'artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)').env('MLFLOW_DEFAULT_ARTIFACT_ROOT'))
     .addOption(new Option('--serve-artifacts', 'proxy artifact uploads and downloads through the server (default)').env('MLFLOW_SERVE_ARTIFACTS').default(true))
@@ -142,6 +203,7 @@ export function serverCommand(ctx: CliContext): Command {
     .addOption(new Option('--auth-db <uri>', "MLflow's basic-auth user database (path or sqlite:///path): users, per-experiment and per-model permissions").env('MLFLOW_AUTH_DATABASE_URI'))
     .addOption(new Option('--auth-admin <user:password>', 'admin created in --auth-db when missing').env('MLFLOW_AUTH_ADMIN'))
     .addOption(new Option('--auth-default-permission <permission>', 'permission of --auth-db users where none is set').choices(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS']).default('READ'))
+    .addOption(new Option('--workers <n>', 'server processes sharing the port (SQL backends only)').env('MLFLOW_WORKERS').default(1).argParser(positiveInt('--workers')))
     .option('--insecure', 'allow a non-loopback --host without authentication')
     .option('--no-ui', 'do not serve the web UI at /')
     .option('--no-fsync', 'do not fsync acknowledged writes (faster; a power loss or OS crash can lose them; scratch use only)')
