@@ -12,10 +12,30 @@ import { toMlflowError } from './db-errors.js';
 
 export type Db = Kysely<MlflowDatabase>;
 
+/**
+ * better-sqlite3 is synchronous: a second connection of this process waiting for the write lock
+ * would block the event loop (busy_timeout) while the first one's transaction, which needs the
+ * event loop to finish, holds it. So this process's write transactions on one SQLite file take
+ * turns here; other processes queue on busy_timeout as usual.
+ */
+const sqliteWriters = new Map<string, Promise<unknown>>();
+
+async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const previous = sqliteWriters.get(file) ?? Promise.resolve();
+  const mine = previous.catch(() => {}).then(fn);
+  const tail = mine.catch(() => {});
+  sqliteWriters.set(file, tail);
+  try {
+    return await mine;
+  } finally {
+    if (sqliteWriters.get(file) === tail) sqliteWriters.delete(file);
+  }
+}
+
 export async function inWriteTransaction<T>(conn: SqlConnection, fn: (db: Db) => Promise<T>): Promise<T> {
   try {
     if (conn.dialect === 'sqlite') {
-      return await conn.db.connection().execute(async (c) => {
+      return await serialized(conn.displayUri, () => conn.db.connection().execute(async (c) => {
         await sql`BEGIN IMMEDIATE`.execute(c);
         try {
           const out = await fn(c);
@@ -25,7 +45,7 @@ export async function inWriteTransaction<T>(conn: SqlConnection, fn: (db: Db) =>
           await sql`ROLLBACK`.execute(c).catch(() => {});
           throw err;
         }
-      });
+      }));
     }
     return await conn.db.transaction().execute(fn);
   } catch (err) {
