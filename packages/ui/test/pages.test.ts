@@ -200,6 +200,25 @@ describe('runs table', () => {
     const bulk = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
     expect(bulk).toHaveLength(1);
     expect(bulk[0]?.path.match(/run_ids=/g)).toHaveLength(2);
+    // the scatter: a dot per run, params.depth (x) against metrics.accuracy (y), chosen in the URL
+    await page.locator('.scatter-canvas').waitFor();
+    await page.getByLabel('Scatter x').selectOption('params.depth');
+    await page.getByLabel('Scatter y').selectOption('metrics.accuracy');
+    await page.waitForFunction(() => location.hash.includes('scatterY=metrics.accuracy'));
+    const dots = await page.evaluate(() =>
+      (
+        window as unknown as { __scatter: { plotted(): { index: number; px: number; py: number }[] } }
+      ).__scatter.plotted(),
+    );
+    expect(dots).toHaveLength(2);
+    // run-03 has depth 5 and accuracy below run-05's (depth 2): right of it and lower on the canvas
+    const [d3, d5] = dots;
+    expect(d3 && d5 && d3.px > d5.px && d3.py > d5.py).toBe(true);
+    expect(await page.locator('.scatter-canvas').getAttribute('aria-label')).toBe(
+      'Scatter of metrics.accuracy against params.depth: 2 runs',
+    );
+    await page.locator('.scatter-canvas').hover({ position: { x: d3?.px ?? 0, y: d3?.py ?? 0 } });
+    expect(await page.locator('.chart-tip').textContent()).toContain('run-03');
     await page.getByLabel('Show differences only').check();
     expect(await table.getByRole('row', { name: /^depth/ }).count()).toBe(1);
     expect(await table.getByRole('row', { name: /^split/ }).count()).toBe(0);

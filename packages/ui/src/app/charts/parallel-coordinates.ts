@@ -3,14 +3,15 @@
  * distinct values), a line per run, drag on an axis to brush a range (several axes combine with AND);
  * lines outside every brush are dimmed. Lines are drawn in one path per colour.
  */
+import { type PlotValue, valueScale } from './value-scale.js';
 
 export interface PcAxis {
   key: string;
-  values: (number | string | undefined)[];
+  values: PlotValue[];
 }
 
 interface Scale {
-  toY(v: number | string | undefined): number | undefined;
+  toY(v: PlotValue): number | undefined;
   labels: { y: number; text: string }[];
 }
 
@@ -105,47 +106,8 @@ export class ParallelCoordinates {
   }
 
   private scale(axis: PcAxis, height: number): Scale {
-    const top = PAD_TOP;
-    const bottom = height - PAD_BOTTOM;
-    const nums = axis.values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-    const allNumeric = nums.length > 0 && axis.values.every((v) => v === undefined || typeof v === 'number');
-    if (allNumeric) {
-      let min = Number.POSITIVE_INFINITY;
-      let max = Number.NEGATIVE_INFINITY;
-      for (const v of nums) {
-        if (v < min) min = v;
-        if (v > max) max = v;
-      }
-      if (min === max) {
-        min -= 1;
-        max += 1;
-      }
-      const toY = (v: number | string | undefined) =>
-        typeof v === 'number' && Number.isFinite(v) ? bottom - ((v - min) / (max - min)) * (bottom - top) : undefined;
-      const fmt = (v: number) => String(Number(v.toPrecision(4)));
-      return {
-        toY,
-        labels: [
-          { y: top, text: fmt(max) },
-          { y: (top + bottom) / 2, text: fmt((min + max) / 2) },
-          { y: bottom, text: fmt(min) },
-        ],
-      };
-    }
-    const cats = [...new Set(axis.values.filter((v) => v !== undefined).map(String))].sort();
-    const pos = new Map(
-      cats.map((c, i) => [
-        c,
-        cats.length === 1 ? (top + bottom) / 2 : bottom - (i * (bottom - top)) / (cats.length - 1),
-      ]),
-    );
-    const step = Math.max(1, Math.ceil(cats.length / 12));
-    return {
-      toY: (v) => (v === undefined ? undefined : pos.get(String(v))),
-      labels: cats
-        .filter((_, i) => i % step === 0)
-        .map((c) => ({ y: pos.get(c) ?? top, text: c.length > 14 ? `${c.slice(0, 13)}…` : c })),
-    };
+    const scale = valueScale(axis.values, height - PAD_BOTTOM, PAD_TOP);
+    return { toY: scale.at, labels: scale.ticks.map((t) => ({ y: t.pos, text: t.text })) };
   }
 
   draw(): void {

@@ -42,6 +42,6 @@ export function Markdown({ text }: { text: string }) {
     };
   }, [text]);
   if (html === undefined) return <div class="description">{text}</div>;
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitized by DOMPurify just above
+  // Sanitized by DOMPurify (and raw HTML escaped by marked) in loadRenderer above.
   return <div class="description markdown" dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ParallelCoordinates } from '../charts/parallel-coordinates.js';
+import type { ScatterData, ScatterPlot } from '../charts/scatter.js';
+import { type PlotValue, paramPlotValue } from '../charts/value-scale.js';
 import { runColorCss } from '../components/colors.js';
 import { ErrorBox, Loading } from '../components/common.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
@@ -52,11 +54,7 @@ function ParallelPlot({ runs, keys, colors }: { runs: TableRun[]; keys: string[]
         const key = rest.join('.');
         return {
           key,
-          values: runs.map((r) => {
-            if (kind === 'metrics') return r.metrics.get(key);
-            const v = r.params.get(key);
-            return v !== undefined && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v;
-          }),
+          values: runs.map((r) => plotValue(r, kind === 'metrics' ? 'metrics' : 'params', key)),
         };
       }),
     [runs, keys.join()],
@@ -88,6 +86,91 @@ function ParallelPlot({ runs, keys, colors }: { runs: TableRun[]; keys: string[]
       </figcaption>
       <p class="muted small">Drag along an axis to brush a range; click an axis to clear its brush.</p>
       <div ref={host} class="pc-host" />
+    </figure>
+  );
+}
+
+/** A run's value for `metrics.<k>` / `params.<k>` as a plot value. */
+function plotValue(r: TableRun, kind: 'metrics' | 'params', key: string): PlotValue {
+  return kind === 'metrics' ? r.metrics.get(key) : paramPlotValue(r.params.get(key));
+}
+
+function splitKey(k: string): ['metrics' | 'params', string] {
+  const [kind, ...rest] = k.split('.');
+  return [kind === 'metrics' ? 'metrics' : 'params', rest.join('.')];
+}
+
+/** Param-vs-metric scatter: any param or metric on either axis, the choice kept in the URL. */
+function Scatter({
+  runs,
+  keys,
+  colors,
+  query,
+}: {
+  runs: TableRun[];
+  keys: string[];
+  colors: string[];
+  query: URLSearchParams;
+}) {
+  const host = useRef<HTMLDivElement>(null);
+  const plot = useRef<ScatterPlot>();
+  const xKey = keys.includes(query.get('scatterX') ?? '')
+    ? (query.get('scatterX') ?? '')
+    : (keys.find((k) => k.startsWith('params.')) ?? keys[0] ?? '');
+  const yKey = keys.includes(query.get('scatterY') ?? '')
+    ? (query.get('scatterY') ?? '')
+    : (keys.find((k) => k.startsWith('metrics.')) ?? keys[0] ?? '');
+  const data = useMemo((): ScatterData => {
+    const [xk, xn] = splitKey(xKey);
+    const [yk, yn] = splitKey(yKey);
+    return {
+      xKey,
+      yKey,
+      x: runs.map((r) => plotValue(r, xk, xn)),
+      y: runs.map((r) => plotValue(r, yk, yn)),
+      labels: runs.map((r) => r.name),
+      colors,
+    };
+  }, [runs, colors, xKey, yKey]);
+  useEffect(() => {
+    let live = true;
+    void import('../charts/scatter.js').then((m) => {
+      if (!live || !host.current) return;
+      plot.current = new m.ScatterPlot(host.current, data, (i) => {
+        const r = runs[i];
+        if (r) navigate(links.run(r.experimentId, r.id));
+      });
+      (window as unknown as { __scatter?: ScatterPlot }).__scatter = plot.current;
+    });
+    return () => {
+      live = false;
+      plot.current?.destroy();
+    };
+  }, []);
+  useEffect(() => plot.current?.setData(data), [data]);
+  const picker = (label: string, param: 'scatterX' | 'scatterY', value: string) => (
+    <label>
+      {label}{' '}
+      <select
+        value={value}
+        onChange={(e) => navigate(withQuery(location.hash, { [param]: e.currentTarget.value }), true)}
+      >
+        {keys.map((k) => (
+          <option key={k} value={k}>
+            {k}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+  return (
+    <figure class="chart-card wide">
+      <figcaption>Scatter</figcaption>
+      <div class="toolbar">
+        {picker('Scatter x', 'scatterX', xKey)}
+        {picker('Scatter y', 'scatterY', yKey)}
+      </div>
+      <div ref={host} class="scatter-host" />
     </figure>
   );
 }
@@ -125,6 +208,7 @@ export function CompareRunsPage({
     ...paramKeys.slice(0, 8).map((k) => `params.${k}`),
     ...metricKeys.slice(0, 4).map((k) => `metrics.${k}`),
   ];
+  const scatterKeys = [...paramKeys.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`)];
   if (result.error)
     return (
       <main class="page">
@@ -218,6 +302,7 @@ export function CompareRunsPage({
         </p>
       ) : null}
       {pcKeys.length > 1 ? <ParallelPlot runs={runs} keys={pcKeys} colors={colors} /> : null}
+      {scatterKeys.length > 0 ? <Scatter runs={runs} keys={scatterKeys} colors={colors} query={query} /> : null}
       {chartMetric ? (
         <section aria-label="Overlaid metric">
           <div class="toolbar">
