@@ -15,3 +15,8 @@ export type { SqlTrackingStore, SqlTrackingStoreOptions } from './tracking/index
 export { ensureExtraIndexes, EXTRA_INDEXES } from './schema/extra-indexes.js';
 export { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from './search/index.js';
 export type { MultiSource, PageWindow, ScalarSource, SqlExpr, SqlSearchScope, ValueSource } from './search/index.js';
+export { createSqlRegistryStore, openSqlRegistryStore } from './registry/index.js';
+export type { SqlRegistryStore, SqlRegistryStoreOptions } from './registry/index.js';
+export { createSqlLoggedModelStore, recordModelMetrics } from './logged-models/index.js';
+export type { SqlLoggedModelDeps } from './logged-models/index.js';
+export { createSqlTraceStore } from './traces/index.js';

@@ -7,18 +7,16 @@
  */
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { MlflowError } from '@mlflow-ts/format';
-import * as storeSql from '@mlflow-ts/store-sql';
-import { assertWritable, connectSql, ensureSchema, isSqlStoreUri, redactUri } from '@mlflow-ts/store-sql';
-import { UsageError } from '../../usage-error.js';
+import type { SqlConnection } from '@mlflow-ts/store-sql';
+import {
+  assertWritable, connectSql, createSqlStore, ensureSchema, isSqlStoreUri, openSqlRegistryStore as openRegistry, redactUri,
+} from '@mlflow-ts/store-sql';
 
 export { isSqlStoreUri };
 
-type SqlStoreFactory = (options: { uri: string; defaultArtifactRoot?: string }) => TrackingStore | Promise<TrackingStore>;
-type SqlRegistryFactory = (uri: string) => ModelRegistryStore | Promise<ModelRegistryStore>;
-
 /** Opens, probes and prepares the database at `uri`; throws one clear MlflowError for anything wrong. */
 export async function checkSqlDatabase(uri: string): Promise<void> {
-  let conn: storeSql.SqlConnection;
+  let conn: SqlConnection;
   try {
     conn = await connectSql(uri, { poolSize: 1 });
   } catch (err) {
@@ -33,18 +31,12 @@ export async function checkSqlDatabase(uri: string): Promise<void> {
   }
 }
 
-function factory<T>(name: string): T {
-  const f = (storeSql as Record<string, unknown>)[name];
-  if (typeof f !== 'function') throw new UsageError(`This build of @mlflow-ts/store-sql has no ${name}: SQL backends are not available`);
-  return f as T;
-}
-
 export async function openSqlTrackingStore(uri: string, defaultArtifactRoot: string | undefined): Promise<TrackingStore> {
   await checkSqlDatabase(uri);
-  return factory<SqlStoreFactory>('createSqlStore')({ uri, defaultArtifactRoot });
+  return createSqlStore({ uri, defaultArtifactRoot });
 }
 
 export async function openSqlRegistryStore(uri: string): Promise<ModelRegistryStore> {
   await checkSqlDatabase(uri);
-  return factory<SqlRegistryFactory>('openSqlRegistryStore')(uri);
+  return openRegistry(uri);
 }
