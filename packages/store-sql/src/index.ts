@@ -17,3 +17,6 @@ export { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from
 export type { MultiSource, PageWindow, ScalarSource, SqlExpr, SqlSearchScope, ValueSource } from './search/index.js';
 export { createSqlRegistryStore, openSqlRegistryStore } from './registry/index.js';
 export type { SqlRegistryStore, SqlRegistryStoreOptions } from './registry/index.js';
+export { createSqlLoggedModelStore, recordModelMetrics } from './logged-models/index.js';
+export type { SqlLoggedModelDeps } from './logged-models/index.js';
+export { createSqlTraceStore } from './traces/index.js';

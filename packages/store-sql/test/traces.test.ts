@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { bytesToBase64, hexToBytes, pythonJsonDumps } from '@mlflow-ts/format';
+import type { SpanRecord } from '@mlflow-ts/format';
+import { runTraceStoreConformance } from '@mlflow-ts/format/testing';
+import type { SqlConnection } from '../src/connect.js';
+import { openComposedStore } from './models-traces-stores.js';
+import type { Dialect } from './models-traces-stores.js';
+
+for (const dialect of ['sqlite', 'postgresql'] as const satisfies readonly Dialect[]) {
+  runTraceStoreConformance(`store-sql (${dialect})`, () => openComposedStore(dialect));
+}
+
+const hex = (n: number, bytes: number) => n.toString(16).padStart(bytes * 2, '0');
+
+function span(traceHex: string, id: number, parent: number | undefined, startMs: number): SpanRecord {
+  return {
+    trace_id: bytesToBase64(hexToBytes(traceHex)),
+    span_id: bytesToBase64(hexToBytes(hex(id, 8))),
+    parent_span_id: parent === undefined ? null : bytesToBase64(hexToBytes(hex(parent, 8))),
+    name: `s${id}`,
+    start_time_unix_nano: startMs * 1_000_000,
+    end_time_unix_nano: (startMs + 1) * 1_000_000,
+    events: [],
+    status: { code: 'STATUS_CODE_OK', message: '' },
+    attributes: { 'mlflow.traceRequestId': pythonJsonDumps(`tr-${traceHex}`), 'mlflow.spanType': pythonJsonDumps('LLM') },
+  };
+}
+
+describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s)', (dialect) => {
+  it('writes spans as MLflow does (hex ids, type, status, to_dict JSON) and a large batch in one call', async () => {
+    const { store, cleanup } = await openComposedStore(dialect);
+    try {
+      const exp = await store.createExperiment({ name: 'spans-rows' });
+      const traceHex = 'ab'.repeat(16);
+      const spans = [span(traceHex, 1, undefined, 1000)];
+      for (let i = 2; i <= 2000; i++) spans.push(span(traceHex, i, 1, 1000 + i));
+      await store.traces.logSpans(exp, spans);
+      const conn = (store as unknown as { connection: SqlConnection }).connection;
+      const rows = await conn.db.selectFrom('spans').selectAll().where('trace_id', '=', `tr-${traceHex}`).orderBy('span_id').execute();
+      expect(rows).toHaveLength(2000);
+      expect(rows[0]).toMatchObject({
+        span_id: hex(1, 8), parent_span_id: null, name: 's1', type: 'LLM', status: 'OK', experiment_id: Number(exp),
+        duration_ns: 1_000_000, content: pythonJsonDumps(spans[0]),
+      });
+      expect(rows[1]?.parent_span_id).toBe(hex(1, 8));
+      const [trace] = await store.traces.batchGetTraces([`tr-${traceHex}`]);
+      expect(trace?.spans).toHaveLength(2000);
+      expect(trace?.spans[0]).toEqual(spans[0]);
+      const info = await store.traces.getTraceInfo(`tr-${traceHex}`);
+      expect(info).toMatchObject({ state: 'OK', request_time: 1000, execution_duration: 2001 });
+      // A trace linked to a run through MLflow's entity association alone is found by run_id.
+      const run = await store.createRun({ experiment_id: exp });
+      await conn.db.insertInto('entity_associations').values({
+        association_id: 'a-1', source_type: 'trace', source_id: `tr-${traceHex}`, destination_type: 'run', destination_id: run.info.run_id, created_time: 1,
+      }).execute();
+      const found = await store.traces.searchTraces({ experiment_ids: [exp], filter: `run_id = '${run.info.run_id}'` });
+      expect(found.items.map((t) => t.trace_id)).toEqual([`tr-${traceHex}`]);
+      expect(await store.traces.deleteTraces({ experiment_id: exp, trace_ids: [`tr-${traceHex}`] })).toBe(1);
+      expect(await conn.db.selectFrom('spans').select('span_id').where('trace_id', '=', `tr-${traceHex}`).execute()).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+});
