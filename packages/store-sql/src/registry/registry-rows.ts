@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Selectable } from 'kysely';
-import { MODEL_VERSION_STAGES, parseModelUri, uriScheme } from '@mlflow-ts/format';
+import { MODEL_VERSION_STAGES } from '@mlflow-ts/format';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from '@mlflow-ts/format';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../db-types.js';
 import { chunks } from './registry-tx.js';
@@ -21,17 +21,6 @@ const CHUNK = 400;
 
 type KeyValue = { key: string; value: string };
 
-/** The logged model a `models:/<model_id>` source names (MLflow's table has no model_id column). */
-function modelIdOf(source: string | null): string | undefined {
-  if (!source || uriScheme(source) !== 'models') return undefined;
-  try {
-    const parsed = parseModelUri(source);
-    return parsed.kind === 'logged-model' ? parsed.modelId : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function versionEntity(row: VersionRow, tags: KeyValue[], aliases: string[]): ModelVersion {
   const stage = (MODEL_VERSION_STAGES as readonly string[]).includes(row.current_stage ?? '') ? (row.current_stage as ModelVersionStage) : 'None';
   const created = row.creation_time ?? 0;
@@ -46,13 +35,13 @@ export function versionEntity(row: VersionRow, tags: KeyValue[], aliases: string
     tags,
     aliases,
   };
-  if (row.user_id) out.user_id = row.user_id;
+  // As MLflow's entity: what the row holds, '' included (MLflow's client stores '' for no run_link).
+  // MLflow's table has no model_id column, so its versions carry none either.
+  if (row.user_id !== null) out.user_id = row.user_id;
   if (row.description !== null) out.description = row.description;
-  if (row.run_id) out.run_id = row.run_id;
-  if (row.status_message) out.status_message = row.status_message;
-  if (row.run_link) out.run_link = row.run_link;
-  const modelId = modelIdOf(row.source);
-  if (modelId) out.model_id = modelId;
+  if (row.run_id !== null) out.run_id = row.run_id;
+  if (row.status_message !== null) out.status_message = row.status_message;
+  if (row.run_link !== null) out.run_link = row.run_link;
   return out;
 }
 
@@ -80,8 +69,12 @@ async function loadAliases(db: Db, names: readonly string[]): Promise<Map<string
   return out;
 }
 
-/** Version entities for rows, with their tags and aliases (two queries per chunk of rows). */
-export async function versionEntities(db: Db, rows: readonly VersionRow[]): Promise<ModelVersion[]> {
+/**
+ * Version entities for rows, with their tags, and with their aliases where MLflow fills them in
+ * (get, create, update, transition, by alias, latest versions; not search results nor a model's
+ * latest_versions, whose aliases MLflow leaves empty).
+ */
+export async function versionEntities(db: Db, rows: readonly VersionRow[], withAliases = true): Promise<ModelVersion[]> {
   if (rows.length === 0) return [];
   const tags: { name: string; version: number; key: string; value: string | null }[] = [];
   for (const part of chunks(rows, CHUNK)) {
@@ -92,7 +85,7 @@ export async function versionEntities(db: Db, rows: readonly VersionRow[]): Prom
     tags.push(...found.rows);
   }
   const tagsByVersion = group(tags, (t) => versionKey(t.name, t.version));
-  const aliases = await loadAliases(db, rows.map((r) => r.name));
+  const aliases = withAliases ? await loadAliases(db, rows.map((r) => r.name)) : new Map<string, { alias: string; version: number }[]>();
   return rows.map((r) => {
     const t = (tagsByVersion.get(versionKey(r.name, r.version)) ?? []).map((x) => ({ key: x.key, value: x.value ?? '' }));
     const a = (aliases.get(r.name) ?? []).filter((x) => x.version === r.version).map((x) => x.alias);
@@ -100,23 +93,30 @@ export async function versionEntities(db: Db, rows: readonly VersionRow[]): Prom
   });
 }
 
-/** For each named model and stage, its highest live version (MLflow's `latest_versions`). */
+/**
+ * For each named model and stage, its highest live version (MLflow's `latest_versions`), in
+ * MLflow's order: stages in the order of their lowest live version (the order MLflow's loop over
+ * the model's versions first meets them).
+ */
 export async function latestVersionRows(db: Db, names: readonly string[], stages?: readonly string[]): Promise<VersionRow[]> {
   const rows: VersionRow[] = [];
   for (const part of chunks([...new Set(names)], CHUNK)) {
     let q = db
-      .selectFrom('model_versions as mv')
-      .selectAll('mv')
-      .where('mv.name', 'in', part)
-      .where('mv.current_stage', '!=', STAGE_DELETED_INTERNAL)
-      .where(({ eb, selectFrom }) =>
-        eb('mv.version', '=', selectFrom('model_versions as m2')
-          .select(({ fn }) => fn.max('m2.version').as('v'))
-          .whereRef('m2.name', '=', 'mv.name')
-          .whereRef('m2.current_stage', '=', 'mv.current_stage')),
-      );
-    if (stages && stages.length > 0) q = q.where('mv.current_stage', 'in', [...stages]);
-    rows.push(...(await q.orderBy('mv.name').orderBy('mv.version', 'desc').execute()));
+      .selectFrom('model_versions')
+      .select(['name', 'current_stage', (eb) => eb.fn.min('version').as('lowest'), (eb) => eb.fn.max('version').as('highest')])
+      .where('name', 'in', part)
+      .where('current_stage', '!=', STAGE_DELETED_INTERNAL)
+      .groupBy(['name', 'current_stage']);
+    if (stages && stages.length > 0) q = q.where('current_stage', 'in', [...stages]);
+    const groups = (await q.execute()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.lowest) - Number(b.lowest)));
+    if (groups.length === 0) continue;
+    const pairs = sql.join(groups.map((g) => sql`(${g.name}, CAST(${Number(g.highest)} AS INTEGER))`));
+    const found = await sql<VersionRow>`SELECT * FROM model_versions WHERE (name, version) IN (VALUES ${pairs})`.execute(db);
+    const byKey = new Map(found.rows.map((r) => [versionKey(r.name, r.version), r]));
+    for (const g of groups) {
+      const row = byKey.get(versionKey(g.name, Number(g.highest)));
+      if (row) rows.push(row);
+    }
   }
   return rows;
 }
@@ -131,7 +131,7 @@ export async function modelEntities(db: Db, rows: readonly ModelRow[]): Promise<
   }
   const tagsByModel = group(tags, (t) => t.name);
   const aliases = await loadAliases(db, names);
-  const latest = group(await versionEntities(db, await latestVersionRows(db, names)), (v) => v.name);
+  const latest = group(await versionEntities(db, await latestVersionRows(db, names), false), (v) => v.name);
   return rows.map((r) => {
     const created = r.creation_time ?? 0;
     const out: RegisteredModel = {

@@ -161,6 +161,6 @@ export async function searchModelVersions(db: Db, dialect: SqlDialectName, req: 
     SELECT mv.* FROM model_versions mv ${joins.toSql()}
     WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
   const page = toPage(rows.rows, window);
-  const items = await versionEntities(db, page.items);
+  const items = await versionEntities(db, page.items, false);
   return { ...page, items };
 }

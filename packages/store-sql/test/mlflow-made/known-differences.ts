@@ -29,7 +29,6 @@ function each(value: unknown, pick: (o: Json) => boolean, fn: (o: Json) => void)
   }
 }
 
-const isModelVersion = (o: Json): boolean => typeof o.version === 'string' && typeof o.current_stage === 'string';
 const isRun = (o: Json): boolean => isObject(o.info) && isObject(o.data);
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 
@@ -58,65 +57,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       if (isObject(out) && Array.isArray(out.metrics)) {
         (out.metrics as Json[]).sort((a, b) => num(a.timestamp) - num(b.timestamp) || num(a.step) - num(b.step)
           || (a.value === 'NaN' ? 1 : b.value === 'NaN' ? -1 : num(a.value) - num(b.value)));
-      }
-      return out;
-    },
-  },
-  {
-    id: 'version-run-link',
-    description: "MLflow stores run_link '' for versions created without one and sends \"run_link\": \"\"; the SQL "
-      + "registry store drops an empty run_link (registry-rows.ts `if (row.run_link)`). Owner: sql-registry.",
-    applies: (rec) => rec.path.includes('/registered-models') || rec.path.includes('/model-versions'),
-    align(ours) {
-      const out = clone(ours);
-      each(out, isModelVersion, (v) => {
-        v.run_link ??= '';
-      });
-      return out;
-    },
-  },
-  {
-    id: 'version-model-id',
-    description: "MLflow's model_versions table has no model_id column, so its SQL store never sends model_id; the SQL "
-      + 'registry store derives it from a models:/<model_id> source. Owner: sql-registry.',
-    applies: (rec) => rec.path.includes('/registered-models') || rec.path.includes('/model-versions'),
-    align(ours) {
-      const out = clone(ours);
-      each(out, isModelVersion, (v) => {
-        delete v.model_id;
-      });
-      return out;
-    },
-  },
-  {
-    id: 'listed-version-aliases',
-    description: "MLflow fills a version's aliases only when it answers one version or get-latest-versions; "
-      + "latest_versions of registered models and search-model-versions carry none. The SQL registry store sends "
-      + 'aliases everywhere. Owner: sql-registry.',
-    applies: (rec) => ['/registered-models/get', '/registered-models/search', '/model-versions/search'].some((p) => rec.path.endsWith(p)),
-    align(ours) {
-      const out = clone(ours);
-      const strip = (list: unknown) => {
-        if (Array.isArray(list)) for (const v of list) if (isObject(v)) delete v.aliases;
-      };
-      each(out, (o) => Array.isArray(o.latest_versions), (m) => strip(m.latest_versions));
-      if (isObject(out)) strip(out.model_versions);
-      return out;
-    },
-  },
-  {
-    id: 'latest-versions-order',
-    description: "MLflow lists latest_versions (and get-latest-versions) in the order each stage first appears among "
-      + 'the versions as stored (here v1 Staging, v2 Production); the SQL registry store lists highest version first. '
-      + 'Owner: sql-registry.',
-    applies: (rec) => ['/registered-models/get', '/registered-models/search', '/registered-models/get-latest-versions']
-      .some((p) => rec.path.endsWith(p)),
-    align(ours) {
-      const out = clone(ours);
-      const byVersion = (a: Json, b: Json) => Number(a.version) - Number(b.version);
-      each(out, (o) => Array.isArray(o.latest_versions), (m) => (m.latest_versions as Json[]).sort(byVersion));
-      if (isObject(out) && Array.isArray(out.model_versions) && !out.next_page_token) {
-        (out.model_versions as Json[]).sort(byVersion);
       }
       return out;
     },
