@@ -3,10 +3,10 @@
  * `logged_model_metrics` for metrics carrying a model_id), params (immutable), tags (`mlflow.runName`
  * kept equal to `runs.name`). Multi-row INSERTs with ON CONFLICT where MLflow's semantics allow.
  */
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { MlflowError, RUN_NAME_TAG } from '@mlflow-ts/format';
 import type { Metric, Param, RunTag } from '@mlflow-ts/format';
-import { dbBool, type SqlDialectName } from '../connect.js';
+import type { SqlDialectName } from '../connect.js';
 import { chunks, type Db } from './transactions.js';
 import { noSuchRun } from './context.js';
 
@@ -56,6 +56,43 @@ function isLater(a: StoredMetric, b: StoredMetric): boolean {
 
 const METRIC_ROWS_PER_INSERT = 1000;
 
+const LATEST_UPSERT = ` ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp,
+  step = excluded.step, is_nan = excluded.is_nan
+  WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND (
+    excluded.timestamp > COALESCE(latest_metrics.timestamp, -1)
+    OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)))`;
+
+const sqliteInsertText = new Map<string, string>();
+
+/**
+ * One INSERT of metric rows, compiled by hand (a query builder spends more time building a
+ * 1000-row statement than the database spends running it): PostgreSQL gets six array parameters
+ * through `unnest`, SQLite one cached multi-row VALUES statement per row count. `metrics` skips
+ * stored duplicates; `latest_metrics` replaces a row only with a later point (MLflow's rule),
+ * atomically under concurrent writers.
+ */
+async function insertMetricRows(db: Db, dialect: SqlDialectName, table: 'metrics' | 'latest_metrics', runUuid: string, rows: readonly StoredMetric[]): Promise<void> {
+  if (rows.length === 0) return;
+  const conflict = table === 'metrics' ? ' ON CONFLICT DO NOTHING' : LATEST_UPSERT;
+  if (dialect === 'postgresql') {
+    const text = `INSERT INTO ${table} (key, value, timestamp, step, is_nan, run_uuid) SELECT k, v, t, s, n, $6 FROM unnest($1::text[], $2::float8[], $3::int8[], $4::int8[], $5::bool[]) AS x(k, v, t, s, n)${conflict}`;
+    // node-pg writes arrays as text: ±Infinity as Infinity, which float8[] reads back exactly.
+    await db.executeQuery(CompiledQuery.raw(text, [rows.map((r) => r.key), rows.map((r) => (Object.is(r.value, -0) ? '-0' : r.value)), rows.map((r) => r.timestamp),
+      rows.map((r) => r.step), rows.map((r) => r.is_nan), runUuid]));
+    return;
+  }
+  const cacheKey = `${table}:${rows.length}`;
+  let text = sqliteInsertText.get(cacheKey);
+  if (text === undefined) {
+    text = `INSERT INTO ${table} (key, value, timestamp, step, is_nan, run_uuid) VALUES ${Array(rows.length).fill('(?, ?, ?, ?, ?, ?)').join(', ')}${conflict}`;
+    if (sqliteInsertText.size > 64) sqliteInsertText.clear();
+    sqliteInsertText.set(cacheKey, text);
+  }
+  const params: unknown[] = [];
+  for (const r of rows) params.push(r.key, r.value, r.timestamp, r.step, r.is_nan ? 1 : 0, runUuid);
+  await db.executeQuery(CompiledQuery.raw(text, params));
+}
+
 /** Inserts metric points (duplicates of a stored point are skipped, as MLflow does) and updates `latest_metrics`. */
 export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHead, metrics: readonly Metric[]): Promise<void> {
   if (metrics.length === 0) return;
@@ -68,12 +105,7 @@ export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHea
     seen.add(id);
     points.push(s);
   }
-  for (const part of chunks(points, METRIC_ROWS_PER_INSERT)) {
-    await db.insertInto('metrics')
-      .values(part.map((p) => ({ key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, is_nan: dbBool(dialect, p.is_nan), run_uuid: run.run_uuid })))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  for (const part of chunks(points, METRIC_ROWS_PER_INSERT)) await insertMetricRows(db, dialect, 'metrics', run.run_uuid, part);
   // The latest point per key among this batch (first wins a tie), then one upsert that only
   // replaces a stored row when the new point is later — atomic under concurrent writers.
   const latest = new Map<string, StoredMetric>();
@@ -83,15 +115,7 @@ export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHea
   }
   // Sorted keys: concurrent transactions lock latest_metrics rows in one order (no deadlocks).
   const rows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT)) {
-    await db.insertInto('latest_metrics')
-      .values(part.map((p) => ({ key: p.key, value: p.value, timestamp: p.timestamp, step: p.step, is_nan: dbBool(dialect, p.is_nan), run_uuid: run.run_uuid })))
-      .onConflict((oc) => oc.columns(['key', 'run_uuid']).doUpdateSet({
-        value: sql`excluded.value`, timestamp: sql`excluded.timestamp`, step: sql`excluded.step`, is_nan: sql`excluded.is_nan`,
-      }).where(sql<boolean>`(excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND (
-          excluded.timestamp > COALESCE(latest_metrics.timestamp, -1) OR (excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value))))`))
-      .execute();
-  }
+  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT)) await insertMetricRows(db, dialect, 'latest_metrics', run.run_uuid, part);
   const modelMetrics = metrics.filter((m) => m.model_id);
   if (modelMetrics.length > 0) {
     for (const part of chunks(modelMetrics, METRIC_ROWS_PER_INSERT)) {
