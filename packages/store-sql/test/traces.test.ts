@@ -27,6 +27,27 @@ function span(traceHex: string, id: number, parent: number | undefined, startMs:
 }
 
 describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s)', (dialect) => {
+  it('fills previews from the root span and sums token usage, as MLflow\'s log_spans', async () => {
+    const { store, cleanup } = await openComposedStore(dialect);
+    try {
+      const exp = await store.createExperiment({ name: 'spans-derived' });
+      const traceHex = 'cd'.repeat(16);
+      const root = span(traceHex, 1, undefined, 1000);
+      root.attributes['mlflow.spanInputs'] = pythonJsonDumps({ messages: [{ role: 'user', content: 'what is 2+2?' }] });
+      root.attributes['mlflow.spanOutputs'] = pythonJsonDumps('four');
+      const child = span(traceHex, 2, 1, 1001);
+      child.attributes['mlflow.chat.tokenUsage'] = pythonJsonDumps({ input_tokens: 5, output_tokens: 2, total_tokens: 7 });
+      await store.traces.logSpans(exp, [child]);
+      await store.traces.logSpans(exp, [root, { ...child, span_id: bytesToBase64(hexToBytes(hex(3, 8))) }]);
+      const info = await store.traces.getTraceInfo(`tr-${traceHex}`);
+      expect(info.request_preview).toBe('what is 2+2?');
+      expect(info.response_preview).toBe('"four"');
+      expect(info.trace_metadata['mlflow.trace.tokenUsage']).toBe('{"input_tokens": 10, "output_tokens": 4, "total_tokens": 14}');
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('writes spans as MLflow does (hex ids, type, status, to_dict JSON) and a large batch in one call', async () => {
     const { store, cleanup } = await openComposedStore(dialect);
     try {

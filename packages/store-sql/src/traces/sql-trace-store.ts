@@ -14,6 +14,7 @@ import type { Trace, TraceInfo, TraceStore } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
 import type { Db } from '../tracking/transactions.js';
 import { chunks, inWriteTransaction, read } from '../tracking/transactions.js';
+import { rootPreviews, spanForStorage, tokenUsageAfter, TOKEN_USAGE_METADATA } from './span-derived.js';
 import { IN_CHUNK, loadSpans, loadTraceInfos, preview, spanRow } from './trace-rows.js';
 import { searchTraceIds } from './trace-search.js';
 
@@ -207,12 +208,18 @@ export function createSqlTraceStore(conn: SqlConnection): TraceStore {
         const existing = await lockInfo(db, conn, traceId);
         if (!existing) throw traceNotFound(traceId);
         const info = traceInfoAfterSpans(experimentId, traceId, spans, location, existing);
+        const stored = spans.map(spanForStorage);
+        const previews = rootPreviews(stored);
         await db.updateTable('trace_info').set({
           timestamp_ms: info.request_time, execution_time_ms: info.execution_duration ?? null, status: info.state,
+          ...(existing.request_preview === undefined && previews.request !== undefined ? { request_preview: preview(previews.request) } : {}),
+          ...(existing.response_preview === undefined && previews.response !== undefined ? { response_preview: preview(previews.response) } : {}),
         }).where('request_id', '=', traceId).execute();
-        // A span sent again replaces the stored one (last in the batch wins).
-        const rows = [...new Map(spans.map((s) => [s.span_id, spanRow(traceId, existing.trace_location.mlflow_experiment
-          ? Number(existing.trace_location.mlflow_experiment.experiment_id) : exp.experiment_id, s)])).values()];
+        const usage = tokenUsageAfter(existing.trace_metadata[TOKEN_USAGE_METADATA], stored);
+        if (usage !== undefined) await upsertKeyValues(db, 'trace_request_metadata', traceId, { [TOKEN_USAGE_METADATA]: usage });
+        // Spans live under the trace's experiment; a span sent again replaces the stored one (last in the batch wins).
+        const spanExperiment = Number(existing.trace_location.mlflow_experiment?.experiment_id ?? exp.experiment_id);
+        const rows = [...new Map(stored.map((s) => [s.span_id, spanRow(traceId, spanExperiment, s)])).values()];
         for (const part of chunks(rows, SPAN_ROWS_PER_INSERT)) {
           await db.insertInto('spans').values(part)
             .onConflict((oc) => oc.columns(['trace_id', 'span_id']).doUpdateSet((eb) => ({
