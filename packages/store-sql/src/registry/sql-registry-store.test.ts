@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MlflowError } from '@mlflow-ts/format';
 import type { ErrorCode } from '@mlflow-ts/format';
@@ -296,3 +297,35 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
     });
   });
 }
+
+describe('SqlRegistryStore on PostgreSQL beside a writer that takes no lock (MLflow itself)', () => {
+  it('retries when the other writer commits the version number it chose, and takes the next one', async () => {
+    const database = await createTestDatabase('mlflow_ts_registry');
+    const conn = await connectSql(database.uri);
+    const other = new pg.Client({ connectionString: database.uri });
+    try {
+      await ensureSchema(conn);
+      const store = createSqlRegistryStore(conn);
+      await store.createRegisteredModel({ name: 'raced' });
+      await other.connect();
+      // As MLflow's SQLAlchemy store does: insert MAX+1 without locking the model row, not committed yet.
+      await other.query('BEGIN');
+      await other.query("INSERT INTO model_versions (name, version, current_stage, source, status) VALUES ('raced', 1, 'None', 's3://b/mlflow', 'READY')");
+      const ours = store.createModelVersion({ name: 'raced', source: 's3://b/ours' });
+      // Ours chose 1 as well and now waits on the unique index for the other transaction.
+      for (;;) {
+        const waiting = await other.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        if (waiting.rowCount) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await other.query('COMMIT');
+      expect((await ours).version).toBe('2');
+      const rows = await conn.db.selectFrom('model_versions').select(['version', 'source']).where('name', '=', 'raced').orderBy('version').execute();
+      expect(rows).toEqual([{ version: 1, source: 's3://b/mlflow' }, { version: 2, source: 's3://b/ours' }]);
+    } finally {
+      await other.end().catch(() => {});
+      await conn.close();
+      await database.drop();
+    }
+  });
+});
