@@ -48,6 +48,25 @@ describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s
     }
   });
 
+  it('takes concurrent span batches of one new trace from several connections without losing a span', async () => {
+    const { store, cleanup } = await openComposedStore(dialect);
+    try {
+      const exp = await store.createExperiment({ name: 'spans-concurrent' });
+      const traceHex = 'ef'.repeat(16);
+      const batches = Array.from({ length: 8 }, (_, b) =>
+        Array.from({ length: 50 }, (_, i) => span(traceHex, 2 + b * 50 + i, 1, 2000 + b * 50 + i)));
+      batches.push([span(traceHex, 1, undefined, 1500)]);
+      await Promise.all(batches.map((spans) => store.traces.logSpans(exp, spans)));
+      const [trace] = await store.traces.batchGetTraces([`tr-${traceHex}`]);
+      expect(trace?.spans).toHaveLength(401);
+      expect(trace?.spans[0]?.name).toBe('s1');
+      expect(trace?.info).toMatchObject({ state: 'OK', request_time: 1500, execution_duration: 2000 + 399 + 1 - 1500 });
+      expect(Object.keys(trace?.info.tags ?? {}).sort()).toEqual(['mlflow.artifactLocation', 'mlflow.trace.spansLocation']);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('writes spans as MLflow does (hex ids, type, status, to_dict JSON) and a large batch in one call', async () => {
     const { store, cleanup } = await openComposedStore(dialect);
     try {

@@ -43,7 +43,7 @@ function infoEntity(r: InfoRow, tags: Record<string, string>, metadata: Record<s
   return info;
 }
 
-/** The trace infos with these ids, in the order of `ids` (unknown ids skipped). */
+/** The trace infos with these ids, in the order of `ids` (unknown ids skipped); tags and metadata in storage order, as MLflow's. */
 export async function loadTraceInfos(db: Db, ids: readonly string[]): Promise<TraceInfo[]> {
   if (ids.length === 0) return [];
   const rows: InfoRow[] = [];
@@ -56,10 +56,10 @@ export async function loadTraceInfos(db: Db, ids: readonly string[]): Promise<Tr
   };
   for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
     rows.push(...await db.selectFrom('trace_info').selectAll().where('request_id', 'in', part).execute());
-    for (const t of await db.selectFrom('trace_tags').selectAll().where('request_id', 'in', part).orderBy('key').execute()) {
+    for (const t of await db.selectFrom('trace_tags').selectAll().where('request_id', 'in', part).execute()) {
       put(tags, t.request_id, t.key, t.value);
     }
-    for (const t of await db.selectFrom('trace_request_metadata').selectAll().where('request_id', 'in', part).orderBy('key').execute()) {
+    for (const t of await db.selectFrom('trace_request_metadata').selectAll().where('request_id', 'in', part).execute()) {
       put(metadata, t.request_id, t.key, t.value);
     }
   }
