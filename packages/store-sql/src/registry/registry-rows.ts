@@ -7,8 +7,8 @@ import type { Selectable } from 'kysely';
 import { MODEL_VERSION_STAGES } from '@mlflow-ts/format';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from '@mlflow-ts/format';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../db-types.js';
-import { chunks } from './registry-tx.js';
-import type { Db } from './registry-tx.js';
+import { chunks } from '../tracking/transactions.js';
+import type { Db } from '../tracking/transactions.js';
 
 export type ModelRow = Selectable<RegisteredModelsTable>;
 export type VersionRow = Selectable<ModelVersionsTable>;

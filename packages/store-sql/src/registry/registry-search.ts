@@ -16,7 +16,7 @@ import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from
 import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
 import { modelEntities, STAGE_DELETED_INTERNAL, versionEntities } from './registry-rows.js';
 import type { ModelRow, VersionRow } from './registry-rows.js';
-import type { Db } from './registry-tx.js';
+import type { Db } from '../tracking/transactions.js';
 
 const col = (alias: string, column: string): SqlExpr => sql.raw(`${alias}.${column}`);
 

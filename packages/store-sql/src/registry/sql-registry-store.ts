@@ -19,8 +19,8 @@ import { ensureSchema } from '../schema/ensure-schema.js';
 import { latestVersionRows, modelEntities, STAGE_DELETED_INTERNAL, versionEntities } from './registry-rows.js';
 import type { ModelRow, VersionRow } from './registry-rows.js';
 import { searchModelVersions, searchRegisteredModels } from './registry-search.js';
-import { inWriteTransaction, read } from './registry-tx.js';
-import type { Db } from './registry-tx.js';
+import { inWriteTransaction, read } from '../tracking/transactions.js';
+import type { Db } from '../tracking/transactions.js';
 import { checkLength, DEFAULT_SOURCE_SCHEMES, resolveVersionSource } from './version-source.js';
 import type { SourcePolicy } from './version-source.js';
 
@@ -41,7 +41,7 @@ export type SqlRegistryStore = ModelRegistryStore & {
   close(): Promise<void>;
 };
 
-/** MLflow's `create_model_version` tries three times. */
+/** MLflow's `create_model_version` tries three times: two retries. */
 const CREATE_VERSION_RETRIES = 2;
 /** registered_model_tags.value is a VARCHAR(5000) (model_version_tags.value is TEXT). */
 const MODEL_TAG_VALUE_LIMIT = 5000;
@@ -117,7 +117,7 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
     allowedRoots: opts.allowedSourceRoots ?? [],
     ...(opts.trackingStore ? { tracking: opts.trackingStore } : {}),
   };
-  const write = <T>(fn: (db: Db) => Promise<T>, retries = 0) => inWriteTransaction(conn, fn, retries);
+  const write = <T>(fn: (db: Db) => Promise<T>) => inWriteTransaction(conn, fn);
   const reading = <T>(fn: (db: Db) => Promise<T>) => read(conn, fn);
 
   async function isPromptModel(name: string): Promise<boolean> {
@@ -274,7 +274,7 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       await reading((db) => modelRow(db, name));
       const { storageLocation, runId } = await resolveVersionSource(req, policy, store);
       const tags = tagMap(req.tags);
-      return write(async (db) => {
+      const insert = async (db: Db): Promise<ModelVersion> => {
         const now = Date.now();
         await touchModel(db, name, now);
         const top = await db.selectFrom('model_versions').select(({ fn }) => fn.max('version').as('v')).where('name', '=', name).executeTakeFirst();
@@ -290,12 +290,19 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
             .values([...tags].map(([key, value]) => ({ name, version: row.version, key, value }))).execute();
         }
         return oneVersion(db, row);
-      }, CREATE_VERSION_RETRIES).catch((e: unknown) => {
-        if (MlflowError.isInstance(e) && e.code === 'RESOURCE_ALREADY_EXISTS') {
-          throw new MlflowError('INTERNAL_ERROR', `Model Version creation error (name=${name}). Giving up after ${CREATE_VERSION_RETRIES + 1} attempts.`);
+      };
+      // Only the unique key of model_versions can refuse this transaction: a writer that took no lock
+      // (MLflow itself) committed the number first. Try again, as MLflow does.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await write(insert);
+        } catch (e) {
+          if (!(MlflowError.isInstance(e) && e.code === 'RESOURCE_ALREADY_EXISTS')) throw e;
+          if (attempt >= CREATE_VERSION_RETRIES) {
+            throw new MlflowError('INTERNAL_ERROR', `Model Version creation error (name=${name}). Giving up after ${attempt + 1} attempts.`);
+          }
         }
-        throw e;
-      });
+      }
     },
 
     getModelVersion: (name, version) => reading(async (db) => oneVersion(db, await versionRow(db, name, version))),
