@@ -17,6 +17,7 @@ import type { Authorizer } from './auth/authorization.js';
 import type { HandlerContext, Req } from './handler-context.js';
 import { toMlflowError } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
+import { historyEncoderFor } from './history-encoding.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
 
 export interface GrpcServerOptions {
@@ -41,6 +42,18 @@ function statusOfError(e: unknown, hygiene?: ErrorHygiene): Partial<grpc.StatusO
 function checkRequest(request: unknown): void {
   const failure = decodeFailureOf(request);
   if (failure) throw new MlflowError('MALFORMED_REQUEST', failure);
+}
+
+/** The service with the history RPCs' responses written by the fast encoder (generic one as fallback). */
+function withHistoryEncoders(def: grpc.ServiceDefinition): grpc.ServiceDefinition {
+  const out: Record<string, grpc.MethodDefinition<object, object>> = { ...def };
+  for (const [name, method] of Object.entries(def)) {
+    const fast = historyEncoderFor(name, lookupType(`${name}.Response`));
+    if (!fast) continue;
+    const generic = method.responseSerialize;
+    out[name] = { ...method, responseSerialize: (value: object) => fast.protobuf(value) ?? generic(value) };
+  }
+  return out as grpc.ServiceDefinition;
 }
 
 export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
@@ -72,7 +85,7 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
         })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
       };
     }
-    server.addService(grpcServiceDefinition(service), impl);
+    server.addService(withHistoryEncoders(grpcServiceDefinition(service)), impl);
   }
 
   const artifactsOn = (): ArtifactRepository => {

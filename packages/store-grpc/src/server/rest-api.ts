@@ -15,6 +15,7 @@ import type { RpcName } from '../protocol/rpc-routes.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorHygieneOf, errorReply } from './http-errors.js';
 import { principalOf } from './auth/principals.js';
+import { historyEncoderFor } from './history-encoding.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
@@ -57,6 +58,8 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
     const requestType = lookupType(name);
     const responseType = lookupType(`${name}.Response`);
     const handler = RPC_HANDLERS[name];
+    // Metric histories are written straight to JSON (same bytes, without the intermediate objects).
+    const fast = historyEncoderFor(name, responseType);
     for (const prefix of API_PREFIXES) {
       if (route.ajaxOnly && !prefix.startsWith('/ajax-api')) continue;
       for (const { method, path } of route.http) {
@@ -82,7 +85,7 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
               const req = normalizeRequest(requestType, coerceRequest(requestType, input));
               const { ctx } = opts;
               const result = ctx.guard ? await ctx.guard(name, req, principalOf(request.raw), () => handler(ctx, req)) : await handler(ctx, req);
-              return reply.type('application/json').send(JSON.stringify(toMlflowJson(responseType, result)));
+              return reply.type('application/json').send(fast ? fast.jsonBytes(result) : JSON.stringify(toMlflowJson(responseType, result)));
             } catch (e) {
               return sendError(reply, e);
             }
