@@ -9,6 +9,7 @@ import type { Metric, Param, RunTag } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
 import { chunks, type Db } from './transactions.js';
 import { noSuchRun } from './context.js';
+import { recordModelMetrics } from '../logged-models/model-rows.js';
 
 export interface RunHead {
   run_uuid: string;
@@ -116,16 +117,8 @@ export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHea
   // Sorted keys: concurrent transactions lock latest_metrics rows in one order (no deadlocks).
   const rows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (const part of chunks(rows, METRIC_ROWS_PER_INSERT)) await insertMetricRows(db, dialect, 'latest_metrics', run.run_uuid, part);
-  const modelMetrics = metrics.filter((m) => m.model_id);
-  if (modelMetrics.length > 0) {
-    for (const part of chunks(modelMetrics, METRIC_ROWS_PER_INSERT)) {
-      await db.insertInto('logged_model_metrics').values(part.map((m) => ({
-        model_id: m.model_id as string, metric_name: m.key, metric_timestamp_ms: m.timestamp, metric_step: m.step ?? 0,
-        metric_value: Number.isNaN(m.value) ? 0 : m.value, experiment_id: run.experiment_id, run_id: run.run_uuid,
-        dataset_uuid: null, dataset_name: m.dataset_name ?? null, dataset_digest: m.dataset_digest ?? null,
-      }))).onConflict((oc) => oc.doNothing()).execute();
-    }
-  }
+  // Metrics carrying a model_id also go to logged_model_metrics (MLflow's `_log_model_metrics`).
+  if (metrics.some((m) => m.model_id)) await recordModelMetrics(db, run, metrics);
 }
 
 /** Python's repr of a str, as MLflow's batch message prints it. */

@@ -5,10 +5,13 @@
  * maintains it, every write one transaction committed before its promise resolves.
  */
 import type {
-  CreateRunRequest, DatasetInput, ExperimentTag, LogBatchRequest, Metric, MetricHistoryBulkIntervalRequest, MetricHistoryRequest,
-  MetricWithRunId, ModelInputRef, ModelOutputRef, SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+  CreateRunRequest, DatasetInput, ExperimentTag, LogBatchRequest, LoggedModelStore, Metric, MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest, MetricWithRunId, ModelInputRef, ModelOutputRef, SearchExperimentsRequest, SearchRunsRequest, TraceStore,
+  TrackingStore, UpdateRunRequest,
 } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
+import { createSqlLoggedModelStore } from '../logged-models/index.js';
+import { createSqlTraceStore } from '../traces/index.js';
 import type { TrackingContext } from './context.js';
 import * as exps from './experiments.js';
 import * as runs from './runs.js';
@@ -18,8 +21,10 @@ export interface SqlTrackingStoreOptions {
   defaultArtifactRoot: string;
 }
 
-export type SqlTrackingStore = TrackingStore & {
+export type SqlTrackingStore = TrackingStore & LoggedModelStore & {
   readonly connection: SqlConnection;
+  /** MLflow 3 traces on `trace_info`, `spans`, … (src/traces/). */
+  traces: TraceStore;
   logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
   getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
   listDeletedRuns(): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]>;
@@ -35,12 +40,16 @@ export type SqlTrackingStore = TrackingStore & {
 export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrackingStoreOptions): Promise<SqlTrackingStore> {
   const ctx: TrackingContext = { conn, artifactRoot: opts.defaultArtifactRoot.replace(/\/+$/, '') };
   await exps.ensureDefaultExperiment(ctx);
+  const getExperiment = (id: string) => exps.getExperiment(ctx, id);
   return {
     specificationVersion: 'v1',
     connection: conn,
+    // MLflow 3 logged models (`logged_models` and its tables, src/logged-models/) and traces (src/traces/).
+    ...createSqlLoggedModelStore(conn, { getExperiment }),
+    traces: createSqlTraceStore(conn),
 
     createExperiment: (req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }) => exps.createExperiment(ctx, req),
-    getExperiment: (id: string) => exps.getExperiment(ctx, id),
+    getExperiment,
     getExperimentByName: (name: string) => exps.getExperimentByName(ctx, name),
     searchExperiments: (req?: SearchExperimentsRequest) => exps.searchExperiments(ctx, req),
     renameExperiment: (id: string, name: string) => exps.renameExperiment(ctx, id, name),
