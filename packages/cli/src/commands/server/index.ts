@@ -17,6 +17,7 @@ import { UsageError } from '../../usage-error.js';
 import { untilStopped } from '../../until-stopped.js';
 import { checkSqlDatabase, isSqlStoreUri, openSqlRegistryStore, openSqlTrackingStore } from './sql-backend.js';
 import { isClusterWorker, reportListening, runPrimary } from './workers.js';
+import { s3ArtifactsOption } from './artifacts-option.js';
 
 export interface ServerCommandOptions {
   backendStoreUri: string;
@@ -141,6 +142,8 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     }, (line) => process.stderr.write(`${line}\n`));
     return;
   }
+  // An s3:// destination is checked before any store opens: a bad bucket is one line at start.
+  const s3Artifacts = o.serveArtifacts ? await s3ArtifactsOption(o.artifactsDestination) : undefined;
   const { tracking, registry, localArtifactRoot } = await openStores(o);
   const auth = o.authToken?.length || o.authUser?.length || o.authDb
     ? {
@@ -154,7 +157,7 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
   const server = createStoreServer({
     tracking,
     registry,
-    artifacts: { root: o.serveArtifacts ? resolve(o.artifactsDestination) : localArtifactRoot },
+    artifacts: s3Artifacts ?? { root: o.serveArtifacts ? resolve(o.artifactsDestination) : localArtifactRoot },
     serveArtifacts: o.serveArtifacts,
     host: o.host,
     port: o.port,

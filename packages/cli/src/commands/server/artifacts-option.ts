@@ -1,0 +1,54 @@
+/**
+ * Where `mlflow-ts server` keeps artifacts: a local directory (`--artifacts-destination ./mlartifacts`,
+ * the default) or an S3 prefix (`--artifacts-destination s3://bucket/prefix`). For S3, proxied
+ * `mlflow-artifacts:/<path>` URIs map to `s3://bucket/prefix/<path>` as in MLflow, run and model
+ * URIs that are themselves `s3://` (experiments created with `--default-artifact-root s3://…`) are
+ * read from S3 directly, and the bucket is checked before the server listens, so a typo'd bucket
+ * or bad credentials are one error line at start, not a failure on the first upload.
+ */
+import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
+import type { ArtifactRepository } from '@mlflow-ts/format';
+import type { ArtifactsOption } from '@mlflow-ts/store-grpc/server';
+
+const isS3 = (uri: string): boolean => /^s3:\/\//i.test(uri);
+
+/** `mlflow-artifacts:/a/b`, `mlflow-artifacts://host/a/b` → `a/b` (checked like any request path). */
+function proxiedPath(uri: string): string {
+  let rest = uri.slice('mlflow-artifacts:'.length);
+  if (rest.startsWith('//')) {
+    const slash = rest.indexOf('/', 2);
+    rest = slash === -1 ? '' : rest.slice(slash);
+  }
+  rest = rest.replace(/^\/+/, '').replace(/\/+$/, '');
+  return rest === '' ? '' : assertSafeArtifactPath(rest);
+}
+
+/**
+ * The server's `artifacts` option for an `s3://` destination, checked (bucket exists, credentials
+ * work) before it is returned; undefined for any other destination (a local directory). `env`
+ * holds MLflow's S3 variables (MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …).
+ */
+export async function s3ArtifactsOption(
+  destination: string | undefined,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<ArtifactsOption | undefined> {
+  if (destination === undefined || !isS3(destination)) return undefined;
+  const s3 = await import('@mlflow-ts/artifacts-s3');
+  const base = destination.replace(/\/+$/, '');
+  try {
+    s3.parseS3Uri(base);
+    await s3.checkS3ArtifactRoot(base, { env });
+  } catch (e) {
+    if (MlflowError.isInstance(e)) throw new MlflowError(e.code, `--artifacts-destination ${destination}: ${e.message}`);
+    throw e;
+  }
+  const repos = s3.createS3ArtifactRepositoryFactory({ env });
+  return (uri: string): ArtifactRepository => {
+    if (uri.startsWith('mlflow-artifacts:')) {
+      const rel = proxiedPath(uri);
+      return repos(rel === '' ? base : `${base}/${rel}`);
+    }
+    if (isS3(uri)) return repos(uri);
+    throw MlflowError.invalidParameter(`Artifact URI '${uri}' is outside this server's artifact destination ${destination}; the client must access it directly`);
+  };
+}
