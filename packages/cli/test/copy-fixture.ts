@@ -118,8 +118,24 @@ export async function buildSourceFixture(root: string): Promise<SourceFixture> {
 
 const sortKv = <T extends { key: string; value: string }>(xs: T[]) => [...xs].sort((a, b) => a.key.localeCompare(b.key));
 const kv = (xs: { key: string; value: string }[], drop: string[] = []) => sortKv(xs.filter((x) => !drop.includes(x.key))).map((x) => `${x.key}=${x.value}`);
-/** A run's history may or may not say which model a point was for (the file store's does not); models' metrics do. */
-const point = (m: Metric, withModel = false) => `${m.step}@${m.timestamp}=${String(m.value)}${withModel && m.model_id ? ' model' : ''}${m.dataset_name ? ` ${m.dataset_name}` : ''}`;
+/**
+ * A run's history may or may not say which model and dataset a point was for (the file store's says
+ * the dataset, MLflow's SQL `metrics` table neither); models' metrics say both.
+ */
+const point = (m: Metric, withModel = false) => `${m.step}@${m.timestamp}=${String(m.value)}${withModel && m.model_id ? ' model' : ''}${withModel && m.dataset_name ? ` ${m.dataset_name}` : ''}`;
+
+/**
+ * What MLflow's SQL schema cannot hold, taken out of a snapshot: exact repeats of a metric point
+ * (the primary key folds them) and a model version's model_id (the table has no such column).
+ */
+export function sqlShape(snapshot: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(snapshot) as { runs: Record<string, { metrics: Record<string, string[]> }>; registry: Record<string, { versions: { model?: string }[] }> };
+  for (const run of Object.values(copy.runs)) {
+    for (const key of Object.keys(run.metrics)) run.metrics[key] = [...new Set(run.metrics[key])];
+  }
+  for (const m of Object.values(copy.registry)) for (const v of m.versions) delete v.model;
+  return copy;
+}
 
 /** An id-independent picture of everything in a store set (run and model ids as the source knew them). */
 export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boolean } = {}): Promise<Record<string, unknown>> {

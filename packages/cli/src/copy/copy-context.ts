@@ -11,8 +11,8 @@ export interface CopyContext {
   /** Every write to the target goes through here (the test hook, one place to count). */
   write<T>(fn: () => Promise<T>): Promise<T>;
   warn(message: string): void;
-  /** The target's id for a source logged model (the same id when it was not copied). */
-  modelId(sourceId: string): string;
+  /** The target's id for a source logged model; undefined when it is not in the target (not copied). */
+  modelId(sourceId: string): string | undefined;
   /** The target's id for a source run (the same id when unknown). */
   runId(sourceId: string): string;
   /**
@@ -41,7 +41,7 @@ export function createCopyContext(source: StoreSet, target: StoreSet, opts: Copy
     warn(message) {
       summary.warnings.push(message);
     },
-    modelId: (id) => cp.get('model', id) ?? id,
+    modelId: (id) => cp.get('model', id),
     runId: (id) => cp.get('run', id) ?? id,
     modelMetricLinks: new Map(),
   };

@@ -27,7 +27,7 @@ async function targetSource(ctx: CopyContext, v: ModelVersion): Promise<string> 
   const runs = /^runs:\/([^/]+)(\/.*)?$/.exec(source);
   if (runs?.[1]) return `runs:/${ctx.runId(runs[1])}${runs[2] ?? ''}`;
   const model = /^models:\/(m-[^/]+)(\/.*)?$/.exec(source);
-  if (model?.[1]) return `models:/${ctx.modelId(model[1])}${model[2] ?? ''}`;
+  if (model?.[1]) return `models:/${ctx.modelId(model[1]) ?? model[1]}${model[2] ?? ''}`;
   // A location inside the run's artifacts moves with them when the target keeps artifacts elsewhere.
   if (v.run_id && ctx.opts.artifactLocations === 'target') {
     try {
@@ -66,7 +66,7 @@ async function copyVersions(ctx: CopyContext, name: string): Promise<void> {
         ...(v.run_id ? { run_id: ctx.runId(v.run_id) } : {}),
         ...(v.run_link ? { run_link: v.run_link } : {}),
         ...(v.description ? { description: v.description } : {}),
-        ...(v.model_id ? { model_id: ctx.modelId(v.model_id) } : {}),
+        ...(v.model_id && ctx.modelId(v.model_id) ? { model_id: ctx.modelId(v.model_id) } : {}),
         tags: [...v.tags, { key: SOURCE_VERSION_TAG, value: v.version }],
       }));
       targetVersion = created.version;

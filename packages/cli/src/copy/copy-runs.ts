@@ -120,9 +120,12 @@ export async function copyRunData(ctx: CopyContext, sourceRun: Run, isFresh: boo
     const points = history.slice(skip).map((m): Metric => {
       const out: Metric = { key: m.key, value: m.value, timestamp: m.timestamp, step: m.step };
       const link = m.model_id ? m : ctx.modelMetricLinks.get(metricLinkKey(src.run_id, m));
-      if (link?.dataset_name !== undefined) out.dataset_name = link.dataset_name;
-      if (link?.dataset_digest !== undefined) out.dataset_digest = link.dataset_digest;
-      if (link?.model_id) out.model_id = ctx.modelId(link.model_id);
+      const dataset = m.dataset_name !== undefined ? m : link;
+      if (dataset?.dataset_name !== undefined) out.dataset_name = dataset.dataset_name;
+      if (dataset?.dataset_digest !== undefined) out.dataset_digest = dataset.dataset_digest;
+      // A point for a model the target does not have (not copied) stays a plain run metric.
+      const modelId = link?.model_id ? ctx.modelId(link.model_id) : undefined;
+      if (modelId) out.model_id = modelId;
       return out;
     });
     for (const batch of chunks(points, LOG_BATCH_LIMITS.metrics)) {
@@ -135,14 +138,19 @@ export async function copyRunData(ctx: CopyContext, sourceRun: Run, isFresh: boo
   const haveDatasets = new Set((existing?.inputs.dataset_inputs ?? []).map(datasetKey));
   const datasets = sourceRun.inputs.dataset_inputs.filter((d) => !haveDatasets.has(datasetKey(d)));
   const haveModelInputs = new Set((existing?.inputs.model_inputs ?? []).map((m) => m.model_id));
-  const models = (sourceRun.inputs.model_inputs ?? []).map((m) => ({ model_id: ctx.modelId(m.model_id) })).filter((m) => !haveModelInputs.has(m.model_id));
+  const models = (sourceRun.inputs.model_inputs ?? []).flatMap((m) => {
+    const id = ctx.modelId(m.model_id);
+    return id && !haveModelInputs.has(id) ? [{ model_id: id }] : [];
+  });
   if (datasets.length > 0 || models.length > 0) {
     await ctx.write(() => target.tracking.logInputs(targetId, { datasets, ...(models.length > 0 ? { models } : {}) }));
     summary.datasets += datasets.length;
   }
   const haveOutputs = new Set((there.outputs?.model_outputs ?? []).map((m) => `${m.model_id}@${m.step}`));
-  const outputs = (sourceRun.outputs?.model_outputs ?? []).map((m) => ({ model_id: ctx.modelId(m.model_id), step: m.step }))
-    .filter((m) => !haveOutputs.has(`${m.model_id}@${m.step}`));
+  const outputs = (sourceRun.outputs?.model_outputs ?? []).flatMap((m) => {
+    const id = ctx.modelId(m.model_id);
+    return id && !haveOutputs.has(`${id}@${m.step}`) ? [{ model_id: id, step: m.step }] : [];
+  });
   if (outputs.length > 0) {
     if (target.tracking.logOutputs) await ctx.write(() => target.tracking.logOutputs!(targetId, outputs));
     else ctx.warn(`Run ${src.run_id}: the target cannot record model outputs`);

@@ -42,7 +42,7 @@ export async function copyTraces(ctx: CopyContext, sourceExperimentId: string, t
         const run = metadata[TRACE_KEYS.sourceRun];
         if (run) metadata[TRACE_KEYS.sourceRun] = ctx.runId(run);
         const model = metadata[MODEL_ID_METADATA];
-        if (model) metadata[MODEL_ID_METADATA] = ctx.modelId(model);
+        if (model) metadata[MODEL_ID_METADATA] = ctx.modelId(model) ?? model;
         const tags = { ...info.tags };
         // The target decides where it keeps artifacts and spans.
         delete tags[TRACE_KEYS.artifactLocation];
