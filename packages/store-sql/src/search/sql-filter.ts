@@ -44,7 +44,6 @@ export interface SqlSearchScope {
 }
 
 const TRUE = sql`(1 = 1)`;
-const FALSE = sql`(1 = 0)`;
 
 /** A WHERE expression for `node` (null: match everything). */
 export function compileSqlFilter(node: FilterNode | null, scope: SqlSearchScope): SqlExpr {
@@ -76,9 +75,11 @@ function compileComparison(node: ComparisonNode, scope: SqlSearchScope): SqlExpr
   if (comparator === 'IS NOT NULL') return sql`(${src.value} IS NOT NULL)`;
   const test = valueTest(node, src.value, scope.dialect);
   if (!src.isNan) return test;
-  // NaN is present: it fails =, <, >, BETWEEN… and passes != and NOT BETWEEN, like IEEE NaN.
-  const nanResult = comparator === '!=' || comparator === 'NOT BETWEEN' ? TRUE : FALSE;
-  return sql`(CASE WHEN ${src.isNan} THEN ${nanResult} ELSE ${test} END)`;
+  // A NaN is present: it fails =, <, >, BETWEEN… and passes != and NOT BETWEEN, like IEEE NaN. Written
+  // with AND/OR (not CASE) so the expression stays NULL for a missing row and strict: the database may
+  // then turn the LEFT JOIN of a top-level comparison into an inner join.
+  if (comparator === '!=' || comparator === 'NOT BETWEEN') return sql`(${test} OR ${src.isNan})`;
+  return sql`(${test} AND NOT ${src.isNan})`;
 }
 
 const OPERATORS: Readonly<Record<string, string>> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
