@@ -16,7 +16,7 @@ import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
 import { untilStopped } from '../../until-stopped.js';
 import { checkSqlDatabase, isSqlStoreUri, openSqlRegistryStore, openSqlTrackingStore } from './sql-backend.js';
-import { isClusterWorker, reportListening, runPrimary } from './workers.js';
+import { isClusterWorker, leaveCluster, reportListening, runPrimary } from './workers.js';
 import { s3ArtifactsOption } from './artifacts-option.js';
 
 export interface ServerCommandOptions {
@@ -185,6 +185,7 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     await server.close();
     await tracking.close?.();
     await registry?.close?.();
+    leaveCluster();
   }
 }
 

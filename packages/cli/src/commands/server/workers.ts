@@ -22,6 +22,11 @@ export function reportListening(httpPort: number, grpcPort: number | undefined):
   process.send?.(message);
 }
 
+/** In a worker whose server has shut down: drops the channel to the primary, so the process can exit. */
+export function leaveCluster(): void {
+  if (cluster.isWorker && process.connected) process.disconnect();
+}
+
 /**
  * In the primary: forks `count` workers (they rerun this command line), resolves `onReady` with the first
  * ports once all listen, and resolves when `signal` aborts and every worker has exited.
