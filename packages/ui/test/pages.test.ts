@@ -226,6 +226,44 @@ describe('runs table', () => {
     expect(unexpectedErrors()).toEqual([]);
   });
 
+  it('live refresh shows a run logged elsewhere, in place, in one request per period', async () => {
+    const { page } = rec;
+    const post = (path: string, body: unknown) =>
+      fetch(`${fx.baseUrl}/api/2.0/mlflow/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      }).then(async (r) => {
+        expect(r.status).toBe(200);
+        return r.json() as Promise<Record<string, unknown>>;
+      });
+    // an experiment of its own, so the other tests' run counts stay as they are
+    const { experiment_id: experimentId } = (await post('experiments/create', { name: 'live-refresh' })) as {
+      experiment_id: string;
+    };
+    await post('runs/create', { experiment_id: experimentId, run_name: 'first-run', start_time: Date.now() - 1000 });
+    await go(`#/experiments/${experimentId}`);
+    await page.locator('.grid-host[data-rows="1"]').waitFor();
+    await page.getByLabel('Live', { exact: true }).check();
+    await page.waitForFunction(() => location.hash.includes('live=true'));
+    rec.clear();
+    // another client logs a run through the REST API
+    await post('runs/create', { experiment_id: experimentId, run_name: 'second-run', start_time: Date.now() });
+    await page.locator('.grid-host[data-rows="2"]').waitFor({ timeout: 15_000 });
+    await expect.poll(async () => (await gridState()).names).toEqual(['second-run', 'first-run']);
+    const searches = rec.requests.filter((r) => r.path.endsWith('runs/search'));
+    expect(searches.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(searches[0]?.body ?? '{}')).toMatchObject({ experiment_ids: [experimentId], max_results: 500 });
+    // off again: no more requests
+    await page.getByLabel('Live', { exact: true }).uncheck();
+    await page.waitForFunction(() => !location.hash.includes('live=true'));
+    rec.clear();
+    await page.waitForTimeout(3500);
+    expect(rec.requests.filter((r) => r.path.endsWith('runs/search'))).toHaveLength(0);
+    await post('experiments/delete', { experiment_id: experimentId });
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
   it('deletes and restores the selected runs', async () => {
     const { page } = rec;
     await go(`#/experiments/${fx.experimentId}`);

@@ -138,6 +138,8 @@ export class CanvasGrid {
 
   setSource(source: GridSource): void {
     this.source = source;
+    // New data: a pinned row showing row r may now hold another run, so every row gets its text again.
+    for (const p of this.pool) p.index = -1;
     this.layout();
   }
 
@@ -357,7 +359,7 @@ export class CanvasGrid {
     }
     for (let i = 0; i < size; i++) {
       const p = this.pool[i];
-      if (p && !used.has(i) && p.index !== -1) {
+      if (p && !used.has(i) && p.row.style.display !== 'none') {
         p.row.style.display = 'none';
         p.index = -1;
       }

@@ -18,6 +18,9 @@ import { TracesTab } from './traces-tab.js';
 
 const FIRST_PAGE = 500;
 const NEXT_PAGE = 2000;
+/** Live refresh period, and the most loaded runs it fetches again in one request. */
+const LIVE_MS = 3000;
+const LIVE_MAX = 5000;
 const DEFAULT_SORT = 'attributes.start_time';
 
 const ATTRIBUTE_COLUMNS: GridColumn[] = [
@@ -66,8 +69,8 @@ interface Loaded {
   done: boolean;
 }
 
-/** Pages of `runs/search` for one query; more pages as the table scrolls near its end. */
-function useRuns(q: RunsQuery, refresh: number) {
+/** Pages of `runs/search` for one query; more pages as the table scrolls near its end; optionally live. */
+function useRuns(q: RunsQuery, refresh: number, live: boolean) {
   const [state, setState] = useState<Loaded>({
     rows: [],
     raw: [],
@@ -114,7 +117,20 @@ function useRuns(q: RunsQuery, refresh: number) {
     if (busy.current || state.done || !state.nextToken) return;
     void fetchPage(state.nextToken, NEXT_PAGE, gen.current, state.raw);
   };
-  return { ...state, more };
+  // Live refresh: every LIVE_MS while the tab is visible, the loaded runs are fetched again in one
+  // request and the table is redrawn in place (scroll and selection kept). Beyond LIVE_MAX loaded runs
+  // it pauses: one request must stay one request.
+  const loaded = state.raw.length;
+  const livePaused = live && loaded > LIVE_MAX;
+  useEffect(() => {
+    if (!live || livePaused) return;
+    const timer = setInterval(() => {
+      if (busy.current || document.hidden) return;
+      void fetchPage(undefined, Math.max(FIRST_PAGE, Math.min(loaded, LIVE_MAX)), gen.current, []);
+    }, LIVE_MS);
+    return () => clearInterval(timer);
+  }, [live, livePaused, loaded, q.experimentIds.join(','), q.filter, q.orderBy, q.viewType]);
+  return { ...state, more, livePaused };
 }
 
 function RunsTable({
@@ -211,7 +227,8 @@ export function ExperimentPage({
     () => ({ experimentIds, filter, orderBy: `${orderByKey} ${orderByAsc ? 'ASC' : 'DESC'}`, viewType }),
     [experimentIds.join(','), filter, orderByKey, orderByAsc, viewType],
   );
-  const runs = useRuns(runsQuery, refresh);
+  const live = query.get('live') === 'true';
+  const runs = useRuns(runsQuery, refresh, live);
   const selected = useMemo(
     () => new Set((query.get('selected') ?? '').split(',').filter(Boolean)),
     [query.get('selected')],
@@ -330,6 +347,19 @@ export function ExperimentPage({
             <button type="button" onClick={() => setRefresh((n) => n + 1)}>
               Refresh
             </button>
+            <label title={`Fetch the loaded runs again every ${LIVE_MS / 1000} s`}>
+              <input
+                type="checkbox"
+                checked={live}
+                onChange={(e) => setQuery({ live: e.currentTarget.checked ? 'true' : undefined }, true)}
+              />{' '}
+              Live
+            </label>
+            {runs.livePaused ? (
+              <span class="muted small" role="status">
+                Live refresh pauses beyond {LIVE_MAX.toLocaleString('en-US')} loaded runs
+              </span>
+            ) : null}
           </div>
           <div class="toolbar selection-bar">
             <span aria-live="polite">
