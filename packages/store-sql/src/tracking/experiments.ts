@@ -5,7 +5,6 @@ import {
 } from '@mlflow-ts/format';
 import type { Experiment, ExperimentTag, OrderByClause, Page, SearchExperimentsRequest } from '@mlflow-ts/format';
 import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
-import { isUniqueViolation } from './db-errors.js';
 import { experimentEntity } from './entities.js';
 import { appendUriPath, experimentIdNumber, noSuchExperiment, type TrackingContext } from './context.js';
 import { experimentSearchScope } from './search-scopes.js';

@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Identifier } from '@mlflow-ts/format';
 import { DATASET_CONTEXT_TAG, RUN_NAME_TAG } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
-import { JoinSet } from '../search/index.js';
+import type { JoinSet } from '../search/index.js';
 import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
 
 const col = (alias: string, column: string): SqlExpr => sql.raw(`${alias}.${column}`);

@@ -144,7 +144,7 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
   it('a read-only database gives a clear error and keeps what was written', async () => {
     const exp = await s.store.createExperiment({ name: `ro-${dialect}` });
     const { info } = await s.store.createRun({ experiment_id: exp });
-    let ro;
+    let ro: Awaited<ReturnType<typeof createSqlStore>>;
     if (dialect === 'sqlite') {
       ro = await createSqlStore({ uri: s.uri });
       await sql`PRAGMA query_only = ON`.execute(ro.connection.db);
