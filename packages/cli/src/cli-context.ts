@@ -6,6 +6,7 @@
 import { MlflowClient, defaultStoreRegistry, trackingUriFromEnv, type StoreRegistry } from '@mlflow-ts/client';
 import type { Command } from 'commander';
 import { formatRestJson } from '@mlflow-ts/client';
+import { withS3Artifacts } from './s3-artifacts.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -50,10 +51,11 @@ export function processIO(): CliIO {
  */
 export function cliStoreRegistry(): StoreRegistry {
   const remote = () => import('@mlflow-ts/store-grpc');
-  return defaultStoreRegistry()
+  // s3:// artifact URIs reach S3 whatever the tracking store (the S3 package loads on first use).
+  return withS3Artifacts(defaultStoreRegistry()
     .registerStore('http', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
     .registerStore('https', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
-    .registerStore('grpc', async (uri, { env }) => (await remote()).grpcStoreFactory(uri, env));
+    .registerStore('grpc', async (uri, { env }) => (await remote()).grpcStoreFactory(uri, env)));
 }
 
 export function createCliContext(io: CliIO, storeRegistry: StoreRegistry = cliStoreRegistry()): CliContext {
