@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { runLoggedModelStoreConformance } from '@mlflow-ts/format/testing';
 import { openComposedStore } from './models-traces-stores.js';
-import type { Dialect } from './models-traces-stores.js';
 
-for (const dialect of ['sqlite', 'postgresql'] as const satisfies readonly Dialect[]) {
-  runLoggedModelStoreConformance(`store-sql (${dialect})`, () => openComposedStore(dialect));
-}
+// The logged-model conformance suite runs through createSqlStore in test/tracking/conformance.test.ts.
 
 describe('logged models on MLflow\'s tables', () => {
   it('stores the status as MLflow\'s integer and hides deleted models from search by SQL', async () => {
@@ -14,7 +10,7 @@ describe('logged models on MLflow\'s tables', () => {
       const exp = await store.createExperiment({ name: 'lm-rows' });
       const m = await store.createLoggedModel({ experiment_id: exp, name: 'x' });
       await store.finalizeLoggedModel(m.info.model_id, 'LOGGED_MODEL_UPLOAD_FAILED');
-      const conn = (store as unknown as { connection: import('../src/connect.js').SqlConnection }).connection;
+      const conn = store.connection;
       const row = await conn.db.selectFrom('logged_models').selectAll().where('model_id', '=', m.info.model_id).executeTakeFirstOrThrow();
       expect(row).toMatchObject({ status: 3, lifecycle_stage: 'active', experiment_id: Number(exp), name: 'x' });
       expect((await store.searchLoggedModels({ experiment_ids: [exp], filter: "status = 'FAILED'" })).items).toHaveLength(1);

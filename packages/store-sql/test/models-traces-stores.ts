@@ -1,20 +1,18 @@
 /**
- * The SQL tracking store with the logged-model and trace capabilities composed in (as the combined
- * store does), on SQLite (a temp file) or PostgreSQL (a fresh database).
+ * `createSqlStore` (the tracking store with the logged-model and trace capabilities composed in) on
+ * SQLite (a temp file) or PostgreSQL (a fresh database), for the tests of those capabilities' rows.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LoggedModelStore, TraceStore, TrackingStore } from '@mlflow-ts/format';
-import { createSqlLoggedModelStore } from '../src/logged-models/index.js';
 import { createSqlStore } from '../src/sql-store.js';
 import { createTestDatabase } from '../src/testing/index.js';
-import { createSqlTraceStore } from '../src/traces/index.js';
+import type { SqlTrackingStore } from '../src/tracking/index.js';
 
 export type Dialect = 'sqlite' | 'postgresql';
 
 export interface ComposedStore {
-  store: TrackingStore & LoggedModelStore & { traces: TraceStore };
+  store: SqlTrackingStore;
   cleanup(): Promise<void>;
 }
 
@@ -33,17 +31,11 @@ export async function openComposedStore(dialect: Dialect): Promise<ComposedStore
     root = '/tmp/mlflow-ts-artifacts';
     drop = () => db.drop();
   }
-  const tracking = await createSqlStore({ uri, defaultArtifactRoot: root });
-  const conn = tracking.connection;
-  const store = {
-    ...tracking,
-    ...createSqlLoggedModelStore(conn, { getExperiment: (id) => tracking.getExperiment(id) }),
-    traces: createSqlTraceStore(conn),
-  };
+  const store = await createSqlStore({ uri, defaultArtifactRoot: root });
   return {
     store,
     cleanup: async () => {
-      await tracking.close().catch(() => {});
+      await store.close().catch(() => {});
       await drop();
     },
   };

@@ -1,14 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64, hexToBytes, pythonJsonDumps } from '@mlflow-ts/format';
 import type { SpanRecord } from '@mlflow-ts/format';
-import { runTraceStoreConformance } from '@mlflow-ts/format/testing';
-import type { SqlConnection } from '../src/connect.js';
 import { openComposedStore } from './models-traces-stores.js';
-import type { Dialect } from './models-traces-stores.js';
 
-for (const dialect of ['sqlite', 'postgresql'] as const satisfies readonly Dialect[]) {
-  runTraceStoreConformance(`store-sql (${dialect})`, () => openComposedStore(dialect));
-}
+// The trace conformance suite runs through createSqlStore in test/tracking/conformance.test.ts.
 
 const hex = (n: number, bytes: number) => n.toString(16).padStart(bytes * 2, '0');
 
@@ -75,7 +70,7 @@ describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s
       const spans = [span(traceHex, 1, undefined, 1000)];
       for (let i = 2; i <= 2000; i++) spans.push(span(traceHex, i, 1, 1000 + i));
       await store.traces.logSpans(exp, spans);
-      const conn = (store as unknown as { connection: SqlConnection }).connection;
+      const conn = store.connection;
       const rows = await conn.db.selectFrom('spans').selectAll().where('trace_id', '=', `tr-${traceHex}`).orderBy('span_id').execute();
       expect(rows).toHaveLength(2000);
       expect(rows[0]).toMatchObject({
