@@ -9,10 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import { createSqlStore } from '../../src/sql-store.js';
-import type { TrackingStore } from '@mlflow-ts/format';
-import { createSqlLoggedModelStore } from '../../src/logged-models/index.js';
 import { createSqlRegistryStore } from '../../src/registry/index.js';
-import { createSqlTraceStore } from '../../src/traces/index.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '../fixtures/mlflow-made');
 
@@ -56,26 +53,20 @@ export interface OurServer {
 }
 
 /**
- * Our REST server (createStoreServer) on 127.0.0.1:0 over createSqlStore on `uri`, with the SQL
- * logged-model and trace stores (composed here while createSqlStore does not yet) and the SQL registry.
+ * Our REST server (createStoreServer) on 127.0.0.1:0 over createSqlStore on `uri` (tracking, logged
+ * models, traces) and the SQL registry on the same connection.
  */
 export async function startOurServer(uri: string): Promise<OurServer> {
   const dir = await mkdtemp(join(tmpdir(), 'mlflow-ts-mlflow-made-'));
-  const sql = await createSqlStore({ uri, defaultArtifactRoot: 'mlflow-artifacts:' });
-  const conn = sql.connection;
-  const tracking: TrackingStore = {
-    ...sql,
-    ...(sql.createLoggedModel ? {} : createSqlLoggedModelStore(conn, { getExperiment: (id) => sql.getExperiment(id) })),
-    traces: sql.traces ?? createSqlTraceStore(conn),
-  };
-  const registry = createSqlRegistryStore(conn, { trackingStore: tracking });
+  const tracking = await createSqlStore({ uri, defaultArtifactRoot: 'mlflow-artifacts:' });
+  const registry = createSqlRegistryStore(tracking.connection, { trackingStore: tracking });
   const server = createStoreServer({ tracking, registry, artifacts: { root: join(dir, 'mlartifacts') }, port: 0 });
   const { httpPort } = await server.listen();
   return {
     baseUrl: `http://127.0.0.1:${httpPort}`,
     async close() {
       await server.close();
-      await sql.close();
+      await tracking.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
