@@ -124,6 +124,27 @@ describe('mlflow-ts server over SQL', () => {
     await Promise.all([stopProcess(a.p), stopProcess(b.p)]);
   });
 
+  it('--registry-store-uri on SQLite beside a file tracking store: the registry lives in the database', async () => {
+    const file = path.join(tmp, 'registry.db');
+    const { p, url } = await startServer(path.join(tmp, 'mlruns-reg'), '--registry-store-uri', `sqlite:///${file}`);
+    const { run } = await call<RunResponse>(url, 'runs/create', { experiment_id: '0' });
+    await call(url, 'registered-models/create', { name: 'in-sql' });
+    const mv = await call<{ model_version: { version: string; run_id: string } }>(url, 'model-versions/create', {
+      name: 'in-sql', source: 's3://bucket/model', run_id: run.info.run_id,
+    });
+    expect(mv.model_version).toMatchObject({ version: '1', run_id: run.info.run_id });
+    await stopProcess(p);
+    const conn = await connectSql(`sqlite:///${file}`);
+    try {
+      expect(await conn.db.selectFrom('model_versions').select(['name', 'version', 'source', 'run_id']).execute()).toEqual([
+        { name: 'in-sql', version: 1, source: 's3://bucket/model', run_id: run.info.run_id },
+      ]);
+      expect(await conn.db.selectFrom('runs').select('run_uuid').execute()).toEqual([]);
+    } finally {
+      await conn.close();
+    }
+  });
+
   for (const dialect of ['sqlite', 'postgresql'] as const) {
     it(`${dialect}: SIGKILL while 4 clients log batches: every acknowledged batch present, none in part`, async () => {
       const uri = dialect === 'sqlite' ? `sqlite:///${path.join(tmp, 'kill.db')}` : await postgres();

@@ -107,7 +107,9 @@ async function openStores(o: ServerCommandOptions): Promise<OpenedStores> {
     // MLflow's default artifact root beside a database is ./mlruns.
     const tracking = await openSqlTrackingStore(o.backendStoreUri, defaultArtifactRoot ?? resolve('mlruns'));
     try {
-      const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri) : fsRegistry(localStorePath(registryUri, '--registry-store-uri'));
+      const registry = isSqlStoreUri(registryUri)
+        ? await openSqlRegistryStore(registryUri, tracking)
+        : fsRegistry(localStorePath(registryUri, '--registry-store-uri'));
       return { tracking, registry, localArtifactRoot: resolve('mlruns') };
     } catch (err) {
       await tracking.close?.();
@@ -117,13 +119,18 @@ async function openStores(o: ServerCommandOptions): Promise<OpenedStores> {
   const backend = localStorePath(o.backendStoreUri);
   // The registry and artifact stores read the same switch from the environment.
   if (o.fsync === false) process.env.MLFLOW_TS_FSYNC = '0';
-  const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri) : fsRegistry(registryUri);
   const tracking = createFsTrackingStore({
     durability: o.fsync === false ? 'none' : undefined,
     root: backend,
     defaultArtifactRoot,
   });
-  return { tracking, registry, localArtifactRoot: tracking.root };
+  try {
+    const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri, tracking) : fsRegistry(registryUri);
+    return { tracking, registry, localArtifactRoot: tracking.root };
+  } catch (err) {
+    await tracking.close();
+    throw err;
+  }
 }
 
 /** Starts the server; resolves when `signal` aborts and the server has shut down. */

@@ -36,7 +36,8 @@ export async function openSqlTrackingStore(uri: string, defaultArtifactRoot: str
   return createSqlStore({ uri, defaultArtifactRoot });
 }
 
-export async function openSqlRegistryStore(uri: string): Promise<ModelRegistryStore> {
+/** The registry on `uri`; `tracking` resolves `models:/` and `runs:/` sources and the runs local sources may lie in. */
+export async function openSqlRegistryStore(uri: string, tracking: TrackingStore): Promise<ModelRegistryStore> {
   await checkSqlDatabase(uri);
-  return openRegistry(uri);
+  return openRegistry(uri, { trackingStore: tracking });
 }
