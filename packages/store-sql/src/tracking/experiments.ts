@@ -1,4 +1,5 @@
 /** Experiments on MLflow's `experiments` / `experiment_tags` tables (SqlAlchemyStore's rules and messages). */
+import { isAbsolute, resolve } from 'node:path';
 import { sql } from 'kysely';
 import {
   MlflowError, parseFilter, parseOrderBy, resolveMaxResults, validateExperimentName, validateExperimentTag, validateTagKey,
@@ -56,14 +57,18 @@ function checkActive(row: { experiment_id: number; lifecycle_stage: string | nul
   }
 }
 
-function validateArtifactLocation(location: string): void {
+/** MLflow's checks (`MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH`, 2048) and `resolve_uri_if_local` (relative paths made absolute). */
+function artifactLocation(location: string): string {
   if (location.startsWith('runs:') || location.includes('#')) {
     throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid artifact location: '${location}'`);
   }
-  if (location.length > 256) {
+  const resolved = /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(location) || isAbsolute(location) ? location : resolve(location);
+  if (resolved.length > 2048) {
     throw new MlflowError('INVALID_PARAMETER_VALUE',
-      `Invalid artifact path length. The length of the artifact path cannot be greater than 256 characters (got ${location.length}).`);
+      'Invalid artifact path length. The length of the artifact path cannot be greater than 2048 characters. '
+      + 'To configure this limit, please set the MLFLOW_ARTIFACT_LOCATION_MAX_LENGTH environment variable.');
   }
+  return resolved;
 }
 
 function alreadyExists(name: string): MlflowError {
@@ -72,9 +77,7 @@ function alreadyExists(name: string): MlflowError {
 
 export async function createExperiment(ctx: TrackingContext, req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }): Promise<string> {
   const name = validateExperimentName(req.name);
-  if (name.length > 256) throw new MlflowError('INVALID_PARAMETER_VALUE', `Experiment name '${name.slice(0, 40)}...' exceeds the maximum length of 256 characters`);
-  const location = req.artifact_location || undefined;
-  if (location !== undefined) validateArtifactLocation(location);
+  const location = req.artifact_location ? artifactLocation(req.artifact_location) : undefined;
   const tags = new Map((req.tags ?? []).map((t) => validateExperimentTag(t)).map((t) => [t.key, t.value]));
   try {
     return await inWriteTransaction(ctx.conn, async (db) => {

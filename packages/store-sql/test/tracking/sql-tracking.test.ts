@@ -123,6 +123,20 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
     expect((await s.store.searchRuns({ experiment_ids: ['abc'] })).items).toEqual([]);
   });
 
+  it('a value longer than MLflow\'s column is INVALID_PARAMETER_VALUE where the database enforces it (PostgreSQL)', async () => {
+    const name = `long-${dialect}-${'n'.repeat(300)}`;
+    if (dialect === 'postgresql') {
+      const e = await expectMlflowError(s.store.createExperiment({ name }), 'INVALID_PARAMETER_VALUE');
+      expect(e.message).toMatch(/longer than/);
+      expect(await s.store.getExperimentByName(name)).toBeNull();
+    } else {
+      // SQLite does not enforce VARCHAR lengths, and MLflow's SQLite store accepts the name too.
+      expect((await s.store.getExperiment(await s.store.createExperiment({ name }))).name).toBe(name);
+    }
+    const relative = await s.store.createExperiment({ name: `rel-${dialect}`, artifact_location: 'some/dir' });
+    expect((await s.store.getExperiment(relative)).artifact_location).toBe(`${process.cwd()}/some/dir`);
+  });
+
   it('hard-deletes runs and experiments for gc', async () => {
     const exp = await s.store.createExperiment({ name: `gc-${dialect}` });
     const { info } = await s.store.createRun({ experiment_id: exp });
