@@ -79,6 +79,7 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
   lazyCommandGroup('gc', async () => (await import('./commands/gc/index.js')).gcCommand),
   lazyCommandGroup('db', async () => (await import('./commands/db/index.js')).dbCommand),
+  lazyCommandGroup('sync', async () => (await import('./commands/sync/index.js')).syncCommand),
 ];
 
 export interface MainOptions {

@@ -181,7 +181,9 @@ export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boole
     loggedModels[srcModel.get(m.info.model_id)!] = {
       experiment: expName.get(m.info.experiment_id), name: m.info.name, type: m.info.model_type, status: m.info.status,
       sourceRun: m.info.source_run_id ? srcRun.get(m.info.source_run_id) : undefined,
-      params: kv(m.data.params), tags: kv(m.info.tags, [SOURCE_MODEL_TAG]),
+      params: kv(m.data.params),
+      // MLflow's server (and ours) records registrations on the model itself when a version names it.
+      tags: kv(m.info.tags, [SOURCE_MODEL_TAG, 'mlflow.modelVersions']),
       metrics: m.data.metrics.map((x) => point(x, true)).sort(),
     };
   }
