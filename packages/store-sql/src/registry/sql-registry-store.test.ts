@@ -16,6 +16,7 @@ import { connectSql } from '../connect.js';
 import type { SqlConnection } from '../connect.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { createTestDatabase } from '../testing/index.js';
+import { dropTestDatabase } from './drop-test-database.js';
 import { createSqlRegistryStore } from './sql-registry-store.js';
 import type { SqlRegistryStore } from './sql-registry-store.js';
 
@@ -39,7 +40,7 @@ async function postgresBackend(): Promise<Backend> {
   const first = await connectSql(database.uri);
   await ensureSchema(first);
   await first.close();
-  return { connect: () => connectSql(database.uri), cleanup: () => database.drop() };
+  return { connect: () => connectSql(database.uri), cleanup: () => dropTestDatabase(database) };
 }
 
 let counter = 0;
@@ -129,6 +130,10 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       expect(v2.source).toBe(`models:/${name}/1`);
       expect((await rows('model_versions', name)).find((r) => r.version === 2)?.storage_location).toBe(logged.info.artifact_uri);
       await rejects(withTracking.createModelVersion({ name, source: 'models:/m-00000000000000000000000000000000' }), 'INVALID_PARAMETER_VALUE');
+      // A registry without a tracking store cannot look the logged model up: the URI is the location.
+      const v3 = await store.createModelVersion({ name, source: `models:/${logged.info.model_id}` });
+      expect((await rows('model_versions', name)).find((r) => r.version === Number(v3.version))?.storage_location)
+        .toBe(`models:/${logged.info.model_id}`);
     });
 
     it('refuses sources outside the allowed schemes and roots, and over-long values', async () => {
@@ -325,7 +330,7 @@ describe('SqlRegistryStore on PostgreSQL beside a writer that takes no lock (MLf
     } finally {
       await other.end().catch(() => {});
       await conn.close();
-      await database.drop();
+      await dropTestDatabase(database);
     }
   });
 });

@@ -37,9 +37,8 @@ export function checkLength(what: keyof typeof LIMITS | 'registered model descri
   }
 }
 
-async function loggedModel(policy: SourcePolicy, modelId: string): Promise<{ location: string; runId?: string }> {
-  if (!policy.tracking?.getLoggedModel) throw MlflowError.notFound(`Logged model with ID '${modelId}' not found: this registry has no tracking store`);
-  const model = await policy.tracking.getLoggedModel(modelId);
+async function loggedModel(getLoggedModel: NonNullable<TrackingStore['getLoggedModel']>, modelId: string): Promise<{ location: string; runId?: string }> {
+  const model = await getLoggedModel(modelId);
   const runId = model.info.source_run_id;
   return { location: model.info.artifact_uri, ...(runId ? { runId } : {}) };
 }
@@ -66,9 +65,14 @@ export async function resolveVersionSource(req: CreateModelVersionRequest, polic
     const parsed = parseModelUri(source);
     try {
       if (parsed.kind === 'logged-model') {
-        const found = await loggedModel(policy, parsed.modelId);
-        storageLocation = found.location;
-        runId ??= found.runId;
+        // Without a tracking store the logged model cannot be looked up: the URI stays the location
+        // (clients resolve models:/<model_id> themselves).
+        const getLoggedModel = policy.tracking?.getLoggedModel?.bind(policy.tracking);
+        if (getLoggedModel) {
+          const found = await loggedModel(getLoggedModel, parsed.modelId);
+          storageLocation = found.location;
+          runId ??= found.runId;
+        }
       } else {
         storageLocation = await resolveModelUri(source, { registry });
       }
@@ -77,8 +81,9 @@ export async function resolveVersionSource(req: CreateModelVersionRequest, polic
       throw MlflowError.invalidParameter(`Unable to fetch model from model URI source artifact location '${source}'. Error: ${why}`);
     }
   }
-  if (!runId && req.model_id && policy.tracking?.getLoggedModel) {
-    runId = (await loggedModel(policy, req.model_id).catch(() => undefined))?.runId;
+  const getLoggedModel = policy.tracking?.getLoggedModel?.bind(policy.tracking);
+  if (!runId && req.model_id && getLoggedModel) {
+    runId = (await loggedModel(getLoggedModel, req.model_id).catch(() => undefined))?.runId;
   }
   checkLength('storage_location', storageLocation);
   if (runId) checkLength('run_id', runId);
