@@ -9,6 +9,8 @@ import type { S3TestServer } from '@mlflow-ts/artifacts-s3/testing';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createRestStore } from '@mlflow-ts/store-grpc';
 import { cliOk, tempDir } from '../test/cli-harness.js';
+import { createCliContext } from './cli-context.js';
+import { resolveModel } from './commands/models/model-location.js';
 import { runServer } from './commands/server/index.js';
 
 let dir: string;
@@ -86,4 +88,24 @@ describe('s3:// artifact locations in the CLI', () => {
       await running;
     }
   }, 60_000);
+
+  it('loads a model from an s3:// model URI (CLI model resolution, as in models serve -m s3://…)', async () => {
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
+    const mlmodel = 'artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n';
+    await raw.send(new PutObjectCommand({ Bucket: 'mlflow', Key: 'models/m1/MLmodel', Body: mlmodel }));
+    await raw.send(new PutObjectCommand({ Bucket: 'mlflow', Key: 'models/m1/data/weights.bin', Body: Buffer.alloc(64, 1) }));
+    const ctx = createCliContext({ stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false, env: { ...s3.env } });
+    try {
+      const model = await resolveModel(ctx, path.join(dir, 'no-store'), 's3://mlflow/models/m1');
+      try {
+        expect(model.remote).toBe(true);
+        expect(await readFile(path.join(model.dir, 'MLmodel'), 'utf8')).toBe(mlmodel);
+        expect((await readFile(path.join(model.dir, 'data', 'weights.bin'))).byteLength).toBe(64);
+      } finally {
+        await model.cleanup();
+      }
+    } finally {
+      await ctx.close();
+    }
+  });
 });

@@ -4,7 +4,7 @@
  * API (buckets, objects, ListObjectsV2 with delimiters and continuation tokens, multipart uploads,
  * batch deletes, metadata) and checks access key ids (unknown key → InvalidAccessKeyId), though not
  * SigV4 signatures. Why s3rver and not Ceph's radosgw, and the two s3rver bugs the launcher works
- * around: `test-server/s3rver-process.mjs` and the package README.
+ * around: `test/s3rver-process.mjs` and the package README.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -31,7 +31,7 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
-const LAUNCHER = fileURLToPath(new URL('../../test-server/s3rver-process.mjs', import.meta.url));
+const LAUNCHER = fileURLToPath(new URL('../../test/s3rver-process.mjs', import.meta.url));
 
 function assertS3rverInstalled(): void {
   try {
