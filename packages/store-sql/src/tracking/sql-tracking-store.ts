@@ -14,6 +14,7 @@ import { createSqlLoggedModelStore } from '../logged-models/index.js';
 import { createSqlTraceStore } from '../traces/index.js';
 import type { TrackingContext } from './context.js';
 import * as exps from './experiments.js';
+import { importRun } from './import-run.js';
 import * as runs from './runs.js';
 
 export interface SqlTrackingStoreOptions {
@@ -59,6 +60,7 @@ export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrack
     restoreExperiment: (id: string) => exps.restoreExperiment(ctx, id),
 
     createRun: (req: CreateRunRequest) => runs.createRun(ctx, req),
+    importRun: (req) => importRun(ctx, req),
     updateRun: (runId: string, req: UpdateRunRequest) => runs.updateRun(ctx, runId, req),
     getRun: (runId: string) => runs.getRun(ctx, runId),
     deleteRun: (runId: string) => runs.setRunLifecycle(ctx, runId, 'deleted'),

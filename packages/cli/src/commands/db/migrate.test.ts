@@ -73,7 +73,9 @@ describe('mlflow-ts db migrate', () => {
     const there = await migrate(src, db);
     expect(there.runs.copied).toBe(6);
     expect(there.warnings).toEqual([]);
-    await migrate(db, back);
+    expect(there.runIdChanges).toEqual({}); // run ids kept (importRun); experiment ids are the database's
+    const home = await migrate(db, back);
+    expect(home.runIdChanges).toEqual({});
     const want = sqlShape(await snapshotOf(src));
     expect(sqlShape(await snapshotOf(db))).toEqual(want);
     expect(sqlShape(await snapshotOf(back))).toEqual(want);
@@ -86,6 +88,7 @@ describe('mlflow-ts db migrate', () => {
     try {
       const r = await migrate(src, pg.uri, '--state', path.join(dir, 'state'));
       expect(r.runs.copied).toBe(6);
+      expect(r.runIdChanges).toEqual({});
       expect(r.state_file.startsWith(path.join(dir, 'state'))).toBe(true);
       expect(sqlShape(await snapshotOf(pg.uri))).toEqual(sqlShape(await snapshotOf(src)));
     } finally {
