@@ -29,7 +29,19 @@ export async function openComposedStore(dialect: Dialect): Promise<ComposedStore
     const db = await createTestDatabase();
     uri = db.uri;
     root = '/tmp/mlflow-ts-artifacts';
-    drop = () => db.drop();
+    // DROP DATABASE … WITH (FORCE) can lose a race with an autovacuum worker on the new database
+    // ("must be a member of the role whose process is being terminated"): try again shortly.
+    drop = async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await db.drop();
+          return;
+        } catch (err) {
+          if (attempt >= 5) throw err;
+          await new Promise((r) => setTimeout(r, 300 * attempt));
+        }
+      }
+    };
   }
   const store = await createSqlStore({ uri, defaultArtifactRoot: root });
   return {

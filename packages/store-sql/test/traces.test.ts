@@ -62,6 +62,29 @@ describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s
     }
   });
 
+  it('refuses malformed spans and oversized batches with INVALID_PARAMETER_VALUE, writing nothing', async () => {
+    const { store, cleanup } = await openComposedStore(dialect);
+    try {
+      const exp = await store.createExperiment({ name: 'spans-bad' });
+      const traceHex = '12'.repeat(16);
+      const good = span(traceHex, 1, undefined, 1000);
+      const bad: SpanRecord[] = [
+        { ...good, span_id: 'not base64!' }, { ...good, span_id: bytesToBase64(hexToBytes('00ff')) },
+        { ...good, trace_id: bytesToBase64(hexToBytes('ab')) }, { ...good, parent_span_id: '%%%%' },
+        { ...good, start_time_unix_nano: -1 }, { ...good, attributes: { a: 1 as unknown as string } },
+      ];
+      for (const b of bad) {
+        await expect(store.traces.logSpans(exp, [good, b])).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      }
+      const many = Array.from({ length: 10_001 }, (_, i) => span(traceHex, i + 1, i === 0 ? undefined : 1, 1000 + i));
+      await expect(store.traces.logSpans(exp, many)).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      expect(await store.connection.db.selectFrom('trace_info').select('request_id').where('request_id', '=', `tr-${traceHex}`).execute()).toEqual([]);
+      expect(await store.connection.db.selectFrom('spans').select('span_id').where('trace_id', '=', `tr-${traceHex}`).execute()).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('writes spans as MLflow does (hex ids, type, status, to_dict JSON) and a large batch in one call', async () => {
     const { store, cleanup } = await openComposedStore(dialect);
     try {

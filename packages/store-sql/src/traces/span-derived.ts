@@ -5,7 +5,7 @@
  * the root span's inputs/outputs, and the `mlflow.trace.tokenUsage` metadata summed over spans.
  * (MLflow also maps OpenInference/GenAI/Traceloop attribute conventions; those are not mapped here.)
  */
-import { pythonJsonDumps, TRACE_KEYS } from '@mlflow-ts/format';
+import { MlflowError, pythonJsonDumps, TRACE_KEYS } from '@mlflow-ts/format';
 import type { SpanRecord } from '@mlflow-ts/format';
 
 export const TOKEN_USAGE_METADATA = 'mlflow.trace.tokenUsage';
@@ -131,4 +131,36 @@ export function tokenUsageAfter(existing: string | undefined, spans: readonly Sp
     if (parsed.ok && isDict(parsed.value)) current = parsed.value;
   }
   return pythonJsonDumps(addUsage(current, batch));
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+function idBytes(v: unknown): number {
+  if (typeof v !== 'string' || !BASE64.test(v) || v.length % 4 !== 0) return -1;
+  return (v.length / 4) * 3 - (v.endsWith('==') ? 2 : v.endsWith('=') ? 1 : 0);
+}
+
+/**
+ * A span record from a caller, checked before anything is written: base64 ids of 16 (trace) and 8
+ * (span, parent) bytes, a name, non-negative integer times, a status code and string attributes.
+ */
+export function checkSpanRecord(span: SpanRecord, index: number): void {
+  const bad = (what: string): never => {
+    throw MlflowError.invalidParameter(`Invalid span at index ${index}: ${what}.`);
+  };
+  if (typeof span !== 'object' || span === null) bad('expected an object');
+  if (idBytes(span.trace_id) !== 16) bad("'trace_id' must be the base64 of 16 bytes");
+  if (idBytes(span.span_id) !== 8) bad("'span_id' must be the base64 of 8 bytes");
+  if (span.parent_span_id !== null && span.parent_span_id !== undefined && idBytes(span.parent_span_id) !== 8) {
+    bad("'parent_span_id' must be the base64 of 8 bytes");
+  }
+  if (typeof span.name !== 'string') bad("'name' must be a string");
+  const time = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  if (!time(span.start_time_unix_nano)) bad("'start_time_unix_nano' must be a non-negative number");
+  if (span.end_time_unix_nano !== null && span.end_time_unix_nano !== undefined && !time(span.end_time_unix_nano)) {
+    bad("'end_time_unix_nano' must be a non-negative number");
+  }
+  if (typeof span.status?.code !== 'string') bad("'status.code' must be a string");
+  if (typeof span.attributes !== 'object' || span.attributes === null) bad("'attributes' must be an object");
+  for (const v of Object.values(span.attributes)) if (typeof v !== 'string') bad('attribute values must be JSON-encoded strings');
 }

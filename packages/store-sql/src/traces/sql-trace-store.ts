@@ -7,14 +7,14 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
-  MlflowError, TRACE_KEYS, assertTraceId, checkSpanBatch, isTraceComplete, startedTraceInfo, traceArtifactLocation,
-  traceExperimentId, traceIdOfSpan, traceInfoAfterSpans, validateDeleteTraces, validateTraceTag,
+  MAX_SPANS_PER_BATCH, MlflowError, TRACE_KEYS, assertTraceId, checkSpanBatch, isTraceComplete, startedTraceInfo,
+  traceArtifactLocation, traceExperimentId, traceIdOfSpan, traceInfoAfterSpans, validateDeleteTraces, validateTraceTag,
 } from '@mlflow-ts/format';
 import type { Trace, TraceInfo, TraceStore } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
 import type { Db } from '../tracking/transactions.js';
 import { chunks, inWriteTransaction, read } from '../tracking/transactions.js';
-import { rootPreviews, spanForStorage, tokenUsageAfter, TOKEN_USAGE_METADATA } from './span-derived.js';
+import { checkSpanRecord, rootPreviews, spanForStorage, tokenUsageAfter, TOKEN_USAGE_METADATA } from './span-derived.js';
 import { IN_CHUNK, loadSpans, loadTraceInfos, preview, spanRow } from './trace-rows.js';
 import { searchTraceIds } from './trace-search.js';
 
@@ -192,6 +192,8 @@ export function createSqlTraceStore(conn: SqlConnection): TraceStore {
     },
 
     logSpans: async (experimentId, spans) => {
+      if (!Array.isArray(spans)) throw MlflowError.invalidParameter('Expected a list of spans.');
+      spans.slice(0, MAX_SPANS_PER_BATCH + 1).forEach(checkSpanRecord);
       const traceId = assertTraceId(checkSpanBatch(spans.map(traceIdOfSpan)));
       return inWriteTransaction(conn, async (db) => {
         const exp = await activeExperiment(db, experimentId);
