@@ -139,6 +139,14 @@ describe('S3 artifact repository', () => {
     expect(mismatches).toBe(0);
   }, 120_000);
 
+  it('writes an empty stream as an empty object (a proxied upload of an empty file)', async () => {
+    const repo = createS3ArtifactRepository('s3://artifacts/empty', { env: s3.env });
+    async function* nothing(): AsyncIterable<Uint8Array> {}
+    await repo.writeArtifact('empty.txt', nothing());
+    expect(await repo.listArtifacts()).toEqual([{ path: 'empty.txt', is_dir: false, file_size: 0 }]);
+    expect((await readAll(await repo.readArtifact('empty.txt'))).bytes.byteLength).toBe(0);
+  });
+
   it('applies MLFLOW_S3_UPLOAD_EXTRA_ARGS to uploads and refuses malformed ones', async () => {
     const env = { ...s3.env, MLFLOW_S3_UPLOAD_EXTRA_ARGS: '{"Metadata": {"team": "ml"}, "CacheControl": "no-cache"}' };
     const repo = createS3ArtifactRepository('s3://artifacts/extra', { env });
