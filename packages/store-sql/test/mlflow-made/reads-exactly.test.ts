@@ -5,25 +5,18 @@
  * leaves in storage order are compared as sets (harness.ts `normalize`); the differences still open are
  * listed, with their owners, in known-differences.ts and undone on our answer alone.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing/index.js';
 import type { TestDatabase } from '../../src/testing/index.js';
-import { capabilityOf, FIXTURES, loadRecording, normalize, replay, startOurServer } from './harness.js';
+import { capabilityOf, FIXTURES, loadDump, loadRecording, normalize, replay, startOurServer } from './harness.js';
 import { KNOWN_DIFFERENCES } from './known-differences.js';
 import type { OurServer, Recorded } from './harness.js';
 
 /** The store capabilities this test holds our stores to: all four. */
 const COVERED = new Set(['tracking', 'registry', 'logged-models', 'traces']);
-
-/** A pg_dump --inserts script run through the pg client: psql's meta lines (`\restrict`) dropped. */
-function dumpSql(): string {
-  return readFileSync(join(FIXTURES, 'postgres.sql'), 'utf8')
-    .split('\n').filter((line) => !line.startsWith('\\')).join('\n');
-}
 
 function checkAll(records: Recorded[], server: () => OurServer): void {
   const covered = records.filter((r) => COVERED.has(capabilityOf(r)));
@@ -76,13 +69,7 @@ describe('a PostgreSQL database MLflow 3.6 made (pg_dump)', () => {
   let server: OurServer;
   beforeAll(async () => {
     db = await createTestDatabase('mlflow_ts_made');
-    const client = new pg.Client({ connectionString: db.uri });
-    await client.connect();
-    try {
-      await client.query(dumpSql());
-    } finally {
-      await client.end();
-    }
+    await loadDump('postgres.sql', db.uri);
     server = await startOurServer(db.uri);
   });
   afterAll(async () => {
