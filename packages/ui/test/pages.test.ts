@@ -434,6 +434,31 @@ describe('run page', () => {
 });
 
 describe('registry', () => {
+  it('compares two versions side by side in few requests', async () => {
+    const { page } = rec;
+    await go(`#/models/${encodeURIComponent(fx.modelName)}`);
+    await page.getByRole('table', { name: 'Model versions' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Compare/ }).isDisabled()).toBe(true);
+    await page.getByLabel('Select version 1').check();
+    await page.getByLabel('Select version 2').check();
+    rec.clear();
+    await page.getByRole('button', { name: 'Compare (2)' }).click();
+    await page.getByRole('heading', { name: `Comparing 2 versions of ${fx.modelName}` }).waitFor();
+    // MLflow's URL form: name as a JSON string, runs as version → run id
+    const url = decodeURIComponent(page.url());
+    expect(url).toContain(`name="${fx.modelName}"`);
+    expect(url).toContain(`"1":"${fx.runIds[0]}"`);
+    const table = page.getByRole('table', { name: 'Version comparison' });
+    expect(await table.getByRole('row', { name: /^Source run/ }).textContent()).toContain('run-00');
+    expect(await table.getByRole('row', { name: /^Source run/ }).textContent()).toContain('run-01');
+    expect(await table.locator('tr.differs', { hasText: 'depth' }).count()).toBe(1);
+    expect(await table.getByRole('row', { name: /^Aliases/ }).textContent()).toContain('@champion');
+    expect(rec.requests.filter((r) => r.path.includes('model-versions/search'))).toHaveLength(1);
+    expect(rec.requests.filter((r) => r.path.includes('runs/get'))).toHaveLength(2);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpectedErrors([404])).toEqual([]);
+  });
+
   it('lists models, edits aliases and description, changes a version stage', async () => {
     const { page } = rec;
     await go('#/models');

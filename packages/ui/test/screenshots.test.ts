@@ -98,7 +98,7 @@ describe('screenshots', () => {
     await page.getByRole('table', { name: 'Model versions' }).getByRole('link', { name: 'Version 2' }).waitFor();
     await compare('model', [
       page.locator('main > p.muted'),
-      page.getByRole('table', { name: 'Model versions' }).locator('td:nth-child(2)'),
+      page.getByRole('table', { name: 'Model versions' }).locator('td:nth-child(3)'),
     ]);
   });
 });

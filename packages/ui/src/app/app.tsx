@@ -4,6 +4,7 @@ import { onAuthRequired, setCredentials } from './lib/api.js';
 import { useHash } from './lib/hooks.js';
 import { links, parseRoute, splitHash } from './lib/router.js';
 import { CompareRunsPage, MetricPage } from './pages/compare-runs-page.js';
+import { CompareVersionsPage } from './pages/compare-versions-page.js';
 import { ExperimentPage } from './pages/experiment-page.js';
 import { ExperimentsPage } from './pages/experiments-page.js';
 import { LoggedModelPage } from './pages/logged-models-tab.js';
@@ -100,14 +101,7 @@ function Page({ hash }: { hash: string }) {
     case 'model-version':
       return <ModelVersionPage key={`${route.name}/${route.version}`} name={route.name} version={route.version} />;
     case 'compare-model-versions':
-      return (
-        <main class="page">
-          <h1>Compare versions of {route.name}</h1>
-          <p class="muted">
-            Open a version from the <a href={links.model(route.name)}>model page</a>.
-          </p>
-        </main>
-      );
+      return <CompareVersionsPage name={route.name} runsByVersion={route.runsByVersion} />;
     default:
       return (
         <main class="page">

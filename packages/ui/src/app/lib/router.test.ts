@@ -57,6 +57,25 @@ describe('parseRoute (MLflow hash routes)', () => {
     expect(route(links.modelVersion('a/b', '2'))).toEqual({ page: 'model-version', name: 'a/b', version: '2' });
     expect(route(links.artifact('1', 'r', 'dir/f x.json'))).toMatchObject({ artifactPath: 'dir/f x.json' });
   });
+  it("parses MLflow's compare-model-versions form and round-trips its own", () => {
+    // What MLflow's model page navigates to: name as a JSON string of the encoded name, runs version → run id.
+    expect(route('#/compare-model-versions?name="my%20model"&runs={"1":"r1","3":"r3"}')).toEqual({
+      page: 'compare-model-versions',
+      name: 'my model',
+      runsByVersion: { '1': 'r1', '3': 'r3' },
+    });
+    expect(route(links.compareModelVersions('a&b/c', { '2': 'x' }))).toEqual({
+      page: 'compare-model-versions',
+      name: 'a&b/c',
+      runsByVersion: { '2': 'x' },
+    });
+    expect(route('#/compare-model-versions?name=plain&runs=oops')).toEqual({
+      page: 'compare-model-versions',
+      name: 'plain',
+      runsByVersion: {},
+    });
+  });
+
   it('jsonList accepts JSON arrays and comma lists', () => {
     expect(jsonList('["a","b"]')).toEqual(['a', 'b']);
     expect(jsonList('a,b')).toEqual(['a', 'b']);

@@ -16,7 +16,7 @@ export type Route =
   | { page: 'models' }
   | { page: 'model'; name: string; subpage?: string }
   | { page: 'model-version'; name: string; version: string }
-  | { page: 'compare-model-versions'; name: string; versions: string[] }
+  | { page: 'compare-model-versions'; name: string; runsByVersion: Record<string, string> }
   | { page: 'not-found'; path: string };
 
 export type ExperimentTab = 'runs' | 'models' | 'traces' | 'chart';
@@ -44,6 +44,32 @@ export function jsonList(value: string | null): string[] {
   } catch {
     return value.split(',').filter(Boolean);
   }
+}
+
+/** MLflow writes `name=<JSON string of the URI-encoded name>`; a bare name is accepted too. */
+function jsonName(value: string | null): string {
+  if (!value) return '';
+  try {
+    const v: unknown = JSON.parse(value);
+    return typeof v === 'string' ? decode(v) : value;
+  } catch {
+    return value;
+  }
+}
+
+/** `runs={"1":"<run_id>","2":"<run_id>"}` (version → run id, as MLflow's model page writes it). */
+function jsonRecord(value: string | null): Record<string, string> {
+  if (!value) return {};
+  try {
+    const v: unknown = JSON.parse(value);
+    if (v && typeof v === 'object' && !Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, x === null || x === undefined ? '' : String(x)]));
+    }
+    if (Array.isArray(v)) return Object.fromEntries(v.map((x) => [String(x), '']));
+  } catch {
+    // fall through
+  }
+  return {};
 }
 
 function decode(segment: string): string {
@@ -117,7 +143,7 @@ export function parseRoute(loc: Location): Route {
     return { page: 'model', name: b, subpage: c };
   }
   if (a === 'compare-model-versions') {
-    return { page: 'compare-model-versions', name: q.get('name') ?? '', versions: jsonList(q.get('runs')) };
+    return { page: 'compare-model-versions', name: jsonName(q.get('name')), runsByVersion: jsonRecord(q.get('runs')) };
   }
   return { page: 'not-found', path: loc.path };
 }
@@ -141,6 +167,9 @@ export const links = {
   models: () => '#/models',
   model: (name: string) => `#/models/${enc(name)}`,
   modelVersion: (name: string, version: string) => `#/models/${enc(name)}/versions/${enc(version)}`,
+  /** MLflow's form: `name` a JSON string of the encoded name, `runs` a JSON object version → run id. */
+  compareModelVersions: (name: string, runsByVersion: Record<string, string>) =>
+    `#/compare-model-versions?name=${enc(JSON.stringify(enc(name)))}&runs=${enc(JSON.stringify(runsByVersion))}`,
 };
 
 /** The current hash with some query parameters replaced (undefined or '' removes one). */

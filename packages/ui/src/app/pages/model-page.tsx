@@ -63,6 +63,7 @@ export function AliasEditor({
 
 export function ModelPage({ name }: { name: string }) {
   useTitle(name);
+  const [picked, setPicked] = useState<Set<string>>(new Set());
   const model = useAsync(
     () =>
       api.get<{ registered_model: RegisteredModel }>('registered-models/get', { name }).then((r) => r.registered_model),
@@ -142,9 +143,30 @@ export function ModelPage({ name }: { name: string }) {
       <section class="kv-section">
         <h3>Versions</h3>
         {versions.error ? <ErrorBox error={versions.error} /> : null}
+        <div class="toolbar">
+          <button
+            type="button"
+            disabled={picked.size < 2}
+            onClick={() =>
+              navigate(
+                links.compareModelVersions(
+                  name,
+                  Object.fromEntries(
+                    (versions.data ?? []).filter((v) => picked.has(v.version)).map((v) => [v.version, v.run_id ?? '']),
+                  ),
+                ),
+              )
+            }
+          >
+            Compare {picked.size > 0 ? `(${picked.size})` : ''}
+          </button>
+        </div>
         <table class="table" aria-label="Model versions">
           <thead>
             <tr>
+              <th scope="col">
+                <span class="sr-only">Select</span>
+              </th>
               <th scope="col">Version</th>
               <th scope="col">Registered at</th>
               <th scope="col">Created by</th>
@@ -156,6 +178,18 @@ export function ModelPage({ name }: { name: string }) {
           <tbody>
             {(versions.data ?? []).map((v) => (
               <tr key={v.version}>
+                <td>
+                  <input
+                    type="checkbox"
+                    aria-label={`Select version ${v.version}`}
+                    checked={picked.has(v.version)}
+                    onChange={() => {
+                      const next = new Set(picked);
+                      if (!next.delete(v.version)) next.add(v.version);
+                      setPicked(next);
+                    }}
+                  />
+                </td>
                 <td>
                   <a href={links.modelVersion(name, v.version)}>Version {v.version}</a>
                 </td>
