@@ -109,6 +109,18 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
     expect(c.out.join('')).not.toContain('listening');
   });
 
+  it('with --workers, the primary checks the bucket once: one error line, no workers started', async () => {
+    const c = capture();
+    const db = `sqlite:///${join(dir, 'workers.db')}`;
+    const code = await main(
+      ['node', 'mlflow-ts', 'server', '--backend-store-uri', db, '--workers', '2', '--artifacts-destination', 's3://no-such-bucket/w', '--port', '0'],
+      { io: c.io, groups: [serverCommand] },
+    );
+    expect(code).toBe(1);
+    expect(c.err.join('').trim().split('\n')).toHaveLength(1);
+    expect(c.err.join('')).toContain("S3 bucket 'no-such-bucket' does not exist");
+  });
+
   it('refuses wrong credentials with one error line at start', async () => {
     const c = capture();
     const prev = process.env.AWS_ACCESS_KEY_ID;

@@ -23,25 +23,33 @@ function proxiedPath(uri: string): string {
   return rest === '' ? '' : assertSafeArtifactPath(rest);
 }
 
+type Env = Readonly<Record<string, string | undefined>>;
+
 /**
- * The server's `artifacts` option for an `s3://` destination, checked (bucket exists, credentials
- * work) before it is returned; undefined for any other destination (a local directory). `env`
- * holds MLflow's S3 variables (MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …).
+ * Checks an `s3://` destination (bucket exists, credentials work) and rethrows any problem as one
+ * MlflowError naming the flag; other destinations pass. For `--workers`, whose primary checks once.
  */
-export async function s3ArtifactsOption(
-  destination: string | undefined,
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): Promise<ArtifactsOption | undefined> {
-  if (destination === undefined || !isS3(destination)) return undefined;
+export async function checkArtifactsDestination(destination: string | undefined, env: Env = process.env): Promise<void> {
+  if (destination === undefined || !isS3(destination)) return;
   const s3 = await import('@mlflow-ts/artifacts-s3');
-  const base = destination.replace(/\/+$/, '');
   try {
-    s3.parseS3Uri(base);
-    await s3.checkS3ArtifactRoot(base, { env });
+    await s3.checkS3ArtifactRoot(destination.replace(/\/+$/, ''), { env });
   } catch (e) {
     if (MlflowError.isInstance(e)) throw new MlflowError(e.code, `--artifacts-destination ${destination}: ${e.message}`);
     throw e;
   }
+}
+
+/**
+ * The server's `artifacts` option for an `s3://` destination, checked first (see
+ * `checkArtifactsDestination`); undefined for any other destination (a local directory). `env`
+ * holds MLflow's S3 variables (MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …).
+ */
+export async function s3ArtifactsOption(destination: string | undefined, env: Env = process.env): Promise<ArtifactsOption | undefined> {
+  if (destination === undefined || !isS3(destination)) return undefined;
+  await checkArtifactsDestination(destination, env);
+  const s3 = await import('@mlflow-ts/artifacts-s3');
+  const base = destination.replace(/\/+$/, '');
   const repos = s3.createS3ArtifactRepositoryFactory({ env });
   return (uri: string): ArtifactRepository => {
     if (uri.startsWith('mlflow-artifacts:')) {

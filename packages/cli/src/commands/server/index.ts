@@ -17,7 +17,7 @@ import { UsageError } from '../../usage-error.js';
 import { untilStopped } from '../../until-stopped.js';
 import { checkSqlDatabase, isSqlStoreUri, openSqlRegistryStore, openSqlTrackingStore } from './sql-backend.js';
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from './workers.js';
-import { s3ArtifactsOption } from './artifacts-option.js';
+import { checkArtifactsDestination, s3ArtifactsOption } from './artifacts-option.js';
 
 export interface ServerCommandOptions {
   backendStoreUri: string;
@@ -143,6 +143,7 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     // Checked once here, so bad input is one line from this process, not one per worker.
     await checkSqlDatabase(o.backendStoreUri);
     if (o.registryStoreUri !== undefined && isSqlStoreUri(o.registryStoreUri)) await checkSqlDatabase(o.registryStoreUri);
+    if (o.serveArtifacts) await checkArtifactsDestination(o.artifactsDestination);
     const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
     await runPrimary(workers, signal, ({ httpPort, grpcPort }) => {
       ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''} (${workers} workers)`);
