@@ -20,6 +20,19 @@ export type Db = Kysely<MlflowDatabase>;
  */
 const sqliteWriters = new Map<string, Promise<unknown>>();
 
+const fileKeys = new WeakMap<SqlConnection, Promise<string>>();
+
+/** The database file behind a SQLite connection (two URIs may name one file). */
+function sqliteFile(conn: SqlConnection): Promise<string> {
+  let key = fileKeys.get(conn);
+  if (!key) {
+    key = sql<{ name: string; file: string }>`PRAGMA database_list`.execute(conn.db)
+      .then((r) => r.rows.find((row) => row.name === 'main')?.file || conn.displayUri, () => conn.displayUri);
+    fileKeys.set(conn, key);
+  }
+  return key;
+}
+
 async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
   const previous = sqliteWriters.get(file) ?? Promise.resolve();
   const mine = previous.catch(() => {}).then(fn);
@@ -35,7 +48,7 @@ async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
 export async function inWriteTransaction<T>(conn: SqlConnection, fn: (db: Db) => Promise<T>): Promise<T> {
   try {
     if (conn.dialect === 'sqlite') {
-      return await serialized(conn.displayUri, () => conn.db.connection().execute(async (c) => {
+      return await serialized(await sqliteFile(conn), () => conn.db.connection().execute(async (c) => {
         await sql`BEGIN IMMEDIATE`.execute(c);
         try {
           const out = await fn(c);

@@ -1,4 +1,5 @@
 /** What the SQL store must do beyond the conformance suite: MLflow's rows, atomic batches, concurrency, bound filters, errors. */
+import { relative } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { quoteValue } from '@mlflow-ts/format';
@@ -182,6 +183,29 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
         await sql.raw(`ALTER DATABASE ${name} SET default_transaction_read_only = off`).execute(admin.db).catch(() => {});
         await admin.close();
       }
+    }
+  });
+});
+
+describe('SQL tracking store on SQLite only', () => {
+  let sq: OpenedStore;
+  beforeAll(async () => {
+    sq = await openStore('sqlite');
+  });
+  afterAll(async () => {
+    await sq.cleanup();
+  });
+
+  it('writers of one process take turns on one SQLite file, however its URI is spelled', async () => {
+    const file = new URL(sq.uri.replace(/^sqlite:\/\/\//, 'file://')).pathname;
+    const other = await createSqlStore({ uri: `sqlite:///${relative(process.cwd(), file)}` });
+    try {
+      const exp = await sq.store.createExperiment({ name: 'spelled-twice' });
+      const { info } = await sq.store.createRun({ experiment_id: exp });
+      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : sq.store).logBatch(info.run_id, { metrics: [m('k', i, i)] })));
+      expect((await other.getMetricHistory(info.run_id, 'k')).items).toHaveLength(10);
+    } finally {
+      await other.close();
     }
   });
 });
