@@ -122,10 +122,16 @@ interface Compiled {
   orderBy: SqlExpr[];
 }
 
+/** MLflow's recommended order_by key for registered models, `timestamp`, sorts by the last update. */
+function modelOrderBy(orderBy: string[] | undefined): string[] | undefined {
+  if (!Array.isArray(orderBy)) return orderBy;
+  return orderBy.map((o) => (typeof o === 'string' ? o.replace(/^(\s*)timestamp(?=\s|$)/, '$1last_updated_timestamp') : o));
+}
+
 function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: SearchRegistryRequest): Compiled {
   const searchEntity = entity === 'models' ? 'registered_models' : 'model_versions';
   const filter = withoutEmptyLists(parseFilter(req.filter, searchEntity));
-  let clauses = parseOrderBy(req.order_by, searchEntity);
+  let clauses = parseOrderBy(entity === 'models' ? modelOrderBy(req.order_by) : req.order_by, searchEntity);
   if (entity === 'models') {
     if (!hasKey(clauses, 'name')) clauses = [...clauses, attr('name', true)];
   } else {

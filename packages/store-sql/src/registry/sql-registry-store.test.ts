@@ -297,6 +297,11 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
         token = page.next_page_token;
       } while (token);
       expect(seen).toEqual(Array.from({ length: 7 }, (_, i) => `${prefix}-${i}`));
+      // MLflow's `timestamp` key orders by the last update.
+      await new Promise((r) => setTimeout(r, 5));
+      await store.updateRegisteredModel(`${prefix}-3`, { description: 'touched' });
+      const recent = await store.searchRegisteredModels({ filter: `name LIKE '${prefix}-%'`, order_by: ['timestamp DESC'], max_results: 1 });
+      expect(recent.items.map((m) => m.name)).toEqual([`${prefix}-3`]);
       await rejects(store.searchRegisteredModels({ page_token: 'not-a-token' }), 'INVALID_PARAMETER_VALUE');
       await rejects(store.searchRegisteredModels({ max_results: 1001 }), 'INVALID_PARAMETER_VALUE');
     });
