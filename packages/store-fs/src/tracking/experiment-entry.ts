@@ -13,6 +13,9 @@ import { RACY_MS, RunEntry, type RunSnapshot } from './run-entry.js';
 import { prefetchRunDirs } from './run-prefetch.js';
 import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 
+/** Runs re-stat'ed per slice of a background sweep (about 12 stat calls each). */
+const SWEEP_SLICE = 500;
+
 /** Folders inside an experiment directory that are not runs. */
 export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
 
@@ -26,6 +29,8 @@ export class ExperimentEntry {
   private checkedAt = 0;
   private deepAt = 0;
   private restored = false;
+  /** A background deep sweep is under way (see syncRuns). */
+  private sweeping = false;
   /** Run versions at the last snapshot write; a different sum means the snapshot is stale. */
   private snapshotVersion = -1;
 
@@ -115,7 +120,14 @@ export class ExperimentEntry {
   // little else, and on the 2-core VMs this was measured on, stat throughput does not grow with
   // threads or processes (two processes statting half the files each took as long as one statting
   // all), so moving it to workers would only add message traffic.
-  syncRuns(deepEveryMs: number, warn: (msg: string) => void, onRun?: (e: RunEntry) => void): void {
+  //
+  // In an experiment of at least `backgroundMinRuns` runs, the periodic deep checks after the first
+  // one run in the background instead, in slices of SWEEP_SLICE runs between other work (100k runs
+  // are over a million stat calls: seconds a search would otherwise wait). The first deep check of
+  // an entry set — the one that verifies a restored snapshot or a first read — always runs here,
+  // before the search answers, so a stale snapshot is never trusted; later changes by writers that
+  // bump no mtime are then seen within deepEveryMs plus one sweep.
+  syncRuns(deepEveryMs: number, warn: (msg: string) => void, onRun?: (e: RunEntry) => void, backgroundMinRuns = Infinity): void {
     const now = Date.now();
     const st = statOrNull(this.dir);
     if (!st) {
@@ -124,7 +136,11 @@ export class ExperimentEntry {
     }
     if (!this.restored) this.restoreSnapshot();
     const stamp = stampOf(st);
-    const deep = now - this.deepAt >= deepEveryMs;
+    let deep = now - this.deepAt >= deepEveryMs;
+    if (deep && this.deepAt !== 0 && deepEveryMs > 0 && !onRun && this.runs.size >= backgroundMinRuns) {
+      this.sweepInBackground(warn);
+      deep = false;
+    }
     if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return;
     const listChanged = !sameStamp(this.dirStamp, stamp) || this.checkedAt - stamp.mtimeMs <= RACY_MS;
     if (listChanged) this.relist(warn);
@@ -177,6 +193,33 @@ export class ExperimentEntry {
       this.deepAt = Date.now();
     }
     return true;
+  }
+
+  /** The deep check of every run, SWEEP_SLICE runs per turn of the event loop. */
+  private sweepInBackground(warn: (msg: string) => void): void {
+    if (this.sweeping) return;
+    this.sweeping = true;
+    const ids = [...this.runs.keys()];
+    let i = 0;
+    const slice = () => {
+      try {
+        for (const end = Math.min(ids.length, i + SWEEP_SLICE); i < end; i++) {
+          const id = ids[i]!;
+          const entry = this.runs.get(id);
+          if (entry && !entry.refresh(true, warn)) this.runs.delete(id);
+        }
+      } catch (e) {
+        warn(`background check of ${this.dir} stopped: ${(e as Error).message}`);
+        i = ids.length;
+      }
+      if (i < ids.length) {
+        setTimeout(slice, 0).unref();
+        return;
+      }
+      this.sweeping = false;
+      this.deepAt = Date.now();
+    };
+    setTimeout(slice, 0).unref();
   }
 
   private relist(warn: (msg: string) => void): void {

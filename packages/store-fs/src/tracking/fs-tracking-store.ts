@@ -49,6 +49,12 @@ export interface FsTrackingStoreOptions {
    */
   parallelReadMinRuns?: number;
   /**
+   * In an experiment with at least this many runs, the periodic re-stat of every file (revalidateMs)
+   * runs in the background in small slices instead of inside a search; the first check after opening
+   * (which verifies a snapshot) still runs before the first answer. Default 5000; Infinity: never.
+   */
+  backgroundSweepMinRuns?: number;
+  /**
    * 'fsync' (default): a write resolves only once it is on disk — the files it wrote fdatasync'ed and
    * new directory entries fsync'ed, batched across concurrent requests (group commit). 'none' skips
    * the fsyncs (scratch use: writes survive a killed process, not an OS crash or power loss). The
@@ -83,6 +89,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     rootUri,
     artifactRootUri: (opts.defaultArtifactRoot ?? rootUri).replace(/\/+$/, ''),
     revalidateMs: opts.revalidateMs ?? 2000,
+    backgroundSweepMinRuns: opts.backgroundSweepMinRuns ?? 5000,
     cacheDir: opts.cacheDir === undefined ? path.join(os.tmpdir(), 'mlflow-ts-store-fs') : opts.cacheDir,
     durability: opts.durability,
   });
@@ -214,7 +221,7 @@ function searchRuns(state: StoreState, req: SearchRunsRequest): Page<Run> {
   for (const expId of new Set(req.experiment_ids ?? [])) {
     const exp = state.experimentEntry(String(expId));
     if (!exp?.experiment) continue;
-    exp.syncRuns(state.opts.revalidateMs, state.warn);
+    exp.syncRuns(state.opts.revalidateMs, state.warn, undefined, state.opts.backgroundSweepMinRuns);
     for (const entry of exp.runs.values()) {
       if (!entry.info) continue;
       if (view !== 'ALL' && (entry.info.lifecycle_stage === 'active') !== (view === 'ACTIVE_ONLY')) continue;

@@ -23,6 +23,8 @@ export interface StoreStateOptions {
   rootUri: string;
   artifactRootUri: string;
   revalidateMs: number;
+  /** Experiments with at least this many runs re-check their files in the background (syncRuns). */
+  backgroundSweepMinRuns?: number;
   /** Where run-cache snapshots go; null: none. */
   cacheDir: string | null;
   /** 'fsync' (default): acknowledged writes are on disk; 'none': skip the fsyncs. */

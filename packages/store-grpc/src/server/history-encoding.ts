@@ -160,7 +160,10 @@ class ByteWriter {
 
   /** int64 as protobuf writes it: negative numbers as 10-byte two's complement. */
   int64(v: number): void {
-    if (v >= 0) return this.varint(v);
+    if (v >= 0) {
+      this.varint(v);
+      return;
+    }
     let big = BigInt.asUintN(64, BigInt(v));
     while (big >= 0x80n) {
       this.buf[this.pos++] = Number(big & 0x7fn) | 0x80;
