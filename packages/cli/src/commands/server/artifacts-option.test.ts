@@ -10,6 +10,7 @@ import type { S3TestServer } from '@mlflow-ts/artifacts-s3/testing';
 import { readAll } from '@mlflow-ts/format/testing';
 import { createRestStore } from '@mlflow-ts/store-grpc';
 import { main } from '../../main.js';
+import { s3ArtifactsOption } from './artifacts-option.js';
 import { runServer, serverCommand } from './index.js';
 
 let dir: string;
@@ -94,6 +95,19 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
       await running;
     }
   }, 60_000);
+
+  it('serves s3:// run URIs only inside the destination or an s3:// default artifact root', async () => {
+    await s3.createBucket('other');
+    const option = await s3ArtifactsOption('s3://mlflow/proxied', s3.env, 's3://mlflow/runs-root');
+    if (typeof option !== 'function') throw new Error('expected a repository factory');
+    expect(option('mlflow-artifacts:/1/r/artifacts').rootUri).toBe('s3://mlflow/proxied/1/r/artifacts');
+    expect(option('s3://mlflow/proxied/1/r/artifacts').rootUri).toBe('s3://mlflow/proxied/1/r/artifacts');
+    expect(option('s3://mlflow/runs-root/2/r/artifacts').rootUri).toBe('s3://mlflow/runs-root/2/r/artifacts');
+    for (const uri of ['s3://other/x', 's3://mlflow/proxied-evil/x', 's3://mlflow/x', 'mlflow-artifacts:/%2e%2e/x', 's3://mlflow/proxied/../x', 'file:///etc']) {
+      expect(() => option(uri), uri).toThrow(/outside this server's artifact destination|Invalid/);
+    }
+    expect(await s3ArtifactsOption('./local-dir', s3.env)).toBeUndefined();
+  });
 
   it('refuses a bucket that does not exist with one error line at start', async () => {
     const c = capture();

@@ -43,20 +43,31 @@ export async function checkArtifactsDestination(destination: string | undefined,
 /**
  * The server's `artifacts` option for an `s3://` destination, checked first (see
  * `checkArtifactsDestination`); undefined for any other destination (a local directory). `env`
- * holds MLflow's S3 variables (MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …).
+ * holds MLflow's S3 variables (MLFLOW_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, …). `s3://` run URIs are
+ * served only inside the destination or an `s3://` `defaultArtifactRoot`: an experiment's location
+ * is client input, and the server's credentials must not read other buckets for whoever asks.
  */
-export async function s3ArtifactsOption(destination: string | undefined, env: Env = process.env): Promise<ArtifactsOption | undefined> {
+export async function s3ArtifactsOption(
+  destination: string | undefined,
+  env: Env = process.env,
+  defaultArtifactRoot?: string,
+): Promise<ArtifactsOption | undefined> {
   if (destination === undefined || !isS3(destination)) return undefined;
   await checkArtifactsDestination(destination, env);
   const s3 = await import('@mlflow-ts/artifacts-s3');
   const base = destination.replace(/\/+$/, '');
+  const roots = [base, ...(defaultArtifactRoot !== undefined && isS3(defaultArtifactRoot) ? [defaultArtifactRoot] : [])].map((r) => s3.parseS3Uri(r));
+  const inside = (uri: string): boolean => {
+    const { bucket, prefix } = s3.parseS3Uri(uri);
+    return roots.some((r) => r.bucket === bucket && (r.prefix === '' || prefix === r.prefix || prefix.startsWith(`${r.prefix}/`)));
+  };
   const repos = s3.createS3ArtifactRepositoryFactory({ env });
   return (uri: string): ArtifactRepository => {
     if (uri.startsWith('mlflow-artifacts:')) {
       const rel = proxiedPath(uri);
       return repos(rel === '' ? base : `${base}/${rel}`);
     }
-    if (isS3(uri)) return repos(uri);
+    if (isS3(uri) && inside(uri)) return repos(uri);
     throw MlflowError.invalidParameter(`Artifact URI '${uri}' is outside this server's artifact destination ${destination}; the client must access it directly`);
   };
 }

@@ -151,7 +151,7 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     return;
   }
   // An s3:// destination is checked before any store opens: a bad bucket is one line at start.
-  const s3Artifacts = o.serveArtifacts ? await s3ArtifactsOption(o.artifactsDestination) : undefined;
+  const s3Artifacts = o.serveArtifacts ? await s3ArtifactsOption(o.artifactsDestination, process.env, o.defaultArtifactRoot) : undefined;
   const { tracking, registry, localArtifactRoot } = await openStores(o);
   const auth = o.authToken?.length || o.authUser?.length || o.authDb
     ? {
