@@ -9,18 +9,20 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MlflowError } from '@mlflow-ts/format';
+import { MODEL_VERSIONS_TAG, MlflowError, registerModelVersion } from '@mlflow-ts/format';
 import type { ErrorCode } from '@mlflow-ts/format';
 import { createMemoryTrackingStore } from '@mlflow-ts/format/testing';
 import { connectSql } from '../connect.js';
 import type { SqlConnection } from '../connect.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
+import { createSqlStore } from '../sql-store.js';
 import { createTestDatabase } from '../testing/index.js';
 import { dropTestDatabase } from './drop-test-database.js';
 import { createSqlRegistryStore } from './sql-registry-store.js';
 import type { SqlRegistryStore } from './sql-registry-store.js';
 
 interface Backend {
+  uri: string;
   /** A second, independent connection to the same database. */
   connect(): Promise<SqlConnection>;
   cleanup(): Promise<void>;
@@ -32,7 +34,7 @@ async function sqliteBackend(): Promise<Backend> {
   const first = await connectSql(uri);
   await ensureSchema(first);
   await first.close();
-  return { connect: () => connectSql(uri), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  return { uri, connect: () => connectSql(uri), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 async function postgresBackend(): Promise<Backend> {
@@ -40,7 +42,7 @@ async function postgresBackend(): Promise<Backend> {
   const first = await connectSql(database.uri);
   await ensureSchema(first);
   await first.close();
-  return { connect: () => connectSql(database.uri), cleanup: () => dropTestDatabase(database) };
+  return { uri: database.uri, connect: () => connectSql(database.uri), cleanup: () => dropTestDatabase(database) };
 }
 
 let counter = 0;
@@ -134,6 +136,27 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const v3 = await store.createModelVersion({ name, source: `models:/${logged.info.model_id}` });
       expect((await rows('model_versions', name)).find((r) => r.version === Number(v3.version))?.storage_location)
         .toBe(`models:/${logged.info.model_id}`);
+    });
+
+    it("registers an MLflow 3 logged model as MLflow's register_model does, beside the SQL tracking store", async () => {
+      const tracking = await createSqlStore({ uri: backend.uri, defaultArtifactRoot: 's3://bucket/mlflow' });
+      try {
+        const registry = createSqlRegistryStore(tracking.connection, { trackingStore: tracking });
+        const experimentId = await tracking.createExperiment({ name: unique('exp') });
+        const run = await tracking.createRun({ experiment_id: experimentId });
+        const logged = await tracking.createLoggedModel?.({ experiment_id: experimentId, name: 'model', source_run_id: run.info.run_id });
+        if (!logged) throw new Error('the SQL tracking store has logged models');
+        const name = unique('registered');
+        const v = await registerModelVersion({ tracking, registry }, `runs:/${run.info.run_id}/model`, name, { alias: 'champion' });
+        expect(v).toMatchObject({ name, version: '1', source: `models:/${logged.info.model_id}`, run_id: run.info.run_id, aliases: ['champion'] });
+        const [row] = await rows('model_versions', name);
+        expect(row?.storage_location).toBe(logged.info.artifact_uri);
+        expect(await registry.getModelVersionDownloadUri(name, '1')).toBe(logged.info.artifact_uri);
+        const tags = (await tracking.getLoggedModel?.(logged.info.model_id))?.info.tags ?? [];
+        expect(tags.find((t) => t.key === MODEL_VERSIONS_TAG)?.value).toContain(name);
+      } finally {
+        await tracking.close();
+      }
     });
 
     it('refuses sources outside the allowed schemes and roots, and over-long values', async () => {
