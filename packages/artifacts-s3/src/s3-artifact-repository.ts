@@ -45,7 +45,7 @@ export interface S3ArtifactRepositoryOptions {
   env?: Env;
   /** A client to use instead of one built from `env` (its settings win). */
   client?: S3Client;
-  /** Multipart part size in bytes (default 8 MiB, at least 5 MiB). */
+  /** Multipart part size in bytes (default: MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE, else 8 MiB; at least 5 MiB). */
   partSize?: number;
   /** Parts uploaded concurrently (default 4). */
   queueSize?: number;
@@ -53,6 +53,17 @@ export interface S3ArtifactRepositoryOptions {
   onUploadProgress?: (p: UploadProgress) => void;
   /** Keys per ListObjectsV2 page (default: the store's, 1000 on S3). */
   listPageSize?: number;
+}
+
+/**
+ * MLflow's MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE (bytes). S3 allows 10,000 parts, so the part size
+ * bounds one upload: 8 MiB parts reach 78 GiB; larger files need a larger part size.
+ */
+function partSizeFromEnv(env: Env): number | undefined {
+  const raw = env.MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE?.trim();
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw)) throw MlflowError.invalidParameter(`MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE must be a number of bytes, got '${raw}'`);
+  return Number(raw);
 }
 
 /** Checks the caller's path as given (a leading '/' is an error, not something to strip). */
@@ -78,7 +89,7 @@ export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepo
   const client = opts.client ?? new S3Client(s3ClientConfigFromEnv(env));
   const owner = expectedBucketOwnerFromEnv(env);
   const extraArgs = uploadExtraArgsFromEnv(env);
-  const partSize = Math.max(MIN_PART_SIZE, opts.partSize ?? DEFAULT_PART_SIZE);
+  const partSize = Math.max(MIN_PART_SIZE, opts.partSize ?? partSizeFromEnv(env) ?? DEFAULT_PART_SIZE);
   const queueSize = Math.max(1, opts.queueSize ?? DEFAULT_QUEUE_SIZE);
   const endpoint = endpointOf(client, env);
   const uriOf = (rel: string) => `s3://${bucket}/${keyFor(prefix, rel)}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseS3Uri, s3ClientConfigFromEnv } from '../src/index.js';
+import { createS3ArtifactRepository, parseS3Uri, s3ClientConfigFromEnv } from '../src/index.js';
 
 describe('S3 client settings from MLflow environment variables', () => {
   it('uses path-style addressing and relaxed checksums for a custom endpoint', () => {
@@ -32,5 +32,10 @@ describe('S3 client settings from MLflow environment variables', () => {
     expect(parseS3Uri('s3://bucket/')).toEqual({ bucket: 'bucket', prefix: '' });
     expect(parseS3Uri('s3://bucket/a/b/')).toEqual({ bucket: 'bucket', prefix: 'a/b' });
     expect(parseS3Uri('s3://my.bucket-1/0/run/artifacts')).toEqual({ bucket: 'my.bucket-1', prefix: '0/run/artifacts' });
+  });
+
+  it('refuses a malformed MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE', () => {
+    expect(() => createS3ArtifactRepository('s3://bucket/p', { env: { MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE: '10MB' } })).toThrow(/MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE/);
+    expect(createS3ArtifactRepository('s3://bucket/p', { env: { MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE: '10485760' } }).rootUri).toBe('s3://bucket/p');
   });
 });
