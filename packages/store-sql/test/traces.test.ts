@@ -62,6 +62,27 @@ describe.each(['sqlite', 'postgresql'] as const)('traces on MLflow\'s tables (%s
     }
   });
 
+  it('stores span content ASCII-only as Python\'s json.dumps does, and reads it back unchanged', async () => {
+    const { store, cleanup } = await openComposedStore(dialect);
+    try {
+      const exp = await store.createExperiment({ name: 'spans-ascii' });
+      const traceHex = '34'.repeat(16);
+      const root = span(traceHex, 1, undefined, 1000);
+      root.attributes['mlflow.spanInputs'] = pythonJsonDumps({ q: 'café ☕ 😀' });
+      root.attributes.twice = JSON.stringify(pythonJsonDumps({ a: 1 }));
+      await store.traces.logSpans(exp, [root]);
+      const row = await store.connection.db.selectFrom('spans').select('content').where('trace_id', '=', `tr-${traceHex}`).executeTakeFirstOrThrow();
+      expect(row.content).toContain('caf\\u00e9 \\u2615 \\ud83d\\ude00');
+      expect(/[^\x20-\x7e]/.test(row.content)).toBe(false);
+      const [trace] = await store.traces.batchGetTraces([`tr-${traceHex}`]);
+      expect(trace?.spans[0]?.attributes['mlflow.spanInputs']).toBe('{"q": "café ☕ 😀"}');
+      // A value OTLP ingestion dumped twice is stored once, as MLflow's sanitize_attributes does.
+      expect(trace?.spans[0]?.attributes.twice).toBe('{"a": 1}');
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('refuses malformed spans and oversized batches with INVALID_PARAMETER_VALUE, writing nothing', async () => {
     const { store, cleanup } = await openComposedStore(dialect);
     try {

@@ -28,8 +28,10 @@ const isDict = (v: unknown): v is Record<string, unknown> => typeof v === 'objec
 export function sanitizeAttributes(attributes: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(attributes)) {
-    const once = typeof value === 'string' ? tryParse(value) : { ok: false as const };
-    if (once.ok && typeof once.value === 'string') {
+    // Only a JSON string can hold a dumped value, and only one starting (after spaces) with `"` or `{`
+    // can hold a string or an object: everything else is kept without parsing (the common case).
+    const once = typeof value === 'string' && value.startsWith('"') ? tryParse(value) : { ok: false as const };
+    if (once.ok && typeof once.value === 'string' && /^\s*["{]/.test(once.value)) {
       const twice = tryParse(once.value);
       if (twice.ok && (typeof twice.value === 'string' || isDict(twice.value))) {
         out[key] = once.value;

@@ -1,9 +1,10 @@
 /**
  * Trace rows (trace_info, trace_tags, trace_request_metadata, spans) as the format's entities, and
  * spans as MLflow's SqlAlchemyStore writes them: `content` is the span's `to_dict()` JSON (Python's
- * `json.dumps` spacing), ids in hex, `type` the `mlflow.spanType`, `status` the status code name.
+ * `json.dumps`: `, ` and `: ` separators, ASCII-only), ids in hex, `type` the `mlflow.spanType`,
+ * `status` the status code name.
  */
-import { base64ToHex, pythonJsonDumps, orderSpans, TRACE_KEYS } from '@mlflow-ts/format';
+import { pythonJsonDumps, orderSpans, TRACE_KEYS } from '@mlflow-ts/format';
 import type { SpanRecord, TraceInfo, TraceState } from '@mlflow-ts/format';
 import type { Db } from '../tracking/transactions.js';
 import { chunks } from '../tracking/transactions.js';
@@ -88,6 +89,13 @@ export async function loadSpans(db: Db, traceIds: readonly string[]): Promise<Ma
   return out;
 }
 
+const hexOf = (b64: string): string => Buffer.from(b64, 'base64').toString('hex');
+
+/** Python's `json.dumps` default (ensure_ascii): every character outside space..tilde as `\uXXXX`. */
+function asciiJson(json: string): string {
+  return json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 function decodedAttribute(span: SpanRecord, key: string): string | null {
   const raw = span.attributes[key];
   if (raw === undefined) return null;
@@ -104,13 +112,14 @@ export function spanRow(traceId: string, experimentId: number, span: SpanRecord)
   return {
     trace_id: traceId,
     experiment_id: experimentId,
-    span_id: base64ToHex(span.span_id),
-    parent_span_id: span.parent_span_id ? base64ToHex(span.parent_span_id) : null,
+    span_id: hexOf(span.span_id),
+    parent_span_id: span.parent_span_id ? hexOf(span.parent_span_id) : null,
     name: span.name,
     type: decodedAttribute(span, TRACE_KEYS.spanType),
     status: span.status.code.replace(/^STATUS_CODE_/, ''),
     start_time_unix_nano: span.start_time_unix_nano,
     end_time_unix_nano: span.end_time_unix_nano ?? null,
-    content: pythonJsonDumps(span),
+    // MLflow: json.dumps(span.to_dict(), cls=TraceJSONEncoder), ASCII-only.
+    content: asciiJson(pythonJsonDumps(span)),
   };
 }
