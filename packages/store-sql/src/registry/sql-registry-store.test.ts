@@ -235,6 +235,24 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       }
     });
 
+    it('deleting a model while versions are being created leaves no orphans and only clean errors', async () => {
+      const name = unique('race-delete');
+      await store.createRegisteredModel({ name });
+      await store.createModelVersion({ name, source: 's3://b/0' });
+      const creators = Array.from({ length: 10 }, (_, i) => (i % 2 ? store : storeB).createModelVersion({ name, source: `s3://b/${i}` }));
+      const deleted = storeB.deleteRegisteredModel(name);
+      const outcomes = await Promise.allSettled([...creators, deleted]);
+      for (const o of outcomes) {
+        if (o.status === 'rejected') {
+          expect(MlflowError.isInstance(o.reason) && o.reason.code, String(o.reason)).toBe('RESOURCE_DOES_NOT_EXIST');
+        }
+      }
+      expect(outcomes.at(-1)?.status).toBe('fulfilled');
+      for (const table of ['registered_models', 'model_versions', 'model_version_tags', 'registered_model_aliases'] as const) {
+        expect(await rows(table, name), table).toEqual([]);
+      }
+    });
+
     it('keeps prompts out of searches unless asked, and keeps prompt and model names apart', async () => {
       const prefix = unique('prompt');
       await store.createRegisteredModel({ name: `${prefix}-m` });

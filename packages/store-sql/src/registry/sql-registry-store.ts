@@ -128,9 +128,22 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
 
   /** Bumps the model's last_updated_time and takes its row lock; RESOURCE_DOES_NOT_EXIST if absent. */
   async function touchModel(db: Db, name: string, now: number): Promise<void> {
+    validateRegisteredModelName(name);
     const hit = await db.updateTable('registered_models').set({ last_updated_time: now }).where('name', '=', name)
       .returning('name').executeTakeFirst();
     if (!hit) throw noSuchModel(name);
+  }
+
+  /**
+   * Takes the model's row lock before a change that reads then writes its versions or aliases, so
+   * concurrent writers of one model (version creators, deleters, alias setters) take turns on
+   * PostgreSQL; SQLite's write transactions are exclusive already.
+   */
+  async function lockModel(db: Db, name: string): Promise<void> {
+    validateRegisteredModelName(name);
+    let q = db.selectFrom('registered_models').select('name').where('name', '=', name);
+    if (dialect === 'postgresql') q = q.forUpdate();
+    if (!(await q.executeTakeFirst())) throw noSuchModel(name);
   }
 
   const store: SqlRegistryStore = {
@@ -194,7 +207,7 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
 
     async deleteRegisteredModel(name) {
       await write(async (db) => {
-        await modelRow(db, name);
+        await lockModel(db, name);
         // MLflow's ORM cascade: children first (model_versions' foreign key has no ON DELETE CASCADE).
         await db.deleteFrom('model_version_tags').where('name', '=', name).execute();
         await db.deleteFrom('model_versions').where('name', '=', name).execute();
@@ -235,6 +248,7 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       validateRegisteredModelName(name);
       validateModelAlias(alias);
       await write(async (db) => {
+        await lockModel(db, name);
         const row = await versionRow(db, name, version);
         await db.insertInto('registered_model_aliases').values({ name, alias, version: row.version })
           .onConflict((oc) => oc.columns(['name', 'alias']).doUpdateSet({ version: row.version })).execute();
@@ -320,9 +334,10 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
 
     async deleteModelVersion(name, version) {
       await write(async (db) => {
-        const row = await versionRow(db, name, version);
+        validateModelVersion(version);
         const now = Date.now();
         await touchModel(db, name, now);
+        const row = await versionRow(db, name, version);
         await db.deleteFrom('registered_model_aliases').where('name', '=', name).where('version', '=', row.version).execute();
         // MLflow keeps the row (its number is never reused) and redacts it; its tags stay.
         await db.updateTable('model_versions').set({
@@ -340,9 +355,10 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
             'Valid stages are Staging, Production');
       }
       return write(async (db) => {
-        const row = await versionRow(db, name, version);
+        validateModelVersion(version);
         const now = Date.now();
         await touchModel(db, name, now);
+        const row = await versionRow(db, name, version);
         if (archiveExistingVersions) {
           await db.updateTable('model_versions').set({ current_stage: 'Archived', last_updated_time: now })
             .where('name', '=', name).where('version', '!=', row.version).where('current_stage', '=', target).execute();
