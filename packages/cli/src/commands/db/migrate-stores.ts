@@ -61,13 +61,11 @@ export async function openSide(uri: string, opts: { defaultArtifactRoot?: string
     const sql = await import('@mlflow-ts/store-sql');
     const display = sql.redactUri(uri);
     const tracking = await sql.createSqlStore({ uri, ...(opts.defaultArtifactRoot ? { defaultArtifactRoot: opts.defaultArtifactRoot } : {}) });
-    let registry;
-    try {
-      registry = await sql.openSqlRegistryStore(uri, { trackingStore: tracking, allowedSourceRoots: ['/'], allowedSourceSchemes: COPY_SOURCE_SCHEMES });
-    } catch (e) {
-      await tracking.close?.();
-      throw e;
-    }
+    const registry = await sql.openSqlRegistryStore(uri, { trackingStore: tracking, allowedSourceRoots: ['/'], allowedSourceSchemes: COPY_SOURCE_SCHEMES })
+      .catch(async (e: unknown) => {
+        await tracking.close?.();
+        throw e;
+      });
     const file = /^sqlite:\/\/\/(.+)$/i.exec(uri)?.[1];
     return {
       kind, display, ...(file ? { localPath: path.resolve(file) } : {}),
