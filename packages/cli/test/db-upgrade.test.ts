@@ -79,15 +79,15 @@ describe('mlflow-ts db upgrade', () => {
     await expectAtHeadWithRows(uri);
   });
 
-  it('a revision older than MLflow 2.22 is one line naming MLflow\'s mlflow db upgrade, and nothing changes', async () => {
+  it('a revision older than MLflow 2.14 is one line naming MLflow\'s mlflow db upgrade, and nothing changes', async () => {
     const uri = await postgres222();
-    execFileSync('psql', [uri, '-qc', "UPDATE alembic_version SET version_num = '867495a8f9d4'"], { stdio: 'pipe' });
+    execFileSync('psql', [uri, '-qc', "UPDATE alembic_version SET version_num = 'acf3f17fdcc7'"], { stdio: 'pipe' });
     const r = await runBuiltCli(['db', 'upgrade', uri]);
     expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^Error \(INVALID_STATE\): .*revision 867495a8f9d4, older than MLflow 2\.22.*`mlflow db upgrade postgresql:/);
+    expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
+    expect(r.stderr).toMatch(/^Error \(INVALID_STATE\): .*revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade postgresql:/);
     const conn = await connectSql(uri);
-    expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: '867495a8f9d4' });
+    expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: 'acf3f17fdcc7' });
     await conn.close();
   });
 

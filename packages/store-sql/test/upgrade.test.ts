@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowError } from '@mlflow-ts/format';
-import { connectSql, ensureSchema, MIGRATIONS, MLFLOW_2_22_HEAD, MLFLOW_ALEMBIC_HEAD, readSchemaState, upgradeSchema } from '../src/index.js';
+import {
+  connectSql, ensureSchema, MIGRATIONS, MLFLOW_2_22_HEAD, MLFLOW_ALEMBIC_HEAD, OLDEST_UPGRADABLE_REVISION, readSchemaState, upgradeSchema,
+} from '../src/index.js';
 import type { SqlConnection } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
 import {
@@ -77,7 +79,8 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
     const conn = await connectSql(uri);
     const steps: string[] = [];
     const result = await upgradeSchema(conn, { onStep: (m) => void steps.push(m.revision) });
-    expect(result).toEqual({ from: MLFLOW_2_22_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: MIGRATIONS.map((m) => m.revision) });
+    expect(result).toEqual({ from: MLFLOW_2_22_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: MIGRATIONS.slice(4).map((m) => m.revision) });
+    expect(result.applied).toHaveLength(12);
     expect(steps).toEqual(result.applied);
     expect(await upgradeSchema(conn)).toEqual({ from: MLFLOW_ALEMBIC_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: [] });
     await expectRowsSurvived(conn);
@@ -115,17 +118,17 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
     expect(readSqliteMaster(file)).toEqual(before);
   });
 
-  it('a revision older than 2.22 is refused, naming MLflow\'s own mlflow db upgrade', async () => {
+  it('a revision older than 2.14 is refused, naming MLflow\'s own mlflow db upgrade', async () => {
     const { file, uri } = sqlite222();
     const conn = await connectSql(uri);
-    await sql`UPDATE alembic_version SET version_num = '867495a8f9d4'`.execute(conn.db);
+    await sql`UPDATE alembic_version SET version_num = 'acf3f17fdcc7'`.execute(conn.db);
     const err = await upgradeSchema(conn).catch((e: unknown) => e);
     const unknown = await (async () => {
       await sql`UPDATE alembic_version SET version_num = 'ffffffffffff'`.execute(conn.db);
       return upgradeSchema(conn).catch((e: unknown) => e);
     })();
     await conn.close();
-    expect((err as Error).message).toMatch(/revision 867495a8f9d4, older than MLflow 2\.22.*`mlflow db upgrade sqlite:\/\/\//);
+    expect((err as Error).message).toMatch(/revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade sqlite:\/\/\//);
     expect((unknown as Error).message).toContain('unknown MLflow schema revision ffffffffffff');
     expect(readSqliteRevision(file)).toEqual([{ version_num: 'ffffffffffff' }]);
   });
@@ -140,12 +143,52 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
   });
 });
 
+/** The rows of test/fixtures/record-mlflow-2.14.py, in the tables the 2.15..2.22 migrations rebuild. */
+async function expect214RowsSurvived(conn: SqlConnection): Promise<void> {
+  const q = async (text: string) => (await sql.raw<Record<string, unknown>>(text).execute(conn.db)).rows;
+  expect(await q('SELECT key, value, run_uuid FROM tags')).toEqual([{ key: 'note', value: 'hello', run_uuid: 'r1' }]);
+  expect(await q('SELECT dataset_uuid, experiment_id, name, digest FROM datasets')).toEqual([{ dataset_uuid: 'd1', experiment_id: 1, name: 'ds', digest: 'abc' }]);
+  expect(await q('SELECT key, value, request_id FROM trace_tags')).toEqual([{ key: 'tk', value: 'tv', request_id: 'tr1' }]);
+  expect(await q('SELECT key, value, request_id FROM trace_request_metadata')).toEqual([{ key: 'mk', value: 'mv', request_id: 'tr1' }]);
+  expect(await q('SELECT request_id, client_request_id FROM trace_info')).toEqual([{ request_id: 'tr1', client_request_id: null }]);
+  // The new cascades hold: deleting the trace deletes its tags and metadata.
+  await sql`DELETE FROM trace_info WHERE request_id = 'tr1'`.execute(conn.db);
+  expect(await q('SELECT count(*) AS n FROM trace_tags')).toEqual([{ n: 0 }]);
+  await ensureSchema(conn);
+}
+
+describe('db upgrade from MLflow 2.14 (867495a8f9d4)', () => {
+  it("SQLite: MLflow 3.6's sqlite_master exactly, rows of the rebuilt tables kept", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'store-sql-upgrade-'));
+    dirs.push(dir);
+    const file = join(dir, 'mlflow.db');
+    copyFileSync(fileURLToPath(fixturePath('mlflow-2.14.db')), file);
+    const conn = await connectSql(`sqlite:///${file}`);
+    const result = await upgradeSchema(conn);
+    expect(result).toEqual({ from: OLDEST_UPGRADABLE_REVISION, to: MLFLOW_ALEMBIC_HEAD, applied: MIGRATIONS.map((m) => m.revision) });
+    await expect214RowsSurvived(conn);
+    await conn.close();
+    expectSqliteHeadSchema(readSqliteMaster(file), { checkOrderFree: true });
+  });
+
+  it("PostgreSQL: MLflow 3.6's catalog exactly, rows of the rebuilt tables kept", async () => {
+    const tdb = await createTestDatabase();
+    dbs.push(tdb);
+    await loadPostgresDump(tdb.uri, 'mlflow-2.14-postgres.sql');
+    const conn = await connectSql(tdb.uri);
+    expect((await upgradeSchema(conn)).applied).toHaveLength(MIGRATIONS.length);
+    await expect214RowsSurvived(conn);
+    await conn.close();
+    expectPostgresHeadCatalog(await readPostgresCatalog(tdb.uri));
+  });
+});
+
 describe('db upgrade on PostgreSQL: MLflow 2.22 → 3.6', () => {
   it("two upgrades at once: one applies, the other waits and finds head; MLflow 3.6's catalog exactly; rows kept", async () => {
     const uri = await postgres222();
     const [a, b] = await Promise.all([connectSql(uri), connectSql(uri)]);
     const results = await Promise.all([upgradeSchema(a), upgradeSchema(b)]);
-    expect(results.map((r) => r.applied.length).sort()).toEqual([0, MIGRATIONS.length]);
+    expect(results.map((r) => r.applied.length).sort((x, y) => x - y)).toEqual([0, 12]);
     await expectRowsSurvived(a);
     await Promise.all([a.close(), b.close()]);
     expectPostgresHeadCatalog(await readPostgresCatalog(uri));

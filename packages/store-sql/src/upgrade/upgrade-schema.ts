@@ -1,5 +1,5 @@
 /**
- * `mlflow-ts db upgrade`: brings a database from MLflow 2.22's schema (or any revision up to 3.6) to
+ * `mlflow-ts db upgrade`: brings a database from MLflow 2.14's schema (or any revision up to 3.6) to
  * MLflow 3.6's alembic head, in ONE transaction (a failure leaves it at its old revision), under the
  * schema lock (PostgreSQL: `pg_advisory_xact_lock(SCHEMA_LOCK_KEY)`; SQLite: `BEGIN IMMEDIATE`), so two
  * upgrades at once are safe: the second waits, then finds the database at head.
@@ -11,7 +11,7 @@ import type { SqlConnection } from '../connect.js';
 import type { MlflowDatabase } from '../db-types.js';
 import { ensureSchema, MLFLOW_ALEMBIC_HEAD, readSchemaState, SCHEMA_LOCK_KEY } from '../schema/ensure-schema.js';
 import type { Migration } from './migrations.js';
-import { MIGRATIONS, MLFLOW_2_22_HEAD, REVISIONS_BEFORE_2_22 } from './migrations.js';
+import { MIGRATIONS, OLDEST_UPGRADABLE_REVISION, REVISIONS_BEFORE_OLDEST } from './migrations.js';
 
 export interface UpgradeOptions {
   /** Called before each migration runs (progress output); a throw aborts the upgrade and rolls it back. */
@@ -31,12 +31,12 @@ export interface UpgradeResult {
 /** The migrations that take `revision` to head, or a clear error for a revision this package cannot start from. */
 export function migrationsFrom(revision: string, displayUri: string): Migration[] {
   if (revision === MLFLOW_ALEMBIC_HEAD) return [];
-  const start = revision === MLFLOW_2_22_HEAD ? 0 : MIGRATIONS.findIndex((m) => m.revision === revision) + 1;
-  if (start > 0 || revision === MLFLOW_2_22_HEAD) return MIGRATIONS.slice(start);
-  if (REVISIONS_BEFORE_2_22.includes(revision)) {
-    throw new MlflowError('INVALID_STATE', `Database ${displayUri} is at MLflow schema revision ${revision}, older than MLflow 2.22 ` +
-        `(${MLFLOW_2_22_HEAD}); mlflow-ts db upgrade starts from 2.22. Back it up, run MLflow's own ` +
-        `\`mlflow db upgrade ${displayUri}\` (MLflow 2.22 or later), then mlflow-ts db upgrade.`);
+  const start = revision === OLDEST_UPGRADABLE_REVISION ? 0 : MIGRATIONS.findIndex((m) => m.revision === revision) + 1;
+  if (start > 0 || revision === OLDEST_UPGRADABLE_REVISION) return MIGRATIONS.slice(start);
+  if (REVISIONS_BEFORE_OLDEST.includes(revision)) {
+    throw new MlflowError('INVALID_STATE', `Database ${displayUri} is at MLflow schema revision ${revision}, older than MLflow 2.14 ` +
+        `(${OLDEST_UPGRADABLE_REVISION}); mlflow-ts db upgrade starts from 2.14. Back it up, run MLflow's own ` +
+        `\`mlflow db upgrade ${displayUri}\` (MLflow 2.14 or later), then mlflow-ts db upgrade.`);
   }
   throw new MlflowError('INVALID_STATE', `Database ${displayUri} is at unknown MLflow schema revision ${revision} ` +
       `(mlflow-ts knows MLflow's revisions up to ${MLFLOW_ALEMBIC_HEAD}, MLflow 3.6); it may come from a newer MLflow.`);

@@ -1,5 +1,5 @@
 /**
- * `mlflow-ts db upgrade <uri>` (MLflow's `mlflow db upgrade`): brings an MLflow database from MLflow 2.22's
+ * `mlflow-ts db upgrade <uri>` (MLflow's `mlflow db upgrade`): brings an MLflow database from MLflow 2.14's
  * schema (or any revision up to 3.6) to MLflow 3.6's alembic head, in one transaction under the schema lock:
  * an interrupted or failed upgrade leaves the database at its old revision, and two at once are safe.
  */
@@ -10,7 +10,7 @@ import { UsageError } from '../../usage-error.js';
 
 export function dbUpgradeCommand(ctx: CliContext): Command {
   return new Command('upgrade')
-    .description(`upgrade an MLflow database (MLflow 2.22 or later) to MLflow 3.6's schema (revision ${MLFLOW_ALEMBIC_HEAD})`)
+    .description(`upgrade an MLflow database (MLflow 2.14 or later) to MLflow 3.6's schema (revision ${MLFLOW_ALEMBIC_HEAD})`)
     .argument('<url>', 'database URI: sqlite:///path/mlflow.db or postgresql://user:password@host:port/db')
     .option('--json', 'print the result as JSON')
     .action(async (url: string, o: { json?: boolean }) => {
