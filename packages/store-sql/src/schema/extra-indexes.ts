@@ -3,20 +3,34 @@
  * they are created IF NOT EXISTS after `ensureSchema`, so a database stays MLflow's.
  *
  * - `runs (experiment_id, lifecycle_stage, start_time DESC, run_uuid)`: search-runs' default order;
- * - `latest_metrics (key, value)`, `params (key, value)`, `tags (key, value)`: metric/param/tag filters and
- *   order_by (MLflow's primary keys lead with `key` but stop before `value`);
+ * - `latest_metrics (key, value)`: metric filters and order_by (MLflow's primary key stops before `value`);
+ * - param and tag values for equality filters: `(key, value)` on SQLite; on PostgreSQL a hash index on
+ *   `value`, because a btree entry cannot exceed ~2.7 kB and MLflow allows 6000-character params and
+ *   8000-character tags (a btree there would refuse long values);
  * - `metrics (run_uuid, key)`: get-history and bulk-interval (MLflow indexes `run_uuid` alone).
  */
 import { sql } from 'kysely';
 import { MlflowError } from '@mlflow-ts/format';
-import type { SqlConnection } from '../connect.js';
+import type { SqlConnection, SqlDialectName } from '../connect.js';
 
-export const EXTRA_INDEXES: readonly string[] = [
+const COMMON: readonly string[] = [
   'CREATE INDEX IF NOT EXISTS mlflow_ts_runs_search ON runs (experiment_id, lifecycle_stage, start_time DESC, run_uuid)',
   'CREATE INDEX IF NOT EXISTS mlflow_ts_latest_metrics_key_value ON latest_metrics (key, value)',
-  'CREATE INDEX IF NOT EXISTS mlflow_ts_params_key_value ON params (key, value)',
   'CREATE INDEX IF NOT EXISTS mlflow_ts_metrics_run_key ON metrics (run_uuid, key)',
 ];
+
+export const EXTRA_INDEXES: Readonly<Record<SqlDialectName, readonly string[]>> = {
+  sqlite: [
+    ...COMMON,
+    'CREATE INDEX IF NOT EXISTS mlflow_ts_params_key_value ON params (key, value)',
+    'CREATE INDEX IF NOT EXISTS mlflow_ts_tags_key_value ON tags (key, value)',
+  ],
+  postgresql: [
+    ...COMMON,
+    'CREATE INDEX IF NOT EXISTS mlflow_ts_params_value ON params USING hash (value)',
+    'CREATE INDEX IF NOT EXISTS mlflow_ts_tags_value ON tags USING hash (value)',
+  ],
+};
 
 async function indexExists(conn: SqlConnection, name: string): Promise<boolean> {
   const r = conn.dialect === 'sqlite'
@@ -25,9 +39,15 @@ async function indexExists(conn: SqlConnection, name: string): Promise<boolean> 
   return Number(r.rows[0]?.n ?? 0) > 0;
 }
 
+/** Ours from earlier versions that must go (a btree on PostgreSQL param values refused long values). */
+const OBSOLETE: Readonly<Record<SqlDialectName, readonly string[]>> = { sqlite: [], postgresql: ['mlflow_ts_params_key_value'] };
+
 /** Creates the missing ones; a read-only database without them still opens (searches are just slower). */
 export async function ensureExtraIndexes(conn: SqlConnection): Promise<void> {
-  for (const ddl of EXTRA_INDEXES) {
+  for (const name of OBSOLETE[conn.dialect]) {
+    if (await indexExists(conn, name)) await sql.raw(`DROP INDEX IF EXISTS ${name}`).execute(conn.db).catch(() => {});
+  }
+  for (const ddl of EXTRA_INDEXES[conn.dialect]) {
     const name = /EXISTS (\S+)/.exec(ddl)?.[1] ?? '';
     if (await indexExists(conn, name)) continue;
     try {

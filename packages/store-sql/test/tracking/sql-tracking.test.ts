@@ -1,4 +1,5 @@
 /** What the SQL store must do beyond the conformance suite: MLflow's rows, atomic batches, concurrency, bound filters, errors. */
+import { randomBytes } from 'node:crypto';
 import { relative } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -95,6 +96,17 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
     const latest = Object.fromEntries(run.data.metrics.map((x) => [x.key, x.step]));
     expect(latest).toEqual({ k0: 995, k1: 996, k2: 997, k3: 998, k4: 999 });
     expect((await s.store.getMetricHistory(info.run_id, 'k0')).items).toHaveLength(batches * 10);
+  });
+
+  it('stores and finds the longest param and tag values MLflow allows, incompressible', async () => {
+    const exp = await s.store.createExperiment({ name: `long-values-${dialect}` });
+    const { info } = await s.store.createRun({ experiment_id: exp });
+    const noise = (n: number) => randomBytes(n).toString('base64').slice(0, n);
+    const param = noise(6000);
+    const tag = noise(8000);
+    await s.store.logBatch(info.run_id, { params: [{ key: 'long', value: param }], tags: [{ key: 'long', value: tag }] });
+    const found = await s.store.searchRuns({ experiment_ids: [exp], filter: `params.long = ${quoteValue(param)} AND tags.long = ${quoteValue(tag)}` });
+    expect(found.items.map((r) => r.info.run_id)).toEqual([info.run_id]);
   });
 
   it('binds filter values: quotes and SQL in values match literally and change nothing', async () => {
