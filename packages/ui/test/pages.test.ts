@@ -99,7 +99,7 @@ describe('runs table', () => {
     await go(`#/experiments/${fx.experimentId}`);
     await page.getByRole('heading', { name: 'iris-classifier' }).waitFor();
     await page.locator('.grid-host[data-rows="15"]').waitFor();
-    let state = await gridState();
+    const state = await gridState();
     // newest first: the children (started last) are nested under their parent
     const sweepAt = state.names.indexOf('sweep');
     expect(state.names.slice(sweepAt, sweepAt + 3).sort()).toEqual(['sweep', 'sweep-child-0', 'sweep-child-1']);
