@@ -5,7 +5,6 @@ import { runRegistryStoreConformance } from '@mlflow-ts/format/testing';
 import { connectSql } from '../connect.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { createTestDatabase } from '../testing/index.js';
-import { dropTestDatabase } from './drop-test-database.js';
 import { createSqlRegistryStore, openSqlRegistryStore } from './sql-registry-store.js';
 
 runRegistryStoreConformance('sql on SQLite (temp file)', async () => {
@@ -28,7 +27,7 @@ runRegistryStoreConformance('sql on PostgreSQL', async () => {
     store: createSqlRegistryStore(conn),
     cleanup: async () => {
       await conn.close();
-      await dropTestDatabase(database);
+      await database.drop();
     },
   };
 });

@@ -17,7 +17,6 @@ import type { SqlConnection } from '../connect.js';
 import { ensureSchema } from '../schema/ensure-schema.js';
 import { createSqlStore } from '../sql-store.js';
 import { createTestDatabase } from '../testing/index.js';
-import { dropTestDatabase } from './drop-test-database.js';
 import { createSqlRegistryStore } from './sql-registry-store.js';
 import type { SqlRegistryStore } from './sql-registry-store.js';
 
@@ -42,7 +41,7 @@ async function postgresBackend(): Promise<Backend> {
   const first = await connectSql(database.uri);
   await ensureSchema(first);
   await first.close();
-  return { uri: database.uri, connect: () => connectSql(database.uri), cleanup: () => dropTestDatabase(database) };
+  return { uri: database.uri, connect: () => connectSql(database.uri), cleanup: () => database.drop() };
 }
 
 let counter = 0;
@@ -376,7 +375,7 @@ describe('SqlRegistryStore on PostgreSQL beside a writer that takes no lock (MLf
     } finally {
       await other.end().catch(() => {});
       await conn.close();
-      await dropTestDatabase(database);
+      await database.drop();
     }
   });
 });

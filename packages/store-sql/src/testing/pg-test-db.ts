@@ -30,7 +30,9 @@ function ensureServerAndRole(): string {
   }
   psqlAsPostgres(
     `DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${ROLE}') THEN ` +
-      `CREATE ROLE ${ROLE} LOGIN CREATEDB PASSWORD '${PASSWORD}'; END IF; END$$;`,
+      `CREATE ROLE ${ROLE} LOGIN CREATEDB PASSWORD '${PASSWORD}'; END IF; END$$; ` +
+      // DROP DATABASE … WITH (FORCE) must be able to end an autovacuum worker on the test database.
+      `GRANT pg_signal_backend TO ${ROLE};`,
   );
   return `postgresql://${ROLE}:${PASSWORD}@127.0.0.1:5432/postgres`;
 }
@@ -53,6 +55,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** Drops a database, retrying while PostgreSQL's own workers (autovacuum) still hold it. */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      return;
+    } catch (err) {
+      if (attempt >= 20 || !/pg_signal_backend|is being accessed by other users/.test(String(err))) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 /** A new empty database; `drop()` removes it (terminating leftover connections). */
 export async function createTestDatabase(prefix = 'mlflow_ts_t'): Promise<TestDatabase> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
@@ -62,6 +77,6 @@ export async function createTestDatabase(prefix = 'mlflow_ts_t'): Promise<TestDa
   return {
     uri: base.toString(),
     name,
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
 }
