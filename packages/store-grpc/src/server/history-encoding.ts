@@ -1,16 +1,16 @@
 /**
  * Metric histories at the serialization limit. A get-history answer is one long list of flat
- * `Metric` messages, so it is written straight to its wire form instead of going through the generic
- * mapping (plain object → MLflow JSON object → JSON.stringify; plain object → fromObject → encode):
- * - JSON: `{"key":…,"value":…,"timestamp":…,"step":…}` per point, fields in field-number order, unset
- *   fields omitted, NaN/±Infinity as the strings MLflow writes — byte for byte what `toMlflowJson` +
- *   `JSON.stringify` give (the tests compare the two).
- * - protobuf: each point written once with a tight writer (the key's bytes encoded once per series).
+ * `Metric` messages, so it skips the generic mapping's walk over reflected fields:
+ * - JSON: each point mapped by a function compiled for its message type, then one JSON.stringify —
+ *   byte for byte what `toMlflowJson` + `JSON.stringify` give (NaN/±Infinity as strings, unset fields
+ *   left out; the tests compare the two).
+ * - protobuf: each point written once with a tight writer, no fromObject round trip.
  * A series keeps its encoded form: stores such as store-fs hand out the same Metric objects for a
  * series until it changes, so the encoded points are cached per series (keyed weakly on the first
- * point object) with each point's end offset, and reused for every point whose object is the same
- * (identity checked for every point, so an append only encodes the new points and a rewrite, which
- * makes new objects, encodes afresh). Stores that build new objects per call just miss the cache.
+ * point object, so the cache lives no longer than the store's own points) and reused while every
+ * point is the same object (identity checked for every point); an append encodes only the new points
+ * and a rewrite, which makes new objects, encodes afresh. Stores that build new objects per call
+ * just miss the cache.
  */
 import type protobuf from 'protobufjs';
 
@@ -34,93 +34,86 @@ export function flatFieldsOf(type: protobuf.Type): FieldSpec[] | null {
 
 // ---------------------------------------------------------------- JSON
 
-type PointJson = (p: Point, str: (v: unknown) => string) => string;
+type PointObject = (p: Point) => Record<string, unknown>;
 
 /**
- * One point as MLflow's JSON object (the same bytes as JSON.stringify(toMlflowJson(Metric, p))),
- * compiled once per message type with the field names as literals: a straight run of string
- * concatenations per point. Names come from our own .proto files (checked identifiers), never input.
+ * One point as the object MLflow's JSON mapping makes of it (known fields only, unset ones left out,
+ * NaN/±Infinity doubles as strings), compiled once per message type with the field names as
+ * literals. JSON.stringify of a list of these is byte for byte what `toMlflowJson` + JSON.stringify
+ * give. Names come from our own .proto files (checked identifiers), never from input.
  */
-function compilePointJson(fields: readonly FieldSpec[]): PointJson {
+function compilePointObject(fields: readonly FieldSpec[]): PointObject {
   const body = fields.map((f) => {
     if (!/^[a-z_][a-z0-9_]*$/.test(f.name)) throw new Error(`unexpected field name ${f.name}`);
-    const num = f.kind === 'double' ? `(Number.isFinite(v) ? '' + v : '"' + v + '"')` : `(Number.isFinite(v) ? '' + v : 'null')`;
-    return `v = p.${f.name};
-if (v !== undefined && v !== null) { s += (s === '{' ? '' : ',') + '"${f.name}":' + (typeof v === 'number' ? ${num} : str(v)); }`;
+    const value = f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v';
+    return `v = p.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${value};`;
   }).join('\n');
-  return new Function('p', 'str', `let s = '{'; let v;\n${body}\nreturn s + '}';`) as PointJson;
+  return new Function('p', `const o = {}; let v;\n${body}\nreturn o;`) as PointObject;
 }
 
-interface JsonCacheEntry { refs: Point[]; text: string; ends: number[]; bytes?: Buffer }
-/** The encoded points of a run's metric series: one string, each point's end offset in `ends`. */
+interface JsonCacheEntry { refs: Point[]; text: string; bytes?: Buffer }
+/**
+ * The encoded points of a run's metric series (`p0,p1,…`, no brackets). A read of the same point
+ * objects reuses the text (and its UTF-8 bytes), a read with points appended encodes only the new
+ * ones; anything else (a page from the middle, a rewrite) is encoded afresh.
+ */
 class JsonSeriesCache {
   private readonly byFirst = new WeakMap<Point, JsonCacheEntry>();
-  private readonly pointJson: PointJson;
+  private readonly toObject: PointObject;
+  /** The entry the last `join` answered from or made, when it covers the whole list. */
+  private last: JsonCacheEntry | undefined;
   constructor(fields: FieldSpec[]) {
-    this.pointJson = compilePointJson(fields);
+    this.toObject = compilePointObject(fields);
   }
 
   /** The list's JSON as UTF-8 bytes; a series read whole again reuses the same bytes. */
   bytes(items: readonly Point[]): Buffer {
     const text = this.join(items);
     const entry = this.last;
-    if (!entry || entry.ends.length !== items.length) return Buffer.from(text, 'utf8');
+    if (!entry) return Buffer.from(text, 'utf8');
     entry.bytes ??= Buffer.from(text, 'utf8');
     return entry.bytes;
   }
 
-  /** The entry the last `join` used, when it covered the whole list of that entry. */
-  private last: JsonCacheEntry | undefined;
+  private encode(items: readonly Point[], from: number): string {
+    const objects = new Array(items.length - from);
+    for (let i = from; i < items.length; i++) objects[i - from] = this.toObject(items[i]!);
+    return JSON.stringify(objects).slice(1, -1);
+  }
 
-  /** `p0,p1,…` for the list, reusing what an earlier call encoded for the same point objects. */
   join(items: readonly Point[]): string {
+    this.last = undefined;
     const n = items.length;
     if (n === 0) return '';
     const head = items[0]!;
-    let entry = typeof head === 'object' && head !== null ? this.byFirst.get(head) : undefined;
-    let same = 0;
-    if (entry) {
-      const { refs } = entry;
-      const max = Math.min(refs.length, n);
-      while (same < max && refs[same] === items[same]) same++;
-      if (same === 0) entry = undefined;
-    }
-    this.last = undefined;
-    if (entry && same === n) {
-      if (entry.ends.length === n) this.last = entry;
-      return entry.text.slice(0, entry.ends[n - 1]);
-    }
-    const strings = new Map<string, string>();
-    const str = (v: unknown): string => {
-      if (typeof v !== 'string') return JSON.stringify(v) ?? 'null';
-      let hit = strings.get(v);
-      if (hit === undefined) {
-        hit = JSON.stringify(v);
-        if (strings.size < 64) strings.set(v, hit);
+    const cacheable = typeof head === 'object' && head !== null;
+    const entry = cacheable ? this.byFirst.get(head) : undefined;
+    let text: string;
+    let refs: Point[];
+    if (entry && entry.refs.length <= n && sameRefs(entry.refs, items)) {
+      if (entry.refs.length === n) {
+        this.last = entry;
+        return entry.text;
       }
-      return hit;
-    };
-    let text = entry ? entry.text.slice(0, entry.ends[same - 1]) : '';
-    const refs = entry ? entry.refs.slice(0, same) : [];
-    const ends = entry ? entry.ends.slice(0, same) : [];
-    const parts: string[] = [];
-    let len = text.length;
-    for (let i = same; i < n; i++) {
-      const p = items[i]!;
-      const s = (i === 0 ? '' : ',') + this.pointJson(p, str);
-      parts.push(s);
-      len += s.length;
-      refs.push(p);
-      ends.push(len);
+      text = `${entry.text},${this.encode(items, entry.refs.length)}`;
+      refs = entry.refs.concat(items.slice(entry.refs.length));
+    } else {
+      text = this.encode(items, 0);
+      refs = items.slice();
     }
-    text += parts.join('');
-    if (typeof head === 'object' && head !== null) {
-      const fresh: JsonCacheEntry = { refs, text, ends };
+    if (cacheable) {
+      const fresh: JsonCacheEntry = { refs, text };
       this.byFirst.set(head, fresh);
       this.last = fresh;
     }
     return text;
   }
+}
+
+/** Whether `items` starts with exactly the objects in `refs`. */
+function sameRefs(refs: readonly Point[], items: readonly Point[]): boolean {
+  for (let i = 0; i < refs.length; i++) if (refs[i] !== items[i]) return false;
+  return true;
 }
 
 // ---------------------------------------------------------------- protobuf
