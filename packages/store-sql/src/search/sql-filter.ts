@@ -50,9 +50,15 @@ export function compileSqlFilter(node: FilterNode | null, scope: SqlSearchScope)
   if (node === null) return TRUE;
   switch (node.kind) {
     case 'and':
-      return sql`(${sql.join(node.children.map((c) => compileSqlFilter(c, scope)), sql` AND `)})`;
+      return sql`(${sql.join(
+        node.children.map((c) => compileSqlFilter(c, scope)),
+        sql` AND `,
+      )})`;
     case 'or':
-      return sql`(${sql.join(node.children.map((c) => compileSqlFilter(c, scope)), sql` OR `)})`;
+      return sql`(${sql.join(
+        node.children.map((c) => compileSqlFilter(c, scope)),
+        sql` OR `,
+      )})`;
     case 'not':
       return sql`(NOT ${compileSqlFilter(node.child, scope)})`;
     case 'comparison':
@@ -82,7 +88,14 @@ function compileComparison(node: ComparisonNode, scope: SqlSearchScope): SqlExpr
   return sql`(${test} AND NOT ${src.isNan})`;
 }
 
-const OPERATORS: Readonly<Record<string, string>> = { '=': '=', '!=': '!=', '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+const OPERATORS: Readonly<Record<string, string>> = {
+  '=': '=',
+  '!=': '!=',
+  '>': '>',
+  '>=': '>=',
+  '<': '<',
+  '<=': '<=',
+};
 
 function valueTest(node: ComparisonNode, v: SqlExpr, dialect: SqlDialectName): SqlExpr {
   const { comparator, value } = node;
@@ -102,7 +115,9 @@ function valueTest(node: ComparisonNode, v: SqlExpr, dialect: SqlDialectName): S
     case 'BETWEEN':
     case 'NOT BETWEEN': {
       const [low, high] = value as readonly [number, number];
-      return comparator === 'BETWEEN' ? sql`(${v} BETWEEN ${low} AND ${high})` : sql`(${v} NOT BETWEEN ${low} AND ${high})`;
+      return comparator === 'BETWEEN'
+        ? sql`(${v} BETWEEN ${low} AND ${high})`
+        : sql`(${v} NOT BETWEEN ${low} AND ${high})`;
     }
     default: {
       const op = OPERATORS[comparator];
@@ -133,12 +148,16 @@ export function parseLikePattern(pattern: string): LikePart[] {
 
 /** PostgreSQL LIKE with `\` as escape character. */
 function toSqlLike(parts: readonly LikePart[]): string {
-  return parts.map((p) => (p.kind === 'any' ? '%' : p.kind === 'one' ? '_' : /[\\%_]/.test(p.c) ? `\\${p.c}` : p.c)).join('');
+  return parts
+    .map((p) => (p.kind === 'any' ? '%' : p.kind === 'one' ? '_' : /[\\%_]/.test(p.c) ? `\\${p.c}` : p.c))
+    .join('');
 }
 
 /** SQLite GLOB (case-sensitive, unlike SQLite's LIKE): `*`, `?`, brackets quote the specials. */
 function toGlob(parts: readonly LikePart[]): string {
-  return parts.map((p) => (p.kind === 'any' ? '*' : p.kind === 'one' ? '?' : /[*?[]/.test(p.c) ? `[${p.c}]` : p.c)).join('');
+  return parts
+    .map((p) => (p.kind === 'any' ? '*' : p.kind === 'one' ? '?' : /[*?[]/.test(p.c) ? `[${p.c}]` : p.c))
+    .join('');
 }
 
 function likeMatch(v: SqlExpr, pattern: string, caseInsensitive: boolean, dialect: SqlDialectName): SqlExpr {

@@ -2,15 +2,40 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
-  MlflowError, RUN_NAME_TAG, RUN_STATUSES, parseFilter, parseOrderBy, resolveMaxResults, resolveRunName,
-  sampleMetricHistoryBulkInterval, validateDatasetInput, validateLogBatch, validateMetric, validateMetricHistoryBulkIntervalRequest,
-  validateMetricKey, validateParam, validateTag, validateTagKey,
+  MlflowError,
+  RUN_NAME_TAG,
+  RUN_STATUSES,
+  parseFilter,
+  parseOrderBy,
+  resolveMaxResults,
+  resolveRunName,
+  sampleMetricHistoryBulkInterval,
+  validateDatasetInput,
+  validateLogBatch,
+  validateMetric,
+  validateMetricHistoryBulkIntervalRequest,
+  validateMetricKey,
+  validateParam,
+  validateTag,
+  validateTagKey,
 } from '@mlflow-ts/format';
 import type {
-  CreateRunRequest, DatasetInput, LogBatchRequest, Metric, MetricHistoryBulkIntervalRequest, MetricHistoryRequest, MetricWithRunId,
-  ModelInputRef, ModelOutputRef, Page, Run, RunInfo, SearchRunsRequest, UpdateRunRequest,
+  CreateRunRequest,
+  DatasetInput,
+  LogBatchRequest,
+  Metric,
+  MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest,
+  MetricWithRunId,
+  ModelInputRef,
+  ModelOutputRef,
+  Page,
+  Run,
+  RunInfo,
+  SearchRunsRequest,
+  UpdateRunRequest,
 } from '@mlflow-ts/format';
-import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
+import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, presentInFilter, toPage } from '../search/index.js';
 import { appendUriPath, experimentIdNumber, noSuchRun, type TrackingContext } from './context.js';
 import { loadRuns, metricEntity, runInfoEntity } from './entities.js';
 import { requireExperiment } from './experiments.js';
@@ -35,15 +60,34 @@ export async function createRun(ctx: TrackingContext, req: CreateRunRequest): Pr
   await inWriteTransaction(ctx.conn, async (db) => {
     const exp = await requireExperiment(db, experimentId);
     if (exp.lifecycle_stage !== 'active') {
-      throw new MlflowError('INVALID_STATE',
-        `The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`);
+      throw new MlflowError(
+        'INVALID_STATE',
+        `The experiment ${experimentId} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`,
+      );
     }
-    await db.insertInto('runs').values({
-      run_uuid: runId, name: runName, source_type: 'UNKNOWN', source_name: '', entry_point_name: '', user_id: userId,
-      status: 'RUNNING', start_time: startTime, end_time: null, deleted_time: null, source_version: '', lifecycle_stage: 'active',
-      artifact_uri: appendUriPath(exp.artifact_location ?? '', runId, 'artifacts'), experiment_id: exp.experiment_id,
-    }).execute();
-    await db.insertInto('tags').values([...tags].map(([key, value]) => ({ key, value, run_uuid: runId }))).execute();
+    await db
+      .insertInto('runs')
+      .values({
+        run_uuid: runId,
+        name: runName,
+        source_type: 'UNKNOWN',
+        source_name: '',
+        entry_point_name: '',
+        user_id: userId,
+        status: 'RUNNING',
+        start_time: startTime,
+        end_time: null,
+        deleted_time: null,
+        source_version: '',
+        lifecycle_stage: 'active',
+        artifact_uri: appendUriPath(exp.artifact_location ?? '', runId, 'artifacts'),
+        experiment_id: exp.experiment_id,
+      })
+      .execute();
+    await db
+      .insertInto('tags')
+      .values([...tags].map(([key, value]) => ({ key, value, run_uuid: runId })))
+      .execute();
   });
   return getRun(ctx, runId);
 }
@@ -56,7 +100,10 @@ export async function getRun(ctx: TrackingContext, runId: string): Promise<Run> 
 
 export async function updateRun(ctx: TrackingContext, runId: string, req: UpdateRunRequest): Promise<RunInfo> {
   if (req.status !== undefined && !RUN_STATUSES.includes(req.status)) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid run status '${String(req.status)}'; expected one of ${RUN_STATUSES.join(', ')}`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid run status '${String(req.status)}'; expected one of ${RUN_STATUSES.join(', ')}`,
+    );
   }
   return inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireActiveRun(db, runId);
@@ -73,8 +120,11 @@ export async function updateRun(ctx: TrackingContext, runId: string, req: Update
 export async function setRunLifecycle(ctx: TrackingContext, runId: string, stage: 'active' | 'deleted'): Promise<void> {
   await inWriteTransaction(ctx.conn, async (db) => {
     await requireRun(db, runId);
-    await db.updateTable('runs').set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? Date.now() : null })
-      .where('run_uuid', '=', runId).execute();
+    await db
+      .updateTable('runs')
+      .set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? Date.now() : null })
+      .where('run_uuid', '=', runId)
+      .execute();
   });
 }
 
@@ -92,7 +142,12 @@ export async function searchRuns(ctx: TrackingContext, req: SearchRunsRequest): 
   const stages = viewType === 'ALL' ? ['active', 'deleted'] : viewType === 'DELETED_ONLY' ? ['deleted'] : ['active'];
   const joins = new JoinSet();
   const where = compileSqlFilter(filter, runSearchScope(ctx.conn.dialect, joins, 'filter'));
-  const order = [...compileSqlOrderBy(clauses, runSearchScope(ctx.conn.dialect, joins, 'order')), START_TIME_DESC, RUN_ID_ASC];
+  const present = presentInFilter(filter);
+  const order = [
+    ...compileSqlOrderBy(clauses, runSearchScope(ctx.conn.dialect, joins, 'order'), present),
+    START_TIME_DESC,
+    RUN_ID_ASC,
+  ];
   return read(ctx.conn, async (db) => {
     const q = sql<{ run_uuid: string }>`SELECT runs.run_uuid FROM runs ${joins.toSql()}
       WHERE runs.experiment_id IN (${sql.join(experimentIds)}) AND runs.lifecycle_stage IN (${sql.join(stages)}) AND ${where}
@@ -113,7 +168,11 @@ export async function logMetric(ctx: TrackingContext, runId: string, metric: Met
   });
 }
 
-export async function logParam(ctx: TrackingContext, runId: string, param: { key: string; value: string }): Promise<void> {
+export async function logParam(
+  ctx: TrackingContext,
+  runId: string,
+  param: { key: string; value: string },
+): Promise<void> {
   const p = validateParam(param);
   await inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireActiveRun(db, runId);
@@ -134,7 +193,8 @@ export async function deleteTag(ctx: TrackingContext, runId: string, key: string
   await inWriteTransaction(ctx.conn, async (db) => {
     await requireActiveRun(db, runId);
     const r = await db.deleteFrom('tags').where('run_uuid', '=', runId).where('key', '=', key).executeTakeFirst();
-    if (Number(r.numDeletedRows) === 0) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
+    if (Number(r.numDeletedRows) === 0)
+      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
   });
 }
 
@@ -154,42 +214,75 @@ function logOrder(ctx: TrackingContext) {
   return ctx.conn.dialect === 'sqlite' ? sql`rowid` : sql`ctid`;
 }
 
-export async function getMetricHistory(ctx: TrackingContext, runId: string, key: string, req?: MetricHistoryRequest): Promise<Page<Metric>> {
+export async function getMetricHistory(
+  ctx: TrackingContext,
+  runId: string,
+  key: string,
+  req?: MetricHistoryRequest,
+): Promise<Page<Metric>> {
   validateMetricKey(key, 'metric_key');
   const maxResults = req?.max_results;
   if (maxResults !== undefined && (!Number.isInteger(maxResults) || maxResults < 1)) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid value for max_results: ${maxResults}; it must be a positive integer`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid value for max_results: ${maxResults}; it must be a positive integer`,
+    );
   }
   const window = pageWindow(maxResults ?? 1, req?.page_token);
   let limit = sql``;
   if (maxResults !== undefined) limit = window.limitSql;
-  else if (window.offset > 0) limit = ctx.conn.dialect === 'sqlite' ? sql`LIMIT -1 OFFSET ${window.offset}` : sql`OFFSET ${window.offset}`;
+  else if (window.offset > 0)
+    limit = ctx.conn.dialect === 'sqlite' ? sql`LIMIT -1 OFFSET ${window.offset}` : sql`OFFSET ${window.offset}`;
   return read(ctx.conn, async (db) => {
     await requireRun(db, runId);
-    const rows = (await sql<{ key: string; value: number; timestamp: number; step: number; is_nan: boolean | number }>`
-      SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ${runId} AND key = ${key} ORDER BY ${logOrder(ctx)} ${limit}`
-      .execute(db)).rows.map(metricEntity);
+    const rows = (
+      await sql<{ key: string; value: number; timestamp: number; step: number; is_nan: boolean | number }>`
+      SELECT key, value, timestamp, step, is_nan FROM metrics WHERE run_uuid = ${runId} AND key = ${key} ORDER BY ${logOrder(ctx)} ${limit}`.execute(
+        db,
+      )
+    ).rows.map(metricEntity);
     return maxResults === undefined ? { items: rows } : toPage(rows, window);
   });
 }
 
-export async function getMetricHistoryBulkInterval(ctx: TrackingContext, req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]> {
+export async function getMetricHistoryBulkInterval(
+  ctx: TrackingContext,
+  req: MetricHistoryBulkIntervalRequest,
+): Promise<MetricWithRunId[]> {
   validateMetricHistoryBulkIntervalRequest(req);
   return read(ctx.conn, async (db) => {
     const ids = [...new Set(req.run_ids)];
-    const found = new Set((await db.selectFrom('runs').select('run_uuid').where('run_uuid', 'in', ids).execute()).map((r) => r.run_uuid));
+    const found = new Set(
+      (await db.selectFrom('runs').select('run_uuid').where('run_uuid', 'in', ids).execute()).map((r) => r.run_uuid),
+    );
     const missing = ids.find((id) => !found.has(id));
     if (missing !== undefined) throw noSuchRun(missing);
-    const rows = (await sql<{ run_uuid: string; key: string; value: number; timestamp: number; step: number; is_nan: boolean | number }>`
+    const rows = (
+      await sql<{
+        run_uuid: string;
+        key: string;
+        value: number;
+        timestamp: number;
+        step: number;
+        is_nan: boolean | number;
+      }>`
       SELECT run_uuid, key, value, timestamp, step, is_nan FROM metrics WHERE key = ${req.metric_key} AND run_uuid IN (${sql.join(ids)})
-      ORDER BY run_uuid, ${logOrder(ctx)}`.execute(db)).rows;
+      ORDER BY run_uuid, ${logOrder(ctx)}`.execute(db)
+    ).rows;
     const byRun = new Map<string, Metric[]>(ids.map((id) => [id, []]));
     for (const r of rows) byRun.get(r.run_uuid)?.push(metricEntity(r));
-    return sampleMetricHistoryBulkInterval(req.run_ids.map((id) => ({ run_id: id, history: byRun.get(id) ?? [] })), req);
+    return sampleMetricHistoryBulkInterval(
+      req.run_ids.map((id) => ({ run_id: id, history: byRun.get(id) ?? [] })),
+      req,
+    );
   });
 }
 
-export async function logInputs(ctx: TrackingContext, runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }): Promise<void> {
+export async function logInputs(
+  ctx: TrackingContext,
+  runId: string,
+  req: { datasets?: DatasetInput[]; models?: ModelInputRef[] },
+): Promise<void> {
   for (const d of req.datasets ?? []) validateDatasetInput(d);
   // MLflow keeps the first of several inputs with one (name, digest).
   const unique = new Map<string, DatasetInput>();
@@ -201,27 +294,62 @@ export async function logInputs(ctx: TrackingContext, runId: string, req: { data
     const run = await requireActiveRun(db, runId);
     for (const d of unique.values()) {
       const { dataset } = d;
-      await db.insertInto('datasets').values({
-        dataset_uuid: newId(), experiment_id: run.experiment_id, name: dataset.name, digest: dataset.digest,
-        dataset_source_type: dataset.source_type, dataset_source: dataset.source, dataset_schema: dataset.schema ?? null,
-        dataset_profile: dataset.profile ?? null,
-      }).onConflict((oc) => oc.doNothing()).execute();
-      const { dataset_uuid: datasetUuid } = await db.selectFrom('datasets').select('dataset_uuid')
-        .where('experiment_id', '=', run.experiment_id).where('name', '=', dataset.name).where('digest', '=', dataset.digest)
+      await db
+        .insertInto('datasets')
+        .values({
+          dataset_uuid: newId(),
+          experiment_id: run.experiment_id,
+          name: dataset.name,
+          digest: dataset.digest,
+          dataset_source_type: dataset.source_type,
+          dataset_source: dataset.source,
+          dataset_schema: dataset.schema ?? null,
+          dataset_profile: dataset.profile ?? null,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+      const { dataset_uuid: datasetUuid } = await db
+        .selectFrom('datasets')
+        .select('dataset_uuid')
+        .where('experiment_id', '=', run.experiment_id)
+        .where('name', '=', dataset.name)
+        .where('digest', '=', dataset.digest)
         .executeTakeFirstOrThrow();
       const inputUuid = newId();
-      const inserted = await db.insertInto('inputs').values({
-        input_uuid: inputUuid, source_type: 'DATASET', source_id: datasetUuid, destination_type: 'RUN', destination_id: runId, step: 0,
-      }).onConflict((oc) => oc.doNothing()).returning('input_uuid').execute();
+      const inserted = await db
+        .insertInto('inputs')
+        .values({
+          input_uuid: inputUuid,
+          source_type: 'DATASET',
+          source_id: datasetUuid,
+          destination_type: 'RUN',
+          destination_id: runId,
+          step: 0,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('input_uuid')
+        .execute();
       const tags = new Map(d.tags.map((t) => [t.key, t.value]));
       if (inserted.length > 0 && tags.size > 0) {
-        await db.insertInto('input_tags').values([...tags].map(([name, value]) => ({ input_uuid: inputUuid, name, value }))).execute();
+        await db
+          .insertInto('input_tags')
+          .values([...tags].map(([name, value]) => ({ input_uuid: inputUuid, name, value })))
+          .execute();
       }
     }
     for (const m of req.models ?? []) {
-      await db.insertInto('inputs').values({
-        input_uuid: newId(), source_type: 'RUN_INPUT', source_id: runId, destination_type: 'MODEL_INPUT', destination_id: m.model_id, step: 0,
-      }).onConflict((oc) => oc.doNothing()).execute();
+      await db
+        .insertInto('inputs')
+        .values({
+          input_uuid: newId(),
+          source_type: 'RUN_INPUT',
+          source_id: runId,
+          destination_type: 'MODEL_INPUT',
+          destination_id: m.model_id,
+          step: 0,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   });
 }
@@ -230,18 +358,40 @@ export async function logOutputs(ctx: TrackingContext, runId: string, models: Mo
   await inWriteTransaction(ctx.conn, async (db) => {
     await requireActiveRun(db, runId);
     for (const m of models) {
-      await db.insertInto('inputs').values({
-        input_uuid: newId(), source_type: 'RUN_OUTPUT', source_id: runId, destination_type: 'MODEL_OUTPUT', destination_id: m.model_id, step: m.step ?? 0,
-      }).onConflict((oc) => oc.columns(['source_type', 'source_id', 'destination_type', 'destination_id']).doUpdateSet({ step: m.step ?? 0 })).execute();
+      await db
+        .insertInto('inputs')
+        .values({
+          input_uuid: newId(),
+          source_type: 'RUN_OUTPUT',
+          source_id: runId,
+          destination_type: 'MODEL_OUTPUT',
+          destination_id: m.model_id,
+          step: m.step ?? 0,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['source_type', 'source_id', 'destination_type', 'destination_id'])
+            .doUpdateSet({ step: m.step ?? 0 }),
+        )
+        .execute();
     }
   });
 }
 
-export async function listDeletedRuns(ctx: TrackingContext): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]> {
+export async function listDeletedRuns(
+  ctx: TrackingContext,
+): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]> {
   return read(ctx.conn, async (db) => {
-    const rows = await db.selectFrom('runs').select(['run_uuid', 'experiment_id', 'deleted_time']).where('lifecycle_stage', '=', 'deleted').execute();
+    const rows = await db
+      .selectFrom('runs')
+      .select(['run_uuid', 'experiment_id', 'deleted_time'])
+      .where('lifecycle_stage', '=', 'deleted')
+      .execute();
     return rows.map((r) => {
-      const out: { run_id: string; experiment_id: string; deleted_time?: number } = { run_id: r.run_uuid, experiment_id: String(r.experiment_id) };
+      const out: { run_id: string; experiment_id: string; deleted_time?: number } = {
+        run_id: r.run_uuid,
+        experiment_id: String(r.experiment_id),
+      };
       if (r.deleted_time !== null) out.deleted_time = Number(r.deleted_time);
       return out;
     });
@@ -252,11 +402,20 @@ export async function listDeletedRuns(ctx: TrackingContext): Promise<{ run_id: s
 export async function deleteRunRows(db: Db, runIds: string[]): Promise<void> {
   for (const ids of chunks(runIds, 500)) {
     if (ids.length === 0) continue;
-    for (const table of ['metrics', 'latest_metrics', 'params', 'tags'] as const) await db.deleteFrom(table).where('run_uuid', 'in', ids).execute();
-    const runInputs = db.selectFrom('inputs').select('input_uuid').where('destination_type', '=', 'RUN').where('destination_id', 'in', ids);
+    for (const table of ['metrics', 'latest_metrics', 'params', 'tags'] as const)
+      await db.deleteFrom(table).where('run_uuid', 'in', ids).execute();
+    const runInputs = db
+      .selectFrom('inputs')
+      .select('input_uuid')
+      .where('destination_type', '=', 'RUN')
+      .where('destination_id', 'in', ids);
     await db.deleteFrom('input_tags').where('input_uuid', 'in', runInputs).execute();
     await db.deleteFrom('inputs').where('destination_type', '=', 'RUN').where('destination_id', 'in', ids).execute();
-    await db.deleteFrom('inputs').where('source_type', 'in', ['RUN_INPUT', 'RUN_OUTPUT']).where('source_id', 'in', ids).execute();
+    await db
+      .deleteFrom('inputs')
+      .where('source_type', 'in', ['RUN_INPUT', 'RUN_OUTPUT'])
+      .where('source_id', 'in', ids)
+      .execute();
     await db.deleteFrom('logged_model_metrics').where('run_id', 'in', ids).execute();
     await db.deleteFrom('runs').where('run_uuid', 'in', ids).execute();
   }
@@ -266,9 +425,11 @@ export async function hardDeleteRun(ctx: TrackingContext, runId: string): Promis
   await inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireRun(db, runId);
     if (run.lifecycle_stage !== 'deleted') {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `Run ${runId} must be deleted before it can be permanently removed.`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `Run ${runId} must be deleted before it can be permanently removed.`,
+      );
     }
     await deleteRunRows(db, [runId]);
   });
 }
-
