@@ -22,7 +22,8 @@ export {
   searchRegisteredModelsInMemory, searchRunsInMemory,
 } from './in-memory.js';
 export type { InMemorySearchRequest } from './in-memory.js';
-export { loggedModelValueAccessor, searchLoggedModelsInMemory } from './logged-models.js';
+export { hasMetricClause, loggedModelValueAccessor, parseLoggedModelOrderBy, searchLoggedModelsInMemory } from './logged-models.js';
+export type { LoggedModelSortKey } from './logged-models.js';
 export {
   compareTraces, compileTraceFilter, isDefaultTraceOrder, parseTraceFilter, parseTraceOrderBy, traceValue,
 } from './trace-filter.js';

@@ -62,7 +62,8 @@ export function loggedModelValueAccessor(model: LoggedModel, datasets?: readonly
   };
 }
 
-function hasMetricClause(node: FilterNode | null): boolean {
+/** Whether a logged-model filter compares a metric anywhere (metric clauses then apply to `datasets`). */
+export function hasMetricClause(node: FilterNode | null): boolean {
   if (node === null) return false;
   switch (node.kind) {
     case 'comparison':
@@ -74,7 +75,8 @@ function hasMetricClause(node: FilterNode | null): boolean {
   }
 }
 
-interface SortKey {
+/** A validated logged-model order_by entry: a metric (optionally on one dataset) or an attribute. */
+export interface LoggedModelSortKey {
   metric?: string;
   attribute?: string;
   ascending: boolean;
@@ -82,8 +84,8 @@ interface SortKey {
   dataset_digest?: string;
 }
 
-/** MLflow's `parse_order_by_for_logged_models`. */
-function parseOrderByEntry(o: LoggedModelOrderBy): SortKey {
+/** MLflow's `parse_order_by_for_logged_models`: one order_by entry checked, with MLflow's messages. */
+export function parseLoggedModelOrderBy(o: LoggedModelOrderBy): LoggedModelSortKey {
   if (typeof o !== 'object' || o === null) throw MlflowError.invalidParameter('`order_by` must be a list of dictionaries.');
   const field = o.field_name;
   if (field === undefined || field === null || field === '') {
@@ -109,7 +111,7 @@ function parseOrderByEntry(o: LoggedModelOrderBy): SortKey {
   return { attribute: canonical, ascending, ...ds };
 }
 
-function sortValue(model: LoggedModel, key: SortKey): unknown {
+function sortValue(model: LoggedModel, key: LoggedModelSortKey): unknown {
   if (key.attribute !== undefined) return attributeOf(model, key.attribute);
   let latest: Metric | undefined;
   for (const m of model.data.metrics) {
@@ -139,7 +141,7 @@ export function searchLoggedModelsInMemory(models: readonly LoggedModel[], req: 
   const maxResults = resolveMaxResults('logged_models', req.max_results);
   const node = parseFilter(req.filter, 'logged_models');
   const predicate = compileFilter(node);
-  const keys = (req.order_by ?? []).map(parseOrderByEntry);
+  const keys = (req.order_by ?? []).map(parseLoggedModelOrderBy);
   if (!keys.some((k) => k.attribute === 'creation_timestamp')) keys.push({ attribute: 'creation_timestamp', ascending: false });
   if (!keys.some((k) => k.attribute === 'model_id')) keys.push({ attribute: 'model_id', ascending: true });
 

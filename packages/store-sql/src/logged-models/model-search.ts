@@ -6,9 +6,9 @@
  * last either way; attributes), then `creation_timestamp DESC, model_id ASC`, offset page tokens.
  */
 import { sql } from 'kysely';
-import { ENTITY_RULES, MlflowError, parseFilter, resolveMaxResults } from '@mlflow-ts/format';
+import { MlflowError, hasMetricClause, parseFilter, parseLoggedModelOrderBy, resolveMaxResults } from '@mlflow-ts/format';
 import type {
-  FilterNode, Identifier, LoggedModelDatasetFilter, LoggedModelOrderBy, Page, SearchLoggedModelsRequest,
+  Identifier, LoggedModelDatasetFilter, LoggedModelOrderBy, Page, SearchLoggedModelsRequest,
 } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
 import { compileSqlFilter, JoinSet, pageWindow, toPage } from '../search/index.js';
@@ -75,18 +75,6 @@ function scope(dialect: SqlDialectName, joins: JoinSet, datasets: readonly Logge
   };
 }
 
-function hasMetricClause(node: FilterNode | null): boolean {
-  if (node === null) return false;
-  switch (node.kind) {
-    case 'comparison':
-      return node.identifier.type === 'metric';
-    case 'not':
-      return hasMetricClause(node.child);
-    default:
-      return node.children.some(hasMetricClause);
-  }
-}
-
 interface SortKey {
   value: SqlExpr;
   type: 'string' | 'number';
@@ -94,35 +82,19 @@ interface SortKey {
   attribute?: string;
 }
 
-/** MLflow's `parse_order_by_for_logged_models` (same messages as the in-memory search). */
+/** One order_by entry, checked by format's `parseLoggedModelOrderBy` (MLflow's rules), as SQL. */
 function sortKey(o: LoggedModelOrderBy): SortKey {
-  if (typeof o !== 'object' || o === null) throw MlflowError.invalidParameter('`order_by` must be a list of dictionaries.');
-  const field = o.field_name;
-  if (field === undefined || field === null || field === '') {
-    throw MlflowError.invalidParameter('`field_name` in the `order_by` clause must be specified.');
-  }
-  const ascending = o.ascending ?? true;
-  if (typeof ascending !== 'boolean') {
-    throw MlflowError.invalidParameter(`Value of \`ascending\` in the \`order_by\` clause must be a boolean, got ${typeof ascending} for field ${field}.`);
-  }
-  if (o.dataset_digest && !o.dataset_name) {
-    throw MlflowError.invalidParameter('`dataset_digest` can only be specified if `dataset_name` is also specified.');
-  }
-  if (field.includes('.')) {
-    const dot = field.indexOf('.');
-    const entity = field.slice(0, dot);
-    if (entity !== 'metrics') throw MlflowError.invalidParameter(`Invalid order by field name: ${entity}, only \`metrics.<name>\` is allowed.`);
-    const ds: LoggedModelDatasetFilter[] = o.dataset_name
-      ? [{ dataset_name: o.dataset_name, ...(o.dataset_digest ? { dataset_digest: o.dataset_digest } : {}) }]
+  const k = parseLoggedModelOrderBy(o);
+  if (k.metric !== undefined) {
+    const ds: LoggedModelDatasetFilter[] = k.dataset_name
+      ? [{ dataset_name: k.dataset_name, ...(k.dataset_digest ? { dataset_digest: k.dataset_digest } : {}) }]
       : [];
-    return { value: metricValue(field.slice(dot + 1), ds, 'timestamp'), type: 'number', ascending };
+    return { value: metricValue(k.metric, ds, 'timestamp'), type: 'number', ascending: k.ascending };
   }
-  const name = field.trim();
-  const rules = ENTITY_RULES.logged_models;
-  const canonical = rules.aliases[name] ?? name;
+  const canonical = k.attribute ?? '';
   const a = ATTRIBUTES[canonical];
-  if (!rules.orderByAttributes.includes(canonical) || !a) throw MlflowError.invalidParameter(`Invalid order by field name: ${name}.`);
-  return { value: a.column, type: a.type, ascending, attribute: canonical };
+  if (!a) throw MlflowError.invalidParameter(`Invalid order by field name: ${canonical}.`);
+  return { value: a.column, type: a.type, ascending: k.ascending, attribute: canonical };
 }
 
 function orderTerms(keys: readonly SortKey[], dialect: SqlDialectName): SqlExpr[] {
