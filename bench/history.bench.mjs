@@ -44,12 +44,15 @@ function generate(root) {
     ids.push(id);
     const dir = path.join(expDir, id);
     for (const d of ['metrics', 'params', 'tags']) fs.mkdirSync(path.join(dir, d), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'meta.yaml'),
-      `artifact_uri: mlflow-artifacts:/${expId}/${id}/artifacts\nend_time: 1700000100000\nentry_point_name: ''\nexperiment_id: '${expId}'\nlifecycle_stage: active\nrun_id: ${id}\nrun_name: run-${r}\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: 1700000000000\nstatus: 3\ntags: []\nuser_id: bench\n`);
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      `artifact_uri: mlflow-artifacts:/${expId}/${id}/artifacts\nend_time: 1700000100000\nentry_point_name: ''\nexperiment_id: '${expId}'\nlifecycle_stage: active\nrun_id: ${id}\nrun_name: run-${r}\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: 1700000000000\nstatus: 3\ntags: []\nuser_id: bench\n`,
+    );
     const n = r === 0 ? POINTS : BULK_POINTS;
     const lines = [];
     // Values like a real loss curve: full-precision doubles, the costly case for number → text.
-    for (let s = 0; s < n; s++) lines.push(`${1700000000000 + s} ${Math.exp(-s / 3000) * (1 + Math.sin(s + r) / 10)} ${s}`);
+    for (let s = 0; s < n; s++)
+      lines.push(`${1700000000000 + s} ${Math.exp(-s / 3000) * (1 + Math.sin(s + r) / 10)} ${s}`);
     fs.writeFileSync(path.join(dir, 'metrics', 'loss'), `${lines.join('\n')}\n`);
   }
   return { historyRun: ids[0], bulkRuns: ids.slice(1) };
@@ -68,7 +71,12 @@ async function serverRole() {
   const { createStoreServer } = await import('@mlflow-ts/store-grpc/server');
   const [root] = process.argv.slice(3);
   const tracking = createFsTrackingStore({ root: path.join(root, 'mlruns'), cacheDir: null, durability: 'none' });
-  const server = createStoreServer({ tracking, artifacts: { root: path.join(root, 'mlartifacts') }, port: 0, grpcPort: 0 });
+  const server = createStoreServer({
+    tracking,
+    artifacts: { root: path.join(root, 'mlartifacts') },
+    port: 0,
+    grpcPort: 0,
+  });
   const ports = await server.listen();
   send({ ready: true, ...ports });
   process.stdin.on('data', async (d) => {
@@ -125,14 +133,26 @@ async function floorRole() {
   await new Promise((r) => httpServer.listen(0, '127.0.0.1', r));
   const ident = (b) => b;
   const grpcServer = new grpc.Server();
-  const method = (p, body) => ({ path: p, requestStream: false, responseStream: false, requestSerialize: ident, requestDeserialize: ident, responseSerialize: ident, responseDeserialize: ident, body });
+  const method = (p, body) => ({
+    path: p,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: ident,
+    requestDeserialize: ident,
+    responseSerialize: ident,
+    responseDeserialize: ident,
+    body,
+  });
   const def = { GetMetricHistory: method(GRPC_HISTORY), GetMetricHistoryBulkInterval: method(GRPC_BULK) };
   grpcServer.addService(def, {
     GetMetricHistory: (_call, cb) => cb(null, pb.history),
     GetMetricHistoryBulkInterval: (_call, cb) => cb(null, pb.bulk),
   });
   const grpcPort = await new Promise((resolve, reject) =>
-    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    grpcServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) =>
+      e ? reject(e) : resolve(p),
+    ),
+  );
   send({ ready: true, httpPort: httpServer.address().port, grpcPort });
 }
 
@@ -140,11 +160,15 @@ async function floorRole() {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function get(port, urlPath) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${urlPath}: ${res.statusCode}`))));
-    }).on('error', reject);
+    http
+      .get({ host: '127.0.0.1', port, path: urlPath, agent }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200 ? resolve(Buffer.concat(chunks)) : reject(new Error(`${urlPath}: ${res.statusCode}`)),
+        );
+      })
+      .on('error', reject);
   });
 }
 
@@ -155,12 +179,18 @@ async function loadRole() {
   const target = JSON.parse(process.argv[3]);
   const ident = (b) => b;
   const rawClient = (port) => new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const unary = (client, p, req) => new Promise((resolve, reject) =>
-    client.makeUnaryRequest(p, ident, ident, req, (e, v) => (e ? reject(e) : resolve(v))));
+  const unary = (client, p, req) =>
+    new Promise((resolve, reject) =>
+      client.makeUnaryRequest(p, ident, ident, req, (e, v) => (e ? reject(e) : resolve(v))),
+    );
   const histReq = lookupType('GetMetricHistory');
   const bulkReq = lookupType('GetMetricHistoryBulkInterval');
-  const histBytes = Buffer.from(histReq.encode(histReq.fromObject({ run_id: target.historyRun, metric_key: 'loss' })).finish());
-  const bulkBytes = Buffer.from(bulkReq.encode(bulkReq.fromObject({ run_ids: target.bulkRuns, metric_key: 'loss', max_results: 2500 })).finish());
+  const histBytes = Buffer.from(
+    histReq.encode(histReq.fromObject({ run_id: target.historyRun, metric_key: 'loss' })).finish(),
+  );
+  const bulkBytes = Buffer.from(
+    bulkReq.encode(bulkReq.fromObject({ run_ids: target.bulkRuns, metric_key: 'loss', max_results: 2500 })).finish(),
+  );
   const time = async (fn) => {
     for (let i = 0; i < 5; i++) await fn();
     const xs = [];
@@ -177,7 +207,10 @@ async function loadRole() {
   const store = createGrpcStore({ address: `127.0.0.1:${target.server.grpcPort}` });
   // Alternate the two servers round by round so drift on a shared machine hits both alike.
   for (let rep = 0; rep < 2; rep++) {
-    for (const [name, s] of [['ours', ours], ['floor', floor]]) {
+    for (const [name, s] of [
+      ['ours', ours],
+      ['floor', floor],
+    ]) {
       const add = (k, v) => {
         out[`${name}.${k}`] = Math.min(out[`${name}.${k}`] ?? Infinity, v);
       };
@@ -188,7 +221,9 @@ async function loadRole() {
     }
   }
   out['client.grpcHistoryDecoded'] = await time(() => store.tracking.getMetricHistory(target.historyRun, 'loss'));
-  out['client.restHistoryParsed'] = await time(async () => JSON.parse(String(await get(ours.http, historyQuery(target.historyRun)))));
+  out['client.restHistoryParsed'] = await time(async () =>
+    JSON.parse(String(await get(ours.http, historyQuery(target.historyRun)))),
+  );
   await store.close();
   send(out);
   process.exit(0);
@@ -196,7 +231,9 @@ async function loadRole() {
 
 // ---------------------------------------------------------------- parent
 function child(args, stdinOpen = false) {
-  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: [stdinOpen ? 'pipe' : 'ignore', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
+    stdio: [stdinOpen ? 'pipe' : 'ignore', 'pipe', 'inherit'],
+  });
   const lines = [];
   const waiters = [];
   let buf = '';
@@ -232,10 +269,16 @@ async function parent() {
       return o;
     };
     const bodiesFile = path.join(root, 'bodies.json');
-    fs.writeFileSync(bodiesFile, JSON.stringify({
-      json: { history: historyJson, bulk: bulkJson },
-      pb: { history: enc('GetMetricHistory.Response', parsed(historyJson)), bulk: enc('GetMetricHistoryBulkInterval.Response', parsed(bulkJson)) },
-    }));
+    fs.writeFileSync(
+      bodiesFile,
+      JSON.stringify({
+        json: { history: historyJson, bulk: bulkJson },
+        pb: {
+          history: enc('GetMetricHistory.Response', parsed(historyJson)),
+          bulk: enc('GetMetricHistoryBulkInterval.Response', parsed(bulkJson)),
+        },
+      }),
+    );
     const floor = child(['floor', bodiesFile]);
     const floorPorts = await floor.next();
     const loader = child(['load', JSON.stringify({ ...ids, server: ports, floor: floorPorts })]);
@@ -247,7 +290,8 @@ async function parent() {
     const load1 = os.loadavg();
     const bulkPoints = JSON.parse(bulkJson).metrics.length;
     const ms = (x) => `${x.toFixed(2)} ms`;
-    const row = (label, k) => `| ${label} | ${ms(r[`ours.${k}`])} | ${ms(r[`floor.${k}`])} | ${(r[`ours.${k}`] / r[`floor.${k}`]).toFixed(2)} |`;
+    const row = (label, k) =>
+      `| ${label} | ${ms(r[`ours.${k}`])} | ${ms(r[`floor.${k}`])} | ${(r[`ours.${k}`] / r[`floor.${k}`]).toFixed(2)} |`;
     const verdict = (k) => (r[`ours.${k}`] <= 3 ? 'met' : '**not met**');
     const la = (l) => l.map((x) => x.toFixed(1)).join('/');
     console.log(`## metric history

@@ -56,10 +56,14 @@ function rssMb(pid) {
 }
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ts-load-'));
-const server = spawn(process.execPath, [CLI, 'server', '--backend-store-uri', path.join(root, 'mlruns'), '--port', '0', '--no-serve-artifacts', '--no-ui'], {
-  stdio: ['ignore', 'pipe', 'inherit'],
-  env: { ...process.env, NODE_OPTIONS: '' },
-});
+const server = spawn(
+  process.execPath,
+  [CLI, 'server', '--backend-store-uri', path.join(root, 'mlruns'), '--port', '0', '--no-serve-artifacts', '--no-ui'],
+  {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  },
+);
 try {
   port = await new Promise((resolve, reject) => {
     let out = '';
@@ -73,7 +77,8 @@ try {
   server.stdout.resume();
 
   const expId = (await post('experiments/create', { name: 'load' })).experiment_id;
-  const newRun = async () => (await post('runs/create', { experiment_id: expId, start_time: Date.now() })).run.info.run_id;
+  const newRun = async () =>
+    (await post('runs/create', { experiment_id: expId, start_time: Date.now() })).run.info.run_id;
 
   // Phase 1: ingestion with fsync, 2 clients, 1000-metric batches.
   const ingestRuns = [await newRun(), await newRun()];
@@ -81,19 +86,26 @@ try {
   let ingestErrors = 0;
   const ingestEnd = now() + INGEST_SECONDS * 1000;
   const t0 = now();
-  await Promise.all(ingestRuns.map(async (runId, c) => {
-    for (let b = 0; now() < ingestEnd; b++) {
-      const ts = Date.now();
-      const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: `m${i % 10}`, value: i / 7, timestamp: ts, step: b }));
-      try {
-        await post('runs/log-batch', { run_id: runId, metrics });
-        ingested += 1000;
-      } catch (e) {
-        ingestErrors++;
-        if (ingestErrors < 3) console.error(`ingest client ${c}: ${e.message}`);
+  await Promise.all(
+    ingestRuns.map(async (runId, c) => {
+      for (let b = 0; now() < ingestEnd; b++) {
+        const ts = Date.now();
+        const metrics = Array.from({ length: 1000 }, (_, i) => ({
+          key: `m${i % 10}`,
+          value: i / 7,
+          timestamp: ts,
+          step: b,
+        }));
+        try {
+          await post('runs/log-batch', { run_id: runId, metrics });
+          ingested += 1000;
+        } catch (e) {
+          ingestErrors++;
+          if (ingestErrors < 3) console.error(`ingest client ${c}: ${e.message}`);
+        }
       }
-    }
-  }));
+    }),
+  );
   const ingestRate = ingested / ((now() - t0) / 1000);
   console.error(`ingestion: ${Math.round(ingestRate)} metrics/s`);
 
@@ -102,8 +114,16 @@ try {
     const runId = await newRun();
     await post('runs/log-batch', {
       run_id: runId,
-      params: [{ key: 'optimizer', value: i % 2 ? 'adam' : 'sgd' }, { key: 'lr', value: String(i / 1000) }],
-      metrics: Array.from({ length: 50 }, (_, s) => ({ key: 'acc', value: (i % 97) / 97, timestamp: Date.now(), step: s })),
+      params: [
+        { key: 'optimizer', value: i % 2 ? 'adam' : 'sgd' },
+        { key: 'lr', value: String(i / 1000) },
+      ],
+      metrics: Array.from({ length: 50 }, (_, s) => ({
+        key: 'acc',
+        value: (i % 97) / 97,
+        timestamp: Date.now(),
+        step: s,
+      })),
     });
   }
 
@@ -131,7 +151,12 @@ try {
   const writer = async (w) => {
     for (let b = 0; now() < end; b++) {
       const ts = Date.now();
-      const metrics = Array.from({ length: BATCH }, (_, i) => ({ key: `loss${i % 5}`, value: Math.random(), timestamp: ts, step: b }));
+      const metrics = Array.from({ length: BATCH }, (_, i) => ({
+        key: `loss${i % 5}`,
+        value: Math.random(),
+        timestamp: ts,
+        step: b,
+      }));
       const params = b % 50 === 0 ? [{ key: `p${b}`, value: String(b) }] : [];
       const tags = b % 20 === 0 ? [{ key: 'progress', value: String(b) }] : [];
       await timed('logBatch', () => post('runs/log-batch', { run_id: writerRuns[w], metrics, params, tags }));
@@ -141,15 +166,27 @@ try {
     for (let i = 0; now() < end; i++) {
       const op = (i + r) % 4;
       if (op === 0 || op === 2) {
-        await timed('search', () => post('runs/search', { experiment_ids: [expId], filter: "metrics.acc > 0.5 and params.optimizer = 'adam'", order_by: ['metrics.acc DESC'], max_results: 100 }));
+        await timed('search', () =>
+          post('runs/search', {
+            experiment_ids: [expId],
+            filter: "metrics.acc > 0.5 and params.optimizer = 'adam'",
+            order_by: ['metrics.acc DESC'],
+            max_results: 100,
+          }),
+        );
       } else if (op === 1) {
-        await timed('history', () => get('metrics/get-history', { run_id: writerRuns[i % WRITERS], metric_key: 'loss0', max_results: '1000' }));
+        await timed('history', () =>
+          get('metrics/get-history', { run_id: writerRuns[i % WRITERS], metric_key: 'loss0', max_results: '1000' }),
+        );
       } else {
         await timed('getRun', () => get('runs/get', { run_id: writerRuns[(i + 3) % WRITERS] }));
       }
     }
   };
-  await Promise.all([...Array.from({ length: WRITERS }, (_, w) => writer(w)), ...Array.from({ length: READERS }, (_, r) => reader(r))]);
+  await Promise.all([
+    ...Array.from({ length: WRITERS }, (_, w) => writer(w)),
+    ...Array.from({ length: READERS }, (_, r) => reader(r)),
+  ]);
   clearInterval(sampler);
 
   const afterWarm = rss.filter(([t]) => t >= WARMUP_SECONDS).map(([, m]) => m);
@@ -158,7 +195,8 @@ try {
   const rssMin = Math.min(...afterWarm);
   const rssGrowth = (rssMax - rssBase) / rssBase;
   const flat = (rssMax - rssMin) / rssMin <= 0.2;
-  const row = (name, xs) => `| ${name} | ${xs.length} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 99))} | ${ms(pct(xs, 100))} |`;
+  const row = (name, xs) =>
+    `| ${name} | ${xs.length} | ${ms(pct(xs, 50))} | ${ms(pct(xs, 99))} | ${ms(pct(xs, 100))} |`;
   const verdict = (ok) => (ok ? 'met' : '**not met**');
   const p99w = pct(lat.logBatch, 99);
   const p99s = pct(lat.search, 99);
@@ -184,7 +222,10 @@ try {
     `| server RSS flat within 20% after warm-up | ${rssMin.toFixed(0)}–${rssMax.toFixed(0)} MB (first ${rssBase.toFixed(0)} MB, growth ${(rssGrowth * 100).toFixed(0)}%) | ${verdict(flat)} |`,
     `| ingestion with fsync ≥ 100,000 metrics/s (1000-metric batches, 2 clients) | ${Math.round(ingestRate).toLocaleString('en-US')} metrics/s | ${verdict(ingestRate >= 100_000)} |`,
     '',
-    `RSS samples (s: MB): ${rss.filter((_, i) => i % 5 === 0).map(([t, m]) => `${t.toFixed(0)}: ${m.toFixed(0)}`).join(', ')}`,
+    `RSS samples (s: MB): ${rss
+      .filter((_, i) => i % 5 === 0)
+      .map(([t, m]) => `${t.toFixed(0)}: ${m.toFixed(0)}`)
+      .join(', ')}`,
   ];
   console.log(lines.join('\n'));
 } finally {

@@ -24,7 +24,12 @@ const payload = Object.fromEntries(Object.entries(FILES).map(([name, size]) => [
 const save = async (dir, extra) => {
   fs.mkdirSync(dir, { recursive: true });
   const mlmodel = { flavors: { onnx: { onnx_model: 'model.onnx' } }, ...extra };
-  fs.writeFileSync(path.join(dir, 'MLmodel'), Object.entries(mlmodel).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n'));
+  fs.writeFileSync(
+    path.join(dir, 'MLmodel'),
+    Object.entries(mlmodel)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n'),
+  );
   for (const [name, data] of Object.entries(payload)) fs.writeFileSync(path.join(dir, name), data);
   return mlmodel;
 };
@@ -65,7 +70,10 @@ const added = median(logged) - median(upload);
 const fsync = process.env.MLFLOW_TS_FSYNC ?? '(default: on)';
 console.log(`## logged models
 
-One model directory (${Object.keys(FILES).length + 1} files, ${Math.round(Object.values(FILES).reduce((a, b) => a + b, 0) / 1024)} KiB) per iteration, ${N} alternating iterations after 3 warm-ups, store-fs on a local disk (fsync ${fsync}), ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join('/')}.
+One model directory (${Object.keys(FILES).length + 1} files, ${Math.round(Object.values(FILES).reduce((a, b) => a + b, 0) / 1024)} KiB) per iteration, ${N} alternating iterations after 3 warm-ups, store-fs on a local disk (fsync ${fsync}), ${os.cpus().length} cores, load average ${os
+  .loadavg()
+  .map((x) => x.toFixed(1))
+  .join('/')}.
 Baseline: the same directory written and uploaded alone (\`logLocalDirectory\` to the run's artifacts). Ours: \`logSavedModel\` as MLflow 3 logs (create LoggedModel, run output, write + upload to the model's location, finalize READY).
 
 | | min ms | median ms | p90 ms |

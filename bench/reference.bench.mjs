@@ -29,7 +29,12 @@ async function serverRole() {
   const { createStoreServer } = await import('@mlflow-ts/store-grpc/server');
   const root = process.argv[3];
   const tracking = createFsTrackingStore({ root: path.join(root, 'mlruns'), cacheDir: null });
-  const server = createStoreServer({ tracking, artifacts: { root: path.join(root, 'mlartifacts') }, port: 0, grpcPort: 0 });
+  const server = createStoreServer({
+    tracking,
+    artifacts: { root: path.join(root, 'mlartifacts') },
+    port: 0,
+    grpcPort: 0,
+  });
   const { httpPort } = await server.listen();
   process.stdout.write(`${JSON.stringify({ httpPort })}\n`);
   process.stdin.on('data', async () => {
@@ -42,21 +47,28 @@ async function serverRole() {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function client(base) {
   const u = new URL(base);
-  const call = (method, route, body) => new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers = payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {};
-    const req = http.request({ host: u.hostname, port: u.port, method, path: `/api/2.0/mlflow/${route}`, agent, headers }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) reject(new Error(`${method} ${route}: ${res.statusCode} ${text.slice(0, 200)}`));
-        else resolve(text);
-      });
+  const call = (method, route, body) =>
+    new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers = payload
+        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
+        : {};
+      const req = http.request(
+        { host: u.hostname, port: u.port, method, path: `/api/2.0/mlflow/${route}`, agent, headers },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            if (res.statusCode !== 200)
+              reject(new Error(`${method} ${route}: ${res.statusCode} ${text.slice(0, 200)}`));
+            else resolve(text);
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(payload);
     });
-    req.on('error', reject);
-    req.end(payload);
-  });
   return {
     post: async (route, body) => JSON.parse(await call('POST', route, body)),
     postRaw: (route, body) => call('POST', route, body),
@@ -74,17 +86,26 @@ async function seed(c, label) {
     ids[i] = id;
     await c.post('runs/log-batch', {
       run_id: id,
-      params: [{ key: 'optimizer', value: i % 3 === 0 ? 'adam' : 'sgd' }, { key: 'lr', value: String((i % 100) / 1000) }],
+      params: [
+        { key: 'optimizer', value: i % 3 === 0 ? 'adam' : 'sgd' },
+        { key: 'lr', value: String((i % 100) / 1000) },
+      ],
       metrics: [
         { key: 'acc', value: ((i * 104729) % 997) / 997, timestamp: 1700000000000, step: 0 },
         { key: 'loss', value: ((i * 7919) % 991) / 991, timestamp: 1700000000000, step: 0 },
       ],
     });
   };
-  for (let i = 0; i < RUNS; i += 8) await Promise.all(Array.from({ length: Math.min(8, RUNS - i) }, (_, k) => one(i + k)));
+  for (let i = 0; i < RUNS; i += 8)
+    await Promise.all(Array.from({ length: Math.min(8, RUNS - i) }, (_, k) => one(i + k)));
   const history = ids[0];
   for (let s = 0; s < HISTORY; s += 1000) {
-    const metrics = Array.from({ length: 1000 }, (_, k) => ({ key: 'curve', value: Math.exp(-(s + k) / 3000), timestamp: 1700000000000 + s + k, step: s + k }));
+    const metrics = Array.from({ length: 1000 }, (_, k) => ({
+      key: 'curve',
+      value: Math.exp(-(s + k) / 3000),
+      timestamp: 1700000000000 + s + k,
+      step: s + k,
+    }));
     await c.post('runs/log-batch', { run_id: history, metrics });
   }
   const { run } = await c.post('runs/create', { experiment_id: exp });
@@ -94,12 +115,14 @@ async function seed(c, label) {
 async function load(clients, fn) {
   const end = now() + SECONDS * 1000;
   let done = 0;
-  await Promise.all(Array.from({ length: clients }, async (_, k) => {
-    while (now() < end) {
-      await fn(k);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, k) => {
+      while (now() < end) {
+        await fn(k);
+        done++;
+      }
+    }),
+  );
   return done / SECONDS;
 }
 
@@ -116,25 +139,38 @@ async function timeIt(fn) {
 
 async function measure(c, d) {
   let ts = 1800000000000;
-  const batch = () => Array.from({ length: 1000 }, (_, k) => ({ key: `m${k % 10}`, value: Math.random(), timestamp: ts++, step: k }));
+  const batch = () =>
+    Array.from({ length: 1000 }, (_, k) => ({ key: `m${k % 10}`, value: Math.random(), timestamp: ts++, step: k }));
   return {
     ingest: (await load(2, () => c.post('runs/log-batch', { run_id: d.ingestRun, metrics: batch() }))) * 1000,
-    single: await load(4, () => c.post('runs/log-metric', { run_id: d.ingestRun, key: 'single', value: Math.random(), timestamp: ts++, step: 0 })),
-    search: await timeIt(() => c.postRaw('runs/search', { experiment_ids: [d.exp], filter: FILTER, order_by: ORDER, max_results: 100 })),
-    page: await timeIt(() => c.postRaw('runs/search', { experiment_ids: [d.exp], order_by: ['attributes.start_time DESC'], max_results: 100 })),
+    single: await load(4, () =>
+      c.post('runs/log-metric', { run_id: d.ingestRun, key: 'single', value: Math.random(), timestamp: ts++, step: 0 }),
+    ),
+    search: await timeIt(() =>
+      c.postRaw('runs/search', { experiment_ids: [d.exp], filter: FILTER, order_by: ORDER, max_results: 100 }),
+    ),
+    page: await timeIt(() =>
+      c.postRaw('runs/search', { experiment_ids: [d.exp], order_by: ['attributes.start_time DESC'], max_results: 100 }),
+    ),
     history: await timeIt(() => c.getRaw(`metrics/get-history?run_id=${d.history}&metric_key=curve`)),
-    bulk: await timeIt(() => c.getRaw(`metrics/get-history-bulk-interval?run_ids=${d.history}&metric_key=curve&max_results=2500`)),
+    bulk: await timeIt(() =>
+      c.getRaw(`metrics/get-history-bulk-interval?run_ids=${d.history}&metric_key=curve&max_results=2500`),
+    ),
   };
 }
 
 async function parent() {
   if (!REF) {
-    console.log('## mlflow-ts vs MLflow\n\nSkipped: set MLFLOW_REFERENCE_URL to a reference MLflow server (see bench/reference.bench.mjs).\n');
+    console.log(
+      '## mlflow-ts vs MLflow\n\nSkipped: set MLFLOW_REFERENCE_URL to a reference MLflow server (see bench/reference.bench.mjs).\n',
+    );
     return;
   }
   const load0 = os.loadavg();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ts-reference-bench-'));
-  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), 'server', root], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), 'server', root], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   try {
     const { httpPort } = await new Promise((resolve) => p.stdout.once('data', (d) => resolve(JSON.parse(String(d)))));
     const ours = client(`http://127.0.0.1:${httpPort}`);
@@ -145,17 +181,25 @@ async function parent() {
     console.error(`  seeded MLflow in ${dRef.seedSeconds.toFixed(0)} s`);
     const mRef = await measure(ref, dRef);
     const mOurs = await measure(ours, dOurs);
-    const version = JSON.parse(await new Promise((resolve, reject) => http.get(`${REF}/version`, (res) => {
-      let t = '';
-      res.on('data', (c) => (t += c));
-      res.on('end', () => resolve(JSON.stringify(t)));
-    }).on('error', reject)));
+    const version = JSON.parse(
+      await new Promise((resolve, reject) =>
+        http
+          .get(`${REF}/version`, (res) => {
+            let t = '';
+            res.on('data', (c) => (t += c));
+            res.on('end', () => resolve(JSON.stringify(t)));
+          })
+          .on('error', reject),
+      ),
+    );
     const load1 = os.loadavg();
     const la = (l) => l.map((x) => x.toFixed(1)).join('/');
     const n = (x) => Math.round(x).toLocaleString('en-US');
     const ms = (x) => `${x.toFixed(1)} ms`;
-    const rate = (label, k) => `| ${label} | ${n(mOurs[k])} | ${n(mRef[k])} | **${(mOurs[k] / mRef[k]).toFixed(1)}×** |`;
-    const lat = (label, k) => `| ${label} | ${ms(mOurs[k])} | ${ms(mRef[k])} | **${(mRef[k] / mOurs[k]).toFixed(1)}×** |`;
+    const rate = (label, k) =>
+      `| ${label} | ${n(mOurs[k])} | ${n(mRef[k])} | **${(mOurs[k] / mRef[k]).toFixed(1)}×** |`;
+    const lat = (label, k) =>
+      `| ${label} | ${ms(mOurs[k])} | ${ms(mRef[k])} | **${(mRef[k] / mOurs[k]).toFixed(1)}×** |`;
     console.log(`## mlflow-ts vs MLflow
 
 The same REST load from one Node process against mlflow-ts (\`createStoreServer\` over store-fs, its own process, fsync on)

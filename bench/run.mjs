@@ -9,11 +9,17 @@ import os from 'node:os';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const only = process.argv.slice(2);
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.mjs') && (only.length === 0 || only.some((o) => f.includes(o)))).sort();
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.mjs') && (only.length === 0 || only.some((o) => f.includes(o))))
+  .sort();
 const sections = [];
 for (const f of files) {
   console.error(`\n== ${f}`);
-  const r = spawnSync(process.execPath, ['--expose-gc', join(here, f)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 << 20 });
+  const r = spawnSync(process.execPath, ['--expose-gc', join(here, f)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 << 20,
+  });
   process.stdout.write(r.stdout);
   sections.push(r.status === 0 ? r.stdout.trim() : `## ${f}\n\nFAILED (exit ${r.status})\n\n${r.stdout.trim()}`);
 }

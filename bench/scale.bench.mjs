@@ -46,15 +46,20 @@ function ensureStore() {
     const id = (i.toString(16).padStart(8, '0') + 'f'.repeat(24)).slice(0, 32);
     const dir = path.join(expDir, id);
     for (const d of ['metrics', 'params', 'tags']) fs.mkdirSync(path.join(dir, d), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'meta.yaml'),
-      `artifact_uri: file://${dir}/artifacts\nend_time: ${1700000100000 + i}\nentry_point_name: ''\nexperiment_id: '${EXP_ID}'\nlifecycle_stage: active\nrun_id: ${id}\nrun_name: run-${i}\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: ${1700000000000 + i}\nstatus: 3\ntags: []\nuser_id: bench\n`);
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      `artifact_uri: file://${dir}/artifacts\nend_time: ${1700000100000 + i}\nentry_point_name: ''\nexperiment_id: '${EXP_ID}'\nlifecycle_stage: active\nrun_id: ${id}\nrun_name: run-${i}\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: ${1700000000000 + i}\nstatus: 3\ntags: []\nuser_id: bench\n`,
+    );
     fs.writeFileSync(path.join(dir, 'params', 'optimizer'), i % 3 === 0 ? 'adam' : 'sgd');
     fs.writeFileSync(path.join(dir, 'params', 'lr'), String((i % 100) / 1000));
     fs.writeFileSync(path.join(dir, 'params', 'batch_size'), String(32 << (i % 4)));
     fs.writeFileSync(path.join(dir, 'tags', 'mlflow.runName'), `run-${i}`);
     fs.writeFileSync(path.join(dir, 'tags', 'mlflow.user'), 'bench');
     fs.writeFileSync(path.join(dir, 'metrics', 'acc'), `1700000000000 ${((i * 104729) % 997) / 997} 0\n`);
-    fs.writeFileSync(path.join(dir, 'metrics', 'loss'), `1700000000000 ${((i * 7919) % 991) / 991} 0\n1700000000001 ${((i * 7907) % 983) / 983} 1\n`);
+    fs.writeFileSync(
+      path.join(dir, 'metrics', 'loss'),
+      `1700000000000 ${((i * 7919) % 991) / 991} 0\n1700000000001 ${((i * 7907) % 983) / 983} 1\n`,
+    );
     if (i % 10_000 === 0) console.error(`  generating: ${i} runs, ${((now() - t) / 1000).toFixed(0)} s`);
   }
   fs.writeFileSync(done, `${RUNS} runs in ${((now() - t) / 1000).toFixed(0)} s\n`);
@@ -70,7 +75,12 @@ async function serverRole() {
   const tracking = createFsTrackingStore({ root, cacheDir, durability: 'none' });
   await tracking.searchRuns({ experiment_ids: [EXP_ID], max_results: 1 });
   const openMs = now() - t0;
-  const server = createStoreServer({ tracking, artifacts: { root: path.join(path.dirname(root), 'mlartifacts') }, port: 0, grpcPort: 0 });
+  const server = createStoreServer({
+    tracking,
+    artifacts: { root: path.join(path.dirname(root), 'mlartifacts') },
+    port: 0,
+    grpcPort: 0,
+  });
   const { httpPort } = await server.listen();
   send({ openMs, httpPort, pid: process.pid });
   process.stdin.on('data', async () => {
@@ -103,11 +113,25 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 function post(port, urlPath, body) {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: urlPath, agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${urlPath}: ${res.statusCode}`))));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: urlPath,
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString('utf8'))
+            : reject(new Error(`${urlPath}: ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -150,7 +174,8 @@ function ioFloor(root, readAll) {
       continue;
     }
     fs.readFileSync(path.join(dir, 'meta.yaml'));
-    for (const sub of ['params', 'tags', 'metrics']) for (const f of fs.readdirSync(path.join(dir, sub))) fs.readFileSync(path.join(dir, sub, f));
+    for (const sub of ['params', 'tags', 'metrics'])
+      for (const f of fs.readdirSync(path.join(dir, sub))) fs.readFileSync(path.join(dir, sub, f));
     n++;
   }
   return { ms: now() - t, n };
@@ -173,7 +198,12 @@ async function parent() {
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlflow-ts-scale-cache-'));
   try {
     const searchBody = { experiment_ids: [EXP_ID], filter: FILTER, order_by: ORDER, max_results: 100 };
-    const pageBody = { experiment_ids: [EXP_ID], order_by: ['attributes.start_time DESC'], max_results: 100, run_view_type: 'ACTIVE_ONLY' };
+    const pageBody = {
+      experiment_ids: [EXP_ID],
+      order_by: ['attributes.start_time DESC'],
+      max_results: 100,
+      run_view_type: 'ACTIVE_ONLY',
+    };
     const SEARCH = '/api/2.0/mlflow/runs/search';
     // 1. cold open (no snapshot), then the calls, then RSS; close writes the snapshot.
     const floorCold = ioFloor(root, true);
@@ -187,7 +217,9 @@ async function parent() {
     const f = await floor.next();
     const r = {};
     for (let rep = 0; rep < 2; rep++) {
-      const best = (k, v) => { r[k] = Math.min(r[k] ?? Infinity, v); };
+      const best = (k, v) => {
+        r[k] = Math.min(r[k] ?? Infinity, v);
+      };
       best('search', await timeIt(() => post(c.httpPort, SEARCH, searchBody)));
       best('searchFloor', await timeIt(() => post(f.httpPort, '/search', searchBody)));
       best('page', await timeIt(() => post(c.httpPort, SEARCH, pageBody)));

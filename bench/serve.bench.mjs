@@ -32,7 +32,10 @@ async function runServer(kind, modelDir, { sessionOptions = SESSION_OPTIONS, ...
   const ort = await import('onnxruntime-node');
   if (kind === 'floor') {
     const threads = sessionOptions.intra_op_num_threads;
-    const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'), { executionProviders: ['cpu'], ...(threads ? { intraOpNumThreads: threads } : {}) });
+    const session = await ort.InferenceSession.create(path.join(modelDir, 'model.onnx'), {
+      executionProviders: ['cpu'],
+      ...(threads ? { intraOpNumThreads: threads } : {}),
+    });
     const inputName = session.inputNames[0];
     const outputName = session.outputNames[0];
     const dims = session.inputMetadata[0].shape.map((d) => (typeof d === 'number' ? d : -1));
@@ -48,7 +51,8 @@ async function runServer(kind, modelDir, { sessionOptions = SESSION_OPTIONS, ...
           const out = (await session.run({ [inputName]: new ort.Tensor('float32', flat, shape) }))[outputName];
           const width = out.dims[1];
           const predictions = [];
-          for (let r = 0; r < out.dims[0]; r++) predictions.push(Array.from(out.data.subarray(r * width, (r + 1) * width)));
+          for (let r = 0; r < out.dims[0]; r++)
+            predictions.push(Array.from(out.data.subarray(r * width, (r + 1) * width)));
           const body = JSON.stringify({ predictions });
           res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
           res.end(body);
@@ -73,7 +77,9 @@ async function runServer(kind, modelDir, { sessionOptions = SESSION_OPTIONS, ...
 
 function startServer(kind, modelDir, extra = {}) {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--server', kind, modelDir, JSON.stringify(extra)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--server', kind, modelDir, JSON.stringify(extra)], {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     child.once('message', (m) => resolve({ port: m.port, stop: () => child.kill() }));
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code}`)));
   });
@@ -82,11 +88,25 @@ function startServer(kind, modelDir, extra = {}) {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 function post(port, body) {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/invocations', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`))));
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/invocations',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve(Buffer.concat(chunks).toString('utf8'))
+            : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`)),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -97,15 +117,20 @@ async function load(port, clients, bodies, seconds) {
   const end = now() + seconds * 1000;
   const latencies = [];
   let i = 0;
-  await Promise.all(Array.from({ length: clients }, async () => {
-    while (now() < end) {
-      const t = now();
-      await post(port, bodies[i++ % bodies.length]);
-      latencies.push(now() - t);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (now() < end) {
+        const t = now();
+        await post(port, bodies[i++ % bodies.length]);
+        latencies.push(now() - t);
+      }
+    }),
+  );
   latencies.sort((a, b) => a - b);
-  return { rps: latencies.length / seconds, p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] };
+  return {
+    rps: latencies.length / seconds,
+    p99: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))],
+  };
 }
 
 const progress = (msg) => process.stderr.write(`serve.bench: ${msg}\n`);
@@ -125,7 +150,9 @@ async function coldStart(args) {
   const t = now();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: repoRoot });
   let stderr = '';
-  child.stderr.on('data', (d) => { stderr += d; });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
   const port = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line: ${stderr}`)), 30_000);
     child.stderr.on('data', () => {
@@ -153,7 +180,9 @@ async function coldStart(args) {
 }
 
 function threadsLabel(sessionOptions) {
-  return sessionOptions.intra_op_num_threads ? `intra_op_num_threads ${sessionOptions.intra_op_num_threads}` : "onnxruntime's default threading";
+  return sessionOptions.intra_op_num_threads
+    ? `intra_op_num_threads ${sessionOptions.intra_op_num_threads}`
+    : "onnxruntime's default threading";
 }
 
 async function runBench() {
@@ -167,20 +196,29 @@ async function runBench() {
     await saveModel(buildMlpModel(), mlpDir);
     await saveModel(buildCnnModel(), cnnDir);
     const rnd = seededRandom(1);
-    const mlpBodies = Array.from({ length: 16 }, () => JSON.stringify({ inputs: [Array.from({ length: 784 }, () => Math.round(rnd() * 1000) / 1000)] }));
-    const cnnBodies = Array.from({ length: 16 }, () => JSON.stringify({
-      inputs: [[Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => Math.round(rnd() * 1000) / 1000))]],
-    }));
+    const mlpBodies = Array.from({ length: 16 }, () =>
+      JSON.stringify({ inputs: [Array.from({ length: 784 }, () => Math.round(rnd() * 1000) / 1000)] }),
+    );
+    const cnnBodies = Array.from({ length: 16 }, () =>
+      JSON.stringify({
+        inputs: [[Array.from({ length: 28 }, () => Array.from({ length: 28 }, () => Math.round(rnd() * 1000) / 1000))]],
+      }),
+    );
 
     const rows = [];
     const results = {};
-    for (const [name, dir, bodies] of [['MLP 784-128-10', mlpDir, mlpBodies], ['CNN conv8-pool-gemm', cnnDir, cnnBodies]]) {
+    for (const [name, dir, bodies] of [
+      ['MLP 784-128-10', mlpDir, mlpBodies],
+      ['CNN conv8-pool-gemm', cnnDir, cnnBodies],
+    ]) {
       const floor = await startServer('floor', dir);
       const ours = await startServer('ours', dir);
       for (const c of [1, 32]) {
         const [f, o] = await compare([floor, ours], c, bodies);
         results[`${name}/${c}`] = { f, o };
-        rows.push(`| ${name} | ${c} | ${o.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(o.rps / f.rps).toFixed(2)} | ${o.p99.toFixed(2)} | ${f.p99.toFixed(2)} |`);
+        rows.push(
+          `| ${name} | ${c} | ${o.rps.toFixed(0)} | ${f.rps.toFixed(0)} | ${(o.rps / f.rps).toFixed(2)} | ${o.p99.toFixed(2)} | ${f.p99.toFixed(2)} |`,
+        );
       }
       floor.stop();
       ours.stop();
@@ -197,7 +235,9 @@ async function runBench() {
       const [unbatched, b] = await compare([plainMlp, batched], 32, mlpBodies);
       batched.stop();
       plainMlp.stop();
-      batching.push(`| ${label} | ${b.rps.toFixed(0)} | ${unbatched.rps.toFixed(0)} | **${(b.rps / unbatched.rps).toFixed(2)}×** | ${b.p99.toFixed(2)} | ${unbatched.p99.toFixed(2)} |`);
+      batching.push(
+        `| ${label} | ${b.rps.toFixed(0)} | ${unbatched.rps.toFixed(0)} | **${(b.rps / unbatched.rps).toFixed(2)}×** | ${b.p99.toFixed(2)} | ${unbatched.p99.toFixed(2)} |`,
+      );
     }
 
     // Cold start: `mlflow-ts models serve` when main.ts has it, else the same command module via main().
@@ -205,13 +245,19 @@ async function runBench() {
     const help = await new Promise((resolve) => {
       const c = spawn(process.execPath, [bin, 'models', 'serve', '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
       let out = '';
-      c.stdout.on('data', (d) => { out += d; });
+      c.stdout.on('data', (d) => {
+        out += d;
+      });
       c.once('exit', (code) => resolve(code === 0 && /--model-uri/.test(out)));
     });
     const serveArgs = ['-m', mlpDir, '-p', '0', '--no-request-log'];
     const args = help
       ? [bin, 'models', 'serve', ...serveArgs]
-      : ['--input-type=module', '-e', `import { main } from ${JSON.stringify(path.join(repoRoot, 'packages/cli/dist/main.js'))}; import { servingModelsCommand } from ${JSON.stringify(path.join(repoRoot, 'packages/cli/dist/commands/serving/index.js'))}; process.exitCode = await main(['node', 'mlflow-ts', 'models', 'serve', ...${JSON.stringify(serveArgs)}], { groups: [servingModelsCommand] });`];
+      : [
+          '--input-type=module',
+          '-e',
+          `import { main } from ${JSON.stringify(path.join(repoRoot, 'packages/cli/dist/main.js'))}; import { servingModelsCommand } from ${JSON.stringify(path.join(repoRoot, 'packages/cli/dist/commands/serving/index.js'))}; process.exitCode = await main(['node', 'mlflow-ts', 'models', 'serve', ...${JSON.stringify(serveArgs)}], { groups: [servingModelsCommand] });`,
+        ];
     const colds = [];
     for (let i = 0; i < 3; i++) colds.push(await coldStart(args));
     colds.sort((x, y) => x - y);

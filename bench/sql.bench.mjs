@@ -68,7 +68,12 @@ async function history(store, experimentId) {
   const { info } = await store.createRun({ experiment_id: experimentId });
   for (let s = 0; s < HISTORY; s += BATCH) {
     await store.logBatch(info.run_id, {
-      metrics: Array.from({ length: BATCH }, (_, i) => ({ key: 'loss', value: 1 / (s + i + 1), timestamp: 1_700_000_000_000 + s + i, step: s + i })),
+      metrics: Array.from({ length: BATCH }, (_, i) => ({
+        key: 'loss',
+        value: 1 / (s + i + 1),
+        timestamp: 1_700_000_000_000 + s + i,
+        step: s + i,
+      })),
     });
   }
   await store.getMetricHistory(info.run_id, 'loss');
@@ -141,7 +146,13 @@ const pgdb = await createTestDatabase('mlflow_ts_bench');
 try {
   const stores = [
     ['PostgreSQL', await createSqlStore({ uri: pgdb.uri, defaultArtifactRoot: path.join(tmp, 'pg-art') })],
-    ['SQLite', await createSqlStore({ uri: `sqlite:///${path.join(tmp, 'mlflow.db')}`, defaultArtifactRoot: path.join(tmp, 'lite-art') })],
+    [
+      'SQLite',
+      await createSqlStore({
+        uri: `sqlite:///${path.join(tmp, 'mlflow.db')}`,
+        defaultArtifactRoot: path.join(tmp, 'lite-art'),
+      }),
+    ],
     ['store-fs (baseline)', createFsTrackingStore({ root: path.join(tmp, 'mlruns') })],
   ];
   for (const [name, store] of stores) {
@@ -173,16 +184,20 @@ try {
 
   const fsRow = results.at(-1);
   const lines = [
-    '## SQL store: ingestion, history and search on MLflow\'s schema',
+    "## SQL store: ingestion, history and search on MLflow's schema",
     '',
-    `${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end. ` +
+    `${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at the end. ` +
       'Each store in the same run; store-fs is the baseline. Reproduce: `npm run bench -- sql` ' +
       '(`SQL_BENCH_RUNS`, `SQL_BENCH_SECONDS`).',
     '',
     '| store | log-batch, 1 writer (metrics/s) | 8 writers (metrics/s) | × store-fs (8) | get-history 10k points (ms) |',
     '| --- | ---: | ---: | ---: | ---: |',
     ...results.map(
-      (r) => `| ${r.name} | ${fmt(r.one, 0)} | ${fmt(r.eight, 0)} | ${fmt(r.eight / fsRow.eight, 2)} | ${fmt(r.hist, 2)} |`,
+      (r) =>
+        `| ${r.name} | ${fmt(r.one, 0)} | ${fmt(r.eight, 0)} | ${fmt(r.eight / fsRow.eight, 2)} | ${fmt(r.hist, 2)} |`,
     ),
     '',
     `Search with \`${FILTER}\` ordered by \`${ORDER[0]}\`, 100 results (median of 15):`,

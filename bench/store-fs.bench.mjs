@@ -72,31 +72,48 @@ function naiveParseMetric(key, line) {
   return { key, value, timestamp: Number(ts), step: Number(step ?? 0) };
 }
 function naiveHistory(dir, key) {
-  return fs.readFileSync(path.join(dir, 'metrics', key), 'utf8').split('\n').filter(Boolean).map((l) => naiveParseMetric(key, l));
+  return fs
+    .readFileSync(path.join(dir, 'metrics', key), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => naiveParseMetric(key, l));
 }
 function naiveReadRun(dir) {
   const m = parse(fs.readFileSync(path.join(dir, 'meta.yaml'), 'utf8'));
   const status = RUN_STATUSES.find((s) => RUN_STATUS_NUMBERS[s] === m.status) ?? 'RUNNING';
-  const kv = (sub) => fs.readdirSync(path.join(dir, sub)).map((key) => ({ key, value: fs.readFileSync(path.join(dir, sub, key), 'utf8') }));
+  const kv = (sub) =>
+    fs
+      .readdirSync(path.join(dir, sub))
+      .map((key) => ({ key, value: fs.readFileSync(path.join(dir, sub, key), 'utf8') }));
   const metrics = fs.readdirSync(path.join(dir, 'metrics')).map((key) => {
     const h = naiveHistory(dir, key);
     return h.reduce((a, b) => (b.step > a.step || (b.step === a.step && b.timestamp >= a.timestamp) ? b : a));
   });
   const info = {
-    run_id: m.run_id, run_uuid: m.run_id, run_name: m.run_name, experiment_id: String(m.experiment_id), user_id: m.user_id,
-    status, start_time: m.start_time, end_time: m.end_time ?? undefined, artifact_uri: m.artifact_uri, lifecycle_stage: m.lifecycle_stage ?? 'active',
+    run_id: m.run_id,
+    run_uuid: m.run_id,
+    run_name: m.run_name,
+    experiment_id: String(m.experiment_id),
+    user_id: m.user_id,
+    status,
+    start_time: m.start_time,
+    end_time: m.end_time ?? undefined,
+    artifact_uri: m.artifact_uri,
+    lifecycle_stage: m.lifecycle_stage ?? 'active',
   };
   return { info, data: { metrics, params: kv('params'), tags: kv('tags') }, inputs: { dataset_inputs: [] } };
 }
 function naiveSearch(expDir) {
-  const runs = fs.readdirSync(expDir, { withFileTypes: true })
+  const runs = fs
+    .readdirSync(expDir, { withFileTypes: true })
     .filter((d) => d.isDirectory() && !['tags', 'datasets', 'traces', 'models'].includes(d.name))
     .map((d) => naiveReadRun(path.join(expDir, d.name)));
   return searchRunsInMemory(runs, { filter: FILTER, order_by: ORDER, run_view_type: 'ACTIVE_ONLY', max_results: 1000 });
 }
 function naiveLogBatch(dir, batch) {
   for (const p of batch.params) fs.writeFileSync(path.join(dir, 'params', p.key), p.value);
-  for (const m of batch.metrics) fs.appendFileSync(path.join(dir, 'metrics', m.key), `${m.timestamp} ${m.value} ${m.step}\n`);
+  for (const m of batch.metrics)
+    fs.appendFileSync(path.join(dir, 'metrics', m.key), `${m.timestamp} ${m.value} ${m.step}\n`);
   for (const t of batch.tags) fs.writeFileSync(path.join(dir, 'tags', t.key), t.value);
 }
 
@@ -146,7 +163,9 @@ try {
   const store = stores.at(-1);
   const expected = naiveSearch(expDir);
   const got = await store.searchRuns(req);
-  if (JSON.stringify(got.items.map((r) => r.info.run_id)) !== JSON.stringify(expected.items.map((r) => r.info.run_id))) {
+  if (
+    JSON.stringify(got.items.map((r) => r.info.run_id)) !== JSON.stringify(expected.items.map((r) => r.info.run_id))
+  ) {
     throw new Error('store-fs and the naive reader disagree on the search result');
   }
   const openBase = await timeIt(3, () => naiveSearch(expDir));
@@ -155,11 +174,17 @@ try {
 
   const histOurs = await timeIt(50, () => store.getMetricHistory(ids[0], 'long'));
   const histBase = await timeIt(50, () => naiveHistory(path.join(expDir, ids[0]), 'long'));
-  if ((await store.getMetricHistory(ids[0], 'long')).items.length !== HISTORY) throw new Error('history length mismatch');
+  if ((await store.getMetricHistory(ids[0], 'long')).items.length !== HISTORY)
+    throw new Error('history length mismatch');
 
   const BATCHES = 50;
   const batch = (b) => ({
-    metrics: Array.from({ length: 200 }, (_, i) => ({ key: `m${i % 20}`, value: i / 7, timestamp: 1700000000000 + b, step: b })),
+    metrics: Array.from({ length: 200 }, (_, i) => ({
+      key: `m${i % 20}`,
+      value: i / 7,
+      timestamp: 1700000000000 + b,
+      step: b,
+    })),
     params: Array.from({ length: 10 }, (_, i) => ({ key: `bp${b}_${i}`, value: String(i) })),
     tags: Array.from({ length: 10 }, (_, i) => ({ key: `bt${i}`, value: String(b) })),
   });
@@ -192,9 +217,12 @@ try {
       '',
       `${RUNS} runs (3 params, 2 tags, 2 metrics each) in one experiment; search = \`${FILTER}\` ordered by \`${ORDER.join(', ')}\`;`,
       `history = one metric with ${HISTORY} points; ingestion = log-batch of 200 metrics + 10 params + 10 tags.`,
-      'Baseline: a naive reader that, like MLflow\'s FileStore, reads and parses every run directory on each search,',
+      "Baseline: a naive reader that, like MLflow's FileStore, reads and parses every run directory on each search,",
       'and a writer that appends one line per open/close. Median milliseconds; ratio < 1 means store-fs is faster.',
-      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} before the opens and ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} at the end (other work on the machine skews wall times).`,
+      `Machine: ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${loadAtStart.map((x) => x.toFixed(1)).join(' ')} before the opens and ${os
+        .loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} at the end (other work on the machine skews wall times).`,
       '',
       '| operation | store-fs (ms) | baseline (ms) | ratio | target |',
       '| --- | ---: | ---: | ---: | --- |',

@@ -34,12 +34,14 @@ async function timeIt(n, fn) {
 async function load(clients, fn) {
   const end = now() + LOAD_SECONDS * 1000;
   let done = 0;
-  await Promise.all(Array.from({ length: clients }, async (_, c) => {
-    while (now() < end) {
-      await fn(c);
-      done++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      while (now() < end) {
+        await fn(c);
+        done++;
+      }
+    }),
+  );
   return done / LOAD_SECONDS;
 }
 
@@ -47,15 +49,26 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function request(port, method, urlPath, body) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = http.request({ host: '127.0.0.1', port, method, path: urlPath, agent, headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {} }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text.slice(0, 200)}`));
-        else resolve(text);
-      });
-    });
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        agent,
+        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          if (res.statusCode !== 200)
+            reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text.slice(0, 200)}`));
+          else resolve(text);
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -115,7 +128,8 @@ function generate(root) {
 
 function batch(start) {
   const metrics = [];
-  for (let i = 0; i < 1000; i++) metrics.push({ key: `m${i % 10}`, value: Math.random(), timestamp: 1700000000000 + start + i, step: start + i });
+  for (let i = 0; i < 1000; i++)
+    metrics.push({ key: `m${i % 10}`, value: Math.random(), timestamp: 1700000000000 + start + i, step: start + i });
   return metrics;
 }
 
@@ -130,14 +144,21 @@ try {
   const { expId, historyRun, bulkRun } = generate(mlruns);
   phase(`generated ${RUNS} runs`);
   const tracking = createFsTrackingStore({ root: mlruns, defaultArtifactRoot: 'mlflow-artifacts:/' });
-  const server = createStoreServer({ tracking, artifacts: { root: path.join(root, 'mlartifacts') }, port: 0, grpcPort: 0 });
+  const server = createStoreServer({
+    tracking,
+    artifacts: { root: path.join(root, 'mlartifacts') },
+    port: 0,
+    grpcPort: 0,
+  });
   const { httpPort, grpcPort } = await server.listen();
   const echo = await echoServer();
   const echoPort = echo.address().port;
   const grpcStore = createGrpcStore({ address: `127.0.0.1:${grpcPort}` });
 
   // Runs to log into (one per client, fresh so histories do not grow across phases).
-  const newRun = async () => JSON.parse(await request(httpPort, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: expId })).run.info.run_id;
+  const newRun = async () =>
+    JSON.parse(await request(httpPort, 'POST', '/api/2.0/mlflow/runs/create', { experiment_id: expId })).run.info
+      .run_id;
   const restRuns = [await newRun(), await newRun()];
   const grpcRuns = [await newRun(), await newRun()];
   const singleRuns = await Promise.all([0, 1, 2, 3].map(newRun));
@@ -148,9 +169,22 @@ try {
   phase('search cache warm');
   // 1. log-batch ingestion: 1000-metric batches, 2 concurrent clients.
   const offsets = [0, 0];
-  const echoBatch = (await load(2, (c) => request(echoPort, 'POST', '/api/2.0/mlflow/runs/log-batch', { run_id: restRuns[c], metrics: batch((offsets[c] += 1000)) }))) * 1000;
-  const restBatch = (await load(2, (c) => request(httpPort, 'POST', '/api/2.0/mlflow/runs/log-batch', { run_id: restRuns[c], metrics: batch((offsets[c] += 1000)) }))) * 1000;
-  const grpcBatch = (await load(2, (c) => grpcStore.tracking.logBatch(grpcRuns[c], { metrics: batch((offsets[c] += 1000)) }))) * 1000;
+  const echoBatch =
+    (await load(2, (c) =>
+      request(echoPort, 'POST', '/api/2.0/mlflow/runs/log-batch', {
+        run_id: restRuns[c],
+        metrics: batch((offsets[c] += 1000)),
+      }),
+    )) * 1000;
+  const restBatch =
+    (await load(2, (c) =>
+      request(httpPort, 'POST', '/api/2.0/mlflow/runs/log-batch', {
+        run_id: restRuns[c],
+        metrics: batch((offsets[c] += 1000)),
+      }),
+    )) * 1000;
+  const grpcBatch =
+    (await load(2, (c) => grpcStore.tracking.logBatch(grpcRuns[c], { metrics: batch((offsets[c] += 1000)) }))) * 1000;
 
   phase('log-batch done');
   // 2. single log-metric requests, 4 concurrent clients.
@@ -158,7 +192,9 @@ try {
   const metricBody = (c) => ({ run_id: singleRuns[c], key: 'single', value: Math.random(), timestamp: ts++, step: 0 });
   const echoSingle = await load(4, (c) => request(echoPort, 'POST', '/api/2.0/mlflow/runs/log-metric', metricBody(c)));
   const restSingle = await load(4, (c) => request(httpPort, 'POST', '/api/2.0/mlflow/runs/log-metric', metricBody(c)));
-  const grpcSingle = await load(4, (c) => grpcStore.tracking.logMetric(singleRuns[c], { key: 'single', value: Math.random(), timestamp: ts++, step: 0 }));
+  const grpcSingle = await load(4, (c) =>
+    grpcStore.tracking.logMetric(singleRuns[c], { key: 'single', value: Math.random(), timestamp: ts++, step: 0 }),
+  );
 
   phase('log-metric done');
   // 3. search-runs over RUNS runs with a metric + param filter and order-by.
@@ -172,7 +208,9 @@ try {
   // 4. get-history of a 10k-point metric.
   const historyPath = `/api/2.0/mlflow/metrics/get-history?run_id=${historyRun}&metric_key=loss&max_results=25000`;
   const restHistory = await timeIt(15, () => request(httpPort, 'GET', historyPath));
-  const grpcHistory = await timeIt(15, () => grpcStore.tracking.getMetricHistory(historyRun, 'loss', { max_results: 25000 }));
+  const grpcHistory = await timeIt(15, () =>
+    grpcStore.tracking.getMetricHistory(historyRun, 'loss', { max_results: 25000 }),
+  );
   const storeHistory = await timeIt(15, () => tracking.getMetricHistory(historyRun, 'loss', { max_results: 25000 }));
   const points = JSON.parse(await request(httpPort, 'GET', historyPath)).metrics.length;
 
@@ -181,7 +219,9 @@ try {
   const bulkPath = `/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${bulkRun}&metric_key=loss&max_results=2500`;
   await request(httpPort, 'GET', bulkPath); // first read parses the 1M-line file into the store's cache
   const restBulk = await timeIt(15, () => request(httpPort, 'GET', bulkPath));
-  const storeBulk = await timeIt(15, () => tracking.getMetricHistoryBulkInterval({ run_ids: [bulkRun], metric_key: 'loss', max_results: 2500 }));
+  const storeBulk = await timeIt(15, () =>
+    tracking.getMetricHistoryBulkInterval({ run_ids: [bulkRun], metric_key: 'loss', max_results: 2500 }),
+  );
   const bulkPoints = JSON.parse(await request(httpPort, 'GET', bulkPath)).metrics.length;
 
   await grpcStore.close();
@@ -210,7 +250,10 @@ REST (fastify) and gRPC (@grpc/grpc-js) over \`@mlflow-ts/store-fs\` (${RUNS.toL
 | get-history, ${points.toLocaleString('en-US')} points | ${ms(storeHistory)} | ${ms(restHistory)} | ${ms(grpcHistory)} |
 | get-history-bulk-interval, ${BULK_POINTS.toLocaleString('en-US')}-point history → ${bulkPoints} points (target ≤ 50 ms) | ${ms(storeBulk)} | ${ms(restBulk)} | — |
 
-Targets: log-batch ≥ 100,000 metrics/s (${restBatch >= 100_000 ? 'met' : 'missed'}), single log-metric ≥ 50% of the ceiling (${restSingle >= echoSingle / 2 ? 'met' : 'missed'}), search ≤ 30 ms (${restSearch <= 30 ? 'met' : 'missed'}), get-history ≤ 15 ms (${restHistory <= 15 ? 'met' : 'missed'}), bulk-interval ≤ 50 ms (${restBulk <= 50 ? 'met' : 'missed'}). Load average during the run: ${os.loadavg().map((x) => x.toFixed(1)).join(', ')}.
+Targets: log-batch ≥ 100,000 metrics/s (${restBatch >= 100_000 ? 'met' : 'missed'}), single log-metric ≥ 50% of the ceiling (${restSingle >= echoSingle / 2 ? 'met' : 'missed'}), search ≤ 30 ms (${restSearch <= 30 ? 'met' : 'missed'}), get-history ≤ 15 ms (${restHistory <= 15 ? 'met' : 'missed'}), bulk-interval ≤ 50 ms (${restBulk <= 50 ? 'met' : 'missed'}). Load average during the run: ${os
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ')}.
 `);
 } finally {
   fs.rmSync(root, { recursive: true, force: true });

@@ -47,10 +47,19 @@ if (process.argv[2] === 'load') {
       const traceId = Buffer.from(hex(process.pid, 8) + hex(r * TRACES_PER_REQUEST + t, 8), 'hex');
       for (let s = 0; s < SPANS_PER_TRACE; s++) {
         spans.push({
-          traceId, spanId: Buffer.from(hex(s + 1, 8), 'hex'), ...(s ? { parentSpanId: Buffer.from(hex(1, 8), 'hex') } : {}),
-          name: s ? `step-${s}` : 'pipeline', startTimeUnixNano: String(t0 + BigInt(s * 1000)), endTimeUnixNano: String(t0 + 5_000_000n),
-          attributes: [{ key: 'mlflow.spanType', value: { stringValue: s ? 'LLM' : 'CHAIN' } },
-            { key: 'mlflow.spanInputs', value: { kvlistValue: { values: [{ key: 'q', value: { stringValue: `question ${r}/${t}` } }] } } }],
+          traceId,
+          spanId: Buffer.from(hex(s + 1, 8), 'hex'),
+          ...(s ? { parentSpanId: Buffer.from(hex(1, 8), 'hex') } : {}),
+          name: s ? `step-${s}` : 'pipeline',
+          startTimeUnixNano: String(t0 + BigInt(s * 1000)),
+          endTimeUnixNano: String(t0 + 5_000_000n),
+          attributes: [
+            { key: 'mlflow.spanType', value: { stringValue: s ? 'LLM' : 'CHAIN' } },
+            {
+              key: 'mlflow.spanInputs',
+              value: { kvlistValue: { values: [{ key: 'q', value: { stringValue: `question ${r}/${t}` } }] } },
+            },
+          ],
           status: { code: 1 },
         });
       }
@@ -59,21 +68,28 @@ if (process.argv[2] === 'load') {
   }
   let next = 0;
   const start = now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++];
-      const res = await fetch(`${base}/v1/traces`, { method: 'POST', body, headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId } });
-      if (res.status !== 200) throw new Error(`OTLP ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++];
+        const res = await fetch(`${base}/v1/traces`, {
+          method: 'POST',
+          body,
+          headers: { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId },
+        });
+        if (res.status !== 200) throw new Error(`OTLP ${res.status}: ${await res.text()}`);
+        await res.arrayBuffer();
+      }
+    }),
+  );
   process.send({ ms: now() - start, spans: bodies.length * TRACES_PER_REQUEST * SPANS_PER_TRACE });
   process.exit(0);
 }
 
 // ---- 100k traces written directly in MLflow's FileStore layout ----
 function generate(root, expId, n) {
-  const expMeta = (id, name) => `artifact_location: file://${root}/${id}\ncreation_time: 1700000000000\nexperiment_id: '${id}'\nlast_update_time: 1700000000000\nlifecycle_stage: active\nname: ${name}\n`;
+  const expMeta = (id, name) =>
+    `artifact_location: file://${root}/${id}\ncreation_time: 1700000000000\nexperiment_id: '${id}'\nlast_update_time: 1700000000000\nlifecycle_stage: active\nname: ${name}\n`;
   fs.mkdirSync(path.join(root, '0'), { recursive: true });
   fs.writeFileSync(path.join(root, '0', 'meta.yaml'), expMeta('0', 'Default'));
   fs.mkdirSync(path.join(root, expId, 'traces'), { recursive: true });
@@ -84,8 +100,10 @@ function generate(root, expId, n) {
     fs.mkdirSync(path.join(dir, 'tags'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'request_metadata'));
     const ts = new Date(1_700_000_000_000 + i * 1000).toISOString();
-    fs.writeFileSync(path.join(dir, 'trace_info.yaml'),
-      `execution_duration_ms: ${i % 997}\nrequest_time: '${ts}'\nstate: ${i % 50 === 0 ? 'ERROR' : 'OK'}\ntrace_id: ${id}\ntrace_location:\n  mlflow_experiment:\n    experiment_id: '${expId}'\n  type: MLFLOW_EXPERIMENT\n`);
+    fs.writeFileSync(
+      path.join(dir, 'trace_info.yaml'),
+      `execution_duration_ms: ${i % 997}\nrequest_time: '${ts}'\nstate: ${i % 50 === 0 ? 'ERROR' : 'OK'}\ntrace_id: ${id}\ntrace_location:\n  mlflow_experiment:\n    experiment_id: '${expId}'\n  type: MLFLOW_EXPERIMENT\n`,
+    );
     fs.writeFileSync(path.join(dir, 'tags', 'mlflow.traceName'), `pipeline-${i % 100}`);
     fs.writeFileSync(path.join(dir, 'request_metadata', 'mlflow.user'), i % 2 ? 'alice' : 'bob');
   }
@@ -100,7 +118,14 @@ function naiveSearch(root, expId, filter) {
     const tags = { 'mlflow.traceName': fs.readFileSync(path.join(dir, id, 'tags', 'mlflow.traceName'), 'utf8') };
     const md = { 'mlflow.user': fs.readFileSync(path.join(dir, id, 'request_metadata', 'mlflow.user'), 'utf8') };
     const ts = Date.parse(/request_time: '([^']+)'/.exec(text)[1]);
-    infos.push({ trace_id: id, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: expId } }, request_time: ts, state: /state: (\w+)/.exec(text)[1], trace_metadata: md, tags });
+    infos.push({
+      trace_id: id,
+      trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: expId } },
+      request_time: ts,
+      state: /state: (\w+)/.exec(text)[1],
+      trace_metadata: md,
+      tags,
+    });
   }
   return searchTracesInMemory(infos, { filter });
 }
@@ -113,7 +138,9 @@ try {
   const server = createStoreServer({ tracking, artifacts: { root: path.join(tmp, 'artifacts') }, port: 0 });
   const base = `http://127.0.0.1:${(await server.listen()).httpPort}`;
   const exp = await tracking.createExperiment({ name: 'otlp-bench' });
-  const load = fork(fileURLToPath(import.meta.url), ['load', base, exp], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const load = fork(fileURLToPath(import.meta.url), ['load', base, exp], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = await new Promise((resolve, reject) => {
     load.on('message', resolve);
     load.on('exit', (code) => code && reject(new Error(`load generator exited ${code}`)));
@@ -131,7 +158,11 @@ try {
   generate(root, expId, TRACES);
   const genMs = now() - t;
   const store = createFsTrackingStore({ root, cacheDir: null });
-  const searchServer = createStoreServer({ tracking: store, artifacts: { root: path.join(tmp, 'artifacts2') }, port: 0 });
+  const searchServer = createStoreServer({
+    tracking: store,
+    artifacts: { root: path.join(tmp, 'artifacts2') },
+    port: 0,
+  });
   const sbase = `http://127.0.0.1:${(await searchServer.listen()).httpPort}`;
   t = now();
   await store.traces.searchTraces({ experiment_ids: [expId] });
@@ -139,17 +170,28 @@ try {
   const cases = [
     ['default order, first page (100)', {}],
     ["trace.name = 'pipeline-7'", { filter: "trace.name = 'pipeline-7'" }],
-    ["attributes.status = 'ERROR' AND metadata.`mlflow.user` = 'bob'", { filter: "attributes.status = 'ERROR' AND metadata.`mlflow.user` = 'bob'" }],
+    [
+      "attributes.status = 'ERROR' AND metadata.`mlflow.user` = 'bob'",
+      { filter: "attributes.status = 'ERROR' AND metadata.`mlflow.user` = 'bob'" },
+    ],
     ['order_by timestamp_ms ASC (full sort)', { order_by: ['timestamp_ms ASC'] }],
-    ["tags LIKE + execution_time_ms > 500", { filter: "tags.`mlflow.traceName` LIKE 'pipeline-1%' AND execution_time_ms > 500" }],
+    [
+      'tags LIKE + execution_time_ms > 500',
+      { filter: "tags.`mlflow.traceName` LIKE 'pipeline-1%' AND execution_time_ms > 500" },
+    ],
   ];
   const rows = [];
   for (const [label, req] of cases) {
     const storeMs = await timeIt(15, () => store.traces.searchTraces({ experiment_ids: [expId], ...req }));
     const restMs = await timeIt(15, async () => {
       const res = await fetch(`${sbase}/api/3.0/mlflow/traces/search`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: expId } }], max_results: 100, ...req }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          locations: [{ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: expId } }],
+          max_results: 100,
+          ...req,
+        }),
       });
       if (res.status !== 200) throw new Error(await res.text());
       await res.json();

@@ -178,13 +178,18 @@ async function main() {
     for (const exp of tables.experiments) {
       const base = a.base;
       const interactive = [];
-    const firstPage = performance.now();
-    await fetch(`${base}/ajax-api/2.0/mlflow/runs/search`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ experiment_ids: [exp.id], run_view_type: 'ACTIVE_ONLY', max_results: 500, order_by: ['attributes.start_time DESC'] }),
-    }).then((r) => r.arrayBuffer());
-    const serverFirstPage = performance.now() - firstPage;
+      const firstPage = performance.now();
+      await fetch(`${base}/ajax-api/2.0/mlflow/runs/search`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          experiment_ids: [exp.id],
+          run_view_type: 'ACTIVE_ONLY',
+          max_results: 500,
+          order_by: ['attributes.start_time DESC'],
+        }),
+      }).then((r) => r.arrayBuffer());
+      const serverFirstPage = performance.now() - firstPage;
       let scroll;
       let heap;
       let loadAll;

@@ -22,7 +22,9 @@ for (const ws of workspaces) {
   if (messages.length > 0) failed++;
 
   // ESM-only packages: node10 and require() resolutions are out of scope by design.
-  const attw = spawnSync(attwBin, ['--pack', pkgDir, '--profile', 'esm-only', '--format', 'ascii'], { encoding: 'utf8' });
+  const attw = spawnSync(attwBin, ['--pack', pkgDir, '--profile', 'esm-only', '--format', 'ascii'], {
+    encoding: 'utf8',
+  });
   if (attw.status !== 0) {
     failed++;
     console.log(`attw ${ws.name}:\n${attw.stdout}${attw.stderr}`);

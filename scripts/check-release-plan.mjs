@@ -26,14 +26,24 @@ try {
   git('init', '-q', '-b', 'main');
   git('-c', 'user.name=ci', '-c', 'user.email=ci@localhost', 'add', '.');
   git('-c', 'user.name=ci', '-c', 'user.email=ci@localhost', 'commit', '-qm', 'manifests');
-  writeFileSync(path.join(scratch, '.changeset/format-minor.md'), '---\n"@mlflow-ts/format": minor\n---\nA minor change.\n');
-  execFileSync(path.join(root, 'node_modules/.bin/changeset'), ['status', '--output', 'plan.json'], { cwd: scratch, stdio: 'pipe' });
+  writeFileSync(
+    path.join(scratch, '.changeset/format-minor.md'),
+    '---\n"@mlflow-ts/format": minor\n---\nA minor change.\n',
+  );
+  execFileSync(path.join(root, 'node_modules/.bin/changeset'), ['status', '--output', 'plan.json'], {
+    cwd: scratch,
+    stdio: 'pipe',
+  });
   const plan = JSON.parse(readFileSync(path.join(scratch, 'plan.json'), 'utf8'));
   const releases = plan.releases.map((r) => `${r.name} ${r.type} ${r.oldVersion} → ${r.newVersion}`);
   console.log(`changeset status, one minor changeset on @mlflow-ts/format:\n  ${releases.join('\n  ')}`);
-  const wrong = plan.releases.filter((r) => (r.name === '@mlflow-ts/format' ? r.type !== 'minor' : r.type !== 'patch' && r.type !== 'none'));
+  const wrong = plan.releases.filter((r) =>
+    r.name === '@mlflow-ts/format' ? r.type !== 'minor' : r.type !== 'patch' && r.type !== 'none',
+  );
   if (wrong.length > 0) {
-    console.error(`release plan gate failed: ${wrong.map((r) => `${r.name} would be a ${r.type} (${r.newVersion})`).join(', ')}`);
+    console.error(
+      `release plan gate failed: ${wrong.map((r) => `${r.name} would be a ${r.type} (${r.newVersion})`).join(', ')}`,
+    );
     process.exit(1);
   }
 } finally {

@@ -6,7 +6,10 @@ import { linearFlavor } from './linear-flavor.js';
 
 export { LINEAR_PACKAGE_NAME, LINEAR_PACKAGE_VERSION, linearFlavor } from './linear-flavor.js';
 export {
-  LINEAR_DATA_FILE, LINEAR_FLAVOR_NAME, LINEAR_FORMAT_VERSION, LinearFlavorConfigSchema,
+  LINEAR_DATA_FILE,
+  LINEAR_FLAVOR_NAME,
+  LINEAR_FORMAT_VERSION,
+  LinearFlavorConfigSchema,
 } from './linear-config.js';
 export type { LinearFlavorConfig } from './linear-config.js';
 export { LINEAR_ACTIVATIONS, LinearModelSchema, checkLinearModel, predictLinear } from './linear-model.js';

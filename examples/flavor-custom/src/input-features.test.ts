@@ -31,30 +31,66 @@ describe('inputFeatures', () => {
   });
 
   it('reads data frame rows in column order; booleans count as 0/1', () => {
-    const m = inputFeatures({ kind: 'dataframe', columns: ['a', 'b', 'c'], rows: [[1, 2.5, true], [0, -1, false]] }, 3);
+    const m = inputFeatures(
+      {
+        kind: 'dataframe',
+        columns: ['a', 'b', 'c'],
+        rows: [
+          [1, 2.5, true],
+          [0, -1, false],
+        ],
+      },
+      3,
+    );
     expect(m.nRows).toBe(2);
     expect([...m.features]).toEqual([1, 2.5, 1, 0, -1, 0]);
   });
 
   it('refuses tensors of the wrong shape or several tensors, naming them', () => {
     const t = (shape: number[], n: number) => ({ dtype: 'float64' as const, shape, data: new Float64Array(n) });
-    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([4], 4) }, 2)).message).toMatch(/shaped \[rows, 2\], got \[4\]/);
+    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([4], 4) }, 2)).message).toMatch(
+      /shaped \[rows, 2\], got \[4\]/,
+    );
     expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([2, 3], 6) }, 2)).message).toMatch(/got \[2, 3\]/);
-    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([2, 2], 3) }, 2)).message).toMatch(/has 3 values but its shape \[2, 2\] needs 4/);
+    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([2, 2], 3) }, 2)).message).toMatch(
+      /has 3 values but its shape \[2, 2\] needs 4/,
+    );
     const two = errorOf(() => inputFeatures({ kind: 'tensors', tensors: { a: t([1, 2], 2), b: t([1, 2], 2) } }, 2));
     expect(two.code).toBe('INVALID_PARAMETER_VALUE');
     expect(two.message).toMatch(/one input tensor, got 2: \[a, b\]/);
-    expect(errorOf(() => inputFeatures({ kind: 'tensors', tensors: { x: t([1, 3], 3) } }, 2)).message).toMatch(/input tensor 'x'/);
+    expect(errorOf(() => inputFeatures({ kind: 'tensors', tensors: { x: t([1, 3], 3) } }, 2)).message).toMatch(
+      /input tensor 'x'/,
+    );
   });
 
   it('refuses non-numeric values and wrong column counts, naming the cell', () => {
-    const text = errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[1, 2], [3, 'x']] }, 2));
+    const text = errorOf(() =>
+      inputFeatures(
+        {
+          kind: 'dataframe',
+          columns: ['a', 'b'],
+          rows: [
+            [1, 2],
+            [3, 'x'],
+          ],
+        },
+        2,
+      ),
+    );
     expect(text.code).toBe('INVALID_PARAMETER_VALUE');
     expect(text.message).toMatch(/column 'b' in row 1 is the string 'x'/);
-    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[null, 2]] }, 2)).message).toMatch(/column 'a' in row 0 is null/);
-    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a'], rows: [[1]] }, 2)).message).toMatch(/needs 2 feature columns, got 1: \[a\]/);
-    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[1]] }, 2)).message).toMatch(/Row 0 has 1 values, expected 2/);
+    expect(
+      errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[null, 2]] }, 2)).message,
+    ).toMatch(/column 'a' in row 0 is null/);
+    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a'], rows: [[1]] }, 2)).message).toMatch(
+      /needs 2 feature columns, got 1: \[a\]/,
+    );
+    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[1]] }, 2)).message).toMatch(
+      /Row 0 has 1 values, expected 2/,
+    );
     const obj = { kind: 'tensor' as const, tensor: { dtype: 'object' as const, shape: [1, 2], data: [1, { v: 2 }] } };
-    expect(errorOf(() => inputFeatures(obj, 2)).message).toMatch(/element 1 of the input tensor is a value of type object/);
+    expect(errorOf(() => inputFeatures(obj, 2)).message).toMatch(
+      /element 1 of the input tensor is a value of type object/,
+    );
   });
 });

@@ -16,7 +16,12 @@ function toFeature(v: unknown, where: () => string): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'boolean') return v ? 1 : 0;
-  const shown = typeof v === 'string' ? `the string '${v}'` : v === null || v === undefined ? String(v) : `a value of type ${typeof v}`;
+  const shown =
+    typeof v === 'string'
+      ? `the string '${v}'`
+      : v === null || v === undefined
+        ? String(v)
+        : `a value of type ${typeof v}`;
   throw MlflowError.invalidParameter(`The linear flavor needs numeric features; ${where()} is ${shown}`);
 }
 
@@ -30,12 +35,15 @@ function fromTensor(tensor: Tensor, nFeatures: number, name?: string): FeatureMa
   const nRows = tensor.shape[0]!;
   const data = Array.from(tensor.data as ArrayLike<unknown>);
   if (data.length !== nRows * nFeatures) {
-    throw MlflowError.invalidParameter(`${label} has ${data.length} values but its shape [${tensor.shape.join(', ')}] needs ${nRows * nFeatures}`);
+    throw MlflowError.invalidParameter(
+      `${label} has ${data.length} values but its shape [${tensor.shape.join(', ')}] needs ${nRows * nFeatures}`,
+    );
   }
   // float16 tensors carry IEEE half bits in a Uint16Array (there is no Float16Array in Node 20).
   const half = tensor.dtype === 'float16' && tensor.data instanceof Uint16Array;
   const features = Float64Array.from(data, (v, k) =>
-    half ? fromHalfBits(v as number) : toFeature(v, () => `element ${k} of ${label}`));
+    half ? fromHalfBits(v as number) : toFeature(v, () => `element ${k} of ${label}`),
+  );
   return { features, nRows };
 }
 
@@ -44,7 +52,9 @@ export function inputFeatures(input: EnforcedInput, nFeatures: number): FeatureM
   if (input.kind === 'tensors') {
     const names = Object.keys(input.tensors);
     if (names.length !== 1) {
-      throw MlflowError.invalidParameter(`The linear flavor takes one input tensor, got ${names.length}: [${names.join(', ')}]`);
+      throw MlflowError.invalidParameter(
+        `The linear flavor takes one input tensor, got ${names.length}: [${names.join(', ')}]`,
+      );
     }
     return fromTensor(input.tensors[names[0]!]!, nFeatures, names[0]);
   }
@@ -55,7 +65,8 @@ export function inputFeatures(input: EnforcedInput, nFeatures: number): FeatureM
   }
   const features = new Float64Array(input.rows.length * nFeatures);
   input.rows.forEach((row, r) => {
-    if (row.length !== nFeatures) throw MlflowError.invalidParameter(`Row ${r} has ${row.length} values, expected ${nFeatures}`);
+    if (row.length !== nFeatures)
+      throw MlflowError.invalidParameter(`Row ${r} has ${row.length} values, expected ${nFeatures}`);
     row.forEach((v, i) => {
       features[r * nFeatures + i] = toFeature(v, () => `column '${input.columns[i]}' in row ${r}`);
     });

@@ -7,12 +7,33 @@ import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import {
-  MLMODEL_FILE_NAME, MlflowError, NODE_ENV_FILE_NAME, createMLmodel, inferSignature, nodeEnvJson, saveInputExample,
-  serializeMLmodel, signatureToDict, toPrediction, validateMLmodel,
+  MLMODEL_FILE_NAME,
+  MlflowError,
+  NODE_ENV_FILE_NAME,
+  createMLmodel,
+  inferSignature,
+  nodeEnvJson,
+  saveInputExample,
+  serializeMLmodel,
+  signatureToDict,
+  toPrediction,
+  validateMLmodel,
 } from '@mlflow-ts/format';
-import type { Flavor, LoadedModel, MLmodel, ModelSignature, SaveModelOptions, SavedInputExampleInfo } from '@mlflow-ts/format';
+import type {
+  Flavor,
+  LoadedModel,
+  MLmodel,
+  ModelSignature,
+  SaveModelOptions,
+  SavedInputExampleInfo,
+} from '@mlflow-ts/format';
 import { inputFeatures } from './input-features.js';
-import { LINEAR_DATA_FILE, LINEAR_FLAVOR_NAME, LINEAR_FORMAT_VERSION, LinearFlavorConfigSchema } from './linear-config.js';
+import {
+  LINEAR_DATA_FILE,
+  LINEAR_FLAVOR_NAME,
+  LINEAR_FORMAT_VERSION,
+  LinearFlavorConfigSchema,
+} from './linear-config.js';
 import type { LinearFlavorConfig } from './linear-config.js';
 import { checkLinearModel, predictLinear } from './linear-model.js';
 import type { LinearModel } from './linear-model.js';
@@ -20,7 +41,8 @@ import type { LinearModel } from './linear-model.js';
 /** This package, as node_env.json names it so a loader knows what to install. */
 export const LINEAR_PACKAGE_NAME = 'mlflow-ts-flavor-linear';
 // Read at runtime so the version recorded is the one that wrote the model (src/ and dist/ sit beside package.json).
-export const LINEAR_PACKAGE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const LINEAR_PACKAGE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version;
 
 async function assertEmptyTarget(dir: string): Promise<void> {
   const st = await stat(dir).catch(() => undefined);
@@ -49,9 +71,14 @@ async function save(model: LinearModel, dir: string, options: SaveModelOptions =
   const { model: checked, nFeatures, nOutputs } = checkLinearModel(model);
   await assertEmptyTarget(dir);
   const example = options.inputExample === undefined ? undefined : saveInputExample(options.inputExample);
-  const signature = options.signature
-    ?? (options.inputExample === undefined ? defaultSignature(nFeatures, nOutputs)
-      : { inputs: inferSignature(options.inputExample).inputs, outputs: defaultSignature(nFeatures, nOutputs).outputs });
+  const signature =
+    options.signature ??
+    (options.inputExample === undefined
+      ? defaultSignature(nFeatures, nOutputs)
+      : {
+          inputs: inferSignature(options.inputExample).inputs,
+          outputs: defaultSignature(nFeatures, nOutputs).outputs,
+        });
 
   await mkdir(dir, { recursive: true });
   const { weights, bias, activation } = checked;
@@ -60,10 +87,15 @@ async function save(model: LinearModel, dir: string, options: SaveModelOptions =
   if (example) {
     exampleInfo = example.info;
     await writeFile(path.join(dir, example.info.artifact_path), example.inputExampleJson);
-    if (example.info.serving_input_path) await writeFile(path.join(dir, example.info.serving_input_path), example.servingInputExampleJson);
+    if (example.info.serving_input_path)
+      await writeFile(path.join(dir, example.info.serving_input_path), example.servingInputExampleJson);
   }
   const config: LinearFlavorConfig = {
-    format_version: LINEAR_FORMAT_VERSION, data: LINEAR_DATA_FILE, activation, n_features: nFeatures, n_outputs: nOutputs,
+    format_version: LINEAR_FORMAT_VERSION,
+    data: LINEAR_DATA_FILE,
+    activation,
+    n_features: nFeatures,
+    n_outputs: nOutputs,
   };
   const mlmodel = createMLmodel({
     flavors: { [LINEAR_FLAVOR_NAME]: config },
@@ -74,7 +106,10 @@ async function save(model: LinearModel, dir: string, options: SaveModelOptions =
     model_size_bytes: await filesSize(dir),
   });
   await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
-  await writeFile(path.join(dir, NODE_ENV_FILE_NAME), nodeEnvJson({ dependencies: { [LINEAR_PACKAGE_NAME]: LINEAR_PACKAGE_VERSION } }));
+  await writeFile(
+    path.join(dir, NODE_ENV_FILE_NAME),
+    nodeEnvJson({ dependencies: { [LINEAR_PACKAGE_NAME]: LINEAR_PACKAGE_VERSION } }),
+  );
   return mlmodel;
 }
 
@@ -99,18 +134,22 @@ async function load(dir: string, mlmodel: MLmodel): Promise<LoadedModel> {
     );
   }
   // Names the offending field, e.g. "MLmodel field 'flavors.linear.data' is missing".
-  const config = validateMLmodel(mlmodel, { [LINEAR_FLAVOR_NAME]: LinearFlavorConfigSchema }).flavors[LINEAR_FLAVOR_NAME] as LinearFlavorConfig;
+  const config = validateMLmodel(mlmodel, { [LINEAR_FLAVOR_NAME]: LinearFlavorConfigSchema }).flavors[
+    LINEAR_FLAVOR_NAME
+  ] as LinearFlavorConfig;
   const root = path.resolve(dir);
   const file = path.resolve(root, config.data);
   // The MLmodel may come from anywhere: keep `data` inside the model directory.
   if (path.relative(root, file).startsWith('..') || path.isAbsolute(path.relative(root, file))) {
-    throw MlflowError.invalidParameter(`flavors.${LINEAR_FLAVOR_NAME}.data '${config.data}' points outside the model directory`);
+    throw MlflowError.invalidParameter(
+      `flavors.${LINEAR_FLAVOR_NAME}.data '${config.data}' points outside the model directory`,
+    );
   }
   const { model, nFeatures, nOutputs } = checkLinearModel(await readModelJson(file));
   if (nFeatures !== config.n_features || nOutputs !== config.n_outputs || model.activation !== config.activation) {
     throw MlflowError.invalidParameter(
-      `'${config.data}' holds a ${nFeatures}→${nOutputs} ${model.activation} model but MLmodel declares `
-        + `${config.n_features}→${config.n_outputs} ${config.activation}`,
+      `'${config.data}' holds a ${nFeatures}→${nOutputs} ${model.activation} model but MLmodel declares ` +
+        `${config.n_features}→${config.n_outputs} ${config.activation}`,
     );
   }
   return {

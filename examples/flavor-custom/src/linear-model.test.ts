@@ -13,7 +13,15 @@ describe('predictLinear', () => {
   });
 
   it('handles several outputs, weights[i][j] being feature i → output j', () => {
-    const m: LinearModel = { weights: [[1, 10], [2, 20], [3, 30]], bias: [0.5, -1], activation: 'identity' };
+    const m: LinearModel = {
+      weights: [
+        [1, 10],
+        [2, 20],
+        [3, 30],
+      ],
+      bias: [0.5, -1],
+      activation: 'identity',
+    };
     // [1,1,1]: 1+2+3+0.5, 10+20+30-1; [0,1,2]: 2+6+0.5, 20+60-1.
     expect([...predictLinear(m, rows([1, 1, 1], [0, 1, 2]), 2)]).toEqual([6.5, 59, 8.5, 79]);
   });
@@ -40,7 +48,15 @@ describe('predictLinear', () => {
 
 describe('checkLinearModel', () => {
   it('returns the dimensions of a valid model', () => {
-    const { nFeatures, nOutputs } = checkLinearModel({ weights: [[1, 2], [3, 4], [5, 6]], bias: [0, 0], activation: 'softmax' });
+    const { nFeatures, nOutputs } = checkLinearModel({
+      weights: [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      bias: [0, 0],
+      activation: 'softmax',
+    });
     expect([nFeatures, nOutputs]).toEqual([3, 2]);
   });
 
@@ -51,7 +67,10 @@ describe('checkLinearModel', () => {
     [{ weights: [], bias: [0], activation: 'identity' }, /weights has no rows/],
     [{ weights: [[1]], bias: [], activation: 'identity' }, /bias is empty/],
     [{ weights: [[1, 2], [3]], bias: [0, 0], activation: 'identity' }, /weights\[1\] has 1 values but bias has 2/],
-    [{ weights: [[Infinity]], bias: [0], activation: 'identity' }, /field 'weights.0.0' is invalid: expected number, received Infinity/],
+    [
+      { weights: [[Infinity]], bias: [0], activation: 'identity' },
+      /field 'weights.0.0' is invalid: expected number, received Infinity/,
+    ],
     [{ weights: [[1]], bias: [0], activation: 'softmax' }, /softmax needs at least 2 outputs/],
     ['not a model', /Not a linear model/],
   ])('refuses %j', (model, message) => {

@@ -25,16 +25,22 @@ export function checkLinearModel(model: unknown): { model: LinearModel; nFeature
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length > 0 ? `field '${issue.path.join('.')}'` : 'value';
     // zod's z.number() already refuses NaN and ±Infinity.
-    throw MlflowError.invalidParameter(`Not a linear model: ${where} is invalid: ${issue.message.replace(/^Invalid input: /, '')}`);
+    throw MlflowError.invalidParameter(
+      `Not a linear model: ${where} is invalid: ${issue.message.replace(/^Invalid input: /, '')}`,
+    );
   }
   const m = parsed.data;
   const nFeatures = m.weights.length;
   const nOutputs = m.bias.length;
-  if (nFeatures === 0) throw MlflowError.invalidParameter('Not a linear model: weights has no rows (n_features must be at least 1)');
-  if (nOutputs === 0) throw MlflowError.invalidParameter('Not a linear model: bias is empty (n_outputs must be at least 1)');
+  if (nFeatures === 0)
+    throw MlflowError.invalidParameter('Not a linear model: weights has no rows (n_features must be at least 1)');
+  if (nOutputs === 0)
+    throw MlflowError.invalidParameter('Not a linear model: bias is empty (n_outputs must be at least 1)');
   m.weights.forEach((row, i) => {
     if (row.length !== nOutputs) {
-      throw MlflowError.invalidParameter(`Not a linear model: weights[${i}] has ${row.length} values but bias has ${nOutputs}`);
+      throw MlflowError.invalidParameter(
+        `Not a linear model: weights[${i}] has ${row.length} values but bias has ${nOutputs}`,
+      );
     }
   });
   if (m.activation === 'softmax' && nOutputs < 2) {

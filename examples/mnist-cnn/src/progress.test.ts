@@ -8,7 +8,9 @@ it('draws one bar over every batch of every epoch, with the batch loss and accur
   model.compile({ optimizer: 'sgd', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const out = new PassThrough();
   let text = '';
-  out.on('data', (c) => { text += String(c); });
+  out.on('data', (c) => {
+    text += String(c);
+  });
   const x = tf.ones([8, 3]);
   const y = tf.oneHot(tf.tensor1d([0, 1, 0, 1, 0, 1, 0, 1], 'int32'), 2);
   await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new ProgressBarCallback(4, 2, out)] });

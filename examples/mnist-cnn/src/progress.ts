@@ -12,7 +12,11 @@ export class ProgressBarCallback extends tf.Callback {
   private readonly bar: SingleBar;
   private epoch = 0;
 
-  constructor(private readonly totalBatches: number, private readonly epochs: number, stream: NodeJS.WritableStream = process.stderr) {
+  constructor(
+    private readonly totalBatches: number,
+    private readonly epochs: number,
+    stream: NodeJS.WritableStream = process.stderr,
+  ) {
     super();
     this.bar = new SingleBar(
       {

@@ -14,7 +14,13 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 describe('mnist-cnn example (reduced size)', () => {
   it('trains, autologs, evaluates and registers the CNN end to end', async () => {
     const trackingUri = path.join(tmp, 'mlruns');
-    const result = await trainAndRegister({ trackingUri, trainSamples: 300, testSamples: 100, epochs: 1, progress: false });
+    const result = await trainAndRegister({
+      trackingUri,
+      trainSamples: 300,
+      testSamples: 100,
+      epochs: 1,
+      progress: false,
+    });
     expect(result.loggedModelUri).toMatch(/^models:\/m-[0-9a-f]{32}$/);
     expect(result.testAccuracy).toBeGreaterThanOrEqual(0);
     expect(result.testAccuracy).toBeLessThanOrEqual(1);
@@ -23,7 +29,14 @@ describe('mnist-cnn example (reduced size)', () => {
     const run = await client.getRun(result.runId);
     expect(run.info.status).toBe('FINISHED');
     const params = Object.fromEntries((run.data.params ?? []).map((p) => [p.key, p.value]));
-    expect(params).toMatchObject({ epochs: '1', batch_size: '32', validation_split: '0.1', optimizer_name: 'Adam', train_samples: '300', test_samples: '100' });
+    expect(params).toMatchObject({
+      epochs: '1',
+      batch_size: '32',
+      validation_split: '0.1',
+      optimizer_name: 'Adam',
+      train_samples: '300',
+      test_samples: '100',
+    });
     const metrics = Object.fromEntries((run.data.metrics ?? []).map((m) => [m.key, m.value]));
     expect(Object.keys(metrics).sort()).toEqual(['acc', 'loss', 'test_accuracy', 'test_loss', 'val_acc', 'val_loss']);
     expect(metrics.test_accuracy).toBeCloseTo(result.testAccuracy, 6);
@@ -35,7 +48,10 @@ describe('mnist-cnn example (reduced size)', () => {
     const { input } = parseScoringPayload(body, 'application/json');
     expect(input.kind).toBe('tensor');
     const image = (input as { value: unknown }).value as number[][][][];
-    const answer = (await model.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 28, 28, 1], data: Float32Array.from(image.flat(3)) } })) as Record<string, number[][]>;
+    const answer = (await model.predict({
+      kind: 'tensor',
+      tensor: { dtype: 'float32', shape: [1, 28, 28, 1], data: Float32Array.from(image.flat(3)) },
+    })) as Record<string, number[][]>;
     expect(Object.keys(answer)).toHaveLength(1); // {output name: array}, as MLflow's onnx flavor answers
     const prediction = Object.values(answer)[0]!;
     expect(prediction).toHaveLength(1);
@@ -55,7 +71,11 @@ describe('mnist-cnn example (reduced size)', () => {
     });
     const server = await createScoringServer({ models: [{ name: 'mnist-cnn', model: servable }], port: 0, log: false });
     try {
-      const res = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const res = await fetch(`${server.url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       expect(res.status).toBe(200);
       const json = (await res.json()) as { predictions: Record<string, number[][]> };
       const [only] = Object.values(json.predictions); // {output name: array}, as MLflow's onnx flavor answers

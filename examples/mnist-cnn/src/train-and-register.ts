@@ -67,13 +67,16 @@ export async function trainAndRegister(options: TrainOptions = {}): Promise<Trai
   try {
     await session.logParams({ train_samples: train.size, test_samples: test.size });
     const example: Tensor = {
-      dtype: 'float32', shape: [1, IMAGE_SIZE, IMAGE_SIZE, 1],
+      dtype: 'float32',
+      shape: [1, IMAGE_SIZE, IMAGE_SIZE, 1],
       data: test.images.slice([0, 0, 0, 0], [1, IMAGE_SIZE, IMAGE_SIZE, 1]).dataSync() as Float32Array,
     };
     const batchesPerEpoch = Math.ceil((train.size - Math.floor(train.size * o.validationSplit)) / o.batchSize);
     const callbacks = o.progress === false ? [] : [new ProgressBarCallback(batchesPerEpoch * o.epochs, o.epochs)];
     const { modelUri: loggedModelUri } = await fitWithAutolog(
-      model, train.images, train.labels,
+      model,
+      train.images,
+      train.labels,
       { epochs: o.epochs, batchSize: o.batchSize, validationSplit: o.validationSplit, verbose: 0, callbacks },
       { session, inputExample: example },
     );
@@ -86,8 +89,16 @@ export async function trainAndRegister(options: TrainOptions = {}): Promise<Trai
     // MLflow 3: the model's files live at its logged model's artifact location, not in the run's artifacts.
     const tracking = await session.client().trackingStore();
     const modelId = loggedModelUri!.slice('models:/'.length);
-    const artifactUri = tracking.getLoggedModel ? (await tracking.getLoggedModel(modelId)).info.artifact_uri : await session.getArtifactUri('model');
-    const result: TrainResult = { runId: run.runId, loggedModelUri: loggedModelUri!, testAccuracy, testLoss, trackingUri };
+    const artifactUri = tracking.getLoggedModel
+      ? (await tracking.getLoggedModel(modelId)).info.artifact_uri
+      : await session.getArtifactUri('model');
+    const result: TrainResult = {
+      runId: run.runId,
+      loggedModelUri: loggedModelUri!,
+      testAccuracy,
+      testLoss,
+      trackingUri,
+    };
     if (/^file:\/\//i.test(artifactUri) || !/^[a-z][a-z0-9+.-]+:/i.test(artifactUri)) {
       result.servingExamplePath = path.join(localPathOfUri(artifactUri), 'serving_input_example.json');
     }

@@ -43,7 +43,8 @@ async function run(): Promise<void> {
   out(`run ${result.runId}: test accuracy ${result.testAccuracy.toFixed(4)}, test loss ${result.testLoss.toFixed(4)}`);
   out(`logged model: ${result.loggedModelUri} (tracking URI ${result.trackingUri})`);
   const uri = result.modelUri ?? result.loggedModelUri;
-  if (result.modelUri) out(`registered: ${DEFAULTS.registeredModelName} version ${result.version}, alias ${DEFAULTS.alias}`);
+  if (result.modelUri)
+    out(`registered: ${DEFAULTS.registeredModelName} version ${result.version}, alias ${DEFAULTS.alias}`);
   else out('not registered: no model registry is reachable for this tracking URI');
   out('');
   out('Serve it:');

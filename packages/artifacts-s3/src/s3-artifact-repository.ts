@@ -10,12 +10,7 @@
  * the old object. Downloads hand back the response body as it arrives.
  */
 import { Readable } from 'node:stream';
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { ListObjectsV2CommandOutput, PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
@@ -62,7 +57,8 @@ export interface S3ArtifactRepositoryOptions {
 function partSizeFromEnv(env: Env): number | undefined {
   const raw = env.MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE?.trim();
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+$/.test(raw)) throw MlflowError.invalidParameter(`MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE must be a number of bytes, got '${raw}'`);
+  if (!/^\d+$/.test(raw))
+    throw MlflowError.invalidParameter(`MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE must be a number of bytes, got '${raw}'`);
   return Number(raw);
 }
 
@@ -71,7 +67,10 @@ const normalized = (p: string | undefined): string => (p === undefined || p === 
 
 const byPath = (a: FileInfo, b: FileInfo): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-async function* mapErrors(body: AsyncIterable<Uint8Array>, onError: (e: unknown) => MlflowError): AsyncIterable<Uint8Array> {
+async function* mapErrors(
+  body: AsyncIterable<Uint8Array>,
+  onError: (e: unknown) => MlflowError,
+): AsyncIterable<Uint8Array> {
   try {
     for await (const chunk of body) yield chunk;
   } catch (e) {
@@ -83,7 +82,10 @@ function endpointOf(client: S3Client, env: Env): string | undefined {
   return env.MLFLOW_S3_ENDPOINT_URL?.trim() || (client.config.endpoint ? 'a custom endpoint' : undefined);
 }
 
-export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepositoryOptions = {}): ArtifactRepository {
+export function createS3ArtifactRepository(
+  rootUri: string,
+  opts: S3ArtifactRepositoryOptions = {},
+): ArtifactRepository {
   const env = opts.env ?? process.env;
   const { bucket, prefix } = parseS3Uri(rootUri);
   const client = opts.client ?? new S3Client(s3ClientConfigFromEnv(env));
@@ -100,7 +102,12 @@ export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepo
     do {
       const page = await client.send(
         new ListObjectsV2Command({
-          Bucket: bucket, Prefix: listPrefix, Delimiter: delimiter, ContinuationToken: token, MaxKeys: opts.listPageSize, ...owner,
+          Bucket: bucket,
+          Prefix: listPrefix,
+          Delimiter: delimiter,
+          ContinuationToken: token,
+          MaxKeys: opts.listPageSize,
+          ...owner,
         }),
       );
       yield page;
@@ -113,7 +120,10 @@ export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepo
     // MLflow's _verify_listed_object_contains_artifact_path_prefix: a store answering with keys
     // outside the prefix is refused rather than mapped to surprising paths.
     if (!key.startsWith(base)) {
-      throw new MlflowError('INTERNAL_ERROR', `The listed S3 object '${key}' does not begin with the artifact path '${prefix}'`);
+      throw new MlflowError(
+        'INTERNAL_ERROR',
+        `The listed S3 object '${key}' does not begin with the artifact path '${prefix}'`,
+      );
     }
     return key.slice(base.length);
   };
@@ -207,12 +217,19 @@ export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepo
         }
         for (const keys of batches) {
           const res = await client.send(
-            new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true }, ...owner }),
+            new DeleteObjectsCommand({
+              Bucket: bucket,
+              Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+              ...owner,
+            }),
           );
           const failed = (res.Errors ?? []).filter((x) => x.Code !== 'NoSuchKey');
           if (failed.length > 0) {
             const first = failed[0];
-            throw new MlflowError('INTERNAL_ERROR', `Failed to delete ${failed.length} object(s) under ${uriOf(rel)}: ${first?.Key}: ${first?.Code} ${first?.Message ?? ''}`.trim());
+            throw new MlflowError(
+              'INTERNAL_ERROR',
+              `Failed to delete ${failed.length} object(s) under ${uriOf(rel)}: ${first?.Key}: ${first?.Code} ${first?.Message ?? ''}`.trim(),
+            );
           }
         }
       } catch (e) {
@@ -226,12 +243,22 @@ export function createS3ArtifactRepository(rootUri: string, opts: S3ArtifactRepo
  * Checks that the bucket of `rootUri` exists and the credentials may list it: for a server's
  * start, so a typo'd bucket is one clear error instead of a failure on the first upload.
  */
-export async function checkS3ArtifactRoot(rootUri: string, opts: Pick<S3ArtifactRepositoryOptions, 'env' | 'client'> = {}): Promise<void> {
+export async function checkS3ArtifactRoot(
+  rootUri: string,
+  opts: Pick<S3ArtifactRepositoryOptions, 'env' | 'client'> = {},
+): Promise<void> {
   const env = opts.env ?? process.env;
   const { bucket, prefix } = parseS3Uri(rootUri);
   const client = opts.client ?? new S3Client(s3ClientConfigFromEnv(env));
   try {
-    await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix === '' ? '' : `${prefix}/`, MaxKeys: 1, ...expectedBucketOwnerFromEnv(env) }));
+    await client.send(
+      new ListObjectsV2Command({
+        Bucket: bucket,
+        Prefix: prefix === '' ? '' : `${prefix}/`,
+        MaxKeys: 1,
+        ...expectedBucketOwnerFromEnv(env),
+      }),
+    );
   } catch (e) {
     throw s3Error(e, { bucket, action: `check the artifact root ${rootUri}`, endpoint: endpointOf(client, env) });
   } finally {
@@ -243,7 +270,9 @@ export async function checkS3ArtifactRoot(rootUri: string, opts: Pick<S3Artifact
  * A factory for `s3://` URIs sharing one S3 client (connection pool) across repositories. Other
  * schemes are refused with INVALID_PARAMETER_VALUE.
  */
-export function createS3ArtifactRepositoryFactory(opts: S3ArtifactRepositoryOptions = {}): ArtifactRepositoryFactory & { close(): void } {
+export function createS3ArtifactRepositoryFactory(
+  opts: S3ArtifactRepositoryOptions = {},
+): ArtifactRepositoryFactory & { close(): void } {
   let client = opts.client;
   const factory = (rootUri: string): ArtifactRepository => {
     if (!/^s3:\/\//i.test(rootUri)) throw MlflowError.invalidParameter(`Not an S3 URI: '${rootUri}'`);

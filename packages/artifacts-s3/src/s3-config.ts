@@ -35,7 +35,11 @@ export function s3ClientConfigFromEnv(env: Env): S3ClientConfig {
   const accessKeyId = env.AWS_ACCESS_KEY_ID;
   const secretAccessKey = env.AWS_SECRET_ACCESS_KEY;
   if (accessKeyId && secretAccessKey) {
-    config.credentials = { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) };
+    config.credentials = {
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+    };
   }
   if (truthy(env.MLFLOW_S3_IGNORE_TLS)) {
     config.requestHandler = { httpsAgent: new Agent({ rejectUnauthorized: false, keepAlive: true }) };
@@ -45,11 +49,34 @@ export function s3ClientConfigFromEnv(env: Env): S3ClientConfig {
 
 /** Upload parameters allowed in `MLFLOW_S3_UPLOAD_EXTRA_ARGS` (boto3's ExtraArgs names = SDK v3's). */
 const EXTRA_ARGS = new Set([
-  'ACL', 'CacheControl', 'ContentDisposition', 'ContentEncoding', 'ContentLanguage', 'ContentType', 'Expires',
-  'GrantFullControl', 'GrantRead', 'GrantReadACP', 'GrantWriteACP', 'Metadata', 'ServerSideEncryption',
-  'SSECustomerAlgorithm', 'SSECustomerKey', 'SSECustomerKeyMD5', 'SSEKMSKeyId', 'SSEKMSEncryptionContext',
-  'BucketKeyEnabled', 'StorageClass', 'Tagging', 'WebsiteRedirectLocation', 'RequestPayer', 'ExpectedBucketOwner',
-  'ObjectLockMode', 'ObjectLockRetainUntilDate', 'ObjectLockLegalHoldStatus', 'ChecksumAlgorithm',
+  'ACL',
+  'CacheControl',
+  'ContentDisposition',
+  'ContentEncoding',
+  'ContentLanguage',
+  'ContentType',
+  'Expires',
+  'GrantFullControl',
+  'GrantRead',
+  'GrantReadACP',
+  'GrantWriteACP',
+  'Metadata',
+  'ServerSideEncryption',
+  'SSECustomerAlgorithm',
+  'SSECustomerKey',
+  'SSECustomerKeyMD5',
+  'SSEKMSKeyId',
+  'SSEKMSEncryptionContext',
+  'BucketKeyEnabled',
+  'StorageClass',
+  'Tagging',
+  'WebsiteRedirectLocation',
+  'RequestPayer',
+  'ExpectedBucketOwner',
+  'ObjectLockMode',
+  'ObjectLockRetainUntilDate',
+  'ObjectLockLegalHoldStatus',
+  'ChecksumAlgorithm',
 ]);
 
 /** `MLFLOW_S3_UPLOAD_EXTRA_ARGS` (a JSON object), e.g. `{"ServerSideEncryption": "aws:kms"}`. */
@@ -60,13 +87,16 @@ export function uploadExtraArgsFromEnv(env: Env): Record<string, unknown> {
   try {
     parsed = JSON.parse(raw);
   } catch {
-    throw MlflowError.invalidParameter('MLFLOW_S3_UPLOAD_EXTRA_ARGS must be a JSON object, e.g. {"ServerSideEncryption": "AES256"}');
+    throw MlflowError.invalidParameter(
+      'MLFLOW_S3_UPLOAD_EXTRA_ARGS must be a JSON object, e.g. {"ServerSideEncryption": "AES256"}',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw MlflowError.invalidParameter('MLFLOW_S3_UPLOAD_EXTRA_ARGS must be a JSON object');
   }
   for (const key of Object.keys(parsed)) {
-    if (!EXTRA_ARGS.has(key)) throw MlflowError.invalidParameter(`MLFLOW_S3_UPLOAD_EXTRA_ARGS: unsupported upload argument '${key}'`);
+    if (!EXTRA_ARGS.has(key))
+      throw MlflowError.invalidParameter(`MLFLOW_S3_UPLOAD_EXTRA_ARGS: unsupported upload argument '${key}'`);
   }
   return parsed as Record<string, unknown>;
 }

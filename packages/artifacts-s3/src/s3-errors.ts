@@ -22,7 +22,15 @@ const BY_S3_CODE: Record<string, ErrorCode> = {
   KeyTooLongError: 'INVALID_PARAMETER_VALUE',
 };
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'TimeoutError']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'TimeoutError',
+]);
 
 interface SdkError {
   name?: string;
@@ -47,7 +55,11 @@ export function s3Error(e: unknown, ctx: S3ErrorContext): MlflowError {
   const where = ctx.endpoint ? ` at ${ctx.endpoint}` : '';
   const code = BY_S3_CODE[name] ?? (status === 403 ? 'PERMISSION_DENIED' : undefined);
   if (name === 'NoSuchBucket' || (name === 'NotFound' && ctx.action.startsWith('check'))) {
-    return new MlflowError('RESOURCE_DOES_NOT_EXIST', `S3 bucket '${ctx.bucket}' does not exist${where} (while trying to ${ctx.action})`, { cause: e });
+    return new MlflowError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `S3 bucket '${ctx.bucket}' does not exist${where} (while trying to ${ctx.action})`,
+      { cause: e },
+    );
   }
   if (code === 'UNAUTHENTICATED') {
     return new MlflowError(
@@ -57,14 +69,30 @@ export function s3Error(e: unknown, ctx: S3ErrorContext): MlflowError {
     );
   }
   if (code === 'PERMISSION_DENIED') {
-    return new MlflowError('PERMISSION_DENIED', `Access to S3 bucket '${ctx.bucket}'${where} was denied (while trying to ${ctx.action})`, { cause: e });
+    return new MlflowError(
+      'PERMISSION_DENIED',
+      `Access to S3 bucket '${ctx.bucket}'${where} was denied (while trying to ${ctx.action})`,
+      { cause: e },
+    );
   }
   if (code !== undefined) return new MlflowError(code, `Failed to ${ctx.action}: ${err.message ?? name}`, { cause: e });
   if (NETWORK.has(err.code ?? '') || NETWORK.has(name)) {
-    return new MlflowError('TEMPORARILY_UNAVAILABLE', `Cannot reach the S3 endpoint${where || ' (AWS)'} for bucket '${ctx.bucket}' (${err.code ?? name}); check MLFLOW_S3_ENDPOINT_URL`, { cause: e });
+    return new MlflowError(
+      'TEMPORARILY_UNAVAILABLE',
+      `Cannot reach the S3 endpoint${where || ' (AWS)'} for bucket '${ctx.bucket}' (${err.code ?? name}); check MLFLOW_S3_ENDPOINT_URL`,
+      { cause: e },
+    );
   }
   if (err.message?.includes('credentials')) {
-    return new MlflowError('UNAUTHENTICATED', `No AWS credentials for bucket '${ctx.bucket}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${err.message})`, { cause: e });
+    return new MlflowError(
+      'UNAUTHENTICATED',
+      `No AWS credentials for bucket '${ctx.bucket}': set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (${err.message})`,
+      { cause: e },
+    );
   }
-  return new MlflowError('INTERNAL_ERROR', `Failed to ${ctx.action}: ${name ? `${name}: ` : ''}${err.message ?? String(e)}`, { cause: e });
+  return new MlflowError(
+    'INTERNAL_ERROR',
+    `Failed to ${ctx.action}: ${name ? `${name}: ` : ''}${err.message ?? String(e)}`,
+    { cause: e },
+  );
 }

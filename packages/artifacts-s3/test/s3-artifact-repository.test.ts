@@ -50,9 +50,13 @@ describe('S3 artifact repository', () => {
       'layout/0/abc/artifacts/metrics.json',
       'layout/0/abc/artifacts/model/MLmodel',
     ]);
-    const head = await raw.send(new HeadObjectCommand({ Bucket: 'artifacts', Key: 'layout/0/abc/artifacts/metrics.json' }));
+    const head = await raw.send(
+      new HeadObjectCommand({ Bucket: 'artifacts', Key: 'layout/0/abc/artifacts/metrics.json' }),
+    );
     expect(head.ContentType).toBe('application/json');
-    const got = await raw.send(new GetObjectCommand({ Bucket: 'artifacts', Key: 'layout/0/abc/artifacts/model/MLmodel' }));
+    const got = await raw.send(
+      new GetObjectCommand({ Bucket: 'artifacts', Key: 'layout/0/abc/artifacts/model/MLmodel' }),
+    );
     expect(await got.Body?.transformToString()).toBe('flavors: {}\n');
   });
 
@@ -154,9 +158,13 @@ describe('S3 artifact repository', () => {
     const head = await raw.send(new HeadObjectCommand({ Bucket: 'artifacts', Key: 'extra/a.txt' }));
     expect(head.Metadata).toEqual({ team: 'ml' });
     expect(head.CacheControl).toBe('no-cache');
-    const bad = () => createS3ArtifactRepository('s3://artifacts/extra', { env: { ...s3.env, MLFLOW_S3_UPLOAD_EXTRA_ARGS: '{nope' } });
+    const bad = () =>
+      createS3ArtifactRepository('s3://artifacts/extra', { env: { ...s3.env, MLFLOW_S3_UPLOAD_EXTRA_ARGS: '{nope' } });
     expect(bad).toThrow(/MLFLOW_S3_UPLOAD_EXTRA_ARGS must be a JSON object/);
-    const unknown = () => createS3ArtifactRepository('s3://artifacts/x', { env: { ...s3.env, MLFLOW_S3_UPLOAD_EXTRA_ARGS: '{"Bucket": "other"}' } });
+    const unknown = () =>
+      createS3ArtifactRepository('s3://artifacts/x', {
+        env: { ...s3.env, MLFLOW_S3_UPLOAD_EXTRA_ARGS: '{"Bucket": "other"}' },
+      });
     expect(unknown).toThrow(/unsupported upload argument 'Bucket'/);
   });
 
@@ -167,7 +175,10 @@ describe('S3 artifact repository', () => {
       expect(e.message).toContain("S3 bucket 'no-such-bucket' does not exist");
       expect(e.message).toContain(s3.endpoint);
     }
-    const e = await expectMlflowError(checkS3ArtifactRoot('s3://no-such-bucket/prefix', { env: s3.env }), 'RESOURCE_DOES_NOT_EXIST');
+    const e = await expectMlflowError(
+      checkS3ArtifactRoot('s3://no-such-bucket/prefix', { env: s3.env }),
+      'RESOURCE_DOES_NOT_EXIST',
+    );
     expect(e.message).toContain("'no-such-bucket'");
     await checkS3ArtifactRoot('s3://artifacts/prefix', { env: s3.env });
   });
@@ -190,7 +201,13 @@ describe('S3 artifact repository', () => {
   });
 
   it('refuses URIs and paths that escape the prefix, in any encoding', async () => {
-    for (const uri of ['s3://artifacts/../x', 's3://artifacts/a/%2e%2e/b', 's3://', 's3://bad bucket/x', 'file:///tmp/x']) {
+    for (const uri of [
+      's3://artifacts/../x',
+      's3://artifacts/a/%2e%2e/b',
+      's3://',
+      's3://bad bucket/x',
+      'file:///tmp/x',
+    ]) {
       expect(() => createS3ArtifactRepository(uri, { env: s3.env }), uri).toThrow(/Invalid|Not an S3 URI/);
     }
     const repo = createS3ArtifactRepository('s3://artifacts/safe', { env: s3.env });

@@ -52,10 +52,12 @@ export function processIO(): CliIO {
 export function cliStoreRegistry(): StoreRegistry {
   const remote = () => import('@mlflow-ts/store-grpc');
   // s3:// artifact URIs reach S3 whatever the tracking store (the S3 package loads on first use).
-  return withS3Artifacts(defaultStoreRegistry()
-    .registerStore('http', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
-    .registerStore('https', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
-    .registerStore('grpc', async (uri, { env }) => (await remote()).grpcStoreFactory(uri, env)));
+  return withS3Artifacts(
+    defaultStoreRegistry()
+      .registerStore('http', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
+      .registerStore('https', async (uri, { env }) => (await remote()).restStoreFactory(uri, env))
+      .registerStore('grpc', async (uri, { env }) => (await remote()).grpcStoreFactory(uri, env)),
+  );
 }
 
 export function createCliContext(io: CliIO, storeRegistry: StoreRegistry = cliStoreRegistry()): CliContext {

@@ -6,5 +6,13 @@ export { buildProgram, commandGroups, main } from './main.js';
 export type { MainOptions } from './main.js';
 export { createCliContext, processIO } from './cli-context.js';
 export type { CliContext, CliIO, CommandGroup, Env } from './cli-context.js';
-export { collect, collectKeyValue, parseInteger, parseNumber, viewOption, withJsonOption, withStoreOption } from './options.js';
+export {
+  collect,
+  collectKeyValue,
+  parseInteger,
+  parseNumber,
+  viewOption,
+  withJsonOption,
+  withStoreOption,
+} from './options.js';
 export { UsageError } from './usage-error.js';

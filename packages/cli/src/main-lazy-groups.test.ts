@@ -53,9 +53,25 @@ describe('lazy command groups', () => {
     await loadCommandGroups(commandGroups);
     const ctx = createCliContext({ stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false, env: {} });
     const names = buildProgram(ctx, commandGroups).commands.map((c) => c.name());
-    expect(names).toEqual(['server', 'ui', 'experiments', 'runs', 'artifacts', 'metrics', 'models', 'registered-models', 'model-versions', 'run', 'gc', 'db', 'sync']);
+    expect(names).toEqual([
+      'server',
+      'ui',
+      'experiments',
+      'runs',
+      'artifacts',
+      'metrics',
+      'models',
+      'registered-models',
+      'model-versions',
+      'run',
+      'gc',
+      'db',
+      'sync',
+    ]);
     for (const group of commandGroups) {
-      const declared = (group as unknown as Record<symbol, { command: string }>)[Symbol.for('mlflow-ts.lazyCommandGroup')]!.command;
+      const declared = (group as unknown as Record<symbol, { command: string }>)[
+        Symbol.for('mlflow-ts.lazyCommandGroup')
+      ]!.command;
       expect(group(ctx).name()).toBe(declared);
     }
     await ctx.close();

@@ -20,7 +20,7 @@ describe('mlflow-ts program', () => {
     expect(sub.stdout).toContain('log-metric');
   });
 
-  it('unknown commands and options exit 1 with commander\'s message on stderr', async () => {
+  it("unknown commands and options exit 1 with commander's message on stderr", async () => {
     const unknown = await runCli(['nope']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain("unknown command 'nope'");
@@ -30,31 +30,59 @@ describe('mlflow-ts program', () => {
   });
 
   it('prints a stack and exits 2 for bugs, one line and 1 for MlflowError', async () => {
-    const buggy = () => new Command('boom').action(() => { throw new TypeError('undefined is not a function'); });
+    const buggy = () =>
+      new Command('boom').action(() => {
+        throw new TypeError('undefined is not a function');
+      });
     const bug = await runCli(['boom'], { groups: [buggy] });
     expect(bug.code).toBe(2);
     expect(bug.stderr).toContain('internal error');
     expect(bug.stderr).toMatch(/TypeError: undefined is not a function\n\s+at /);
 
-    const user = () => new Command('oops').action(() => { throw new MlflowError('INVALID_STATE', 'bad\nstate'); });
-    expect(await runCli(['oops'], { groups: [user] })).toEqual({ code: 1, stdout: '', stderr: 'Error (INVALID_STATE): bad state\n' });
+    const user = () =>
+      new Command('oops').action(() => {
+        throw new MlflowError('INVALID_STATE', 'bad\nstate');
+      });
+    expect(await runCli(['oops'], { groups: [user] })).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error (INVALID_STATE): bad state\n',
+    });
   });
 
   it('leaves --version after a command to that command', async () => {
     let seen = '';
     const versions = () => {
       const group = new Command('versions');
-      group.command('get').requiredOption('--version <v>').action((o: { version: string }) => { seen = o.version; });
+      group
+        .command('get')
+        .requiredOption('--version <v>')
+        .action((o: { version: string }) => {
+          seen = o.version;
+        });
       return group;
     };
-    expect(await runCli(['versions', 'get', '--version', '3'], { groups: [versions] })).toMatchObject({ code: 0, stdout: '' });
+    expect(await runCli(['versions', 'get', '--version', '3'], { groups: [versions] })).toMatchObject({
+      code: 0,
+      stdout: '',
+    });
     expect(seen).toBe('3');
     expect((await runCli(['--version'], { groups: [versions] })).stdout).toBe(`${pkg.version}\n`);
   });
 
   it('has one models group, with one description, holding every models subcommand', async () => {
     const r = await runCli(['models', '--help'], { groups: commandGroups });
-    for (const sub of ['inspect', 'validate-input', 'serve', 'predict', 'save', 'log', 'generate-dockerfile', 'convert', 'register']) {
+    for (const sub of [
+      'inspect',
+      'validate-input',
+      'serve',
+      'predict',
+      'save',
+      'log',
+      'generate-dockerfile',
+      'convert',
+      'register',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^  ${sub} `, 'm'));
     }
     const top = await runCli(['--help'], { groups: commandGroups });

@@ -49,11 +49,14 @@ export async function loadCommandGroups(groups: readonly CommandGroup[], args?: 
     // Program options (--version, --help) take no value, so the first operand is the command.
     const command = args.find((a) => !a.startsWith('-'));
     if (args[0] === '--version') wanted = [];
-    else if (command !== undefined && lazy.some((i) => i.command === command)) wanted = lazy.filter((i) => i.command === command);
+    else if (command !== undefined && lazy.some((i) => i.command === command))
+      wanted = lazy.filter((i) => i.command === command);
   }
-  await Promise.all(wanted.map(async (i) => {
-    i.loaded ??= await i.load();
-  }));
+  await Promise.all(
+    wanted.map(async (i) => {
+      i.loaded ??= await i.load();
+    }),
+  );
 }
 
 function isReady(group: CommandGroup): boolean {
@@ -74,8 +77,14 @@ export const commandGroups: CommandGroup[] = [
   lazyCommandGroup('artifacts', async () => (await import('./commands/artifacts/index.js')).artifactsCommand),
   lazyCommandGroup('metrics', async () => (await import('./commands/metrics/index.js')).metricsCommand),
   lazyCommandGroup('models', async () => (await import('./commands/models/index.js')).modelsCommand),
-  lazyCommandGroup('registered-models', async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand),
-  lazyCommandGroup('model-versions', async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand),
+  lazyCommandGroup(
+    'registered-models',
+    async () => (await import('./commands/registry/registered-models.js')).registeredModelsCommand,
+  ),
+  lazyCommandGroup(
+    'model-versions',
+    async () => (await import('./commands/registry/model-versions.js')).modelVersionsCommand,
+  ),
   lazyCommandGroup('run', async () => (await import('./commands/run/index.js')).runCommand),
   lazyCommandGroup('gc', async () => (await import('./commands/gc/index.js')).gcCommand),
   lazyCommandGroup('db', async () => (await import('./commands/db/index.js')).dbCommand),
@@ -101,7 +110,10 @@ function configureTree(cmd: Command, io: CliIO): void {
 }
 
 /** The commander program over `groups`; lazy groups not yet loaded (see `loadCommandGroups`) are left out. */
-export function buildProgram(ctx: ReturnType<typeof createCliContext>, groups: CommandGroup[] = commandGroups): Command {
+export function buildProgram(
+  ctx: ReturnType<typeof createCliContext>,
+  groups: CommandGroup[] = commandGroups,
+): Command {
   const program = new Command('mlflow-ts')
     .description('mlflow-ts: MLflow-compatible tracking, models and serving from Node.js')
     .version(pkg.version, '--version', 'print the version')
@@ -120,7 +132,11 @@ function oneLine(message: string): string {
 /** A missing or unreadable local file named on the command line is the caller's mistake, not a bug. */
 function isFsUserError(e: unknown): e is Error {
   const code = (e as { code?: unknown } | null)?.code;
-  return e instanceof Error && typeof code === 'string' && ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EPERM'].includes(code);
+  return (
+    e instanceof Error &&
+    typeof code === 'string' &&
+    ['ENOENT', 'EACCES', 'EISDIR', 'ENOTDIR', 'EEXIST', 'EPERM'].includes(code)
+  );
 }
 
 /** Runs the CLI. `argv` is `process.argv`-shaped: [node, script, ...args]. Resolves to the exit code. */
@@ -147,7 +163,9 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       io.stderr(`Error: ${oneLine(e.message)}\n`);
       return 1;
     }
-    io.stderr(`mlflow-ts: internal error (please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    io.stderr(
+      `mlflow-ts: internal error (please report it):\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
     return 2;
   } finally {
     await ctx.close();

@@ -46,8 +46,13 @@ async function logListDownload(backend: string, runId: string, keyPrefix: string
   const got = await raw.send(new GetObjectCommand({ Bucket: 'mlflow', Key: `${keyPrefix}/model/nested/conf.json` }));
   expect(await got.Body?.transformToString()).toBe('{"a":1}');
 
-  const listed = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '-a', 'model', '--json'])) as { files: unknown[] };
-  expect(listed.files).toEqual([{ path: 'model/nested', is_dir: true }, { path: 'model/weights.bin', is_dir: false, file_size: 1500 }]);
+  const listed = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '-a', 'model', '--json'])) as {
+    files: unknown[];
+  };
+  expect(listed.files).toEqual([
+    { path: 'model/nested', is_dir: true },
+    { path: 'model/weights.bin', is_dir: false, file_size: 1500 },
+  ]);
   const dst = path.join(dir, `dst-${runId}`);
   const where = (await cli(['artifacts', 'download', '-r', runId, '-a', 'model', '-d', dst])).trim();
   expect(await readFile(path.join(where, 'nested', 'conf.json'), 'utf8')).toBe('{"a":1}');
@@ -68,16 +73,26 @@ describe('s3:// artifact locations in the CLI', () => {
   it('a server with --default-artifact-root s3://… gives runs s3:// URIs the client reaches directly', async () => {
     const lines: string[] = [];
     const controller = new AbortController();
-    const running = runServer({ print: (l) => lines.push(l) }, {
-      backendStoreUri: path.join(dir, 'srv-mlruns'), defaultArtifactRoot: 's3://mlflow/server-root', serveArtifacts: false,
-      artifactsDestination: path.join(dir, 'unused'), host: '127.0.0.1', port: 0,
-    }, controller.signal);
+    const running = runServer(
+      { print: (l) => lines.push(l) },
+      {
+        backendStoreUri: path.join(dir, 'srv-mlruns'),
+        defaultArtifactRoot: 's3://mlflow/server-root',
+        serveArtifacts: false,
+        artifactsDestination: path.join(dir, 'unused'),
+        host: '127.0.0.1',
+        port: 0,
+      },
+      controller.signal,
+    );
     try {
       while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
       const url = /http:\/\/127\.0\.0\.1:\d+/.exec(lines[0] ?? '')?.[0];
       expect(url).toBeDefined();
       const backend = url ?? '';
-      const exp = JSON.parse(await cliOk(['experiments', 'create', '-n', 'srv-s3', '--json', '--backend-store-uri', backend], s3.env)) as { experiment_id: string };
+      const exp = JSON.parse(
+        await cliOk(['experiments', 'create', '-n', 'srv-s3', '--json', '--backend-store-uri', backend], s3.env),
+      ) as { experiment_id: string };
       const rest = createRestStore({ baseUrl: backend });
       const run = await rest.tracking.createRun({ experiment_id: exp.experiment_id });
       await rest.close();
@@ -93,8 +108,15 @@ describe('s3:// artifact locations in the CLI', () => {
     const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     const mlmodel = 'artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.pyfunc.model\n';
     await raw.send(new PutObjectCommand({ Bucket: 'mlflow', Key: 'models/m1/MLmodel', Body: mlmodel }));
-    await raw.send(new PutObjectCommand({ Bucket: 'mlflow', Key: 'models/m1/data/weights.bin', Body: Buffer.alloc(64, 1) }));
-    const ctx = createCliContext({ stdout: () => undefined, stderr: () => undefined, stderrIsTTY: false, env: { ...s3.env } });
+    await raw.send(
+      new PutObjectCommand({ Bucket: 'mlflow', Key: 'models/m1/data/weights.bin', Body: Buffer.alloc(64, 1) }),
+    );
+    const ctx = createCliContext({
+      stdout: () => undefined,
+      stderr: () => undefined,
+      stderrIsTTY: false,
+      env: { ...s3.env },
+    });
     try {
       const model = await resolveModel(ctx, path.join(dir, 'no-store'), 's3://mlflow/models/m1');
       try {

@@ -37,7 +37,9 @@ export async function ensurePackageBuilt(root: string): Promise<void> {
   if (stale.length === 0) return;
   const { name } = JSON.parse(await readFile(path.join(root, 'package.json'), 'utf8')) as { name: string };
   const shown = stale.slice(0, 5).join(', ') + (stale.length > 5 ? `, … (${stale.length} files)` : '');
-  throw new Error(`${name} is not built or its dist/ is older than ${shown}; run: npx turbo run build --filter=${name}...`);
+  throw new Error(
+    `${name} is not built or its dist/ is older than ${shown}; run: npx turbo run build --filter=${name}...`,
+  );
 }
 
 /** Fails when packages/cli's dist/ is missing or stale; a no-op otherwise. */
@@ -85,9 +87,12 @@ export async function waitForOutput(p: CliProcess, re: RegExp, timeoutMs = 30_00
     const m = re.exec(p.stderr()) ?? re.exec(p.stdout());
     if (m) return m;
     if (p.child.exitCode !== null || p.child.signalCode !== null) {
-      throw new Error(`mlflow-ts exited (${p.child.exitCode ?? p.child.signalCode}) before printing ${re}:\n${p.stderr()}${p.stdout()}`);
+      throw new Error(
+        `mlflow-ts exited (${p.child.exitCode ?? p.child.signalCode}) before printing ${re}:\n${p.stderr()}${p.stdout()}`,
+      );
     }
-    if (Date.now() > deadline) throw new Error(`mlflow-ts printed nothing matching ${re} in ${timeoutMs} ms:\n${p.stderr()}${p.stdout()}`);
+    if (Date.now() > deadline)
+      throw new Error(`mlflow-ts printed nothing matching ${re} in ${timeoutMs} ms:\n${p.stderr()}${p.stdout()}`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -24,8 +24,12 @@ export async function runCli(
   const code = await main(['node', 'mlflow-ts', ...args], {
     ...rest,
     io: {
-      stdout: (t) => { stdout += t; },
-      stderr: (t) => { stderr += t; },
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
       stderrIsTTY: stderrIsTTY ?? false,
       env: env ?? {},
     },

@@ -17,7 +17,10 @@ import { collectAll } from '../src/copy/paging.js';
 export function fsStores(root: string): StoreSet & { close(): Promise<void> } {
   const tracking = createFsTrackingStore({ root, cacheDir: null });
   const registry = createFsRegistryStore({
-    root, trackingStore: tracking, allowedSourceRoots: ['/'], allowedSourceSchemes: ['runs', 'models', 'mlflow-artifacts', 'file'],
+    root,
+    trackingStore: tracking,
+    allowedSourceRoots: ['/'],
+    allowedSourceSchemes: ['runs', 'models', 'mlflow-artifacts', 'file'],
   });
   return {
     tracking,
@@ -38,27 +41,71 @@ export interface SourceFixture {
   metricPoints: number;
 }
 
-const history = (n: number): Metric[] => Array.from({ length: n }, (_, i) => ({
-  key: 'loss', value: i === 7 ? Number.NaN : i === 8 ? Number.POSITIVE_INFINITY : i === 9 ? Number.NEGATIVE_INFINITY : 1 / (i + 1),
-  timestamp: 1_700_000_000_000 + i, step: i % 1000,
-}));
+const history = (n: number): Metric[] =>
+  Array.from({ length: n }, (_, i) => ({
+    key: 'loss',
+    value: i === 7 ? Number.NaN : i === 8 ? Number.POSITIVE_INFINITY : i === 9 ? Number.NEGATIVE_INFINITY : 1 / (i + 1),
+    timestamp: 1_700_000_000_000 + i,
+    step: i % 1000,
+  }));
 
 export async function buildSourceFixture(root: string): Promise<SourceFixture> {
   const s = fsStores(root);
   const t: TrackingStore = s.tracking;
   const reg: ModelRegistryStore = s.registry!;
   const alpha = await t.createExperiment({ name: 'alpha', tags: [{ key: 'team', value: 'vision' }] });
-  const main = (await t.createRun({ experiment_id: alpha, run_name: 'main', user_id: 'ann', start_time: 1000, tags: [{ key: 'k', value: 'v' }] })).info.run_id;
+  const main = (
+    await t.createRun({
+      experiment_id: alpha,
+      run_name: 'main',
+      user_id: 'ann',
+      start_time: 1000,
+      tags: [{ key: 'k', value: 'v' }],
+    })
+  ).info.run_id;
   const params = Array.from({ length: 150 }, (_, i) => ({ key: `p${i}`, value: `v${i}` }));
   for (let i = 0; i < params.length; i += 100) await t.logBatch(main, { params: params.slice(i, i + 100) });
   const loss = history(2500);
   for (let i = 0; i < loss.length; i += 1000) await t.logBatch(main, { metrics: loss.slice(i, i + 1000) });
   await t.logMetric(main, { key: 'acc', value: 0.5, timestamp: 5, step: 0 });
   await t.logMetric(main, { key: 'acc', value: 0.5, timestamp: 5, step: 0 }); // an exact repeat, kept by the file store
-  await t.logInputs(main, { datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset: { name: 'iris', digest: 'abc123', source_type: 'local', source: '{"uri": "/data/iris.csv"}', schema: '{}', profile: '{"rows": 150}' } }] });
-  const model = await t.createLoggedModel!({ experiment_id: alpha, name: 'clf', model_type: 'sklearn', source_run_id: main, params: [{ key: 'depth', value: '3' }], tags: [{ key: 'mt', value: '1' }] });
+  await t.logInputs(main, {
+    datasets: [
+      {
+        tags: [{ key: 'mlflow.data.context', value: 'train' }],
+        dataset: {
+          name: 'iris',
+          digest: 'abc123',
+          source_type: 'local',
+          source: '{"uri": "/data/iris.csv"}',
+          schema: '{}',
+          profile: '{"rows": 150}',
+        },
+      },
+    ],
+  });
+  const model = await t.createLoggedModel!({
+    experiment_id: alpha,
+    name: 'clf',
+    model_type: 'sklearn',
+    source_run_id: main,
+    params: [{ key: 'depth', value: '3' }],
+    tags: [{ key: 'mt', value: '1' }],
+  });
   await t.finalizeLoggedModel!(model.info.model_id, 'LOGGED_MODEL_READY');
-  await t.logBatch(main, { metrics: [{ key: 'f1', value: 0.9, timestamp: 10, step: 1, model_id: model.info.model_id, dataset_name: 'iris', dataset_digest: 'abc123' }] });
+  await t.logBatch(main, {
+    metrics: [
+      {
+        key: 'f1',
+        value: 0.9,
+        timestamp: 10,
+        step: 1,
+        model_id: model.info.model_id,
+        dataset_name: 'iris',
+        dataset_digest: 'abc123',
+      },
+    ],
+  });
   await t.logOutputs!(main, [{ model_id: model.info.model_id, step: 1 }]);
   await t.updateRun(main, { status: 'FINISHED', end_time: 2000 });
   const artifactDir = new URL((await t.getRun(main)).info.artifact_uri).pathname;
@@ -66,7 +113,14 @@ export async function buildSourceFixture(root: string): Promise<SourceFixture> {
   await writeFile(path.join(artifactDir, 'model', 'weights.bin'), Buffer.alloc(70_000, 7));
   await writeFile(path.join(artifactDir, 'notes.txt'), 'hello');
 
-  const child = (await t.createRun({ experiment_id: alpha, run_name: 'child', start_time: 1500, tags: [{ key: 'mlflow.parentRunId', value: main }] })).info.run_id;
+  const child = (
+    await t.createRun({
+      experiment_id: alpha,
+      run_name: 'child',
+      start_time: 1500,
+      tags: [{ key: 'mlflow.parentRunId', value: main }],
+    })
+  ).info.run_id;
   await t.logParam(child, { key: 'lr', value: '0.1' });
   await t.updateRun(child, { status: 'FAILED', end_time: 1600 });
   const running = (await t.createRun({ experiment_id: alpha, run_name: 'still-going', start_time: 3000 })).info.run_id;
@@ -86,19 +140,42 @@ export async function buildSourceFixture(root: string): Promise<SourceFixture> {
   const { otel, mlflow: traceId } = newTraceIds();
   const t0 = 1_700_000_100_000;
   await t.traces!.logSpans(alpha, [
-    makeSpan({ traceHex: otel, spanId: 1, name: 'root', startMs: t0, endMs: t0 + 10, attributes: { 'mlflow.spanInputs': { q: 'x' } } }),
+    makeSpan({
+      traceHex: otel,
+      spanId: 1,
+      name: 'root',
+      startMs: t0,
+      endMs: t0 + 10,
+      attributes: { 'mlflow.spanInputs': { q: 'x' } },
+    }),
     makeSpan({ traceHex: otel, spanId: 2, parentId: 1, name: 'llm', startMs: t0 + 2, endMs: t0 + 8 }),
   ]);
-  await t.traces!.startTrace(makeTraceInfo(alpha, traceId, {
-    request_time: t0, execution_duration: 10,
-    trace_metadata: { 'mlflow.trace_schema.version': '3', 'mlflow.trace.sizeStats': JSON.stringify({ total_size_bytes: 10, num_spans: 2 }) },
-    tags: { 'mlflow.traceName': 'pipeline', color: 'blue' },
-  }));
+  await t.traces!.startTrace(
+    makeTraceInfo(alpha, traceId, {
+      request_time: t0,
+      execution_duration: 10,
+      trace_metadata: {
+        'mlflow.trace_schema.version': '3',
+        'mlflow.trace.sizeStats': JSON.stringify({ total_size_bytes: 10, num_spans: 2 }),
+      },
+      tags: { 'mlflow.traceName': 'pipeline', color: 'blue' },
+    }),
+  );
   await t.traces!.linkTracesToRun([traceId], main);
 
   await reg.createRegisteredModel({ name: 'reg', tags: [{ key: 'owner', value: 'ann' }], description: 'a model' });
-  await reg.createModelVersion({ name: 'reg', source: `runs:/${main}/model`, run_id: main, tags: [{ key: 'vt', value: '1' }], description: 'first' });
-  await reg.createModelVersion({ name: 'reg', source: `models:/${model.info.model_id}`, model_id: model.info.model_id });
+  await reg.createModelVersion({
+    name: 'reg',
+    source: `runs:/${main}/model`,
+    run_id: main,
+    tags: [{ key: 'vt', value: '1' }],
+    description: 'first',
+  });
+  await reg.createModelVersion({
+    name: 'reg',
+    source: `models:/${model.info.model_id}`,
+    model_id: model.info.model_id,
+  });
   await reg.createModelVersion({ name: 'reg', source: `runs:/${main}/model`, run_id: main });
   await reg.createModelVersion({ name: 'reg', source: `runs:/${child}/model`, run_id: child });
   await reg.deleteModelVersion('reg', '3');
@@ -116,20 +193,26 @@ export async function buildSourceFixture(root: string): Promise<SourceFixture> {
   };
 }
 
-const sortKv = <T extends { key: string; value: string }>(xs: T[]) => [...xs].sort((a, b) => a.key.localeCompare(b.key));
-const kv = (xs: { key: string; value: string }[], drop: string[] = []) => sortKv(xs.filter((x) => !drop.includes(x.key))).map((x) => `${x.key}=${x.value}`);
+const sortKv = <T extends { key: string; value: string }>(xs: T[]) =>
+  [...xs].sort((a, b) => a.key.localeCompare(b.key));
+const kv = (xs: { key: string; value: string }[], drop: string[] = []) =>
+  sortKv(xs.filter((x) => !drop.includes(x.key))).map((x) => `${x.key}=${x.value}`);
 /**
  * A run's history may or may not say which model and dataset a point was for (the file store's says
  * the dataset, MLflow's SQL `metrics` table neither); models' metrics say both.
  */
-const point = (m: Metric, withModel = false) => `${m.step}@${m.timestamp}=${String(m.value)}${withModel && m.model_id ? ' model' : ''}${withModel && m.dataset_name ? ` ${m.dataset_name}` : ''}`;
+const point = (m: Metric, withModel = false) =>
+  `${m.step}@${m.timestamp}=${String(m.value)}${withModel && m.model_id ? ' model' : ''}${withModel && m.dataset_name ? ` ${m.dataset_name}` : ''}`;
 
 /**
  * What MLflow's SQL schema cannot hold, taken out of a snapshot: exact repeats of a metric point
  * (the primary key folds them) and a model version's model_id (the table has no such column).
  */
 export function sqlShape(snapshot: Record<string, unknown>): Record<string, unknown> {
-  const copy = structuredClone(snapshot) as { runs: Record<string, { metrics: Record<string, string[]> }>; registry: Record<string, { versions: { model?: string }[] }> };
+  const copy = structuredClone(snapshot) as {
+    runs: Record<string, { metrics: Record<string, string[]> }>;
+    registry: Record<string, { versions: { model?: string }[] }>;
+  };
   for (const run of Object.values(copy.runs)) {
     for (const key of Object.keys(run.metrics)) run.metrics[key] = [...new Set(run.metrics[key])];
   }
@@ -138,15 +221,26 @@ export function sqlShape(snapshot: Record<string, unknown>): Record<string, unkn
 }
 
 /** An id-independent picture of everything in a store set (run and model ids as the source knew them). */
-export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boolean } = {}): Promise<Record<string, unknown>> {
+export async function snapshotStores(
+  stores: StoreSet,
+  opts: { artifacts?: boolean } = {},
+): Promise<Record<string, unknown>> {
   const t = stores.tracking;
   const exps = await collectAll((page_token) => t.searchExperiments({ view_type: 'ALL', page_token }));
-  const allRuns = await collectAll((page_token) => t.searchRuns({ experiment_ids: exps.map((e) => e.experiment_id), run_view_type: 'ALL', page_token }));
-  const srcRun = new Map(allRuns.map((r) => [r.info.run_id, r.data.tags.find((x) => x.key === SOURCE_RUN_TAG)?.value ?? r.info.run_id]));
+  const allRuns = await collectAll((page_token) =>
+    t.searchRuns({ experiment_ids: exps.map((e) => e.experiment_id), run_view_type: 'ALL', page_token }),
+  );
+  const srcRun = new Map(
+    allRuns.map((r) => [r.info.run_id, r.data.tags.find((x) => x.key === SOURCE_RUN_TAG)?.value ?? r.info.run_id]),
+  );
   const models = t.searchLoggedModels
-    ? await collectAll((page_token) => t.searchLoggedModels!({ experiment_ids: exps.map((e) => e.experiment_id), page_token }))
+    ? await collectAll((page_token) =>
+        t.searchLoggedModels!({ experiment_ids: exps.map((e) => e.experiment_id), page_token }),
+      )
     : [];
-  const srcModel = new Map(models.map((m) => [m.info.model_id, m.info.tags.find((x) => x.key === SOURCE_MODEL_TAG)?.value ?? m.info.model_id]));
+  const srcModel = new Map(
+    models.map((m) => [m.info.model_id, m.info.tags.find((x) => x.key === SOURCE_MODEL_TAG)?.value ?? m.info.model_id]),
+  );
   const expName = new Map(exps.map((e) => [e.experiment_id, e.name]));
   const runs: Record<string, unknown> = {};
   for (const r of allRuns) {
@@ -166,10 +260,18 @@ export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boole
       await walk();
     }
     runs[srcRun.get(r.info.run_id)!] = {
-      experiment: expName.get(r.info.experiment_id), name: r.info.run_name, user: r.info.user_id, status: r.info.status,
-      start: r.info.start_time, end: r.info.end_time, stage: r.info.lifecycle_stage,
+      experiment: expName.get(r.info.experiment_id),
+      name: r.info.run_name,
+      user: r.info.user_id,
+      status: r.info.status,
+      start: r.info.start_time,
+      end: r.info.end_time,
+      stage: r.info.lifecycle_stage,
       params: kv(r.data.params),
-      tags: kv(r.data.tags.map((x) => (x.key === 'mlflow.parentRunId' ? { ...x, value: srcRun.get(x.value) ?? x.value } : x)), [SOURCE_RUN_TAG]),
+      tags: kv(
+        r.data.tags.map((x) => (x.key === 'mlflow.parentRunId' ? { ...x, value: srcRun.get(x.value) ?? x.value } : x)),
+        [SOURCE_RUN_TAG],
+      ),
       metrics,
       datasets: r.inputs.dataset_inputs.map((d) => ({ ...d, tags: kv(d.tags) })),
       outputs: (r.outputs?.model_outputs ?? []).map((m) => `${srcModel.get(m.model_id) ?? m.model_id}@${m.step}`),
@@ -179,7 +281,10 @@ export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boole
   const loggedModels: Record<string, unknown> = {};
   for (const m of models) {
     loggedModels[srcModel.get(m.info.model_id)!] = {
-      experiment: expName.get(m.info.experiment_id), name: m.info.name, type: m.info.model_type, status: m.info.status,
+      experiment: expName.get(m.info.experiment_id),
+      name: m.info.name,
+      type: m.info.model_type,
+      status: m.info.status,
       sourceRun: m.info.source_run_id ? srcRun.get(m.info.source_run_id) : undefined,
       params: kv(m.data.params),
       // MLflow's server (and ours) records registrations on the model itself when a version names it.
@@ -190,16 +295,24 @@ export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boole
   const traces: Record<string, unknown> = {};
   if (t.traces) {
     for (const e of exps) {
-      const infos = await collectAll((page_token) => t.traces!.searchTraces({ experiment_ids: [e.experiment_id], page_token }));
+      const infos = await collectAll((page_token) =>
+        t.traces!.searchTraces({ experiment_ids: [e.experiment_id], page_token }),
+      );
       const full = await t.traces.batchGetTraces(infos.map((i) => i.trace_id));
       for (const tr of full) {
         const meta = { ...tr.info.trace_metadata };
-        if (meta['mlflow.sourceRun']) meta['mlflow.sourceRun'] = srcRun.get(meta['mlflow.sourceRun']) ?? meta['mlflow.sourceRun'];
+        if (meta['mlflow.sourceRun'])
+          meta['mlflow.sourceRun'] = srcRun.get(meta['mlflow.sourceRun']) ?? meta['mlflow.sourceRun'];
         const tags = { ...tr.info.tags };
         delete tags['mlflow.artifactLocation'];
         traces[tr.info.trace_id] = {
-          experiment: e.name, state: tr.info.state, request_time: tr.info.request_time, duration: tr.info.execution_duration,
-          meta, tags, spans: tr.spans.map((sp) => ({ ...sp })),
+          experiment: e.name,
+          state: tr.info.state,
+          request_time: tr.info.request_time,
+          duration: tr.info.execution_duration,
+          meta,
+          tags,
+          spans: tr.spans.map((sp) => ({ ...sp })),
         };
       }
     }
@@ -209,20 +322,34 @@ export async function snapshotStores(stores: StoreSet, opts: { artifacts?: boole
     const reg = stores.registry;
     const rms = await collectAll((page_token) => reg.searchRegisteredModels({ page_token }));
     for (const rm of rms) {
-      const versions = await collectAll((page_token) => reg.searchModelVersions({ filter: `name='${rm.name}'`, page_token }));
-      const srcVersion = new Map(versions.map((v) => [v.version, v.tags.find((x) => x.key === SOURCE_VERSION_TAG)?.value ?? v.version]));
+      const versions = await collectAll((page_token) =>
+        reg.searchModelVersions({ filter: `name='${rm.name}'`, page_token }),
+      );
+      const srcVersion = new Map(
+        versions.map((v) => [v.version, v.tags.find((x) => x.key === SOURCE_VERSION_TAG)?.value ?? v.version]),
+      );
       registry[rm.name] = {
-        description: rm.description ?? '', tags: kv(rm.tags),
+        description: rm.description ?? '',
+        tags: kv(rm.tags),
         aliases: rm.aliases.map((a) => `${a.alias}->${srcVersion.get(a.version)}`).sort(),
-        versions: versions.map((v) => ({
-          version: srcVersion.get(v.version), stage: v.current_stage, description: v.description ?? '', tags: kv(v.tags, [SOURCE_VERSION_TAG]),
-          run: v.run_id ? srcRun.get(v.run_id) : undefined, model: v.model_id ? srcModel.get(v.model_id) : undefined,
-          source: v.source.replace(/^runs:\/([^/]+)/, (_, id: string) => `runs:/${srcRun.get(id) ?? id}`)
-            .replace(/^models:\/(m-[^/]+)/, (_, id: string) => `models:/${srcModel.get(id) ?? id}`),
-        })).sort((a, b) => Number(a.version) - Number(b.version)),
+        versions: versions
+          .map((v) => ({
+            version: srcVersion.get(v.version),
+            stage: v.current_stage,
+            description: v.description ?? '',
+            tags: kv(v.tags, [SOURCE_VERSION_TAG]),
+            run: v.run_id ? srcRun.get(v.run_id) : undefined,
+            model: v.model_id ? srcModel.get(v.model_id) : undefined,
+            source: v.source
+              .replace(/^runs:\/([^/]+)/, (_, id: string) => `runs:/${srcRun.get(id) ?? id}`)
+              .replace(/^models:\/(m-[^/]+)/, (_, id: string) => `models:/${srcModel.get(id) ?? id}`),
+          }))
+          .sort((a, b) => Number(a.version) - Number(b.version)),
       };
     }
   }
-  const experiments = exps.map((e) => ({ name: e.name, stage: e.lifecycle_stage, tags: kv(e.tags) })).sort((a, b) => a.name.localeCompare(b.name));
+  const experiments = exps
+    .map((e) => ({ name: e.name, stage: e.lifecycle_stage, tags: kv(e.tags) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
   return { experiments, runs, loggedModels, traces, registry };
 }

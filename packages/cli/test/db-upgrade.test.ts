@@ -30,7 +30,11 @@ afterAll(async () => {
 async function postgres222(): Promise<string> {
   const tdb = await createTestDatabase();
   dbs.push(tdb);
-  execFileSync('psql', [tdb.uri, '-q', '-v', 'ON_ERROR_STOP=1', '-f', path.join(fixtures, 'mlflow-2.22-postgres.sql')], { stdio: 'pipe' });
+  execFileSync(
+    'psql',
+    [tdb.uri, '-q', '-v', 'ON_ERROR_STOP=1', '-f', path.join(fixtures, 'mlflow-2.22-postgres.sql')],
+    { stdio: 'pipe' },
+  );
   return tdb.uri;
 }
 
@@ -39,7 +43,10 @@ async function expectAtHeadWithRows(uri: string): Promise<void> {
   try {
     expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: MLFLOW_ALEMBIC_HEAD });
     await ensureSchema(conn);
-    expect(await conn.db.selectFrom('experiments').select('name').orderBy('experiment_id').execute()).toEqual([{ name: 'Default' }, { name: 'upgrade-me' }]);
+    expect(await conn.db.selectFrom('experiments').select('name').orderBy('experiment_id').execute()).toEqual([
+      { name: 'Default' },
+      { name: 'upgrade-me' },
+    ]);
     expect(await conn.db.selectFrom('metrics').select(['key', 'value', 'step']).orderBy('step').execute()).toEqual([
       { key: 'loss', value: 0.5, step: 0 },
       { key: 'loss', value: 0.25, step: 1 },
@@ -54,7 +61,12 @@ async function expectAtHeadWithRows(uri: string): Promise<void> {
 function expectUpgradedOnce(results: { code: number | null; stdout: string; stderr: string }[], uri: string): void {
   for (const r of results) expect(r, r.stderr).toMatchObject({ code: 0 });
   const lines = results.map((r) => r.stdout.trim()).sort();
-  expect(lines).toEqual([`${uri} is already at ${MLFLOW_ALEMBIC_HEAD}`, `Upgraded ${uri} from 0584bdc529eb to ${MLFLOW_ALEMBIC_HEAD} (12 migrations)`].sort());
+  expect(lines).toEqual(
+    [
+      `${uri} is already at ${MLFLOW_ALEMBIC_HEAD}`,
+      `Upgraded ${uri} from 0584bdc529eb to ${MLFLOW_ALEMBIC_HEAD} (12 migrations)`,
+    ].sort(),
+  );
 }
 
 describe('mlflow-ts db upgrade', () => {
@@ -67,7 +79,12 @@ describe('mlflow-ts db upgrade', () => {
     expect(results.map((r) => r.stderr).join('')).toContain('[12/12] bf29a5ff90ea: add jobs table');
     await expectAtHeadWithRows(uri);
     const again = await runBuiltCli(['db', 'upgrade', uri, '--json']);
-    expect(JSON.parse(again.stdout)).toEqual({ database: uri, from: MLFLOW_ALEMBIC_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: [] });
+    expect(JSON.parse(again.stdout)).toEqual({
+      database: uri,
+      from: MLFLOW_ALEMBIC_HEAD,
+      to: MLFLOW_ALEMBIC_HEAD,
+      applied: [],
+    });
   });
 
   it('PostgreSQL: two upgrades at once under the advisory lock; rows kept', async () => {
@@ -79,13 +96,15 @@ describe('mlflow-ts db upgrade', () => {
     await expectAtHeadWithRows(uri);
   });
 
-  it('a revision older than MLflow 2.14 is one line naming MLflow\'s mlflow db upgrade, and nothing changes', async () => {
+  it("a revision older than MLflow 2.14 is one line naming MLflow's mlflow db upgrade, and nothing changes", async () => {
     const uri = await postgres222();
     execFileSync('psql', [uri, '-qc', "UPDATE alembic_version SET version_num = 'acf3f17fdcc7'"], { stdio: 'pipe' });
     const r = await runBuiltCli(['db', 'upgrade', uri]);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
-    expect(r.stderr).toMatch(/^Error \(INVALID_STATE\): .*revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade postgresql:/);
+    expect(r.stderr).toMatch(
+      /^Error \(INVALID_STATE\): .*revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade postgresql:/,
+    );
     const conn = await connectSql(uri);
     expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: 'acf3f17fdcc7' });
     await conn.close();
@@ -97,6 +116,8 @@ describe('mlflow-ts db upgrade', () => {
     expect(notDb.stderr).toContain("'./mlruns' is not a database URI");
     const down = await runBuiltCli(['db', 'upgrade', 'postgresql://u:secret@127.0.0.1:1/db']);
     expect(down.code).toBe(1);
-    expect(down.stderr.trim()).toBe('Error (TEMPORARILY_UNAVAILABLE): Cannot connect to postgresql://u:***@127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1');
+    expect(down.stderr.trim()).toBe(
+      'Error (TEMPORARILY_UNAVAILABLE): Cannot connect to postgresql://u:***@127.0.0.1:1/db: connect ECONNREFUSED 127.0.0.1:1',
+    );
   });
 });

@@ -27,14 +27,25 @@ beforeAll(async () => {
   await writeFile(onnxA, buildMlpModel({ inputSize: 4, hidden: 8, classes: 3, seed: 7 }));
   await writeFile(onnxB, buildMlpModel({ inputSize: 4, hidden: 8, classes: 3, seed: 8 }));
   input = path.join(tmp, 'in.json');
-  await writeFile(input, JSON.stringify({ inputs: [[1, 2, 3, 4], [0.5, -1, 2, 0], [0, 0, 0, 0]] }));
+  await writeFile(
+    input,
+    JSON.stringify({
+      inputs: [
+        [1, 2, 3, 4],
+        [0.5, -1, 2, 0],
+        [0, 0, 0, 0],
+      ],
+    }),
+  );
   await cliOk(['models', 'save', '--file', onnxA, '-o', path.join(tmp, 'saved-a')]);
   await cliOk(['models', 'save', '--file', onnxB, '-o', path.join(tmp, 'saved-b')]);
   expectedA = await cliOk(['models', 'predict', '-m', path.join(tmp, 'saved-a'), '-i', input]);
   expectedB = await cliOk(['models', 'predict', '-m', path.join(tmp, 'saved-b'), '-i', input]);
   // Different weights, so a URI resolved to the wrong version cannot pass.
   expect(expectedA).not.toBe(expectedB);
-  expect(Object.values((JSON.parse(expectedA) as { predictions: Record<string, number[][]> }).predictions)[0]).toHaveLength(3);
+  expect(
+    Object.values((JSON.parse(expectedA) as { predictions: Record<string, number[][]> }).predictions)[0],
+  ).toHaveLength(3);
 });
 
 afterAll(async () => {
@@ -43,11 +54,17 @@ afterAll(async () => {
 
 /** Logs A as version 1 (alias champion) and B as version 2 of `clf` through the CLI. */
 async function registerTwoVersions(env: Record<string, string>): Promise<string> {
-  const log = await cliOk(['models', 'log', '--flavor', 'onnx', '--file', onnxA, '--experiment-name', 'e', '--registered-model-name', 'clf'], env);
+  const log = await cliOk(
+    ['models', 'log', '--flavor', 'onnx', '--file', onnxA, '--experiment-name', 'e', '--registered-model-name', 'clf'],
+    env,
+  );
   expect(log).toContain("Registered model 'clf' version 1");
   const runId = /\(run ([0-9a-f]{32})\)/.exec(log)![1]!;
   await cliOk(['model-versions', 'set-alias', '-n', 'clf', '-a', 'champion', '-v', '1'], env);
-  const second = await cliOk(['models', 'log', '--file', onnxB, '--experiment-name', 'e', '--registered-model-name', 'clf'], env);
+  const second = await cliOk(
+    ['models', 'log', '--file', onnxB, '--experiment-name', 'e', '--registered-model-name', 'clf'],
+    env,
+  );
   expect(second).toContain("Registered model 'clf' version 2");
   return runId;
 }
@@ -83,7 +100,10 @@ describe('models:/ URIs against a file tracking store', () => {
   });
 
   it('inspect and validate-input take models:/ URIs', async () => {
-    const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf@champion', '--json'], env)) as Record<string, unknown>;
+    const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf@champion', '--json'], env)) as Record<
+      string,
+      unknown
+    >;
     expect(report).toMatchObject({ path: 'models:/clf@champion', run_id: runId, mlflow_ts_flavor: 'onnx' });
     expect(Object.keys(report.flavors as object)).toContain('onnx');
     const checked = JSON.parse(await cliOk(['models', 'validate-input', 'models:/clf/latest', '-i', input], env)) as {
@@ -118,8 +138,21 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
 
   beforeAll(async () => {
     await ensureCliBuilt();
-    server = spawnCli(['server', '--backend-store-uri', path.join(tmp, 'srv'), '--artifacts-destination', path.join(tmp, 'srv-artifacts'), '-p', '0', '--grpc-port', '0']);
-    const [, url, grpcAddress] = await waitForOutput(server, /listening on (http:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/);
+    server = spawnCli([
+      'server',
+      '--backend-store-uri',
+      path.join(tmp, 'srv'),
+      '--artifacts-destination',
+      path.join(tmp, 'srv-artifacts'),
+      '-p',
+      '0',
+      '--grpc-port',
+      '0',
+    ]);
+    const [, url, grpcAddress] = await waitForOutput(
+      server,
+      /listening on (http:\/\/127\.0\.0\.1:\d+) \(gRPC (127\.0\.0\.1:\d+)\)/,
+    );
     env = { MLFLOW_TRACKING_URI: url! };
     grpcUri = `grpc://${grpcAddress!}`;
     await registerTwoVersions(env);
@@ -130,13 +163,17 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
   });
 
   it('the version source is proxied (mlflow-artifacts:) and models:/ URIs predict like the local saved model', async () => {
-    const mv = JSON.parse(await cliOk(['model-versions', 'get', '-n', 'clf', '-v', '1', '--json'], env)) as { model_version: { source: string } };
+    const mv = JSON.parse(await cliOk(['model-versions', 'get', '-n', 'clf', '-v', '1', '--json'], env)) as {
+      model_version: { source: string };
+    };
     // MLflow 3 logging registers the logged model (models:/<model_id>); MLflow 2's a proxied run path.
     expect(mv.model_version.source).toMatch(/^(mlflow-artifacts:\/.*\/artifacts\/model|models:\/m-[0-9a-f]{32})$/);
     expect(await predict('models:/clf@champion', env)).toBe(expectedA);
     expect(await predict('models:/clf/1', env)).toBe(expectedA);
     expect(await predict('models:/clf/latest', env)).toBe(expectedB);
-    const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf/2', '--json'], env)) as { files: { path: string }[] };
+    const report = JSON.parse(await cliOk(['models', 'inspect', 'models:/clf/2', '--json'], env)) as {
+      files: { path: string }[];
+    };
     expect(report.files.map((f) => f.path)).toContain('model.onnx');
   });
 
@@ -151,13 +188,27 @@ describe('models:/ URIs against a remote mlflow-ts server (REST registry, mlflow
     const serveTmp = path.join(tmp, 'serve-tmp');
     await mkdir(serveTmp);
     const started = performance.now();
-    const serve = spawnCli(['models', 'serve', '-m', 'models:/clf@champion', '-p', '0', '--no-request-log'], { env: { ...env, TMPDIR: serveTmp } });
+    const serve = spawnCli(['models', 'serve', '-m', 'models:/clf@champion', '-p', '0', '--no-request-log'], {
+      env: { ...env, TMPDIR: serveTmp },
+    });
     try {
       const url = (await waitForOutput(serve, /at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-      const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [[1, 2, 3, 4], [0.5, -1, 2, 0], [0, 0, 0, 0]] }) });
+      const res = await fetch(`${url}/invocations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          inputs: [
+            [1, 2, 3, 4],
+            [0.5, -1, 2, 0],
+            [0, 0, 0, 0],
+          ],
+        }),
+      });
       expect(res.status).toBe(200);
       const coldStartMs = performance.now() - started;
-      console.log(`models serve -m models:/clf@champion (remote registry): spawn to first /invocations ${coldStartMs.toFixed(0)} ms`);
+      console.log(
+        `models serve -m models:/clf@champion (remote registry): spawn to first /invocations ${coldStartMs.toFixed(0)} ms`,
+      );
       expect(await res.json()).toEqual(JSON.parse(expectedA));
       expect(serve.stderr()).toContain("Serving 'model' (models:/clf@champion) at http://127.0.0.1:");
       // The download was removed as soon as the model was loaded (other libraries may drop files of their own there).

@@ -37,7 +37,8 @@ async function call<T>(url: string, route: string, body: unknown): Promise<T> {
     body: JSON.stringify(body),
   });
   const json = (await res.json()) as T & { error_code?: string };
-  if (!res.ok) throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
+  if (!res.ok)
+    throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
   return json;
 }
 
@@ -64,9 +65,18 @@ describe('mlflow-ts server faults', () => {
     let killed = false;
     const client = async (c: number) => {
       for (let b = 0; !killed; b++) {
-        const metrics = Array.from({ length: 100 }, (_, i) => ({ key: `m${c}`, value: i, timestamp: Date.now(), step: b }));
+        const metrics = Array.from({ length: 100 }, (_, i) => ({
+          key: `m${c}`,
+          value: i,
+          timestamp: Date.now(),
+          step: b,
+        }));
         try {
-          await call(url, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: `c${c}.p${b}`, value: String(b) }] });
+          await call(url, 'runs/log-batch', {
+            run_id: runId,
+            metrics,
+            params: [{ key: `c${c}.p${b}`, value: String(b) }],
+          });
         } catch {
           return; // the server is gone
         }
@@ -84,11 +94,14 @@ describe('mlflow-ts server faults', () => {
       const steps = stepsIn(path.join(runDir, 'metrics', `m${c}`));
       for (const b of acked[c]!) expect(steps.get(b), `client ${c} batch ${b}`).toBe(100);
       for (const [b, n] of steps) expect(n, `client ${c} batch ${b}`).toBe(100);
-      for (const b of acked[c]!) expect(readFileSync(path.join(runDir, 'params', `c${c}.p${b}`), 'utf8')).toBe(String(b));
+      for (const b of acked[c]!)
+        expect(readFileSync(path.join(runDir, 'params', `c${c}.p${b}`), 'utf8')).toBe(String(b));
     }
     // A new server on the store serves all of it.
     const again = await startServer(root);
-    const h = (await fetch(`${again.url}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=m0`).then((r) => r.json())) as { metrics: unknown[] };
+    const h = (await fetch(`${again.url}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=m0`).then((r) =>
+      r.json(),
+    )) as { metrics: unknown[] };
     expect(h.metrics.length).toBeGreaterThanOrEqual(acked[0]!.length * 100);
     await stopProcess(again.p);
   });
@@ -97,20 +110,40 @@ describe('mlflow-ts server faults', () => {
     const root = path.join(tmp, 'two', 'mlruns');
     const a = await startServer(root);
     const b = await startServer(root);
-    const tries = Array.from({ length: 30 }, (_, i) => [a.url, b.url].map((url) =>
-      call(url, 'experiments/create', { name: `exp-${i}` }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error')));
+    const tries = Array.from({ length: 30 }, (_, i) =>
+      [a.url, b.url].map((url) =>
+        call(url, 'experiments/create', { name: `exp-${i}` }).then(
+          () => 'ok',
+          (e: { code?: string }) => e.code ?? 'error',
+        ),
+      ),
+    );
     const results = await Promise.all(tries.flat());
     expect(results.filter((r) => r === 'ok')).toHaveLength(30);
     expect(results.filter((r) => r !== 'ok').every((r) => r === 'RESOURCE_ALREADY_EXISTS')).toBe(true);
-    const { experiments } = await call<{ experiments: { name: string }[] }>(a.url, 'experiments/search', { max_results: 1000 });
-    expect(experiments.map((e) => e.name).filter((n) => n.startsWith('exp-')).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `exp-${i}`).sort());
+    const { experiments } = await call<{ experiments: { name: string }[] }>(a.url, 'experiments/search', {
+      max_results: 1000,
+    });
+    expect(
+      experiments
+        .map((e) => e.name)
+        .filter((n) => n.startsWith('exp-'))
+        .sort(),
+    ).toEqual(Array.from({ length: 30 }, (_, i) => `exp-${i}`).sort());
 
-    const { run } = await call<{ run: { info: { run_id: string } } }>(a.url, 'runs/create', { experiment_id: '0', run_name: 'start' });
+    const { run } = await call<{ run: { info: { run_id: string } } }>(a.url, 'runs/create', {
+      experiment_id: '0',
+      run_name: 'start',
+    });
     const runId = run.info.run_id;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => Promise.all([
-      call(a.url, 'runs/update', { run_id: runId, run_name: `a-${i}` }),
-      call(b.url, 'runs/set-tag', { run_id: runId, key: 'mlflow.runName', value: `b-${i}` }),
-    ])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        Promise.all([
+          call(a.url, 'runs/update', { run_id: runId, run_name: `a-${i}` }),
+          call(b.url, 'runs/set-tag', { run_id: runId, key: 'mlflow.runName', value: `b-${i}` }),
+        ]),
+      ),
+    );
     const got = (await fetch(`${b.url}/api/2.0/mlflow/runs/get?run_id=${runId}`).then((r) => r.json())) as {
       run: { info: { run_name: string }; data: { tags: { key: string; value: string }[] } };
     };

@@ -35,19 +35,37 @@ async function postgres(): Promise<string> {
 }
 
 async function startServer(uri: string, ...more: string[]): Promise<{ p: CliProcess; url: string }> {
-  const p = spawnCli(['server', '--backend-store-uri', uri, '--port', '0', '--no-ui',
-    '--artifacts-destination', path.join(tmp, 'mlartifacts'), ...more], { cwd: tmp });
+  const p = spawnCli(
+    [
+      'server',
+      '--backend-store-uri',
+      uri,
+      '--port',
+      '0',
+      '--no-ui',
+      '--artifacts-destination',
+      path.join(tmp, 'mlartifacts'),
+      ...more,
+    ],
+    { cwd: tmp },
+  );
   servers.push(p);
   const m = await waitForOutput(p, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
   return { p, url: m[1]! };
 }
 
 async function call<T>(url: string, route: string, body?: unknown): Promise<T> {
-  const res = body === undefined
-    ? await fetch(`${url}/api/2.0/mlflow/${route}`)
-    : await fetch(`${url}/api/2.0/mlflow/${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res =
+    body === undefined
+      ? await fetch(`${url}/api/2.0/mlflow/${route}`)
+      : await fetch(`${url}/api/2.0/mlflow/${route}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
   const json = (await res.json()) as T & { error_code?: string };
-  if (!res.ok) throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
+  if (!res.ok)
+    throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
   return json;
 }
 
@@ -79,9 +97,16 @@ describe('mlflow-ts server over SQL', () => {
     expect(workers).toHaveLength(2);
     // Many connections, so both workers take some: every write is seen by every later read.
     const { experiment_id } = await call<{ experiment_id: string }>(url, 'experiments/create', { name: 'w' });
-    const runs = await Promise.all(Array.from({ length: 20 }, (_, i) => call<RunResponse>(url, 'runs/create', { experiment_id, run_name: `r${i}` })));
-    for (const r of runs) await call(url, 'runs/log-metric', { run_id: r.run.info.run_id, key: 'm', value: 1, timestamp: 1, step: 0 });
-    const found = await call<{ runs: unknown[] }>(url, 'runs/search', { experiment_ids: [experiment_id], filter: 'metrics.m = 1', max_results: 100 });
+    const runs = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => call<RunResponse>(url, 'runs/create', { experiment_id, run_name: `r${i}` })),
+    );
+    for (const r of runs)
+      await call(url, 'runs/log-metric', { run_id: r.run.info.run_id, key: 'm', value: 1, timestamp: 1, step: 0 });
+    const found = await call<{ runs: unknown[] }>(url, 'runs/search', {
+      experiment_ids: [experiment_id],
+      filter: 'metrics.m = 1',
+      max_results: 100,
+    });
     expect(found.runs).toHaveLength(20);
     const exit = await stopProcess(p);
     expect(exit.code).toBe(0);
@@ -93,8 +118,16 @@ describe('mlflow-ts server over SQL', () => {
     const [a, b] = await Promise.all([startServer(uri), startServer(uri)]);
     const urls = [a.url, b.url];
     // Experiment names stay unique across servers.
-    const names = await Promise.all(Array.from({ length: 20 }, (_, i) => urls.map((url) =>
-      call(url, 'experiments/create', { name: `exp-${i}` }).then(() => 'ok', (e: { code?: string }) => e.code ?? 'error'))).flat());
+    const names = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        urls.map((url) =>
+          call(url, 'experiments/create', { name: `exp-${i}` }).then(
+            () => 'ok',
+            (e: { code?: string }) => e.code ?? 'error',
+          ),
+        ),
+      ).flat(),
+    );
     expect(names.filter((r) => r === 'ok')).toHaveLength(20);
     expect(names.filter((r) => r !== 'ok').every((r) => r === 'RESOURCE_ALREADY_EXISTS')).toBe(true);
     // Writers on each server; after each acknowledged batch, a reader on the other server sees it whole.
@@ -103,23 +136,47 @@ describe('mlflow-ts server over SQL', () => {
     const writer = async (w: number) => {
       const [mine, other] = [urls[w % 2]!, urls[(w + 1) % 2]!];
       for (let bn = 0; bn < 15; bn++) {
-        const metrics = Array.from({ length: 50 }, (_, i) => ({ key: `w${w}`, value: bn * 100 + i, timestamp: 1000 + bn, step: bn }));
-        await call(mine, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: `w${w}.b${bn}`, value: String(bn) }] });
-        const h = await call<{ metrics?: { step: number }[] }>(other, `metrics/get-history?run_id=${runId}&metric_key=w${w}`);
+        const metrics = Array.from({ length: 50 }, (_, i) => ({
+          key: `w${w}`,
+          value: bn * 100 + i,
+          timestamp: 1000 + bn,
+          step: bn,
+        }));
+        await call(mine, 'runs/log-batch', {
+          run_id: runId,
+          metrics,
+          params: [{ key: `w${w}.b${bn}`, value: String(bn) }],
+        });
+        const h = await call<{ metrics?: { step: number }[] }>(
+          other,
+          `metrics/get-history?run_id=${runId}&metric_key=w${w}`,
+        );
         expect(h.metrics ?? []).toHaveLength((bn + 1) * 50);
       }
     };
     // Registry version numbers are assigned by the database: distinct under concurrency across servers.
     await call(a.url, 'registered-models/create', { name: 'shared-model' });
     const versions = Array.from({ length: 20 }, (_, i) =>
-      call<{ model_version: { version: string } }>(urls[i % 2]!, 'model-versions/create', { name: 'shared-model', source: `s3://b/m${i}` }));
+      call<{ model_version: { version: string } }>(urls[i % 2]!, 'model-versions/create', {
+        name: 'shared-model',
+        source: `s3://b/m${i}`,
+      }),
+    );
     const [created] = await Promise.all([Promise.all(versions), ...[0, 1, 2, 3].map(writer)]);
-    expect(created.map((v) => Number(v.model_version.version)).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(created.map((v) => Number(v.model_version.version)).sort((x, y) => x - y)).toEqual(
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
     // Both servers answer the same.
-    const views = await Promise.all(urls.map((url) => call<{ run: { data: { params: unknown[]; metrics: unknown[] } } }>(url, `runs/get?run_id=${runId}`)));
+    const views = await Promise.all(
+      urls.map((url) =>
+        call<{ run: { data: { params: unknown[]; metrics: unknown[] } } }>(url, `runs/get?run_id=${runId}`),
+      ),
+    );
     expect(views[0]!.run.data.params).toHaveLength(60);
     expect(views[0]).toEqual(views[1]);
-    const searches = await Promise.all(urls.map((url) => call(url, 'experiments/search', { max_results: 100, order_by: ['name'] })));
+    const searches = await Promise.all(
+      urls.map((url) => call(url, 'experiments/search', { max_results: 100, order_by: ['name'] })),
+    );
     expect(searches[0]).toEqual(searches[1]);
     await Promise.all([stopProcess(a.p), stopProcess(b.p)]);
   });
@@ -130,15 +187,17 @@ describe('mlflow-ts server over SQL', () => {
     const { run } = await call<RunResponse>(url, 'runs/create', { experiment_id: '0' });
     await call(url, 'registered-models/create', { name: 'in-sql' });
     const mv = await call<{ model_version: { version: string; run_id: string } }>(url, 'model-versions/create', {
-      name: 'in-sql', source: 's3://bucket/model', run_id: run.info.run_id,
+      name: 'in-sql',
+      source: 's3://bucket/model',
+      run_id: run.info.run_id,
     });
     expect(mv.model_version).toMatchObject({ version: '1', run_id: run.info.run_id });
     await stopProcess(p);
     const conn = await connectSql(`sqlite:///${file}`);
     try {
-      expect(await conn.db.selectFrom('model_versions').select(['name', 'version', 'source', 'run_id']).execute()).toEqual([
-        { name: 'in-sql', version: 1, source: 's3://bucket/model', run_id: run.info.run_id },
-      ]);
+      expect(
+        await conn.db.selectFrom('model_versions').select(['name', 'version', 'source', 'run_id']).execute(),
+      ).toEqual([{ name: 'in-sql', version: 1, source: 's3://bucket/model', run_id: run.info.run_id }]);
       expect(await conn.db.selectFrom('runs').select('run_uuid').execute()).toEqual([]);
     } finally {
       await conn.close();
@@ -155,9 +214,19 @@ describe('mlflow-ts server over SQL', () => {
       let killed = false;
       const client = async (c: number) => {
         for (let b = 0; !killed; b++) {
-          const metrics = Array.from({ length: 100 }, (_, i) => ({ key: `m${c}`, value: i, timestamp: 1000 + b, step: b }));
+          const metrics = Array.from({ length: 100 }, (_, i) => ({
+            key: `m${c}`,
+            value: i,
+            timestamp: 1000 + b,
+            step: b,
+          }));
           try {
-            await call(url, 'runs/log-batch', { run_id: runId, metrics, params: [{ key: `c${c}.p${b}`, value: String(b) }], tags: [{ key: `c${c}.t${b}`, value: 'x' }] });
+            await call(url, 'runs/log-batch', {
+              run_id: runId,
+              metrics,
+              params: [{ key: `c${c}.p${b}`, value: String(b) }],
+              tags: [{ key: `c${c}.t${b}`, value: 'x' }],
+            });
           } catch {
             return; // the server is gone
           }
@@ -173,20 +242,36 @@ describe('mlflow-ts server over SQL', () => {
       // Read the database itself, as MLflow would.
       const conn = await connectSql(uri);
       try {
-        const metrics = await conn.db.selectFrom('metrics').select(['key', 'step']).where('run_uuid', '=', runId).execute();
-        const params = await conn.db.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', runId).execute();
+        const metrics = await conn.db
+          .selectFrom('metrics')
+          .select(['key', 'step'])
+          .where('run_uuid', '=', runId)
+          .execute();
+        const params = await conn.db
+          .selectFrom('params')
+          .select(['key', 'value'])
+          .where('run_uuid', '=', runId)
+          .execute();
         const tags = await conn.db.selectFrom('tags').select('key').where('run_uuid', '=', runId).execute();
         for (let c = 0; c < 4; c++) {
           const perStep = new Map<number, number>();
-          for (const m of metrics) if (m.key === `m${c}`) perStep.set(Number(m.step), (perStep.get(Number(m.step)) ?? 0) + 1);
+          for (const m of metrics)
+            if (m.key === `m${c}`) perStep.set(Number(m.step), (perStep.get(Number(m.step)) ?? 0) + 1);
           for (const b of acked[c]!) expect(perStep.get(b), `client ${c} batch ${b}`).toBe(100);
           for (const [b, n] of perStep) {
             expect(n, `client ${c} batch ${b} is whole`).toBe(100);
-            expect(params.some((x) => x.key === `c${c}.p${b}` && x.value === String(b)), `client ${c} batch ${b} param`).toBe(true);
-            expect(tags.some((x) => x.key === `c${c}.t${b}`), `client ${c} batch ${b} tag`).toBe(true);
+            expect(
+              params.some((x) => x.key === `c${c}.p${b}` && x.value === String(b)),
+              `client ${c} batch ${b} param`,
+            ).toBe(true);
+            expect(
+              tags.some((x) => x.key === `c${c}.t${b}`),
+              `client ${c} batch ${b} tag`,
+            ).toBe(true);
           }
           // No params or tags of a batch whose metrics are absent.
-          for (const x of params) if (x.key.startsWith(`c${c}.p`)) expect(perStep.get(Number(x.key.slice(`c${c}.p`.length)))).toBe(100);
+          for (const x of params)
+            if (x.key.startsWith(`c${c}.p`)) expect(perStep.get(Number(x.key.slice(`c${c}.p`.length)))).toBe(100);
         }
       } finally {
         await conn.close();

@@ -94,7 +94,12 @@ describe('MlflowClient on a file store', () => {
 
   it('answers registry calls with FEATURE_DISABLED when the store has no registry', async () => {
     const noRegistry = new MlflowClient({
-      stores: { tracking: await client.trackingStore(), artifacts: () => { throw new Error('unused'); } },
+      stores: {
+        tracking: await client.trackingStore(),
+        artifacts: () => {
+          throw new Error('unused');
+        },
+      },
     });
     await expect(noRegistry.getRegisteredModel('m')).rejects.toMatchObject({ code: 'FEATURE_DISABLED' });
   });

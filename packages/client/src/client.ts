@@ -8,8 +8,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { MlflowError, registerModelVersion, type RegisterModelVersionOptions } from '@mlflow-ts/format';
 import type {
-  ArtifactRepository, DatasetInput, Experiment, FileInfo, Metric, ModelInputRef, ModelRegistryStore, ModelVersion, Page, Run,
-  RunInfo, RunStatus, TrackingStore, ViewType,
+  ArtifactRepository,
+  DatasetInput,
+  Experiment,
+  FileInfo,
+  Metric,
+  ModelInputRef,
+  ModelRegistryStore,
+  ModelVersion,
+  Page,
+  Run,
+  RunInfo,
+  RunStatus,
+  TrackingStore,
+  ViewType,
 } from '@mlflow-ts/format';
 import { downloadArtifacts, logLocalDirectory, logLocalFile } from '@mlflow-ts/format/node';
 import { stringify as toYaml } from 'yaml';
@@ -67,7 +79,9 @@ function tagList(tags: Tags | undefined): { key: string; value: string }[] {
 
 export function metricOf(key: string, value: number, opts: LogMetricOptions = {}): Metric {
   if (typeof value !== 'number') {
-    throw MlflowError.invalidParameter(`Got invalid value ${JSON.stringify(value)} for metric '${key}' (expected a number)`);
+    throw MlflowError.invalidParameter(
+      `Got invalid value ${JSON.stringify(value)} for metric '${key}' (expected a number)`,
+    );
   }
   const metric: Metric = { key, value, timestamp: opts.timestamp ?? Date.now(), step: opts.step ?? 0 };
   if (opts.datasetName !== undefined) metric.dataset_name = opts.datasetName;
@@ -95,7 +109,12 @@ export class MlflowClient extends RegistryMethods {
 
   /** `mlflow.register_model`: registers `modelUri` (`runs:/…`, `models:/…`, an artifact location) as a new version of `name`. */
   async registerModel(modelUri: string, name: string, opts?: RegisterModelVersionOptions): Promise<ModelVersion> {
-    return registerModelVersion({ tracking: await this.trackingStore(), registry: await this.registry() }, modelUri, name, opts);
+    return registerModelVersion(
+      { tracking: await this.trackingStore(), registry: await this.registry() },
+      modelUri,
+      name,
+      opts,
+    );
   }
 
   /** The resolved stores (tracking, optional registry, artifact repositories). */
@@ -254,7 +273,11 @@ export class MlflowClient extends RegistryMethods {
   }
 
   /** One page of a metric's history, in log order. */
-  async getMetricHistoryPage(runId: string, key: string, opts: { maxResults?: number; pageToken?: string } = {}): Promise<Page<Metric>> {
+  async getMetricHistoryPage(
+    runId: string,
+    key: string,
+    opts: { maxResults?: number; pageToken?: string } = {},
+  ): Promise<Page<Metric>> {
     return (await this.trackingStore()).getMetricHistory(runId, key, {
       max_results: opts.maxResults ?? METRIC_HISTORY_PAGE_SIZE,
       ...(opts.pageToken ? { page_token: opts.pageToken } : {}),
@@ -286,11 +309,21 @@ export class MlflowClient extends RegistryMethods {
     return (await this.stores()).artifacts(artifactUri);
   }
 
-  async logArtifact(runId: string, localPath: string, artifactPath?: string, onProgress?: ArtifactProgress): Promise<void> {
+  async logArtifact(
+    runId: string,
+    localPath: string,
+    artifactPath?: string,
+    onProgress?: ArtifactProgress,
+  ): Promise<void> {
     await logLocalFile(await this.runArtifactRepository(runId), localPath, artifactPath, onProgress);
   }
 
-  async logArtifacts(runId: string, localDir: string, artifactPath?: string, onProgress?: ArtifactProgress): Promise<void> {
+  async logArtifacts(
+    runId: string,
+    localDir: string,
+    artifactPath?: string,
+    onProgress?: ArtifactProgress,
+  ): Promise<void> {
     await logLocalDirectory(await this.runArtifactRepository(runId), localDir, artifactPath, onProgress);
   }
 
@@ -303,7 +336,10 @@ export class MlflowClient extends RegistryMethods {
     return [...own, ...files.map((f) => ({ ...f, path: `${model.name}/${f.path}` }))];
   }
 
-  private async runLoggedModel(runId: string, artifactPath?: string): Promise<{ name: string; rest: string; location: string } | undefined> {
+  private async runLoggedModel(
+    runId: string,
+    artifactPath?: string,
+  ): Promise<{ name: string; rest: string; location: string } | undefined> {
     const split = splitModelPath(artifactPath);
     if (!split) return undefined;
     const [tracking, run] = await Promise.all([this.trackingStore(), this.getRun(runId)]);
@@ -315,7 +351,12 @@ export class MlflowClient extends RegistryMethods {
    * Downloads a file or directory of a run's artifacts (`''` = all) into `dstPath` (default: a new
    * temporary directory). Returns the local path of the downloaded artifact.
    */
-  async downloadArtifacts(runId: string, artifactPath = '', dstPath?: string, onProgress?: DownloadProgress): Promise<string> {
+  async downloadArtifacts(
+    runId: string,
+    artifactPath = '',
+    dstPath?: string,
+    onProgress?: DownloadProgress,
+  ): Promise<string> {
     const repo = await this.runArtifactRepository(runId);
     const dst = dstPath ?? (await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-artifacts-')));
     // MLflow 3: a logged model of this run named like the first segment; its files win over run
@@ -329,12 +370,21 @@ export class MlflowClient extends RegistryMethods {
     }
     if (!model) return local as string;
     const modelDst = path.join(dst, model.name);
-    const fromModel = await downloadArtifacts(await this.artifactRepository(model.location), model.rest, modelDst, onProgress);
+    const fromModel = await downloadArtifacts(
+      await this.artifactRepository(model.location),
+      model.rest,
+      modelDst,
+      onProgress,
+    );
     return local ?? fromModel;
   }
 
   /** Downloads everything under an artifact URI (e.g. a model version's source) into `dstPath`. */
-  async downloadArtifactsFromUri(artifactUri: string, dstPath?: string, onProgress?: DownloadProgress): Promise<string> {
+  async downloadArtifactsFromUri(
+    artifactUri: string,
+    dstPath?: string,
+    onProgress?: DownloadProgress,
+  ): Promise<string> {
     const repo = await this.artifactRepository(artifactUri);
     const dst = dstPath ?? (await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-artifacts-')));
     return downloadArtifacts(repo, '', dst, onProgress);

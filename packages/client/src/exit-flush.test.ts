@@ -27,7 +27,11 @@ function newestMtime(dir: string): number {
 beforeAll(() => {
   const built = statSync(distIndex, { throwIfNoEntry: false });
   if (!built || built.mtimeMs < newestMtime(path.join(pkgDir, 'src'))) {
-    execFileSync(process.execPath, [path.resolve(pkgDir, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: pkgDir, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      [path.resolve(pkgDir, '../../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      { cwd: pkgDir, stdio: 'pipe' },
+    );
   }
 }, 120_000);
 
@@ -36,14 +40,20 @@ describe('process exit', () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'mlflow-ts-exit-'));
     try {
       const script = path.join(dir, 'train.mjs');
-      await writeFile(script, `
+      await writeFile(
+        script,
+        `
         import { startRun, logMetric, setTrackingUri } from ${JSON.stringify(pathToFileURL(distIndex).href)};
         setTrackingUri(${JSON.stringify(path.join(dir, 'mlruns'))});
         const run = await startRun({ runName: 'exits' });
         for (let i = 0; i < 2500; i++) await logMetric('x', i, { step: i });
         console.log(run.runId);
-      `);
-      const { stdout } = await promisify(execFile)(process.execPath, [script], { cwd: dir, env: { ...process.env, MLFLOW_RUN_ID: '' } });
+      `,
+      );
+      const { stdout } = await promisify(execFile)(process.execPath, [script], {
+        cwd: dir,
+        env: { ...process.env, MLFLOW_RUN_ID: '' },
+      });
       const runId = stdout.trim();
       const store = createFsTrackingStore({ root: path.join(dir, 'mlruns') });
       const run = await store.getRun(runId);

@@ -81,18 +81,28 @@ describe('fluent runs on a real mlruns directory', () => {
     expect(parent.data.metrics).toEqual([expect.objectContaining({ key: 'loss', value: 0.25, step: 2 })]);
     const tags = tagsOf(parent);
     expect(tags).toMatchObject({
-      team: 'ml', stage: 'dev', 'mlflow.runName': 'parent', 'mlflow.source.type': 'LOCAL', 'mlflow.user': os.userInfo().username,
+      team: 'ml',
+      stage: 'dev',
+      'mlflow.runName': 'parent',
+      'mlflow.source.type': 'LOCAL',
+      'mlflow.user': os.userInfo().username,
     });
     expect(tags['mlflow.source.name']).toBeTruthy();
     expect(tags['mlflow.parentRunId']).toBeUndefined();
     const history = await store.getMetricHistory(parentId, 'loss');
-    expect(history.items.map((m) => [m.step, m.value])).toEqual([[1, 0.5], [2, 0.25]]);
+    expect(history.items.map((m) => [m.step, m.value])).toEqual([
+      [1, 0.5],
+      [2, 0.25],
+    ]);
 
     const child = await store.getRun(childId);
     expect(tagsOf(child)['mlflow.parentRunId']).toBe(parentId);
     expect(child.info.experiment_id).toBe(experiment.experiment_id);
     expect(child.info.status).toBe('FINISHED');
-    expect(child.data.metrics.map((m) => [m.key, m.value, m.step]).sort()).toEqual([['acc', 0.9, 5], ['f1', 0.8, 5]]);
+    expect(child.data.metrics.map((m) => [m.key, m.value, m.step]).sort()).toEqual([
+      ['acc', 0.9, 5],
+      ['f1', 0.8, 5],
+    ]);
 
     const artifactDir = fileURLToPath(parent.info.artifact_uri);
     expect(await readFile(path.join(artifactDir, 'docs', 'notes.txt'), 'utf8')).toBe('hello artifact');
@@ -111,8 +121,12 @@ describe('fluent runs on a real mlruns directory', () => {
         return {
           ...stores,
           tracking: countingStore(tracking, {
-            logBatch: () => { batches++; },
-            logMetric: () => { singles++; },
+            logBatch: () => {
+              batches++;
+            },
+            logMetric: () => {
+              singles++;
+            },
           }),
         };
       },
@@ -135,11 +149,13 @@ describe('fluent runs on a real mlruns directory', () => {
     const s = session();
     const boom = new Error('training diverged');
     let runId = '';
-    await expect(s.withRun({}, async (run) => {
-      runId = run.runId;
-      await s.logMetric('loss', NaN);
-      throw boom;
-    })).rejects.toBe(boom);
+    await expect(
+      s.withRun({}, async (run) => {
+        runId = run.runId;
+        await s.logMetric('loss', NaN);
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
     const run = await store.getRun(runId);
     expect(run.info.status).toBe('FAILED');
     expect(run.info.end_time).toBeDefined();

@@ -7,9 +7,7 @@ import { MlflowError } from '@mlflow-ts/format';
 import type { Experiment, Run, RunStatus } from '@mlflow-ts/format';
 import { ActiveRun } from './active-run.js';
 import { MlflowClient, metricOf, type LogMetricOptions, type Tags } from './client.js';
-import {
-  MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME, MLFLOW_RUN_NOTE, resolveContextTags,
-} from './context-tags.js';
+import { MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME, MLFLOW_RUN_NOTE, resolveContextTags } from './context-tags.js';
 import { experimentIdFromEnv, experimentNameFromEnv, runIdFromEnv, trackingUriFromEnv, type Env } from './env.js';
 import { MetricBuffer, type MetricBufferOptions } from './metric-buffer.js';
 import { defaultStoreRegistry, type StoreRegistry } from './store-registry.js';
@@ -164,9 +162,8 @@ export class FluentSession {
       // MLflow deletes MLFLOW_RUN_ID after using it once: only the first run of a process resumes it.
       this.envRunIdConsumed = true;
     }
-    const run = existingRunId !== undefined
-      ? await this.resumeRun(existingRunId, opts)
-      : await this.createRun(opts, parent);
+    const run =
+      existingRunId !== undefined ? await this.resumeRun(existingRunId, opts) : await this.createRun(opts, parent);
     const runId = run.info.run_id;
     const client = this.client();
     const entry: StackEntry = {
@@ -180,9 +177,10 @@ export class FluentSession {
 
   private async createRun(opts: StartRunOptions, parent: ActiveRun | undefined): Promise<Run> {
     const client = this.client();
-    const experimentId = opts.experimentId
-      ?? (parent && opts.nested ? parent.info.experiment_id : undefined)
-      ?? (await this.resolveExperimentId());
+    const experimentId =
+      opts.experimentId ??
+      (parent && opts.nested ? parent.info.experiment_id : undefined) ??
+      (await this.resolveExperimentId());
     const tags: Record<string, string> = opts.logSystemTags === false ? {} : await resolveContextTags(this.env);
     for (const [k, v] of Object.entries(opts.tags ?? {})) tags[k] = String(v);
     const parentRunId = opts.parentRunId ?? (opts.nested ? parent?.runId : undefined);

@@ -4,8 +4,18 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import {
-  activeRun, endRun, flush, getTrackingUri, lastActiveRun, logMetric, logParam, setExperiment, setFluentSession, setTag,
-  setTrackingUri, startRun,
+  activeRun,
+  endRun,
+  flush,
+  getTrackingUri,
+  lastActiveRun,
+  logMetric,
+  logParam,
+  setExperiment,
+  setFluentSession,
+  setTag,
+  setTrackingUri,
+  startRun,
 } from './fluent.js';
 import { FluentSession } from './fluent-session.js';
 

@@ -1,13 +1,28 @@
 /** @mlflow-ts/client — the TypeScript logging API: fluent runs, MlflowClient, tracking-URI resolution. */
 export {
-  DEFAULT_TRACKING_URI, createFileStoreFactory, createStoreRegistry, defaultStoreRegistry, fileStoreFactory, localPathOfUri,
+  DEFAULT_TRACKING_URI,
+  createFileStoreFactory,
+  createStoreRegistry,
+  defaultStoreRegistry,
+  fileStoreFactory,
+  localPathOfUri,
 } from './store-registry.js';
 export type {
-  FileStoreFactoryOptions, ResolvedStores, StoreAuth, StoreFactory, StoreFactoryEnv, StoreRegistry,
+  FileStoreFactoryOptions,
+  ResolvedStores,
+  StoreAuth,
+  StoreFactory,
+  StoreFactoryEnv,
+  StoreRegistry,
 } from './store-registry.js';
 export { METRIC_HISTORY_PAGE_SIZE, MlflowClient, metricOf } from './client.js';
 export type {
-  ArtifactProgress, DownloadProgress, LogMetricOptions, MlflowClientOptions, SearchExperimentsOptions, SearchRunsOptions,
+  ArtifactProgress,
+  DownloadProgress,
+  LogMetricOptions,
+  MlflowClientOptions,
+  SearchExperimentsOptions,
+  SearchRunsOptions,
   Tags,
 } from './client.js';
 export type { SearchRegistryOptions } from './registry-methods.js';
@@ -17,22 +32,64 @@ export type { StartRunOptions } from './fluent-session.js';
 export { MAX_METRICS_PER_BATCH, MetricBuffer } from './metric-buffer.js';
 export type { MetricBufferOptions } from './metric-buffer.js';
 export {
-  MLFLOW_GIT_COMMIT, MLFLOW_PARENT_RUN_ID, MLFLOW_RUN_NAME, MLFLOW_RUN_NOTE, MLFLOW_SOURCE_NAME, MLFLOW_SOURCE_TYPE,
-  MLFLOW_USER, resolveContextTags,
+  MLFLOW_GIT_COMMIT,
+  MLFLOW_PARENT_RUN_ID,
+  MLFLOW_RUN_NAME,
+  MLFLOW_RUN_NOTE,
+  MLFLOW_SOURCE_NAME,
+  MLFLOW_SOURCE_TYPE,
+  MLFLOW_USER,
+  resolveContextTags,
 } from './context-tags.js';
 export { authFromEnv, trackingUriFromEnv } from './env.js';
 export {
-  activeRun, deleteTag, endRun, flush, fluentSession, getArtifactUri, getClient, getTrackingUri, lastActiveRun, logArtifact,
-  logArtifacts, logDict, logMetric, logMetrics, logParam, logParams, logText, registerModel, setExperiment, setFluentSession,
-  setStoreRegistry, setTag, setTags, setTrackingUri, startRun, withRun,
+  activeRun,
+  deleteTag,
+  endRun,
+  flush,
+  fluentSession,
+  getArtifactUri,
+  getClient,
+  getTrackingUri,
+  lastActiveRun,
+  logArtifact,
+  logArtifacts,
+  logDict,
+  logMetric,
+  logMetrics,
+  logParam,
+  logParams,
+  logText,
+  registerModel,
+  setExperiment,
+  setFluentSession,
+  setStoreRegistry,
+  setTag,
+  setTags,
+  setTrackingUri,
+  startRun,
+  withRun,
 } from './fluent.js';
 export {
-  createExperimentResponse, formatRestJson, getExperimentResponse, getMetricHistoryResponse, getRunResponse,
-  listArtifactsResponse, searchExperimentsResponse, searchRunsResponse, toRestJson, updateRunResponse,
+  createExperimentResponse,
+  formatRestJson,
+  getExperimentResponse,
+  getMetricHistoryResponse,
+  getRunResponse,
+  listArtifactsResponse,
+  searchExperimentsResponse,
+  searchRunsResponse,
+  toRestJson,
+  updateRunResponse,
 } from './rest-json.js';
 export { run } from './projects.js';
 export {
-  ENV_MANAGERS, buildDockerContext, dockerInstalled, prepareProject, runProject, trackingUriForChild,
+  ENV_MANAGERS,
+  buildDockerContext,
+  dockerInstalled,
+  prepareProject,
+  runProject,
+  trackingUriForChild,
 } from './projects/run-project.js';
 export type { EnvManager, PreparedProject, RunProjectOptions } from './projects/run-project.js';
 export { CompletedSubmittedRun, LocalSubmittedRun } from './projects/submitted-run.js';

@@ -7,7 +7,12 @@ const m = (i: number): Metric => ({ key: 'k', value: i, timestamp: i, step: i })
 describe('MetricBuffer', () => {
   it('sends full batches of at most 1000, in order, and the rest on flush', async () => {
     const batches: Metric[][] = [];
-    const buffer = new MetricBuffer(async (ms) => { batches.push(ms); }, { flushIntervalMs: 60_000 });
+    const buffer = new MetricBuffer(
+      async (ms) => {
+        batches.push(ms);
+      },
+      { flushIntervalMs: 60_000 },
+    );
     for (let i = 0; i < 2500; i++) await buffer.add([m(i)]);
     expect(batches.map((b) => b.length)).toEqual([1000, 1000]);
     expect(buffer.pending).toBe(500);
@@ -18,7 +23,12 @@ describe('MetricBuffer', () => {
 
   it('flushes on its own after the interval', async () => {
     const sent: Metric[] = [];
-    const buffer = new MetricBuffer(async (ms) => { sent.push(...ms); }, { flushIntervalMs: 10 });
+    const buffer = new MetricBuffer(
+      async (ms) => {
+        sent.push(...ms);
+      },
+      { flushIntervalMs: 10 },
+    );
     await buffer.add([m(1), m(2)]);
     expect(sent).toHaveLength(0);
     await new Promise((r) => setTimeout(r, 50));
@@ -26,7 +36,12 @@ describe('MetricBuffer', () => {
   });
 
   it('keeps a background send error and rethrows it on the next call', async () => {
-    const buffer = new MetricBuffer(async () => { throw new Error('store down'); }, { flushIntervalMs: 5 });
+    const buffer = new MetricBuffer(
+      async () => {
+        throw new Error('store down');
+      },
+      { flushIntervalMs: 5 },
+    );
     await buffer.add([m(1)]);
     await new Promise((r) => setTimeout(r, 30));
     await expect(buffer.add([m(2)])).rejects.toThrow('store down');

@@ -19,7 +19,10 @@ afterAll(async () => {
 describe('registerModel', () => {
   it('creates the model once and registers runs:/ URIs at the run artifact location with the run id', async () => {
     const run = await client.createRun('0');
-    const v1 = await client.registerModel(`runs:/${run.info.run_id}/model`, 'clf', { alias: 'champion', tags: { t: '1' } });
+    const v1 = await client.registerModel(`runs:/${run.info.run_id}/model`, 'clf', {
+      alias: 'champion',
+      tags: { t: '1' },
+    });
     const v2 = await client.registerModel(`runs:/${run.info.run_id}/model`, 'clf');
     expect([v1.version, v2.version]).toEqual(['1', '2']);
     expect(v1.source).toBe(`${run.info.artifact_uri}/model`);
@@ -30,6 +33,8 @@ describe('registerModel', () => {
   });
 
   it('refuses a source outside the store with the registry error', async () => {
-    await expect(client.registerModel('file:///etc/passwd', 'bad')).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    await expect(client.registerModel('file:///etc/passwd', 'bad')).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
   });
 });

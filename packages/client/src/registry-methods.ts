@@ -4,7 +4,14 @@
  * does for a tracking server without a registry.
  */
 import { MlflowError } from '@mlflow-ts/format';
-import type { ModelRegistryStore, ModelVersion, ModelVersionStage, Page, RegisteredModel, SearchRegistryRequest } from '@mlflow-ts/format';
+import type {
+  ModelRegistryStore,
+  ModelVersion,
+  ModelVersionStage,
+  Page,
+  RegisteredModel,
+  SearchRegistryRequest,
+} from '@mlflow-ts/format';
 
 export interface SearchRegistryOptions {
   filterString?: string;
@@ -39,10 +46,15 @@ export abstract class RegistryMethods {
     return store;
   }
 
-  async createRegisteredModel(name: string, opts: { tags?: Record<string, string>; description?: string } = {}): Promise<RegisteredModel> {
+  async createRegisteredModel(
+    name: string,
+    opts: { tags?: Record<string, string>; description?: string } = {},
+  ): Promise<RegisteredModel> {
     const tags = kvList(opts.tags);
     return (await this.registry()).createRegisteredModel({
-      name, ...(tags ? { tags } : {}), ...(opts.description !== undefined ? { description: opts.description } : {}),
+      name,
+      ...(tags ? { tags } : {}),
+      ...(opts.description !== undefined ? { description: opts.description } : {}),
     });
   }
 
@@ -94,7 +106,13 @@ export abstract class RegistryMethods {
   async createModelVersion(
     name: string,
     source: string,
-    opts: { runId?: string; tags?: Record<string, string>; runLink?: string; description?: string; modelId?: string } = {},
+    opts: {
+      runId?: string;
+      tags?: Record<string, string>;
+      runLink?: string;
+      description?: string;
+      modelId?: string;
+    } = {},
   ): Promise<ModelVersion> {
     const tags = kvList(opts.tags);
     return (await this.registry()).createModelVersion({
@@ -113,7 +131,11 @@ export abstract class RegistryMethods {
   }
 
   async updateModelVersion(name: string, version: string | number, description?: string): Promise<ModelVersion> {
-    return (await this.registry()).updateModelVersion(name, String(version), description !== undefined ? { description } : {});
+    return (await this.registry()).updateModelVersion(
+      name,
+      String(version),
+      description !== undefined ? { description } : {},
+    );
   }
 
   async deleteModelVersion(name: string, version: string | number): Promise<void> {
@@ -121,7 +143,10 @@ export abstract class RegistryMethods {
   }
 
   async transitionModelVersionStage(
-    name: string, version: string | number, stage: ModelVersionStage | string, archiveExistingVersions = false,
+    name: string,
+    version: string | number,
+    stage: ModelVersionStage | string,
+    archiveExistingVersions = false,
   ): Promise<ModelVersion> {
     return (await this.registry()).transitionModelVersionStage(name, String(version), stage, archiveExistingVersions);
   }

@@ -1,13 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import type { Run } from '@mlflow-ts/format';
 import {
-  formatRestJson, getMetricHistoryResponse, getRunResponse, searchExperimentsResponse, searchRunsResponse, toRestJson,
+  formatRestJson,
+  getMetricHistoryResponse,
+  getRunResponse,
+  searchExperimentsResponse,
+  searchRunsResponse,
+  toRestJson,
 } from './rest-json.js';
 
 const run: Run = {
   info: {
-    run_id: 'abc', run_uuid: 'abc', run_name: 'r', experiment_id: '0', user_id: '', status: 'RUNNING',
-    start_time: 1, artifact_uri: 'file:///m/0/abc/artifacts', lifecycle_stage: 'active',
+    run_id: 'abc',
+    run_uuid: 'abc',
+    run_name: 'r',
+    experiment_id: '0',
+    user_id: '',
+    status: 'RUNNING',
+    start_time: 1,
+    artifact_uri: 'file:///m/0/abc/artifacts',
+    lifecycle_stage: 'active',
   },
   data: { metrics: [{ key: 'm', value: NaN, timestamp: 2, step: 0 }], params: [], tags: [] },
   inputs: { dataset_inputs: [] },

@@ -42,7 +42,12 @@ function pageBody<T>(field: string, page: Page<T>): Json {
  * `Run.to_proto` merges them unconditionally), so they show as `{}` when empty.
  */
 function restRun(run: Run): Run {
-  return { info: run.info, data: run.data, inputs: run.inputs ?? { dataset_inputs: [] }, outputs: run.outputs ?? { model_outputs: [] } };
+  return {
+    info: run.info,
+    data: run.data,
+    inputs: run.inputs ?? { dataset_inputs: [] },
+    outputs: run.outputs ?? { model_outputs: [] },
+  };
 }
 
 /** GET /api/2.0/mlflow/runs/get and POST runs/create: `{"run": …}`. */

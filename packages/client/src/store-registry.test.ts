@@ -13,11 +13,23 @@ describe('tracking URI resolution', () => {
       return Promise.reject(new Error('not built in this test'));
     };
     const registry = createStoreRegistry({ file: factory('file'), grpc: factory('grpc'), http: factory('http') });
-    for (const uri of ['./mlruns', '/abs/mlruns', 'C:\\mlruns', 'file:///tmp/x', 'GRPC://host:50051', 'http://localhost:5000']) {
+    for (const uri of [
+      './mlruns',
+      '/abs/mlruns',
+      'C:\\mlruns',
+      'file:///tmp/x',
+      'GRPC://host:50051',
+      'http://localhost:5000',
+    ]) {
       await registry.resolve(uri).catch(() => undefined);
     }
     expect(seen).toEqual([
-      'file ./mlruns', 'file /abs/mlruns', 'file C:\\mlruns', 'file file:///tmp/x', 'grpc GRPC://host:50051', 'http http://localhost:5000',
+      'file ./mlruns',
+      'file /abs/mlruns',
+      'file C:\\mlruns',
+      'file file:///tmp/x',
+      'grpc GRPC://host:50051',
+      'http http://localhost:5000',
     ]);
   });
 

@@ -98,7 +98,8 @@ export function createFileStoreFactory(options: FileStoreFactoryOptions = {}): S
         return createFsArtifactRepository(artifactUri);
       },
     };
-    const makeRegistry = options.registry ?? (({ root: r, tracking: t }) => createFsRegistryStore({ root: r, trackingStore: t }));
+    const makeRegistry =
+      options.registry ?? (({ root: r, tracking: t }) => createFsRegistryStore({ root: r, trackingStore: t }));
     if (makeRegistry) stores.registry = makeRegistry({ root, tracking });
     return stores;
   };

@@ -23,10 +23,19 @@ export interface LoadedOnnxModel extends LoadedModel {
 }
 
 /** Loads the directory `dir` whose MLmodel is `mlmodel` (the Flavor.load half). */
-export async function loadOnnxFromMLmodel(dir: string, mlmodel: MLmodel, opts: OnnxLoadOptions = {}): Promise<LoadedOnnxModel> {
-  const conf = mlmodel.flavors?.onnx as { data?: string; onnx_session_options?: Record<string, unknown> | null } | undefined;
+export async function loadOnnxFromMLmodel(
+  dir: string,
+  mlmodel: MLmodel,
+  opts: OnnxLoadOptions = {},
+): Promise<LoadedOnnxModel> {
+  const conf = mlmodel.flavors?.onnx as
+    | { data?: string; onnx_session_options?: Record<string, unknown> | null }
+    | undefined;
   if (!conf) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `The MLmodel in '${dir}' has no 'onnx' flavor (flavors: ${Object.keys(mlmodel.flavors ?? {}).join(', ')})`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `The MLmodel in '${dir}' has no 'onnx' flavor (flavors: ${Object.keys(mlmodel.flavors ?? {}).join(', ')})`,
+    );
   }
   const runtime: OnnxRuntimeOptions = {
     providers: opts.providers ?? ['CPUExecutionProvider'],

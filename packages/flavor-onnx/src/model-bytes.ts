@@ -10,15 +10,24 @@ export type OnnxModelSource = string | Uint8Array | { graph?: unknown; [key: str
 
 export async function onnxModelBytes(model: OnnxModelSource): Promise<Uint8Array> {
   if (typeof model === 'string') {
-    return new Uint8Array(await readFile(model).catch((e: unknown) => {
-      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Cannot read ONNX model file '${model}': ${(e as Error).message}`);
-    }));
+    return new Uint8Array(
+      await readFile(model).catch((e: unknown) => {
+        throw new MlflowError(
+          'RESOURCE_DOES_NOT_EXIST',
+          `Cannot read ONNX model file '${model}': ${(e as Error).message}`,
+        );
+      }),
+    );
   }
   if (model instanceof Uint8Array) return model;
   if (model && typeof model === 'object' && 'graph' in model) {
     const onnx = await importOnnxProto('to save ModelProto objects');
-    const message = model instanceof onnx.ModelProto ? model : onnx.ModelProto.fromObject(model as Record<string, unknown>);
+    const message =
+      model instanceof onnx.ModelProto ? model : onnx.ModelProto.fromObject(model as Record<string, unknown>);
     return onnx.ModelProto.encode(message).finish();
   }
-  throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot save ${typeof model} as an ONNX model: pass a .onnx path, its bytes, or a ModelProto object`);
+  throw new MlflowError(
+    'INVALID_PARAMETER_VALUE',
+    `Cannot save ${typeof model} as an ONNX model: pass a .onnx path, its bytes, or a ModelProto object`,
+  );
 }

@@ -5,8 +5,18 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CONDA_ENV_FILE_NAME, MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, PYTHON_ENV_FILE_NAME, REQUIREMENTS_FILE_NAME, condaYaml,
-  createMLmodel, createPythonFunctionFlavorConfig, nodeEnvJson, pythonEnvYaml, requirementsTxt, serializeMLmodel,
+  CONDA_ENV_FILE_NAME,
+  MLMODEL_FILE_NAME,
+  NODE_ENV_FILE_NAME,
+  PYTHON_ENV_FILE_NAME,
+  REQUIREMENTS_FILE_NAME,
+  condaYaml,
+  createMLmodel,
+  createPythonFunctionFlavorConfig,
+  nodeEnvJson,
+  pythonEnvYaml,
+  requirementsTxt,
+  serializeMLmodel,
   signatureToDict,
 } from '@mlflow-ts/format';
 import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
@@ -35,7 +45,11 @@ export async function writeModelDirectory(dir: string, spec: ModelDirectorySpec)
   const exampleInfo = await writeInputExample(dir, spec.inputExample);
   // MLflow measures the directory before writing MLmodel and the environment files.
   const modelSizeBytes = await directorySize(dir);
-  const pythonFunction = createPythonFunctionFlavorConfig({ loaderModule: spec.loaderModule, pythonVersion: PYTHON_VERSION, data: spec.data });
+  const pythonFunction = createPythonFunctionFlavorConfig({
+    loaderModule: spec.loaderModule,
+    pythonVersion: PYTHON_VERSION,
+    data: spec.data,
+  });
   const mlmodel = createMLmodel({
     // MLflow adds the pyfunc section last, but MLmodel keys are sorted on write anyway.
     flavors: { [spec.flavorName]: spec.flavorConfig, python_function: pythonFunction },
@@ -46,7 +60,10 @@ export async function writeModelDirectory(dir: string, spec: ModelDirectorySpec)
     ...spec.extra,
   });
   await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
-  await writeFile(path.join(dir, CONDA_ENV_FILE_NAME), condaYaml({ pythonVersion: PYTHON_VERSION, pipRequirements: spec.pipRequirements }));
+  await writeFile(
+    path.join(dir, CONDA_ENV_FILE_NAME),
+    condaYaml({ pythonVersion: PYTHON_VERSION, pipRequirements: spec.pipRequirements }),
+  );
   await writeFile(path.join(dir, PYTHON_ENV_FILE_NAME), pythonEnvYaml({ pythonVersion: PYTHON_VERSION }));
   await writeFile(path.join(dir, REQUIREMENTS_FILE_NAME), requirementsTxt(spec.pipRequirements));
   await writeFile(path.join(dir, NODE_ENV_FILE_NAME), nodeEnvJson({ dependencies: spec.npmDependencies }));

@@ -29,7 +29,10 @@ runFlavorConformance('onnx', async () => {
   return {
     flavor: onnxFlavor(),
     model: affine,
-    input: { kind: 'tensor', tensor: { dtype: 'float32', shape: [3, 2], data: Float32Array.from([1, 2, 0, -1, 0.5, 0.25]) } },
+    input: {
+      kind: 'tensor',
+      tensor: { dtype: 'float32', shape: [3, 2], data: Float32Array.from([1, 2, 0, -1, 0.5, 0.25]) },
+    },
     // Output `y` = [x1 + 2·x2 + 0.5, −x1 + 0.5·x2 − 0.5] per row, by hand (all exact in float32).
     expected: {
       y: [

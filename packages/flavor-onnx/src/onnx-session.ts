@@ -40,17 +40,35 @@ export interface OnnxSession {
 }
 
 const ORT_TO_NUMPY: Record<string, TensorDType> = {
-  float32: 'float32', float64: 'float64', float16: 'float16', int8: 'int8', int16: 'int16', int32: 'int32',
-  int64: 'int64', uint8: 'uint8', uint16: 'uint16', uint32: 'uint32', uint64: 'uint64', bool: 'bool', string: 'str',
+  float32: 'float32',
+  float64: 'float64',
+  float16: 'float16',
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  int64: 'int64',
+  uint8: 'uint8',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  bool: 'bool',
+  string: 'str',
 };
 
 const PROVIDERS: Record<string, string> = {
-  CPUExecutionProvider: 'cpu', CUDAExecutionProvider: 'cuda', TensorrtExecutionProvider: 'tensorrt',
-  DmlExecutionProvider: 'dml', CoreMLExecutionProvider: 'coreml', WebGpuExecutionProvider: 'webgpu',
+  CPUExecutionProvider: 'cpu',
+  CUDAExecutionProvider: 'cuda',
+  TensorrtExecutionProvider: 'tensorrt',
+  DmlExecutionProvider: 'dml',
+  CoreMLExecutionProvider: 'coreml',
+  WebGpuExecutionProvider: 'webgpu',
 };
 
 const OPT_LEVEL: Record<string, 'disabled' | 'basic' | 'extended' | 'all'> = {
-  0: 'disabled', 1: 'basic', 2: 'extended', 99: 'all',
+  0: 'disabled',
+  1: 'basic',
+  2: 'extended',
+  99: 'all',
 };
 
 /** MLflow applies only these keys of `onnx_session_options` at load; so do we. */
@@ -62,16 +80,24 @@ export function toOrtSessionOptions(opts: OnnxRuntimeOptions): Record<string, un
   if (so.intra_op_num_threads != null) out.intraOpNumThreads = Number(so.intra_op_num_threads);
   if (so.inter_op_num_threads != null) out.interOpNumThreads = Number(so.inter_op_num_threads);
   if (so.execution_mode != null) {
-    const m = String(so.execution_mode).toLowerCase().replace(/^execution_mode\.ort_/, '');
+    const m = String(so.execution_mode)
+      .toLowerCase()
+      .replace(/^execution_mode\.ort_/, '');
     if (m !== 'sequential' && m !== 'parallel') {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `onnx_session_options.execution_mode must be 'sequential' or 'parallel', got '${m}'`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `onnx_session_options.execution_mode must be 'sequential' or 'parallel', got '${m}'`,
+      );
     }
     out.executionMode = m;
   }
   if (so.graph_optimization_level != null) {
     const level = OPT_LEVEL[String(so.graph_optimization_level)];
     if (!level) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `onnx_session_options.graph_optimization_level must be 0, 1, 2 or 99, got ${String(so.graph_optimization_level)}`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `onnx_session_options.graph_optimization_level must be 0, 1, 2 or 99, got ${String(so.graph_optimization_level)}`,
+      );
     }
     out.graphOptimizationLevel = level;
   }
@@ -90,7 +116,10 @@ function ioInfo(m: { name: string; isTensor: boolean; type?: string; shape?: rea
 }
 
 /** Opens a session on a model file path (external data next to it resolves) or on model bytes. */
-export async function createOnnxSession(source: string | Uint8Array, opts: OnnxRuntimeOptions = {}): Promise<OnnxSession> {
+export async function createOnnxSession(
+  source: string | Uint8Array,
+  opts: OnnxRuntimeOptions = {},
+): Promise<OnnxSession> {
   const ort = await importOnnxRuntime();
   const sessionOptions = toOrtSessionOptions(opts) as Parameters<Ort['InferenceSession']['create']>[1];
   let session: OrtSession =
@@ -118,7 +147,10 @@ export async function createOnnxSession(source: string | Uint8Array, opts: OnnxR
       for (const input of inputs) {
         const t = feeds[input.name];
         if (!t) {
-          throw new MlflowError('INVALID_PARAMETER_VALUE', `Missing input '${input.name}' for the ONNX model; it expects [${inputs.map((i) => `'${i.name}'`).join(', ')}]`);
+          throw new MlflowError(
+            'INVALID_PARAMETER_VALUE',
+            `Missing input '${input.name}' for the ONNX model; it expects [${inputs.map((i) => `'${i.name}'`).join(', ')}]`,
+          );
         }
         ortFeeds[input.name] = toOrtTensor(ort, input, t);
       }
@@ -136,14 +168,33 @@ export async function createOnnxSession(source: string | Uint8Array, opts: OnnxR
   };
 }
 
-const NUMERIC = new Set<TensorDType>(['float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64']);
+const NUMERIC = new Set<TensorDType>([
+  'float16',
+  'float32',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+]);
 const FLOATS = new Set<TensorDType>(['float16', 'float32', 'float64']);
 
 const TYPED: Partial<Record<TensorDType, (n: number) => ArrayLike<unknown> & { [i: number]: unknown }>> = {
-  float32: (n) => new Float32Array(n), float64: (n) => new Float64Array(n), int8: (n) => new Int8Array(n),
-  int16: (n) => new Int16Array(n), int32: (n) => new Int32Array(n), int64: (n) => new BigInt64Array(n),
-  uint8: (n) => new Uint8Array(n), uint16: (n) => new Uint16Array(n), uint32: (n) => new Uint32Array(n),
-  uint64: (n) => new BigUint64Array(n), bool: (n) => new Uint8Array(n),
+  float32: (n) => new Float32Array(n),
+  float64: (n) => new Float64Array(n),
+  int8: (n) => new Int8Array(n),
+  int16: (n) => new Int16Array(n),
+  int32: (n) => new Int32Array(n),
+  int64: (n) => new BigInt64Array(n),
+  uint8: (n) => new Uint8Array(n),
+  uint16: (n) => new Uint16Array(n),
+  uint32: (n) => new Uint32Array(n),
+  uint64: (n) => new BigUint64Array(n),
+  bool: (n) => new Uint8Array(n),
 };
 
 const NUMPY_TO_ORT: Partial<Record<TensorDType, string>> = { str: 'string', object: 'string', bytes: 'string' };
@@ -160,10 +211,12 @@ function toOrtTensor(ort: Ort, input: IoInfo, t: Tensor): OrtTensor {
     return make(ort, want, t.data, dims);
   }
   const castable =
-    NUMERIC.has(want) && NUMERIC.has(have) &&
-    (FLOATS.has(want) || !FLOATS.has(have)) && !(want === 'float16');
+    NUMERIC.has(want) && NUMERIC.has(have) && (FLOATS.has(want) || !FLOATS.has(have)) && !(want === 'float16');
   if (!castable) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Input '${input.name}' has dtype ${have} but the ONNX model expects ${want}; cannot convert safely`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Input '${input.name}' has dtype ${have} but the ONNX model expects ${want}; cannot convert safely`,
+    );
   }
   const n = t.data.length;
   const out = TYPED[want]!(n);
@@ -179,7 +232,8 @@ function make(ort: Ort, dtype: TensorDType, data: unknown, dims: number[]): OrtT
   const type = NUMPY_TO_ORT[dtype] ?? dtype;
   let d = data;
   if (type === 'string') d = Array.from(data as ArrayLike<unknown>, (v) => String(v));
-  else if (type === 'bool' && !(data instanceof Uint8Array)) d = Uint8Array.from(data as ArrayLike<unknown>, (v) => (v ? 1 : 0));
+  else if (type === 'bool' && !(data instanceof Uint8Array))
+    d = Uint8Array.from(data as ArrayLike<unknown>, (v) => (v ? 1 : 0));
   else if (Array.isArray(data)) {
     const typed = TYPED[dtype]!(data.length);
     const big = dtype === 'int64' || dtype === 'uint64';

@@ -31,7 +31,10 @@ export function toFeeds(input: EnforcedInput, inputs: IoInfo[]): Record<string, 
   for (const spec of inputs) {
     const c = input.columns.indexOf(spec.name);
     if (c < 0) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `Missing column '${spec.name}' for ONNX input '${spec.name}'; got columns [${input.columns.join(', ')}]`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `Missing column '${spec.name}' for ONNX input '${spec.name}'; got columns [${input.columns.join(', ')}]`,
+      );
     }
     const data = input.rows.map((row) => row[c]);
     // A [N, 1] input fed from one column gets the trailing 1 MLflow's 1-D `.values` would lack.
@@ -89,7 +92,10 @@ export function toPredictionOf(outputs: Record<string, OnnxOutput>, inputKind: E
     const len = columns[0]?.length ?? 0;
     if (columns.every((c) => c.length === len)) {
       const rows = Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]![r]])));
-      return markFloatColumns(rows, names.filter((n) => isFloat(outputs[n]!)));
+      return markFloatColumns(
+        rows,
+        names.filter((n) => isFloat(outputs[n]!)),
+      );
     }
   }
   return Object.fromEntries(names.map((n) => [n, outputValue(outputs[n]!)]));

@@ -22,7 +22,8 @@ export const DEFAULT_ONNX_PROVIDERS = ['CUDAExecutionProvider', 'CPUExecutionPro
 /** The Python `onnx` release recorded as `onnx_version` and pinned in requirements (covers opsets ≤ 22). */
 export const ONNX_PYTHON_VERSION = '1.17.0';
 
-export const FLAVOR_ONNX_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const FLAVOR_ONNX_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version;
 
 export interface SaveOnnxModelOptions {
   /** A signature, `'auto'` (default: TensorSpecs read off the graph), or `false` for none. */
@@ -45,7 +46,11 @@ export function onnxRuntimeVersion(): string {
 }
 
 /** Saves an ONNX model as an MLflow model directory at `dir`; returns the MLmodel written. */
-export async function saveModel(model: OnnxModelSource, dir: string, opts: SaveOnnxModelOptions = {}): Promise<MLmodel> {
+export async function saveModel(
+  model: OnnxModelSource,
+  dir: string,
+  opts: SaveOnnxModelOptions = {},
+): Promise<MLmodel> {
   await assertEmptyModelDir(dir);
   const bytes = await onnxModelBytes(model);
   await importOnnxRuntime();
@@ -54,8 +59,10 @@ export async function saveModel(model: OnnxModelSource, dir: string, opts: SaveO
     throw new MlflowError('INVALID_PARAMETER_VALUE', `Not a valid ONNX model: ${(e as Error).message}`, { cause: e });
   });
   const signature =
-    opts.signature === false ? undefined
-      : opts.signature === undefined || opts.signature === 'auto' ? signatureFromGraph(session.inputs, session.outputs)
+    opts.signature === false
+      ? undefined
+      : opts.signature === undefined || opts.signature === 'auto'
+        ? signatureFromGraph(session.inputs, session.outputs)
         : opts.signature;
   await session.release();
 
@@ -65,7 +72,8 @@ export async function saveModel(model: OnnxModelSource, dir: string, opts: SaveO
   const sessionOptions = opts.sessionOptions ?? null;
   if (sessionOptions) {
     const checked = OnnxSessionOptionsSchema.safeParse(sessionOptions);
-    if (!checked.success) throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid onnx_session_options: ${checked.error.message}`);
+    if (!checked.success)
+      throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid onnx_session_options: ${checked.error.message}`);
   }
   return writeModelDirectory(dir, {
     flavorName: ONNX_FLAVOR_NAME,

@@ -54,7 +54,11 @@ export async function cutZipMaps(modelBytes: Uint8Array, nonTensorOutputs: strin
 }
 
 /** `[batch, classes]` probabilities → one `{label: probability}` object per row, as ZipMap would give. */
-export function zipRows(labels: (string | number)[], shape: readonly number[], data: ArrayLike<number>): Record<string, number>[] {
+export function zipRows(
+  labels: (string | number)[],
+  shape: readonly number[],
+  data: ArrayLike<number>,
+): Record<string, number>[] {
   const classes = shape.length >= 2 ? shape[shape.length - 1]! : labels.length;
   const rows = classes === 0 ? 0 : data.length / classes;
   const out: Record<string, number>[] = [];

@@ -29,7 +29,13 @@ export interface EarlyStoppingLike {
 /** Duck-typed, because `instanceof` fails across two copies of tfjs. */
 export function isEarlyStopping(c: unknown): c is EarlyStoppingLike {
   const o = c as Partial<EarlyStoppingLike> | null;
-  return typeof o === 'object' && o !== null && typeof o.monitor === 'string' && typeof o.patience === 'number' && typeof o.minDelta === 'number';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.monitor === 'string' &&
+    typeof o.patience === 'number' &&
+    typeof o.minDelta === 'number'
+  );
 }
 
 /** The EarlyStopping callbacks among `fit`'s callbacks. */
@@ -42,7 +48,10 @@ function lossName(loss: unknown): string | undefined {
   if (typeof loss === 'string') return loss;
   if (typeof loss === 'function') return loss.name || 'custom';
   if (Array.isArray(loss)) return loss.map((l) => lossName(l) ?? 'custom').join(',');
-  if (loss && typeof loss === 'object') return Object.entries(loss).map(([k, v]) => `${k}:${lossName(v) ?? 'custom'}`).join(',');
+  if (loss && typeof loss === 'object')
+    return Object.entries(loss)
+      .map(([k, v]) => `${k}:${lossName(v) ?? 'custom'}`)
+      .join(',');
   return undefined;
 }
 
@@ -62,7 +71,10 @@ export function modelParams(model: LayersModel): Record<string, string | number>
 }
 
 /** The fit arguments MLflow logs, from tfjs's callback params and (when known) the fit call itself. */
-export function fitParams(callbackParams: Record<string, unknown>, fitArgs: FitArgsLike | undefined): Record<string, string | number | boolean> {
+export function fitParams(
+  callbackParams: Record<string, unknown>,
+  fitArgs: FitArgsLike | undefined,
+): Record<string, string | number | boolean> {
   const params: Record<string, string | number | boolean> = {};
   const epochs = fitArgs?.epochs ?? callbackParams.epochs;
   if (typeof epochs === 'number') params.epochs = epochs;

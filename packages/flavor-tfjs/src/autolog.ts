@@ -12,9 +12,7 @@ import { fluentSession } from '@mlflow-ts/client';
 import type { FluentSession } from '@mlflow-ts/client';
 import type { ModelVersion } from '@mlflow-ts/format';
 import type { Callback, CustomCallbackArgs, LayersModel, Tensor } from '@tensorflow/tfjs';
-import {
-  earlyStoppingCallbacks, earlyStoppingParams, fitParams, modelParams,
-} from './autolog-params.js';
+import { earlyStoppingCallbacks, earlyStoppingParams, fitParams, modelParams } from './autolog-params.js';
 import type { EarlyStoppingLike, FitArgsLike } from './autolog-params.js';
 import { importTfjs } from './lazy-tfjs.js';
 import type { Tfjs } from './lazy-tfjs.js';
@@ -61,7 +59,12 @@ type LogValue = number | Tensor;
 async function numericLogs(logs: Record<string, LogValue> | undefined): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [k, v] of Object.entries(logs ?? {})) {
-    const n = typeof v === 'number' ? v : typeof (v as Tensor)?.data === 'function' ? (await (v as Tensor).data())[0] : undefined;
+    const n =
+      typeof v === 'number'
+        ? v
+        : typeof (v as Tensor)?.data === 'function'
+          ? (await (v as Tensor).data())[0]
+          : undefined;
     if (typeof n === 'number') out[k] = n;
   }
   return out;
@@ -186,7 +189,10 @@ export async function fitWithAutolog(
   const given = fitArgs.callbacks;
   // With a Callback first, tfjs takes the whole array as Callbacks: wrap plain `{ onEpochEnd }` objects.
   const list = (Array.isArray(given) ? given : given == null ? [] : [given]).map((c) =>
-    c instanceof tf.Callback || typeof (c as { setParams?: unknown }).setParams === 'function' ? c : new tf.CustomCallback(c as CustomCallbackArgs));
+    c instanceof tf.Callback || typeof (c as { setParams?: unknown }).setParams === 'function'
+      ? c
+      : new tf.CustomCallback(c as CustomCallbackArgs),
+  );
   try {
     const history = await model.fit(x, y, { ...fitArgs, callbacks: [callback, ...list] as never });
     return { history, ...callback.result };

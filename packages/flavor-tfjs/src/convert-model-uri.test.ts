@@ -27,7 +27,10 @@ describe('convertModelUriToOnnx', () => {
     expect(mlmodel.metadata).toEqual({ converted_from: src });
     expect(parseSignature(mlmodel.signature as never).inputs).toEqual(parseSignature(saved.signature as never).inputs);
     const onnx = await loadOnnxModel(out);
-    const answer = (await onnx.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [2, 6, 6, 1], data: image } })) as Record<string, number[][]>;
+    const answer = (await onnx.predict({
+      kind: 'tensor',
+      tensor: { dtype: 'float32', shape: [2, 6, 6, 1], data: image },
+    })) as Record<string, number[][]>;
     expect(Object.keys(answer)).toHaveLength(1);
     const got = Object.values(answer)[0]!;
     const want = tf.tidy(() => (model.predict(tf.tensor(image, [2, 6, 6, 1])) as tf.Tensor).arraySync()) as number[][];
@@ -52,8 +55,14 @@ describe('convertModelUriToOnnx', () => {
   it('refuses models that are not tfjs, and calls without a destination', async () => {
     const onnxDir = path.join(tmp, 'onnx');
     expect(await readdir(onnxDir)).toContain('model.onnx');
-    await expect(convertModelUriToOnnx(onnxDir, { outputDir: path.join(tmp, 'again') })).rejects.toThrow(/is not a tfjs model/);
-    await expect(convertModelUriToOnnx(path.join(tmp, 'tfjs'), {})).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
-    await expect(convertModelUriToOnnx(path.join(tmp, 'missing'), { outputDir: path.join(tmp, 'x') })).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    await expect(convertModelUriToOnnx(onnxDir, { outputDir: path.join(tmp, 'again') })).rejects.toThrow(
+      /is not a tfjs model/,
+    );
+    await expect(convertModelUriToOnnx(path.join(tmp, 'tfjs'), {})).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+    });
+    await expect(
+      convertModelUriToOnnx(path.join(tmp, 'missing'), { outputDir: path.join(tmp, 'x') }),
+    ).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
   });
 });

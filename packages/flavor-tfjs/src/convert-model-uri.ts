@@ -40,7 +40,8 @@ export async function convertModelUriToOnnx(uri: string, opts: ConvertModelUriOp
     throw new MlflowError('INVALID_PARAMETER_VALUE', 'convertModelUriToOnnx needs an outputDir or a run to log to');
   }
   // A local model needs no stores: no client (and no ./mlruns) for it.
-  const stores = opts.stores ?? (parseModelUri(uri).kind === 'file' ? {} : await (opts.client ?? new MlflowClient()).stores());
+  const stores =
+    opts.stores ?? (parseModelUri(uri).kind === 'file' ? {} : await (opts.client ?? new MlflowClient()).stores());
   const local = await downloadModel(uri, stores);
   try {
     const loaded = await loadModel(local.dir).catch((e: unknown) => {
@@ -51,14 +52,26 @@ export async function convertModelUriToOnnx(uri: string, opts: ConvertModelUriOp
     });
     try {
       if (!isLayersModel(loaded.model)) {
-        throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot convert '${uri}' to ONNX: only layers-model tfjs models convert (it is a graph-model)`);
+        throw new MlflowError(
+          'INVALID_PARAMETER_VALUE',
+          `Cannot convert '${uri}' to ONNX: only layers-model tfjs models convert (it is a graph-model)`,
+        );
       }
       // The saved signature's names, which `loaded` answers to, not the renamed live layers'.
-      const bytes = await convertToOnnx(loaded.model, { inputName: loaded.inputs[0]?.name, outputName: loaded.outputs[0]?.name });
+      const bytes = await convertToOnnx(loaded.model, {
+        inputName: loaded.inputs[0]?.name,
+        outputName: loaded.outputs[0]?.name,
+      });
       const metadata = { ...(loaded.metadata.metadata ?? {}), converted_from: uri };
       const saved = opts.outputDir ? await saveOnnxModel(bytes, opts.outputDir, { metadata }) : undefined;
       const logged = opts.logTo
-        ? await logOnnxModel(opts.logTo.stores, opts.logTo.runId, opts.logTo.artifactPath ?? CONVERTED_ONNX_ARTIFACT_PATH, bytes, { metadata })
+        ? await logOnnxModel(
+            opts.logTo.stores,
+            opts.logTo.runId,
+            opts.logTo.artifactPath ?? CONVERTED_ONNX_ARTIFACT_PATH,
+            bytes,
+            { metadata },
+          )
         : undefined;
       return {
         mlmodel: (saved ?? logged?.mlmodel)!,

@@ -20,9 +20,25 @@ async function writeGraphModel(dir: string): Promise<void> {
     convertedBy: 'mlflow-ts tests',
     modelTopology: {
       node: [
-        { name: 'x', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } } },
-        { name: 'W', op: 'Const', attr: { value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }, { size: '2' }] } } }, dtype: { type: 'DT_FLOAT' } } },
-        { name: 'MatMul', op: 'MatMul', input: ['x', 'W'], attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: { type: 'DT_FLOAT' } } },
+        {
+          name: 'x',
+          op: 'Placeholder',
+          attr: { dtype: { type: 'DT_FLOAT' }, shape: { shape: { dim: [{ size: '-1' }, { size: '3' }] } } },
+        },
+        {
+          name: 'W',
+          op: 'Const',
+          attr: {
+            value: { tensor: { dtype: 'DT_FLOAT', tensorShape: { dim: [{ size: '3' }, { size: '2' }] } } },
+            dtype: { type: 'DT_FLOAT' },
+          },
+        },
+        {
+          name: 'MatMul',
+          op: 'MatMul',
+          input: ['x', 'W'],
+          attr: { transpose_a: { b: false }, transpose_b: { b: false }, T: { type: 'DT_FLOAT' } },
+        },
         { name: 'out', op: 'Relu', input: ['MatMul'], attr: { T: { type: 'DT_FLOAT' } } },
       ],
       library: {},
@@ -45,9 +61,17 @@ describe('GraphModel directories', () => {
     const sig = parseSignature(m.signature as never);
     expect(sig.inputs).toEqual([{ name: 'x', type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 3] } }]);
     const loaded = await loadModel(dir);
-    const p = await loaded.predict({ kind: 'tensor', tensor: { dtype: 'float64', shape: [2, 3], data: Float64Array.from([1, 2, 3, -1, 0, 0]) } });
+    const p = await loaded.predict({
+      kind: 'tensor',
+      tensor: { dtype: 'float64', shape: [2, 3], data: Float64Array.from([1, 2, 3, -1, 0, 0]) },
+    });
     // row · W, then relu: [1 + 1 - 1.5, -1 + 4 + 3] → [0.5, 6]; [-1, 1] → [0, 1]
-    expect(p).toEqual({ out: [[0.5, 6], [0, 1]] }); // tensor input: {output name: array}, as MLflow's onnx flavor
+    expect(p).toEqual({
+      out: [
+        [0.5, 6],
+        [0, 1],
+      ],
+    }); // tensor input: {output name: array}, as MLflow's onnx flavor
     await loaded.dispose();
   });
 });

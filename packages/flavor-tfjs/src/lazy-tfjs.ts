@@ -30,7 +30,7 @@ async function load(): Promise<Tfjs> {
   } catch (cause) {
     throw new MlflowError(
       'INVALID_STATE',
-      'The tfjs flavor needs the npm package \'@tensorflow/tfjs\' (or \'@tensorflow/tfjs-node\'), but it could not be ' +
+      "The tfjs flavor needs the npm package '@tensorflow/tfjs' (or '@tensorflow/tfjs-node'), but it could not be " +
         `imported (${(cause as Error)?.message ?? String(cause)}). Install it with: npm install @tensorflow/tfjs`,
       { cause },
     );

@@ -42,10 +42,17 @@ function withSignatureNames(io: TfjsIo[], mlmodel: MLmodel, side: 'inputs' | 'ou
 export async function loadTfjsFromMLmodel(dir: string, mlmodel: MLmodel): Promise<LoadedTfjsModel> {
   const section = mlmodel.flavors?.tfjs;
   if (!section) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `The MLmodel in '${dir}' has no 'tfjs' flavor (flavors: ${Object.keys(mlmodel.flavors ?? {}).join(', ')})`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `The MLmodel in '${dir}' has no 'tfjs' flavor (flavors: ${Object.keys(mlmodel.flavors ?? {}).join(', ')})`,
+    );
   }
   const parsed = TfjsFlavorConfigSchema.safeParse(section);
-  if (!parsed.success) throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid tfjs flavor section in '${dir}': ${parsed.error.message}`);
+  if (!parsed.success)
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid tfjs flavor section in '${dir}': ${parsed.error.message}`,
+    );
   const conf = parsed.data;
   const tf = await importTfjs();
   // `data` names the directory holding model.json, or model.json itself.
@@ -64,8 +71,14 @@ export async function loadTfjsFromMLmodel(dir: string, mlmodel: MLmodel): Promis
         const feeds = toFeedList(tf, input, inputs);
         const result = isLayersModel(model)
           ? model.predict(feeds.length === 1 ? feeds[0]! : feeds)
-          : (model as GraphModel).predict(feeds.length === 1 ? feeds[0]! : Object.fromEntries(inputs.map((io, i) => [io.name, feeds[i]!])));
-        return Array.isArray(result) ? result : result instanceof tf.Tensor ? [result] : Object.values(result as Record<string, TfTensor>);
+          : (model as GraphModel).predict(
+              feeds.length === 1 ? feeds[0]! : Object.fromEntries(inputs.map((io, i) => [io.name, feeds[i]!])),
+            );
+        return Array.isArray(result)
+          ? result
+          : result instanceof tf.Tensor
+            ? [result]
+            : Object.values(result as Record<string, TfTensor>);
       });
       try {
         return toPredictionOf(results, outputs, input.kind);

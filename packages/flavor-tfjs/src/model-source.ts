@@ -16,7 +16,13 @@ export type TfjsModelType = 'layers-model' | 'graph-model';
 
 export function isLayersModel(m: unknown): m is LayersModel {
   const o = m as { save?: unknown; layers?: unknown; predict?: unknown } | null;
-  return typeof o === 'object' && o !== null && typeof o.save === 'function' && Array.isArray(o.layers) && typeof o.predict === 'function';
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    typeof o.save === 'function' &&
+    Array.isArray(o.layers) &&
+    typeof o.predict === 'function'
+  );
 }
 
 /** The inputs and outputs of a loaded model (LayersModel or GraphModel), named as predict expects them. */
@@ -25,8 +31,16 @@ export function modelIo(model: LayersModel | GraphModel): { inputs: TfjsIo[]; ou
     return {
       // A Sequential fills inputNames/outputNames only once built; the symbolic tensors' names (minus
       // the `/<node>` suffix) are the same layer names either way.
-      inputs: model.inputs.map((t, i) => ({ name: model.inputNames?.[i] ?? t.name.replace(/\/.*$/, ''), shape: t.shape, dtype: t.dtype })),
-      outputs: model.outputs.map((t, i) => ({ name: model.outputNames?.[i] ?? t.name.replace(/\/.*$/, ''), shape: t.shape, dtype: t.dtype })),
+      inputs: model.inputs.map((t, i) => ({
+        name: model.inputNames?.[i] ?? t.name.replace(/\/.*$/, ''),
+        shape: t.shape,
+        dtype: t.dtype,
+      })),
+      outputs: model.outputs.map((t, i) => ({
+        name: model.outputNames?.[i] ?? t.name.replace(/\/.*$/, ''),
+        shape: t.shape,
+        dtype: t.dtype,
+      })),
     };
   }
   const g = model as GraphModel;
@@ -44,7 +58,10 @@ async function copyModelDir(srcJson: string, dstDir: string): Promise<void> {
   for (const p of weightFilePaths(json)) {
     await mkdir(path.dirname(path.join(dstDir, p)), { recursive: true });
     await copyFile(path.join(srcDir, p), path.join(dstDir, p)).catch((e: unknown) => {
-      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Cannot copy weight file '${p}' of the model in '${srcDir}': ${(e as Error).message}`);
+      throw new MlflowError(
+        'RESOURCE_DOES_NOT_EXIST',
+        `Cannot copy weight file '${p}' of the model in '${srcDir}': ${(e as Error).message}`,
+      );
     });
   }
 }
@@ -65,13 +82,19 @@ export async function loadTfjsModelDir(tf: Tfjs, dir: string, type: TfjsModelTyp
     return type === 'graph-model' ? await tf.loadGraphModel(handler) : await tf.loadLayersModel(handler);
   } catch (e) {
     if (MlflowError.isInstance(e)) throw e;
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot load the TensorFlow.js ${type} in '${dir}': ${(e as Error).message}`, { cause: e });
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Cannot load the TensorFlow.js ${type} in '${dir}': ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
 /** Writes the model's files into `dataDir`; returns its type and, for a live model, the model itself. */
 export async function writeModelData(
-  tf: Tfjs, model: TfjsModelSource, dataDir: string,
+  tf: Tfjs,
+  model: TfjsModelSource,
+  dataDir: string,
 ): Promise<{ type: TfjsModelType; live?: LayersModel }> {
   if (isLayersModel(model)) {
     await mkdir(dataDir, { recursive: true });
@@ -80,7 +103,8 @@ export async function writeModelData(
   }
   if (model && typeof model === 'object' && 'graphModelDir' in model && typeof model.graphModelDir === 'string') {
     const st = await stat(model.graphModelDir).catch(() => undefined);
-    if (!st?.isDirectory()) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `GraphModel directory '${model.graphModelDir}' does not exist`);
+    if (!st?.isDirectory())
+      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `GraphModel directory '${model.graphModelDir}' does not exist`);
     await copyModelDir(path.join(model.graphModelDir, MODEL_JSON_FILE_NAME), dataDir);
     return { type: 'graph-model' };
   }

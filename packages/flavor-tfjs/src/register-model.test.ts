@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowClient } from '@mlflow-ts/client';
-import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore } from '@mlflow-ts/format/testing';
+import {
+  createMemoryArtifactRepository,
+  createMemoryRegistryStore,
+  createMemoryTrackingStore,
+} from '@mlflow-ts/format/testing';
 import { registerModel } from './register-model.js';
 
 function client(): MlflowClient {

@@ -9,7 +9,11 @@ import type { ModelVersion, RegisterModelVersionOptions } from '@mlflow-ts/forma
 export type RegisterModelOptions = RegisterModelVersionOptions;
 
 export async function registerModel(
-  client: MlflowClient, name: string, runId: string, artifactPath: string, opts: RegisterModelOptions = {},
+  client: MlflowClient,
+  name: string,
+  runId: string,
+  artifactPath: string,
+  opts: RegisterModelOptions = {},
 ): Promise<ModelVersion> {
   return client.registerModel(`runs:/${runId}/${artifactPath.replace(/^\/+|\/+$/g, '')}`, name, opts);
 }

@@ -16,7 +16,10 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 let n = 0;
 const fresh = () => path.join(tmp, `m${n++}`);
 
-const inputOf = (rows: number[][]) => ({ kind: 'tensor' as const, tensor: { dtype: 'float32' as const, shape: [rows.length, rows[0]!.length], data: Float32Array.from(rows.flat()) } });
+const inputOf = (rows: number[][]) => ({
+  kind: 'tensor' as const,
+  tensor: { dtype: 'float32' as const, shape: [rows.length, rows[0]!.length], data: Float32Array.from(rows.flat()) },
+});
 
 describe('saveModel / loadModel (LayersModel)', () => {
   it('writes model/model.json + weights.bin, the tfjs section, a TensorSpec signature and node_env.json', async () => {
@@ -30,11 +33,20 @@ describe('saveModel / loadModel (LayersModel)', () => {
     expect(written.flavors.python_function).toBeUndefined();
     expect(m.model_size_bytes).toBeGreaterThan(4 * 3 * 4);
     const sig = parseSignature(written.signature as never);
-    expect(sig.inputs).toEqual([{ name: 'dense_Dense1_input', type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 4] } }]);
-    expect(sig.outputs).toEqual([{ name: 'dense_Dense2', type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 3] } }]);
-    const env = JSON.parse(await readFile(path.join(dir, 'node_env.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(sig.inputs).toEqual([
+      { name: 'dense_Dense1_input', type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 4] } },
+    ]);
+    expect(sig.outputs).toEqual([
+      { name: 'dense_Dense2', type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1, 3] } },
+    ]);
+    const env = JSON.parse(await readFile(path.join(dir, 'node_env.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(env.dependencies)).toEqual(['@mlflow-ts/flavor-tfjs', '@tensorflow/tfjs']);
-    const modelJson = JSON.parse(await readFile(path.join(dir, 'model', 'model.json'), 'utf8')) as { format: string; weightsManifest: { paths: string[] }[] };
+    const modelJson = JSON.parse(await readFile(path.join(dir, 'model', 'model.json'), 'utf8')) as {
+      format: string;
+      weightsManifest: { paths: string[] }[];
+    };
     expect(modelJson.format).toBe('layers-model');
     expect(modelJson.weightsManifest[0]!.paths).toEqual(['weights.bin']);
     model.dispose();
@@ -44,15 +56,24 @@ describe('saveModel / loadModel (LayersModel)', () => {
     const dir = fresh();
     const model = tinyMlp(4, 3, 'softmax');
     await saveModel(model, dir);
-    const rows = [[0.1, -0.2, 0.3, 0.9], [1, 2, 3, 4], [-1, 0, 0.5, 0.25]];
+    const rows = [
+      [0.1, -0.2, 0.3, 0.9],
+      [1, 2, 3, 4],
+      [-1, 0, 0.5, 0.25],
+    ];
     const expected = tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()) as number[][];
     const loaded = await loadModel(dir);
     const out = loaded.outputs[0]!.name;
     expect(await loaded.predict(inputOf(rows))).toEqual({ [out]: expected });
     // A dict naming the input gives the same answer; a DataFrame of the same rows gives rows of the
     // flattened output, as MLflow's onnx flavor builds its DataFrame.
-    expect(await loaded.predict({ kind: 'tensors', tensors: { [loaded.inputs[0]!.name]: inputOf(rows).tensor } })).toEqual({ [out]: expected });
-    const frame = (await loaded.predict({ kind: 'dataframe', columns: ['a', 'b', 'c', 'd'], rows })) as Record<string, number>[];
+    expect(
+      await loaded.predict({ kind: 'tensors', tensors: { [loaded.inputs[0]!.name]: inputOf(rows).tensor } }),
+    ).toEqual({ [out]: expected });
+    const frame = (await loaded.predict({ kind: 'dataframe', columns: ['a', 'b', 'c', 'd'], rows })) as Record<
+      string,
+      number
+    >[];
     expect(frame).toHaveLength(expected.length * expected[0]!.length);
     frame.forEach((r, i) => expect(r[out]).toBeCloseTo(expected.flat()[i]!, 6));
     const before = tf.memory().numTensors;
@@ -119,7 +140,10 @@ describe('logModel', () => {
     const repo = artifacts(location);
     const mlmodel = parseMLmodel(new TextDecoder().decode((await readAll(await repo.readArtifact('MLmodel'))).bytes));
     expect(mlmodel).toMatchObject({ run_id: run.info.run_id, artifact_path: location, model_id: info.modelId });
-    expect((await repo.listArtifacts('model')).map((f) => f.path).sort()).toEqual(['model/model.json', 'model/weights.bin']);
+    expect((await repo.listArtifacts('model')).map((f) => f.path).sort()).toEqual([
+      'model/model.json',
+      'model/weights.bin',
+    ]);
     const tags = (await tracking.getRun(run.info.run_id)).data.tags ?? [];
     expect(tags.find((t) => t.key === LOG_MODEL_HISTORY_TAG)).toBeUndefined();
   });

@@ -9,7 +9,13 @@ import { createRequire } from 'node:module';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  MLMODEL_FILE_NAME, NODE_ENV_FILE_NAME, createMLmodel, inferSignature, nodeEnvJson, serializeMLmodel, signatureToDict,
+  MLMODEL_FILE_NAME,
+  NODE_ENV_FILE_NAME,
+  createMLmodel,
+  inferSignature,
+  nodeEnvJson,
+  serializeMLmodel,
+  signatureToDict,
 } from '@mlflow-ts/format';
 import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
 import { assertEmptyModelDir, directorySize, writeInputExample } from '@mlflow-ts/format/node';
@@ -24,7 +30,8 @@ import { signatureOfIo } from './tfjs-tensors.js';
 /** The model-relative directory holding model.json and the weights. */
 export const TFJS_DATA_DIR = 'model';
 
-export const FLAVOR_TFJS_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
+export const FLAVOR_TFJS_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
+  .version;
 
 export interface SaveTfjsModelOptions {
   /** A signature, `'auto'` (default: TensorSpecs of the model's inputs/outputs), or `false` for none. */
@@ -45,7 +52,11 @@ export function tfjsVersion(tf?: Tfjs): string {
 }
 
 /** Saves a TensorFlow.js model as an MLflow model directory at `dir`; returns the MLmodel written. */
-export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveTfjsModelOptions = {}): Promise<MLmodel> {
+export async function saveModel(
+  model: TfjsModelSource,
+  dir: string,
+  opts: SaveTfjsModelOptions = {},
+): Promise<MLmodel> {
   await assertEmptyModelDir(dir);
   const tf = await importTfjs();
   const dataDir = path.join(dir, TFJS_DATA_DIR);
@@ -59,8 +70,12 @@ export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveT
     const loaded = live ?? (await loadTfjsModelDir(tf, dataDir, type));
     try {
       const io = modelIo(loaded);
-      signature = io.inputs.length > 0 ? signatureOfIo(io.inputs, io.outputs)
-        : opts.inputExample !== undefined ? inferSignature(opts.inputExample) : undefined;
+      signature =
+        io.inputs.length > 0
+          ? signatureOfIo(io.inputs, io.outputs)
+          : opts.inputExample !== undefined
+            ? inferSignature(opts.inputExample)
+            : undefined;
     } finally {
       if (!live) loaded.dispose();
     }
@@ -79,7 +94,9 @@ export async function saveModel(model: TfjsModelSource, dir: string, opts: SaveT
   await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
   await writeFile(
     path.join(dir, NODE_ENV_FILE_NAME),
-    nodeEnvJson({ dependencies: { '@tensorflow/tfjs': `^${tfjsVersion(tf)}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` } }),
+    nodeEnvJson({
+      dependencies: { '@tensorflow/tfjs': `^${tfjsVersion(tf)}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` },
+    }),
   );
   return mlmodel;
 }

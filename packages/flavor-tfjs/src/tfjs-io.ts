@@ -19,9 +19,14 @@ export type ModelJson = io.ModelJSON;
 export function fileSaveHandler(tf: Tfjs, dir: string): io.IOHandler {
   return tf.io.withSaveHandler(async (artifacts) => {
     if (artifacts.modelTopology instanceof ArrayBuffer) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', 'Cannot save a TensorFlow.js model with a binary topology; only JSON topologies are supported');
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        'Cannot save a TensorFlow.js model with a binary topology; only JSON topologies are supported',
+      );
     }
-    const weightsManifest: io.WeightsManifestConfig = [{ paths: [WEIGHTS_FILE_NAME], weights: artifacts.weightSpecs ?? [] }];
+    const weightsManifest: io.WeightsManifestConfig = [
+      { paths: [WEIGHTS_FILE_NAME], weights: artifacts.weightSpecs ?? [] },
+    ];
     const json = tf.io.getModelArtifactsInfoForJSON(artifacts);
     const modelJson: Record<string, unknown> = {
       modelTopology: artifacts.modelTopology,
@@ -30,7 +35,13 @@ export function fileSaveHandler(tf: Tfjs, dir: string): io.IOHandler {
       convertedBy: artifacts.convertedBy ?? null,
       weightsManifest,
     };
-    for (const key of ['signature', 'userDefinedMetadata', 'modelInitializer', 'initializerSignature', 'trainingConfig'] as const) {
+    for (const key of [
+      'signature',
+      'userDefinedMetadata',
+      'modelInitializer',
+      'initializerSignature',
+      'trainingConfig',
+    ] as const) {
       if (artifacts[key] != null) modelJson[key] = artifacts[key];
     }
     const weights = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
@@ -44,7 +55,10 @@ export function fileSaveHandler(tf: Tfjs, dir: string): io.IOHandler {
 export async function readModelJson(dir: string, fileName = MODEL_JSON_FILE_NAME): Promise<ModelJson> {
   const file = path.join(dir, fileName);
   const text = await readFile(file, 'utf8').catch((e: unknown) => {
-    throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Cannot read TensorFlow.js model file '${file}': ${(e as Error).message}`);
+    throw new MlflowError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `Cannot read TensorFlow.js model file '${file}': ${(e as Error).message}`,
+    );
   });
   try {
     return JSON.parse(text) as ModelJson;
@@ -75,7 +89,10 @@ export function fileLoadHandler(tf: Tfjs, dir: string): io.IOHandler {
         const buffers = await Promise.all(
           paths.map(async (p) => {
             const bytes = await readFile(path.join(dir, p)).catch((e: unknown) => {
-              throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Cannot read weight file '${p}' of the model in '${dir}': ${(e as Error).message}`);
+              throw new MlflowError(
+                'RESOURCE_DOES_NOT_EXIST',
+                `Cannot read weight file '${p}' of the model in '${dir}': ${(e as Error).message}`,
+              );
             });
             return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
           }),

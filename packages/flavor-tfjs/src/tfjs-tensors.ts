@@ -19,10 +19,14 @@ export interface TfjsIo {
 /** TensorFlow.js dtype → numpy dtype name. */
 export function numpyDtype(dtype: string | undefined): TensorDType {
   switch (dtype) {
-    case 'int32': return 'int32';
-    case 'bool': return 'bool';
-    case 'string': return 'str';
-    default: return 'float32';
+    case 'int32':
+      return 'int32';
+    case 'bool':
+      return 'bool';
+    case 'string':
+      return 'str';
+    default:
+      return 'float32';
   }
 }
 
@@ -47,11 +51,17 @@ export function toTfTensor(tf: Tfjs, t: Tensor, expected: TfjsIo): TfTensor {
   const dtype = tfDtype(expected.dtype);
   const values = t.data as ArrayLike<unknown>;
   if (dtype === 'string') return tf.tensor(Array.from(values, String), t.shape, 'string');
-  if (dtype === 'bool') return tf.tensor(Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0)), t.shape, 'bool');
+  if (dtype === 'bool')
+    return tf.tensor(
+      Uint8Array.from(values as ArrayLike<number>, (v) => (v ? 1 : 0)),
+      t.shape,
+      'bool',
+    );
   const out = dtype === 'int32' ? new Int32Array(values.length) : new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    const n = typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v === null ? Number.NaN : Number(v);
+    const n =
+      typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : v === null ? Number.NaN : Number(v);
     if (typeof v === 'string' && Number.isNaN(n)) {
       throw new MlflowError('INVALID_PARAMETER_VALUE', `Input '${expected.name}' expects ${dtype} values, got '${v}'`);
     }
@@ -68,7 +78,11 @@ export function toFeedList(tf: Tfjs, input: EnforcedInput, inputs: TfjsIo[]): Tf
       if (!t) {
         throw new MlflowError(
           'INVALID_PARAMETER_VALUE',
-          `Missing input '${io.name}'; the model expects [${inputs.map((i) => `'${i.name}'`).join(', ')}], got [${Object.keys(input.tensors).map((k) => `'${k}'`).join(', ')}]`,
+          `Missing input '${io.name}'; the model expects [${inputs.map((i) => `'${i.name}'`).join(', ')}], got [${Object.keys(
+            input.tensors,
+          )
+            .map((k) => `'${k}'`)
+            .join(', ')}]`,
         );
       }
       return toTfTensor(tf, t, io);
@@ -99,12 +113,17 @@ export function toPredictionOf(tensors: TfTensor[], outputs: TfjsIo[], inputKind
     const len = columns[0]?.length ?? 0;
     if (columns.every((c) => c.length === len)) {
       const rows = Array.from({ length: len }, (_, r) => Object.fromEntries(names.map((n, i) => [n, columns[i]?.[r]])));
-      return markFloatColumns(rows, names.filter((_, i) => tensors[i]!.dtype === 'float32'));
+      return markFloatColumns(
+        rows,
+        names.filter((_, i) => tensors[i]!.dtype === 'float32'),
+      );
     }
   }
   // Float outputs are marked so their JSON says `4.0`, as MLflow's server writes numpy floats.
-  return Object.fromEntries(tensors.map((t, i) => {
-    const value = t.arraySync();
-    return [names[i], t.dtype === 'float32' && typeof value === 'object' ? markFloatList(value) : value];
-  }));
+  return Object.fromEntries(
+    tensors.map((t, i) => {
+      const value = t.arraySync();
+      return [names[i], t.dtype === 'float32' && typeof value === 'object' ? markFloatList(value) : value];
+    }),
+  );
 }

@@ -10,7 +10,13 @@ export const RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILL
 export const RunStatus = z.enum(RUN_STATUSES);
 export type RunStatus = z.infer<typeof RunStatus>;
 /** Proto enum numbers (meta.yaml stores `status` as this integer). */
-export const RUN_STATUS_NUMBERS: Record<RunStatus, number> = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 };
+export const RUN_STATUS_NUMBERS: Record<RunStatus, number> = {
+  RUNNING: 1,
+  SCHEDULED: 2,
+  FINISHED: 3,
+  FAILED: 4,
+  KILLED: 5,
+};
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 
 export const ViewType = z.enum(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
@@ -94,7 +100,10 @@ export type ModelInputRef = z.infer<typeof ModelInput>;
 export const ModelOutput = z.object({ model_id: z.string(), step: z.number() });
 export type ModelOutputRef = z.infer<typeof ModelOutput>;
 
-export const RunInputs = z.object({ dataset_inputs: z.array(DatasetInput), model_inputs: z.array(ModelInput).optional() });
+export const RunInputs = z.object({
+  dataset_inputs: z.array(DatasetInput),
+  model_inputs: z.array(ModelInput).optional(),
+});
 export type RunInputs = z.infer<typeof RunInputs>;
 export const RunOutputs = z.object({ model_outputs: z.array(ModelOutput) });
 export type RunOutputs = z.infer<typeof RunOutputs>;

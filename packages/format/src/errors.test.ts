@@ -23,6 +23,9 @@ describe('MlflowError', () => {
     expect(MlflowError.isInstance(e)).toBe(true);
     expect(MlflowError.isInstance(foreign)).toBe(true);
     expect(MlflowError.isInstance(new Error('x'))).toBe(false);
-    expect(JSON.parse(JSON.stringify(e))).toEqual({ error_code: 'RESOURCE_DOES_NOT_EXIST', message: "Run 'x' not found" });
+    expect(JSON.parse(JSON.stringify(e))).toEqual({
+      error_code: 'RESOURCE_DOES_NOT_EXIST',
+      message: "Run 'x' not found",
+    });
   });
 });

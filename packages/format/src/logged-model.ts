@@ -9,25 +9,34 @@ import { MlflowError } from './errors.js';
 import { generateRunName } from './validation/run-name.js';
 
 export const LOGGED_MODEL_STATUSES = [
-  'LOGGED_MODEL_STATUS_UNSPECIFIED', 'LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED',
+  'LOGGED_MODEL_STATUS_UNSPECIFIED',
+  'LOGGED_MODEL_PENDING',
+  'LOGGED_MODEL_READY',
+  'LOGGED_MODEL_UPLOAD_FAILED',
 ] as const;
 export const LoggedModelStatus = z.enum(LOGGED_MODEL_STATUSES);
 export type LoggedModelStatus = z.infer<typeof LoggedModelStatus>;
 
 /** Proto enum numbers; MLflow's FileStore writes `status` in meta.yaml as this integer. */
 export const LOGGED_MODEL_STATUS_NUMBERS: Record<LoggedModelStatus, number> = {
-  LOGGED_MODEL_STATUS_UNSPECIFIED: 0, LOGGED_MODEL_PENDING: 1, LOGGED_MODEL_READY: 2, LOGGED_MODEL_UPLOAD_FAILED: 3,
+  LOGGED_MODEL_STATUS_UNSPECIFIED: 0,
+  LOGGED_MODEL_PENDING: 1,
+  LOGGED_MODEL_READY: 2,
+  LOGGED_MODEL_UPLOAD_FAILED: 3,
 };
 
 /** Python's `LoggedModelStatus` string values, which filters compare against (`status = 'READY'`). */
 export const LOGGED_MODEL_STATUS_NAMES: Record<LoggedModelStatus, string> = {
-  LOGGED_MODEL_STATUS_UNSPECIFIED: 'UNSPECIFIED', LOGGED_MODEL_PENDING: 'PENDING', LOGGED_MODEL_READY: 'READY',
+  LOGGED_MODEL_STATUS_UNSPECIFIED: 'UNSPECIFIED',
+  LOGGED_MODEL_PENDING: 'PENDING',
+  LOGGED_MODEL_READY: 'READY',
   LOGGED_MODEL_UPLOAD_FAILED: 'FAILED',
 };
 
 /** The status for a proto number (meta.yaml) or enum name; INVALID_PARAMETER_VALUE otherwise. */
 export function loggedModelStatusOf(value: unknown): LoggedModelStatus {
-  if (typeof value === 'string' && (LOGGED_MODEL_STATUSES as readonly string[]).includes(value)) return value as LoggedModelStatus;
+  if (typeof value === 'string' && (LOGGED_MODEL_STATUSES as readonly string[]).includes(value))
+    return value as LoggedModelStatus;
   const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   const found = LOGGED_MODEL_STATUSES.find((s) => LOGGED_MODEL_STATUS_NUMBERS[s] === n);
   if (found === undefined) throw MlflowError.invalidParameter(`Unknown model status: ${String(value)}`);
@@ -85,7 +94,7 @@ export function validateLoggedModelName(name: string | undefined): void {
   if (typeof name !== 'string' || name === '' || BAD_NAME_CHARS.some((c) => name.includes(c))) {
     throw MlflowError.invalidParameter(
       `Invalid model name (${pyRepr(name)}) provided. Model name must be a non-empty string and cannot contain ` +
-      `the following characters: ('/', ':', '.', '%', '"', "'")`,
+        `the following characters: ('/', ':', '.', '%', '"', "'")`,
     );
   }
 }
@@ -119,7 +128,11 @@ export function latestLoggedModelMetrics(all: readonly Metric[]): Metric[] {
   for (const m of all) {
     const g = JSON.stringify([m.key, m.dataset_name ?? null, m.dataset_digest ?? null]);
     const cur = groups.get(g);
-    if (!cur || m.step > cur.step || (m.step === cur.step && (m.timestamp > cur.timestamp || (m.timestamp === cur.timestamp && m.value > cur.value)))) {
+    if (
+      !cur ||
+      m.step > cur.step ||
+      (m.step === cur.step && (m.timestamp > cur.timestamp || (m.timestamp === cur.timestamp && m.value > cur.value)))
+    ) {
       groups.set(g, m);
     }
   }
@@ -133,9 +146,12 @@ export const MODEL_VERSIONS_TAG = 'mlflow.modelVersions';
 function pyJsonDumps(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(pyJsonDumps).join(', ')}]`;
   if (typeof v === 'object' && v !== null) {
-    return `{${Object.entries(v).map(([k, x]) => `${pyJsonDumps(k)}: ${pyJsonDumps(x)}`).join(', ')}}`;
+    return `{${Object.entries(v)
+      .map(([k, x]) => `${pyJsonDumps(k)}: ${pyJsonDumps(x)}`)
+      .join(', ')}}`;
   }
-  if (typeof v === 'string') return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (typeof v === 'string')
+    return JSON.stringify(v).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return JSON.stringify(v);
 }
 
@@ -144,7 +160,10 @@ function pyJsonDumps(v: unknown): string {
  * its stores' integer and skips an entry already there (`set_model_versions_tags`); its client
  * appends the version as a string regardless (`register_model`). Unparseable old values are replaced.
  */
-export function modelVersionsTagValue(existing: string | undefined, entry: { name: string; version: string | number }): string {
+export function modelVersionsTagValue(
+  existing: string | undefined,
+  entry: { name: string; version: string | number },
+): string {
   let list: unknown[] = [];
   if (existing) {
     try {
@@ -154,7 +173,14 @@ export function modelVersionsTagValue(existing: string | undefined, entry: { nam
       list = [];
     }
   }
-  const present = list.some((x) => typeof x === 'object' && x !== null && (x as { name?: unknown }).name === entry.name
-    && (x as { version?: unknown }).version === entry.version);
-  return pyJsonDumps(present && typeof entry.version === 'number' ? list : [...list, { name: entry.name, version: entry.version }]);
+  const present = list.some(
+    (x) =>
+      typeof x === 'object' &&
+      x !== null &&
+      (x as { name?: unknown }).name === entry.name &&
+      (x as { version?: unknown }).version === entry.version,
+  );
+  return pyJsonDumps(
+    present && typeof entry.version === 'number' ? list : [...list, { name: entry.name, version: entry.version }],
+  );
 }

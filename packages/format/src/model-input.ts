@@ -5,12 +5,34 @@
 
 /** numpy dtype names as MLflow writes them in TensorSpec. */
 export type TensorDType =
-  | 'float16' | 'float32' | 'float64' | 'int8' | 'int16' | 'int32' | 'int64'
-  | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'str' | 'object' | 'bytes';
+  | 'float16'
+  | 'float32'
+  | 'float64'
+  | 'int8'
+  | 'int16'
+  | 'int32'
+  | 'int64'
+  | 'uint8'
+  | 'uint16'
+  | 'uint32'
+  | 'uint64'
+  | 'bool'
+  | 'str'
+  | 'object'
+  | 'bytes';
 
 export type TensorData =
-  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array
-  | Uint8Array | Uint16Array | Uint32Array | BigUint64Array | unknown[];
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | BigInt64Array
+  | Uint8Array
+  | Uint16Array
+  | Uint32Array
+  | BigUint64Array
+  | unknown[];
 
 /** A dense tensor: flat row-major data plus shape. */
 export interface Tensor {

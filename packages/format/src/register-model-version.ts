@@ -20,17 +20,25 @@ export interface RegisterModelVersionOptions {
 
 /** The newest logged model named `name` that run `runId` produced (MLflow's `_get_logged_models_from_run`). */
 async function loggedModelIdOfRun(
-  tracking: Pick<TrackingStore, 'searchLoggedModels'>, experimentId: string, runId: string, name: string,
+  tracking: Pick<TrackingStore, 'searchLoggedModels'>,
+  experimentId: string,
+  runId: string,
+  name: string,
 ): Promise<string | undefined> {
   if (!tracking.searchLoggedModels || /['\\]/.test(name)) return undefined;
   const page = await tracking.searchLoggedModels({
-    experiment_ids: [experimentId], filter: `name = '${name}' AND source_run_id = '${runId}'`, max_results: 1,
+    experiment_ids: [experimentId],
+    filter: `name = '${name}' AND source_run_id = '${runId}'`,
+    max_results: 1,
   });
   return page.items[0]?.info.model_id;
 }
 
 export async function registerModelVersion(
-  stores: { tracking: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'setLoggedModelTags' | 'searchLoggedModels'>; registry: ModelRegistryStore },
+  stores: {
+    tracking: Pick<TrackingStore, 'getRun' | 'getLoggedModel' | 'setLoggedModelTags' | 'searchLoggedModels'>;
+    registry: ModelRegistryStore;
+  },
   modelUri: string,
   name: string,
   opts: RegisterModelVersionOptions = {},

@@ -22,7 +22,11 @@ export interface CreateModelVersionRequest {
 export interface ModelRegistryStore {
   readonly specificationVersion: 'v1';
 
-  createRegisteredModel(req: { name: string; tags?: { key: string; value: string }[]; description?: string }): Promise<RegisteredModel>;
+  createRegisteredModel(req: {
+    name: string;
+    tags?: { key: string; value: string }[];
+    description?: string;
+  }): Promise<RegisteredModel>;
   getRegisteredModel(name: string): Promise<RegisteredModel>;
   renameRegisteredModel(name: string, newName: string): Promise<RegisteredModel>;
   updateRegisteredModel(name: string, req: { description?: string }): Promise<RegisteredModel>;
@@ -42,7 +46,12 @@ export interface ModelRegistryStore {
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
   updateModelVersion(name: string, version: string, req: { description?: string }): Promise<ModelVersion>;
   deleteModelVersion(name: string, version: string): Promise<void>;
-  transitionModelVersionStage(name: string, version: string, stage: ModelVersionStage | string, archiveExistingVersions: boolean): Promise<ModelVersion>;
+  transitionModelVersionStage(
+    name: string,
+    version: string,
+    stage: ModelVersionStage | string,
+    archiveExistingVersions: boolean,
+  ): Promise<ModelVersion>;
   searchModelVersions(req?: SearchRegistryRequest): Promise<Page<ModelVersion>>;
   getModelVersionDownloadUri(name: string, version: string): Promise<string>;
   setModelVersionTag(name: string, version: string, key: string, value: string): Promise<void>;

@@ -15,11 +15,13 @@ export function formatProtoTimestamp(ms: number): string {
 
 export function parseProtoTimestamp(value: unknown, field: string): number {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string' || value.length > 64) throw MlflowError.invalidParameter(`Invalid value for '${field}': expected an RFC 3339 timestamp.`);
+  if (typeof value !== 'string' || value.length > 64)
+    throw MlflowError.invalidParameter(`Invalid value for '${field}': expected an RFC 3339 timestamp.`);
   const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (!m) throw MlflowError.invalidParameter(`Invalid value for '${field}': '${value}' is not an RFC 3339 timestamp.`);
   const base = Date.parse(`${m[1]}${m[3]}`);
-  if (Number.isNaN(base)) throw MlflowError.invalidParameter(`Invalid value for '${field}': '${value}' is not an RFC 3339 timestamp.`);
+  if (Number.isNaN(base))
+    throw MlflowError.invalidParameter(`Invalid value for '${field}': '${value}' is not an RFC 3339 timestamp.`);
   return base + Math.floor(Number(`0.${m[2] ?? '0'}`) * 1000);
 }
 
@@ -41,10 +43,12 @@ export function parseProtoDuration(value: unknown, field: string): number {
 
 function stringMap(value: unknown, field: string): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw MlflowError.invalidParameter(`Invalid value for '${field}': expected a map of strings.`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw MlflowError.invalidParameter(`Invalid value for '${field}': expected a map of strings.`);
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (typeof v !== 'string') throw MlflowError.invalidParameter(`Invalid value for '${field}.${k}': expected a string.`);
+    if (typeof v !== 'string')
+      throw MlflowError.invalidParameter(`Invalid value for '${field}.${k}': expected a string.`);
     out[k] = v;
   }
   return out;
@@ -67,7 +71,8 @@ export function traceInfoToJson(info: TraceInfo): Record<string, unknown> {
 
 /** Reads MLflow's TraceInfoV3 JSON (a StartTraceV3 body's `trace.trace_info`), with MLflow's codes on bad input. */
 export function traceInfoFromJson(json: unknown): TraceInfo {
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw MlflowError.invalidParameter("Missing value for required parameter 'trace.trace_info'.");
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw MlflowError.invalidParameter("Missing value for required parameter 'trace.trace_info'.");
   const j = json as Record<string, unknown>;
   const str = (k: string): string | undefined => {
     const v = j[k];
@@ -80,7 +85,8 @@ export function traceInfoFromJson(json: unknown): TraceInfo {
   const location: TraceLocation = { type: (loc.type as TraceLocation['type']) ?? 'MLFLOW_EXPERIMENT' };
   if (typeof exp.experiment_id === 'string') location.mlflow_experiment = { experiment_id: exp.experiment_id };
   const state = (j.state ?? 'STATE_UNSPECIFIED') as TraceState;
-  if (!TRACE_STATES.includes(state)) throw MlflowError.invalidParameter(`Invalid value for 'state': '${String(j.state)}'.`);
+  if (!TRACE_STATES.includes(state))
+    throw MlflowError.invalidParameter(`Invalid value for 'state': '${String(j.state)}'.`);
   const info: TraceInfo = {
     trace_id: str('trace_id') ?? '',
     trace_location: location,
@@ -91,7 +97,8 @@ export function traceInfoFromJson(json: unknown): TraceInfo {
   };
   const client = str('client_request_id');
   if (client !== undefined) info.client_request_id = client;
-  if (j.execution_duration !== undefined && j.execution_duration !== null) info.execution_duration = parseProtoDuration(j.execution_duration, 'execution_duration');
+  if (j.execution_duration !== undefined && j.execution_duration !== null)
+    info.execution_duration = parseProtoDuration(j.execution_duration, 'execution_duration');
   const reqPreview = str('request_preview');
   if (reqPreview !== undefined) info.request_preview = reqPreview;
   const resPreview = str('response_preview');
@@ -114,7 +121,9 @@ export function pythonJsonDumps(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return `[${value.map(pythonJsonDumps).join(', ')}]`;
   if (typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${pythonJsonDumps(v)}`)
+      .join(', ')}}`;
   }
   return JSON.stringify(String(value));
 }
@@ -128,7 +137,11 @@ export function toAnyValue(value: unknown): AnyValueJson {
   if (typeof value === 'number') return Number.isInteger(value) ? { int_value: value } : { double_value: value };
   if (Array.isArray(value)) return { array_value: { values: value.map(toAnyValue) } };
   if (value !== null && typeof value === 'object') {
-    return { kvlist_value: { values: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: toAnyValue(v) })) } };
+    return {
+      kvlist_value: {
+        values: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, value: toAnyValue(v) })),
+      },
+    };
   }
   return { string_value: String(value) };
 }
@@ -150,7 +163,8 @@ export function fromAnyValue(v: unknown, depth = 0): unknown {
   const arr = pick('arrayValue', 'array_value') as { values?: unknown[] } | undefined;
   if (arr) return (arr.values ?? []).map((x) => fromAnyValue(x, depth + 1));
   const kv = pick('kvlistValue', 'kvlist_value') as { values?: { key?: string; value?: unknown }[] } | undefined;
-  if (kv) return Object.fromEntries((kv.values ?? []).map((e) => [String(e.key ?? ''), fromAnyValue(e.value, depth + 1)]));
+  if (kv)
+    return Object.fromEntries((kv.values ?? []).map((e) => [String(e.key ?? ''), fromAnyValue(e.value, depth + 1)]));
   const by = pick('bytesValue', 'bytes_value');
   if (by !== undefined && by !== null) return by instanceof Uint8Array ? bytesToBase64(by) : String(by);
   return null;
@@ -164,7 +178,11 @@ export function bytesToBase64(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
     const n = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') + (i + 2 < bytes.length ? B64[n & 63]! : '=');
+    out +=
+      B64[(n >> 18) & 63]! +
+      B64[(n >> 12) & 63]! +
+      (i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '=') +
+      (i + 2 < bytes.length ? B64[n & 63]! : '=');
   }
   return out;
 }
@@ -195,16 +213,19 @@ function idHex(v: unknown, size: number, field: string): string | undefined {
   if (v instanceof Uint8Array) hex = v.length === 0 ? undefined : bytesToHex(v);
   else if (typeof v === 'string' && /^[0-9a-fA-F]+$/.test(v) && v.length === size * 2) hex = v.toLowerCase();
   // MLflow's own JSON (protobuf JSON mapping of bytes) carries ids in base64.
-  else if (typeof v === 'string' && v.length === Math.ceil(size / 3) * 4 && /^[A-Za-z0-9+/]+=*$/.test(v)) hex = base64ToHex(v);
+  else if (typeof v === 'string' && v.length === Math.ceil(size / 3) * 4 && /^[A-Za-z0-9+/]+=*$/.test(v))
+    hex = base64ToHex(v);
   if (hex === undefined && v instanceof Uint8Array) return undefined;
-  if (hex === undefined || hex.length !== size * 2) throw MlflowError.invalidParameter(`Invalid OTLP span: '${field}' must be ${size} bytes.`);
+  if (hex === undefined || hex.length !== size * 2)
+    throw MlflowError.invalidParameter(`Invalid OTLP span: '${field}' must be ${size} bytes.`);
   return hex;
 }
 
 function nanos(v: unknown): number | undefined {
   if (v === undefined || v === null) return undefined;
   const n = Number(typeof v === 'object' ? String(v) : v);
-  if (!Number.isFinite(n) || n < 0) throw MlflowError.invalidParameter('Invalid OTLP span: timestamps must be non-negative integers.');
+  if (!Number.isFinite(n) || n < 0)
+    throw MlflowError.invalidParameter('Invalid OTLP span: timestamps must be non-negative integers.');
   return n;
 }
 
@@ -218,7 +239,8 @@ export function spanFromOtlp(span: Record<string, unknown>): { traceId: string; 
   const g = (camel: string, snake: string) => (span[camel] !== undefined ? span[camel] : span[snake]);
   const traceHex = idHex(g('traceId', 'trace_id'), 16, 'trace_id');
   const spanHex = idHex(g('spanId', 'span_id'), 8, 'span_id');
-  if (!traceHex || !spanHex) throw MlflowError.invalidParameter('Invalid OTLP span: trace_id and span_id are required.');
+  if (!traceHex || !spanHex)
+    throw MlflowError.invalidParameter('Invalid OTLP span: trace_id and span_id are required.');
   const parentHex = idHex(g('parentSpanId', 'parent_span_id'), 8, 'parent_span_id');
   const traceId = mlflowTraceIdFromOtel(traceHex);
   const attributes: Record<string, string> = { [TRACE_KEYS.requestId]: pythonJsonDumps(traceId) };
@@ -226,11 +248,18 @@ export function spanFromOtlp(span: Record<string, unknown>): { traceId: string; 
     attributes[String(kv.key ?? '')] = pythonJsonDumps(fromAnyValue(kv.value));
   }
   const status = (span.status ?? {}) as Record<string, unknown>;
-  const code = STATUS_CODES[String(status.code ?? 0)] ?? (typeof status.code === 'string' && status.code.startsWith('STATUS_CODE_') ? status.code : 'STATUS_CODE_UNSET');
+  const code =
+    STATUS_CODES[String(status.code ?? 0)] ??
+    (typeof status.code === 'string' && status.code.startsWith('STATUS_CODE_') ? status.code : 'STATUS_CODE_UNSET');
   const events = ((span.events ?? []) as Record<string, unknown>[]).map((e) => ({
     name: String(e.name ?? ''),
     time_unix_nano: nanos(e.timeUnixNano ?? e.time_unix_nano) ?? 0,
-    attributes: Object.fromEntries(((e.attributes ?? []) as { key?: string; value?: unknown }[]).map((kv) => [String(kv.key ?? ''), fromAnyValue(kv.value)])),
+    attributes: Object.fromEntries(
+      ((e.attributes ?? []) as { key?: string; value?: unknown }[]).map((kv) => [
+        String(kv.key ?? ''),
+        fromAnyValue(kv.value),
+      ]),
+    ),
   }));
   const end = nanos(g('endTimeUnixNano', 'end_time_unix_nano'));
   return {
@@ -241,7 +270,7 @@ export function spanFromOtlp(span: Record<string, unknown>): { traceId: string; 
       parent_span_id: parentHex ? bytesToBase64(hexToBytes(parentHex)) : null,
       name: String(span.name ?? ''),
       start_time_unix_nano: nanos(g('startTimeUnixNano', 'start_time_unix_nano')) ?? 0,
-      end_time_unix_nano: end === 0 ? null : end ?? null,
+      end_time_unix_nano: end === 0 ? null : (end ?? null),
       events,
       status: { code, message: typeof status.message === 'string' ? status.message : '' },
       attributes,
@@ -268,7 +297,8 @@ export function spanToOtlpJson(span: SpanRecord): Record<string, unknown> {
   });
   if (span.events?.length) {
     out.events = span.events.map((e) => ({
-      time_unix_nano: e.time_unix_nano, name: e.name,
+      time_unix_nano: e.time_unix_nano,
+      name: e.name,
       attributes: Object.entries(e.attributes ?? {}).map(([key, v]) => ({ key, value: toAnyValue(v) })),
     }));
   }

@@ -14,21 +14,29 @@ export const MAX_SPANS_PER_BATCH = 10_000;
 
 export function assertTraceId(id: unknown): string {
   if (!isValidTraceId(id)) {
-    throw MlflowError.invalidParameter(`Invalid trace id '${String(id).slice(0, 200)}': use letters, digits, '-' and '_' only (at most 128 characters).`);
+    throw MlflowError.invalidParameter(
+      `Invalid trace id '${String(id).slice(0, 200)}': use letters, digits, '-' and '_' only (at most 128 characters).`,
+    );
   }
   return id;
 }
 
 export function validateTraceTag(key: string, value: string): { key: string; value: string } {
-  if (typeof key !== 'string' || key === '') throw MlflowError.invalidParameter("Missing value for required parameter 'key'.");
+  if (typeof key !== 'string' || key === '')
+    throw MlflowError.invalidParameter("Missing value for required parameter 'key'.");
   if (key.length > MAX_TRACE_TAG_KEY_LENGTH) {
-    throw MlflowError.invalidParameter(`Trace tag key '${key.slice(0, 50)}...' had length ${key.length}, which exceeded length limit of ${MAX_TRACE_TAG_KEY_LENGTH}`);
+    throw MlflowError.invalidParameter(
+      `Trace tag key '${key.slice(0, 50)}...' had length ${key.length}, which exceeded length limit of ${MAX_TRACE_TAG_KEY_LENGTH}`,
+    );
   }
   // Keys name files in MLflow's FileStore: the same rule as run tags (no path characters).
   if (!/^[\w\-. ]+$/.test(key) || key === '.' || key === '..') {
-    throw MlflowError.invalidParameter(`Invalid trace tag name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.) and spaces ( ).`);
+    throw MlflowError.invalidParameter(
+      `Invalid trace tag name: '${key}'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.) and spaces ( ).`,
+    );
   }
-  if (typeof value !== 'string') throw MlflowError.invalidParameter(`Invalid value for trace tag '${key}': expected a string.`);
+  if (typeof value !== 'string')
+    throw MlflowError.invalidParameter(`Invalid value for trace tag '${key}': expected a string.`);
   return { key, value: value.length > MAX_TRACE_TAG_VALUE_LENGTH ? value.slice(0, MAX_TRACE_TAG_VALUE_LENGTH) : value };
 }
 
@@ -69,7 +77,11 @@ function ms(nanos: number): number {
 
 /** Trace info for spans of a trace not yet started (MLflow's log_spans), or the existing one updated. */
 export function traceInfoAfterSpans(
-  experimentId: string, traceId: string, spans: readonly SpanRecord[], artifactLocation: string, existing?: TraceInfo,
+  experimentId: string,
+  traceId: string,
+  spans: readonly SpanRecord[],
+  artifactLocation: string,
+  existing?: TraceInfo,
 ): TraceInfo {
   const start = Math.min(...spans.map((s) => ms(s.start_time_unix_nano)));
   const ends = spans.filter((s) => s.end_time_unix_nano).map((s) => ms(s.end_time_unix_nano as number));
@@ -89,7 +101,8 @@ export function traceInfoAfterSpans(
     return info;
   }
   const newStart = Math.min(existing.request_time, start);
-  const oldEnd = existing.execution_duration === undefined ? undefined : existing.request_time + existing.execution_duration;
+  const oldEnd =
+    existing.execution_duration === undefined ? undefined : existing.request_time + existing.execution_duration;
   const end = maxEnd === undefined ? oldEnd : oldEnd === undefined ? maxEnd : Math.max(oldEnd, maxEnd);
   const info: TraceInfo = { ...existing, request_time: newStart };
   if (end !== undefined) info.execution_duration = end - newStart;
@@ -106,7 +119,10 @@ export function mergeSpans(existing: readonly SpanRecord[], incoming: readonly S
 }
 
 export function orderSpans(spans: SpanRecord[]): SpanRecord[] {
-  return spans.sort((a, b) => (a.parent_span_id ? 1 : 0) - (b.parent_span_id ? 1 : 0) || a.start_time_unix_nano - b.start_time_unix_nano);
+  return spans.sort(
+    (a, b) =>
+      (a.parent_span_id ? 1 : 0) - (b.parent_span_id ? 1 : 0) || a.start_time_unix_nano - b.start_time_unix_nano,
+  );
 }
 
 /** batch_get_traces returns only complete traces: as many spans as `mlflow.trace.sizeStats` counts. */
@@ -126,20 +142,30 @@ export function isTraceComplete(info: TraceInfo, spanCount: number): boolean {
 export function checkSpanBatch(traceIds: readonly string[]): string {
   if (traceIds.length === 0) throw MlflowError.invalidParameter('No spans to log.');
   if (traceIds.length > MAX_SPANS_PER_BATCH) {
-    throw MlflowError.invalidParameter(`A span batch may hold at most ${MAX_SPANS_PER_BATCH} spans, got ${traceIds.length}.`);
+    throw MlflowError.invalidParameter(
+      `A span batch may hold at most ${MAX_SPANS_PER_BATCH} spans, got ${traceIds.length}.`,
+    );
   }
   const ids = new Set(traceIds);
-  if (ids.size > 1) throw MlflowError.invalidParameter(`All spans must belong to the same trace. Found trace IDs: ${[...ids].join(', ')}`);
+  if (ids.size > 1)
+    throw MlflowError.invalidParameter(
+      `All spans must belong to the same trace. Found trace IDs: ${[...ids].join(', ')}`,
+    );
   return traceIds[0] as string;
 }
 
 /** MLflow's AbstractStore.delete_traces argument rules. */
-export function validateDeleteTraces(req: { max_timestamp_millis?: number; max_traces?: number; trace_ids?: string[] }): void {
+export function validateDeleteTraces(req: {
+  max_timestamp_millis?: number;
+  max_traces?: number;
+  trace_ids?: string[];
+}): void {
   const ids = req.trace_ids ?? [];
   if ((req.max_timestamp_millis === undefined || req.max_timestamp_millis === null) && ids.length === 0) {
     throw MlflowError.invalidParameter('Either `max_timestamp_millis` or `trace_ids` must be specified.');
   }
-  if (req.max_timestamp_millis && ids.length) throw MlflowError.invalidParameter('Only one of `max_timestamp_millis` and `trace_ids` can be specified.');
+  if (req.max_timestamp_millis && ids.length)
+    throw MlflowError.invalidParameter('Only one of `max_timestamp_millis` and `trace_ids` can be specified.');
   if (ids.length && req.max_traces !== undefined && req.max_traces !== null) {
     throw MlflowError.invalidParameter("`max_traces` can't be specified if `trace_ids` is specified.");
   }

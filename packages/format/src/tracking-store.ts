@@ -4,8 +4,19 @@
  * Every method rejects with `MlflowError` carrying MLflow's error code.
  */
 import type {
-  DatasetInput, Experiment, ExperimentTag, Metric, ModelInputRef, ModelOutputRef, Page, Param, Run, RunInfo,
-  RunStatus, RunTag, ViewType,
+  DatasetInput,
+  Experiment,
+  ExperimentTag,
+  Metric,
+  ModelInputRef,
+  ModelOutputRef,
+  Page,
+  Param,
+  Run,
+  RunInfo,
+  RunStatus,
+  RunTag,
+  ViewType,
 } from './entities.js';
 import type { LoggedModelStore } from './logged-model-store.js';
 import type { TraceStore } from './trace-store.js';

@@ -13,16 +13,18 @@ describe('@mlflow-ts/format main entry', () => {
       input: entry,
       platform: 'browser',
       logLevel: 'silent',
-      plugins: [{
-        name: 'record-builtins',
-        resolveId(source) {
-          if (nodeBuiltins.has(source)) {
-            imported.add(source);
-            return { id: source, external: true };
-          }
-          return null;
+      plugins: [
+        {
+          name: 'record-builtins',
+          resolveId(source) {
+            if (nodeBuiltins.has(source)) {
+              imported.add(source);
+              return { id: source, external: true };
+            }
+            return null;
+          },
         },
-      }],
+      ],
     });
     const { output } = await bundle.generate({ format: 'esm' });
     await bundle.close();

@@ -21,7 +21,13 @@ beforeAll(async () => {
   await saveModel(buildMlpModel({ inputSize: 32, hidden: 16, classes: 4 }), path.join(tmp, 'mlp'));
   model = await loadModel(path.join(tmp, 'mlp'), { registry: createFlavorRegistry([onnxFlavor()]) });
   // A long delay makes the merge deterministic: every request of the burst lands in the same window.
-  batched = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 64, maxBatchDelayMs: 50 });
+  batched = await createScoringServer({
+    models: [{ name: 'mlp', model }],
+    port: 0,
+    log: false,
+    maxBatchSize: 64,
+    maxBatchDelayMs: 50,
+  });
   plain = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false });
 });
 afterAll(async () => {
@@ -31,10 +37,16 @@ afterAll(async () => {
 });
 
 const rows = (seed: number, n: number) =>
-  Array.from({ length: n }, (_, r) => Array.from({ length: 32 }, (_, j) => (((seed + 1) * (r + 3) * (j + 5)) % 11) / 11));
+  Array.from({ length: n }, (_, r) =>
+    Array.from({ length: 32 }, (_, j) => (((seed + 1) * (r + 3) * (j + 5)) % 11) / 11),
+  );
 
 async function invoke(url: string, body: unknown): Promise<{ status: number; json: any }> {
-  const r = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const r = await fetch(`${url}/invocations`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: r.status, json: await r.json() };
 }
 
@@ -56,7 +68,9 @@ describe('dynamic batching over HTTP', () => {
     merged.forEach((m, i) => {
       expect(m.status).toBe(200);
       expect(m.json.predictions.probabilities).toHaveLength(bodies[i]!.inputs.length);
-      (m.json.predictions.probabilities as number[][]).forEach((r, k) => r.forEach((v, j) => expect(v).toBeCloseTo(alone[i]!.json.predictions.probabilities[k][j], 6)));
+      (m.json.predictions.probabilities as number[][]).forEach((r, k) =>
+        r.forEach((v, j) => expect(v).toBeCloseTo(alone[i]!.json.predictions.probabilities[k][j], 6)),
+      );
     });
     const stats = batchStats(await (await fetch(`${batched.url}/metrics`)).text());
     const totalRows = bodies.reduce((n, b) => n + b.inputs.length, 0);
@@ -69,7 +83,13 @@ describe('dynamic batching over HTTP', () => {
 
   it('an idle batching server answers a lone request without waiting out the batch delay', async () => {
     // A delay far beyond the test timeout: waiting it out fails the test instead of timing it.
-    const slow = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 64, maxBatchDelayMs: 3_600_000 });
+    const slow = await createScoringServer({
+      models: [{ name: 'mlp', model }],
+      port: 0,
+      log: false,
+      maxBatchSize: 64,
+      maxBatchDelayMs: 3_600_000,
+    });
     try {
       await invoke(slow.url, { inputs: rows(0, 1) });
       const r = await invoke(slow.url, { inputs: rows(1, 2) });
@@ -92,15 +112,27 @@ describe('dynamic batching over HTTP', () => {
 
 describe('graceful shutdown', () => {
   it('finishes in-flight requests, then refuses connections', async () => {
-    const s = await createScoringServer({ models: [{ name: 'mlp', model }], port: 0, log: false, maxBatchSize: 8, maxBatchDelayMs: 200 });
+    const s = await createScoringServer({
+      models: [{ name: 'mlp', model }],
+      port: 0,
+      log: false,
+      maxBatchSize: 8,
+      maxBatchDelayMs: 200,
+    });
     // A request whose body is only half sent when close starts: in flight, not yet in the batcher.
     const body = JSON.stringify({ inputs: rows(2, 1) });
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(`${s.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => { text += d; });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      const req = http.request(
+        `${s.url}/invocations`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => {
+            text += d;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
       req.write(body.slice(0, 20));
       setTimeout(() => {

@@ -27,8 +27,19 @@ describe('createDynamicBatcher', () => {
   it('merges concurrent requests into one call and splits the answers back', async () => {
     const m = fakeModel();
     const batches: [number, number][] = [];
-    const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5, onBatch: (r, n) => batches.push([r, n]) });
-    const inputs = [[[1, 2]], [[3, 4], [5, 6]], [[7, 8]]];
+    const b = createDynamicBatcher(m.run, {
+      maxBatchSize: 64,
+      maxBatchDelayMs: 5,
+      onBatch: (r, n) => batches.push([r, n]),
+    });
+    const inputs = [
+      [[1, 2]],
+      [
+        [3, 4],
+        [5, 6],
+      ],
+      [[7, 8]],
+    ];
     const answers = await Promise.all(inputs.map((rows) => b.submit(rowsOf(rows))));
     expect(answers).toEqual([[6], [14, 22], [30]]);
     expect(m.calls).toEqual([4]);
@@ -39,7 +50,15 @@ describe('createDynamicBatcher', () => {
     const m = fakeModel();
     const floats = async (input: EnforcedInput) => ({ y: markFloatList(await m.run(input)) });
     const b = createDynamicBatcher(floats, { maxBatchSize: 64, maxBatchDelayMs: 5 });
-    const answers = await Promise.all([[[1, 1]], [[2, 2], [3, 3]]].map((rows) => b.submit(rowsOf(rows))));
+    const answers = await Promise.all(
+      [
+        [[1, 1]],
+        [
+          [2, 2],
+          [3, 3],
+        ],
+      ].map((rows) => b.submit(rowsOf(rows))),
+    );
     expect(m.calls).toEqual([3]);
     expect(answers.map((a) => toPythonJson(a))).toEqual(['{"y": [4.0]}', '{"y": [8.0, 12.0]}']);
     expect(answers.every((a) => isFloatList((a as { y: number[] }).y))).toBe(true);
@@ -49,7 +68,10 @@ describe('createDynamicBatcher', () => {
     const m = fakeModel();
     const b = createDynamicBatcher(m.run, { maxBatchSize: 2, maxBatchDelayMs: 5 });
     const answers = await Promise.all([
-      b.submit(rowsOf([[1, 1]])), b.submit(rowsOf([[2, 2]])), b.submit(rowsOf([[3, 3]])), b.submit(rowsOf([[1, 1, 1]])),
+      b.submit(rowsOf([[1, 1]])),
+      b.submit(rowsOf([[2, 2]])),
+      b.submit(rowsOf([[3, 3]])),
+      b.submit(rowsOf([[1, 1, 1]])),
     ]);
     expect(answers).toEqual([[4], [8], [12], [6]]);
     expect(Math.max(...m.calls)).toBeLessThanOrEqual(2);
@@ -59,17 +81,24 @@ describe('createDynamicBatcher', () => {
   it('a failing request fails alone', async () => {
     const m = fakeModel();
     const b = createDynamicBatcher(m.run, { maxBatchSize: 64, maxBatchDelayMs: 5 });
-    const results = await Promise.allSettled([b.submit(rowsOf([[1, 1]])), b.submit(rowsOf([[-1, 1]])), b.submit(rowsOf([[2, 2]]))]);
+    const results = await Promise.allSettled([
+      b.submit(rowsOf([[1, 1]])),
+      b.submit(rowsOf([[-1, 1]])),
+      b.submit(rowsOf([[2, 2]])),
+    ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((results[2] as PromiseFulfilledResult<unknown>).value).toEqual([8]);
     await b.drain();
   });
 
   it('splits map-shaped predictions per output', async () => {
-    const b = createDynamicBatcher(async (input) => {
-      const n = (input as { tensor: { shape: number[] } }).tensor.shape[0]!;
-      return { a: Array.from({ length: n }, (_, i) => i), b: Array.from({ length: n }, (_, i) => 10 - i) };
-    }, { maxBatchSize: 8, maxBatchDelayMs: 5 });
+    const b = createDynamicBatcher(
+      async (input) => {
+        const n = (input as { tensor: { shape: number[] } }).tensor.shape[0]!;
+        return { a: Array.from({ length: n }, (_, i) => i), b: Array.from({ length: n }, (_, i) => 10 - i) };
+      },
+      { maxBatchSize: 8, maxBatchDelayMs: 5 },
+    );
     const [x, y] = await Promise.all([b.submit(rowsOf([[0]])), b.submit(rowsOf([[0], [0]]))]);
     expect(x).toEqual({ a: [0], b: [10] });
     expect(y).toEqual({ a: [1, 2], b: [9, 8] });

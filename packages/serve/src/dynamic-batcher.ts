@@ -81,7 +81,11 @@ function merge(items: Item[]): EnforcedInput {
   for (const name of Object.keys(all[0]!)) {
     const ts = all.map((t) => t[name]!);
     const rows = ts.reduce((n, t) => n + t.shape[0]!, 0);
-    merged[name] = { dtype: ts[0]!.dtype, shape: [rows, ...ts[0]!.shape.slice(1)], data: concatData(ts.map((t) => t.data)) };
+    merged[name] = {
+      dtype: ts[0]!.dtype,
+      shape: [rows, ...ts[0]!.shape.slice(1)],
+      data: concatData(ts.map((t) => t.data)),
+    };
   }
   const kind = items[0]!.input.kind;
   return kind === 'tensor' ? { kind: 'tensor', tensor: merged['']! } : { kind: 'tensors', tensors: merged };
@@ -138,7 +142,10 @@ export function createDynamicBatcher(run: RunBatch, opts: DynamicBatcherOptions)
       for (const item of items) await runOne(item);
       return;
     }
-    opts.onBatch?.(counts.reduce((a, b) => a + b, 0), items.length);
+    opts.onBatch?.(
+      counts.reduce((a, b) => a + b, 0),
+      items.length,
+    );
     items.forEach((item, i) => item.resolve(parts[i]!));
   };
 

@@ -12,5 +12,10 @@ export { createDynamicBatcher } from './dynamic-batcher.js';
 export type { DynamicBatcher, DynamicBatcherOptions, RunBatch } from './dynamic-batcher.js';
 export { PROMETHEUS_CONTENT_TYPE, createServerMetrics } from './metrics.js';
 export type { ServerMetrics } from './metrics.js';
-export { predictionToV2Outputs, signatureToV2Metadata, v2Datatype, v2RequestToModelInput } from './kserve-v2-tensors.js';
+export {
+  predictionToV2Outputs,
+  signatureToV2Metadata,
+  v2Datatype,
+  v2RequestToModelInput,
+} from './kserve-v2-tensors.js';
 export type { V2InferRequest, V2Tensor } from './kserve-v2-tensors.js';

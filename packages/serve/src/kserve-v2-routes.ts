@@ -11,13 +11,19 @@ import type { V2InferRequest } from './kserve-v2-tensors.js';
 
 function v2Error(reply: FastifyReply, e: unknown): FastifyReply {
   const status = MlflowError.isInstance(e) ? e.httpStatus : 400;
-  return reply.code(status).type('application/json').send({ error: (e as Error)?.message ?? String(e) });
+  return reply
+    .code(status)
+    .type('application/json')
+    .send({ error: (e as Error)?.message ?? String(e) });
 }
 
 function findModel(ctx: RouteContext, name: string, version?: string): ServedModel {
   const m = ctx.models.find((x) => x.name === name);
   if (!m || (version !== undefined && m.version !== undefined && m.version !== version)) {
-    throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Model '${name}'${version ? ` version '${version}'` : ''} is not served here; served: ${ctx.models.map((x) => `'${x.name}'`).join(', ')}`);
+    throw new MlflowError(
+      'RESOURCE_DOES_NOT_EXIST',
+      `Model '${name}'${version ? ` version '${version}'` : ''} is not served here; served: ${ctx.models.map((x) => `'${x.name}'`).join(', ')}`,
+    );
   }
   return m;
 }
@@ -26,7 +32,11 @@ export function registerKserveV2Routes(app: FastifyInstance, ctx: RouteContext):
   const ok = async (_req: unknown, reply: FastifyReply) => reply.code(200).send({ live: true });
   app.get('/v2/health/live', ok);
   app.get('/v2/health/ready', async (_req, reply) => reply.code(200).send({ ready: true }));
-  app.get('/v2', async () => ({ name: 'mlflow-ts', version: (await import('./scoring-server.js')).SERVE_VERSION, extensions: [] }));
+  app.get('/v2', async () => ({
+    name: 'mlflow-ts',
+    version: (await import('./scoring-server.js')).SERVE_VERSION,
+    extensions: [],
+  }));
 
   type P = { name: string; version?: string };
   const metadata = async (req: { params: P }, reply: FastifyReply) => {

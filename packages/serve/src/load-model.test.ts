@@ -4,7 +4,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createFlavorRegistry } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
-import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore } from '@mlflow-ts/format/testing';
+import {
+  createMemoryArtifactRepository,
+  createMemoryRegistryStore,
+  createMemoryTrackingStore,
+} from '@mlflow-ts/format/testing';
 import { logModel, onnxFlavor, saveModel } from '@mlflow-ts/flavor-onnx';
 import { buildMlpModel } from '@mlflow-ts/flavor-onnx/testing';
 import { loadModel } from './load-model.js';
@@ -29,7 +33,11 @@ function stores() {
     const repo: ArtifactRepository = {
       specificationVersion: 'v1',
       rootUri: uri,
-      listArtifacts: async (p) => (await base.listArtifacts(join(p) || undefined)).map((f) => ({ ...f, path: prefix ? f.path.slice(prefix.length + 1) : f.path })),
+      listArtifacts: async (p) =>
+        (await base.listArtifacts(join(p) || undefined)).map((f) => ({
+          ...f,
+          path: prefix ? f.path.slice(prefix.length + 1) : f.path,
+        })),
       readArtifact: (p) => base.readArtifact(join(p)),
       writeArtifact: (p, d) => base.writeArtifact(join(p), d),
     };
@@ -51,7 +59,9 @@ describe('loadModel', () => {
 
   it('names the flavors when none in the registry fits', async () => {
     await saveModel(small(), path.join(tmp, 'b'));
-    await expect(loadModel(path.join(tmp, 'b'), { registry: createFlavorRegistry([]) })).rejects.toThrow(/declares \[.*onnx.*\]/);
+    await expect(loadModel(path.join(tmp, 'b'), { registry: createFlavorRegistry([]) })).rejects.toThrow(
+      /declares \[.*onnx.*\]/,
+    );
     await expect(loadModel(path.join(tmp, 'missing'), { registry })).rejects.toThrow(/does not exist/);
   });
 });
@@ -62,13 +72,21 @@ describe('loadModel through the stores', () => {
     const run = await s.tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
     // The in-memory store has logged models, so this logs the MLflow 3 way (models:/<model_id>).
     const logged = await logModel(s, run.info.run_id, 'model', small());
-    const location = logged.modelId ? (await s.tracking.getLoggedModel!(logged.modelId)).info.artifact_uri : `${run.info.artifact_uri}/model`;
+    const location = logged.modelId
+      ? (await s.tracking.getLoggedModel!(logged.modelId)).info.artifact_uri
+      : `${run.info.artifact_uri}/model`;
     const downloads = await mkdtemp(path.join(tmp, 'downloads-'));
     const reg = createMemoryRegistryStore();
     await reg.createRegisteredModel({ name: 'clf' });
     await reg.createModelVersion({ name: 'clf', source: location, run_id: run.info.run_id });
     await reg.setRegisteredModelAlias('clf', 'champion', '1');
-    const uris = [`runs:/${run.info.run_id}/model`, logged.modelUri, 'models:/clf/1', 'models:/clf@champion', 'models:/clf/latest/MLmodel'];
+    const uris = [
+      `runs:/${run.info.run_id}/model`,
+      logged.modelUri,
+      'models:/clf/1',
+      'models:/clf@champion',
+      'models:/clf/latest/MLmodel',
+    ];
     for (const uri of uris) {
       const m = await loadModel(uri, { registry, stores: { ...s, registry: reg }, tmpDir: downloads });
       expect(m.signature?.inputs, uri).toHaveLength(1);
@@ -82,8 +100,9 @@ describe('loadModel through the stores', () => {
     const run = await s.tracking.createRun({ experiment_id: '0', start_time: Date.now(), tags: [] } as never);
     await logModel(s, run.info.run_id, 'model', small());
     const downloads = await mkdtemp(path.join(tmp, 'failed-'));
-    await expect(loadModel(`runs:/${run.info.run_id}/model`, { registry: createFlavorRegistry([]), stores: s, tmpDir: downloads }))
-      .rejects.toThrow(/No flavor can load/);
+    await expect(
+      loadModel(`runs:/${run.info.run_id}/model`, { registry: createFlavorRegistry([]), stores: s, tmpDir: downloads }),
+    ).rejects.toThrow(/No flavor can load/);
     expect(await readdir(downloads)).toEqual([]);
     await expect(loadModel('runs:/abc/model', { registry })).rejects.toThrow(/tracking store/);
     await expect(loadModel(`models:/clf/1`, { registry, stores: s })).rejects.toThrow(/no model registry/);

@@ -5,10 +5,25 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  MLMODEL_FILE_NAME, MlflowError, checkServingInput, enforceParams, enforceSchema, parseMLmodel, parseSignature,
+  MLMODEL_FILE_NAME,
+  MlflowError,
+  checkServingInput,
+  enforceParams,
+  enforceSchema,
+  parseMLmodel,
+  parseSignature,
 } from '@mlflow-ts/format';
 import type {
-  EnforcedInput, FlavorRegistry, LoadedModel, MLmodel, ModelInput, ModelSignature, ModelUriStores, Schema, Tensor, TensorDType,
+  EnforcedInput,
+  FlavorRegistry,
+  LoadedModel,
+  MLmodel,
+  ModelInput,
+  ModelSignature,
+  ModelUriStores,
+  Schema,
+  Tensor,
+  TensorDType,
 } from '@mlflow-ts/format';
 import { downloadModel } from '@mlflow-ts/format/node';
 import { compileFastEnforce } from './tensor-fast-path.js';
@@ -44,8 +59,10 @@ function nestedToTensor(v: unknown): Tensor {
   const flat = Array.isArray(v) ? (v as unknown[]).flat(Infinity) : [v];
   const dtype = inferDtype(flat);
   const data =
-    dtype === 'float64' ? Float64Array.from(flat, (x) => (x === null ? Number.NaN : (x as number)))
-      : dtype === 'int64' ? BigInt64Array.from(flat, (x) => BigInt(x as number))
+    dtype === 'float64'
+      ? Float64Array.from(flat, (x) => (x === null ? Number.NaN : (x as number)))
+      : dtype === 'int64'
+        ? BigInt64Array.from(flat, (x) => BigInt(x as number))
         : flat;
   return { dtype, shape, data };
 }
@@ -53,7 +70,10 @@ function nestedToTensor(v: unknown): Tensor {
 export function unenforcedInput(input: ModelInput): EnforcedInput {
   if (input.kind === 'dataframe') return input;
   if (input.kind === 'tensor') return { kind: 'tensor', tensor: nestedToTensor(input.value) };
-  return { kind: 'tensors', tensors: Object.fromEntries(Object.entries(input.tensors).map(([k, v]) => [k, nestedToTensor(v)])) };
+  return {
+    kind: 'tensors',
+    tensors: Object.fromEntries(Object.entries(input.tensors).map(([k, v]) => [k, nestedToTensor(v)])),
+  };
 }
 
 /**

@@ -18,7 +18,10 @@ function labelText(labels: Record<string, string>): string {
 }
 
 class Histogram {
-  private readonly series = new Map<string, { labels: Record<string, string>; counts: number[]; sum: number; count: number }>();
+  private readonly series = new Map<
+    string,
+    { labels: Record<string, string>; counts: number[]; sum: number; count: number }
+  >();
   constructor(readonly buckets: number[]) {}
 
   observe(labels: Record<string, string>, value: number): void {
@@ -36,7 +39,9 @@ class Histogram {
   render(name: string): string[] {
     const lines: string[] = [];
     for (const s of this.series.values()) {
-      this.buckets.forEach((b, i) => lines.push(`${name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i]}`));
+      this.buckets.forEach((b, i) =>
+        lines.push(`${name}_bucket${labelText({ ...s.labels, le: String(b) })} ${s.counts[i]}`),
+      );
       lines.push(`${name}_bucket${labelText({ ...s.labels, le: '+Inf' })} ${s.count}`);
       lines.push(`${name}_sum${labelText(s.labels)} ${s.sum}`);
       lines.push(`${name}_count${labelText(s.labels)} ${s.count}`);

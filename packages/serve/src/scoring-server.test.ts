@@ -25,12 +25,19 @@ const logLines: string[] = [];
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(tmpdir(), 'serve-'));
   await saveModel(buildMlpModel({ inputSize: 6, hidden: 5, classes: 3 }), path.join(tmp, 'mlp'));
-  await saveModel(path.join(fixtures, 'mlflow/tests/resources/onnx/tf_model_multiple_inputs_float32.onnx'), path.join(tmp, 'mul'));
+  await saveModel(
+    path.join(fixtures, 'mlflow/tests/resources/onnx/tf_model_multiple_inputs_float32.onnx'),
+    path.join(tmp, 'mul'),
+  );
   mlp = await loadModel(path.join(tmp, 'mlp'), { registry });
   regressor = await loadModel(path.join(fixtures, 'zakharovart01__mlops/onnx_model'), { registry });
   mul = await loadModel(`file://${path.join(tmp, 'mul')}`, { registry });
   server = await createScoringServer({
-    models: [{ name: 'mlp', model: mlp }, { name: 'regressor', model: regressor, version: '1' }, { name: 'mul', model: mul }],
+    models: [
+      { name: 'mlp', model: mlp },
+      { name: 'regressor', model: regressor, version: '1' },
+      { name: 'mul', model: mul },
+    ],
     port: 0,
     bodyLimit: 4096,
     log: (l) => logLines.push(l),
@@ -54,7 +61,7 @@ async function post(route: string, body: string, contentType = 'application/json
   return { status: r.status, text, json, type: r.headers.get('content-type') };
 }
 
-const row = (i: number) => Array.from({ length: 6 }, (_, j) => ((i + 1) * (j + 2)) % 5 / 5);
+const row = (i: number) => Array.from({ length: 6 }, (_, j) => (((i + 1) * (j + 2)) % 5) / 5);
 
 describe('MLflow routes', () => {
   it('/ping, /health, /version', async () => {
@@ -77,7 +84,10 @@ describe('MLflow routes', () => {
     expect(p[0]!.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 5);
     const b = await post('/invocations', JSON.stringify({ instances: rows }));
     expect(b.json.predictions).toEqual({ probabilities: p });
-    const split = await post('/invocations', JSON.stringify({ dataframe_split: { columns: ['a', 'b', 'c', 'd', 'e', 'f'], data: rows } }));
+    const split = await post(
+      '/invocations',
+      JSON.stringify({ dataframe_split: { columns: ['a', 'b', 'c', 'd', 'e', 'f'], data: rows } }),
+    );
     expect(split.status, split.text).toBe(400); // a named tensor input needs a column of its name
     expect(mlp.signature?.inputs).toHaveLength(1);
   });
@@ -88,7 +98,9 @@ describe('MLflow routes', () => {
       const x = Array.from({ length: 10 }, () => 0);
       const cols = x.map((_, i) => `c${i}`);
       const send = (body: string, ct = 'application/json') =>
-        fetch(`${other.url}/invocations`, { method: 'POST', headers: { 'content-type': ct }, body }).then(async (r) => ({ status: r.status, json: (await r.json()) as any }));
+        fetch(`${other.url}/invocations`, { method: 'POST', headers: { 'content-type': ct }, body }).then(
+          async (r) => ({ status: r.status, json: (await r.json()) as any }),
+        );
       const split = await send(JSON.stringify({ dataframe_split: { columns: cols, data: [x] } }));
       expect(split.status).toBe(200);
       expect(split.json.predictions[0].variable).toBeCloseTo(150.434, 3);
@@ -129,7 +141,10 @@ describe('MLflow routes', () => {
     const dtype = await post('/invocations', JSON.stringify({ inputs: [['a', 'b', 'c', 'd', 'e', 'f']] }));
     expect(dtype.status).toBe(400);
     // Rejected while parsing against the schema, as MLflow's scoring server does: BAD_REQUEST.
-    expect(dtype.json).toMatchObject({ error_code: 'BAD_REQUEST', message: "Invalid input. could not convert string to float: 'a'" });
+    expect(dtype.json).toMatchObject({
+      error_code: 'BAD_REQUEST',
+      message: "Invalid input. could not convert string to float: 'a'",
+    });
   });
 
   it('413 beyond the body limit', async () => {
@@ -144,7 +159,12 @@ describe('KServe v2', () => {
     expect((await fetch(`${server.url}/v2/health/live`)).status).toBe(200);
     expect((await fetch(`${server.url}/v2/health/ready`)).status).toBe(200);
     const meta = await (await fetch(`${server.url}/v2/models/mlp`)).json();
-    expect(meta).toMatchObject({ name: 'mlp', platform: 'mlflow-ts_onnx', inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 6] }], outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }] });
+    expect(meta).toMatchObject({
+      name: 'mlp',
+      platform: 'mlflow-ts_onnx',
+      inputs: [{ name: 'input', datatype: 'FP32', shape: [-1, 6] }],
+      outputs: [{ name: 'probabilities', datatype: 'FP32', shape: [-1, 3] }],
+    });
     expect((await fetch(`${server.url}/v2/models/regressor/versions/1/ready`)).status).toBe(200);
     const missing = await fetch(`${server.url}/v2/models/nope`);
     expect(missing.status).toBe(404);
@@ -153,24 +173,45 @@ describe('KServe v2', () => {
 
   it('infer on a named model; multi-input model gets named tensors', async () => {
     const data = [...row(0), ...row(1)];
-    const r = await post('/v2/models/mlp/infer', JSON.stringify({ id: 'r1', inputs: [{ name: 'input', shape: [2, 6], datatype: 'FP32', data }] }));
+    const r = await post(
+      '/v2/models/mlp/infer',
+      JSON.stringify({ id: 'r1', inputs: [{ name: 'input', shape: [2, 6], datatype: 'FP32', data }] }),
+    );
     expect(r.status, r.text).toBe(200);
-    expect(r.json).toMatchObject({ model_name: 'mlp', id: 'r1', outputs: [{ name: 'probabilities', shape: [2, 3], datatype: 'FP32' }] });
+    expect(r.json).toMatchObject({
+      model_name: 'mlp',
+      id: 'r1',
+      outputs: [{ name: 'probabilities', shape: [2, 3], datatype: 'FP32' }],
+    });
     const inv = await post('/invocations', JSON.stringify({ inputs: [row(0), row(1)] }));
     expect(r.json.outputs[0].data).toEqual(inv.json.predictions.probabilities.flat());
     const a = Array.from({ length: 10 }, (_, i) => i);
-    const m = await post('/v2/models/mul/infer', JSON.stringify({
-      inputs: [{ name: 'first_input:0', shape: [10], datatype: 'FP32', data: a }, { name: 'second_input:0', shape: [10], datatype: 'FP32', data: a.map(() => 2) }],
-    }));
+    const m = await post(
+      '/v2/models/mul/infer',
+      JSON.stringify({
+        inputs: [
+          { name: 'first_input:0', shape: [10], datatype: 'FP32', data: a },
+          { name: 'second_input:0', shape: [10], datatype: 'FP32', data: a.map(() => 2) },
+        ],
+      }),
+    );
     expect(m.status, m.text).toBe(200);
     expect(m.json.outputs[0]).toMatchObject({ name: 'output:0', shape: [10], data: a.map((v) => v * 2) });
   });
 
   it('400 for a missing input or a shape/data mismatch, naming it', async () => {
-    const missing = await post('/v2/models/mul/infer', JSON.stringify({ inputs: [{ name: 'first_input:0', shape: [10], datatype: 'FP32', data: new Array(10).fill(1) }] }));
+    const missing = await post(
+      '/v2/models/mul/infer',
+      JSON.stringify({
+        inputs: [{ name: 'first_input:0', shape: [10], datatype: 'FP32', data: new Array(10).fill(1) }],
+      }),
+    );
     expect(missing.status).toBe(400);
     expect(missing.json.error).toMatch(/second_input:0/);
-    const mismatch = await post('/v2/models/mlp/infer', JSON.stringify({ inputs: [{ name: 'input', shape: [2, 6], datatype: 'FP32', data: [1, 2] }] }));
+    const mismatch = await post(
+      '/v2/models/mlp/infer',
+      JSON.stringify({ inputs: [{ name: 'input', shape: [2, 6], datatype: 'FP32', data: [1, 2] }] }),
+    );
     expect(mismatch.status).toBe(400);
     expect(mismatch.json.error).toMatch(/'input'.*12 values but data has 2/);
   });
@@ -182,7 +223,9 @@ describe('metrics and logging', () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/mlflow_ts_serving_requests_total\{route="\/invocations",method="POST",status="200"\} \d+/);
     expect(text).toMatch(/mlflow_ts_serving_requests_total\{route="\/invocations",method="POST",status="415"\} 1/);
-    expect(text).toMatch(/mlflow_ts_serving_request_duration_seconds_bucket\{route="\/ping",method="GET",le="\+Inf"\} \d+/);
+    expect(text).toMatch(
+      /mlflow_ts_serving_request_duration_seconds_bucket\{route="\/ping",method="GET",le="\+Inf"\} \d+/,
+    );
     expect(text).toMatch(/mlflow_ts_serving_batch_size_count\{model="mlp"\} \d+/);
     expect(logLines.some((l) => / "GET \/ping" 200 [\d.]+ms$/.test(l))).toBe(true);
   });

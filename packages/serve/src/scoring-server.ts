@@ -47,7 +47,8 @@ export interface ScoringServer {
 }
 
 function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics, arriving: () => number): ServedModel[] {
-  if (opts.models.length === 0) throw new MlflowError('INVALID_PARAMETER_VALUE', 'createScoringServer needs at least one model');
+  if (opts.models.length === 0)
+    throw new MlflowError('INVALID_PARAMETER_VALUE', 'createScoringServer needs at least one model');
   const names = new Set<string>();
   return opts.models.map(({ name, model, version }) => {
     if (names.has(name)) throw new MlflowError('INVALID_PARAMETER_VALUE', `Model name '${name}' is served twice`);
@@ -55,7 +56,9 @@ function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics, arrivi
     const maxBatchSize = opts.maxBatchSize ?? 1;
     if (maxBatchSize <= 1) {
       return {
-        name, version, model,
+        name,
+        version,
+        model,
         predict: async (input, params) => {
           const enforced = model.enforce(input, params);
           metrics.recordBatch(name, rowsOf(enforced.input), 1);
@@ -70,7 +73,9 @@ function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics, arrivi
       onBatch: (rows, requests) => metrics.recordBatch(name, rows, requests),
     });
     return {
-      name, version, model,
+      name,
+      version,
+      model,
       predict: async (input, params) => {
         const enforced = model.enforce(input, params);
         return batcher.submit(enforced.input, enforced.params);
@@ -106,8 +111,18 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
   const models = servedModels(opts, metrics, () => arriving);
   const batching = (opts.maxBatchSize ?? 1) > 1;
   const bodyLimit = opts.bodyLimit ?? 64 * 1024 * 1024;
-  const app = Fastify({ logger: false, bodyLimit, forceCloseConnections: 'idle', schemaController: { compilersFactory: NO_SCHEMA_COMPILERS } });
-  const log = opts.log === false ? undefined : typeof opts.log === 'function' ? opts.log : (l: string) => process.stderr.write(`${l}\n`);
+  const app = Fastify({
+    logger: false,
+    bodyLimit,
+    forceCloseConnections: 'idle',
+    schemaController: { compilersFactory: NO_SCHEMA_COMPILERS },
+  });
+  const log =
+    opts.log === false
+      ? undefined
+      : typeof opts.log === 'function'
+        ? opts.log
+        : (l: string) => process.stderr.write(`${l}\n`);
 
   // Bodies are parsed by the routes (MLflow's content-type rules, not fastify's), so keep them raw.
   app.removeAllContentTypeParsers();
@@ -157,13 +172,18 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = req.routeOptions.url ?? 'unmatched';
     if (route !== '/metrics') metrics.recordRequest(route, req.method, reply.statusCode, seconds);
-    log?.(`${new Date().toISOString()} ${req.ip} "${req.method} ${req.url}" ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
+    log?.(
+      `${new Date().toISOString()} ${req.ip} "${req.method} ${req.url}" ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`,
+    );
     done();
   });
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _req, reply) => {
     if (error.statusCode === 413) {
-      return reply.code(413).send({ error_code: 'REQUEST_LIMIT_EXCEEDED', message: `Request body is larger than the limit of ${bodyLimit} bytes` });
+      return reply.code(413).send({
+        error_code: 'REQUEST_LIMIT_EXCEEDED',
+        message: `Request body is larger than the limit of ${bodyLimit} bytes`,
+      });
     }
     if (error.statusCode && error.statusCode < 500) {
       return reply.code(error.statusCode).send({ error_code: 'BAD_REQUEST', message: error.message });
@@ -171,12 +191,15 @@ export async function createScoringServer(opts: ScoringServerOptions): Promise<S
     return sendError(reply, error);
   });
   app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No route for ${req.method} ${req.url}` }));
+    reply.code(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No route for ${req.method} ${req.url}` }),
+  );
 
   const health = async (_req: unknown, reply: FastifyReply) => reply.code(200).type('application/json').send('\n');
   app.get('/ping', health);
   app.get('/health', health);
-  app.get('/version', async (_req, reply) => reply.type('text/plain; charset=utf-8').send(opts.version ?? SERVE_VERSION));
+  app.get('/version', async (_req, reply) =>
+    reply.type('text/plain; charset=utf-8').send(opts.version ?? SERVE_VERSION),
+  );
   app.get('/metrics', async (_req, reply) => reply.type(PROMETHEUS_CONTENT_TYPE).send(metrics.render()));
 
   const ctx: RouteContext = { models, metrics, requestTimeoutMs: opts.requestTimeoutMs ?? 60_000 };

@@ -3,19 +3,68 @@ import { enforceSchema } from '@mlflow-ts/format';
 import type { ModelInput, TensorSpec } from '@mlflow-ts/format';
 import { compileFastEnforce, fastTensor } from './tensor-fast-path.js';
 
-const spec = (dtype: TensorSpec['tensor-spec']['dtype'], shape: number[], name?: string): TensorSpec =>
-  ({ ...(name === undefined ? {} : { name }), type: 'tensor', 'tensor-spec': { dtype, shape } });
+const spec = (dtype: TensorSpec['tensor-spec']['dtype'], shape: number[], name?: string): TensorSpec => ({
+  ...(name === undefined ? {} : { name }),
+  type: 'tensor',
+  'tensor-spec': { dtype, shape },
+});
 
 const tensor = (value: unknown): ModelInput => ({ kind: 'tensor', value });
 
 describe('tensor fast path', () => {
   it('gives exactly what enforceSchema gives for rectangular numeric input', () => {
     const cases: [TensorSpec[], ModelInput][] = [
-      [[spec('float32', [-1, 3], 'x')], tensor([[0.1, 2, -3.5], [4, 5e-8, 6]])],
+      [
+        [spec('float32', [-1, 3], 'x')],
+        tensor([
+          [0.1, 2, -3.5],
+          [4, 5e-8, 6],
+        ]),
+      ],
       [[spec('float64', [-1, 3])], tensor([[0.1, 2, -3.5]])],
-      [[spec('float32', [-1, 1, 2, 2], 'img')], { kind: 'tensors', tensors: { img: [[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]], extra: 1 } }],
-      [[spec('int32', [-1, 2], 'a'), spec('int64', [-1], 'b')], { kind: 'tensors', tensors: { a: [[1, -2], [3, 2147483647]], b: [9007199254740991, -1] } }],
-      [[spec('float32', [2, -1], 'x')], tensor([[1, 2, 3], [4, 5, 6]])],
+      [
+        [spec('float32', [-1, 1, 2, 2], 'img')],
+        {
+          kind: 'tensors',
+          tensors: {
+            img: [
+              [
+                [
+                  [1, 2],
+                  [3, 4],
+                ],
+              ],
+              [
+                [
+                  [5, 6],
+                  [7, 8],
+                ],
+              ],
+            ],
+            extra: 1,
+          },
+        },
+      ],
+      [
+        [spec('int32', [-1, 2], 'a'), spec('int64', [-1], 'b')],
+        {
+          kind: 'tensors',
+          tensors: {
+            a: [
+              [1, -2],
+              [3, 2147483647],
+            ],
+            b: [9007199254740991, -1],
+          },
+        },
+      ],
+      [
+        [spec('float32', [2, -1], 'x')],
+        tensor([
+          [1, 2, 3],
+          [4, 5, 6],
+        ]),
+      ],
     ];
     for (const [schema, input] of cases) {
       const fast = compileFastEnforce(schema)!;
@@ -29,7 +78,10 @@ describe('tensor fast path', () => {
     const fast = compileFastEnforce(x)!;
     const declined: ModelInput[] = [
       tensor([[1, 2]]), // wrong fixed dimension
-      tensor([[1, 2, 3], [4, 5]]), // ragged
+      tensor([
+        [1, 2, 3],
+        [4, 5],
+      ]), // ragged
       tensor([1, 2, 3]), // wrong rank
       tensor([[[1], [2], [3]]]), // too deep
       tensor([[1, '2', 3]]), // numeric string: numpy converts it
@@ -46,7 +98,11 @@ describe('tensor fast path', () => {
     const ints = compileFastEnforce([spec('int32', [-1])])!;
     expect(ints(tensor([1.5]))).toBeUndefined();
     expect(ints(tensor([2 ** 31]))).toBeUndefined();
-    expect(fastTensor([1, 2], spec('int64', [-1]))).toEqual({ dtype: 'int64', shape: [2], data: BigInt64Array.from([1n, 2n]) });
+    expect(fastTensor([1, 2], spec('int64', [-1]))).toEqual({
+      dtype: 'int64',
+      shape: [2],
+      data: BigInt64Array.from([1n, 2n]),
+    });
   });
 
   it('is not compiled for column schemas, other dtypes or scalar specs', () => {

@@ -100,7 +100,8 @@ export type FastEnforce = (input: ModelInput) => EnforcedInput | undefined;
 export function compileFastEnforce(schema: Schema): FastEnforce | undefined {
   if (!isTensorSchema(schema)) return undefined;
   const specs = schema as TensorSpec[];
-  if (specs.some((s) => s.type !== 'tensor' || !LEAVES[s['tensor-spec'].dtype] || s['tensor-spec'].shape.length === 0)) return undefined;
+  if (specs.some((s) => s.type !== 'tensor' || !LEAVES[s['tensor-spec'].dtype] || s['tensor-spec'].shape.length === 0))
+    return undefined;
   const named = specs[0]!.name !== undefined;
   if (!named) {
     if (specs.length !== 1) return undefined;
@@ -115,7 +116,8 @@ export function compileFastEnforce(schema: Schema): FastEnforce | undefined {
   return (input) => {
     let dict: Record<string, unknown>;
     if (input.kind === 'tensors') dict = input.tensors;
-    else if (input.kind === 'tensor' && specs.length === 1 && Array.isArray(input.value)) dict = { [specs[0]!.name!]: input.value };
+    else if (input.kind === 'tensor' && specs.length === 1 && Array.isArray(input.value))
+      dict = { [specs[0]!.name!]: input.value };
     else return undefined;
     const tensors: Record<string, Tensor> = {};
     for (const s of specs) {

@@ -59,7 +59,11 @@ describe.each(modelNames)('%s: /invocations answers as MLflow 3.6 does', (name) 
   it.each(recorded.answers.filter((a) => a.model === name).map((a) => [a.case, a] as const))('%s', async (_case, a) => {
     const { server } = servers.get(name)!;
     const body = typeof a.request === 'string' ? a.request : JSON.stringify(a.request);
-    const r = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': a.content_type }, body });
+    const r = await fetch(`${server.url}/invocations`, {
+      method: 'POST',
+      headers: { 'content-type': a.content_type },
+      body,
+    });
     const text = await r.text();
     const instead = DIVERGENCES[`${name}/${a.case}`];
     if (instead !== undefined) {

@@ -3,10 +3,24 @@ import { formatPythonFloat, parsePythonFloat } from './float-repr.js';
 
 describe('Python float repr', () => {
   it.each([
-    [15, '15.0'], [1, '1.0'], [0, '0.0'], [-0, '-0.0'], [1e-5, '1e-05'], [0.0001, '0.0001'], [1.5e-7, '1.5e-07'],
-    [0.6888929009437561, '0.6888929009437561'], [1e16, '1e+16'], [123456789012345.6, '123456789012345.6'],
-    [1234567890123456.0, '1234567890123456.0'], [1.2345678901234568e17, '1.2345678901234568e+17'], [-2.5, '-2.5'],
-    [1e100, '1e+100'], [7.589112197954422e-5, '7.589112197954422e-05'], [NaN, 'nan'], [Infinity, 'inf'], [-Infinity, '-inf'],
+    [15, '15.0'],
+    [1, '1.0'],
+    [0, '0.0'],
+    [-0, '-0.0'],
+    [1e-5, '1e-05'],
+    [0.0001, '0.0001'],
+    [1.5e-7, '1.5e-07'],
+    [0.6888929009437561, '0.6888929009437561'],
+    [1e16, '1e+16'],
+    [123456789012345.6, '123456789012345.6'],
+    [1234567890123456.0, '1234567890123456.0'],
+    [1.2345678901234568e17, '1.2345678901234568e+17'],
+    [-2.5, '-2.5'],
+    [1e100, '1e+100'],
+    [7.589112197954422e-5, '7.589112197954422e-05'],
+    [NaN, 'nan'],
+    [Infinity, 'inf'],
+    [-Infinity, '-inf'],
   ])('%s → %s', (x, text) => {
     expect(formatPythonFloat(x)).toBe(text);
     const back = parsePythonFloat(text);
@@ -20,13 +34,14 @@ describe('Python float repr', () => {
       const [mantissa, expText] = x.toExponential().split('e') as [string, string];
       const exp = Number(expText);
       const digits = mantissa.replace('-', '').replace('.', '');
-      const text = exp >= 0
-        ? `${digits.slice(0, exp + 1).padEnd(exp + 1, '0')}.${digits.slice(exp + 1) || '0'}`
-        : `0.${'0'.repeat(-exp - 1)}${digits}`;
+      const text =
+        exp >= 0
+          ? `${digits.slice(0, exp + 1).padEnd(exp + 1, '0')}.${digits.slice(exp + 1) || '0'}`
+          : `0.${'0'.repeat(-exp - 1)}${digits}`;
       return x < 0 ? `-${text}` : text;
     };
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
     for (let i = 0; i < 5000; i++) {
       const x = (rnd() < 0.5 ? -1 : 1) * 10 ** (-4 + rnd() * 20) * (i % 7 === 0 ? 1 : rnd() + 0.5);
       const v = i % 11 === 0 ? Math.round(x) : x;

@@ -37,12 +37,30 @@ describe('parseYaml (PyYAML safe_load semantics)', () => {
   });
 
   it('resolves plain scalars by YAML 1.1 rules, not YAML 1.2 core', () => {
-    const m = parseYaml('a: yes\nb: Off\nc: 1e5\nd: 0o17\ne: 0777\nf: 1_000\ng: 1.5e+3\nh: .inf\ni: ~\nj: 0x1f\nk: 1:30\nl: 2024-01-02\n') as Record<string, unknown>;
-    expect(m).toEqual({ a: true, b: false, c: '1e5', d: '0o17', e: 511, f: 1000, g: 1500, h: Infinity, i: null, j: 31, k: 90, l: '2024-01-02' });
+    const m = parseYaml(
+      'a: yes\nb: Off\nc: 1e5\nd: 0o17\ne: 0777\nf: 1_000\ng: 1.5e+3\nh: .inf\ni: ~\nj: 0x1f\nk: 1:30\nl: 2024-01-02\n',
+    ) as Record<string, unknown>;
+    expect(m).toEqual({
+      a: true,
+      b: false,
+      c: '1e5',
+      d: '0o17',
+      e: 511,
+      f: 1000,
+      g: 1500,
+      h: Infinity,
+      i: null,
+      j: 31,
+      k: 90,
+      l: '2024-01-02',
+    });
   });
 
   it('keeps integers beyond 2^53 digit-exact and lets a later duplicate key win', () => {
-    expect(parseYaml('experiment_id: 123456789012345678\nx: 1\nx: 2\n')).toEqual({ experiment_id: '123456789012345678', x: 2 });
+    expect(parseYaml('experiment_id: 123456789012345678\nx: 1\nx: 2\n')).toEqual({
+      experiment_id: '123456789012345678',
+      x: 2,
+    });
   });
 
   it('round-trips what dumpYaml writes', () => {

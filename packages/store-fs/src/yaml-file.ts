@@ -9,7 +9,13 @@ import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import {
-  PYYAML_BOOL_RE, PYYAML_FLOAT_RE, PYYAML_INT_RE, PYYAML_NULL_RE, constructPyyamlBool, constructPyyamlFloat, constructPyyamlIntExact,
+  PYYAML_BOOL_RE,
+  PYYAML_FLOAT_RE,
+  PYYAML_INT_RE,
+  PYYAML_NULL_RE,
+  constructPyyamlBool,
+  constructPyyamlFloat,
+  constructPyyamlIntExact,
 } from '@mlflow-ts/format';
 import { stringify } from 'yaml';
 
@@ -18,7 +24,10 @@ interface JsYamlType {
   readonly tag: string;
 }
 interface JsYaml {
-  Type: new (tag: string, opts: { kind: 'scalar'; resolve: (s: string | null) => boolean; construct: (s: string | null) => unknown }) => JsYamlType;
+  Type: new (
+    tag: string,
+    opts: { kind: 'scalar'; resolve: (s: string | null) => boolean; construct: (s: string | null) => unknown },
+  ) => JsYamlType;
   FAILSAFE_SCHEMA: { extend(def: { implicit: JsYamlType[] }): unknown };
   types: { merge: JsYamlType };
   load(text: string, opts: { schema: unknown; json: boolean; filename?: string }): unknown;

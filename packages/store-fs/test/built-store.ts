@@ -41,10 +41,23 @@ export async function ensureStoreBuilt(): Promise<string> {
   if (fs.existsSync(entry)) return entry;
   const tmp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   const tsc = createRequire(path.join(repoRoot, 'package.json')).resolve('typescript/bin/tsc');
-  const args = [tsc, '-p', 'tsconfig.build.json', '--outDir', tmp, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'];
+  const args = [
+    tsc,
+    '-p',
+    'tsconfig.build.json',
+    '--outDir',
+    tmp,
+    '--declaration',
+    'false',
+    '--declarationMap',
+    'false',
+    '--sourceMap',
+    'false',
+  ];
   // tsc emits even when some file has a type error (someone's work in progress); what matters is the JS.
   const r = await promisify(execFile)(process.execPath, args, { cwd: storeRoot }).catch((e: { stdout?: string }) => e);
-  if (!fs.existsSync(path.join(tmp, 'index.js'))) throw new Error(`building store-fs failed:\n${(r as { stdout?: string }).stdout ?? ''}`);
+  if (!fs.existsSync(path.join(tmp, 'index.js')))
+    throw new Error(`building store-fs failed:\n${(r as { stdout?: string }).stdout ?? ''}`);
   fs.writeFileSync(path.join(tmp, 'package.json'), JSON.stringify({ type: 'module' }));
   try {
     fs.renameSync(tmp, dir);

@@ -20,7 +20,15 @@ export interface Writer {
   waitForAcks(n: number): Promise<void>;
 }
 
-export function startWriter(entry: string, root: string, runId: string, key: string, batches: number, size: number, env: Record<string, string> = {}): Writer {
+export function startWriter(
+  entry: string,
+  root: string,
+  runId: string,
+  key: string,
+  batches: number,
+  size: number,
+  env: Record<string, string> = {},
+): Writer {
   const child = spawn(process.execPath, [LOG_BATCHES, entry, root, runId, key, String(batches), String(size)], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
@@ -37,7 +45,9 @@ export function startWriter(entry: string, root: string, runId: string, key: str
     for (const w of waiters.filter((x) => acked.length >= x.n)) w.resolve();
   });
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     exited,
@@ -49,7 +59,8 @@ export function startWriter(entry: string, root: string, runId: string, key: str
       Promise.race([
         new Promise<void>((resolve) => (acked.length >= n ? resolve() : waiters.push({ n, resolve }))),
         exited.then(({ code, signal }) => {
-          if (acked.length < n) throw new Error(`writer exited (${code ?? signal}) after ${acked.length} acks: ${stderr}`);
+          if (acked.length < n)
+            throw new Error(`writer exited (${code ?? signal}) after ${acked.length} acks: ${stderr}`);
         }),
       ]),
   };
@@ -60,7 +71,12 @@ export function startWriter(entry: string, root: string, runId: string, key: str
  * batch is there whole or not at all, every line parses, the file ends on a line boundary, and no
  * temp file sits among the params.
  */
-export function checkAcknowledged(runDir: string, key: string, size: number, acked: Iterable<number>): Map<number, number> {
+export function checkAcknowledged(
+  runDir: string,
+  key: string,
+  size: number,
+  acked: Iterable<number>,
+): Map<number, number> {
   const text = fs.readFileSync(path.join(runDir, 'metrics', key), 'utf8');
   expect(text === '' || text.endsWith('\n')).toBe(true);
   const perStep = new Map<number, number>();

@@ -50,7 +50,9 @@ describe('durable writes', () => {
     expect(synced.data).toContain(path.join(runDir, 'metrics', 'loss'));
     // Param and tag contents are synced as temps (in <run>/.~tmp) before they are linked into place.
     expect(synced.data.filter((p) => p.startsWith(path.join(runDir, '.~tmp'))).length).toBe(2);
-    expect(synced.dirs).toEqual(expect.arrayContaining([path.join(runDir, 'params'), path.join(runDir, 'tags'), path.join(runDir, 'metrics')]));
+    expect(synced.dirs).toEqual(
+      expect.arrayContaining([path.join(runDir, 'params'), path.join(runDir, 'tags'), path.join(runDir, 'metrics')]),
+    );
   });
 
   it('create-run, update-run and create-experiment sync what they wrote; durability none syncs nothing', async () => {

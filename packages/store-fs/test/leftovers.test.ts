@@ -32,7 +32,11 @@ describe('leftovers of killed writers', () => {
     fs.writeFileSync(path.join(lock, 'owner'), `${pid}\n${(await import('node:os')).hostname()}\n`);
     await store.updateRun(runId, { status: 'FINISHED' });
     expect((await store.getRun(runId)).info.status).toBe('FINISHED');
-    expect(store.warnings).toEqual(expect.arrayContaining([expect.stringContaining(`breaking stale lock ${lock}: its owner, process ${pid}, is gone`)]));
+    expect(store.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`breaking stale lock ${lock}: its owner, process ${pid}, is gone`),
+      ]),
+    );
     expect(fs.existsSync(lock)).toBe(false);
   });
 
@@ -64,7 +68,14 @@ describe('leftovers of killed writers', () => {
   it('failed param writes leave nothing in params/ (temps live in <run>/.~tmp)', async () => {
     const { store, runId, runDir } = await storeWithRun();
     await store.logParam(runId, { key: 'a', value: '1' });
-    await expect(store.logBatch(runId, { params: [{ key: 'b', value: '2' }, { key: 'a', value: 'changed' }] })).rejects.toThrow(/Changing param values is not allowed/);
+    await expect(
+      store.logBatch(runId, {
+        params: [
+          { key: 'b', value: '2' },
+          { key: 'a', value: 'changed' },
+        ],
+      }),
+    ).rejects.toThrow(/Changing param values is not allowed/);
     await expect(store.logParam(runId, { key: 'a', value: 'again' })).rejects.toThrow(/Changing param values/);
     expect(fs.readdirSync(path.join(runDir, 'params')).sort()).toEqual(['a']);
     expect(fs.readdirSync(path.join(runDir, RUN_TMP()))).toEqual([]);
@@ -77,7 +88,11 @@ describe('leftovers of killed writers', () => {
     const fresh = createFsTrackingStore({ root, cacheDir: null });
     const page = await fresh.searchRuns({ experiment_ids: ['0'] });
     expect(page.items.map((r) => r.info.run_id)).toEqual([runId]);
-    expect(fresh.warnings).toEqual(expect.arrayContaining([expect.stringContaining(`skipping run ${copy}: malformed meta.yaml: it names run_id '${runId}'`)]));
+    expect(fresh.warnings).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining(`skipping run ${copy}: malformed meta.yaml: it names run_id '${runId}'`),
+      ]),
+    );
     void store;
   });
 });

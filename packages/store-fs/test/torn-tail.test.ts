@@ -46,7 +46,10 @@ describe('torn metric tails', () => {
 
   it('a NUL-filled tail is reported by readers before any writer repairs it', async () => {
     const { store, runId, file } = await runWithTail(Buffer.alloc(32));
-    const fresh = createFsTrackingStore({ root: path.dirname(path.dirname(path.dirname(path.dirname(file)))), cacheDir: null });
+    const fresh = createFsTrackingStore({
+      root: path.dirname(path.dirname(path.dirname(path.dirname(file)))),
+      cacheDir: null,
+    });
     expect((await fresh.getMetricHistory(runId, 'loss')).items).toHaveLength(1);
     expect(fresh.warnings.some((w) => w.includes(file) && w.includes('NUL'))).toBe(true);
     void store;

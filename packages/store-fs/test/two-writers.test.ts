@@ -40,7 +40,9 @@ process.stdout.write(JSON.stringify(results));
 `;
 
 const child = (root: string, mode: string, arg = '') =>
-  promisify(execFile)(process.execPath, ['--input-type=module', '-e', CHILD, entry, root, mode, arg]).then((r) => JSON.parse(r.stdout) as string[]);
+  promisify(execFile)(process.execPath, ['--input-type=module', '-e', CHILD, entry, root, mode, arg]).then(
+    (r) => JSON.parse(r.stdout) as string[],
+  );
 
 describe('two processes on one store', () => {
   it('create the same 30 experiment names at once: each exists once, the losers get RESOURCE_ALREADY_EXISTS', async () => {
@@ -50,8 +52,12 @@ describe('two processes on one store', () => {
     const all = [...a, ...b];
     expect(all.filter((r) => r === 'ok')).toHaveLength(30);
     expect(all.filter((r) => r !== 'ok').every((r) => r === 'RESOURCE_ALREADY_EXISTS')).toBe(true);
-    const names = (await createFsTrackingStore({ root, cacheDir: null }).searchExperiments({ max_results: 1000 })).items.map((e) => e.name);
-    expect(names.filter((n) => n.startsWith('exp-')).sort()).toEqual(Array.from({ length: 30 }, (_, i) => `exp-${i}`).sort());
+    const names = (
+      await createFsTrackingStore({ root, cacheDir: null }).searchExperiments({ max_results: 1000 })
+    ).items.map((e) => e.name);
+    expect(names.filter((n) => n.startsWith('exp-')).sort()).toEqual(
+      Array.from({ length: 30 }, (_, i) => `exp-${i}`).sort(),
+    );
   });
 
   it('rename one run at once through run_name and the mlflow.runName tag: both always agree', async () => {

@@ -30,7 +30,14 @@ export async function startTestServer(
     tracking = createMemoryTrackingStore({ artifactRoot: 'mlflow-artifacts:/' });
   }
   const registry = createMemoryRegistryStore();
-  const server = createStoreServer({ tracking, registry, artifacts: { root: artifactsDir }, port: 0, grpcPort: 0, ...opts });
+  const server = createStoreServer({
+    tracking,
+    registry,
+    artifacts: { root: artifactsDir },
+    port: 0,
+    grpcPort: 0,
+    ...opts,
+  });
   const { httpPort, grpcPort } = await server.listen();
   return {
     baseUrl: `http://127.0.0.1:${httpPort}`,
@@ -48,7 +55,13 @@ export async function startTestServer(
 }
 
 /** fetch + JSON body, returning status and parsed JSON (or text). */
-export async function http(baseUrl: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+export async function http(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+) {
   const init: RequestInit = { method, headers: { ...headers } };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);

@@ -52,7 +52,10 @@ function sqlitePath(uri: string): string {
   const rest = uri.replace(/^sqlite(\+[a-z0-9_]+)?:\/\//i, '');
   if (rest === '' || rest === '/' || rest === '/:memory:') return ':memory:';
   if (!rest.startsWith('/')) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid SQLite URI '${uri}': expected sqlite:///relative/path.db or sqlite:////absolute/path.db`,
+    );
   }
   // sqlite:///x.db → x.db (relative); sqlite:////abs/x.db → /abs/x.db.
   const path = rest.slice(1).split('?')[0] ?? '';
@@ -67,7 +70,10 @@ export async function connectSql(uri: string, options: ConnectOptions = {}): Pro
     try {
       database = new BetterSqlite3(path, { fileMustExist: false });
     } catch (err) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot open SQLite database ${displayUri}: ${(err as Error).message}`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `Cannot open SQLite database ${displayUri}: ${(err as Error).message}`,
+      );
     }
     // WAL: readers never block the writer; FULL sync: a committed transaction survives power loss.
     if (path !== ':memory:') database.pragma('journal_mode = WAL');
@@ -92,7 +98,10 @@ export async function connectSql(uri: string, options: ConnectOptions = {}): Pro
     const db = new Kysely<MlflowDatabase>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgresql', displayUri, close: () => db.destroy() };
   }
-  throw new MlflowError('INVALID_PARAMETER_VALUE', `Unsupported database URI '${displayUri}': use sqlite:///… or postgresql://…`);
+  throw new MlflowError(
+    'INVALID_PARAMETER_VALUE',
+    `Unsupported database URI '${displayUri}': use sqlite:///… or postgresql://…`,
+  );
 }
 
 /** A BOOLEAN value as the dialect stores it (SQLite cannot bind booleans). */

@@ -30,7 +30,8 @@ interface Recording {
   records: Recorded[];
 }
 
-const byKey = <T extends { key: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const byKey = <T extends { key: string }>(xs: readonly T[]) =>
+  [...xs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 
 /** A model as compared: tags and params as sets (MLflow leaves their order to the database), metrics the latest. */
 function comparable(m: LoggedModel): unknown {
@@ -64,8 +65,8 @@ function checks(file: string, open: () => Promise<{ store: SqlTrackingStore; clo
     }
   });
 
-  it('searches logged models in MLflow\'s order', async () => {
-    const theirs = (answer('SearchLoggedModels').models as LoggedModel[]);
+  it("searches logged models in MLflow's order", async () => {
+    const theirs = answer('SearchLoggedModels').models as LoggedModel[];
     const ours = await opened.store.searchLoggedModels({ experiment_ids: [rec.ids.experiments.a as string] });
     expect(ours.items.map(comparable)).toEqual(theirs.map(comparable));
   });
@@ -73,13 +74,17 @@ function checks(file: string, open: () => Promise<{ store: SqlTrackingStore; clo
   it('reads trace infos, searches traces and returns spans as MLflow answered them', async () => {
     const traces = opened.store.traces;
     for (const id of Object.values(rec.ids.traces)) {
-      expect(traceInfoToJson(await traces.getTraceInfo(id))).toEqual((answer(`GetTraceInfoV3 ${id}`).trace as { trace_info: unknown }).trace_info);
+      expect(traceInfoToJson(await traces.getTraceInfo(id))).toEqual(
+        (answer(`GetTraceInfoV3 ${id}`).trace as { trace_info: unknown }).trace_info,
+      );
     }
     const searched = await traces.searchTraces({ experiment_ids: [rec.ids.experiments.a as string], max_results: 100 });
     expect(searched.items.map(traceInfoToJson)).toEqual(answer('SearchTracesV3').traces);
     const batch = await traces.batchGetTraces(Object.values(rec.ids.traces));
     const theirs = answer('BatchGetTraces').traces as { trace_info: unknown; spans: unknown[] }[];
-    expect(batch.map((t) => ({ trace_info: traceInfoToJson(t.info), spans: t.spans.map(spanToOtlpJson) }))).toEqual(theirs);
+    expect(batch.map((t) => ({ trace_info: traceInfoToJson(t.info), spans: t.spans.map(spanToOtlpJson) }))).toEqual(
+      theirs,
+    );
   });
 }
 
@@ -88,11 +93,17 @@ describe('logged models and traces of an SQLite database MLflow 3.6 made', () =>
   checks('answers-sqlite.json', async () => {
     dir = mkdtempSync(join(tmpdir(), 'store-sql-mt-made-'));
     copyFileSync(join(FIXTURES, 'mlflow.db'), join(dir, 'mlflow.db'));
-    const store = await createSqlStore({ uri: `sqlite:///${join(dir, 'mlflow.db')}`, defaultArtifactRoot: 'mlflow-artifacts:' });
-    return { store, close: async () => {
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
-    } };
+    const store = await createSqlStore({
+      uri: `sqlite:///${join(dir, 'mlflow.db')}`,
+      defaultArtifactRoot: 'mlflow-artifacts:',
+    });
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
   });
 });
 
@@ -104,14 +115,22 @@ describe('logged models and traces of a PostgreSQL database MLflow 3.6 made (pg_
     await client.connect();
     try {
       // psql meta lines (`\restrict`) are not SQL.
-      await client.query(readFileSync(join(FIXTURES, 'postgres.sql'), 'utf8').split('\n').filter((l) => !l.startsWith('\\')).join('\n'));
+      await client.query(
+        readFileSync(join(FIXTURES, 'postgres.sql'), 'utf8')
+          .split('\n')
+          .filter((l) => !l.startsWith('\\'))
+          .join('\n'),
+      );
     } finally {
       await client.end();
     }
     const store = await createSqlStore({ uri: db.uri, defaultArtifactRoot: 'mlflow-artifacts:' });
-    return { store, close: async () => {
-      await store.close();
-      await db?.drop();
-    } };
+    return {
+      store,
+      close: async () => {
+        await store.close();
+        await db?.drop();
+      },
+    };
   });
 });

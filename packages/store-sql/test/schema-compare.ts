@@ -24,7 +24,9 @@ export interface SqliteMasterRow {
 export function readSqliteMaster(file: string): SqliteMasterRow[] {
   const raw = new BetterSqlite3(file, { readonly: true });
   try {
-    return raw.prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name').all() as SqliteMasterRow[];
+    return raw
+      .prepare('SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name')
+      .all() as SqliteMasterRow[];
   } finally {
     raw.close();
   }
@@ -58,7 +60,10 @@ export function sortNamedChecks(statement: string | null): string | null {
     let j = i;
     while (j < lines.length && isCheck(lines[j] ?? '')) j++;
     // Every line but the table's last ends with ', '; sort the bodies, keep the separators where they were.
-    const bodies = lines.slice(i, j).map((l) => l.replace(/, $/, '')).sort();
+    const bodies = lines
+      .slice(i, j)
+      .map((l) => l.replace(/, $/, ''))
+      .sort();
     const ends = lines.slice(i, j).map((l) => (l.endsWith(', ') ? ', ' : ''));
     for (let k = i; k < j; k++) lines[k] = `${bodies[k - i] ?? ''}${ends[k - i] ?? ''}`;
     i = j;
@@ -69,7 +74,8 @@ export function sortNamedChecks(statement: string | null): string | null {
 /** Table by table, then statement by statement (autoindexes included), against MLflow 3.6's sqlite_master. */
 export function expectSqliteHeadSchema(rows: SqliteMasterRow[], options: { checkOrderFree?: boolean } = {}): void {
   const expected = fixture('mlflow-3.6-sqlite-schema.json') as { sqlite_master: SqliteMasterRow[] };
-  const norm = (r: SqliteMasterRow | undefined) => (r && options.checkOrderFree ? { ...r, sql: sortNamedChecks(r.sql) } : r);
+  const norm = (r: SqliteMasterRow | undefined) =>
+    r && options.checkOrderFree ? { ...r, sql: sortNamedChecks(r.sql) } : r;
   expect(rows.map((r) => r.name)).toEqual(expected.sqlite_master.map((r) => r.name));
   for (const [i, row] of rows.entries()) expect(norm(row)).toEqual(norm(expected.sqlite_master[i]));
 }

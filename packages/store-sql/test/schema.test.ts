@@ -37,7 +37,9 @@ describe('SQLite: MLflow 3.6 schema at head', () => {
     expect(version).toEqual([{ version_num: MLFLOW_ALEMBIC_HEAD }]);
     expect(expected.alembic_version).toEqual([MLFLOW_ALEMBIC_HEAD]);
     // Table by table, then statement by statement (autoindexes included).
-    expect(rows.map((r) => (r as { name: string }).name)).toEqual(expected.sqlite_master.map((r: { name: string }) => r.name));
+    expect(rows.map((r) => (r as { name: string }).name)).toEqual(
+      expected.sqlite_master.map((r: { name: string }) => r.name),
+    );
     for (const [i, row] of rows.entries()) expect(row).toEqual(expected.sqlite_master[i]);
   });
 
@@ -46,7 +48,9 @@ describe('SQLite: MLflow 3.6 schema at head', () => {
     dirs.push(dir);
     const file = join(dir, 'old.db');
     const raw = new BetterSqlite3(file);
-    raw.exec("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); INSERT INTO alembic_version VALUES ('0584bdc529eb')");
+    raw.exec(
+      "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); INSERT INTO alembic_version VALUES ('0584bdc529eb')",
+    );
     raw.close();
     const conn = await connectSql(`sqlite:///${file}`);
     expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: '0584bdc529eb' });

@@ -26,7 +26,13 @@ async function startSqlServer(dialect: 'sqlite' | 'postgresql'): Promise<SqlServ
   const uri = database?.uri ?? `sqlite:///${join(dir, 'mlflow.db')}`;
   const tracking: TrackingStore = await createSqlStore({ uri, defaultArtifactRoot: 'mlflow-artifacts:/' });
   const registry: ModelRegistryStore = await openSqlRegistryStore(uri);
-  const server = createStoreServer({ tracking, registry, artifacts: { root: join(dir, 'mlartifacts') }, port: 0, grpcPort: 0 });
+  const server = createStoreServer({
+    tracking,
+    registry,
+    artifacts: { root: join(dir, 'mlartifacts') },
+    port: 0,
+    grpcPort: 0,
+  });
   const { httpPort, grpcPort } = await server.listen();
   return {
     baseUrl: `http://127.0.0.1:${httpPort}`,

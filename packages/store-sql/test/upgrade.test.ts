@@ -6,7 +6,14 @@ import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MlflowError } from '@mlflow-ts/format';
 import {
-  connectSql, ensureSchema, MIGRATIONS, MLFLOW_2_22_HEAD, MLFLOW_ALEMBIC_HEAD, OLDEST_UPGRADABLE_REVISION, readSchemaState, upgradeSchema,
+  connectSql,
+  ensureSchema,
+  MIGRATIONS,
+  MLFLOW_2_22_HEAD,
+  MLFLOW_ALEMBIC_HEAD,
+  OLDEST_UPGRADABLE_REVISION,
+  readSchemaState,
+  upgradeSchema,
 } from '../src/index.js';
 import type { SqlConnection } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/testing/index.js';
@@ -61,9 +68,15 @@ async function expectRowsSurvived(conn: SqlConnection): Promise<void> {
   expect(await q('SELECT key, value, step FROM latest_metrics')).toEqual([{ key: 'loss', value: 0.25, step: 1 }]);
   expect(await q('SELECT key, value FROM params')).toEqual([{ key: 'lr', value: '0.01' }]);
   expect(await q("SELECT value FROM tags WHERE key = 'note'")).toEqual([{ value: 'hello' }]);
-  expect(await q('SELECT name, description FROM registered_models')).toEqual([{ name: 'reg-model', description: 'a model' }]);
-  expect(await q('SELECT name, version, run_id FROM model_versions')).toEqual([{ name: 'reg-model', version: 1, run_id: runId }]);
-  expect(await q('SELECT key, value, name, version FROM model_version_tags')).toEqual([{ key: 'k', value: 'v', name: 'reg-model', version: 1 }]);
+  expect(await q('SELECT name, description FROM registered_models')).toEqual([
+    { name: 'reg-model', description: 'a model' },
+  ]);
+  expect(await q('SELECT name, version, run_id FROM model_versions')).toEqual([
+    { name: 'reg-model', version: 1, run_id: runId },
+  ]);
+  expect(await q('SELECT key, value, name, version FROM model_version_tags')).toEqual([
+    { key: 'k', value: 'v', name: 'reg-model', version: 1 },
+  ]);
   expect(await q('SELECT destination_id, step FROM inputs')).toEqual([{ destination_id: runId, step: 0 }]);
   expect(await q('SELECT name, digest FROM datasets')).toEqual([{ name: 'ds', digest: 'abc123' }]);
   const traces = await q('SELECT experiment_id, timestamp_ms, client_request_id FROM trace_info');
@@ -79,7 +92,11 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
     const conn = await connectSql(uri);
     const steps: string[] = [];
     const result = await upgradeSchema(conn, { onStep: (m) => void steps.push(m.revision) });
-    expect(result).toEqual({ from: MLFLOW_2_22_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: MIGRATIONS.slice(4).map((m) => m.revision) });
+    expect(result).toEqual({
+      from: MLFLOW_2_22_HEAD,
+      to: MLFLOW_ALEMBIC_HEAD,
+      applied: MIGRATIONS.slice(4).map((m) => m.revision),
+    });
     expect(result.applied).toHaveLength(12);
     expect(steps).toEqual(result.applied);
     expect(await upgradeSchema(conn)).toEqual({ from: MLFLOW_ALEMBIC_HEAD, to: MLFLOW_ALEMBIC_HEAD, applied: [] });
@@ -92,7 +109,12 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
   it('starts from any revision in between', async () => {
     const { file, uri } = sqlite222();
     const conn = await connectSql(uri);
-    expect((await upgradeSchema(conn, { to: 'cbc13b556ace' })).applied).toEqual(['400f98739977', '6953534de441', 'bda7b8c39065', 'cbc13b556ace']);
+    expect((await upgradeSchema(conn, { to: 'cbc13b556ace' })).applied).toEqual([
+      '400f98739977',
+      '6953534de441',
+      'bda7b8c39065',
+      'cbc13b556ace',
+    ]);
     expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: 'cbc13b556ace' });
     expect((await upgradeSchema(conn, { to: '71994744cf8e' })).to).toBe('71994744cf8e');
     expect((await upgradeSchema(conn)).applied).toEqual(['3da73c924c2f', 'bf29a5ff90ea']);
@@ -118,7 +140,7 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
     expect(readSqliteMaster(file)).toEqual(before);
   });
 
-  it('a revision older than 2.14 is refused, naming MLflow\'s own mlflow db upgrade', async () => {
+  it("a revision older than 2.14 is refused, naming MLflow's own mlflow db upgrade", async () => {
     const { file, uri } = sqlite222();
     const conn = await connectSql(uri);
     await sql`UPDATE alembic_version SET version_num = 'acf3f17fdcc7'`.execute(conn.db);
@@ -128,7 +150,9 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
       return upgradeSchema(conn).catch((e: unknown) => e);
     })();
     await conn.close();
-    expect((err as Error).message).toMatch(/revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade sqlite:\/\/\//);
+    expect((err as Error).message).toMatch(
+      /revision acf3f17fdcc7, older than MLflow 2\.14.*`mlflow db upgrade sqlite:\/\/\//,
+    );
     expect((unknown as Error).message).toContain('unknown MLflow schema revision ffffffffffff');
     expect(readSqliteRevision(file)).toEqual([{ version_num: 'ffffffffffff' }]);
   });
@@ -147,10 +171,18 @@ describe('db upgrade on SQLite: MLflow 2.22 → 3.6', () => {
 async function expect214RowsSurvived(conn: SqlConnection): Promise<void> {
   const q = async (text: string) => (await sql.raw<Record<string, unknown>>(text).execute(conn.db)).rows;
   expect(await q('SELECT key, value, run_uuid FROM tags')).toEqual([{ key: 'note', value: 'hello', run_uuid: 'r1' }]);
-  expect(await q('SELECT dataset_uuid, experiment_id, name, digest FROM datasets')).toEqual([{ dataset_uuid: 'd1', experiment_id: 1, name: 'ds', digest: 'abc' }]);
-  expect(await q('SELECT key, value, request_id FROM trace_tags')).toEqual([{ key: 'tk', value: 'tv', request_id: 'tr1' }]);
-  expect(await q('SELECT key, value, request_id FROM trace_request_metadata')).toEqual([{ key: 'mk', value: 'mv', request_id: 'tr1' }]);
-  expect(await q('SELECT request_id, client_request_id FROM trace_info')).toEqual([{ request_id: 'tr1', client_request_id: null }]);
+  expect(await q('SELECT dataset_uuid, experiment_id, name, digest FROM datasets')).toEqual([
+    { dataset_uuid: 'd1', experiment_id: 1, name: 'ds', digest: 'abc' },
+  ]);
+  expect(await q('SELECT key, value, request_id FROM trace_tags')).toEqual([
+    { key: 'tk', value: 'tv', request_id: 'tr1' },
+  ]);
+  expect(await q('SELECT key, value, request_id FROM trace_request_metadata')).toEqual([
+    { key: 'mk', value: 'mv', request_id: 'tr1' },
+  ]);
+  expect(await q('SELECT request_id, client_request_id FROM trace_info')).toEqual([
+    { request_id: 'tr1', client_request_id: null },
+  ]);
   // The new cascades hold: deleting the trace deletes its tags and metadata.
   await sql`DELETE FROM trace_info WHERE request_id = 'tr1'`.execute(conn.db);
   expect(await q('SELECT count(*) AS n FROM trace_tags')).toEqual([{ n: 0 }]);
@@ -165,7 +197,11 @@ describe('db upgrade from MLflow 2.14 (867495a8f9d4)', () => {
     copyFileSync(fileURLToPath(fixturePath('mlflow-2.14.db')), file);
     const conn = await connectSql(`sqlite:///${file}`);
     const result = await upgradeSchema(conn);
-    expect(result).toEqual({ from: OLDEST_UPGRADABLE_REVISION, to: MLFLOW_ALEMBIC_HEAD, applied: MIGRATIONS.map((m) => m.revision) });
+    expect(result).toEqual({
+      from: OLDEST_UPGRADABLE_REVISION,
+      to: MLFLOW_ALEMBIC_HEAD,
+      applied: MIGRATIONS.map((m) => m.revision),
+    });
     await expect214RowsSurvived(conn);
     await conn.close();
     expectSqliteHeadSchema(readSqliteMaster(file), { checkOrderFree: true });
@@ -207,7 +243,14 @@ describe('db upgrade on PostgreSQL: MLflow 2.22 → 3.6', () => {
     expect((err as Error).message).toContain('network gone');
     expect(await readSchemaState(conn)).toEqual({ kind: 'revision', revision: 'a1b2c3d4e5f6' });
     expect(await readPostgresCatalog(uri)).toEqual(before);
-    expect((await upgradeSchema(conn)).applied).toEqual(['de4033877273', '1a0cddfcaa16', '534353b11cbc', '71994744cf8e', '3da73c924c2f', 'bf29a5ff90ea']);
+    expect((await upgradeSchema(conn)).applied).toEqual([
+      'de4033877273',
+      '1a0cddfcaa16',
+      '534353b11cbc',
+      '71994744cf8e',
+      '3da73c924c2f',
+      'bf29a5ff90ea',
+    ]);
     await expectRowsSurvived(conn);
     await conn.close();
     expectPostgresHeadCatalog(await readPostgresCatalog(uri));

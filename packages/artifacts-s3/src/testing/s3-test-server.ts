@@ -37,21 +37,28 @@ function assertS3rverInstalled(): void {
   try {
     createRequire(LAUNCHER).resolve('s3rver');
   } catch {
-    throw new Error("The S3 test server needs the npm package 's3rver' (a devDependency of @mlflow-ts/artifacts-s3): run `npm ci` at the repository root");
+    throw new Error(
+      "The S3 test server needs the npm package 's3rver' (a devDependency of @mlflow-ts/artifacts-s3): run `npm ci` at the repository root",
+    );
   }
 }
 
 export async function startS3TestServer(opts: { buckets?: string[] } = {}): Promise<S3TestServer> {
   assertS3rverInstalled();
   const directory = await mkdtemp(join(tmpdir(), 'mlflow-ts-s3-'));
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', LAUNCHER, directory], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', LAUNCHER, directory], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => {
     stderr = (stderr + d.toString()).slice(-4000);
   });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => reject(new Error(`The S3 test server did not start within 30 s: ${stderr}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The S3 test server did not start within 30 s: ${stderr}`)),
+      30_000,
+    );
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const line = out.split('\n')[0];

@@ -11,8 +11,15 @@ import { UsageError } from '../usage-error.js';
 
 /** A kind of mapping or of finished unit the journal records. */
 export type CheckpointKind =
-  | 'experiment' | 'run' | 'model' | 'version'
-  | 'doneRun' | 'doneModel' | 'doneTrace' | 'doneRegisteredModel' | 'doneExperiment';
+  | 'experiment'
+  | 'run'
+  | 'model'
+  | 'version'
+  | 'doneRun'
+  | 'doneModel'
+  | 'doneTrace'
+  | 'doneRegisteredModel'
+  | 'doneExperiment';
 
 interface Header {
   mlflowTsCopy: 1;
@@ -57,9 +64,12 @@ export function openCheckpoint(file: string | null, source: string, target: stri
       } catch {
         header = undefined;
       }
-      if (header?.mlflowTsCopy !== 1) throw new UsageError(`The state file ${file} is not an mlflow-ts copy journal; remove it to start over`);
+      if (header?.mlflowTsCopy !== 1)
+        throw new UsageError(`The state file ${file} is not an mlflow-ts copy journal; remove it to start over`);
       if (header.source !== source || header.target !== target) {
-        throw new UsageError(`The state file ${file} belongs to a copy from ${String(header.source)} to ${String(header.target)}; give another --state`);
+        throw new UsageError(
+          `The state file ${file} belongs to a copy from ${String(header.source)} to ${String(header.target)}; give another --state`,
+        );
       }
       for (const line of lines.slice(1)) {
         if (line.trim() === '') continue;

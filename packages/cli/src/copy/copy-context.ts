@@ -22,11 +22,19 @@ export interface CopyContext {
   modelMetricLinks: Map<string, { model_id: string; dataset_name?: string; dataset_digest?: string }>;
 }
 
-export function metricLinkKey(runId: string, m: { key: string; timestamp: number; step: number; value: number }): string {
+export function metricLinkKey(
+  runId: string,
+  m: { key: string; timestamp: number; step: number; value: number },
+): string {
   return `${runId}\u0000${m.key}\u0000${m.timestamp}\u0000${m.step}\u0000${String(m.value)}`;
 }
 
-export function createCopyContext(source: StoreSet, target: StoreSet, opts: CopyOptions, summary: CopySummary): CopyContext {
+export function createCopyContext(
+  source: StoreSet,
+  target: StoreSet,
+  opts: CopyOptions,
+  summary: CopySummary,
+): CopyContext {
   const cp = opts.checkpoint;
   return {
     source,

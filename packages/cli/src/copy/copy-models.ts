@@ -11,10 +11,16 @@ import { SOURCE_MODEL_TAG } from './types.js';
 
 async function modelsOf(store: CopyContext['source']['tracking'], experimentId: string): Promise<LoggedModel[]> {
   if (!store.searchLoggedModels) return [];
-  return collectAll((page_token) => store.searchLoggedModels!({ experiment_ids: [experimentId], max_results: 100, page_token }));
+  return collectAll((page_token) =>
+    store.searchLoggedModels!({ experiment_ids: [experimentId], max_results: 100, page_token }),
+  );
 }
 
-export async function copyLoggedModels(ctx: CopyContext, sourceExperimentId: string, targetExperimentId: string): Promise<void> {
+export async function copyLoggedModels(
+  ctx: CopyContext,
+  sourceExperimentId: string,
+  targetExperimentId: string,
+): Promise<void> {
   const { source, target, cp, summary } = ctx;
   const models = await modelsOf(source.tracking, sourceExperimentId);
   for (const m of models) {
@@ -30,7 +36,13 @@ export async function copyLoggedModels(ctx: CopyContext, sourceExperimentId: str
   const todo = models.filter((m) => !cp.has('doneModel', m.info.model_id));
   if (todo.length === 0) return;
   const t = target.tracking;
-  if (!t.createLoggedModel || !t.getLoggedModel || !t.finalizeLoggedModel || !t.setLoggedModelTags || !t.logLoggedModelParams) {
+  if (
+    !t.createLoggedModel ||
+    !t.getLoggedModel ||
+    !t.finalizeLoggedModel ||
+    !t.setLoggedModelTags ||
+    !t.logLoggedModelParams
+  ) {
     ctx.warn(`Experiment ${sourceExperimentId}: the target has no logged models; ${todo.length} not copied`);
     return;
   }
@@ -39,20 +51,25 @@ export async function copyLoggedModels(ctx: CopyContext, sourceExperimentId: str
     const src = model.info;
     let targetId = cp.get('model', src.model_id);
     if (!targetId) {
-      tagged ??= new Map((await modelsOf(t, targetExperimentId)).flatMap((m) => {
-        const from = m.info.tags.find((x) => x.key === SOURCE_MODEL_TAG)?.value;
-        return from ? [[from, m.info.model_id] as const] : [];
-      }));
+      tagged ??= new Map(
+        (await modelsOf(t, targetExperimentId)).flatMap((m) => {
+          const from = m.info.tags.find((x) => x.key === SOURCE_MODEL_TAG)?.value;
+          return from ? [[from, m.info.model_id] as const] : [];
+        }),
+      );
       targetId = tagged.get(src.model_id);
     }
     if (!targetId) {
-      const created = await ctx.write(() => t.createLoggedModel!({
-        experiment_id: targetExperimentId, name: src.name,
-        ...(src.model_type ? { model_type: src.model_type } : {}),
-        ...(src.source_run_id ? { source_run_id: ctx.runId(src.source_run_id) } : {}),
-        params: model.data.params,
-        tags: [...src.tags, { key: SOURCE_MODEL_TAG, value: src.model_id }],
-      }));
+      const created = await ctx.write(() =>
+        t.createLoggedModel!({
+          experiment_id: targetExperimentId,
+          name: src.name,
+          ...(src.model_type ? { model_type: src.model_type } : {}),
+          ...(src.source_run_id ? { source_run_id: ctx.runId(src.source_run_id) } : {}),
+          params: model.data.params,
+          tags: [...src.tags, { key: SOURCE_MODEL_TAG, value: src.model_id }],
+        }),
+      );
       targetId = created.info.model_id;
     }
     cp.put('model', src.model_id, targetId);
@@ -64,7 +81,11 @@ export async function copyLoggedModels(ctx: CopyContext, sourceExperimentId: str
     const params = model.data.params.filter((p) => !haveParams.has(p.key));
     if (params.length > 0) await ctx.write(() => t.logLoggedModelParams!(targetId, params));
     if (ctx.opts.artifacts && there.info.artifact_uri !== src.artifact_uri) {
-      const copied = await copyArtifactTree(source.artifacts(src.artifact_uri), target.artifacts(there.info.artifact_uri), () => ctx.opts.beforeWrite?.());
+      const copied = await copyArtifactTree(
+        source.artifacts(src.artifact_uri),
+        target.artifacts(there.info.artifact_uri),
+        () => ctx.opts.beforeWrite?.(),
+      );
       summary.artifacts.files += copied.files;
       summary.artifacts.bytes += copied.bytes;
     }

@@ -31,9 +31,13 @@ async function targetSource(ctx: CopyContext, v: ModelVersion): Promise<string> 
   // A location inside the run's artifacts moves with them when the target keeps artifacts elsewhere.
   if (v.run_id && ctx.opts.artifactLocations === 'target') {
     try {
-      const [from, to] = await Promise.all([ctx.source.tracking.getRun(v.run_id), ctx.target.tracking.getRun(ctx.runId(v.run_id))]);
+      const [from, to] = await Promise.all([
+        ctx.source.tracking.getRun(v.run_id),
+        ctx.target.tracking.getRun(ctx.runId(v.run_id)),
+      ]);
       const root = from.info.artifact_uri.replace(/\/+$/, '');
-      if (source === root || source.startsWith(`${root}/`)) source = to.info.artifact_uri.replace(/\/+$/, '') + source.slice(root.length);
+      if (source === root || source.startsWith(`${root}/`))
+        source = to.info.artifact_uri.replace(/\/+$/, '') + source.slice(root.length);
     } catch {
       // the run is gone: keep the source as it was
     }
@@ -45,30 +49,37 @@ async function copyVersions(ctx: CopyContext, name: string): Promise<void> {
   const from = ctx.source.registry!;
   const to = ctx.target.registry!;
   const filter = `name=${quote(name)}`;
-  const versions = (await collectAll((page_token) => from.searchModelVersions({ filter, max_results: 1000, page_token })))
-    .sort((a, b) => Number(a.version) - Number(b.version));
+  const versions = (
+    await collectAll((page_token) => from.searchModelVersions({ filter, max_results: 1000, page_token }))
+  ).sort((a, b) => Number(a.version) - Number(b.version));
   const key = (v: string) => `${name}\u0000${v}`;
   let there: Map<string, ModelVersion> | undefined;
   for (const v of versions) {
     let targetVersion = ctx.cp.get('version', key(v.version));
     if (!targetVersion) {
-      there ??= new Map((await collectAll((page_token) => to.searchModelVersions({ filter, max_results: 1000, page_token })))
-        .flatMap((t) => {
-          const src = t.tags.find((x) => x.key === SOURCE_VERSION_TAG)?.value;
-          return src ? [[src, t] as const] : [];
-        }));
+      there ??= new Map(
+        (await collectAll((page_token) => to.searchModelVersions({ filter, max_results: 1000, page_token }))).flatMap(
+          (t) => {
+            const src = t.tags.find((x) => x.key === SOURCE_VERSION_TAG)?.value;
+            return src ? [[src, t] as const] : [];
+          },
+        ),
+      );
       targetVersion = there.get(v.version)?.version;
     }
     if (!targetVersion) {
       const source = await targetSource(ctx, v);
-      const created = await ctx.write(() => to.createModelVersion({
-        name, source,
-        ...(v.run_id ? { run_id: ctx.runId(v.run_id) } : {}),
-        ...(v.run_link ? { run_link: v.run_link } : {}),
-        ...(v.description ? { description: v.description } : {}),
-        ...(v.model_id && ctx.modelId(v.model_id) ? { model_id: ctx.modelId(v.model_id) } : {}),
-        tags: [...v.tags, { key: SOURCE_VERSION_TAG, value: v.version }],
-      }));
+      const created = await ctx.write(() =>
+        to.createModelVersion({
+          name,
+          source,
+          ...(v.run_id ? { run_id: ctx.runId(v.run_id) } : {}),
+          ...(v.run_link ? { run_link: v.run_link } : {}),
+          ...(v.description ? { description: v.description } : {}),
+          ...(v.model_id && ctx.modelId(v.model_id) ? { model_id: ctx.modelId(v.model_id) } : {}),
+          tags: [...v.tags, { key: SOURCE_VERSION_TAG, value: v.version }],
+        }),
+      );
       targetVersion = created.version;
       ctx.summary.modelVersions++;
     }
@@ -76,7 +87,8 @@ async function copyVersions(ctx: CopyContext, name: string): Promise<void> {
     const now = await to.getModelVersion(name, targetVersion);
     const haveTags = new Map(now.tags.map((t) => [t.key, t.value]));
     for (const t of v.tags) {
-      if (haveTags.get(t.key) !== t.value) await ctx.write(() => to.setModelVersionTag(name, targetVersion, t.key, t.value));
+      if (haveTags.get(t.key) !== t.value)
+        await ctx.write(() => to.setModelVersionTag(name, targetVersion, t.key, t.value));
     }
     if ((now.description ?? '') !== (v.description ?? '')) {
       await ctx.write(() => to.updateModelVersion(name, targetVersion, { description: v.description ?? '' }));
@@ -95,7 +107,9 @@ export async function copyRegistry(ctx: CopyContext): Promise<void> {
   const models = new Map<string, RegisteredModel>();
   for (const filter of [undefined, "tags.`mlflow.prompt.is_prompt` = 'true'"]) {
     try {
-      const page = await collectAll((page_token) => from.searchRegisteredModels({ ...(filter ? { filter } : {}), max_results: 1000, page_token }));
+      const page = await collectAll((page_token) =>
+        from.searchRegisteredModels({ ...(filter ? { filter } : {}), max_results: 1000, page_token }),
+      );
       for (const m of page) models.set(m.name, m);
     } catch (e) {
       if (!filter || !MlflowError.isInstance(e)) throw e; // a store without tag filters has no prompts to list
@@ -110,9 +124,13 @@ export async function copyRegistry(ctx: CopyContext): Promise<void> {
   for (const model of todo) {
     let there = await getOrNull(ctx, model.name);
     if (!there) {
-      there = await ctx.write(() => to.createRegisteredModel({
-        name: model.name, tags: model.tags, ...(model.description ? { description: model.description } : {}),
-      }));
+      there = await ctx.write(() =>
+        to.createRegisteredModel({
+          name: model.name,
+          tags: model.tags,
+          ...(model.description ? { description: model.description } : {}),
+        }),
+      );
     }
     const haveTags = new Map(there.tags.map((t) => [t.key, t.value]));
     for (const t of model.tags) {
@@ -125,7 +143,8 @@ export async function copyRegistry(ctx: CopyContext): Promise<void> {
     const haveAliases = new Map((await to.getRegisteredModel(model.name)).aliases.map((a) => [a.alias, a.version]));
     for (const a of model.aliases) {
       const version = ctx.cp.get('version', `${model.name}\u0000${a.version}`) ?? a.version;
-      if (haveAliases.get(a.alias) !== version) await ctx.write(() => to.setRegisteredModelAlias(model.name, a.alias, version));
+      if (haveAliases.get(a.alias) !== version)
+        await ctx.write(() => to.setRegisteredModelAlias(model.name, a.alias, version));
     }
     ctx.cp.put('doneRegisteredModel', model.name);
     ctx.summary.registeredModels++;

@@ -6,7 +6,13 @@
  * only the points after that prefix are sent.
  */
 import {
-  LOG_BATCH_LIMITS, MlflowError, TERMINAL_RUN_STATUSES, type DatasetInput, type Metric, type Run, type RunTag,
+  LOG_BATCH_LIMITS,
+  MlflowError,
+  TERMINAL_RUN_STATUSES,
+  type DatasetInput,
+  type Metric,
+  type Run,
+  type RunTag,
 } from '@mlflow-ts/format';
 import { copyArtifactTree } from './copy-artifacts.js';
 import { metricLinkKey, type CopyContext } from './copy-context.js';
@@ -19,16 +25,22 @@ async function getRunOrNull(ctx: CopyContext, runId: string): Promise<Run | null
   try {
     return await ctx.target.tracking.getRun(runId);
   } catch (e) {
-    if (MlflowError.isInstance(e) && (e.code === 'RESOURCE_DOES_NOT_EXIST' || e.code === 'INVALID_PARAMETER_VALUE')) return null;
+    if (MlflowError.isInstance(e) && (e.code === 'RESOURCE_DOES_NOT_EXIST' || e.code === 'INVALID_PARAMETER_VALUE'))
+      return null;
     throw e;
   }
 }
 
 /** Target runs of an experiment that carry the source-run tag, by source id (found once per experiment). */
 async function taggedRuns(ctx: CopyContext, targetExperimentId: string): Promise<Map<string, string>> {
-  const runs = await collectAll((page_token) => ctx.target.tracking.searchRuns({
-    experiment_ids: [targetExperimentId], run_view_type: 'ALL', max_results: 1000, page_token,
-  }));
+  const runs = await collectAll((page_token) =>
+    ctx.target.tracking.searchRuns({
+      experiment_ids: [targetExperimentId],
+      run_view_type: 'ALL',
+      max_results: 1000,
+      page_token,
+    }),
+  );
   const found = new Map<string, string>();
   for (const r of runs) {
     const src = r.data.tags.find((t) => t.key === SOURCE_RUN_TAG)?.value;
@@ -41,7 +53,12 @@ async function taggedRuns(ctx: CopyContext, targetExperimentId: string): Promise
 export type FreshRuns = Set<string>;
 
 /** Makes sure every source run has a target run; records the mapping before anything else is written. */
-export async function ensureRunShells(ctx: CopyContext, sourceRuns: Run[], targetExperimentId: string, fresh: FreshRuns): Promise<void> {
+export async function ensureRunShells(
+  ctx: CopyContext,
+  sourceRuns: Run[],
+  targetExperimentId: string,
+  fresh: FreshRuns,
+): Promise<void> {
   const { target, cp } = ctx;
   const todo = sourceRuns.filter((r) => !cp.has('run', r.info.run_id));
   if (todo.length === 0) return;
@@ -52,25 +69,39 @@ export async function ensureRunShells(ctx: CopyContext, sourceRuns: Run[], targe
     if (target.tracking.importRun) {
       const existing = await getRunOrNull(ctx, src.run_id);
       if (!existing) {
-        await ctx.write(() => target.tracking.importRun!({
-          run_id: src.run_id, experiment_id: targetExperimentId, user_id: src.user_id, run_name: src.run_name,
-          status: src.status, start_time: src.start_time, ...(src.end_time !== undefined ? { end_time: src.end_time } : {}),
-          ...(ctx.opts.artifactLocations === 'keep' ? { artifact_uri: src.artifact_uri } : {}),
-          tags: baseTags,
-        }));
+        await ctx.write(() =>
+          target.tracking.importRun!({
+            run_id: src.run_id,
+            experiment_id: targetExperimentId,
+            user_id: src.user_id,
+            run_name: src.run_name,
+            status: src.status,
+            start_time: src.start_time,
+            ...(src.end_time !== undefined ? { end_time: src.end_time } : {}),
+            ...(ctx.opts.artifactLocations === 'keep' ? { artifact_uri: src.artifact_uri } : {}),
+            tags: baseTags,
+          }),
+        );
         fresh.add(src.run_id);
       } else if (existing.info.experiment_id !== targetExperimentId) {
-        ctx.warn(`Run ${src.run_id} already exists in the target in experiment ${existing.info.experiment_id}; its data is completed there`);
+        ctx.warn(
+          `Run ${src.run_id} already exists in the target in experiment ${existing.info.experiment_id}; its data is completed there`,
+        );
       }
       cp.put('run', src.run_id, src.run_id);
       continue;
     }
     let targetId = tagged?.get(src.run_id);
     if (!targetId) {
-      const created = await ctx.write(() => target.tracking.createRun({
-        experiment_id: targetExperimentId, user_id: src.user_id, run_name: src.run_name, start_time: src.start_time,
-        tags: [...baseTags.slice(0, LOG_BATCH_LIMITS.tags - 1), { key: SOURCE_RUN_TAG, value: src.run_id }],
-      }));
+      const created = await ctx.write(() =>
+        target.tracking.createRun({
+          experiment_id: targetExperimentId,
+          user_id: src.user_id,
+          run_name: src.run_name,
+          start_time: src.start_time,
+          tags: [...baseTags.slice(0, LOG_BATCH_LIMITS.tags - 1), { key: SOURCE_RUN_TAG, value: src.run_id }],
+        }),
+      );
       targetId = created.info.run_id;
       fresh.add(src.run_id);
     }
@@ -109,12 +140,16 @@ export async function copyRunData(ctx: CopyContext, sourceRun: Run, isFresh: boo
   // metric histories, every point, in source order
   const keys = [...new Set(sourceRun.data.metrics.map((m) => m.key))];
   for (const key of keys) {
-    const history = await collectAll((page_token) => source.tracking.getMetricHistory(src.run_id, key, page_token ? { page_token, max_results: 25_000 } : {}));
+    const history = await collectAll((page_token) =>
+      source.tracking.getMetricHistory(src.run_id, key, page_token ? { page_token, max_results: 25_000 } : {}),
+    );
     let skip = 0;
     if (!isFresh) {
       // The target holds a prefix of the source's history: points go in source order in atomic batches.
       // A store that folds exact duplicates (MLflow's SQL store) holds fewer; sending those again is harmless.
-      const held = await collectAll((page_token) => target.tracking.getMetricHistory(targetId, key, page_token ? { page_token, max_results: 25_000 } : {}));
+      const held = await collectAll((page_token) =>
+        target.tracking.getMetricHistory(targetId, key, page_token ? { page_token, max_results: 25_000 } : {}),
+      );
       skip = Math.min(held.length, history.length);
     }
     const points = history.slice(skip).map((m): Metric => {
@@ -160,7 +195,11 @@ export async function copyRunData(ctx: CopyContext, sourceRun: Run, isFresh: boo
   if (ctx.opts.artifacts) {
     const targetRun = await target.tracking.getRun(targetId);
     if (targetRun.info.artifact_uri !== src.artifact_uri) {
-      const copied = await copyArtifactTree(source.artifacts(src.artifact_uri), target.artifacts(targetRun.info.artifact_uri), () => ctx.opts.beforeWrite?.());
+      const copied = await copyArtifactTree(
+        source.artifacts(src.artifact_uri),
+        target.artifacts(targetRun.info.artifact_uri),
+        () => ctx.opts.beforeWrite?.(),
+      );
       summary.artifacts.files += copied.files;
       summary.artifacts.bytes += copied.bytes;
     }
@@ -169,9 +208,13 @@ export async function copyRunData(ctx: CopyContext, sourceRun: Run, isFresh: boo
   // final state: status and times (createRun could not set them), then the lifecycle stage
   const now = await target.tracking.getRun(targetId);
   if (now.info.status !== src.status || now.info.end_time !== src.end_time || now.info.run_name !== src.run_name) {
-    await ctx.write(() => target.tracking.updateRun(targetId, {
-      status: src.status, ...(src.end_time !== undefined ? { end_time: src.end_time } : {}), run_name: src.run_name,
-    }));
+    await ctx.write(() =>
+      target.tracking.updateRun(targetId, {
+        status: src.status,
+        ...(src.end_time !== undefined ? { end_time: src.end_time } : {}),
+        run_name: src.run_name,
+      }),
+    );
   }
   if (src.lifecycle_stage === 'deleted' && now.info.lifecycle_stage !== 'deleted') {
     await ctx.write(() => target.tracking.deleteRun(targetId));

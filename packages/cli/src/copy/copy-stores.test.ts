@@ -9,7 +9,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArtifactRepository } from '@mlflow-ts/format';
-import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore } from '@mlflow-ts/format/testing';
+import {
+  createMemoryArtifactRepository,
+  createMemoryRegistryStore,
+  createMemoryTrackingStore,
+} from '@mlflow-ts/format/testing';
 import { buildSourceFixture, fsStores, snapshotStores, type SourceFixture } from '../../test/copy-fixture.js';
 import { openCheckpoint } from './checkpoint.js';
 import { copyStores } from './copy-stores.js';
@@ -45,7 +49,10 @@ async function copyOnce(source: StoreSet, target: StoreSet, journal: string, ext
   let writes = 0;
   try {
     const summary = await copyStores(source, target, {
-      checkpoint, artifacts: true, artifactLocations: 'target', ...extra,
+      checkpoint,
+      artifacts: true,
+      artifactLocations: 'target',
+      ...extra,
       beforeWrite: () => {
         writes++;
         extra.beforeWrite?.();
@@ -99,7 +106,10 @@ describe('copyStores', () => {
     const fresh = await copyOnce(source, target, path.join(dir, 'other-journal'));
     expect(fresh.summary.modelVersions).toBe(0);
     expect(await snapshotStores(target, { artifacts: true })).toEqual(want);
-    const runs = await target.tracking.searchRuns({ experiment_ids: (await target.tracking.searchExperiments({ view_type: 'ALL' })).items.map((e) => e.experiment_id), run_view_type: 'ALL' });
+    const runs = await target.tracking.searchRuns({
+      experiment_ids: (await target.tracking.searchExperiments({ view_type: 'ALL' })).items.map((e) => e.experiment_id),
+      run_view_type: 'ALL',
+    });
     expect(runs.items).toHaveLength(6);
     await source.close();
   });
@@ -112,7 +122,9 @@ describe('copyStores', () => {
       const probeTarget = kind === 'mlruns' ? fsStores(path.join(dir, 'probe')) : memoryStores();
       const total = (await copyOnce(source, probeTarget, path.join(dir, 'probe-journal'))).writes;
       expect(total).toBeGreaterThan(20);
-      const stops = [...new Set([1, 2, 3, 5, 8, 13, Math.floor(total / 3), Math.floor(total / 2), total - 2, total - 1])];
+      const stops = [
+        ...new Set([1, 2, 3, 5, 8, 13, Math.floor(total / 3), Math.floor(total / 2), total - 2, total - 1]),
+      ];
       for (const stop of stops) {
         const root = path.join(dir, `dst-${stop}`);
         const journal = path.join(dir, `journal-${stop}`);
@@ -120,11 +132,13 @@ describe('copyStores', () => {
         const open = () => (kind === 'mlruns' ? fsStores(root) : memory);
         let n = 0;
         const first = open();
-        await expect(copyOnce(source, first, journal, {
-          beforeWrite: () => {
-            if (++n === stop) throw new Error(`stopped before write ${stop}`);
-          },
-        })).rejects.toThrow(`stopped before write ${stop}`);
+        await expect(
+          copyOnce(source, first, journal, {
+            beforeWrite: () => {
+              if (++n === stop) throw new Error(`stopped before write ${stop}`);
+            },
+          }),
+        ).rejects.toThrow(`stopped before write ${stop}`);
         if ('close' in first && typeof first.close === 'function') await (first.close as () => Promise<void>)();
         const second = open(); // a new process on the same target and journal
         await copyOnce(source, second, journal);

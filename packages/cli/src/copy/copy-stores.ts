@@ -16,7 +16,9 @@ import { collectAll } from './paging.js';
 import { emptySummary, type CopyOptions, type CopySummary, type StoreSet } from './types.js';
 
 async function sourceExperiments(ctx: CopyContext): Promise<Experiment[]> {
-  const all = await collectAll((page_token) => ctx.source.tracking.searchExperiments({ view_type: 'ALL', max_results: 1000, page_token }));
+  const all = await collectAll((page_token) =>
+    ctx.source.tracking.searchExperiments({ view_type: 'ALL', max_results: 1000, page_token }),
+  );
   const wanted = ctx.opts.experimentIds ? new Set(ctx.opts.experimentIds) : null;
   if (wanted) {
     for (const id of wanted) if (!all.some((e) => e.experiment_id === id)) await ctx.source.tracking.getExperiment(id);
@@ -24,7 +26,9 @@ async function sourceExperiments(ctx: CopyContext): Promise<Experiment[]> {
   // The Default experiment first, then by creation: ids in a store that assigns them follow the source's order.
   return all
     .filter((e) => !wanted || wanted.has(e.experiment_id))
-    .sort((a, b) => (a.experiment_id === '0' ? -1 : b.experiment_id === '0' ? 1 : (a.creation_time ?? 0) - (b.creation_time ?? 0)));
+    .sort((a, b) =>
+      a.experiment_id === '0' ? -1 : b.experiment_id === '0' ? 1 : (a.creation_time ?? 0) - (b.creation_time ?? 0),
+    );
 }
 
 async function targetExperimentFor(ctx: CopyContext, exp: Experiment): Promise<string> {
@@ -40,11 +44,16 @@ async function targetExperimentFor(ctx: CopyContext, exp: Experiment): Promise<s
     id = '';
     if (t.importExperiment) {
       try {
-        id = await ctx.write(() => t.importExperiment!({
-          experiment_id: exp.experiment_id, name: exp.name, tags: exp.tags, ...location,
-          ...(exp.creation_time !== undefined ? { creation_time: exp.creation_time } : {}),
-          ...(exp.last_update_time !== undefined ? { last_update_time: exp.last_update_time } : {}),
-        }));
+        id = await ctx.write(() =>
+          t.importExperiment!({
+            experiment_id: exp.experiment_id,
+            name: exp.name,
+            tags: exp.tags,
+            ...location,
+            ...(exp.creation_time !== undefined ? { creation_time: exp.creation_time } : {}),
+            ...(exp.last_update_time !== undefined ? { last_update_time: exp.last_update_time } : {}),
+          }),
+        );
       } catch (e) {
         // The id is taken by another experiment there: the target picks one.
         if (!MlflowError.isInstance(e) || e.code !== 'RESOURCE_ALREADY_EXISTS') throw e;
@@ -57,9 +66,14 @@ async function targetExperimentFor(ctx: CopyContext, exp: Experiment): Promise<s
 }
 
 async function sourceRunsOf(ctx: CopyContext, experimentId: string): Promise<Run[]> {
-  return collectAll((page_token) => ctx.source.tracking.searchRuns({
-    experiment_ids: [experimentId], run_view_type: 'ALL', max_results: 1000, page_token,
-  }));
+  return collectAll((page_token) =>
+    ctx.source.tracking.searchRuns({
+      experiment_ids: [experimentId],
+      run_view_type: 'ALL',
+      max_results: 1000,
+      page_token,
+    }),
+  );
 }
 
 /** Parents before children, so a child's `mlflow.parentRunId` can name the parent's target id. */
@@ -105,7 +119,8 @@ export async function copyStores(source: StoreSet, target: StoreSet, opts: CopyO
         summary.runs.alreadyDone++;
       } else {
         await copyRunData(ctx, run, fresh.has(run.info.run_id));
-        if (ctx.runId(run.info.run_id) !== run.info.run_id) summary.runIdChanges[run.info.run_id] = ctx.runId(run.info.run_id);
+        if (ctx.runId(run.info.run_id) !== run.info.run_id)
+          summary.runIdChanges[run.info.run_id] = ctx.runId(run.info.run_id);
         if (isSettled(run)) ctx.cp.put('doneRun', run.info.run_id);
         summary.runs.copied++;
       }

@@ -19,12 +19,18 @@ async function exists(ctx: CopyContext, traceId: string): Promise<boolean> {
   }
 }
 
-export async function copyTraces(ctx: CopyContext, sourceExperimentId: string, targetExperimentId: string): Promise<void> {
+export async function copyTraces(
+  ctx: CopyContext,
+  sourceExperimentId: string,
+  targetExperimentId: string,
+): Promise<void> {
   const from = ctx.source.tracking.traces;
   const to = ctx.target.tracking.traces;
   if (!from) return;
   const infos: TraceInfo[] = [];
-  for await (const info of allPages((page_token) => from.searchTraces({ experiment_ids: [sourceExperimentId], max_results: 500, page_token }))) {
+  for await (const info of allPages((page_token) =>
+    from.searchTraces({ experiment_ids: [sourceExperimentId], max_results: 500, page_token }),
+  )) {
     if (!ctx.cp.has('doneTrace', info.trace_id)) infos.push(info);
   }
   if (infos.length === 0) return;
@@ -51,10 +57,14 @@ export async function copyTraces(ctx: CopyContext, sourceExperimentId: string, t
         // Spans first (they create the trace), then the info with every field as the source had it
         // (StartTrace is an upsert: a trace whose spans arrived before a stop gets its info now).
         if (!present && spans.length > 0) await ctx.write(() => to.logSpans(targetExperimentId, spans));
-        await ctx.write(() => to.startTrace({
-          ...info, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: targetExperimentId } },
-          trace_metadata: metadata, tags,
-        }));
+        await ctx.write(() =>
+          to.startTrace({
+            ...info,
+            trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: targetExperimentId } },
+            trace_metadata: metadata,
+            tags,
+          }),
+        );
         if (!present) ctx.summary.traces++;
       }
       ctx.cp.put('doneTrace', info.trace_id);

@@ -59,8 +59,18 @@ export interface CopySummary {
 
 export function emptySummary(): CopySummary {
   return {
-    experiments: 0, runs: { copied: 0, alreadyDone: 0, total: 0 }, metricPoints: 0, params: 0, tags: 0, datasets: 0,
-    loggedModels: 0, traces: 0, registeredModels: 0, modelVersions: 0, artifacts: { files: 0, bytes: 0 }, runIdChanges: {},
+    experiments: 0,
+    runs: { copied: 0, alreadyDone: 0, total: 0 },
+    metricPoints: 0,
+    params: 0,
+    tags: 0,
+    datasets: 0,
+    loggedModels: 0,
+    traces: 0,
+    registeredModels: 0,
+    modelVersions: 0,
+    artifacts: { files: 0, bytes: 0 },
+    runIdChanges: {},
     warnings: [],
   };
 }

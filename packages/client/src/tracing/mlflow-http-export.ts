@@ -60,11 +60,17 @@ function decodedAttributes(span: ReadableSpan): ReadableSpan {
 }
 
 /** true: the server kept the spans; false: it cannot (501/404), use the artifact upload. */
-export async function postOtlpSpans(target: HttpTraceTarget, experimentId: string, spans: readonly ReadableSpan[]): Promise<boolean> {
+export async function postOtlpSpans(
+  target: HttpTraceTarget,
+  experimentId: string,
+  spans: readonly ReadableSpan[],
+): Promise<boolean> {
   const body = ProtobufTraceSerializer.serializeRequest(spans.map(decodedAttributes));
   if (!body) throw new MlflowError('INTERNAL_ERROR', 'Could not serialize spans as OTLP protobuf.');
   const res = await fetch(new URL('/v1/traces', target.trackingUri), {
-    method: 'POST', body: Buffer.from(body), headers: headers(target, { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId }),
+    method: 'POST',
+    body: Buffer.from(body),
+    headers: headers(target, { 'content-type': 'application/x-protobuf', 'x-mlflow-experiment-id': experimentId }),
   });
   if (res.ok) {
     await res.arrayBuffer();
@@ -87,11 +93,14 @@ export async function postStartTrace(target: HttpTraceTarget, info: TraceInfo): 
     trace_metadata: info.trace_metadata,
     tags: info.tags,
   };
-  if (info.execution_duration !== undefined) traceInfo.execution_duration = formatProtoDuration(info.execution_duration);
+  if (info.execution_duration !== undefined)
+    traceInfo.execution_duration = formatProtoDuration(info.execution_duration);
   if (info.request_preview !== undefined) traceInfo.request_preview = info.request_preview;
   if (info.response_preview !== undefined) traceInfo.response_preview = info.response_preview;
   const res = await fetch(new URL('/api/3.0/mlflow/traces', target.trackingUri), {
-    method: 'POST', body: JSON.stringify({ trace: { trace_info: traceInfo } }), headers: headers(target, { 'content-type': 'application/json' }),
+    method: 'POST',
+    body: JSON.stringify({ trace: { trace_info: traceInfo } }),
+    headers: headers(target, { 'content-type': 'application/json' }),
   });
   if (!res.ok) throw await failure(res, 'start trace');
   const json = (await res.json()) as { trace?: { trace_info?: { tags?: Record<string, string> } } };
@@ -99,12 +108,21 @@ export async function postStartTrace(target: HttpTraceTarget, info: TraceInfo): 
 }
 
 /** `traces.json` to an `mlflow-artifacts:/` location through the server's proxied artifact API. */
-export async function uploadTraceData(target: HttpTraceTarget, artifactLocation: string, spans: SpanRecord[]): Promise<void> {
+export async function uploadTraceData(
+  target: HttpTraceTarget,
+  artifactLocation: string,
+  spans: SpanRecord[],
+): Promise<void> {
   const m = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(artifactLocation);
-  if (!m) throw MlflowError.invalidParameter(`Cannot upload trace data to '${artifactLocation}': only mlflow-artifacts: locations are supported over HTTP.`);
+  if (!m)
+    throw MlflowError.invalidParameter(
+      `Cannot upload trace data to '${artifactLocation}': only mlflow-artifacts: locations are supported over HTTP.`,
+    );
   const path = `${(m[1] ?? '').replace(/\/+$/, '')}/traces.json`.split('/').map(encodeURIComponent).join('/');
   const res = await fetch(new URL(`/api/2.0/mlflow-artifacts/artifacts/${path}`, target.trackingUri), {
-    method: 'PUT', body: JSON.stringify({ spans }), headers: headers(target, { 'content-type': 'application/octet-stream' }),
+    method: 'PUT',
+    body: JSON.stringify({ spans }),
+    headers: headers(target, { 'content-type': 'application/octet-stream' }),
   });
   if (!res.ok) throw await failure(res, 'trace data upload');
   await res.arrayBuffer();

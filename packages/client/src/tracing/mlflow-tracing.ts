@@ -70,7 +70,10 @@ const DEFAULT_SPAN_TYPE = 'UNKNOWN';
 
 function paramNames(fn: (...args: never[]) => unknown): string[] | undefined {
   const m = /^(?:async\s+)?(?:function\s*\*?\s*[\w$]*\s*)?\(([^)]*)\)|^(?:async\s+)?([\w$]+)\s*=>/.exec(fn.toString());
-  const list = (m?.[1] ?? m?.[2] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (m?.[1] ?? m?.[2] ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return list.every((p) => /^[\w$]+$/.test(p)) ? list : undefined;
 }
 
@@ -95,14 +98,18 @@ export function createMlflowTracing(opts: TracingOptions = {}): MlflowTracing {
   const experimentId = opts.experimentId ?? experimentIdFromEnv(process.env) ?? '0';
   const auth = opts.auth ?? authFromEnv(process.env);
   const isHttp = /^https?:/i.test(trackingUri);
-  const onError = opts.onExportError ?? ((e: unknown) => console.warn(`[mlflow-ts] trace export failed: ${(e as Error).message ?? e}`));
+  const onError =
+    opts.onExportError ??
+    ((e: unknown) => console.warn(`[mlflow-ts] trace export failed: ${(e as Error).message ?? e}`));
   let storePromise: Promise<TraceStore> | undefined;
-  const traceStore = (): Promise<TraceStore> => (storePromise ??= (opts.registry ?? defaultStoreRegistry())
-    .resolve(trackingUri, { env: process.env, auth })
-    .then((s) => {
-      if (!s.tracking.traces) throw new MlflowError('NOT_IMPLEMENTED', `The tracking store at '${trackingUri}' does not support traces.`);
-      return s.tracking.traces;
-    }));
+  const traceStore = (): Promise<TraceStore> =>
+    (storePromise ??= (opts.registry ?? defaultStoreRegistry())
+      .resolve(trackingUri, { env: process.env, auth })
+      .then((s) => {
+        if (!s.tracking.traces)
+          throw new MlflowError('NOT_IMPLEMENTED', `The tracking store at '${trackingUri}' does not support traces.`);
+        return s.tracking.traces;
+      }));
 
   const buffers = new Map<string, ReadableSpan[]>();
   const pending = new Set<Promise<void>>();
@@ -118,7 +125,11 @@ export function createMlflowTracing(opts: TracingOptions = {}): MlflowTracing {
       const tags = await postStartTrace(target, info);
       if (!kept || tags[TRACE_KEYS.spansLocation] !== SPANS_IN_TRACKING_STORE) {
         const location = tags[TRACE_KEYS.artifactLocation];
-        if (!location) throw new MlflowError('INTERNAL_ERROR', `The server gave trace ${info.trace_id} no artifact location for its spans.`);
+        if (!location)
+          throw new MlflowError(
+            'INTERNAL_ERROR',
+            `The server gave trace ${info.trace_id} no artifact location for its spans.`,
+          );
         await uploadTraceData(target, location, records);
       }
       return;
@@ -199,18 +210,28 @@ export function createMlflowTracing(opts: TracingOptions = {}): MlflowTracing {
       const names = o.argNames ?? paramNames(fn as (...args: never[]) => unknown);
       const name = o.name ?? (fn.name || 'trace');
       return (...args) => {
-        const inputs = names && names.length >= args.length
-          ? Object.fromEntries(args.map((a, i) => [names[i] as string, a]))
-          : { args };
-        return startSpan({ name, spanType: o.spanType, inputs, attributes: { ...o.attributes, 'mlflow.spanFunctionName': fn.name || name } }, (span) => {
-          const out = fn(...args);
-          if (isPromiseLike(out)) return Promise.resolve(out).then((v) => {
-            span.setOutputs(v);
-            return v;
-          }) as unknown as ReturnType<typeof fn>;
-          span.setOutputs(out);
-          return out;
-        });
+        const inputs =
+          names && names.length >= args.length
+            ? Object.fromEntries(args.map((a, i) => [names[i] as string, a]))
+            : { args };
+        return startSpan(
+          {
+            name,
+            spanType: o.spanType,
+            inputs,
+            attributes: { ...o.attributes, 'mlflow.spanFunctionName': fn.name || name },
+          },
+          (span) => {
+            const out = fn(...args);
+            if (isPromiseLike(out))
+              return Promise.resolve(out).then((v) => {
+                span.setOutputs(v);
+                return v;
+              }) as unknown as ReturnType<typeof fn>;
+            span.setOutputs(out);
+            return out;
+          },
+        );
       };
     },
     startSpan,

@@ -5,7 +5,11 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
-const STATUS = { [SpanStatusCode.UNSET]: 'STATUS_CODE_UNSET', [SpanStatusCode.OK]: 'STATUS_CODE_OK', [SpanStatusCode.ERROR]: 'STATUS_CODE_ERROR' };
+const STATUS = {
+  [SpanStatusCode.UNSET]: 'STATUS_CODE_UNSET',
+  [SpanStatusCode.OK]: 'STATUS_CODE_OK',
+  [SpanStatusCode.ERROR]: 'STATUS_CODE_ERROR',
+};
 /** MLflow's request/response previews are cut at 1000 characters. */
 const PREVIEW_LENGTH = 1000;
 
@@ -24,13 +28,18 @@ export function spanRecordOf(span: ReadableSpan): SpanRecord {
     name: span.name,
     start_time_unix_nano: hrTimeToNanos(span.startTime),
     end_time_unix_nano: hrTimeToNanos(span.endTime),
-    events: span.events.map((e) => ({ name: e.name, time_unix_nano: hrTimeToNanos(e.time), attributes: { ...(e.attributes ?? {}) } })),
+    events: span.events.map((e) => ({
+      name: e.name,
+      time_unix_nano: hrTimeToNanos(e.time),
+      attributes: { ...(e.attributes ?? {}) },
+    })),
     status: { code: STATUS[span.status.code], message: span.status.message ?? '' },
     attributes,
   };
 }
 
-const preview = (json: string | undefined): string | undefined => (json === undefined ? undefined : json.slice(0, PREVIEW_LENGTH));
+const preview = (json: string | undefined): string | undefined =>
+  json === undefined ? undefined : json.slice(0, PREVIEW_LENGTH);
 
 /** The TraceInfo MLflow's client sends for a finished trace rooted at `root` with `spanCount` spans. */
 export function traceInfoOf(root: ReadableSpan, experimentId: string, spanCount: number, sizeBytes: number): TraceInfo {

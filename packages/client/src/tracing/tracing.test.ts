@@ -13,16 +13,22 @@ import { createMlflowTracing } from './mlflow-tracing.js';
 import type { MlflowTracing } from './mlflow-tracing.js';
 
 function pipelineOf(tracing: MlflowTracing) {
-  const retrieve = tracing.trace(async (query: string) => [`doc about ${query}`], { name: 'retrieve', spanType: 'RETRIEVER' });
-  return tracing.trace(async function pipeline(question: string) {
-    const docs = await retrieve(question);
-    return tracing.startSpan({ name: 'generate', spanType: 'LLM', inputs: { docs } }, async (span) => {
-      span.setAttribute('model', 'tiny');
-      const answer = `answer to ${question}`;
-      span.setOutputs(answer);
-      return answer;
-    });
-  }, { attributes: { team: 'ml' } });
+  const retrieve = tracing.trace(async (query: string) => [`doc about ${query}`], {
+    name: 'retrieve',
+    spanType: 'RETRIEVER',
+  });
+  return tracing.trace(
+    async function pipeline(question: string) {
+      const docs = await retrieve(question);
+      return tracing.startSpan({ name: 'generate', spanType: 'LLM', inputs: { docs } }, async (span) => {
+        span.setAttribute('model', 'tiny');
+        const answer = `answer to ${question}`;
+        span.setOutputs(answer);
+        return answer;
+      });
+    },
+    { attributes: { team: 'ml' } },
+  );
 }
 
 describe('tracing to our server over HTTP', () => {
@@ -31,13 +37,19 @@ describe('tracing to our server over HTTP', () => {
   let base: string;
   let exp: string;
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(base + p, { method, ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}) });
+    const res = await fetch(base + p, {
+      method,
+      ...(body ? { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } } : {}),
+    });
     // biome-ignore lint/suspicious/noExplicitAny: test reads loosely typed JSON answers
     return { status: res.status, json: (await res.json()) as Record<string, any> };
   };
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'client-tracing-'));
-    const tracking = createFsTrackingStore({ root: path.join(dir, 'mlruns'), defaultArtifactRoot: 'mlflow-artifacts:/' });
+    const tracking = createFsTrackingStore({
+      root: path.join(dir, 'mlruns'),
+      defaultArtifactRoot: 'mlflow-artifacts:/',
+    });
     server = createStoreServer({ tracking, artifacts: { root: path.join(dir, 'mlartifacts') }, port: 0 });
     base = `http://127.0.0.1:${(await server.listen()).httpPort}`;
     exp = (await api('POST', '/api/2.0/mlflow/experiments/create', { name: 'ts-tracing' })).json.experiment_id;
@@ -55,27 +67,40 @@ describe('tracing to our server over HTTP', () => {
     expect(id).toMatch(/^tr-[0-9a-f]{32}$/);
     const { json } = await api('GET', `/api/3.0/mlflow/traces/batchGet?trace_ids=${id}`);
     const [t] = json.traces;
-    expect(t.trace_info).toMatchObject({ trace_id: id, state: 'OK', tags: { 'mlflow.traceName': 'pipeline', 'mlflow.trace.spansLocation': 'TRACKING_STORE' } });
+    expect(t.trace_info).toMatchObject({
+      trace_id: id,
+      state: 'OK',
+      tags: { 'mlflow.traceName': 'pipeline', 'mlflow.trace.spansLocation': 'TRACKING_STORE' },
+    });
     expect(t.trace_info.trace_metadata['mlflow.traceInputs']).toBe('{"question": "what is mlflow?"}');
     expect(t.trace_info.request_preview).toBe('{"question": "what is mlflow?"}');
     expect(t.trace_info.response_preview).toBe('"answer to what is mlflow?"');
     expect(t.spans.map((s: { name: string }) => s.name)).toEqual(['pipeline', 'retrieve', 'generate']);
-    const attr = (s: { attributes: { key: string; value: unknown }[] }, key: string) => s.attributes.find((a) => a.key === key)?.value;
-    expect(attr(t.spans[0], 'mlflow.spanInputs')).toEqual({ kvlist_value: { values: [{ key: 'question', value: { string_value: 'what is mlflow?' } }] } });
+    const attr = (s: { attributes: { key: string; value: unknown }[] }, key: string) =>
+      s.attributes.find((a) => a.key === key)?.value;
+    expect(attr(t.spans[0], 'mlflow.spanInputs')).toEqual({
+      kvlist_value: { values: [{ key: 'question', value: { string_value: 'what is mlflow?' } }] },
+    });
     expect(attr(t.spans[0], 'team')).toEqual({ string_value: 'ml' });
     expect(attr(t.spans[1], 'mlflow.spanType')).toEqual({ string_value: 'RETRIEVER' });
     expect(attr(t.spans[2], 'model')).toEqual({ string_value: 'tiny' });
     expect(t.spans[1].parent_span_id).toBe(t.spans[0].span_id);
     expect(t.spans[2].parent_span_id).toBe(t.spans[0].span_id);
-    const found = await api('POST', '/api/3.0/mlflow/traces/search', { locations: [{ mlflow_experiment: { experiment_id: exp } }], filter: "trace.name = 'pipeline'" });
+    const found = await api('POST', '/api/3.0/mlflow/traces/search', {
+      locations: [{ mlflow_experiment: { experiment_id: exp } }],
+      filter: "trace.name = 'pipeline'",
+    });
     expect(found.json.traces.map((x: { trace_id: string }) => x.trace_id)).toContain(id);
   });
 
   it('records a failing function as an ERROR trace with the exception event', async () => {
     const tracing = createMlflowTracing({ trackingUri: base, experimentId: exp });
-    const failing = tracing.trace(() => {
-      throw new TypeError('boom');
-    }, { name: 'failing' });
+    const failing = tracing.trace(
+      () => {
+        throw new TypeError('boom');
+      },
+      { name: 'failing' },
+    );
     expect(() => failing()).toThrow('boom');
     await tracing.flush();
     const { json } = await api('GET', `/api/3.0/mlflow/traces/batchGet?trace_ids=${tracing.lastTraceId}`);
@@ -104,7 +129,9 @@ describe('tracing to a local mlruns directory', () => {
       const [t] = await store.traces!.batchGetTraces([tracing.lastTraceId as string]);
       expect(t?.spans.map((s) => s.name)).toEqual(['pipeline', 'retrieve', 'generate']);
       expect(t?.spans[1]?.attributes['mlflow.spanType']).toBe('"RETRIEVER"');
-      expect(fs.existsSync(path.join(root, '0', 'traces', tracing.lastTraceId as string, 'artifacts', 'traces.json'))).toBe(true);
+      expect(
+        fs.existsSync(path.join(root, '0', 'traces', tracing.lastTraceId as string, 'artifacts', 'traces.json')),
+      ).toBe(true);
       await store.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -106,7 +106,9 @@ function randomWeights(n: number, scale: number, rnd: () => number): Float32Arra
 }
 
 /** MatMul+Add+Relu+MatMul+Add+Softmax: `input` float32 [batch, inputSize] → `probabilities` [batch, classes]. */
-export function buildMlpModel(opts: { inputSize?: number; hidden?: number; classes?: number; seed?: number } = {}): Uint8Array {
+export function buildMlpModel(
+  opts: { inputSize?: number; hidden?: number; classes?: number; seed?: number } = {},
+): Uint8Array {
   const { inputSize = 784, hidden = 128, classes = 10, seed = 42 } = opts;
   const rnd = seededRandom(seed);
   return buildOnnxModel({
@@ -130,7 +132,9 @@ export function buildMlpModel(opts: { inputSize?: number; hidden?: number; class
 }
 
 /** Conv(8×3×3, pad 1)+Relu+MaxPool(2)+Flatten+Gemm: `image` float32 [batch,1,size,size] → `logits` [batch, classes]. */
-export function buildCnnModel(opts: { size?: number; filters?: number; classes?: number; seed?: number } = {}): Uint8Array {
+export function buildCnnModel(
+  opts: { size?: number; filters?: number; classes?: number; seed?: number } = {},
+): Uint8Array {
   const { size = 28, filters = 8, classes = 10, seed = 7 } = opts;
   const rnd = seededRandom(seed);
   const flat = filters * (size / 2) * (size / 2);
@@ -144,7 +148,12 @@ export function buildCnnModel(opts: { size?: number; filters?: number; classes?:
       { name: 'b', dims: [classes], data: randomWeights(classes, 0.1, rnd) },
     ],
     nodes: [
-      { op: 'Conv', inputs: ['image', 'K', 'kb'], outputs: ['c'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      {
+        op: 'Conv',
+        inputs: ['image', 'K', 'kb'],
+        outputs: ['c'],
+        attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+      },
       { op: 'Relu', inputs: ['c'], outputs: ['r'] },
       { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attributes: { kernel_shape: [2, 2], strides: [2, 2] } },
       { op: 'Flatten', inputs: ['p'], outputs: ['f'], attributes: { axis: 1 } },

@@ -8,7 +8,11 @@ import { tinyCnn, tinyMlp } from '../testing/tiny-models.js';
 const SAMPLES = 100;
 
 /** Runs the converted model and the tfjs model on the same seeded batch; returns the largest difference. */
-async function maxDifference(model: tf.LayersModel, featureShape: number[], seed: number): Promise<{ diff: number; outputShape: readonly number[] }> {
+async function maxDifference(
+  model: tf.LayersModel,
+  featureShape: number[],
+  seed: number,
+): Promise<{ diff: number; outputShape: readonly number[] }> {
   const bytes = await convertToOnnx(model);
   const session = await ort.InferenceSession.create(bytes);
   try {
@@ -41,9 +45,18 @@ describe('convertToOnnx', () => {
   it('converts sigmoid/tanh/linear activations and Activation layers', async () => {
     const model = tf.sequential({
       layers: [
-        tf.layers.dense({ units: 6, inputShape: [3], activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+        tf.layers.dense({
+          units: 6,
+          inputShape: [3],
+          activation: 'tanh',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }),
+        }),
         tf.layers.activation({ activation: 'sigmoid' }),
-        tf.layers.dense({ units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }), biasInitializer: 'ones' }),
+        tf.layers.dense({
+          units: 2,
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 4 }),
+          biasInitializer: 'ones',
+        }),
       ],
     });
     expect((await maxDifference(model, [3], 2)).diff).toBeLessThan(1e-4);
@@ -60,21 +73,36 @@ describe('convertToOnnx', () => {
     const model = tf.sequential({
       layers: [
         tf.layers.reshape({ inputShape: [49], targetShape: [7, 7, 1] }),
-        tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: 'same', kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }), biasInitializer: 'ones' }),
+        tf.layers.conv2d({
+          filters: 2,
+          kernelSize: 3,
+          strides: 2,
+          padding: 'same',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+          biasInitializer: 'ones',
+        }),
         tf.layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
         tf.layers.maxPooling2d({ poolSize: 3, strides: 2, padding: 'same' }),
         tf.layers.flatten(),
-        tf.layers.dense({ units: 2, activation: 'sigmoid', kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }) }),
+        tf.layers.dense({
+          units: 2,
+          activation: 'sigmoid',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 6 }),
+        }),
       ],
     });
     expect((await maxDifference(model, [49], 4)).diff).toBeLessThan(1e-4);
   });
 
   it('names the unsupported layer (LSTM) in a clear INVALID_PARAMETER_VALUE error', async () => {
-    const model = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [3, 4], name: 'my_lstm' }), tf.layers.dense({ units: 1 })] });
+    const model = tf.sequential({
+      layers: [tf.layers.lstm({ units: 2, inputShape: [3, 4], name: 'my_lstm' }), tf.layers.dense({ units: 1 })],
+    });
     await expect(convertToOnnx(model)).rejects.toMatchObject({
       code: 'INVALID_PARAMETER_VALUE',
-      message: expect.stringMatching(/^Cannot convert layer 'my_lstm' of type LSTM to ONNX: this layer type is not supported/),
+      message: expect.stringMatching(
+        /^Cannot convert layer 'my_lstm' of type LSTM to ONNX: this layer type is not supported/,
+      ),
     });
   });
 
@@ -83,8 +111,14 @@ describe('convertToOnnx', () => {
     const a = tf.layers.dense({ units: 2, name: 'left' }).apply(input) as tf.SymbolicTensor;
     const b = tf.layers.dense({ units: 2, name: 'right' }).apply(input) as tf.SymbolicTensor;
     const sum = tf.layers.add({ name: 'sum' }).apply([a, b]) as tf.SymbolicTensor;
-    await expect(convertToOnnx(tf.model({ inputs: input, outputs: sum }))).rejects.toThrow(/Cannot convert layer '(right|sum)' of type (Dense|Add) to ONNX/);
-    const swish = tf.sequential({ layers: [tf.layers.dense({ units: 2, inputShape: [2], activation: 'swish', name: 'sw' })] });
-    await expect(convertToOnnx(swish)).rejects.toThrow(/Cannot convert layer 'sw' of type Dense to ONNX: activation 'swish' is not supported/);
+    await expect(convertToOnnx(tf.model({ inputs: input, outputs: sum }))).rejects.toThrow(
+      /Cannot convert layer '(right|sum)' of type (Dense|Add) to ONNX/,
+    );
+    const swish = tf.sequential({
+      layers: [tf.layers.dense({ units: 2, inputShape: [2], activation: 'swish', name: 'sw' })],
+    });
+    await expect(convertToOnnx(swish)).rejects.toThrow(
+      /Cannot convert layer 'sw' of type Dense to ONNX: activation 'swish' is not supported/,
+    );
   });
 });

@@ -58,9 +58,13 @@ export async function convertToOnnx(model: LayersModel, opts: ConvertToOnnxOptio
       throw unsupported(layer, `this layer type is not supported (supported: ${ONNX_CONVERTIBLE_LAYERS.join(', ')})`);
     }
     const inbound = inboundLayers(layer);
-    if (inbound.length > 1) throw unsupported(layer, 'layers with several inputs are not supported; only single chains of layers convert');
+    if (inbound.length > 1)
+      throw unsupported(layer, 'layers with several inputs are not supported; only single chains of layers convert');
     if (previous && inbound.length === 1 && inbound[0] !== previous) {
-      throw unsupported(layer, `its input comes from '${inbound[0]!.name}', not the layer before it; only single chains of layers convert`);
+      throw unsupported(
+        layer,
+        `its input comes from '${inbound[0]!.name}', not the layer before it; only single chains of layers convert`,
+      );
     }
     x = convert(ctx, layer, x);
     previous = layer;

@@ -25,7 +25,10 @@ type Layer = layers.Layer;
 type Converter = (ctx: ConvertContext, layer: Layer, x: Value) => Value;
 
 export function unsupported(layer: Layer, why: string): MlflowError {
-  return new MlflowError('INVALID_PARAMETER_VALUE', `Cannot convert layer '${layer.name}' of type ${layer.getClassName()} to ONNX: ${why}`);
+  return new MlflowError(
+    'INVALID_PARAMETER_VALUE',
+    `Cannot convert layer '${layer.name}' of type ${layer.getClassName()} to ONNX: ${why}`,
+  );
 }
 
 /** The value in TF.js's own layout (NHWC for images). */
@@ -63,7 +66,10 @@ const ACTIVATIONS: Record<string, (ctx: ConvertContext, x: Value, base: string) 
   selu: (ctx, x, base) => ({ name: ctx.graph.node('Selu', [x.name], base), layout: x.layout }),
   softplus: (ctx, x, base) => ({ name: ctx.graph.node('Softplus', [x.name], base), layout: x.layout }),
   softsign: (ctx, x, base) => ({ name: ctx.graph.node('Softsign', [x.name], base), layout: x.layout }),
-  hardSigmoid: (ctx, x, base) => ({ name: ctx.graph.node('HardSigmoid', [x.name], base, { alpha: 0.2, beta: 0.5 }), layout: x.layout }),
+  hardSigmoid: (ctx, x, base) => ({
+    name: ctx.graph.node('HardSigmoid', [x.name], base, { alpha: 0.2, beta: 0.5 }),
+    layout: x.layout,
+  }),
   // Softmax over the last axis, which is the channel axis only in TF.js's layout.
   softmax: (ctx, x, base) => {
     const v = toTfLayout(ctx, x, base);
@@ -74,7 +80,11 @@ const ACTIVATIONS: Record<string, (ctx: ConvertContext, x: Value, base: string) 
 export function applyActivation(ctx: ConvertContext, layer: Layer, x: Value, activation: unknown): Value {
   const key = typeof activation === 'string' ? activation : 'linear';
   const f = ACTIVATIONS[key];
-  if (!f) throw unsupported(layer, `activation '${key}' is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`);
+  if (!f)
+    throw unsupported(
+      layer,
+      `activation '${key}' is not supported (supported: ${Object.keys(ACTIVATIONS).join(', ')})`,
+    );
   return f(ctx, x, layer.name);
 }
 
@@ -84,7 +94,12 @@ const dense: Converter = (ctx, layer, input) => {
   const [kernel, bias] = weights(layer);
   const w = ctx.graph.floatInitializer(`${layer.name}/kernel`, kernel!.shape, kernel!.data);
   let out = ctx.graph.node('MatMul', [x.name, w], layer.name);
-  if (c.useBias !== false && bias) out = ctx.graph.node('Add', [out, ctx.graph.floatInitializer(`${layer.name}/bias`, bias.shape, bias.data)], layer.name);
+  if (c.useBias !== false && bias)
+    out = ctx.graph.node(
+      'Add',
+      [out, ctx.graph.floatInitializer(`${layer.name}/bias`, bias.shape, bias.data)],
+      layer.name,
+    );
   return applyActivation(ctx, layer, { name: out, layout: x.layout === 'nhwc' ? 'nhwc' : 'plain' }, c.activation);
 };
 
@@ -96,7 +111,8 @@ function padding(layer: Layer, p: unknown): Record<string, string> {
 }
 
 function checkChannelsLast(layer: Layer, c: Record<string, unknown>): void {
-  if (c.dataFormat !== undefined && c.dataFormat !== 'channelsLast') throw unsupported(layer, `dataFormat '${String(c.dataFormat)}' is not supported (channelsLast only)`);
+  if (c.dataFormat !== undefined && c.dataFormat !== 'channelsLast')
+    throw unsupported(layer, `dataFormat '${String(c.dataFormat)}' is not supported (channelsLast only)`);
 }
 
 const conv2d: Converter = (ctx, layer, input) => {
@@ -108,7 +124,8 @@ const conv2d: Converter = (ctx, layer, input) => {
   const k = ctx.tf.tidy(() => ctx.tf.transpose(kernel!, [3, 2, 0, 1]));
   const inputs = [x.name, ctx.graph.floatInitializer(`${layer.name}/kernel`, k.shape, k.dataSync() as Float32Array)];
   k.dispose();
-  if (c.useBias !== false && bias) inputs.push(ctx.graph.floatInitializer(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array));
+  if (c.useBias !== false && bias)
+    inputs.push(ctx.graph.floatInitializer(`${layer.name}/bias`, bias.shape, bias.dataSync() as Float32Array));
   const kernelShape = [kernel!.shape[0]!, kernel!.shape[1]!];
   const out = ctx.graph.node('Conv', inputs, layer.name, {
     kernel_shape: kernelShape,
@@ -147,7 +164,10 @@ const reshape: Converter = (ctx, layer, input) => {
   const x = toTfLayout(ctx, input, layer.name);
   // 0 copies the batch dimension from the input.
   const shape = ctx.graph.int64Initializer(`${layer.name}/shape`, [0, ...target.map((d) => (d == null ? -1 : d))]);
-  return { name: ctx.graph.node('Reshape', [x.name, shape], layer.name), layout: target.length === 3 ? 'nhwc' : 'plain' };
+  return {
+    name: ctx.graph.node('Reshape', [x.name, shape], layer.name),
+    layout: target.length === 3 ? 'nhwc' : 'plain',
+  };
 };
 
 const identity: Converter = (_ctx, _layer, x) => x;

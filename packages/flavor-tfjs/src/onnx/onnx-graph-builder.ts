@@ -65,18 +65,32 @@ export class OnnxGraphBuilder {
 
   int64Initializer(base: string, values: number[]): string {
     const name = this.fresh(base);
-    this.initializers.push({ name, dims: [values.length], dataType: INT64, rawData: bytesOf(BigInt64Array.from(values, (v) => BigInt(v))) });
+    this.initializers.push({
+      name,
+      dims: [values.length],
+      dataType: INT64,
+      rawData: bytesOf(BigInt64Array.from(values, (v) => BigInt(v))),
+    });
     return name;
   }
 
   /** Adds a node; returns its output name (`output` when given, else a fresh one from `base`). */
-  node(op: string, inputs: string[], base: string, attributes: Record<string, AttributeValue> = {}, output?: string): string {
+  node(
+    op: string,
+    inputs: string[],
+    base: string,
+    attributes: Record<string, AttributeValue> = {},
+    output?: string,
+  ): string {
     const out = output ?? this.fresh(`${base}/${op}`);
     this.nodes.push({ op, inputs, outputs: [out], attributes, name: this.fresh(`${base}/${op}_node`) });
     return out;
   }
 
-  encode(onnx: OnnxProto, io: { inputs: GraphIo[]; outputs: GraphIo[]; graphName: string; producerVersion: string }): Uint8Array {
+  encode(
+    onnx: OnnxProto,
+    io: { inputs: GraphIo[]; outputs: GraphIo[]; graphName: string; producerVersion: string },
+  ): Uint8Array {
     const T = onnx.AttributeProto.AttributeType;
     const attribute = (name: string, value: AttributeValue) => {
       if (typeof value === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(value) };
@@ -85,7 +99,12 @@ export class OnnxGraphBuilder {
     };
     const valueInfo = (v: GraphIo) => ({
       name: v.name,
-      type: { tensorType: { elemType: FLOAT, shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } },
+      type: {
+        tensorType: {
+          elemType: FLOAT,
+          shape: { dim: v.shape.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
+        },
+      },
     });
     const model = onnx.ModelProto.fromObject({
       irVersion: ONNX_IR_VERSION,
@@ -96,7 +115,12 @@ export class OnnxGraphBuilder {
         name: io.graphName,
         input: io.inputs.map(valueInfo),
         output: io.outputs.map(valueInfo),
-        initializer: this.initializers.map((t) => ({ name: t.name, dims: t.dims, dataType: t.dataType, rawData: t.rawData })),
+        initializer: this.initializers.map((t) => ({
+          name: t.name,
+          dims: t.dims,
+          dataType: t.dataType,
+          rawData: t.rawData,
+        })),
         node: this.nodes.map((n) => ({
           name: n.name,
           opType: n.op,

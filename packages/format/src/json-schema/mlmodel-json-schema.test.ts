@@ -16,7 +16,10 @@ if (process.env.UPDATE_SCHEMAS === '1') writeFileSync(committedPath, generatedTe
 
 const fixtureModels = readdirSync(fixturesRoot, { recursive: true, encoding: 'utf8' })
   .filter((p) => path.basename(p) === 'MLmodel')
-  .map((p) => ({ name: p, doc: safeLoadYaml(readFileSync(path.join(fixturesRoot, p), 'utf8')) as Record<string, unknown> }));
+  .map((p) => ({
+    name: p,
+    doc: safeLoadYaml(readFileSync(path.join(fixturesRoot, p), 'utf8')) as Record<string, unknown>,
+  }));
 
 describe('schemas/mlmodel.schema.json', () => {
   it('is the committed copy of the generated schema', () => {

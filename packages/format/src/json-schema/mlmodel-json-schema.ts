@@ -13,12 +13,15 @@ import { MLmodelSchema, createMLmodelSchema } from '../mlmodel/mlmodel-schema.js
  */
 export function mlmodelJsonSchema(flavorSchemas?: Record<string, ZodType>): Record<string, unknown> {
   const schema = flavorSchemas ? createMLmodelSchema(flavorSchemas) : MLmodelSchema;
-  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;
+  const generated = z.toJSONSchema(schema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   const { $schema, ...rest } = generated;
   return {
     $schema,
     title: 'MLmodel',
-    description: 'An MLflow model directory\'s MLmodel file (YAML), as written by MLflow 1.x-3.x and mlflow-ts.',
+    description: "An MLflow model directory's MLmodel file (YAML), as written by MLflow 1.x-3.x and mlflow-ts.",
     ...rest,
   };
 }

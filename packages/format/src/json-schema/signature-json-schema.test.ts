@@ -22,7 +22,10 @@ const committed = [
 });
 
 // strict (bar type-per-keyword checks, which the literal leaves to the `type` at each def) so a misspelt keyword fails here.
-const compile = (file: string) => new Ajv2020({ strict: true, strictTypes: false }).compile(JSON.parse(readFileSync(path.join(schemasDir, file), 'utf8')));
+const compile = (file: string) =>
+  new Ajv2020({ strict: true, strictTypes: false }).compile(
+    JSON.parse(readFileSync(path.join(schemasDir, file), 'utf8')),
+  );
 const validateSignature = compile('signature.schema.json');
 const validateSchema = compile('model-schema.schema.json');
 
@@ -32,9 +35,13 @@ type Sig = { inputs?: unknown; outputs?: unknown; params?: unknown };
 const fixtureSignatures = readdirSync(fixturesRoot, { recursive: true, encoding: 'utf8' })
   .filter((p) => path.basename(p) === 'MLmodel')
   .flatMap((p) => {
-    const doc = safeLoadYaml(readFileSync(path.join(fixturesRoot, p), 'utf8')) as { signature?: Record<string, string | null> };
+    const doc = safeLoadYaml(readFileSync(path.join(fixturesRoot, p), 'utf8')) as {
+      signature?: Record<string, string | null>;
+    };
     if (!doc.signature) return [];
-    const parsed = Object.fromEntries(Object.entries(doc.signature).map(([k, v]) => [k, v === null ? null : JSON.parse(v)]));
+    const parsed = Object.fromEntries(
+      Object.entries(doc.signature).map(([k, v]) => [k, v === null ? null : JSON.parse(v)]),
+    );
     return [{ name: p, strings: doc.signature, sig: parsed as Sig }];
   });
 
@@ -48,32 +55,58 @@ function readerAccepts(sig: Sig): boolean {
   }
 }
 
-const long = (name?: string, required?: boolean | null) => ({ type: 'long', ...(name === undefined ? {} : { name }), ...(required === undefined ? {} : { required }) });
-const tensor = (name?: string, spec: Record<string, unknown> = { dtype: 'float32', shape: [-1, 4] }) => ({ ...(name === undefined ? {} : { name }), type: 'tensor', 'tensor-spec': spec });
+const long = (name?: string, required?: boolean | null) => ({
+  type: 'long',
+  ...(name === undefined ? {} : { name }),
+  ...(required === undefined ? {} : { required }),
+});
+const tensor = (name?: string, spec: Record<string, unknown> = { dtype: 'float32', shape: [-1, 4] }) => ({
+  ...(name === undefined ? {} : { name }),
+  type: 'tensor',
+  'tensor-spec': spec,
+});
 const param = (extra: Record<string, unknown>) => ({ name: 'p', shape: null, ...extra });
 
 const VALID: [string, Sig][] = [
-  ['nested map/array/any/object/sparkml_vector columns', {
-    inputs: [
-      { type: 'map', values: { type: 'array', items: { type: 'any' } }, name: 'm', required: false },
-      { type: 'object', properties: { a: { type: 'sparkml_vector', required: false }, z: { type: 'long' } }, name: 'o', required: true },
-      { type: 'array', items: { type: 'object', properties: { d: { type: 'datetime', required: null } } }, name: 'a' },
-    ],
-    outputs: [{ type: 'binary', required: true }, { type: 'string' }],
-  }],
-  ['several named tensors and one unnamed tensor', { inputs: [tensor('x'), tensor('y', { dtype: 'int64', shape: [] })], outputs: [tensor()] }],
-  ['params: scalar, list, datetime, object, legacy dtype, null default', {
-    inputs: [long()],
-    outputs: null,
-    params: [
-      param({ name: 't', type: 'double', default: 0.5 }),
-      param({ name: 'stop', type: 'string', default: ['a', 'b'], shape: [-1] }),
-      param({ name: 'when', type: 'datetime', default: '2024-01-02T03:04:05' }),
-      param({ name: 'cfg', type: 'object', default: { k: 1 }, properties: { k: { type: 'long', required: true } } }),
-      { name: 'n', dtype: 'long', default: 3 },
-      param({ name: 'none', type: 'boolean', default: null }),
-    ],
-  }],
+  [
+    'nested map/array/any/object/sparkml_vector columns',
+    {
+      inputs: [
+        { type: 'map', values: { type: 'array', items: { type: 'any' } }, name: 'm', required: false },
+        {
+          type: 'object',
+          properties: { a: { type: 'sparkml_vector', required: false }, z: { type: 'long' } },
+          name: 'o',
+          required: true,
+        },
+        {
+          type: 'array',
+          items: { type: 'object', properties: { d: { type: 'datetime', required: null } } },
+          name: 'a',
+        },
+      ],
+      outputs: [{ type: 'binary', required: true }, { type: 'string' }],
+    },
+  ],
+  [
+    'several named tensors and one unnamed tensor',
+    { inputs: [tensor('x'), tensor('y', { dtype: 'int64', shape: [] })], outputs: [tensor()] },
+  ],
+  [
+    'params: scalar, list, datetime, object, legacy dtype, null default',
+    {
+      inputs: [long()],
+      outputs: null,
+      params: [
+        param({ name: 't', type: 'double', default: 0.5 }),
+        param({ name: 'stop', type: 'string', default: ['a', 'b'], shape: [-1] }),
+        param({ name: 'when', type: 'datetime', default: '2024-01-02T03:04:05' }),
+        param({ name: 'cfg', type: 'object', default: { k: 1 }, properties: { k: { type: 'long', required: true } } }),
+        { name: 'n', dtype: 'long', default: 3 },
+        param({ name: 'none', type: 'boolean', default: null }),
+      ],
+    },
+  ],
 ];
 
 const INVALID: [string, Sig][] = [
@@ -92,14 +125,20 @@ const INVALID: [string, Sig][] = [
   ['an array without items', { inputs: [{ type: 'array', name: 'a' }] }],
   ['an object without properties', { inputs: [{ type: 'object', name: 'o', properties: {} }] }],
   ['a map without values', { inputs: [{ type: 'map', name: 'm' }] }],
-  ['a non-boolean property `required`', { inputs: [{ type: 'object', name: 'o', properties: { k: { type: 'long', required: 'yes' } } }] }],
+  [
+    'a non-boolean property `required`',
+    { inputs: [{ type: 'object', name: 'o', properties: { k: { type: 'long', required: 'yes' } } }] },
+  ],
   ['a bad outputs list', { inputs: [long()], outputs: [{ type: 'tensor', 'tensor-spec': { shape: [-1] } }] }],
   ['a binary param', { inputs: [long()], params: [param({ type: 'binary', default: null })] }],
   ['a param without default', { inputs: [long()], params: [{ name: 'p', type: 'long' }] }],
   ['a param without type or dtype', { inputs: [long()], params: [{ name: 'p', default: 1 }] }],
   ['a param with shape [2]', { inputs: [long()], params: [param({ type: 'string', default: 'x', shape: [2] })] }],
   ['a list default for a scalar param', { inputs: [long()], params: [param({ type: 'long', default: [1] })] }],
-  ['a scalar default for a list param', { inputs: [long()], params: [param({ type: 'long', default: 1, shape: [-1] })] }],
+  [
+    'a scalar default for a list param',
+    { inputs: [long()], params: [param({ type: 'long', default: 1, shape: [-1] })] },
+  ],
   ['an object param without properties', { inputs: [long()], params: [param({ type: 'object', default: null })] }],
 ];
 
@@ -111,15 +150,26 @@ describe('schemas/signature.schema.json and schemas/model-schema.schema.json', (
   it('accepts every MLflow-written fixture signature, and each of its inputs/outputs lists alone', () => {
     expect(fixtureSignatures.length).toBeGreaterThanOrEqual(6);
     for (const { name, sig } of fixtureSignatures) {
-      expect({ name, ok: validateSignature(sig), errors: validateSignature.errors ?? null }).toEqual({ name, ok: true, errors: null });
+      expect({ name, ok: validateSignature(sig), errors: validateSignature.errors ?? null }).toEqual({
+        name,
+        ok: true,
+        errors: null,
+      });
       for (const list of [sig.inputs, sig.outputs].filter((l) => l !== undefined && l !== null)) {
-        expect({ name, ok: validateSchema(list), errors: validateSchema.errors ?? null }).toEqual({ name, ok: true, errors: null });
+        expect({ name, ok: validateSchema(list), errors: validateSchema.errors ?? null }).toEqual({
+          name,
+          ok: true,
+          errors: null,
+        });
       }
     }
   });
 
   it.each(VALID)('accepts %s, as parseSignature does', (_label, sig) => {
-    expect({ ok: validateSignature(sig), errors: validateSignature.errors ?? null }).toEqual({ ok: true, errors: null });
+    expect({ ok: validateSignature(sig), errors: validateSignature.errors ?? null }).toEqual({
+      ok: true,
+      errors: null,
+    });
     expect(readerAccepts(sig)).toBe(true);
   });
 

@@ -17,7 +17,10 @@ type JsonSchema = Record<string, unknown>;
 const DRAFT = 'https://json-schema.org/draft/2020-12/schema';
 const ref = (name: string): JsonSchema => ({ $ref: `#/$defs/${name}` });
 /** Matches a document whose `key` is present and equal to `value` (for `if`). */
-const keyIs = (key: string, value: string): JsonSchema => ({ required: [key], properties: { [key]: { const: value } } });
+const keyIs = (key: string, value: string): JsonSchema => ({
+  required: [key],
+  properties: { [key]: { const: value } },
+});
 
 /** A `name` that is absent or null: MLflow's unnamed input. */
 const UNNAMED = { type: 'null' };
@@ -36,7 +39,10 @@ function schemaDefs(): Record<string, JsonSchema> {
       properties: { type: { enum: [...DATA_TYPES, 'array', 'object', 'map', 'any', 'sparkml_vector'] } },
       allOf: [
         { if: keyIs('type', 'array'), then: { required: ['items'], properties: { items: ref('ValueType') } } },
-        { if: keyIs('type', 'object'), then: { required: ['properties'], properties: { properties: ref('ObjectProperties') } } },
+        {
+          if: keyIs('type', 'object'),
+          then: { required: ['properties'], properties: { properties: ref('ObjectProperties') } },
+        },
         { if: keyIs('type', 'map'), then: { required: ['values'], properties: { values: ref('ValueType') } } },
       ],
     },
@@ -74,7 +80,10 @@ function schemaDefs(): Record<string, JsonSchema> {
         'unnamed columns must be required; several tensors must be named. Names must be unique (not checked here).',
       anyOf: [
         listOf('named columns', { ...ref('ColSpec'), ...NAMED }),
-        listOf('unnamed columns', { ...ref('ColSpec'), properties: { name: UNNAMED, required: { enum: [true, null] } } }),
+        listOf('unnamed columns', {
+          ...ref('ColSpec'),
+          properties: { name: UNNAMED, required: { enum: [true, null] } },
+        }),
         listOf('named tensors', { ...ref('TensorSpec'), ...NAMED }),
         { ...listOf('one unnamed tensor', { ...ref('TensorSpec'), properties: { name: UNNAMED } }), maxItems: 1 },
       ],
@@ -124,7 +133,8 @@ export function schemaJsonSchema(): Record<string, unknown> {
   return {
     $schema: DRAFT,
     title: 'MLflow model schema',
-    description: 'A signature inputs/outputs list (an MLmodel signature.inputs/outputs string, parsed): ColSpecs or TensorSpecs.',
+    description:
+      'A signature inputs/outputs list (an MLmodel signature.inputs/outputs string, parsed): ColSpecs or TensorSpecs.',
     ...ref('Schema'),
     $defs: schemaDefs(),
   };

@@ -19,8 +19,18 @@ describe('newModelUuid', () => {
 });
 
 describe('createMLmodel', () => {
-  const onnx = { onnx_version: '1.17.0', data: 'model.onnx', providers: ['CPUExecutionProvider'], onnx_session_options: null, code: null };
-  const pyfunc = createPythonFunctionFlavorConfig({ loaderModule: 'mlflow.onnx', pythonVersion: '3.11.5', data: 'model.onnx' });
+  const onnx = {
+    onnx_version: '1.17.0',
+    data: 'model.onnx',
+    providers: ['CPUExecutionProvider'],
+    onnx_session_options: null,
+    code: null,
+  };
+  const pyfunc = createPythonFunctionFlavorConfig({
+    loaderModule: 'mlflow.onnx',
+    pythonVersion: '3.11.5',
+    data: 'model.onnx',
+  });
   const created = new Date(Date.UTC(2025, 7, 7, 17, 55, 54, 194));
 
   it('writes what MLflow 3.x writes for a saved (not logged) model', () => {
@@ -60,7 +70,11 @@ utc_time_created: '2025-08-07 17:55:54.194000'
       run_id: 'a300d8876f2042bf86eb8cee1c072d55',
       artifact_path: 'file:///tmp/mlruns/1/models/m-7b5b292a66ea4824a2aaedc5c3ea4bf4/artifacts',
       signature: { inputs: '[{"type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1, 11]}}]' },
-      saved_input_example_info: { artifact_path: 'input_example.json', type: 'ndarray', serving_input_path: 'serving_input_example.json' },
+      saved_input_example_info: {
+        artifact_path: 'input_example.json',
+        type: 'ndarray',
+        serving_input_path: 'serving_input_example.json',
+      },
       metadata: { owner: 'me' },
       created,
     });

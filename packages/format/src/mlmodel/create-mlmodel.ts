@@ -12,8 +12,9 @@ export const MLFLOW_COMPAT_VERSION = '3.6.0';
 /** Python's `str(datetime.utcnow())`: `YYYY-MM-DD HH:MM:SS.ffffff`, the fraction left out when zero. */
 export function formatUtcTimeCreated(date: Date): string {
   const pad = (n: number, width = 2) => n.toString().padStart(width, '0');
-  const base = `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} `
-    + `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
+  const base =
+    `${pad(date.getUTCFullYear(), 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ` +
+    `${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}`;
   const ms = date.getUTCMilliseconds();
   return ms === 0 ? base : `${base}.${pad(ms, 3)}000`;
 }
@@ -54,7 +55,8 @@ export function createMLmodel(options: CreateMLmodelOptions): MLmodel {
     m.is_signature_from_type_hint = false;
     m.type_hint_from_example = false;
   }
-  if (options.saved_input_example_info !== undefined) m.saved_input_example_info = { ...options.saved_input_example_info };
+  if (options.saved_input_example_info !== undefined)
+    m.saved_input_example_info = { ...options.saved_input_example_info };
   if (options.model_size_bytes !== undefined) m.model_size_bytes = options.model_size_bytes;
   if (options.metadata !== undefined) m.metadata = options.metadata;
   return m;

@@ -3,7 +3,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
-  condaYaml, nodeEnvJson, pythonEnvYaml, registeredModelMetaYaml, requirementsTxt, withMlflowRequirement,
+  condaYaml,
+  nodeEnvJson,
+  pythonEnvYaml,
+  registeredModelMetaYaml,
+  requirementsTxt,
+  withMlflowRequirement,
 } from './environment-files.js';
 import { safeLoadYaml } from './pyyaml-load.js';
 
@@ -12,7 +17,8 @@ const read = (rel: string) => readFileSync(path.join(fixturesRoot, rel), 'utf8')
 
 // Directories whose env files MLflow wrote untouched (the mlflow/tests/resources copies were
 // reformatted by the repo's prettier: indented lists, trailing newlines).
-const WINE = '160103126__mlflow-fastapi-wine/mlruns/895387645806649699/models/m-7b5b292a66ea4824a2aaedc5c3ea4bf4/artifacts';
+const WINE =
+  '160103126__mlflow-fastapi-wine/mlruns/895387645806649699/models/m-7b5b292a66ea4824a2aaedc5c3ea4bf4/artifacts';
 const ONNX = 'zakharovart01__mlops/onnx_model';
 const PIMA = 'SubaashNair__pima-diabetes-mlflow/model';
 
@@ -49,7 +55,10 @@ describe('environment files', () => {
 
   it('puts mlflow first only when no line requires it', () => {
     expect(withMlflowRequirement(['onnx==1.15.0'], '3.6.0')).toEqual(['mlflow==3.6.0', 'onnx==1.15.0']);
-    expect(withMlflowRequirement(['bcrypt==3.2.0', 'mlflow[gateway]==2.12.2'])).toEqual(['bcrypt==3.2.0', 'mlflow[gateway]==2.12.2']);
+    expect(withMlflowRequirement(['bcrypt==3.2.0', 'mlflow[gateway]==2.12.2'])).toEqual([
+      'bcrypt==3.2.0',
+      'mlflow[gateway]==2.12.2',
+    ]);
     expect(requirementsTxt(['onnxruntime'], '3.6.0')).toBe('mlflow==3.6.0\nonnxruntime');
     expect(condaYaml({ pythonVersion: '3.11.5', pipRequirements: ['onnx'] })).toBe(
       'channels:\n- conda-forge\ndependencies:\n- python=3.11.5\n- pip\n- pip:\n  - mlflow==3.6.0\n  - onnx\nname: mlflow-env\n',
@@ -67,7 +76,10 @@ describe('environment files', () => {
 
   it('writes node_env.json with sorted dependencies', () => {
     const text = nodeEnvJson({ dependencies: { 'onnxruntime-node': '^1.20.0', '@mlflow-ts/flavor-onnx': '^0.1.0' } });
-    expect(JSON.parse(text)).toEqual({ node: '>=20', dependencies: { '@mlflow-ts/flavor-onnx': '^0.1.0', 'onnxruntime-node': '^1.20.0' } });
+    expect(JSON.parse(text)).toEqual({
+      node: '>=20',
+      dependencies: { '@mlflow-ts/flavor-onnx': '^0.1.0', 'onnxruntime-node': '^1.20.0' },
+    });
     expect(Object.keys(JSON.parse(text).dependencies)).toEqual(['@mlflow-ts/flavor-onnx', 'onnxruntime-node']);
     expect(text.endsWith('}\n')).toBe(true);
   });

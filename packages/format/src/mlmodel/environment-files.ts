@@ -75,11 +75,16 @@ export function pythonEnvYaml(options: {
 /** `registered_model_meta`: written into a model version's copy (`model_version` is a string). */
 export function registeredModelMetaYaml(options: { modelName: string; modelVersion: string | number }): string {
   // mlflow.utils.file_utils.write_yaml: allow_unicode=True, unlike MLmodel.
-  return safeDumpYaml({ model_name: options.modelName, model_version: String(options.modelVersion) }, { allowUnicode: true });
+  return safeDumpYaml(
+    { model_name: options.modelName, model_version: String(options.modelVersion) },
+    { allowUnicode: true },
+  );
 }
 
 /** Our Node counterpart of requirements.txt: the npm packages (name → semver range) to load the model. */
 export function nodeEnvJson(options: { dependencies: Record<string, string>; node?: string }): string {
-  const dependencies = Object.fromEntries(Object.entries(options.dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const dependencies = Object.fromEntries(
+    Object.entries(options.dependencies).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
   return `${JSON.stringify({ node: options.node ?? '>=20', dependencies }, null, 2)}\n`;
 }

@@ -24,7 +24,10 @@ export const PythonFunctionFlavorConfigSchema = z.looseObject({
   code: z.string().nullable().optional(),
   env: PythonFunctionEnvSchema.optional(),
   /** model_config: a map, or a path for models-from-code. */
-  config: z.union([z.string(), z.record(z.string(), z.unknown())]).nullable().optional(),
+  config: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .nullable()
+    .optional(),
   model_code_path: z.string().optional(),
   streamable: z.boolean().optional(),
 });

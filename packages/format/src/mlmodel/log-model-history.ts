@@ -33,7 +33,9 @@ export function logModelHistoryEntry(mlmodel: Record<string, unknown>): Record<s
  * A run whose tag is not a JSON list is refused rather than overwritten.
  */
 export async function recordLoggedModel(
-  tracking: Pick<TrackingStore, 'getRun' | 'setTag'>, runId: string, mlmodel: Record<string, unknown>,
+  tracking: Pick<TrackingStore, 'getRun' | 'setTag'>,
+  runId: string,
+  mlmodel: Record<string, unknown>,
 ): Promise<void> {
   const run = await tracking.getRun(runId);
   if (run.info.lifecycle_stage === 'deleted') {
@@ -49,7 +51,10 @@ export async function recordLoggedModel(
       parsed = undefined;
     }
     if (!Array.isArray(parsed)) {
-      throw new MlflowError('INVALID_STATE', `Run ${runId} has a '${LOG_MODEL_HISTORY_TAG}' tag that is not a JSON list`);
+      throw new MlflowError(
+        'INVALID_STATE',
+        `Run ${runId} has a '${LOG_MODEL_HISTORY_TAG}' tag that is not a JSON list`,
+      );
     }
     history = parsed;
   }

@@ -36,7 +36,9 @@ const read = (rel: string) => readFileSync(path.join(fixturesRoot, rel), 'utf8')
 describe('MLmodel YAML against every MLflow-written fixture', () => {
   it('covers every MLmodel under the fixtures directory', () => {
     const found = readdirSync(fixturesRoot, { recursive: true, encoding: 'utf8' })
-      .filter((p) => path.basename(p) === 'MLmodel').map((p) => p.split(path.sep).join('/')).sort();
+      .filter((p) => path.basename(p) === 'MLmodel')
+      .map((p) => p.split(path.sep).join('/'))
+      .sort();
     expect(found).toEqual([...FIXTURES].sort());
   });
 
@@ -76,7 +78,16 @@ describe('MLmodel YAML against every MLflow-written fixture', () => {
   it('reads the folded signature string of the 3.12 fixture as one JSON string', () => {
     const m = parseMLmodel(read(FIXTURES[0]!));
     const inputs = JSON.parse(m.signature!.inputs!) as Array<{ name: string }>;
-    expect(inputs.map((c) => c.name)).toEqual(['pregnancies', 'glucose', 'diastolic', 'triceps', 'insulin', 'bmi', 'dpf', 'age']);
+    expect(inputs.map((c) => c.name)).toEqual([
+      'pregnancies',
+      'glucose',
+      'diastolic',
+      'triceps',
+      'insulin',
+      'bmi',
+      'dpf',
+      'age',
+    ]);
   });
 
   it('keeps the 1.x string env, Databricks extras and unknown keys', () => {
@@ -98,7 +109,8 @@ describe('MLmodel YAML against every MLflow-written fixture', () => {
   it('validates plugin flavor sections when their schemas are passed', () => {
     const onnx = read(FIXTURES[7]!);
     expect(parseMLmodel(onnx, { onnx: pluginSchemas.onnx }).flavors.onnx!.providers).toEqual([
-      'CUDAExecutionProvider', 'CPUExecutionProvider',
+      'CUDAExecutionProvider',
+      'CPUExecutionProvider',
     ]);
     const broken = onnx.replace('    data: model.onnx\n    onnx_session_options', '    onnx_session_options');
     expect(() => parseMLmodel(broken)).not.toThrow();

@@ -16,7 +16,7 @@ describe('safeDumpYaml', () => {
     expect(mismatches.slice(0, 3).map((c) => ({ ...c, ours: safeDumpYaml(c.value, c.options) }))).toEqual([]);
   });
 
-  it('writes floats as Python repr does, with PyYAML\'s special values', () => {
+  it("writes floats as Python repr does, with PyYAML's special values", () => {
     // Expected strings are yaml.safe_dump([...]) output.
     expect(safeDumpYaml([0.5, 1e-5, 1.5e-7, 2.5e20, 1e16, 0.0001, NaN, Infinity, -Infinity, -0, 3])).toBe(
       '- 0.5\n- 1.0e-05\n- 1.5e-07\n- 2.5e+20\n- 1.0e+16\n- 0.0001\n- .nan\n- .inf\n- -.inf\n- -0.0\n- 3\n',

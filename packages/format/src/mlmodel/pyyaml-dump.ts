@@ -45,7 +45,10 @@ function represent(value: unknown, sortKeys: boolean, path: string): Node {
   }
   if (typeof value === 'string') return { kind: 'scalar', value, plainOk: pyyamlImplicitTag(value) === 'str' };
   if (Array.isArray(value)) return { kind: 'seq', items: value.map((v, i) => represent(v, sortKeys, `${path}[${i}]`)) };
-  if (typeof value === 'object' && (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)) {
+  if (
+    typeof value === 'object' &&
+    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
+  ) {
     // Like JSON.stringify, keys whose value is undefined are left out.
     let keys = Object.keys(value).filter((k) => (value as Record<string, unknown>)[k] !== undefined);
     if (sortKeys) keys = keys.sort(compareCodePoints);
@@ -72,7 +75,10 @@ class Emitter implements ScalarWriter {
   private readonly indents: Array<number | null> = [];
   private flowLevel = 0;
 
-  constructor(readonly bestWidth: number, readonly allowUnicode: boolean) {}
+  constructor(
+    readonly bestWidth: number,
+    readonly allowUnicode: boolean,
+  ) {}
 
   write(data: string, length: number): void {
     this.out += data;

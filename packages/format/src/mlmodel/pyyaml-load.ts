@@ -6,7 +6,12 @@
 import { parseDocument, type ScalarTag } from 'yaml';
 import { MlflowError } from '../errors.js';
 import {
-  PYYAML_BOOL_RE, PYYAML_FLOAT_RE, PYYAML_INT_RE, PYYAML_NULL_RE, constructPyyamlBool, constructPyyamlFloat,
+  PYYAML_BOOL_RE,
+  PYYAML_FLOAT_RE,
+  PYYAML_INT_RE,
+  PYYAML_NULL_RE,
+  constructPyyamlBool,
+  constructPyyamlFloat,
   constructPyyamlInt,
 } from './pyyaml-resolver.js';
 

@@ -18,7 +18,10 @@ const WHITESPACE_OR_END = '\0 \t\r\n\x85\u2028\u2029';
 
 function isPrintableUnicode(cp: number): boolean {
   return (
-    (cp === 0x85 || (cp >= 0xa0 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp < 0x10ffff)) &&
+    (cp === 0x85 ||
+      (cp >= 0xa0 && cp <= 0xd7ff) ||
+      (cp >= 0xe000 && cp <= 0xfffd) ||
+      (cp >= 0x10000 && cp < 0x10ffff)) &&
     cp !== 0xfeff
   );
 }
@@ -26,8 +29,13 @@ function isPrintableUnicode(cp: number): boolean {
 export function analyzeScalar(scalar: string, allowUnicode: boolean): ScalarAnalysis {
   if (scalar === '') {
     return {
-      empty: true, multiline: false, allowFlowPlain: false, allowBlockPlain: true, allowSingleQuoted: true,
-      allowDoubleQuoted: true, allowBlock: false,
+      empty: true,
+      multiline: false,
+      allowFlowPlain: false,
+      allowBlockPlain: true,
+      allowSingleQuoted: true,
+      allowDoubleQuoted: true,
+      allowBlock: false,
     };
   }
   const chars = Array.from(scalar);
@@ -116,7 +124,12 @@ export function analyzeScalar(scalar: string, allowUnicode: boolean): ScalarAnal
   if (flowIndicators) allowFlowPlain = false;
   if (blockIndicators) allowBlockPlain = false;
   return {
-    empty: false, multiline: lineBreaks, allowFlowPlain, allowBlockPlain, allowSingleQuoted, allowDoubleQuoted: true,
+    empty: false,
+    multiline: lineBreaks,
+    allowFlowPlain,
+    allowBlockPlain,
+    allowSingleQuoted,
+    allowDoubleQuoted: true,
     allowBlock,
   };
 }

@@ -110,8 +110,21 @@ export function writeSingleQuoted(w: ScalarWriter, text: string, split: boolean)
 }
 
 const ESCAPE_REPLACEMENTS: Record<string, string> = {
-  '\0': '0', '\x07': 'a', '\x08': 'b', '\x09': 't', '\x0A': 'n', '\x0B': 'v', '\x0C': 'f', '\x0D': 'r', '\x1B': 'e',
-  '"': '"', '\\': '\\', '\x85': 'N', '\xA0': '_', '\u2028': 'L', '\u2029': 'P',
+  '\0': '0',
+  '\x07': 'a',
+  '\x08': 'b',
+  '\x09': 't',
+  '\x0A': 'n',
+  '\x0B': 'v',
+  '\x0C': 'f',
+  '\x0D': 'r',
+  '\x1B': 'e',
+  '"': '"',
+  '\\': '\\',
+  '\x85': 'N',
+  '\xA0': '_',
+  '\u2028': 'L',
+  '\u2029': 'P',
 };
 
 function needsEscape(ch: string, allowUnicode: boolean): boolean {
@@ -148,7 +161,13 @@ export function writeDoubleQuoted(w: ScalarWriter, text: string, split: boolean)
         start = end + 1;
       }
     }
-    if (0 < end && end < chars.length - 1 && (ch === ' ' || start >= end) && w.column + (end - start) > w.bestWidth && split) {
+    if (
+      0 < end &&
+      end < chars.length - 1 &&
+      (ch === ' ' || start >= end) &&
+      w.column + (end - start) > w.bestWidth &&
+      split
+    ) {
       const data = `${chars.slice(start, end).join('')}\\`;
       if (start < end) start = end;
       w.write(data, Array.from(data).length);

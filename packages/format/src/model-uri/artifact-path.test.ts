@@ -55,13 +55,17 @@ describe('assertSafeArtifactPath', () => {
   ];
   for (const path of attacks) {
     it(`refuses ${JSON.stringify(path)}`, () => {
-      expect(refusal(() => assertSafeArtifactPath(path))).toMatch(new RegExp(`^Invalid artifact path: '${path.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}'\\. `));
+      expect(refusal(() => assertSafeArtifactPath(path))).toMatch(
+        new RegExp(`^Invalid artifact path: '${path.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}'\\. `),
+      );
     });
   }
 
   it('refuses non-strings and endless encodings', () => {
     expect(refusal(() => assertSafeArtifactPath(5 as unknown as string))).toMatch(/Expected a string/);
-    expect(refusal(() => assertSafeArtifactPath('%2525252525252525252525252541'))).toMatch(/too many levels of URL encoding/);
+    expect(refusal(() => assertSafeArtifactPath('%2525252525252525252525252541'))).toMatch(
+      /too many levels of URL encoding/,
+    );
   });
 });
 
@@ -79,7 +83,9 @@ describe('resolveArtifactUri', () => {
   it('joins relative paths onto artifact URIs', () => {
     expect(resolveArtifactUri('file:///a/b', 'c/d')).toBe('file:///a/b/c/d');
     expect(resolveArtifactUri('file:///a/b/', './c//d/')).toBe('file:///a/b/c/d');
-    expect(resolveArtifactUri('mlflow-artifacts:/0/r/artifacts', 'model')).toBe('mlflow-artifacts:/0/r/artifacts/model');
+    expect(resolveArtifactUri('mlflow-artifacts:/0/r/artifacts', 'model')).toBe(
+      'mlflow-artifacts:/0/r/artifacts/model',
+    );
     expect(resolveArtifactUri('s3://bucket/root?versionId=1', 'x')).toBe('s3://bucket/root/x?versionId=1');
     expect(resolveArtifactUri('/local/dir', '')).toBe('/local/dir');
     expect(refusal(() => resolveArtifactUri('file:///a', '../b'))).toMatch(/'\.\.' segments/);
@@ -88,7 +94,8 @@ describe('resolveArtifactUri', () => {
 
 describe('assertSafeSourceUri', () => {
   const roots = ['/srv/mlruns/1/abc/artifacts', 'file:///srv/mlruns/1/models/m-1/artifacts'];
-  const ok = (source: string, options?: Parameters<typeof assertSafeSourceUri>[2]) => expect(() => assertSafeSourceUri(source, roots, options)).not.toThrow();
+  const ok = (source: string, options?: Parameters<typeof assertSafeSourceUri>[2]) =>
+    expect(() => assertSafeSourceUri(source, roots, options)).not.toThrow();
   const bad = (source: string, pattern: RegExp, options?: Parameters<typeof assertSafeSourceUri>[2]) =>
     expect(refusal(() => assertSafeSourceUri(source, roots, options))).toMatch(pattern);
 
@@ -106,7 +113,10 @@ describe('assertSafeSourceUri', () => {
   });
 
   it('refuses traversal, other locations and tricks', () => {
-    bad('file:///etc/passwd', /^Invalid source 'file:\/\/\/etc\/passwd': local sources must lie inside the artifact root/);
+    bad(
+      'file:///etc/passwd',
+      /^Invalid source 'file:\/\/\/etc\/passwd': local sources must lie inside the artifact root/,
+    );
     bad('/etc/passwd', /must lie inside the artifact root/);
     bad('/srv/mlruns/1/abc/artifacts-evil/x', /must lie inside/);
     bad('/srv/mlruns/1/abc/artifacts/../../../etc', /'\.\.' path segments/);
@@ -121,8 +131,13 @@ describe('assertSafeSourceUri', () => {
     bad('file://evil.example/srv/mlruns/1/abc/artifacts', /Only local file: URIs/);
     bad('s3://bucket/x', /the 's3:' scheme is not allowed here/);
     bad('https://evil/x', /'https:' scheme is not allowed/);
-    bad('runs:/abc/model', /'runs:' scheme is not allowed/, { schemes: ['mlflow-artifacts'], label: 'artifact_location' });
+    bad('runs:/abc/model', /'runs:' scheme is not allowed/, {
+      schemes: ['mlflow-artifacts'],
+      label: 'artifact_location',
+    });
     bad('models:/', /Not a proper models:\/ URI/);
-    expect(refusal(() => assertSafeSourceUri('/x', [], { label: 'artifact_location' }))).toMatch(/^Invalid artifact_location '\/x'/);
+    expect(refusal(() => assertSafeSourceUri('/x', [], { label: 'artifact_location' }))).toMatch(
+      /^Invalid artifact_location '\/x'/,
+    );
   });
 });

@@ -17,7 +17,8 @@ export function unsafeArtifactPathReason(path: string): string | undefined {
   if (path.includes('\0')) return 'it contains a NUL character';
   if (path.includes('\\')) return 'backslashes are not allowed';
   if (/[#?;]/.test(path)) return "'#', '?' and ';' are not allowed";
-  if (SCHEME_OR_DRIVE.test(path)) return 'URIs and drive letters are not allowed; give a path relative to the artifact root';
+  if (SCHEME_OR_DRIVE.test(path))
+    return 'URIs and drive letters are not allowed; give a path relative to the artifact root';
   if (path.startsWith('/')) return 'absolute paths are not allowed; give a path relative to the artifact root';
   if (path.split('/').includes('..')) return "'..' segments are not allowed";
   return undefined;
@@ -36,7 +37,8 @@ function collapse(path: string): string {
  * Throws INVALID_PARAMETER_VALUE "Invalid artifact path: '<path>'. <reason>".
  */
 export function assertSafeArtifactPath(path: string): string {
-  if (typeof path !== 'string') throw MlflowError.invalidParameter(`Invalid artifact path: ${JSON.stringify(path)}. Expected a string`);
+  if (typeof path !== 'string')
+    throw MlflowError.invalidParameter(`Invalid artifact path: ${JSON.stringify(path)}. Expected a string`);
   const describe = () => `Invalid artifact path: '${path}'`;
   for (const stage of decodingStages(path, describe)) {
     const reason = unsafeArtifactPathReason(stage);

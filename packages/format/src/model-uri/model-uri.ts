@@ -24,13 +24,13 @@ export type ModelsStageUri = ModelsUriBase & { stage: string };
 export type ModelsLatestUri = ModelsUriBase & { latest: true };
 
 export type ModelUri =
-  | { kind: 'runs'; runId: string; /** '' for the run's artifact root. */ path: string }
+  | { kind: 'runs'; runId: string /** '' for the run's artifact root. */; path: string }
   | ModelsVersionUri
   | ModelsAliasUri
   | ModelsStageUri
   | ModelsLatestUri
   | { kind: 'logged-model'; modelId: string }
-  | { kind: 'file'; /** Local path, percent-decoded for file: URIs. */ path: string }
+  | { kind: 'file' /** Local path, percent-decoded for file: URIs. */; path: string }
   | { kind: 'artifact'; uri: string };
 
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):/;
@@ -71,7 +71,8 @@ function splitAuthority(rest: string): { authority: string; path: string } {
 }
 
 export function parseModelUri(uri: string): ModelUri {
-  if (typeof uri !== 'string' || uri.trim() === '') throw MlflowError.invalidParameter(`Invalid model URI: ${JSON.stringify(uri)}. Expected a non-empty string`);
+  if (typeof uri !== 'string' || uri.trim() === '')
+    throw MlflowError.invalidParameter(`Invalid model URI: ${JSON.stringify(uri)}. Expected a non-empty string`);
   const scheme = uriScheme(uri);
   if (scheme === undefined) return { kind: 'file', path: uri };
   const { authority, path } = splitAuthority(uri.slice(scheme.length + 1));
@@ -110,7 +111,8 @@ function parseModelsPath(uri: string, authority: string, path: string): ModelUri
     const at = first.lastIndexOf('@');
     const name = first.slice(0, at);
     const alias = first.slice(at + 1);
-    if (name.trim() === '' || alias.trim() === '') throw improperModels(uri, 'both the model name and the alias must be non-empty');
+    if (name.trim() === '' || alias.trim() === '')
+      throw improperModels(uri, 'both the model name and the alias must be non-empty');
     return { kind: 'models', name, alias, ...subPathOf(parts.slice(1)) };
   }
   if (parts.length === 1) return { kind: 'logged-model', modelId: first };

@@ -24,7 +24,9 @@ describe('resolveModelUri', () => {
     expect(await resolveModelUri('models:/m/1', opts)).toBe('s3://bucket/models/one');
     expect(await resolveModelUri('models:/m/3/MLmodel', opts)).toBe('s3://bucket/models/three/MLmodel');
     expect(await resolveModelUri('models:/m/production', opts)).toBe('s3://bucket/models/one');
-    expect(await resolveModelUri('models:/m/Latest/data/model.onnx', opts)).toBe('s3://bucket/models/three/data/model.onnx');
+    expect(await resolveModelUri('models:/m/Latest/data/model.onnx', opts)).toBe(
+      's3://bucket/models/three/data/model.onnx',
+    );
     // version 2's source is a runs:/ URI: resolved through the run's artifact_uri
     expect(await resolveModelUri('models:/m@champion', opts)).toBe(`${run.artifact_uri}/model`);
     expect(await resolveModelUri('models:/m@champion/MLmodel', opts)).toBe(`${run.artifact_uri}/model/MLmodel`);
@@ -39,7 +41,8 @@ describe('resolveModelUri', () => {
     const { tracking, registry, run } = await setup();
     const other = (await tracking.createRun({})).info;
     await tracking.createLoggedModel!({ experiment_id: '0', name: 'model', source_run_id: other.run_id });
-    const mine = (await tracking.createLoggedModel!({ experiment_id: '0', name: 'model', source_run_id: run.run_id })).info;
+    const mine = (await tracking.createLoggedModel!({ experiment_id: '0', name: 'model', source_run_id: run.run_id }))
+      .info;
     const opts = { registry, tracking };
     expect(await resolveModelUri(`runs:/${run.run_id}/model`, opts)).toBe(mine.artifact_uri);
     expect(await resolveModelUri(`runs:/${run.run_id}/model/MLmodel`, opts)).toBe(`${mine.artifact_uri}/MLmodel`);
@@ -59,7 +62,10 @@ describe('resolveModelUri', () => {
     await expectMlflowError(resolveModelUri('models:/missing/1', opts), 'RESOURCE_DOES_NOT_EXIST');
     await expectMlflowError(resolveModelUri('models:/m/1/../../x', opts), 'INVALID_PARAMETER_VALUE');
     // A tracking store without the logged-model capability cannot answer models:/<model_id>.
-    await expectMlflowError(resolveModelUri('models:/m-0123', { ...opts, tracking: { getRun: tracking.getRun } }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      resolveModelUri('models:/m-0123', { ...opts, tracking: { getRun: tracking.getRun } }),
+      'INVALID_PARAMETER_VALUE',
+    );
     await expectMlflowError(resolveModelUri('models:/m-0123', opts), 'RESOURCE_DOES_NOT_EXIST');
     const withLoggedModels = Object.assign(Object.create(tracking) as typeof tracking, {
       getLoggedModel: async (id: string) => ({ info: { artifact_uri: `s3://logged/${id}` } }),

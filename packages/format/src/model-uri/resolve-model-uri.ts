@@ -15,7 +15,8 @@ import type { ModelsAliasUri, ModelsLatestUri, ModelsStageUri, ModelsVersionUri 
 
 /** The registry calls a registered-model URI needs. */
 export type ModelUriRegistry = Pick<
-  ModelRegistryStore, 'getModelVersion' | 'getModelVersionByAlias' | 'getLatestVersions' | 'getModelVersionDownloadUri'
+  ModelRegistryStore,
+  'getModelVersion' | 'getModelVersionByAlias' | 'getLatestVersions' | 'getModelVersionDownloadUri'
 >;
 
 /** What resolving (and downloading) a model URI may use; each part is needed only by the URIs that name it. */
@@ -59,14 +60,19 @@ const MAX_NAMED_MODELS = 10_000;
  * logged models or none matches.
  */
 export async function loggedModelLocationOfRun(
-  tracking: Pick<TrackingStore, 'searchLoggedModels'>, experimentId: string, runId: string, name: string,
+  tracking: Pick<TrackingStore, 'searchLoggedModels'>,
+  experimentId: string,
+  runId: string,
+  name: string,
 ): Promise<string | undefined> {
   if (!tracking.searchLoggedModels || name === '' || /['\\]/.test(name)) return undefined;
   let pageToken: string | undefined;
   let seen = 0;
   do {
     const page = await tracking.searchLoggedModels({
-      experiment_ids: [experimentId], filter: `name = '${name}'`, ...(pageToken ? { page_token: pageToken } : {}),
+      experiment_ids: [experimentId],
+      filter: `name = '${name}'`,
+      ...(pageToken ? { page_token: pageToken } : {}),
     });
     const match = page.items.find((m) => m.info.source_run_id === runId);
     if (match) return match.info.artifact_uri;
@@ -87,7 +93,10 @@ export async function resolveModelUri(uri: string, stores: ModelUriStores = {}):
     const u = parseModelUri(current);
     switch (u.kind) {
       case 'runs': {
-        if (!stores.tracking) throw MlflowError.invalidParameter(`Cannot resolve '${current}': no tracking store to look up run ${u.runId}`);
+        if (!stores.tracking)
+          throw MlflowError.invalidParameter(
+            `Cannot resolve '${current}': no tracking store to look up run ${u.runId}`,
+          );
         const run = await stores.tracking.getRun(u.runId);
         // MLflow 3: the logged model `<name>` the run produced wins over run artifacts of that name.
         const [name = '', ...rest] = u.path.replace(/^\/+|\/+$/g, '').split('/');
@@ -97,7 +106,9 @@ export async function resolveModelUri(uri: string, stores: ModelUriStores = {}):
       case 'logged-model': {
         // MLflow 3: `models:/<model_id>` is the logged model's files (an optional store capability).
         if (!stores.tracking?.getLoggedModel) {
-          throw MlflowError.invalidParameter(`Cannot resolve '${current}': the tracking store cannot look up logged model ${u.modelId}`);
+          throw MlflowError.invalidParameter(
+            `Cannot resolve '${current}': the tracking store cannot look up logged model ${u.modelId}`,
+          );
         }
         return (await stores.tracking.getLoggedModel(u.modelId)).info.artifact_uri;
       }

@@ -56,9 +56,14 @@ function isInside(path: string, root: string): boolean {
  * local path / file: URI that lies inside one of `allowedRoots` (paths or file: URIs), judged on
  * every URL-decoding of it.
  */
-export function assertSafeSourceUri(source: string, allowedRoots: readonly string[], options: SourceUriOptions = {}): void {
+export function assertSafeSourceUri(
+  source: string,
+  allowedRoots: readonly string[],
+  options: SourceUriOptions = {},
+): void {
   const label = options.label ?? 'source';
-  if (typeof source !== 'string' || source === '') throw MlflowError.invalidParameter(`Invalid ${label}: ${JSON.stringify(source)}. Expected a non-empty string`);
+  if (typeof source !== 'string' || source === '')
+    throw MlflowError.invalidParameter(`Invalid ${label}: ${JSON.stringify(source)}. Expected a non-empty string`);
   const fail = (why: string): never => {
     throw MlflowError.invalidParameter(`Invalid ${label} '${source}': ${why}`);
   };
@@ -73,7 +78,9 @@ export function assertSafeSourceUri(source: string, allowedRoots: readonly strin
   if (scheme !== undefined && scheme !== 'file') {
     const schemes = options.schemes ?? DEFAULT_SCHEMES;
     if (!schemes.includes(scheme)) {
-      fail(`the '${scheme}:' scheme is not allowed here; use ${schemes.map((s) => `${s}:/`).join(', ')} or a local path inside the artifact root`);
+      fail(
+        `the '${scheme}:' scheme is not allowed here; use ${schemes.map((s) => `${s}:/`).join(', ')} or a local path inside the artifact root`,
+      );
     }
     if (scheme === 'runs' || scheme === 'models') parseModelUri(source);
     return;
@@ -89,6 +96,7 @@ export function assertSafeSourceUri(source: string, allowedRoots: readonly strin
   for (const stage of stages) {
     const path = normalizeLocal(localPath(stage));
     if (!isAbsoluteLocal(path)) fail('local sources must be absolute paths inside the artifact root');
-    if (!roots.some((root) => isInside(path, root))) fail('local sources must lie inside the artifact root of the run or logged model');
+    if (!roots.some((root) => isInside(path, root)))
+      fail('local sources must lie inside the artifact root of the run or logged model');
   }
 }

@@ -3,7 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ArtifactRepository } from '../artifact-repository.js';
-import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore, expectMlflowError } from '../testing/index.js';
+import {
+  createMemoryArtifactRepository,
+  createMemoryRegistryStore,
+  createMemoryTrackingStore,
+  expectMlflowError,
+} from '../testing/index.js';
 import { downloadModel } from './download-model.js';
 
 const made: string[] = [];
@@ -52,7 +57,10 @@ async function setup() {
   await registry.createModelVersion({ name: 'm', source: `runs:/${run.run_id}/model` });
   // An MLflow 3 logged model: models:/<model_id> through the tracking store's getLoggedModel.
   const logged = (await tracking.createLoggedModel!({ experiment_id: '0' })).info;
-  await store.writeArtifact(`${logged.artifact_uri.slice(ROOT.length + 1)}/MLmodel`, new TextEncoder().encode('flavors: {}\n'));
+  await store.writeArtifact(
+    `${logged.artifact_uri.slice(ROOT.length + 1)}/MLmodel`,
+    new TextEncoder().encode('flavors: {}\n'),
+  );
   return { store, stores: { tracking, registry, artifacts: at }, run, logged };
 }
 
@@ -136,12 +144,15 @@ describe('downloadModel', () => {
     const tmpDir = tempDir('fail-');
     const failing = (uri: string): ArtifactRepository => ({
       ...stores.artifacts(uri),
-      readArtifact: async () => (async function* () {
-        yield new Uint8Array(1024);
-        throw new Error('connection reset');
-      })(),
+      readArtifact: async () =>
+        (async function* () {
+          yield new Uint8Array(1024);
+          throw new Error('connection reset');
+        })(),
     });
-    await expect(downloadModel(`runs:/${run.run_id}/model`, { ...stores, artifacts: failing }, { tmpDir })).rejects.toThrow('connection reset');
+    await expect(
+      downloadModel(`runs:/${run.run_id}/model`, { ...stores, artifacts: failing }, { tmpDir }),
+    ).rejects.toThrow('connection reset');
     expect(fs.readdirSync(tmpDir)).toEqual([]);
     await store.writeArtifact('not-a-model/readme.txt', new Uint8Array([1]));
     await expectMlflowError(downloadModel(`${ROOT}/not-a-model`, stores, { tmpDir }), 'RESOURCE_DOES_NOT_EXIST');
@@ -150,10 +161,22 @@ describe('downloadModel', () => {
 
   it('names the store a URI needs when it is missing', async () => {
     const { stores, run, logged } = await setup();
-    await expectMlflowError(downloadModel(`runs:/${run.run_id}/model`, { registry: stores.registry }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      downloadModel(`runs:/${run.run_id}/model`, { registry: stores.registry }),
+      'INVALID_PARAMETER_VALUE',
+    );
     await expectMlflowError(downloadModel('models:/m/1', { tracking: stores.tracking }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(downloadModel(`models:/${logged.model_id}`, { registry: stores.registry }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(downloadModel(`runs:/${run.run_id}/model`, { tracking: stores.tracking }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(downloadModel('models:/m/2', { registry: stores.registry, artifacts: stores.artifacts }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      downloadModel(`models:/${logged.model_id}`, { registry: stores.registry }),
+      'INVALID_PARAMETER_VALUE',
+    );
+    await expectMlflowError(
+      downloadModel(`runs:/${run.run_id}/model`, { tracking: stores.tracking }),
+      'INVALID_PARAMETER_VALUE',
+    );
+    await expectMlflowError(
+      downloadModel('models:/m/2', { registry: stores.registry, artifacts: stores.artifacts }),
+      'INVALID_PARAMETER_VALUE',
+    );
   });
 });

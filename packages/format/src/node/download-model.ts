@@ -54,20 +54,35 @@ function withoutMLmodelFile(location: string): string {
   const head = cut === -1 ? location : location.slice(0, cut);
   const tail = cut === -1 ? '' : location.slice(cut);
   const trimmed = head.replace(/\/+$/, '');
-  return trimmed.endsWith(`/${MLMODEL_FILE_NAME}`) ? `${trimmed.slice(0, -MLMODEL_FILE_NAME.length - 1)}${tail}` : location;
+  return trimmed.endsWith(`/${MLMODEL_FILE_NAME}`)
+    ? `${trimmed.slice(0, -MLMODEL_FILE_NAME.length - 1)}${tail}`
+    : location;
 }
 
-export async function downloadModel(uri: string, stores: ModelUriStores = {}, opts: DownloadModelOptions = {}): Promise<LocalModel> {
+export async function downloadModel(
+  uri: string,
+  stores: ModelUriStores = {},
+  opts: DownloadModelOptions = {},
+): Promise<LocalModel> {
   const location = await resolveModelUri(uri, stores);
   const parsed = parseModelUri(location);
   if (parsed.kind === 'file') {
-    return { dir: await modelDirAt(path.resolve(parsed.path), uri), location, downloaded: false, cleanup: async () => undefined };
+    return {
+      dir: await modelDirAt(path.resolve(parsed.path), uri),
+      location,
+      downloaded: false,
+      cleanup: async () => undefined,
+    };
   }
   if (parsed.kind !== 'artifact') {
-    throw MlflowError.invalidParameter(`Cannot download '${uri}': it resolves to '${location}', and there is no tracking store to look that up`);
+    throw MlflowError.invalidParameter(
+      `Cannot download '${uri}': it resolves to '${location}', and there is no tracking store to look that up`,
+    );
   }
   if (!stores.artifacts) {
-    throw MlflowError.invalidParameter(`Cannot download '${uri}' from '${location}': no artifact repository factory was given`);
+    throw MlflowError.invalidParameter(
+      `Cannot download '${uri}' from '${location}': no artifact repository factory was given`,
+    );
   }
   const repo = stores.artifacts(withoutMLmodelFile(location));
   const tmp = await mkdtemp(path.join(opts.tmpDir ?? os.tmpdir(), 'mlflow-ts-model-'));

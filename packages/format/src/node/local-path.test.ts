@@ -13,7 +13,13 @@ describe('localPathOfUri', () => {
   });
 
   it('refuses other schemes and other hosts', async () => {
-    await expectMlflowError(Promise.resolve().then(() => localPathOfUri('s3://bucket/x')), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(Promise.resolve().then(() => localPathOfUri('file://evil.example/etc')), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      Promise.resolve().then(() => localPathOfUri('s3://bucket/x')),
+      'INVALID_PARAMETER_VALUE',
+    );
+    await expectMlflowError(
+      Promise.resolve().then(() => localPathOfUri('file://evil.example/etc')),
+      'INVALID_PARAMETER_VALUE',
+    );
   });
 });

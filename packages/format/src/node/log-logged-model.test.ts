@@ -7,7 +7,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMemoryArtifactRepository, createMemoryRegistryStore, createMemoryTrackingStore, expectMlflowError } from '../testing/index.js';
+import {
+  createMemoryArtifactRepository,
+  createMemoryRegistryStore,
+  createMemoryTrackingStore,
+  expectMlflowError,
+} from '../testing/index.js';
 import type { ArtifactRepository } from '../artifact-repository.js';
 import { resolveModelUri } from '../model-uri/index.js';
 import { registerModelVersion } from '../register-model-version.js';
@@ -24,21 +29,30 @@ function stores(tracking: TrackingStore = createMemoryTrackingStore({ artifactRo
   const artifacts = (uri: string): ArtifactRepository => ({
     specificationVersion: 'v1',
     rootUri: uri,
-    listArtifacts: async (p) => (await bucket.listArtifacts(key(uri, p))).map((f) => ({ ...f, path: f.path.slice(key(uri).length + 1) })),
+    listArtifacts: async (p) =>
+      (await bucket.listArtifacts(key(uri, p))).map((f) => ({ ...f, path: f.path.slice(key(uri).length + 1) })),
     readArtifact: (p) => bucket.readArtifact(key(uri, p)),
     writeArtifact: async (p, data) => {
       used.add(uri);
       await bucket.writeArtifact(key(uri, p), data);
     },
   });
-  const repos = { get: (uri: string) => (used.has(uri) || [...used].some((u) => u.startsWith(`${uri}/`)) ? artifacts(uri) : undefined) };
+  const repos = {
+    get: (uri: string) =>
+      used.has(uri) || [...used].some((u) => u.startsWith(`${uri}/`)) ? artifacts(uri) : undefined,
+  };
   return { tracking, artifacts, registry: createMemoryRegistryStore(), repos };
 }
 
 const save = (files: Record<string, string>) => async (dir: string, extra: Record<string, unknown>) => {
   await fs.mkdir(dir, { recursive: true });
   const mlmodel = { flavors: { test: {} }, ...extra };
-  await fs.writeFile(path.join(dir, 'MLmodel'), `${Object.entries(mlmodel).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n')}\n`);
+  await fs.writeFile(
+    path.join(dir, 'MLmodel'),
+    `${Object.entries(mlmodel)
+      .map(([k, v]) => `${k}: ${JSON.stringify(v)}`)
+      .join('\n')}\n`,
+  );
   for (const [name, text] of Object.entries(files)) await fs.writeFile(path.join(dir, name), text);
   return mlmodel as never;
 };
@@ -55,8 +69,15 @@ describe('logSavedModel with a logged-model store (MLflow 3)', () => {
     expect(model.info.artifact_uri).toBe(`mem:/root/0/models/${info.modelId}/artifacts`);
     const files = await s.repos.get(model.info.artifact_uri)!.listArtifacts();
     expect(files.map((f) => f.path).sort()).toEqual(['MLmodel', 'weights.bin']);
-    expect(info.mlmodel).toMatchObject({ model_id: info.modelId, model_uuid: info.modelId, run_id: run.info.run_id, artifact_path: model.info.artifact_uri });
-    expect((await s.tracking.getRun(run.info.run_id)).outputs?.model_outputs).toEqual([{ model_id: info.modelId, step: 0 }]);
+    expect(info.mlmodel).toMatchObject({
+      model_id: info.modelId,
+      model_uuid: info.modelId,
+      run_id: run.info.run_id,
+      artifact_path: model.info.artifact_uri,
+    });
+    expect((await s.tracking.getRun(run.info.run_id)).outputs?.model_outputs).toEqual([
+      { model_id: info.modelId, step: 0 },
+    ]);
     // nothing under the run's own artifacts
     expect(s.repos.get(run.info.artifact_uri)).toBeUndefined();
   });
@@ -66,7 +87,10 @@ describe('logSavedModel with a logged-model store (MLflow 3)', () => {
     const run = await s.tracking.createRun({});
     const failing = {
       ...s,
-      artifacts: () => ({ ...createMemoryArtifactRepository(), writeArtifact: async () => Promise.reject(new Error('disk full')) }),
+      artifacts: () => ({
+        ...createMemoryArtifactRepository(),
+        writeArtifact: async () => Promise.reject(new Error('disk full')),
+      }),
     };
     await expect(logSavedModel(failing, run.info.run_id, 'model', save({}))).rejects.toThrow('disk full');
     const found = await s.tracking.searchLoggedModels!({ experiment_ids: ['0'] });
@@ -89,7 +113,10 @@ describe('logSavedModel with a logged-model store (MLflow 3)', () => {
     expect(mv).toMatchObject({ source: info.modelUri, model_id: info.modelId, run_id: run.info.run_id });
     const tags = (await s.tracking.getLoggedModel!(info.modelId!)).info.tags;
     expect(tags.find((t) => t.key === 'mlflow.modelVersions')?.value).toBe('[{"name": "clf", "version": "1"}]');
-    await expectMlflowError(resolveModelUri('models:/m-00000000000000000000000000000000', { tracking: s.tracking }), 'RESOURCE_DOES_NOT_EXIST');
+    await expectMlflowError(
+      resolveModelUri('models:/m-00000000000000000000000000000000', { tracking: s.tracking }),
+      'RESOURCE_DOES_NOT_EXIST',
+    );
   });
 
   it('logs a path that is no model name under the run artifacts, as MLflow 2.x did', async () => {
@@ -106,7 +133,10 @@ describe('logSavedModel with a logged-model store (MLflow 3)', () => {
     const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'lm-mlflow2-'));
     await save({ 'weights.bin': 'old' })(dir, { run_id: run.info.run_id, artifact_path: 'model' });
     await logLocalDirectory(s.artifacts(run.info.artifact_uri), dir, 'model');
-    const local = await downloadModel(`runs:/${run.info.run_id}/model`, { tracking: s.tracking, artifacts: s.artifacts });
+    const local = await downloadModel(`runs:/${run.info.run_id}/model`, {
+      tracking: s.tracking,
+      artifacts: s.artifacts,
+    });
     try {
       expect(await fs.readFile(path.join(local.dir, 'weights.bin'), 'utf8')).toBe('old');
     } finally {

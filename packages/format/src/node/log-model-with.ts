@@ -14,7 +14,11 @@ export interface FlavorSaveOptions {
 export type LogModelOptions<TOptions> = TOptions & { registeredModelName?: string };
 
 export type LogModelFunction<TModel, TOptions> = (
-  stores: LogModelStores, runId: string, artifactPath: string, model: TModel, opts?: LogModelOptions<TOptions>,
+  stores: LogModelStores,
+  runId: string,
+  artifactPath: string,
+  model: TModel,
+  opts?: LogModelOptions<TOptions>,
 ) => Promise<LogModelResult>;
 
 export function logModelWith<TModel, TOptions extends FlavorSaveOptions>(
@@ -24,8 +28,11 @@ export function logModelWith<TModel, TOptions extends FlavorSaveOptions>(
     const { registeredModelName, ...rest } = opts ?? ({} as LogModelOptions<TOptions>);
     const saveOpts = rest as unknown as TOptions;
     return logSavedModel(
-      stores, runId, artifactPath,
-      (dir, extra) => saveModel(model, dir, { ...saveOpts, extraMLmodelKeys: { ...saveOpts.extraMLmodelKeys, ...extra } }),
+      stores,
+      runId,
+      artifactPath,
+      (dir, extra) =>
+        saveModel(model, dir, { ...saveOpts, extraMLmodelKeys: { ...saveOpts.extraMLmodelKeys, ...extra } }),
       registeredModelName !== undefined ? { registeredModelName } : {},
     );
   };

@@ -59,7 +59,8 @@ function savingExtraKeys(save: SaveModelDirectory): SaveModelDirectory {
   };
 }
 
-type LoggedModelTracking = TrackingStore & Required<Pick<LoggedModelStore, 'createLoggedModel' | 'finalizeLoggedModel'>>;
+type LoggedModelTracking = TrackingStore &
+  Required<Pick<LoggedModelStore, 'createLoggedModel' | 'finalizeLoggedModel'>>;
 
 /** MLflow 3 logging applies when the store has logged models and the path is a valid model name. */
 function canLogLoggedModel(tracking: TrackingStore, name: string): tracking is LoggedModelTracking {
@@ -108,7 +109,11 @@ async function logAsLoggedModel(
   const modelUri = `models:/${modelId}`;
   const info: LogModelResult = { runId, artifactPath: name, modelUri, modelId, mlmodel };
   if (registeredModelName !== undefined && stores.registry) {
-    info.modelVersion = await registerModelVersion({ tracking, registry: stores.registry }, modelUri, registeredModelName);
+    info.modelVersion = await registerModelVersion(
+      { tracking, registry: stores.registry },
+      modelUri,
+      registeredModelName,
+    );
   }
   return info;
 }
@@ -123,13 +128,23 @@ export async function logSavedModel(
   const { registeredModelName } = opts;
   const save = savingExtraKeys(flavorSave);
   if (registeredModelName !== undefined && !stores.registry) {
-    throw new MlflowError('FEATURE_DISABLED', `Cannot register '${registeredModelName}': these stores have no model registry`);
+    throw new MlflowError(
+      'FEATURE_DISABLED',
+      `Cannot register '${registeredModelName}': these stores have no model registry`,
+    );
   }
   const cleanPath = artifactPath.replace(/^\/+|\/+$/g, '');
   const run = await stores.tracking.getRun(runId);
   const { tracking } = stores;
   if (canLogLoggedModel(tracking, cleanPath)) {
-    return logAsLoggedModel({ ...stores, tracking }, run.info.experiment_id, runId, cleanPath, save, registeredModelName);
+    return logAsLoggedModel(
+      { ...stores, tracking },
+      run.info.experiment_id,
+      runId,
+      cleanPath,
+      save,
+      registeredModelName,
+    );
   }
   const tmp = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-model-'));
   try {
@@ -140,7 +155,11 @@ export async function logSavedModel(
     const modelUri = `runs:/${runId}/${cleanPath}`;
     const info: LogModelResult = { runId, artifactPath: cleanPath, modelUri, mlmodel };
     if (registeredModelName !== undefined && stores.registry) {
-      info.modelVersion = await registerModelVersion({ tracking: stores.tracking, registry: stores.registry }, modelUri, registeredModelName);
+      info.modelVersion = await registerModelVersion(
+        { tracking: stores.tracking, registry: stores.registry },
+        modelUri,
+        registeredModelName,
+      );
     }
     return info;
   } finally {

@@ -32,6 +32,7 @@ export async function writeInputExample(dir: string, example: unknown): Promise<
   if (example === undefined) return undefined;
   const saved = saveInputExample(example);
   await writeFile(path.join(dir, saved.info.artifact_path), saved.inputExampleJson);
-  if (saved.info.serving_input_path) await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
+  if (saved.info.serving_input_path)
+    await writeFile(path.join(dir, saved.info.serving_input_path), saved.servingInputExampleJson);
   return saved.info;
 }

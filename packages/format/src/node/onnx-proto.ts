@@ -12,7 +12,8 @@ let protoPromise: Promise<OnnxProto> | undefined;
 /** `why` completes "needs the npm package 'onnx-proto' …" in the error, e.g. 'to convert to ONNX'. */
 export function importOnnxProto(why = 'to read or build ONNX graphs'): Promise<OnnxProto> {
   protoPromise ??= import('onnx-proto').then(
-    (m) => ((m as unknown as { default?: { onnx: OnnxProto } }).default?.onnx ?? (m as unknown as { onnx: OnnxProto }).onnx),
+    (m) =>
+      (m as unknown as { default?: { onnx: OnnxProto } }).default?.onnx ?? (m as unknown as { onnx: OnnxProto }).onnx,
     (cause: unknown) => {
       protoPromise = undefined;
       throw new MlflowError(

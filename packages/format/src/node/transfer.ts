@@ -13,7 +13,11 @@ import { assertSafeArtifactPath } from '../model-uri/artifact-path.js';
 export type ProgressCallback = (bytesDone: number, bytesTotal: number) => void;
 
 const join = (...parts: (string | undefined)[]): string =>
-  parts.filter((p): p is string => !!p).map((p) => p.replace(/^\/+|\/+$/g, '')).filter((p) => p !== '').join('/');
+  parts
+    .filter((p): p is string => !!p)
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter((p) => p !== '')
+    .join('/');
 
 async function* counted(file: string, tick: (n: number) => void): AsyncIterable<Uint8Array> {
   for await (const chunk of fs.createReadStream(file)) {
@@ -32,7 +36,12 @@ function progress(total: number, onProgress?: ProgressCallback): (n: number) => 
 }
 
 /** Uploads one file to `<artifactPath>/<basename>` (MLflow's `log_artifact`). */
-export async function logLocalFile(repo: ArtifactRepository, localPath: string, artifactPath?: string, onProgress?: ProgressCallback): Promise<void> {
+export async function logLocalFile(
+  repo: ArtifactRepository,
+  localPath: string,
+  artifactPath?: string,
+  onProgress?: ProgressCallback,
+): Promise<void> {
   const st = await fs.promises.stat(localPath).catch(() => null);
   if (!st?.isFile()) throw MlflowError.invalidParameter(`Not a file: '${localPath}'`);
   const tick = progress(st.size, onProgress);
@@ -49,12 +58,20 @@ async function walk(dir: string, rel: string, out: { local: string; rel: string;
 }
 
 /** Uploads the contents of a directory under `artifactPath` (MLflow's `log_artifacts`). */
-export async function logLocalDirectory(repo: ArtifactRepository, localDir: string, artifactPath?: string, onProgress?: ProgressCallback): Promise<void> {
+export async function logLocalDirectory(
+  repo: ArtifactRepository,
+  localDir: string,
+  artifactPath?: string,
+  onProgress?: ProgressCallback,
+): Promise<void> {
   const st = await fs.promises.stat(localDir).catch(() => null);
   if (!st?.isDirectory()) throw MlflowError.invalidParameter(`Not a directory: '${localDir}'`);
   const files: { local: string; rel: string; size: number }[] = [];
   await walk(localDir, '', files);
-  const tick = progress(files.reduce((s, f) => s + f.size, 0), onProgress);
+  const tick = progress(
+    files.reduce((s, f) => s + f.size, 0),
+    onProgress,
+  );
   for (const f of files) await repo.writeArtifact(join(artifactPath, f.rel), counted(f.local, tick));
 }
 
@@ -69,7 +86,12 @@ async function listTree(repo: ArtifactRepository, dir: string, out: FileInfo[]):
  * Downloads a file or a directory tree to `dstDir/<artifactPath>` and returns that local path
  * (MLflow's `download_artifacts`). '' downloads everything under the repository root.
  */
-export async function downloadArtifacts(repo: ArtifactRepository, artifactPath: string, dstDir: string, onProgress?: ProgressCallback): Promise<string> {
+export async function downloadArtifacts(
+  repo: ArtifactRepository,
+  artifactPath: string,
+  dstDir: string,
+  onProgress?: ProgressCallback,
+): Promise<string> {
   const rel = join(artifactPath);
   const parent = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const self = rel === '' ? undefined : (await repo.listArtifacts(parent)).find((f) => f.path === rel);
@@ -77,7 +99,10 @@ export async function downloadArtifacts(repo: ArtifactRepository, artifactPath: 
   if (rel === '' || self?.is_dir) await listTree(repo, rel, files);
   else if (self) files.push(self);
   else throw MlflowError.notFound(`No such artifact: '${artifactPath}' under ${repo.rootUri}`);
-  const tick = progress(files.reduce((s, f) => s + (f.file_size ?? 0), 0), onProgress);
+  const tick = progress(
+    files.reduce((s, f) => s + (f.file_size ?? 0), 0),
+    onProgress,
+  );
   const target = path.resolve(dstDir, ...rel.split('/').filter((s) => s !== ''));
   await fs.promises.mkdir(rel === '' || self?.is_dir ? target : path.dirname(target), { recursive: true });
   for (const f of files) {

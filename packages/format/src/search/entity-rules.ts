@@ -51,7 +51,13 @@ interface EntityRules {
   orderByAttributes: readonly string[];
 }
 
-const RUN_ALIASES = { created: 'start_time', Created: 'start_time', 'run name': 'run_name', 'Run name': 'run_name', 'Run Name': 'run_name' };
+const RUN_ALIASES = {
+  created: 'start_time',
+  Created: 'start_time',
+  'run name': 'run_name',
+  'Run name': 'run_name',
+  'Run Name': 'run_name',
+};
 
 export const ENTITY_RULES: Readonly<Record<SearchEntity, EntityRules>> = {
   runs: {
@@ -71,7 +77,11 @@ export const ENTITY_RULES: Readonly<Record<SearchEntity, EntityRules>> = {
   },
   experiments: {
     types: ['attribute', 'tag'],
-    attributes: { name: { value: 'string' }, creation_time: { value: 'integer' }, last_update_time: { value: 'integer' } },
+    attributes: {
+      name: { value: 'string' },
+      creation_time: { value: 'integer' },
+      last_update_time: { value: 'integer' },
+    },
     aliases: {},
     orderByTypes: ['attribute'],
     orderByAttributes: ['name', 'experiment_id', 'creation_time', 'last_update_time'],
@@ -109,7 +119,15 @@ export const ENTITY_RULES: Readonly<Record<SearchEntity, EntityRules>> = {
     },
     aliases: { creation_time: 'creation_timestamp', last_updated_time: 'last_updated_timestamp' },
     orderByTypes: ['metric', 'attribute'],
-    orderByAttributes: ['name', 'model_id', 'model_type', 'status', 'source_run_id', 'creation_timestamp', 'last_updated_timestamp'],
+    orderByAttributes: [
+      'name',
+      'model_id',
+      'model_type',
+      'status',
+      'source_run_id',
+      'creation_timestamp',
+      'last_updated_timestamp',
+    ],
   },
 };
 
@@ -131,6 +149,12 @@ export function valueRule(entity: SearchEntity, id: Identifier): AttributeRule {
 }
 
 export function describeTypes(types: readonly IdentifierType[]): string {
-  const spell: Record<IdentifierType, string> = { metric: 'metrics', param: 'params', tag: 'tags', attribute: 'attributes', dataset: 'datasets' };
+  const spell: Record<IdentifierType, string> = {
+    metric: 'metrics',
+    param: 'params',
+    tag: 'tags',
+    attribute: 'attributes',
+    dataset: 'datasets',
+  };
   return types.map((t) => `'${spell[t]}'`).join(', ');
 }

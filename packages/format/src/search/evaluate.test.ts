@@ -113,7 +113,7 @@ describe('evaluateFilter', () => {
   it('reads attributes and their aliases', () => {
     expect(matches("attributes.status = 'FINISHED'", run)).toBe(true);
     expect(matches("status != 'FAILED'", run)).toBe(true);
-    expect(matches("\"run name\" = 'bold-fox-7'", run)).toBe(true);
+    expect(matches('"run name" = \'bold-fox-7\'', run)).toBe(true);
     expect(matches('created = 1000', run)).toBe(true);
     expect(matches("user_id LIKE 'ali%'", run)).toBe(true);
     expect(matches("artifact_uri LIKE '%/abc123/artifacts'", run)).toBe(true);

@@ -51,7 +51,18 @@ export interface NotNode {
 
 export type FilterNode = ComparisonNode | AndNode | OrNode | NotNode;
 
-const MLFLOW_COMPARATORS: ReadonlySet<Comparator> = new Set(['=', '!=', '>', '>=', '<', '<=', 'LIKE', 'ILIKE', 'IN', 'NOT IN']);
+const MLFLOW_COMPARATORS: ReadonlySet<Comparator> = new Set([
+  '=',
+  '!=',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'LIKE',
+  'ILIKE',
+  'IN',
+  'NOT IN',
+]);
 
 /**
  * The comparisons of a filter MLflow itself could run (a plain AND of MLflow comparators), or
@@ -70,7 +81,13 @@ export function toMlflowComparisons(node: FilterNode | null): ComparisonNode[] |
   return out;
 }
 
-const PREFIX: Record<Identifier['type'], string> = { metric: 'metrics', param: 'params', tag: 'tags', attribute: 'attributes', dataset: 'datasets' };
+const PREFIX: Record<Identifier['type'], string> = {
+  metric: 'metrics',
+  param: 'params',
+  tag: 'tags',
+  attribute: 'attributes',
+  dataset: 'datasets',
+};
 const SIMPLE_KEY = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 export function formatIdentifier(id: Identifier): string {

@@ -72,20 +72,30 @@ export class IdentifierReader {
     let key: string;
     if ((first.kind === 'word' || first.kind === 'backtick') && glued(first, this.peek())) {
       const mapped = IDENTIFIER_PREFIXES[first.value];
-      if (!mapped) this.fail(first, `invalid entity type '${first.value}'; expected one of ${describeTypes(rules.types)}`);
+      if (!mapped)
+        this.fail(first, `invalid entity type '${first.value}'; expected one of ${describeTypes(rules.types)}`);
       type = mapped;
       this.next(); // the dot
       keyTok = this.next();
       if (keyTok.kind === 'word') {
         key = keyTok.value;
-        while (glued(this.tokens[this.i - 1]!, this.peek()) && this.peek(1).kind === 'word' && this.peek(1).pos === this.peek().pos + 1) {
+        while (
+          glued(this.tokens[this.i - 1]!, this.peek()) &&
+          this.peek(1).kind === 'word' &&
+          this.peek(1).pos === this.peek().pos + 1
+        ) {
           this.next();
           key += `.${this.next().value}`;
         }
       } else if (keyTok.kind === 'backtick' || keyTok.kind === 'dstring') {
         key = keyTok.value;
       } else {
-        const hint = keyTok.kind === 'sstring' ? ' (quote keys with backticks or double quotes, not single quotes)' : keyTok.kind === 'number' ? ' (wrap keys starting with a digit in backticks)' : '';
+        const hint =
+          keyTok.kind === 'sstring'
+            ? ' (quote keys with backticks or double quotes, not single quotes)'
+            : keyTok.kind === 'number'
+              ? ' (wrap keys starting with a digit in backticks)'
+              : '';
         return this.fail(keyTok, `expected a key after '${first.raw}.', found ${describeToken(keyTok)}${hint}`);
       }
     } else if (first.kind === 'word' && !RESERVED.includes(first.value.toUpperCase())) {
@@ -95,7 +105,10 @@ export class IdentifierReader {
     } else {
       const after = this.input.slice(0, first.pos).trim();
       const where = after === '' ? '' : ` after '${after}'`;
-      return this.fail(first, `expected an identifier (e.g. metrics.accuracy, params.model, tags.team or an attribute)${where}, found ${describeToken(first)}`);
+      return this.fail(
+        first,
+        `expected an identifier (e.g. metrics.accuracy, params.model, tags.team or an attribute)${where}, found ${describeToken(first)}`,
+      );
     }
     const text = this.input.slice(first.pos, this.peek().pos).trim();
     return { identifier: this.validate(type, key, first, keyTok, text), text };
@@ -106,19 +119,28 @@ export class IdentifierReader {
     const types = this.purpose === 'filter' ? rules.types : rules.orderByTypes;
     const label = this.purpose === 'filter' ? 'filters' : 'order_by';
     if (!types.includes(type)) {
-      this.fail(first, `'${first.value}' identifiers are not supported in ${label} for ${ENTITY_LABEL[this.entity]}; expected one of ${describeTypes(types)}`);
+      this.fail(
+        first,
+        `'${first.value}' identifiers are not supported in ${label} for ${ENTITY_LABEL[this.entity]}; expected one of ${describeTypes(types)}`,
+      );
     }
     if (rawKey === '') this.fail(keyTok, `empty key in '${text}'`);
     if (type === 'attribute') {
       const key = rules.aliases[rawKey] ?? rawKey;
       const valid = this.purpose === 'filter' ? Object.keys(rules.attributes) : rules.orderByAttributes;
       if (!valid.includes(key)) {
-        this.fail(keyTok, `invalid attribute key '${rawKey}' for ${ENTITY_LABEL[this.entity]}; valid keys are ${valid.map((k) => `'${k}'`).join(', ')}`);
+        this.fail(
+          keyTok,
+          `invalid attribute key '${rawKey}' for ${ENTITY_LABEL[this.entity]}; valid keys are ${valid.map((k) => `'${k}'`).join(', ')}`,
+        );
       }
       return { type, key };
     }
     if (type === 'dataset' && !(DATASET_KEYS as readonly string[]).includes(rawKey)) {
-      this.fail(keyTok, `invalid dataset key '${rawKey}'; valid keys are ${DATASET_KEYS.map((k) => `'${k}'`).join(', ')}`);
+      this.fail(
+        keyTok,
+        `invalid dataset key '${rawKey}'; valid keys are ${DATASET_KEYS.map((k) => `'${k}'`).join(', ')}`,
+      );
     }
     return { type, key: rawKey };
   }

@@ -2,16 +2,34 @@ import { describe, expect, it } from 'vitest';
 import type { Experiment, ModelVersion, RegisteredModel, Run } from '../entities.js';
 import { MlflowError } from '../errors.js';
 import {
-  SEARCH_MAX_RESULTS, resolveMaxResults, searchExperimentsInMemory, searchModelVersionsInMemory,
-  searchRegisteredModelsInMemory, searchRunsInMemory,
+  SEARCH_MAX_RESULTS,
+  resolveMaxResults,
+  searchExperimentsInMemory,
+  searchModelVersionsInMemory,
+  searchRegisteredModelsInMemory,
+  searchRunsInMemory,
 } from './in-memory.js';
 import { encodePageToken } from './page-token.js';
 
-function run(id: string, start: number, metrics: Record<string, number> = {}, params: Record<string, string> = {}, extra: Partial<Run['info']> = {}): Run {
+function run(
+  id: string,
+  start: number,
+  metrics: Record<string, number> = {},
+  params: Record<string, string> = {},
+  extra: Partial<Run['info']> = {},
+): Run {
   return {
     info: {
-      run_id: id, run_uuid: id, run_name: `run-${id}`, experiment_id: '1', user_id: 'u', status: 'FINISHED', start_time: start,
-      artifact_uri: `file:///m/1/${id}/artifacts`, lifecycle_stage: 'active', ...extra,
+      run_id: id,
+      run_uuid: id,
+      run_name: `run-${id}`,
+      experiment_id: '1',
+      user_id: 'u',
+      status: 'FINISHED',
+      start_time: start,
+      artifact_uri: `file:///m/1/${id}/artifacts`,
+      lifecycle_stage: 'active',
+      ...extra,
     },
     data: {
       metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, timestamp: 0, step: 0 })),
@@ -51,7 +69,11 @@ describe('searchRunsInMemory', () => {
     expect(ids(searchRunsInMemory(runs, { order_by: ['metrics.acc DESC'] }))).toEqual(['c', 'a', 'b', 'd']);
     expect(ids(searchRunsInMemory(runs, { order_by: ['metrics.acc'] }))).toEqual(['a', 'c', 'b', 'd']);
     expect(ids(searchRunsInMemory(runs, { order_by: ['params.model DESC'] }))).toEqual(['d', 'a', 'c', 'b']);
-    expect(ids(searchRunsInMemory(runs, { filter: "params.model LIKE 'GPT%' OR metrics.acc IS NULL" }))).toEqual(['a', 'd', 'c']);
+    expect(ids(searchRunsInMemory(runs, { filter: "params.model LIKE 'GPT%' OR metrics.acc IS NULL" }))).toEqual([
+      'a',
+      'd',
+      'c',
+    ]);
   });
 
   it('restricts by view type and experiment only when asked', () => {
@@ -74,26 +96,49 @@ describe('searchRunsInMemory', () => {
       'Invalid value for request parameter max_results. It must be at most 50000, but got value 50001',
     );
     expect(invalid(() => searchRunsInMemory(runs, { max_results: 0 }))).toMatch(/positive integer/);
-    expect(invalid(() => searchRunsInMemory(runs, { filter: 'metrics.acc >' }))).toMatch(/^Invalid filter at position 14/);
-    expect(invalid(() => searchRunsInMemory(runs, { order_by: ['metrics.acc sideways'] }))).toMatch(/^Invalid order_by clause/);
+    expect(invalid(() => searchRunsInMemory(runs, { filter: 'metrics.acc >' }))).toMatch(
+      /^Invalid filter at position 14/,
+    );
+    expect(invalid(() => searchRunsInMemory(runs, { order_by: ['metrics.acc sideways'] }))).toMatch(
+      /^Invalid order_by clause/,
+    );
     expect(invalid(() => searchRunsInMemory(runs, { page_token: 'garbage!' }))).toMatch(/^Invalid page token/);
     expect(searchRunsInMemory(runs, { max_results: 50000 }).items).toHaveLength(4);
   });
 
   it('searches 10k runs (speed is measured in bench/, not here)', () => {
     const many = Array.from({ length: 10_000 }, (_, i) =>
-      run(i.toString(16).padStart(32, '0'), 1_700_000_000_000 + (i % 977), { acc: (i % 100) / 100, loss: i / 10_000, a: 1, b: 2, c: 3 }, { model: `m${i % 7}`, lr: '0.01' }),
+      run(
+        i.toString(16).padStart(32, '0'),
+        1_700_000_000_000 + (i % 977),
+        { acc: (i % 100) / 100, loss: i / 10_000, a: 1, b: 2, c: 3 },
+        { model: `m${i % 7}`, lr: '0.01' },
+      ),
     );
-    const req = { filter: "metrics.acc > 0.5 AND params.model != 'm3'", order_by: ['metrics.loss DESC'], max_results: 100 };
+    const req = {
+      filter: "metrics.acc > 0.5 AND params.model != 'm3'",
+      order_by: ['metrics.loss DESC'],
+      max_results: 100,
+    };
     const page = searchRunsInMemory(many, req);
     expect(page.items).toHaveLength(100);
     expect(page.items[0]!.data.metrics.find((m) => m.key === 'loss')!.value).toBeCloseTo(0.9998);
   });
 });
 
-function experiment(id: string, name: string, creation?: number, tags: Record<string, string> = {}, stage: 'active' | 'deleted' = 'active'): Experiment {
+function experiment(
+  id: string,
+  name: string,
+  creation?: number,
+  tags: Record<string, string> = {},
+  stage: 'active' | 'deleted' = 'active',
+): Experiment {
   return {
-    experiment_id: id, name, artifact_location: `file:///m/${id}`, lifecycle_stage: stage, tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    experiment_id: id,
+    name,
+    artifact_location: `file:///m/${id}`,
+    lifecycle_stage: stage,
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
     ...(creation === undefined ? {} : { creation_time: creation, last_update_time: creation }),
   };
 }
@@ -108,7 +153,8 @@ describe('searchExperimentsInMemory', () => {
     experiment('4', 'bb', 40, { k: 'V' }),
     experiment('5', 'gone', 50, {}, 'deleted'),
   ];
-  const names = (f: Parameters<typeof searchExperimentsInMemory>[1]) => searchExperimentsInMemory(exps, { view_type: 'ACTIVE_ONLY', ...f }).items.map((e) => e.name);
+  const names = (f: Parameters<typeof searchExperimentsInMemory>[1]) =>
+    searchExperimentsInMemory(exps, { view_type: 'ACTIVE_ONLY', ...f }).items.map((e) => e.name);
 
   it('answers the documented examples', () => {
     expect(names({ filter: "name = 'a'" })).toEqual(['a']);
@@ -122,41 +168,88 @@ describe('searchExperimentsInMemory', () => {
   it('defaults to creation_time DESC, experiment_id ASC and honours view_type', () => {
     expect(names({})).toEqual(['bb', 'ab', 'b', 'a', 'Default']);
     expect(searchExperimentsInMemory(exps, { view_type: 'DELETED_ONLY' }).items.map((e) => e.name)).toEqual(['gone']);
-    expect(searchExperimentsInMemory(exps, { view_type: 'ALL', filter: 'creation_time >= 40' }).items.map((e) => e.name)).toEqual(['gone', 'bb']);
+    expect(
+      searchExperimentsInMemory(exps, { view_type: 'ALL', filter: 'creation_time >= 40' }).items.map((e) => e.name),
+    ).toEqual(['gone', 'bb']);
   });
 
   it('compares 18-digit FS IDs exactly and breaks ties by experiment_id DESC', () => {
-    const same = [experiment('123456789012345678', 'x', 5), experiment('123456789012345679', 'x', 5), experiment('99', 'x', 5)];
-    expect(searchExperimentsInMemory(same, { order_by: ['name'] }).items.map((e) => e.experiment_id)).toEqual(['123456789012345679', '123456789012345678', '99']);
-    expect(searchExperimentsInMemory(same, {}).items.map((e) => e.experiment_id)).toEqual(['99', '123456789012345678', '123456789012345679']);
+    const same = [
+      experiment('123456789012345678', 'x', 5),
+      experiment('123456789012345679', 'x', 5),
+      experiment('99', 'x', 5),
+    ];
+    expect(searchExperimentsInMemory(same, { order_by: ['name'] }).items.map((e) => e.experiment_id)).toEqual([
+      '123456789012345679',
+      '123456789012345678',
+      '99',
+    ]);
+    expect(searchExperimentsInMemory(same, {}).items.map((e) => e.experiment_id)).toEqual([
+      '99',
+      '123456789012345678',
+      '123456789012345679',
+    ]);
   });
 });
 
-function version(name: string, v: number, updated: number, runId: string, tags: Record<string, string> = {}): ModelVersion {
+function version(
+  name: string,
+  v: number,
+  updated: number,
+  runId: string,
+  tags: Record<string, string> = {},
+): ModelVersion {
   return {
-    name, version: String(v), creation_timestamp: updated, last_updated_timestamp: updated, current_stage: 'None', source: `models:/m-${runId}`,
-    run_id: runId, status: 'READY', tags: Object.entries(tags).map(([key, value]) => ({ key, value })), aliases: [],
+    name,
+    version: String(v),
+    creation_timestamp: updated,
+    last_updated_timestamp: updated,
+    current_stage: 'None',
+    source: `models:/m-${runId}`,
+    run_id: runId,
+    status: 'READY',
+    tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    aliases: [],
   };
 }
 
 describe('registry searches', () => {
-  const models: RegisteredModel[] = ['CordobaWeatherForecastModel', 'BostonWeatherForecastModel', 'Zed'].map((name, i) => ({
-    name, creation_timestamp: 100 - i, last_updated_timestamp: i, latest_versions: [], aliases: [], tags: i === 2 ? [{ key: 'key', value: 'value1' }] : [],
-  }));
+  const models: RegisteredModel[] = ['CordobaWeatherForecastModel', 'BostonWeatherForecastModel', 'Zed'].map(
+    (name, i) => ({
+      name,
+      creation_timestamp: 100 - i,
+      last_updated_timestamp: i,
+      latest_versions: [],
+      aliases: [],
+      tags: i === 2 ? [{ key: 'key', value: 'value1' }] : [],
+    }),
+  );
 
   it('searches registered models ordered by name by default', () => {
-    const names = (req: Parameters<typeof searchRegisteredModelsInMemory>[1]) => searchRegisteredModelsInMemory(models, req).items.map((m) => m.name);
+    const names = (req: Parameters<typeof searchRegisteredModelsInMemory>[1]) =>
+      searchRegisteredModelsInMemory(models, req).items.map((m) => m.name);
     expect(names({})).toEqual(['BostonWeatherForecastModel', 'CordobaWeatherForecastModel', 'Zed']);
     expect(names({ filter: "name LIKE 'Boston%'" })).toEqual(['BostonWeatherForecastModel']);
     expect(names({ filter: "name = 'Zed' and tag.key = 'value1'" })).toEqual(['Zed']);
-    expect(names({ order_by: ['last_updated_timestamp DESC'] })).toEqual(['Zed', 'BostonWeatherForecastModel', 'CordobaWeatherForecastModel']);
+    expect(names({ order_by: ['last_updated_timestamp DESC'] })).toEqual([
+      'Zed',
+      'BostonWeatherForecastModel',
+      'CordobaWeatherForecastModel',
+    ]);
     expect(invalid(() => searchRegisteredModelsInMemory(models, { max_results: 1001 }))).toMatch(/at most 1000/);
     expect(resolveMaxResults('registered_models', undefined)).toBe(SEARCH_MAX_RESULTS.registered_models.default);
   });
 
   it('searches model versions: last_updated DESC, name ASC, version DESC', () => {
-    const versions = [version('m', 1, 5, 'r1'), version('m', 2, 5, 'r2'), version('m', 10, 5, 'r3'), version('a', 1, 5, 'r1'), version('m', 3, 9, 'r1', { t: 'x' })];
-    const keys = (req: Parameters<typeof searchModelVersionsInMemory>[1]) => searchModelVersionsInMemory(versions, req).items.map((v) => `${v.name}/${v.version}`);
+    const versions = [
+      version('m', 1, 5, 'r1'),
+      version('m', 2, 5, 'r2'),
+      version('m', 10, 5, 'r3'),
+      version('a', 1, 5, 'r1'),
+      version('m', 3, 9, 'r1', { t: 'x' }),
+    ];
+    const keys = (req: Parameters<typeof searchModelVersionsInMemory>[1]) =>
+      searchModelVersionsInMemory(versions, req).items.map((v) => `${v.name}/${v.version}`);
     expect(keys({})).toEqual(['m/3', 'a/1', 'm/10', 'm/2', 'm/1']);
     expect(keys({ filter: "run_id IN ('r1', 'r3')" })).toEqual(['m/3', 'a/1', 'm/10', 'm/1']);
     expect(keys({ filter: 'version_number > 2' })).toEqual(['m/3', 'm/10']);

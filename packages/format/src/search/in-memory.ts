@@ -5,7 +5,12 @@
  */
 import type { Experiment, ModelVersion, Page, RegisteredModel, Run, ViewType } from '../entities.js';
 import { MlflowError } from '../errors.js';
-import { experimentValueAccessor, modelVersionValueAccessor, registeredModelValueAccessor, runValueAccessor } from './accessors.js';
+import {
+  experimentValueAccessor,
+  modelVersionValueAccessor,
+  registeredModelValueAccessor,
+  runValueAccessor,
+} from './accessors.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
 import { compileFilter } from './evaluate.js';
 import type { ValueAccessor } from './evaluate.js';
@@ -34,17 +39,22 @@ export function resolveMaxResults(entity: SearchEntity, maxResults: number | und
   const { default: fallback, max } = SEARCH_MAX_RESULTS[entity];
   if (maxResults === undefined || maxResults === null) return fallback;
   if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1) {
-    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be a positive integer, but got value ${JSON.stringify(maxResults)}`);
+    throw MlflowError.invalidParameter(
+      `Invalid value for request parameter max_results. It must be a positive integer, but got value ${JSON.stringify(maxResults)}`,
+    );
   }
   if (maxResults > max) {
-    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`);
+    throw MlflowError.invalidParameter(
+      `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`,
+    );
   }
   return maxResults;
 }
 
 const attr = (key: string): Identifier => ({ type: 'attribute', key });
 const clause = (key: string, ascending: boolean): OrderByClause => ({ identifier: attr(key), ascending });
-const hasKey = (clauses: readonly OrderByClause[], key: string) => clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
+const hasKey = (clauses: readonly OrderByClause[], key: string) =>
+  clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
 
 function search<T>(
   entity: SearchEntity,
@@ -88,7 +98,12 @@ function search<T>(
       const vb = columns[j]![b];
       if (va === vb) continue;
       const ta = typeof va;
-      const c = ta === typeof vb && (ta === 'number' || ta === 'string' || ta === 'bigint') ? ((va as number) < (vb as number) ? -1 : 1) : compareSortValues(va, vb, true);
+      const c =
+        ta === typeof vb && (ta === 'number' || ta === 'string' || ta === 'bigint')
+          ? (va as number) < (vb as number)
+            ? -1
+            : 1
+          : compareSortValues(va, vb, true);
       if (c !== 0) return c * dirs[j]!;
     }
     return a - b;
@@ -107,17 +122,27 @@ function byViewType<T>(items: readonly T[], viewType: ViewType | undefined, stag
  * Runs ordered by `order_by`, then MLflow's base order `start_time DESC, run_id ASC`. Experiment and
  * view-type restrictions apply only when given (callers often pre-select the runs).
  */
-export function searchRunsInMemory(runs: readonly Run[], req: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType } = {}): Page<Run> {
+export function searchRunsInMemory(
+  runs: readonly Run[],
+  req: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType } = {},
+): Page<Run> {
   let selected = byViewType(runs, req.run_view_type, (r) => r.info.lifecycle_stage);
   if (req.experiment_ids) {
     const ids = new Set(req.experiment_ids);
     selected = selected.filter((r) => ids.has(r.info.experiment_id));
   }
-  return search('runs', selected, req, runValueAccessor, (clauses) => [...clauses, clause('start_time', false), clause('run_id', true)]);
+  return search('runs', selected, req, runValueAccessor, (clauses) => [
+    ...clauses,
+    clause('start_time', false),
+    clause('run_id', true),
+  ]);
 }
 
 /** FS order: `creation_time DESC, experiment_id ASC`; with order_by, an `experiment_id DESC` tie-breaker. */
-export function searchExperimentsInMemory(experiments: readonly Experiment[], req: InMemorySearchRequest & { view_type?: ViewType } = {}): Page<Experiment> {
+export function searchExperimentsInMemory(
+  experiments: readonly Experiment[],
+  req: InMemorySearchRequest & { view_type?: ViewType } = {},
+): Page<Experiment> {
   const selected = byViewType(experiments, req.view_type, (e) => e.lifecycle_stage);
   return search('experiments', selected, req, experimentValueAccessor, (clauses) => {
     if (clauses.length === 0) return [clause('creation_time', false), clause('experiment_id', true)];
@@ -126,14 +151,20 @@ export function searchExperimentsInMemory(experiments: readonly Experiment[], re
 }
 
 /** Ordered by `order_by` with a `name ASC` tie-breaker (default: `name ASC`). */
-export function searchRegisteredModelsInMemory(models: readonly RegisteredModel[], req: InMemorySearchRequest = {}): Page<RegisteredModel> {
+export function searchRegisteredModelsInMemory(
+  models: readonly RegisteredModel[],
+  req: InMemorySearchRequest = {},
+): Page<RegisteredModel> {
   return search('registered_models', models, req, registeredModelValueAccessor, (clauses) =>
     hasKey(clauses, 'name') ? clauses : [...clauses, clause('name', true)],
   );
 }
 
 /** FS order: `last_updated_timestamp DESC, name ASC, version DESC`; tie-breakers `name ASC, version DESC`. */
-export function searchModelVersionsInMemory(versions: readonly ModelVersion[], req: InMemorySearchRequest = {}): Page<ModelVersion> {
+export function searchModelVersionsInMemory(
+  versions: readonly ModelVersion[],
+  req: InMemorySearchRequest = {},
+): Page<ModelVersion> {
   return search('model_versions', versions, req, modelVersionValueAccessor, (clauses) => {
     const out = clauses.length === 0 ? [clause('last_updated_timestamp', false)] : [...clauses];
     if (!hasKey(out, 'name')) out.push(clause('name', true));

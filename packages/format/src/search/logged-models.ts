@@ -42,12 +42,17 @@ function attributeOf(model: LoggedModel, key: string): unknown {
   }
 }
 
-export function loggedModelValueAccessor(model: LoggedModel, datasets?: readonly LoggedModelDatasetFilter[]): ValueAccessor {
+export function loggedModelValueAccessor(
+  model: LoggedModel,
+  datasets?: readonly LoggedModelDatasetFilter[],
+): ValueAccessor {
   return (id: Identifier) => {
     switch (id.type) {
       case 'metric': {
         // MLflow takes the first of the model's metrics with that key (on one of the datasets, if given).
-        const m = model.data.metrics.find((x) => x.key === id.key && (!datasets?.length || datasets.some((d) => onDataset(x, d))));
+        const m = model.data.metrics.find(
+          (x) => x.key === id.key && (!datasets?.length || datasets.some((d) => onDataset(x, d))),
+        );
         return m?.value;
       }
       case 'param':
@@ -86,28 +91,36 @@ export interface LoggedModelSortKey {
 
 /** MLflow's `parse_order_by_for_logged_models`: one order_by entry checked, with MLflow's messages. */
 export function parseLoggedModelOrderBy(o: LoggedModelOrderBy): LoggedModelSortKey {
-  if (typeof o !== 'object' || o === null) throw MlflowError.invalidParameter('`order_by` must be a list of dictionaries.');
+  if (typeof o !== 'object' || o === null)
+    throw MlflowError.invalidParameter('`order_by` must be a list of dictionaries.');
   const field = o.field_name;
   if (field === undefined || field === null || field === '') {
     throw MlflowError.invalidParameter('`field_name` in the `order_by` clause must be specified.');
   }
   const ascending = o.ascending ?? true;
   if (typeof ascending !== 'boolean') {
-    throw MlflowError.invalidParameter(`Value of \`ascending\` in the \`order_by\` clause must be a boolean, got ${typeof ascending} for field ${field}.`);
+    throw MlflowError.invalidParameter(
+      `Value of \`ascending\` in the \`order_by\` clause must be a boolean, got ${typeof ascending} for field ${field}.`,
+    );
   }
   if (o.dataset_digest && !o.dataset_name) {
     throw MlflowError.invalidParameter('`dataset_digest` can only be specified if `dataset_name` is also specified.');
   }
-  const ds = { ...(o.dataset_name ? { dataset_name: o.dataset_name } : {}), ...(o.dataset_digest ? { dataset_digest: o.dataset_digest } : {}) };
+  const ds = {
+    ...(o.dataset_name ? { dataset_name: o.dataset_name } : {}),
+    ...(o.dataset_digest ? { dataset_digest: o.dataset_digest } : {}),
+  };
   if (field.includes('.')) {
     const [entity, key] = [field.slice(0, field.indexOf('.')), field.slice(field.indexOf('.') + 1)];
-    if (entity !== 'metrics') throw MlflowError.invalidParameter(`Invalid order by field name: ${entity}, only \`metrics.<name>\` is allowed.`);
+    if (entity !== 'metrics')
+      throw MlflowError.invalidParameter(`Invalid order by field name: ${entity}, only \`metrics.<name>\` is allowed.`);
     return { metric: key, ascending, ...ds };
   }
   const name = field.trim();
   const rules = ENTITY_RULES.logged_models;
   const canonical = rules.aliases[name] ?? name;
-  if (!rules.orderByAttributes.includes(canonical)) throw MlflowError.invalidParameter(`Invalid order by field name: ${name}.`);
+  if (!rules.orderByAttributes.includes(canonical))
+    throw MlflowError.invalidParameter(`Invalid order by field name: ${name}.`);
   return { attribute: canonical, ascending, ...ds };
 }
 
@@ -133,7 +146,10 @@ function compare(a: unknown, b: unknown, ascending: boolean): number {
   return (lt ? -1 : 1) * (ascending ? 1 : -1);
 }
 
-export function searchLoggedModelsInMemory(models: readonly LoggedModel[], req: Omit<SearchLoggedModelsRequest, 'experiment_ids'> & { experiment_ids?: string[] }): Page<LoggedModel> {
+export function searchLoggedModelsInMemory(
+  models: readonly LoggedModel[],
+  req: Omit<SearchLoggedModelsRequest, 'experiment_ids'> & { experiment_ids?: string[] },
+): Page<LoggedModel> {
   const datasets = req.datasets ?? [];
   if (datasets.some((d) => !d?.dataset_name)) {
     throw MlflowError.invalidParameter('`dataset_name` in the `datasets` clause must be specified.');
@@ -142,7 +158,8 @@ export function searchLoggedModelsInMemory(models: readonly LoggedModel[], req: 
   const node = parseFilter(req.filter, 'logged_models');
   const predicate = compileFilter(node);
   const keys = (req.order_by ?? []).map(parseLoggedModelOrderBy);
-  if (!keys.some((k) => k.attribute === 'creation_timestamp')) keys.push({ attribute: 'creation_timestamp', ascending: false });
+  if (!keys.some((k) => k.attribute === 'creation_timestamp'))
+    keys.push({ attribute: 'creation_timestamp', ascending: false });
   if (!keys.some((k) => k.attribute === 'model_id')) keys.push({ attribute: 'model_id', ascending: true });
 
   const ids = req.experiment_ids ? new Set(req.experiment_ids) : undefined;
@@ -159,5 +176,9 @@ export function searchLoggedModelsInMemory(models: readonly LoggedModel[], req: 
     }
     return 0;
   });
-  return paginate(decorated.map((d) => d.m), maxResults, req.page_token);
+  return paginate(
+    decorated.map((d) => d.m),
+    maxResults,
+    req.page_token,
+  );
 }

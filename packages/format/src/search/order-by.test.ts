@@ -20,26 +20,44 @@ describe('parseOrderBy', () => {
       { identifier: { type: 'param', key: 'lr' }, ascending: false },
       { identifier: { type: 'metric', key: 'm' }, ascending: false },
     ]);
-    expect(parseOrderBy(['attributes.start_time DESC', 'start_time desc', 'created asc'], 'runs').map((c) => [c.identifier.key, c.ascending])).toEqual([
+    expect(
+      parseOrderBy(['attributes.start_time DESC', 'start_time desc', 'created asc'], 'runs').map((c) => [
+        c.identifier.key,
+        c.ascending,
+      ]),
+    ).toEqual([
       ['start_time', false],
       ['start_time', false],
       ['start_time', true],
     ]);
     // The filter aliases work here too (MLflow only takes `created`; accepting more is harmless).
-    expect(parseOrderBy(['"run name" DESC'], 'runs')).toEqual([{ identifier: { type: 'attribute', key: 'run_name' }, ascending: false }]);
+    expect(parseOrderBy(['"run name" DESC'], 'runs')).toEqual([
+      { identifier: { type: 'attribute', key: 'run_name' }, ascending: false },
+    ]);
     expect(parseOrderBy(['metrics.`my key` DESC', 'params."a b"', 'tags.mlflow.runName'], 'runs')).toEqual([
       { identifier: { type: 'metric', key: 'my key' }, ascending: false },
       { identifier: { type: 'param', key: 'a b' }, ascending: true },
       { identifier: { type: 'tag', key: 'mlflow.runName' }, ascending: true },
     ]);
-    expect(parseOrderBy(['name', 'experiment_id DESC', 'creation_time', 'last_update_time ASC'], 'experiments')).toHaveLength(4);
-    expect(parseOrderBy(['name ASC', 'creation_timestamp DESC', 'last_updated_timestamp'], 'registered_models')).toHaveLength(3);
-    expect(parseOrderBy(['version_number DESC', 'name'], 'model_versions')[0]).toEqual({ identifier: { type: 'attribute', key: 'version_number' }, ascending: false });
+    expect(
+      parseOrderBy(['name', 'experiment_id DESC', 'creation_time', 'last_update_time ASC'], 'experiments'),
+    ).toHaveLength(4);
+    expect(
+      parseOrderBy(['name ASC', 'creation_timestamp DESC', 'last_updated_timestamp'], 'registered_models'),
+    ).toHaveLength(3);
+    expect(parseOrderBy(['version_number DESC', 'name'], 'model_versions')[0]).toEqual({
+      identifier: { type: 'attribute', key: 'version_number' },
+      ascending: false,
+    });
     expect(parseOrderBy(undefined, 'runs')).toEqual([]);
   });
 
   const bad: [string, SearchEntity, RegExp][] = [
-    ['metrics.acc DOWN', 'runs', /position 13: expected ASC, DESC or the end of the clause after 'metrics.acc', found 'DOWN'/],
+    [
+      'metrics.acc DOWN',
+      'runs',
+      /position 13: expected ASC, DESC or the end of the clause after 'metrics.acc', found 'DOWN'/,
+    ],
     ['metrics.acc DESC extra', 'runs', /position 18: expected the end of the clause/],
     ['datasets.name', 'runs', /'datasets' identifiers are not supported in order_by for runs/],
     ['attributes.lifecycle_stage', 'runs', /invalid attribute key 'lifecycle_stage'/],
@@ -72,12 +90,30 @@ describe('compareWithOrderBy', () => {
   const s: Identifier = { type: 'param', key: 's' };
 
   it('puts NaN then missing last in both directions', () => {
-    expect([...items].sort(compareWithOrderBy([{ identifier: m, ascending: true }], get)).map((i) => i.id)).toEqual(['d', 'a', 'e', 'b', 'c']);
-    expect([...items].sort(compareWithOrderBy([{ identifier: m, ascending: false }], get)).map((i) => i.id)).toEqual(['a', 'e', 'd', 'b', 'c']);
+    expect([...items].sort(compareWithOrderBy([{ identifier: m, ascending: true }], get)).map((i) => i.id)).toEqual([
+      'd',
+      'a',
+      'e',
+      'b',
+      'c',
+    ]);
+    expect([...items].sort(compareWithOrderBy([{ identifier: m, ascending: false }], get)).map((i) => i.id)).toEqual([
+      'a',
+      'e',
+      'd',
+      'b',
+      'c',
+    ]);
   });
 
   it('applies clauses in order and keeps the base order on ties', () => {
-    const cmp = compareWithOrderBy([{ identifier: s, ascending: true }, { identifier: m, ascending: false }], get);
+    const cmp = compareWithOrderBy(
+      [
+        { identifier: s, ascending: true },
+        { identifier: m, ascending: false },
+      ],
+      get,
+    );
     expect([...items].sort(cmp).map((i) => i.id)).toEqual(['e', 'a', 'd', 'c', 'b']);
     expect(compareWithOrderBy([], get)(items[0]!, items[1]!)).toBe(0);
   });

@@ -15,13 +15,15 @@ export interface OrderByClause {
 
 export function parseOrderBy(orderBy: readonly string[] | undefined, entity: SearchEntity): OrderByClause[] {
   if (orderBy === undefined || orderBy === null) return [];
-  if (!Array.isArray(orderBy)) throw MlflowError.invalidParameter(`Invalid order_by: expected a list of strings, got ${JSON.stringify(orderBy)}`);
+  if (!Array.isArray(orderBy))
+    throw MlflowError.invalidParameter(`Invalid order_by: expected a list of strings, got ${JSON.stringify(orderBy)}`);
   if (orderBy.length > MAX_ORDER_BY_CLAUSES) {
     const what = 'Invalid order_by: too many clauses, their number';
     throw limitExceeded(what, orderBy.length, MAX_ORDER_BY_CLAUSES, 'MAX_ORDER_BY_CLAUSES');
   }
   return orderBy.map((clause) => {
-    if (typeof clause !== 'string') throw MlflowError.invalidParameter(`Invalid order_by clause ${JSON.stringify(clause)}: expected a string`);
+    if (typeof clause !== 'string')
+      throw MlflowError.invalidParameter(`Invalid order_by clause ${JSON.stringify(clause)}: expected a string`);
     if (clause.length > MAX_ORDER_BY_CLAUSE_LENGTH) {
       const what = 'Invalid order_by clause: the clause is too long, its length';
       throw limitExceeded(what, clause.length, MAX_ORDER_BY_CLAUSE_LENGTH, 'MAX_ORDER_BY_CLAUSE_LENGTH');
@@ -31,7 +33,10 @@ export function parseOrderBy(orderBy: readonly string[] | undefined, entity: Sea
 }
 
 class OrderByParser extends IdentifierReader {
-  constructor(private readonly clause: string, entity: SearchEntity) {
+  constructor(
+    private readonly clause: string,
+    entity: SearchEntity,
+  ) {
     super(tokenize(clause), entity, 'order_by', `Invalid order_by clause '${clause}'`, clause);
   }
 
@@ -47,7 +52,11 @@ class OrderByParser extends IdentifierReader {
       this.fail(dir, `expected ASC, DESC or the end of the clause after '${text}', found ${describeToken(dir)}`);
     }
     const end = this.next();
-    if (end.kind !== 'eof') this.fail(end, `expected the end of the clause after '${this.clause.slice(0, end.pos).trim()}', found ${describeToken(end)}`);
+    if (end.kind !== 'eof')
+      this.fail(
+        end,
+        `expected the end of the clause after '${this.clause.slice(0, end.pos).trim()}', found ${describeToken(end)}`,
+      );
     return { identifier, ascending };
   }
 }
@@ -83,7 +92,10 @@ export function compareSortValues(a: unknown, b: unknown, ascending: boolean): n
  * A comparator applying the clauses in order. Ties return 0, so a stable sort keeps the caller's
  * base order (`Array.prototype.sort` is stable).
  */
-export function compareWithOrderBy<T>(clauses: readonly OrderByClause[], get: (item: T, id: Identifier) => unknown): (a: T, b: T) => number {
+export function compareWithOrderBy<T>(
+  clauses: readonly OrderByClause[],
+  get: (item: T, id: Identifier) => unknown,
+): (a: T, b: T) => number {
   return (a, b) => {
     for (const clause of clauses) {
       const c = compareSortValues(get(a, clause.identifier), get(b, clause.identifier), clause.ascending);

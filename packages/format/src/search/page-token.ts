@@ -7,14 +7,16 @@ import type { Page } from '../entities.js';
 import { MlflowError } from '../errors.js';
 
 export function encodePageToken(offset: number): string {
-  if (!Number.isSafeInteger(offset) || offset <= 0) throw new MlflowError('INTERNAL_ERROR', `Cannot encode page token for offset ${offset}`);
+  if (!Number.isSafeInteger(offset) || offset <= 0)
+    throw new MlflowError('INTERNAL_ERROR', `Cannot encode page token for offset ${offset}`);
   return globalThis.btoa(`{"offset": ${offset}}`);
 }
 
 /** `undefined` or '' → 0; anything that is not a token for a positive offset → INVALID_PARAMETER_VALUE. */
 export function decodePageToken(token: string | undefined): number {
   if (token === undefined || token === null || token === '') return 0;
-  if (typeof token !== 'string') throw MlflowError.invalidParameter(`Invalid page token, expected a string: ${JSON.stringify(token)}`);
+  if (typeof token !== 'string')
+    throw MlflowError.invalidParameter(`Invalid page token, expected a string: ${JSON.stringify(token)}`);
   let decoded: string;
   try {
     decoded = globalThis.atob(token);
@@ -27,7 +29,10 @@ export function decodePageToken(token: string | undefined): number {
   } catch {
     throw MlflowError.invalidParameter(`Invalid page token, decoded value=${JSON.stringify(decoded)}`);
   }
-  const raw = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>)['offset'] : undefined;
+  const raw =
+    typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as Record<string, unknown>)['offset']
+      : undefined;
   // MLflow accepts int(offset) of a number or a numeric string, and rejects a missing or zero offset.
   const offset = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isSafeInteger(offset) || offset <= 0) {

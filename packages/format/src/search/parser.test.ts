@@ -55,7 +55,7 @@ const DOCUMENTED: Record<SearchEntity, string[]> = {
     "metrics.accuracy > 0.72 AND metrics.batch_size != 0 AND attributes.run_id IN ('a1b2c3d4', 'e5f6g7h8')",
     'metrics.loss <= 0.15 AND metrics.loss >= 0.1',
     'params.batch_size != "None"',
-    "\nattributes.run_id IN ('22db81f070f6413588641c8c343cdd72','c3680e37d0fa44eb9c9fb7828f6b5481')\n  AND metrics.loss > 0.3\n  AND metrics.\"f1 score\" < 0.5\n  AND params.model LIKE \"GPT%\"\n",
+    '\nattributes.run_id IN (\'22db81f070f6413588641c8c343cdd72\',\'c3680e37d0fa44eb9c9fb7828f6b5481\')\n  AND metrics.loss > 0.3\n  AND metrics."f1 score" < 0.5\n  AND params.model LIKE "GPT%"\n',
     "params.model = 'GPT-4'",
     "metrics.rmse < 0.9 and tags.production = 'true'",
     'metrics.accuracy_score < 99.90',
@@ -141,10 +141,13 @@ describe('parseFilter: structure', () => {
 
   it('reads identifiers in every spelling, quoting and alias', () => {
     const one = (f: string) => comparisons(parseFilter(f, 'runs'))[0]!;
-    for (const p of ['metric', 'metrics']) expect(one(`${p}.acc > 1`).identifier).toEqual({ type: 'metric', key: 'acc' });
-    for (const p of ['param', 'params', 'parameter', 'parameters']) expect(one(`${p}.lr = '1'`).identifier).toEqual({ type: 'param', key: 'lr' });
+    for (const p of ['metric', 'metrics'])
+      expect(one(`${p}.acc > 1`).identifier).toEqual({ type: 'metric', key: 'acc' });
+    for (const p of ['param', 'params', 'parameter', 'parameters'])
+      expect(one(`${p}.lr = '1'`).identifier).toEqual({ type: 'param', key: 'lr' });
     for (const p of ['tag', 'tags']) expect(one(`${p}.t = '1'`).identifier).toEqual({ type: 'tag', key: 't' });
-    for (const p of ['attribute', 'attributes', 'attr', 'run']) expect(one(`${p}.status = 'x'`).identifier).toEqual({ type: 'attribute', key: 'status' });
+    for (const p of ['attribute', 'attributes', 'attr', 'run'])
+      expect(one(`${p}.status = 'x'`).identifier).toEqual({ type: 'attribute', key: 'status' });
     expect(one("dataset.digest = 'x'").identifier).toEqual({ type: 'dataset', key: 'digest' });
     expect(one('`metrics`.acc > 1').identifier).toEqual({ type: 'metric', key: 'acc' });
     expect(one("tags.mlflow.runName = 'x'").identifier).toEqual({ type: 'tag', key: 'mlflow.runName' });
@@ -154,7 +157,12 @@ describe('parseFilter: structure', () => {
     for (const alias of ['"run name"', '"Run name"', '`Run Name`', 'attributes."run name"']) {
       expect(one(`${alias} = 'x'`).identifier).toEqual({ type: 'attribute', key: 'run_name' });
     }
-    expect(one("status = 'FINISHED'")).toEqual({ kind: 'comparison', identifier: { type: 'attribute', key: 'status' }, comparator: '=', value: 'FINISHED' });
+    expect(one("status = 'FINISHED'")).toEqual({
+      kind: 'comparison',
+      identifier: { type: 'attribute', key: 'status' },
+      comparator: '=',
+      value: 'FINISHED',
+    });
   });
 
   it('reads values: both quote styles, escapes, numbers, lists', () => {
@@ -167,7 +175,7 @@ describe('parseFilter: structure', () => {
     expect(value('metrics.a > .5')).toBe(0.5);
     expect(value('metrics.a>=0')).toBe(0);
     expect(value("tags.`mlflow.runName`='abt_buy_pipelines'")).toBe('abt_buy_pipelines');
-    expect(value("run_id NOT IN ('abc', \"def\")")).toEqual(['abc', 'def']);
+    expect(value('run_id NOT IN (\'abc\', "def")')).toEqual(['abc', 'def']);
     // Uppercase run IDs can never match a real run (MLflow drops them).
     expect(value("attributes.run_id IN ('abc', 'ABC', 'aBc')")).toEqual(['abc']);
     expect(value("datasets.name IN ('Big')")).toEqual(['Big']);
@@ -189,7 +197,10 @@ describe('parseFilter: structure', () => {
           kind: 'and',
           children: [
             { kind: 'comparison', identifier: { type: 'metric', key: 'b' }, comparator: '<', value: 2 },
-            { kind: 'not', child: { kind: 'comparison', identifier: { type: 'param', key: 'p' }, comparator: '=', value: 'x' } },
+            {
+              kind: 'not',
+              child: { kind: 'comparison', identifier: { type: 'param', key: 'p' }, comparator: '=', value: 'x' },
+            },
           ],
         },
       ],
@@ -200,7 +211,10 @@ describe('parseFilter: structure', () => {
     expect(parseFilter(formatFilter(grouped), 'runs')).toEqual(grouped);
     expect(parseFilter('NOT NOT (metrics.a > 1)', 'runs')).toEqual({
       kind: 'not',
-      child: { kind: 'not', child: { kind: 'comparison', identifier: { type: 'metric', key: 'a' }, comparator: '>', value: 1 } },
+      child: {
+        kind: 'not',
+        child: { kind: 'comparison', identifier: { type: 'metric', key: 'a' }, comparator: '>', value: 1 },
+      },
     });
   });
 
@@ -226,7 +240,11 @@ describe('parseFilter: errors carry a position and what was expected', () => {
   });
 
   const cases: [string, SearchEntity, RegExp][] = [
-    ['metrics.cross-entropy-loss < 0.5', 'runs', /position 14: expected a comparator after 'metrics.cross', found unexpected character '-'/],
+    [
+      'metrics.cross-entropy-loss < 0.5',
+      'runs',
+      /position 14: expected a comparator after 'metrics.cross', found unexpected character '-'/,
+    ],
     ['params.1st_iteration_timestamp = "2022-01-01"', 'runs', /position 8: expected a key after 'params\.'.*backticks/],
     ["tag.'test' = 'abc'", 'runs', /position 5: expected a key.*not single quotes/],
     ['tag.`test` = `abc`', 'runs', /position 14: expected a quoted string value.*backticks quote keys/],
@@ -238,26 +256,42 @@ describe('parseFilter: errors carry a position and what was expected', () => {
     ["status IN ('a')", 'runs', /position 8: comparator 'IN' is not supported for 'status'/],
     ['metrics.a == 1', 'runs', /position 11: invalid comparator '=='/],
     ['metrics.a <> 1', 'runs', /invalid comparator '<>'/],
-    ["metrics.a > 1 OR", 'runs', /position 17: expected an identifier.*found the end of the input/],
-    ["metrics.a > 1 AND AND metrics.b > 2", 'runs', /position 19: expected an identifier.*found 'AND'/],
+    ['metrics.a > 1 OR', 'runs', /position 17: expected an identifier.*found the end of the input/],
+    ['metrics.a > 1 AND AND metrics.b > 2', 'runs', /position 19: expected an identifier.*found 'AND'/],
     ['(metrics.a > 1', 'runs', /position 15: expected '\)' to close the '\(' at position 1/],
     ['metrics.a > 1)', 'runs', /position 14: unbalanced '\)'/],
-    ['metrics.a > 1 metrics.b > 2', 'runs', /position 15: expected AND, OR or the end of the filter after 'metrics.a > 1'/],
-    ["params.a = 'open", 'runs', /position 12: expected a quoted string value for 'params.a', found unterminated string starting at position 12/],
+    [
+      'metrics.a > 1 metrics.b > 2',
+      'runs',
+      /position 15: expected AND, OR or the end of the filter after 'metrics.a > 1'/,
+    ],
+    [
+      "params.a = 'open",
+      'runs',
+      /position 12: expected a quoted string value for 'params.a', found unterminated string starting at position 12/,
+    ],
     ['metric.a > 1 ; drop', 'runs', /position 14: .*unexpected character ';'/],
     ["foo.bar = 'x'", 'runs', /position 1: invalid entity type 'foo'/],
     ["nope = 'x'", 'runs', /position 1: invalid attribute key 'nope' for runs/],
     ["datasets.schema = 'x'", 'runs', /position 10: invalid dataset key 'schema'/],
     ['start_time > 1.5', 'runs', /position 14: expected an integer for 'start_time'/],
-    ["run_id IN ()", 'runs', /expected a non-empty list/],
+    ['run_id IN ()', 'runs', /expected a non-empty list/],
     ["run_id IN ('a' 'b')", 'runs', /expected ',' or '\)'/],
     ["run_id IN 'a'", 'runs', /expected '\('/],
     ['metrics.a BETWEEN 1 2', 'runs', /expected AND in 'metrics.a BETWEEN 1 AND …', found '2'/],
     ['metrics.a IS 1', 'runs', /expected NULL after 'metrics.a IS'/],
     ["params.a NOT = 'x'", 'runs', /expected IN, LIKE, ILIKE or BETWEEN after 'params.a NOT'/],
-    ['metrics.acc > 1', 'experiments', /position 1: 'metrics' identifiers are not supported in filters for experiments/],
+    [
+      'metrics.acc > 1',
+      'experiments',
+      /position 1: 'metrics' identifiers are not supported in filters for experiments/,
+    ],
     ["params.p = 'x'", 'registered_models', /not supported in filters for registered models/],
-    ["run_id = 'x'", 'experiments', /invalid attribute key 'run_id' for experiments; valid keys are 'name', 'creation_time', 'last_update_time'/],
+    [
+      "run_id = 'x'",
+      'experiments',
+      /invalid attribute key 'run_id' for experiments; valid keys are 'name', 'creation_time', 'last_update_time'/,
+    ],
     ["source_path = 'x'", 'registered_models', /invalid attribute key 'source_path'/],
     ["name IN ('a')", 'registered_models', /comparator 'IN' is not supported for 'name'/],
     ['creation_time > "1"', 'experiments', /expected a number/],

@@ -12,7 +12,11 @@
  */
 import { MlflowError } from '../errors.js';
 import {
-  MAX_FILTER_CLAUSES, MAX_FILTER_LENGTH, MAX_FILTER_NESTING, MAX_LIKE_PATTERN_LENGTH, limitExceeded,
+  MAX_FILTER_CLAUSES,
+  MAX_FILTER_LENGTH,
+  MAX_FILTER_NESTING,
+  MAX_LIKE_PATTERN_LENGTH,
+  limitExceeded,
 } from './filter-limits.js';
 import { valueRule } from './entity-rules.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
@@ -22,13 +26,25 @@ import type { Token } from './tokenizer.js';
 import { IdentifierReader, describeToken } from './identifier-reader.js';
 
 const OPERATORS = new Set(['=', '!=', '>', '>=', '<', '<=']);
-const NUMERIC_OK = new Set<Comparator>(['=', '!=', '>', '>=', '<', '<=', 'BETWEEN', 'NOT BETWEEN', 'IS NULL', 'IS NOT NULL']);
+const NUMERIC_OK = new Set<Comparator>([
+  '=',
+  '!=',
+  '>',
+  '>=',
+  '<',
+  '<=',
+  'BETWEEN',
+  'NOT BETWEEN',
+  'IS NULL',
+  'IS NOT NULL',
+]);
 const STRING_OK = new Set<Comparator>(['=', '!=', 'LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE', 'IS NULL', 'IS NOT NULL']);
 
 /** Parses a filter for one entity; `undefined`, empty or blank → null (match everything). */
 export function parseFilter(filter: string | undefined, entity: SearchEntity): FilterNode | null {
   if (filter === undefined || filter === null) return null;
-  if (typeof filter !== 'string') throw MlflowError.invalidParameter(`Invalid filter: expected a string, got ${typeof filter}`);
+  if (typeof filter !== 'string')
+    throw MlflowError.invalidParameter(`Invalid filter: expected a string, got ${typeof filter}`);
   if (filter.length > MAX_FILTER_LENGTH) {
     const what = 'Invalid filter: the filter string is too long, its length';
     throw limitExceeded(what, filter.length, MAX_FILTER_LENGTH, 'MAX_FILTER_LENGTH');
@@ -50,7 +66,10 @@ class FilterParser extends IdentifierReader {
     const tok = this.peek();
     if (tok.kind !== 'eof') {
       if (tok.kind === 'rparen') this.fail(tok, `unbalanced ')' after '${this.textBefore(tok)}'`);
-      this.fail(tok, `expected AND, OR or the end of the filter after '${this.textBefore(tok)}', found ${describeToken(tok)}`);
+      this.fail(
+        tok,
+        `expected AND, OR or the end of the filter after '${this.textBefore(tok)}', found ${describeToken(tok)}`,
+      );
     }
     return node;
   }
@@ -86,7 +105,8 @@ class FilterParser extends IdentifierReader {
     if (tok.kind === 'lparen') {
       node = this.parseOr();
       const close = this.next();
-      if (close.kind !== 'rparen') this.fail(close, `expected ')' to close the '(' at position ${tok.pos + 1}, found ${describeToken(close)}`);
+      if (close.kind !== 'rparen')
+        this.fail(close, `expected ')' to close the '(' at position ${tok.pos + 1}, found ${describeToken(close)}`);
     } else {
       node = { kind: 'not', child: this.parseNot() };
     }
@@ -115,16 +135,19 @@ class FilterParser extends IdentifierReader {
   private readComparator(idText: string): { comparator: Comparator; opToken: Token } {
     const tok = this.next();
     if (tok.kind === 'op') {
-      if (!OPERATORS.has(tok.value)) this.fail(tok, `invalid comparator '${tok.value}' after '${idText}'; expected one of =, !=, >, >=, <, <=`);
+      if (!OPERATORS.has(tok.value))
+        this.fail(tok, `invalid comparator '${tok.value}' after '${idText}'; expected one of =, !=, >, >=, <, <=`);
       return { comparator: tok.value as Comparator, opToken: tok };
     }
     if (tok.kind === 'word') {
       const word = tok.value.toUpperCase();
-      if (word === 'LIKE' || word === 'ILIKE' || word === 'IN' || word === 'BETWEEN') return { comparator: word, opToken: tok };
+      if (word === 'LIKE' || word === 'ILIKE' || word === 'IN' || word === 'BETWEEN')
+        return { comparator: word, opToken: tok };
       if (word === 'NOT') {
         const second = this.next();
         const w2 = second.kind === 'word' ? second.value.toUpperCase() : '';
-        if (w2 === 'LIKE' || w2 === 'ILIKE' || w2 === 'IN' || w2 === 'BETWEEN') return { comparator: `NOT ${w2}`, opToken: tok };
+        if (w2 === 'LIKE' || w2 === 'ILIKE' || w2 === 'IN' || w2 === 'BETWEEN')
+          return { comparator: `NOT ${w2}`, opToken: tok };
         this.fail(second, `expected IN, LIKE, ILIKE or BETWEEN after '${idText} NOT', found ${describeToken(second)}`);
       }
       if (word === 'IS') {
@@ -134,7 +157,8 @@ class FilterParser extends IdentifierReader {
           negated = true;
           second = this.next();
         }
-        if (!isKeyword(second, 'NULL')) this.fail(second, `expected NULL after '${this.textBefore(second)}', found ${describeToken(second)}`);
+        if (!isKeyword(second, 'NULL'))
+          this.fail(second, `expected NULL after '${this.textBefore(second)}', found ${describeToken(second)}`);
         return { comparator: negated ? 'IS NOT NULL' : 'IS NULL', opToken: tok };
       }
     }
@@ -147,7 +171,8 @@ class FilterParser extends IdentifierReader {
     if (comparator === 'BETWEEN' || comparator === 'NOT BETWEEN') {
       const low = this.readNumber(rule.value === 'integer', idText);
       const and = this.next();
-      if (!isKeyword(and, 'AND')) this.fail(and, `expected AND in '${idText} ${comparator} ${low} AND …', found ${describeToken(and)}`);
+      if (!isKeyword(and, 'AND'))
+        this.fail(and, `expected AND in '${idText} ${comparator} ${low} AND …', found ${describeToken(and)}`);
       const high = this.readNumber(rule.value === 'integer', idText);
       return [low, high];
     }
@@ -169,7 +194,10 @@ class FilterParser extends IdentifierReader {
   private readNumber(integer: boolean, idText: string): number {
     const tok = this.next();
     if (tok.kind !== 'number') {
-      this.fail(tok, `expected a number for '${idText}', found ${describeToken(tok)}${tok.kind === 'sstring' || tok.kind === 'dstring' ? ' (numeric values are not quoted)' : ''}`);
+      this.fail(
+        tok,
+        `expected a number for '${idText}', found ${describeToken(tok)}${tok.kind === 'sstring' || tok.kind === 'dstring' ? ' (numeric values are not quoted)' : ''}`,
+      );
     }
     const value = Number(tok.value);
     if (integer && !Number.isInteger(value)) this.fail(tok, `expected an integer for '${idText}', found '${tok.raw}'`);
@@ -179,22 +207,31 @@ class FilterParser extends IdentifierReader {
   private readString(idText: string): string {
     const tok = this.next();
     if (tok.kind === 'sstring' || tok.kind === 'dstring') return tok.value;
-    const hint = tok.kind === 'number' ? ' (string values must be quoted, e.g. \'2\')' : tok.kind === 'backtick' ? ' (backticks quote keys, not values)' : '';
+    const hint =
+      tok.kind === 'number'
+        ? " (string values must be quoted, e.g. '2')"
+        : tok.kind === 'backtick'
+          ? ' (backticks quote keys, not values)'
+          : '';
     return this.fail(tok, `expected a quoted string value for '${idText}', found ${describeToken(tok)}${hint}`);
   }
 
   private readList(idText: string, opToken: Token): string[] {
     const open = this.next();
-    if (open.kind !== 'lparen') this.fail(open, `expected '(' after '${idText} ${opToken.value.toUpperCase()}…', found ${describeToken(open)}`);
+    if (open.kind !== 'lparen')
+      this.fail(open, `expected '(' after '${idText} ${opToken.value.toUpperCase()}…', found ${describeToken(open)}`);
     const values: string[] = [];
     for (;;) {
       const tok = this.next();
-      if (tok.kind === 'rparen' && values.length === 0) this.fail(tok, `expected a non-empty list of quoted strings after '${idText}'`);
-      if (tok.kind !== 'sstring' && tok.kind !== 'dstring') this.fail(tok, `expected a quoted string in the list for '${idText}', found ${describeToken(tok)}`);
+      if (tok.kind === 'rparen' && values.length === 0)
+        this.fail(tok, `expected a non-empty list of quoted strings after '${idText}'`);
+      if (tok.kind !== 'sstring' && tok.kind !== 'dstring')
+        this.fail(tok, `expected a quoted string in the list for '${idText}', found ${describeToken(tok)}`);
       values.push(tok.value);
       const sep = this.next();
       if (sep.kind === 'rparen') return values;
-      if (sep.kind !== 'comma') this.fail(sep, `expected ',' or ')' in the list for '${idText}', found ${describeToken(sep)}`);
+      if (sep.kind !== 'comma')
+        this.fail(sep, `expected ',' or ')' in the list for '${idText}', found ${describeToken(sep)}`);
     }
   }
 }

@@ -58,7 +58,13 @@ export function tokenize(input: string): Token[] {
       const { value, end, closed } = readQuoted(input, i, c);
       const raw = input.slice(start, end);
       if (!closed) {
-        tokens.push({ kind: 'invalid', value: raw, raw, pos: start, problem: `unterminated ${quoteName(c)} starting at position ${start + 1}` });
+        tokens.push({
+          kind: 'invalid',
+          value: raw,
+          raw,
+          pos: start,
+          problem: `unterminated ${quoteName(c)} starting at position ${start + 1}`,
+        });
       } else {
         tokens.push({ kind: c === "'" ? 'sstring' : c === '"' ? 'dstring' : 'backtick', value, raw, pos: start });
       }
@@ -75,7 +81,10 @@ export function tokenize(input: string): Token[] {
     }
     // A '.' right after a name is a separator (`metrics.acc`); elsewhere `.5` is a number.
     const prev = tokens[tokens.length - 1];
-    const glued = prev !== undefined && prev.pos + prev.raw.length === i && (prev.kind === 'word' || prev.kind === 'backtick' || prev.kind === 'dstring');
+    const glued =
+      prev !== undefined &&
+      prev.pos + prev.raw.length === i &&
+      (prev.kind === 'word' || prev.kind === 'backtick' || prev.kind === 'dstring');
     if (c === '.' && glued) {
       tokens.push({ kind: 'dot', value: '.', raw: '.', pos: start });
       i++;
@@ -89,7 +98,13 @@ export function tokenize(input: string): Token[] {
         // `1st_iteration`: neither a number nor a bare name.
         while (end < n && WORD_CHAR.test(input[end]!)) end++;
         const raw = input.slice(i, end);
-        tokens.push({ kind: 'invalid', value: raw, raw, pos: start, problem: `'${raw}' (names starting with a digit must be quoted with backticks)` });
+        tokens.push({
+          kind: 'invalid',
+          value: raw,
+          raw,
+          pos: start,
+          problem: `'${raw}' (names starting with a digit must be quoted with backticks)`,
+        });
       } else {
         tokens.push({ kind: 'number', value: num[0], raw: num[0], pos: start });
       }
@@ -106,7 +121,11 @@ export function tokenize(input: string): Token[] {
     }
     const single: Partial<Record<string, TokenKind>> = { '(': 'lparen', ')': 'rparen', ',': 'comma', '.': 'dot' };
     const kind = single[c];
-    tokens.push(kind ? { kind, value: c, raw: c, pos: start } : { kind: 'invalid', value: c, raw: c, pos: start, problem: `unexpected character '${c}'` });
+    tokens.push(
+      kind
+        ? { kind, value: c, raw: c, pos: start }
+        : { kind: 'invalid', value: c, raw: c, pos: start, problem: `unexpected character '${c}'` },
+    );
     i++;
   }
   tokens.push({ kind: 'eof', value: '', raw: '', pos: n });

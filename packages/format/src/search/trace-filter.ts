@@ -28,14 +28,39 @@ export interface TraceClause {
 }
 
 const PREFIXES: Record<string, TraceKeyType | 'span' | 'assessment'> = {
-  tag: 'tag', tags: 'tag', request_metadata: 'metadata', metadata: 'metadata',
-  attribute: 'attribute', attributes: 'attribute', trace: 'attribute',
-  span: 'span', feedback: 'assessment', expectation: 'assessment',
+  tag: 'tag',
+  tags: 'tag',
+  request_metadata: 'metadata',
+  metadata: 'metadata',
+  attribute: 'attribute',
+  attributes: 'attribute',
+  trace: 'attribute',
+  span: 'span',
+  feedback: 'assessment',
+  expectation: 'assessment',
 };
 const NUMERIC = new Set(['timestamp_ms', 'execution_time_ms', 'end_time_ms']);
-const ATTRIBUTE_ALIASES: Record<string, string> = { timestamp: 'timestamp_ms', execution_time: 'execution_time_ms', end_time: 'end_time_ms' };
-const FILTER_ATTRIBUTES = new Set(['request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status', 'client_request_id']);
-const ORDER_ATTRIBUTES = new Set(['experiment_id', 'request_id', 'timestamp_ms', 'execution_time_ms', 'end_time_ms', 'status']);
+const ATTRIBUTE_ALIASES: Record<string, string> = {
+  timestamp: 'timestamp_ms',
+  execution_time: 'execution_time_ms',
+  end_time: 'end_time_ms',
+};
+const FILTER_ATTRIBUTES = new Set([
+  'request_id',
+  'timestamp_ms',
+  'execution_time_ms',
+  'end_time_ms',
+  'status',
+  'client_request_id',
+]);
+const ORDER_ATTRIBUTES = new Set([
+  'experiment_id',
+  'request_id',
+  'timestamp_ms',
+  'execution_time_ms',
+  'end_time_ms',
+  'status',
+]);
 const LIST_ATTRIBUTES = new Set(['status', 'request_id', 'client_request_id']);
 const TAG_COMPARATORS = ['=', '!=', 'LIKE', 'ILIKE'];
 const STRING_COMPARATORS = ['=', '!=', 'IN', 'NOT IN', 'LIKE', 'ILIKE'];
@@ -72,7 +97,9 @@ class Cursor {
 function readIdentifier(c: Cursor, purpose: 'filter' | 'order_by'): TraceIdentifier {
   const first = c.next();
   if (first.kind !== 'word' && first.kind !== 'backtick' && first.kind !== 'dstring') {
-    bad(`Invalid identifier '${first.raw}' in trace ${purpose}: expected a key such as 'tags.my_tag' or 'timestamp_ms'.`);
+    bad(
+      `Invalid identifier '${first.raw}' in trace ${purpose}: expected a key such as 'tags.my_tag' or 'timestamp_ms'.`,
+    );
   }
   if (c.peek().kind !== 'dot') {
     const id = canonical('attribute', first.value);
@@ -80,7 +107,9 @@ function readIdentifier(c: Cursor, purpose: 'filter' | 'order_by'): TraceIdentif
   }
   const prefix = PREFIXES[first.value];
   if (prefix === undefined) {
-    bad(`Invalid entity type '${first.value}'. Valid values are ['attribute', 'attributes', 'metadata', 'request_metadata', 'tag', 'tags', 'trace', 'span', 'feedback', 'expectation']`);
+    bad(
+      `Invalid entity type '${first.value}'. Valid values are ['attribute', 'attributes', 'metadata', 'request_metadata', 'tag', 'tags', 'trace', 'span', 'feedback', 'expectation']`,
+    );
   }
   c.next();
   const parts: string[] = [];
@@ -94,8 +123,10 @@ function readIdentifier(c: Cursor, purpose: 'filter' | 'order_by'): TraceIdentif
     }
   } else bad(`Invalid identifier: expected a key after '${first.value}.', got '${k.raw}'.`);
   const key = parts.join('.');
-  if (prefix === 'span') bad('Span filtering requires database support and cannot be performed on in-memory trace data.');
-  if (prefix === 'assessment') bad('Assessment filtering requires database support and cannot be performed on in-memory trace data.');
+  if (prefix === 'span')
+    bad('Span filtering requires database support and cannot be performed on in-memory trace data.');
+  if (prefix === 'assessment')
+    bad('Assessment filtering requires database support and cannot be performed on in-memory trace data.');
   return canonical(prefix, key);
 }
 
@@ -113,7 +144,8 @@ function readComparator(c: Cursor): string {
 function readValue(c: Cursor, id: TraceIdentifier, comparator: string): string | number | string[] {
   const t = c.next();
   if (comparator === 'IN' || comparator === 'NOT IN') {
-    if (t.kind !== 'lparen') bad(`Expected a parenthesised list of quoted strings after ${comparator}, got '${t.raw}'.`);
+    if (t.kind !== 'lparen')
+      bad(`Expected a parenthesised list of quoted strings after ${comparator}, got '${t.raw}'.`);
     const items: string[] = [];
     for (;;) {
       const v = c.next();
@@ -132,7 +164,8 @@ function readValue(c: Cursor, id: TraceIdentifier, comparator: string): string |
     return Number(t.value);
   }
   if (t.kind === 'sstring' || t.kind === 'dstring') {
-    if (id.type === 'attribute' && NUMERIC.has(id.key)) bad(`Expected a numeric value for attribute '${id.key}', got '${t.raw}'.`);
+    if (id.type === 'attribute' && NUMERIC.has(id.key))
+      bad(`Expected a numeric value for attribute '${id.key}', got '${t.raw}'.`);
     return t.value;
   }
   return bad(`Expected a quoted string value for ${id.type} '${id.key}' (e.g. 'my-value'). Got value ${t.raw}`);
@@ -143,11 +176,15 @@ function checkComparator(id: TraceIdentifier, comparator: string): void {
   let allowed: string[];
   if (id.type !== 'attribute') allowed = TAG_COMPARATORS;
   else if (!FILTER_ATTRIBUTES.has(id.key)) {
-    bad(`Invalid search key '${id.key}', supported are ['client_request_id', 'end_time_ms', 'execution_time_ms', 'name', 'request_id', 'run_id', 'status', 'timestamp_ms']`);
+    bad(
+      `Invalid search key '${id.key}', supported are ['client_request_id', 'end_time_ms', 'execution_time_ms', 'name', 'request_id', 'run_id', 'status', 'timestamp_ms']`,
+    );
   } else allowed = NUMERIC.has(id.key) ? NUMERIC_COMPARATORS : STRING_COMPARATORS;
   if (!allowed.includes(comparator)) bad(`Invalid comparator '${comparator}' not one of '${allowed.join("', '")}'`);
   if ((comparator === 'IN' || comparator === 'NOT IN') && !LIST_ATTRIBUTES.has(id.key)) {
-    bad(`Only attributes in ['client_request_id', 'name', 'request_id', 'run_id', 'status'] supports comparison with a list of quoted string values.`);
+    bad(
+      `Only attributes in ['client_request_id', 'name', 'request_id', 'run_id', 'status'] supports comparison with a list of quoted string values.`,
+    );
   }
 }
 
@@ -174,14 +211,22 @@ export function traceValue(info: TraceInfo, id: TraceIdentifier): string | numbe
   if (id.type === 'tag') return info.tags[id.key];
   if (id.type === 'metadata') return info.trace_metadata[id.key];
   switch (id.key) {
-    case 'request_id': return info.trace_id;
-    case 'timestamp_ms': return info.request_time;
-    case 'execution_time_ms': return info.execution_duration;
-    case 'end_time_ms': return info.execution_duration === undefined ? undefined : info.request_time + info.execution_duration;
-    case 'status': return info.state;
-    case 'client_request_id': return info.client_request_id;
-    case 'experiment_id': return info.trace_location.mlflow_experiment?.experiment_id;
-    default: return undefined;
+    case 'request_id':
+      return info.trace_id;
+    case 'timestamp_ms':
+      return info.request_time;
+    case 'execution_time_ms':
+      return info.execution_duration;
+    case 'end_time_ms':
+      return info.execution_duration === undefined ? undefined : info.request_time + info.execution_duration;
+    case 'status':
+      return info.state;
+    case 'client_request_id':
+      return info.client_request_id;
+    case 'experiment_id':
+      return info.trace_location.mlflow_experiment?.experiment_id;
+    default:
+      return undefined;
   }
 }
 
@@ -209,12 +254,18 @@ function clausePredicate(cl: TraceClause): (info: TraceInfo) => boolean {
     default: {
       const cmp = (a: string | number, b: string | number): boolean => {
         switch (comparator) {
-          case '=': return a === b;
-          case '!=': return a !== b;
-          case '>': return a > b;
-          case '>=': return a >= b;
-          case '<': return a < b;
-          default: return a <= b;
+          case '=':
+            return a === b;
+          case '!=':
+            return a !== b;
+          case '>':
+            return a > b;
+          case '>=':
+            return a >= b;
+          case '<':
+            return a < b;
+          default:
+            return a <= b;
         }
       };
       return (info) => {
@@ -251,7 +302,8 @@ export function parseTraceOrderBy(orderBy: readonly string[] | undefined): Trace
     if (isKeyword(dir, 'DESC')) ascending = false;
     else if (!isKeyword(dir, 'ASC') && dir.kind !== 'eof') bad(`Invalid order_by clause '${raw}'.`);
     if (dir.kind !== 'eof' && c.next().kind !== 'eof') bad(`Invalid order_by clause '${raw}'.`);
-    if (id.type !== 'attribute' || !ORDER_ATTRIBUTES.has(id.key)) bad(`Invalid order_by entity \`${id.type}\` with key \`${id.key}\``);
+    if (id.type !== 'attribute' || !ORDER_ATTRIBUTES.has(id.key))
+      bad(`Invalid order_by entity \`${id.type}\` with key \`${id.key}\``);
     clauses.push({ key: id.key, ascending });
   }
   if (!clauses.some((c) => c.key === 'timestamp_ms')) clauses.push({ key: 'timestamp_ms', ascending: false });
@@ -277,6 +329,11 @@ export function compareTraces(clauses: readonly TraceOrderClause[]): (a: TraceIn
 
 /** `true` when the clauses are exactly the default order (timestamp DESC, request_id ASC). */
 export function isDefaultTraceOrder(clauses: readonly TraceOrderClause[]): boolean {
-  return clauses.length === 2 && clauses[0]?.key === 'timestamp_ms' && clauses[0].ascending === false
-    && clauses[1]?.key === 'request_id' && clauses[1].ascending;
+  return (
+    clauses.length === 2 &&
+    clauses[0]?.key === 'timestamp_ms' &&
+    clauses[0].ascending === false &&
+    clauses[1]?.key === 'request_id' &&
+    clauses[1].ascending
+  );
 }

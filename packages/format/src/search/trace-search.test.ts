@@ -3,8 +3,13 @@ import type { TraceInfo } from '../trace-entities.js';
 import { searchTracesInMemory } from './trace-search.js';
 
 const info = (i: number, t: number, d: number): TraceInfo => ({
-  trace_id: `tr-${String(i).padStart(32, '0')}`, trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } },
-  request_time: t, execution_duration: d, state: i % 3 ? 'OK' : 'ERROR', trace_metadata: {}, tags: {},
+  trace_id: `tr-${String(i).padStart(32, '0')}`,
+  trace_location: { type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id: '1' } },
+  request_time: t,
+  execution_duration: d,
+  state: i % 3 ? 'OK' : 'ERROR',
+  trace_metadata: {},
+  tags: {},
 });
 
 describe('searchTracesInMemory', () => {
@@ -13,20 +18,36 @@ describe('searchTracesInMemory', () => {
   const sorted = (order: (a: TraceInfo, b: TraceInfo) => number) => [...all].sort(order).map((t) => t.trace_id);
 
   it('pages through top-k selection and a full sort alike, in MLflow order', () => {
-    const byDuration = sorted((a, b) => (a.execution_duration ?? 0) - (b.execution_duration ?? 0) || b.request_time - a.request_time || (a.trace_id < b.trace_id ? -1 : 1));
+    const byDuration = sorted(
+      (a, b) =>
+        (a.execution_duration ?? 0) - (b.execution_duration ?? 0) ||
+        b.request_time - a.request_time ||
+        (a.trace_id < b.trace_id ? -1 : 1),
+    );
     for (const max of [97, 500]) {
       const ids: string[] = [];
       let token: string | undefined;
       do {
-        const page = searchTracesInMemory(all, { order_by: ['execution_time_ms ASC'], max_results: max, page_token: token });
+        const page = searchTracesInMemory(all, {
+          order_by: ['execution_time_ms ASC'],
+          max_results: max,
+          page_token: token,
+        });
         ids.push(...page.items.map((t) => t.trace_id));
         token = page.next_page_token;
       } while (token);
       expect(ids).toEqual(byDuration);
     }
-    const asc = searchTracesInMemory(all, { order_by: ['timestamp_ms ASC'], max_results: 50, filter: "status = 'ERROR'" });
-    expect(asc.items.map((t) => t.trace_id)).toEqual(sorted((a, b) => a.request_time - b.request_time || (a.trace_id < b.trace_id ? -1 : 1))
-      .filter((id) => Number(id.slice(3)) % 3 === 0).slice(0, 50));
+    const asc = searchTracesInMemory(all, {
+      order_by: ['timestamp_ms ASC'],
+      max_results: 50,
+      filter: "status = 'ERROR'",
+    });
+    expect(asc.items.map((t) => t.trace_id)).toEqual(
+      sorted((a, b) => a.request_time - b.request_time || (a.trace_id < b.trace_id ? -1 : 1))
+        .filter((id) => Number(id.slice(3)) % 3 === 0)
+        .slice(0, 50),
+    );
   });
 
   it('presorted input stops at a full page', () => {

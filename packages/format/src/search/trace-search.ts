@@ -18,10 +18,14 @@ export const SEARCH_TRACES_MAX_RESULTS = 50000;
 export function resolveTraceMaxResults(maxResults: number | undefined, max = SEARCH_TRACES_MAX_RESULTS): number {
   if (maxResults === undefined || maxResults === null) return SEARCH_TRACES_DEFAULT_MAX_RESULTS;
   if (!Number.isInteger(maxResults) || maxResults < 1) {
-    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be a positive integer, but got value ${maxResults}`);
+    throw MlflowError.invalidParameter(
+      `Invalid value for request parameter max_results. It must be a positive integer, but got value ${maxResults}`,
+    );
   }
   if (maxResults > max) {
-    throw MlflowError.invalidParameter(`Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`);
+    throw MlflowError.invalidParameter(
+      `Invalid value for request parameter max_results. It must be at most ${max}, but got value ${maxResults}`,
+    );
   }
   return maxResults;
 }
@@ -32,7 +36,9 @@ export interface TraceSearchOptions {
 }
 
 export function searchTracesInMemory(
-  infos: Iterable<TraceInfo>, req: Omit<SearchTracesRequest, 'experiment_ids'>, opts: TraceSearchOptions = {},
+  infos: Iterable<TraceInfo>,
+  req: Omit<SearchTracesRequest, 'experiment_ids'>,
+  opts: TraceSearchOptions = {},
 ): Page<TraceInfo> {
   const maxResults = resolveTraceMaxResults(req.max_results);
   const matches = compileTraceFilter(req.filter);

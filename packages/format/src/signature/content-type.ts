@@ -14,7 +14,15 @@ function split(contentType: string): { mime: string; params: Map<string, string>
   const params = new Map<string, string>();
   for (const pair of rest) {
     const eq = pair.indexOf('=');
-    params.set((eq < 0 ? pair : pair.slice(0, eq)).trim().toLowerCase(), eq < 0 ? '' : pair.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1'));
+    params.set(
+      (eq < 0 ? pair : pair.slice(0, eq)).trim().toLowerCase(),
+      eq < 0
+        ? ''
+        : pair
+            .slice(eq + 1)
+            .trim()
+            .replace(/^"(.*)"$/, '$1'),
+    );
   }
   return { mime: mime.toLowerCase(), params };
 }
@@ -25,7 +33,8 @@ export function contentTypeError(contentType: string | undefined): string | unde
   const charset = (params.get('charset') ?? 'utf-8').toLowerCase();
   if (charset !== 'utf-8') return 'The scoring server only supports UTF-8';
   const unexpected = [...params.keys()].filter((k) => k !== 'charset');
-  if (unexpected.length > 0) return `Unrecognized content type parameters: ${unexpected.join(', ')}. ${SCORING_PROTOCOL_CHANGE_INFO}`;
+  if (unexpected.length > 0)
+    return `Unrecognized content type parameters: ${unexpected.join(', ')}. ${SCORING_PROTOCOL_CHANGE_INFO}`;
   if (!(SCORING_CONTENT_TYPES as readonly string[]).includes(mime)) {
     return `This predictor only supports the following content types: Types: ['text/csv', 'application/json']. Got '${contentType ?? ''}'.`;
   }
@@ -39,6 +48,7 @@ export function isSupportedContentType(contentType: string | undefined): boolean
 /** Parses a body by content type; an unsupported type throws BAD_REQUEST (servers should answer 415 first). */
 export function parseScoringPayload(body: string, contentType: string): ParsedPayload {
   const problem = contentTypeError(contentType);
-  if (problem !== undefined) throw new MlflowError('BAD_REQUEST', problem, { details: { unsupported_content_type: true } });
+  if (problem !== undefined)
+    throw new MlflowError('BAD_REQUEST', problem, { details: { unsupported_content_type: true } });
   return split(contentType).mime === 'text/csv' ? parseCsvPayload(body) : parseJsonText(body);
 }

@@ -7,8 +7,25 @@ import { MlflowError } from '../errors.js';
 import type { ParsedPayload } from '../model-input.js';
 
 const NA_VALUES = new Set([
-  '', '#N/A', '#N/A N/A', '#NA', '-1.#IND', '-1.#QNAN', '-NaN', '-nan', '1.#IND', '1.#QNAN', '<NA>', 'N/A', 'NA', 'NULL',
-  'NaN', 'None', 'n/a', 'nan', 'null',
+  '',
+  '#N/A',
+  '#N/A N/A',
+  '#NA',
+  '-1.#IND',
+  '-1.#QNAN',
+  '-NaN',
+  '-nan',
+  '1.#IND',
+  '1.#QNAN',
+  '<NA>',
+  'N/A',
+  'NA',
+  'NULL',
+  'NaN',
+  'None',
+  'n/a',
+  'nan',
+  'null',
 ]);
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$|^[+-]?(inf|infinity)$/i;
 const TRUE = new Set(['True', 'TRUE', 'true']);
@@ -17,7 +34,9 @@ const FALSE = new Set(['False', 'FALSE', 'false']);
 function convertColumn(cells: string[]): unknown[] {
   const present = cells.filter((c) => !NA_VALUES.has(c));
   if (present.length > 0 && present.every((c) => NUMBER.test(c.trim()))) {
-    return cells.map((c) => (NA_VALUES.has(c) ? null : Number(c.trim().replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'))));
+    return cells.map((c) =>
+      NA_VALUES.has(c) ? null : Number(c.trim().replace(/^([+-]?)inf(inity)?$/i, '$1Infinity')),
+    );
   }
   if (present.length > 0 && present.every((c) => TRUE.has(c) || FALSE.has(c))) {
     return cells.map((c) => (NA_VALUES.has(c) ? null : TRUE.has(c)));
@@ -39,7 +58,8 @@ export function parseCsvPayload(text: string): ParsedPayload {
   const [header, ...body] = result.data;
   if (header === undefined || header.length === 0) throw failure('No columns to parse from file');
   for (const [i, row] of body.entries()) {
-    if (row.length > header.length) throw failure(`Expected ${header.length} fields in line ${i + 2}, saw ${row.length}`);
+    if (row.length > header.length)
+      throw failure(`Expected ${header.length} fields in line ${i + 2}, saw ${row.length}`);
   }
   // Short rows are padded with NA, as pandas does.
   const cells = (j: number) => body.map((row) => row[j] ?? '');

@@ -31,7 +31,7 @@ export function pyList(names: readonly (string | number)[]): string {
 export function recordsToFrame(records: Record<string, unknown>[]): Frame {
   const columns: string[] = [];
   const seen = new Set<string>();
-  for (const r of records) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k));
+  for (const r of records) for (const k of Object.keys(r)) if (!seen.has(k)) seen.add(k), columns.push(k);
   return { columns, rows: records.map((r) => columns.map((c) => (c in r ? r[c] : null))) };
 }
 
@@ -76,7 +76,10 @@ export function inputToFrame(input: ModelInput, specs: ColSpec[]): Frame {
   if (list.length > 0 && list.every((r) => asList(r) !== undefined)) {
     const rows = list.map((r) => asList(r)!);
     const width = Math.max(...rows.map((r) => r.length));
-    return { columns: Array.from({ length: width }, (_, i) => String(i)), rows: rows.map((r) => Array.from({ length: width }, (_, i) => (i < r.length ? r[i] : null))) };
+    return {
+      columns: Array.from({ length: width }, (_, i) => String(i)),
+      rows: rows.map((r) => Array.from({ length: width }, (_, i) => (i < r.length ? r[i] : null))),
+    };
   }
   return { columns: ['0'], rows: list.map((x) => [x]) };
 }
@@ -85,7 +88,10 @@ export function inputToFrame(input: ModelInput, specs: ColSpec[]): Frame {
 function enforceColumn(frame: Frame, index: number, spec: ColSpec, name: string): unknown[] {
   return frame.rows.map((row, r) => {
     const v = row[index];
-    const missing = v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v) && spec.type !== 'float' && spec.type !== 'double');
+    const missing =
+      v === null ||
+      v === undefined ||
+      (typeof v === 'number' && Number.isNaN(v) && spec.type !== 'float' && spec.type !== 'double');
     if (missing) {
       if (!spec.required || spec.type === 'any') return null;
       throw MlflowError.invalidParameter(
@@ -112,7 +118,9 @@ export function enforceColumnSchema(input: ModelInput, specs: ColSpec[]): DataFr
       throw MlflowError.invalidParameter(message);
     }
     // Extra columns are dropped and the result follows the schema's order.
-    chosen = specs.filter((s) => actual.has(s.name!)).map((s) => ({ spec: s, index: frame.columns.indexOf(s.name!), name: s.name! }));
+    chosen = specs
+      .filter((s) => actual.has(s.name!))
+      .map((s) => ({ spec: s, index: frame.columns.indexOf(s.name!), name: s.name! }));
   } else {
     if (frame.columns.length < specs.length) {
       throw MlflowError.invalidParameter(

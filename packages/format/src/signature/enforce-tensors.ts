@@ -9,7 +9,9 @@ import { castTensorData, flattenNested, isTensor, isTypedArray, nestedShape } fr
 import { describeType, pyTuple, type TensorSpec } from './types.js';
 
 function fail(subject: string, spec: TensorSpec, detail: string): MlflowError {
-  return MlflowError.invalidParameter(`Failed to enforce schema of ${subject} with expected ${describeType(spec)}. ${detail}`);
+  return MlflowError.invalidParameter(
+    `Failed to enforce schema of ${subject} with expected ${describeType(spec)}. ${detail}`,
+  );
 }
 
 function label(name: string | undefined): string {
@@ -64,24 +66,48 @@ function columnToTensor(values: unknown[], spec: TensorSpec, name: string | unde
   const expected = spec['tensor-spec'].shape;
   const subject = label(name);
   if (expected[0] !== -1 || expected.slice(1).includes(-1)) {
-    throw fail(subject, spec, `For pandas dataframe input, the first dimension of shape must be a variable dimension and other dimensions must be fixed, but in model signature the shape of ${subject} is ${pyTuple(expected)}.`);
+    throw fail(
+      subject,
+      spec,
+      `For pandas dataframe input, the first dimension of shape must be a variable dimension and other dimensions must be fixed, but in model signature the shape of ${subject} is ${pyTuple(expected)}.`,
+    );
   }
   if (values.length > 0 && (Array.isArray(values[0]) || isTypedArray(values[0]))) {
     const inner = expected.slice(1);
     const size = inner.reduce((a, b) => a * b, 1);
     const rows = values.map((v) => flattenNested(v));
     if (rows.some((r) => r.length !== size)) {
-      throw fail(subject, spec, `The value in the Input DataFrame column '${name ?? 0}' could not be converted to the expected shape of: '${pyTuple(expected)}'. Ensure that each of the input list elements are of uniform length.`);
+      throw fail(
+        subject,
+        spec,
+        `The value in the Input DataFrame column '${name ?? 0}' could not be converted to the expected shape of: '${pyTuple(expected)}'. Ensure that each of the input list elements are of uniform length.`,
+      );
     }
-    return toTensor({ dtype: spec['tensor-spec'].dtype, shape: [values.length, ...inner], data: rows.flat() }, spec, name);
+    return toTensor(
+      { dtype: spec['tensor-spec'].dtype, shape: [values.length, ...inner], data: rows.flat() },
+      spec,
+      name,
+    );
   }
   if (expected.length === 1) return toTensor(values, spec, name);
-  if (expected.length === 2 && expected[1] === 1) return toTensor(values.map((v) => [v]), spec, name);
-  throw fail(subject, spec, `The input pandas dataframe column '${name ?? 0}' contains scalar values, which requires the shape to be (-1,) or (-1, 1), but got tensor spec shape of ${pyTuple(expected)}.`);
+  if (expected.length === 2 && expected[1] === 1)
+    return toTensor(
+      values.map((v) => [v]),
+      spec,
+      name,
+    );
+  throw fail(
+    subject,
+    spec,
+    `The input pandas dataframe column '${name ?? 0}' contains scalar values, which requires the shape to be (-1,) or (-1, 1), but got tensor spec shape of ${pyTuple(expected)}.`,
+  );
 }
 
 function frameToTensors(frame: Frame, specs: TensorSpec[]): EnforcedInput {
-  if (frame.rows.length === 0) throw MlflowError.invalidParameter(`Input DataFrame is empty (expected ${specs.map((s) => describeType(s)).join(', ')}).`);
+  if (frame.rows.length === 0)
+    throw MlflowError.invalidParameter(
+      `Input DataFrame is empty (expected ${specs.map((s) => describeType(s)).join(', ')}).`,
+    );
   const column = (i: number) => frame.rows.map((r) => r[i]);
   if (specs[0]!.name !== undefined) {
     const tensors: Record<string, Tensor> = {};
@@ -92,7 +118,11 @@ function frameToTensors(frame: Frame, specs: TensorSpec[]): EnforcedInput {
   if (frame.columns.length === 1) return { kind: 'tensor', tensor: columnToTensor(column(0), spec, undefined) };
   const expected = spec['tensor-spec'].shape;
   if (expected.length !== 2 || expected[0] !== -1 || expected[1] !== frame.columns.length) {
-    throw fail('the unnamed input', spec, `Since the input data is a DataFrame with ${frame.columns.length} columns, the input shape must be of the structure (-1, ${frame.columns.length}), but it is ${pyTuple(expected)}.`);
+    throw fail(
+      'the unnamed input',
+      spec,
+      `Since the input data is a DataFrame with ${frame.columns.length} columns, the input shape must be of the structure (-1, ${frame.columns.length}), but it is ${pyTuple(expected)}.`,
+    );
   }
   return { kind: 'tensor', tensor: toTensor(frame.rows, spec, undefined) };
 }
@@ -108,7 +138,10 @@ export function enforceTensorSchema(input: ModelInput, specs: TensorSpec[]): Enf
   if (input.kind === 'dataframe') {
     if (named) {
       const missing = names.filter((n) => !input.columns.includes(n));
-      if (missing.length > 0) throw MlflowError.invalidParameter(`Model is missing inputs ${pyList(missing)}.${extraNote(input.columns, names)}`);
+      if (missing.length > 0)
+        throw MlflowError.invalidParameter(
+          `Model is missing inputs ${pyList(missing)}.${extraNote(input.columns, names)}`,
+        );
     }
     return frameToTensors(inputToFrame(input, []), specs);
   }
@@ -126,7 +159,10 @@ export function enforceTensorSchema(input: ModelInput, specs: TensorSpec[]): Enf
     );
   }
   const missing = names.filter((n) => dict![n] === undefined || dict![n] === null);
-  if (missing.length > 0) throw MlflowError.invalidParameter(`Model is missing inputs ${pyList(missing)}.${extraNote(Object.keys(dict), names)}`);
+  if (missing.length > 0)
+    throw MlflowError.invalidParameter(
+      `Model is missing inputs ${pyList(missing)}.${extraNote(Object.keys(dict), names)}`,
+    );
   const tensors: Record<string, Tensor> = {};
   for (const s of specs) tensors[s.name!] = toTensor(dict[s.name!], s, s.name);
   return { kind: 'tensors', tensors };

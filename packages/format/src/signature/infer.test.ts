@@ -12,7 +12,10 @@ import { signatureToDict } from './signature.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const fixtures = path.resolve(repoRoot, 'fixtures');
 
-function modelDir(rel: string): { mlmodel: { signature: Record<string, string>; saved_input_example_info: SavedInputExampleInfo }; example: string } {
+function modelDir(rel: string): {
+  mlmodel: { signature: Record<string, string>; saved_input_example_info: SavedInputExampleInfo };
+  example: string;
+} {
   const dir = path.join(fixtures, rel);
   return {
     mlmodel: parseYaml(readFileSync(path.join(dir, 'MLmodel'), 'utf8')),
@@ -37,7 +40,10 @@ describe('inferSchema: columns', () => {
   });
 
   it('infers arrays and objects, merging object properties across rows', () => {
-    const schema = inferSchema([{ tags: ['a'], meta: { k: 1 } }, { tags: [], meta: { k: 2.5, extra: 'x' } }]);
+    const schema = inferSchema([
+      { tags: ['a'], meta: { k: 1 } },
+      { tags: [], meta: { k: 2.5, extra: 'x' } },
+    ]);
     expect(schemaToJson(schema)).toBe(
       '[{"type": "array", "items": {"type": "string"}, "name": "tags", "required": true}, ' +
         '{"type": "object", "properties": {"extra": {"type": "string", "required": false}, "k": {"type": "double", "required": true}}, "name": "meta", "required": true}]',
@@ -49,8 +55,13 @@ describe('inferSchema: columns', () => {
       { type: 'long', name: 'x', required: true },
       { type: 'string', name: 'y', required: true },
     ]);
-    expect(inferSchema({ kind: 'dataframe', columns: ['x'], rows: [[1.5]] })).toEqual([{ type: 'double', name: 'x', required: true }]);
-    expect(inferSchema({ data: [[1, 2]] })).toEqual([{ type: 'long', required: true }, { type: 'long', required: true }]);
+    expect(inferSchema({ kind: 'dataframe', columns: ['x'], rows: [[1.5]] })).toEqual([
+      { type: 'double', name: 'x', required: true },
+    ]);
+    expect(inferSchema({ data: [[1, 2]] })).toEqual([
+      { type: 'long', required: true },
+      { type: 'long', required: true },
+    ]);
   });
 
   it('a scalar or a list of strings is one unnamed column', () => {
@@ -66,14 +77,31 @@ describe('inferSchema: columns', () => {
 
 describe('inferSchema: tensors', () => {
   it('typed arrays, Tensors and nested numeric lists are tensors with a variable first dim', () => {
-    expect(inferSchema(new Float32Array(4))).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1] } }]);
-    expect(inferSchema({ dtype: 'int64', shape: [3, 2], data: new BigInt64Array(6) })).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'int64', shape: [-1, 2] } }]);
-    expect(inferSchema([[1, 2.5], [3, 4]])).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'float64', shape: [-1, 2] } }]);
-    expect(inferSchema([[1, 2], [3, 4]])).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'int64', shape: [-1, 2] } }]);
+    expect(inferSchema(new Float32Array(4))).toEqual([
+      { type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1] } },
+    ]);
+    expect(inferSchema({ dtype: 'int64', shape: [3, 2], data: new BigInt64Array(6) })).toEqual([
+      { type: 'tensor', 'tensor-spec': { dtype: 'int64', shape: [-1, 2] } },
+    ]);
+    expect(
+      inferSchema([
+        [1, 2.5],
+        [3, 4],
+      ]),
+    ).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'float64', shape: [-1, 2] } }]);
+    expect(
+      inferSchema([
+        [1, 2],
+        [3, 4],
+      ]),
+    ).toEqual([{ type: 'tensor', 'tensor-spec': { dtype: 'int64', shape: [-1, 2] } }]);
   });
 
   it('a record of typed arrays is named TensorSpecs', () => {
-    const s = inferSchema({ a: new Float64Array(3), b: { dtype: 'float32', shape: [3, 4], data: new Float32Array(12) } });
+    const s = inferSchema({
+      a: new Float64Array(3),
+      b: { dtype: 'float32', shape: [3, 4], data: new Float32Array(12) },
+    });
     expect(schemaToJson(s)).toBe(
       '[{"name": "a", "type": "tensor", "tensor-spec": {"dtype": "float64", "shape": [-1]}}, {"name": "b", "type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 4]}}]',
     );
@@ -104,7 +132,9 @@ describe('inferSignature', () => {
       { type: 'string', name: 'stop', default: ['a'], shape: [-1] },
       { type: 'datetime', name: 'when', default: '2024-01-01T00:00:00.000Z', shape: null },
     ]);
-    expect(signatureToDict(inferSignature([1.5], undefined, { k: true })).params).toBe('[{"name": "k", "default": true, "shape": null, "type": "boolean"}]');
+    expect(signatureToDict(inferSignature([1.5], undefined, { k: true })).params).toBe(
+      '[{"name": "k", "default": true, "shape": null, "type": "boolean"}]',
+    );
     expect(() => inferParamSchema({ b: new Uint8Array(1) })).toThrow(/unsupported type binary/);
   });
 });

@@ -8,8 +8,15 @@ import type { DataFrameInput, TensorDType } from '../model-input.js';
 import { isPlainObject } from './enforce-columns.js';
 import { dtypeOfTypedArray, isTensor, isTypedArray, nestedShape, flattenNested } from './tensor-data.js';
 import {
-  createSchema, type ColSpec, type ModelSignature, type ParamSchema, type ParamSpec, type PropertySpec, type Schema,
-  type TensorSpec, type ValueType,
+  createSchema,
+  type ColSpec,
+  type ModelSignature,
+  type ParamSchema,
+  type ParamSpec,
+  type PropertySpec,
+  type Schema,
+  type TensorSpec,
+  type ValueType,
 } from './types.js';
 
 /** The MLflow type of one value; undefined for null (unknown until merged with others). */
@@ -31,7 +38,8 @@ export function inferValueType(v: unknown): ValueType | undefined {
       const t = inferValueType(v[k]);
       properties[k] = { ...(t ?? { type: 'any' }), required: t !== undefined };
     }
-    if (Object.keys(properties).length === 0) throw MlflowError.invalidParameter('Can not infer a type for an empty object.');
+    if (Object.keys(properties).length === 0)
+      throw MlflowError.invalidParameter('Can not infer a type for an empty object.');
     return { type: 'object', properties };
   }
   throw MlflowError.invalidParameter(`Can not infer an MLflow type for value ${String(v)} of type ${typeof v}.`);
@@ -51,7 +59,8 @@ function mergeTwo(a: ValueType, b: ValueType, where: string): ValueType {
   if (a.type === 'any') return b;
   if (b.type === 'any') return a;
   const nums = ['long', 'double'];
-  if (nums.includes(a.type) && nums.includes(b.type)) return { type: a.type === b.type ? a.type : 'double' } as ValueType;
+  if (nums.includes(a.type) && nums.includes(b.type))
+    return { type: a.type === b.type ? a.type : 'double' } as ValueType;
   if (a.type === 'array' && b.type === 'array') return { type: 'array', items: mergeTwo(a.items, b.items, where) };
   if (a.type === 'object' && b.type === 'object') {
     const properties: Record<string, PropertySpec> = {};
@@ -64,7 +73,9 @@ function mergeTwo(a: ValueType, b: ValueType, where: string): ValueType {
     return { type: 'object', properties };
   }
   if (a.type === b.type && a.type !== 'map') return a;
-  throw MlflowError.invalidParameter(`Can not infer a schema: ${where} mix incompatible types ${a.type} and ${b.type}.`);
+  throw MlflowError.invalidParameter(
+    `Can not infer a schema: ${where} mix incompatible types ${a.type} and ${b.type}.`,
+  );
 }
 
 function columnSpecs(columns: string[], rows: unknown[][]): ColSpec[] {
@@ -78,7 +89,10 @@ function columnSpecs(columns: string[], rows: unknown[][]): ColSpec[] {
 }
 
 function tensorSpec(dtype: TensorDType, shape: number[], name?: string): TensorSpec {
-  const spec: TensorSpec = { type: 'tensor', 'tensor-spec': { dtype, shape: shape.length > 0 ? [-1, ...shape.slice(1)] : [-1] } };
+  const spec: TensorSpec = {
+    type: 'tensor',
+    'tensor-spec': { dtype, shape: shape.length > 0 ? [-1, ...shape.slice(1)] : [-1] },
+  };
   return name === undefined ? spec : { name, ...spec };
 }
 
@@ -110,14 +124,19 @@ export function inferSchema(value: unknown): Schema {
   const tensorLike = tensorLikeSpec(value);
   if (tensorLike) return [tensorLike];
   if (isPlainObject(value) && value.kind === 'tensor' && 'value' in value) return inferSchema(value.value);
-  if (isPlainObject(value) && value.kind === 'tensors' && isPlainObject(value.tensors)) return inferSchema(value.tensors);
+  if (isPlainObject(value) && value.kind === 'tensors' && isPlainObject(value.tensors))
+    return inferSchema(value.tensors);
   if (isDataFrameLike(value)) {
     const rows = 'rows' in value ? (value.rows as unknown[][]) : value.data;
     const width = rows.length > 0 ? rows[0]!.length : 0;
-    const columns = Array.isArray(value.columns) ? value.columns.map(String) : Array.from({ length: width }, (_, i) => String(i));
+    const columns = Array.isArray(value.columns)
+      ? value.columns.map(String)
+      : Array.from({ length: width }, (_, i) => String(i));
     const specs = columnSpecs(columns, rows);
     // Positional columns (no names given) are an unnamed schema.
-    return createSchema(Array.isArray(value.columns) ? specs : specs.map(({ name: _n, ...s }) => ({ ...s, required: true }) as ColSpec));
+    return createSchema(
+      Array.isArray(value.columns) ? specs : specs.map(({ name: _n, ...s }) => ({ ...s, required: true }) as ColSpec),
+    );
   }
   if (isPlainObject(value)) {
     const entries = Object.entries(value);
@@ -130,12 +149,18 @@ export function inferSchema(value: unknown): Schema {
   if (Array.isArray(value)) {
     if (value.length > 0 && value.every(isPlainObject)) {
       const columns = [...new Set(value.flatMap((r) => Object.keys(r as object)))];
-      return createSchema(columnSpecs(columns, value.map((r) => columns.map((c) => (r as Record<string, unknown>)[c]))));
+      return createSchema(
+        columnSpecs(
+          columns,
+          value.map((r) => columns.map((c) => (r as Record<string, unknown>)[c])),
+        ),
+      );
     }
     const numeric = numericNestedSpec(value);
     if (numeric) return [numeric];
     const t = mergeTypes(value.map(inferValueType), 'list elements');
-    if (t === undefined) throw MlflowError.invalidParameter('Can not infer a schema from a list of only nulls or an empty list.');
+    if (t === undefined)
+      throw MlflowError.invalidParameter('Can not infer a schema from a list of only nulls or an empty list.');
     return [{ ...t, required: true } as ColSpec];
   }
   const t = inferValueType(value);
@@ -147,11 +172,22 @@ export function inferParamSchema(params: Record<string, unknown>): ParamSchema {
   return Object.entries(params).map(([name, v]): ParamSpec => {
     const list = Array.isArray(v);
     const t = list ? mergeTypes(v.map(inferValueType), `param '${name}'`) : inferValueType(v);
-    if (t === undefined) throw MlflowError.invalidParameter(`Can not infer a type for param '${name}' from ${JSON.stringify(v)}.`);
-    if (t.type === 'binary' || (t.type !== 'object' && !['boolean', 'integer', 'long', 'float', 'double', 'string', 'datetime'].includes(t.type))) {
-      throw MlflowError.invalidParameter(`Param '${name}' has unsupported type ${t.type}; params must be scalars, 1-D lists of scalars or objects.`);
+    if (t === undefined)
+      throw MlflowError.invalidParameter(`Can not infer a type for param '${name}' from ${JSON.stringify(v)}.`);
+    if (
+      t.type === 'binary' ||
+      (t.type !== 'object' && !['boolean', 'integer', 'long', 'float', 'double', 'string', 'datetime'].includes(t.type))
+    ) {
+      throw MlflowError.invalidParameter(
+        `Param '${name}' has unsupported type ${t.type}; params must be scalars, 1-D lists of scalars or objects.`,
+      );
     }
-    const def = v instanceof Date ? v.toISOString() : list ? (v as unknown[]).map((x) => (x instanceof Date ? x.toISOString() : x)) : v;
+    const def =
+      v instanceof Date
+        ? v.toISOString()
+        : list
+          ? (v as unknown[]).map((x) => (x instanceof Date ? x.toISOString() : x))
+          : v;
     return { ...t, name, default: def, shape: list ? [-1] : null } as ParamSpec;
   });
 }
@@ -162,4 +198,3 @@ export function inferSignature(input: unknown, output?: unknown, params?: Record
   if (params !== undefined && Object.keys(params).length > 0) sig.params = inferParamSchema(params);
   return sig;
 }
-

@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { enforceSchema } from './enforce-schema.js';
-import { loadInputExample, loadInputExampleParams, saveInputExample, type SavedInputExampleInfo } from './input-example.js';
+import {
+  loadInputExample,
+  loadInputExampleParams,
+  saveInputExample,
+  type SavedInputExampleInfo,
+} from './input-example.js';
 import { parseJsonPayload } from './payload.js';
 import { parseSignature } from './signature.js';
 
@@ -26,7 +31,10 @@ describe('pima dataframe example (MLflow 3.12)', () => {
 
   it('loads as a data frame that passes the model signature', () => {
     const input = loadInputExample(read(pimaDir, 'input_example.json'), info);
-    expect(input).toMatchObject({ kind: 'dataframe', columns: ['pregnancies', 'glucose', 'diastolic', 'triceps', 'insulin', 'bmi', 'dpf', 'age'] });
+    expect(input).toMatchObject({
+      kind: 'dataframe',
+      columns: ['pregnancies', 'glucose', 'diastolic', 'triceps', 'insulin', 'bmi', 'dpf', 'age'],
+    });
     const enforced = enforceSchema(input, parseSignature(model.signature).inputs);
     expect(enforced.kind === 'dataframe' && enforced.rows[4]).toEqual([2, 74, 0, 0, 0, 0, 0.102, 22]);
   });
@@ -49,14 +57,24 @@ describe('langchain json_object example (MLflow 2.12)', () => {
     const input = loadInputExample(read(langchainDir, 'input_example.json'), model.saved_input_example_info);
     const messages = [{ role: 'user', content: 'What is Retrieval-augmented Generation?' }];
     expect(input).toEqual({ kind: 'tensors', tensors: { messages } });
-    expect(enforceSchema(input, parseSignature(model.signature).inputs)).toEqual({ kind: 'dataframe', columns: ['messages'], rows: [[messages]] });
+    expect(enforceSchema(input, parseSignature(model.signature).inputs)).toEqual({
+      kind: 'dataframe',
+      columns: ['messages'],
+      rows: [[messages]],
+    });
   });
 
   it('saves a json_object example; LLM-shaped dicts are served as they are', () => {
     const example = JSON.parse(read(langchainDir, 'input_example.json'));
     const saved = saveInputExample(example);
-    expect(saved.info).toEqual({ artifact_path: 'input_example.json', type: 'json_object', serving_input_path: 'serving_input_example.json' });
-    expect(saved.inputExampleJson).toBe('{"messages": [{"role": "user", "content": "What is Retrieval-augmented Generation?"}]}');
+    expect(saved.info).toEqual({
+      artifact_path: 'input_example.json',
+      type: 'json_object',
+      serving_input_path: 'serving_input_example.json',
+    });
+    expect(saved.inputExampleJson).toBe(
+      '{"messages": [{"role": "user", "content": "What is Retrieval-augmented Generation?"}]}',
+    );
     expect(JSON.parse(saved.servingInputExampleJson)).toEqual(example);
   });
 });
@@ -66,17 +84,26 @@ describe('saveInputExample', () => {
     const saved = saveInputExample({ dtype: 'float32', shape: [2, 2], data: new Float32Array([1, 2, NaN, 4]) });
     expect(saved.info.type).toBe('ndarray');
     expect(saved.inputExampleJson).toBe('[[1, 2], [null, 4]]');
-    expect(saved.servingInputExampleJson).toBe('{\n  "inputs": [\n    [\n      1,\n      2\n    ],\n    [\n      null,\n      4\n    ]\n  ]\n}');
+    expect(saved.servingInputExampleJson).toBe(
+      '{\n  "inputs": [\n    [\n      1,\n      2\n    ],\n    [\n      null,\n      4\n    ]\n  ]\n}',
+    );
     const named = saveInputExample({ a: new Int32Array([1, 2]), b: new Float64Array([0.5]) });
     expect(named.inputExampleJson).toBe('{"a": [1, 2], "b": [0.5]}');
-    expect(loadInputExample(named.inputExampleJson, named.info)).toEqual({ kind: 'tensors', tensors: { a: [1, 2], b: [0.5] } });
+    expect(loadInputExample(named.inputExampleJson, named.info)).toEqual({
+      kind: 'tensors',
+      tensors: { a: [1, 2], b: [0.5] },
+    });
   });
 
   it('positional data frames use the values orient', () => {
     const saved = saveInputExample({ kind: 'dataframe', columns: ['0', '1'], rows: [[1, 'x']] });
     expect(saved.info).toMatchObject({ type: 'dataframe', pandas_orient: 'values' });
     expect(saved.inputExampleJson).toBe('{"data": [[1, "x"]]}');
-    expect(loadInputExample(saved.inputExampleJson, saved.info)).toEqual({ kind: 'dataframe', columns: ['0', '1'], rows: [[1, 'x']] });
+    expect(loadInputExample(saved.inputExampleJson, saved.info)).toEqual({
+      kind: 'dataframe',
+      columns: ['0', '1'],
+      rows: [[1, 'x']],
+    });
   });
 
   it('stores params next to the data', () => {
@@ -96,15 +123,37 @@ describe('saveInputExample', () => {
 
 describe('loadInputExample', () => {
   it('unwraps 2.x tf-serving ndarray examples and densifies sparse ones', () => {
-    expect(loadInputExample('{"inputs": [[1, 2]]}', { artifact_path: 'input_example.json', type: 'ndarray', format: 'tf-serving' })).toEqual({ kind: 'tensor', value: [[1, 2]] });
+    expect(
+      loadInputExample('{"inputs": [[1, 2]]}', {
+        artifact_path: 'input_example.json',
+        type: 'ndarray',
+        format: 'tf-serving',
+      }),
+    ).toEqual({ kind: 'tensor', value: [[1, 2]] });
     const csr = '{"data": [5, 7], "indices": [1, 0], "indptr": [0, 1, 2], "shape": [2, 2]}';
-    expect(loadInputExample(csr, { artifact_path: 'x', type: 'sparse_matrix_csr' })).toEqual({ kind: 'tensor', value: [[0, 5], [7, 0]] });
-    expect(loadInputExample(csr, { artifact_path: 'x', type: 'sparse_matrix_csc' })).toEqual({ kind: 'tensor', value: [[0, 7], [5, 0]] });
+    expect(loadInputExample(csr, { artifact_path: 'x', type: 'sparse_matrix_csr' })).toEqual({
+      kind: 'tensor',
+      value: [
+        [0, 5],
+        [7, 0],
+      ],
+    });
+    expect(loadInputExample(csr, { artifact_path: 'x', type: 'sparse_matrix_csc' })).toEqual({
+      kind: 'tensor',
+      value: [
+        [0, 7],
+        [5, 0],
+      ],
+    });
   });
 
   it('rejects malformed files and unknown types', () => {
-    expect(() => loadInputExample('{', { artifact_path: 'x', type: 'json_object' })).toThrow(/Failed to parse input example JSON/);
+    expect(() => loadInputExample('{', { artifact_path: 'x', type: 'json_object' })).toThrow(
+      /Failed to parse input example JSON/,
+    );
     expect(() => loadInputExample('[1]', { artifact_path: 'x', type: 'dataframe' })).toThrow(/type dataframe must be/);
-    expect(() => loadInputExample('[1]', { artifact_path: 'x', type: 'pydantic' as never })).toThrow(/can not load example of type pydantic/);
+    expect(() => loadInputExample('[1]', { artifact_path: 'x', type: 'pydantic' as never })).toThrow(
+      /can not load example of type pydantic/,
+    );
   });
 });

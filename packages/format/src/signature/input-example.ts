@@ -48,10 +48,17 @@ function isNdarray(v: unknown): boolean {
 }
 
 export function saveInputExample(example: unknown, params?: Record<string, unknown>): SavedInputExample {
-  const info: SavedInputExampleInfo = { artifact_path: 'input_example.json', type: 'json_object', serving_input_path: 'serving_input_example.json' };
+  const info: SavedInputExampleInfo = {
+    artifact_path: 'input_example.json',
+    type: 'json_object',
+    serving_input_path: 'serving_input_example.json',
+  };
   let data: unknown;
   let serving: Record<string, unknown>;
-  const frame = isPlainObject(example) && example.kind === 'dataframe' ? (example as { columns: string[]; rows: unknown[][] }) : undefined;
+  const frame =
+    isPlainObject(example) && example.kind === 'dataframe'
+      ? (example as { columns: string[]; rows: unknown[][] })
+      : undefined;
   if (frame) {
     const positional = frame.columns.every((c, i) => c === String(i));
     const rows = jsonable(frame.rows);
@@ -62,12 +69,16 @@ export function saveInputExample(example: unknown, params?: Record<string, unkno
   } else {
     let value = example;
     if (isPlainObject(example) && example.kind === 'tensor' && 'value' in example) value = example.value;
-    else if (isPlainObject(example) && example.kind === 'tensors' && isPlainObject(example.tensors)) value = example.tensors;
+    else if (isPlainObject(example) && example.kind === 'tensors' && isPlainObject(example.tensors))
+      value = example.tensors;
     if (isNdarray(value)) info.type = 'ndarray';
     if (value === undefined) throw MlflowError.invalidParameter('An input example is required; got undefined.');
     data = jsonable(value);
     // LLM-shaped dicts are sent to the server as they are (unified LLM input).
-    serving = isPlainObject(data) && info.type === 'json_object' && LLM_KEYS.some((k) => k in (data as object)) ? { ...(data as object) } : { inputs: data };
+    serving =
+      isPlainObject(data) && info.type === 'json_object' && LLM_KEYS.some((k) => k in (data as object))
+        ? { ...(data as object) }
+        : { inputs: data };
   }
   let fileData = data;
   if (params !== undefined) {
@@ -108,10 +119,14 @@ export function loadInputExample(jsonText: string, info: SavedInputExampleInfo):
   switch (info.type) {
     case 'dataframe': {
       if (!isPlainObject(parsed) || !Array.isArray(parsed.data)) {
-        throw MlflowError.invalidParameter(`Input example of type dataframe must be {"columns": [...], "data": [[...]]}; got ${jsonText.slice(0, 100)}`);
+        throw MlflowError.invalidParameter(
+          `Input example of type dataframe must be {"columns": [...], "data": [[...]]}; got ${jsonText.slice(0, 100)}`,
+        );
       }
       const rows = parsed.data.map((r) => (Array.isArray(r) ? r : [r]));
-      const columns = Array.isArray(parsed.columns) ? parsed.columns.map(String) : Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => String(i));
+      const columns = Array.isArray(parsed.columns)
+        ? parsed.columns.map(String)
+        : Array.from({ length: rows[0]?.length ?? 0 }, (_, i) => String(i));
       return { kind: 'dataframe', columns, rows };
     }
     case 'ndarray': {
@@ -123,17 +138,25 @@ export function loadInputExample(jsonText: string, info: SavedInputExampleInfo):
     }
     case 'sparse_matrix_csr':
     case 'sparse_matrix_csc':
-      if (!isPlainObject(parsed)) throw MlflowError.invalidParameter('Sparse input example must be an object with data, indices, indptr and shape.');
+      if (!isPlainObject(parsed))
+        throw MlflowError.invalidParameter(
+          'Sparse input example must be an object with data, indices, indptr and shape.',
+        );
       return { kind: 'tensor', value: denseFromSparse(parsed, info.type) };
     case 'json_object':
       return isPlainObject(parsed) ? { kind: 'tensors', tensors: parsed } : { kind: 'tensor', value: parsed };
     default:
-      throw MlflowError.invalidParameter(`This version of mlflow-ts can not load example of type ${String((info as { type: unknown }).type)}`);
+      throw MlflowError.invalidParameter(
+        `This version of mlflow-ts can not load example of type ${String((info as { type: unknown }).type)}`,
+      );
   }
 }
 
 /** The params saved with an example (`params: "true"` in its info), if any. */
-export function loadInputExampleParams(jsonText: string, info: SavedInputExampleInfo): Record<string, unknown> | undefined {
+export function loadInputExampleParams(
+  jsonText: string,
+  info: SavedInputExampleInfo,
+): Record<string, unknown> | undefined {
   if (info.params !== 'true') return undefined;
   const parsed = parseExample(jsonText);
   return isPlainObject(parsed) && isPlainObject(parsed.params) ? parsed.params : undefined;

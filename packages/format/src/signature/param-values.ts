@@ -25,7 +25,9 @@ export function validateParamValue(spec: ParamSpec, value: unknown): unknown {
     return value.map((x, i) => enforceValue(x, type, `${subject}[${i}]`));
   }
   if (Array.isArray(value)) {
-    throw MlflowError.invalidParameter(`Failed to validate type and shape for ${subject}: expected a scalar ${spec.type} value, got a list`);
+    throw MlflowError.invalidParameter(
+      `Failed to validate type and shape for ${subject}: expected a scalar ${spec.type} value, got a list`,
+    );
   }
   return enforceValue(value, type, subject);
 }
@@ -34,11 +36,16 @@ export function validateParamValue(spec: ParamSpec, value: unknown): unknown {
  * Without a params schema every param is ignored (MLflow logs a warning and passes `{}`); with one,
  * the result holds exactly the schema's params.
  */
-export function enforceParams(params: Record<string, unknown> | undefined | null, schema?: ParamSchema): Record<string, unknown> {
+export function enforceParams(
+  params: Record<string, unknown> | undefined | null,
+  schema?: ParamSchema,
+): Record<string, unknown> {
   if (schema === undefined) return {};
   const given = params ?? {};
   if (typeof given !== 'object' || Array.isArray(given)) {
-    throw MlflowError.invalidParameter(`Parameters must be a dictionary. Got type '${Array.isArray(given) ? 'list' : typeof given}'.`);
+    throw MlflowError.invalidParameter(
+      `Parameters must be a dictionary. Got type '${Array.isArray(given) ? 'list' : typeof given}'.`,
+    );
   }
   const out: Record<string, unknown> = {};
   const problems: string[] = [];

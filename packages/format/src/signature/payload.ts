@@ -25,22 +25,36 @@ function invalidInput(message: string): MlflowError {
 }
 
 function pyKeys(o: object): string {
-  return `[${Object.keys(o).map((k) => `'${k}'`).join(', ')}]`;
+  return `[${Object.keys(o)
+    .map((k) => `'${k}'`)
+    .join(', ')}]`;
 }
 
 function typeName(v: unknown): string {
   if (Array.isArray(v)) return 'list';
   if (v === null) return 'NoneType';
-  return { string: 'str', number: Number.isInteger(v) ? 'int' : 'float', boolean: 'bool', object: 'dict' }[typeof v as string] ?? typeof v;
+  return (
+    { string: 'str', number: Number.isInteger(v) ? 'int' : 'float', boolean: 'bool', object: 'dict' }[
+      typeof v as string
+    ] ?? typeof v
+  );
 }
 
 function splitFrame(d: unknown): ModelInput {
-  if (!isPlainObject(d)) throw invalidInput(`Dataframe split format must be a dictionary. Got ${Array.isArray(d) ? 'list' : `type ${typeName(d)}`}.`);
+  if (!isPlainObject(d))
+    throw invalidInput(
+      `Dataframe split format must be a dictionary. Got ${Array.isArray(d) ? 'list' : `type ${typeName(d)}`}.`,
+    );
   const keys = Object.keys(d);
   if (!('data' in d) || keys.some((k) => !['columns', 'data', 'index'].includes(k))) {
-    throw invalidInput(`Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {${keys.map((k) => `'${k}'`).join(', ')}}.'`);
+    throw invalidInput(
+      `Dataframe split format must have 'data' field and optionally 'columns' and 'index' fields. Got {${keys.map((k) => `'${k}'`).join(', ')}}.'`,
+    );
   }
-  const notValid = (why: string) => invalidInput(`Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${why}'`);
+  const notValid = (why: string) =>
+    invalidInput(
+      `Provided dataframe_split field is not a valid dataframe representation in 'split' format. Error: '${why}'`,
+    );
   if (!Array.isArray(d.data)) throw notValid(`data must be a list, got ${typeName(d.data)}`);
   // A list of scalars is one column, as pandas reads it.
   const rows = d.data.map((r) => (Array.isArray(r) ? r : [r]));
@@ -53,22 +67,34 @@ function splitFrame(d: unknown): ModelInput {
     columns = d.columns.map((c) => String(c));
   }
   for (const r of rows) {
-    if (r.length !== columns.length) throw notValid(`${columns.length} columns passed, passed data had ${r.length} columns`);
+    if (r.length !== columns.length)
+      throw notValid(`${columns.length} columns passed, passed data had ${r.length} columns`);
   }
   if (d.index !== undefined && d.index !== null && (!Array.isArray(d.index) || d.index.length !== rows.length)) {
-    throw notValid(`Shape of passed values is (${rows.length}, ${columns.length}), indices imply a different number of rows`);
+    throw notValid(
+      `Shape of passed values is (${rows.length}, ${columns.length}), indices imply a different number of rows`,
+    );
   }
   return { kind: 'dataframe', columns, rows };
 }
 
 function recordsFrame(d: unknown): ModelInput {
-  if (!Array.isArray(d)) throw invalidInput(`Dataframe records format must be a list of records. Got ${isPlainObject(d) ? 'dictionary' : `type ${typeName(d)}`}.`);
+  if (!Array.isArray(d))
+    throw invalidInput(
+      `Dataframe records format must be a list of records. Got ${isPlainObject(d) ? 'dictionary' : `type ${typeName(d)}`}.`,
+    );
   if (d.every(isPlainObject)) return { kind: 'dataframe', ...recordsToFrame(d) };
   if (d.every((r) => Array.isArray(r))) {
     const width = Math.max(0, ...d.map((r) => (r as unknown[]).length));
-    return { kind: 'dataframe', columns: Array.from({ length: width }, (_, i) => String(i)), rows: d.map((r) => Array.from({ length: width }, (_, i) => (r as unknown[])[i] ?? null)) };
+    return {
+      kind: 'dataframe',
+      columns: Array.from({ length: width }, (_, i) => String(i)),
+      rows: d.map((r) => Array.from({ length: width }, (_, i) => (r as unknown[])[i] ?? null)),
+    };
   }
-  throw invalidInput("Provided dataframe_records field is not a valid dataframe representation in 'records' format. Error: 'every record must be an object'");
+  throw invalidInput(
+    "Provided dataframe_records field is not a valid dataframe representation in 'records' format. Error: 'every record must be an object'",
+  );
 }
 
 /** `instances`: a list of objects is pivoted to columns (`{col: [values]}`), as MLflow's row format does. */
@@ -76,7 +102,8 @@ function instancesInput(d: unknown): ModelInput {
   if (Array.isArray(d) && d.length > 0 && isPlainObject(d[0])) {
     const tensors: Record<string, unknown[]> = {};
     for (const item of d) {
-      if (!isPlainObject(item)) throw invalidInput(`Every item of 'instances' must be an object when the first one is; got ${typeName(item)}.`);
+      if (!isPlainObject(item))
+        throw invalidInput(`Every item of 'instances' must be an object when the first one is; got ${typeName(item)}.`);
       for (const [k, v] of Object.entries(item)) (tensors[k] ??= []).push(v);
     }
     // Row format needs equal lengths; columns holding lists are array-typed and exempt, as in MLflow.
@@ -92,11 +119,14 @@ function instancesInput(d: unknown): ModelInput {
 /** Parses an already-decoded JSON body. */
 export function parseJsonPayload(body: unknown): ParsedPayload {
   if (Array.isArray(body)) throw invalidInput(`${REQUIRED_INPUT_FORMAT}. Received a list.`);
-  if (!isPlainObject(body)) throw invalidInput(`${REQUIRED_INPUT_FORMAT}. Received unexpected input type '${typeName(body)}'.`);
+  if (!isPlainObject(body))
+    throw invalidInput(`${REQUIRED_INPUT_FORMAT}. Received unexpected input type '${typeName(body)}'.`);
   // Keys other than the four formats and params are ignored, as MLflow's _split_data_and_params does.
   const formats = SUPPORTED_FORMATS.filter((f) => f in body);
   if (formats.length !== 1) {
-    throw badRequest(`${REQUIRED_INPUT_FORMAT}. Received dictionary with input fields: ${pyKeys(body)}. ${SCORING_PROTOCOL_CHANGE_INFO}`);
+    throw badRequest(
+      `${REQUIRED_INPUT_FORMAT}. Received dictionary with input fields: ${pyKeys(body)}. ${SCORING_PROTOCOL_CHANGE_INFO}`,
+    );
   }
   const format = formats[0]!;
   const data = body[format];
@@ -118,7 +148,9 @@ export function parseJsonText(text: string): ParsedPayload {
     body = JSON.parse(text);
   } catch (e) {
     const shown = text.length > 1000 ? `${text.slice(0, 1000)}...` : text;
-    throw invalidInput(`Ensure that input is a valid JSON formatted string. Error: '${(e as Error).message}'\nInput: \n${shown}\n`);
+    throw invalidInput(
+      `Ensure that input is a valid JSON formatted string. Error: '${(e as Error).message}'\nInput: \n${shown}\n`,
+    );
   }
   return parseJsonPayload(body);
 }

@@ -11,12 +11,21 @@ const labels: Tensor = { dtype: 'int64', shape: [2], data: new BigInt64Array([1n
 
 describe('toPrediction', () => {
   it('one output → nested list, BigInt → number', () => {
-    expect(toPrediction(probs)).toEqual([[0.25, 0.75], [0.5, 0.5]]);
+    expect(toPrediction(probs)).toEqual([
+      [0.25, 0.75],
+      [0.5, 0.5],
+    ]);
     expect(toPrediction({ label: labels })).toEqual([1, 0]);
   });
 
   it('several outputs → map of nested lists', () => {
-    expect(toPrediction({ label: labels, probs })).toEqual({ label: [1, 0], probs: [[0.25, 0.75], [0.5, 0.5]] });
+    expect(toPrediction({ label: labels, probs })).toEqual({
+      label: [1, 0],
+      probs: [
+        [0.25, 0.75],
+        [0.5, 0.5],
+      ],
+    });
   });
 
   it('records orient flattens each output into one column per row', () => {
@@ -25,7 +34,9 @@ describe('toPrediction', () => {
       { label: 1, variable: 1.5 },
       { label: 0, variable: NaN },
     ]);
-    expect(() => toPrediction({ label: labels, probs }, { orient: 'records' })).toThrow(/Output 'probs' has 4 values but 'label' has 2/);
+    expect(() => toPrediction({ label: labels, probs }, { orient: 'records' })).toThrow(
+      /Output 'probs' has 4 values but 'label' has 2/,
+    );
   });
 
   it('bool and float16 tensors become booleans and numbers', () => {
@@ -38,7 +49,15 @@ describe('toPrediction', () => {
 
 describe('toMlflowJsonValue', () => {
   it('writes non-finite numbers as strings and converts bytes, dates, bigints and tensors', () => {
-    expect(toMlflowJsonValue({ a: [NaN, Infinity, -Infinity, 1], b: 2n, c: new Uint8Array([1, 2, 3]), d: new Date(0), t: labels })).toEqual({
+    expect(
+      toMlflowJsonValue({
+        a: [NaN, Infinity, -Infinity, 1],
+        b: 2n,
+        c: new Uint8Array([1, 2, 3]),
+        d: new Date(0),
+        t: labels,
+      }),
+    ).toEqual({
       a: ['NaN', 'Infinity', '-Infinity', 1],
       b: 2,
       c: 'AQID',
@@ -77,7 +96,9 @@ describe('enforceParams', () => {
       throw new Error('expected failure');
     } catch (e) {
       expect(MlflowError.isInstance(e) && e.code).toBe('INVALID_PARAMETER_VALUE');
-      expect((e as Error).message).toMatch(/^Invalid parameters found: \{\('n', .*Can not safely convert float64 to int64.*\('stop', .*1D array with shape \(-1,\)/);
+      expect((e as Error).message).toMatch(
+        /^Invalid parameters found: \{\('n', .*Can not safely convert float64 to int64.*\('stop', .*1D array with shape \(-1,\)/,
+      );
     }
     expect(() => enforceParams([1] as never, schema)).toThrow(/Parameters must be a dictionary. Got type 'list'/);
   });

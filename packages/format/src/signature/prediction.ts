@@ -29,7 +29,10 @@ export function toPrediction(output: Tensor | Record<string, Tensor>, opts: ToPr
     const columns = Object.entries(outputs).map(([k, t]) => [k, flat(t)] as const);
     const n = columns.length > 0 ? columns[0]![1].length : 0;
     const bad = columns.find(([, c]) => c.length !== n);
-    if (bad) throw MlflowError.invalidParameter(`Output '${bad[0]}' has ${bad[1].length} values but '${columns[0]![0]}' has ${n}; a data frame needs equal lengths.`);
+    if (bad)
+      throw MlflowError.invalidParameter(
+        `Output '${bad[0]}' has ${bad[1].length} values but '${columns[0]![0]}' has ${n}; a data frame needs equal lengths.`,
+      );
     return Array.from({ length: n }, (_, i) => Object.fromEntries(columns.map(([k, c]) => [k, c[i]])));
   }
   if (named === undefined) return tensorToNested(output as Tensor) as unknown[];
@@ -53,7 +56,8 @@ export function toMlflowJsonValue(value: unknown): unknown {
   if (value instanceof Uint8Array && !(value instanceof Uint8ClampedArray)) return bytesToBase64(value);
   if (value instanceof Date) return value.toISOString();
   if (isTensor(value)) return toMlflowJsonValue(tensorToNested(value));
-  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) return Array.from(value as unknown as ArrayLike<unknown>, toMlflowJsonValue);
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+    return Array.from(value as unknown as ArrayLike<unknown>, toMlflowJsonValue);
   if (Array.isArray(value)) return value.map(toMlflowJsonValue);
   if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toMlflowJsonValue(v)]));
   return value;

@@ -34,7 +34,13 @@ export function toPythonJson(value: unknown, indent?: number): string {
   return dump(value, indent, '', false);
 }
 
-function dump(value: unknown, indent: number | undefined, pad: string, float: boolean, floatKeys?: ReadonlySet<string>): string {
+function dump(
+  value: unknown,
+  indent: number | undefined,
+  pad: string,
+  float: boolean,
+  floatKeys?: ReadonlySet<string>,
+): string {
   if (value === null || value === undefined) return 'null';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'number') return float ? pythonFloat(value) : pythonNumber(value);

@@ -6,8 +6,18 @@ import { MlflowError } from '../errors.js';
 import type { TensorDType } from '../model-input.js';
 import { toPythonJson } from './python-json.js';
 import {
-  DATA_TYPES, TENSOR_DTYPES, createSchema, type ColSpec, type DataType, type ObjectType, type ParamSchema,
-  type ParamSpec, type PropertySpec, type Schema, type TensorSpec, type ValueType,
+  DATA_TYPES,
+  TENSOR_DTYPES,
+  createSchema,
+  type ColSpec,
+  type DataType,
+  type ObjectType,
+  type ParamSchema,
+  type ParamSpec,
+  type PropertySpec,
+  type Schema,
+  type TensorSpec,
+  type ValueType,
 } from './types.js';
 import { validateParamValue } from './param-values.js';
 
@@ -36,12 +46,14 @@ export function valueTypeFromJson(d: unknown, where: string): ValueType {
   }
   switch (d.type) {
     case 'array':
-      if (!isRecord(d.items)) throw invalid(`Missing keys in Array JSON (${where}). Expected to find keys \`items\` and \`type\``);
+      if (!isRecord(d.items))
+        throw invalid(`Missing keys in Array JSON (${where}). Expected to find keys \`items\` and \`type\``);
       return { type: 'array', items: valueTypeFromJson(d.items, `${where} items`) };
     case 'object':
       return objectTypeFromJson(d, where);
     case 'map':
-      if (!isRecord(d.values)) throw invalid(`Missing keys in Map JSON (${where}). Expected to find keys \`values\` and \`type\``);
+      if (!isRecord(d.values))
+        throw invalid(`Missing keys in Map JSON (${where}). Expected to find keys \`values\` and \`type\``);
       return { type: 'map', values: valueTypeFromJson(d.values, `${where} values`) };
     case 'any':
       return { type: 'any' };
@@ -49,7 +61,9 @@ export function valueTypeFromJson(d: unknown, where: string): ValueType {
       return { type: 'sparkml_vector' };
     default:
       if (!(DATA_TYPES as readonly string[]).includes(d.type)) {
-        throw invalid(`Unsupported type '${d.type}' in ${where}, expected one of [${DATA_TYPES.map((t) => `'${t}'`).join(', ')}]`);
+        throw invalid(
+          `Unsupported type '${d.type}' in ${where}, expected one of [${DATA_TYPES.map((t) => `'${t}'`).join(', ')}]`,
+        );
       }
       return { type: d.type as DataType };
   }
@@ -64,7 +78,10 @@ function objectTypeFromJson(d: Json, where: string): ObjectType {
   const properties: Record<string, PropertySpec> = {};
   for (const name of names) {
     const p = d.properties[name] as Json;
-    properties[name] = { ...valueTypeFromJson(p, `property '${name}'`), required: requiredFlag(p.required, `property '${name}'`) };
+    properties[name] = {
+      ...valueTypeFromJson(p, `property '${name}'`),
+      required: requiredFlag(p.required, `property '${name}'`),
+    };
   }
   return { type: 'object', properties };
 }
@@ -72,7 +89,8 @@ function objectTypeFromJson(d: Json, where: string): ObjectType {
 function requiredFlag(v: unknown, where: string): boolean {
   // Files written before `required` existed (MLflow ≤ 2.8) lack it: everything was required then.
   if (v === undefined || v === null) return true;
-  if (typeof v !== 'boolean') throw invalid(`Expected 'required' of ${where} to be a boolean, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'boolean')
+    throw invalid(`Expected 'required' of ${where} to be a boolean, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -92,14 +110,22 @@ function tensorSpecFromJson(d: Json, i: number): TensorSpec {
     throw invalid(`Missing keys in TensorSpec JSON (input ${i}). Expected to find keys \`dtype\` and \`shape\``);
   }
   if (typeof ts.dtype !== 'string' || !(TENSOR_DTYPES as readonly string[]).includes(ts.dtype)) {
-    throw invalid(`Unsupported tensor dtype ${JSON.stringify(ts.dtype)} for input ${i}; expected one of ${TENSOR_DTYPES.join(', ')}`);
+    throw invalid(
+      `Unsupported tensor dtype ${JSON.stringify(ts.dtype)} for input ${i}; expected one of ${TENSOR_DTYPES.join(', ')}`,
+    );
   }
   if (!Array.isArray(ts.shape) || ts.shape.some((x) => !Number.isInteger(x) || x < -1)) {
-    throw invalid(`Invalid tensor shape ${JSON.stringify(ts.shape)} for input ${i}; expected a list of integers (-1 = variable)`);
+    throw invalid(
+      `Invalid tensor shape ${JSON.stringify(ts.shape)} for input ${i}; expected a list of integers (-1 = variable)`,
+    );
   }
-  const spec: TensorSpec = { type: 'tensor', 'tensor-spec': { dtype: ts.dtype as TensorDType, shape: ts.shape as number[] } };
+  const spec: TensorSpec = {
+    type: 'tensor',
+    'tensor-spec': { dtype: ts.dtype as TensorDType, shape: ts.shape as number[] },
+  };
   if (d.name !== undefined && d.name !== null) {
-    if (typeof d.name !== 'string') throw invalid(`Expected name of input ${i} to be a string, got ${JSON.stringify(d.name)}`);
+    if (typeof d.name !== 'string')
+      throw invalid(`Expected name of input ${i} to be a string, got ${JSON.stringify(d.name)}`);
     return { name: d.name, ...spec };
   }
   return spec;
@@ -110,7 +136,8 @@ export function schemaFromJson(list: unknown): Schema {
   if (!Array.isArray(list)) throw invalid(`Schema JSON must be a list, got ${JSON.stringify(list)}`);
   return createSchema(
     list.map((d, i) => {
-      if (!isRecord(d) || typeof d.type !== 'string') throw invalid(`Missing keys in schema entry ${i}. Expected to find key \`type\``);
+      if (!isRecord(d) || typeof d.type !== 'string')
+        throw invalid(`Missing keys in schema entry ${i}. Expected to find key \`type\``);
       return d.type === 'tensor' ? tensorSpecFromJson(d, i) : colSpecFromJson(d, i);
     }),
   );
@@ -175,12 +202,19 @@ export function paramSchemaFromJson(list: unknown): ParamSchema {
     const typeName = d.type ?? d.dtype;
     let body: { type: DataType } | ObjectType;
     if (typeName === 'object') body = objectTypeFromJson(d, `param '${name}'`);
-    else if (typeName === 'binary') throw invalid(`Binary type is not supported for parameters, ParamSpec '${name}' has dtype 'binary'`);
-    else if (typeof typeName === 'string' && (DATA_TYPES as readonly string[]).includes(typeName)) body = { type: typeName as DataType };
-    else throw invalid(`Unsupported type '${String(typeName)}' for param '${name}', expected one of ${DATA_TYPES.filter((t) => t !== 'binary').join(', ')}`);
+    else if (typeName === 'binary')
+      throw invalid(`Binary type is not supported for parameters, ParamSpec '${name}' has dtype 'binary'`);
+    else if (typeof typeName === 'string' && (DATA_TYPES as readonly string[]).includes(typeName))
+      body = { type: typeName as DataType };
+    else
+      throw invalid(
+        `Unsupported type '${String(typeName)}' for param '${name}', expected one of ${DATA_TYPES.filter((t) => t !== 'binary').join(', ')}`,
+      );
     const shape = d.shape === undefined || d.shape === null ? null : d.shape;
     if (shape !== null && !(Array.isArray(shape) && shape.length === 1 && shape[0] === -1)) {
-      throw invalid(`Shape must be None for scalar or dictionary value, or (-1,) for 1D array value for ParamSpec '${name}', received ${JSON.stringify(shape)}`);
+      throw invalid(
+        `Shape must be None for scalar or dictionary value, or (-1,) for 1D array value for ParamSpec '${name}', received ${JSON.stringify(shape)}`,
+      );
     }
     const spec = { name, ...body, default: d.default, shape } as ParamSpec;
     validateParamValue(spec, d.default);
@@ -190,7 +224,11 @@ export function paramSchemaFromJson(list: unknown): ParamSchema {
 
 export function paramSchemaToDict(params: ParamSchema): Json[] {
   return params.map((p) => {
-    const d: Json = { name: p.name, default: p.default instanceof Date ? p.default.toISOString() : p.default, shape: p.shape };
+    const d: Json = {
+      name: p.name,
+      default: p.default instanceof Date ? p.default.toISOString() : p.default,
+      shape: p.shape,
+    };
     Object.assign(d, valueTypeToJson(p.type === 'object' ? p : { type: p.type }));
     return d;
   });

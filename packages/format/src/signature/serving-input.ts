@@ -25,7 +25,8 @@ function conversionOf(spec: ColSpec | TensorSpec | undefined): Conversion | unde
   return undefined;
 }
 
-const PY_FLOAT = /^\s*[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?\s*$|^\s*[+-]?(inf|infinity|nan)\s*$/i;
+const PY_FLOAT =
+  /^\s*[+-]?(\d+(_\d+)*\.?(\d+(_\d+)*)?|\.\d+(_\d+)*)([eE][+-]?\d+(_\d+)*)?\s*$|^\s*[+-]?(inf|infinity|nan)\s*$/i;
 const PY_INT = /^\s*[+-]?\d+(_\d+)*\s*$/;
 
 function pyRepr(s: string): string {

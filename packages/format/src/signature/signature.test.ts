@@ -19,7 +19,8 @@ const MLMODELS_WITH_REQUIRED = [
   '160103126__mlflow-fastapi-wine/mlruns/895387645806649699/models/m-7b5b292a66ea4824a2aaedc5c3ea4bf4/artifacts/MLmodel',
   '160103126__mlflow-fastapi-wine/mlruns/895387645806649699/models/m-7910d94af22749e58b5f73ceb59c19d2/artifacts/MLmodel',
 ];
-const UI_FIXTURE = 'mlflow/mlflow/server/js/src/experiment-tracking/components/run-page/artifact-fixtures/models/MLmodel';
+const UI_FIXTURE =
+  'mlflow/mlflow/server/js/src/experiment-tracking/components/run-page/artifact-fixtures/models/MLmodel';
 
 function signatureOf(rel: string): { inputs: string; outputs: string; params: string | null } {
   return (parseYaml(readFileSync(path.join(fixtures, rel), 'utf8')) as { signature: never }).signature;
@@ -106,21 +107,43 @@ describe('schema JSON', () => {
   it('rejects empty, mixed, partially named, unnamed optional and multi-unnamed-tensor schemas', () => {
     expectInvalid(() => parseSchemaJson('[]'), /empty inputs is not allowed/);
     expectInvalid(
-      () => parseSchemaJson('[{"type": "long", "name": "a"}, {"type": "tensor", "name": "b", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]'),
+      () =>
+        parseSchemaJson(
+          '[{"type": "long", "name": "a"}, {"type": "tensor", "name": "b", "tensor-spec": {"dtype": "int64", "shape": [-1]}}]',
+        ),
       /combination of ColSpec and TensorSpec/,
     );
-    expectInvalid(() => parseSchemaJson('[{"type": "long", "name": "a"}, {"type": "long"}]'), /named and unnamed inputs.*\['a', None\]/);
+    expectInvalid(
+      () => parseSchemaJson('[{"type": "long", "name": "a"}, {"type": "long"}]'),
+      /named and unnamed inputs.*\['a', None\]/,
+    );
     expectInvalid(() => parseSchemaJson('[{"type": "long", "required": false}]'), /unnamed optional inputs/);
     const t: TensorSpec = { type: 'tensor', 'tensor-spec': { dtype: 'float32', shape: [-1] } };
     expectInvalid(() => createSchema([t, t]), /multiple unnamed TensorSpecs/);
-    expectInvalid(() => createSchema([{ type: 'long', name: 'a', required: true }, { type: 'long', name: 'a', required: true } as ColSpec]), /Duplicated input name 'a'/);
+    expectInvalid(
+      () =>
+        createSchema([
+          { type: 'long', name: 'a', required: true },
+          { type: 'long', name: 'a', required: true } as ColSpec,
+        ]),
+      /Duplicated input name 'a'/,
+    );
   });
 
   it('rejects unknown types, bad tensor dtypes/shapes and malformed JSON with the offending value', () => {
     expectInvalid(() => parseSchemaJson('[{"type": "decimal", "name": "a"}]'), /Unsupported type 'decimal'/);
-    expectInvalid(() => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "<U10", "shape": [-1]}}]'), /Unsupported tensor dtype "<U10"/);
-    expectInvalid(() => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-2]}}]'), /Invalid tensor shape \[-2\]/);
-    expectInvalid(() => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "int64"}}]'), /Expected to find keys `dtype` and `shape`/);
+    expectInvalid(
+      () => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "<U10", "shape": [-1]}}]'),
+      /Unsupported tensor dtype "<U10"/,
+    );
+    expectInvalid(
+      () => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "int64", "shape": [-2]}}]'),
+      /Invalid tensor shape \[-2\]/,
+    );
+    expectInvalid(
+      () => parseSchemaJson('[{"type": "tensor", "tensor-spec": {"dtype": "int64"}}]'),
+      /Expected to find keys `dtype` and `shape`/,
+    );
     expectInvalid(() => parseSchemaJson('[{"type": "array", "name": "a"}]'), /Array JSON/);
     expectInvalid(() => parseSchemaJson('[{"type": "object", "name": "o", "properties": {}}]'), /empty properties/);
     expectInvalid(() => parseSchemaJson('{"type": "long"'), /Failed to parse schema JSON/);
@@ -146,15 +169,32 @@ describe('param schema JSON', () => {
   });
 
   it('accepts the legacy `dtype` key', () => {
-    expect(parseParamSchemaJson('[{"name": "n", "dtype": "long", "default": 3}]')).toEqual([{ name: 'n', type: 'long', default: 3, shape: null }]);
+    expect(parseParamSchemaJson('[{"name": "n", "dtype": "long", "default": 3}]')).toEqual([
+      { name: 'n', type: 'long', default: 3, shape: null },
+    ]);
   });
 
   it('rejects binary params, bad defaults, duplicates and missing keys', () => {
-    expectInvalid(() => parseParamSchemaJson('[{"name": "b", "type": "binary", "default": null}]'), /Binary type is not supported/);
-    expectInvalid(() => parseParamSchemaJson('[{"name": "n", "type": "long", "default": 1.5}]'), /param 'n'.*Can not safely convert float64 to int64/);
-    expectInvalid(() => parseParamSchemaJson('[{"name": "n", "type": "long", "default": 1}, {"name": "n", "type": "long", "default": 2}]'), /Duplicated parameters/);
+    expectInvalid(
+      () => parseParamSchemaJson('[{"name": "b", "type": "binary", "default": null}]'),
+      /Binary type is not supported/,
+    );
+    expectInvalid(
+      () => parseParamSchemaJson('[{"name": "n", "type": "long", "default": 1.5}]'),
+      /param 'n'.*Can not safely convert float64 to int64/,
+    );
+    expectInvalid(
+      () =>
+        parseParamSchemaJson(
+          '[{"name": "n", "type": "long", "default": 1}, {"name": "n", "type": "long", "default": 2}]',
+        ),
+      /Duplicated parameters/,
+    );
     expectInvalid(() => parseParamSchemaJson('[{"name": "n", "type": "long"}]'), /Missing keys in ParamSpec JSON/);
-    expectInvalid(() => parseParamSchemaJson('[{"name": "s", "type": "string", "default": "x", "shape": [2]}]'), /Shape must be None/);
+    expectInvalid(
+      () => parseParamSchemaJson('[{"name": "s", "type": "string", "default": "x", "shape": [2]}]'),
+      /Shape must be None/,
+    );
   });
 });
 
@@ -165,7 +205,9 @@ describe('toPythonJson', () => {
     );
     expect(toPythonJson(2.5e-7)).toBe('2.5e-07');
     expect(toPythonJson(1.5e300)).toBe('1.5e+300');
-    expect(toPythonJson({ a: [1, [2]], b: {}, c: [] }, 2)).toBe('{\n  "a": [\n    1,\n    [\n      2\n    ]\n  ],\n  "b": {},\n  "c": []\n}');
+    expect(toPythonJson({ a: [1, [2]], b: {}, c: [] }, 2)).toBe(
+      '{\n  "a": [\n    1,\n    [\n      2\n    ]\n  ],\n  "b": {},\n  "c": []\n}',
+    );
     expect(toPythonJson('tab\t"q" \u007f é 😀')).toBe('"tab\\t\\"q\\" \\u007f \\u00e9 \\ud83d\\ude00"');
   });
 });

@@ -15,7 +15,11 @@ export const SignatureDictSchema = z.looseObject({
 });
 export type SignatureDict = z.infer<typeof SignatureDictSchema>;
 
-export function parseSignature(dict: { inputs?: string | null; outputs?: string | null; params?: string | null }): ModelSignature {
+export function parseSignature(dict: {
+  inputs?: string | null;
+  outputs?: string | null;
+  params?: string | null;
+}): ModelSignature {
   const parsed = SignatureDictSchema.safeParse(dict);
   if (!parsed.success) {
     throw MlflowError.invalidParameter(
@@ -24,7 +28,9 @@ export function parseSignature(dict: { inputs?: string | null; outputs?: string 
   }
   const { inputs, outputs, params } = parsed.data;
   if (inputs === undefined || inputs === null) {
-    throw MlflowError.invalidParameter('Invalid signature: it has no inputs schema (signatures without inputs are not supported).');
+    throw MlflowError.invalidParameter(
+      'Invalid signature: it has no inputs schema (signatures without inputs are not supported).',
+    );
   }
   const sig: ModelSignature = { inputs: parseSchemaJson(inputs) };
   if (outputs !== undefined && outputs !== null) sig.outputs = parseSchemaJson(outputs);
@@ -33,7 +39,11 @@ export function parseSignature(dict: { inputs?: string | null; outputs?: string 
 }
 
 /** The MLmodel `signature` section, byte-compatible with MLflow (`params: null` when absent). */
-export function signatureToDict(sig: ModelSignature): { inputs: string; outputs: string | null; params: string | null } {
+export function signatureToDict(sig: ModelSignature): {
+  inputs: string;
+  outputs: string | null;
+  params: string | null;
+} {
   return {
     inputs: schemaToJson(sig.inputs),
     outputs: sig.outputs ? schemaToJson(sig.outputs) : null,

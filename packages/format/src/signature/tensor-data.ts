@@ -53,8 +53,14 @@ export function flattenNested(v: unknown, out: unknown[] = []): unknown[] {
 
 /** [min, max exclusive] of each integer dtype. */
 const INT_RANGES: Partial<Record<TensorDType, [number, number]>> = {
-  int8: [-(2 ** 7), 2 ** 7], int16: [-(2 ** 15), 2 ** 15], int32: [-(2 ** 31), 2 ** 31], int64: [-(2 ** 63), 2 ** 63],
-  uint8: [0, 2 ** 8], uint16: [0, 2 ** 16], uint32: [0, 2 ** 32], uint64: [0, 2 ** 64],
+  int8: [-(2 ** 7), 2 ** 7],
+  int16: [-(2 ** 15), 2 ** 15],
+  int32: [-(2 ** 31), 2 ** 31],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint8: [0, 2 ** 8],
+  uint16: [0, 2 ** 16],
+  uint32: [0, 2 ** 32],
+  uint64: [0, 2 ** 64],
 };
 
 function toNumber(v: unknown, dtype: TensorDType, subject: string): number {
@@ -63,7 +69,9 @@ function toNumber(v: unknown, dtype: TensorDType, subject: string): number {
   if (typeof v === 'bigint') return Number(v);
   if (v === null && dtype.startsWith('float')) return NaN; // np.array([None], dtype=float) gives nan
   if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-  throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype ${dtype}: value ${JSON.stringify(v) ?? String(v)} is not a number.`);
+  throw MlflowError.invalidParameter(
+    `Failed to convert ${subject} to dtype ${dtype}: value ${JSON.stringify(v) ?? String(v)} is not a number.`,
+  );
 }
 
 /** Float → IEEE 754 half bits (round to nearest even). */
@@ -115,27 +123,41 @@ export function castTensorData(values: ArrayLike<unknown>, dtype: TensorDType, s
       return Float64Array.from(values, (v) => toNumber(v, dtype, subject));
     case 'float16':
       return Uint16Array.from(values, (v) => toHalfBits(toNumber(v, dtype, subject)));
-    case 'int8': return Int8Array.from(ints());
-    case 'int16': return Int16Array.from(ints());
-    case 'int32': return Int32Array.from(ints());
-    case 'uint8': return Uint8Array.from(ints());
-    case 'uint16': return Uint16Array.from(ints());
-    case 'uint32': return Uint32Array.from(ints());
+    case 'int8':
+      return Int8Array.from(ints());
+    case 'int16':
+      return Int16Array.from(ints());
+    case 'int32':
+      return Int32Array.from(ints());
+    case 'uint8':
+      return Uint8Array.from(ints());
+    case 'uint16':
+      return Uint16Array.from(ints());
+    case 'uint32':
+      return Uint32Array.from(ints());
     case 'int64':
-      return BigInt64Array.from(Array.from(values, (v) => (typeof v === 'bigint' ? v : BigInt(checkedInt(v, dtype, subject)))));
+      return BigInt64Array.from(
+        Array.from(values, (v) => (typeof v === 'bigint' ? v : BigInt(checkedInt(v, dtype, subject)))),
+      );
     case 'uint64':
-      return BigUint64Array.from(Array.from(values, (v) => (typeof v === 'bigint' ? v : BigInt(checkedInt(v, dtype, subject)))));
+      return BigUint64Array.from(
+        Array.from(values, (v) => (typeof v === 'bigint' ? v : BigInt(checkedInt(v, dtype, subject)))),
+      );
     case 'bool':
       return Uint8Array.from(values, (v) => {
         if (typeof v === 'boolean') return v ? 1 : 0;
         if (v === 0 || v === 1) return v;
-        throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype bool: value ${JSON.stringify(v)} is not a boolean.`);
+        throw MlflowError.invalidParameter(
+          `Failed to convert ${subject} to dtype bool: value ${JSON.stringify(v)} is not a boolean.`,
+        );
       });
     case 'str':
       return Array.from(values, (v) => {
         if (typeof v === 'string') return v;
         if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-        throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype str: value ${JSON.stringify(v)} is not a string.`);
+        throw MlflowError.invalidParameter(
+          `Failed to convert ${subject} to dtype str: value ${JSON.stringify(v)} is not a string.`,
+        );
       });
     default:
       return Array.from({ length: n }, (_, i) => values[i]);
@@ -145,10 +167,13 @@ export function castTensorData(values: ArrayLike<unknown>, dtype: TensorDType, s
 function checkedInt(v: unknown, dtype: TensorDType, subject: string): number {
   const x = toNumber(v, dtype, subject);
   if (!Number.isInteger(x)) {
-    throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype ${dtype}: can not safely convert non-integer value ${x} to ${dtype}.`);
+    throw MlflowError.invalidParameter(
+      `Failed to convert ${subject} to dtype ${dtype}: can not safely convert non-integer value ${x} to ${dtype}.`,
+    );
   }
   const range = INT_RANGES[dtype]!;
-  if (x < range[0] || x >= range[1]) throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype ${dtype}: value ${x} is out of range.`);
+  if (x < range[0] || x >= range[1])
+    throw MlflowError.invalidParameter(`Failed to convert ${subject} to dtype ${dtype}: value ${x} is out of range.`);
   return x;
 }
 

@@ -11,20 +11,48 @@ export type DataType = (typeof DATA_TYPES)[number];
 
 /** numpy dtype names accepted in a TensorSpec. */
 export const TENSOR_DTYPES: readonly TensorDType[] = [
-  'float16', 'float32', 'float64', 'int8', 'int16', 'int32', 'int64',
-  'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'str', 'object', 'bytes',
+  'float16',
+  'float32',
+  'float64',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'bool',
+  'str',
+  'object',
+  'bytes',
 ];
 
-export interface ScalarType { type: DataType }
-export interface ArrayType { type: 'array'; items: ValueType }
+export interface ScalarType {
+  type: DataType;
+}
+export interface ArrayType {
+  type: 'array';
+  items: ValueType;
+}
 /** Object property: its type plus `required`. Properties are kept sorted by name, as MLflow does. */
 export type PropertySpec = ValueType & { required: boolean };
-export interface ObjectType { type: 'object'; properties: Record<string, PropertySpec> }
+export interface ObjectType {
+  type: 'object';
+  properties: Record<string, PropertySpec>;
+}
 /** A map with string keys. */
-export interface MapType { type: 'map'; values: ValueType }
-export interface AnyType { type: 'any' }
+export interface MapType {
+  type: 'map';
+  values: ValueType;
+}
+export interface AnyType {
+  type: 'any';
+}
 /** Spark ML vector: an array of doubles. */
-export interface SparkMLVectorType { type: 'sparkml_vector' }
+export interface SparkMLVectorType {
+  type: 'sparkml_vector';
+}
 
 /** Any type a column, array item, object property or map value can have. */
 export type ValueType = ScalarType | ArrayType | ObjectType | MapType | AnyType | SparkMLVectorType;

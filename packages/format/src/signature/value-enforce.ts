@@ -9,8 +9,14 @@ import { base64ToBytes } from './base64.js';
 import { describeType, type DataType, type ValueType } from './types.js';
 
 const NUMPY_NAME: Record<DataType, string> = {
-  boolean: 'bool', integer: 'int32', long: 'int64', float: 'float32', double: 'float64',
-  string: 'str', binary: 'bytes', datetime: 'datetime64[ns]',
+  boolean: 'bool',
+  integer: 'int32',
+  long: 'int64',
+  float: 'float32',
+  double: 'float64',
+  string: 'str',
+  binary: 'bytes',
+  datetime: 'datetime64[ns]',
 };
 
 /** The numpy-ish name of the type a JSON value would have in a pandas column. */
@@ -29,7 +35,7 @@ export function jsonValueKind(v: unknown): string {
 export function preview(v: unknown): string {
   let s: string;
   try {
-    s = typeof v === 'bigint' ? v.toString() : JSON.stringify(v) ?? String(v);
+    s = typeof v === 'bigint' ? v.toString() : (JSON.stringify(v) ?? String(v));
   } catch {
     s = String(v);
   }
@@ -66,7 +72,8 @@ function enforceScalar(v: unknown, t: DataType, subject: string): unknown {
       const n = numberFrom(v);
       if (n === undefined) throw expected(subject, { type: t }, v);
       if (!Number.isInteger(n)) throw mismatch(subject, `Can not safely convert float64 to ${target}.`);
-      if (t === 'integer' && (n < -(2 ** 31) || n >= 2 ** 31)) throw mismatch(subject, `Can not safely convert int64 to ${target}: ${n} is out of range.`);
+      if (t === 'integer' && (n < -(2 ** 31) || n >= 2 ** 31))
+        throw mismatch(subject, `Can not safely convert int64 to ${target}: ${n} is out of range.`);
       return n;
     }
     case 'float':
@@ -87,7 +94,11 @@ function enforceScalar(v: unknown, t: DataType, subject: string): unknown {
     case 'binary': {
       if (v instanceof Uint8Array) return v;
       const bytes = typeof v === 'string' ? base64ToBytes(v) : undefined;
-      if (bytes === undefined) throw mismatch(subject, `Expected type binary (base64 string or bytes), got ${jsonValueKind(v)} value ${preview(v)}.`);
+      if (bytes === undefined)
+        throw mismatch(
+          subject,
+          `Expected type binary (base64 string or bytes), got ${jsonValueKind(v)} value ${preview(v)}.`,
+        );
       return bytes;
     }
     case 'datetime': {
@@ -134,13 +145,17 @@ export function enforceValue(v: unknown, t: ValueType, subject: string): unknown
       if (!isPlainObject(v)) throw expected(subject, t, v);
       const extra = Object.keys(v).filter((k) => !(k in t.properties));
       if (extra.length > 0) {
-        throw mismatch(subject, `Invalid properties not defined in the schema found: [${extra.map((k) => `'${k}'`).join(', ')}] (expected ${describeType(t)}).`);
+        throw mismatch(
+          subject,
+          `Invalid properties not defined in the schema found: [${extra.map((k) => `'${k}'`).join(', ')}] (expected ${describeType(t)}).`,
+        );
       }
       const out: Record<string, unknown> = {};
       for (const [k, p] of Object.entries(t.properties)) {
         const x = v[k];
         if (x === undefined || x === null) {
-          if (p.required) throw mismatch(subject, `Missing required properties: ['${k}'] (expected ${describeType(t)}).`);
+          if (p.required)
+            throw mismatch(subject, `Missing required properties: ['${k}'] (expected ${describeType(t)}).`);
           continue;
         }
         out[k] = enforceValue(x, p, `${subject}['${k}']`);

@@ -89,7 +89,9 @@ export function runArtifactRepositoryConformance(name: string, setup: () => Prom
         await repo.writeArtifact('dir/c.txt', text('ccc'));
         await repo.writeArtifact('dir/sub/d.bin', new Uint8Array(10));
         const normalise = (infos: Awaited<ReturnType<ArtifactRepository['listArtifacts']>>) =>
-          infos.map((f) => (f.is_dir ? { path: f.path, is_dir: true } : { path: f.path, is_dir: false, file_size: f.file_size }));
+          infos.map((f) =>
+            f.is_dir ? { path: f.path, is_dir: true } : { path: f.path, is_dir: false, file_size: f.file_size },
+          );
         expect(normalise(await repo.listArtifacts())).toEqual([
           { path: 'a.txt', is_dir: false, file_size: 1 },
           { path: 'b.txt', is_dir: false, file_size: 2 },
@@ -99,7 +101,9 @@ export function runArtifactRepositoryConformance(name: string, setup: () => Prom
           { path: 'dir/c.txt', is_dir: false, file_size: 3 },
           { path: 'dir/sub', is_dir: true },
         ]);
-        expect(normalise(await repo.listArtifacts('dir/sub'))).toEqual([{ path: 'dir/sub/d.bin', is_dir: false, file_size: 10 }]);
+        expect(normalise(await repo.listArtifacts('dir/sub'))).toEqual([
+          { path: 'dir/sub/d.bin', is_dir: false, file_size: 10 },
+        ]);
         const dirEntry = (await repo.listArtifacts()).find((f) => f.path === 'dir');
         expect(dirEntry?.file_size ?? undefined).toBeUndefined();
         expect(await repo.listArtifacts('no-such-dir')).toEqual([]);
@@ -115,17 +119,25 @@ export function runArtifactRepositoryConformance(name: string, setup: () => Prom
         expect(await readText(repo, 'f.txt')).toBe('a longer third version');
       }));
 
-    it('streams a multi-megabyte file in chunks both ways', () =>
-      withRepo(async (repo) => {
-        const size = 5 * 1024 * 1024 + 123;
-        const data = patternBytes(size);
-        await repo.writeArtifact('big/model.bin', inChunks(data, 256 * 1024));
-        expect((await repo.listArtifacts('big'))[0]).toMatchObject({ path: 'big/model.bin', is_dir: false, file_size: size });
-        const { bytes, chunks } = await readAll(await repo.readArtifact('big/model.bin'));
-        expect(chunks).toBeGreaterThan(1);
-        expect(bytes.byteLength).toBe(size);
-        expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);
-      }), 30_000);
+    it(
+      'streams a multi-megabyte file in chunks both ways',
+      () =>
+        withRepo(async (repo) => {
+          const size = 5 * 1024 * 1024 + 123;
+          const data = patternBytes(size);
+          await repo.writeArtifact('big/model.bin', inChunks(data, 256 * 1024));
+          expect((await repo.listArtifacts('big'))[0]).toMatchObject({
+            path: 'big/model.bin',
+            is_dir: false,
+            file_size: size,
+          });
+          const { bytes, chunks } = await readAll(await repo.readArtifact('big/model.bin'));
+          expect(chunks).toBeGreaterThan(1);
+          expect(bytes.byteLength).toBe(size);
+          expect(Buffer.compare(Buffer.from(bytes), Buffer.from(data))).toBe(0);
+        }),
+      30_000,
+    );
 
     it('keeps the old file when a write fails midway', () =>
       withRepo(async (repo) => {

@@ -3,7 +3,10 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { MlflowError, type ErrorCode } from '../errors.js';
 
 /** Awaits `action` and asserts it rejected with an MlflowError of `code`; returns the error. */
-export async function expectMlflowError(action: Promise<unknown> | (() => Promise<unknown>), code: ErrorCode): Promise<MlflowError> {
+export async function expectMlflowError(
+  action: Promise<unknown> | (() => Promise<unknown>),
+  code: ErrorCode,
+): Promise<MlflowError> {
   let caught: unknown;
   try {
     await (typeof action === 'function' ? action() : action);
@@ -12,7 +15,9 @@ export async function expectMlflowError(action: Promise<unknown> | (() => Promis
   }
   if (caught === undefined) expect.fail(`expected an MlflowError ${code}, but the call succeeded`);
   if (!MlflowError.isInstance(caught)) {
-    expect.fail(`expected an MlflowError ${code}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`);
+    expect.fail(
+      `expected an MlflowError ${code}, got ${caught instanceof Error ? `${caught.name}: ${caught.message}` : String(caught)}`,
+    );
   }
   expect(caught.code, `error code (message: ${caught.message})`).toBe(code);
   return caught;
@@ -46,7 +51,8 @@ export function createSuiteContext<T>(): SuiteContext<T> & { set(value: T): void
  * becomes the context's value) and its `cleanup` after them. One lifecycle for every suite.
  */
 export function withSuiteSetup<S extends { cleanup?: () => Promise<void> }, T>(
-  setup: () => Promise<S>, toValue: (s: S) => T,
+  setup: () => Promise<S>,
+  toValue: (s: S) => T,
 ): SuiteContext<T> {
   const ctx = createSuiteContext<T>();
   let cleanup: (() => Promise<void>) | undefined;

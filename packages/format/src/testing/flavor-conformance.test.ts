@@ -23,10 +23,13 @@ function linearFlavor(): Flavor<LinearModel, z.infer<typeof LinearConfig>> {
     configSchema: LinearConfig,
     async save(model, path) {
       const existing = await readdir(path).catch(() => []);
-      if (existing.length > 0) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${path}' already exists and is not empty`);
+      if (existing.length > 0)
+        throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Path '${path}' already exists and is not empty`);
       await mkdir(path, { recursive: true });
       await writeFile(join(path, 'model.json'), JSON.stringify(model));
-      const mlmodel = createMLmodel({ flavors: { linear_json: { data: 'model.json', n_features: model.weights.length } } });
+      const mlmodel = createMLmodel({
+        flavors: { linear_json: { data: 'model.json', n_features: model.weights.length } },
+      });
       await writeFile(join(path, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
       return mlmodel;
     },
@@ -36,8 +39,11 @@ function linearFlavor(): Flavor<LinearModel, z.infer<typeof LinearConfig>> {
       return {
         metadata: mlmodel,
         async predict(input) {
-          if (input.kind !== 'dataframe') throw new MlflowError('INVALID_PARAMETER_VALUE', `linear_json needs a dataframe, got ${input.kind}`);
-          return input.rows.map((row) => row.reduce<number>((sum, v, i) => sum + Number(v) * (model.weights[i] ?? 0), model.bias));
+          if (input.kind !== 'dataframe')
+            throw new MlflowError('INVALID_PARAMETER_VALUE', `linear_json needs a dataframe, got ${input.kind}`);
+          return input.rows.map((row) =>
+            row.reduce<number>((sum, v, i) => sum + Number(v) * (model.weights[i] ?? 0), model.bias),
+          );
         },
       };
     },
@@ -49,7 +55,15 @@ runFlavorConformance('linear_json (reference)', async () => {
   return {
     flavor: linearFlavor(),
     model: { weights: [0.5, -2, 1], bias: 0.25 },
-    input: { kind: 'dataframe', columns: ['a', 'b', 'c'], rows: [[1, 2, 3], [0, 0, 0], [-1, 0.5, 4]] },
+    input: {
+      kind: 'dataframe',
+      columns: ['a', 'b', 'c'],
+      rows: [
+        [1, 2, 3],
+        [0, 0, 0],
+        [-1, 0.5, 4],
+      ],
+    },
     // 0.5·a − 2·b + c + 0.25 per row, by hand.
     expected: [-0.25, 0.25, 2.75],
     tmpDir,

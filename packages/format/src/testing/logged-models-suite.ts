@@ -21,8 +21,16 @@ const kv = (xs: readonly { key: string; value: string }[]) => Object.fromEntries
 const ids = (models: readonly LoggedModel[]) => models.map((m) => m.info.model_id);
 
 function withLoggedModels(store: TrackingStore): LoggedModelTrackingStore {
-  const methods = ['createLoggedModel', 'finalizeLoggedModel', 'getLoggedModel', 'deleteLoggedModel', 'searchLoggedModels',
-    'setLoggedModelTags', 'deleteLoggedModelTag', 'logLoggedModelParams'] as const;
+  const methods = [
+    'createLoggedModel',
+    'finalizeLoggedModel',
+    'getLoggedModel',
+    'deleteLoggedModel',
+    'searchLoggedModels',
+    'setLoggedModelTags',
+    'deleteLoggedModelTag',
+    'logLoggedModelParams',
+  ] as const;
   for (const m of methods) expect(typeof store[m], `store.${m}`).toBe('function');
   return store as LoggedModelTrackingStore;
 }
@@ -39,13 +47,21 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
       const { store, exp } = await setup();
       const run = await store.createRun({ experiment_id: exp });
       const model = await store.createLoggedModel({
-        experiment_id: exp, name: 'model', model_type: 'Classifier', source_run_id: run.info.run_id,
-        params: [{ key: 'alpha', value: '0.5' }], tags: [{ key: 'team', value: 'ml' }],
+        experiment_id: exp,
+        name: 'model',
+        model_type: 'Classifier',
+        source_run_id: run.info.run_id,
+        params: [{ key: 'alpha', value: '0.5' }],
+        tags: [{ key: 'team', value: 'ml' }],
       });
       const { info } = model;
       expect(info.model_id).toMatch(/^m-[0-9a-f]{32}$/);
       expect(info).toMatchObject({
-        experiment_id: exp, name: 'model', model_type: 'Classifier', source_run_id: run.info.run_id, status: 'LOGGED_MODEL_PENDING',
+        experiment_id: exp,
+        name: 'model',
+        model_type: 'Classifier',
+        source_run_id: run.info.run_id,
+        status: 'LOGGED_MODEL_PENDING',
       });
       const experiment = await store.getExperiment(exp);
       expect(info.artifact_uri).toBe(`${experiment.artifact_location}/models/${info.model_id}/artifacts`);
@@ -72,7 +88,10 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
 
     it('rejects a model in a missing experiment', async () => {
       const { store } = await setup();
-      await expectMlflowError(store.createLoggedModel({ experiment_id: '987654321987654321' }), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(
+        store.createLoggedModel({ experiment_id: '987654321987654321' }),
+        'RESOURCE_DOES_NOT_EXIST',
+      );
     });
 
     it('answers RESOURCE_DOES_NOT_EXIST for unknown and path-like model ids', async () => {
@@ -94,7 +113,10 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
       const ready = await store.finalizeLoggedModel(info.model_id, 'LOGGED_MODEL_READY');
       expect(ready.info.status).toBe('LOGGED_MODEL_READY');
       expect(ready.info.last_updated_timestamp_ms).toBeGreaterThanOrEqual(info.creation_timestamp_ms);
-      await store.setLoggedModelTags(info.model_id, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+      await store.setLoggedModelTags(info.model_id, [
+        { key: 'a', value: '1' },
+        { key: 'b', value: '2' },
+      ]);
       await store.deleteLoggedModelTag(info.model_id, 'a');
       await expectMlflowError(store.deleteLoggedModelTag(info.model_id, 'a'), 'RESOURCE_DOES_NOT_EXIST');
       await store.logLoggedModelParams(info.model_id, [{ key: 'lr', value: '0.1' }]);
@@ -120,14 +142,33 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
       await store.logMetric(runId, { key: 'acc', value: 0.5, timestamp: 1000, step: 0, model_id: info.model_id });
       await store.logMetric(runId, { key: 'acc', value: 0.7, timestamp: 2000, step: 1, model_id: info.model_id });
       await store.logBatch(runId, {
-        metrics: [{ key: 'acc', value: 0.9, timestamp: 3000, step: 0, model_id: info.model_id, dataset_name: 'test', dataset_digest: 'd1' }],
+        metrics: [
+          {
+            key: 'acc',
+            value: 0.9,
+            timestamp: 3000,
+            step: 0,
+            model_id: info.model_id,
+            dataset_name: 'test',
+            dataset_digest: 'd1',
+          },
+        ],
       });
       await store.logMetric(runId, { key: 'other', value: 1, timestamp: 1000, step: 0 });
       const got = await store.getLoggedModel(info.model_id);
       const metrics = [...got.data.metrics].sort((a, b) => a.value - b.value);
       expect(metrics).toEqual([
         { key: 'acc', value: 0.7, timestamp: 2000, step: 1, model_id: info.model_id, run_id: runId },
-        { key: 'acc', value: 0.9, timestamp: 3000, step: 0, model_id: info.model_id, run_id: runId, dataset_name: 'test', dataset_digest: 'd1' },
+        {
+          key: 'acc',
+          value: 0.9,
+          timestamp: 3000,
+          step: 0,
+          model_id: info.model_id,
+          run_id: runId,
+          dataset_name: 'test',
+          dataset_digest: 'd1',
+        },
       ]);
       // the run keeps its own metrics as before
       const history = await store.getMetricHistory(runId, 'acc');
@@ -151,10 +192,22 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
         const runId = run.info.run_id;
         const make = async (name: string, acc: number | undefined, alpha: string, env: string) => {
           const m = await store.createLoggedModel({
-            experiment_id: exp, name, source_run_id: runId, params: [{ key: 'alpha', value: alpha }], tags: [{ key: 'env', value: env }],
+            experiment_id: exp,
+            name,
+            source_run_id: runId,
+            params: [{ key: 'alpha', value: alpha }],
+            tags: [{ key: 'env', value: env }],
           });
           if (acc !== undefined) {
-            await store.logMetric(runId, { key: 'acc', value: acc, timestamp: 1000, step: 0, model_id: m.info.model_id, dataset_name: 'eval', dataset_digest: 'e1' });
+            await store.logMetric(runId, {
+              key: 'acc',
+              value: acc,
+              timestamp: 1000,
+              step: 0,
+              model_id: m.info.model_id,
+              dataset_name: 'eval',
+              dataset_digest: 'e1',
+            });
           }
           return m.info.model_id;
         };
@@ -172,7 +225,8 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
 
       it('filters by metrics, params, tags and attributes', async () => {
         const { store, exp, a, b, c } = await seeded();
-        const search = async (filter: string) => ids((await store.searchLoggedModels({ experiment_ids: [exp], filter })).items);
+        const search = async (filter: string) =>
+          ids((await store.searchLoggedModels({ experiment_ids: [exp], filter })).items);
         expect(await search('metrics.acc > 0.6')).toEqual([b]);
         expect(await search("params.alpha = '0.1'")).toEqual([a]);
         expect(await search("tags.env = 'prod'")).toEqual([c, b]);
@@ -182,18 +236,29 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
         expect(await search("name LIKE 'a%' AND params.alpha = '0.1'")).toEqual([a]);
         expect(await search(`model_id = '${b}'`)).toEqual([b]);
         expect(await search('creation_timestamp > 0')).toEqual([c, b, a]);
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], filter: 'nope.x = 1' }), 'INVALID_PARAMETER_VALUE');
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], filter: 'unknown_attr = 1' }), 'INVALID_PARAMETER_VALUE');
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], filter: 'nope.x = 1' }),
+          'INVALID_PARAMETER_VALUE',
+        );
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], filter: 'unknown_attr = 1' }),
+          'INVALID_PARAMETER_VALUE',
+        );
       });
 
       it('applies metric clauses to the given datasets', async () => {
         const { store, exp, a, b } = await seeded();
-        const search = async (filter: string | undefined, datasets: { dataset_name: string; dataset_digest?: string }[]) =>
-          ids((await store.searchLoggedModels({ experiment_ids: [exp], filter, datasets })).items);
+        const search = async (
+          filter: string | undefined,
+          datasets: { dataset_name: string; dataset_digest?: string }[],
+        ) => ids((await store.searchLoggedModels({ experiment_ids: [exp], filter, datasets })).items);
         expect(await search(undefined, [{ dataset_name: 'eval' }])).toEqual([b, a]);
         expect(await search('metrics.acc > 0.1', [{ dataset_name: 'eval', dataset_digest: 'e1' }])).toEqual([b, a]);
         expect(await search('metrics.acc > 0.1', [{ dataset_name: 'train' }])).toEqual([]);
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], datasets: [{ dataset_name: '' }] }), 'INVALID_PARAMETER_VALUE');
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], datasets: [{ dataset_name: '' }] }),
+          'INVALID_PARAMETER_VALUE',
+        );
       });
 
       it('orders by metrics (missing last) and attributes', async () => {
@@ -202,11 +267,21 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
           ids((await store.searchLoggedModels({ experiment_ids: [exp], order_by })).items);
         expect(await order([{ field_name: 'metrics.acc', ascending: true }])).toEqual([a, b, c]);
         expect(await order([{ field_name: 'metrics.acc', ascending: false }])).toEqual([b, a, c]);
-        expect(await order([{ field_name: 'metrics.acc', ascending: false, dataset_name: 'other' }])).toEqual([c, b, a]);
+        expect(await order([{ field_name: 'metrics.acc', ascending: false, dataset_name: 'other' }])).toEqual([
+          c,
+          b,
+          a,
+        ]);
         expect(await order([{ field_name: 'name' }])).toEqual([a, b, c]);
         expect(await order([{ field_name: 'creation_timestamp', ascending: true }])).toEqual([a, b, c]);
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], order_by: [{ field_name: 'params.alpha' }] }), 'INVALID_PARAMETER_VALUE');
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], order_by: [{ field_name: 'bogus' }] }), 'INVALID_PARAMETER_VALUE');
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], order_by: [{ field_name: 'params.alpha' }] }),
+          'INVALID_PARAMETER_VALUE',
+        );
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], order_by: [{ field_name: 'bogus' }] }),
+          'INVALID_PARAMETER_VALUE',
+        );
       });
 
       it('pages with tokens', async () => {
@@ -214,10 +289,17 @@ export function describeLoggedModels(ctx: SuiteContext<TrackingStore>): void {
         const first = await store.searchLoggedModels({ experiment_ids: [exp], max_results: 2 });
         expect(ids(first.items)).toEqual([c, b]);
         expect(first.next_page_token).toBeTruthy();
-        const second = await store.searchLoggedModels({ experiment_ids: [exp], max_results: 2, page_token: first.next_page_token });
+        const second = await store.searchLoggedModels({
+          experiment_ids: [exp],
+          max_results: 2,
+          page_token: first.next_page_token,
+        });
         expect(ids(second.items)).toEqual([a]);
         expect(second.next_page_token).toBeUndefined();
-        await expectMlflowError(store.searchLoggedModels({ experiment_ids: [exp], page_token: 'not a token' }), 'INVALID_PARAMETER_VALUE');
+        await expectMlflowError(
+          store.searchLoggedModels({ experiment_ids: [exp], page_token: 'not a token' }),
+          'INVALID_PARAMETER_VALUE',
+        );
       });
 
       it('only searches the given experiments', async () => {

@@ -81,9 +81,11 @@ export function createMemoryArtifactRepository(rootUri = 'memory:/'): ArtifactRe
 
     async writeArtifact(path, data) {
       const p = normalise(path);
-      if (!p) throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid artifact path: '${path}' names the root directory`);
+      if (!p)
+        throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid artifact path: '${path}' names the root directory`);
       const bytes = await collect(data);
-      if (isDir(p)) throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot write artifact '${path}': it is a directory`);
+      if (isDir(p))
+        throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot write artifact '${path}': it is a directory`);
       const parts = p.split('/');
       for (let i = 1; i < parts.length; i++) {
         const parent = parts.slice(0, i).join('/');

@@ -6,7 +6,11 @@
 import type { Metric } from '../entities.js';
 import { MlflowError } from '../errors.js';
 import {
-  checkLoggedModelId, generateLoggedModelName, latestLoggedModelMetrics, loggedModelArtifactLocation, newLoggedModelId,
+  checkLoggedModelId,
+  generateLoggedModelName,
+  latestLoggedModelMetrics,
+  loggedModelArtifactLocation,
+  newLoggedModelId,
   validateLoggedModelName,
 } from '../logged-model.js';
 import type { LoggedModel, LoggedModelInfo } from '../logged-model.js';
@@ -28,7 +32,9 @@ export interface MemoryLoggedModels {
   recordMetric(runId: string, metric: Metric): void;
 }
 
-export function createMemoryLoggedModels(experiment: (id: string) => { artifact_location: string; lifecycle_stage: string }): MemoryLoggedModels {
+export function createMemoryLoggedModels(
+  experiment: (id: string) => { artifact_location: string; lifecycle_stage: string },
+): MemoryLoggedModels {
   const models = new Map<string, ModelRecord>();
   let lastTime = 0;
   // Strictly increasing, so the default order (creation DESC) is deterministic within one millisecond.
@@ -36,7 +42,10 @@ export function createMemoryLoggedModels(experiment: (id: string) => { artifact_
 
   const entity = (r: ModelRecord): LoggedModel => ({
     info: { ...r.info, tags: [...r.tags].map(([key, value]) => ({ key, value })) },
-    data: { params: [...r.params].map(([key, value]) => ({ key, value })), metrics: latestLoggedModelMetrics(r.metrics) },
+    data: {
+      params: [...r.params].map(([key, value]) => ({ key, value })),
+      metrics: latestLoggedModelMetrics(r.metrics),
+    },
   });
   const get = (modelId: string): ModelRecord => {
     const r = models.get(checkLoggedModelId(modelId));
@@ -49,22 +58,33 @@ export function createMemoryLoggedModels(experiment: (id: string) => { artifact_
       validateLoggedModelName(req.name);
       const exp = experiment(req.experiment_id);
       if (exp.lifecycle_stage !== 'active') {
-        throw new MlflowError('INVALID_STATE', `Could not create model under non-active experiment with ID ${req.experiment_id}.`);
+        throw new MlflowError(
+          'INVALID_STATE',
+          `Could not create model under non-active experiment with ID ${req.experiment_id}.`,
+        );
       }
       const params = (req.params ?? []).map((p) => validateParam(p));
       const tags = (req.tags ?? []).map((t) => validateTag(t));
       const modelId = newLoggedModelId();
       const t = now();
       const info: ModelRecord['info'] = {
-        model_id: modelId, experiment_id: req.experiment_id, name: req.name ?? generateLoggedModelName(),
-        creation_timestamp_ms: t, last_updated_timestamp_ms: t,
-        artifact_uri: loggedModelArtifactLocation(exp.artifact_location, modelId), status: 'LOGGED_MODEL_PENDING',
+        model_id: modelId,
+        experiment_id: req.experiment_id,
+        name: req.name ?? generateLoggedModelName(),
+        creation_timestamp_ms: t,
+        last_updated_timestamp_ms: t,
+        artifact_uri: loggedModelArtifactLocation(exp.artifact_location, modelId),
+        status: 'LOGGED_MODEL_PENDING',
       };
       // Kept as given: MLflow's server passes the proto default '' for fields a client left out.
       if (req.model_type !== undefined) info.model_type = req.model_type;
       if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
       const r: ModelRecord = {
-        info, tags: new Map(tags.map((x) => [x.key, x.value])), params: new Map(params.map((x) => [x.key, x.value])), metrics: [], deleted: false,
+        info,
+        tags: new Map(tags.map((x) => [x.key, x.value])),
+        params: new Map(params.map((x) => [x.key, x.value])),
+        metrics: [],
+        deleted: false,
       };
       models.set(modelId, r);
       return entity(r);
@@ -93,7 +113,8 @@ export function createMemoryLoggedModels(experiment: (id: string) => { artifact_
     async deleteLoggedModelTag(modelId, key) {
       validateTagKey(key);
       const r = get(modelId);
-      if (!r.tags.delete(key)) throw MlflowError.notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
+      if (!r.tags.delete(key))
+        throw MlflowError.notFound(`No tag with key '${key}' found for model with ID '${modelId}'.`);
     },
     async logLoggedModelParams(modelId, params) {
       const valid = params.map((p) => validateParam(p));

@@ -8,7 +8,11 @@ import { MlflowError } from '../errors.js';
 import type { CreateModelVersionRequest, ModelRegistryStore, SearchRegistryRequest } from '../registry-store.js';
 import { searchModelVersionsInMemory, searchRegisteredModelsInMemory } from '../search/index.js';
 import {
-  canonicalStage, validateModelAlias, validateModelVersion, validateRegisteredModelName, validateRegistryTagValue,
+  canonicalStage,
+  validateModelAlias,
+  validateModelVersion,
+  validateRegisteredModelName,
+  validateRegistryTagValue,
   validateTagKey,
 } from '../validation/index.js';
 
@@ -70,7 +74,8 @@ export function createMemoryRegistryStore(): ModelRegistryStore {
     const model = getModel(name);
     const n = validateModelVersion(version);
     const v = model.versions.get(n);
-    if (!v || v.deleted) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${n}) not found`);
+    if (!v || v.deleted)
+      throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `Model Version (name=${name}, version=${n}) not found`);
     return { model, v };
   }
   function versionEntity(model: ModelRecord, v: VersionRecord): ModelVersion {
@@ -115,12 +120,18 @@ export function createMemoryRegistryStore(): ModelRegistryStore {
 
     async createRegisteredModel(req) {
       const name = validateRegisteredModelName(req.name);
-      if (models.has(name)) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
+      if (models.has(name))
+        throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
       for (const t of req.tags ?? []) checkTag(t.key, t.value);
       const now = Date.now();
       const m: ModelRecord = {
-        name, creation_timestamp: now, last_updated_timestamp: now, tags: new Map((req.tags ?? []).map((t) => [t.key, t.value])),
-        aliases: new Map(), versions: new Map(), lastVersion: 0,
+        name,
+        creation_timestamp: now,
+        last_updated_timestamp: now,
+        tags: new Map((req.tags ?? []).map((t) => [t.key, t.value])),
+        aliases: new Map(),
+        versions: new Map(),
+        lastVersion: 0,
       };
       if (req.description !== undefined) m.description = req.description;
       models.set(name, m);
@@ -132,7 +143,8 @@ export function createMemoryRegistryStore(): ModelRegistryStore {
     async renameRegisteredModel(name, newName) {
       const m = getModel(name);
       validateRegisteredModelName(newName);
-      if (models.has(newName)) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`);
+      if (models.has(newName))
+        throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Registered Model (name=${newName}) already exists.`);
       models.delete(name);
       m.name = newName;
       for (const v of m.versions.values()) v.version.name = newName;
@@ -182,31 +194,44 @@ export function createMemoryRegistryStore(): ModelRegistryStore {
       if (alias.toLowerCase() === 'latest') {
         const live = liveVersions(m);
         const top = live.reduce<VersionRecord | undefined>(
-          (a, v) => (!a || Number(v.version.version) > Number(a.version.version) ? v : a), undefined);
+          (a, v) => (!a || Number(v.version.version) > Number(a.version.version) ? v : a),
+          undefined,
+        );
         if (top) return versionEntity(m, top);
       }
       const n = m.aliases.get(alias);
       const v = n === undefined ? undefined : m.versions.get(n);
-      if (!v || v.deleted) throw new MlflowError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`);
+      if (!v || v.deleted)
+        throw new MlflowError('INVALID_PARAMETER_VALUE', `Registered model alias ${alias} not found.`);
       return versionEntity(m, v);
     },
 
     async createModelVersion(req: CreateModelVersionRequest) {
       const m = getModel(req.name);
-      if (!req.source) throw new MlflowError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
+      if (!req.source)
+        throw new MlflowError('INVALID_PARAMETER_VALUE', "Missing value for required parameter 'source'.");
       checkSource(req.source);
       for (const t of req.tags ?? []) checkTag(t.key, t.value);
       const n = ++m.lastVersion;
       const now = Date.now();
       const version: VersionRecord['version'] = {
-        name: m.name, version: String(n), creation_timestamp: now, last_updated_timestamp: now,
-        current_stage: 'None', source: req.source, status: 'READY',
+        name: m.name,
+        version: String(n),
+        creation_timestamp: now,
+        last_updated_timestamp: now,
+        current_stage: 'None',
+        source: req.source,
+        status: 'READY',
       };
       if (req.run_id) version.run_id = req.run_id;
       if (req.run_link) version.run_link = req.run_link;
       if (req.description !== undefined) version.description = req.description;
       if (req.model_id) version.model_id = req.model_id;
-      const v: VersionRecord = { version, tags: new Map((req.tags ?? []).map((t) => [t.key, t.value])), deleted: false };
+      const v: VersionRecord = {
+        version,
+        tags: new Map((req.tags ?? []).map((t) => [t.key, t.value])),
+        deleted: false,
+      };
       m.versions.set(n, v);
       touch(m);
       return versionEntity(m, v);
@@ -231,9 +256,11 @@ export function createMemoryRegistryStore(): ModelRegistryStore {
     async transitionModelVersionStage(name, version, stage, archiveExistingVersions) {
       const target = canonicalStage(stage);
       if (archiveExistingVersions && target !== 'Staging' && target !== 'Production') {
-        throw new MlflowError('INVALID_PARAMETER_VALUE',
+        throw new MlflowError(
+          'INVALID_PARAMETER_VALUE',
           `Model version transition cannot archive existing model versions because '${target}' is not an Active stage. ` +
-          'Valid stages are Staging, Production');
+            'Valid stages are Staging, Production',
+        );
       }
       const { model, v } = getVersion(name, version);
       if (archiveExistingVersions) {

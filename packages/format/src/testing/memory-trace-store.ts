@@ -9,8 +9,15 @@ import type { SpanRecord, Trace, TraceInfo } from '../trace-entities.js';
 import { TRACE_KEYS, traceExperimentId } from '../trace-entities.js';
 import { traceIdOfSpan } from '../trace-json.js';
 import {
-  assertTraceId, checkSpanBatch, isTraceComplete, mergeSpans, startedTraceInfo, traceArtifactLocation, traceInfoAfterSpans,
-  validateDeleteTraces, validateTraceTag,
+  assertTraceId,
+  checkSpanBatch,
+  isTraceComplete,
+  mergeSpans,
+  startedTraceInfo,
+  traceArtifactLocation,
+  traceInfoAfterSpans,
+  validateDeleteTraces,
+  validateTraceTag,
 } from '../trace-logic.js';
 import type { TraceStore } from '../trace-store.js';
 
@@ -30,7 +37,10 @@ export function createMemoryTraceStore(experimentOf: (experimentId: string) => P
     return r;
   }
   async function activeExperiment(id: string | undefined): Promise<Experiment> {
-    if (!id) throw MlflowError.invalidParameter('A trace must be located in an MLflow experiment (trace_location.mlflow_experiment).');
+    if (!id)
+      throw MlflowError.invalidParameter(
+        'A trace must be located in an MLflow experiment (trace_location.mlflow_experiment).',
+      );
     const exp = await experimentOf(id);
     if (exp.lifecycle_stage !== 'active') {
       throw MlflowError.invalidParameter(`The experiment ${id} must be in the 'active' lifecycle_stage to log traces.`);
@@ -42,7 +52,11 @@ export function createMemoryTraceStore(experimentOf: (experimentId: string) => P
     specificationVersion: 'v1',
     async startTrace(info) {
       const exp = await activeExperiment(traceExperimentId(info));
-      const stored = startedTraceInfo(info, traceArtifactLocation(exp.artifact_location, info.trace_id), traces.get(info.trace_id)?.info);
+      const stored = startedTraceInfo(
+        info,
+        traceArtifactLocation(exp.artifact_location, info.trace_id),
+        traces.get(info.trace_id)?.info,
+      );
       traces.set(stored.trace_id, { info: stored, spans: traces.get(stored.trace_id)?.spans ?? [] });
       return copy(stored);
     },
@@ -87,7 +101,9 @@ export function createMemoryTraceStore(experimentOf: (experimentId: string) => P
         return n;
       }
       const max = req.max_timestamp_millis as number;
-      const old = inExp.filter((r) => r.info.request_time <= max).sort((a, b) => a.info.request_time - b.info.request_time);
+      const old = inExp
+        .filter((r) => r.info.request_time <= max)
+        .sort((a, b) => a.info.request_time - b.info.request_time);
       const victims = old.slice(0, req.max_traces ?? old.length);
       for (const r of victims) traces.delete(r.info.trace_id);
       return victims.length;
@@ -100,7 +116,13 @@ export function createMemoryTraceStore(experimentOf: (experimentId: string) => P
       const traceId = assertTraceId(checkSpanBatch(spans.map(traceIdOfSpan)));
       const exp = await activeExperiment(experimentId);
       const r = traces.get(traceId);
-      const info = traceInfoAfterSpans(experimentId, traceId, spans, traceArtifactLocation(exp.artifact_location, traceId), r?.info);
+      const info = traceInfoAfterSpans(
+        experimentId,
+        traceId,
+        spans,
+        traceArtifactLocation(exp.artifact_location, traceId),
+        r?.info,
+      );
       traces.set(traceId, { info, spans: mergeSpans(r?.spans ?? [], spans) });
     },
   };

@@ -3,16 +3,42 @@
  * differ) with no persistence. It passes `runTrackingStoreConformance` and serves as the store for
  * tests of clients, servers and the CLI. Every answer is a copy, so callers cannot change state.
  */
-import type { DatasetInput, Experiment, ExperimentTag, Metric, ModelInputRef, ModelOutputRef, Param, RunInfo, RunTag } from '../entities.js';
+import type {
+  DatasetInput,
+  Experiment,
+  ExperimentTag,
+  Metric,
+  ModelInputRef,
+  ModelOutputRef,
+  Param,
+  RunInfo,
+  RunTag,
+} from '../entities.js';
 import { MlflowError } from '../errors.js';
 import { searchExperimentsInMemory, searchRunsInMemory } from '../search/index.js';
 import type {
-  CreateRunRequest, LogBatchRequest, MetricHistoryBulkIntervalRequest, MetricHistoryRequest, MetricWithRunId,
-  SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+  CreateRunRequest,
+  LogBatchRequest,
+  MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest,
+  MetricWithRunId,
+  SearchExperimentsRequest,
+  SearchRunsRequest,
+  TrackingStore,
+  UpdateRunRequest,
 } from '../tracking-store.js';
 import {
-  RUN_NAME_TAG, sampleMetricHistoryBulkInterval, validateDatasetInput, validateExperimentName, validateExperimentTag, validateLogBatch,
-  validateMetric, validateMetricHistoryBulkIntervalRequest, validateParam, validateTag, validateTagKey,
+  RUN_NAME_TAG,
+  sampleMetricHistoryBulkInterval,
+  validateDatasetInput,
+  validateExperimentName,
+  validateExperimentTag,
+  validateLogBatch,
+  validateMetric,
+  validateMetricHistoryBulkIntervalRequest,
+  validateParam,
+  validateTag,
+  validateTagKey,
 } from '../validation/index.js';
 import { createMemoryTraceStore } from './memory-trace-store.js';
 import { createRunRecord, metricHistoryPage, runEntity, type RunRecord } from './memory-run-record.js';
@@ -28,7 +54,6 @@ interface ExperimentRecord {
   tags: Map<string, string>;
   deleted_time?: number;
 }
-
 
 export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {}): TrackingStore {
   const artifactRoot = (opts.artifactRoot ?? 'memory:/').replace(/\/+$/, '');
@@ -46,8 +71,12 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
     const now = Date.now();
     experiments.set(id, {
       experiment: {
-        experiment_id: id, name, artifact_location: location ?? `${artifactRoot}/${id}`, lifecycle_stage: 'active',
-        creation_time: now, last_update_time: now,
+        experiment_id: id,
+        name,
+        artifact_location: location ?? `${artifactRoot}/${id}`,
+        lifecycle_stage: 'active',
+        creation_time: now,
+        last_update_time: now,
       },
       tags: new Map(tags.map((t) => [t.key, t.value])),
     });
@@ -64,8 +93,10 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
   function activeExp(id: string, action: string): ExperimentRecord {
     const r = getExp(id);
     if (r.experiment.lifecycle_stage !== 'active') {
-      throw new MlflowError('INVALID_PARAMETER_VALUE',
-        `The experiment ${id} must be in the 'active' lifecycle_stage to ${action}.`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `The experiment ${id} must be in the 'active' lifecycle_stage to ${action}.`,
+      );
     }
     return r;
   }
@@ -81,8 +112,10 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
   function activeRun(runId: string): RunRecord {
     const r = getRunRecord(runId);
     if (r.info.lifecycle_stage !== 'active') {
-      throw new MlflowError('INVALID_PARAMETER_VALUE',
-        `The run ${runId} must be in the 'active' state. Current state is ${r.info.lifecycle_stage}.`);
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `The run ${runId} must be in the 'active' state. Current state is ${r.info.lifecycle_stage}.`,
+      );
     }
     return r;
   }
@@ -94,9 +127,11 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
   function logParamChecked(r: RunRecord, param: Param): void {
     const old = r.params.get(param.key);
     if (old !== undefined && old !== param.value) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE',
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
         `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${old}' ` +
-        `for run ID='${r.info.run_id}'. Attempted logging new value '${param.value}'.`);
+          `for run ID='${r.info.run_id}'. Attempted logging new value '${param.value}'.`,
+      );
     }
   }
 
@@ -130,7 +165,8 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
       const r = activeExp(id, 'rename');
       const name = validateExperimentName(newName);
       const other = byName(name);
-      if (other && other !== r) throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
+      if (other && other !== r)
+        throw new MlflowError('RESOURCE_ALREADY_EXISTS', `Experiment '${name}' already exists.`);
       r.experiment.name = name;
       r.experiment.last_update_time = Date.now();
     },
@@ -169,7 +205,11 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
       }
       // Like MLflow, only the runs that were deleted together with the experiment come back.
       for (const run of runs.values()) {
-        if (run.info.experiment_id === id && run.deleted_time !== undefined && run.deleted_time >= (r.deleted_time ?? 0)) {
+        if (
+          run.info.experiment_id === id &&
+          run.deleted_time !== undefined &&
+          run.deleted_time >= (r.deleted_time ?? 0)
+        ) {
           run.info.lifecycle_stage = 'active';
           run.deleted_time = undefined;
         }
@@ -183,8 +223,10 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
       const experimentId = req.experiment_id || '0';
       const exp = getExp(experimentId);
       if (exp.experiment.lifecycle_stage !== 'active') {
-        throw new MlflowError('INVALID_STATE',
-          `The experiment ${experimentId} must be in the 'active' state. Current state is deleted.`);
+        throw new MlflowError(
+          'INVALID_STATE',
+          `The experiment ${experimentId} must be in the 'active' state. Current state is deleted.`,
+        );
       }
       const r = createRunRecord(experimentId, exp.experiment.artifact_location, req);
       runs.set(r.info.run_id, r);
@@ -234,7 +276,8 @@ export function createMemoryTrackingStore(opts: MemoryTrackingStoreOptions = {})
     async deleteTag(runId, key) {
       const r = activeRun(runId);
       validateTagKey(key);
-      if (!r.tags.delete(key)) throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
+      if (!r.tags.delete(key))
+        throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with name: ${key} in run with id ${runId}`);
     },
     async logBatch(runId, batch: LogBatchRequest) {
       const r = activeRun(runId);

@@ -4,14 +4,19 @@ import type { RegisteredModel } from '../entities.js';
 import { expectMlflowError, sleep, uniqueName, type SuiteContext } from './conformance-helpers.js';
 import type { RegistrySuiteEnv } from './registry-store-conformance.js';
 
-export const tagMap = (x: { tags: { key: string; value: string }[] }) => Object.fromEntries(x.tags.map((t) => [t.key, t.value]));
+export const tagMap = (x: { tags: { key: string; value: string }[] }) =>
+  Object.fromEntries(x.tags.map((t) => [t.key, t.value]));
 
 export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): void {
   describe('registered models', () => {
     it('creates and gets a registered model', async () => {
       const { store } = ctx.get();
       const name = uniqueName('conf-model');
-      const created = await store.createRegisteredModel({ name, description: 'first', tags: [{ key: 'team', value: 'ml' }] });
+      const created = await store.createRegisteredModel({
+        name,
+        description: 'first',
+        tags: [{ key: 'team', value: 'ml' }],
+      });
       expect(created).toMatchObject({ name, description: 'first', latest_versions: [], aliases: [] });
       expect(created.creation_timestamp).toBeGreaterThan(0);
       expect(created.last_updated_timestamp).toBeGreaterThanOrEqual(created.creation_timestamp);
@@ -74,7 +79,10 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       await store.deleteRegisteredModelTag(name, 'other');
       expect(tagMap(await store.getRegisteredModel(name))).toEqual({ k: 'v2' });
       await expectMlflowError(store.setRegisteredModelTag(name, 'bad//key', 'x'), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.setRegisteredModelTag(uniqueName('conf-missing'), 'k', 'v'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(
+        store.setRegisteredModelTag(uniqueName('conf-missing'), 'k', 'v'),
+        'RESOURCE_DOES_NOT_EXIST',
+      );
     });
 
     it('searches registered models with filters, order and pages', async () => {
@@ -87,10 +95,19 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       const filter = `name LIKE '${prefix}-%'`;
       const short = (items: RegisteredModel[]) => items.map((m) => m.name.slice(prefix.length + 1));
       expect(short((await store.searchRegisteredModels({ filter })).items)).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(short((await store.searchRegisteredModels({ filter, order_by: ['name DESC'] })).items)).toEqual(['e', 'd', 'c', 'b', 'a']);
-      expect(short((await store.searchRegisteredModels({ filter, order_by: ['creation_timestamp DESC'] })).items))
-        .toEqual(['d', 'b', 'e', 'a', 'c']);
-      expect(short((await store.searchRegisteredModels({ filter: `${filter} AND tags.letter = 'b'` })).items)).toEqual(['b']);
+      expect(short((await store.searchRegisteredModels({ filter, order_by: ['name DESC'] })).items)).toEqual([
+        'e',
+        'd',
+        'c',
+        'b',
+        'a',
+      ]);
+      expect(
+        short((await store.searchRegisteredModels({ filter, order_by: ['creation_timestamp DESC'] })).items),
+      ).toEqual(['d', 'b', 'e', 'a', 'c']);
+      expect(short((await store.searchRegisteredModels({ filter: `${filter} AND tags.letter = 'b'` })).items)).toEqual([
+        'b',
+      ]);
       expect(short((await store.searchRegisteredModels({ filter: `name = '${prefix}-c'` })).items)).toEqual(['c']);
 
       const seen: string[] = [];
@@ -111,12 +128,21 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       const { store } = ctx.get();
       const prefix = uniqueName('conf-prompt-filter');
       await store.createRegisteredModel({ name: `${prefix}-model` });
-      await store.createRegisteredModel({ name: `${prefix}-prompt`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
+      await store.createRegisteredModel({
+        name: `${prefix}-prompt`,
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
       const names = async (filter: string) => (await store.searchRegisteredModels({ filter })).items.map((m) => m.name);
       // What MlflowClient.search_registered_models(filter_string="name LIKE 'p%'") sends since MLflow 2.21.
-      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` != 'true'`)).toEqual([`${prefix}-model`]);
-      expect(await names(`name LIKE '${prefix}%' AND tag.\`mlflow.prompt.is_prompt\` = 'false'`)).toEqual([`${prefix}-model`]);
-      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([`${prefix}-prompt`]);
+      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` != 'true'`)).toEqual([
+        `${prefix}-model`,
+      ]);
+      expect(await names(`name LIKE '${prefix}%' AND tag.\`mlflow.prompt.is_prompt\` = 'false'`)).toEqual([
+        `${prefix}-model`,
+      ]);
+      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([
+        `${prefix}-prompt`,
+      ]);
     });
   });
 }

@@ -38,7 +38,10 @@ async function defaultSource(): Promise<ModelVersionSource> {
 
 export function runRegistryStoreConformance(name: string, setup: () => Promise<RegistryStoreSetup>): void {
   describe(`ModelRegistryStore conformance: ${name}`, () => {
-    const ctx = withSuiteSetup(setup, (s): RegistrySuiteEnv => ({ store: s.store, createSource: s.createSource ?? defaultSource }));
+    const ctx = withSuiteSetup(
+      setup,
+      (s): RegistrySuiteEnv => ({ store: s.store, createSource: s.createSource ?? defaultSource }),
+    );
 
     describeRegisteredModels(ctx);
     describeModelVersions(ctx);

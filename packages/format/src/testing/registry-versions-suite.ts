@@ -24,16 +24,32 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       await store.createRegisteredModel({ name });
       const src = await env.createSource();
       const v1 = await store.createModelVersion({
-        name, ...src, description: 'desc', tags: [{ key: 'k', value: 'v' }], run_link: 'http://example/run',
+        name,
+        ...src,
+        description: 'desc',
+        tags: [{ key: 'k', value: 'v' }],
+        run_link: 'http://example/run',
       });
-      expect(v1).toMatchObject({ name, version: '1', current_stage: 'None', status: 'READY', source: src.source, description: 'desc' });
+      expect(v1).toMatchObject({
+        name,
+        version: '1',
+        current_stage: 'None',
+        status: 'READY',
+        source: src.source,
+        description: 'desc',
+      });
       if (src.run_id) expect(v1.run_id).toBe(src.run_id);
       expect(tagMap(v1)).toEqual({ k: 'v' });
       expect(v1.aliases).toEqual([]);
       expect(v1.creation_timestamp).toBeGreaterThan(0);
       const v2 = await store.createModelVersion({ name, ...(await env.createSource()) });
       expect(v2.version).toBe('2');
-      expect(await store.getModelVersion(name, '1')).toMatchObject({ name, version: '1', source: src.source, description: 'desc' });
+      expect(await store.getModelVersion(name, '1')).toMatchObject({
+        name,
+        version: '1',
+        source: src.source,
+        description: 'desc',
+      });
       expect(await store.getModelVersionDownloadUri(name, '1')).toBe(src.source);
       const latest = (await store.getRegisteredModel(name)).latest_versions;
       expect(versionsOf(latest)).toEqual(['2']);
@@ -42,7 +58,10 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
     it('rejects missing models and versions and non-integer versions', async () => {
       const env = ctx.get();
       const name = await modelWithVersions(env, 1);
-      await expectMlflowError(env.store.createModelVersion({ name: uniqueName('conf-missing'), ...(await env.createSource()) }), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(
+        env.store.createModelVersion({ name: uniqueName('conf-missing'), ...(await env.createSource()) }),
+        'RESOURCE_DOES_NOT_EXIST',
+      );
       const missing = await expectMlflowError(env.store.getModelVersion(name, '7'), 'RESOURCE_DOES_NOT_EXIST');
       expect(missing.message).toContain('7');
       const bad = await expectMlflowError(env.store.getModelVersion(name, 'x'), 'INVALID_PARAMETER_VALUE');
@@ -79,7 +98,9 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       const env = ctx.get();
       const { store } = env;
       const name = await modelWithVersions(env, 3);
-      expect((await store.transitionModelVersionStage(name, '1', 'production', false)).current_stage).toBe('Production');
+      expect((await store.transitionModelVersionStage(name, '1', 'production', false)).current_stage).toBe(
+        'Production',
+      );
       expect((await store.transitionModelVersionStage(name, '2', 'Staging', false)).current_stage).toBe('Staging');
       const latestProd = await store.getLatestVersions(name, ['Production']);
       expect(versionsOf(latestProd)).toEqual(['1']);
@@ -91,7 +112,10 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       expect(byStage).toEqual({ Production: '3', Staging: '2', Archived: '1' });
       expect(versionsOf(await store.getLatestVersions(name, ['none']))).toEqual([]);
       await expectMlflowError(store.transitionModelVersionStage(name, '1', 'Prod', false), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.transitionModelVersionStage(name, '1', 'Archived', true), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        store.transitionModelVersionStage(name, '1', 'Archived', true),
+        'INVALID_PARAMETER_VALUE',
+      );
     });
 
     it('searches model versions with filters, order and pages', async () => {
@@ -100,14 +124,32 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       const name = await modelWithVersions(env, 5, 'conf-mv-search');
       await store.setModelVersionTag(name, '4', 'flag', 'yes');
       const filter = `name = '${name}'`;
-      expect(versionsOf((await store.searchModelVersions({ filter, order_by: ['version_number ASC'] })).items))
-        .toEqual(['1', '2', '3', '4', '5']);
-      expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND tags.flag = 'yes'` })).items)).toEqual(['4']);
+      expect(versionsOf((await store.searchModelVersions({ filter, order_by: ['version_number ASC'] })).items)).toEqual(
+        ['1', '2', '3', '4', '5'],
+      );
+      expect(
+        versionsOf((await store.searchModelVersions({ filter: `${filter} AND tags.flag = 'yes'` })).items),
+      ).toEqual(['4']);
       // MLflow's clients append the prompt filter to every version search; versions without the tag match.
-      expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND tags.flag = 'yes' AND tags.\`mlflow.prompt.is_prompt\` != 'true'` })).items))
-        .toEqual(['4']);
-      expect(versionsOf((await store.searchModelVersions({ filter: `${filter} AND version_number >= 4`, order_by: ['version_number DESC'] })).items))
-        .toEqual(['5', '4']);
+      expect(
+        versionsOf(
+          (
+            await store.searchModelVersions({
+              filter: `${filter} AND tags.flag = 'yes' AND tags.\`mlflow.prompt.is_prompt\` != 'true'`,
+            })
+          ).items,
+        ),
+      ).toEqual(['4']);
+      expect(
+        versionsOf(
+          (
+            await store.searchModelVersions({
+              filter: `${filter} AND version_number >= 4`,
+              order_by: ['version_number DESC'],
+            })
+          ).items,
+        ),
+      ).toEqual(['5', '4']);
       const v1 = await store.getModelVersion(name, '1');
       if (v1.run_id) {
         const byRun = await store.searchModelVersions({ filter: `run_id = '${v1.run_id}'` });
@@ -117,7 +159,12 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       let token: string | undefined;
       let pages = 0;
       do {
-        const page = await store.searchModelVersions({ filter, order_by: ['version_number ASC'], max_results: 2, page_token: token });
+        const page = await store.searchModelVersions({
+          filter,
+          order_by: ['version_number ASC'],
+          max_results: 2,
+          page_token: token,
+        });
         seen.push(...versionsOf(page.items));
         token = page.next_page_token || undefined;
         pages++;
@@ -132,7 +179,11 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       await env.store.createRegisteredModel({ name });
       const sources = await Promise.all(Array.from({ length: 8 }, () => env.createSource()));
       const created = await Promise.all(sources.map((s) => env.store.createModelVersion({ name, ...s })));
-      expect(versionsOf(created).map(Number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect(
+        versionsOf(created)
+          .map(Number)
+          .sort((a, b) => a - b),
+      ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       const all = await env.store.searchModelVersions({ filter: `name = '${name}'` });
       expect(all.items).toHaveLength(8);
     });
@@ -148,8 +199,10 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
       expect((await store.getModelVersionByAlias(name, 'champion')).version).toBe('1');
       expect((await store.getModelVersion(name, '1')).aliases).toEqual(['champion']);
       const model = await store.getRegisteredModel(name);
-      expect(model.aliases.sort((a, b) => a.alias.localeCompare(b.alias)))
-        .toEqual([{ alias: 'challenger', version: '2' }, { alias: 'champion', version: '1' }]);
+      expect(model.aliases.sort((a, b) => a.alias.localeCompare(b.alias))).toEqual([
+        { alias: 'challenger', version: '2' },
+        { alias: 'champion', version: '1' },
+      ]);
       await store.setRegisteredModelAlias(name, 'champion', '2');
       const v2 = await store.getModelVersionByAlias(name, 'champion');
       expect(v2.version).toBe('2');

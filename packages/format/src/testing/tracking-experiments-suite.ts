@@ -62,7 +62,10 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       expect((await store.getExperiment(id)).name).toBe(renamed);
       expect(await store.getExperimentByName(a)).toBeNull();
       await expectMlflowError(store.renameExperiment(id, b), 'RESOURCE_ALREADY_EXISTS');
-      await expectMlflowError(store.renameExperiment(MISSING_EXPERIMENT_ID, uniqueName('x')), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(
+        store.renameExperiment(MISSING_EXPERIMENT_ID, uniqueName('x')),
+        'RESOURCE_DOES_NOT_EXIST',
+      );
     });
 
     it('sets, overwrites and deletes experiment tags', async () => {
@@ -76,7 +79,10 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       expect(tagMap(await store.getExperiment(id))).toEqual({ stage: 'prod' });
       await expectMlflowError(store.deleteExperimentTag(id, 'owner'), 'RESOURCE_DOES_NOT_EXIST');
       await expectMlflowError(store.setExperimentTag(id, { key: 'bad//key', value: 'x' }), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.setExperimentTag(id, { key: 'big', value: 'x'.repeat(5001) }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        store.setExperimentTag(id, { key: 'big', value: 'x'.repeat(5001) }),
+        'INVALID_PARAMETER_VALUE',
+      );
     });
 
     it('deletes and restores an experiment together with its runs', async () => {
@@ -100,7 +106,9 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       const prefix = uniqueName('conf-search-exp');
       const ids: string[] = [];
       for (const suffix of ['c', 'a', 'e', 'b', 'd']) {
-        ids.push(await store.createExperiment({ name: `${prefix}-${suffix}`, tags: [{ key: 'letter', value: suffix }] }));
+        ids.push(
+          await store.createExperiment({ name: `${prefix}-${suffix}`, tags: [{ key: 'letter', value: suffix }] }),
+        );
         await sleep(2); // distinct creation times
       }
       const filter = `name LIKE '${prefix}-%'`;
@@ -111,15 +119,34 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       expect(all.next_page_token).toBeFalsy();
       // Default order: newest first.
       expect(names(all)).toEqual(['d', 'b', 'e', 'a', 'c']);
-      expect(names(await store.searchExperiments({ filter, order_by: ['name ASC'], max_results: 100 }))).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(names(await store.searchExperiments({ filter, order_by: ['name DESC'], max_results: 100 }))).toEqual(['e', 'd', 'c', 'b', 'a']);
-      expect(names(await store.searchExperiments({ filter: `${filter} AND tags.letter = 'e'`, max_results: 100 }))).toEqual(['e']);
+      expect(names(await store.searchExperiments({ filter, order_by: ['name ASC'], max_results: 100 }))).toEqual([
+        'a',
+        'b',
+        'c',
+        'd',
+        'e',
+      ]);
+      expect(names(await store.searchExperiments({ filter, order_by: ['name DESC'], max_results: 100 }))).toEqual([
+        'e',
+        'd',
+        'c',
+        'b',
+        'a',
+      ]);
+      expect(
+        names(await store.searchExperiments({ filter: `${filter} AND tags.letter = 'e'`, max_results: 100 })),
+      ).toEqual(['e']);
 
       const seen: string[] = [];
       let token: string | undefined;
       let pages = 0;
       do {
-        const page = await store.searchExperiments({ filter, order_by: ['name ASC'], max_results: 2, page_token: token });
+        const page = await store.searchExperiments({
+          filter,
+          order_by: ['name ASC'],
+          max_results: 2,
+          page_token: token,
+        });
         expect(page.items.length).toBeLessThanOrEqual(2);
         seen.push(...names(page));
         token = page.next_page_token || undefined;
@@ -132,9 +159,16 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       if (cId === undefined) throw new Error('no experiment was created');
       await store.deleteExperiment(cId);
       expect(names(await store.searchExperiments({ filter, max_results: 100 }))).not.toContain('c');
-      expect(names(await store.searchExperiments({ filter, view_type: 'DELETED_ONLY', max_results: 100 }))).toEqual(['c']);
-      expect(await store.searchExperiments({ filter, view_type: 'ALL', max_results: 100 })).toMatchObject({ items: { length: 5 } });
-      await expectMlflowError(store.searchExperiments({ filter: 'name ~~ nonsense', max_results: 10 }), 'INVALID_PARAMETER_VALUE');
+      expect(names(await store.searchExperiments({ filter, view_type: 'DELETED_ONLY', max_results: 100 }))).toEqual([
+        'c',
+      ]);
+      expect(await store.searchExperiments({ filter, view_type: 'ALL', max_results: 100 })).toMatchObject({
+        items: { length: 5 },
+      });
+      await expectMlflowError(
+        store.searchExperiments({ filter: 'name ~~ nonsense', max_results: 10 }),
+        'INVALID_PARAMETER_VALUE',
+      );
     });
   });
 }

@@ -6,7 +6,12 @@ import { sampleMetricHistoryBulkInterval } from '../validation/index.js';
 import { expectMlflowError, type SuiteContext } from './conformance-helpers.js';
 import { newExperiment, paramsOf, randomRunId, tagsOf } from './tracking-runs-suite.js';
 
-const m = (key: string, value: number, step: number, timestamp = 1000 + step): Metric => ({ key, value, timestamp, step });
+const m = (key: string, value: number, step: number, timestamp = 1000 + step): Metric => ({
+  key,
+  value,
+  timestamp,
+  step,
+});
 const strip = (x: Metric) => ({ key: x.key, value: x.value, step: x.step, timestamp: x.timestamp });
 
 async function fullHistory(store: TrackingStore, runId: string, key: string): Promise<Metric[]> {
@@ -88,11 +93,16 @@ export function describeMetrics(ctx: SuiteContext<TrackingStore>): void {
       await store.logBatch(a, { metrics: Array.from({ length: 50 }, (_, i) => m('loss', i, i)) });
       await store.logBatch(b, { metrics: Array.from({ length: 50 }, (_, i) => m('loss', -i, i + 50)) });
       const req = { run_ids: [a, b], metric_key: 'loss', max_results: 10 };
-      const expected = sampleMetricHistoryBulkInterval([
-        { run_id: a, history: await fullHistory(store, a, 'loss') },
-        { run_id: b, history: await fullHistory(store, b, 'loss') },
-      ], req);
-      const got: MetricWithRunId[] = store.getMetricHistoryBulkInterval ? await store.getMetricHistoryBulkInterval(req) : expected;
+      const expected = sampleMetricHistoryBulkInterval(
+        [
+          { run_id: a, history: await fullHistory(store, a, 'loss') },
+          { run_id: b, history: await fullHistory(store, b, 'loss') },
+        ],
+        req,
+      );
+      const got: MetricWithRunId[] = store.getMetricHistoryBulkInterval
+        ? await store.getMetricHistoryBulkInterval(req)
+        : expected;
       expect(got.map((x) => [x.run_id, x.step, x.value])).toEqual(expected.map((x) => [x.run_id, x.step, x.value]));
       expect(got.filter((x) => x.run_id === a).map((x) => x.step)).toEqual([0, 10, 20, 30, 40, 49]);
     });
@@ -103,9 +113,15 @@ export function describeMetrics(ctx: SuiteContext<TrackingStore>): void {
       const store = ctx.get();
       const { info } = await store.createRun({ experiment_id: await newExperiment(store, 'conf-batch') });
       await store.logBatch(info.run_id, {
-        params: [{ key: 'p1', value: 'a' }, { key: 'p2', value: 'b' }],
+        params: [
+          { key: 'p1', value: 'a' },
+          { key: 'p2', value: 'b' },
+        ],
         metrics: [m('x', 1, 0), m('x', 2, 1), m('y', 5, 0)],
-        tags: [{ key: 't', value: 'v' }, { key: 'mlflow.runName', value: 'batch-named' }],
+        tags: [
+          { key: 't', value: 'v' },
+          { key: 'mlflow.runName', value: 'batch-named' },
+        ],
       });
       const run = await store.getRun(info.run_id);
       expect(paramsOf(run)).toEqual({ p1: 'a', p2: 'b' });
@@ -134,7 +150,12 @@ export function describeMetrics(ctx: SuiteContext<TrackingStore>): void {
         'INVALID_PARAMETER_VALUE',
       );
       await expectMlflowError(
-        store.logBatch(info.run_id, { params: [{ key: 'd', value: '1' }, { key: 'd', value: '2' }] }),
+        store.logBatch(info.run_id, {
+          params: [
+            { key: 'd', value: '1' },
+            { key: 'd', value: '2' },
+          ],
+        }),
         'INVALID_PARAMETER_VALUE',
       );
       expect((await store.getMetricHistory(info.run_id, 'over')).items).toEqual([]);
@@ -146,9 +167,15 @@ export function describeMetrics(ctx: SuiteContext<TrackingStore>): void {
       const { info } = await store.createRun({ experiment_id: await newExperiment(store, 'conf-batch') });
       await store.logParam(info.run_id, { key: 'lr', value: '0.1' });
       await store.logBatch(info.run_id, { params: [{ key: 'lr', value: '0.1' }] });
-      await expectMlflowError(store.logBatch(info.run_id, { params: [{ key: 'lr', value: '0.9' }] }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        store.logBatch(info.run_id, { params: [{ key: 'lr', value: '0.9' }] }),
+        'INVALID_PARAMETER_VALUE',
+      );
       expect(paramsOf(await store.getRun(info.run_id))).toEqual({ lr: '0.1' });
-      await expectMlflowError(store.logBatch(info.run_id, { metrics: [{ ...m('bad', 1, 0), value: 'x' as never }] }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        store.logBatch(info.run_id, { metrics: [{ ...m('bad', 1, 0), value: 'x' as never }] }),
+        'INVALID_PARAMETER_VALUE',
+      );
     });
   });
 
@@ -157,8 +184,12 @@ export function describeMetrics(ctx: SuiteContext<TrackingStore>): void {
       const store = ctx.get();
       const { info } = await store.createRun({ experiment_id: await newExperiment(store, 'conf-inputs') });
       const dataset = {
-        name: 'wine', digest: 'a1b2c3d4', source_type: 'local', source: '{"uri": "/data/wine.csv"}',
-        schema: '{"mlflow_colspec": []}', profile: '{"num_rows": 10}',
+        name: 'wine',
+        digest: 'a1b2c3d4',
+        source_type: 'local',
+        source: '{"uri": "/data/wine.csv"}',
+        schema: '{"mlflow_colspec": []}',
+        profile: '{"num_rows": 10}',
       };
       const input = { tags: [{ key: 'mlflow.data.context', value: 'training' }], dataset };
       await store.logInputs(info.run_id, { datasets: [input] });

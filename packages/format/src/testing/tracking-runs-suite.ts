@@ -19,12 +19,21 @@ export function describeRuns(ctx: SuiteContext<TrackingStore>): void {
     it('creates a run with MLflow’s info fields', async () => {
       const store = ctx.get();
       const exp = await newExperiment(store);
-      const run = await store.createRun({ experiment_id: exp, user_id: 'alice', run_name: 'first', start_time: 1700000000123 });
+      const run = await store.createRun({
+        experiment_id: exp,
+        user_id: 'alice',
+        run_name: 'first',
+        start_time: 1700000000123,
+      });
       const { info } = run;
       expect(info.run_id).toMatch(/^[0-9a-f]{32}$/);
       expect(info.run_uuid).toBe(info.run_id);
       expect(info).toMatchObject({
-        experiment_id: exp, user_id: 'alice', run_name: 'first', status: 'RUNNING', start_time: 1700000000123,
+        experiment_id: exp,
+        user_id: 'alice',
+        run_name: 'first',
+        status: 'RUNNING',
+        start_time: 1700000000123,
         lifecycle_stage: 'active',
       });
       expect(info.end_time ?? null).toBeNull();
@@ -53,7 +62,11 @@ export function describeRuns(ctx: SuiteContext<TrackingStore>): void {
 
       const fromTag = await store.createRun({ experiment_id: exp, tags: [{ key: 'mlflow.runName', value: 'tagged' }] });
       expect(fromTag.info.run_name).toBe('tagged');
-      const both = await store.createRun({ experiment_id: exp, run_name: 'same', tags: [{ key: 'mlflow.runName', value: 'same' }] });
+      const both = await store.createRun({
+        experiment_id: exp,
+        run_name: 'same',
+        tags: [{ key: 'mlflow.runName', value: 'same' }],
+      });
       expect(both.info.run_name).toBe('same');
       await expectMlflowError(
         store.createRun({ experiment_id: exp, run_name: 'one', tags: [{ key: 'mlflow.runName', value: 'two' }] }),
@@ -66,10 +79,15 @@ export function describeRuns(ctx: SuiteContext<TrackingStore>): void {
       const exp = await newExperiment(store);
       const parent = await store.createRun({ experiment_id: exp, run_name: 'parent' });
       const child = await store.createRun({
-        experiment_id: exp, run_name: 'child', tags: [{ key: 'mlflow.parentRunId', value: parent.info.run_id }],
+        experiment_id: exp,
+        run_name: 'child',
+        tags: [{ key: 'mlflow.parentRunId', value: parent.info.run_id }],
       });
       expect(tagsOf(await store.getRun(child.info.run_id))['mlflow.parentRunId']).toBe(parent.info.run_id);
-      const found = await store.searchRuns({ experiment_ids: [exp], filter: `tags.mlflow.parentRunId = '${parent.info.run_id}'` });
+      const found = await store.searchRuns({
+        experiment_ids: [exp],
+        filter: `tags.mlflow.parentRunId = '${parent.info.run_id}'`,
+      });
       expect(found.items.map((r) => r.info.run_id)).toEqual([child.info.run_id]);
     });
 
@@ -86,7 +104,12 @@ export function describeRuns(ctx: SuiteContext<TrackingStore>): void {
       const exp = await newExperiment(store);
       const { info } = await store.createRun({ experiment_id: exp, run_name: 'before' });
       const updated = await store.updateRun(info.run_id, { status: 'FINISHED', end_time: info.start_time + 1000 });
-      expect(updated).toMatchObject({ run_id: info.run_id, status: 'FINISHED', end_time: info.start_time + 1000, run_name: 'before' });
+      expect(updated).toMatchObject({
+        run_id: info.run_id,
+        status: 'FINISHED',
+        end_time: info.start_time + 1000,
+        run_name: 'before',
+      });
       await store.updateRun(info.run_id, { run_name: 'after' });
       const run = await store.getRun(info.run_id);
       expect(run.info).toMatchObject({ status: 'FINISHED', end_time: info.start_time + 1000, run_name: 'after' });
@@ -121,7 +144,10 @@ export function describeRuns(ctx: SuiteContext<TrackingStore>): void {
       const { info } = await store.createRun({ experiment_id: await newExperiment(store) });
       await store.logParam(info.run_id, { key: 'lr', value: '0.1' });
       await store.logParam(info.run_id, { key: 'lr', value: '0.1' });
-      const e = await expectMlflowError(store.logParam(info.run_id, { key: 'lr', value: '0.2' }), 'INVALID_PARAMETER_VALUE');
+      const e = await expectMlflowError(
+        store.logParam(info.run_id, { key: 'lr', value: '0.2' }),
+        'INVALID_PARAMETER_VALUE',
+      );
       expect(e.message).toContain('lr');
       await store.logParam(info.run_id, { key: 'long', value: 'x'.repeat(7000) });
       await store.logParam(info.run_id, { key: 'nested/key name', value: '' });

@@ -22,7 +22,12 @@ async function createFixture(store: TrackingStore): Promise<Fixture> {
     { name: 'epsilon', start: 5000, status: 'FINISHED', acc: 0.2, params: {}, team: 'a' },
   ] as const;
   for (const s of specs) {
-    const { info } = await store.createRun({ experiment_id: exp, run_name: s.name, start_time: s.start, user_id: 'tester' });
+    const { info } = await store.createRun({
+      experiment_id: exp,
+      run_name: s.name,
+      start_time: s.start,
+      user_id: 'tester',
+    });
     await store.logBatch(info.run_id, {
       metrics: s.acc === undefined ? [] : [{ key: 'acc', value: s.acc, timestamp: s.start, step: 0 }],
       params: Object.entries(s.params).map(([key, value]) => ({ key, value })),
@@ -72,13 +77,19 @@ export function describeRunSearch(ctx: SuiteContext<TrackingStore>): void {
       expect(await search({ filter: "run_name = 'beta'" })).toEqual(['beta']);
       expect(await search({ filter: "attributes.run_name ILIKE 'AL%'" })).toEqual(['alpha']);
       expect(await search({ filter: 'attributes.start_time >= 3000' })).toEqual(['delta', 'gamma']);
-      expect(await search({ filter: "metrics.acc > 0.4 AND params.model = 'cnn' AND tags.team = 'a'" })).toEqual(['gamma', 'alpha']);
+      expect(await search({ filter: "metrics.acc > 0.4 AND params.model = 'cnn' AND tags.team = 'a'" })).toEqual([
+        'gamma',
+        'alpha',
+      ]);
       expect(await search({ filter: "datasets.name = 'wine'" })).toEqual(['alpha']);
     });
 
     it('supports the OR, parentheses and BETWEEN extensions', async () => {
       expect(await search({ filter: "metrics.acc > 0.8 OR params.model = 'rnn'" })).toEqual(['beta', 'alpha']);
-      expect(await search({ filter: "(tags.team = 'a' OR tags.team = 'b') AND metrics.acc < 0.8" })).toEqual(['gamma', 'beta']);
+      expect(await search({ filter: "(tags.team = 'a' OR tags.team = 'b') AND metrics.acc < 0.8" })).toEqual([
+        'gamma',
+        'beta',
+      ]);
       expect(await search({ filter: 'metrics.acc BETWEEN 0.4 AND 0.8' })).toEqual(['gamma', 'beta']);
     });
 
@@ -96,7 +107,11 @@ export function describeRunSearch(ctx: SuiteContext<TrackingStore>): void {
       const first = await store.searchRuns({ experiment_ids: [fx.exp], max_results: 3 });
       expect(names(first.items)).toEqual(['delta', 'gamma', 'beta']);
       expect(first.next_page_token).toBeTruthy();
-      const second = await store.searchRuns({ experiment_ids: [fx.exp], max_results: 3, page_token: first.next_page_token });
+      const second = await store.searchRuns({
+        experiment_ids: [fx.exp],
+        max_results: 3,
+        page_token: first.next_page_token,
+      });
       expect(names(second.items)).toEqual(['alpha']);
       expect(second.next_page_token).toBeFalsy();
       const exact = await store.searchRuns({ experiment_ids: [fx.exp], max_results: 4 });
@@ -105,10 +120,22 @@ export function describeRunSearch(ctx: SuiteContext<TrackingStore>): void {
 
     it('rejects bad filters, page tokens and max_results', async () => {
       const store = ctx.get();
-      await expectMlflowError(store.searchRuns({ experiment_ids: [fx.exp], filter: 'metrics.acc >' }), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.searchRuns({ experiment_ids: [fx.exp], filter: "metrics.acc = 'text'" }), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.searchRuns({ experiment_ids: [fx.exp], page_token: 'not-a-token' }), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(store.searchRuns({ experiment_ids: [fx.exp], max_results: 50001 }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        store.searchRuns({ experiment_ids: [fx.exp], filter: 'metrics.acc >' }),
+        'INVALID_PARAMETER_VALUE',
+      );
+      await expectMlflowError(
+        store.searchRuns({ experiment_ids: [fx.exp], filter: "metrics.acc = 'text'" }),
+        'INVALID_PARAMETER_VALUE',
+      );
+      await expectMlflowError(
+        store.searchRuns({ experiment_ids: [fx.exp], page_token: 'not-a-token' }),
+        'INVALID_PARAMETER_VALUE',
+      );
+      await expectMlflowError(
+        store.searchRuns({ experiment_ids: [fx.exp], max_results: 50001 }),
+        'INVALID_PARAMETER_VALUE',
+      );
     });
   });
 }

@@ -19,7 +19,9 @@ function reference(runs: Runs, opts: { start_step?: number; end_step?: number; m
   const end = opts.end_step ?? all.at(-1) ?? 0;
   const inRange = all.filter((s) => s >= start && s <= end);
   const n = inRange.length;
-  const chosen = new Set(n <= maxResults ? inRange : Array.from({ length: maxResults }, (_, i) => inRange[Math.trunc(i * (n / maxResults))]));
+  const chosen = new Set(
+    n <= maxResults ? inRange : Array.from({ length: maxResults }, (_, i) => inRange[Math.trunc(i * (n / maxResults))]),
+  );
   for (const { history } of runs) {
     if (history.length === 0) continue;
     let lo = Infinity;
@@ -62,17 +64,24 @@ function shuffle<T>(items: T[], rand: () => number): T[] {
 }
 
 /** Same points, same order, same fields; compared field-wise because toEqual on 1M objects is slow. */
-function expectSame(actual: ReturnType<typeof sampleMetricHistoryBulkInterval>, expected: ReturnType<typeof reference>) {
+function expectSame(
+  actual: ReturnType<typeof sampleMetricHistoryBulkInterval>,
+  expected: ReturnType<typeof reference>,
+) {
   expect(actual.length).toBe(expected.length);
-  const mismatch = actual.findIndex(
-    (m, i) => {
-      const e = expected[i];
-      return !e || m.run_id !== e.run_id || m.step !== e.step || m.timestamp !== e.timestamp || !Object.is(m.value, e.value) || m.key !== e.key;
-    },
-  );
+  const mismatch = actual.findIndex((m, i) => {
+    const e = expected[i];
+    return (
+      !e ||
+      m.run_id !== e.run_id ||
+      m.step !== e.step ||
+      m.timestamp !== e.timestamp ||
+      !Object.is(m.value, e.value) ||
+      m.key !== e.key
+    );
+  });
   expect(mismatch === -1 ? null : { at: mismatch, actual: actual[mismatch], expected: expected[mismatch] }).toBeNull();
 }
-
 
 function errorOf(fn: () => unknown): MlflowError {
   try {
@@ -87,9 +96,16 @@ function errorOf(fn: () => unknown): MlflowError {
 describe('sampleMetricHistoryBulkInterval', () => {
   it('returns everything when under max_results, per run sorted by step then timestamp', () => {
     const a = [point(2, 5), point(0, 1), point(1, 9), point(1, 3)];
-    const out = sampleMetricHistoryBulkInterval([{ run_id: 'a', history: a }, { run_id: 'b', history: [point(3)] }]);
+    const out = sampleMetricHistoryBulkInterval([
+      { run_id: 'a', history: a },
+      { run_id: 'b', history: [point(3)] },
+    ]);
     expect(out.map((m) => [m.run_id, m.step, m.timestamp])).toEqual([
-      ['a', 0, 1], ['a', 1, 3], ['a', 1, 9], ['a', 2, 5], ['b', 3, 3],
+      ['a', 0, 1],
+      ['a', 1, 3],
+      ['a', 1, 9],
+      ['a', 2, 5],
+      ['b', 3, 3],
     ]);
     expect(out[0]?.key).toBe('loss');
   });
@@ -97,7 +113,10 @@ describe('sampleMetricHistoryBulkInterval', () => {
   it('samples evenly spaced steps from the union and adds each run’s min and max back', () => {
     // Union 0..99 (run a: 0..49, run b: 50..99); 10 samples → every 10th step, plus 49 and 50 and 99.
     const out = sampleMetricHistoryBulkInterval(
-      [{ run_id: 'a', history: steps(0, 49) }, { run_id: 'b', history: steps(50, 99) }],
+      [
+        { run_id: 'a', history: steps(0, 49) },
+        { run_id: 'b', history: steps(50, 99) },
+      ],
       { max_results: 10 },
     );
     const byRun = (id: string) => out.filter((m) => m.run_id === id).map((m) => m.step);
@@ -107,7 +126,9 @@ describe('sampleMetricHistoryBulkInterval', () => {
 
   it('keeps only steps within [start_step, end_step], including mins and maxes', () => {
     const out = sampleMetricHistoryBulkInterval([{ run_id: 'a', history: steps(0, 100) }], {
-      start_step: 10, end_step: 20, max_results: 5,
+      start_step: 10,
+      end_step: 20,
+      max_results: 5,
     });
     // 11 steps in range, 5 samples: indices 0,2,4,6,8 → 10,12,14,16,18; the run's min 0 and max 100 are outside.
     expect(out.map((m) => m.step)).toEqual([10, 12, 14, 16, 18]);
@@ -130,7 +151,9 @@ describe('sampleMetricHistoryBulkInterval', () => {
     expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { start_step: 5, end_step: 1 })).message).toContain(
       'end_step must be greater than start_step',
     );
-    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { max_results: 2501 })).code).toBe('INVALID_PARAMETER_VALUE');
+    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { max_results: 2501 })).code).toBe(
+      'INVALID_PARAMETER_VALUE',
+    );
     expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { max_results: 0 })).message).toContain('got 0');
   });
 
@@ -140,9 +163,9 @@ describe('sampleMetricHistoryBulkInterval', () => {
       'INVALID_PARAMETER_VALUE',
     );
     const many = Array.from({ length: 101 }, (_, i) => `r${i}`);
-    expect(errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: many, metric_key: 'm' })).message).toContain(
-      'Received 101 run_ids',
-    );
+    expect(
+      errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: many, metric_key: 'm' })).message,
+    ).toContain('Received 101 run_ids');
     expect(errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: ['a'] })).message).toContain('metric_key');
   });
 });
@@ -166,7 +189,10 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
       const stepOf = (k: number) => (shape === 0 ? k : shape === 1 ? k / 4 : k * 1e9 + 7);
       const runs: Runs = Array.from({ length: int(1, 4) }, (_, r) => {
         const history = Array.from({ length: int(0, 60) }, (_, i) => ({
-          key: 'm', value: r * 1000 + i, timestamp: int(0, 5), step: stepOf(int(-5, 40)),
+          key: 'm',
+          value: r * 1000 + i,
+          timestamp: int(0, 5),
+          step: stepOf(int(-5, 40)),
         }));
         if (rand() < 0.6) history.sort((a, b) => a.step - b.step);
         else shuffle(history, rand);
@@ -181,20 +207,31 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
       }
       const actual = sampleMetricHistoryBulkInterval(runs, opts);
       const expected = reference(runs, opts);
-      if (actual.length !== expected.length || actual.some((m, i) => m.value !== expected[i]?.value || m.run_id !== expected[i]?.run_id)) {
+      if (
+        actual.length !== expected.length ||
+        actual.some((m, i) => m.value !== expected[i]?.value || m.run_id !== expected[i]?.run_id)
+      ) {
         expect({ trial, runs, opts, actual }).toEqual({ trial, runs, opts, actual: expected });
       }
     }
   });
 
   it('handles a 1M-point single run (step = i)', () => {
-    const history = Array.from({ length: 1_000_000 }, (_, i) => ({ key: 'loss', value: i / 7, timestamp: 1_700_000_000_000 + i, step: i }));
+    const history = Array.from({ length: 1_000_000 }, (_, i) => ({
+      key: 'loss',
+      value: i / 7,
+      timestamp: 1_700_000_000_000 + i,
+      step: i,
+    }));
     const runs = [{ run_id: 'a', history }];
     const out = sampleMetricHistoryBulkInterval(runs);
     expect(out.length).toBe(2501); // 2500 samples + the run's max step 999999
     expect(out[1]?.step).toBe(400);
     expectSame(out, reference(runs));
-    expectSame(sampleMetricHistoryBulkInterval(runs, { start_step: 1000, end_step: 5000, max_results: 100 }), reference(runs, { start_step: 1000, end_step: 5000, max_results: 100 }));
+    expectSame(
+      sampleMetricHistoryBulkInterval(runs, { start_step: 1000, end_step: 5000, max_results: 100 }),
+      reference(runs, { start_step: 1000, end_step: 5000, max_results: 100 }),
+    );
   });
 
   it('handles a 3-run 300k-point history with duplicate steps, in step order and shuffled', () => {
@@ -205,7 +242,12 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
       for (let step = r * 10_000; run.history.length < 100_000; step++) {
         const copies = 1 + Math.floor(rand() * 3);
         for (let c = 0; c < copies && run.history.length < 100_000; c++) {
-          run.history.push({ key: 'acc', value: r * 1e6 + run.history.length, timestamp: 1000 + Math.floor(rand() * 4), step });
+          run.history.push({
+            key: 'acc',
+            value: r * 1e6 + run.history.length,
+            timestamp: 1000 + Math.floor(rand() * 4),
+            step,
+          });
         }
       }
     }
@@ -214,7 +256,10 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
       const out = sampleMetricHistoryBulkInterval(runs);
       expectSame(out, reference(runs));
       expect(new Set(out.map((m) => m.run_id))).toEqual(new Set(['run-0', 'run-1', 'run-2']));
-      expectSame(sampleMetricHistoryBulkInterval(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }), reference(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }));
+      expectSame(
+        sampleMetricHistoryBulkInterval(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }),
+        reference(runs, { start_step: 15_000, end_step: 40_000, max_results: 777 }),
+      );
     }
   });
 });

@@ -26,10 +26,15 @@ function fail(message: string): never {
 }
 
 /** The request checks MLflow's handler makes before touching the store. */
-export function validateMetricHistoryBulkIntervalRequest(req: BulkIntervalOptions & { run_ids: readonly string[]; metric_key?: string }): void {
-  if (!req.run_ids || req.run_ids.length === 0) fail('GetMetricHistoryBulkInterval request must specify at least one run_id.');
+export function validateMetricHistoryBulkIntervalRequest(
+  req: BulkIntervalOptions & { run_ids: readonly string[]; metric_key?: string },
+): void {
+  if (!req.run_ids || req.run_ids.length === 0)
+    fail('GetMetricHistoryBulkInterval request must specify at least one run_id.');
   if (req.run_ids.length > BULK_INTERVAL_LIMITS.maxRunIds) {
-    fail(`GetMetricHistoryBulkInterval request cannot specify more than ${BULK_INTERVAL_LIMITS.maxRunIds} run_ids. Received ${req.run_ids.length} run_ids.`);
+    fail(
+      `GetMetricHistoryBulkInterval request cannot specify more than ${BULK_INTERVAL_LIMITS.maxRunIds} run_ids. Received ${req.run_ids.length} run_ids.`,
+    );
   }
   if (!req.metric_key) fail("Missing value for required parameter 'metric_key'.");
   checkOptions(req);
@@ -38,12 +43,17 @@ export function validateMetricHistoryBulkIntervalRequest(req: BulkIntervalOption
 function checkOptions(opts: BulkIntervalOptions): void {
   const { start_step, end_step, max_results } = opts;
   if ((start_step === undefined) !== (end_step === undefined)) {
-    fail(`If either start step or end step are specified, both must be specified (start_step=${start_step}, end_step=${end_step}).`);
+    fail(
+      `If either start step or end step are specified, both must be specified (start_step=${start_step}, end_step=${end_step}).`,
+    );
   }
   if (start_step !== undefined && end_step !== undefined && start_step > end_step) {
     fail(`end_step must be greater than start_step. Found start_step=${start_step} and end_step=${end_step}.`);
   }
-  if (max_results !== undefined && (!Number.isInteger(max_results) || max_results < 1 || max_results > BULK_INTERVAL_LIMITS.maxResults)) {
+  if (
+    max_results !== undefined &&
+    (!Number.isInteger(max_results) || max_results < 1 || max_results > BULK_INTERVAL_LIMITS.maxResults)
+  ) {
     fail(`max_results must be between 1 and ${BULK_INTERVAL_LIMITS.maxResults}, got ${max_results}.`);
   }
 }
@@ -198,9 +208,12 @@ function timestampAt(history: History, i: number | undefined): number {
 /** Sorts `idx[from..to)`, indices of points sharing one step, by timestamp then log order, if needed. */
 function orderGroup(history: History, idx: Int32Array | number[], from: number, to: number): void {
   let inOrder = true;
-  for (let k = from + 1; k < to && inOrder; k++) if (timestampAt(history, idx[k]) < timestampAt(history, idx[k - 1])) inOrder = false;
+  for (let k = from + 1; k < to && inOrder; k++)
+    if (timestampAt(history, idx[k]) < timestampAt(history, idx[k - 1])) inOrder = false;
   if (inOrder) return;
-  const group = Array.from(idx.slice(from, to)).sort((a, b) => timestampAt(history, a) - timestampAt(history, b) || a - b);
+  const group = Array.from(idx.slice(from, to)).sort(
+    (a, b) => timestampAt(history, a) - timestampAt(history, b) || a - b,
+  );
   group.forEach((g, k) => {
     idx[from + k] = g;
   });

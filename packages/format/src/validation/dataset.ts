@@ -28,9 +28,13 @@ export function validateDataset(dataset: DatasetLike | null | undefined): void {
   if (!dataset) fail('Dataset cannot be None');
   const { name, digest, source_type, source, schema, profile } = dataset;
   const required = { name, digest, source_type, source };
-  const missing = Object.entries(required).filter(([, v]) => typeof v !== 'string').map(([k]) => k);
+  const missing = Object.entries(required)
+    .filter(([, v]) => typeof v !== 'string')
+    .map(([k]) => k);
   if (missing.length > 0) {
-    fail(`Dataset must have name, digest, source_type and source (missing ${missing.join(', ')} in dataset ${JSON.stringify(name ?? null)})`);
+    fail(
+      `Dataset must have name, digest, source_type and source (missing ${missing.join(', ')} in dataset ${JSON.stringify(name ?? null)})`,
+    );
   }
   const sizes: [string, unknown, number, string][] = [
     ['name', name, DATASET_LIMITS.name, 'length'],
@@ -43,7 +47,9 @@ export function validateDataset(dataset: DatasetLike | null | undefined): void {
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') fail(`Dataset ${field} must be a string, got ${JSON.stringify(value)}`);
     if (value.length > limit) {
-      fail(`Dataset ${field} exceeds the maximum ${word} of ${limit} (dataset '${String(name)}', ${value.length} characters)`);
+      fail(
+        `Dataset ${field} exceeds the maximum ${word} of ${limit} (dataset '${String(name)}', ${value.length} characters)`,
+      );
     }
   }
 }
@@ -62,7 +68,10 @@ export function validateInputTag(tag: { key?: unknown; value?: unknown } | null 
 }
 
 /** A dataset input as log-inputs carries it: the dataset plus its tags (e.g. `mlflow.data.context`). */
-export function validateDatasetInput(input: { dataset?: DatasetLike; tags?: { key?: unknown; value?: unknown }[] }): void {
+export function validateDatasetInput(input: {
+  dataset?: DatasetLike;
+  tags?: { key?: unknown; value?: unknown }[];
+}): void {
   validateDataset(input.dataset);
   for (const tag of input.tags ?? []) validateInputTag(tag);
 }

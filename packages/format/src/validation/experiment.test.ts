@@ -26,7 +26,9 @@ describe('experiment and run ids and names', () => {
 
   it('run ids follow the FileStore pattern', () => {
     expect(validateRunId('0123456789abcdef0123456789abcdef')).toHaveLength(32);
-    expect(errorOf(() => validateRunId('../etc')).message).toBe(`Invalid value "../etc" for parameter 'run_id' supplied.`);
+    expect(errorOf(() => validateRunId('../etc')).message).toBe(
+      `Invalid value "../etc" for parameter 'run_id' supplied.`,
+    );
     expect(errorOf(() => validateRunId('')).message).toBe("Missing value for required parameter 'run_id'.");
     expect(errorOf(() => validateRunId('x'.repeat(257))).code).toBe('INVALID_PARAMETER_VALUE');
   });
@@ -44,7 +46,9 @@ describe('datasets', () => {
 
   it('accepts a complete dataset and its input tags', () => {
     expect(() => validateDataset(ds)).not.toThrow();
-    expect(() => validateDatasetInput({ dataset: ds, tags: [{ key: 'mlflow.data.context', value: 'train' }] })).not.toThrow();
+    expect(() =>
+      validateDatasetInput({ dataset: ds, tags: [{ key: 'mlflow.data.context', value: 'train' }] }),
+    ).not.toThrow();
   });
 
   it('requires name, digest, source_type and source', () => {
@@ -58,8 +62,8 @@ describe('datasets', () => {
       'Dataset digest exceeds the maximum length of 36',
     );
     expect(errorOf(() => validateDataset({ ...ds, name: 'n'.repeat(501) })).code).toBe('INVALID_PARAMETER_VALUE');
-    expect(errorOf(() => validateDatasetInput({ dataset: ds, tags: [{ key: 'k', value: 'v'.repeat(501) }] })).message).toContain(
-      'InputTag value exceeds the maximum length of 500',
-    );
+    expect(
+      errorOf(() => validateDatasetInput({ dataset: ds, tags: [{ key: 'k', value: 'v'.repeat(501) }] })).message,
+    ).toContain('InputTag value exceeds the maximum length of 500');
   });
 });

@@ -12,18 +12,24 @@ export function validateExperimentName(name: unknown): string {
     throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid experiment name: '${name ?? ''}'`);
   }
   if (typeof name !== 'string') {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid experiment name: ${JSON.stringify(name)}. Expects a string.`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Invalid experiment name: ${JSON.stringify(name)}. Expects a string.`,
+    );
   }
   if (name.length > MAX_EXPERIMENT_NAME_LENGTH) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
-      `${exceedsMaximumLength('name', MAX_EXPERIMENT_NAME_LENGTH)}: '${name.slice(0, 40)}...' has ${name.length} characters`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `${exceedsMaximumLength('name', MAX_EXPERIMENT_NAME_LENGTH)}: '${name.slice(0, 40)}...' has ${name.length} characters`,
+    );
   }
   return name;
 }
 
 /** Run ids are path segments in the FileStore: `^[a-zA-Z0-9][\w-]{0,255}$`. */
 export function validateRunId(runId: unknown, path = 'run_id'): string {
-  if (runId === undefined || runId === null || runId === '') throw new MlflowError('INVALID_PARAMETER_VALUE', missingValue(path));
+  if (runId === undefined || runId === null || runId === '')
+    throw new MlflowError('INVALID_PARAMETER_VALUE', missingValue(path));
   if (typeof runId !== 'string' || !RUN_ID.test(runId)) {
     throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, runId));
   }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
 import {
-  posixNormpath, validateExperimentTag, validateMetricKey, validateParam, validateParamKey, validateParamValue,
-  validateTag, validateTagKey, validateTagValue,
+  posixNormpath,
+  validateExperimentTag,
+  validateMetricKey,
+  validateParam,
+  validateParamKey,
+  validateParamValue,
+  validateTag,
+  validateTagKey,
+  validateTagValue,
 } from './keys.js';
 
 function errorOf(fn: () => unknown): MlflowError {
@@ -17,8 +24,18 @@ function errorOf(fn: () => unknown): MlflowError {
 
 describe('posixNormpath', () => {
   it.each([
-    ['', '.'], ['a//b', 'a/b'], ['a/./b', 'a/b'], ['a/', 'a'], ['/a', '/a'], ['//a', '//a'], ['///a', '/a'],
-    ['a/../../b', '../b'], ['/../a', '/a'], ['../a', '../a'], ['a/b/..', 'a'], ['.', '.'],
+    ['', '.'],
+    ['a//b', 'a/b'],
+    ['a/./b', 'a/b'],
+    ['a/', 'a'],
+    ['/a', '/a'],
+    ['//a', '//a'],
+    ['///a', '/a'],
+    ['a/../../b', '../b'],
+    ['/../a', '/a'],
+    ['../a', '../a'],
+    ['a/b/..', 'a'],
+    ['.', '.'],
   ])('%j → %j like Python', (input, out) => {
     expect(posixNormpath(input)).toBe(out);
   });

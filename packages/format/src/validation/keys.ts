@@ -65,8 +65,10 @@ function validateKey(entityName: string, key: unknown, path: string): string {
   if (typeof key !== 'string') {
     throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, key, `${entityName} must be a string`));
   }
-  if (!VALID_KEY.test(key)) throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, key, BAD_CHARACTERS_MESSAGE));
-  if (pathNotUnique(key)) throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, key, badPathMessage(key)));
+  if (!VALID_KEY.test(key))
+    throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, key, BAD_CHARACTERS_MESSAGE));
+  if (pathNotUnique(key))
+    throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, key, badPathMessage(key)));
   validateLengthLimit(entityName, MAX_ENTITY_KEY_LENGTH, key);
   return key;
 }
@@ -88,7 +90,13 @@ export interface TruncateOptions {
   truncate?: boolean;
 }
 
-function validateValue(entityName: string, limit: number, value: unknown, path: string, opts?: TruncateOptions): string {
+function validateValue(
+  entityName: string,
+  limit: number,
+  value: unknown,
+  path: string,
+  opts?: TruncateOptions,
+): string {
   if (value === undefined || value === null) throw new MlflowError('INVALID_PARAMETER_VALUE', missingValue(path));
   if (typeof value !== 'string') {
     throw new MlflowError('INVALID_PARAMETER_VALUE', invalidValue(path, value, `${entityName} must be a string`));
@@ -107,13 +115,21 @@ export function validateTagValue(value: unknown, path = 'value', opts?: Truncate
 }
 
 /** Validates a param and returns it with its value possibly truncated. */
-export function validateParam(param: { key: unknown; value: unknown }, path = '', opts?: TruncateOptions): { key: string; value: string } {
+export function validateParam(
+  param: { key: unknown; value: unknown },
+  path = '',
+  opts?: TruncateOptions,
+): { key: string; value: string } {
   const key = validateParamKey(param.key, appendToJsonPath(path, 'key'));
   return { key, value: validateParamValue(param.value, appendToJsonPath(path, 'value'), opts) };
 }
 
 /** Validates a run tag and returns it with its value possibly truncated. */
-export function validateTag(tag: { key: unknown; value: unknown }, path = '', opts?: TruncateOptions): { key: string; value: string } {
+export function validateTag(
+  tag: { key: unknown; value: unknown },
+  path = '',
+  opts?: TruncateOptions,
+): { key: string; value: string } {
   const key = validateTagKey(tag.key, appendToJsonPath(path, 'key'));
   return { key, value: validateTagValue(tag.value, appendToJsonPath(path, 'value'), opts) };
 }

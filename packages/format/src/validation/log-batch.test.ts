@@ -20,7 +20,9 @@ describe('validateLogBatch', () => {
   it('accepts a batch at every limit', () => {
     expect(LOG_BATCH_LIMITS).toEqual({ metrics: 1000, params: 100, tags: 100, total: 1000 });
     expect(() => validateLogBatch({ metrics: times(1000, metric) })).not.toThrow();
-    expect(() => validateLogBatch({ params: times(100, (i) => kv('p', i)), tags: times(100, (i) => kv('t', i)) })).not.toThrow();
+    expect(() =>
+      validateLogBatch({ params: times(100, (i) => kv('p', i)), tags: times(100, (i) => kv('t', i)) }),
+    ).not.toThrow();
     expect(validateLogBatch({})).toEqual({ metrics: [], params: [], tags: [] });
   });
 
@@ -46,9 +48,9 @@ describe('validateLogBatch', () => {
     expect(errorOf(() => validateLogBatch({ params: [{ key: 'a//b', value: 'x' }] })).message).toContain(
       `Invalid value "a//b" for parameter 'params[0].key'`,
     );
-    expect(errorOf(() => validateLogBatch({ tags: [{ key: 't', value: undefined as unknown as string }] })).message).toBe(
-      "Missing value for required parameter 'tags[0].value'.",
-    );
+    expect(
+      errorOf(() => validateLogBatch({ tags: [{ key: 't', value: undefined as unknown as string }] })).message,
+    ).toBe("Missing value for required parameter 'tags[0].value'.");
   });
 
   it('rejects duplicate param keys, naming them', () => {

@@ -13,9 +13,11 @@ export const LOG_BATCH_LIMITS = {
 
 function checkLimit(entityName: string, limit: number, length: number): void {
   if (length > limit) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
       `A batch logging request can contain at most ${limit} ${entityName}. Got ${length} ${entityName}. ` +
-      `Please split up ${entityName} across multiple requests and try again.`);
+        `Please split up ${entityName} across multiple requests and try again.`,
+    );
   }
 }
 
@@ -51,9 +53,11 @@ export function validateLogBatch(
   for (const p of outParams) counts.set(p.key, (counts.get(p.key) ?? 0) + 1);
   const dups = [...counts].filter(([, c]) => c > 1).map(([k]) => k);
   if (dups.length > 0) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
       `Duplicate parameter keys have been submitted: [${dups.map((k) => `'${k}'`).join(', ')}]. ` +
-      'Please ensure the request contains only one param value per param key.');
+        'Please ensure the request contains only one param value per param key.',
+    );
   }
   return { metrics: metrics.map((m) => ({ ...m, step: m.step ?? 0 })), params: outParams, tags: outTags };
 }

@@ -56,8 +56,12 @@ describe('latestMetrics', () => {
 
   it('takes the max by step, then timestamp, then value per key', () => {
     const latest = latestMetrics([
-      m('loss', 1, 100, 5), m('loss', 2, 50, 7), m('loss', 3, 10, 6),
-      m('acc', 0.1, 10, 1), m('acc', 0.3, 20, 1), m('acc', 0.2, 20, 1),
+      m('loss', 1, 100, 5),
+      m('loss', 2, 50, 7),
+      m('loss', 3, 10, 6),
+      m('acc', 0.1, 10, 1),
+      m('acc', 0.3, 20, 1),
+      m('acc', 0.2, 20, 1),
     ]);
     expect(latest).toEqual([m('loss', 2, 50, 7), m('acc', 0.3, 20, 1)]);
   });

@@ -13,23 +13,41 @@ function fail(message: string): never {
  * strings not), timestamp a non-negative number, step a number. `path` prefixes field names in
  * messages (`metrics[3]` → `metrics[3].value`).
  */
-export function validateMetric(metric: { key: unknown; value: unknown; timestamp: unknown; step?: unknown }, path = ''): void {
+export function validateMetric(
+  metric: { key: unknown; value: unknown; timestamp: unknown; step?: unknown },
+  path = '',
+): void {
   const key = validateMetricKey(metric.key, appendToJsonPath(path, 'key'));
   const { value, timestamp } = metric;
   const step = metric.step ?? 0;
   if (value === undefined || value === null) fail(missingValue(appendToJsonPath(path, 'value')));
   if (typeof value !== 'number') {
-    fail(invalidValue(appendToJsonPath(path, 'value'), value,
-      `metric '${key}' (timestamp=${String(timestamp)}). Please specify value as a valid double (64-bit floating point)`));
+    fail(
+      invalidValue(
+        appendToJsonPath(path, 'value'),
+        value,
+        `metric '${key}' (timestamp=${String(timestamp)}). Please specify value as a valid double (64-bit floating point)`,
+      ),
+    );
   }
   if (timestamp === undefined || timestamp === null) fail(missingValue(appendToJsonPath(path, 'timestamp')));
   if (typeof timestamp !== 'number' || Number.isNaN(timestamp) || timestamp < 0) {
-    fail(invalidValue(appendToJsonPath(path, 'timestamp'), timestamp,
-      `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer) `));
+    fail(
+      invalidValue(
+        appendToJsonPath(path, 'timestamp'),
+        timestamp,
+        `metric '${key}' (value=${value}). Timestamp must be a nonnegative long (64-bit integer) `,
+      ),
+    );
   }
   if (typeof step !== 'number' || Number.isNaN(step)) {
-    fail(invalidValue(appendToJsonPath(path, 'step'), step,
-      `metric '${key}' (value=${value}). Step must be a valid long (64-bit integer).`));
+    fail(
+      invalidValue(
+        appendToJsonPath(path, 'step'),
+        step,
+        `metric '${key}' (value=${value}). Step must be a valid long (64-bit integer).`,
+      ),
+    );
   }
 }
 

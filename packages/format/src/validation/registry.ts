@@ -25,13 +25,18 @@ function fail(message: string): never {
 export function validateRegisteredModelName(name: unknown): string {
   if (name === undefined || name === null || name === '') fail(missingValue('name'));
   if (typeof name !== 'string') fail(`Registered model name must be a string, got ${JSON.stringify(name)}`);
-  if (name.includes('\0')) fail(`Invalid registered model name: ${JSON.stringify(name)}. Names may not contain NUL characters.`);
+  if (name.includes('\0'))
+    fail(`Invalid registered model name: ${JSON.stringify(name)}. Names may not contain NUL characters.`);
   const bytes = new TextEncoder().encode(name).length;
   if (bytes > MAX_REGISTERED_MODEL_NAME_BYTES) {
-    fail(`Registered model name '${name.slice(0, 40)}...' is too long: ${bytes} bytes in UTF-8, the limit is ${MAX_REGISTERED_MODEL_NAME_BYTES} (MAX_REGISTERED_MODEL_NAME_BYTES).`);
+    fail(
+      `Registered model name '${name.slice(0, 40)}...' is too long: ${bytes} bytes in UTF-8, the limit is ${MAX_REGISTERED_MODEL_NAME_BYTES} (MAX_REGISTERED_MODEL_NAME_BYTES).`,
+    );
   }
   if (/[/\\%]/.test(name) || name === '.' || name === '..') {
-    fail(`Invalid registered model name: '${name}'. Names may not contain path separators ('/', '\\') or '%', nor be '.' or '..'.`);
+    fail(
+      `Invalid registered model name: '${name}'. Names may not contain path separators ('/', '\\') or '%', nor be '.' or '..'.`,
+    );
   }
   return name;
 }
@@ -47,10 +52,14 @@ export interface ModelAliasOptions {
 export function validateModelAlias(alias: unknown, opts?: ModelAliasOptions): string {
   if (alias === undefined || alias === null || alias === '') fail('Registered model alias name cannot be empty.');
   if (typeof alias !== 'string' || !ALIAS.test(alias)) {
-    fail(`Invalid alias name: '${String(alias)}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`);
+    fail(
+      `Invalid alias name: '${String(alias)}'. Names may only contain alphanumerics, underscores (_), and dashes (-).`,
+    );
   }
   if (alias.length > MAX_REGISTERED_MODEL_ALIAS_LENGTH) {
-    fail(`'Registered model alias name' exceeds the maximum length of ${MAX_REGISTERED_MODEL_ALIAS_LENGTH} characters: '${alias.slice(0, 40)}...'`);
+    fail(
+      `'Registered model alias name' exceeds the maximum length of ${MAX_REGISTERED_MODEL_ALIAS_LENGTH} characters: '${alias.slice(0, 40)}...'`,
+    );
   }
   if (!opts?.allowReserved) {
     if (alias.toLowerCase() === 'latest') fail(`'latest' alias name (case insensitive) is reserved: '${alias}'.`);
@@ -79,7 +88,9 @@ export function canonicalStage(stage: unknown): ModelVersionStage {
 export function validateRegistryTagValue(value: unknown): string {
   if (typeof value !== 'string') fail(missingValue('value'));
   if (value.length > MAX_REGISTRY_TAG_VALUE_LENGTH) {
-    fail(`'Tag value' exceeds the maximum length of ${MAX_REGISTRY_TAG_VALUE_LENGTH} characters (${value.length} characters)`);
+    fail(
+      `'Tag value' exceeds the maximum length of ${MAX_REGISTRY_TAG_VALUE_LENGTH} characters (${value.length} characters)`,
+    );
   }
   return value;
 }

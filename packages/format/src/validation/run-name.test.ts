@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_GENERATED_RUN_NAME_LENGTH, RUN_NAME_ADJECTIVES, RUN_NAME_NOUNS, generateRunName, resolveRunName } from './run-name.js';
+import {
+  MAX_GENERATED_RUN_NAME_LENGTH,
+  RUN_NAME_ADJECTIVES,
+  RUN_NAME_NOUNS,
+  generateRunName,
+  resolveRunName,
+} from './run-name.js';
 
 describe('generateRunName', () => {
   it('has MLflow’s <adjective>-<noun>-<0..999> shape and fits 20 characters', () => {
@@ -17,8 +23,12 @@ describe('generateRunName', () => {
     // First draw: "adventurous-squirrel-999" (24 chars); second draw: "bold-ox-7".
     const at = (list: readonly string[], word: string) => (list.indexOf(word) + 0.5) / list.length;
     const seq = [
-      at(RUN_NAME_ADJECTIVES, 'adventurous'), at(RUN_NAME_NOUNS, 'squirrel'), 0.9995,
-      at(RUN_NAME_ADJECTIVES, 'bold'), at(RUN_NAME_NOUNS, 'ox'), 0.0075,
+      at(RUN_NAME_ADJECTIVES, 'adventurous'),
+      at(RUN_NAME_NOUNS, 'squirrel'),
+      0.9995,
+      at(RUN_NAME_ADJECTIVES, 'bold'),
+      at(RUN_NAME_NOUNS, 'ox'),
+      0.0075,
     ];
     let i = 0;
     expect(generateRunName(() => seq[i++] ?? Number.NaN)).toBe('bold-ox-7');

@@ -19,7 +19,8 @@ function localPathFor(root: string, artifactPath: string): string {
   if (artifactPath === '') return root;
   const p = path.join(root, ...artifactPath.split('/').filter((s) => s !== ''));
   const rel = path.relative(root, p);
-  if (rel.startsWith('..') || path.isAbsolute(rel)) throw MlflowError.invalidParameter(`Invalid artifact path: '${artifactPath}'`);
+  if (rel.startsWith('..') || path.isAbsolute(rel))
+    throw MlflowError.invalidParameter(`Invalid artifact path: '${artifactPath}'`);
   return p;
 }
 
@@ -32,7 +33,10 @@ export interface FsArtifactRepositoryOptions {
   durability?: Durability;
 }
 
-export function createFsArtifactRepository(rootUri: string, opts: FsArtifactRepositoryOptions = {}): ArtifactRepository {
+export function createFsArtifactRepository(
+  rootUri: string,
+  opts: FsArtifactRepositoryOptions = {},
+): ArtifactRepository {
   const root = toLocalPath(rootUri);
   const gc = new GroupCommit(opts.durability);
   return {

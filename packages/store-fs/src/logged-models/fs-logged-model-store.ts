@@ -8,8 +8,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, checkLoggedModelId, generateLoggedModelName, loggedModelArtifactLocation, newLoggedModelId,
-  searchLoggedModelsInMemory, validateLoggedModelName, validateParam, validateTag, validateTagKey,
+  MlflowError,
+  checkLoggedModelId,
+  generateLoggedModelName,
+  loggedModelArtifactLocation,
+  newLoggedModelId,
+  searchLoggedModelsInMemory,
+  validateLoggedModelName,
+  validateParam,
+  validateTag,
+  validateTagKey,
 } from '@mlflow-ts/format';
 import type { Experiment, LoggedModel, LoggedModelInfo, LoggedModelStore, TrackingStore } from '@mlflow-ts/format';
 import { mkdirsDurable, removeFileDurable, writeFilesDurable } from './durable-write.js';
@@ -37,7 +45,8 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
   let lastTime = 0;
   const now = () => (lastTime = Math.max(Date.now(), lastTime + 1));
 
-  const experimentDir = (e: Experiment) => path.join(root, ...(e.lifecycle_stage === 'deleted' ? [TRASH] : []), e.experiment_id);
+  const experimentDir = (e: Experiment) =>
+    path.join(root, ...(e.lifecycle_stage === 'deleted' ? [TRASH] : []), e.experiment_id);
 
   // Where each model was last found: checked (meta.yaml still there) before use, so a model moved
   // with its experiment to .trash, or written by another process, is still found by the scan.
@@ -55,7 +64,8 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
       } catch {
         continue;
       }
-      for (const n of names) if (!n.startsWith('.') && n !== MODELS_FOLDER) candidates.push([path.join(base, n, MODELS_FOLDER, modelId), n]);
+      for (const n of names)
+        if (!n.startsWith('.') && n !== MODELS_FOLDER) candidates.push([path.join(base, n, MODELS_FOLDER, modelId), n]);
     }
     for (const [dir, experimentId] of candidates) {
       if (!fs.existsSync(path.join(dir, META_FILE))) continue;
@@ -86,38 +96,53 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
   const writeMeta = (dir: string, info: Omit<LoggedModelInfo, 'tags'>, stage: 'active' | 'deleted') =>
     writeFilesDurable([{ target: path.join(dir, META_FILE), data: dumpYaml(modelMeta(info, stage)) }], dir, w);
   const writeKeys = (dir: string, folder: 'params' | 'tags', items: { key: string; value: string }[]) =>
-    writeFilesDurable(items.map((x) => ({ target: keyPath(path.join(dir, folder), x.key), data: x.value })), dir, w);
+    writeFilesDurable(
+      items.map((x) => ({ target: keyPath(path.join(dir, folder), x.key), data: x.value })),
+      dir,
+      w,
+    );
 
   return {
     async createLoggedModel(req) {
       validateLoggedModelName(req.name);
       const experiment = await tracking.getExperiment(req.experiment_id);
       if (experiment.lifecycle_stage !== 'active') {
-        throw new MlflowError('INVALID_STATE', `Could not create model under non-active experiment with ID ${req.experiment_id}.`);
+        throw new MlflowError(
+          'INVALID_STATE',
+          `Could not create model under non-active experiment with ID ${req.experiment_id}.`,
+        );
       }
       const params = (req.params ?? []).map((p) => validateParam(p));
       const tags = (req.tags ?? []).map((t) => validateTag(t));
       const modelId = newLoggedModelId();
       const t = now();
       const info: Omit<LoggedModelInfo, 'tags'> = {
-        model_id: modelId, experiment_id: experiment.experiment_id, name: req.name ?? generateLoggedModelName(),
-        creation_timestamp_ms: t, last_updated_timestamp_ms: t,
-        artifact_uri: loggedModelArtifactLocation(experiment.artifact_location, modelId), status: 'LOGGED_MODEL_PENDING',
+        model_id: modelId,
+        experiment_id: experiment.experiment_id,
+        name: req.name ?? generateLoggedModelName(),
+        creation_timestamp_ms: t,
+        last_updated_timestamp_ms: t,
+        artifact_uri: loggedModelArtifactLocation(experiment.artifact_location, modelId),
+        status: 'LOGGED_MODEL_PENDING',
       };
       if (req.model_type !== undefined) info.model_type = req.model_type;
       if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
       const dir = path.join(experimentDir(experiment), MODELS_FOLDER, modelId);
       mkdirsDurable([path.join(dir, 'metrics'), path.join(dir, 'params')], w);
       // Params and tags first, meta.yaml last: until it is there, the directory is no model.
-      writeFilesDurable([
-        ...params.map((p) => ({ target: keyPath(path.join(dir, 'params'), p.key), data: p.value })),
-        ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
-      ], dir, w);
+      writeFilesDurable(
+        [
+          ...params.map((p) => ({ target: keyPath(path.join(dir, 'params'), p.key), data: p.value })),
+          ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
+        ],
+        dir,
+        w,
+      );
       writeMeta(dir, info, 'active');
       known.set(modelId, { dir, experimentId: experiment.experiment_id });
       // What was just written, without reading it back (keys in file order, as a read returns them).
-      const byKey = (xs: { key: string; value: string }[]) => [...new Map(xs.map((x) => [x.key, x])).values()]
-        .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const byKey = (xs: { key: string; value: string }[]) =>
+        [...new Map(xs.map((x) => [x.key, x])).values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       return { info: { ...info, tags: byKey(tags) }, data: { params: byKey(params), metrics: [] } };
     },
     async finalizeLoggedModel(modelId, status) {

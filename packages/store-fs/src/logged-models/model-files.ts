@@ -11,7 +11,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { LOGGED_MODEL_STATUS_NUMBERS, MlflowError, latestLoggedModelMetrics, loggedModelStatusOf } from '@mlflow-ts/format';
+import {
+  LOGGED_MODEL_STATUS_NUMBERS,
+  MlflowError,
+  latestLoggedModelMetrics,
+  loggedModelStatusOf,
+} from '@mlflow-ts/format';
 import type { LoggedModel, LoggedModelInfo, Metric } from '@mlflow-ts/format';
 import { parsePythonFloat } from '../float-repr.js';
 import { isTempName, parseYaml } from '../yaml-file.js';
@@ -20,7 +25,10 @@ export const MODELS_FOLDER = 'models';
 export const META_FILE = 'meta.yaml';
 
 /** The meta.yaml dict MLflow writes (`_make_persisted_model_dict` + lifecycle_stage). */
-export function modelMeta(info: Omit<LoggedModelInfo, 'tags'>, lifecycleStage: 'active' | 'deleted'): Record<string, unknown> {
+export function modelMeta(
+  info: Omit<LoggedModelInfo, 'tags'>,
+  lifecycleStage: 'active' | 'deleted',
+): Record<string, unknown> {
   return {
     artifact_location: info.artifact_uri,
     creation_timestamp: info.creation_timestamp_ms,
@@ -102,10 +110,18 @@ function keyValues(dir: string): { key: string; value: string }[] {
 export function parseModelMetricLine(modelId: string, key: string, line: string): Metric {
   const f = line.trim().split(' ');
   if (f.length !== 4 && f.length !== 6) {
-    throw new MlflowError('INTERNAL_ERROR', `Metric '${key}' is malformed; persisted metric data contained ${f.length} fields. Expected 4 or 6 fields.`);
+    throw new MlflowError(
+      'INTERNAL_ERROR',
+      `Metric '${key}' is malformed; persisted metric data contained ${f.length} fields. Expected 4 or 6 fields.`,
+    );
   }
   const m: Metric = {
-    key, value: parsePythonFloat(f[1]!), timestamp: Number.parseInt(f[0]!, 10), step: Number.parseInt(f[2]!, 10), model_id: modelId, run_id: f[3]!,
+    key,
+    value: parsePythonFloat(f[1]!),
+    timestamp: Number.parseInt(f[0]!, 10),
+    step: Number.parseInt(f[2]!, 10),
+    model_id: modelId,
+    run_id: f[3]!,
   };
   if (f.length === 6) {
     m.dataset_name = f[4]!;
@@ -117,7 +133,10 @@ export function parseModelMetricLine(modelId: string, key: string, line: string)
 function readMetrics(modelId: string, dir: string): Metric[] {
   const all: Metric[] = [];
   for (const [key, file] of keyFiles(dir)) {
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     // A line being appended right now has no newline yet: only whole lines count.
     for (const line of lines) all.push(parseModelMetricLine(modelId, key, line));
   }
@@ -130,6 +149,9 @@ export function readLoggedModel(modelDir: string): LoggedModel | null {
   if (!meta || meta.deleted) return null;
   return {
     info: { ...meta.info, tags: keyValues(path.join(modelDir, 'tags')) },
-    data: { params: keyValues(path.join(modelDir, 'params')), metrics: readMetrics(meta.info.model_id, path.join(modelDir, 'metrics')) },
+    data: {
+      params: keyValues(path.join(modelDir, 'params')),
+      metrics: readMetrics(meta.info.model_id, path.join(modelDir, 'metrics')),
+    },
   };
 }

@@ -35,7 +35,9 @@ function createInChild(root: string, name: string, count: number, startAt: numbe
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`child exited ${code}: ${err}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as number[]) : reject(new Error(`child exited ${code}: ${err}`)),
+    );
   });
 }
 
@@ -47,7 +49,9 @@ describe('concurrent model version creation', () => {
     const root = path.join(tempDir('registry-conc-'), 'mlruns');
     const store = createFsRegistryStore({ root });
     await store.createRegisteredModel({ name: 'm' });
-    const made = await Promise.all(range(8).map((i) => store.createModelVersion({ name: 'm', source: `runs:/r${i}/model` })));
+    const made = await Promise.all(
+      range(8).map((i) => store.createModelVersion({ name: 'm', source: `runs:/r${i}/model` })),
+    );
     expect(ascending(made.map((v) => Number(v.version)))).toEqual(range(8));
     const found = await store.searchModelVersions({ filter: "name = 'm'" });
     expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(8));
@@ -60,9 +64,13 @@ describe('concurrent model version creation', () => {
     await store.createRegisteredModel({ name: 'shared' });
     const startAt = Date.now() + 1500; // after every child has loaded the store
     const here = new Promise((resolve) => setTimeout(resolve, startAt - Date.now())).then(() =>
-      Promise.all(range(4).map((i) => store.createModelVersion({ name: 'shared', source: `runs:/here${i}/model` }))));
+      Promise.all(range(4).map((i) => store.createModelVersion({ name: 'shared', source: `runs:/here${i}/model` }))),
+    );
     const results = await Promise.all([...range(3).map(() => createInChild(root, 'shared', 10, startAt)), here]);
-    const all = [...results.slice(0, 3).flat() as number[], ...(results[3] as { version: string }[]).map((v) => Number(v.version))];
+    const all = [
+      ...(results.slice(0, 3).flat() as number[]),
+      ...(results[3] as { version: string }[]).map((v) => Number(v.version)),
+    ];
     expect(ascending(all)).toEqual(range(34));
     const found = await store.searchModelVersions({ filter: "name = 'shared'", max_results: 100 });
     expect(ascending(found.items.map((v) => Number(v.version)))).toEqual(range(34));

@@ -6,10 +6,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, searchModelVersionsInMemory, searchRegisteredModelsInMemory, validateRegisteredModelName,
-  validateRegistryTagValue, validateTagKey,
+  MlflowError,
+  searchModelVersionsInMemory,
+  searchRegisteredModelsInMemory,
+  validateRegisteredModelName,
+  validateRegistryTagValue,
+  validateTagKey,
 } from '@mlflow-ts/format';
-import type { ModelRegistryStore, ModelVersion, RegisteredModel, SearchRegistryRequest, TrackingStore } from '@mlflow-ts/format';
+import type {
+  ModelRegistryStore,
+  ModelVersion,
+  RegisteredModel,
+  SearchRegistryRequest,
+  TrackingStore,
+} from '@mlflow-ts/format';
 import { toLocalPath } from '../uri.js';
 import { writeYamlSync } from '../yaml-file.js';
 import { copyTree, createRegistryContext, saveModelMeta, withModel, type RegistryContext } from './registry-context.js';
@@ -38,7 +48,10 @@ export type FsRegistryStore = ModelRegistryStore & {
 const PROMPT_TAG = 'mlflow.prompt.is_prompt';
 
 /** Prompts are registered models too; MLflow hides them unless the filter asks about them. */
-function withoutPrompts<T extends { tags: { key: string; value: string }[] }>(items: T[], filter: string | undefined): T[] {
+function withoutPrompts<T extends { tags: { key: string; value: string }[] }>(
+  items: T[],
+  filter: string | undefined,
+): T[] {
   if (filter?.includes(PROMPT_TAG)) return items;
   return items.filter((x) => !x.tags.some((t) => t.key === PROMPT_TAG && t.value.toLowerCase() === 'true'));
 }
@@ -62,7 +75,10 @@ function checkTag(key: string, value: string): void {
   validateRegistryTagValue(value);
 }
 
-function createModel(ctx: RegistryContext, req: { name: string; tags?: { key: string; value: string }[]; description?: string }): RegisteredModel {
+function createModel(
+  ctx: RegistryContext,
+  req: { name: string; tags?: { key: string; value: string }[]; description?: string },
+): RegisteredModel {
   const name = validateRegisteredModelName(req.name);
   for (const t of req.tags ?? []) checkTag(t.key, t.value);
   if (ctx.files.exists(name)) throw alreadyExists(name);
@@ -133,31 +149,41 @@ export function createFsRegistryStore(opts: FsRegistryStoreOptions): FsRegistryS
     root,
     warnings,
 
-    createRegisteredModel: (req) => op(async () => {
-      const since = Date.now();
-      const model = createModel(ctx, req);
-      await ctx.locks.syncSince(ctx.files.layout.modelsRoot, since);
-      return model;
-    }),
+    createRegisteredModel: (req) =>
+      op(async () => {
+        const since = Date.now();
+        const model = createModel(ctx, req);
+        await ctx.locks.syncSince(ctx.files.layout.modelsRoot, since);
+        return model;
+      }),
     getRegisteredModel: (name) => op(() => ctx.files.modelEntity(ctx.files.model(name))),
     renameRegisteredModel: (name, newName) => op(() => renameModel(ctx, name, newName)),
-    updateRegisteredModel: (name, req) => op(() => withModel(ctx, name, (model) => {
-      saveModelMeta(model, { ...(req.description !== undefined ? { description: req.description } : {}), last_updated_timestamp: Date.now() });
-      return ctx.files.modelEntity(model);
-    })),
+    updateRegisteredModel: (name, req) =>
+      op(() =>
+        withModel(ctx, name, (model) => {
+          saveModelMeta(model, {
+            ...(req.description !== undefined ? { description: req.description } : {}),
+            last_updated_timestamp: Date.now(),
+          });
+          return ctx.files.modelEntity(model);
+        }),
+      ),
     deleteRegisteredModel: (name) => op(() => withModel(ctx, name, (model) => removeTree(ctx, model.dir))),
-    searchRegisteredModels: (req: SearchRegistryRequest = {}) => op(() => {
-      const models = ctx.files.allModels(ctx.warn).map((m) => ctx.files.modelEntity(m));
-      return searchRegisteredModelsInMemory(withoutPrompts(models, req.filter), req);
-    }),
-    setRegisteredModelTag: (name, key, value) => op(() => {
-      checkTag(key, value);
-      return withModel(ctx, name, (model) => writeTag(model.dir, key, value));
-    }),
-    deleteRegisteredModelTag: (name, key) => op(() => {
-      validateTagKey(key);
-      return withModel(ctx, name, (model) => deleteTag(model.dir, key));
-    }),
+    searchRegisteredModels: (req: SearchRegistryRequest = {}) =>
+      op(() => {
+        const models = ctx.files.allModels(ctx.warn).map((m) => ctx.files.modelEntity(m));
+        return searchRegisteredModelsInMemory(withoutPrompts(models, req.filter), req);
+      }),
+    setRegisteredModelTag: (name, key, value) =>
+      op(() => {
+        checkTag(key, value);
+        return withModel(ctx, name, (model) => writeTag(model.dir, key, value));
+      }),
+    deleteRegisteredModelTag: (name, key) =>
+      op(() => {
+        validateTagKey(key);
+        return withModel(ctx, name, (model) => deleteTag(model.dir, key));
+      }),
     getLatestVersions: (name, stages) => op(() => ctx.files.latestVersions(ctx.files.model(name), stages)),
 
     setRegisteredModelAlias: (name, alias, version) => op(() => versions.setAlias(ctx, name, alias, version)),
@@ -168,10 +194,13 @@ export function createFsRegistryStore(opts: FsRegistryStoreOptions): FsRegistryS
     getModelVersion: (name, version) => op(() => versions.getModelVersion(ctx, name, version)),
     updateModelVersion: (name, version, req) => op(() => versions.updateModelVersion(ctx, name, version, req)),
     deleteModelVersion: (name, version) => op(() => versions.deleteModelVersion(ctx, name, version)),
-    transitionModelVersionStage: (name, version, stage, archive) => op(() => versions.transitionStage(ctx, name, version, stage, archive)),
-    searchModelVersions: (req: SearchRegistryRequest = {}) => op(() => searchModelVersionsInMemory(withoutPrompts(allLiveVersions(), req.filter), req)),
+    transitionModelVersionStage: (name, version, stage, archive) =>
+      op(() => versions.transitionStage(ctx, name, version, stage, archive)),
+    searchModelVersions: (req: SearchRegistryRequest = {}) =>
+      op(() => searchModelVersionsInMemory(withoutPrompts(allLiveVersions(), req.filter), req)),
     getModelVersionDownloadUri: (name, version) => op(() => versions.downloadUri(ctx, name, version)),
-    setModelVersionTag: (name, version, key, value) => op(() => versions.setModelVersionTag(ctx, name, version, key, value)),
+    setModelVersionTag: (name, version, key, value) =>
+      op(() => versions.setModelVersionTag(ctx, name, version, key, value)),
     deleteModelVersionTag: (name, version, key) => op(() => versions.deleteModelVersionTag(ctx, name, version, key)),
 
     close: async () => {

@@ -36,7 +36,10 @@ export class ModelLocks {
   /** Registry writes are durable before they resolve, like tracking writes (see durability.ts). */
   readonly gc: GroupCommit;
 
-  constructor(private readonly onWarning: (message: string) => void = () => undefined, gc: GroupCommit = new GroupCommit()) {
+  constructor(
+    private readonly onWarning: (message: string) => void = () => undefined,
+    gc: GroupCommit = new GroupCommit(),
+  ) {
     this.gc = gc;
   }
 
@@ -83,7 +86,11 @@ export class ModelLocks {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw notFound(name);
       if (e instanceof LockedError) {
         const by = e.ownerPid !== null ? ` (process ${e.ownerPid})` : '';
-        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Registered model '${name}' is being changed by another writer${by} for too long; try again`, { cause: e });
+        throw new MlflowError(
+          'TEMPORARILY_UNAVAILABLE',
+          `Registered model '${name}' is being changed by another writer${by} for too long; try again`,
+          { cause: e },
+        );
       }
       throw e;
     }

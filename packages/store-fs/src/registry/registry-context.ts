@@ -46,7 +46,11 @@ export function createRegistryContext(opts: {
 }
 
 /** Runs `fn` with the model's lock held and its meta.yaml freshly read under the lock. */
-export function withModel<T>(ctx: RegistryContext, name: string, fn: (model: ModelFiles) => T | Promise<T>): Promise<T> {
+export function withModel<T>(
+  ctx: RegistryContext,
+  name: string,
+  fn: (model: ModelFiles) => T | Promise<T>,
+): Promise<T> {
   const model = ctx.files.model(name);
   return ctx.locks.withModel(model.dir, name, () => fn(ctx.files.model(name)));
 }

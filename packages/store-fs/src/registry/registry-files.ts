@@ -91,7 +91,13 @@ export class RegistryFiles {
     // Aliases left pointing at a deleted version (a crash between the two writes) are not shown.
     const live = new Set(this.liveVersions(model).map((v) => v.number));
     for (const [alias, n] of aliases) if (!live.has(n)) aliases.delete(alias);
-    return modelFromMeta(model.meta, model.name, readTags(model.dir), aliases, this.latestVersions(model, undefined, aliases));
+    return modelFromMeta(
+      model.meta,
+      model.name,
+      readTags(model.dir),
+      aliases,
+      this.latestVersions(model, undefined, aliases),
+    );
   }
 
   /** Every registered model, skipping (with a warning) ones whose files cannot be read. */

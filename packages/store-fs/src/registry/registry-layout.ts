@@ -53,13 +53,20 @@ export class RegistryLayout {
       throw e;
     }
     return entries
-      .filter((d) => d.isDirectory() && !d.name.startsWith(STAGING_PREFIX) && fs.existsSync(path.join(this.modelsRoot, d.name, META_FILE)))
+      .filter(
+        (d) =>
+          d.isDirectory() &&
+          !d.name.startsWith(STAGING_PREFIX) &&
+          fs.existsSync(path.join(this.modelsRoot, d.name, META_FILE)),
+      )
       .map((d) => d.name);
   }
 
   /** Version numbers present under a model directory, ascending (dirs without meta.yaml skipped). */
   versionNumbers(modelDir: string): number[] {
-    return this.allVersionNumbers(modelDir).filter((n) => fs.existsSync(path.join(modelDir, `version-${n}`, META_FILE)));
+    return this.allVersionNumbers(modelDir).filter((n) =>
+      fs.existsSync(path.join(modelDir, `version-${n}`, META_FILE)),
+    );
   }
 
   /** Every `version-<N>` directory, even one still being written: numbering must never reuse these. */
@@ -92,7 +99,8 @@ export function readMeta(dir: string): Record<string, unknown> | null {
     throw e;
   }
   const data = parseYaml(text);
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new Error(`${path.join(dir, META_FILE)} is not a mapping`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new Error(`${path.join(dir, META_FILE)} is not a mapping`);
   return data as Record<string, unknown>;
 }
 
@@ -100,7 +108,9 @@ export function readMeta(dir: string): Record<string, unknown> | null {
 export function readTags(dir: string): { key: string; value: string }[] {
   const files = new KeyValueFiles(path.join(dir, TAGS_DIR));
   files.sync();
-  return [...files.values].map(([key, value]) => ({ key, value })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return [...files.values]
+    .map(([key, value]) => ({ key, value }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 export function writeTag(dir: string, key: string, value: string): void {

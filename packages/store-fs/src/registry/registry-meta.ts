@@ -6,7 +6,12 @@
  * New files carry what the REST path of MLflow's server writes (the fixture store was written that way):
  * unset string fields as '' and unset ids/messages as null.
  */
-import { MODEL_VERSION_STAGES, type ModelVersion, type ModelVersionStage, type RegisteredModel } from '@mlflow-ts/format';
+import {
+  MODEL_VERSION_STAGES,
+  type ModelVersion,
+  type ModelVersionStage,
+  type RegisteredModel,
+} from '@mlflow-ts/format';
 
 /** MLflow's marker for a soft-deleted version (`STAGE_DELETED_INTERNAL`). */
 export const STAGE_DELETED_INTERNAL = 'Deleted_Internal';
@@ -62,7 +67,8 @@ export function aliasesMap(aliases: Map<string, number>): Record<string, string>
   return Object.fromEntries([...aliases].sort(([a], [b]) => (a < b ? -1 : 1)).map(([alias, n]) => [alias, String(n)]));
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
 /** Optional strings as the file holds them: null/absent → omitted, '' kept (MLflow returns it too). */
@@ -88,9 +94,14 @@ function stageOf(v: unknown): ModelVersionStage {
 }
 
 export function versionFromMeta(
-  meta: Record<string, unknown>, fallbackName: string, fallbackVersion: number, tags: { key: string; value: string }[], aliases: string[],
+  meta: Record<string, unknown>,
+  fallbackName: string,
+  fallbackVersion: number,
+  tags: { key: string; value: string }[],
+  aliases: string[],
 ): ModelVersion {
-  const status = meta.status === 'PENDING_REGISTRATION' || meta.status === 'FAILED_REGISTRATION' ? meta.status : 'READY';
+  const status =
+    meta.status === 'PENDING_REGISTRATION' || meta.status === 'FAILED_REGISTRATION' ? meta.status : 'READY';
   const mv: ModelVersion = {
     name: str(meta.name) ?? fallbackName,
     version: String(versionNumberOf(meta, fallbackVersion)),
@@ -107,8 +118,11 @@ export function versionFromMeta(
 }
 
 export function modelFromMeta(
-  meta: Record<string, unknown>, fallbackName: string, tags: { key: string; value: string }[],
-  aliases: Map<string, number>, latestVersions: ModelVersion[],
+  meta: Record<string, unknown>,
+  fallbackName: string,
+  tags: { key: string; value: string }[],
+  aliases: Map<string, number>,
+  latestVersions: ModelVersion[],
 ): RegisteredModel {
   const rm: RegisteredModel = {
     name: str(meta.name) ?? fallbackName,

@@ -52,7 +52,10 @@ describe('model version sources', () => {
     fs.mkdirSync(outside);
     fs.mkdirSync(path.join(root, '0'), { recursive: true });
     fs.symlinkSync(outside, path.join(root, '0', 'link'));
-    await expectMlflowError(store.createModelVersion({ name: 'm', source: path.join(root, '0', 'link', 'model') }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      store.createModelVersion({ name: 'm', source: path.join(root, '0', 'link', 'model') }),
+      'INVALID_PARAMETER_VALUE',
+    );
   });
 
   it('accepts local sources inside the store and inside the named run’s artifact directory', async () => {
@@ -67,7 +70,10 @@ describe('model version sources', () => {
     const source = `${ext.info.artifact_uri}/model`;
     expect((await store.createModelVersion({ name: 'm', source, run_id: ext.info.run_id })).version).toBe('2');
     await expectMlflowError(store.createModelVersion({ name: 'm', source }), 'INVALID_PARAMETER_VALUE');
-    await expectMlflowError(store.createModelVersion({ name: 'm', source, run_id: info.run_id }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      store.createModelVersion({ name: 'm', source, run_id: info.run_id }),
+      'INVALID_PARAMETER_VALUE',
+    );
   });
 
   it('resolves runs:/ download URIs through the tracking store', async () => {

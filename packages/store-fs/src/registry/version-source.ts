@@ -44,13 +44,20 @@ function inside(child: string, root: string): boolean {
 }
 
 /** Throws INVALID_PARAMETER_VALUE unless `source` may be registered under `policy`. */
-export async function checkVersionSource(source: string, runId: string | undefined, policy: SourcePolicy): Promise<void> {
+export async function checkVersionSource(
+  source: string,
+  runId: string | undefined,
+  policy: SourcePolicy,
+): Promise<void> {
   const roots = [...policy.allowedRoots];
   const scheme = uriScheme(source);
   const local = scheme === undefined || scheme === 'file';
   if (local && runId && policy.tracking) {
     // MLflow's rule: a local source may point inside the artifact directory of the run it names.
-    const artifactUri = await policy.tracking.getRun(runId).then((r) => r.info.artifact_uri, () => undefined);
+    const artifactUri = await policy.tracking.getRun(runId).then(
+      (r) => r.info.artifact_uri,
+      () => undefined,
+    );
     if (artifactUri && (uriScheme(artifactUri) ?? 'file') === 'file') roots.push(artifactUri);
   }
   assertSafeSourceUri(source, roots, { schemes: policy.schemes });
@@ -68,7 +75,10 @@ export async function checkVersionSource(source: string, runId: string | undefin
     const root = toLocalPath(r);
     return inside(realTarget, realOrSelf(root));
   });
-  if (!ok) throw MlflowError.invalidParameter(`Invalid source '${source}': it resolves to '${realTarget}', outside the allowed artifact roots`);
+  if (!ok)
+    throw MlflowError.invalidParameter(
+      `Invalid source '${source}': it resolves to '${realTarget}', outside the allowed artifact roots`,
+    );
 }
 
 const LOGGED_MODEL_ID = /^[\w-]+$/;
@@ -98,7 +108,8 @@ export function findLoggedModelMeta(root: string, modelId: string): Record<strin
 export function loggedModelLocation(root: string, modelId: string): { location: string; runId?: string } {
   const meta = findLoggedModelMeta(root, modelId);
   const location = meta?.artifact_location;
-  if (typeof location !== 'string' || location === '') throw MlflowError.notFound(`Logged model with ID '${modelId}' not found.`);
+  if (typeof location !== 'string' || location === '')
+    throw MlflowError.notFound(`Logged model with ID '${modelId}' not found.`);
   const runId = meta?.source_run_id;
   return { location, ...(typeof runId === 'string' && runId !== '' ? { runId } : {}) };
 }

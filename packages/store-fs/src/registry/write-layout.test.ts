@@ -50,12 +50,21 @@ describe('registry files as MLflow writes them', () => {
     const store = createFsRegistryStore({ root });
     await store.createRegisteredModel({ name: 'm', tags: [{ key: 'team/area', value: 'ml' }] });
     const meta = read(root, 'models', 'm', 'meta.yaml');
-    expect(meta).toMatch(/^aliases: \{\}\ncreation_timestamp: \d+\ndeployment_job_id: null\ndeployment_job_state: null\ndescription: ''\nlast_updated_timestamp: \d+\nname: m\n$/);
+    expect(meta).toMatch(
+      /^aliases: \{\}\ncreation_timestamp: \d+\ndeployment_job_id: null\ndeployment_job_state: null\ndescription: ''\nlast_updated_timestamp: \d+\nname: m\n$/,
+    );
     expect(read(root, 'models', 'm', 'tags', 'team', 'area')).toBe('ml');
-    await store.createModelVersion({ name: 'm', source: 'runs:/0123456789abcdef0123456789abcdef/model', run_id: '0123456789abcdef0123456789abcdef', tags: [{ key: 'k', value: 'v' }] });
+    await store.createModelVersion({
+      name: 'm',
+      source: 'runs:/0123456789abcdef0123456789abcdef/model',
+      run_id: '0123456789abcdef0123456789abcdef',
+      tags: [{ key: 'k', value: 'v' }],
+    });
     const v1 = read(root, 'models', 'm', 'version-1', 'meta.yaml');
     expect(v1).toContain('version: 1\n'); // an integer, not a string
-    expect(v1).toContain("run_id: 0123456789abcdef0123456789abcdef\nrun_link: ''\nsource: runs:/0123456789abcdef0123456789abcdef/model\nstatus: READY\n");
+    expect(v1).toContain(
+      "run_id: 0123456789abcdef0123456789abcdef\nrun_link: ''\nsource: runs:/0123456789abcdef0123456789abcdef/model\nstatus: READY\n",
+    );
     expect(read(root, 'models', 'm', 'version-1', 'tags', 'k')).toBe('v');
   });
 

@@ -33,7 +33,9 @@ describe('store-fs traces after a crash mid-write', () => {
       fs.writeFileSync(path.join(traceDir, 'tags', 'mlflow.traceName'), 'half');
       if (leftover === 'an empty trace_info.yaml') fs.writeFileSync(path.join(traceDir, 'trace_info.yaml'), '');
       await expectMlflowError(store.traces!.getTraceInfo(id), 'RESOURCE_DOES_NOT_EXIST');
-      expect((await store.traces!.searchTraces({ experiment_ids: [exp] })).items.map((t) => t.trace_id)).not.toContain(id);
+      expect((await store.traces!.searchTraces({ experiment_ids: [exp] })).items.map((t) => t.trace_id)).not.toContain(
+        id,
+      );
       expect(await store.traces!.batchGetTraces([id])).toEqual([]);
 
       await store.traces!.logSpans(exp, [makeSpan({ traceHex: otel, spanId: 1, name: 'root', startMs: 5, endMs: 9 })]);

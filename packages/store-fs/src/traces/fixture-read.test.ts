@@ -12,7 +12,10 @@ import type { FsTrackingStore } from '../index.js';
 import { dumpYaml } from '../yaml-file.js';
 import { readTraceInfo, traceInfoYaml } from './trace-files.js';
 
-const fixture = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/mlflow3-traces-mlruns/mlruns');
+const fixture = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../test/fixtures/mlflow3-traces-mlruns/mlruns',
+);
 const EXP = '785728367372983933';
 const FIRST = 'tr-17513f4077e4c99b678202c4e5a07ccf';
 const traceDir = (id: string) => path.join(fixture, EXP, 'traces', id);
@@ -44,8 +47,12 @@ describe('store-fs reads an MLflow 3.6 FileStore tree with traces', () => {
       request_preview: '{"question": "what is mlflow?"}',
       response_preview: '"answer to what is mlflow?"',
     });
-    const files = (sub: string) => Object.fromEntries(fs.readdirSync(path.join(traceDir(FIRST), sub))
-      .map((k) => [k, fs.readFileSync(path.join(traceDir(FIRST), sub, k), 'utf8')]));
+    const files = (sub: string) =>
+      Object.fromEntries(
+        fs
+          .readdirSync(path.join(traceDir(FIRST), sub))
+          .map((k) => [k, fs.readFileSync(path.join(traceDir(FIRST), sub, k), 'utf8')]),
+      );
     // The spans are in the trace's artifacts/traces.json, so the store reports them as its own.
     expect(info.tags).toEqual({ ...files('tags'), 'mlflow.trace.spansLocation': 'TRACKING_STORE' });
     expect(info.trace_metadata).toEqual(files('request_metadata'));
@@ -54,10 +61,16 @@ describe('store-fs reads an MLflow 3.6 FileStore tree with traces', () => {
 
   it('returns the spans of traces.json exactly, and filters like MLflow', async () => {
     const [trace] = await store.traces!.batchGetTraces([FIRST]);
-    const onDisk = JSON.parse(fs.readFileSync(path.join(traceDir(FIRST), 'artifacts', 'traces.json'), 'utf8')) as { spans: unknown[] };
+    const onDisk = JSON.parse(fs.readFileSync(path.join(traceDir(FIRST), 'artifacts', 'traces.json'), 'utf8')) as {
+      spans: unknown[];
+    };
     expect(trace?.spans).toEqual(onDisk.spans);
     expect(trace?.spans.map((s) => s.name)).toEqual(['pipeline', 'retrieve', 'generate']);
-    const named = await store.traces!.searchTraces({ experiment_ids: [EXP], filter: "trace.name = 'pipeline'", order_by: ['timestamp_ms ASC'] });
+    const named = await store.traces!.searchTraces({
+      experiment_ids: [EXP],
+      filter: "trace.name = 'pipeline'",
+      order_by: ['timestamp_ms ASC'],
+    });
     expect(named.items.map((t) => t.trace_id)[0]).toBe(FIRST);
     const ok = await store.traces!.searchTraces({ experiment_ids: [EXP], filter: "attributes.status = 'OK'" });
     expect(ok.items).toHaveLength(2);

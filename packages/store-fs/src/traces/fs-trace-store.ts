@@ -7,14 +7,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, assertTraceId, checkSpanBatch, isTraceComplete, mergeSpans, searchTracesInMemory, startedTraceInfo,
-  traceArtifactLocation, traceExperimentId, traceIdOfSpan, traceInfoAfterSpans, validateDeleteTraces, validateTraceTag, TRACE_KEYS,
+  MlflowError,
+  assertTraceId,
+  checkSpanBatch,
+  isTraceComplete,
+  mergeSpans,
+  searchTracesInMemory,
+  startedTraceInfo,
+  traceArtifactLocation,
+  traceExperimentId,
+  traceIdOfSpan,
+  traceInfoAfterSpans,
+  validateDeleteTraces,
+  validateTraceTag,
+  TRACE_KEYS,
 } from '@mlflow-ts/format';
 import type { Experiment, SpanRecord, Trace, TraceInfo, TraceStore, TrackingStore } from '@mlflow-ts/format';
 import { GroupSync } from './group-sync.js';
 import { ExperimentTraceIndex } from './trace-index.js';
 import {
-  TAGS_FOLDER, TRACES_FOLDER, TRACE_INFO_FILE, readSpans, readTraceInfo, removeTag, writeDict, writeSpans, writeTraceDicts,
+  TAGS_FOLDER,
+  TRACES_FOLDER,
+  TRACE_INFO_FILE,
+  readSpans,
+  readTraceInfo,
+  removeTag,
+  writeDict,
+  writeSpans,
+  writeTraceDicts,
   writeTraceInfoYaml,
 } from './trace-files.js';
 
@@ -61,8 +81,12 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
   }
 
   async function activeExperiment(id: string | undefined): Promise<Experiment> {
-    if (!id) throw MlflowError.invalidParameter('A trace must be located in an MLflow experiment (trace_location.mlflow_experiment).');
-    if (!/^[0-9A-Za-z_-]{1,64}$/.test(id)) throw MlflowError.invalidParameter(`Invalid experiment id '${id.slice(0, 100)}'.`);
+    if (!id)
+      throw MlflowError.invalidParameter(
+        'A trace must be located in an MLflow experiment (trace_location.mlflow_experiment).',
+      );
+    if (!/^[0-9A-Za-z_-]{1,64}$/.test(id))
+      throw MlflowError.invalidParameter(`Invalid experiment id '${id.slice(0, 100)}'.`);
     const exp = await tracking.getExperiment(id);
     if (exp.lifecycle_stage !== 'active') {
       throw MlflowError.invalidParameter(`The experiment ${id} must be in the 'active' lifecycle_stage to log traces.`);
@@ -95,7 +119,11 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
   }
 
   /** Phase one (tags, metadata, spans) committed before trace_info.yaml, which is committed last. */
-  async function writeTrace(dir: string, info: TraceInfo, o: { dicts: boolean; spans?: SpanRecord[]; yaml: boolean; fresh: boolean }): Promise<void> {
+  async function writeTrace(
+    dir: string,
+    info: TraceInfo,
+    o: { dicts: boolean; spans?: SpanRecord[]; yaml: boolean; fresh: boolean },
+  ): Promise<void> {
     const tx = gs.begin();
     await tx.mkdir(dir);
     if (o.dicts) await writeTraceDicts(dir, info, tx, o.fresh);
@@ -115,7 +143,11 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       return locked(incoming.trace_id, async () => {
         const dir = path.join(tracesDirOf(exp.experiment_id), incoming.trace_id);
         const existing = readTraceInfo(dir) ?? undefined;
-        const info = startedTraceInfo(incoming, traceArtifactLocation(exp.artifact_location, incoming.trace_id), existing);
+        const info = startedTraceInfo(
+          incoming,
+          traceArtifactLocation(exp.artifact_location, incoming.trace_id),
+          existing,
+        );
         await writeTrace(dir, info, { dicts: true, yaml: true, fresh: !existing && !fs.existsSync(dir) });
         // Read back: the spans-location tag holds only when this store has the spans (trace-files.ts).
         const stored = readTraceInfo(dir) ?? info;
@@ -173,7 +205,8 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       await locked(traceId, async () => {
         const { dir, info } = mustFind(traceId);
         const tx = gs.begin();
-        if (!(await removeTag(dir, key, tx))) throw MlflowError.notFound(`No tag with name: ${key} in trace with ID ${traceId}.`);
+        if (!(await removeTag(dir, key, tx)))
+          throw MlflowError.notFound(`No tag with name: ${key} in trace with ID ${traceId}.`);
         await tx.commit();
         const tags = { ...info.tags };
         delete tags[key];
@@ -188,10 +221,15 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       idx.refresh();
       let victims: string[];
       if (req.trace_ids?.length) {
-        victims = req.trace_ids.filter((id) => fs.existsSync(path.join(tracesDirOf(req.experiment_id), id, TRACE_INFO_FILE)));
+        victims = req.trace_ids.filter((id) =>
+          fs.existsSync(path.join(tracesDirOf(req.experiment_id), id, TRACE_INFO_FILE)),
+        );
       } else {
         const max = req.max_timestamp_millis as number;
-        const old = idx.all().filter((i) => i.request_time <= max).sort((a, b) => a.request_time - b.request_time);
+        const old = idx
+          .all()
+          .filter((i) => i.request_time <= max)
+          .sort((a, b) => a.request_time - b.request_time);
         victims = old.slice(0, req.max_traces ?? old.length).map((i) => i.trace_id);
       }
       for (const id of victims) {
@@ -216,7 +254,10 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
           const tx = gs.begin();
           await writeDict(path.join(f.dir, 'request_metadata'), { [TRACE_KEYS.sourceRun]: runId }, f.dir, tx);
           await tx.commit();
-          indexOf(f.experimentId).put({ ...f.info, trace_metadata: { ...f.info.trace_metadata, [TRACE_KEYS.sourceRun]: runId } });
+          indexOf(f.experimentId).put({
+            ...f.info,
+            trace_metadata: { ...f.info.trace_metadata, [TRACE_KEYS.sourceRun]: runId },
+          });
         });
       }
     },
@@ -227,10 +268,21 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
       await locked(traceId, async () => {
         const dir = path.join(tracesDirOf(exp.experiment_id), traceId);
         const existing = readTraceInfo(dir) ?? undefined;
-        const info = traceInfoAfterSpans(exp.experiment_id, traceId, spans, traceArtifactLocation(exp.artifact_location, traceId), existing);
+        const info = traceInfoAfterSpans(
+          exp.experiment_id,
+          traceId,
+          spans,
+          traceArtifactLocation(exp.artifact_location, traceId),
+          existing,
+        );
         const merged = mergeSpans(existing ? readSpans(dir) : [], spans);
         const changed = !existing || JSON.stringify(info) !== JSON.stringify(existing);
-        await writeTrace(dir, info, { dicts: !existing, spans: merged, yaml: changed, fresh: !existing && !fs.existsSync(dir) });
+        await writeTrace(dir, info, {
+          dicts: !existing,
+          spans: merged,
+          yaml: changed,
+          fresh: !existing && !fs.existsSync(dir),
+        });
         const idx = indexOf(exp.experiment_id);
         idx.put(info);
         if (!existing) idx.noteOwnDirChange();

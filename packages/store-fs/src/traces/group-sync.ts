@@ -28,14 +28,19 @@ class Batch {
   }
   async run(): Promise<void> {
     try {
-      const jobs: [string, boolean][] = [...[...this.files].map((f): [string, boolean] => [f, false]), ...[...this.dirs].map((d): [string, boolean] => [d, true])];
+      const jobs: [string, boolean][] = [
+        ...[...this.files].map((f): [string, boolean] => [f, false]),
+        ...[...this.dirs].map((d): [string, boolean] => [d, true]),
+      ];
       let next = 0;
-      await Promise.all(Array.from({ length: Math.min(PARALLEL_SYNCS, jobs.length) }, async () => {
-        while (next < jobs.length) {
-          const [p, dir] = jobs[next++] as [string, boolean];
-          await syncPath(p, dir);
-        }
-      }));
+      await Promise.all(
+        Array.from({ length: Math.min(PARALLEL_SYNCS, jobs.length) }, async () => {
+          while (next < jobs.length) {
+            const [p, dir] = jobs[next++] as [string, boolean];
+            await syncPath(p, dir);
+          }
+        }),
+      );
       this.resolve();
     } catch (e) {
       this.reject(e);

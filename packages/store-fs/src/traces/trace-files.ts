@@ -12,7 +12,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { MlflowError, SPANS_IN_TRACKING_STORE, TRACE_KEYS, formatProtoTimestamp, parseProtoTimestamp } from '@mlflow-ts/format';
+import {
+  MlflowError,
+  SPANS_IN_TRACKING_STORE,
+  TRACE_KEYS,
+  formatProtoTimestamp,
+  parseProtoTimestamp,
+} from '@mlflow-ts/format';
 import type { SpanRecord, TraceInfo, TraceLocation, TraceState } from '@mlflow-ts/format';
 import type { SyncTx } from './group-sync.js';
 import { dumpYaml, parseYaml } from '../yaml-file.js';
@@ -90,7 +96,8 @@ export function readTraceInfo(dir: string): TraceInfo | null {
   if (typeof y.client_request_id === 'string') info.client_request_id = y.client_request_id;
   if (typeof y.request_preview === 'string') info.request_preview = y.request_preview;
   if (typeof y.response_preview === 'string') info.response_preview = y.response_preview;
-  if (y.execution_duration_ms !== undefined && y.execution_duration_ms !== null) info.execution_duration = Number(y.execution_duration_ms);
+  if (y.execution_duration_ms !== undefined && y.execution_duration_ms !== null)
+    info.execution_duration = Number(y.execution_duration_ms);
   return info;
 }
 
@@ -111,7 +118,13 @@ export function readSpans(dir: string): SpanRecord[] {
 }
 
 /** Writes each entry of a tags / metadata folder; values as written text. */
-export async function writeDict(dir: string, entries: Record<string, string>, tmpDir: string, tx: SyncTx, fresh = false): Promise<void> {
+export async function writeDict(
+  dir: string,
+  entries: Record<string, string>,
+  tmpDir: string,
+  tx: SyncTx,
+  fresh = false,
+): Promise<void> {
   await tx.mkdir(dir);
   for (const [k, v] of Object.entries(entries)) await tx.writeFile(path.join(dir, k), v, tmpDir, fresh);
 }

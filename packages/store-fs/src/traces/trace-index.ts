@@ -17,7 +17,10 @@ export class ExperimentTraceIndex {
   private sorted: TraceInfo[] | null = null;
   private dirMtimeNs = -1n;
 
-  constructor(readonly tracesDir: string, private readonly warn: (m: string) => void) {}
+  constructor(
+    readonly tracesDir: string,
+    private readonly warn: (m: string) => void,
+  ) {}
 
   /** Re-lists traces/ when its mtime moved since the last look. */
   refresh(): void {

@@ -18,7 +18,10 @@ async function seeded(opts: { cacheDir: string | null }) {
   const runs: string[] = [];
   for (let i = 0; i < 6; i++) {
     const r = await a.createRun({ run_name: `r${i}` });
-    await a.logBatch(r.info.run_id, { metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }], params: [{ key: 'p', value: String(i) }] });
+    await a.logBatch(r.info.run_id, {
+      metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }],
+      params: [{ key: 'p', value: String(i) }],
+    });
     runs.push(r.info.run_id);
   }
   await settle();
@@ -28,7 +31,8 @@ async function seeded(opts: { cacheDir: string | null }) {
 }
 
 const latest = async (store: ReturnType<typeof createFsTrackingStore>, runId: string) =>
-  (await store.searchRuns({ experiment_ids: ['0'], filter: `attributes.run_id = '${runId}'` })).items[0]?.data.metrics[0]?.value;
+  (await store.searchRuns({ experiment_ids: ['0'], filter: `attributes.run_id = '${runId}'` })).items[0]?.data
+    .metrics[0]?.value;
 
 describe('background re-checks of big experiments', () => {
   it('still verify a snapshot before the first search answers (a run file changed behind its back)', async () => {
@@ -37,7 +41,12 @@ describe('background re-checks of big experiments', () => {
     // MLflow-style writes: no directory mtime moves.
     fs.appendFileSync(path.join(s.dir(s.runs[0]!), 'metrics', 'm'), '2 100.0 1\n');
     fs.writeFileSync(path.join(s.dir(s.runs[1]!), 'params', 'p'), 'changed');
-    const b = createFsTrackingStore({ root: s.root, cacheDir: s.cacheDir, backgroundSweepMinRuns: 1, revalidateMs: 60_000 });
+    const b = createFsTrackingStore({
+      root: s.root,
+      cacheDir: s.cacheDir,
+      backgroundSweepMinRuns: 1,
+      revalidateMs: 60_000,
+    });
     expect(await latest(b, s.runs[0]!)).toBe(100);
     const run1 = (await b.searchRuns({ experiment_ids: ['0'], filter: "params.p = 'changed'" })).items;
     expect(run1.map((r) => r.info.run_id)).toEqual([s.runs[1]]);

@@ -17,7 +17,9 @@ beforeAll(async () => {
 }, 120_000);
 
 function startWriter(root: string, runId: string, key: string, batches: number, size: number) {
-  const child = spawn(process.execPath, [CHILD, entry, root, runId, key, String(batches), String(size)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CHILD, entry, root, runId, key, String(batches), String(size)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let acks = 0;
   let stderr = '';
   let buffered = '';
@@ -71,7 +73,12 @@ describe('crash and concurrency safety', () => {
     expect(page.items.map((r) => r.info.run_id)).toEqual([info.run_id]);
     // Files are whole: no temp files left behind among params, every metric line complete.
     const text = fs.readFileSync(path.join(root, '0', info.run_id, 'metrics', 'loss'), 'utf8');
-    expect(text.split('\n').slice(0, -1).every((l) => /^\d+ \d+\.0 \d+$/.test(l))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .slice(0, -1)
+        .every((l) => /^\d+ \d+\.0 \d+$/.test(l)),
+    ).toBe(true);
   });
 
   it('two processes logging 10k metrics each into one experiment lose nothing', async () => {
@@ -91,7 +98,12 @@ describe('crash and concurrency safety', () => {
     expect((await store.getMetricHistory(a.info.run_id, 'shared')).items).toHaveLength(20_000);
     expect((await store.getMetricHistory(b.info.run_id, 'own')).items).toHaveLength(10_000);
     const text = fs.readFileSync(path.join(root, expId, a.info.run_id, 'metrics', 'shared'), 'utf8');
-    expect(text.split('\n').filter((l) => l !== '').every((l) => /^\d+ \d+\.0 \d+$/.test(l))).toBe(true);
+    expect(
+      text
+        .split('\n')
+        .filter((l) => l !== '')
+        .every((l) => /^\d+ \d+\.0 \d+$/.test(l)),
+    ).toBe(true);
     // The same store instance (caches warm from before) sees everything through search as well.
     const page = await store.searchRuns({ experiment_ids: [expId], order_by: ['metrics.shared DESC'] });
     expect(page.items).toHaveLength(2);

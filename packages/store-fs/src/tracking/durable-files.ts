@@ -44,7 +44,11 @@ export function mkdirsFor(gc: GroupCommit, target: string): void {
  * The caller's request still awaits `gc.commit()` at its end,
  * which makes the new directory entries durable.
  */
-export async function writeFilesDurable(gc: GroupCommit, files: DurableFile[], tmpDir: string | null): Promise<boolean[]> {
+export async function writeFilesDurable(
+  gc: GroupCommit,
+  files: DurableFile[],
+  tmpDir: string | null,
+): Promise<boolean[]> {
   const temps: string[] = [];
   try {
     for (const f of files) {

@@ -99,7 +99,11 @@ export class ExperimentEntry {
     if (!sameStamp(this.metaStamp, stamp)) {
       this.metaStamp = stamp;
       try {
-        this.experiment = experimentFromMeta(parseYaml(fs.readFileSync(path.join(this.dir, 'meta.yaml'), 'utf8')), tagList, this.id);
+        this.experiment = experimentFromMeta(
+          parseYaml(fs.readFileSync(path.join(this.dir, 'meta.yaml'), 'utf8')),
+          tagList,
+          this.id,
+        );
         this.error = null;
       } catch (e) {
         this.experiment = null;
@@ -127,7 +131,12 @@ export class ExperimentEntry {
   // an entry set — the one that verifies a restored snapshot or a first read — always runs here,
   // before the search answers, so a stale snapshot is never trusted; later changes by writers that
   // bump no mtime are then seen within deepEveryMs plus one sweep.
-  syncRuns(deepEveryMs: number, warn: (msg: string) => void, onRun?: (e: RunEntry) => void, backgroundMinRuns = Infinity): void {
+  syncRuns(
+    deepEveryMs: number,
+    warn: (msg: string) => void,
+    onRun?: (e: RunEntry) => void,
+    backgroundMinRuns = Infinity,
+  ): void {
     const now = Date.now();
     const st = statOrNull(this.dir);
     if (!st) {
@@ -173,14 +182,17 @@ export class ExperimentEntry {
     const cold = [...this.runs.values()].filter((r) => r.cold);
     if (cold.length < Math.max(1, minRuns)) return false;
     try {
-      await prefetchRunDirs(cold.map((r) => r.dir), (start, raws) => {
-        raws.forEach((raw, i) => {
-          const entry = cold[start + i]!;
-          if (this.runs.get(entry.runId) !== entry || !entry.cold) return; // changed meanwhile
-          if (raw) entry.install(raw, warn);
-          else this.runs.delete(entry.runId);
-        });
-      });
+      await prefetchRunDirs(
+        cold.map((r) => r.dir),
+        (start, raws) => {
+          raws.forEach((raw, i) => {
+            const entry = cold[start + i]!;
+            if (this.runs.get(entry.runId) !== entry || !entry.cold) return; // changed meanwhile
+            if (raw) entry.install(raw, warn);
+            else this.runs.delete(entry.runId);
+          });
+        },
+      );
     } catch {
       // No worker threads (or one died): the serial reads in syncRuns do the same work.
       return false;
@@ -231,9 +243,11 @@ export class ExperimentEntry {
       dirents = [];
     }
     for (const d of dirents) {
-      if (!d.isDirectory() || RESERVED_EXPERIMENT_FOLDERS.has(d.name) || isTempName(d.name) || d.name.startsWith('.')) continue;
+      if (!d.isDirectory() || RESERVED_EXPERIMENT_FOLDERS.has(d.name) || isTempName(d.name) || d.name.startsWith('.'))
+        continue;
       seen.add(d.name);
-      if (!this.runs.has(d.name)) this.runs.set(d.name, new RunEntry(d.name, path.join(this.dir, d.name), this.dir, this.id));
+      if (!this.runs.has(d.name))
+        this.runs.set(d.name, new RunEntry(d.name, path.join(this.dir, d.name), this.dir, this.id));
     }
     for (const id of [...this.runs.keys()]) if (!seen.has(id)) this.runs.delete(id);
     void warn;

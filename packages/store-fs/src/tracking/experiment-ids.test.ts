@@ -33,7 +33,10 @@ describe('experiment ids', () => {
     const root = path.join(tempDir(), 'mlruns');
     const id = '987654321098765432';
     fs.mkdirSync(path.join(root, id), { recursive: true });
-    fs.writeFileSync(path.join(root, id, 'meta.yaml'), `artifact_location: file:///x\ncreation_time: 1\nexperiment_id: ${id}\nlast_update_time: 1\nlifecycle_stage: active\nname: old\n`);
+    fs.writeFileSync(
+      path.join(root, id, 'meta.yaml'),
+      `artifact_location: file:///x\ncreation_time: 1\nexperiment_id: ${id}\nlast_update_time: 1\nlifecycle_stage: active\nname: old\n`,
+    );
     const store = createFsTrackingStore({ root, cacheDir: null });
     expect((await store.getExperimentByName('old'))!.experiment_id).toBe(id);
     await store.close();
@@ -48,9 +51,16 @@ describe('log-batch writes', () => {
     const id = run.info.run_id;
     const dir = path.join(root, '0', id);
     const batch = {
-      params: [{ key: 'a/b/c', value: '1' }, { key: 'a/b/d', value: '2' }, { key: 'p', value: 'x' }],
+      params: [
+        { key: 'a/b/c', value: '1' },
+        { key: 'a/b/d', value: '2' },
+        { key: 'p', value: 'x' },
+      ],
       tags: [{ key: 't/u', value: 'v' }],
-      metrics: [{ key: 'm/n', value: 1, timestamp: 1, step: 0 }, { key: 'm/n', value: 2, timestamp: 2, step: 1 }],
+      metrics: [
+        { key: 'm/n', value: 1, timestamp: 1, step: 0 },
+        { key: 'm/n', value: 2, timestamp: 2, step: 1 },
+      ],
     };
     await store.logBatch(id, batch);
     const tagFile = path.join(dir, 'tags', 't', 'u');
@@ -58,14 +68,30 @@ describe('log-batch writes', () => {
     await store.getRun(id); // the cache now knows the tag's value
     await store.logBatch(id, batch); // same params and tags again: allowed, tag file not replaced
     expect(fs.statSync(tagFile).ino).toBe(ino);
-    expect(fs.readFileSync(path.join(dir, 'metrics', 'm', 'n'), 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(
+      fs
+        .readFileSync(path.join(dir, 'metrics', 'm', 'n'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(4);
     await store.logBatch(id, { tags: [{ key: 't/u', value: 'w' }] });
     expect(fs.readFileSync(tagFile, 'utf8')).toBe('w');
-    await expect(store.logBatch(id, { params: [{ key: 'q', value: '1' }, { key: 'p', value: 'y' }] })).rejects.toThrow(/Changing param values/);
+    await expect(
+      store.logBatch(id, {
+        params: [
+          { key: 'q', value: '1' },
+          { key: 'p', value: 'y' },
+        ],
+      }),
+    ).rejects.toThrow(/Changing param values/);
     expect(fs.existsSync(path.join(dir, 'params', 'q'))).toBe(false);
     expect(fs.readdirSync(path.join(dir, 'params', 'a', 'b')).sort()).toEqual(['c', 'd']);
     const got = await store.getRun(id);
-    expect(got.data.params).toEqual([{ key: 'a/b/c', value: '1' }, { key: 'a/b/d', value: '2' }, { key: 'p', value: 'x' }]);
+    expect(got.data.params).toEqual([
+      { key: 'a/b/c', value: '1' },
+      { key: 'a/b/d', value: '2' },
+      { key: 'p', value: 'x' },
+    ]);
     await store.close();
   });
 });

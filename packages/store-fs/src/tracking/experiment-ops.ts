@@ -43,7 +43,13 @@ function withNamesLock<T>(state: StoreState, fn: () => Promise<T>): Promise<T> {
 }
 export const NAMES_LOCK = '.~experiment-names.lock';
 
-export async function writeNewExperiment(state: StoreState, id: string, name: string, artifactLocation: string | undefined, tags: ExperimentTag[]): Promise<void> {
+export async function writeNewExperiment(
+  state: StoreState,
+  id: string,
+  name: string,
+  artifactLocation: string | undefined,
+  tags: ExperimentTag[],
+): Promise<void> {
   const dir = state.activeDir(id);
   fs.mkdirSync(dir); // throws EEXIST when the id is taken
   state.gc.dir(state.root);
@@ -59,7 +65,11 @@ export async function writeNewExperiment(state: StoreState, id: string, name: st
   };
   const tagFiles = tags.map((t) => ({ target: path.join(dir, 'tags', ...t.key.split('/')), data: t.value }));
   if (tagFiles.length > 0) await writeFilesDurable(state.gc, tagFiles, null);
-  await writeFilesDurable(state.gc, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(experimentMeta(exp, false)) }], null);
+  await writeFilesDurable(
+    state.gc,
+    [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(experimentMeta(exp, false)) }],
+    null,
+  );
 }
 
 export async function ensureDefaultExperiment(state: StoreState): Promise<void> {
@@ -84,21 +94,31 @@ export function experimentByName(state: StoreState, name: string): Experiment | 
   return (active ?? matches[0])?.experiment ?? null;
 }
 
-export async function createExperiment(state: StoreState, req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }): Promise<string> {
+export async function createExperiment(
+  state: StoreState,
+  req: { name: string; artifact_location?: string; tags?: ExperimentTag[] },
+): Promise<string> {
   const name = validateExperimentName(req.name);
   const loc = req.artifact_location;
   if (loc) {
     if (loc.length > MAX_ARTIFACT_LOCATION_LENGTH) {
-      throw MlflowError.invalidParameter(`Invalid artifact location '${loc.slice(0, 40)}...': exceeds ${MAX_ARTIFACT_LOCATION_LENGTH} characters`);
+      throw MlflowError.invalidParameter(
+        `Invalid artifact location '${loc.slice(0, 40)}...': exceeds ${MAX_ARTIFACT_LOCATION_LENGTH} characters`,
+      );
     }
-    if (loc.startsWith('runs:')) throw MlflowError.invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${loc}'`);
-    if (loc.includes('#')) throw MlflowError.invalidParameter(`Artifact location cannot contain a URL fragment. Given: '${loc}'`);
+    if (loc.startsWith('runs:'))
+      throw MlflowError.invalidParameter(`Artifact location cannot be a runs:/ URI. Given: '${loc}'`);
+    if (loc.includes('#'))
+      throw MlflowError.invalidParameter(`Artifact location cannot contain a URL fragment. Given: '${loc}'`);
   }
   const tags = (req.tags ?? []).map((t) => validateExperimentTag(t));
   const unused = () => {
     const existing = experimentByName(state, name);
     if (existing) {
-      const suffix = existing.lifecycle_stage === 'deleted' ? ' in deleted state. You can restore the experiment, or permanently delete the experiment from the .trash folder (under tracking server\'s root folder) in order to use this experiment name again.' : '.';
+      const suffix =
+        existing.lifecycle_stage === 'deleted'
+          ? " in deleted state. You can restore the experiment, or permanently delete the experiment from the .trash folder (under tracking server's root folder) in order to use this experiment name again."
+          : '.';
       throw MlflowError.alreadyExists(`Experiment '${name}' already exists${suffix}`);
     }
   };
@@ -118,13 +138,18 @@ export async function createExperiment(state: StoreState, req: { name: string; a
   });
 }
 
-function rewriteMeta(state: StoreState, entry: ExperimentEntry, change: (exp: Experiment) => Experiment): Promise<Experiment> {
+function rewriteMeta(
+  state: StoreState,
+  entry: ExperimentEntry,
+  change: (exp: Experiment) => Experiment,
+): Promise<Experiment> {
   const meta = path.join(entry.dir, 'meta.yaml');
   const lockDir = path.join(entry.dir, 'tags', '.~meta-lock');
   fs.mkdirSync(path.join(entry.dir, 'tags'), { recursive: true });
   return state.withMetaLock(meta, lockDir, async () => {
     entry.refreshMeta(state.warn);
-    if (!entry.experiment) throw new MlflowError('INVALID_STATE', `Experiment ${entry.id} meta.yaml is unreadable: ${entry.error}`);
+    if (!entry.experiment)
+      throw new MlflowError('INVALID_STATE', `Experiment ${entry.id} meta.yaml is unreadable: ${entry.error}`);
     const next = change(entry.experiment);
     await writeFilesDurable(state.gc, [{ target: meta, data: dumpYaml(experimentMeta(next, true)) }], null);
     entry.refreshMeta(state.warn);
@@ -135,7 +160,8 @@ function rewriteMeta(state: StoreState, entry: ExperimentEntry, change: (exp: Ex
 export async function renameExperiment(state: StoreState, id: string, newName: string): Promise<void> {
   const name = validateExperimentName(newName);
   const entry = getExperimentEntry(state, id);
-  if (entry.experiment!.lifecycle_stage !== 'active') throw MlflowError.invalidParameter('Cannot rename a non-active experiment.');
+  if (entry.experiment!.lifecycle_stage !== 'active')
+    throw MlflowError.invalidParameter('Cannot rename a non-active experiment.');
   await withNamesLock(state, async () => {
     const other = experimentByName(state, name);
     if (other && other.experiment_id !== id) throw MlflowError.alreadyExists(`Experiment '${name}' already exists.`);
@@ -147,9 +173,15 @@ export async function setExperimentTag(state: StoreState, id: string, tag: Exper
   const t = validateExperimentTag(tag);
   const entry = getExperimentEntry(state, id);
   if (entry.experiment!.lifecycle_stage !== 'active') {
-    throw MlflowError.invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${entry.experiment!.lifecycle_stage}.`);
+    throw MlflowError.invalidParameter(
+      `The experiment ${id} must be in the 'active' state. Current state is ${entry.experiment!.lifecycle_stage}.`,
+    );
   }
-  await writeFilesDurable(state.gc, [{ target: path.join(entry.dir, 'tags', ...t.key.split('/')), data: t.value }], null);
+  await writeFilesDurable(
+    state.gc,
+    [{ target: path.join(entry.dir, 'tags', ...t.key.split('/')), data: t.value }],
+    null,
+  );
   entry.refreshMeta(state.warn);
 }
 
@@ -157,7 +189,9 @@ export function deleteExperimentTag(state: StoreState, id: string, key: string):
   validateTagKey(key);
   const entry = getExperimentEntry(state, id);
   if (entry.experiment!.lifecycle_stage !== 'active') {
-    throw MlflowError.invalidParameter(`The experiment ${id} must be in the 'active' state. Current state is ${entry.experiment!.lifecycle_stage}.`);
+    throw MlflowError.invalidParameter(
+      `The experiment ${id} must be in the 'active' state. Current state is ${entry.experiment!.lifecycle_stage}.`,
+    );
   }
   const file = path.join(entry.dir, 'tags', ...key.split('/'));
   if (!fs.existsSync(file)) throw MlflowError.notFound(`No tag with name: ${key} in experiment with id ${id}`);
@@ -167,19 +201,32 @@ export function deleteExperimentTag(state: StoreState, id: string, key: string):
 }
 
 /** Marks runs deleted/active the way MLflow does when their experiment is deleted/restored. */
-async function setRunsLifecycle(state: StoreState, entry: ExperimentEntry, stage: 'active' | 'deleted', when: number): Promise<void> {
+async function setRunsLifecycle(
+  state: StoreState,
+  entry: ExperimentEntry,
+  stage: 'active' | 'deleted',
+  when: number,
+): Promise<void> {
   entry.syncRuns(0, state.warn);
   for (const run of entry.runs.values()) {
     if (!run.info || run.info.lifecycle_stage === stage) continue;
     const info = { ...run.info, lifecycle_stage: stage };
     const data = dumpYaml(runMetaFromInfo(info, stage === 'deleted' ? when : undefined));
-    await writeFilesDurable(state.gc, [{ target: path.join(run.dir, 'meta.yaml'), data }], path.join(run.dir, RUN_TMP_DIR));
+    await writeFilesDurable(
+      state.gc,
+      [{ target: path.join(run.dir, 'meta.yaml'), data }],
+      path.join(run.dir, RUN_TMP_DIR),
+    );
     state.touchRun(run);
   }
 }
 
 export async function deleteExperiment(state: StoreState, id: string): Promise<void> {
-  if (id === DEFAULT_EXPERIMENT_ID) throw new MlflowError('INTERNAL_ERROR', 'Cannot delete the default experiment \'0\'. This is an internally reserved experiment.');
+  if (id === DEFAULT_EXPERIMENT_ID)
+    throw new MlflowError(
+      'INTERNAL_ERROR',
+      "Cannot delete the default experiment '0'. This is an internally reserved experiment.",
+    );
   const entry = state.experimentEntry(id);
   if (!entry?.experiment || entry.experiment.lifecycle_stage !== 'active' || entry.dir !== state.activeDir(id)) {
     throw MlflowError.notFound(`Could not find experiment with ID ${id}`);
@@ -195,15 +242,20 @@ export async function deleteExperiment(state: StoreState, id: string): Promise<v
 
 export async function restoreExperiment(state: StoreState, id: string): Promise<void> {
   if (fs.existsSync(state.activeDir(id))) {
-    throw MlflowError.alreadyExists(`Cannot restore experiment with ID ${id}. An experiment with same ID already exists.`);
+    throw MlflowError.alreadyExists(
+      `Cannot restore experiment with ID ${id}. An experiment with same ID already exists.`,
+    );
   }
   const entry = state.experimentEntry(id);
-  if (!entry?.experiment || entry.dir !== state.trashDir(id)) throw MlflowError.notFound(`Could not find deleted experiment with ID ${id}`);
+  if (!entry?.experiment || entry.dir !== state.trashDir(id))
+    throw MlflowError.notFound(`Could not find deleted experiment with ID ${id}`);
   const name = entry.experiment.name;
   await withNamesLock(state, async () => {
     const clash = experimentByName(state, name);
     if (clash && clash.experiment_id !== id && clash.lifecycle_stage === 'active') {
-      throw MlflowError.alreadyExists(`Cannot restore experiment '${name}': an active experiment with that name exists.`);
+      throw MlflowError.alreadyExists(
+        `Cannot restore experiment '${name}': an active experiment with that name exists.`,
+      );
     }
     fs.renameSync(entry.dir, state.activeDir(id));
     state.gc.dir(state.root);

@@ -82,7 +82,11 @@ describe('MLflow 3.2 store (mlflow-fastapi-wine)', () => {
     ]);
     expect(run.data.tags).toEqual([
       { key: 'mlflow.runName', value: 'hyperparameter-sweep' },
-      { key: 'mlflow.source.name', value: 'C:\\Users\\prade\\AppData\\Local\\Programs\\Python\\Python310\\lib\\site-packages\\ipykernel_launcher.py' },
+      {
+        key: 'mlflow.source.name',
+        value:
+          'C:\\Users\\prade\\AppData\\Local\\Programs\\Python\\Python310\\lib\\site-packages\\ipykernel_launcher.py',
+      },
       { key: 'mlflow.source.type', value: 'LOCAL' },
       { key: 'mlflow.user', value: 'prade' },
     ]);
@@ -110,7 +114,10 @@ describe('MLflow 3.2 store (mlflow-fastapi-wine)', () => {
         expect(history.items).toEqual(expected.map((m) => ({ key, ...m })));
       }
     }
-    const byParent = await store.searchRuns({ experiment_ids: [WINE_EXP], filter: "tags.mlflow.parentRunId = 'd8f910a5d96b478cab1a9539778901ed'" });
+    const byParent = await store.searchRuns({
+      experiment_ids: [WINE_EXP],
+      filter: "tags.mlflow.parentRunId = 'd8f910a5d96b478cab1a9539778901ed'",
+    });
     expect(byParent.items).toHaveLength(2);
   });
 });
@@ -119,7 +126,11 @@ describe('MLflow 2.8 store (zakharovart01__mlops)', () => {
   it('reads run_uuid-era runs, keys with spaces and raw file values', async () => {
     const { store, root } = open('zakharovart01__mlops');
     const exp = await store.getExperiment('0');
-    expect(exp).toMatchObject({ name: 'Default', artifact_location: 'file:///home/zakhar/mlops/mlruns/0', creation_time: 1701598360278 });
+    expect(exp).toMatchObject({
+      name: 'Default',
+      artifact_location: 'file:///home/zakhar/mlops/mlruns/0',
+      creation_time: 1701598360278,
+    });
     const run = await store.getRun('53de31024b0c48d7b6e25e6bcb898fac');
     expect(run.info).toMatchObject({
       run_id: '53de31024b0c48d7b6e25e6bcb898fac',
@@ -143,7 +154,11 @@ describe('MLflow 2.8 store (zakharovart01__mlops)', () => {
     ]);
     const hist = await store.getMetricHistory('53de31024b0c48d7b6e25e6bcb898fac', 'max error');
     expect(hist.items).toEqual([{ key: 'max error', value: 152.7042694091797, timestamp: 1701598982732, step: 0 }]);
-    const both = await store.searchRuns({ experiment_ids: ['0'], filter: 'metrics.RMSE > 60', order_by: ['metrics.RMSE DESC'] });
+    const both = await store.searchRuns({
+      experiment_ids: ['0'],
+      filter: 'metrics.RMSE > 60',
+      order_by: ['metrics.RMSE DESC'],
+    });
     expect(both.items.map((r) => r.info.run_id)).toEqual(['1ac957e967204384885987bb4c23e977']);
   });
 

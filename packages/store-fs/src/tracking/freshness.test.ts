@@ -36,7 +36,10 @@ describe('cache freshness and tolerance', () => {
     const run = await store.createRun({});
     await store.logMetric(run.info.run_id, { key: 'm', value: 1, timestamp: 1, step: 0 });
     await store.setTag(run.info.run_id, { key: 't', value: 'old' });
-    expect((await store.searchRuns({ experiment_ids: ['0'] })).items[0]!.data.tags).toContainEqual({ key: 't', value: 'old' });
+    expect((await store.searchRuns({ experiment_ids: ['0'] })).items[0]!.data.tags).toContainEqual({
+      key: 't',
+      value: 'old',
+    });
     const dir = path.join(root, '0', run.info.run_id);
     const dirTime = fs.statSync(dir).mtime;
     fs.appendFileSync(path.join(dir, 'metrics', 'm'), '2 3.5 7\n');

@@ -7,13 +7,36 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  MlflowError, paginate, resolveMaxResults, sampleMetricHistoryBulkInterval, searchExperimentsInMemory,
-  searchRunsInMemory, validateMetricHistoryBulkIntervalRequest, validateMetricKey,
+  MlflowError,
+  paginate,
+  resolveMaxResults,
+  sampleMetricHistoryBulkInterval,
+  searchExperimentsInMemory,
+  searchRunsInMemory,
+  validateMetricHistoryBulkIntervalRequest,
+  validateMetricKey,
 } from '@mlflow-ts/format';
 import type {
-  CreateRunRequest, DatasetInput, Experiment, ExperimentTag, LogBatchRequest, Metric, MetricHistoryBulkIntervalRequest,
-  MetricHistoryRequest, MetricWithRunId, ModelInputRef, ModelOutputRef, Page, Param, Run, RunInfo, RunTag,
-  SearchExperimentsRequest, SearchRunsRequest, TrackingStore, UpdateRunRequest,
+  CreateRunRequest,
+  DatasetInput,
+  Experiment,
+  ExperimentTag,
+  LogBatchRequest,
+  Metric,
+  MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest,
+  MetricWithRunId,
+  ModelInputRef,
+  ModelOutputRef,
+  Page,
+  Param,
+  Run,
+  RunInfo,
+  RunTag,
+  SearchExperimentsRequest,
+  SearchRunsRequest,
+  TrackingStore,
+  UpdateRunRequest,
 } from '@mlflow-ts/format';
 import type { LoggedModelStore } from '@mlflow-ts/format';
 import { createFsLoggedModelStore } from '../logged-models/index.js';
@@ -63,14 +86,15 @@ export interface FsTrackingStoreOptions {
   durability?: Durability;
 }
 
-export type FsTrackingStore = TrackingStore & LoggedModelStore & {
-  readonly root: string;
-  /** Problems met while reading (corrupt or foreign files), each reported once. */
-  readonly warnings: readonly string[];
-  close(): Promise<void>;
-  logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
-  getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
-};
+export type FsTrackingStore = TrackingStore &
+  LoggedModelStore & {
+    readonly root: string;
+    /** Problems met while reading (corrupt or foreign files), each reported once. */
+    readonly warnings: readonly string[];
+    close(): Promise<void>;
+    logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
+    getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
+  };
 
 /** Async facade: every operation is sync file I/O behind a promise, errors as rejections. */
 const run = <T>(fn: () => T | Promise<T>): Promise<T> => {
@@ -134,7 +158,9 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     ...createFsLoggedModelStore({ root, tracking: { getExperiment: (id) => store.getExperiment(id) } }),
     // MLflow 3 traces: `<experiment>/traces/<trace_id>/` (src/traces/); fsync unless durability is 'none'.
     traces: createFsTraceStore({
-      root, tracking: { getExperiment: (id) => store.getExperiment(id) }, warn: (m) => state.warn(m),
+      root,
+      tracking: { getExperiment: (id) => store.getExperiment(id) },
+      warn: (m) => state.warn(m),
       fsync: traceFsync(opts.durability),
     }),
     root,
@@ -144,15 +170,17 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
 
     createExperiment: (req) => write(() => exps.createExperiment(state, req)),
     getExperiment: (id) => ready(() => structuredClone(exps.getExperimentEntry(state, id).experiment!)),
-    getExperimentByName: (name) => ready(() => {
-      const e = exps.experimentByName(state, name);
-      return e ? structuredClone(e) : null;
-    }),
-    searchExperiments: (req: SearchExperimentsRequest = {}) => ready(() => {
-      const all: Experiment[] = exps.allExperiments(state).map((e) => e.experiment!);
-      const page = searchExperimentsInMemory(all, { ...req, view_type: req.view_type ?? 'ACTIVE_ONLY' });
-      return { ...page, items: structuredClone(page.items) };
-    }),
+    getExperimentByName: (name) =>
+      ready(() => {
+        const e = exps.experimentByName(state, name);
+        return e ? structuredClone(e) : null;
+      }),
+    searchExperiments: (req: SearchExperimentsRequest = {}) =>
+      ready(() => {
+        const all: Experiment[] = exps.allExperiments(state).map((e) => e.experiment!);
+        const page = searchExperimentsInMemory(all, { ...req, view_type: req.view_type ?? 'ACTIVE_ONLY' });
+        return { ...page, items: structuredClone(page.items) };
+      }),
     renameExperiment: (id, name) => write(() => exps.renameExperiment(state, id, name)),
     setExperimentTag: (id, tag: ExperimentTag) => write(() => exps.setExperimentTag(state, id, tag)),
     deleteExperimentTag: (id, key) => write(() => exps.deleteExperimentTag(state, id, key)),
@@ -163,47 +191,55 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
     importRun: (req) => write(async () => runs.runSnapshot(await imports.importRun(state, req))),
     importExperiment: (req) => write(() => imports.importExperiment(state, req)),
     updateRun: (runId, req: UpdateRunRequest): Promise<RunInfo> => write(() => runs.updateRun(state, runId, req)),
-    getRun: (runId) => ready(async () => {
-      const entry = await state.findRunAsync(runId);
-      if (!entry.info) throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${entry.error}`);
-      return runs.runSnapshot(entry);
-    }),
+    getRun: (runId) =>
+      ready(async () => {
+        const entry = await state.findRunAsync(runId);
+        if (!entry.info)
+          throw new MlflowError('INVALID_STATE', `Run '${runId}' metadata is in invalid state: ${entry.error}`);
+        return runs.runSnapshot(entry);
+      }),
     deleteRun: (runId) => write(() => runs.setLifecycle(state, runId, 'deleted')),
-    listDeletedRuns: () => ready(async () => {
-      gc.cleanGcStaging(state);
-      return gc.listDeletedRuns(state);
-    }),
+    listDeletedRuns: () =>
+      ready(async () => {
+        gc.cleanGcStaging(state);
+        return gc.listDeletedRuns(state);
+      }),
     hardDeleteRun: (runId) => write(() => gc.hardDeleteRun(state, runId)),
     hardDeleteExperiment: (id) => write(() => gc.hardDeleteExperiment(state, id)),
     restoreRun: (runId) => write(() => runs.setLifecycle(state, runId, 'active')),
-    searchRuns: (req: SearchRunsRequest) => ready(async () => {
-      for (const expId of new Set(req.experiment_ids ?? [])) {
-        await state.experimentEntry(String(expId))?.prefetchRuns(opts.parallelReadMinRuns ?? 500, state.warn);
-      }
-      return searchRuns(state, req);
-    }),
+    searchRuns: (req: SearchRunsRequest) =>
+      ready(async () => {
+        for (const expId of new Set(req.experiment_ids ?? [])) {
+          await state.experimentEntry(String(expId))?.prefetchRuns(opts.parallelReadMinRuns ?? 500, state.warn);
+        }
+        return searchRuns(state, req);
+      }),
 
     logMetric: (runId, metric: Metric) => write(() => runs.logMetric(state, runId, metric)),
     logParam: (runId, param: Param) => write(() => runs.logParam(state, runId, param)),
     setTag: (runId, tag: RunTag) => write(() => runs.setTag(state, runId, tag)),
     deleteTag: (runId, key) => write(() => runs.deleteTag(state, runId, key)),
     logBatch: (runId, batch: LogBatchRequest) => write(() => runs.logBatch(state, runId, batch)),
-    logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => write(() => runs.logInputs(state, runId, req)),
+    logInputs: (runId, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) =>
+      write(() => runs.logInputs(state, runId, req)),
     logOutputs: (runId, models) => write(() => runs.logOutputs(state, runId, models)),
 
-    getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> => ready(async () => {
-      const { series } = await history(runId, key);
-      const all = series ? series.all() : [];
-      // A copy: the series keeps its Metric objects for the next call.
-      if (req.max_results === undefined && !req.page_token) return { items: all.slice() };
-      return paginate(all, req.max_results ?? all.length ?? 1, req.page_token);
-    }),
-    getMetricHistoryBulkInterval: (req) => ready(async () => {
-      validateMetricHistoryBulkIntervalRequest(req);
-      const histories: { run_id: string; history: readonly Metric[] }[] = [];
-      for (const runId of req.run_ids) histories.push({ run_id: runId, history: (await history(runId, req.metric_key)).series?.all() ?? [] });
-      return sampleMetricHistoryBulkInterval(histories, req);
-    }),
+    getMetricHistory: (runId, key, req: MetricHistoryRequest = {}): Promise<Page<Metric>> =>
+      ready(async () => {
+        const { series } = await history(runId, key);
+        const all = series ? series.all() : [];
+        // A copy: the series keeps its Metric objects for the next call.
+        if (req.max_results === undefined && !req.page_token) return { items: all.slice() };
+        return paginate(all, req.max_results ?? all.length ?? 1, req.page_token);
+      }),
+    getMetricHistoryBulkInterval: (req) =>
+      ready(async () => {
+        validateMetricHistoryBulkIntervalRequest(req);
+        const histories: { run_id: string; history: readonly Metric[] }[] = [];
+        for (const runId of req.run_ids)
+          histories.push({ run_id: runId, history: (await history(runId, req.metric_key)).series?.all() ?? [] });
+        return sampleMetricHistoryBulkInterval(histories, req);
+      }),
 
     close: async () => {
       if (closed) return;

@@ -31,7 +31,9 @@ export function cleanGcStaging(state: StoreState): void {
 
 function deletedTimeOf(runDir: string): number | undefined {
   try {
-    const meta = parseYaml(fs.readFileSync(path.join(runDir, 'meta.yaml'), 'utf8')) as { deleted_time?: unknown } | null;
+    const meta = parseYaml(fs.readFileSync(path.join(runDir, 'meta.yaml'), 'utf8')) as {
+      deleted_time?: unknown;
+    } | null;
     const t = Number(meta?.deleted_time);
     return meta?.deleted_time != null && Number.isFinite(t) ? t : undefined;
   } catch {
@@ -50,7 +52,11 @@ export function listDeletedRuns(state: StoreState): DeletedRun[] {
     for (const run of exp.runs.values()) {
       if (!run.refreshInfo(state.warn) || run.info?.lifecycle_stage !== 'deleted') continue;
       const deletedTime = deletedTimeOf(run.dir);
-      out.push(deletedTime === undefined ? { run_id: run.runId, experiment_id: id } : { run_id: run.runId, experiment_id: id, deleted_time: deletedTime });
+      out.push(
+        deletedTime === undefined
+          ? { run_id: run.runId, experiment_id: id }
+          : { run_id: run.runId, experiment_id: id, deleted_time: deletedTime },
+      );
     }
   }
   return out;
@@ -68,7 +74,9 @@ function stageAndRemove(state: StoreState, dir: string, name: string): void {
 export function hardDeleteRun(state: StoreState, runId: string): void {
   const run = state.findRun(runId, 'info');
   if (run.info?.lifecycle_stage !== 'deleted') {
-    throw MlflowError.invalidParameter(`Run ${runId} is not in \`deleted\` lifecycle stage. Only runs in \`deleted\` lifecycle stage can be deleted.`);
+    throw MlflowError.invalidParameter(
+      `Run ${runId} is not in \`deleted\` lifecycle stage. Only runs in \`deleted\` lifecycle stage can be deleted.`,
+    );
   }
   stageAndRemove(state, run.dir, runId);
   state.experimentEntry(run.info.experiment_id)?.runs.delete(runId);
@@ -79,7 +87,9 @@ export function hardDeleteRun(state: StoreState, runId: string): void {
 export function hardDeleteExperiment(state: StoreState, experimentId: string): void {
   const exp = state.experimentEntry(experimentId);
   if (!exp || exp.dir !== state.trashDir(experimentId)) {
-    throw MlflowError.invalidParameter(`Experiment ${experimentId} is not in the deleted lifecycle stage. Only experiments in the deleted lifecycle stage can be hard-deleted.`);
+    throw MlflowError.invalidParameter(
+      `Experiment ${experimentId} is not in the deleted lifecycle stage. Only experiments in the deleted lifecycle stage can be hard-deleted.`,
+    );
   }
   stageAndRemove(state, exp.dir, `experiment-${experimentId}`);
   state.experimentEntry(experimentId);

@@ -6,7 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  MlflowError, RUN_NAME_TAG, RunStatus, validateExperimentName, validateExperimentTag, validateTag,
+  MlflowError,
+  RUN_NAME_TAG,
+  RunStatus,
+  validateExperimentName,
+  validateExperimentTag,
+  validateTag,
 } from '@mlflow-ts/format';
 import type { Experiment, ImportExperimentRequest, ImportRunRequest, RunInfo } from '@mlflow-ts/format';
 import { appendToUri } from '../uri.js';
@@ -36,7 +41,10 @@ export async function importRun(state: StoreState, req: ImportRunRequest): Promi
   if (!status.success) throw MlflowError.invalidParameter(`Invalid run status '${String(req.status)}'`);
   const exp = getExperimentEntry(state, req.experiment_id);
   if (exp.experiment!.lifecycle_stage !== 'active') {
-    throw new MlflowError('INVALID_STATE', `Could not create run under non-active experiment with ID ${req.experiment_id}.`);
+    throw new MlflowError(
+      'INVALID_STATE',
+      `Could not create run under non-active experiment with ID ${req.experiment_id}.`,
+    );
   }
   if (findRunOrNull(state, req.run_id)) throw MlflowError.alreadyExists(`Run '${req.run_id}' already exists.`);
   const tags = (req.tags ?? []).map((t, i) => validateTag(t, `tags[${i}]`));
@@ -65,7 +73,11 @@ export async function importRun(state: StoreState, req: ImportRunRequest): Promi
   const tmp = path.join(dir, RUN_TMP_DIR);
   const tagFiles = tags.map((t) => ({ target: path.join(dir, 'tags', ...t.key.split('/')), data: t.value }));
   await writeFilesDurable(state.gc, tagFiles, tmp);
-  await writeFilesDurable(state.gc, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(runMetaFromInfo(info, null)) }], tmp);
+  await writeFilesDurable(
+    state.gc,
+    [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(runMetaFromInfo(info, null)) }],
+    tmp,
+  );
   const entry = exp.runEntry(runId)!;
   state.touchRun(entry);
   entry.refresh(true, state.warn);
@@ -79,27 +91,36 @@ export async function importExperiment(state: StoreState, req: ImportExperimentR
   }
   const name = validateExperimentName(req.name);
   const tags = (req.tags ?? []).map((t) => validateExperimentTag(t));
-  return state.withMetaLock(path.join(state.root, 'meta.yaml'), path.join(state.root, NAMES_LOCK), async () => {
-    if (experimentByName(state, name)) throw MlflowError.alreadyExists(`Experiment '${name}' already exists.`);
-    if (state.experimentEntry(id) || fs.existsSync(state.trashDir(id))) {
-      throw MlflowError.alreadyExists(`Experiment with ID ${id} already exists.`);
-    }
-    const dir = state.activeDir(id);
-    fs.mkdirSync(dir, { recursive: true });
-    state.gc.dir(state.root);
-    const now = Date.now();
-    const exp: Experiment = {
-      experiment_id: id,
-      name,
-      artifact_location: req.artifact_location || appendToUri(state.opts.artifactRootUri, id),
-      lifecycle_stage: 'active',
-      creation_time: req.creation_time ?? now,
-      last_update_time: req.last_update_time ?? req.creation_time ?? now,
-      tags: [],
-    };
-    const tagFiles = tags.map((t) => ({ target: path.join(dir, 'tags', ...t.key.split('/')), data: t.value }));
-    if (tagFiles.length > 0) await writeFilesDurable(state.gc, tagFiles, null);
-    await writeFilesDurable(state.gc, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(experimentMeta(exp, false)) }], null);
-    return id;
-  }, true);
+  return state.withMetaLock(
+    path.join(state.root, 'meta.yaml'),
+    path.join(state.root, NAMES_LOCK),
+    async () => {
+      if (experimentByName(state, name)) throw MlflowError.alreadyExists(`Experiment '${name}' already exists.`);
+      if (state.experimentEntry(id) || fs.existsSync(state.trashDir(id))) {
+        throw MlflowError.alreadyExists(`Experiment with ID ${id} already exists.`);
+      }
+      const dir = state.activeDir(id);
+      fs.mkdirSync(dir, { recursive: true });
+      state.gc.dir(state.root);
+      const now = Date.now();
+      const exp: Experiment = {
+        experiment_id: id,
+        name,
+        artifact_location: req.artifact_location || appendToUri(state.opts.artifactRootUri, id),
+        lifecycle_stage: 'active',
+        creation_time: req.creation_time ?? now,
+        last_update_time: req.last_update_time ?? req.creation_time ?? now,
+        tags: [],
+      };
+      const tagFiles = tags.map((t) => ({ target: path.join(dir, 'tags', ...t.key.split('/')), data: t.value }));
+      if (tagFiles.length > 0) await writeFilesDurable(state.gc, tagFiles, null);
+      await writeFilesDurable(
+        state.gc,
+        [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(experimentMeta(exp, false)) }],
+        null,
+      );
+      return id;
+    },
+    true,
+  );
 }

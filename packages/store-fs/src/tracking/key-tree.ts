@@ -209,7 +209,8 @@ export class KeyValueFiles {
 
   snapshot(stableBefore: number): KeyValueSnapshot {
     const entries: [string, FileStamp, string][] = [];
-    for (const [k, stamp] of this.stamps) if (stamp.mtimeMs < stableBefore) entries.push([k, stamp, this.values.get(k)!]);
+    for (const [k, stamp] of this.stamps)
+      if (stamp.mtimeMs < stableBefore) entries.push([k, stamp, this.values.get(k)!]);
     return { tree: this.tree.snapshot(stableBefore), entries };
   }
 

@@ -12,7 +12,8 @@ const SOURCE_TYPE_LOCAL = 4;
 export class MalformedMetaError extends Error {}
 
 function asRecord(data: unknown, what: string): Record<string, unknown> {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new MalformedMetaError(`${what} is not a mapping`);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new MalformedMetaError(`${what} is not a mapping`);
   return data as Record<string, unknown>;
 }
 

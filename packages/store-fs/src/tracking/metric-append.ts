@@ -62,7 +62,9 @@ function repairTail(fd: number, file: string, size: number, ctx: AppendContext):
     kept = `could not copy it aside (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`;
   }
   fs.ftruncateSync(fd, cut);
-  ctx.warn(`metric file ${file} ended in a partial line (${describeFragment(fragment)}) left by a failed or interrupted write; ${kept} and cut the file back to its last complete line`);
+  ctx.warn(
+    `metric file ${file} ended in a partial line (${describeFragment(fragment)}) left by a failed or interrupted write; ${kept} and cut the file back to its last complete line`,
+  );
   return cut;
 }
 

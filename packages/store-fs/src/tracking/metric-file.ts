@@ -18,11 +18,18 @@ import { formatPythonFloat, parsePythonFloat } from '../float-repr.js';
 
 export function formatMetricLine(m: Metric): string {
   const base = `${Math.trunc(m.timestamp)} ${formatPythonFloat(m.value)} ${Math.trunc(m.step ?? 0)}`;
-  return m.dataset_name != null && m.dataset_digest != null ? `${base} ${m.dataset_name} ${m.dataset_digest}\n` : `${base}\n`;
+  return m.dataset_name != null && m.dataset_digest != null
+    ? `${base} ${m.dataset_name} ${m.dataset_digest}\n`
+    : `${base}\n`;
 }
 
 /** MLflow's "latest" order: the point with max (step, timestamp, value); NaN never wins a tie. */
-export function isLaterMetric(step: number, ts: number, value: number, than: { step: number; timestamp: number; value: number }): boolean {
+export function isLaterMetric(
+  step: number,
+  ts: number,
+  value: number,
+  than: { step: number; timestamp: number; value: number },
+): boolean {
   if (step !== than.step) return step > than.step;
   if (ts !== than.timestamp) return ts > than.timestamp;
   return value > than.value;
@@ -98,7 +105,10 @@ export class MetricSeries {
   /** Where unparsable lines are reported. */
   warn: (msg: string) => void = () => undefined;
 
-  constructor(readonly key: string, readonly file: string) {}
+  constructor(
+    readonly key: string,
+    readonly file: string,
+  ) {}
 
   static fromSnapshot(file: string, s: MetricSeriesSnapshot): MetricSeries {
     const m = new MetricSeries(s.key, file);
@@ -132,7 +142,14 @@ export class MetricSeries {
   snapshot(stableBefore: number): MetricSeriesSnapshot | null {
     // A file modified moments ago may change again without its stamp changing: do not persist it.
     if (this.mtimeMs >= stableBefore) return null;
-    return { key: this.key, ino: this.ino, size: this.size, mtimeMs: this.mtimeMs, offset: this.offset, latest: this.latest };
+    return {
+      key: this.key,
+      ino: this.ino,
+      size: this.size,
+      mtimeMs: this.mtimeMs,
+      offset: this.offset,
+      latest: this.latest,
+    };
   }
 
   get length(): number {
@@ -192,7 +209,11 @@ export class MetricSeries {
       this.unload();
       return false;
     }
-    const whole = !this.loaded || st.ino !== this.ino || st.size < this.offset || (st.size === this.size && st.mtimeMs !== this.mtimeMs);
+    const whole =
+      !this.loaded ||
+      st.ino !== this.ino ||
+      st.size < this.offset ||
+      (st.size === this.size && st.mtimeMs !== this.mtimeMs);
     const from = whole ? 0 : this.offset;
     // Small reads are cheaper synchronously than through the thread pool.
     if (st.size - from < 1 << 16) return this.load();
@@ -276,13 +297,17 @@ export class MetricSeries {
   }
 
   private reportNulTail(): void {
-    this.warn(`metric file ${this.file} ends in NUL bytes after line ${this.lines} (a write lost in a crash); the points before them are intact, the next append cuts them off`);
+    this.warn(
+      `metric file ${this.file} ends in NUL bytes after line ${this.lines} (a write lost in a crash); the points before them are intact, the next append cuts them off`,
+    );
   }
 
   private bad(line: string): void {
     this.badLines++;
     const shown = line.replace(/\0/g, '\\0');
-    this.warn(`metric file ${this.file} line ${this.lines}: cannot parse '${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}'; skipped it`);
+    this.warn(
+      `metric file ${this.file} line ${this.lines}: cannot parse '${shown.length > 80 ? `${shown.slice(0, 80)}…` : shown}'; skipped it`,
+    );
   }
 
   private parseLines(text: string): void {
@@ -350,7 +375,9 @@ export class MetricSeries {
     const out = this.materialized;
     for (let i = out.length; i < n; i++) {
       const ds = this.datasets.get(i);
-      out.push(this.toMetric({ timestamp: this.timestamps[i]!, value: this.values[i]!, step: this.steps[i]!, dataset: ds }));
+      out.push(
+        this.toMetric({ timestamp: this.timestamps[i]!, value: this.values[i]!, step: this.steps[i]!, dataset: ds }),
+      );
     }
     return out;
   }

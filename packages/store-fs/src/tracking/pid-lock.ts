@@ -75,7 +75,8 @@ function readOwner(lockPath: string): Owner | null {
 function staleReason(lockPath: string, staleMs: number): string | null {
   const owner = readOwner(lockPath);
   if (owner && owner.host === HOST) {
-    if (owner.pid === process.pid) return held.has(lockPath) ? null : 'this process holds no such lock (its directory was moved)';
+    if (owner.pid === process.pid)
+      return held.has(lockPath) ? null : 'this process holds no such lock (its directory was moved)';
     return pidAlive(owner.pid) ? null : `its owner, process ${owner.pid}, is gone`;
   }
   let st: fs.Stats;
@@ -86,7 +87,9 @@ function staleReason(lockPath: string, staleMs: number): string | null {
   }
   const age = Date.now() - st.mtimeMs;
   if (age <= staleMs) return null;
-  return owner ? `its owner on host ${owner.host} has not renewed it for ${Math.round(age)} ms` : `it has no owner and is ${Math.round(age)} ms old`;
+  return owner
+    ? `its owner on host ${owner.host} has not renewed it for ${Math.round(age)} ms`
+    : `it has no owner and is ${Math.round(age)} ms old`;
 }
 
 /** Removes a stale lock: renamed away first so that two breakers never remove a fresh lock. */

@@ -8,7 +8,16 @@ import path from 'node:path';
 import type { Metric, Run, RunInfo } from '@mlflow-ts/format';
 import { parseYaml } from '../yaml-file.js';
 import {
-  type FileStamp, KeyTree, RACY_MS, type KeyTreeSnapshot, KeyValueFiles, type KeyValueSnapshot, readWithStamp, sameStamp, stampOf, statOrNull,
+  type FileStamp,
+  KeyTree,
+  RACY_MS,
+  type KeyTreeSnapshot,
+  KeyValueFiles,
+  type KeyValueSnapshot,
+  readWithStamp,
+  sameStamp,
+  stampOf,
+  statOrNull,
 } from './key-tree.js';
 import { runInfoFromMeta } from './meta-files.js';
 import { MetricSeries, type MetricSeriesSnapshot } from './metric-file.js';
@@ -103,10 +112,14 @@ export class RunEntry {
     this.tags.install(raw.tags, raw.at);
     this.metricTree.install(raw.metrics.listings);
     this.metrics.clear();
-    for (const [key, text, stamp] of raw.metrics.files) this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp, warn));
+    for (const [key, text, stamp] of raw.metrics.files)
+      this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp, warn));
     this.linkStamps = raw.linkStamps;
     this.linkDirStamp = raw.linkStamps === '-|-' && raw.at - raw.dirStamp.mtimeMs > RACY_MS ? raw.dirStamp : undefined;
-    this.links = raw.linkStamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+    this.links =
+      raw.linkStamps === '-|-'
+        ? { datasetInputs: [], modelInputs: [], modelOutputs: [] }
+        : readRunLinks(this.dir, this.experimentDir, warn);
     this.dirStamp = raw.dirStamp;
     this.checkedAt = raw.at;
     this.deepRead = true;
@@ -155,7 +168,9 @@ export class RunEntry {
       const info = runInfoFromMeta(parseYaml(got[0]), this.experimentId);
       if (info.run_id !== this.runId) {
         // A meta.yaml copied from another run: taking it would show that run twice.
-        throw new Error(`it names run_id '${info.run_id}' but lives in folder '${this.runId}' (copied from another run?)`);
+        throw new Error(
+          `it names run_id '${info.run_id}' but lives in folder '${this.runId}' (copied from another run?)`,
+        );
       }
       this.info = info;
       this.error = null;
@@ -197,7 +212,10 @@ export class RunEntry {
     this.linkDirStamp = stamps === '-|-' && at - dirStamp.mtimeMs > RACY_MS ? dirStamp : undefined;
     if (stamps === this.linkStamps) return false;
     this.linkStamps = stamps;
-    this.links = stamps === '-|-' ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : readRunLinks(this.dir, this.experimentDir, warn);
+    this.links =
+      stamps === '-|-'
+        ? { datasetInputs: [], modelInputs: [], modelOutputs: [] }
+        : readRunLinks(this.dir, this.experimentDir, warn);
     return true;
   }
 

@@ -13,16 +13,34 @@ export const md5 = (s: string): string => createHash('md5').update(s, 'utf8').di
 export const datasetId = (d: { name: string; digest: string }): string => md5(d.name + d.digest);
 
 /** `_FileStoreInput`/`_FileStoreOutput` dicts; MLflow writes the source id into destination_id too. */
-export function inputLinkMeta(sourceType: 'DATASET' | 'MODEL', sourceId: string, tags: Record<string, string>): Record<string, unknown> {
+export function inputLinkMeta(
+  sourceType: 'DATASET' | 'MODEL',
+  sourceId: string,
+  tags: Record<string, string>,
+): Record<string, unknown> {
   return { destination_id: sourceId, destination_type: 'RUN', source_id: sourceId, source_type: sourceType, tags };
 }
 
 export function outputLinkMeta(modelId: string, step: number): Record<string, unknown> {
-  return { destination_id: modelId, destination_type: 'MODEL_OUTPUT', source_id: modelId, source_type: 'RUN_OUTPUT', step, tags: {} };
+  return {
+    destination_id: modelId,
+    destination_type: 'MODEL_OUTPUT',
+    source_id: modelId,
+    source_type: 'RUN_OUTPUT',
+    step,
+    tags: {},
+  };
 }
 
 export function datasetMeta(d: Dataset): Record<string, unknown> {
-  return { digest: d.digest, name: d.name, profile: d.profile ?? null, schema: d.schema ?? null, source: d.source, source_type: d.source_type };
+  return {
+    digest: d.digest,
+    name: d.name,
+    profile: d.profile ?? null,
+    schema: d.schema ?? null,
+    source: d.source,
+    source_type: d.source_type,
+  };
 }
 
 function readYamlDir(dir: string): Record<string, unknown> | null {
@@ -36,7 +54,11 @@ function readYamlDir(dir: string): Record<string, unknown> | null {
 
 function subdirs(dir: string): string[] {
   try {
-    return fs.readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    return fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name)
+      .sort();
   } catch {
     return [];
   }

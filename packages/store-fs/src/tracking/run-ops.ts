@@ -3,11 +3,27 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import {
-  MlflowError, RUN_NAME_TAG, resolveRunName, validateDatasetInput, validateLogBatch, validateMetric, validateParam, validateTag,
+  MlflowError,
+  RUN_NAME_TAG,
+  resolveRunName,
+  validateDatasetInput,
+  validateLogBatch,
+  validateMetric,
+  validateParam,
+  validateTag,
   validateTagKey,
 } from '@mlflow-ts/format';
 import type {
-  CreateRunRequest, DatasetInput, LogBatchRequest, Metric, ModelInputRef, ModelOutputRef, Param, Run, RunInfo, RunTag,
+  CreateRunRequest,
+  DatasetInput,
+  LogBatchRequest,
+  Metric,
+  ModelInputRef,
+  ModelOutputRef,
+  Param,
+  Run,
+  RunInfo,
+  RunTag,
   UpdateRunRequest,
 } from '@mlflow-ts/format';
 import { appendToUri } from '../uri.js';
@@ -20,7 +36,6 @@ import { formatMetricLine } from './metric-file.js';
 import type { RunEntry } from './run-entry.js';
 import { datasetId, datasetMeta, inputLinkMeta, md5, outputLinkMeta } from './run-links.js';
 import type { StoreState } from './store-state.js';
-
 
 const keyPath = (dir: string, key: string) => path.join(dir, ...key.split('/'));
 
@@ -54,8 +69,14 @@ export async function createRun(state: StoreState, req: CreateRunRequest): Promi
   fs.mkdirSync(dir);
   state.gc.dir(exp.dir);
   // meta.yaml last: a run directory without it is not a run yet, for us and for MLflow.
-  await writeRunFiles(state, { dir }, tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })));
-  await writeRunFiles(state, { dir }, [{ target: path.join(dir, 'meta.yaml'), data: dumpYaml(runMetaFromInfo(info, null)) }]);
+  await writeRunFiles(
+    state,
+    { dir },
+    tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
+  );
+  await writeRunFiles(state, { dir }, [
+    { target: path.join(dir, 'meta.yaml'), data: dumpYaml(runMetaFromInfo(info, null)) },
+  ]);
   const entry = exp.runEntry(runId)!;
   state.touchRun(entry);
   entry.refresh(true, state.warn);
@@ -80,7 +101,8 @@ export async function rewriteRunMeta(
     if (!run.info) throw new MlflowError('INVALID_STATE', `Run '${run.runId}' metadata is in invalid state.`);
     const info = change(run.info);
     const files: DurableFile[] = [{ target: meta, data: dumpYaml(runMetaFromInfo(info, deletedTime)) }];
-    if (runName !== undefined) files.unshift({ target: keyPath(path.join(run.dir, 'tags'), RUN_NAME_TAG), data: runName });
+    if (runName !== undefined)
+      files.unshift({ target: keyPath(path.join(run.dir, 'tags'), RUN_NAME_TAG), data: runName });
     await writeRunFiles(state, run, files);
     return info;
   });
@@ -90,19 +112,30 @@ export async function rewriteRunMeta(
 
 export async function updateRun(state: StoreState, runId: string, req: UpdateRunRequest): Promise<RunInfo> {
   const run = state.activeRun(runId);
-  const info = await rewriteRunMeta(state, run, (cur) => {
-    const next: RunInfo = { ...cur };
-    if (req.status) next.status = req.status;
-    if (req.end_time !== undefined && req.end_time !== null) next.end_time = req.end_time;
-    if (req.run_name) next.run_name = req.run_name;
-    return next;
-  }, undefined, req.run_name || undefined);
+  const info = await rewriteRunMeta(
+    state,
+    run,
+    (cur) => {
+      const next: RunInfo = { ...cur };
+      if (req.status) next.status = req.status;
+      if (req.end_time !== undefined && req.end_time !== null) next.end_time = req.end_time;
+      if (req.run_name) next.run_name = req.run_name;
+      return next;
+    },
+    undefined,
+    req.run_name || undefined,
+  );
   return { ...info };
 }
 
 export async function setLifecycle(state: StoreState, runId: string, stage: 'active' | 'deleted'): Promise<void> {
   const run = state.findRun(runId);
-  await rewriteRunMeta(state, run, (cur) => ({ ...cur, lifecycle_stage: stage }), stage === 'deleted' ? Date.now() : undefined);
+  await rewriteRunMeta(
+    state,
+    run,
+    (cur) => ({ ...cur, lifecycle_stage: stage }),
+    stage === 'deleted' ? Date.now() : undefined,
+  );
 }
 
 /** A file's text, or null when it does not exist (no exception thrown for the common missing case). */
@@ -117,7 +150,11 @@ function readIfExists(file: string): string | null {
 
 /** Creates param files (never overwrites one); a param already logged must have the same value. */
 async function writeParams(state: StoreState, run: RunEntry, params: Param[]): Promise<void> {
-  const files = params.map((p) => ({ target: keyPath(path.join(run.dir, 'params'), p.key), data: p.value, exclusive: true }));
+  const files = params.map((p) => ({
+    target: keyPath(path.join(run.dir, 'params'), p.key),
+    data: p.value,
+    exclusive: true,
+  }));
   const written = await writeRunFiles(state, run, files);
   written.forEach((ok, i) => {
     if (!ok) checkParamUnchanged(run, params[i]!, readIfExists(files[i]!.target));
@@ -218,29 +255,45 @@ export async function logBatch(state: StoreState, runId: string, batch: LogBatch
     if (v.metrics.length > 0) appendMetrics(state, run, v.metrics);
     // One durable write for every tag whose value changes; mlflow.runName also renames the run.
     const tagsDir = path.join(run.dir, 'tags');
-    const changed = v.tags.filter((t) => t.key !== RUN_NAME_TAG && !(run.tags.values.get(t.key) === t.value && readIfExists(keyPath(tagsDir, t.key)) === t.value));
-    if (changed.length > 0) await writeRunFiles(state, run, changed.map((t) => ({ target: keyPath(tagsDir, t.key), data: t.value })));
+    const changed = v.tags.filter(
+      (t) =>
+        t.key !== RUN_NAME_TAG &&
+        !(run.tags.values.get(t.key) === t.value && readIfExists(keyPath(tagsDir, t.key)) === t.value),
+    );
+    if (changed.length > 0)
+      await writeRunFiles(
+        state,
+        run,
+        changed.map((t) => ({ target: keyPath(tagsDir, t.key), data: t.value })),
+      );
     for (const t of v.tags) if (t.key === RUN_NAME_TAG) await writeTag(state, run, t);
   } finally {
     state.touchRun(run);
   }
 }
 
-export async function logInputs(state: StoreState, runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }): Promise<void> {
+export async function logInputs(
+  state: StoreState,
+  runId: string,
+  req: { datasets?: DatasetInput[]; models?: ModelInputRef[] },
+): Promise<void> {
   for (const d of req.datasets ?? []) validateDatasetInput(d);
   const run = state.activeRun(runId);
   for (const input of req.datasets ?? []) {
     const id = datasetId(input.dataset);
     const datasetFile = path.join(run.experimentDir, 'datasets', id, 'meta.yaml');
-    if (!fs.existsSync(datasetFile)) await writeFilesDurable(state.gc, [{ target: datasetFile, data: dumpYaml(datasetMeta(input.dataset)) }], null);
+    if (!fs.existsSync(datasetFile))
+      await writeFilesDurable(state.gc, [{ target: datasetFile, data: dumpYaml(datasetMeta(input.dataset)) }], null);
     const linkFile = path.join(run.dir, 'inputs', md5(id + run.runId), 'meta.yaml');
     const tags = Object.fromEntries(input.tags.map((t) => [t.key, t.value]));
-    if (!fs.existsSync(linkFile)) await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('DATASET', id, tags)) }]);
+    if (!fs.existsSync(linkFile))
+      await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('DATASET', id, tags)) }]);
   }
   for (const m of req.models ?? []) {
     if (!m.model_id) throw MlflowError.invalidParameter("Missing value for required parameter 'models[].model_id'.");
     const linkFile = path.join(run.dir, 'inputs', md5(m.model_id + run.runId), 'meta.yaml');
-    if (!fs.existsSync(linkFile)) await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('MODEL', m.model_id, {})) }]);
+    if (!fs.existsSync(linkFile))
+      await writeRunFiles(state, run, [{ target: linkFile, data: dumpYaml(inputLinkMeta('MODEL', m.model_id, {})) }]);
   }
   state.touchRun(run);
 }
@@ -248,9 +301,13 @@ export async function logInputs(state: StoreState, runId: string, req: { dataset
 export async function logOutputs(state: StoreState, runId: string, models: ModelOutputRef[]): Promise<void> {
   const run = state.activeRun(runId);
   for (const m of models) {
-    if (!m.model_id || m.model_id.includes('/') || m.model_id.startsWith('.')) throw MlflowError.invalidParameter(`Invalid model_id '${m.model_id}'`);
+    if (!m.model_id || m.model_id.includes('/') || m.model_id.startsWith('.'))
+      throw MlflowError.invalidParameter(`Invalid model_id '${m.model_id}'`);
   }
-  const files = models.map((m) => ({ target: path.join(run.dir, 'outputs', m.model_id, 'meta.yaml'), data: dumpYaml(outputLinkMeta(m.model_id, m.step ?? 0)) }));
+  const files = models.map((m) => ({
+    target: path.join(run.dir, 'outputs', m.model_id, 'meta.yaml'),
+    data: dumpYaml(outputLinkMeta(m.model_id, m.step ?? 0)),
+  }));
   await writeRunFiles(state, run, files);
   state.touchRun(run);
 }

@@ -119,7 +119,8 @@ export function prefetchWorkerMain(): void {
     // A directory's link count is 2 + its subdirectories (ext4, xfs, tmpfs; others report 1 or 0):
     // when params/tags/metrics account for all of them, inputs/ and outputs/ did not exist at that
     // stat and need none of their own. One created later bumps the run dir mtime past dirStamp.
-    const found = Number(params.listings.length > 0) + Number(tags.listings.length > 0) + Number(metrics.listings.length > 0);
+    const found =
+      Number(params.listings.length > 0) + Number(tags.listings.length > 0) + Number(metrics.listings.length > 0);
     const linkStamps = st.nlink === 2 + found ? '-|-' : `${linkStamp(`${dir}/inputs`)}|${linkStamp(`${dir}/outputs`)}`;
     return { at, dirStamp: stampOf(st), meta: readFile(`${dir}/meta.yaml`), params, tags, metrics, linkStamps };
   };

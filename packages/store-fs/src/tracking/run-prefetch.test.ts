@@ -16,7 +16,10 @@ function writeStore(root: string, runs: number): string[] {
   const expDir = path.join(root, EXP);
   fs.mkdirSync(path.join(root, '.trash'), { recursive: true });
   fs.mkdirSync(expDir, { recursive: true });
-  fs.writeFileSync(path.join(expDir, 'meta.yaml'), `artifact_location: file://${expDir}\ncreation_time: 1\nexperiment_id: '${EXP}'\nlast_update_time: 1\nlifecycle_stage: active\nname: big\n`);
+  fs.writeFileSync(
+    path.join(expDir, 'meta.yaml'),
+    `artifact_location: file://${expDir}\ncreation_time: 1\nexperiment_id: '${EXP}'\nlast_update_time: 1\nlifecycle_stage: active\nname: big\n`,
+  );
   const ids: string[] = [];
   for (let i = 0; i < runs; i++) {
     const id = `run${String(i).padStart(29, '0')}`;
@@ -24,7 +27,10 @@ function writeStore(root: string, runs: number): string[] {
     const dir = path.join(expDir, id);
     for (const d of ['metrics/nested', 'params', 'tags/a']) fs.mkdirSync(path.join(dir, d), { recursive: true });
     const stage = i % 50 === 7 ? 'deleted' : 'active';
-    fs.writeFileSync(path.join(dir, 'meta.yaml'), `artifact_uri: file://${dir}/artifacts\nend_time: ${i % 2 ? 'null' : 2000 + i}\nentry_point_name: ''\nexperiment_id: '${EXP}'\nlifecycle_stage: ${stage}\nrun_id: ${id}\nrun_name: 'yes'\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: ${1000 + i}\nstatus: ${1 + (i % 5)}\ntags: []\nuser_id: u${i % 3}\n`);
+    fs.writeFileSync(
+      path.join(dir, 'meta.yaml'),
+      `artifact_uri: file://${dir}/artifacts\nend_time: ${i % 2 ? 'null' : 2000 + i}\nentry_point_name: ''\nexperiment_id: '${EXP}'\nlifecycle_stage: ${stage}\nrun_id: ${id}\nrun_name: 'yes'\nsource_name: ''\nsource_type: 4\nsource_version: ''\nstart_time: ${1000 + i}\nstatus: ${1 + (i % 5)}\ntags: []\nuser_id: u${i % 3}\n`,
+    );
     fs.writeFileSync(path.join(dir, 'params', 'lr'), String(i / 1000));
     fs.writeFileSync(path.join(dir, 'params', 'opt'), i % 3 ? 'sgd' : 'adam');
     fs.writeFileSync(path.join(dir, 'tags', 'a', 'b'), `t${i}\n`);
@@ -45,7 +51,10 @@ describe('parallel first read of a big experiment', () => {
     expect(entry.runs.size).toBe(300);
     const run = entry.runs.get(ids[10]!)!;
     expect(run.cold).toBe(false);
-    expect(run.toRun().data.params).toEqual([{ key: 'lr', value: '0.01' }, { key: 'opt', value: 'sgd' }]);
+    expect(run.toRun().data.params).toEqual([
+      { key: 'lr', value: '0.01' },
+      { key: 'opt', value: 'sgd' },
+    ]);
     const loss = run.metrics.get('loss')!;
     expect(loss.length).toBe(0); // a search keeps only the latest point of each series
     expect(loss.latestMetric()).toMatchObject({ timestamp: 2, step: 1 });
@@ -57,16 +66,30 @@ describe('parallel first read of a big experiment', () => {
   it('returns what serial reads return, then sees later writes', async () => {
     const root = path.join(tempDir(), 'mlruns');
     const ids = writeStore(root, 600);
-    const req = { experiment_ids: [EXP], filter: "params.opt = 'adam' and metrics.loss < 0.9", order_by: ['metrics.`nested/acc` DESC'], max_results: 1000, run_view_type: 'ALL' as const };
+    const req = {
+      experiment_ids: [EXP],
+      filter: "params.opt = 'adam' and metrics.loss < 0.9",
+      order_by: ['metrics.`nested/acc` DESC'],
+      max_results: 1000,
+      run_view_type: 'ALL' as const,
+    };
     const parallel = createFsTrackingStore({ root, cacheDir: null, parallelReadMinRuns: 100 });
     const serial = createFsTrackingStore({ root, cacheDir: null, parallelReadMinRuns: Infinity });
     const got = await parallel.searchRuns(req);
     const want = await serial.searchRuns(req);
     expect(got.items.length).toBeGreaterThan(100);
     expect(got).toEqual(want);
-    expect(await parallel.searchRuns({ experiment_ids: [EXP], max_results: 1000 })).toEqual(await serial.searchRuns({ experiment_ids: [EXP], max_results: 1000 }));
+    expect(await parallel.searchRuns({ experiment_ids: [EXP], max_results: 1000 })).toEqual(
+      await serial.searchRuns({ experiment_ids: [EXP], max_results: 1000 }),
+    );
     const run = got.items.find((r) => r.info.run_id === ids[3])!;
-    expect(run.info).toMatchObject({ run_name: 'yes', status: 'FAILED', start_time: 1003, user_id: 'u0', experiment_id: EXP });
+    expect(run.info).toMatchObject({
+      run_name: 'yes',
+      status: 'FAILED',
+      start_time: 1003,
+      user_id: 'u0',
+      experiment_id: EXP,
+    });
     expect(run.info.end_time).toBeUndefined();
     expect(run.data.tags).toEqual([{ key: 'a/b', value: 't3\n' }]);
     expect(run.data.metrics).toEqual([

@@ -43,7 +43,10 @@ const BATCH = 256;
  * the directory is gone) as batches arrive. Rejects if a worker fails; callers fall back to reading
  * synchronously.
  */
-export async function prefetchRunDirs(dirs: string[], onBatch: (start: number, runs: (RawRun | null)[]) => void): Promise<void> {
+export async function prefetchRunDirs(
+  dirs: string[],
+  onBatch: (start: number, runs: (RawRun | null)[]) => void,
+): Promise<void> {
   const count = Math.max(1, Math.min(4, os.availableParallelism(), Math.ceil(dirs.length / BATCH)));
   const workers = Array.from({ length: count }, () => new Worker(WORKER_SOURCE, { eval: true }));
   let next = 0;

@@ -35,18 +35,23 @@ export type EncodedRun = [
 
 const stamp = (s: FileStamp): Stamp => [s.mtimeMs, s.size, s.ino];
 const unstamp = (s: Stamp): FileStamp => ({ mtimeMs: s[0], size: s[1], ino: s[2] });
-const tree = (t: KeyTreeSnapshot): Tree => t.listings.map(([rel, l]) => [rel, l.stamp.mtimeMs, l.stamp.size, l.stamp.ino, l.files, l.dirs]);
+const tree = (t: KeyTreeSnapshot): Tree =>
+  t.listings.map(([rel, l]) => [rel, l.stamp.mtimeMs, l.stamp.size, l.stamp.ino, l.files, l.dirs]);
 const untree = (t: Tree): KeyTreeSnapshot => ({
   listings: t.map(([rel, mtimeMs, size, ino, files, dirs]) => [rel, { stamp: { mtimeMs, size, ino }, files, dirs }]),
 });
-const keyValues = (kv: KeyValueSnapshot): KeyValues => [tree(kv.tree), kv.entries.map(([k, s, v]) => [k, s.mtimeMs, s.size, s.ino, v])];
+const keyValues = (kv: KeyValueSnapshot): KeyValues => [
+  tree(kv.tree),
+  kv.entries.map(([k, s, v]) => [k, s.mtimeMs, s.size, s.ino, v]),
+];
 const unkeyValues = ([t, entries]: KeyValues): KeyValueSnapshot => ({
   tree: untree(t),
   entries: entries.map(([k, mtimeMs, size, ino, v]) => [k, { mtimeMs, size, ino }, v]),
 });
 const num = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
 const unnum = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
-const emptyLinks = (l: RunLinks) => l.datasetInputs.length === 0 && l.modelInputs.length === 0 && l.modelOutputs.length === 0;
+const emptyLinks = (l: RunLinks) =>
+  l.datasetInputs.length === 0 && l.modelInputs.length === 0 && l.modelOutputs.length === 0;
 
 export function encodeRun(s: RunSnapshot): EncodedRun {
   let info: EncodedRun[2] = s.info;
@@ -56,12 +61,25 @@ export function encodeRun(s: RunSnapshot): EncodedRun {
   }
   const metrics = s.metrics.map((m): Metric => {
     const p = m.latest;
-    const latest: Latest | 0 = !p ? 0 : p.dataset ? [p.timestamp, num(p.value), p.step, p.dataset.name, p.dataset.digest] : [p.timestamp, num(p.value), p.step];
+    const latest: Latest | 0 = !p
+      ? 0
+      : p.dataset
+        ? [p.timestamp, num(p.value), p.step, p.dataset.name, p.dataset.digest]
+        : [p.timestamp, num(p.value), p.step];
     return [m.key, m.ino, m.size, m.mtimeMs, m.offset, latest];
   });
   return [
-    s.runId, stamp(s.metaStamp), info, s.error, keyValues(s.params), keyValues(s.tags), tree(s.metricTree), metrics, s.linkStamps,
-    emptyLinks(s.links) ? 0 : s.links, s.linkDirStamp ? stamp(s.linkDirStamp) : 0,
+    s.runId,
+    stamp(s.metaStamp),
+    info,
+    s.error,
+    keyValues(s.params),
+    keyValues(s.tags),
+    tree(s.metricTree),
+    metrics,
+    s.linkStamps,
+    emptyLinks(s.links) ? 0 : s.links,
+    s.linkDirStamp ? stamp(s.linkDirStamp) : 0,
   ];
 }
 

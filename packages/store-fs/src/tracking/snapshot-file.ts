@@ -39,7 +39,10 @@ export function writeSnapshot(file: string, experimentDir: string, runs: RunSnap
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = tempNameFor(file);
-    fs.writeFileSync(tmp, JSON.stringify({ version: VERSION, experimentDir, runs: runs.map(encodeRun) } satisfies SnapshotFile));
+    fs.writeFileSync(
+      tmp,
+      JSON.stringify({ version: VERSION, experimentDir, runs: runs.map(encodeRun) } satisfies SnapshotFile),
+    );
     fs.renameSync(tmp, file);
   } catch {
     // A cache that cannot be written only costs speed.

@@ -16,7 +16,11 @@ describe('run-cache snapshots', () => {
     const runs = [];
     for (let i = 0; i < 5; i++) {
       const r = await a.createRun({ run_name: `r${i}` });
-      await a.logBatch(r.info.run_id, { metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }], params: [{ key: 'p', value: String(i) }], tags: [{ key: 't', value: 'x' }] });
+      await a.logBatch(r.info.run_id, {
+        metrics: [{ key: 'm', value: i, timestamp: 1, step: 0 }],
+        params: [{ key: 'p', value: String(i) }],
+        tags: [{ key: 't', value: 'x' }],
+      });
       runs.push(r.info.run_id);
     }
     await settle();
@@ -30,7 +34,10 @@ describe('run-cache snapshots', () => {
     fs.writeFileSync(path.join(dir(runs[1]!), 'tags', 't'), 'changed');
     fs.rmSync(dir(runs[2]!), { recursive: true });
     const meta = path.join(dir(runs[3]!), 'meta.yaml');
-    fs.writeFileSync(meta, fs.readFileSync(meta, 'utf8').replace('lifecycle_stage: active', 'lifecycle_stage: deleted'));
+    fs.writeFileSync(
+      meta,
+      fs.readFileSync(meta, 'utf8').replace('lifecycle_stage: active', 'lifecycle_stage: deleted'),
+    );
 
     const b = createFsTrackingStore({ root, cacheDir });
     const page = await b.searchRuns({ experiment_ids: ['0'], order_by: ['metrics.m DESC'] });
@@ -69,7 +76,9 @@ describe('run-cache snapshots', () => {
     await a.close();
     const input = (name: string) => ({ dataset: { name, digest: 'd1', source_type: 'local', source: '{}' }, tags: [] });
     const inputsOf = async (s: ReturnType<typeof createFsTrackingStore>, id: string) =>
-      (await s.searchRuns({ experiment_ids: ['0'] })).items.find((r) => r.info.run_id === id)!.inputs.dataset_inputs.map((d) => d.dataset.name);
+      (await s.searchRuns({ experiment_ids: ['0'] })).items
+        .find((r) => r.info.run_id === id)!
+        .inputs.dataset_inputs.map((d) => d.dataset.name);
 
     const w = createFsTrackingStore({ root, cacheDir: null });
     await w.logInputs(ids[0]!, { datasets: [input('after-snapshot')] });
@@ -92,7 +101,12 @@ describe('run-cache snapshots', () => {
     const cacheDir = path.join(base, 'cache');
     const a = createFsTrackingStore({ root, cacheDir });
     const id = (await a.createRun({})).info.run_id;
-    await a.logBatch(id, { metrics: [{ key: 'n', value: NaN, timestamp: 1, step: 0 }, { key: 'i', value: -Infinity, timestamp: 1, step: 0 }] });
+    await a.logBatch(id, {
+      metrics: [
+        { key: 'n', value: NaN, timestamp: 1, step: 0 },
+        { key: 'i', value: -Infinity, timestamp: 1, step: 0 },
+      ],
+    });
     await settle();
     const before = (await a.searchRuns({ experiment_ids: ['0'] })).items[0]!.data.metrics;
     await a.close();

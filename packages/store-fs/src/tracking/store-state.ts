@@ -92,7 +92,8 @@ export class StoreState {
 
   /** The cache entry for an experiment wherever it lives now (root or .trash), meta refreshed. */
   experimentEntry(id: string): ExperimentEntry | null {
-    if (id === '' || id.includes('/') || id.includes('\\') || id.startsWith('.') || NON_EXPERIMENT_ROOT_DIRS.has(id)) return null;
+    if (id === '' || id.includes('/') || id.includes('\\') || id.startsWith('.') || NON_EXPERIMENT_ROOT_DIRS.has(id))
+      return null;
     let dir: string | null = null;
     if (fs.existsSync(path.join(this.activeDir(id), 'meta.yaml'))) dir = this.activeDir(id);
     else if (fs.existsSync(path.join(this.trashDir(id), 'meta.yaml'))) dir = this.trashDir(id);
@@ -153,7 +154,11 @@ export class StoreState {
     }
     const { active, deleted } = this.listExperimentIds();
     for (const expId of [...active, ...deleted]) {
-      if (!fs.existsSync(path.join(this.root, expId, runId)) && !fs.existsSync(path.join(this.root, TRASH, expId, runId))) continue;
+      if (
+        !fs.existsSync(path.join(this.root, expId, runId)) &&
+        !fs.existsSync(path.join(this.root, TRASH, expId, runId))
+      )
+        continue;
       const hit = tryIn(expId);
       if (hit) return hit;
     }
@@ -214,7 +219,11 @@ export class StoreState {
     } catch (e) {
       if (e instanceof LockedError) {
         const by = e.ownerPid !== null ? ` by process ${e.ownerPid}` : '';
-        throw new MlflowError('TEMPORARILY_UNAVAILABLE', `${path.basename(path.dirname(metaFile))} is being changed${by}; try again`, { cause: e });
+        throw new MlflowError(
+          'TEMPORARILY_UNAVAILABLE',
+          `${path.basename(path.dirname(metaFile))} is being changed${by}; try again`,
+          { cause: e },
+        );
       }
       throw e;
     }

@@ -17,7 +17,22 @@ function shape(text: string): string[] {
       const m = /^([a-z_]+):(?: (.*))?$/.exec(line);
       if (!m) return line;
       const v = m[2];
-      const kind = v === undefined ? 'block' : v === 'null' ? 'null' : v === "''" ? "''" : /^'\d+'$/.test(v) ? "'digits'" : /^-?\d+$/.test(v) ? 'int' : v === '[]' ? '[]' : v === '{}' ? '{}' : 'str';
+      const kind =
+        v === undefined
+          ? 'block'
+          : v === 'null'
+            ? 'null'
+            : v === "''"
+              ? "''"
+              : /^'\d+'$/.test(v)
+                ? "'digits'"
+                : /^-?\d+$/.test(v)
+                  ? 'int'
+                  : v === '[]'
+                    ? '[]'
+                    : v === '{}'
+                      ? '{}'
+                      : 'str';
       return `${m[1]}: ${kind}`;
     });
 }
@@ -34,16 +49,34 @@ describe('files written in MLflow layout', () => {
     expect(fs.existsSync(path.join(root, '0', 'meta.yaml'))).toBe(true);
     expect(fs.existsSync(path.join(root, '.trash'))).toBe(true);
 
-    const run = await store.createRun({ experiment_id: expId, user_id: 'prade', run_name: 'hyperparameter-sweep', start_time: 1754589325598 });
+    const run = await store.createRun({
+      experiment_id: expId,
+      user_id: 'prade',
+      run_name: 'hyperparameter-sweep',
+      start_time: 1754589325598,
+    });
     const runId = run.info.run_id;
     expect(runId).toMatch(/^[0-9a-f]{32}$/);
     const created = read(root, expId, runId, 'meta.yaml');
     // At creation MLflow 3.x writes deleted_time: null and end_time: null.
     expect(created).toBe(
       [
-        `artifact_uri: file://${root}/${expId}/${runId}/artifacts`, 'deleted_time: null', 'end_time: null', "entry_point_name: ''",
-        `experiment_id: '${expId}'`, 'lifecycle_stage: active', `run_id: ${runId}`, 'run_name: hyperparameter-sweep', "source_name: ''",
-        'source_type: 4', "source_version: ''", 'start_time: 1754589325598', 'status: 1', 'tags: []', 'user_id: prade', '',
+        `artifact_uri: file://${root}/${expId}/${runId}/artifacts`,
+        'deleted_time: null',
+        'end_time: null',
+        "entry_point_name: ''",
+        `experiment_id: '${expId}'`,
+        'lifecycle_stage: active',
+        `run_id: ${runId}`,
+        'run_name: hyperparameter-sweep',
+        "source_name: ''",
+        'source_type: 4',
+        "source_version: ''",
+        'start_time: 1754589325598',
+        'status: 1',
+        'tags: []',
+        'user_id: prade',
+        '',
       ].join('\n'),
     );
     await store.updateRun(runId, { status: 'FINISHED', end_time: 1754589521194 });
@@ -70,7 +103,10 @@ describe('files written in MLflow layout', () => {
     const run = await store.createRun({ experiment_id: '0' });
     const dir = path.join(root, '0', run.info.run_id);
     await store.logBatch(run.info.run_id, {
-      params: [{ key: 'lr', value: '0.01' }, { key: 'opt/name', value: 'SGD' }],
+      params: [
+        { key: 'lr', value: '0.01' },
+        { key: 'opt/name', value: 'SGD' },
+      ],
       tags: [{ key: 'team', value: 'a b' }],
       metrics: [
         { key: 'total_trials', value: 15, timestamp: 1754589521149, step: 0 },
@@ -87,14 +123,31 @@ describe('files written in MLflow layout', () => {
     expect(read(dir, 'metrics', 'tiny')).toBe('1 1e-05 2\n2 nan 3\n3 -inf 4\n');
     expect(read(dir, 'metrics', 'loss', 'train')).toBe('4 0.5 5\n');
     const got = await store.getRun(run.info.run_id);
-    expect(got.data.params).toEqual([{ key: 'lr', value: '0.01' }, { key: 'opt/name', value: 'SGD' }]);
-    expect(got.data.metrics.find((m) => m.key === 'tiny')).toEqual({ key: 'tiny', value: -Infinity, timestamp: 3, step: 4 });
+    expect(got.data.params).toEqual([
+      { key: 'lr', value: '0.01' },
+      { key: 'opt/name', value: 'SGD' },
+    ]);
+    expect(got.data.metrics.find((m) => m.key === 'tiny')).toEqual({
+      key: 'tiny',
+      value: -Infinity,
+      timestamp: 3,
+      step: 4,
+    });
     expect(got.data.metrics.find((m) => m.key === 'loss/train')?.value).toBe(0.5);
 
-    await store.logMetric(run.info.run_id, { key: 'acc', value: 0.9, timestamp: 10, step: 1, dataset_name: 'train', dataset_digest: 'abc123' });
+    await store.logMetric(run.info.run_id, {
+      key: 'acc',
+      value: 0.9,
+      timestamp: 10,
+      step: 1,
+      dataset_name: 'train',
+      dataset_digest: 'abc123',
+    });
     expect(read(dir, 'metrics', 'acc')).toBe('10 0.9 1 train abc123\n');
     const hist = await store.getMetricHistory(run.info.run_id, 'acc');
-    expect(hist.items).toEqual([{ key: 'acc', value: 0.9, timestamp: 10, step: 1, dataset_name: 'train', dataset_digest: 'abc123' }]);
+    expect(hist.items).toEqual([
+      { key: 'acc', value: 0.9, timestamp: 10, step: 1, dataset_name: 'train', dataset_digest: 'abc123' },
+    ]);
     await store.close();
   });
 
@@ -104,10 +157,15 @@ describe('files written in MLflow layout', () => {
     const run = await store.createRun({});
     const runId = run.info.run_id;
     const dataset = { name: 'wine', digest: 'd1', source_type: 'local', source: '/data/wine.csv', schema: '{"x":1}' };
-    await store.logInputs(runId, { datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }], models: [{ model_id: 'm-abc' }] });
+    await store.logInputs(runId, {
+      datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset }],
+      models: [{ model_id: 'm-abc' }],
+    });
     await store.logOutputs(runId, [{ model_id: 'm-7b5b292a66ea4824a2aaedc5c3ea4bf4', step: 0 }]);
     const out = read(root, '0', runId, 'outputs', 'm-7b5b292a66ea4824a2aaedc5c3ea4bf4', 'meta.yaml');
-    expect(out).toBe(read(WINE, 'a300d8876f2042bf86eb8cee1c072d55', 'outputs', 'm-7b5b292a66ea4824a2aaedc5c3ea4bf4', 'meta.yaml'));
+    expect(out).toBe(
+      read(WINE, 'a300d8876f2042bf86eb8cee1c072d55', 'outputs', 'm-7b5b292a66ea4824a2aaedc5c3ea4bf4', 'meta.yaml'),
+    );
     const datasets = fs.readdirSync(path.join(root, '0', 'datasets'));
     expect(datasets).toHaveLength(1);
     expect(parseYaml(read(root, '0', 'datasets', datasets[0]!, 'meta.yaml'))).toEqual({ ...dataset, profile: null });

@@ -17,7 +17,11 @@ async function* chunked(data: ByteSource): AsyncGenerator<Uint8Array> {
   for await (const c of data) for (let i = 0; i < c.length; i += CHUNK) yield c.subarray(i, i + CHUNK);
 }
 
-export function createGrpcArtifactRepository(conn: GrpcConnection, prefix: string, rootUri: string): ArtifactRepository {
+export function createGrpcArtifactRepository(
+  conn: GrpcConnection,
+  prefix: string,
+  rootUri: string,
+): ArtifactRepository {
   const def = grpcServiceDefinition('Artifacts');
   const full = (path: string | undefined) => {
     if (path) assertSafeArtifactPath(path);
@@ -26,8 +30,15 @@ export function createGrpcArtifactRepository(conn: GrpcConnection, prefix: strin
   const unary = <T>(method: 'List' | 'Delete', req: object) =>
     new Promise<T>((resolve, reject) => {
       const m = def[method]!;
-      conn.client.makeUnaryRequest(m.path, m.requestSerialize, m.responseDeserialize as (b: Buffer) => T, req, conn.metadata(), callOptions(conn),
-        (err, value) => (err ? reject(toClientError(err)) : resolve(value!)));
+      conn.client.makeUnaryRequest(
+        m.path,
+        m.requestSerialize,
+        m.responseDeserialize as (b: Buffer) => T,
+        req,
+        conn.metadata(),
+        callOptions(conn),
+        (err, value) => (err ? reject(toClientError(err)) : resolve(value!)),
+      );
     });
 
   return {
@@ -42,8 +53,14 @@ export function createGrpcArtifactRepository(conn: GrpcConnection, prefix: strin
     async readArtifact(path) {
       const target = full(path);
       const m = def.Download!;
-      const call = conn.client.makeServerStreamRequest(m.path, m.requestSerialize, m.responseDeserialize as (b: Buffer) => { data?: Uint8Array },
-        { path: target }, conn.metadata(), callOptions(conn));
+      const call = conn.client.makeServerStreamRequest(
+        m.path,
+        m.requestSerialize,
+        m.responseDeserialize as (b: Buffer) => { data?: Uint8Array },
+        { path: target },
+        conn.metadata(),
+        callOptions(conn),
+      );
       // Surface NOT_FOUND before handing back the stream, as other repositories do.
       const it = (call as AsyncIterable<{ data?: Uint8Array }>)[Symbol.asyncIterator]();
       let first: IteratorResult<{ data?: Uint8Array }>;
@@ -54,7 +71,8 @@ export function createGrpcArtifactRepository(conn: GrpcConnection, prefix: strin
       }
       return (async function* () {
         try {
-          for (let n = first; !n.done; n = await it.next()) if (n.value.data && n.value.data.length > 0) yield n.value.data;
+          for (let n = first; !n.done; n = await it.next())
+            if (n.value.data && n.value.data.length > 0) yield n.value.data;
         } catch (e) {
           throw toClientError(e);
         }
@@ -67,8 +85,14 @@ export function createGrpcArtifactRepository(conn: GrpcConnection, prefix: strin
       await new Promise<void>((resolve, reject) => {
         let call: grpc.ClientWritableStream<object>;
         let failed = false;
-        call = conn.client.makeClientStreamRequest(m.path, m.requestSerialize, m.responseDeserialize, conn.metadata(), callOptions(conn),
-          (err) => (err ? reject(toClientError(err)) : resolve()));
+        call = conn.client.makeClientStreamRequest(
+          m.path,
+          m.requestSerialize,
+          m.responseDeserialize,
+          conn.metadata(),
+          callOptions(conn),
+          (err) => (err ? reject(toClientError(err)) : resolve()),
+        );
         (async () => {
           call.write({ path: target });
           for await (const chunk of chunked(data)) {

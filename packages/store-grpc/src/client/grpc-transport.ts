@@ -40,7 +40,10 @@ export function toClientError(e: unknown): MlflowError {
 export function isRetryable(e: unknown): boolean {
   const err = e as grpc.ServiceError;
   const exact = err?.metadata?.get(ERROR_CODE_METADATA)[0];
-  return (err?.code === GRPC_STATUS.UNAVAILABLE || err?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) && exact !== 'TEMPORARILY_UNAVAILABLE';
+  return (
+    (err?.code === GRPC_STATUS.UNAVAILABLE || err?.code === GRPC_STATUS.RESOURCE_EXHAUSTED) &&
+    exact !== 'TEMPORARILY_UNAVAILABLE'
+  );
 }
 
 export function createGrpcConnection(opts: GrpcTransportOptions): GrpcConnection {
@@ -75,8 +78,13 @@ export function createGrpcTransport(conn: GrpcConnection): Transport {
         try {
           const res = await new Promise<Record<string, unknown>>((resolve, reject) => {
             conn.client.makeUnaryRequest(
-              def.path, def.requestSerialize, def.responseDeserialize as (b: Buffer) => Record<string, unknown>, checked,
-              conn.metadata(), callOptions(conn), (err, value) => (err ? reject(err) : resolve(value!)),
+              def.path,
+              def.requestSerialize,
+              def.responseDeserialize as (b: Buffer) => Record<string, unknown>,
+              checked,
+              conn.metadata(),
+              callOptions(conn),
+              (err, value) => (err ? reject(err) : resolve(value!)),
             );
           });
           return normalizeResponse(responseType, res);

@@ -22,7 +22,10 @@ export function createLoggedModelClient(t: Transport): LoggedModelStore {
       await t.call('DeleteLoggedModel', { model_id: modelId });
     },
     async searchLoggedModels(req) {
-      const res = await t.call('SearchLoggedModels', { ...req, max_results: req.max_results ?? SEARCH_DEFAULT_MAX_RESULTS });
+      const res = await t.call('SearchLoggedModels', {
+        ...req,
+        max_results: req.max_results ?? SEARCH_DEFAULT_MAX_RESULTS,
+      });
       return page<LoggedModel>(res, 'models');
     },
     async setLoggedModelTags(modelId, tags) {

@@ -38,11 +38,17 @@ describe('our TypeScript client logs MLflow 3 models to our server', () => {
           await writeFile(path.join(dir, 'weights.bin'), 'w1');
           return { flavors: {}, ...extra } as never;
         };
-        const info = await logSavedModel({ ...remote, artifacts: remote.artifacts }, run.info.run_id, 'model', save, { registeredModelName: `lm-${kind}` });
+        const info = await logSavedModel({ ...remote, artifacts: remote.artifacts }, run.info.run_id, 'model', save, {
+          registeredModelName: `lm-${kind}`,
+        });
         expect(info.modelUri).toMatch(/^models:\/m-[0-9a-f]{32}$/);
         const model = await remote.tracking.getLoggedModel!(info.modelId!);
         expect(model.info.status).toBe('LOGGED_MODEL_READY');
-        expect(info.modelVersion).toMatchObject({ source: info.modelUri, model_id: info.modelId, run_id: run.info.run_id });
+        expect(info.modelVersion).toMatchObject({
+          source: info.modelUri,
+          model_id: info.modelId,
+          run_id: run.info.run_id,
+        });
         const local = await downloadModel(info.modelUri, { tracking: remote.tracking, artifacts: remote.artifacts });
         try {
           expect(await readFile(path.join(local.dir, 'weights.bin'), 'utf8')).toBe('w1');
@@ -51,8 +57,12 @@ describe('our TypeScript client logs MLflow 3 models to our server', () => {
         }
         const tags = (await remote.tracking.getLoggedModel!(info.modelId!)).info.tags;
         // our server's handler and our client each record the version, as MLflow's server and client do
-        expect(tags.find((t) => t.key === 'mlflow.modelVersions')?.value).toBe(`[{"name": "lm-${kind}", "version": 1}, {"name": "lm-${kind}", "version": "1"}]`);
-        expect((await remote.tracking.getRun(run.info.run_id)).outputs?.model_outputs).toEqual([{ model_id: info.modelId, step: 0 }]);
+        expect(tags.find((t) => t.key === 'mlflow.modelVersions')?.value).toBe(
+          `[{"name": "lm-${kind}", "version": 1}, {"name": "lm-${kind}", "version": "1"}]`,
+        );
+        expect((await remote.tracking.getRun(run.info.run_id)).outputs?.model_outputs).toEqual([
+          { model_id: info.modelId, step: 0 },
+        ]);
       } finally {
         await remote.close();
       }

@@ -4,8 +4,10 @@ import type { Transport } from './transport.js';
 import { page } from './transport.js';
 
 export function createRegistryClient(t: Transport): ModelRegistryStore {
-  const rm = async (name: Parameters<Transport['call']>[0], req: object) => (await t.call(name, req)).registered_model as RegisteredModel;
-  const mv = async (name: Parameters<Transport['call']>[0], req: object) => (await t.call(name, req)).model_version as ModelVersion;
+  const rm = async (name: Parameters<Transport['call']>[0], req: object) =>
+    (await t.call(name, req)).registered_model as RegisteredModel;
+  const mv = async (name: Parameters<Transport['call']>[0], req: object) =>
+    (await t.call(name, req)).model_version as ModelVersion;
   return {
     specificationVersion: 'v1',
     createRegisteredModel: (req) => rm('CreateRegisteredModel', req),

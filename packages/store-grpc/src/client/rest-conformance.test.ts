@@ -4,7 +4,9 @@
  */
 import { afterAll } from 'vitest';
 import {
-  runArtifactRepositoryConformance, runRegistryStoreConformance, runTrackingStoreConformance,
+  runArtifactRepositoryConformance,
+  runRegistryStoreConformance,
+  runTrackingStoreConformance,
 } from '@mlflow-ts/format/testing';
 import { startTestServer, type TestServer } from '../../test/helpers.js';
 import { createRestStore } from './stores.js';

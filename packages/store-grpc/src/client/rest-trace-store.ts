@@ -3,7 +3,14 @@
  * protobuf for spans, as MLflow's RestStore speaks them: works against our server and MLflow's.
  */
 import {
-  MlflowError, assertTraceId, base64ToHex, checkSpanBatch, spanFromOtlp, traceIdOfSpan, traceInfoFromJson, traceInfoToJson,
+  MlflowError,
+  assertTraceId,
+  base64ToHex,
+  checkSpanBatch,
+  spanFromOtlp,
+  traceIdOfSpan,
+  traceInfoFromJson,
+  traceInfoToJson,
 } from '@mlflow-ts/format';
 import type { SpanRecord, Trace, TraceInfo, TraceStore } from '@mlflow-ts/format';
 import { encodeOtlpRequest } from '../protocol/otlp-proto.js';
@@ -20,7 +27,8 @@ function anyValue(v: unknown): Json {
   if (typeof v === 'string') return { stringValue: v };
   if (typeof v === 'number') return Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
   if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
-  if (v !== null && typeof v === 'object') return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: anyValue(x) })) } };
+  if (v !== null && typeof v === 'object')
+    return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: anyValue(x) })) } };
   return {};
 }
 
@@ -44,7 +52,8 @@ function otlpSpan(s: SpanRecord): Json {
     ...(s.end_time_unix_nano ? { endTimeUnixNano: String(s.end_time_unix_nano) } : {}),
     attributes,
     events: (s.events ?? []).map((e) => ({
-      timeUnixNano: String(e.time_unix_nano), name: e.name,
+      timeUnixNano: String(e.time_unix_nano),
+      name: e.name,
       attributes: Object.entries(e.attributes ?? {}).map(([key, v]) => ({ key, value: anyValue(v) })),
     })),
     status: { code, ...(s.status.message ? { message: s.status.message } : {}) },
@@ -60,9 +69,12 @@ function traceOf(json: Json): Trace {
 
 export function createRestTraceStore(http: HttpClient): TraceStore {
   async function call(method: string, path: string, body?: unknown): Promise<Json> {
-    const res = await http.fetch(path, body === undefined
-      ? { method }
-      : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await http.fetch(
+      path,
+      body === undefined
+        ? { method }
+        : { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) },
+    );
     if (!res.ok) throw await errorFromResponse(res, `${method} ${path.split('?')[0]}`);
     return (await res.json()) as Json;
   }
@@ -87,10 +99,18 @@ export function createRestTraceStore(http: HttpClient): TraceStore {
     },
     async searchTraces(req) {
       const out = await call('POST', `${V3}/traces/search`, {
-        locations: req.experiment_ids.map((experiment_id) => ({ type: 'MLFLOW_EXPERIMENT', mlflow_experiment: { experiment_id } })),
-        filter: req.filter, max_results: req.max_results, order_by: req.order_by, page_token: req.page_token,
+        locations: req.experiment_ids.map((experiment_id) => ({
+          type: 'MLFLOW_EXPERIMENT',
+          mlflow_experiment: { experiment_id },
+        })),
+        filter: req.filter,
+        max_results: req.max_results,
+        order_by: req.order_by,
+        page_token: req.page_token,
       });
-      const page: { items: TraceInfo[]; next_page_token?: string } = { items: ((out.traces ?? []) as Json[]).map(traceInfoFromJson) };
+      const page: { items: TraceInfo[]; next_page_token?: string } = {
+        items: ((out.traces ?? []) as Json[]).map(traceInfoFromJson),
+      };
       if (typeof out.next_page_token === 'string') page.next_page_token = out.next_page_token;
       return page;
     },
@@ -102,20 +122,32 @@ export function createRestTraceStore(http: HttpClient): TraceStore {
     },
     async deleteTraces(req) {
       const out = await call('POST', `${V3}/traces/delete-traces`, {
-        experiment_id: req.experiment_id, max_timestamp_millis: req.max_timestamp_millis, max_traces: req.max_traces, request_ids: req.trace_ids,
+        experiment_id: req.experiment_id,
+        max_timestamp_millis: req.max_timestamp_millis,
+        max_traces: req.max_traces,
+        request_ids: req.trace_ids,
       });
       return Number(out.traces_deleted ?? 0);
     },
     async linkTracesToRun(traceIds, runId) {
-      await call('POST', '/api/2.0/mlflow/traces/link-to-run', { trace_ids: traceIds.map((id) => assertTraceId(id)), run_id: runId });
+      await call('POST', '/api/2.0/mlflow/traces/link-to-run', {
+        trace_ids: traceIds.map((id) => assertTraceId(id)),
+        run_id: runId,
+      });
     },
     async logSpans(experimentId, spans) {
       checkSpanBatch(spans.map(traceIdOfSpan));
       const body = encodeOtlpRequest({ resourceSpans: [{ scopeSpans: [{ spans: spans.map(otlpSpan) }] }] });
       const res = await http.fetch(OTLP_TRACES_PATH, {
-        method: 'POST', body: new Uint8Array(body), headers: { 'content-type': 'application/x-protobuf', [MLFLOW_EXPERIMENT_ID_HEADER]: experimentId },
+        method: 'POST',
+        body: new Uint8Array(body),
+        headers: { 'content-type': 'application/x-protobuf', [MLFLOW_EXPERIMENT_ID_HEADER]: experimentId },
       });
-      if (res.status === 501) throw new MlflowError('NOT_IMPLEMENTED', 'The server does not keep spans (REST OTLP span logging is not supported).');
+      if (res.status === 501)
+        throw new MlflowError(
+          'NOT_IMPLEMENTED',
+          'The server does not keep spans (REST OTLP span logging is not supported).',
+        );
       if (!res.ok) throw await errorFromResponse(res, `POST ${OTLP_TRACES_PATH}`);
       await res.arrayBuffer();
     },

@@ -25,8 +25,26 @@ beforeAll(async () => {
     }
     res.writeHead(200, { 'content-type': 'application/json' });
     if (req.url!.startsWith('/api/2.0/mlflow/metrics/get-history')) {
-      res.end(JSON.stringify({ metrics: [{ key: 'm', value: 'NaN', timestamp: '5', step: 1 }, { key: 'm', value: 'Infinity', timestamp: 6 }] }));
-    } else res.end(JSON.stringify({ experiment: { experiment_id: '7', name: 'e', artifact_location: 'x', lifecycle_stage: 'active', unknown_field: 1 } }));
+      res.end(
+        JSON.stringify({
+          metrics: [
+            { key: 'm', value: 'NaN', timestamp: '5', step: 1 },
+            { key: 'm', value: 'Infinity', timestamp: 6 },
+          ],
+        }),
+      );
+    } else
+      res.end(
+        JSON.stringify({
+          experiment: {
+            experiment_id: '7',
+            name: 'e',
+            artifact_location: 'x',
+            lifecycle_stage: 'active',
+            unknown_field: 1,
+          },
+        }),
+      );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -42,13 +60,17 @@ it('retries 429 and 503 with backoff, then succeeds; sends the bearer token', as
   const exp = await remote.tracking.getExperiment('7');
   expect(exp).toEqual({ experiment_id: '7', name: 'e', artifact_location: 'x', lifecycle_stage: 'active', tags: [] });
   expect(seen).toHaveLength(4);
-  expect(seen.every((r) => r.auth === 'Bearer t0k' && r.url === '/api/2.0/mlflow/experiments/get?experiment_id=7')).toBe(true);
+  expect(
+    seen.every((r) => r.auth === 'Bearer t0k' && r.url === '/api/2.0/mlflow/experiments/get?experiment_id=7'),
+  ).toBe(true);
 });
 
 it('gives up after the configured retries with the status-derived code', async () => {
   failuresLeft = 10;
   const remote = createRestStore({ baseUrl, retries: 1 });
-  await expect(remote.tracking.getExperiment('7')).rejects.toMatchObject({ code: expect.stringMatching(/TEMPORARILY_UNAVAILABLE|REQUEST_LIMIT_EXCEEDED/) });
+  await expect(remote.tracking.getExperiment('7')).rejects.toMatchObject({
+    code: expect.stringMatching(/TEMPORARILY_UNAVAILABLE|REQUEST_LIMIT_EXCEEDED/),
+  });
   failuresLeft = 0;
 });
 
@@ -64,7 +86,12 @@ it('sends basic auth, MLflow GET encoding and reads NaN/Infinity and string int6
   expect(seen[0]!.auth).toBe(`Basic ${Buffer.from('u:p:w').toString('base64')}`);
   const url = new URL(seen[0]!.url, baseUrl);
   expect(url.pathname).toBe('/api/2.0/mlflow/metrics/get-history');
-  expect(Object.fromEntries(url.searchParams)).toEqual({ run_id: 'r1', run_uuid: 'r1', metric_key: 'm', max_results: '10' });
+  expect(Object.fromEntries(url.searchParams)).toEqual({
+    run_id: 'r1',
+    run_uuid: 'r1',
+    metric_key: 'm',
+    max_results: '10',
+  });
   expect(page.items).toEqual([
     { key: 'm', value: Number.NaN, timestamp: 5, step: 1 },
     { key: 'm', value: Number.POSITIVE_INFINITY, timestamp: 6, step: 0 },
@@ -72,5 +99,12 @@ it('sends basic auth, MLflow GET encoding and reads NaN/Infinity and string int6
   seen.length = 0;
   await remote.tracking.logMetric('r1', { key: 'm', value: Number.NaN, timestamp: 1, step: 0 });
   expect(seen[0]!.method).toBe('POST');
-  expect(JSON.parse(seen[0]!.body)).toEqual({ run_id: 'r1', run_uuid: 'r1', key: 'm', value: 'NaN', timestamp: 1, step: 0 });
+  expect(JSON.parse(seen[0]!.body)).toEqual({
+    run_id: 'r1',
+    run_uuid: 'r1',
+    key: 'm',
+    value: 'NaN',
+    timestamp: 1,
+    step: 0,
+  });
 });

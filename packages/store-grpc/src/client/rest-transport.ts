@@ -42,7 +42,11 @@ export function createHttpClient(opts: RestTransportOptions): HttpClient {
           res = await fetch(baseUrl + path, { ...init, headers });
         } catch (e) {
           if (attempt + 1 >= attempts) {
-            throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Cannot reach MLflow server at ${baseUrl}: ${(e as Error).message}`, { cause: e });
+            throw new MlflowError(
+              'TEMPORARILY_UNAVAILABLE',
+              `Cannot reach MLflow server at ${baseUrl}: ${(e as Error).message}`,
+              { cause: e },
+            );
           }
           await sleep(backoffMs(attempt));
           continue;
@@ -76,7 +80,8 @@ export async function errorFromResponse(res: Response, what: string): Promise<Ml
 function queryString(json: Record<string, unknown>): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(json)) {
-    for (const v of Array.isArray(value) ? value : [value]) params.append(key, typeof v === 'object' ? JSON.stringify(v) : String(v));
+    for (const v of Array.isArray(value) ? value : [value])
+      params.append(key, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
   const s = params.toString();
   return s ? `?${s}` : '';
@@ -93,9 +98,14 @@ export function createRestTransport(http: HttpClient): Transport {
       const url = `${routeOf(name).ajaxOnly ? '/ajax-api' : '/api'}/2.0/mlflow${fillPath(path, json)}`;
       // Path parameters travel in the path; a GET's query string does not repeat them.
       const query = Object.fromEntries(Object.entries(json).filter(([k]) => !pathParams(path).includes(k)));
-      const res = method === 'GET'
-        ? await http.fetch(url + queryString(query), { method })
-        : await http.fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(json) });
+      const res =
+        method === 'GET'
+          ? await http.fetch(url + queryString(query), { method })
+          : await http.fetch(url, {
+              method,
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(json),
+            });
       if (!res.ok) throw await errorFromResponse(res, `${method} ${url}`);
       const text = await res.text();
       let body: unknown;

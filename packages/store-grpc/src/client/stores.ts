@@ -30,7 +30,9 @@ export type RestStoreOptions = RestTransportOptions;
 export type GrpcStoreOptions = GrpcTransportOptions;
 
 function unsupported(uri: string): MlflowError {
-  return MlflowError.invalidParameter(`Artifact URI '${uri}' is not served by the tracking server; use an artifact repository for its scheme`);
+  return MlflowError.invalidParameter(
+    `Artifact URI '${uri}' is not served by the tracking server; use an artifact repository for its scheme`,
+  );
 }
 
 export function createRestStore(options: RestStoreOptions): RemoteStore {
@@ -70,7 +72,11 @@ export function createGrpcStore(options: GrpcStoreOptions): RemoteStore {
 type Env = Record<string, string | undefined>;
 
 function authFromEnv(env: Env): { token?: string; username?: string; password?: string } {
-  return { token: env.MLFLOW_TRACKING_TOKEN || undefined, username: env.MLFLOW_TRACKING_USERNAME, password: env.MLFLOW_TRACKING_PASSWORD };
+  return {
+    token: env.MLFLOW_TRACKING_TOKEN || undefined,
+    username: env.MLFLOW_TRACKING_USERNAME,
+    password: env.MLFLOW_TRACKING_PASSWORD,
+  };
 }
 
 function retriesFromEnv(env: Env): number | undefined {

@@ -29,7 +29,10 @@ export function createTrackingClient(t: Transport): TrackingStore {
       }
     },
     async searchExperiments(req = {}) {
-      return page<Experiment>(await t.call('SearchExperiments', { ...req, max_results: req.max_results ?? SEARCH_EXPERIMENTS_DEFAULT }), 'experiments');
+      return page<Experiment>(
+        await t.call('SearchExperiments', { ...req, max_results: req.max_results ?? SEARCH_EXPERIMENTS_DEFAULT }),
+        'experiments',
+      );
     },
     async renameExperiment(experimentId, newName) {
       await t.call('UpdateExperiment', { experiment_id: experimentId, new_name: newName });
@@ -77,7 +80,12 @@ export function createTrackingClient(t: Transport): TrackingStore {
       await t.call('DeleteTag', { run_id: runId, key });
     },
     async logBatch(runId, batch) {
-      await t.call('LogBatch', { run_id: runId, metrics: batch.metrics ?? [], params: batch.params ?? [], tags: batch.tags ?? [] });
+      await t.call('LogBatch', {
+        run_id: runId,
+        metrics: batch.metrics ?? [],
+        params: batch.params ?? [],
+        tags: batch.tags ?? [],
+      });
     },
     async getMetricHistory(runId, metricKey, req) {
       const ask = (max_results: number, page_token?: string) =>

@@ -30,7 +30,10 @@ function deserializer(type: protobuf.Type): (buf: Buffer) => Record<string, unkn
     try {
       return type.toObject(type.decode(buf), OBJECT_OPTIONS);
     } catch (e) {
-      return { [DECODE_FAILURE]: `Malformed ${type.name} message: ${(e as Error).message}` } as unknown as Record<string, unknown>;
+      return { [DECODE_FAILURE]: `Malformed ${type.name} message: ${(e as Error).message}` } as unknown as Record<
+        string,
+        unknown
+      >;
     }
   };
 }

@@ -8,20 +8,33 @@
 import { MlflowError } from '@mlflow-ts/format';
 import type protobuf from 'protobufjs';
 
-type FieldPlan = { name: string; repeated: boolean; kind: 'plain' | 'double' | 'enum' | 'message'; sub?: protobuf.Type; names?: Record<number, string> };
+type FieldPlan = {
+  name: string;
+  repeated: boolean;
+  kind: 'plain' | 'double' | 'enum' | 'message';
+  sub?: protobuf.Type;
+  names?: Record<number, string>;
+};
 const plans = new WeakMap<protobuf.Type, FieldPlan[]>();
 
 /** Per message type, in field-number order (the order MLflow's JSON lists fields in). */
 function planOf(type: protobuf.Type): FieldPlan[] {
   let plan = plans.get(type);
   if (plan) return plan;
-  plan = [...type.fieldsArray].sort((a, b) => a.id - b.id).map((f): FieldPlan => {
-    f.resolve();
-    const rt = f.resolvedType;
-    if (rt && 'valuesById' in rt) return { name: f.name, repeated: f.repeated, kind: 'enum', names: (rt as protobuf.Enum).valuesById };
-    if (rt) return { name: f.name, repeated: f.repeated, kind: 'message', sub: rt as protobuf.Type };
-    return { name: f.name, repeated: f.repeated, kind: f.type === 'double' || f.type === 'float' ? 'double' : 'plain' };
-  });
+  plan = [...type.fieldsArray]
+    .sort((a, b) => a.id - b.id)
+    .map((f): FieldPlan => {
+      f.resolve();
+      const rt = f.resolvedType;
+      if (rt && 'valuesById' in rt)
+        return { name: f.name, repeated: f.repeated, kind: 'enum', names: (rt as protobuf.Enum).valuesById };
+      if (rt) return { name: f.name, repeated: f.repeated, kind: 'message', sub: rt as protobuf.Type };
+      return {
+        name: f.name,
+        repeated: f.repeated,
+        kind: f.type === 'double' || f.type === 'float' ? 'double' : 'plain',
+      };
+    });
   plans.set(type, plan);
   return plan;
 }
@@ -39,9 +52,17 @@ function flatMapperOf(type: protobuf.Type): FlatMapper | null {
   if (m !== undefined) return m;
   const plan = planOf(type);
   m = null;
-  if (plan.every((f) => !f.repeated && (f.kind === 'plain' || f.kind === 'double') && /^[a-z_][a-z0-9_]*$/.test(f.name))) {
-    const body = plan.map((f) => `v = src.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${
-      f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v'};`).join('\n');
+  if (
+    plan.every((f) => !f.repeated && (f.kind === 'plain' || f.kind === 'double') && /^[a-z_][a-z0-9_]*$/.test(f.name))
+  ) {
+    const body = plan
+      .map(
+        (f) =>
+          `v = src.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${
+            f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v'
+          };`,
+      )
+      .join('\n');
     m = new Function('src', `const o = {}; let v;\n${body}\nreturn o;`) as FlatMapper;
   }
   flatMappers.set(type, m);
@@ -87,11 +108,28 @@ export function toMlflowJson(type: protobuf.Type, value: object): Record<string,
 }
 
 function invalid(path: string, value: unknown, why: string): MlflowError {
-  return MlflowError.invalidParameter(`Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: ${why}`);
+  return MlflowError.invalidParameter(
+    `Invalid value ${JSON.stringify(value)} for parameter '${path}' supplied: ${why}`,
+  );
 }
 
-const INT_TYPES = new Set(['int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64']);
-const NON_FINITE: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+const INT_TYPES = new Set([
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+]);
+const NON_FINITE: Record<string, number> = {
+  NaN: Number.NaN,
+  Infinity: Number.POSITIVE_INFINITY,
+  '-Infinity': Number.NEGATIVE_INFINITY,
+};
 
 function coerceScalar(field: protobuf.Field, value: unknown, path: string): unknown {
   const t = field.type;
@@ -99,13 +137,15 @@ function coerceScalar(field: protobuf.Field, value: unknown, path: string): unkn
     const values = (field.resolvedType as protobuf.Enum).values;
     // `values` inherits the id → name map, so only its own keys are names.
     if (typeof value === 'string' && Object.hasOwn(values, value)) return value;
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
+    const n =
+      typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : undefined;
     const name = n === undefined ? undefined : (field.resolvedType as protobuf.Enum).valuesById[n];
     if (name === undefined) throw invalid(path, value, `expected one of ${Object.keys(values).join(', ')}`);
     return name;
   }
   if (field.resolvedType) {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(path, value, 'expected an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw invalid(path, value, 'expected an object');
     return coerceMessage(field.resolvedType as protobuf.Type, value as Record<string, unknown>, `${path}.`);
   }
   if (t === 'string') {
@@ -121,7 +161,12 @@ function coerceScalar(field: protobuf.Field, value: unknown, path: string): unkn
     throw invalid(path, value, "expected a boolean ('true' or 'false')");
   }
   if (INT_TYPES.has(t)) {
-    const n = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+    const n =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^-?\d+$/.test(value.trim())
+          ? Number(value)
+          : Number.NaN;
     if (!Number.isSafeInteger(n)) throw invalid(path, value, 'expected an integer');
     return n;
   }

@@ -7,7 +7,11 @@ import type protobuf from 'protobufjs';
 
 const KEEP_ABSENT = new Set(['mlflow_ts.RunInputs.model_inputs']);
 
-export function normalizeResponse(type: protobuf.Type, value: Record<string, unknown>, top = true): Record<string, unknown> {
+export function normalizeResponse(
+  type: protobuf.Type,
+  value: Record<string, unknown>,
+  top = true,
+): Record<string, unknown> {
   // Older servers omit `inputs` entirely; the entity always has it.
   if (type.fullName === '.mlflow_ts.Run' && value.inputs === undefined) value.inputs = {};
   for (const field of type.fieldsArray) {
@@ -24,7 +28,8 @@ export function normalizeResponse(type: protobuf.Type, value: Record<string, unk
     }
     const sub = field.resolvedType;
     if (sub && 'fieldsArray' in sub) {
-      if (Array.isArray(v)) for (const item of v) normalizeResponse(sub as protobuf.Type, item as Record<string, unknown>, true);
+      if (Array.isArray(v))
+        for (const item of v) normalizeResponse(sub as protobuf.Type, item as Record<string, unknown>, true);
       else normalizeResponse(sub as protobuf.Type, v as Record<string, unknown>, true);
     }
   }

@@ -57,7 +57,8 @@ const list = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
 export function decodeOtlpSpans(body: Uint8Array, json: boolean, maxSpans: number): Map<string, SpanRecord[]> {
   const req = json ? decodeJson(body) : decodeProtobuf(body);
   const resourceSpans = list(req.resourceSpans ?? req.resource_spans);
-  if (resourceSpans.length === 0) throw new MlflowError('BAD_REQUEST', 'Invalid OpenTelemetry protobuf format - no spans found');
+  if (resourceSpans.length === 0)
+    throw new MlflowError('BAD_REQUEST', 'Invalid OpenTelemetry protobuf format - no spans found');
   const byTrace = new Map<string, SpanRecord[]>();
   let count = 0;
   for (const rs of resourceSpans) {

@@ -39,6 +39,11 @@ export function lookupService(name: 'Tracking' | 'Registry' | 'Artifacts'): prot
 }
 
 /** Plain-object conversion used on both sides of the wire: int64 as numbers, enums as names. */
-export const OBJECT_OPTIONS: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: false, arrays: false };
+export const OBJECT_OPTIONS: protobuf.IConversionOptions = {
+  longs: Number,
+  enums: String,
+  defaults: false,
+  arrays: false,
+};
 /** MLflow's JSON: as above plus NaN/±Infinity as strings. */
 export const JSON_OPTIONS: protobuf.IConversionOptions = { ...OBJECT_OPTIONS, json: true };

@@ -15,13 +15,28 @@ export interface RpcRoute {
   ajaxOnly?: boolean;
 }
 
-const t = (method: HttpMethod, path: string, read = false): RpcRoute => ({ service: 'Tracking', http: [{ method, path }], read });
-const r = (method: HttpMethod, path: string, read = false): RpcRoute => ({ service: 'Registry', http: [{ method, path }], read });
+const t = (method: HttpMethod, path: string, read = false): RpcRoute => ({
+  service: 'Tracking',
+  http: [{ method, path }],
+  read,
+});
+const r = (method: HttpMethod, path: string, read = false): RpcRoute => ({
+  service: 'Registry',
+  http: [{ method, path }],
+  read,
+});
 
 export const RPC_ROUTES = {
   GetExperimentByName: t('GET', '/experiments/get-by-name', true),
   CreateExperiment: t('POST', '/experiments/create'),
-  SearchExperiments: { service: 'Tracking', http: [{ method: 'POST', path: '/experiments/search' }, { method: 'GET', path: '/experiments/search' }], read: true },
+  SearchExperiments: {
+    service: 'Tracking',
+    http: [
+      { method: 'POST', path: '/experiments/search' },
+      { method: 'GET', path: '/experiments/search' },
+    ],
+    read: true,
+  },
   GetExperiment: t('GET', '/experiments/get', true),
   DeleteExperiment: t('POST', '/experiments/delete'),
   RestoreExperiment: t('POST', '/experiments/restore'),
@@ -64,7 +79,14 @@ export const RPC_ROUTES = {
   DeleteRegisteredModel: r('DELETE', '/registered-models/delete'),
   GetRegisteredModel: r('GET', '/registered-models/get', true),
   SearchRegisteredModels: r('GET', '/registered-models/search', true),
-  GetLatestVersions: { service: 'Registry', http: [{ method: 'POST', path: '/registered-models/get-latest-versions' }, { method: 'GET', path: '/registered-models/get-latest-versions' }], read: true },
+  GetLatestVersions: {
+    service: 'Registry',
+    http: [
+      { method: 'POST', path: '/registered-models/get-latest-versions' },
+      { method: 'GET', path: '/registered-models/get-latest-versions' },
+    ],
+    read: true,
+  },
   SetRegisteredModelTag: r('POST', '/registered-models/set-tag'),
   DeleteRegisteredModelTag: r('DELETE', '/registered-models/delete-tag'),
   SetRegisteredModelAlias: r('POST', '/registered-models/alias'),

@@ -34,7 +34,11 @@ function localPathOf(uri: string): string | undefined {
 
 export function createArtifactAccess(option: ArtifactsOption): ArtifactAccess {
   if (typeof option === 'function') {
-    return { artifactsFor: option, proxyRoot: () => option('mlflow-artifacts:/'), allowedRoots: ['mlflow-artifacts:/'] };
+    return {
+      artifactsFor: option,
+      proxyRoot: () => option('mlflow-artifacts:/'),
+      allowedRoots: ['mlflow-artifacts:/'],
+    };
   }
   const local = createLocalArtifactRoot(option.root);
   const artifactsFor = (uri: string): ArtifactRepository => {
@@ -46,7 +50,9 @@ export function createArtifactAccess(option: ArtifactsOption): ArtifactAccess {
     const abs = localPathOf(uri);
     const rel = abs === undefined ? undefined : relativeInside(local.dir, abs);
     if (rel === undefined) {
-      throw MlflowError.invalidParameter(`Artifact URI '${uri}' is outside this server's artifact root; the client must access it directly`);
+      throw MlflowError.invalidParameter(
+        `Artifact URI '${uri}' is outside this server's artifact root; the client must access it directly`,
+      );
     }
     return local.repository(rel, uri);
   };

@@ -38,7 +38,11 @@ const ROUTES: [string, string][] = [
 
 describe('REST auth', () => {
   it.each(ROUTES)('%s %s without credentials → 401 with WWW-Authenticate', async (method, path) => {
-    const res = await fetch(s.baseUrl + path, { method, body: method === 'GET' ? undefined : '{}', headers: { 'content-type': 'application/json' } });
+    const res = await fetch(s.baseUrl + path, {
+      method,
+      body: method === 'GET' ? undefined : '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Basic realm="mlflow"');
   });
@@ -46,9 +50,15 @@ describe('REST auth', () => {
   it('refuses wrong credentials and accepts a bearer token or basic auth', async () => {
     const path = '/api/2.0/mlflow/experiments/get?experiment_id=0';
     expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer wrong' })).status).toBe(401);
-    expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'nope-nope-nope') })).status).toBe(401);
-    expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer secret-token-0123456789' })).status).not.toBe(401);
-    expect((await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'alice-password-123') })).status).not.toBe(401);
+    expect(
+      (await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'nope-nope-nope') })).status,
+    ).toBe(401);
+    expect(
+      (await http(s.baseUrl, 'GET', path, undefined, { authorization: 'Bearer secret-token-0123456789' })).status,
+    ).not.toBe(401);
+    expect(
+      (await http(s.baseUrl, 'GET', path, undefined, { authorization: basic('alice', 'alice-password-123') })).status,
+    ).not.toBe(401);
   });
 
   it('leaves /health open', async () => {
@@ -77,7 +87,9 @@ describe('REST auth', () => {
     const id = await byToken.tracking.createExperiment({ name: 'auth-rest' });
     const byUser = createRestStore({ baseUrl: s.baseUrl, username: 'reader', password: 'reader-password-123' });
     expect((await byUser.tracking.getExperiment(id)).name).toBe('auth-rest');
-    await expect(byUser.tracking.createExperiment({ name: 'denied' })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(byUser.tracking.createExperiment({ name: 'denied' })).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
     const anonymous = createRestStore({ baseUrl: s.baseUrl, retries: 0 });
     await expect(anonymous.tracking.getExperiment(id)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
   });
@@ -88,13 +100,19 @@ describe('gRPC auth', () => {
     const anonymous = createGrpcStore({ address: s.grpcAddress, retries: 0 });
     const err = await anonymous.tracking.searchExperiments().catch((e) => e);
     expect(MlflowError.isInstance(err) && err.code).toBe('UNAUTHENTICATED');
-    await expect(anonymous.artifacts('mlflow-artifacts:/x').listArtifacts()).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
+    await expect(anonymous.artifacts('mlflow-artifacts:/x').listArtifacts()).rejects.toMatchObject({
+      code: 'UNAUTHENTICATED',
+    });
     await anonymous.close();
 
     const reader = createGrpcStore({ address: s.grpcAddress, username: 'reader', password: 'reader-password-123' });
     expect((await reader.tracking.searchExperiments()).items.length).toBeGreaterThan(0);
-    await expect(reader.tracking.createExperiment({ name: 'grpc-denied' })).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
-    await expect(reader.artifacts('mlflow-artifacts:/x').writeArtifact('a.txt', new Uint8Array([1]))).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
+    await expect(reader.tracking.createExperiment({ name: 'grpc-denied' })).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+    });
+    await expect(
+      reader.artifacts('mlflow-artifacts:/x').writeArtifact('a.txt', new Uint8Array([1])),
+    ).rejects.toMatchObject({ code: 'PERMISSION_DENIED' });
     await reader.close();
 
     const admin = createGrpcStore({ address: s.grpcAddress, token: 'secret-token-0123456789' });
@@ -105,8 +123,15 @@ describe('gRPC auth', () => {
   it('reports the gRPC status from the table and the MLflow code in metadata', async () => {
     const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
     const status = await new Promise<grpc.ServiceError>((resolve) => {
-      client.makeUnaryRequest('/mlflow_ts.Tracking/GetExperiment', (x: Buffer) => x, (x: Buffer) => x, Buffer.alloc(0), new grpc.Metadata(), {},
-        (e) => resolve(e!));
+      client.makeUnaryRequest(
+        '/mlflow_ts.Tracking/GetExperiment',
+        (x: Buffer) => x,
+        (x: Buffer) => x,
+        Buffer.alloc(0),
+        new grpc.Metadata(),
+        {},
+        (e) => resolve(e!),
+      );
     });
     expect(status.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(status.metadata.get('mlflow-error-code')).toEqual(['UNAUTHENTICATED']);
@@ -116,7 +141,12 @@ describe('gRPC auth', () => {
 
 describe('binding', () => {
   it('refuses a non-loopback host without auth unless insecure', async () => {
-    const server = createStoreServer({ tracking: createMemoryTrackingStore(), artifacts: { root: s.artifactsDir }, host: '0.0.0.0', port: 0 });
+    const server = createStoreServer({
+      tracking: createMemoryTrackingStore(),
+      artifacts: { root: s.artifactsDir },
+      host: '0.0.0.0',
+      port: 0,
+    });
     await expect(server.listen()).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
     await server.close();
   });

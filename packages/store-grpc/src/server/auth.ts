@@ -69,11 +69,14 @@ export function checkPasswordStrength(password: string, who: string): void {
 export function checkAuthOptions(auth: AuthOptions): void {
   for (const t of auth.tokens ?? []) {
     if (t.trim().length < MIN_TOKEN_LENGTH) {
-      throw MlflowError.invalidParameter(`An auth token must be at least ${MIN_TOKEN_LENGTH} characters (got ${t.trim().length}); is the variable that holds it set?`);
+      throw MlflowError.invalidParameter(
+        `An auth token must be at least ${MIN_TOKEN_LENGTH} characters (got ${t.trim().length}); is the variable that holds it set?`,
+      );
     }
   }
   for (const u of auth.users ?? []) {
-    if (u.username === '' || u.username.includes(':')) throw MlflowError.invalidParameter(`Invalid auth user name '${u.username}'`);
+    if (u.username === '' || u.username.includes(':'))
+      throw MlflowError.invalidParameter(`Invalid auth user name '${u.username}'`);
     checkPasswordStrength(u.password, `auth user '${u.username}'`);
   }
   if (auth.admin) {
@@ -110,7 +113,9 @@ export function createAuthenticator(auth: AuthOptions, db?: AuthDb): Authenticat
       for (const t of tokens) ok = same(t, value) || ok;
       if (ok) return { name: 'token', readOnly: false, kind: 'static', admin: true };
       const user = db?.userOfToken(value);
-      return user ? { name: user.username, readOnly: false, kind: 'user', admin: user.is_admin, userId: user.id } : null;
+      return user
+        ? { name: user.username, readOnly: false, kind: 'user', admin: user.is_admin, userId: user.id }
+        : null;
     }
     if (/^basic$/i.test(scheme ?? '')) {
       const decoded = Buffer.from(value, 'base64').toString('utf8');
@@ -120,7 +125,13 @@ export function createAuthenticator(auth: AuthOptions, db?: AuthDb): Authenticat
       const password = decoded.slice(colon + 1);
       let found: AuthUser | undefined;
       for (const u of users) if (same(u.username, username) && same(u.password, password)) found = u;
-      if (found) return { name: found.username, readOnly: !found.admin && !!found.readOnly, kind: 'static', admin: !!found.admin || !found.readOnly };
+      if (found)
+        return {
+          name: found.username,
+          readOnly: !found.admin && !!found.readOnly,
+          kind: 'static',
+          admin: !!found.admin || !found.readOnly,
+        };
       const user = db?.getUser(username);
       if (!user?.password_hash) return null;
       const key = digest(`${username}\0${password}\0${user.password_hash}`).toString('hex');

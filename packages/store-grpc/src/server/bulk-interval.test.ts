@@ -15,7 +15,12 @@ beforeAll(async () => {
   runId = (await s.tracking.createRun({ experiment_id: exp })).info.run_id;
   const t0 = Date.now();
   for (let start = 0; start < POINTS; start += 1000) {
-    const metrics = Array.from({ length: 1000 }, (_, i) => ({ key: 'loss', value: 1 / (start + i + 1), timestamp: t0 + start + i, step: start + i }));
+    const metrics = Array.from({ length: 1000 }, (_, i) => ({
+      key: 'loss',
+      value: 1 / (start + i + 1),
+      timestamp: t0 + start + i,
+      step: start + i,
+    }));
     await s.tracking.logBatch(runId, { metrics });
   }
 }, 120_000);

@@ -17,10 +17,18 @@ afterAll(async () => {
 function rawCall(method: string, body: Buffer): Promise<grpc.ServiceError | null> {
   const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
   return new Promise((resolve) => {
-    client.makeUnaryRequest(method, (x: Buffer) => x, (x: Buffer) => x, body, new grpc.Metadata(), {}, (e) => {
-      client.close();
-      resolve(e);
-    });
+    client.makeUnaryRequest(
+      method,
+      (x: Buffer) => x,
+      (x: Buffer) => x,
+      body,
+      new grpc.Metadata(),
+      {},
+      (e) => {
+        client.close();
+        resolve(e);
+      },
+    );
   });
 }
 
@@ -48,7 +56,9 @@ describe('gRPC store service', () => {
   it('round-trips the same errors through the client as MlflowError codes', async () => {
     const remote = createGrpcStore({ address: s.grpcAddress });
     const id = await remote.tracking.createExperiment({ name: 'grpc-dup' });
-    await expect(remote.tracking.createExperiment({ name: 'grpc-dup' })).rejects.toMatchObject({ code: 'RESOURCE_ALREADY_EXISTS' });
+    await expect(remote.tracking.createExperiment({ name: 'grpc-dup' })).rejects.toMatchObject({
+      code: 'RESOURCE_ALREADY_EXISTS',
+    });
     expect(await remote.tracking.getExperimentByName('grpc-missing')).toBeNull();
     expect((await remote.tracking.getExperiment(id)).name).toBe('grpc-dup');
     await remote.close();
@@ -73,7 +83,9 @@ describe('gRPC store service', () => {
     expect(chunks).toBeGreaterThan(24);
     await expect(repo.readArtifact('missing.bin')).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     const { bytes } = await readAll(await repo.readArtifact('blob.bin'));
-    expect(bytes.subarray((1 << 20) - 2, (1 << 20) + 2)).toEqual(new Uint8Array([((1 << 20) - 2) % 251, ((1 << 20) - 1) % 251, 0, 1]));
+    expect(bytes.subarray((1 << 20) - 2, (1 << 20) + 2)).toEqual(
+      new Uint8Array([((1 << 20) - 2) % 251, ((1 << 20) - 1) % 251, 0, 1]),
+    );
     await remote.close();
   });
 });
@@ -90,7 +102,9 @@ describe('graceful close', () => {
       return slow(req);
     };
     const inFlight = fetch(`${t.baseUrl}/api/2.0/mlflow/experiments/search`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"max_results": 5}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"max_results": 5}',
     });
     await inHandler;
     const closing = t.close();

@@ -64,8 +64,10 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
     if (!opts.authenticate) return undefined;
     const header = metadata.get('authorization')[0];
     const principal = await opts.authenticate(typeof header === 'string' ? header : header?.toString());
-    if (!principal) throw new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please provide valid credentials.');
-    if (write && principal.readOnly) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
+    if (!principal)
+      throw new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please provide valid credentials.');
+    if (write && principal.readOnly)
+      throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
     return principal;
   };
 
@@ -81,25 +83,35 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
           checkRequest(call.request);
           const req = normalizeRequest(requestType, call.request);
           const { ctx } = opts;
-          return ctx.guard ? ctx.guard(name, req, principal, () => RPC_HANDLERS[name](ctx, req)) : RPC_HANDLERS[name](ctx, req);
-        })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+          return ctx.guard
+            ? ctx.guard(name, req, principal, () => RPC_HANDLERS[name](ctx, req))
+            : RPC_HANDLERS[name](ctx, req);
+        })().then(
+          (res) => callback(null, res),
+          (e) => callback(statusOf(e)),
+        );
       };
     }
     server.addService(withHistoryEncoders(grpcServiceDefinition(service)), impl);
   }
 
   const artifactsOn = (): ArtifactRepository => {
-    if (!opts.serveArtifacts) throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'Artifact serving is disabled (--no-serve-artifacts)');
+    if (!opts.serveArtifacts)
+      throw new MlflowError('TEMPORARILY_UNAVAILABLE', 'Artifact serving is disabled (--no-serve-artifacts)');
     return opts.proxyRoot();
   };
 
   server.addService(grpcServiceDefinition('Artifacts'), {
-    Upload: (call: grpc.ServerReadableStream<{ path?: string; data?: Uint8Array }, object>, callback: grpc.sendUnaryData<object>) => {
+    Upload: (
+      call: grpc.ServerReadableStream<{ path?: string; data?: Uint8Array }, object>,
+      callback: grpc.sendUnaryData<object>,
+    ) => {
       (async () => {
         const principal = await authorize(call.metadata, true);
         const it = call[Symbol.asyncIterator]();
         const first = await it.next();
-        if (first.done) throw MlflowError.invalidParameter('Upload stream is empty: the first message must name the path');
+        if (first.done)
+          throw MlflowError.invalidParameter('Upload stream is empty: the first message must name the path');
         checkRequest(first.value);
         const path = first.value.path ?? '';
         assertSafeArtifactPath(path);
@@ -113,7 +125,10 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
         }
         await artifactsOn().writeArtifact(path, chunks());
         return {};
-      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+      })().then(
+        (res) => callback(null, res),
+        (e) => callback(statusOf(e)),
+      );
     },
     Download: (call: grpc.ServerWritableStream<{ path?: string }, object>) => {
       (async () => {
@@ -137,7 +152,10 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
         if (path) assertSafeArtifactPath(path);
         opts.authorizer?.checkArtifactPath(principal, path ?? '', 'read');
         return { files: await artifactsOn().listArtifacts(path) };
-      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+      })().then(
+        (res) => callback(null, res),
+        (e) => callback(statusOf(e)),
+      );
     },
     Delete: (call: grpc.ServerUnaryCall<{ path?: string }, object>, callback: grpc.sendUnaryData<object>) => {
       (async () => {
@@ -149,7 +167,10 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
         if (!repo.deleteArtifacts) throw new MlflowError('NOT_IMPLEMENTED', 'This artifact repository cannot delete');
         await repo.deleteArtifacts(path);
         return {};
-      })().then((res) => callback(null, res), (e) => callback(statusOf(e)));
+      })().then(
+        (res) => callback(null, res),
+        (e) => callback(statusOf(e)),
+      );
     },
   });
   return server;

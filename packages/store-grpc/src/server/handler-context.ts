@@ -34,7 +34,8 @@ export function required(req: Req, ...names: string[]): void {
 /** Fields proto marks required whose value may legitimately be "" or 0 (tag/param values). */
 export function present(req: Req, ...names: string[]): void {
   for (const name of names) {
-    if (req[name] === undefined || req[name] === null) throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
+    if (req[name] === undefined || req[name] === null)
+      throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
   }
 }
 

@@ -15,11 +15,26 @@ const encoder = (rpc: string) => {
 };
 
 const odd = [
-  Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 0, 1e21, 1e-7, 5e-324, -1.5, 0.1 + 0.2,
-  Number.MAX_VALUE, 123456789.123,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  Number.NEGATIVE_INFINITY,
+  -0,
+  0,
+  1e21,
+  1e-7,
+  5e-324,
+  -1.5,
+  0.1 + 0.2,
+  Number.MAX_VALUE,
+  123456789.123,
 ];
 function points(n: number, key = 'loss') {
-  return Array.from({ length: n }, (_, i) => ({ key, value: odd[i % odd.length]! * (i + 1), timestamp: 1700000000000 + i, step: i }));
+  return Array.from({ length: n }, (_, i) => ({
+    key,
+    value: odd[i % odd.length]! * (i + 1),
+    timestamp: 1700000000000 + i,
+    step: i,
+  }));
 }
 
 describe('history encoding', () => {
@@ -31,8 +46,26 @@ describe('history encoding', () => {
       { metrics: [], next_page_token: '' },
       { metrics: points(40) },
       { metrics: points(3, 'a "quoted" \\ key\n€ 🙂'), next_page_token: 'tok"en' },
-      { metrics: [{ key: 'k', value: 1, timestamp: -5, step: -1, dataset_name: 'd', dataset_digest: 'x', model_id: 'm-1', run_id: 'r' }] },
-      { metrics: [{ key: 'k', value: 2, timestamp: 3 }, { key: 'k', value: 2, timestamp: 3, step: 0, extra: 'dropped' }] },
+      {
+        metrics: [
+          {
+            key: 'k',
+            value: 1,
+            timestamp: -5,
+            step: -1,
+            dataset_name: 'd',
+            dataset_digest: 'x',
+            model_id: 'm-1',
+            run_id: 'r',
+          },
+        ],
+      },
+      {
+        metrics: [
+          { key: 'k', value: 2, timestamp: 3 },
+          { key: 'k', value: 2, timestamp: 3, step: 0, extra: 'dropped' },
+        ],
+      },
     ];
     for (const c of cases) {
       expect(e.json(c)).toBe(generic('GetMetricHistory', c));
@@ -49,17 +82,32 @@ describe('history encoding', () => {
       {},
       { metrics: points(50), next_page_token: 'next' },
       { metrics: points(2, 'ключ €'), next_page_token: '' },
-      { metrics: [{ key: 'k', value: 1, timestamp: -5, step: -1, dataset_name: 'd', dataset_digest: 'x', model_id: 'm', run_id: 'r' }] },
+      {
+        metrics: [
+          {
+            key: 'k',
+            value: 1,
+            timestamp: -5,
+            step: -1,
+            dataset_name: 'd',
+            dataset_digest: 'x',
+            model_id: 'm',
+            run_id: 'r',
+          },
+        ],
+      },
       { metrics: [{ key: 'k', value: 2, timestamp: 2 ** 52 + 7, step: 300 }] },
     ];
     for (const c of cases) expect(e.protobuf(c)).toEqual(genericPb('GetMetricHistory', c));
     const bulk = { metrics: points(20).map((m, i) => ({ ...m, run_id: `run${i % 2}` })) };
-    expect(encoder('GetMetricHistoryBulkInterval').protobuf(bulk)).toEqual(genericPb('GetMetricHistoryBulkInterval', bulk));
+    expect(encoder('GetMetricHistoryBulkInterval').protobuf(bulk)).toEqual(
+      genericPb('GetMetricHistoryBulkInterval', bulk),
+    );
     // Something only the generic encoder coerces: the fast path declines.
     expect(e.protobuf({ metrics: [{ key: 'k', value: 1, timestamp: '17' }] })).toBeNull();
   });
 
-  it('reuses a series\' encoded points and stays exact after appends, pages and rewrites', () => {
+  it("reuses a series' encoded points and stays exact after appends, pages and rewrites", () => {
     const e = encoder('GetMetricHistory');
     const series = points(100);
     const check = (items: object[], token?: string) => {

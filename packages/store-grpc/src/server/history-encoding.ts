@@ -16,7 +16,11 @@ import type protobuf from 'protobufjs';
 
 type Point = Record<string, unknown>;
 type FieldKind = 'string' | 'double' | 'int';
-interface FieldSpec { name: string; id: number; kind: FieldKind }
+interface FieldSpec {
+  name: string;
+  id: number;
+  kind: FieldKind;
+}
 
 /** The scalar fields of a flat message (Metric, MetricWithRunId) in field-number order. */
 export function flatFieldsOf(type: protobuf.Type): FieldSpec[] | null {
@@ -43,15 +47,21 @@ type PointObject = (p: Point) => Record<string, unknown>;
  * give. Names come from our own .proto files (checked identifiers), never from input.
  */
 function compilePointObject(fields: readonly FieldSpec[]): PointObject {
-  const body = fields.map((f) => {
-    if (!/^[a-z_][a-z0-9_]*$/.test(f.name)) throw new Error(`unexpected field name ${f.name}`);
-    const value = f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v';
-    return `v = p.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${value};`;
-  }).join('\n');
+  const body = fields
+    .map((f) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(f.name)) throw new Error(`unexpected field name ${f.name}`);
+      const value = f.kind === 'double' ? "typeof v === 'number' && !Number.isFinite(v) ? String(v) : v" : 'v';
+      return `v = p.${f.name}; if (v !== undefined && v !== null) o.${f.name} = ${value};`;
+    })
+    .join('\n');
   return new Function('p', `const o = {}; let v;\n${body}\nreturn o;`) as PointObject;
 }
 
-interface JsonCacheEntry { refs: Point[]; text: string; bytes?: Buffer }
+interface JsonCacheEntry {
+  refs: Point[];
+  text: string;
+  bytes?: Buffer;
+}
 /**
  * The encoded points of a run's metric series (`p0,p1,…`, no brackets). A read of the same point
  * objects reuses the text (and its UTF-8 bytes), a read with points appended encodes only the new
@@ -177,7 +187,11 @@ class ByteWriter {
   }
 }
 
-interface PbCacheEntry { refs: Point[]; bytes: Buffer; ends: number[] }
+interface PbCacheEntry {
+  refs: Point[];
+  bytes: Buffer;
+  ends: number[];
+}
 
 /**
  * Protobuf bytes of a repeated flat-message field (`field` number), each point framed as
@@ -188,7 +202,10 @@ class PbSeriesCache {
   private readonly byFirst = new WeakMap<Point, PbCacheEntry>();
   private readonly w = new ByteWriter();
   private readonly msg = new ByteWriter();
-  constructor(private readonly fields: FieldSpec[], private readonly field: number) {}
+  constructor(
+    private readonly fields: FieldSpec[],
+    private readonly field: number,
+  ) {}
 
   private point(p: Point, strings: Map<string, Buffer>): boolean {
     const m = this.msg;
@@ -319,7 +336,11 @@ export function historyResponseEncoder(responseType: protobuf.Type): HistoryResp
     jsonBytes(res) {
       const r = res as Record<string, unknown>;
       const metrics = r.metrics as Point[] | undefined | null;
-      if (!metrics || metrics.length === 0) return Buffer.from(jsonOf(res, () => ''), 'utf8');
+      if (!metrics || metrics.length === 0)
+        return Buffer.from(
+          jsonOf(res, () => ''),
+          'utf8',
+        );
       const body = json.bytes(metrics);
       const tail = jsonOf({ ...r, metrics: undefined }, () => '').slice(1);
       return Buffer.concat([OPEN, body, Buffer.from(tail === '}' ? ']}' : `],${tail}`, 'utf8')]);

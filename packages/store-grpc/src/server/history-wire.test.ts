@@ -17,7 +17,12 @@ beforeAll(async () => {
   s = await startTestServer({ store: 'fs' });
   const exp = await s.tracking.createExperiment({ name: 'history-wire' });
   runId = (await s.tracking.createRun({ experiment_id: exp })).info.run_id;
-  const metrics = Array.from({ length: 500 }, (_, i) => ({ key: 'loss/a b:c', value: values[i % values.length]!, timestamp: 1700000000000 + i, step: i }));
+  const metrics = Array.from({ length: 500 }, (_, i) => ({
+    key: 'loss/a b:c',
+    value: values[i % values.length]!,
+    timestamp: 1700000000000 + i,
+    step: i,
+  }));
   await s.tracking.logBatch(runId, { metrics });
 }, 60_000);
 afterAll(async () => {
@@ -25,11 +30,13 @@ afterAll(async () => {
 });
 
 const generic = (rpc: string, res: object) => JSON.stringify(toMlflowJson(lookupType(`${rpc}.Response`), res));
-const historyUrl = (extra = '') => `${s.baseUrl}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${encodeURIComponent('loss/a b:c')}${extra}`;
+const historyUrl = (extra = '') =>
+  `${s.baseUrl}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${encodeURIComponent('loss/a b:c')}${extra}`;
 
-it('answers get-history over REST with the generic mapping\'s exact bytes, before and after an append', async () => {
+it("answers get-history over REST with the generic mapping's exact bytes, before and after an append", async () => {
   for (let round = 0; round < 3; round++) {
-    if (round === 2) await s.tracking.logMetric(runId, { key: 'loss/a b:c', value: 42, timestamp: 1800000000000, step: 999 });
+    if (round === 2)
+      await s.tracking.logMetric(runId, { key: 'loss/a b:c', value: 42, timestamp: 1800000000000, step: 999 });
     const page = await s.tracking.getMetricHistory(runId, 'loss/a b:c');
     const text = await (await fetch(historyUrl())).text();
     expect(text).toBe(generic('GetMetricHistory', { metrics: page.items }));
@@ -37,18 +44,24 @@ it('answers get-history over REST with the generic mapping\'s exact bytes, befor
     expect(text).toContain('"value":"-Infinity"');
   }
   const paged = await s.tracking.getMetricHistory(runId, 'loss/a b:c', { max_results: 100 });
-  expect(await (await fetch(historyUrl('&max_results=100'))).text()).toBe(generic('GetMetricHistory', { metrics: paged.items, next_page_token: paged.next_page_token }));
+  expect(await (await fetch(historyUrl('&max_results=100'))).text()).toBe(
+    generic('GetMetricHistory', { metrics: paged.items, next_page_token: paged.next_page_token }),
+  );
   expect(paged.next_page_token).toBeTruthy();
 });
 
-it('answers get-history-bulk-interval over REST with the generic mapping\'s exact bytes', async () => {
+it("answers get-history-bulk-interval over REST with the generic mapping's exact bytes", async () => {
   const url = `${s.baseUrl}/api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${runId}&metric_key=${encodeURIComponent('loss/a b:c')}&max_results=50`;
   const text = await (await fetch(url)).text();
-  const metrics = await s.tracking.getMetricHistoryBulkInterval!({ run_ids: [runId], metric_key: 'loss/a b:c', max_results: 50 });
+  const metrics = await s.tracking.getMetricHistoryBulkInterval!({
+    run_ids: [runId],
+    metric_key: 'loss/a b:c',
+    max_results: 50,
+  });
   expect(text).toBe(generic('GetMetricHistoryBulkInterval', { metrics }));
 });
 
-it('answers get-history over gRPC with the store\'s points, NaN and infinities included', async () => {
+it("answers get-history over gRPC with the store's points, NaN and infinities included", async () => {
   const client = createGrpcStore({ address: s.grpcAddress });
   try {
     for (let round = 0; round < 2; round++) {

@@ -109,11 +109,13 @@ const READ_POSTS = new Set<string>();
 for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
   const route = routeOf(name);
   if (!route.read) continue;
-  for (const { method, path } of route.http) if (method !== 'GET') for (const p of API_PREFIXES) READ_POSTS.add(p + path);
+  for (const { method, path } of route.http)
+    if (method !== 'GET') for (const p of API_PREFIXES) READ_POSTS.add(p + path);
 }
 // Trace searches are POSTs that only read (protocol/trace-routes.ts).
 for (const route of TRACE_ROUTES) {
-  if (route.read && route.method !== 'GET') for (const p of traceRoutePrefixes(route.version)) READ_POSTS.add(p + route.path);
+  if (route.read && route.method !== 'GET')
+    for (const p of traceRoutePrefixes(route.version)) READ_POSTS.add(p + route.path);
 }
 
 export function createStoreServer(options: StoreServerOptions): StoreServer {
@@ -123,7 +125,10 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   const serveArtifacts = options.serveArtifacts ?? true;
   const access = createArtifactAccess(options.artifacts);
   const ctx: HandlerContext = {
-    tracking: options.tracking, registry: options.registry, artifactsFor: access.artifactsFor, allowedRoots: access.allowedRoots,
+    tracking: options.tracking,
+    registry: options.registry,
+    artifactsFor: access.artifactsFor,
+    allowedRoots: access.allowedRoots,
   };
   // Database users get MLflow's per-resource permissions, on REST and gRPC alike (ctx.guard).
   const authDb = options.auth?.database !== undefined ? openAuthDb(options.auth.database) : undefined;
@@ -131,7 +136,12 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   if (authorizer) ctx.guard = authorizer.guardRpc.bind(null, ctx);
   const authenticate = hasAuth ? createAuthenticator(options.auth!, authDb) : null;
 
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024, logger: false, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({
+    bodyLimit: options.bodyLimit ?? 32 * 1024 * 1024,
+    logger: false,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
   const log = options.log ?? ((message: string) => process.stderr.write(`mlflow-ts server: ${message}\n`));
   const errors: ErrorHygiene = { roots: serverRoots(options, access.local?.dir), log };
   attachErrorHygiene(app, errors);
@@ -149,18 +159,30 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     if (!principal) {
       // The UI sends X-Requested-With so the browser's own Basic prompt does not hide its sign-in form (which takes tokens too).
       if (request.headers['x-requested-with'] !== 'XMLHttpRequest') reply.header('WWW-Authenticate', WWW_AUTHENTICATE);
-      return sendError(reply, new MlflowError('UNAUTHENTICATED', 'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.'));
+      return sendError(
+        reply,
+        new MlflowError(
+          'UNAUTHENTICATED',
+          'You are not authenticated. Please see https://www.mlflow.org/docs/latest/auth/index.html#authenticating-to-mlflow on how to authenticate.',
+        ),
+      );
     }
     const write = !['GET', 'HEAD', 'OPTIONS'].includes(request.method) && !READ_POSTS.has(path!);
     if (write && principal.readOnly) {
-      return sendError(reply, new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`));
+      return sendError(
+        reply,
+        new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`),
+      );
     }
     setPrincipal(request.raw, principal);
     if (authorizer) {
       try {
         await checkHttpAccess(authorizer, ctx, principal, {
-          method: request.method, route: request.routeOptions.url, path: path ?? '',
-          query: (request.query ?? {}) as Record<string, unknown>, params: (request.params ?? {}) as Record<string, unknown>,
+          method: request.method,
+          route: request.routeOptions.url,
+          path: path ?? '',
+          query: (request.query ?? {}) as Record<string, unknown>,
+          params: (request.params ?? {}) as Record<string, unknown>,
         });
       } catch (e) {
         return sendError(reply, e);
@@ -178,7 +200,16 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
     return reply.code(status).type('application/json').send(body);
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).type('application/json').send(JSON.stringify({ error_code: 'ENDPOINT_NOT_FOUND', message: `No endpoint ${request.method} ${request.url.split('?')[0]}` })));
+    reply
+      .code(404)
+      .type('application/json')
+      .send(
+        JSON.stringify({
+          error_code: 'ENDPOINT_NOT_FOUND',
+          message: `No endpoint ${request.method} ${request.url.split('?')[0]}`,
+        }),
+      ),
+  );
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
@@ -193,14 +224,19 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   return {
     async listen() {
       if (!isLoopback(host) && !hasAuth && !options.insecure) {
-        throw MlflowError.invalidParameter(`Refusing to listen on non-loopback host '${host}' without auth; configure auth or pass insecure: true`);
+        throw MlflowError.invalidParameter(
+          `Refusing to listen on non-loopback host '${host}' without auth; configure auth or pass insecure: true`,
+        );
       }
       if (access.local) await mkdir(access.local.dir, { recursive: true });
       if (authDb) {
         const admin = options.auth?.admin;
-        if (admin && !authDb.getUser(admin.username)) authDb.createUser(admin.username, await hashPassword(admin.password), true);
+        if (admin && !authDb.getUser(admin.username))
+          authDb.createUser(admin.username, await hashPassword(admin.password), true);
         if (!authDb.hasAdmin()) {
-          throw MlflowError.invalidParameter(`The auth database '${options.auth?.database}' has no admin user; give one (--auth-admin NAME:PASSWORD)`);
+          throw MlflowError.invalidParameter(
+            `The auth database '${options.auth?.database}' has no admin user; give one (--auth-admin NAME:PASSWORD)`,
+          );
         }
       }
       await app.listen({ host, port: options.port ?? 5000 });
@@ -208,10 +244,21 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
       const httpPort = (app.server.address() as AddressInfo).port;
       let grpcPort: number | undefined;
       if (options.grpcPort !== undefined) {
-        grpcServer = createGrpcServer({ ctx, proxyRoot: access.proxyRoot, serveArtifacts, authenticate, authorizer, errors });
+        grpcServer = createGrpcServer({
+          ctx,
+          proxyRoot: access.proxyRoot,
+          serveArtifacts,
+          authenticate,
+          authorizer,
+          errors,
+        });
         const bindHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
         grpcPort = await new Promise<number>((resolve, reject) => {
-          grpcServer!.bindAsync(`${bindHost}:${options.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+          grpcServer!.bindAsync(
+            `${bindHost}:${options.grpcPort}`,
+            grpc.ServerCredentials.createInsecure(),
+            (err, port) => (err ? reject(err) : resolve(port)),
+          );
         }).catch(async (e) => {
           await app.close();
           throw e;
@@ -229,13 +276,15 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
       }
       if (grpcServer) {
         const g = grpcServer;
-        tasks.push(new Promise<void>((resolve) => {
-          const force = setTimeout(() => g.forceShutdown(), options.closeTimeoutMs ?? 10_000);
-          g.tryShutdown(() => {
-            clearTimeout(force);
-            resolve();
-          });
-        }));
+        tasks.push(
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => g.forceShutdown(), options.closeTimeoutMs ?? 10_000);
+            g.tryShutdown(() => {
+              clearTimeout(force);
+              resolve();
+            });
+          }),
+        );
       }
       await Promise.all(tasks);
       authDb?.close();

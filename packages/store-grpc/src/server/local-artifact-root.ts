@@ -55,7 +55,10 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
         if (MlflowError.isInstance(e)) throw e;
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
         // A dangling symlink is an escape attempt we cannot judge; refuse it.
-        const isLink = await lstat(probe).then((s) => s.isSymbolicLink(), () => false);
+        const isLink = await lstat(probe).then(
+          (s) => s.isSymbolicLink(),
+          () => false,
+        );
         if (isLink) throw outsideRoot(relPath);
         probe = dirname(probe);
       }
@@ -74,7 +77,11 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
       if (entry.name.includes('.tmp-upload-')) continue;
       const s = await stat(join(abs, entry.name)).catch(() => undefined);
       if (!s) continue;
-      out.push(s.isDirectory() ? { path: nameOf(entry.name), is_dir: true } : { path: nameOf(entry.name), is_dir: false, file_size: s.size });
+      out.push(
+        s.isDirectory()
+          ? { path: nameOf(entry.name), is_dir: true }
+          : { path: nameOf(entry.name), is_dir: false, file_size: s.size },
+      );
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
@@ -105,7 +112,8 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
   async function remove(relPath: string): Promise<void> {
     const abs = await resolvePath(relPath);
     // Last line of defence: whatever the spelling, the root directory itself is never removed.
-    if (relPath === '' || abs === realRoot()) throw MlflowError.invalidParameter('Refusing to delete the whole artifact root');
+    if (relPath === '' || abs === realRoot())
+      throw MlflowError.invalidParameter('Refusing to delete the whole artifact root');
     await rm(abs, { recursive: true, force: true });
   }
 
@@ -125,7 +133,10 @@ export function createLocalArtifactRoot(dir: string): LocalArtifactRoot {
         writeArtifact: (path, data) => {
           // `.`, `./` and the like name the directory itself, never a file to write.
           const rel = assertSafeArtifactPath(path);
-          if (rel === '') throw MlflowError.invalidParameter(`Invalid artifact path: '${path}'. A file name is required to write an artifact`);
+          if (rel === '')
+            throw MlflowError.invalidParameter(
+              `Invalid artifact path: '${path}'. A file name is required to write an artifact`,
+            );
           return write(joinRel(prefix, rel), data);
         },
         deleteArtifacts: (path) => remove(joinRel(prefix, assertSafeArtifactPath(path))),

@@ -3,8 +3,20 @@
  * `_list_logged_model_artifacts`): MLflow's request checks, then one call of the tracking store's
  * logged-model capability. `model_id`/`tag_key` arrive from the REST path or the gRPC message.
  */
-import { MODEL_VERSIONS_TAG, MlflowError, assertSafeArtifactPath, loggedModelStatusOf, modelVersionsTagValue } from '@mlflow-ts/format';
-import type { LoggedModelOrderBy, LoggedModelParameter, LoggedModelStore, LoggedModelTag, Run } from '@mlflow-ts/format';
+import {
+  MODEL_VERSIONS_TAG,
+  MlflowError,
+  assertSafeArtifactPath,
+  loggedModelStatusOf,
+  modelVersionsTagValue,
+} from '@mlflow-ts/format';
+import type {
+  LoggedModelOrderBy,
+  LoggedModelParameter,
+  LoggedModelStore,
+  LoggedModelTag,
+  Run,
+} from '@mlflow-ts/format';
 import type { Handler, HandlerContext, Req } from './handler-context.js';
 import { list, num, present, required, str } from './handler-context.js';
 
@@ -13,8 +25,16 @@ const SEARCH_DEFAULT_MAX_RESULTS = 50;
 
 export function loggedModelsOf(ctx: HandlerContext): LoggedModelStore {
   const t = ctx.tracking;
-  if (!t.createLoggedModel || !t.getLoggedModel || !t.finalizeLoggedModel || !t.deleteLoggedModel || !t.searchLoggedModels
-    || !t.setLoggedModelTags || !t.deleteLoggedModelTag || !t.logLoggedModelParams) {
+  if (
+    !t.createLoggedModel ||
+    !t.getLoggedModel ||
+    !t.finalizeLoggedModel ||
+    !t.deleteLoggedModel ||
+    !t.searchLoggedModels ||
+    !t.setLoggedModelTags ||
+    !t.deleteLoggedModelTag ||
+    !t.logLoggedModelParams
+  ) {
     throw new MlflowError('NOT_IMPLEMENTED', 'This tracking store does not support logged models.');
   }
   return t as LoggedModelStore;
@@ -31,7 +51,9 @@ const modelIdOf = (req: Req): string => {
  */
 export function asMlflow3Run(run: Run): Run {
   const runId = run.info.run_id;
-  const metrics = run.data.metrics.every((m) => m.run_id === runId) ? run.data.metrics : run.data.metrics.map((m) => ({ ...m, run_id: runId }));
+  const metrics = run.data.metrics.every((m) => m.run_id === runId)
+    ? run.data.metrics
+    : run.data.metrics.map((m) => ({ ...m, run_id: runId }));
   return { ...run, data: { ...run.data, metrics }, outputs: run.outputs ?? { model_outputs: [] } };
 }
 
@@ -39,7 +61,12 @@ export function asMlflow3Run(run: Run): Run {
  * MLflow's `set_model_versions_tags` (called by its create-model-version handler): the logged model
  * lists the new version in `mlflow.modelVersions`. A store without logged models is left alone.
  */
-export async function recordModelVersionOnLoggedModel(ctx: HandlerContext, name: string, version: string, modelId: string): Promise<void> {
+export async function recordModelVersionOnLoggedModel(
+  ctx: HandlerContext,
+  name: string,
+  version: string,
+  modelId: string,
+): Promise<void> {
   const t = ctx.tracking;
   if (!t.getLoggedModel || !t.setLoggedModelTags) return;
   const model = await t.getLoggedModel(modelId);
@@ -85,16 +112,25 @@ export const LOGGED_MODEL_HANDLERS: Record<string, Handler> = {
     const page = await loggedModelsOf(ctx).searchLoggedModels({
       experiment_ids: list(req, 'experiment_ids') ?? [],
       filter: str(req, 'filter') || undefined,
-      ...(datasets?.length ? {
-        datasets: datasets.map((d) => ({ dataset_name: d.dataset_name ?? '', ...(d.dataset_digest ? { dataset_digest: d.dataset_digest } : {}) })),
-      } : {}),
+      ...(datasets?.length
+        ? {
+            datasets: datasets.map((d) => ({
+              dataset_name: d.dataset_name ?? '',
+              ...(d.dataset_digest ? { dataset_digest: d.dataset_digest } : {}),
+            })),
+          }
+        : {}),
       max_results: num(req, 'max_results') || SEARCH_DEFAULT_MAX_RESULTS,
-      ...(orderBy?.length ? {
-        order_by: orderBy.map((o) => ({
-          field_name: o.field_name, ascending: o.ascending ?? true,
-          ...(o.dataset_name ? { dataset_name: o.dataset_name } : {}), ...(o.dataset_digest ? { dataset_digest: o.dataset_digest } : {}),
-        })),
-      } : {}),
+      ...(orderBy?.length
+        ? {
+            order_by: orderBy.map((o) => ({
+              field_name: o.field_name,
+              ascending: o.ascending ?? true,
+              ...(o.dataset_name ? { dataset_name: o.dataset_name } : {}),
+              ...(o.dataset_digest ? { dataset_digest: o.dataset_digest } : {}),
+            })),
+          }
+        : {}),
       page_token: str(req, 'page_token') || undefined,
     });
     return { models: page.items, next_page_token: page.next_page_token };

@@ -17,9 +17,28 @@ import { startTestServer, type TestServer } from '../../test/helpers.js';
 
 const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/mlflow3');
 
-interface Body { json?: unknown; bytes?: number; sha256?: string; stream?: boolean }
-interface Pair { step: string; method: string; path: string; query: string; request: Body | null; status: number; response: Body | null }
-interface Recording { experiment_id: string; run_id: string; model_id: string; pyfunc_model_id: string; pairs: Pair[] }
+interface Body {
+  json?: unknown;
+  bytes?: number;
+  sha256?: string;
+  stream?: boolean;
+}
+interface Pair {
+  step: string;
+  method: string;
+  path: string;
+  query: string;
+  request: Body | null;
+  status: number;
+  response: Body | null;
+}
+interface Recording {
+  experiment_id: string;
+  run_id: string;
+  model_id: string;
+  pyfunc_model_id: string;
+  pairs: Pair[];
+}
 
 const recording = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'logged-models.json'), 'utf8')) as Recording;
 const TIME_KEYS = /(^|_)(time|timestamp|timestamp_ms)$/;
@@ -73,13 +92,22 @@ function normalize(v: unknown, key = ''): unknown {
     const items = v.map((x) => normalize(x));
     const keyed = items.every((x) => typeof x === 'object' && x !== null && 'key' in x && 'value' in x);
     const byPath = items.every((x) => typeof x === 'object' && x !== null && 'path' in x);
-    const byModel = items.every((x) => typeof x === 'object' && x !== null && 'model_id' in x && Object.keys(x).length <= 2);
+    const byModel = items.every(
+      (x) => typeof x === 'object' && x !== null && 'model_id' in x && Object.keys(x).length <= 2,
+    );
     const sortKey = keyed ? 'key' : byPath ? 'path' : byModel ? 'model_id' : null;
-    if (sortKey) items.sort((a, b) => String((a as Record<string, unknown>)[sortKey]).localeCompare(String((b as Record<string, unknown>)[sortKey])));
+    if (sortKey)
+      items.sort((a, b) =>
+        String((a as Record<string, unknown>)[sortKey]).localeCompare(String((b as Record<string, unknown>)[sortKey])),
+      );
     return items;
   }
   if (typeof v === 'object' && v !== null) {
-    return Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, normalize(x, k)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, x]) => [k, normalize(x, k)]),
+    );
   }
   return v;
 }
@@ -87,7 +115,10 @@ function normalize(v: unknown, key = ''): unknown {
 /** Learns the ids and names our server chose, from an answer to the same request. */
 function learn(theirs: unknown, mine: unknown): void {
   if (typeof theirs === 'string' && typeof mine === 'string') {
-    if (theirs !== mine && (/^(m-)?[0-9a-f]{32}$/.test(theirs) || /^\d{15,19}$/.test(theirs) || /^[a-z]+-[a-z]+-\d+$/.test(theirs))) {
+    if (
+      theirs !== mine &&
+      (/^(m-)?[0-9a-f]{32}$/.test(theirs) || /^\d{15,19}$/.test(theirs) || /^[a-z]+-[a-z]+-\d+$/.test(theirs))
+    ) {
       if (!ours.has(theirs)) ours.set(theirs, mine);
     }
     return;
@@ -98,7 +129,8 @@ function learn(theirs: unknown, mine: unknown): void {
   }
   if (typeof theirs === 'object' && theirs !== null && typeof mine === 'object' && mine !== null) {
     for (const [k, t] of Object.entries(theirs)) {
-      if (['experiment_id', 'run_id', 'run_uuid', 'model_id', 'run_name'].includes(k)) learn(t, (mine as Record<string, unknown>)[k]);
+      if (['experiment_id', 'run_id', 'run_uuid', 'model_id', 'run_name'].includes(k))
+        learn(t, (mine as Record<string, unknown>)[k]);
       else if (typeof t === 'object') learn(t, (mine as Record<string, unknown>)[k]);
     }
   }
@@ -118,7 +150,8 @@ async function replay(p: Pair): Promise<{ status: number; body: Body | null }> {
   const res = await fetch(url, init);
   const buf = Buffer.from(await res.arrayBuffer());
   if (buf.length === 0) return { status: res.status, body: null };
-  if ((res.headers.get('content-type') ?? '').includes('json')) return { status: res.status, body: { json: JSON.parse(buf.toString('utf8')) } };
+  if ((res.headers.get('content-type') ?? '').includes('json'))
+    return { status: res.status, body: { json: JSON.parse(buf.toString('utf8')) } };
   const { createHash } = await import('node:crypto');
   return { status: res.status, body: { bytes: buf.length, sha256: createHash('sha256').update(buf).digest('hex') } };
 }

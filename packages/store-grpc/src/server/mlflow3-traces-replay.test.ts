@@ -20,9 +20,13 @@ interface Exchange {
 }
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/mlflow3-traces');
-const exchanges: Exchange[] = readFileSync(join(dir, 'mlflow-server.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Exchange);
+const exchanges: Exchange[] = readFileSync(join(dir, 'mlflow-server.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Exchange);
 
-const bytes = (s: string): Uint8Array => (s.startsWith('base64:') ? Buffer.from(s.slice(7), 'base64') : Buffer.from(s, 'utf8'));
+const bytes = (s: string): Uint8Array =>
+  s.startsWith('base64:') ? Buffer.from(s.slice(7), 'base64') : Buffer.from(s, 'utf8');
 
 function parse(text: string): unknown {
   const raw = Buffer.from(bytes(text)).toString('utf8');
@@ -36,7 +40,9 @@ function parse(text: string): unknown {
 /** Fields that differ between any two servers by nature (clock, version). */
 function normalize(v: unknown, url: string): unknown {
   if (url === '/version') return 'VERSION';
-  return JSON.parse(JSON.stringify(v, (key, value) => (key === 'creation_time' || key === 'last_update_time' ? 'TIME' : value)));
+  return JSON.parse(
+    JSON.stringify(v, (key, value) => (key === 'creation_time' || key === 'last_update_time' ? 'TIME' : value)),
+  );
 }
 
 for (const store of ['memory', 'fs'] as const) {
@@ -54,17 +60,25 @@ for (const store of ['memory', 'fs'] as const) {
       // The file store picks random experiment ids: requests get ours, answers are compared with MLflow's id.
       let ours: string | undefined;
       const theirs = '1';
-      const toOurs = (text: string) => (ours === undefined ? text : text
-        .replaceAll(`"experiment_id": "${theirs}"`, `"experiment_id": "${ours}"`).replaceAll(`experiment_id=${theirs}`, `experiment_id=${ours}`));
+      const toOurs = (text: string) =>
+        ours === undefined
+          ? text
+          : text
+              .replaceAll(`"experiment_id": "${theirs}"`, `"experiment_id": "${ours}"`)
+              .replaceAll(`experiment_id=${theirs}`, `experiment_id=${ours}`);
       for (const [i, ex] of exchanges.entries()) {
         const headers = { ...ex.headers };
-        if (ours !== undefined && headers['x-mlflow-experiment-id'] === theirs) headers['x-mlflow-experiment-id'] = ours;
+        if (ours !== undefined && headers['x-mlflow-experiment-id'] === theirs)
+          headers['x-mlflow-experiment-id'] = ours;
         const init: RequestInit = { method: ex.method, headers };
-        if (ex.body !== '') init.body = ex.body.startsWith('base64:') ? new Uint8Array(bytes(ex.body)) : toOurs(ex.body);
+        if (ex.body !== '')
+          init.body = ex.body.startsWith('base64:') ? new Uint8Array(bytes(ex.body)) : toOurs(ex.body);
         const res = await fetch(s.baseUrl + toOurs(ex.url), init);
         let text = Buffer.from(await res.arrayBuffer()).toString('utf8');
-        if (ex.url.endsWith('/experiments/create') && res.status === 200) ours = (JSON.parse(text) as { experiment_id: string }).experiment_id;
-        if (ours !== undefined) text = text.replaceAll(`"${ours}"`, `"${theirs}"`).replaceAll(`:/${ours}`, `:/${theirs}`);
+        if (ex.url.endsWith('/experiments/create') && res.status === 200)
+          ours = (JSON.parse(text) as { experiment_id: string }).experiment_id;
+        if (ours !== undefined)
+          text = text.replaceAll(`"${ours}"`, `"${theirs}"`).replaceAll(`:/${ours}`, `:/${theirs}`);
         const got = normalize(parse(text), ex.url);
         const want = normalize(parse(ex.response), ex.url);
         const label = `#${i} ${ex.method} ${ex.url.slice(0, 90)}`;

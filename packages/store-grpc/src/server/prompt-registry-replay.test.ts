@@ -18,7 +18,10 @@ interface Exchange {
   response?: unknown;
 }
 
-const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../test/fixtures/mlflow3-prompts/exchanges.json');
+const fixture = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../test/fixtures/mlflow3-prompts/exchanges.json',
+);
 const exchanges = JSON.parse(await readFile(fixture, 'utf8')) as Exchange[];
 
 /**
@@ -30,7 +33,9 @@ function normalise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalise);
   if (v !== null && typeof v === 'object') {
     return Object.fromEntries(
-      Object.entries(v).filter(([, x]) => x !== '').map(([k, x]) => [k, k.endsWith('_timestamp') ? typeof x : normalise(x)]),
+      Object.entries(v)
+        .filter(([, x]) => x !== '')
+        .map(([k, x]) => [k, k.endsWith('_timestamp') ? typeof x : normalise(x)]),
     );
   }
   return v;
@@ -49,15 +54,22 @@ describe('MLflow 3.6 prompt registry, replayed', () => {
     expect(exchanges.length).toBeGreaterThan(5);
     for (const x of exchanges) {
       const r = await http(s.baseUrl, x.method, x.path, x.request);
-      expect({ call: `${x.method} ${x.path}`, status: r.status }).toEqual({ call: `${x.method} ${x.path}`, status: x.status });
+      expect({ call: `${x.method} ${x.path}`, status: r.status }).toEqual({
+        call: `${x.method} ${x.path}`,
+        status: x.status,
+      });
       if (x.status === 200) expect(normalise(r.json), `${x.method} ${x.path}`).toEqual(normalise(x.response));
-      else expect((r.json as { error_code: string }).error_code).toBe((x.response as { error_code: string }).error_code);
+      else
+        expect((r.json as { error_code: string }).error_code).toBe((x.response as { error_code: string }).error_code);
     }
   });
 
   it('still validates the source of a model version that is not a prompt', async () => {
     await http(s.baseUrl, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'plain' });
-    const r = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/model-versions/create', { name: 'plain', source: 'dummy-source' });
+    const r = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/model-versions/create', {
+      name: 'plain',
+      source: 'dummy-source',
+    });
     expect(r.status).toBe(400);
     expect((r.json as { error_code: string }).error_code).toBe('INVALID_PARAMETER_VALUE');
   });

@@ -11,7 +11,9 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   async CreateRegisteredModel(ctx, req) {
     required(req, 'name');
     const registered_model = await registryOf(ctx).createRegisteredModel({
-      name: str(req, 'name')!, tags: list<Tag>(req, 'tags'), description: str(req, 'description'),
+      name: str(req, 'name')!,
+      tags: list<Tag>(req, 'tags'),
+      description: str(req, 'description'),
     });
     return { registered_model };
   },
@@ -21,7 +23,11 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async UpdateRegisteredModel(ctx, req) {
     required(req, 'name');
-    return { registered_model: await registryOf(ctx).updateRegisteredModel(str(req, 'name')!, { description: str(req, 'description') }) };
+    return {
+      registered_model: await registryOf(ctx).updateRegisteredModel(str(req, 'name')!, {
+        description: str(req, 'description'),
+      }),
+    };
   },
   async DeleteRegisteredModel(ctx, req) {
     required(req, 'name');
@@ -34,14 +40,22 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async SearchRegisteredModels(ctx, req) {
     const page = await registryOf(ctx).searchRegisteredModels({
-      filter: str(req, 'filter'), max_results: num(req, 'max_results'), order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+      filter: str(req, 'filter'),
+      max_results: num(req, 'max_results'),
+      order_by: list(req, 'order_by'),
+      page_token: str(req, 'page_token'),
     });
     return { registered_models: page.items, next_page_token: page.next_page_token };
   },
   async GetLatestVersions(ctx, req) {
     required(req, 'name');
     const stages = list(req, 'stages');
-    return { model_versions: await registryOf(ctx).getLatestVersions(str(req, 'name')!, stages && stages.length > 0 ? stages : undefined) };
+    return {
+      model_versions: await registryOf(ctx).getLatestVersions(
+        str(req, 'name')!,
+        stages && stages.length > 0 ? stages : undefined,
+      ),
+    };
   },
   async SetRegisteredModelTag(ctx, req) {
     required(req, 'name', 'key');
@@ -71,10 +85,16 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   async CreateModelVersion(ctx, req) {
     required(req, 'name', 'source');
     // As MLflow's handler: a prompt version's source is a placeholder, not a location to follow.
-    if (!(list<Tag>(req, 'tags') ?? []).some((t) => t.key === IS_PROMPT_TAG)) assertSafeModelSource(str(req, 'source')!, ctx.allowedRoots);
+    if (!(list<Tag>(req, 'tags') ?? []).some((t) => t.key === IS_PROMPT_TAG))
+      assertSafeModelSource(str(req, 'source')!, ctx.allowedRoots);
     const model_version = await registryOf(ctx).createModelVersion({
-      name: str(req, 'name')!, source: str(req, 'source')!, run_id: str(req, 'run_id') || undefined, tags: list<Tag>(req, 'tags'),
-      run_link: str(req, 'run_link'), description: str(req, 'description'), model_id: str(req, 'model_id') || undefined,
+      name: str(req, 'name')!,
+      source: str(req, 'source')!,
+      run_id: str(req, 'run_id') || undefined,
+      tags: list<Tag>(req, 'tags'),
+      run_link: str(req, 'run_link'),
+      description: str(req, 'description'),
+      model_id: str(req, 'model_id') || undefined,
     });
     const modelId = str(req, 'model_id');
     // As MLflow's handler: the logged model lists its versions in tag mlflow.modelVersions.
@@ -85,13 +105,20 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async UpdateModelVersion(ctx, req) {
     required(req, 'name', 'version');
-    return { model_version: await registryOf(ctx).updateModelVersion(str(req, 'name')!, str(req, 'version')!, { description: str(req, 'description') }) };
+    return {
+      model_version: await registryOf(ctx).updateModelVersion(str(req, 'name')!, str(req, 'version')!, {
+        description: str(req, 'description'),
+      }),
+    };
   },
   async TransitionModelVersionStage(ctx, req) {
     required(req, 'name', 'version', 'stage');
     present(req, 'archive_existing_versions');
     const model_version = await registryOf(ctx).transitionModelVersionStage(
-      str(req, 'name')!, str(req, 'version')!, str(req, 'stage')!, req.archive_existing_versions as boolean,
+      str(req, 'name')!,
+      str(req, 'version')!,
+      str(req, 'stage')!,
+      req.archive_existing_versions as boolean,
     );
     return { model_version };
   },
@@ -106,7 +133,10 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   },
   async SearchModelVersions(ctx, req) {
     const page = await registryOf(ctx).searchModelVersions({
-      filter: str(req, 'filter'), max_results: num(req, 'max_results'), order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+      filter: str(req, 'filter'),
+      max_results: num(req, 'max_results'),
+      order_by: list(req, 'order_by'),
+      page_token: str(req, 'page_token'),
     });
     return { model_versions: page.items, next_page_token: page.next_page_token };
   },
@@ -117,7 +147,12 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
   async SetModelVersionTag(ctx, req) {
     required(req, 'name', 'version', 'key');
     present(req, 'value');
-    await registryOf(ctx).setModelVersionTag(str(req, 'name')!, str(req, 'version')!, str(req, 'key')!, str(req, 'value')!);
+    await registryOf(ctx).setModelVersionTag(
+      str(req, 'name')!,
+      str(req, 'version')!,
+      str(req, 'key')!,
+      str(req, 'value')!,
+    );
     return {};
   },
   async DeleteModelVersionTag(ctx, req) {

@@ -31,8 +31,12 @@ describe('tracking REST API', () => {
     expect(got.headers.get('content-type')).toMatch(/^application\/json/);
     const e = got.json.experiment;
     expect(e).toEqual({
-      experiment_id: experimentId, name: 'rest-exp', artifact_location: `mlflow-artifacts:/${experimentId}`,
-      lifecycle_stage: 'active', last_update_time: expect.any(Number), creation_time: expect.any(Number),
+      experiment_id: experimentId,
+      name: 'rest-exp',
+      artifact_location: `mlflow-artifacts:/${experimentId}`,
+      lifecycle_stage: 'active',
+      last_update_time: expect.any(Number),
+      creation_time: expect.any(Number),
     });
     const byName = await http(s.baseUrl, 'GET', api('/experiments/get-by-name?experiment_name=rest-exp'));
     expect(byName.json.experiment.experiment_id).toBe(experimentId);
@@ -47,19 +51,33 @@ describe('tracking REST API', () => {
 
   it('creates a run: both run_id and run_uuid, int64 numbers, no end_time, run name tag', async () => {
     const res = await http(s.baseUrl, 'POST', api('/runs/create'), {
-      experiment_id: experimentId, run_name: 'first-run', start_time: 1700000000000, tags: [{ key: 'team', value: 'a' }],
+      experiment_id: experimentId,
+      run_name: 'first-run',
+      start_time: 1700000000000,
+      tags: [{ key: 'team', value: 'a' }],
     });
     expect(res.status).toBe(200);
     const { info, data } = res.json.run;
     runId = info.run_id;
     expect(info).toEqual({
-      run_id: runId, run_uuid: runId, run_name: 'first-run', experiment_id: experimentId, user_id: expect.any(String),
-      status: 'RUNNING', start_time: 1700000000000, artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts`,
+      run_id: runId,
+      run_uuid: runId,
+      run_name: 'first-run',
+      experiment_id: experimentId,
+      user_id: expect.any(String),
+      status: 'RUNNING',
+      start_time: 1700000000000,
+      artifact_uri: `mlflow-artifacts:/${experimentId}/${runId}/artifacts`,
       lifecycle_stage: 'active',
     });
     expect(data.metrics).toBeUndefined();
     expect(data.params).toBeUndefined();
-    expect(data.tags).toEqual(expect.arrayContaining([{ key: 'team', value: 'a' }, { key: 'mlflow.runName', value: 'first-run' }]));
+    expect(data.tags).toEqual(
+      expect.arrayContaining([
+        { key: 'team', value: 'a' },
+        { key: 'mlflow.runName', value: 'first-run' },
+      ]),
+    );
   });
 
   it('logs a batch (NaN as "NaN") and reads the history back', async () => {
@@ -76,7 +94,11 @@ describe('tracking REST API', () => {
     expect(batch.status).toBe(200);
     expect(batch.json).toEqual({});
 
-    const hist = await http(s.baseUrl, 'GET', api(`/metrics/get-history?run_id=${runId}&metric_key=loss&max_results=100`));
+    const hist = await http(
+      s.baseUrl,
+      'GET',
+      api(`/metrics/get-history?run_id=${runId}&metric_key=loss&max_results=100`),
+    );
     expect(hist.status).toBe(200);
     expect(hist.text).toContain('"NaN"');
     expect(hist.json).toEqual({
@@ -91,54 +113,101 @@ describe('tracking REST API', () => {
   });
 
   it('searches runs with a filter, order_by and a page token; no hits is {}', async () => {
-    const second = await http(s.baseUrl, 'POST', api('/runs/create'), { experiment_id: experimentId, run_name: 'second-run', start_time: 1700000001000 });
+    const second = await http(s.baseUrl, 'POST', api('/runs/create'), {
+      experiment_id: experimentId,
+      run_name: 'second-run',
+      start_time: 1700000001000,
+    });
     const secondId = second.json.run.info.run_id;
-    await http(s.baseUrl, 'POST', api('/runs/log-metric'), { run_id: secondId, key: 'acc', value: 0.95, timestamp: 1700000001001, step: 1 });
+    await http(s.baseUrl, 'POST', api('/runs/log-metric'), {
+      run_id: secondId,
+      key: 'acc',
+      value: 0.95,
+      timestamp: 1700000001001,
+      step: 1,
+    });
     await http(s.baseUrl, 'POST', api('/runs/log-parameter'), { run_uuid: secondId, key: 'lr', value: '0.01' });
 
     const filter = "metrics.acc > 0.5 and params.lr = '0.01'";
-    const page1 = await http(s.baseUrl, 'POST', api('/runs/search'), { experiment_ids: [experimentId], filter, order_by: ['metrics.acc DESC'], max_results: 1 });
+    const page1 = await http(s.baseUrl, 'POST', api('/runs/search'), {
+      experiment_ids: [experimentId],
+      filter,
+      order_by: ['metrics.acc DESC'],
+      max_results: 1,
+    });
     expect(page1.status).toBe(200);
     expect(page1.json.runs.map((r: any) => r.info.run_id)).toEqual([secondId]);
     expect(typeof page1.json.next_page_token).toBe('string');
     const page2 = await http(s.baseUrl, 'POST', api('/runs/search'), {
-      experiment_ids: [experimentId], filter, order_by: ['metrics.acc DESC'], max_results: 1, page_token: page1.json.next_page_token,
+      experiment_ids: [experimentId],
+      filter,
+      order_by: ['metrics.acc DESC'],
+      max_results: 1,
+      page_token: page1.json.next_page_token,
     });
     expect(page2.json.runs.map((r: any) => r.info.run_id)).toEqual([runId]);
     expect(page2.json.next_page_token).toBeUndefined();
 
-    const none = await http(s.baseUrl, 'POST', api('/runs/search'), { experiment_ids: [experimentId], filter: 'metrics.acc > 5' });
+    const none = await http(s.baseUrl, 'POST', api('/runs/search'), {
+      experiment_ids: [experimentId],
+      filter: 'metrics.acc > 5',
+    });
     expect(none.status).toBe(200);
     expect(none.json).toEqual({});
   });
 
   it('reads GET repeated keys (get-history-bulk-interval) and the ajax-api twin', async () => {
-    const res = await http(s.baseUrl, 'GET', `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${runId}&run_ids=${runId}&metric_key=acc`);
+    const res = await http(
+      s.baseUrl,
+      'GET',
+      `/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval?run_ids=${runId}&run_ids=${runId}&metric_key=acc`,
+    );
     expect(res.status).toBe(200);
     expect(res.json.metrics.every((m: any) => m.run_id === runId && m.key === 'acc')).toBe(true);
-    const bulk = await http(s.baseUrl, 'GET', `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${runId}&metric_key=loss`);
+    const bulk = await http(
+      s.baseUrl,
+      'GET',
+      `/ajax-api/2.0/mlflow/metrics/get-history-bulk?run_id=${runId}&metric_key=loss`,
+    );
     expect(bulk.json.metrics).toHaveLength(2);
   });
 
   it('applies MLflow request checks: required, content type, malformed JSON, bool strings, 404 and 405', async () => {
     const missing = await http(s.baseUrl, 'GET', api('/experiments/get'));
     expect(missing.status).toBe(400);
-    expect(missing.json).toEqual({ error_code: 'INVALID_PARAMETER_VALUE', message: "Missing value for required parameter 'experiment_id'." });
+    expect(missing.json).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: "Missing value for required parameter 'experiment_id'.",
+    });
     const empty = await http(s.baseUrl, 'POST', api('/experiments/create'), { name: '' });
     expect(empty.json.message).toBe("Missing value for required parameter 'name'.");
 
-    const noType = await fetch(s.baseUrl + api('/experiments/create'), { method: 'POST', body: '{"name":"x"}', headers: { 'content-type': 'text/plain' } });
+    const noType = await fetch(s.baseUrl + api('/experiments/create'), {
+      method: 'POST',
+      body: '{"name":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect(noType.status).toBe(400);
     expect(((await noType.json()) as any).error_code).toBe('INVALID_PARAMETER_VALUE');
 
     const bad = await http(s.baseUrl, 'POST', api('/experiments/create'), '{"name": ');
     expect(bad.status).toBe(400);
 
-    const badType = await http(s.baseUrl, 'POST', api('/runs/log-metric'), { run_id: runId, key: 'k', value: 'abc', timestamp: 1 });
+    const badType = await http(s.baseUrl, 'POST', api('/runs/log-metric'), {
+      run_id: runId,
+      key: 'k',
+      value: 'abc',
+      timestamp: 1,
+    });
     expect(badType.status).toBe(400);
     expect(badType.json.message).toContain("parameter 'value'");
 
-    const badBool = await http(s.baseUrl, 'POST', api('/model-versions/transition-stage'), { name: 'm', version: '1', stage: 'Staging', archive_existing_versions: 'yes' });
+    const badBool = await http(s.baseUrl, 'POST', api('/model-versions/transition-stage'), {
+      name: 'm',
+      version: '1',
+      stage: 'Staging',
+      archive_existing_versions: 'yes',
+    });
     expect(badBool.status).toBe(400);
 
     const notFound = await http(s.baseUrl, 'GET', api('/runs/get?run_id=0123456789abcdef0123456789abcdef'));
@@ -158,7 +227,10 @@ describe('tracking REST API', () => {
   it('proxies artifacts: PUT, GET, list, run artifacts/list, get-artifact, DELETE', async () => {
     const base = `${experimentId}/${runId}/artifacts`;
     const bytes = 'artifact_path: model\nflavors: {}\n';
-    const put = await fetch(`${s.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${base}/model/MLmodel`, { method: 'PUT', body: bytes });
+    const put = await fetch(`${s.baseUrl}/api/2.0/mlflow-artifacts/artifacts/${base}/model/MLmodel`, {
+      method: 'PUT',
+      body: bytes,
+    });
     expect(put.status).toBe(200);
     expect(await put.json()).toEqual({});
 
@@ -167,7 +239,11 @@ describe('tracking REST API', () => {
     expect(get.headers.get('content-disposition')).toBe('attachment; filename=MLmodel');
     expect(await get.text()).toBe(bytes);
 
-    const list = await http(s.baseUrl, 'GET', `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(`${base}/model`)}`);
+    const list = await http(
+      s.baseUrl,
+      'GET',
+      `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(`${base}/model`)}`,
+    );
     expect(list.json).toEqual({ files: [{ path: 'MLmodel', is_dir: false, file_size: bytes.length }] });
 
     const runList = await http(s.baseUrl, 'GET', api(`/artifacts/list?run_id=${runId}`));
@@ -192,14 +268,30 @@ describe('registry REST API', () => {
     expect(created.json.registered_model).toMatchObject({ name: 'reg-model', creation_timestamp: expect.any(Number) });
     expect(created.json.registered_model.latest_versions).toBeUndefined();
 
-    const mv = await http(s.baseUrl, 'POST', api('/model-versions/create'), { name: 'reg-model', source: 'mlflow-artifacts:/1/abc/artifacts/model' });
+    const mv = await http(s.baseUrl, 'POST', api('/model-versions/create'), {
+      name: 'reg-model',
+      source: 'mlflow-artifacts:/1/abc/artifacts/model',
+    });
     expect(mv.status).toBe(200);
-    expect(mv.json.model_version).toMatchObject({ name: 'reg-model', version: '1', current_stage: 'None', status: 'READY' });
+    expect(mv.json.model_version).toMatchObject({
+      name: 'reg-model',
+      version: '1',
+      current_stage: 'None',
+      status: 'READY',
+    });
 
-    const upd = await http(s.baseUrl, 'PATCH', api('/model-versions/update'), { name: 'reg-model', version: '1', description: 'd' });
+    const upd = await http(s.baseUrl, 'PATCH', api('/model-versions/update'), {
+      name: 'reg-model',
+      version: '1',
+      description: 'd',
+    });
     expect(upd.json.model_version.description).toBe('d');
 
-    const latest = await http(s.baseUrl, 'GET', api('/registered-models/get-latest-versions?name=reg-model&stages=None'));
+    const latest = await http(
+      s.baseUrl,
+      'GET',
+      api('/registered-models/get-latest-versions?name=reg-model&stages=None'),
+    );
     expect(latest.json.model_versions.map((v: any) => v.version)).toEqual(['1']);
 
     const unknownAlias = await http(s.baseUrl, 'GET', api('/registered-models/alias?name=reg-model&alias=nope'));
@@ -220,7 +312,10 @@ describe('body limits', () => {
       const big = await http(small.baseUrl, 'POST', api('/experiments/create'), { name: 'x'.repeat(4096) });
       expect(big.status).toBe(400);
       expect(big.json.error_code).toBe('INVALID_PARAMETER_VALUE');
-      const put = await fetch(`${small.baseUrl}/api/2.0/mlflow-artifacts/artifacts/big/file.bin`, { method: 'PUT', body: new Uint8Array(64 * 1024) });
+      const put = await fetch(`${small.baseUrl}/api/2.0/mlflow-artifacts/artifacts/big/file.bin`, {
+        method: 'PUT',
+        body: new Uint8Array(64 * 1024),
+      });
       expect(put.status).toBe(200);
       const listed = await http(small.baseUrl, 'GET', '/api/2.0/mlflow-artifacts/artifacts?path=big');
       expect(listed.json).toEqual({ files: [{ path: 'file.bin', is_dir: false, file_size: 64 * 1024 }] });

@@ -23,7 +23,9 @@ const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 function checkContentType(request: FastifyRequest): void {
   const ct = request.headers['content-type'];
   if (ct === undefined) {
-    throw MlflowError.invalidParameter("Bad Request. Content-Type header is missing. Expected one of ['application/json']");
+    throw MlflowError.invalidParameter(
+      "Bad Request. Content-Type header is missing. Expected one of ['application/json']",
+    );
   }
   const mime = ct.split(';')[0]!.trim().toLowerCase();
   if (mime !== 'application/json') {
@@ -84,8 +86,12 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
               }
               const req = normalizeRequest(requestType, coerceRequest(requestType, input));
               const { ctx } = opts;
-              const result = ctx.guard ? await ctx.guard(name, req, principalOf(request.raw), () => handler(ctx, req)) : await handler(ctx, req);
-              return reply.type('application/json').send(fast ? fast.jsonBytes(result) : JSON.stringify(toMlflowJson(responseType, result)));
+              const result = ctx.guard
+                ? await ctx.guard(name, req, principalOf(request.raw), () => handler(ctx, req))
+                : await handler(ctx, req);
+              return reply
+                .type('application/json')
+                .send(fast ? fast.jsonBytes(result) : JSON.stringify(toMlflowJson(responseType, result)));
             } catch (e) {
               return sendError(reply, e);
             }
@@ -102,9 +108,15 @@ export async function restApi(app: FastifyInstance, opts: { ctx: HandlerContext 
       method: others,
       url,
       handler: async (request, reply) =>
-        reply.code(405).type('application/json').send(JSON.stringify({
-          error_code: 'BAD_REQUEST', message: `Method ${request.method} is not allowed for ${url}`,
-        })),
+        reply
+          .code(405)
+          .type('application/json')
+          .send(
+            JSON.stringify({
+              error_code: 'BAD_REQUEST',
+              message: `Method ${request.method} is not allowed for ${url}`,
+            }),
+          ),
     });
   }
 }

@@ -6,7 +6,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { MAX_SPANS_PER_BATCH, MlflowError } from '@mlflow-ts/format';
 import { decodeOtlpSpans } from '../protocol/otlp-proto.js';
-import { MLFLOW_EXPERIMENT_ID_HEADER, OTLP_TRACES_PATH, TRACE_ROUTES, traceRoutePrefixes } from '../protocol/trace-routes.js';
+import {
+  MLFLOW_EXPERIMENT_ID_HEADER,
+  OTLP_TRACES_PATH,
+  TRACE_ROUTES,
+  traceRoutePrefixes,
+} from '../protocol/trace-routes.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorReply } from './http-errors.js';
 import { TRACE_HANDLERS, traceArtifact } from './trace-handlers.js';
@@ -18,9 +23,14 @@ export const MAX_OTLP_BODY_BYTES = 16 * 1024 * 1024;
 function parseJsonBody(request: FastifyRequest): Json {
   const raw = request.body as Buffer | undefined;
   if (!raw || raw.length === 0) return {};
-  const ct = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  const ct = String(request.headers['content-type'] ?? '')
+    .split(';')[0]
+    ?.trim()
+    .toLowerCase();
   if (request.method === 'POST' && ct !== 'application/json') {
-    throw MlflowError.invalidParameter(`Bad Request. Content-Type must be one of ['application/json'], got '${request.headers['content-type'] ?? ''}'`);
+    throw MlflowError.invalidParameter(
+      `Bad Request. Content-Type must be one of ['application/json'], got '${request.headers['content-type'] ?? ''}'`,
+    );
   }
   let parsed: unknown;
   try {
@@ -28,7 +38,8 @@ function parseJsonBody(request: FastifyRequest): Json {
   } catch (e) {
     throw new MlflowError('MALFORMED_REQUEST', `Malformed JSON request body: ${(e as Error).message}`);
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new MlflowError('MALFORMED_REQUEST', 'Request body must be a JSON object.');
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new MlflowError('MALFORMED_REQUEST', 'Request body must be a JSON object.');
   return parsed as Json;
 }
 
@@ -40,13 +51,18 @@ function send(reply: FastifyReply, e: unknown): FastifyReply {
 /** OTLP errors as FastAPI's HTTPException body (`detail`) plus MLflow's `error_code`/`message`. */
 function sendOtlpError(reply: FastifyReply, status: number, e: unknown): FastifyReply {
   const err = MlflowError.isInstance(e) ? e : new MlflowError('INTERNAL_ERROR', (e as Error)?.message ?? String(e));
-  return reply.code(status).type('application/json').send(JSON.stringify({ detail: err.message, error_code: err.code, message: err.message }));
+  return reply
+    .code(status)
+    .type('application/json')
+    .send(JSON.stringify({ detail: err.message, error_code: err.code, message: err.message }));
 }
 
 export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext }): Promise<void> {
   const { ctx } = opts;
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_OTLP_BODY_BYTES }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_OTLP_BODY_BYTES }, (_req, body, done) =>
+    done(null, body),
+  );
 
   for (const route of TRACE_ROUTES) {
     const handler = TRACE_HANDLERS[route.name];
@@ -71,26 +87,49 @@ export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext
   app.get('/ajax-api/2.0/mlflow/get-trace-artifact', async (request, reply) => {
     try {
       const id = (request.query as Json).request_id;
-      if (typeof id !== 'string' || !id) throw new MlflowError('BAD_REQUEST', 'Request must include the "request_id" query parameter.');
+      if (typeof id !== 'string' || !id)
+        throw new MlflowError('BAD_REQUEST', 'Request must include the "request_id" query parameter.');
       const data = await traceArtifact(ctx, id);
-      return reply.type('application/octet-stream').header('Content-Disposition', 'attachment; filename=traces.json').send(JSON.stringify(data));
+      return reply
+        .type('application/octet-stream')
+        .header('Content-Disposition', 'attachment; filename=traces.json')
+        .send(JSON.stringify(data));
     } catch (e) {
       return send(reply, e);
     }
   });
 
   app.post(OTLP_TRACES_PATH, { bodyLimit: MAX_OTLP_BODY_BYTES }, async (request, reply) => {
-    const ct = String(request.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    const ct = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase();
     const json = ct === 'application/json';
     if (ct !== 'application/x-protobuf' && !json) {
-      return sendOtlpError(reply, 400, new MlflowError('BAD_REQUEST', `Invalid Content-Type: ${request.headers['content-type']}. Expected: application/x-protobuf`));
+      return sendOtlpError(
+        reply,
+        400,
+        new MlflowError(
+          'BAD_REQUEST',
+          `Invalid Content-Type: ${request.headers['content-type']}. Expected: application/x-protobuf`,
+        ),
+      );
     }
     const experimentId = request.headers[MLFLOW_EXPERIMENT_ID_HEADER];
     if (typeof experimentId !== 'string' || experimentId === '') {
-      return sendOtlpError(reply, 422, MlflowError.invalidParameter(`Missing required header '${MLFLOW_EXPERIMENT_ID_HEADER}'.`));
+      return sendOtlpError(
+        reply,
+        422,
+        MlflowError.invalidParameter(`Missing required header '${MLFLOW_EXPERIMENT_ID_HEADER}'.`),
+      );
     }
     const traces = ctx.tracking.traces;
-    if (!traces) return sendOtlpError(reply, 501, new MlflowError('NOT_IMPLEMENTED', 'REST OTLP span logging is not supported by this tracking store'));
+    if (!traces)
+      return sendOtlpError(
+        reply,
+        501,
+        new MlflowError('NOT_IMPLEMENTED', 'REST OTLP span logging is not supported by this tracking store'),
+      );
     let byTrace: ReturnType<typeof decodeOtlpSpans>;
     try {
       byTrace = decodeOtlpSpans((request.body as Buffer | undefined) ?? Buffer.alloc(0), json, MAX_SPANS_PER_BATCH);
@@ -103,15 +142,21 @@ export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext
       return sendOtlpError(reply, errorReply(e).status, e);
     }
     const errors: string[] = [];
-    await Promise.all([...byTrace].map(async ([traceId, spans]) => {
-      try {
-        await traces.logSpans(experimentId, spans);
-      } catch (e) {
-        errors.push(`Trace ${traceId}: ${(e as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      [...byTrace].map(async ([traceId, spans]) => {
+        try {
+          await traces.logSpans(experimentId, spans);
+        } catch (e) {
+          errors.push(`Trace ${traceId}: ${(e as Error).message}`);
+        }
+      }),
+    );
     if (errors.length) {
-      return sendOtlpError(reply, 422, MlflowError.invalidParameter(`Failed to log OpenTelemetry spans: ${errors.join('\n')}`));
+      return sendOtlpError(
+        reply,
+        422,
+        MlflowError.invalidParameter(`Failed to log OpenTelemetry spans: ${errors.join('\n')}`),
+      );
     }
     return reply.header('content-type', 'application/x-protobuf').send('{"partialSuccess":null}');
   });

@@ -4,7 +4,13 @@
  * protobuf Timestamp/Duration strings, spans as OpenTelemetry Span JSON; v2 routes answer TraceInfo v2.
  */
 import {
-  MlflowError, SPANS_IN_TRACKING_STORE, TRACE_KEYS, assertTraceId, spanToOtlpJson, traceInfoFromJson, traceInfoToJson,
+  MlflowError,
+  SPANS_IN_TRACKING_STORE,
+  TRACE_KEYS,
+  assertTraceId,
+  spanToOtlpJson,
+  traceInfoFromJson,
+  traceInfoToJson,
 } from '@mlflow-ts/format';
 import type { Trace, TraceInfo, TraceState, TraceStore } from '@mlflow-ts/format';
 import type { HandlerContext } from './handler-context.js';
@@ -29,7 +35,10 @@ function str(input: Json, name: string, required = false): string | undefined {
     if (required) throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
     return undefined;
   }
-  if (typeof v !== 'string') throw MlflowError.invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected a string.`);
+  if (typeof v !== 'string')
+    throw MlflowError.invalidParameter(
+      `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected a string.`,
+    );
   return v;
 }
 
@@ -37,8 +46,13 @@ function strings(input: Json, name: string): string[] {
   const v = input[name];
   if (v === undefined || v === null) return [];
   const arr = Array.isArray(v) ? v : [v];
-  if (arr.length > 10_000) throw MlflowError.invalidParameter(`Too many values for parameter '${name}' (at most 10000).`);
-  for (const x of arr) if (typeof x !== 'string') throw MlflowError.invalidParameter(`Invalid value ${JSON.stringify(x)} for parameter '${name}' supplied: expected strings.`);
+  if (arr.length > 10_000)
+    throw MlflowError.invalidParameter(`Too many values for parameter '${name}' (at most 10000).`);
+  for (const x of arr)
+    if (typeof x !== 'string')
+      throw MlflowError.invalidParameter(
+        `Invalid value ${JSON.stringify(x)} for parameter '${name}' supplied: expected strings.`,
+      );
   return arr as string[];
 }
 
@@ -48,7 +62,9 @@ function int(input: Json, name: string): number | undefined {
   if (v === undefined || v === null || v === '') return undefined;
   const n = typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) {
-    throw MlflowError.invalidParameter(`Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected an integer.`);
+    throw MlflowError.invalidParameter(
+      `Invalid value ${JSON.stringify(v)} for parameter '${name}' supplied: expected an integer.`,
+    );
   }
   return n;
 }
@@ -56,7 +72,9 @@ function int(input: Json, name: string): number | undefined {
 function maxResults(input: Json): number | undefined {
   const n = int(input, 'max_results');
   if (n !== undefined && n > SEARCH_MAX_RESULTS) {
-    throw MlflowError.invalidParameter(`Invalid value ${n} for parameter 'max_results' supplied: value must be at most ${SEARCH_MAX_RESULTS}.`);
+    throw MlflowError.invalidParameter(
+      `Invalid value ${n} for parameter 'max_results' supplied: value must be at most ${SEARCH_MAX_RESULTS}.`,
+    );
   }
   return n ?? 100;
 }
@@ -65,8 +83,18 @@ const traceJson = (t: Trace): Json => ({ trace_info: traceInfoToJson(t.info), sp
 
 // ---- legacy v2 shapes ----
 
-const V2_STATUS: Record<TraceState, string> = { STATE_UNSPECIFIED: 'TRACE_STATUS_UNSPECIFIED', OK: 'OK', ERROR: 'ERROR', IN_PROGRESS: 'IN_PROGRESS' };
-const V3_STATE: Record<string, TraceState> = { TRACE_STATUS_UNSPECIFIED: 'STATE_UNSPECIFIED', OK: 'OK', ERROR: 'ERROR', IN_PROGRESS: 'IN_PROGRESS' };
+const V2_STATUS: Record<TraceState, string> = {
+  STATE_UNSPECIFIED: 'TRACE_STATUS_UNSPECIFIED',
+  OK: 'OK',
+  ERROR: 'ERROR',
+  IN_PROGRESS: 'IN_PROGRESS',
+};
+const V3_STATE: Record<string, TraceState> = {
+  TRACE_STATUS_UNSPECIFIED: 'STATE_UNSPECIFIED',
+  OK: 'OK',
+  ERROR: 'ERROR',
+  IN_PROGRESS: 'IN_PROGRESS',
+};
 const pairs = (m: Record<string, string>) => Object.entries(m).map(([key, value]) => ({ key, value }));
 
 /** TraceInfoV2.from_v3 as JSON. */
@@ -88,7 +116,8 @@ export function traceInfoV2Json(info: TraceInfo): Json {
 function kvMap(input: Json, name: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const kv of (Array.isArray(input[name]) ? input[name] : []) as Json[]) {
-    if (typeof kv?.key !== 'string' || typeof kv.value !== 'string') throw MlflowError.invalidParameter(`Invalid value for parameter '${name}': expected key/value strings.`);
+    if (typeof kv?.key !== 'string' || typeof kv.value !== 'string')
+      throw MlflowError.invalidParameter(`Invalid value for parameter '${name}': expected key/value strings.`);
     out[kv.key] = kv.value;
   }
   return out;
@@ -98,8 +127,10 @@ async function setTag(ctx: HandlerContext, input: Json, params: Record<string, s
   const id = assertTraceId(params.trace_id);
   const key = str(input, 'key', true) as string;
   const v = input.value;
-  if (v === undefined || v === null) throw MlflowError.invalidParameter("Missing value for required parameter 'value'.");
-  if (typeof v !== 'string') throw MlflowError.invalidParameter("Invalid value for parameter 'value' supplied: expected a string.");
+  if (v === undefined || v === null)
+    throw MlflowError.invalidParameter("Missing value for required parameter 'value'.");
+  if (typeof v !== 'string')
+    throw MlflowError.invalidParameter("Invalid value for parameter 'value' supplied: expected a string.");
   await traceStoreOf(ctx).setTraceTag(id, key, v);
   return {};
 }
@@ -123,7 +154,8 @@ async function deleteTraces(ctx: HandlerContext, input: Json): Promise<Json> {
 export const TRACE_HANDLERS: Record<string, TraceHandler> = {
   async StartTraceV3(ctx, input) {
     const trace = input.trace as Json | undefined;
-    if (!trace || typeof trace !== 'object') throw MlflowError.invalidParameter("Missing value for required parameter 'trace'.");
+    if (!trace || typeof trace !== 'object')
+      throw MlflowError.invalidParameter("Missing value for required parameter 'trace'.");
     const info = traceInfoFromJson(trace.trace_info);
     const stored = await traceStoreOf(ctx).startTrace(info);
     return { trace: { trace_info: traceInfoToJson(stored) } };
@@ -149,15 +181,19 @@ export const TRACE_HANDLERS: Record<string, TraceHandler> = {
   },
   async SearchTracesV3(ctx, input) {
     const locations = input.locations;
-    if (!Array.isArray(locations) || locations.length === 0) throw MlflowError.invalidParameter("Missing value for required parameter 'locations'.");
+    if (!Array.isArray(locations) || locations.length === 0)
+      throw MlflowError.invalidParameter("Missing value for required parameter 'locations'.");
     const experimentIds: string[] = [];
     for (const loc of locations as Json[]) {
       const id = (loc?.mlflow_experiment as Json | undefined)?.experiment_id;
       if (typeof id === 'string') experimentIds.push(id);
     }
     const page = await traceStoreOf(ctx).searchTraces({
-      experiment_ids: experimentIds, filter: str(input, 'filter'), max_results: maxResults(input),
-      order_by: strings(input, 'order_by'), page_token: str(input, 'page_token'),
+      experiment_ids: experimentIds,
+      filter: str(input, 'filter'),
+      max_results: maxResults(input),
+      order_by: strings(input, 'order_by'),
+      page_token: str(input, 'page_token'),
     });
     const out: Json = {};
     if (page.items.length) out.traces = page.items.map(traceInfoToJson);
@@ -172,7 +208,10 @@ export const TRACE_HANDLERS: Record<string, TraceHandler> = {
     if (ids.length === 0) throw MlflowError.invalidParameter("Missing value for required parameter 'trace_ids'.");
     const runId = str(input, 'run_id', true) as string;
     await ctx.tracking.getRun(runId);
-    await traceStoreOf(ctx).linkTracesToRun(ids.map((id) => assertTraceId(id)), runId);
+    await traceStoreOf(ctx).linkTracesToRun(
+      ids.map((id) => assertTraceId(id)),
+      runId,
+    );
     return {};
   },
 
@@ -212,8 +251,11 @@ export const TRACE_HANDLERS: Record<string, TraceHandler> = {
     const ids = strings(input, 'experiment_ids');
     if (ids.length === 0) throw MlflowError.invalidParameter("Missing value for required parameter 'experiment_ids'.");
     const page = await traceStoreOf(ctx).searchTraces({
-      experiment_ids: ids, filter: str(input, 'filter'), max_results: maxResults(input),
-      order_by: strings(input, 'order_by'), page_token: str(input, 'page_token'),
+      experiment_ids: ids,
+      filter: str(input, 'filter'),
+      max_results: maxResults(input),
+      order_by: strings(input, 'order_by'),
+      page_token: str(input, 'page_token'),
     });
     const out: Json = {};
     if (page.items.length) out.traces = page.items.map(traceInfoV2Json);

@@ -2,9 +2,24 @@
  * Tracking RPC handlers: MLflow's request checks (mlflow/server/handlers.py), then one store call.
  * Requests and responses are plain snake_case objects shaped like the proto messages.
  */
-import { MlflowError, assertSafeArtifactPath, recordLoggedModel, sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from '@mlflow-ts/format';
+import {
+  MlflowError,
+  assertSafeArtifactPath,
+  recordLoggedModel,
+  sampleMetricHistoryBulkInterval,
+  validateMetricHistoryBulkIntervalRequest,
+} from '@mlflow-ts/format';
 import type {
-  DatasetInput, ExperimentTag, Metric, MetricWithRunId, ModelInputRef, ModelOutputRef, Param, RunStatus, RunTag, ViewType,
+  DatasetInput,
+  ExperimentTag,
+  Metric,
+  MetricWithRunId,
+  ModelInputRef,
+  ModelOutputRef,
+  Param,
+  RunStatus,
+  RunTag,
+  ViewType,
 } from '@mlflow-ts/format';
 import type { Handler, Req } from './handler-context.js';
 import { list, num, present, required, runIdOf, str } from './handler-context.js';
@@ -31,10 +46,13 @@ async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> 
   try {
     model = JSON.parse(str(req, 'model_json')!);
   } catch {
-    throw MlflowError.invalidParameter(`Malformed model info: model_json is not JSON: ${str(req, 'model_json')!.slice(0, 100)}`);
+    throw MlflowError.invalidParameter(
+      `Malformed model info: model_json is not JSON: ${str(req, 'model_json')!.slice(0, 100)}`,
+    );
   }
   for (const key of ['artifact_path', 'flavors', 'utc_time_created', 'run_id']) {
-    if (model[key] === undefined) throw MlflowError.invalidParameter(`Model json is missing mandatory fields: ['${key}']`);
+    if (model[key] === undefined)
+      throw MlflowError.invalidParameter(`Model json is missing mandatory fields: ['${key}']`);
   }
   await recordLoggedModel(ctx.tracking, str(req, 'run_id')!, model);
   return {};
@@ -43,7 +61,9 @@ async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> 
 async function searchDatasets(ctx: Parameters<Handler>[0], req: Req): Promise<object> {
   const ids = list(req, 'experiment_ids') ?? [];
   if (ids.length === 0 || ids.length > 20) {
-    throw MlflowError.invalidParameter(`SearchDatasets request must specify between 1 and 20 experiment_ids, got ${ids.length}.`);
+    throw MlflowError.invalidParameter(
+      `SearchDatasets request must specify between 1 and 20 experiment_ids, got ${ids.length}.`,
+    );
   }
   const seen = new Map<string, { experiment_id: string; name: string; digest: string; context?: string }>();
   let pageToken: string | undefined;
@@ -52,7 +72,12 @@ async function searchDatasets(ctx: Parameters<Handler>[0], req: Req): Promise<ob
     for (const run of page.items) {
       for (const input of run.inputs?.dataset_inputs ?? []) {
         const context = input.tags.find((t) => t.key === 'mlflow.data.context')?.value;
-        const summary = { experiment_id: run.info.experiment_id, name: input.dataset.name, digest: input.dataset.digest, context };
+        const summary = {
+          experiment_id: run.info.experiment_id,
+          name: input.dataset.name,
+          digest: input.dataset.digest,
+          context,
+        };
         seen.set(JSON.stringify(summary), summary);
       }
     }
@@ -74,14 +99,19 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     const location = str(req, 'artifact_location');
     if (location) assertSafeArtifactLocation(location, ctx.allowedRoots);
     const experiment_id = await ctx.tracking.createExperiment({
-      name: str(req, 'name')!, artifact_location: location || undefined, tags: list<ExperimentTag>(req, 'tags'),
+      name: str(req, 'name')!,
+      artifact_location: location || undefined,
+      tags: list<ExperimentTag>(req, 'tags'),
     });
     return { experiment_id };
   },
   async SearchExperiments(ctx, req) {
     const page = await ctx.tracking.searchExperiments({
-      view_type: str(req, 'view_type') as ViewType | undefined, max_results: num(req, 'max_results'), filter: str(req, 'filter'),
-      order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+      view_type: str(req, 'view_type') as ViewType | undefined,
+      max_results: num(req, 'max_results'),
+      filter: str(req, 'filter'),
+      order_by: list(req, 'order_by'),
+      page_token: str(req, 'page_token'),
     });
     return { experiments: page.items, next_page_token: page.next_page_token };
   },
@@ -107,7 +137,10 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
   async SetExperimentTag(ctx, req) {
     required(req, 'experiment_id', 'key');
     present(req, 'value');
-    await ctx.tracking.setExperimentTag(str(req, 'experiment_id')!, { key: str(req, 'key')!, value: str(req, 'value')! });
+    await ctx.tracking.setExperimentTag(str(req, 'experiment_id')!, {
+      key: str(req, 'key')!,
+      value: str(req, 'value')!,
+    });
     return {};
   },
   async DeleteExperimentTag(ctx, req) {
@@ -117,14 +150,19 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
   },
   async CreateRun(ctx, req) {
     const run = await ctx.tracking.createRun({
-      experiment_id: str(req, 'experiment_id') || undefined, user_id: str(req, 'user_id'), run_name: str(req, 'run_name'),
-      start_time: num(req, 'start_time'), tags: list<RunTag>(req, 'tags'),
+      experiment_id: str(req, 'experiment_id') || undefined,
+      user_id: str(req, 'user_id'),
+      run_name: str(req, 'run_name'),
+      start_time: num(req, 'start_time'),
+      tags: list<RunTag>(req, 'tags'),
     });
     return { run: asMlflow3Run(run) };
   },
   async UpdateRun(ctx, req) {
     const run_info = await ctx.tracking.updateRun(runIdOf(req), {
-      status: str(req, 'status') as RunStatus | undefined, end_time: num(req, 'end_time'), run_name: str(req, 'run_name'),
+      status: str(req, 'status') as RunStatus | undefined,
+      end_time: num(req, 'end_time'),
+      run_name: str(req, 'run_name'),
     });
     return { run_info };
   },
@@ -142,7 +180,12 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     const runId = runIdOf(req);
     required(req, 'key');
     present(req, 'value', 'timestamp');
-    const metric: Metric = { key: str(req, 'key')!, value: num(req, 'value')!, timestamp: num(req, 'timestamp')!, step: num(req, 'step') ?? 0 };
+    const metric: Metric = {
+      key: str(req, 'key')!,
+      value: num(req, 'value')!,
+      timestamp: num(req, 'timestamp')!,
+      step: num(req, 'step') ?? 0,
+    };
     for (const k of ['model_id', 'dataset_name', 'dataset_digest'] as const) if (req[k]) metric[k] = str(req, k);
     await ctx.tracking.logMetric(runId, metric);
     return {};
@@ -172,30 +215,42 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
   async SearchRuns(ctx, req) {
     const maxResults = num(req, 'max_results');
     if (maxResults !== undefined && maxResults > MAX_SEARCH_RESULTS) {
-      throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${MAX_SEARCH_RESULTS}`);
+      throw MlflowError.invalidParameter(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be at most ${MAX_SEARCH_RESULTS}`,
+      );
     }
     const page = await ctx.tracking.searchRuns({
-      experiment_ids: list(req, 'experiment_ids') ?? [], filter: str(req, 'filter'), run_view_type: str(req, 'run_view_type') as ViewType | undefined,
-      max_results: maxResults, order_by: list(req, 'order_by'), page_token: str(req, 'page_token'),
+      experiment_ids: list(req, 'experiment_ids') ?? [],
+      filter: str(req, 'filter'),
+      run_view_type: str(req, 'run_view_type') as ViewType | undefined,
+      max_results: maxResults,
+      order_by: list(req, 'order_by'),
+      page_token: str(req, 'page_token'),
     });
     return { runs: page.items.map(asMlflow3Run), next_page_token: page.next_page_token };
   },
   async LogBatch(ctx, req) {
     required(req, 'run_id');
     await ctx.tracking.logBatch(str(req, 'run_id')!, {
-      metrics: metricsOf(req, 'metrics'), params: list<Param>(req, 'params') ?? [], tags: list<RunTag>(req, 'tags') ?? [],
+      metrics: metricsOf(req, 'metrics'),
+      params: list<Param>(req, 'params') ?? [],
+      tags: list<RunTag>(req, 'tags') ?? [],
     });
     return {};
   },
   LogModel: logModel,
   async LogInputs(ctx, req) {
     required(req, 'run_id');
-    await ctx.tracking.logInputs(str(req, 'run_id')!, { datasets: list<DatasetInput>(req, 'datasets'), models: list<ModelInputRef>(req, 'models') });
+    await ctx.tracking.logInputs(str(req, 'run_id')!, {
+      datasets: list<DatasetInput>(req, 'datasets'),
+      models: list<ModelInputRef>(req, 'models'),
+    });
     return {};
   },
   async LogOutputs(ctx, req) {
     required(req, 'run_id', 'models');
-    if (!ctx.tracking.logOutputs) throw new MlflowError('NOT_IMPLEMENTED', 'This tracking store does not record run outputs.');
+    if (!ctx.tracking.logOutputs)
+      throw new MlflowError('NOT_IMPLEMENTED', 'This tracking store does not record run outputs.');
     await ctx.tracking.logOutputs(str(req, 'run_id')!, list<ModelOutputRef>(req, 'models')!);
     return {};
   },
@@ -212,29 +267,43 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     required(req, 'metric_key');
     const maxResults = num(req, 'max_results');
     if (maxResults !== undefined && maxResults !== null && (!Number.isInteger(maxResults) || maxResults < 1)) {
-      throw MlflowError.invalidParameter(`Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`);
+      throw MlflowError.invalidParameter(
+        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive integer`,
+      );
     }
     const page = await ctx.tracking.getMetricHistory(runId, str(req, 'metric_key')!, {
-      max_results: maxResults, page_token: str(req, 'page_token'),
+      max_results: maxResults,
+      page_token: str(req, 'page_token'),
     });
     return { metrics: page.items, next_page_token: page.next_page_token };
   },
   async GetMetricHistoryBulkInterval(ctx, req) {
     const bulk = {
-      run_ids: list(req, 'run_ids') ?? [], metric_key: str(req, 'metric_key')!, start_step: num(req, 'start_step'),
-      end_step: num(req, 'end_step'), max_results: num(req, 'max_results'),
+      run_ids: list(req, 'run_ids') ?? [],
+      metric_key: str(req, 'metric_key')!,
+      start_step: num(req, 'start_step'),
+      end_step: num(req, 'end_step'),
+      max_results: num(req, 'max_results'),
     };
     validateMetricHistoryBulkIntervalRequest(bulk);
-    if (ctx.tracking.getMetricHistoryBulkInterval) return { metrics: await ctx.tracking.getMetricHistoryBulkInterval(bulk) };
-    const histories = await Promise.all(bulk.run_ids.map(async (run_id) => ({
-      run_id, history: (await ctx.tracking.getMetricHistory(run_id, bulk.metric_key)).items,
-    })));
+    if (ctx.tracking.getMetricHistoryBulkInterval)
+      return { metrics: await ctx.tracking.getMetricHistoryBulkInterval(bulk) };
+    const histories = await Promise.all(
+      bulk.run_ids.map(async (run_id) => ({
+        run_id,
+        history: (await ctx.tracking.getMetricHistory(run_id, bulk.metric_key)).items,
+      })),
+    );
     return { metrics: sampleMetricHistoryBulkInterval(histories, bulk) };
   },
   async GetMetricHistoryBulk(ctx, req) {
     const runIds = list(req, 'run_id') ?? [];
-    if (runIds.length === 0) throw MlflowError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
-    if (runIds.length > 100) throw MlflowError.invalidParameter(`GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`);
+    if (runIds.length === 0)
+      throw MlflowError.invalidParameter('GetMetricHistoryBulk request must specify at least one run_id.');
+    if (runIds.length > 100)
+      throw MlflowError.invalidParameter(
+        `GetMetricHistoryBulk request cannot specify more than 100 run_ids. Received ${runIds.length} run_ids.`,
+      );
     required(req, 'metric_key');
     const maxResults = Math.min(num(req, 'max_results') ?? GET_HISTORY_BULK_MAX_RESULTS, GET_HISTORY_BULK_MAX_RESULTS);
     const metrics: MetricWithRunId[] = [];

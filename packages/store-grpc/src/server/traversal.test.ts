@@ -29,12 +29,21 @@ afterAll(async () => {
 function raw(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(s.baseUrl);
-    const req = request({ host: url.hostname, port: url.port, method, path, headers: body ? { 'content-type': 'application/octet-stream' } : {} }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-    });
+    const req = request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path,
+        headers: body ? { 'content-type': 'application/octet-stream' } : {},
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -81,12 +90,18 @@ describe('proxied artifact API', () => {
 });
 
 describe('run artifact endpoints and stored URIs', () => {
-  it.each(['../../../secret.txt', '%2e%2e%2f%2e%2e%2fsecret.txt', '/etc/passwd', 'a\\b', 'x#y'])('artifacts/list and get-artifact path=%s → 400', async (attack) => {
-    const list = await raw('GET', `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=${encodeURIComponent(attack)}`);
-    expect(list.status, list.body).toBe(400);
-    const file = await raw('GET', `/get-artifact?run_id=${runId}&path=${encodeURIComponent(attack)}`);
-    expect(file.status, file.body).toBe(400);
-  });
+  it.each(['../../../secret.txt', '%2e%2e%2f%2e%2e%2fsecret.txt', '/etc/passwd', 'a\\b', 'x#y'])(
+    'artifacts/list and get-artifact path=%s → 400',
+    async (attack) => {
+      const list = await raw(
+        'GET',
+        `/api/2.0/mlflow/artifacts/list?run_id=${runId}&path=${encodeURIComponent(attack)}`,
+      );
+      expect(list.status, list.body).toBe(400);
+      const file = await raw('GET', `/get-artifact?run_id=${runId}&path=${encodeURIComponent(attack)}`);
+      expect(file.status, file.body).toBe(400);
+    },
+  );
 
   it.each([
     `file://${'/etc'}`,
@@ -96,15 +111,24 @@ describe('run artifact endpoints and stored URIs', () => {
     'runs:/abc/model',
     's3://bucket/a#frag',
   ])('experiments/create artifact_location=%s → 400', async (location) => {
-    const res = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/experiments/create', { name: `t-${Math.random()}`, artifact_location: location });
+    const res = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/experiments/create', {
+      name: `t-${Math.random()}`,
+      artifact_location: location,
+    });
     expect(res.status, JSON.stringify(res.json)).toBe(400);
     expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
 
-  it.each(['file:///etc/passwd', '/etc', '../../secret', 'mlflow-artifacts:/a/%252e%252e/%252e%252e/b'])('model-versions/create source=%s → 400', async (source) => {
-    await http(s.baseUrl, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'trav-model' });
-    const res = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/model-versions/create', { name: 'trav-model', source });
-    expect(res.status, JSON.stringify(res.json)).toBe(400);
-    expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
-  });
+  it.each(['file:///etc/passwd', '/etc', '../../secret', 'mlflow-artifacts:/a/%252e%252e/%252e%252e/b'])(
+    'model-versions/create source=%s → 400',
+    async (source) => {
+      await http(s.baseUrl, 'POST', '/api/2.0/mlflow/registered-models/create', { name: 'trav-model' });
+      const res = await http(s.baseUrl, 'POST', '/api/2.0/mlflow/model-versions/create', {
+        name: 'trav-model',
+        source,
+      });
+      expect(res.status, JSON.stringify(res.json)).toBe(400);
+      expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    },
+  );
 });

@@ -38,7 +38,11 @@ beforeAll(async () => {
   await writeFile(join(uiDir, 'app', 'static-files', 'assets', 'style.css'), 'body{}');
   await writeFile(join(uiDir, 'secret.txt'), 'top secret');
   await symlink(join(uiDir, 'secret.txt'), join(uiDir, 'app', 'static-files', 'leak.txt'));
-  s = await startTestServer({ grpcPort: undefined, ui: { root: join(uiDir, 'app') }, auth: { tokens: ['t0ken-0123456789ab'] } });
+  s = await startTestServer({
+    grpcPort: undefined,
+    ui: { root: join(uiDir, 'app') },
+    auth: { tokens: ['t0ken-0123456789ab'] },
+  });
 });
 afterAll(async () => {
   await s?.close();
@@ -67,7 +71,11 @@ describe('ui option', () => {
   it('the API still requires credentials', async () => {
     expect((await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1')).status).toBe(401);
     expect(
-      (await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1', { authorization: 'Bearer t0ken-0123456789ab' })).status,
+      (
+        await raw('/ajax-api/2.0/mlflow/experiments/search?max_results=1', {
+          authorization: 'Bearer t0ken-0123456789ab',
+        })
+      ).status,
     ).toBe(200);
   });
   it('refuses traversal in every encoding and symlinks that leave the folder', async () => {

@@ -6,12 +6,30 @@
  */
 import { MlflowError, assertSafeSourceUri } from '@mlflow-ts/format';
 
-const REMOTE_SCHEMES = ['mlflow-artifacts', 's3', 'gs', 'wasbs', 'abfss', 'hdfs', 'viewfs', 'dbfs', 'http', 'https', 'sftp', 'ftp', 'oss'];
+const REMOTE_SCHEMES = [
+  'mlflow-artifacts',
+  's3',
+  'gs',
+  'wasbs',
+  'abfss',
+  'hdfs',
+  'viewfs',
+  'dbfs',
+  'http',
+  'https',
+  'sftp',
+  'ftp',
+  'oss',
+];
 
 /** MLflow: no fragment or params, not a `runs:/` URI; local paths only inside the server's roots. */
 export function assertSafeArtifactLocation(location: string, allowedRoots: readonly string[]): void {
-  if (location.length > 2048) throw MlflowError.invalidParameter(`Invalid artifact_location '${location.slice(0, 100)}…': longer than 2048 characters`);
-  if (location.includes(';')) throw MlflowError.invalidParameter(`Invalid artifact_location '${location}': URL params are not allowed`);
+  if (location.length > 2048)
+    throw MlflowError.invalidParameter(
+      `Invalid artifact_location '${location.slice(0, 100)}…': longer than 2048 characters`,
+    );
+  if (location.includes(';'))
+    throw MlflowError.invalidParameter(`Invalid artifact_location '${location}': URL params are not allowed`);
   assertSafeSourceUri(location, allowedRoots, { schemes: REMOTE_SCHEMES, label: 'artifact_location' });
 }
 

@@ -13,7 +13,9 @@ export const IN_CHUNK = 500;
 
 /** The status for MLflow's integer column (unknown numbers read as UNSPECIFIED). */
 export function statusOfNumber(n: number): LoggedModelStatus {
-  return LOGGED_MODEL_STATUSES.find((s) => LOGGED_MODEL_STATUS_NUMBERS[s] === Number(n)) ?? 'LOGGED_MODEL_STATUS_UNSPECIFIED';
+  return (
+    LOGGED_MODEL_STATUSES.find((s) => LOGGED_MODEL_STATUS_NUMBERS[s] === Number(n)) ?? 'LOGGED_MODEL_STATUS_UNSPECIFIED'
+  );
 }
 
 interface MetricRow {
@@ -29,8 +31,12 @@ interface MetricRow {
 
 function metricEntity(r: MetricRow): Metric {
   const m: Metric = {
-    key: r.metric_name, value: Number(r.metric_value ?? 0), timestamp: Number(r.metric_timestamp_ms), step: Number(r.metric_step),
-    model_id: r.model_id, run_id: r.run_id,
+    key: r.metric_name,
+    value: Number(r.metric_value ?? 0),
+    timestamp: Number(r.metric_timestamp_ms),
+    step: Number(r.metric_step),
+    model_id: r.model_id,
+    run_id: r.run_id,
   };
   if (r.dataset_name !== null) m.dataset_name = r.dataset_name;
   if (r.dataset_digest !== null) m.dataset_digest = r.dataset_digest;
@@ -55,15 +61,42 @@ export async function loadLoggedModels(db: Db, ids: readonly string[]): Promise<
   const params: { model_id: string; param_key: string; param_value: string }[] = [];
   const metrics: MetricRow[] = [];
   for (const part of chunks(ids, IN_CHUNK)) {
-    rows.push(...await db.selectFrom('logged_models').selectAll().where('model_id', 'in', part).execute());
-    tags.push(...await db.selectFrom('logged_model_tags').select(['model_id', 'tag_key', 'tag_value'])
-      .where('model_id', 'in', part).orderBy('tag_key').execute());
-    params.push(...await db.selectFrom('logged_model_params').select(['model_id', 'param_key', 'param_value'])
-      .where('model_id', 'in', part).orderBy('param_key').execute());
-    metrics.push(...await db.selectFrom('logged_model_metrics')
-      .select(['model_id', 'metric_name', 'metric_timestamp_ms', 'metric_step', 'metric_value', 'run_id', 'dataset_name', 'dataset_digest'])
-      .where('model_id', 'in', part)
-      .orderBy('metric_timestamp_ms').orderBy('metric_step').orderBy('metric_name').execute());
+    rows.push(...(await db.selectFrom('logged_models').selectAll().where('model_id', 'in', part).execute()));
+    tags.push(
+      ...(await db
+        .selectFrom('logged_model_tags')
+        .select(['model_id', 'tag_key', 'tag_value'])
+        .where('model_id', 'in', part)
+        .orderBy('tag_key')
+        .execute()),
+    );
+    params.push(
+      ...(await db
+        .selectFrom('logged_model_params')
+        .select(['model_id', 'param_key', 'param_value'])
+        .where('model_id', 'in', part)
+        .orderBy('param_key')
+        .execute()),
+    );
+    metrics.push(
+      ...(await db
+        .selectFrom('logged_model_metrics')
+        .select([
+          'model_id',
+          'metric_name',
+          'metric_timestamp_ms',
+          'metric_step',
+          'metric_value',
+          'run_id',
+          'dataset_name',
+          'dataset_digest',
+        ])
+        .where('model_id', 'in', part)
+        .orderBy('metric_timestamp_ms')
+        .orderBy('metric_step')
+        .orderBy('metric_name')
+        .execute()),
+    );
   }
   const byId = new Map(rows.filter((r) => r.lifecycle_stage !== 'deleted').map((r) => [r.model_id, r]));
   const tagsOf = group(tags);
@@ -74,9 +107,13 @@ export async function loadLoggedModels(db: Db, ids: readonly string[]): Promise<
     const r = byId.get(id);
     if (!r) continue;
     const info: LoggedModel['info'] = {
-      model_id: r.model_id, experiment_id: String(r.experiment_id), name: r.name,
-      creation_timestamp_ms: Number(r.creation_timestamp_ms), last_updated_timestamp_ms: Number(r.last_updated_timestamp_ms),
-      artifact_uri: r.artifact_location, status: statusOfNumber(r.status),
+      model_id: r.model_id,
+      experiment_id: String(r.experiment_id),
+      name: r.name,
+      creation_timestamp_ms: Number(r.creation_timestamp_ms),
+      last_updated_timestamp_ms: Number(r.last_updated_timestamp_ms),
+      artifact_uri: r.artifact_location,
+      status: statusOfNumber(r.status),
       tags: (tagsOf.get(id) ?? []).map((t) => ({ key: t.tag_key, value: t.tag_value })),
     };
     if (r.model_type !== null) info.model_type = r.model_type;
@@ -101,7 +138,11 @@ const ROWS_PER_INSERT = 1000;
  * metrics). A point already stored is skipped; NaN is stored as 0 and ±Infinity as ±max float, as
  * MLflow's `sanitize_metric_value` does. An unknown model id fails the write (foreign key).
  */
-export async function recordModelMetrics(db: Db, run: { run_uuid: string; experiment_id: number }, metrics: readonly Metric[]): Promise<void> {
+export async function recordModelMetrics(
+  db: Db,
+  run: { run_uuid: string; experiment_id: number },
+  metrics: readonly Metric[],
+): Promise<void> {
   const seen = new Set<string>();
   const rows = [];
   for (const m of metrics) {
@@ -110,14 +151,31 @@ export async function recordModelMetrics(db: Db, run: { run_uuid: string; experi
     const id = JSON.stringify([m.model_id, m.key, m.timestamp, step]);
     if (seen.has(id)) continue;
     seen.add(id);
-    const value = Number.isNaN(m.value) ? 0 : m.value === Infinity ? Number.MAX_VALUE : m.value === -Infinity ? -Number.MAX_VALUE : m.value;
+    const value = Number.isNaN(m.value)
+      ? 0
+      : m.value === Infinity
+        ? Number.MAX_VALUE
+        : m.value === -Infinity
+          ? -Number.MAX_VALUE
+          : m.value;
     rows.push({
-      model_id: m.model_id, metric_name: m.key, metric_timestamp_ms: m.timestamp, metric_step: step, metric_value: value,
-      experiment_id: run.experiment_id, run_id: run.run_uuid, dataset_uuid: null,
-      dataset_name: m.dataset_name ?? null, dataset_digest: m.dataset_digest ?? null,
+      model_id: m.model_id,
+      metric_name: m.key,
+      metric_timestamp_ms: m.timestamp,
+      metric_step: step,
+      metric_value: value,
+      experiment_id: run.experiment_id,
+      run_id: run.run_uuid,
+      dataset_uuid: null,
+      dataset_name: m.dataset_name ?? null,
+      dataset_digest: m.dataset_digest ?? null,
     });
   }
   for (const part of chunks(rows, ROWS_PER_INSERT)) {
-    await db.insertInto('logged_model_metrics').values(part).onConflict((oc) => oc.doNothing()).execute();
+    await db
+      .insertInto('logged_model_metrics')
+      .values(part)
+      .onConflict((oc) => oc.doNothing())
+      .execute();
   }
 }

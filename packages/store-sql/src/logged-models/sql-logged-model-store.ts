@@ -4,8 +4,16 @@
  * Metrics reach a model through the tracking store's log_metric/log_batch (`recordModelMetrics`).
  */
 import {
-  MlflowError, checkLoggedModelId, generateLoggedModelName, loggedModelArtifactLocation, newLoggedModelId,
-  validateLoggedModelName, validateParam, validateTag, validateTagKey, LOGGED_MODEL_STATUS_NUMBERS,
+  MlflowError,
+  checkLoggedModelId,
+  generateLoggedModelName,
+  loggedModelArtifactLocation,
+  newLoggedModelId,
+  validateLoggedModelName,
+  validateParam,
+  validateTag,
+  validateTagKey,
+  LOGGED_MODEL_STATUS_NUMBERS,
 } from '@mlflow-ts/format';
 import type { Experiment, LoggedModel, LoggedModelStore } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
@@ -19,13 +27,17 @@ export interface SqlLoggedModelDeps {
   getExperiment(id: string): Promise<Experiment>;
 }
 
-const notFound = (modelId: string) => new MlflowError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found.`);
+const notFound = (modelId: string) =>
+  new MlflowError('RESOURCE_DOES_NOT_EXIST', `Logged model with ID '${modelId}' not found.`);
 
 /** The model's row (experiment id) for a write; deleted models count as missing, like get. */
 async function requireModel(db: Db, modelId: string): Promise<{ experiment_id: number }> {
   checkLoggedModelId(modelId);
-  const row = await db.selectFrom('logged_models').select(['experiment_id', 'lifecycle_stage'])
-    .where('model_id', '=', modelId).executeTakeFirst();
+  const row = await db
+    .selectFrom('logged_models')
+    .select(['experiment_id', 'lifecycle_stage'])
+    .where('model_id', '=', modelId)
+    .executeTakeFirst();
   if (!row || row.lifecycle_stage === 'deleted') throw notFound(modelId);
   return row;
 }
@@ -47,7 +59,10 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
       validateLoggedModelName(req.name);
       const exp = await deps.getExperiment(req.experiment_id);
       if (exp.lifecycle_stage !== 'active') {
-        throw new MlflowError('INVALID_STATE', `Could not create model under non-active experiment with ID ${req.experiment_id}.`);
+        throw new MlflowError(
+          'INVALID_STATE',
+          `Could not create model under non-active experiment with ID ${req.experiment_id}.`,
+        );
       }
       const params = (req.params ?? []).map((p) => validateParam(p));
       const tags = (req.tags ?? []).map((t) => validateTag(t));
@@ -55,24 +70,50 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
       const experimentId = Number(exp.experiment_id);
       const t = now();
       return inWriteTransaction(conn, async (db) => {
-        await db.insertInto('logged_models').values({
-          model_id: modelId, experiment_id: experimentId, name: req.name ?? generateLoggedModelName(),
-          artifact_location: loggedModelArtifactLocation(exp.artifact_location, modelId),
-          creation_timestamp_ms: t, last_updated_timestamp_ms: t, status: LOGGED_MODEL_STATUS_NUMBERS.LOGGED_MODEL_PENDING,
-          lifecycle_stage: 'active', model_type: req.model_type ?? null, source_run_id: req.source_run_id ?? null, status_message: null,
-        }).execute();
+        await db
+          .insertInto('logged_models')
+          .values({
+            model_id: modelId,
+            experiment_id: experimentId,
+            name: req.name ?? generateLoggedModelName(),
+            artifact_location: loggedModelArtifactLocation(exp.artifact_location, modelId),
+            creation_timestamp_ms: t,
+            last_updated_timestamp_ms: t,
+            status: LOGGED_MODEL_STATUS_NUMBERS.LOGGED_MODEL_PENDING,
+            lifecycle_stage: 'active',
+            model_type: req.model_type ?? null,
+            source_run_id: req.source_run_id ?? null,
+            status_message: null,
+          })
+          .execute();
         // Last value wins for a key given twice (MLflow's session.add_all would fail the primary key).
         const lastParams = [...new Map(params.map((p) => [p.key, p.value]))];
         const lastTags = [...new Map(tags.map((x) => [x.key, x.value]))];
         if (lastParams.length > 0) {
-          await db.insertInto('logged_model_params').values(lastParams.map(([key, value]) => ({
-            model_id: modelId, experiment_id: experimentId, param_key: key, param_value: value,
-          }))).execute();
+          await db
+            .insertInto('logged_model_params')
+            .values(
+              lastParams.map(([key, value]) => ({
+                model_id: modelId,
+                experiment_id: experimentId,
+                param_key: key,
+                param_value: value,
+              })),
+            )
+            .execute();
         }
         if (lastTags.length > 0) {
-          await db.insertInto('logged_model_tags').values(lastTags.map(([key, value]) => ({
-            model_id: modelId, experiment_id: experimentId, tag_key: key, tag_value: value,
-          }))).execute();
+          await db
+            .insertInto('logged_model_tags')
+            .values(
+              lastTags.map(([key, value]) => ({
+                model_id: modelId,
+                experiment_id: experimentId,
+                tag_key: key,
+                tag_value: value,
+              })),
+            )
+            .execute();
         }
         return getModel(db, modelId);
       });
@@ -83,7 +124,11 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
       if (number === undefined) throw MlflowError.invalidParameter(`Unknown model status: ${String(status)}`);
       return inWriteTransaction(conn, async (db) => {
         await requireModel(db, modelId);
-        await db.updateTable('logged_models').set({ status: number, last_updated_timestamp_ms: now() }).where('model_id', '=', modelId).execute();
+        await db
+          .updateTable('logged_models')
+          .set({ status: number, last_updated_timestamp_ms: now() })
+          .where('model_id', '=', modelId)
+          .execute();
         return getModel(db, modelId);
       });
     },
@@ -93,16 +138,20 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
     async deleteLoggedModel(modelId) {
       await inWriteTransaction(conn, async (db) => {
         await requireModel(db, modelId);
-        await db.updateTable('logged_models').set({ lifecycle_stage: 'deleted', last_updated_timestamp_ms: now() })
-          .where('model_id', '=', modelId).execute();
+        await db
+          .updateTable('logged_models')
+          .set({ lifecycle_stage: 'deleted', last_updated_timestamp_ms: now() })
+          .where('model_id', '=', modelId)
+          .execute();
       });
     },
 
-    searchLoggedModels: (req) => read(conn, async (db) => {
-      const page = await searchLoggedModelIds(db, conn.dialect, req);
-      const items = await loadLoggedModels(db, page.items);
-      return page.next_page_token ? { items, next_page_token: page.next_page_token } : { items };
-    }),
+    searchLoggedModels: (req) =>
+      read(conn, async (db) => {
+        const page = await searchLoggedModelIds(db, conn.dialect, req);
+        const items = await loadLoggedModels(db, page.items);
+        return page.next_page_token ? { items, next_page_token: page.next_page_token } : { items };
+      }),
 
     async setLoggedModelTags(modelId, tags) {
       checkLoggedModelId(modelId);
@@ -111,9 +160,12 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
         const { experiment_id } = await requireModel(db, modelId);
         const last = [...new Map(valid.map((x) => [x.key, x.value]))];
         if (last.length === 0) return;
-        await db.insertInto('logged_model_tags')
+        await db
+          .insertInto('logged_model_tags')
           .values(last.map(([key, value]) => ({ model_id: modelId, experiment_id, tag_key: key, tag_value: value })))
-          .onConflict((oc) => oc.columns(['model_id', 'tag_key']).doUpdateSet((eb) => ({ tag_value: eb.ref('excluded.tag_value') })))
+          .onConflict((oc) =>
+            oc.columns(['model_id', 'tag_key']).doUpdateSet((eb) => ({ tag_value: eb.ref('excluded.tag_value') })),
+          )
           .execute();
       });
     },
@@ -123,9 +175,16 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
       validateTagKey(key);
       await inWriteTransaction(conn, async (db) => {
         await requireModel(db, modelId);
-        const r = await db.deleteFrom('logged_model_tags').where('model_id', '=', modelId).where('tag_key', '=', key).executeTakeFirst();
+        const r = await db
+          .deleteFrom('logged_model_tags')
+          .where('model_id', '=', modelId)
+          .where('tag_key', '=', key)
+          .executeTakeFirst();
         if (Number(r.numDeletedRows) === 0) {
-          throw new MlflowError('RESOURCE_DOES_NOT_EXIST', `No tag with key '${key}' found for model with ID '${modelId}'.`);
+          throw new MlflowError(
+            'RESOURCE_DOES_NOT_EXIST',
+            `No tag with key '${key}' found for model with ID '${modelId}'.`,
+          );
         }
       });
     },
@@ -137,9 +196,16 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
         const { experiment_id } = await requireModel(db, modelId);
         const last = [...new Map(valid.map((x) => [x.key, x.value]))];
         if (last.length === 0) return;
-        await db.insertInto('logged_model_params')
-          .values(last.map(([key, value]) => ({ model_id: modelId, experiment_id, param_key: key, param_value: value })))
-          .onConflict((oc) => oc.columns(['model_id', 'param_key']).doUpdateSet((eb) => ({ param_value: eb.ref('excluded.param_value') })))
+        await db
+          .insertInto('logged_model_params')
+          .values(
+            last.map(([key, value]) => ({ model_id: modelId, experiment_id, param_key: key, param_value: value })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['model_id', 'param_key'])
+              .doUpdateSet((eb) => ({ param_value: eb.ref('excluded.param_value') })),
+          )
           .execute();
       });
     },

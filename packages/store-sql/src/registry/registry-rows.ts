@@ -22,7 +22,9 @@ const CHUNK = 400;
 type KeyValue = { key: string; value: string };
 
 export function versionEntity(row: VersionRow, tags: KeyValue[], aliases: string[]): ModelVersion {
-  const stage = (MODEL_VERSION_STAGES as readonly string[]).includes(row.current_stage ?? '') ? (row.current_stage as ModelVersionStage) : 'None';
+  const stage = (MODEL_VERSION_STAGES as readonly string[]).includes(row.current_stage ?? '')
+    ? (row.current_stage as ModelVersionStage)
+    : 'None';
   const created = row.creation_time ?? 0;
   const out: ModelVersion = {
     name: row.name,
@@ -59,13 +61,27 @@ function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]>
 }
 
 /** Aliases of the named models: name → (version → alias names), and name → alias list. */
-async function loadAliases(db: Db, names: readonly string[]): Promise<Map<string, { alias: string; version: number }[]>> {
+async function loadAliases(
+  db: Db,
+  names: readonly string[],
+): Promise<Map<string, { alias: string; version: number }[]>> {
   const rows: { name: string; alias: string; version: number }[] = [];
   for (const part of chunks([...new Set(names)], CHUNK)) {
-    rows.push(...(await db.selectFrom('registered_model_aliases').select(['name', 'alias', 'version']).where('name', 'in', part).orderBy('alias').execute()));
+    rows.push(
+      ...(await db
+        .selectFrom('registered_model_aliases')
+        .select(['name', 'alias', 'version'])
+        .where('name', 'in', part)
+        .orderBy('alias')
+        .execute()),
+    );
   }
   const out = new Map<string, { alias: string; version: number }[]>();
-  for (const [name, list] of group(rows, (r) => r.name)) out.set(name, list.map((r) => ({ alias: r.alias, version: r.version })));
+  for (const [name, list] of group(rows, (r) => r.name))
+    out.set(
+      name,
+      list.map((r) => ({ alias: r.alias, version: r.version })),
+    );
   return out;
 }
 
@@ -74,20 +90,34 @@ async function loadAliases(db: Db, names: readonly string[]): Promise<Map<string
  * (get, create, update, transition, by alias, latest versions; not search results nor a model's
  * latest_versions, whose aliases MLflow leaves empty).
  */
-export async function versionEntities(db: Db, rows: readonly VersionRow[], withAliases = true): Promise<ModelVersion[]> {
+export async function versionEntities(
+  db: Db,
+  rows: readonly VersionRow[],
+  withAliases = true,
+): Promise<ModelVersion[]> {
   if (rows.length === 0) return [];
   const tags: { name: string; version: number; key: string; value: string | null }[] = [];
   for (const part of chunks(rows, CHUNK)) {
     // Row values against a VALUES list (SQLite allows no literal row list on the right of IN).
     const pairs = sql.join(part.map((r) => sql`(${r.name}, CAST(${r.version} AS INTEGER))`));
     const found = await sql<{ name: string; version: number; key: string; value: string | null }>`
-      SELECT name, version, "key", value FROM model_version_tags WHERE (name, version) IN (VALUES ${pairs}) ORDER BY "key"`.execute(db);
+      SELECT name, version, "key", value FROM model_version_tags WHERE (name, version) IN (VALUES ${pairs}) ORDER BY "key"`.execute(
+      db,
+    );
     tags.push(...found.rows);
   }
   const tagsByVersion = group(tags, (t) => versionKey(t.name, t.version));
-  const aliases = withAliases ? await loadAliases(db, rows.map((r) => r.name)) : new Map<string, { alias: string; version: number }[]>();
+  const aliases = withAliases
+    ? await loadAliases(
+        db,
+        rows.map((r) => r.name),
+      )
+    : new Map<string, { alias: string; version: number }[]>();
   return rows.map((r) => {
-    const t = (tagsByVersion.get(versionKey(r.name, r.version)) ?? []).map((x) => ({ key: x.key, value: x.value ?? '' }));
+    const t = (tagsByVersion.get(versionKey(r.name, r.version)) ?? []).map((x) => ({
+      key: x.key,
+      value: x.value ?? '',
+    }));
     const a = (aliases.get(r.name) ?? []).filter((x) => x.version === r.version).map((x) => x.alias);
     return versionEntity(r, t, a);
   });
@@ -98,20 +128,32 @@ export async function versionEntities(db: Db, rows: readonly VersionRow[], withA
  * MLflow's order: stages in the order of their lowest live version (the order MLflow's loop over
  * the model's versions first meets them).
  */
-export async function latestVersionRows(db: Db, names: readonly string[], stages?: readonly string[]): Promise<VersionRow[]> {
+export async function latestVersionRows(
+  db: Db,
+  names: readonly string[],
+  stages?: readonly string[],
+): Promise<VersionRow[]> {
   const rows: VersionRow[] = [];
   for (const part of chunks([...new Set(names)], CHUNK)) {
     let q = db
       .selectFrom('model_versions')
-      .select(['name', 'current_stage', (eb) => eb.fn.min('version').as('lowest'), (eb) => eb.fn.max('version').as('highest')])
+      .select([
+        'name',
+        'current_stage',
+        (eb) => eb.fn.min('version').as('lowest'),
+        (eb) => eb.fn.max('version').as('highest'),
+      ])
       .where('name', 'in', part)
       .where('current_stage', '!=', STAGE_DELETED_INTERNAL)
       .groupBy(['name', 'current_stage']);
     if (stages && stages.length > 0) q = q.where('current_stage', 'in', [...stages]);
-    const groups = (await q.execute()).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.lowest) - Number(b.lowest)));
+    const groups = (await q.execute()).sort((a, b) =>
+      a.name < b.name ? -1 : a.name > b.name ? 1 : Number(a.lowest) - Number(b.lowest),
+    );
     if (groups.length === 0) continue;
     const pairs = sql.join(groups.map((g) => sql`(${g.name}, CAST(${Number(g.highest)} AS INTEGER))`));
-    const found = await sql<VersionRow>`SELECT * FROM model_versions WHERE (name, version) IN (VALUES ${pairs})`.execute(db);
+    const found =
+      await sql<VersionRow>`SELECT * FROM model_versions WHERE (name, version) IN (VALUES ${pairs})`.execute(db);
     const byKey = new Map(found.rows.map((r) => [versionKey(r.name, r.version), r]));
     for (const g of groups) {
       const row = byKey.get(versionKey(g.name, Number(g.highest)));
@@ -127,7 +169,14 @@ export async function modelEntities(db: Db, rows: readonly ModelRow[]): Promise<
   const names = rows.map((r) => r.name);
   const tags: { name: string; key: string; value: string | null }[] = [];
   for (const part of chunks(names, CHUNK)) {
-    tags.push(...(await db.selectFrom('registered_model_tags').select(['name', 'key', 'value']).where('name', 'in', part).orderBy('key').execute()));
+    tags.push(
+      ...(await db
+        .selectFrom('registered_model_tags')
+        .select(['name', 'key', 'value'])
+        .where('name', 'in', part)
+        .orderBy('key')
+        .execute()),
+    );
   }
   const tagsByModel = group(tags, (t) => t.name);
   const aliases = await loadAliases(db, names);

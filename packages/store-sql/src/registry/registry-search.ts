@@ -5,11 +5,15 @@
  * out unless the filter asks for them, and a missing prompt tag reads as 'false'.
  */
 import { sql } from 'kysely';
-import {
-  IS_PROMPT_TAG, MlflowError, parseFilter, parseOrderBy, resolveMaxResults,
-} from '@mlflow-ts/format';
+import { IS_PROMPT_TAG, MlflowError, parseFilter, parseOrderBy, resolveMaxResults } from '@mlflow-ts/format';
 import type {
-  FilterNode, Identifier, ModelVersion, OrderByClause, Page, RegisteredModel, SearchRegistryRequest,
+  FilterNode,
+  Identifier,
+  ModelVersion,
+  OrderByClause,
+  Page,
+  RegisteredModel,
+  SearchRegistryRequest,
 } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
 import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
@@ -23,9 +27,10 @@ const col = (alias: string, column: string): SqlExpr => sql.raw(`${alias}.${colu
 /** The value of tag `key` of the row: a LEFT JOIN on (row, key), one per distinct key. */
 function tagValue(joins: JoinSet, table: 'registered_model_tags' | 'model_version_tags', key: string): ValueSource {
   const a = joins.add(`${table}:${key}`, (alias) => {
-    const on = table === 'registered_model_tags'
-      ? sql`${col(alias, 'name')} = rm.name`
-      : sql`${col(alias, 'name')} = mv.name AND ${col(alias, 'version')} = mv.version`;
+    const on =
+      table === 'registered_model_tags'
+        ? sql`${col(alias, 'name')} = rm.name`
+        : sql`${col(alias, 'name')} = mv.name AND ${col(alias, 'version')} = mv.version`;
     return sql`LEFT JOIN ${sql.raw(table)} ${sql.raw(alias)} ON ${on} AND ${col(alias, '"key"')} = ${key}`;
   });
   const value = key === IS_PROMPT_TAG ? sql`COALESCE(${col(a, 'value')}, 'false')` : col(a, 'value');
@@ -52,9 +57,10 @@ const VERSION_COLUMNS: Readonly<Record<string, { column: string; type: 'string' 
 };
 
 function scope(dialect: SqlDialectName, joins: JoinSet, entity: 'models' | 'versions'): SqlSearchScope {
-  const [alias, columns, tags] = entity === 'models'
-    ? ['rm', MODEL_COLUMNS, 'registered_model_tags' as const]
-    : ['mv', VERSION_COLUMNS, 'model_version_tags' as const];
+  const [alias, columns, tags] =
+    entity === 'models'
+      ? ['rm', MODEL_COLUMNS, 'registered_model_tags' as const]
+      : ['mv', VERSION_COLUMNS, 'model_version_tags' as const];
   return {
     dialect,
     resolve(id: Identifier): ValueSource {
@@ -76,7 +82,8 @@ function asksForPrompts(node: FilterNode | null): boolean {
     case 'not':
       return asksForPrompts(node.child);
     case 'comparison': {
-      if (node.identifier.type !== 'tag' || node.identifier.key !== IS_PROMPT_TAG || typeof node.value !== 'string') return false;
+      if (node.identifier.type !== 'tag' || node.identifier.key !== IS_PROMPT_TAG || typeof node.value !== 'string')
+        return false;
       const v = node.value.toLowerCase();
       return (node.comparator === '=' && v === 'true') || (node.comparator === '!=' && v === 'false');
     }
@@ -103,7 +110,12 @@ function withoutEmptyLists(node: FilterNode | null): FilterNode | null {
     case 'not':
       return { kind: 'not', child: withoutEmptyLists(node.child) as FilterNode };
     case 'comparison': {
-      if ((node.comparator !== 'IN' && node.comparator !== 'NOT IN') || !Array.isArray(node.value) || node.value.length > 0) return node;
+      if (
+        (node.comparator !== 'IN' && node.comparator !== 'NOT IN') ||
+        !Array.isArray(node.value) ||
+        node.value.length > 0
+      )
+        return node;
       const eq: FilterNode = { kind: 'comparison', identifier: node.identifier, comparator: '=', value: '' };
       const ne: FilterNode = { kind: 'comparison', identifier: node.identifier, comparator: '!=', value: '' };
       const never: FilterNode = { kind: 'and', children: [eq, ne] };
@@ -112,7 +124,10 @@ function withoutEmptyLists(node: FilterNode | null): FilterNode | null {
   }
 }
 
-const attr = (key: string, ascending: boolean): OrderByClause => ({ identifier: { type: 'attribute', key }, ascending });
+const attr = (key: string, ascending: boolean): OrderByClause => ({
+  identifier: { type: 'attribute', key },
+  ascending,
+});
 const hasKey = (clauses: readonly OrderByClause[], key: string) =>
   clauses.some((c) => c.identifier.type === 'attribute' && c.identifier.key === key);
 
@@ -125,7 +140,9 @@ interface Compiled {
 /** MLflow's recommended order_by key for registered models, `timestamp`, sorts by the last update. */
 function modelOrderBy(orderBy: string[] | undefined): string[] | undefined {
   if (!Array.isArray(orderBy)) return orderBy;
-  return orderBy.map((o) => (typeof o === 'string' ? o.replace(/^(\s*)timestamp(?=\s|$)/, '$1last_updated_timestamp') : o));
+  return orderBy.map((o) =>
+    typeof o === 'string' ? o.replace(/^(\s*)timestamp(?=\s|$)/, '$1last_updated_timestamp') : o,
+  );
 }
 
 function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: SearchRegistryRequest): Compiled {
@@ -147,7 +164,11 @@ function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: Se
   return { joins, where: sql.join(parts, sql` AND `), orderBy: compileSqlOrderBy(clauses, s) };
 }
 
-export async function searchRegisteredModels(db: Db, dialect: SqlDialectName, req: SearchRegistryRequest): Promise<Page<RegisteredModel>> {
+export async function searchRegisteredModels(
+  db: Db,
+  dialect: SqlDialectName,
+  req: SearchRegistryRequest,
+): Promise<Page<RegisteredModel>> {
   const maxResults = resolveMaxResults('registered_models', req.max_results);
   const { joins, where, orderBy } = compile(dialect, 'models', req);
   const window = pageWindow(maxResults, req.page_token);
@@ -159,7 +180,11 @@ export async function searchRegisteredModels(db: Db, dialect: SqlDialectName, re
   return { ...page, items };
 }
 
-export async function searchModelVersions(db: Db, dialect: SqlDialectName, req: SearchRegistryRequest): Promise<Page<ModelVersion>> {
+export async function searchModelVersions(
+  db: Db,
+  dialect: SqlDialectName,
+  req: SearchRegistryRequest,
+): Promise<Page<ModelVersion>> {
   const maxResults = resolveMaxResults('model_versions', req.max_results);
   const { joins, where, orderBy } = compile(dialect, 'versions', req);
   const window = pageWindow(maxResults, req.page_token);

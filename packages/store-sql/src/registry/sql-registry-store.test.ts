@@ -49,13 +49,19 @@ const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}-${Math
 const runId = () => globalThis.crypto.randomUUID().replace(/-/g, '');
 
 async function rejects(p: Promise<unknown>, code: ErrorCode): Promise<MlflowError> {
-  const err = await p.then(() => undefined, (e: unknown) => e);
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!MlflowError.isInstance(err)) throw new Error(`expected MlflowError ${code}, got ${String(err)}`);
   expect(err.code, err.message).toBe(code);
   return err;
 }
 
-for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresBackend]] as const) {
+for (const [label, make] of [
+  ['SQLite', sqliteBackend],
+  ['PostgreSQL', postgresBackend],
+] as const) {
   describe(`SqlRegistryStore on ${label}`, () => {
     let backend: Backend;
     let connA: SqlConnection;
@@ -76,14 +82,23 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await backend?.cleanup();
     });
 
-    const rows = async (table: 'registered_models' | 'model_versions' | 'registered_model_tags' | 'model_version_tags' | 'registered_model_aliases', name: string) =>
-      connA.db.selectFrom(table).selectAll().where('name', '=', name).execute();
+    const rows = async (
+      table:
+        | 'registered_models'
+        | 'model_versions'
+        | 'registered_model_tags'
+        | 'model_version_tags'
+        | 'registered_model_aliases',
+      name: string,
+    ) => connA.db.selectFrom(table).selectAll().where('name', '=', name).execute();
 
     it('numbers 20 concurrent versions created through two connections 1..20, none lost or shared', async () => {
       const name = unique('concurrent');
       await store.createRegisteredModel({ name });
       const created = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store : storeB).createModelVersion({ name, source: `runs:/${runId()}/model` })),
+        Array.from({ length: 20 }, (_, i) =>
+          (i % 2 === 0 ? store : storeB).createModelVersion({ name, source: `runs:/${runId()}/model` }),
+        ),
       );
       const numbers = created.map((v) => Number(v.version)).sort((a, b) => a - b);
       expect(numbers).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -97,11 +112,26 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const name = unique('columns');
       const model = await store.createRegisteredModel({ name, description: 'd' });
       const rid = runId();
-      const v = await store.createModelVersion({ name, source: `runs:/${rid}/model`, run_id: rid, run_link: 'http://x/run', description: 'first' });
+      const v = await store.createModelVersion({
+        name,
+        source: `runs:/${rid}/model`,
+        run_id: rid,
+        run_link: 'http://x/run',
+        description: 'first',
+      });
       const [row] = await rows('model_versions', name);
       expect(row).toMatchObject({
-        name, version: 1, current_stage: 'None', source: `runs:/${rid}/model`, storage_location: `runs:/${rid}/model`,
-        run_id: rid, run_link: 'http://x/run', status: 'READY', status_message: null, user_id: null, description: 'first',
+        name,
+        version: 1,
+        current_stage: 'None',
+        source: `runs:/${rid}/model`,
+        storage_location: `runs:/${rid}/model`,
+        run_id: rid,
+        run_link: 'http://x/run',
+        status: 'READY',
+        status_message: null,
+        user_id: null,
+        description: 'first',
       });
       expect(row?.creation_time).toBe(v.creation_timestamp);
       expect(row?.last_updated_time).toBe(v.creation_timestamp);
@@ -111,7 +141,11 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       expect(m?.last_updated_time).toBe(v.creation_timestamp);
       const noRun = await store.createModelVersion({ name, source: 's3://bucket/path/model' });
       expect(noRun.run_id).toBeUndefined();
-      expect((await rows('model_versions', name)).find((r) => r.version === 2)).toMatchObject({ run_id: null, run_link: null, description: null });
+      expect((await rows('model_versions', name)).find((r) => r.version === 2)).toMatchObject({
+        run_id: null,
+        run_link: null,
+        description: null,
+      });
     });
 
     it('stores the resolved location of models:/ sources in storage_location', async () => {
@@ -119,22 +153,35 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const withTracking = createSqlRegistryStore(connA, { trackingStore: tracking });
       const experimentId = await tracking.createExperiment({ name: unique('exp') });
       const run = await tracking.createRun({ experiment_id: experimentId });
-      const logged = await tracking.createLoggedModel?.({ experiment_id: experimentId, source_run_id: run.info.run_id });
+      const logged = await tracking.createLoggedModel?.({
+        experiment_id: experimentId,
+        source_run_id: run.info.run_id,
+      });
       if (!logged) throw new Error('the memory tracking store has logged models');
       const name = unique('logged');
       await withTracking.createRegisteredModel({ name });
-      const v1 = await withTracking.createModelVersion({ name, source: `models:/${logged.info.model_id}`, model_id: logged.info.model_id });
+      const v1 = await withTracking.createModelVersion({
+        name,
+        source: `models:/${logged.info.model_id}`,
+        model_id: logged.info.model_id,
+      });
       expect(v1).toMatchObject({ source: `models:/${logged.info.model_id}`, run_id: run.info.run_id });
       expect(v1.model_id).toBeUndefined(); // MLflow's table has no model_id column
       expect(await withTracking.getModelVersionDownloadUri(name, '1')).toBe(logged.info.artifact_uri);
       const v2 = await withTracking.createModelVersion({ name, source: `models:/${name}/1` });
       expect(v2.source).toBe(`models:/${name}/1`);
-      expect((await rows('model_versions', name)).find((r) => r.version === 2)?.storage_location).toBe(logged.info.artifact_uri);
-      await rejects(withTracking.createModelVersion({ name, source: 'models:/m-00000000000000000000000000000000' }), 'INVALID_PARAMETER_VALUE');
+      expect((await rows('model_versions', name)).find((r) => r.version === 2)?.storage_location).toBe(
+        logged.info.artifact_uri,
+      );
+      await rejects(
+        withTracking.createModelVersion({ name, source: 'models:/m-00000000000000000000000000000000' }),
+        'INVALID_PARAMETER_VALUE',
+      );
       // A registry without a tracking store cannot look the logged model up: the URI is the location.
       const v3 = await store.createModelVersion({ name, source: `models:/${logged.info.model_id}` });
-      expect((await rows('model_versions', name)).find((r) => r.version === Number(v3.version))?.storage_location)
-        .toBe(`models:/${logged.info.model_id}`);
+      expect((await rows('model_versions', name)).find((r) => r.version === Number(v3.version))?.storage_location).toBe(
+        `models:/${logged.info.model_id}`,
+      );
     });
 
     it("registers an MLflow 3 logged model as MLflow's register_model does, beside the SQL tracking store", async () => {
@@ -143,11 +190,23 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
         const registry = createSqlRegistryStore(tracking.connection, { trackingStore: tracking });
         const experimentId = await tracking.createExperiment({ name: unique('exp') });
         const run = await tracking.createRun({ experiment_id: experimentId });
-        const logged = await tracking.createLoggedModel?.({ experiment_id: experimentId, name: 'model', source_run_id: run.info.run_id });
+        const logged = await tracking.createLoggedModel?.({
+          experiment_id: experimentId,
+          name: 'model',
+          source_run_id: run.info.run_id,
+        });
         if (!logged) throw new Error('the SQL tracking store has logged models');
         const name = unique('registered');
-        const v = await registerModelVersion({ tracking, registry }, `runs:/${run.info.run_id}/model`, name, { alias: 'champion' });
-        expect(v).toMatchObject({ name, version: '1', source: `models:/${logged.info.model_id}`, run_id: run.info.run_id, aliases: ['champion'] });
+        const v = await registerModelVersion({ tracking, registry }, `runs:/${run.info.run_id}/model`, name, {
+          alias: 'champion',
+        });
+        expect(v).toMatchObject({
+          name,
+          version: '1',
+          source: `models:/${logged.info.model_id}`,
+          run_id: run.info.run_id,
+          aliases: ['champion'],
+        });
         const [row] = await rows('model_versions', name);
         expect(row?.storage_location).toBe(logged.info.artifact_uri);
         expect(await registry.getModelVersionDownloadUri(name, '1')).toBe(logged.info.artifact_uri);
@@ -161,11 +220,21 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
     it('refuses sources outside the allowed schemes and roots, and over-long values', async () => {
       const name = unique('sources');
       await store.createRegisteredModel({ name });
-      for (const source of ['/etc/passwd', 'file:///etc/passwd', 's3://bucket/../../x', 'runs:/abc/%2e%2e/x', 'ftp://host/model', '']) {
+      for (const source of [
+        '/etc/passwd',
+        'file:///etc/passwd',
+        's3://bucket/../../x',
+        'runs:/abc/%2e%2e/x',
+        'ftp://host/model',
+        '',
+      ]) {
         await rejects(store.createModelVersion({ name, source }), 'INVALID_PARAMETER_VALUE');
       }
       await rejects(store.createModelVersion({ name, source: `s3://b/${'x'.repeat(500)}` }), 'INVALID_PARAMETER_VALUE');
-      await rejects(store.createModelVersion({ name, source: 's3://b/m', run_link: 'x'.repeat(501) }), 'INVALID_PARAMETER_VALUE');
+      await rejects(
+        store.createModelVersion({ name, source: 's3://b/m', run_link: 'x'.repeat(501) }),
+        'INVALID_PARAMETER_VALUE',
+      );
       await rejects(store.setRegisteredModelTag(name, 'k', 'v'.repeat(5001)), 'INVALID_PARAMETER_VALUE');
       const local = createSqlRegistryStore(connA, { allowedSourceRoots: ['/srv/models'] });
       expect((await local.createModelVersion({ name, source: '/srv/models/a' })).version).toBe('1');
@@ -182,7 +251,11 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await new Promise((r) => setTimeout(r, 5));
       const v3 = await store.transitionModelVersionStage(name, '3', 'production', true);
       const after = new Map((await rows('model_versions', name)).map((r) => [r.version, r]));
-      expect([...after.values()].map((r) => [r.version, r.current_stage]).sort()).toEqual([[1, 'Archived'], [2, 'Archived'], [3, 'Production']]);
+      expect([...after.values()].map((r) => [r.version, r.current_stage]).sort()).toEqual([
+        [1, 'Archived'],
+        [2, 'Archived'],
+        [3, 'Production'],
+      ]);
       for (const n of [1, 2, 3]) expect(after.get(n)?.last_updated_time).toBe(v3.last_updated_timestamp);
       expect(v3.last_updated_timestamp).toBeGreaterThan(before[0]?.last_updated_time ?? Infinity);
       expect((await rows('registered_models', name))[0]?.last_updated_time).toBe(v3.last_updated_timestamp);
@@ -194,10 +267,17 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await store.createModelVersion({ name, source: 's3://b/1', description: 'x', tags: [{ key: 't', value: '1' }] });
       await store.setRegisteredModelAlias(name, 'champ', '1');
       await store.deleteModelVersion(name, '1');
-      expect(await rows('model_versions', name)).toEqual([expect.objectContaining({
-        version: 1, current_stage: 'Deleted_Internal', source: 'REDACTED-SOURCE-PATH', run_id: 'REDACTED-RUN-ID',
-        run_link: 'REDACTED-RUN-LINK', description: null, storage_location: 's3://b/1',
-      })]);
+      expect(await rows('model_versions', name)).toEqual([
+        expect.objectContaining({
+          version: 1,
+          current_stage: 'Deleted_Internal',
+          source: 'REDACTED-SOURCE-PATH',
+          run_id: 'REDACTED-RUN-ID',
+          run_link: 'REDACTED-RUN-LINK',
+          description: null,
+          storage_location: 's3://b/1',
+        }),
+      ]);
       expect(await rows('registered_model_aliases', name)).toEqual([]);
       expect(await rows('model_version_tags', name)).toHaveLength(1);
       expect((await store.getRegisteredModel(name)).latest_versions).toEqual([]);
@@ -212,8 +292,18 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await store.setRegisteredModelAlias(name, 'prod', '1');
       const newName = unique('renamed');
       const renamed = await store.renameRegisteredModel(name, newName);
-      expect(renamed).toMatchObject({ name: newName, aliases: [{ alias: 'prod', version: '1' }], tags: [{ key: 'a', value: '1' }] });
-      for (const table of ['registered_models', 'model_versions', 'registered_model_tags', 'model_version_tags', 'registered_model_aliases'] as const) {
+      expect(renamed).toMatchObject({
+        name: newName,
+        aliases: [{ alias: 'prod', version: '1' }],
+        tags: [{ key: 'a', value: '1' }],
+      });
+      for (const table of [
+        'registered_models',
+        'model_versions',
+        'registered_model_tags',
+        'model_version_tags',
+        'registered_model_aliases',
+      ] as const) {
         expect(await rows(table, name), table).toEqual([]);
         expect(await rows(table, newName), table).toHaveLength(1);
       }
@@ -229,7 +319,13 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await store.deleteModelVersion(name, '2');
       await store.setRegisteredModelAlias(name, 'prod', '1');
       await store.deleteRegisteredModel(name);
-      for (const table of ['registered_models', 'model_versions', 'registered_model_tags', 'model_version_tags', 'registered_model_aliases'] as const) {
+      for (const table of [
+        'registered_models',
+        'model_versions',
+        'registered_model_tags',
+        'model_version_tags',
+        'registered_model_aliases',
+      ] as const) {
         expect(await rows(table, name), table).toEqual([]);
       }
     });
@@ -238,7 +334,9 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const name = unique('race-delete');
       await store.createRegisteredModel({ name });
       await store.createModelVersion({ name, source: 's3://b/0' });
-      const creators = Array.from({ length: 10 }, (_, i) => (i % 2 ? store : storeB).createModelVersion({ name, source: `s3://b/${i}` }));
+      const creators = Array.from({ length: 10 }, (_, i) =>
+        (i % 2 ? store : storeB).createModelVersion({ name, source: `s3://b/${i}` }),
+      );
       const deleted = storeB.deleteRegisteredModel(name);
       const outcomes = await Promise.allSettled([...creators, deleted]);
       for (const o of outcomes) {
@@ -247,7 +345,12 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
         }
       }
       expect(outcomes.at(-1)?.status).toBe('fulfilled');
-      for (const table of ['registered_models', 'model_versions', 'model_version_tags', 'registered_model_aliases'] as const) {
+      for (const table of [
+        'registered_models',
+        'model_versions',
+        'model_version_tags',
+        'registered_model_aliases',
+      ] as const) {
         expect(await rows(table, name), table).toEqual([]);
       }
     });
@@ -255,17 +358,32 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
     it('keeps prompts out of searches unless asked, and keeps prompt and model names apart', async () => {
       const prefix = unique('prompt');
       await store.createRegisteredModel({ name: `${prefix}-m` });
-      await store.createRegisteredModel({ name: `${prefix}-p`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
-      await store.createModelVersion({ name: `${prefix}-p`, source: 'dummy-source', tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] });
+      await store.createRegisteredModel({
+        name: `${prefix}-p`,
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
+      await store.createModelVersion({
+        name: `${prefix}-p`,
+        source: 'dummy-source',
+        tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }],
+      });
       await store.createModelVersion({ name: `${prefix}-m`, source: 's3://b/m' });
       const names = async (filter: string) => (await store.searchRegisteredModels({ filter })).items.map((m) => m.name);
       expect(await names(`name LIKE '${prefix}%'`)).toEqual([`${prefix}-m`]);
-      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([`${prefix}-p`]);
+      expect(await names(`name LIKE '${prefix}%' AND tags.\`mlflow.prompt.is_prompt\` = 'true'`)).toEqual([
+        `${prefix}-p`,
+      ]);
       const versions = await store.searchModelVersions({ filter: `name LIKE '${prefix}%'` });
       expect(versions.items.map((v) => v.name)).toEqual([`${prefix}-m`]);
-      const asPrompt = await rejects(store.createRegisteredModel({ name: `${prefix}-m`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] }), 'RESOURCE_ALREADY_EXISTS');
+      const asPrompt = await rejects(
+        store.createRegisteredModel({ name: `${prefix}-m`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] }),
+        'RESOURCE_ALREADY_EXISTS',
+      );
       expect(asPrompt.message).toContain('MLflow does not allow creating a model and a prompt with the same name');
-      const again = await rejects(store.createRegisteredModel({ name: `${prefix}-p`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] }), 'RESOURCE_ALREADY_EXISTS');
+      const again = await rejects(
+        store.createRegisteredModel({ name: `${prefix}-p`, tags: [{ key: 'mlflow.prompt.is_prompt', value: 'true' }] }),
+        'RESOURCE_ALREADY_EXISTS',
+      );
       expect(again.message).toBe(`Prompt (name=${prefix}-p) already exists.`);
     });
 
@@ -274,13 +392,17 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       await store.createRegisteredModel({ name: `${prefix}-Alpha_1`, tags: [{ key: 'team', value: 'red' }] });
       await store.createRegisteredModel({ name: `${prefix}-beta_2`, tags: [{ key: 'team', value: 'blue' }] });
       await store.createRegisteredModel({ name: `${prefix}-gamma` });
-      const names = async (filter: string) => (await store.searchRegisteredModels({ filter })).items.map((m) => m.name.slice(prefix.length + 1));
+      const names = async (filter: string) =>
+        (await store.searchRegisteredModels({ filter })).items.map((m) => m.name.slice(prefix.length + 1));
       expect(await names(`name ILIKE '${prefix}-alpha%'`)).toEqual(['Alpha_1']);
       expect(await names(`name LIKE '${prefix}-alpha%'`)).toEqual([]);
       await store.createRegisteredModel({ name: `${prefix}-betaX2` });
       expect(await names(`name LIKE '${prefix}-beta\\_%'`)).toEqual(['beta_2']);
       expect(await names(`name LIKE '${prefix}-beta_%'`)).toEqual(['betaX2', 'beta_2']);
-      expect(await names(`name LIKE '${prefix}-%' AND (tags.team = 'red' OR tags.team = 'blue')`)).toEqual(['Alpha_1', 'beta_2']);
+      expect(await names(`name LIKE '${prefix}-%' AND (tags.team = 'red' OR tags.team = 'blue')`)).toEqual([
+        'Alpha_1',
+        'beta_2',
+      ]);
       expect(await names(`name LIKE '${prefix}-%' AND tags.team IS NULL`)).toEqual(['betaX2', 'gamma']);
       const r1 = runId();
       const r2 = runId();
@@ -290,7 +412,9 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const page = await store.searchModelVersions({ filter: `run_id IN ('${r1}', '${r2}')` });
       // Default order: last_updated_timestamp DESC, name ASC, version DESC.
       expect(page.items.map((v) => v.version)).toEqual(['2', '1']);
-      const bySource = await store.searchModelVersions({ filter: `name = '${prefix}-gamma' AND source_path LIKE 's3://%'` });
+      const bySource = await store.searchModelVersions({
+        filter: `name = '${prefix}-gamma' AND source_path LIKE 's3://%'`,
+      });
       expect(bySource.items.map((v) => v.version)).toEqual(['3']);
     });
 
@@ -312,17 +436,25 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
         expect((await store.searchModelVersions({ filter: versionFilter })).items, filter).toEqual([]);
       }
       const ids = [`x') OR ('1'='1`, `x'); DELETE FROM model_versions; --`];
-      const byRun = await store.searchModelVersions({ filter: `run_id IN (${ids.map((i) => `'${i.replaceAll("'", "''")}'`).join(', ')})` });
+      const byRun = await store.searchModelVersions({
+        filter: `run_id IN (${ids.map((i) => `'${i.replaceAll("'", "''")}'`).join(', ')})`,
+      });
       expect(byRun.items).toEqual([]);
       // The tables and rows are still there.
-      expect((await store.searchRegisteredModels({ filter: `name = '${name}'` })).items.map((m) => m.name)).toEqual([name]);
+      expect((await store.searchRegisteredModels({ filter: `name = '${name}'` })).items.map((m) => m.name)).toEqual([
+        name,
+      ]);
       expect((await store.getModelVersion(name, '1')).source).toBe('s3://b/1');
       const count = await sql<{ n: number | string }>`SELECT COUNT(*) AS n FROM model_versions`.execute(connA.db);
       expect(Number(count.rows[0]?.n)).toBeGreaterThan(0);
       // A model name that looks like SQL is stored and found as text.
       const odd = `o'; DROP TABLE registered_models; --`;
       await store.createRegisteredModel({ name: odd });
-      expect((await store.searchRegisteredModels({ filter: `name = 'o''; DROP TABLE registered_models; --'` })).items.map((m) => m.name)).toEqual([odd]);
+      expect(
+        (await store.searchRegisteredModels({ filter: `name = 'o''; DROP TABLE registered_models; --'` })).items.map(
+          (m) => m.name,
+        ),
+      ).toEqual([odd]);
       await store.deleteRegisteredModel(odd);
     });
 
@@ -332,7 +464,11 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       const seen: string[] = [];
       let token: string | undefined;
       do {
-        const page = await store.searchRegisteredModels({ filter: `name LIKE '${prefix}-%'`, max_results: 3, ...(token ? { page_token: token } : {}) });
+        const page = await store.searchRegisteredModels({
+          filter: `name LIKE '${prefix}-%'`,
+          max_results: 3,
+          ...(token ? { page_token: token } : {}),
+        });
         seen.push(...page.items.map((m) => m.name));
         token = page.next_page_token;
       } while (token);
@@ -340,7 +476,11 @@ for (const [label, make] of [['SQLite', sqliteBackend], ['PostgreSQL', postgresB
       // MLflow's `timestamp` key orders by the last update.
       await new Promise((r) => setTimeout(r, 5));
       await store.updateRegisteredModel(`${prefix}-3`, { description: 'touched' });
-      const recent = await store.searchRegisteredModels({ filter: `name LIKE '${prefix}-%'`, order_by: ['timestamp DESC'], max_results: 1 });
+      const recent = await store.searchRegisteredModels({
+        filter: `name LIKE '${prefix}-%'`,
+        order_by: ['timestamp DESC'],
+        max_results: 1,
+      });
       expect(recent.items.map((m) => m.name)).toEqual([`${prefix}-3`]);
       await rejects(store.searchRegisteredModels({ page_token: 'not-a-token' }), 'INVALID_PARAMETER_VALUE');
       await rejects(store.searchRegisteredModels({ max_results: 1001 }), 'INVALID_PARAMETER_VALUE');
@@ -360,18 +500,30 @@ describe('SqlRegistryStore on PostgreSQL beside a writer that takes no lock (MLf
       await other.connect();
       // As MLflow's SQLAlchemy store does: insert MAX+1 without locking the model row, not committed yet.
       await other.query('BEGIN');
-      await other.query("INSERT INTO model_versions (name, version, current_stage, source, status) VALUES ('raced', 1, 'None', 's3://b/mlflow', 'READY')");
+      await other.query(
+        "INSERT INTO model_versions (name, version, current_stage, source, status) VALUES ('raced', 1, 'None', 's3://b/mlflow', 'READY')",
+      );
       const ours = store.createModelVersion({ name: 'raced', source: 's3://b/ours' });
       // Ours chose 1 as well and now waits on the unique index for the other transaction.
       for (;;) {
-        const waiting = await other.query("SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+        const waiting = await other.query(
+          "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        );
         if (waiting.rowCount) break;
         await new Promise((r) => setTimeout(r, 10));
       }
       await other.query('COMMIT');
       expect((await ours).version).toBe('2');
-      const rows = await conn.db.selectFrom('model_versions').select(['version', 'source']).where('name', '=', 'raced').orderBy('version').execute();
-      expect(rows).toEqual([{ version: 1, source: 's3://b/mlflow' }, { version: 2, source: 's3://b/ours' }]);
+      const rows = await conn.db
+        .selectFrom('model_versions')
+        .select(['version', 'source'])
+        .where('name', '=', 'raced')
+        .orderBy('version')
+        .execute();
+      expect(rows).toEqual([
+        { version: 1, source: 's3://b/mlflow' },
+        { version: 2, source: 's3://b/ours' },
+      ]);
     } finally {
       await other.end().catch(() => {});
       await conn.close();

@@ -7,11 +7,24 @@
  * transaction, retrying when a writer that took no lock (MLflow itself) claimed the number first.
  */
 import {
-  IS_PROMPT_TAG, MlflowError, canonicalStage, resolveModelUri, uriScheme, validateModelAlias, validateModelVersion,
-  validateRegisteredModelName, validateRegistryTagValue, validateTagKey,
+  IS_PROMPT_TAG,
+  MlflowError,
+  canonicalStage,
+  resolveModelUri,
+  uriScheme,
+  validateModelAlias,
+  validateModelVersion,
+  validateRegisteredModelName,
+  validateRegistryTagValue,
+  validateTagKey,
 } from '@mlflow-ts/format';
 import type {
-  CreateModelVersionRequest, ModelRegistryStore, ModelVersion, RegisteredModel, SearchRegistryRequest, TrackingStore,
+  CreateModelVersionRequest,
+  ModelRegistryStore,
+  ModelVersion,
+  RegisteredModel,
+  SearchRegistryRequest,
+  TrackingStore,
 } from '@mlflow-ts/format';
 import { connectSql } from '../connect.js';
 import type { ConnectOptions, SqlConnection } from '../connect.js';
@@ -49,13 +62,16 @@ const MODEL_TAG_VALUE_LIMIT = 5000;
 type Tag = { key: string; value: string };
 
 const noSuchModel = (name: string) => MlflowError.notFound(`Registered Model with name=${name} not found`);
-const noSuchVersion = (name: string, version: number) => MlflowError.notFound(`Model Version (name=${name}, version=${version}) not found`);
+const noSuchVersion = (name: string, version: number) =>
+  MlflowError.notFound(`Model Version (name=${name}, version=${version}) not found`);
 
 function checkModelTag(key: string, value: string): void {
   validateTagKey(key);
   validateRegistryTagValue(value);
   if (value.length > MODEL_TAG_VALUE_LIMIT) {
-    throw MlflowError.invalidParameter(`'Tag value' exceeds the maximum length of ${MODEL_TAG_VALUE_LIMIT} characters (${value.length} characters)`);
+    throw MlflowError.invalidParameter(
+      `'Tag value' exceeds the maximum length of ${MODEL_TAG_VALUE_LIMIT} characters (${value.length} characters)`,
+    );
   }
 }
 
@@ -75,7 +91,8 @@ function alreadyExists(name: string, existingIsPrompt: boolean, newIsPrompt: boo
   if (existingIsPrompt !== newIsPrompt) {
     return MlflowError.alreadyExists(
       `Tried to create a ${entity(newIsPrompt).toLowerCase()} with name '${name}', but the name is already taken by a ` +
-        `${entity(existingIsPrompt).toLowerCase()}. MLflow does not allow creating a model and a prompt with the same name.`);
+        `${entity(existingIsPrompt).toLowerCase()}. MLflow does not allow creating a model and a prompt with the same name.`,
+    );
   }
   return MlflowError.alreadyExists(`${entity(newIsPrompt)} (name=${name}) already exists.`);
 }
@@ -91,8 +108,12 @@ async function modelRow(db: Db, name: string): Promise<ModelRow> {
 async function versionRow(db: Db, name: string, version: string | number): Promise<VersionRow> {
   validateRegisteredModelName(name);
   const n = validateModelVersion(version);
-  const row = await db.selectFrom('model_versions').selectAll()
-    .where('name', '=', name).where('version', '=', n).where('current_stage', '!=', STAGE_DELETED_INTERNAL)
+  const row = await db
+    .selectFrom('model_versions')
+    .selectAll()
+    .where('name', '=', name)
+    .where('version', '=', n)
+    .where('current_stage', '!=', STAGE_DELETED_INTERNAL)
     .executeTakeFirst();
   if (!row) throw noSuchVersion(name, n);
   return row;
@@ -121,16 +142,24 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
   const reading = <T>(fn: (db: Db) => Promise<T>) => read(conn, fn);
 
   async function isPromptModel(name: string): Promise<boolean> {
-    const tag = await conn.db.selectFrom('registered_model_tags').select('value')
-      .where('name', '=', name).where('key', '=', IS_PROMPT_TAG).executeTakeFirst();
+    const tag = await conn.db
+      .selectFrom('registered_model_tags')
+      .select('value')
+      .where('name', '=', name)
+      .where('key', '=', IS_PROMPT_TAG)
+      .executeTakeFirst();
     return tag !== undefined;
   }
 
   /** Bumps the model's last_updated_time and takes its row lock; RESOURCE_DOES_NOT_EXIST if absent. */
   async function touchModel(db: Db, name: string, now: number): Promise<void> {
     validateRegisteredModelName(name);
-    const hit = await db.updateTable('registered_models').set({ last_updated_time: now }).where('name', '=', name)
-      .returning('name').executeTakeFirst();
+    const hit = await db
+      .updateTable('registered_models')
+      .set({ last_updated_time: now })
+      .where('name', '=', name)
+      .returning('name')
+      .executeTakeFirst();
     if (!hit) throw noSuchModel(name);
   }
 
@@ -158,10 +187,18 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       try {
         return await write(async (db) => {
           const now = Date.now();
-          const row: ModelRow = { name, creation_time: now, last_updated_time: now, description: req.description ?? null };
+          const row: ModelRow = {
+            name,
+            creation_time: now,
+            last_updated_time: now,
+            description: req.description ?? null,
+          };
           await db.insertInto('registered_models').values(row).execute();
           if (tags.size > 0) {
-            await db.insertInto('registered_model_tags').values([...tags].map(([key, value]) => ({ name, key, value }))).execute();
+            await db
+              .insertInto('registered_model_tags')
+              .values([...tags].map(([key, value]) => ({ name, key, value })))
+              .execute();
           }
           return oneModel(db, row);
         });
@@ -181,7 +218,11 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
           await modelRow(db, name);
           const now = Date.now();
           // ON UPDATE CASCADE carries the name into versions, tags, version tags and aliases.
-          await db.updateTable('registered_models').set({ name: newName, last_updated_time: now }).where('name', '=', name).execute();
+          await db
+            .updateTable('registered_models')
+            .set({ name: newName, last_updated_time: now })
+            .where('name', '=', name)
+            .execute();
           await db.updateTable('model_versions').set({ last_updated_time: now }).where('name', '=', newName).execute();
           return oneModel(db, await modelRow(db, newName));
         });
@@ -198,9 +239,11 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       return write(async (db) => {
         await modelRow(db, name);
         const now = Date.now();
-        await db.updateTable('registered_models')
+        await db
+          .updateTable('registered_models')
           .set({ last_updated_time: now, ...(req.description !== undefined ? { description: req.description } : {}) })
-          .where('name', '=', name).execute();
+          .where('name', '=', name)
+          .execute();
         return oneModel(db, await modelRow(db, name));
       });
     },
@@ -217,15 +260,19 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       });
     },
 
-    searchRegisteredModels: (req: SearchRegistryRequest = {}) => reading((db) => searchRegisteredModels(db, dialect, req)),
+    searchRegisteredModels: (req: SearchRegistryRequest = {}) =>
+      reading((db) => searchRegisteredModels(db, dialect, req)),
 
     async setRegisteredModelTag(name, key, value) {
       validateRegisteredModelName(name);
       checkModelTag(key, value);
       await write(async (db) => {
         await modelRow(db, name);
-        await db.insertInto('registered_model_tags').values({ name, key, value })
-          .onConflict((oc) => oc.columns(['key', 'name']).doUpdateSet({ value })).execute();
+        await db
+          .insertInto('registered_model_tags')
+          .values({ name, key, value })
+          .onConflict((oc) => oc.columns(['key', 'name']).doUpdateSet({ value }))
+          .execute();
       });
     },
 
@@ -238,11 +285,12 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       });
     },
 
-    getLatestVersions: (name, stages) => reading(async (db) => {
-      await modelRow(db, name);
-      const wanted = stages && stages.length > 0 ? [...new Set(stages.map(canonicalStage))] : undefined;
-      return versionEntities(db, await latestVersionRows(db, [name], wanted));
-    }),
+    getLatestVersions: (name, stages) =>
+      reading(async (db) => {
+        await modelRow(db, name);
+        const wanted = stages && stages.length > 0 ? [...new Set(stages.map(canonicalStage))] : undefined;
+        return versionEntities(db, await latestVersionRows(db, [name], wanted));
+      }),
 
     async setRegisteredModelAlias(name, alias, version) {
       validateRegisteredModelName(name);
@@ -250,8 +298,11 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       await write(async (db) => {
         await lockModel(db, name);
         const row = await versionRow(db, name, version);
-        await db.insertInto('registered_model_aliases').values({ name, alias, version: row.version })
-          .onConflict((oc) => oc.columns(['name', 'alias']).doUpdateSet({ version: row.version })).execute();
+        await db
+          .insertInto('registered_model_aliases')
+          .values({ name, alias, version: row.version })
+          .onConflict((oc) => oc.columns(['name', 'alias']).doUpdateSet({ version: row.version }))
+          .execute();
       });
     },
 
@@ -264,21 +315,32 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       });
     },
 
-    getModelVersionByAlias: (name, alias) => reading(async (db) => {
-      validateRegisteredModelName(name);
-      validateModelAlias(alias, { allowReserved: true });
-      if (alias.toLowerCase() === 'latest') {
-        await modelRow(db, name);
-        const top = await db.selectFrom('model_versions').selectAll().where('name', '=', name)
-          .where('current_stage', '!=', STAGE_DELETED_INTERNAL).orderBy('version', 'desc').limit(1).executeTakeFirst();
-        if (!top) throw MlflowError.notFound(`Latest version not found for model ${name}.`);
-        return oneVersion(db, top);
-      }
-      const hit = await db.selectFrom('registered_model_aliases').select('version')
-        .where('name', '=', name).where('alias', '=', alias).executeTakeFirst();
-      if (!hit) throw MlflowError.invalidParameter(`Registered model alias ${alias} not found.`);
-      return oneVersion(db, await versionRow(db, name, hit.version));
-    }),
+    getModelVersionByAlias: (name, alias) =>
+      reading(async (db) => {
+        validateRegisteredModelName(name);
+        validateModelAlias(alias, { allowReserved: true });
+        if (alias.toLowerCase() === 'latest') {
+          await modelRow(db, name);
+          const top = await db
+            .selectFrom('model_versions')
+            .selectAll()
+            .where('name', '=', name)
+            .where('current_stage', '!=', STAGE_DELETED_INTERNAL)
+            .orderBy('version', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          if (!top) throw MlflowError.notFound(`Latest version not found for model ${name}.`);
+          return oneVersion(db, top);
+        }
+        const hit = await db
+          .selectFrom('registered_model_aliases')
+          .select('version')
+          .where('name', '=', name)
+          .where('alias', '=', alias)
+          .executeTakeFirst();
+        if (!hit) throw MlflowError.invalidParameter(`Registered model alias ${alias} not found.`);
+        return oneVersion(db, await versionRow(db, name, hit.version));
+      }),
 
     async createModelVersion(req: CreateModelVersionRequest) {
       const name = validateRegisteredModelName(req.name);
@@ -291,17 +353,32 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       const insert = async (db: Db): Promise<ModelVersion> => {
         const now = Date.now();
         await touchModel(db, name, now);
-        const top = await db.selectFrom('model_versions').select(({ fn }) => fn.max('version').as('v')).where('name', '=', name).executeTakeFirst();
+        const top = await db
+          .selectFrom('model_versions')
+          .select(({ fn }) => fn.max('version').as('v'))
+          .where('name', '=', name)
+          .executeTakeFirst();
         const row: VersionRow = {
-          name, version: Number(top?.v ?? 0) + 1, creation_time: now, last_updated_time: now,
-          description: req.description ?? null, user_id: null, current_stage: 'None', source: req.source,
-          storage_location: storageLocation, run_id: runId ?? null, run_link: req.run_link ?? null,
-          status: 'READY', status_message: null,
+          name,
+          version: Number(top?.v ?? 0) + 1,
+          creation_time: now,
+          last_updated_time: now,
+          description: req.description ?? null,
+          user_id: null,
+          current_stage: 'None',
+          source: req.source,
+          storage_location: storageLocation,
+          run_id: runId ?? null,
+          run_link: req.run_link ?? null,
+          status: 'READY',
+          status_message: null,
         };
         await db.insertInto('model_versions').values(row).execute();
         if (tags.size > 0) {
-          await db.insertInto('model_version_tags')
-            .values([...tags].map(([key, value]) => ({ name, version: row.version, key, value }))).execute();
+          await db
+            .insertInto('model_version_tags')
+            .values([...tags].map(([key, value]) => ({ name, version: row.version, key, value })))
+            .execute();
         }
         return oneVersion(db, row);
       };
@@ -313,7 +390,10 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
         } catch (e) {
           if (!(MlflowError.isInstance(e) && e.code === 'RESOURCE_ALREADY_EXISTS')) throw e;
           if (attempt >= CREATE_VERSION_RETRIES) {
-            throw new MlflowError('INTERNAL_ERROR', `Model Version creation error (name=${name}). Giving up after ${attempt + 1} attempts.`);
+            throw new MlflowError(
+              'INTERNAL_ERROR',
+              `Model Version creation error (name=${name}). Giving up after ${attempt + 1} attempts.`,
+            );
           }
         }
       }
@@ -326,8 +406,16 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       return write(async (db) => {
         const row = await versionRow(db, name, version);
         const now = Date.now();
-        const change = { last_updated_time: now, ...(req.description !== undefined ? { description: req.description } : {}) };
-        await db.updateTable('model_versions').set(change).where('name', '=', row.name).where('version', '=', row.version).execute();
+        const change = {
+          last_updated_time: now,
+          ...(req.description !== undefined ? { description: req.description } : {}),
+        };
+        await db
+          .updateTable('model_versions')
+          .set(change)
+          .where('name', '=', row.name)
+          .where('version', '=', row.version)
+          .execute();
         return oneVersion(db, { ...row, ...change });
       });
     },
@@ -338,12 +426,27 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
         const now = Date.now();
         await touchModel(db, name, now);
         const row = await versionRow(db, name, version);
-        await db.deleteFrom('registered_model_aliases').where('name', '=', name).where('version', '=', row.version).execute();
+        await db
+          .deleteFrom('registered_model_aliases')
+          .where('name', '=', name)
+          .where('version', '=', row.version)
+          .execute();
         // MLflow keeps the row (its number is never reused) and redacts it; its tags stay.
-        await db.updateTable('model_versions').set({
-          current_stage: STAGE_DELETED_INTERNAL, last_updated_time: now, description: null, user_id: null,
-          source: 'REDACTED-SOURCE-PATH', run_id: 'REDACTED-RUN-ID', run_link: 'REDACTED-RUN-LINK', status_message: null,
-        }).where('name', '=', name).where('version', '=', row.version).execute();
+        await db
+          .updateTable('model_versions')
+          .set({
+            current_stage: STAGE_DELETED_INTERNAL,
+            last_updated_time: now,
+            description: null,
+            user_id: null,
+            source: 'REDACTED-SOURCE-PATH',
+            run_id: 'REDACTED-RUN-ID',
+            run_link: 'REDACTED-RUN-LINK',
+            status_message: null,
+          })
+          .where('name', '=', name)
+          .where('version', '=', row.version)
+          .execute();
       });
     },
 
@@ -352,7 +455,8 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       if (archiveExistingVersions && target !== 'Staging' && target !== 'Production') {
         throw MlflowError.invalidParameter(
           `Model version transition cannot archive existing model versions because '${target}' is not an Active stage. ` +
-            'Valid stages are Staging, Production');
+            'Valid stages are Staging, Production',
+        );
       }
       return write(async (db) => {
         validateModelVersion(version);
@@ -360,11 +464,20 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
         await touchModel(db, name, now);
         const row = await versionRow(db, name, version);
         if (archiveExistingVersions) {
-          await db.updateTable('model_versions').set({ current_stage: 'Archived', last_updated_time: now })
-            .where('name', '=', name).where('version', '!=', row.version).where('current_stage', '=', target).execute();
+          await db
+            .updateTable('model_versions')
+            .set({ current_stage: 'Archived', last_updated_time: now })
+            .where('name', '=', name)
+            .where('version', '!=', row.version)
+            .where('current_stage', '=', target)
+            .execute();
         }
-        await db.updateTable('model_versions').set({ current_stage: target, last_updated_time: now })
-          .where('name', '=', name).where('version', '=', row.version).execute();
+        await db
+          .updateTable('model_versions')
+          .set({ current_stage: target, last_updated_time: now })
+          .where('name', '=', name)
+          .where('version', '=', row.version)
+          .execute();
         return oneVersion(db, { ...row, current_stage: target, last_updated_time: now });
       });
     },
@@ -374,7 +487,8 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
     async getModelVersionDownloadUri(name, version) {
       const row = await reading((db) => versionRow(db, name, version));
       const location = row.storage_location || row.source || '';
-      if (opts.trackingStore && uriScheme(location) === 'runs') return resolveModelUri(location, { tracking: opts.trackingStore });
+      if (opts.trackingStore && uriScheme(location) === 'runs')
+        return resolveModelUri(location, { tracking: opts.trackingStore });
       return location;
     },
 
@@ -382,8 +496,11 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       checkVersionTag(key, value);
       await write(async (db) => {
         const row = await versionRow(db, name, version);
-        await db.insertInto('model_version_tags').values({ name, version: row.version, key, value })
-          .onConflict((oc) => oc.columns(['key', 'name', 'version']).doUpdateSet({ value })).execute();
+        await db
+          .insertInto('model_version_tags')
+          .values({ name, version: row.version, key, value })
+          .onConflict((oc) => oc.columns(['key', 'name', 'version']).doUpdateSet({ value }))
+          .execute();
       });
     },
 
@@ -391,7 +508,12 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
       validateTagKey(key);
       await write(async (db) => {
         const row = await versionRow(db, name, version);
-        await db.deleteFrom('model_version_tags').where('name', '=', name).where('version', '=', row.version).where('key', '=', key).execute();
+        await db
+          .deleteFrom('model_version_tags')
+          .where('name', '=', name)
+          .where('version', '=', row.version)
+          .where('key', '=', key)
+          .execute();
       });
     },
 
@@ -401,7 +523,10 @@ export function createSqlRegistryStore(conn: SqlConnection, opts: SqlRegistrySto
 }
 
 /** Connects to `uri`, brings an empty database to MLflow's schema, and closes the connection on `close()`. */
-export async function openSqlRegistryStore(uri: string, opts: SqlRegistryStoreOptions & ConnectOptions = {}): Promise<SqlRegistryStore> {
+export async function openSqlRegistryStore(
+  uri: string,
+  opts: SqlRegistryStoreOptions & ConnectOptions = {},
+): Promise<SqlRegistryStore> {
   const conn = await connectSql(uri, opts.poolSize !== undefined ? { poolSize: opts.poolSize } : {});
   try {
     await ensureSchema(conn);
@@ -412,4 +537,3 @@ export async function openSqlRegistryStore(uri: string, opts: SqlRegistryStoreOp
   const store = createSqlRegistryStore(conn, opts);
   return { ...store, close: () => conn.close() };
 }
-

@@ -7,12 +7,27 @@
  * (CVE-2023-1177 and follow-ups); we accept the allowed URI schemes, and local paths only inside
  * the allowed roots or the artifact directory of the run the request names.
  */
-import { IS_PROMPT_TAG, MlflowError, assertSafeSourceUri, parseModelUri, resolveModelUri, uriScheme } from '@mlflow-ts/format';
+import {
+  IS_PROMPT_TAG,
+  MlflowError,
+  assertSafeSourceUri,
+  parseModelUri,
+  resolveModelUri,
+  uriScheme,
+} from '@mlflow-ts/format';
 import type { CreateModelVersionRequest, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 
 /** Non-local schemes a source may use by default: our own, and the object stores MLflow registers from. */
 export const DEFAULT_SOURCE_SCHEMES: readonly string[] = [
-  'runs', 'models', 'mlflow-artifacts', 's3', 'gs', 'wasbs', 'abfss', 'hdfs', 'dbfs',
+  'runs',
+  'models',
+  'mlflow-artifacts',
+  's3',
+  'gs',
+  'wasbs',
+  'abfss',
+  'hdfs',
+  'dbfs',
 ];
 
 export interface SourcePolicy {
@@ -30,23 +45,36 @@ export interface ResolvedSource {
 /** MLflow's model_versions columns (VARCHAR lengths): longer values are refused before any write. */
 const LIMITS = { source: 500, storage_location: 500, run_link: 500, run_id: 32, description: 5000 } as const;
 
-export function checkLength(what: keyof typeof LIMITS | 'registered model description', value: string | undefined): void {
+export function checkLength(
+  what: keyof typeof LIMITS | 'registered model description',
+  value: string | undefined,
+): void {
   const limit = what === 'registered model description' ? 5000 : LIMITS[what];
   if (value !== undefined && value.length > limit) {
-    throw MlflowError.invalidParameter(`'${what}' exceeds the maximum length of ${limit} characters (${value.length} characters)`);
+    throw MlflowError.invalidParameter(
+      `'${what}' exceeds the maximum length of ${limit} characters (${value.length} characters)`,
+    );
   }
 }
 
-async function loggedModel(getLoggedModel: NonNullable<TrackingStore['getLoggedModel']>, modelId: string): Promise<{ location: string; runId?: string }> {
+async function loggedModel(
+  getLoggedModel: NonNullable<TrackingStore['getLoggedModel']>,
+  modelId: string,
+): Promise<{ location: string; runId?: string }> {
   const model = await getLoggedModel(modelId);
   const runId = model.info.source_run_id;
   return { location: model.info.artifact_uri, ...(runId ? { runId } : {}) };
 }
 
 /** Checks `req.source` and returns where its files are (MLflow's `storage_location`) and the run id. */
-export async function resolveVersionSource(req: CreateModelVersionRequest, policy: SourcePolicy, registry: ModelRegistryStore): Promise<ResolvedSource> {
+export async function resolveVersionSource(
+  req: CreateModelVersionRequest,
+  policy: SourcePolicy,
+  registry: ModelRegistryStore,
+): Promise<ResolvedSource> {
   const source = req.source;
-  if (typeof source !== 'string' || source === '') throw MlflowError.invalidParameter("Missing value for required parameter 'source'.");
+  if (typeof source !== 'string' || source === '')
+    throw MlflowError.invalidParameter("Missing value for required parameter 'source'.");
   checkLength('source', source);
   let runId = req.run_id || undefined;
   // A prompt version's source is a placeholder ('dummy-source'); MLflow does not check it.
@@ -55,7 +83,10 @@ export async function resolveVersionSource(req: CreateModelVersionRequest, polic
   const scheme = uriScheme(source);
   const roots = [...policy.allowedRoots];
   if ((scheme === undefined || scheme === 'file') && runId && policy.tracking) {
-    const artifactUri = await policy.tracking.getRun(runId).then((r) => r.info.artifact_uri, () => undefined);
+    const artifactUri = await policy.tracking.getRun(runId).then(
+      (r) => r.info.artifact_uri,
+      () => undefined,
+    );
     if (artifactUri && (uriScheme(artifactUri) ?? 'file') === 'file') roots.push(artifactUri);
   }
   assertSafeSourceUri(source, roots, { schemes: policy.schemes });
@@ -78,7 +109,9 @@ export async function resolveVersionSource(req: CreateModelVersionRequest, polic
       }
     } catch (e) {
       const why = MlflowError.isInstance(e) ? e.message : String(e);
-      throw MlflowError.invalidParameter(`Unable to fetch model from model URI source artifact location '${source}'. Error: ${why}`);
+      throw MlflowError.invalidParameter(
+        `Unable to fetch model from model URI source artifact location '${source}'. Error: ${why}`,
+      );
     }
   }
   const getLoggedModel = policy.tracking?.getLoggedModel?.bind(policy.tracking);

@@ -21,10 +21,16 @@ export type SchemaState = { kind: 'empty' } | { kind: 'revision'; revision: stri
 
 async function tableExists(conn: SqlConnection, name: string): Promise<boolean> {
   if (conn.dialect === 'sqlite') {
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(conn.db);
+    const r = await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ${name}`.execute(conn.db);
     return Number(r.rows[0]?.n ?? 0) > 0;
   }
-  const r = await sql<{ n: number }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`.execute(conn.db);
+  const r = await sql<{
+    n: number;
+  }>`SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ${name}`.execute(
+    conn.db,
+  );
   return Number(r.rows[0]?.n ?? 0) > 0;
 }
 
@@ -76,10 +82,16 @@ export async function ensureSchema(conn: SqlConnection): Promise<void> {
     }
   } catch (err) {
     if (MlflowError.isInstance(err)) throw err;
-    throw new MlflowError('INVALID_STATE', `Cannot prepare MLflow's schema in ${conn.displayUri}: ${(err as Error).message}`);
+    throw new MlflowError(
+      'INVALID_STATE',
+      `Cannot prepare MLflow's schema in ${conn.displayUri}: ${(err as Error).message}`,
+    );
   }
   if (state.kind === 'revision' && state.revision === MLFLOW_ALEMBIC_HEAD) return;
   const found = state.kind === 'revision' ? `schema revision ${state.revision}` : 'tables but no alembic_version row';
-  throw new MlflowError('INVALID_STATE', `Database ${conn.displayUri} has MLflow ${found}; mlflow-ts needs revision ${MLFLOW_ALEMBIC_HEAD} (MLflow 3.6). ` +
-      `Back it up, then run: mlflow-ts db upgrade ${conn.displayUri}`);
+  throw new MlflowError(
+    'INVALID_STATE',
+    `Database ${conn.displayUri} has MLflow ${found}; mlflow-ts needs revision ${MLFLOW_ALEMBIC_HEAD} (MLflow 3.6). ` +
+      `Back it up, then run: mlflow-ts db upgrade ${conn.displayUri}`,
+  );
 }

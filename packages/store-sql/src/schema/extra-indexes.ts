@@ -33,19 +33,33 @@ export const EXTRA_INDEXES: Readonly<Record<SqlDialectName, readonly string[]>> 
 };
 
 async function indexExists(conn: SqlConnection, name: string): Promise<boolean> {
-  const r = conn.dialect === 'sqlite'
-    ? await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = ${name}`.execute(conn.db)
-    : await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ${name}`.execute(conn.db);
+  const r =
+    conn.dialect === 'sqlite'
+      ? await sql<{
+          n: number;
+        }>`SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND name = ${name}`.execute(conn.db)
+      : await sql<{
+          n: number;
+        }>`SELECT count(*)::int AS n FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ${name}`.execute(
+          conn.db,
+        );
   return Number(r.rows[0]?.n ?? 0) > 0;
 }
 
 /** Ours from earlier versions that must go (a btree on PostgreSQL param values refused long values). */
-const OBSOLETE: Readonly<Record<SqlDialectName, readonly string[]>> = { sqlite: [], postgresql: ['mlflow_ts_params_key_value'] };
+const OBSOLETE: Readonly<Record<SqlDialectName, readonly string[]>> = {
+  sqlite: [],
+  postgresql: ['mlflow_ts_params_key_value'],
+};
 
 /** Creates the missing ones; a read-only database without them still opens (searches are just slower). */
 export async function ensureExtraIndexes(conn: SqlConnection): Promise<void> {
   for (const name of OBSOLETE[conn.dialect]) {
-    if (await indexExists(conn, name)) await sql.raw(`DROP INDEX IF EXISTS ${name}`).execute(conn.db).catch(() => {});
+    if (await indexExists(conn, name))
+      await sql
+        .raw(`DROP INDEX IF EXISTS ${name}`)
+        .execute(conn.db)
+        .catch(() => {});
   }
   for (const ddl of EXTRA_INDEXES[conn.dialect]) {
     const name = /EXISTS (\S+)/.exec(ddl)?.[1] ?? '';

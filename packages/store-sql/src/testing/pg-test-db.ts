@@ -14,7 +14,9 @@ const PASSWORD = 'mlflow_ts_test_pw';
 let adminUrl: string | undefined;
 
 function psqlAsPostgres(command: string): void {
-  execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-v', 'ON_ERROR_STOP=1', '-qAtc', command], { stdio: 'pipe' });
+  execFileSync('runuser', ['-u', 'postgres', '--', 'psql', '-v', 'ON_ERROR_STOP=1', '-qAtc', command], {
+    stdio: 'pipe',
+  });
 }
 
 function ensureServerAndRole(): string {
@@ -25,7 +27,9 @@ function ensureServerAndRole(): string {
     try {
       execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', '15', 'main', 'start'], { stdio: 'pipe' });
     } catch (err) {
-      throw new Error(`PostgreSQL is not running and could not be started (pg_ctlcluster 15 main start): ${(err as Error).message}`);
+      throw new Error(
+        `PostgreSQL is not running and could not be started (pg_ctlcluster 15 main start): ${(err as Error).message}`,
+      );
     }
   }
   psqlAsPostgres(

@@ -48,13 +48,15 @@ export function spanForStorage(span: SpanRecord): SpanRecord {
   return { ...span, attributes: sanitizeAttributes(span.attributes) };
 }
 
-const isMessage = (item: unknown): item is Record<string, unknown> => isDict(item) && 'role' in item && 'content' in item;
+const isMessage = (item: unknown): item is Record<string, unknown> =>
+  isDict(item) && 'role' in item && 'content' in item;
 
 function extractMessages(obj: unknown): Record<string, unknown>[] | null {
   if (!isDict(obj)) return null;
   const { messages, choices, input, output } = obj;
   if (Array.isArray(messages) && messages.length > 0) return messages.filter(isMessage);
-  if (Array.isArray(choices) && choices.length > 0 && isDict(choices[0]) && isMessage(choices[0].message)) return [choices[0].message];
+  if (Array.isArray(choices) && choices.length > 0 && isDict(choices[0]) && isMessage(choices[0].message))
+    return [choices[0].message];
   if (Array.isArray(input) && input.length > 0) return input.filter(isMessage);
   if (Array.isArray(output) && output.length > 0) return output.filter(isMessage);
   if ('request' in obj) return extractMessages(obj.request);
@@ -66,7 +68,8 @@ function textOf(message: Record<string, unknown>): string | undefined {
   if (Array.isArray(content)) {
     for (const part of content) {
       if (typeof part === 'string') return part;
-      if (isDict(part) && (part.type === 'text' || part.type === 'output_text')) return typeof part.text === 'string' ? part.text : undefined;
+      if (isDict(part) && (part.type === 'text' || part.type === 'output_text'))
+        return typeof part.text === 'string' ? part.text : undefined;
     }
     return undefined;
   }
@@ -80,7 +83,9 @@ export function truncatedPreview(raw: string, role: 'user' | 'assistant'): strin
   if (parsed.ok) {
     const messages = extractMessages(parsed.value);
     if (messages && messages.length > 0) {
-      const msg = [...messages].reverse().find((m) => m.role === role) ?? (messages[messages.length - 1] as Record<string, unknown>);
+      const msg =
+        [...messages].reverse().find((m) => m.role === role) ??
+        (messages[messages.length - 1] as Record<string, unknown>);
       content = textOf(msg);
     }
   }
@@ -164,5 +169,6 @@ export function checkSpanRecord(span: SpanRecord, index: number): void {
   }
   if (typeof span.status?.code !== 'string') bad("'status.code' must be a string");
   if (typeof span.attributes !== 'object' || span.attributes === null) bad("'attributes' must be an object");
-  for (const v of Object.values(span.attributes)) if (typeof v !== 'string') bad('attribute values must be JSON-encoded strings');
+  for (const v of Object.values(span.attributes))
+    if (typeof v !== 'string') bad('attribute values must be JSON-encoded strings');
 }

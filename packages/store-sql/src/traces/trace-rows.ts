@@ -56,11 +56,15 @@ export async function loadTraceInfos(db: Db, ids: readonly string[]): Promise<Tr
     rec[k] = v ?? '';
   };
   for (const part of chunks([...new Set(ids)], IN_CHUNK)) {
-    rows.push(...await db.selectFrom('trace_info').selectAll().where('request_id', 'in', part).execute());
+    rows.push(...(await db.selectFrom('trace_info').selectAll().where('request_id', 'in', part).execute()));
     for (const t of await db.selectFrom('trace_tags').selectAll().where('request_id', 'in', part).execute()) {
       put(tags, t.request_id, t.key, t.value);
     }
-    for (const t of await db.selectFrom('trace_request_metadata').selectAll().where('request_id', 'in', part).execute()) {
+    for (const t of await db
+      .selectFrom('trace_request_metadata')
+      .selectAll()
+      .where('request_id', 'in', part)
+      .execute()) {
       put(metadata, t.request_id, t.key, t.value);
     }
   }

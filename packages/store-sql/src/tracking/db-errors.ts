@@ -34,7 +34,10 @@ export function toMlflowError(err: unknown, displayUri: string): MlflowError {
     return new MlflowError('PERMISSION_DENIED', `Database ${displayUri} is read-only: cannot write (${message})`);
   }
   if (code === '22001' || code === 'SQLITE_TOOBIG') {
-    return new MlflowError('INVALID_PARAMETER_VALUE', `A value is longer than MLflow's database column allows: ${message}`);
+    return new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `A value is longer than MLflow's database column allows: ${message}`,
+    );
   }
   if (isForeignKeyViolation(err)) {
     return new MlflowError('RESOURCE_DOES_NOT_EXIST', `A referenced entity does not exist: ${message}`);
@@ -43,9 +46,17 @@ export function toMlflowError(err: unknown, displayUri: string): MlflowError {
   if (code.startsWith('SQLITE_BUSY') || code === '40001' || code === '40P01' || code === '55P03') {
     return new MlflowError('TEMPORARILY_UNAVAILABLE', `Database ${displayUri} is busy, retry: ${message}`);
   }
-  if (code.startsWith('08') || code === '57P01' || code === '57P03' || code === 'ECONNREFUSED' || code === 'ECONNRESET' || /Connection terminated/i.test(message)) {
+  if (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P03' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    /Connection terminated/i.test(message)
+  ) {
     return new MlflowError('TEMPORARILY_UNAVAILABLE', `Lost the connection to ${displayUri}: ${message}`);
   }
-  if (code === 'SQLITE_FULL' || code === '53100') return new MlflowError('RESOURCE_EXHAUSTED', `Database ${displayUri} is full: ${message}`);
+  if (code === 'SQLITE_FULL' || code === '53100')
+    return new MlflowError('RESOURCE_EXHAUSTED', `Database ${displayUri} is full: ${message}`);
   return new MlflowError('INTERNAL_ERROR', `Database error on ${displayUri}: ${message}`);
 }

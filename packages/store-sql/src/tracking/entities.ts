@@ -10,11 +10,25 @@ type Row<T> = Selectable<T>;
 
 const byKey = <T extends { key: string }>(a: T, b: T) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
 
-export function metricEntity(row: { key: string; value: number; timestamp: number | null; step: number; is_nan: boolean | number }): Metric {
-  return { key: row.key, value: fromDbBool(row.is_nan) ? NaN : Number(row.value), timestamp: Number(row.timestamp ?? 0), step: Number(row.step) };
+export function metricEntity(row: {
+  key: string;
+  value: number;
+  timestamp: number | null;
+  step: number;
+  is_nan: boolean | number;
+}): Metric {
+  return {
+    key: row.key,
+    value: fromDbBool(row.is_nan) ? NaN : Number(row.value),
+    timestamp: Number(row.timestamp ?? 0),
+    step: Number(row.step),
+  };
 }
 
-export function experimentEntity(row: Row<ExperimentsTable>, tags: { key: string; value: string | null }[]): Experiment {
+export function experimentEntity(
+  row: Row<ExperimentsTable>,
+  tags: { key: string; value: string | null }[],
+): Experiment {
   const e: Experiment = {
     experiment_id: String(row.experiment_id),
     name: row.name,
@@ -23,7 +37,8 @@ export function experimentEntity(row: Row<ExperimentsTable>, tags: { key: string
     tags: tags.map((t) => ({ key: t.key, value: t.value ?? '' })).sort(byKey),
   };
   if (row.creation_time !== null && row.creation_time !== undefined) e.creation_time = Number(row.creation_time);
-  if (row.last_update_time !== null && row.last_update_time !== undefined) e.last_update_time = Number(row.last_update_time);
+  if (row.last_update_time !== null && row.last_update_time !== undefined)
+    e.last_update_time = Number(row.last_update_time);
   return e;
 }
 
@@ -44,7 +59,12 @@ export function runInfoEntity(row: Row<RunsTable>): RunInfo {
 }
 
 function datasetEntity(row: Row<DatasetsTable>): Dataset {
-  const d: Dataset = { name: row.name, digest: row.digest, source_type: row.dataset_source_type, source: row.dataset_source };
+  const d: Dataset = {
+    name: row.name,
+    digest: row.digest,
+    source_type: row.dataset_source_type,
+    source: row.dataset_source,
+  };
   if (row.dataset_schema !== null) d.schema = row.dataset_schema;
   if (row.dataset_profile !== null) d.profile = row.dataset_profile;
   return d;
@@ -66,14 +86,30 @@ export async function loadRuns(db: Db, runIds: readonly string[]): Promise<Run[]
       db.selectFrom('latest_metrics').selectAll().where('run_uuid', 'in', ids).execute(),
       db.selectFrom('params').selectAll().where('run_uuid', 'in', ids).execute(),
       db.selectFrom('tags').selectAll().where('run_uuid', 'in', ids).execute(),
-      db.selectFrom('inputs as i')
+      db
+        .selectFrom('inputs as i')
         .innerJoin('datasets as d', 'd.dataset_uuid', 'i.source_id')
-        .select(['i.input_uuid', 'i.destination_id', 'd.dataset_uuid', 'd.experiment_id', 'd.name', 'd.digest', 'd.dataset_source_type',
-          'd.dataset_source', 'd.dataset_schema', 'd.dataset_profile'])
-        .where('i.source_type', '=', 'DATASET').where('i.destination_type', '=', 'RUN').where('i.destination_id', 'in', ids)
+        .select([
+          'i.input_uuid',
+          'i.destination_id',
+          'd.dataset_uuid',
+          'd.experiment_id',
+          'd.name',
+          'd.digest',
+          'd.dataset_source_type',
+          'd.dataset_source',
+          'd.dataset_schema',
+          'd.dataset_profile',
+        ])
+        .where('i.source_type', '=', 'DATASET')
+        .where('i.destination_type', '=', 'RUN')
+        .where('i.destination_id', 'in', ids)
         .execute(),
-      db.selectFrom('inputs').select(['source_type', 'source_id', 'destination_id', 'step'])
-        .where('source_type', 'in', ['RUN_INPUT', 'RUN_OUTPUT']).where('source_id', 'in', ids)
+      db
+        .selectFrom('inputs')
+        .select(['source_type', 'source_id', 'destination_id', 'step'])
+        .where('source_type', 'in', ['RUN_INPUT', 'RUN_OUTPUT'])
+        .where('source_id', 'in', ids)
         .execute(),
     ]);
     const inputUuids = inputs.map((i) => i.input_uuid);
@@ -123,8 +159,12 @@ export async function loadRuns(db: Db, runIds: readonly string[]): Promise<Run[]
         inputs: { dataset_inputs: datasetInputs },
       };
       const runEdges = edgesBy.get(id) ?? [];
-      const modelInputs = runEdges.filter((e) => e.source_type === 'RUN_INPUT').map((e) => ({ model_id: e.destination_id }));
-      const modelOutputs = runEdges.filter((e) => e.source_type === 'RUN_OUTPUT').map((e) => ({ model_id: e.destination_id, step: Number(e.step) }));
+      const modelInputs = runEdges
+        .filter((e) => e.source_type === 'RUN_INPUT')
+        .map((e) => ({ model_id: e.destination_id }));
+      const modelOutputs = runEdges
+        .filter((e) => e.source_type === 'RUN_OUTPUT')
+        .map((e) => ({ model_id: e.destination_id, step: Number(e.step) }));
       if (modelInputs.length > 0) run.inputs.model_inputs = modelInputs;
       if (modelOutputs.length > 0) run.outputs = { model_outputs: modelOutputs };
       out.push(run);

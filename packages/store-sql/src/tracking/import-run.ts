@@ -16,7 +16,8 @@ export async function importRun(ctx: TrackingContext, req: ImportRunRequest): Pr
   if (typeof req.run_id !== 'string' || !RUN_ID.test(req.run_id)) {
     throw MlflowError.invalidParameter(`Invalid run ID: '${String(req.run_id)}'`);
   }
-  if (!RUN_STATUSES.includes(req.status)) throw MlflowError.invalidParameter(`Invalid run status '${String(req.status)}'`);
+  if (!RUN_STATUSES.includes(req.status))
+    throw MlflowError.invalidParameter(`Invalid run status '${String(req.status)}'`);
   const tags = new Map<string, string>();
   (req.tags ?? []).forEach((t, i) => {
     const v = validateTag(t, `tags[${i}]`);
@@ -27,18 +28,38 @@ export async function importRun(ctx: TrackingContext, req: ImportRunRequest): Pr
   await inWriteTransaction(ctx.conn, async (db) => {
     const exp = await requireExperiment(db, req.experiment_id);
     if (exp.lifecycle_stage !== 'active') {
-      throw new MlflowError('INVALID_STATE', `The experiment ${req.experiment_id} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`);
+      throw new MlflowError(
+        'INVALID_STATE',
+        `The experiment ${req.experiment_id} must be in the 'active' state. Current state is ${exp.lifecycle_stage}.`,
+      );
     }
     if (await db.selectFrom('runs').select('run_uuid').where('run_uuid', '=', runId).executeTakeFirst()) {
       throw MlflowError.alreadyExists(`Run '${runId}' already exists.`);
     }
-    await db.insertInto('runs').values({
-      run_uuid: runId, name: req.run_name, source_type: 'UNKNOWN', source_name: '', entry_point_name: '', user_id: req.user_id ?? '',
-      status: req.status, start_time: req.start_time, end_time: req.end_time ?? null, deleted_time: null, source_version: '',
-      lifecycle_stage: 'active', artifact_uri: req.artifact_uri || appendUriPath(exp.artifact_location ?? '', runId, 'artifacts'),
-      experiment_id: exp.experiment_id,
-    }).execute();
-    if (tags.size > 0) await db.insertInto('tags').values([...tags].map(([key, value]) => ({ key, value, run_uuid: runId }))).execute();
+    await db
+      .insertInto('runs')
+      .values({
+        run_uuid: runId,
+        name: req.run_name,
+        source_type: 'UNKNOWN',
+        source_name: '',
+        entry_point_name: '',
+        user_id: req.user_id ?? '',
+        status: req.status,
+        start_time: req.start_time,
+        end_time: req.end_time ?? null,
+        deleted_time: null,
+        source_version: '',
+        lifecycle_stage: 'active',
+        artifact_uri: req.artifact_uri || appendUriPath(exp.artifact_location ?? '', runId, 'artifacts'),
+        experiment_id: exp.experiment_id,
+      })
+      .execute();
+    if (tags.size > 0)
+      await db
+        .insertInto('tags')
+        .values([...tags].map(([key, value]) => ({ key, value, run_uuid: runId })))
+        .execute();
   });
   return getRun(ctx, runId);
 }

@@ -18,9 +18,14 @@ export interface RunHead {
 }
 
 export async function requireRun(db: Db, runId: string): Promise<RunHead> {
-  const row = typeof runId === 'string' && runId.length <= 32
-    ? await db.selectFrom('runs').select(['run_uuid', 'experiment_id', 'lifecycle_stage']).where('run_uuid', '=', runId).executeTakeFirst()
-    : undefined;
+  const row =
+    typeof runId === 'string' && runId.length <= 32
+      ? await db
+          .selectFrom('runs')
+          .select(['run_uuid', 'experiment_id', 'lifecycle_stage'])
+          .where('run_uuid', '=', runId)
+          .executeTakeFirst()
+      : undefined;
   if (!row) throw noSuchRun(String(runId));
   return { run_uuid: row.run_uuid, experiment_id: Number(row.experiment_id), lifecycle_stage: row.lifecycle_stage };
 }
@@ -28,8 +33,10 @@ export async function requireRun(db: Db, runId: string): Promise<RunHead> {
 export async function requireActiveRun(db: Db, runId: string): Promise<RunHead> {
   const run = await requireRun(db, runId);
   if (run.lifecycle_stage !== 'active') {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
-      `The run ${runId} must be in the 'active' state. Current state is ${run.lifecycle_stage}.`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `The run ${runId} must be in the 'active' state. Current state is ${run.lifecycle_stage}.`,
+    );
   }
   return run;
 }
@@ -72,14 +79,28 @@ const sqliteInsertText = new Map<string, string>();
  * stored duplicates; `latest_metrics` replaces a row only with a later point (MLflow's rule),
  * atomically under concurrent writers.
  */
-async function insertMetricRows(db: Db, dialect: SqlDialectName, table: 'metrics' | 'latest_metrics', runUuid: string, rows: readonly StoredMetric[]): Promise<void> {
+async function insertMetricRows(
+  db: Db,
+  dialect: SqlDialectName,
+  table: 'metrics' | 'latest_metrics',
+  runUuid: string,
+  rows: readonly StoredMetric[],
+): Promise<void> {
   if (rows.length === 0) return;
   const conflict = table === 'metrics' ? ' ON CONFLICT DO NOTHING' : LATEST_UPSERT;
   if (dialect === 'postgresql') {
     const text = `INSERT INTO ${table} (key, value, timestamp, step, is_nan, run_uuid) SELECT k, v, t, s, n, $6 FROM unnest($1::text[], $2::float8[], $3::int8[], $4::int8[], $5::bool[]) AS x(k, v, t, s, n)${conflict}`;
     // node-pg writes arrays as text: ±Infinity as Infinity, which float8[] reads back exactly.
-    await db.executeQuery(CompiledQuery.raw(text, [rows.map((r) => r.key), rows.map((r) => (Object.is(r.value, -0) ? '-0' : r.value)), rows.map((r) => r.timestamp),
-      rows.map((r) => r.step), rows.map((r) => r.is_nan), runUuid]));
+    await db.executeQuery(
+      CompiledQuery.raw(text, [
+        rows.map((r) => r.key),
+        rows.map((r) => (Object.is(r.value, -0) ? '-0' : r.value)),
+        rows.map((r) => r.timestamp),
+        rows.map((r) => r.step),
+        rows.map((r) => r.is_nan),
+        runUuid,
+      ]),
+    );
     return;
   }
   const cacheKey = `${table}:${rows.length}`;
@@ -95,7 +116,12 @@ async function insertMetricRows(db: Db, dialect: SqlDialectName, table: 'metrics
 }
 
 /** Inserts metric points (duplicates of a stored point are skipped, as MLflow does) and updates `latest_metrics`. */
-export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHead, metrics: readonly Metric[]): Promise<void> {
+export async function insertMetrics(
+  db: Db,
+  dialect: SqlDialectName,
+  run: RunHead,
+  metrics: readonly Metric[],
+): Promise<void> {
   if (metrics.length === 0) return;
   const seen = new Set<string>();
   const points: StoredMetric[] = [];
@@ -106,7 +132,8 @@ export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHea
     seen.add(id);
     points.push(s);
   }
-  for (const part of chunks(points, METRIC_ROWS_PER_INSERT)) await insertMetricRows(db, dialect, 'metrics', run.run_uuid, part);
+  for (const part of chunks(points, METRIC_ROWS_PER_INSERT))
+    await insertMetricRows(db, dialect, 'metrics', run.run_uuid, part);
   // The latest point per key among this batch (first wins a tie), then one upsert that only
   // replaces a stored row when the new point is later — atomic under concurrent writers.
   const latest = new Map<string, StoredMetric>();
@@ -116,7 +143,8 @@ export async function insertMetrics(db: Db, dialect: SqlDialectName, run: RunHea
   }
   // Sorted keys: concurrent transactions lock latest_metrics rows in one order (no deadlocks).
   const rows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT)) await insertMetricRows(db, dialect, 'latest_metrics', run.run_uuid, part);
+  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT))
+    await insertMetricRows(db, dialect, 'latest_metrics', run.run_uuid, part);
   // Metrics carrying a model_id also go to logged_model_metrics (MLflow's `_log_model_metrics`).
   if (metrics.some((m) => m.model_id)) await recordModelMetrics(db, run, metrics);
 }
@@ -132,28 +160,47 @@ export async function insertParams(db: Db, run: RunHead, params: readonly Param[
   if (params.length === 0) return;
   const inserted = new Set<string>();
   for (const part of chunks(params, 500)) {
-    const rows = await db.insertInto('params').values(part.map((p) => ({ key: p.key, value: p.value, run_uuid: run.run_uuid })))
-      .onConflict((oc) => oc.doNothing()).returning('key').execute();
+    const rows = await db
+      .insertInto('params')
+      .values(part.map((p) => ({ key: p.key, value: p.value, run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.doNothing())
+      .returning('key')
+      .execute();
     for (const r of rows) inserted.add(r.key);
   }
   const others = params.filter((p) => !inserted.has(p.key));
   if (others.length === 0) return;
   const existing = new Map<string, string>();
-  for (const part of chunks(others.map((p) => p.key), 500)) {
-    const rows = await db.selectFrom('params').select(['key', 'value']).where('run_uuid', '=', run.run_uuid).where('key', 'in', part).execute();
+  for (const part of chunks(
+    others.map((p) => p.key),
+    500,
+  )) {
+    const rows = await db
+      .selectFrom('params')
+      .select(['key', 'value'])
+      .where('run_uuid', '=', run.run_uuid)
+      .where('key', 'in', part)
+      .execute();
     for (const r of rows) existing.set(r.key, r.value);
   }
   const changed = others.filter((p) => existing.get(p.key) !== p.value);
   if (changed.length === 0) return;
   const [first] = changed;
   if (single && first) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE',
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
       `Changing param values is not allowed. Param with key='${first.key}' was already logged with value='${existing.get(first.key)}' ` +
-      `for run ID='${run.run_uuid}'. Attempted logging new value '${first.value}'.`);
+        `for run ID='${run.run_uuid}'. Attempted logging new value '${first.value}'.`,
+    );
   }
-  const listed = changed.map((p) => `{'key': ${pyRepr(p.key)}, 'old_value': ${pyRepr(existing.get(p.key) ?? '')}, 'new_value': ${pyRepr(p.value)}}`);
-  throw new MlflowError('INVALID_PARAMETER_VALUE',
-    `Changing param values is not allowed. Params were already logged='[${listed.join(', ')}]' for run ID='${run.run_uuid}'.`);
+  const listed = changed.map(
+    (p) =>
+      `{'key': ${pyRepr(p.key)}, 'old_value': ${pyRepr(existing.get(p.key) ?? '')}, 'new_value': ${pyRepr(p.value)}}`,
+  );
+  throw new MlflowError(
+    'INVALID_PARAMETER_VALUE',
+    `Changing param values is not allowed. Params were already logged='[${listed.join(', ')}]' for run ID='${run.run_uuid}'.`,
+  );
 }
 
 /** Sets tags (last value per key wins); `mlflow.runName` also renames the run. */
@@ -163,8 +210,11 @@ export async function upsertTags(db: Db, run: RunHead, tags: readonly RunTag[]):
   for (const t of tags) byKey.set(t.key, t.value);
   const rows = [...byKey].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (const part of chunks(rows, 500)) {
-    await db.insertInto('tags').values(part.map(([key, value]) => ({ key, value, run_uuid: run.run_uuid })))
-      .onConflict((oc) => oc.columns(['key', 'run_uuid']).doUpdateSet({ value: sql`excluded.value` })).execute();
+    await db
+      .insertInto('tags')
+      .values(part.map(([key, value]) => ({ key, value, run_uuid: run.run_uuid })))
+      .onConflict((oc) => oc.columns(['key', 'run_uuid']).doUpdateSet({ value: sql`excluded.value` }))
+      .execute();
   }
   const name = byKey.get(RUN_NAME_TAG);
   if (name !== undefined) await db.updateTable('runs').set({ name }).where('run_uuid', '=', run.run_uuid).execute();

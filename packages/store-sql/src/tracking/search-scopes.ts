@@ -24,8 +24,11 @@ const RUN_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'n
 };
 
 function keyedJoin(joins: JoinSet, table: 'latest_metrics' | 'params' | 'tags', key: string): string {
-  return joins.add(`${table}:${key}`, (a) =>
-    sql`LEFT JOIN ${sql.raw(table)} ${sql.raw(a)} ON ${col(a, 'run_uuid')} = runs.run_uuid AND ${col(a, 'key')} = ${key}`);
+  return joins.add(
+    `${table}:${key}`,
+    (a) =>
+      sql`LEFT JOIN ${sql.raw(table)} ${sql.raw(a)} ON ${col(a, 'run_uuid')} = runs.run_uuid AND ${col(a, 'key')} = ${key}`,
+  );
 }
 
 /**
@@ -84,8 +87,11 @@ export function experimentSearchScope(dialect: SqlDialectName, joins: JoinSet): 
     dialect,
     resolve(id: Identifier): ValueSource {
       if (id.type === 'tag') {
-        const a = joins.add(`tag:${id.key}`, (alias) =>
-          sql`LEFT JOIN experiment_tags ${sql.raw(alias)} ON ${col(alias, 'experiment_id')} = experiments.experiment_id AND ${col(alias, 'key')} = ${id.key}`);
+        const a = joins.add(
+          `tag:${id.key}`,
+          (alias) =>
+            sql`LEFT JOIN experiment_tags ${sql.raw(alias)} ON ${col(alias, 'experiment_id')} = experiments.experiment_id AND ${col(alias, 'key')} = ${id.key}`,
+        );
         return { kind: 'scalar', value: col(a, 'value'), type: 'string' };
       }
       const c = id.type === 'attribute' ? EXPERIMENT_COLUMNS[id.key] : undefined;

@@ -5,9 +5,22 @@
  * maintains it, every write one transaction committed before its promise resolves.
  */
 import type {
-  CreateRunRequest, DatasetInput, ExperimentTag, LogBatchRequest, LoggedModelStore, Metric, MetricHistoryBulkIntervalRequest,
-  MetricHistoryRequest, MetricWithRunId, ModelInputRef, ModelOutputRef, SearchExperimentsRequest, SearchRunsRequest, TraceStore,
-  TrackingStore, UpdateRunRequest,
+  CreateRunRequest,
+  DatasetInput,
+  ExperimentTag,
+  LogBatchRequest,
+  LoggedModelStore,
+  Metric,
+  MetricHistoryBulkIntervalRequest,
+  MetricHistoryRequest,
+  MetricWithRunId,
+  ModelInputRef,
+  ModelOutputRef,
+  SearchExperimentsRequest,
+  SearchRunsRequest,
+  TraceStore,
+  TrackingStore,
+  UpdateRunRequest,
 } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
 import { createSqlLoggedModelStore } from '../logged-models/index.js';
@@ -22,23 +35,27 @@ export interface SqlTrackingStoreOptions {
   defaultArtifactRoot: string;
 }
 
-export type SqlTrackingStore = TrackingStore & LoggedModelStore & {
-  readonly connection: SqlConnection;
-  /** MLflow 3 traces on `trace_info`, `spans`, … (src/traces/). */
-  traces: TraceStore;
-  logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
-  getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
-  listDeletedRuns(): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]>;
-  hardDeleteRun(runId: string): Promise<void>;
-  hardDeleteExperiment(experimentId: string): Promise<void>;
-  close(): Promise<void>;
-};
+export type SqlTrackingStore = TrackingStore &
+  LoggedModelStore & {
+    readonly connection: SqlConnection;
+    /** MLflow 3 traces on `trace_info`, `spans`, … (src/traces/). */
+    traces: TraceStore;
+    logOutputs(runId: string, models: ModelOutputRef[]): Promise<void>;
+    getMetricHistoryBulkInterval(req: MetricHistoryBulkIntervalRequest): Promise<MetricWithRunId[]>;
+    listDeletedRuns(): Promise<{ run_id: string; experiment_id: string; deleted_time?: number }[]>;
+    hardDeleteRun(runId: string): Promise<void>;
+    hardDeleteExperiment(experimentId: string): Promise<void>;
+    close(): Promise<void>;
+  };
 
 /**
  * The store over an open connection whose schema is at head (`ensureSchema`). Creates experiment 0
  * when missing. `close()` closes the connection.
  */
-export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrackingStoreOptions): Promise<SqlTrackingStore> {
+export async function createSqlTrackingStore(
+  conn: SqlConnection,
+  opts: SqlTrackingStoreOptions,
+): Promise<SqlTrackingStore> {
   const ctx: TrackingContext = { conn, artifactRoot: opts.defaultArtifactRoot.replace(/\/+$/, '') };
   await exps.ensureDefaultExperiment(ctx);
   const getExperiment = (id: string) => exps.getExperiment(ctx, id);
@@ -49,7 +66,8 @@ export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrack
     ...createSqlLoggedModelStore(conn, { getExperiment }),
     traces: createSqlTraceStore(conn),
 
-    createExperiment: (req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }) => exps.createExperiment(ctx, req),
+    createExperiment: (req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }) =>
+      exps.createExperiment(ctx, req),
     getExperiment,
     getExperimentByName: (name: string) => exps.getExperimentByName(ctx, name),
     searchExperiments: (req?: SearchExperimentsRequest) => exps.searchExperiments(ctx, req),
@@ -72,10 +90,13 @@ export async function createSqlTrackingStore(conn: SqlConnection, opts: SqlTrack
     setTag: (runId, tag) => runs.setTag(ctx, runId, tag),
     deleteTag: (runId: string, key: string) => runs.deleteTag(ctx, runId, key),
     logBatch: (runId: string, batch: LogBatchRequest) => runs.logBatch(ctx, runId, batch),
-    getMetricHistory: (runId: string, key: string, req?: MetricHistoryRequest) => runs.getMetricHistory(ctx, runId, key, req),
-    logInputs: (runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) => runs.logInputs(ctx, runId, req),
+    getMetricHistory: (runId: string, key: string, req?: MetricHistoryRequest) =>
+      runs.getMetricHistory(ctx, runId, key, req),
+    logInputs: (runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) =>
+      runs.logInputs(ctx, runId, req),
     logOutputs: (runId: string, models: ModelOutputRef[]) => runs.logOutputs(ctx, runId, models),
-    getMetricHistoryBulkInterval: (req: MetricHistoryBulkIntervalRequest) => runs.getMetricHistoryBulkInterval(ctx, req),
+    getMetricHistoryBulkInterval: (req: MetricHistoryBulkIntervalRequest) =>
+      runs.getMetricHistoryBulkInterval(ctx, req),
 
     listDeletedRuns: () => runs.listDeletedRuns(ctx),
     hardDeleteRun: (runId: string) => runs.hardDeleteRun(ctx, runId),

@@ -26,8 +26,10 @@ const fileKeys = new WeakMap<SqlConnection, Promise<string>>();
 function sqliteFile(conn: SqlConnection): Promise<string> {
   let key = fileKeys.get(conn);
   if (!key) {
-    key = sql<{ name: string; file: string }>`PRAGMA database_list`.execute(conn.db)
-      .then((r) => r.rows.find((row) => row.name === 'main')?.file || conn.displayUri, () => conn.displayUri);
+    key = sql<{ name: string; file: string }>`PRAGMA database_list`.execute(conn.db).then(
+      (r) => r.rows.find((row) => row.name === 'main')?.file || conn.displayUri,
+      () => conn.displayUri,
+    );
     fileKeys.set(conn, key);
   }
   return key;
@@ -48,17 +50,19 @@ async function serialized<T>(file: string, fn: () => Promise<T>): Promise<T> {
 export async function inWriteTransaction<T>(conn: SqlConnection, fn: (db: Db) => Promise<T>): Promise<T> {
   try {
     if (conn.dialect === 'sqlite') {
-      return await serialized(await sqliteFile(conn), () => conn.db.connection().execute(async (c) => {
-        await sql`BEGIN IMMEDIATE`.execute(c);
-        try {
-          const out = await fn(c);
-          await sql`COMMIT`.execute(c);
-          return out;
-        } catch (err) {
-          await sql`ROLLBACK`.execute(c).catch(() => {});
-          throw err;
-        }
-      }));
+      return await serialized(await sqliteFile(conn), () =>
+        conn.db.connection().execute(async (c) => {
+          await sql`BEGIN IMMEDIATE`.execute(c);
+          try {
+            const out = await fn(c);
+            await sql`COMMIT`.execute(c);
+            return out;
+          } catch (err) {
+            await sql`ROLLBACK`.execute(c).catch(() => {});
+            throw err;
+          }
+        }),
+      );
     }
     return await conn.db.transaction().execute(fn);
   } catch (err) {

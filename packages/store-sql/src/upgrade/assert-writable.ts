@@ -18,6 +18,9 @@ export async function assertWritable(conn: SqlConnection): Promise<void> {
       if (r.rows[0]?.ro === 'on') throw new Error('the server only allows read-only transactions');
     }
   } catch (err) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot write to database ${conn.displayUri}: ${(err as Error).message}`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Cannot write to database ${conn.displayUri}: ${(err as Error).message}`,
+    );
   }
 }

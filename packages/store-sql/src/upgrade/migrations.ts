@@ -25,10 +25,29 @@ export const OLDEST_UPGRADABLE_REVISION = '867495a8f9d4';
 
 /** MLflow's revisions before that (MLflow's own `mlflow db upgrade` brings them further). */
 export const REVISIONS_BEFORE_OLDEST: readonly string[] = [
-  '451aebb31d03', '90e64c465722', '181f10493468', 'df50e92ffc5e', '7ac759974ad8', '89d4b8295536',
-  '2b4d017a5e9b', 'cfd24bdc0731', '0a8213491aaa', '728d730b5ebd', '27a6a02d2cf1', '84291f40a231',
-  'a8c4a736bde6', '39d1c3be5f05', 'c48cb773bb87', 'bd07f7e963c5', '0c779009ac13', 'cc1f77228345',
-  '97727af70f4d', '3500859a5d39', '7f2a7d5fae7d', '2d6e25af4d3e', 'acf3f17fdcc7',
+  '451aebb31d03',
+  '90e64c465722',
+  '181f10493468',
+  'df50e92ffc5e',
+  '7ac759974ad8',
+  '89d4b8295536',
+  '2b4d017a5e9b',
+  'cfd24bdc0731',
+  '0a8213491aaa',
+  '728d730b5ebd',
+  '27a6a02d2cf1',
+  '84291f40a231',
+  'a8c4a736bde6',
+  '39d1c3be5f05',
+  'c48cb773bb87',
+  'bd07f7e963c5',
+  '0c779009ac13',
+  'cc1f77228345',
+  '97727af70f4d',
+  '3500859a5d39',
+  '7f2a7d5fae7d',
+  '2d6e25af4d3e',
+  'acf3f17fdcc7',
 ];
 
 async function createTables(execute: Execute, dialect: SqlDialectName, tables: readonly string[]): Promise<void> {
@@ -64,8 +83,10 @@ export const MIGRATIONS: readonly Migration[] = [
           await rebuildSqliteTable(execute, table, '"key", value, request_id');
         } else {
           await execute(`ALTER TABLE ${table} DROP CONSTRAINT fk_${table}_request_id`);
-          await execute(`ALTER TABLE ${table} ADD CONSTRAINT fk_${table}_request_id FOREIGN KEY(request_id) ` +
-              'REFERENCES trace_info (request_id) ON DELETE CASCADE');
+          await execute(
+            `ALTER TABLE ${table} ADD CONSTRAINT fk_${table}_request_id FOREIGN KEY(request_id) ` +
+              'REFERENCES trace_info (request_id) ON DELETE CASCADE',
+          );
         }
       }
     },
@@ -91,8 +112,11 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'add cascading deletion to datasets from experiments',
     apply: async (execute, dialect) => {
       if (dialect === 'sqlite') {
-        return rebuildSqliteTable(execute, 'datasets',
-          'dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile');
+        return rebuildSqliteTable(
+          execute,
+          'datasets',
+          'dataset_uuid, experiment_id, name, digest, dataset_source_type, dataset_source, dataset_schema, dataset_profile',
+        );
       }
       // The unnamed foreign key PostgreSQL named (datasets_experiment_id_fkey), found by what it references.
       await execute(`DO $$DECLARE n text; BEGIN
@@ -100,8 +124,10 @@ export const MIGRATIONS: readonly Migration[] = [
           WHERE conrelid = 'datasets'::regclass AND contype = 'f' AND confrelid = 'experiments'::regclass;
         IF n IS NOT NULL THEN EXECUTE format('ALTER TABLE datasets DROP CONSTRAINT %I', n); END IF;
       END$$`);
-      await execute('ALTER TABLE datasets ADD CONSTRAINT fk_datasets_experiment_id_experiments FOREIGN KEY(experiment_id) ' +
-          'REFERENCES experiments (experiment_id) ON DELETE CASCADE');
+      await execute(
+        'ALTER TABLE datasets ADD CONSTRAINT fk_datasets_experiment_id_experiments FOREIGN KEY(experiment_id) ' +
+          'REFERENCES experiments (experiment_id) ON DELETE CASCADE',
+      );
     },
   },
   {
@@ -109,7 +135,12 @@ export const MIGRATIONS: readonly Migration[] = [
     downRevision: MLFLOW_2_22_HEAD,
     description: 'add logged model tables',
     apply: (execute, dialect) =>
-      createTables(execute, dialect, ['logged_models', 'logged_model_metrics', 'logged_model_params', 'logged_model_tags']),
+      createTables(execute, dialect, [
+        'logged_models',
+        'logged_model_metrics',
+        'logged_model_params',
+        'logged_model_tags',
+      ]),
   },
   {
     revision: '6953534de441',
@@ -175,10 +206,15 @@ export const MIGRATIONS: readonly Migration[] = [
       // alembic's batch create_unique_constraint rebuilt it (hence its quoted name in sqlite_master).
       for (const statement of headStatementsFor(dialect, ['evaluation_datasets', 'evaluation_dataset_tags', RECORDS])) {
         if (statement.startsWith('CREATE TABLE') && statementIsRecords(statement)) {
-          const withoutOutputs = dialect === 'sqlite' ? statement.replace(', outputs JSON', '') : statement.replace(',\n    outputs json', '');
+          const withoutOutputs =
+            dialect === 'sqlite'
+              ? statement.replace(', outputs JSON', '')
+              : statement.replace(',\n    outputs json', '');
           if (withoutOutputs === statement) throw new Error(`MLflow's head DDL of ${RECORDS} has no outputs column`);
           if (dialect === 'sqlite') {
-            await execute(withoutOutputs.replace(/^CREATE TABLE "?[a-z_]+"? \(/, `CREATE TABLE _alembic_tmp_${RECORDS} (`));
+            await execute(
+              withoutOutputs.replace(/^CREATE TABLE "?[a-z_]+"? \(/, `CREATE TABLE _alembic_tmp_${RECORDS} (`),
+            );
             await execute(`ALTER TABLE _alembic_tmp_${RECORDS} RENAME TO ${RECORDS}`);
           } else {
             await execute(withoutOutputs);

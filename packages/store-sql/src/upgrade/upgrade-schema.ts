@@ -34,28 +34,44 @@ export function migrationsFrom(revision: string, displayUri: string): Migration[
   const start = revision === OLDEST_UPGRADABLE_REVISION ? 0 : MIGRATIONS.findIndex((m) => m.revision === revision) + 1;
   if (start > 0 || revision === OLDEST_UPGRADABLE_REVISION) return MIGRATIONS.slice(start);
   if (REVISIONS_BEFORE_OLDEST.includes(revision)) {
-    throw new MlflowError('INVALID_STATE', `Database ${displayUri} is at MLflow schema revision ${revision}, older than MLflow 2.14 ` +
+    throw new MlflowError(
+      'INVALID_STATE',
+      `Database ${displayUri} is at MLflow schema revision ${revision}, older than MLflow 2.14 ` +
         `(${OLDEST_UPGRADABLE_REVISION}); mlflow-ts db upgrade starts from 2.14. Back it up, run MLflow's own ` +
-        `\`mlflow db upgrade ${displayUri}\` (MLflow 2.14 or later), then mlflow-ts db upgrade.`);
+        `\`mlflow db upgrade ${displayUri}\` (MLflow 2.14 or later), then mlflow-ts db upgrade.`,
+    );
   }
-  throw new MlflowError('INVALID_STATE', `Database ${displayUri} is at unknown MLflow schema revision ${revision} ` +
-      `(mlflow-ts knows MLflow's revisions up to ${MLFLOW_ALEMBIC_HEAD}, MLflow 3.6); it may come from a newer MLflow.`);
+  throw new MlflowError(
+    'INVALID_STATE',
+    `Database ${displayUri} is at unknown MLflow schema revision ${revision} ` +
+      `(mlflow-ts knows MLflow's revisions up to ${MLFLOW_ALEMBIC_HEAD}, MLflow 3.6); it may come from a newer MLflow.`,
+  );
 }
 
-async function runMigrations(db: Kysely<MlflowDatabase>, conn: SqlConnection, options: UpgradeOptions): Promise<UpgradeResult> {
+async function runMigrations(
+  db: Kysely<MlflowDatabase>,
+  conn: SqlConnection,
+  options: UpgradeOptions,
+): Promise<UpgradeResult> {
   const state = await readSchemaState({ ...conn, db });
   if (state.kind === 'empty') return { from: null, to: MLFLOW_ALEMBIC_HEAD, applied: [] };
   if (state.kind === 'unversioned') {
-    throw new MlflowError('INVALID_STATE', `Database ${conn.displayUri} has tables but no alembic_version row: not a database ` +
-        'MLflow made (or one made before MLflow 1.0); mlflow-ts db upgrade cannot tell its schema.');
+    throw new MlflowError(
+      'INVALID_STATE',
+      `Database ${conn.displayUri} has tables but no alembic_version row: not a database ` +
+        'MLflow made (or one made before MLflow 1.0); mlflow-ts db upgrade cannot tell its schema.',
+    );
   }
   let steps = migrationsFrom(state.revision, conn.displayUri);
   const target = options.to ?? MLFLOW_ALEMBIC_HEAD;
   if (target !== MLFLOW_ALEMBIC_HEAD) {
     const end = steps.findIndex((m) => m.revision === target);
     if (end < 0 && target !== state.revision) {
-      throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot upgrade ${conn.displayUri} from ${state.revision} to ${target}: ` +
-          'not a later revision on the way to MLflow 3.6.');
+      throw new MlflowError(
+        'INVALID_PARAMETER_VALUE',
+        `Cannot upgrade ${conn.displayUri} from ${state.revision} to ${target}: ` +
+          'not a later revision on the way to MLflow 3.6.',
+      );
     }
     steps = steps.slice(0, end + 1);
   }
@@ -67,8 +83,11 @@ async function runMigrations(db: Kysely<MlflowDatabase>, conn: SqlConnection, op
       await options.onStep?.(migration, i, steps.length);
       await migration.apply(execute, conn.dialect);
     } catch (err) {
-      throw new MlflowError('INVALID_STATE', `Upgrading ${conn.displayUri} failed at ${migration.revision} ` +
-          `(${migration.description}): ${(err as Error).message}; the database is unchanged, at revision ${state.revision}.`);
+      throw new MlflowError(
+        'INVALID_STATE',
+        `Upgrading ${conn.displayUri} failed at ${migration.revision} ` +
+          `(${migration.description}): ${(err as Error).message}; the database is unchanged, at revision ${state.revision}.`,
+      );
     }
   }
   const reached = steps.at(-1)?.revision ?? state.revision;
@@ -78,7 +97,10 @@ async function runMigrations(db: Kysely<MlflowDatabase>, conn: SqlConnection, op
 
 function wrap(err: unknown, conn: SqlConnection): MlflowError {
   if (MlflowError.isInstance(err)) return err as MlflowError;
-  return new MlflowError('INVALID_STATE', `Cannot upgrade ${conn.displayUri}: ${(err as Error).message}; the database is unchanged.`);
+  return new MlflowError(
+    'INVALID_STATE',
+    `Cannot upgrade ${conn.displayUri}: ${(err as Error).message}; the database is unchanged.`,
+  );
 }
 
 export async function upgradeSchema(conn: SqlConnection, options: UpgradeOptions = {}): Promise<UpgradeResult> {

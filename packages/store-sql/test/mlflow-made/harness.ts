@@ -42,7 +42,10 @@ export interface Recording {
  * meta lines (`\restrict`) dropped, the rest sent as one simple-protocol query.
  */
 export async function loadDump(file: string, uri: string): Promise<void> {
-  const script = readFileSync(join(FIXTURES, file), 'utf8').split('\n').filter((line) => !line.startsWith('\\')).join('\n');
+  const script = readFileSync(join(FIXTURES, file), 'utf8')
+    .split('\n')
+    .filter((line) => !line.startsWith('\\'))
+    .join('\n');
   const client = new pg.Client({ connectionString: uri });
   await client.connect();
   try {

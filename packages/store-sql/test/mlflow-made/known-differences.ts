@@ -35,8 +35,9 @@ const num = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   {
     id: 'run-metrics-run-id',
-    description: "MLflow's SQL store sends a run's latest metrics without run_id (its FileStore adds it); our REST "
-      + 'layer (store-grpc asMlflow3Run) adds run_id to every metric of data.metrics whatever the store.',
+    description:
+      "MLflow's SQL store sends a run's latest metrics without run_id (its FileStore adds it); our REST " +
+      'layer (store-grpc asMlflow3Run) adds run_id to every metric of data.metrics whatever the store.',
     applies: (rec) => rec.path.endsWith('/runs/get') || rec.path.endsWith('/runs/search'),
     align(ours) {
       const out = clone(ours);
@@ -49,47 +50,65 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
   {
     id: 'metric-history-order',
-    description: 'MLflow orders get-history by (timestamp, step, value); the SQL tracking store returns another order '
-      + '(a duplicate step logged later comes last). Owner: sql-tracking.',
+    description:
+      'MLflow orders get-history by (timestamp, step, value); the SQL tracking store returns another order ' +
+      '(a duplicate step logged later comes last). Owner: sql-tracking.',
     applies: (rec) => rec.path.endsWith('/metrics/get-history'),
     align(ours) {
       const out = clone(ours);
       if (isObject(out) && Array.isArray(out.metrics)) {
-        (out.metrics as Json[]).sort((a, b) => num(a.timestamp) - num(b.timestamp) || num(a.step) - num(b.step)
-          || (a.value === 'NaN' ? 1 : b.value === 'NaN' ? -1 : num(a.value) - num(b.value)));
+        (out.metrics as Json[]).sort(
+          (a, b) =>
+            num(a.timestamp) - num(b.timestamp) ||
+            num(a.step) - num(b.step) ||
+            (a.value === 'NaN' ? 1 : b.value === 'NaN' ? -1 : num(a.value) - num(b.value)),
+        );
       }
       return out;
     },
   },
   {
     id: 'logged-model-metrics-all-rows',
-    description: "MLflow's SQL store sends every logged_model_metrics row of a logged model (here acc at step 0 twice, "
-      + 'at two times); the SQL logged-model store sends the latest per key only. Aligned only where ours is exactly '
-      + "the latest (step, then timestamp) per key of MLflow's rows. Owner: sql-models-traces.",
+    description:
+      "MLflow's SQL store sends every logged_model_metrics row of a logged model (here acc at step 0 twice, " +
+      'at two times); the SQL logged-model store sends the latest per key only. Aligned only where ours is exactly ' +
+      "the latest (step, then timestamp) per key of MLflow's rows. Owner: sql-models-traces.",
     applies: (rec) => rec.path.includes('/logged-models'),
     align(ours, mlflow) {
       const out = clone(ours);
       const theirs: Json[] = [];
-      each(mlflow, (o) => isObject(o.info) && isObject(o.data) && typeof o.info.model_id === 'string', (m) => theirs.push(m));
-      each(out, (o) => isObject(o.info) && isObject(o.data) && typeof o.info.model_id === 'string', (m) => {
-        const id = (m.info as Json).model_id;
-        const match = theirs.find((t) => (t.info as Json).model_id === id);
-        const all = match ? (match.data as Json).metrics : undefined;
-        if (!Array.isArray(all)) return;
-        const latest = new Map<string, Json>();
-        for (const x of all as Json[]) {
-          const key = String(x.key);
-          const seen = latest.get(key);
-          if (!seen || num(x.step) > num(seen.step) || (num(x.step) === num(seen.step) && num(x.timestamp) > num(seen.timestamp))) {
-            latest.set(key, x);
+      each(
+        mlflow,
+        (o) => isObject(o.info) && isObject(o.data) && typeof o.info.model_id === 'string',
+        (m) => theirs.push(m),
+      );
+      each(
+        out,
+        (o) => isObject(o.info) && isObject(o.data) && typeof o.info.model_id === 'string',
+        (m) => {
+          const id = (m.info as Json).model_id;
+          const match = theirs.find((t) => (t.info as Json).model_id === id);
+          const all = match ? (match.data as Json).metrics : undefined;
+          if (!Array.isArray(all)) return;
+          const latest = new Map<string, Json>();
+          for (const x of all as Json[]) {
+            const key = String(x.key);
+            const seen = latest.get(key);
+            if (
+              !seen ||
+              num(x.step) > num(seen.step) ||
+              (num(x.step) === num(seen.step) && num(x.timestamp) > num(seen.timestamp))
+            ) {
+              latest.set(key, x);
+            }
           }
-        }
-        const sorted = (list: unknown[]) => list.map((x) => JSON.stringify(x)).sort();
-        const mine = (m.data as Json).metrics;
-        if (Array.isArray(mine) && JSON.stringify(sorted(mine)) === JSON.stringify(sorted([...latest.values()]))) {
-          (m.data as Json).metrics = clone(all);
-        }
-      });
+          const sorted = (list: unknown[]) => list.map((x) => JSON.stringify(x)).sort();
+          const mine = (m.data as Json).metrics;
+          if (Array.isArray(mine) && JSON.stringify(sorted(mine)) === JSON.stringify(sorted([...latest.values()]))) {
+            (m.data as Json).metrics = clone(all);
+          }
+        },
+      );
       return out;
     },
   },

@@ -61,4 +61,8 @@ function describeOurs(title: string, recording: Recording, open: Open): void {
 }
 
 describeOurs('an SQLite database we wrote, as MLflow 3.6 read it', loadRecording('answers-ours.json'), openSqlite);
-describeOurs('a PostgreSQL database we wrote (pg_dump), as MLflow 3.6 read it', loadRecording('answers-ours-postgres.json'), openPostgres);
+describeOurs(
+  'a PostgreSQL database we wrote (pg_dump), as MLflow 3.6 read it',
+  loadRecording('answers-ours-postgres.json'),
+  openPostgres,
+);

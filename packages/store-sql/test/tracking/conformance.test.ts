@@ -2,7 +2,11 @@
  * The tracking conformance suite against `createSqlStore` on SQLite (a temp file) and PostgreSQL, and
  * the logged-model and trace suites through the same store (the capabilities it composes).
  */
-import { runLoggedModelStoreConformance, runTrackingStoreConformance, runTraceStoreConformance } from '@mlflow-ts/format/testing';
+import {
+  runLoggedModelStoreConformance,
+  runTrackingStoreConformance,
+  runTraceStoreConformance,
+} from '@mlflow-ts/format/testing';
 import { DIALECTS, openStore } from './stores.js';
 
 for (const dialect of DIALECTS) {

@@ -30,34 +30,67 @@ describe.each(DIALECTS)('SQL experiment search equals in-memory search on %s', (
   });
 
   const cmp = (identifier: Identifier, comparator: Comparator, value: unknown): FilterNode =>
-    ({ kind: 'comparison', identifier, comparator, value } as FilterNode);
-  const stringId = fc.constantFrom<Identifier>({ type: 'attribute', key: 'name' }, { type: 'tag', key: 'stage' }, { type: 'tag', key: 'owner name' });
+    ({ kind: 'comparison', identifier, comparator, value }) as FilterNode;
+  const stringId = fc.constantFrom<Identifier>(
+    { type: 'attribute', key: 'name' },
+    { type: 'tag', key: 'stage' },
+    { type: 'tag', key: 'owner name' },
+  );
   const comparison: fc.Arbitrary<FilterNode> = fc.oneof(
-    fc.tuple(stringId, fc.constantFrom<Comparator>('=', '!='), fc.constantFrom(...VALUES, 'a-0')).map(([i, op, v]) => cmp(i, op, v)),
-    fc.tuple(stringId, fc.constantFrom<Comparator>('LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE'), fc.constantFrom(...PATTERNS)).map(([i, op, v]) => cmp(i, op, v)),
+    fc
+      .tuple(stringId, fc.constantFrom<Comparator>('=', '!='), fc.constantFrom(...VALUES, 'a-0'))
+      .map(([i, op, v]) => cmp(i, op, v)),
+    fc
+      .tuple(
+        stringId,
+        fc.constantFrom<Comparator>('LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE'),
+        fc.constantFrom(...PATTERNS),
+      )
+      .map(([i, op, v]) => cmp(i, op, v)),
     fc.tuple(stringId, fc.constantFrom<Comparator>('IS NULL', 'IS NOT NULL')).map(([i, op]) => cmp(i, op, null)),
-    fc.tuple(fc.constantFrom('creation_time', 'last_update_time'), fc.constantFrom<Comparator>('=', '>', '<=', '!='), fc.nat())
+    fc
+      .tuple(
+        fc.constantFrom('creation_time', 'last_update_time'),
+        fc.constantFrom<Comparator>('=', '>', '<=', '!='),
+        fc.nat(),
+      )
       .map(([key, op, n]) => cmp({ type: 'attribute', key }, op, times[n % times.length] ?? 0)),
   );
   const filter = fc.letrec<{ node: FilterNode }>((tie) => ({
     node: fc.oneof(
       { depthSize: 'small' },
       { weight: 3, arbitrary: comparison },
-      { weight: 1, arbitrary: fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): FilterNode => ({ kind: 'and', children })) },
-      { weight: 1, arbitrary: fc.array(tie('node'), { minLength: 2, maxLength: 3 }).map((children): FilterNode => ({ kind: 'or', children })) },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(tie('node'), { minLength: 2, maxLength: 3 })
+          .map((children): FilterNode => ({ kind: 'and', children })),
+      },
+      {
+        weight: 1,
+        arbitrary: fc
+          .array(tie('node'), { minLength: 2, maxLength: 3 })
+          .map((children): FilterNode => ({ kind: 'or', children })),
+      },
       { weight: 1, arbitrary: tie('node').map((child): FilterNode => ({ kind: 'not', child })) },
     ),
   })).node;
-  const orderBy = fc.subarray(['name DESC', 'creation_time ASC', 'last_update_time DESC', 'experiment_id DESC', 'name'], { maxLength: 2 });
+  const orderBy = fc.subarray(
+    ['name DESC', 'creation_time ASC', 'last_update_time DESC', 'experiment_id DESC', 'name'],
+    { maxLength: 2 },
+  );
   const viewType = fc.constantFrom('ACTIVE_ONLY', 'DELETED_ONLY', 'ALL' as const);
 
   it('answers every random filter, order and view type exactly like the in-memory evaluator', async () => {
     expect(experiments.length).toBe(25); // with Default
-    await fc.assert(fc.asyncProperty(filter, orderBy, viewType, async (node, order, view) => {
-      const req = { filter: formatFilter(node), order_by: order, view_type: view, max_results: 1000 };
-      const expected = searchExperimentsInMemory(experiments, req).items.map((e) => e.experiment_id);
-      const got = (await s.store.searchExperiments(req)).items.map((e) => e.experiment_id);
-      expect({ ...req, ids: got }).toEqual({ ...req, ids: expected });
-    }), { seed: 20261203, numRuns: 150 });
+    await fc.assert(
+      fc.asyncProperty(filter, orderBy, viewType, async (node, order, view) => {
+        const req = { filter: formatFilter(node), order_by: order, view_type: view, max_results: 1000 };
+        const expected = searchExperimentsInMemory(experiments, req).items.map((e) => e.experiment_id);
+        const got = (await s.store.searchExperiments(req)).items.map((e) => e.experiment_id);
+        expect({ ...req, ids: got }).toEqual({ ...req, ids: expected });
+      }),
+      { seed: 20261203, numRuns: 150 },
+    );
   });
 });

@@ -22,29 +22,58 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
   const db = () => s.store.connection.db;
 
   it('writes the rows MLflow writes: Default experiment 0, ids from the database, artifact URIs, runs.name, latest_metrics', async () => {
-    const exp0 = await db().selectFrom('experiments').selectAll().where('experiment_id', '=', 0).executeTakeFirstOrThrow();
+    const exp0 = await db()
+      .selectFrom('experiments')
+      .selectAll()
+      .where('experiment_id', '=', 0)
+      .executeTakeFirstOrThrow();
     expect(exp0).toMatchObject({ name: 'Default', lifecycle_stage: 'active' });
     expect(exp0.artifact_location).toMatch(/\/0$/);
     const a = await s.store.createExperiment({ name: `rows-a-${dialect}` });
     const b = await s.store.createExperiment({ name: `rows-b-${dialect}` });
     expect(Number(b)).toBe(Number(a) + 1);
-    const expRow = await db().selectFrom('experiments').selectAll().where('experiment_id', '=', Number(a)).executeTakeFirstOrThrow();
+    const expRow = await db()
+      .selectFrom('experiments')
+      .selectAll()
+      .where('experiment_id', '=', Number(a))
+      .executeTakeFirstOrThrow();
     const run = await s.store.createRun({ experiment_id: a, run_name: 'named', start_time: 5 });
-    const row = await db().selectFrom('runs').selectAll().where('run_uuid', '=', run.info.run_id).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('runs')
+      .selectAll()
+      .where('run_uuid', '=', run.info.run_id)
+      .executeTakeFirstOrThrow();
     expect(row).toMatchObject({
-      name: 'named', status: 'RUNNING', lifecycle_stage: 'active', source_type: 'UNKNOWN', start_time: 5, end_time: null,
-      deleted_time: null, artifact_uri: `${expRow.artifact_location}/${run.info.run_id}/artifacts`,
+      name: 'named',
+      status: 'RUNNING',
+      lifecycle_stage: 'active',
+      source_type: 'UNKNOWN',
+      start_time: 5,
+      end_time: null,
+      deleted_time: null,
+      artifact_uri: `${expRow.artifact_location}/${run.info.run_id}/artifacts`,
     });
     await s.store.logMetric(run.info.run_id, m('nan', NaN, 3));
     await s.store.logMetric(run.info.run_id, m('nan', 7, 2));
-    const latest = await db().selectFrom('latest_metrics').selectAll().where('run_uuid', '=', run.info.run_id).execute();
+    const latest = await db()
+      .selectFrom('latest_metrics')
+      .selectAll()
+      .where('run_uuid', '=', run.info.run_id)
+      .execute();
     expect(latest).toHaveLength(1);
     expect(latest[0]).toMatchObject({ key: 'nan', value: 0, step: 3, timestamp: 1003 });
     expect(fromDbBool(latest[0]?.is_nan)).toBe(true);
     await s.store.setTag(run.info.run_id, { key: 'mlflow.runName', value: 'renamed' });
-    expect((await db().selectFrom('runs').select('name').where('run_uuid', '=', run.info.run_id).executeTakeFirstOrThrow()).name).toBe('renamed');
+    expect(
+      (await db().selectFrom('runs').select('name').where('run_uuid', '=', run.info.run_id).executeTakeFirstOrThrow())
+        .name,
+    ).toBe('renamed');
     await s.store.deleteRun(run.info.run_id);
-    const deleted = await db().selectFrom('runs').select(['lifecycle_stage', 'deleted_time']).where('run_uuid', '=', run.info.run_id).executeTakeFirstOrThrow();
+    const deleted = await db()
+      .selectFrom('runs')
+      .select(['lifecycle_stage', 'deleted_time'])
+      .where('run_uuid', '=', run.info.run_id)
+      .executeTakeFirstOrThrow();
     expect(deleted.lifecycle_stage).toBe('deleted');
     expect(deleted.deleted_time).toBeGreaterThan(0);
     expect((await s.store.listDeletedRuns()).map((r) => r.run_id)).toContain(run.info.run_id);
@@ -64,15 +93,26 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
     const { info } = await s.store.createRun({ experiment_id: exp, run_name: 'atomic' });
     await s.store.logParam(info.run_id, { key: 'fixed', value: '1' });
     // The metric names a logged model that does not exist: the database refuses it after params and metrics went in.
-    await expectMlflowError(s.store.logBatch(info.run_id, {
-      params: [{ key: 'p_new', value: 'v' }],
-      metrics: [m('a', 1, 0), { ...m('b', 2, 0), model_id: 'm-missing' }],
-      tags: [{ key: 't', value: 'v' }],
-    }), 'RESOURCE_DOES_NOT_EXIST');
+    await expectMlflowError(
+      s.store.logBatch(info.run_id, {
+        params: [{ key: 'p_new', value: 'v' }],
+        metrics: [m('a', 1, 0), { ...m('b', 2, 0), model_id: 'm-missing' }],
+        tags: [{ key: 't', value: 'v' }],
+      }),
+      'RESOURCE_DOES_NOT_EXIST',
+    );
     // A changed param: refused, and the new param and the metrics of the same batch are not written either.
-    await expectMlflowError(s.store.logBatch(info.run_id, {
-      params: [{ key: 'p_other', value: 'v' }, { key: 'fixed', value: '2' }], metrics: [m('a', 1, 0)], tags: [{ key: 't', value: 'v' }],
-    }), 'INVALID_PARAMETER_VALUE');
+    await expectMlflowError(
+      s.store.logBatch(info.run_id, {
+        params: [
+          { key: 'p_other', value: 'v' },
+          { key: 'fixed', value: '2' },
+        ],
+        metrics: [m('a', 1, 0)],
+        tags: [{ key: 't', value: 'v' }],
+      }),
+      'INVALID_PARAMETER_VALUE',
+    );
     const run = await s.store.getRun(info.run_id);
     expect(run.data.params).toEqual([{ key: 'fixed', value: '1' }]);
     expect(run.data.metrics).toEqual([]);
@@ -104,8 +144,14 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
     const noise = (n: number) => randomBytes(n).toString('base64').slice(0, n);
     const param = noise(6000);
     const tag = noise(8000);
-    await s.store.logBatch(info.run_id, { params: [{ key: 'long', value: param }], tags: [{ key: 'long', value: tag }] });
-    const found = await s.store.searchRuns({ experiment_ids: [exp], filter: `params.long = ${quoteValue(param)} AND tags.long = ${quoteValue(tag)}` });
+    await s.store.logBatch(info.run_id, {
+      params: [{ key: 'long', value: param }],
+      tags: [{ key: 'long', value: tag }],
+    });
+    const found = await s.store.searchRuns({
+      experiment_ids: [exp],
+      filter: `params.long = ${quoteValue(param)} AND tags.long = ${quoteValue(tag)}`,
+    });
     expect(found.items.map((r) => r.info.run_id)).toEqual([info.run_id]);
   });
 
@@ -116,27 +162,39 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
     await s.store.createRun({ experiment_id: exp, tags: [{ key: 'evil', value: 'plain' }] });
     const found = await s.store.searchRuns({ experiment_ids: [exp], filter: `tags.evil = ${quoteValue(evil)}` });
     expect(found.items.map((r) => r.info.run_id)).toEqual([info.run_id]);
-    for (const filter of ["tags.evil = '''; DROP TABLE runs; --'", "params.`a'; DROP TABLE params; --` = 'x'", "tags.evil LIKE '%'' OR 1=1 --'"]) {
+    for (const filter of [
+      "tags.evil = '''; DROP TABLE runs; --'",
+      "params.`a'; DROP TABLE params; --` = 'x'",
+      "tags.evil LIKE '%'' OR 1=1 --'",
+    ]) {
       expect((await s.store.searchRuns({ experiment_ids: [exp], filter })).items).toEqual([]);
     }
     expect((await s.store.searchRuns({ experiment_ids: [exp] })).items).toHaveLength(2);
-    expect((await s.store.searchExperiments({ filter: `name = ${quoteValue(`inject-${dialect}`)}` })).items).toHaveLength(1);
+    expect(
+      (await s.store.searchExperiments({ filter: `name = ${quoteValue(`inject-${dialect}`)}` })).items,
+    ).toHaveLength(1);
   });
 
   it('refuses bad page tokens and experiment ids cleanly', async () => {
     const exp = await s.store.createExperiment({ name: `tokens-${dialect}` });
     const { info } = await s.store.createRun({ experiment_id: exp });
     for (const token of ['garbage', btoa('{"offset": -1}'), btoa('[]'), btoa('{"offset": "1; DROP TABLE runs"}')]) {
-      await expectMlflowError(s.store.searchRuns({ experiment_ids: [exp], page_token: token }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        s.store.searchRuns({ experiment_ids: [exp], page_token: token }),
+        'INVALID_PARAMETER_VALUE',
+      );
       await expectMlflowError(s.store.searchExperiments({ page_token: token }), 'INVALID_PARAMETER_VALUE');
-      await expectMlflowError(s.store.getMetricHistory(info.run_id, 'x', { max_results: 2, page_token: token }), 'INVALID_PARAMETER_VALUE');
+      await expectMlflowError(
+        s.store.getMetricHistory(info.run_id, 'x', { max_results: 2, page_token: token }),
+        'INVALID_PARAMETER_VALUE',
+      );
     }
     await expectMlflowError(s.store.getExperiment('not-a-number'), 'RESOURCE_DOES_NOT_EXIST');
     await expectMlflowError(s.store.getExperiment('99999999999999999999'), 'RESOURCE_DOES_NOT_EXIST');
     expect((await s.store.searchRuns({ experiment_ids: ['abc'] })).items).toEqual([]);
   });
 
-  it('a value longer than MLflow\'s column is INVALID_PARAMETER_VALUE where the database enforces it (PostgreSQL)', async () => {
+  it("a value longer than MLflow's column is INVALID_PARAMETER_VALUE where the database enforces it (PostgreSQL)", async () => {
     const name = `long-${dialect}-${'n'.repeat(300)}`;
     if (dialect === 'postgresql') {
       const e = await expectMlflowError(s.store.createExperiment({ name }), 'INVALID_PARAMETER_VALUE');
@@ -153,8 +211,19 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
   it('hard-deletes runs and experiments for gc', async () => {
     const exp = await s.store.createExperiment({ name: `gc-${dialect}` });
     const { info } = await s.store.createRun({ experiment_id: exp });
-    await s.store.logBatch(info.run_id, { metrics: [m('a', 1, 0)], params: [{ key: 'p', value: 'v' }], tags: [{ key: 't', value: 'v' }] });
-    await s.store.logInputs(info.run_id, { datasets: [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset: { name: 'd', digest: 'x', source_type: 'local', source: '{}' } }] });
+    await s.store.logBatch(info.run_id, {
+      metrics: [m('a', 1, 0)],
+      params: [{ key: 'p', value: 'v' }],
+      tags: [{ key: 't', value: 'v' }],
+    });
+    await s.store.logInputs(info.run_id, {
+      datasets: [
+        {
+          tags: [{ key: 'mlflow.data.context', value: 'train' }],
+          dataset: { name: 'd', digest: 'x', source_type: 'local', source: '{}' },
+        },
+      ],
+    });
     await expectMlflowError(s.store.hardDeleteRun(info.run_id), 'INVALID_PARAMETER_VALUE');
     await s.store.deleteRun(info.run_id);
     await s.store.hardDeleteRun(info.run_id);
@@ -192,7 +261,10 @@ describe.each(DIALECTS)('SQL tracking store on %s', (dialect) => {
       if (dialect === 'postgresql') {
         const admin = await connectSql(s.uri);
         const name = new URL(s.uri).pathname.slice(1);
-        await sql.raw(`ALTER DATABASE ${name} SET default_transaction_read_only = off`).execute(admin.db).catch(() => {});
+        await sql
+          .raw(`ALTER DATABASE ${name} SET default_transaction_read_only = off`)
+          .execute(admin.db)
+          .catch(() => {});
         await admin.close();
       }
     }
@@ -214,7 +286,11 @@ describe('SQL tracking store on SQLite only', () => {
     try {
       const exp = await sq.store.createExperiment({ name: 'spelled-twice' });
       const { info } = await sq.store.createRun({ experiment_id: exp });
-      await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? other : sq.store).logBatch(info.run_id, { metrics: [m('k', i, i)] })));
+      await Promise.all(
+        Array.from({ length: 10 }, (_, i) =>
+          (i % 2 ? other : sq.store).logBatch(info.run_id, { metrics: [m('k', i, i)] }),
+        ),
+      );
       expect((await other.getMetricHistory(info.run_id, 'k')).items).toHaveLength(10);
     } finally {
       await other.close();

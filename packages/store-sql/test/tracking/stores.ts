@@ -25,7 +25,8 @@ export async function openStore(dialect: Dialect): Promise<OpenedStore> {
     const open = () => createSqlStore({ uri, defaultArtifactRoot: join(dir, 'artifacts') });
     const store = await open();
     return {
-      store, uri,
+      store,
+      uri,
       reopen: async () => {
         const s = await open();
         extra.push(s);
@@ -41,7 +42,8 @@ export async function openStore(dialect: Dialect): Promise<OpenedStore> {
   const open = () => createSqlStore({ uri: db.uri, defaultArtifactRoot: '/tmp/mlflow-ts-artifacts' });
   const store = await open();
   return {
-    store, uri: db.uri,
+    store,
+    uri: db.uri,
     reopen: async () => {
       const s = await open();
       extra.push(s);

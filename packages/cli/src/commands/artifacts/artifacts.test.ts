@@ -34,13 +34,18 @@ describe('mlflow-ts artifacts', () => {
     await writeFile(path.join(dir, 'single.txt'), 'one');
 
     expect(await cli(['artifacts', 'log', '-r', runId, '-l', local, '-a', 'model'])).toContain('Logged directory');
-    expect(await cli(['artifacts', 'log', '--run-id', runId, '--local-path', path.join(dir, 'single.txt')])).toContain('Logged file');
+    expect(await cli(['artifacts', 'log', '--run-id', runId, '--local-path', path.join(dir, 'single.txt')])).toContain(
+      'Logged file',
+    );
 
     const artifactUri = (await store.getRun(runId)).info.artifact_uri;
     const root = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '--json']));
     expect(root).toEqual({
       root_uri: artifactUri,
-      files: [{ path: 'model', is_dir: true }, { path: 'single.txt', is_dir: false, file_size: 3 }],
+      files: [
+        { path: 'model', is_dir: true },
+        { path: 'single.txt', is_dir: false, file_size: 3 },
+      ],
     });
     const model = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '-a', 'model', '--json']));
     expect(model.files).toEqual([
@@ -67,7 +72,16 @@ describe('mlflow-ts artifacts', () => {
 
   it('draws no progress bar when stderr is not a terminal', async () => {
     await writeFile(path.join(dir, 'big.bin'), Buffer.alloc(9 * 1024 * 1024));
-    const r = await runCli(['artifacts', 'log', '-r', runId, '-l', path.join(dir, 'big.bin'), '--backend-store-uri', uri]);
+    const r = await runCli([
+      'artifacts',
+      'log',
+      '-r',
+      runId,
+      '-l',
+      path.join(dir, 'big.bin'),
+      '--backend-store-uri',
+      uri,
+    ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
   });
 });

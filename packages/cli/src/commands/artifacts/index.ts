@@ -37,7 +37,7 @@ export function artifactsCommand(ctx: CliContext): Command {
       ctx.print(`Logged ${isDir ? 'directory' : 'file'} ${o.localPath} to ${where}run ${o.runId}`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('list').description('list one directory level of a run\'s artifacts')))
+  withJsonOption(withStoreOption(cmd.command('list').description("list one directory level of a run's artifacts")))
     .requiredOption('-r, --run-id <id>', 'run id')
     .option('-a, --artifact-path <path>', 'directory inside the run artifacts (default: the root)')
     .action(async (o: ArtifactOpts) => {
@@ -45,13 +45,17 @@ export function artifactsCommand(ctx: CliContext): Command {
       const run = await client.getRun(o.runId);
       const files = await client.listArtifacts(o.runId, o.artifactPath);
       if (o.json) return ctx.printJson(listArtifactsResponse(run.info.artifact_uri, files));
-      ctx.print(formatTable(
-        ['Path', 'Size'],
-        files.map((f) => [f.is_dir ? `${f.path}/` : f.path, f.is_dir ? '' : formatBytes(f.file_size ?? 0)]),
-      ));
+      ctx.print(
+        formatTable(
+          ['Path', 'Size'],
+          files.map((f) => [f.is_dir ? `${f.path}/` : f.path, f.is_dir ? '' : formatBytes(f.file_size ?? 0)]),
+        ),
+      );
     });
 
-  withStoreOption(cmd.command('download').description('download a run artifact (file or directory) and print its local path'))
+  withStoreOption(
+    cmd.command('download').description('download a run artifact (file or directory) and print its local path'),
+  )
     .requiredOption('-r, --run-id <id>', 'run id')
     .option('-a, --artifact-path <path>', 'file or directory inside the run artifacts (default: everything)')
     .option('-d, --dst-path <dir>', 'local directory to download into (default: a new temporary directory)')
@@ -61,7 +65,10 @@ export function artifactsCommand(ctx: CliContext): Command {
       let local: string;
       try {
         local = await client.downloadArtifacts(
-          o.runId, o.artifactPath ?? '', o.dstPath ? path.resolve(o.dstPath) : undefined, progress.onProgress,
+          o.runId,
+          o.artifactPath ?? '',
+          o.dstPath ? path.resolve(o.dstPath) : undefined,
+          progress.onProgress,
         );
       } finally {
         progress.stop();

@@ -41,7 +41,8 @@ describe('db migrate killed mid-copy', () => {
     for (let r = 0; r < 40; r++) {
       const run = await s.tracking.createRun({ experiment_id: exp, run_name: `bulk-${r}`, start_time: 10_000 + r });
       const points = Array.from({ length: 3000 }, (_, i) => ({ key: 'm', value: i * r, timestamp: i, step: i }));
-      for (let i = 0; i < points.length; i += 1000) await s.tracking.logBatch(run.info.run_id, { metrics: points.slice(i, i + 1000) });
+      for (let i = 0; i < points.length; i += 1000)
+        await s.tracking.logBatch(run.info.run_id, { metrics: points.slice(i, i + 1000) });
       await s.tracking.updateRun(run.info.run_id, { status: 'FINISHED', end_time: 20_000 + r });
     }
     await s.close();
@@ -58,7 +59,8 @@ describe('db migrate killed mid-copy', () => {
     };
     const deadline = Date.now() + 120_000;
     while ((await journalDone()) < 5) {
-      if (p.child.exitCode !== null) throw new Error(`migrate finished before it could be killed:\n${p.stderr()}${p.stdout()}`);
+      if (p.child.exitCode !== null)
+        throw new Error(`migrate finished before it could be killed:\n${p.stderr()}${p.stdout()}`);
       if (Date.now() > deadline) throw new Error(`migrate made no progress:\n${p.stderr()}`);
       await new Promise((r) => setTimeout(r, 20));
     }

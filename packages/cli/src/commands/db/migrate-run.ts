@@ -28,23 +28,43 @@ export interface MigrateSetup {
   artifactLocations: (o: MigrateCliOptions, target: OpenedSide) => CopyOptions['artifactLocations'];
 }
 
-export async function runMigration(ctx: CliContext, from: string, to: string, o: MigrateCliOptions, setup: MigrateSetup): Promise<CopySummary> {
+export async function runMigration(
+  ctx: CliContext,
+  from: string,
+  to: string,
+  o: MigrateCliOptions,
+  setup: MigrateSetup,
+): Promise<CopySummary> {
   const env = ctx.io.env as Record<string, string | undefined>;
   const source = await openSide(from, { env });
   let target: OpenedSide | undefined;
   let bar: cliProgress.SingleBar | undefined;
   try {
-    target = await openSide(to, { env, ...(o.defaultArtifactRoot ? { defaultArtifactRoot: o.defaultArtifactRoot } : {}) });
+    target = await openSide(to, {
+      env,
+      ...(o.defaultArtifactRoot ? { defaultArtifactRoot: o.defaultArtifactRoot } : {}),
+    });
     assertDifferent(source, target);
     setup.check?.(source, target);
-    const journalFile = defaultJournal(setup.journalSide === 'source' ? source : target, source.display, target.display, `mlflow-ts-${setup.verb}`, o.state);
+    const journalFile = defaultJournal(
+      setup.journalSide === 'source' ? source : target,
+      source.display,
+      target.display,
+      `mlflow-ts-${setup.verb}`,
+      o.state,
+    );
     const checkpoint = openCheckpoint(journalFile, source.display, target.display);
     const tty = ctx.io.stderrIsTTY && !o.json;
     if (tty) {
-      bar = new cliProgress.SingleBar({
-        format: `${setup.verb} [{bar}] {value}/{total} runs | {phase} {experiment}`,
-        stream: process.stderr, hideCursor: true, clearOnComplete: false,
-      }, cliProgress.Presets.shades_classic);
+      bar = new cliProgress.SingleBar(
+        {
+          format: `${setup.verb} [{bar}] {value}/{total} runs | {phase} {experiment}`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
+        cliProgress.Presets.shades_classic,
+      );
       bar.start(0, 0, { phase: 'planning', experiment: '' });
     }
     let summary: CopySummary;
@@ -53,7 +73,14 @@ export async function runMigration(ctx: CliContext, from: string, to: string, o:
         checkpoint,
         artifacts: !!o.artifacts,
         artifactLocations: setup.artifactLocations(o, target),
-        ...(o.experimentIds ? { experimentIds: o.experimentIds.split(',').map((s) => s.trim()).filter((s) => s !== '') } : {}),
+        ...(o.experimentIds
+          ? {
+              experimentIds: o.experimentIds
+                .split(',')
+                .map((s) => s.trim())
+                .filter((s) => s !== ''),
+            }
+          : {}),
         registry: o.registry !== false,
         traces: o.traces !== false,
         loggedModels: o.loggedModels !== false,
@@ -69,16 +96,32 @@ export async function runMigration(ctx: CliContext, from: string, to: string, o:
       bar = undefined;
     }
     if (o.json) {
-      ctx.print(JSON.stringify({ source: source.display, target: target.display, state_file: journalFile, ...summary }, null, 2));
+      ctx.print(
+        JSON.stringify(
+          { source: source.display, target: target.display, state_file: journalFile, ...summary },
+          null,
+          2,
+        ),
+      );
     } else {
       const r = summary.runs;
       ctx.print(`${setup.verb === 'sync' ? 'Synced' : 'Migrated'} ${source.display} → ${target.display}`);
-      ctx.print(`  experiments: ${summary.experiments}, runs: ${r.copied} copied, ${r.alreadyDone} already done (${r.total} in all)`);
-      ctx.print(`  metric points: ${summary.metricPoints}, params: ${summary.params}, tags: ${summary.tags}, datasets: ${summary.datasets}`);
-      ctx.print(`  logged models: ${summary.loggedModels}, traces: ${summary.traces}, registered models: ${summary.registeredModels}, model versions: ${summary.modelVersions}`);
-      if (o.artifacts) ctx.print(`  artifacts: ${summary.artifacts.files} files, ${formatBytes(summary.artifacts.bytes)}`);
+      ctx.print(
+        `  experiments: ${summary.experiments}, runs: ${r.copied} copied, ${r.alreadyDone} already done (${r.total} in all)`,
+      );
+      ctx.print(
+        `  metric points: ${summary.metricPoints}, params: ${summary.params}, tags: ${summary.tags}, datasets: ${summary.datasets}`,
+      );
+      ctx.print(
+        `  logged models: ${summary.loggedModels}, traces: ${summary.traces}, registered models: ${summary.registeredModels}, model versions: ${summary.modelVersions}`,
+      );
+      if (o.artifacts)
+        ctx.print(`  artifacts: ${summary.artifacts.files} files, ${formatBytes(summary.artifacts.bytes)}`);
       const changed = Object.keys(summary.runIdChanges).length;
-      if (changed > 0) ctx.print(`  ${changed} runs got new ids in the target (tagged mlflow-ts.sync.sourceRunId; mapping in ${journalFile})`);
+      if (changed > 0)
+        ctx.print(
+          `  ${changed} runs got new ids in the target (tagged mlflow-ts.sync.sourceRunId; mapping in ${journalFile})`,
+        );
       for (const w of summary.warnings) ctx.print(`  warning: ${w}`);
       ctx.print(`  state: ${journalFile} (run the same command again to resume or to bring new runs over)`);
     }

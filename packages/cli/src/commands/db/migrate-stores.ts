@@ -25,15 +25,33 @@ export interface OpenedSide {
 }
 
 /** Registry sources a copy brings along as they are: its runs' locations may lie anywhere. */
-const COPY_SOURCE_SCHEMES = ['runs', 'models', 'mlflow-artifacts', 'file', 's3', 'gs', 'wasbs', 'abfss', 'hdfs', 'dbfs', 'http', 'https', 'sftp', 'ftp'];
+const COPY_SOURCE_SCHEMES = [
+  'runs',
+  'models',
+  'mlflow-artifacts',
+  'file',
+  's3',
+  'gs',
+  'wasbs',
+  'abfss',
+  'hdfs',
+  'dbfs',
+  'http',
+  'https',
+  'sftp',
+  'ftp',
+];
 
 const isSql = (uri: string) => /^(sqlite|postgres(ql)?)(\+[a-z0-9_]+)?:\/\//i.test(uri);
 const isRest = (uri: string) => /^https?:\/\//i.test(uri);
 
 /** `file:` URIs and plain paths; anything else needs the side's own repositories. */
 function localArtifacts(uri: string): ArtifactRepository {
-  if (/^file:/i.test(uri) || !/^[a-z][a-z0-9+.-]*:/i.test(uri) || /^[a-z]:[\\/]/i.test(uri)) return createFsArtifactRepository(uri);
-  throw MlflowError.invalidParameter(`Artifacts at '${uri}' cannot be copied by this command (only local files and the tracking server's mlflow-artifacts: are)`);
+  if (/^file:/i.test(uri) || !/^[a-z][a-z0-9+.-]*:/i.test(uri) || /^[a-z]:[\\/]/i.test(uri))
+    return createFsArtifactRepository(uri);
+  throw MlflowError.invalidParameter(
+    `Artifacts at '${uri}' cannot be copied by this command (only local files and the tracking server's mlflow-artifacts: are)`,
+  );
 }
 
 export function sideKind(uri: string): SideKind {
@@ -42,14 +60,27 @@ export function sideKind(uri: string): SideKind {
   return 'fs';
 }
 
-export async function openSide(uri: string, opts: { defaultArtifactRoot?: string; env: Record<string, string | undefined> }): Promise<OpenedSide> {
+export async function openSide(
+  uri: string,
+  opts: { defaultArtifactRoot?: string; env: Record<string, string | undefined> },
+): Promise<OpenedSide> {
   const kind = sideKind(uri);
   if (kind === 'fs') {
     const root = path.resolve(localPathOfUri(uri));
-    const tracking = createFsTrackingStore({ root, ...(opts.defaultArtifactRoot ? { defaultArtifactRoot: opts.defaultArtifactRoot } : {}) });
-    const registry = createFsRegistryStore({ root, trackingStore: tracking, allowedSourceRoots: ['/'], allowedSourceSchemes: COPY_SOURCE_SCHEMES });
+    const tracking = createFsTrackingStore({
+      root,
+      ...(opts.defaultArtifactRoot ? { defaultArtifactRoot: opts.defaultArtifactRoot } : {}),
+    });
+    const registry = createFsRegistryStore({
+      root,
+      trackingStore: tracking,
+      allowedSourceRoots: ['/'],
+      allowedSourceSchemes: COPY_SOURCE_SCHEMES,
+    });
     return {
-      kind, display: root, localPath: root,
+      kind,
+      display: root,
+      localPath: root,
       stores: { tracking, registry, artifacts: localArtifacts },
       close: async () => {
         await registry.close();
@@ -60,15 +91,25 @@ export async function openSide(uri: string, opts: { defaultArtifactRoot?: string
   if (kind === 'sql') {
     const sql = await import('@mlflow-ts/store-sql');
     const display = sql.redactUri(uri);
-    const tracking = await sql.createSqlStore({ uri, ...(opts.defaultArtifactRoot ? { defaultArtifactRoot: opts.defaultArtifactRoot } : {}) });
-    const registry = await sql.openSqlRegistryStore(uri, { trackingStore: tracking, allowedSourceRoots: ['/'], allowedSourceSchemes: COPY_SOURCE_SCHEMES })
+    const tracking = await sql.createSqlStore({
+      uri,
+      ...(opts.defaultArtifactRoot ? { defaultArtifactRoot: opts.defaultArtifactRoot } : {}),
+    });
+    const registry = await sql
+      .openSqlRegistryStore(uri, {
+        trackingStore: tracking,
+        allowedSourceRoots: ['/'],
+        allowedSourceSchemes: COPY_SOURCE_SCHEMES,
+      })
       .catch(async (e: unknown) => {
         await tracking.close?.();
         throw e;
       });
     const file = /^sqlite:\/\/\/(.+)$/i.exec(uri)?.[1];
     return {
-      kind, display, ...(file ? { localPath: path.resolve(file) } : {}),
+      kind,
+      display,
+      ...(file ? { localPath: path.resolve(file) } : {}),
       stores: { tracking, registry, artifacts: localArtifacts },
       close: async () => {
         await registry.close?.();
@@ -79,9 +120,11 @@ export async function openSide(uri: string, opts: { defaultArtifactRoot?: string
   const { restStoreFactory } = await import('@mlflow-ts/store-grpc');
   const remote = restStoreFactory(uri.replace(/\/+$/, ''), opts.env);
   return {
-    kind, display: uri.replace(/\/\/[^/@]*@/, '//***@'),
+    kind,
+    display: uri.replace(/\/\/[^/@]*@/, '//***@'),
     stores: {
-      tracking: remote.tracking, registry: remote.registry,
+      tracking: remote.tracking,
+      registry: remote.registry,
       artifacts: (u) => (/^mlflow-artifacts:/i.test(u) || isRest(u) ? remote.artifacts(u) : localArtifacts(u)),
     },
     close: () => remote.close(),

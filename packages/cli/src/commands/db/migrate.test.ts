@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '@mlflow-ts/store-sql/testing';
-import { buildSourceFixture, fsStores, snapshotStores, sqlShape, type SourceFixture } from '../../../test/copy-fixture.js';
+import {
+  buildSourceFixture,
+  fsStores,
+  snapshotStores,
+  sqlShape,
+  type SourceFixture,
+} from '../../../test/copy-fixture.js';
 import { runCli } from '../../../test/cli-harness.js';
 import { openSide } from './migrate-stores.js';
 
@@ -28,7 +34,13 @@ afterEach(async () => {
 async function migrate(...args: string[]) {
   const r = await runCli(['db', 'migrate', ...args, '--json']);
   expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as { runs: { copied: number; alreadyDone: number; total: number }; metricPoints: number; state_file: string; runIdChanges: Record<string, string>; warnings: string[] };
+  return JSON.parse(r.stdout) as {
+    runs: { copied: number; alreadyDone: number; total: number };
+    metricPoints: number;
+    state_file: string;
+    runIdChanges: Record<string, string>;
+    warnings: string[];
+  };
 }
 
 async function snapshotOf(uri: string, artifacts = false) {

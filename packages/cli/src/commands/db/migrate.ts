@@ -15,7 +15,10 @@ export function dbMigrateCommand(ctx: CliContext): Command {
     .description('copy everything from one store to another (mlruns folder, sqlite:///…, postgresql://…); resumable')
     .argument('<from>', 'source: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
     .argument('<to>', 'target: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
-    .option('--artifacts', "copy artifact files too, into the target's artifact locations (default: runs keep pointing at the source's)")
+    .option(
+      '--artifacts',
+      "copy artifact files too, into the target's artifact locations (default: runs keep pointing at the source's)",
+    )
     .option('--default-artifact-root <uri>', 'where the target puts artifacts of new experiments (with --artifacts)')
     .option('--state <dir>', 'folder for the resume journal (default: next to the target)')
     .option('--experiment-ids <ids>', 'comma-separated source experiment ids (default: all, deleted ones too)')
@@ -28,7 +31,8 @@ export function dbMigrateCommand(ctx: CliContext): Command {
         verb: 'migrate',
         journalSide: 'target',
         check: (_source, target) => {
-          if (target.kind === 'rest') throw new UsageError(`'${to}' is a tracking server: use \`mlflow-ts sync ${from} ${to}\``);
+          if (target.kind === 'rest')
+            throw new UsageError(`'${to}' is a tracking server: use \`mlflow-ts sync ${from} ${to}\``);
         },
         artifactLocations: (opts) => (opts.artifacts ? 'target' : 'keep'),
       });

@@ -36,18 +36,28 @@ describe('mlflow-ts experiments', () => {
     const got = await cliOk(['experiments', 'get', '-x', id, '--json', '--backend-store-uri', uri]);
     expect(JSON.parse(got)).toEqual({ experiment: exp });
     expect(got).toBe(`${JSON.stringify({ experiment: exp }, null, 2)}\n`);
-    const byName = JSON.parse(await cliOk(['experiments', 'get', '-n', 'tagged', '--json', '--backend-store-uri', uri]));
+    const byName = JSON.parse(
+      await cliOk(['experiments', 'get', '-n', 'tagged', '--json', '--backend-store-uri', uri]),
+    );
     expect(byName.experiment.experiment_id).toBe(id);
 
     const search = JSON.parse(await cliOk(['experiments', 'search', '--json', '--backend-store-uri', uri]));
     expect(Object.keys(search)).toEqual(['experiments']);
     expect(search.experiments.map((e: { name: string }) => e.name).sort()).toEqual(['Default', 'tagged']);
-    const filtered = JSON.parse(await cliOk([
-      'experiments', 'search', '--filter', "name = 'tagged'", '--json', '--backend-store-uri', uri,
-    ]));
+    const filtered = JSON.parse(
+      await cliOk(['experiments', 'search', '--filter', "name = 'tagged'", '--json', '--backend-store-uri', uri]),
+    );
     expect(filtered).toEqual({ experiments: [exp] });
     // an empty search is {} exactly as MLflow answers it
-    const none = await cliOk(['experiments', 'search', '--filter', "name = 'nope'", '--json', '--backend-store-uri', uri]);
+    const none = await cliOk([
+      'experiments',
+      'search',
+      '--filter',
+      "name = 'nope'",
+      '--json',
+      '--backend-store-uri',
+      uri,
+    ]);
     expect(none).toBe('{}\n');
   });
 
@@ -57,7 +67,9 @@ describe('mlflow-ts experiments', () => {
     expect((await store.getExperiment(id)).name).toBe('new');
     await cliOk(['experiments', 'delete', '-x', id, '--backend-store-uri', uri]);
     expect((await store.getExperiment(id)).lifecycle_stage).toBe('deleted');
-    const deleted = JSON.parse(await cliOk(['experiments', 'search', '-v', 'deleted_only', '--json', '--backend-store-uri', uri]));
+    const deleted = JSON.parse(
+      await cliOk(['experiments', 'search', '-v', 'deleted_only', '--json', '--backend-store-uri', uri]),
+    );
     expect(deleted.experiments.map((e: { experiment_id: string }) => e.experiment_id)).toEqual([id]);
     await cliOk(['experiments', 'restore', '-x', id, '--backend-store-uri', uri]);
     expect((await store.getExperiment(id)).lifecycle_stage).toBe('active');

@@ -19,36 +19,50 @@ export function experimentsCommand(ctx: CliContext): Command {
     .requiredOption('-n, --experiment-name <name>', 'name of the new experiment')
     .option('-l, --artifact-location <uri>', 'where its runs store artifacts (default: under the store root)')
     .option('-t, --tag <key=value>', 'experiment tag (repeatable)', collectKeyValue)
-    .action(async (o: StoreOpts & { experimentName: string; artifactLocation?: string; tag?: Record<string, string> }) => {
-      const id = await ctx.client(o.backendStoreUri).createExperiment(o.experimentName, {
-        ...(o.artifactLocation !== undefined ? { artifactLocation: o.artifactLocation } : {}),
-        ...(o.tag ? { tags: o.tag } : {}),
-      });
-      if (o.json) ctx.printJson(createExperimentResponse(id));
-      else ctx.print(`Created experiment '${o.experimentName}' with id ${id}`);
-    });
+    .action(
+      async (o: StoreOpts & { experimentName: string; artifactLocation?: string; tag?: Record<string, string> }) => {
+        const id = await ctx.client(o.backendStoreUri).createExperiment(o.experimentName, {
+          ...(o.artifactLocation !== undefined ? { artifactLocation: o.artifactLocation } : {}),
+          ...(o.tag ? { tags: o.tag } : {}),
+        });
+        if (o.json) ctx.printJson(createExperimentResponse(id));
+        else ctx.print(`Created experiment '${o.experimentName}' with id ${id}`);
+      },
+    );
 
   withJsonOption(withStoreOption(cmd.command('search').description('list experiments')))
     .addOption(viewOption())
-    .option('--filter <filter>', "search filter, e.g. \"name LIKE 'prod-%'\"")
+    .option('--filter <filter>', 'search filter, e.g. "name LIKE \'prod-%\'"')
     .option('--order-by <clause>', "order clause, e.g. 'name ASC' (repeatable)", collect)
     .option('--max-results <n>', 'page size (1..50000)', parseInteger('--max-results'), 1000)
     .option('--page-token <token>', 'continue a previous search')
-    .action(async (o: StoreOpts & { view: ViewType; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
-      const page = await ctx.client(o.backendStoreUri).searchExperiments({
-        viewType: o.view,
-        maxResults: o.maxResults,
-        ...(o.filter ? { filterString: o.filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json) return ctx.printJson(searchExperimentsResponse(page));
-      ctx.print(formatTable(
-        ['Experiment Id', 'Name', 'Artifact Location', 'Lifecycle', 'Created'],
-        page.items.map((e) => [e.experiment_id, e.name, e.artifact_location, e.lifecycle_stage, formatTime(e.creation_time)]),
-      ));
-      if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
-    });
+    .action(
+      async (
+        o: StoreOpts & { view: ViewType; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
+      ) => {
+        const page = await ctx.client(o.backendStoreUri).searchExperiments({
+          viewType: o.view,
+          maxResults: o.maxResults,
+          ...(o.filter ? { filterString: o.filter } : {}),
+          ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+          ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+        });
+        if (o.json) return ctx.printJson(searchExperimentsResponse(page));
+        ctx.print(
+          formatTable(
+            ['Experiment Id', 'Name', 'Artifact Location', 'Lifecycle', 'Created'],
+            page.items.map((e) => [
+              e.experiment_id,
+              e.name,
+              e.artifact_location,
+              e.lifecycle_stage,
+              formatTime(e.creation_time),
+            ]),
+          ),
+        );
+        if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+      },
+    );
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one experiment by id or name')))
     .option('-x, --experiment-id <id>', 'experiment id')
@@ -68,8 +82,10 @@ export function experimentsCommand(ctx: CliContext): Command {
       ctx.print(`Name:              ${experiment.name}`);
       ctx.print(`Artifact Location: ${experiment.artifact_location}`);
       ctx.print(`Lifecycle Stage:   ${experiment.lifecycle_stage}`);
-      if (experiment.creation_time !== undefined) ctx.print(`Created:           ${formatTime(experiment.creation_time)}`);
-      if (experiment.last_update_time !== undefined) ctx.print(`Last Updated:      ${formatTime(experiment.last_update_time)}`);
+      if (experiment.creation_time !== undefined)
+        ctx.print(`Created:           ${formatTime(experiment.creation_time)}`);
+      if (experiment.last_update_time !== undefined)
+        ctx.print(`Last Updated:      ${formatTime(experiment.last_update_time)}`);
       for (const t of experiment.tags) ctx.print(`Tag:               ${t.key}=${t.value}`);
     });
 

@@ -23,7 +23,10 @@ afterEach(async () => {
 
 async function runWithArtifact(experimentId: string): Promise<{ id: string; dir: string; artifact: string }> {
   const run = await store.createRun({ experiment_id: experimentId });
-  await store.logBatch(run.info.run_id, { params: [{ key: 'p', value: '1' }], metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] });
+  await store.logBatch(run.info.run_id, {
+    params: [{ key: 'p', value: '1' }],
+    metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }],
+  });
   const artifactDir = run.info.artifact_uri.replace(/^file:\/\//, '');
   await mkdir(artifactDir, { recursive: true });
   const artifact = path.join(artifactDir, 'model.bin');
@@ -34,7 +37,7 @@ async function runWithArtifact(experimentId: string): Promise<{ id: string; dir:
 const gc = (...args: string[]) => runCli(['gc', '--backend-store-uri', root, ...args]);
 
 describe('mlflow-ts gc', () => {
-  it('parses MLflow\'s --older-than grammar and refuses anything else', () => {
+  it("parses MLflow's --older-than grammar and refuses anything else", () => {
     expect(parseOlderThan('30d')).toBe(30 * 86_400_000);
     expect(parseOlderThan('2d8h5m20s')).toBe(((2 * 24 + 8) * 3600 + 5 * 60 + 20) * 1000);
     expect(parseOlderThan('1.5h')).toBe(5_400_000);
@@ -61,7 +64,11 @@ describe('mlflow-ts gc', () => {
     expect(r.code, r.stderr).toBe(0);
     // The runs of a deleted experiment read as deleted: they go with it, artifacts included.
     const answer = JSON.parse(r.stdout) as { dry_run: boolean; run_ids: string[]; experiment_ids: string[] };
-    expect({ ...answer, run_ids: answer.run_ids.sort() }).toEqual({ dry_run: false, run_ids: [gone.id, inDoomed.id].sort(), experiment_ids: [doomed] });
+    expect({ ...answer, run_ids: answer.run_ids.sort() }).toEqual({
+      dry_run: false,
+      run_ids: [gone.id, inDoomed.id].sort(),
+      experiment_ids: [doomed],
+    });
     expect(existsSync(gone.dir)).toBe(false);
     expect(existsSync(gone.artifact)).toBe(false);
     expect(existsSync(path.join(root, '.trash', doomed))).toBe(false);

@@ -15,10 +15,12 @@ export function metricsCommand(ctx: CliContext): Command {
       const metrics = await ctx.client(o.backendStoreUri).getMetricHistory(o.runId, o.key);
       // The whole history in one body, as MLflow's server answers a request whose max_results covers it.
       if (o.json) return ctx.printJson(getMetricHistoryResponse({ items: metrics }));
-      ctx.print(formatTable(
-        ['Step', 'Value', 'Timestamp'],
-        metrics.map((m) => [String(m.step), String(m.value), `${formatTime(m.timestamp)} (${m.timestamp})`]),
-      ));
+      ctx.print(
+        formatTable(
+          ['Step', 'Value', 'Timestamp'],
+          metrics.map((m) => [String(m.step), String(m.value), `${formatTime(m.timestamp)} (${m.timestamp})`]),
+        ),
+      );
     });
 
   return cmd;

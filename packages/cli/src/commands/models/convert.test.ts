@@ -23,10 +23,21 @@ const groups = [modelsCommand];
 function cnn(): tf.Sequential {
   return tf.sequential({
     layers: [
-      tf.layers.conv2d({ inputShape: [5, 5, 1], filters: 2, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.conv2d({
+        inputShape: [5, 5, 1],
+        filters: 2,
+        kernelSize: 3,
+        padding: 'same',
+        activation: 'relu',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.maxPooling2d({ poolSize: 2 }),
       tf.layers.flatten(),
-      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({
+        units: 3,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
     ],
   });
 }
@@ -44,7 +55,10 @@ describe('mlflow-ts models convert', () => {
     expect((await readdir(out)).sort()).toContain('model.onnx');
     const image = Float32Array.from({ length: 25 }, (_, i) => (i % 5) / 4);
     const onnx = await loadOnnxModel(out);
-    const answer = await onnx.predict({ kind: 'tensor', tensor: { dtype: 'float32', shape: [1, 5, 5, 1], data: image } });
+    const answer = await onnx.predict({
+      kind: 'tensor',
+      tensor: { dtype: 'float32', shape: [1, 5, 5, 1], data: image },
+    });
     // The onnx flavor answers {output name: rows}, as MLflow's does.
     const got = (Array.isArray(answer) ? answer : Object.values(answer)[0]) as number[][];
     const want = tf.tidy(() => (model.predict(tf.tensor(image, [1, 5, 5, 1])) as tf.Tensor).arraySync()) as number[][];
@@ -57,7 +71,21 @@ describe('mlflow-ts models convert', () => {
     const client = new MlflowClient({ trackingUri: mlruns });
     const runId = (await client.createRun('0')).info.run_id;
     await logModel(await client.stores(), runId, 'model', cnn());
-    const r = await runCli(['models', 'convert', '-m', `runs:/${runId}/model`, '--to', 'onnx', '--run-id', runId, '--backend-store-uri', mlruns], { groups });
+    const r = await runCli(
+      [
+        'models',
+        'convert',
+        '-m',
+        `runs:/${runId}/model`,
+        '--to',
+        'onnx',
+        '--run-id',
+        runId,
+        '--backend-store-uri',
+        mlruns,
+      ],
+      { groups },
+    );
     expect(r.stderr).toBe('');
     // MLflow 3 stores log a LoggedModel (models:/<model_id>), MLflow 2 ones the run's artifacts; both resolve.
     const logged = /^Logged the ONNX model as (runs:\/\S+\/model_onnx|models:\/m-[0-9a-f]+)\n$/.exec(r.stdout)?.[1];
@@ -73,10 +101,16 @@ describe('mlflow-ts models convert', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--to <format>' argument 'tflite' is invalid/);
     const nowhere = await runCli(['models', 'convert', '-m', dir, '--to', 'onnx'], { groups });
-    expect(nowhere).toMatchObject({ code: 1, stderr: 'Error: Say where the converted model goes: -o <dir>, --run-id <id>, or both\n' });
+    expect(nowhere).toMatchObject({
+      code: 1,
+      stderr: 'Error: Say where the converted model goes: -o <dir>, --run-id <id>, or both\n',
+    });
     const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [3, 2], name: 'seq' })] });
     await saveModel(lstm, path.join(dir, 'lstm'));
-    const r = await runCli(['models', 'convert', '-m', path.join(dir, 'lstm'), '--to', 'onnx', '-o', path.join(dir, 'out')], { groups });
+    const r = await runCli(
+      ['models', 'convert', '-m', path.join(dir, 'lstm'), '--to', 'onnx', '-o', path.join(dir, 'out')],
+      { groups },
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error \(INVALID_PARAMETER_VALUE\): Cannot convert layer 'seq' of type LSTM to ONNX/);
   });

@@ -22,7 +22,12 @@ export async function* csvChunks(file: string, rowsPerChunk: number): AsyncGener
   let header: string[] | undefined;
   let rows: string[][] = [];
   const chunk = (): CsvChunk => {
-    const out = { csv: Papa.unparse({ fields: header!, data: rows }), rows: rows.length, bytesRead: source.bytesRead, totalBytes };
+    const out = {
+      csv: Papa.unparse({ fields: header!, data: rows }),
+      rows: rows.length,
+      bytesRead: source.bytesRead,
+      totalBytes,
+    };
     rows = [];
     return out;
   };

@@ -30,7 +30,9 @@ export function flavorModuleUrl(spec: string, cwd: string = process.cwd()): stri
     // An ESM-only package (exports with an "import" condition only) cannot be resolved by require:
     // let import() try it from here, where the CLI's own node_modules are also visible.
     if (errorCode(e) === 'ERR_PACKAGE_PATH_NOT_EXPORTED') return spec;
-    throw new UsageError(`Cannot find flavor module '${spec}' from ${cwd}: install it there, or pass a path to its entry file`);
+    throw new UsageError(
+      `Cannot find flavor module '${spec}' from ${cwd}: install it there, or pass a path to its entry file`,
+    );
   }
 }
 
@@ -50,8 +52,11 @@ export function asFlavor(v: unknown, spec: string): Flavor<any, any> {
         : `Flavor module '${spec}' is written for flavor specification '${String(f.specificationVersion)}'; this CLI supports 'v1'`,
     );
   }
-  const missing = (['name', 'save', 'load'] as const).filter((k) => (k === 'name' ? typeof f.name !== 'string' || !f.name : typeof f[k] !== 'function'));
-  if (missing.length > 0) throw new UsageError(`Flavor module '${spec}' exports a flavor without ${missing.join(', ')}`);
+  const missing = (['name', 'save', 'load'] as const).filter((k) =>
+    k === 'name' ? typeof f.name !== 'string' || !f.name : typeof f[k] !== 'function',
+  );
+  if (missing.length > 0)
+    throw new UsageError(`Flavor module '${spec}' exports a flavor without ${missing.join(', ')}`);
   return f as Flavor<any, any>;
 }
 
@@ -59,18 +64,27 @@ export function asFlavor(v: unknown, spec: string): Flavor<any, any> {
 export function flavorFromModule(mod: Record<string, unknown>, spec: string): Flavor<any, any> {
   let candidate = mod.default ?? mod.flavor;
   const inner = candidate as Record<string, unknown> | undefined;
-  if (inner && typeof inner === 'object' && !('specificationVersion' in inner) && (inner.default ?? inner.flavor) !== undefined) {
+  if (
+    inner &&
+    typeof inner === 'object' &&
+    !('specificationVersion' in inner) &&
+    (inner.default ?? inner.flavor) !== undefined
+  ) {
     candidate = inner.default ?? inner.flavor;
   }
   if (candidate === undefined) {
-    throw new UsageError(`Flavor module '${spec}' has neither a default export nor a 'flavor' export (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`);
+    throw new UsageError(
+      `Flavor module '${spec}' has neither a default export nor a 'flavor' export (it exports: ${Object.keys(mod).join(', ') || 'nothing'})`,
+    );
   }
   let value: unknown = candidate;
   if (typeof value === 'function') {
     try {
       value = (value as () => unknown)();
     } catch (e) {
-      throw new UsageError(`Flavor module '${spec}': its flavor factory threw: ${e instanceof Error ? e.message : String(e)}`);
+      throw new UsageError(
+        `Flavor module '${spec}': its flavor factory threw: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
   return asFlavor(value, spec);

@@ -31,7 +31,10 @@ export async function flavorRegistryFor(specs: readonly string[] = []): Promise<
 
 export function flavorByName(name: string): Flavor<any, any> {
   const f = cliFlavorRegistry().get(name);
-  if (!f) throw new UsageError(`Unknown flavor '${name}'; available: ${cliFlavorRegistry().names().join(', ')} (or a flavor package name or path)`);
+  if (!f)
+    throw new UsageError(
+      `Unknown flavor '${name}'; available: ${cliFlavorRegistry().names().join(', ')} (or a flavor package name or path)`,
+    );
   return f;
 }
 

@@ -22,8 +22,15 @@ export type { ServeHooks } from './serve-command.js';
 export function modelsCommand(ctx: CliContext): Command {
   const cmd = new Command('models').description('inspect, check, save, log, register, convert and serve MLflow models');
 
-  withJsonOption(withStoreOption(cmd.command('inspect').description('show and validate a model: flavors, signature, example, sizes')))
-    .argument('<model>', 'model directory, MLmodel file, file: URI, runs:/<run_id>/<path> or models:/<name>/<version|stage|latest> or models:/<name>@<alias>')
+  withJsonOption(
+    withStoreOption(
+      cmd.command('inspect').description('show and validate a model: flavors, signature, example, sizes'),
+    ),
+  )
+    .argument(
+      '<model>',
+      'model directory, MLmodel file, file: URI, runs:/<run_id>/<path> or models:/<name>/<version|stage|latest> or models:/<name>@<alias>',
+    )
     .option('--flavor <module>', 'also consider this flavor package or module path (repeatable)', collect, [])
     .action(async (model: string, o: { backendStoreUri?: string; json?: boolean; flavor: string[] }) => {
       const registry = await flavorRegistryFor(o.flavor);
@@ -38,7 +45,11 @@ export function modelsCommand(ctx: CliContext): Command {
       }
     });
 
-  withStoreOption(cmd.command('validate-input').description("check an input file against the model's signature and print it normalized"))
+  withStoreOption(
+    cmd
+      .command('validate-input')
+      .description("check an input file against the model's signature and print it normalized"),
+  )
     .argument('<model>', 'model directory, MLmodel file or model URI')
     .requiredOption('-i, --input <file>', 'input file (scoring JSON body or CSV)')
     .option('-t, --content-type <type>', 'json or csv', 'json')

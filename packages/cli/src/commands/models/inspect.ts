@@ -2,7 +2,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { MlflowError, describeType, loadInputExample } from '@mlflow-ts/format';
-import type { ColSpec, FlavorRegistry, MLmodel, SavedInputExampleInfo, ModelSignature, ParamSpec, Schema, TensorSpec } from '@mlflow-ts/format';
+import type {
+  ColSpec,
+  FlavorRegistry,
+  MLmodel,
+  SavedInputExampleInfo,
+  ModelSignature,
+  ParamSpec,
+  Schema,
+  TensorSpec,
+} from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
 import { formatBytes } from '../../output.js';
 import { listModelFiles, readMLmodel, signatureOf, type ModelFile } from './model-files.js';
@@ -43,7 +52,9 @@ function servingFlavor(dir: string, mlmodel: MLmodel, registry: FlavorRegistry):
   if (!checked.success) {
     const issue = checked.error.issues[0]!;
     const where = [flavor.name, ...issue.path.map(String)].join('.');
-    throw MlflowError.invalidParameter(`Invalid MLmodel ${path.join(dir, 'MLmodel')}: flavors.${where}: ${issue.message}`);
+    throw MlflowError.invalidParameter(
+      `Invalid MLmodel ${path.join(dir, 'MLmodel')}: flavors.${where}: ${issue.message}`,
+    );
   }
   return flavor.name;
 }
@@ -52,17 +63,24 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-async function inputExampleReport(dir: string, mlmodel: MLmodel, files: ModelFile[]): Promise<InputExampleReport | null> {
+async function inputExampleReport(
+  dir: string,
+  mlmodel: MLmodel,
+  files: ModelFile[],
+): Promise<InputExampleReport | null> {
   const info = mlmodel.saved_input_example_info;
   if (!info) return null;
   const rel = str(info.artifact_path);
   if (!rel) throw MlflowError.invalidParameter('Invalid model: saved_input_example_info has no artifact_path');
   const entry = files.find((f) => f.path === rel);
-  if (!entry) throw MlflowError.invalidParameter(`Invalid model: input example file '${rel}' named in MLmodel is missing`);
+  if (!entry)
+    throw MlflowError.invalidParameter(`Invalid model: input example file '${rel}' named in MLmodel is missing`);
   try {
     loadInputExample(await readFile(path.join(dir, rel), 'utf8'), info);
   } catch (e) {
-    throw MlflowError.invalidParameter(`Invalid model: input example '${rel}' cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+    throw MlflowError.invalidParameter(
+      `Invalid model: input example '${rel}' cannot be read: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   return { info, file: rel, size_bytes: entry.size };
 }
@@ -74,7 +92,9 @@ export async function inspectModel(dir: string, registry?: FlavorRegistry): Prom
   try {
     signature = signatureOf(mlmodel) ?? null;
   } catch (e) {
-    throw MlflowError.invalidParameter(`Invalid model signature in ${path.join(dir, 'MLmodel')}: ${e instanceof Error ? e.message : String(e)}`);
+    throw MlflowError.invalidParameter(
+      `Invalid model signature in ${path.join(dir, 'MLmodel')}: ${e instanceof Error ? e.message : String(e)}`,
+    );
   }
   const report: ModelReport = {
     path: dir,
@@ -84,7 +104,14 @@ export async function inspectModel(dir: string, registry?: FlavorRegistry): Prom
     total_size_bytes: files.reduce((n, f) => n + f.size, 0),
     files,
   };
-  for (const key of ['run_id', 'model_id', 'model_uuid', 'artifact_path', 'mlflow_version', 'utc_time_created'] as const) {
+  for (const key of [
+    'run_id',
+    'model_id',
+    'model_uuid',
+    'artifact_path',
+    'mlflow_version',
+    'utc_time_created',
+  ] as const) {
     const v = str(mlmodel[key]);
     if (v !== undefined) report[key] = v;
   }
@@ -124,9 +151,11 @@ export function printModelReport(ctx: CliContext, r: ModelReport): void {
   ctx.print('Flavors:');
   for (const [name, config] of Object.entries(r.flavors)) ctx.print(`  ${name}: ${flavorSummary(config)}`);
   if (r.mlflow_ts_flavor !== undefined) {
-    ctx.print(r.mlflow_ts_flavor
-      ? `Served by mlflow-ts with flavor: ${r.mlflow_ts_flavor}`
-      : `Served by mlflow-ts with flavor: none of ${(r.mlflow_ts_flavors_available ?? []).join(', ')} (a flavor package may: --flavor <package>)`);
+    ctx.print(
+      r.mlflow_ts_flavor
+        ? `Served by mlflow-ts with flavor: ${r.mlflow_ts_flavor}`
+        : `Served by mlflow-ts with flavor: none of ${(r.mlflow_ts_flavors_available ?? []).join(', ')} (a flavor package may: --flavor <package>)`,
+    );
   }
   if (!r.signature) {
     ctx.print('Signature: none (inputs are not checked)');

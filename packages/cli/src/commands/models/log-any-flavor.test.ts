@@ -24,16 +24,32 @@ beforeAll(async () => {
   ({ dir, cleanup } = await tempDir());
   store = path.join(dir, 'mlruns');
   const model = tf.sequential({
-    layers: [tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) })],
+    layers: [
+      tf.layers.dense({ inputShape: [3], units: 2, kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }),
+    ],
   });
   await mkdir(path.join(dir, 'tfjs'));
   await model.save(fileSaveHandler(tf, path.join(dir, 'tfjs')));
-  const rows = [[1, 2, 3], [0.5, -1, 0]];
+  const rows = [
+    [1, 2, 3],
+    [0.5, -1, 0],
+  ];
   expected = tf.tidy(() => (model.predict(tf.tensor2d(rows)) as tf.Tensor).arraySync()) as number[][];
   input = path.join(dir, 'in.json');
   await writeFile(input, JSON.stringify({ inputs: rows }));
   const log = await runCli(
-    ['models', 'log', '--flavor', 'tfjs', '--file', path.join(dir, 'tfjs', 'model.json'), '--experiment-name', 'tfjs', '--backend-store-uri', store],
+    [
+      'models',
+      'log',
+      '--flavor',
+      'tfjs',
+      '--file',
+      path.join(dir, 'tfjs', 'model.json'),
+      '--experiment-name',
+      'tfjs',
+      '--backend-store-uri',
+      store,
+    ],
     { groups: [modelsCommand] },
   );
   expect(log.code, log.stderr).toBe(0);
@@ -57,18 +73,25 @@ function expectRows(got: number[][]) {
 describe('models log --flavor tfjs and --backend-store-uri', () => {
   it('logs a tfjs model into a run of the store, and predict finds it through --backend-store-uri', async () => {
     expect(uri).toMatch(/^(runs:\/[0-9a-f]{32}\/model|models:\/m-[0-9a-f]{32})$/);
-    const r = await runCli(['models', 'predict', '-m', uri, '-i', input, '--backend-store-uri', store], { groups: [modelsCommand] });
+    const r = await runCli(['models', 'predict', '-m', uri, '-i', input, '--backend-store-uri', store], {
+      groups: [modelsCommand],
+    });
     expect(r.code, r.stderr).toBe(0);
     expectRows(rowsOf((JSON.parse(r.stdout) as { predictions: unknown }).predictions));
     // Without the option the default store (./mlruns, here empty) cannot know the run.
-    const elsewhere = await runCli(['models', 'predict', '-m', uri, '-i', input, '--backend-store-uri', path.join(dir, 'empty')], { groups: [modelsCommand] });
+    const elsewhere = await runCli(
+      ['models', 'predict', '-m', uri, '-i', input, '--backend-store-uri', path.join(dir, 'empty')],
+      { groups: [modelsCommand] },
+    );
     expect(elsewhere.code).toBe(1);
     expect(elsewhere.stderr).toMatch(/^Error \(RESOURCE_DOES_NOT_EXIST\): /);
   });
 
   it('generate-dockerfile copies the logged model out of the store', async () => {
     const out = path.join(dir, 'ctx');
-    const r = await runCli(['models', 'generate-dockerfile', '-m', uri, '-d', out, '--backend-store-uri', store], { groups: [modelsCommand] });
+    const r = await runCli(['models', 'generate-dockerfile', '-m', uri, '-d', out, '--backend-store-uri', store], {
+      groups: [modelsCommand],
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(await readFile(path.join(out, 'model_dir', 'MLmodel'), 'utf8')).toMatch(/^ {2}tfjs:$/m);
     expect(await readFile(path.join(out, 'package.json'), 'utf8')).toContain('"@tensorflow/tfjs"');
@@ -76,22 +99,30 @@ describe('models log --flavor tfjs and --backend-store-uri', () => {
 
   it('serve loads the logged model through --backend-store-uri', async () => {
     let checked: Promise<void> | undefined;
-    const group: CommandGroup = (ctx) => new Command('models').addCommand(modelsServeCommand(ctx, {
-      onListening: (server) => {
-        checked = (async () => {
-          try {
-            const res = await fetch(`${server.url}/invocations`, {
-              method: 'POST', headers: { 'content-type': 'application/json' }, body: await readFile(input, 'utf8'),
-            });
-            expect(res.status).toBe(200);
-            expectRows(rowsOf(((await res.json()) as { predictions: unknown }).predictions));
-          } finally {
-            await server.close();
-          }
-        })();
-      },
-    }));
-    const r = await runCli(['models', 'serve', '-m', uri, '-p', '0', '--no-request-log', '--backend-store-uri', store], { groups: [group] });
+    const group: CommandGroup = (ctx) =>
+      new Command('models').addCommand(
+        modelsServeCommand(ctx, {
+          onListening: (server) => {
+            checked = (async () => {
+              try {
+                const res = await fetch(`${server.url}/invocations`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: await readFile(input, 'utf8'),
+                });
+                expect(res.status).toBe(200);
+                expectRows(rowsOf(((await res.json()) as { predictions: unknown }).predictions));
+              } finally {
+                await server.close();
+              }
+            })();
+          },
+        }),
+      );
+    const r = await runCli(
+      ['models', 'serve', '-m', uri, '-p', '0', '--no-request-log', '--backend-store-uri', store],
+      { groups: [group] },
+    );
     expect(r.code, r.stderr).toBe(0);
     await checked;
   });

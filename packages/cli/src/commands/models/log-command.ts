@@ -22,14 +22,17 @@ interface LogFlags extends SaveFlags {
 }
 
 export function modelsLogCommand(ctx: CliContext): Command {
-  return withStoreOption(withSaveFlags(new Command('log').description('Log a model file to a run (and optionally register it)')))
+  return withStoreOption(
+    withSaveFlags(new Command('log').description('Log a model file to a run (and optionally register it)')),
+  )
     .option('--run-id <id>', 'log into this run (default: a new run)')
     .option('--experiment-name <name>', 'experiment of the new run (created if missing)')
     .option('--experiment-id <id>', 'experiment id of the new run (default: 0)')
     .option('--artifact-path <path>', 'run-relative artifact path', 'model')
     .option('--registered-model-name <name>', 'also register the logged model under this name')
     .action(async (opts: LogFlags) => {
-      if (opts.runId && (opts.experimentName || opts.experimentId)) throw new UsageError('Use --run-id or --experiment-name/--experiment-id, not both');
+      if (opts.runId && (opts.experimentName || opts.experimentId))
+        throw new UsageError('Use --run-id or --experiment-name/--experiment-id, not both');
       // The flavor and the model file are checked before a run is created for them.
       const { save } = await flavorSaver(opts);
       const client = ctx.client(opts.backendStoreUri);
@@ -50,7 +53,8 @@ export function modelsLogCommand(ctx: CliContext): Command {
           ...(opts.registeredModelName ? { registeredModelName: opts.registeredModelName } : {}),
         });
         ctx.print(`Logged model to ${info.modelUri} (run ${info.runId})`);
-        if (info.modelVersion) ctx.print(`Registered model '${info.modelVersion.name}' version ${info.modelVersion.version}`);
+        if (info.modelVersion)
+          ctx.print(`Registered model '${info.modelVersion.name}' version ${info.modelVersion.version}`);
         if (created) await client.setTerminated(runId, 'FINISHED');
       } catch (e) {
         if (created) await client.setTerminated(runId, 'FAILED').catch(() => undefined);

@@ -20,12 +20,20 @@ export interface LocalModel {
 }
 
 /** The stores `uri` resolves through: none for a local model, else the tracking URI's. */
-export async function modelStores(ctx: CliContext, backendStoreUri: string | undefined, uri: string): Promise<ModelUriStores> {
+export async function modelStores(
+  ctx: CliContext,
+  backendStoreUri: string | undefined,
+  uri: string,
+): Promise<ModelUriStores> {
   if (parseModelUri(uri).kind === 'file') return {};
   return ctx.client(backendStoreUri).stores();
 }
 
-export async function resolveModel(ctx: CliContext, backendStoreUri: string | undefined, uri: string): Promise<LocalModel> {
+export async function resolveModel(
+  ctx: CliContext,
+  backendStoreUri: string | undefined,
+  uri: string,
+): Promise<LocalModel> {
   const local = await downloadModel(uri, await modelStores(ctx, backendStoreUri, uri));
   return { dir: local.dir, source: uri, remote: parseModelUri(uri).kind !== 'file', cleanup: local.cleanup };
 }

@@ -38,7 +38,11 @@ describe('mlflow-ts models inspect', () => {
     let total = 0;
     for (const f of files) total += (await stat(path.join(pimaModel, f.path))).size;
     expect(report.total_size_bytes).toBe(total);
-    expect(report).toMatchObject({ model_size_bytes: 458664, run_id: '9ecfdb0daff5428bbc728112608cbfd7', mlflow_version: '3.12.0' });
+    expect(report).toMatchObject({
+      model_size_bytes: 458664,
+      run_id: '9ecfdb0daff5428bbc728112608cbfd7',
+      mlflow_version: '3.12.0',
+    });
 
     const human = await cliOk(['models', 'inspect', pimaModel]);
     expect(human).toContain('python_function: ');
@@ -89,7 +93,9 @@ describe('mlflow-ts models inspect', () => {
     const store: TrackingStore = createFsTrackingStore({ root: uri });
     const runId = (await store.createRun({ experiment_id: '0', start_time: 1, tags: [] })).info.run_id;
     await cliOk(['artifacts', 'log', '-r', runId, '-l', pimaModel, '-a', 'model', '--backend-store-uri', uri]);
-    const report = JSON.parse(await cliOk(['models', 'inspect', `runs:/${runId}/model`, '--json', '--backend-store-uri', uri]));
+    const report = JSON.parse(
+      await cliOk(['models', 'inspect', `runs:/${runId}/model`, '--json', '--backend-store-uri', uri]),
+    );
     expect(report.signature.inputs).toHaveLength(8);
     expect(report.path).toBe(`runs:/${runId}/model`);
     await store.close?.();
@@ -98,10 +104,25 @@ describe('mlflow-ts models inspect', () => {
 
 describe('mlflow-ts models validate-input', () => {
   it('normalizes a valid scoring payload against the signature', async () => {
-    const out = await cliOk(['models', 'validate-input', pimaModel, '--input', path.join(pimaModel, 'serving_input_example.json')]);
+    const out = await cliOk([
+      'models',
+      'validate-input',
+      pimaModel,
+      '--input',
+      path.join(pimaModel, 'serving_input_example.json'),
+    ]);
     const body = JSON.parse(out);
     expect(body.input.kind).toBe('dataframe');
-    expect(body.input.columns).toEqual(['pregnancies', 'glucose', 'diastolic', 'triceps', 'insulin', 'bmi', 'dpf', 'age']);
+    expect(body.input.columns).toEqual([
+      'pregnancies',
+      'glucose',
+      'diastolic',
+      'triceps',
+      'insulin',
+      'bmi',
+      'dpf',
+      'age',
+    ]);
     const served = JSON.parse(await readFile(path.join(pimaModel, 'serving_input_example.json'), 'utf8'));
     expect(body.input.rows).toEqual(served.dataframe_split.data);
   });

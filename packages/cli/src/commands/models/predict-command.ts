@@ -26,7 +26,8 @@ export function appendPrediction(acc: Prediction | undefined, next: Prediction):
   if (!Array.isArray(acc) && !Array.isArray(next)) {
     for (const [k, v] of Object.entries(next)) {
       const prev = acc[k];
-      if (!Array.isArray(prev) || !Array.isArray(v)) throw new MlflowError('INTERNAL_ERROR', `Cannot join chunked predictions for output '${k}'`);
+      if (!Array.isArray(prev) || !Array.isArray(v))
+        throw new MlflowError('INTERNAL_ERROR', `Cannot join chunked predictions for output '${k}'`);
       for (const x of v) prev.push(x);
     }
     return acc;
@@ -44,41 +45,58 @@ export function modelsPredictCommand(ctx: CliContext): Command {
     .option('--chunk-rows <n>', 'rows per model call for CSV input', parseInteger('--chunk-rows'), 10_000)
     .option('--env-manager <manager>', "accepted for MLflow compatibility; only 'local' is supported", 'local')
     .option('--flavor <module>', 'also load models of this flavor package or module path (repeatable)', collect, [])
-    .action(async (opts: {
-      modelUri: string; inputPath: string; outputPath?: string; contentType: 'json' | 'csv'; chunkRows: number; envManager: string; flavor: string[];
-      backendStoreUri?: string;
-    }) => {
-      if (opts.envManager !== 'local') throw new UsageError(`--env-manager '${opts.envManager}' is not supported (use 'local')`);
-      const registry = await flavorRegistryFor(opts.flavor);
-      const model = await loadModel(opts.modelUri, { registry, stores: await modelStores(ctx, opts.backendStoreUri, opts.modelUri) });
-      try {
-        let predictions: Prediction | undefined;
-        if (opts.contentType === 'json') {
-          const text = await readFile(opts.inputPath, 'utf8').catch(() => { throw new UsageError(`Cannot read input file '${opts.inputPath}'`); });
-          const parsed = parseScoringPayload(text, 'application/json');
-          predictions = await model.predict(parsed.input, parsed.params);
-        } else {
-          const bar = ctx.io.stderrIsTTY
-            ? new cliProgress.SingleBar({ format: 'predict [{bar}] {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
-            : undefined;
-          let rows = 0;
-          try {
-            for await (const c of csvChunks(opts.inputPath, opts.chunkRows)) {
-              if (bar && rows === 0) bar.start(c.totalBytes, 0, { rows: 0 });
-              const parsed = parseScoringPayload(c.csv, 'text/csv');
-              predictions = appendPrediction(predictions, await model.predict(parsed.input, parsed.params));
-              rows += c.rows;
-              bar?.update(c.bytesRead, { rows });
+    .action(
+      async (opts: {
+        modelUri: string;
+        inputPath: string;
+        outputPath?: string;
+        contentType: 'json' | 'csv';
+        chunkRows: number;
+        envManager: string;
+        flavor: string[];
+        backendStoreUri?: string;
+      }) => {
+        if (opts.envManager !== 'local')
+          throw new UsageError(`--env-manager '${opts.envManager}' is not supported (use 'local')`);
+        const registry = await flavorRegistryFor(opts.flavor);
+        const model = await loadModel(opts.modelUri, {
+          registry,
+          stores: await modelStores(ctx, opts.backendStoreUri, opts.modelUri),
+        });
+        try {
+          let predictions: Prediction | undefined;
+          if (opts.contentType === 'json') {
+            const text = await readFile(opts.inputPath, 'utf8').catch(() => {
+              throw new UsageError(`Cannot read input file '${opts.inputPath}'`);
+            });
+            const parsed = parseScoringPayload(text, 'application/json');
+            predictions = await model.predict(parsed.input, parsed.params);
+          } else {
+            const bar = ctx.io.stderrIsTTY
+              ? new cliProgress.SingleBar(
+                  { format: 'predict [{bar}] {percentage}% | {rows} rows', stream: process.stderr, hideCursor: true },
+                  cliProgress.Presets.shades_classic,
+                )
+              : undefined;
+            let rows = 0;
+            try {
+              for await (const c of csvChunks(opts.inputPath, opts.chunkRows)) {
+                if (bar && rows === 0) bar.start(c.totalBytes, 0, { rows: 0 });
+                const parsed = parseScoringPayload(c.csv, 'text/csv');
+                predictions = appendPrediction(predictions, await model.predict(parsed.input, parsed.params));
+                rows += c.rows;
+                bar?.update(c.bytesRead, { rows });
+              }
+            } finally {
+              bar?.stop();
             }
-          } finally {
-            bar?.stop();
           }
+          const out = `${JSON.stringify({ predictions: predictions ?? [] })}\n`;
+          if (opts.outputPath) await writeFile(opts.outputPath, out);
+          else ctx.io.stdout(out);
+        } finally {
+          await model.dispose();
         }
-        const out = `${JSON.stringify({ predictions: predictions ?? [] })}\n`;
-        if (opts.outputPath) await writeFile(opts.outputPath, out);
-        else ctx.io.stdout(out);
-      } finally {
-        await model.dispose();
-      }
-    });
+      },
+    );
 }

@@ -15,33 +15,51 @@ function sourceUri(source: string): string {
 }
 
 export function modelsRegisterCommand(ctx: CliContext): Command {
-  return withJsonOption(withStoreOption(new Command('register').description('register a model version from a runs:/, models:/ or local source')))
+  return withJsonOption(
+    withStoreOption(
+      new Command('register').description('register a model version from a runs:/, models:/ or local source'),
+    ),
+  )
     .argument('<source-uri>', 'runs:/<run_id>/<path>, models:/<name>/<version>, or a model directory inside the store')
     .requiredOption('-n, --name <name>', 'registered model name (created if missing)')
     .option('--run-id <id>', 'run the model came from (default: the run of a runs:/ source)')
     .option('-d, --description <text>', 'version description')
     .option('-t, --tag <key=value>', 'version tag (repeatable)', collectKeyValue)
-    .action(async (source: string, o: { backendStoreUri?: string; json?: boolean; name: string; runId?: string; description?: string; tag?: Record<string, string> }) => {
-      const client = ctx.client(o.backendStoreUri);
-      const uri = sourceUri(source);
-      const parsed = uriScheme(uri) === 'runs' ? parseModelUri(uri) : undefined;
-      const runId = o.runId ?? (parsed?.kind === 'runs' ? parsed.runId : undefined);
-      let created = true;
-      try {
-        await client.createRegisteredModel(o.name);
-      } catch (e) {
-        if (!MlflowError.isInstance(e) || e.code !== 'RESOURCE_ALREADY_EXISTS') throw e;
-        created = false;
-      }
-      const mv = await client.createModelVersion(o.name, uri, {
-        ...(runId !== undefined ? { runId } : {}),
-        ...(o.description !== undefined ? { description: o.description } : {}),
-        ...(o.tag ? { tags: o.tag } : {}),
-      });
-      if (o.json) return ctx.printJson({ model_version: mv });
-      ctx.print(created
-        ? `Successfully registered model '${o.name}'.`
-        : `Registered model '${o.name}' already exists. Creating a new version of this model...`);
-      ctx.print(`Created version '${mv.version}' of model '${mv.name}'.`);
-    });
+    .action(
+      async (
+        source: string,
+        o: {
+          backendStoreUri?: string;
+          json?: boolean;
+          name: string;
+          runId?: string;
+          description?: string;
+          tag?: Record<string, string>;
+        },
+      ) => {
+        const client = ctx.client(o.backendStoreUri);
+        const uri = sourceUri(source);
+        const parsed = uriScheme(uri) === 'runs' ? parseModelUri(uri) : undefined;
+        const runId = o.runId ?? (parsed?.kind === 'runs' ? parsed.runId : undefined);
+        let created = true;
+        try {
+          await client.createRegisteredModel(o.name);
+        } catch (e) {
+          if (!MlflowError.isInstance(e) || e.code !== 'RESOURCE_ALREADY_EXISTS') throw e;
+          created = false;
+        }
+        const mv = await client.createModelVersion(o.name, uri, {
+          ...(runId !== undefined ? { runId } : {}),
+          ...(o.description !== undefined ? { description: o.description } : {}),
+          ...(o.tag ? { tags: o.tag } : {}),
+        });
+        if (o.json) return ctx.printJson({ model_version: mv });
+        ctx.print(
+          created
+            ? `Successfully registered model '${o.name}'.`
+            : `Registered model '${o.name}' already exists. Creating a new version of this model...`,
+        );
+        ctx.print(`Created version '${mv.version}' of model '${mv.name}'.`);
+      },
+    );
 }

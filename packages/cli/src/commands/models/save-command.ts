@@ -18,7 +18,9 @@ export interface SaveFlags {
 }
 
 async function readJson(file: string, what: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8').catch(() => { throw new UsageError(`Cannot read ${what} file '${file}'`); });
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new UsageError(`Cannot read ${what} file '${file}'`);
+  });
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
@@ -31,8 +33,13 @@ export async function signatureOption(value: string): Promise<ModelSignature | '
   if (value === 'auto') return 'auto';
   if (value === 'none') return false;
   const dict = (await readJson(value, 'signature')) as { inputs?: unknown; outputs?: unknown; params?: unknown };
-  const asString = (v: unknown) => (v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v));
-  return parseSignature({ inputs: asString(dict.inputs), outputs: asString(dict.outputs), params: asString(dict.params) });
+  const asString = (v: unknown) =>
+    v === undefined || v === null ? null : typeof v === 'string' ? v : JSON.stringify(v);
+  return parseSignature({
+    inputs: asString(dict.inputs),
+    outputs: asString(dict.outputs),
+    params: asString(dict.params),
+  });
 }
 
 /** The save options shared by `models save` and `models log`. */
@@ -46,14 +53,20 @@ export async function saveOptionsOf(flags: SaveFlags): Promise<Record<string, un
 
 export function withSaveFlags(cmd: Command): Command {
   return cmd
-    .option('--flavor <name|module>', 'flavor to save with: onnx, tfjs, or a flavor package name or path (its save gets a .json --file parsed)', 'onnx')
+    .option(
+      '--flavor <name|module>',
+      'flavor to save with: onnx, tfjs, or a flavor package name or path (its save gets a .json --file parsed)',
+      'onnx',
+    )
     .requiredOption('--file <path>', 'the model file: model.onnx (onnx), model.json or a graph-model directory (tfjs)')
     .option('--signature <auto|none|file.json>', 'signature: read off the model, none, or a JSON file', 'auto')
     .option('--input-example <file.json>', 'an input example (JSON) saved next to the model');
 }
 
 /** `--flavor`, `--file` and the save options as a `save(dir)` of that flavor (`models save` and `models log`). */
-export async function flavorSaver(flags: SaveFlags): Promise<{ flavor: Flavor<any, any>; save: (dir: string) => Promise<MLmodel> }> {
+export async function flavorSaver(
+  flags: SaveFlags,
+): Promise<{ flavor: Flavor<any, any>; save: (dir: string) => Promise<MLmodel> }> {
   const { flavor, builtIn } = await saveFlavor(flags.flavor);
   const source = builtIn ? builtInSource(flavor.name, flags.file) : await pluginSource(flags.file);
   const options = await saveOptionsOf(flags);

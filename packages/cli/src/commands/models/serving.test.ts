@@ -20,7 +20,12 @@ afterAll(() => rm(tmp, { recursive: true, force: true }));
 async function run(args: string[], opts: { env?: Record<string, string>; groups?: CommandGroup[] } = {}) {
   let stdout = '';
   let stderr = '';
-  const io: CliIO = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), stderrIsTTY: false, env: { ...opts.env } };
+  const io: CliIO = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    stderrIsTTY: false,
+    env: { ...opts.env },
+  };
   const code = await main(['node', 'mlflow-ts', 'models', ...args], { io, groups: opts.groups ?? [modelsCommand] });
   return { code, stdout, stderr };
 }
@@ -45,7 +50,9 @@ describe('models save / predict', () => {
     const r = await run(['predict', '-m', modelDir, '-i', input, '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     // Tensor input: {output name: array}, as MLflow's onnx flavor answers.
-    const { predictions: { variable: predictions } } = JSON.parse(await readFile(out, 'utf8')) as { predictions: { variable: number[][] } };
+    const {
+      predictions: { variable: predictions },
+    } = JSON.parse(await readFile(out, 'utf8')) as { predictions: { variable: number[][] } };
     expect(predictions).toHaveLength(2);
     expect(predictions[0]![0]).toBeCloseTo(INTERCEPT, 3);
   });
@@ -54,14 +61,19 @@ describe('models save / predict', () => {
     const noSig = path.join(tmp, 'regressor-nosig');
     expect((await run(['save', '--file', regressorOnnx, '-o', noSig, '--signature', 'none'])).code).toBe(0);
     const cols = Array.from({ length: 10 }, (_, i) => `f${i}`);
-    const lines = [cols.join(','), ...Array.from({ length: 7 }, (_, r) => cols.map((_, c) => (c === 0 ? r / 10 : 0)).join(','))];
+    const lines = [
+      cols.join(','),
+      ...Array.from({ length: 7 }, (_, r) => cols.map((_, c) => (c === 0 ? r / 10 : 0)).join(',')),
+    ];
     const csv = path.join(tmp, 'in.csv');
     await writeFile(csv, `${lines.join('\n')}\n`);
     const r = await run(['predict', '-m', noSig, '-i', csv, '-t', 'csv', '--chunk-rows', '3']);
     expect(r.code, r.stderr).toBe(0);
     const { predictions } = JSON.parse(r.stdout) as { predictions: { variable: number }[] };
     expect(predictions).toHaveLength(7);
-    predictions.forEach((p, i) => expect(p.variable).toBeCloseTo(INTERCEPT + 32.14943313598633 * Math.fround(i / 10), 2));
+    predictions.forEach((p, i) =>
+      expect(p.variable).toBeCloseTo(INTERCEPT + 32.14943313598633 * Math.fround(i / 10), 2),
+    );
   });
 
   it('a bad input is a one-line error naming it', async () => {
@@ -78,23 +90,48 @@ describe('models serve', () => {
     const modelDir = path.join(tmp, 'serve-model');
     expect((await run(['save', '--file', regressorOnnx, '-o', modelDir])).code).toBe(0);
     let checked: Promise<void> | undefined;
-    const group: CommandGroup = (ctx) => new Command('models').addCommand(modelsServeCommand(ctx, {
-      onListening: (server) => {
-        checked = (async () => {
-          try {
-            const r = await fetch(`${server.url}/invocations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ inputs: [new Array(10).fill(0)] }) });
-            expect(r.status).toBe(200);
-            expect(((await r.json()) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(INTERCEPT, 3);
-            const meta = await fetch(`${server.url}/v2/models/second`);
-            expect(meta.status).toBe(200);
-            expect((await fetch(`${server.url}/v2/models/model/ready`)).status).toBe(200);
-          } finally {
-            await server.close();
-          }
-        })();
-      },
-    }));
-    const r = await run(['serve', '-m', modelDir, '-p', '0', '-h', '127.0.0.1', '--model', `second=${modelDir}`, '--max-batch-size', '8', '--no-request-log'], { groups: [group] });
+    const group: CommandGroup = (ctx) =>
+      new Command('models').addCommand(
+        modelsServeCommand(ctx, {
+          onListening: (server) => {
+            checked = (async () => {
+              try {
+                const r = await fetch(`${server.url}/invocations`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ inputs: [new Array(10).fill(0)] }),
+                });
+                expect(r.status).toBe(200);
+                expect(
+                  ((await r.json()) as { predictions: { variable: number[][] } }).predictions.variable[0]![0],
+                ).toBeCloseTo(INTERCEPT, 3);
+                const meta = await fetch(`${server.url}/v2/models/second`);
+                expect(meta.status).toBe(200);
+                expect((await fetch(`${server.url}/v2/models/model/ready`)).status).toBe(200);
+              } finally {
+                await server.close();
+              }
+            })();
+          },
+        }),
+      );
+    const r = await run(
+      [
+        'serve',
+        '-m',
+        modelDir,
+        '-p',
+        '0',
+        '-h',
+        '127.0.0.1',
+        '--model',
+        `second=${modelDir}`,
+        '--max-batch-size',
+        '8',
+        '--no-request-log',
+      ],
+      { groups: [group] },
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Serving 'model' .* 'second' .* at http:\/\/127\.0\.0\.1:\d+/);
     await checked;
@@ -114,7 +151,10 @@ describe('models log', () => {
     await writeFile(input, JSON.stringify({ inputs: [new Array(10).fill(0)] }));
     const p = await run(['predict', '-m', uri!, '-i', input], { env });
     expect(p.code, p.stderr).toBe(0);
-    expect((JSON.parse(p.stdout) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(INTERCEPT, 3);
+    expect((JSON.parse(p.stdout) as { predictions: { variable: number[][] } }).predictions.variable[0]![0]).toBeCloseTo(
+      INTERCEPT,
+      3,
+    );
   });
 });
 
@@ -129,8 +169,12 @@ describe('models generate-dockerfile', () => {
     expect(dockerfile).toMatch(/^FROM node:20-bookworm-slim$/m);
     expect(dockerfile).toContain('COPY model_dir /opt/ml/model');
     expect(dockerfile).toContain('EXPOSE 8080');
-    expect(dockerfile).toContain('ENTRYPOINT ["node_modules/.bin/mlflow-ts", "models", "serve", "-m", "/opt/ml/model", "--host", "0.0.0.0", "-p", "8080"]');
-    const pkg = JSON.parse(await readFile(path.join(out, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(dockerfile).toContain(
+      'ENTRYPOINT ["node_modules/.bin/mlflow-ts", "models", "serve", "-m", "/opt/ml/model", "--host", "0.0.0.0", "-p", "8080"]',
+    );
+    const pkg = JSON.parse(await readFile(path.join(out, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
     expect(Object.keys(pkg.dependencies)).toEqual(['@mlflow-ts/cli', '@mlflow-ts/flavor-onnx', 'onnxruntime-node']);
     expect(await readFile(path.join(out, 'model_dir', 'MLmodel'), 'utf8')).toContain('mlflow.onnx');
   });

@@ -10,7 +10,10 @@ const CONTENT_TYPES: Record<string, string> = { json: 'application/json', csv: '
 
 /** Parses and enforces `inputFile` against the model in `dir`; returns the normalized input as JSON. */
 export async function validateInput(
-  ctx: CliContext, dir: string, inputFile: string, contentType: string,
+  ctx: CliContext,
+  dir: string,
+  inputFile: string,
+  contentType: string,
 ): Promise<Record<string, unknown>> {
   const mime = CONTENT_TYPES[contentType.toLowerCase()];
   if (!mime) throw new UsageError(`--content-type must be json or csv, got '${contentType}'`);

@@ -20,40 +20,61 @@ const nameOption = () => new Option('-n, --name <name>', 'registered model name'
 const versionOption = () => new Option('-v, --version <version>', 'model version number').makeOptionMandatory();
 
 export function modelVersionsCommand(ctx: CliContext): Command {
-  const cmd = new Command('model-versions').description('list model versions, move them between stages and point aliases at them');
+  const cmd = new Command('model-versions').description(
+    'list model versions, move them between stages and point aliases at them',
+  );
 
-  withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list model versions (all models, or one with --name)')))
+  withJsonOption(
+    withStoreOption(
+      cmd.command('list').alias('search').description('list model versions (all models, or one with --name)'),
+    ),
+  )
     .option('-n, --name <name>', 'only versions of this registered model')
-    .option('--filter <filter>', "search filter, e.g. \"run_id = '…'\" or \"tags.k = 'v'\"")
+    .option('--filter <filter>', 'search filter, e.g. "run_id = \'…\'" or "tags.k = \'v\'"')
     .option('--order-by <clause>', "order clause, e.g. 'version_number DESC' (repeatable)", collect)
     .option('--max-results <n>', 'page size (1..200000)', parseInteger('--max-results'), 10_000)
     .option('--page-token <token>', 'continue a previous listing')
-    .action(async (o: StoreOpts & { name?: string; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
-      const filter = [o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined, o.filter ? `(${o.filter})` : undefined]
-        .filter(Boolean).join(' AND ');
-      const page = await ctx.client(o.backendStoreUri).searchModelVersions({
-        maxResults: o.maxResults,
-        ...(filter ? { filterString: filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json) return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
-      printModelVersions(ctx, page.items, page.next_page_token);
-    });
+    .action(
+      async (
+        o: StoreOpts & { name?: string; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
+      ) => {
+        const filter = [
+          o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined,
+          o.filter ? `(${o.filter})` : undefined,
+        ]
+          .filter(Boolean)
+          .join(' AND ');
+        const page = await ctx.client(o.backendStoreUri).searchModelVersions({
+          maxResults: o.maxResults,
+          ...(filter ? { filterString: filter } : {}),
+          ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+          ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+        });
+        if (o.json)
+          return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
+        printModelVersions(ctx, page.items, page.next_page_token);
+      },
+    );
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one model version, by --version or --alias')))
     .addOption(nameOption())
     .option('-v, --version <version>', 'model version number')
     .option('-a, --alias <alias>', 'alias pointing at the version')
     .action(async (o: StoreOpts & { name: string; version?: string; alias?: string }) => {
-      if ((o.version === undefined) === (o.alias === undefined)) throw new UsageError('give exactly one of --version or --alias');
+      if ((o.version === undefined) === (o.alias === undefined))
+        throw new UsageError('give exactly one of --version or --alias');
       const client = ctx.client(o.backendStoreUri);
-      const mv = o.version !== undefined ? await client.getModelVersion(o.name, o.version) : await client.getModelVersionByAlias(o.name, o.alias!);
+      const mv =
+        o.version !== undefined
+          ? await client.getModelVersion(o.name, o.version)
+          : await client.getModelVersionByAlias(o.name, o.alias!);
       if (o.json) return ctx.printJson({ model_version: mv });
       printModelVersion(ctx, mv);
     });
 
-  withJsonOption(withStoreOption(cmd.command('set-alias').description('point an alias at a version (moving it if it exists)')))
+  withJsonOption(
+    withStoreOption(cmd.command('set-alias').description('point an alias at a version (moving it if it exists)')),
+  )
     .addOption(nameOption())
     .requiredOption('-a, --alias <alias>', 'alias name')
     .addOption(versionOption())
@@ -76,9 +97,15 @@ export function modelVersionsCommand(ctx: CliContext): Command {
     .addOption(nameOption())
     .addOption(versionOption())
     .requiredOption('-s, --stage <stage>', `target stage: ${MODEL_VERSION_STAGES.join(', ')} (any case)`)
-    .option('--archive-existing-versions', 'archive the versions now in the target stage (Staging/Production only)', false)
+    .option(
+      '--archive-existing-versions',
+      'archive the versions now in the target stage (Staging/Production only)',
+      false,
+    )
     .action(async (o: VersionOpts & { stage: string; archiveExistingVersions: boolean }) => {
-      const mv = await ctx.client(o.backendStoreUri).transitionModelVersionStage(o.name, o.version, o.stage, o.archiveExistingVersions);
+      const mv = await ctx
+        .client(o.backendStoreUri)
+        .transitionModelVersionStage(o.name, o.version, o.stage, o.archiveExistingVersions);
       if (o.json) return ctx.printJson({ model_version: mv });
       ctx.print(`Model '${mv.name}' version ${mv.version} is now in stage ${mv.current_stage}.`);
     });

@@ -26,7 +26,7 @@ export function registeredModelsCommand(ctx: CliContext): Command {
     });
 
   withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list registered models')))
-    .option('--filter <filter>', "search filter, e.g. \"name LIKE 'wine%'\"")
+    .option('--filter <filter>', 'search filter, e.g. "name LIKE \'wine%\'"')
     .option('--order-by <clause>', "order clause, e.g. 'last_updated_timestamp DESC' (repeatable)", collect)
     .option('--max-results <n>', 'page size (1..1000)', parseInteger('--max-results'), 100)
     .option('--page-token <token>', 'continue a previous listing')
@@ -37,7 +37,8 @@ export function registeredModelsCommand(ctx: CliContext): Command {
         ...(o.orderBy ? { orderBy: o.orderBy } : {}),
         ...(o.pageToken ? { pageToken: o.pageToken } : {}),
       });
-      if (o.json) return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });
+      if (o.json)
+        return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });
       printRegisteredModels(ctx, page.items, page.next_page_token);
     });
 

@@ -4,16 +4,18 @@ import type { CliContext } from '../../cli-context.js';
 import { formatTable, formatTime } from '../../output.js';
 
 export function printRegisteredModels(ctx: CliContext, models: RegisteredModel[], nextPageToken?: string): void {
-  ctx.print(formatTable(
-    ['Name', 'Latest Versions', 'Aliases', 'Last Updated', 'Description'],
-    models.map((m) => [
-      m.name,
-      m.latest_versions.map((v) => `${v.version} (${v.current_stage})`).join(', '),
-      m.aliases.map((a) => `${a.alias}=${a.version}`).join(', '),
-      formatTime(m.last_updated_timestamp),
-      m.description ?? '',
-    ]),
-  ));
+  ctx.print(
+    formatTable(
+      ['Name', 'Latest Versions', 'Aliases', 'Last Updated', 'Description'],
+      models.map((m) => [
+        m.name,
+        m.latest_versions.map((v) => `${v.version} (${v.current_stage})`).join(', '),
+        m.aliases.map((a) => `${a.alias}=${a.version}`).join(', '),
+        formatTime(m.last_updated_timestamp),
+        m.description ?? '',
+      ]),
+    ),
+  );
   if (nextPageToken) ctx.print(`(more results: --page-token ${nextPageToken})`);
 }
 
@@ -28,10 +30,19 @@ export function printRegisteredModel(ctx: CliContext, m: RegisteredModel): void 
 }
 
 export function printModelVersions(ctx: CliContext, versions: ModelVersion[], nextPageToken?: string): void {
-  ctx.print(formatTable(
-    ['Name', 'Version', 'Stage', 'Aliases', 'Source', 'Last Updated'],
-    versions.map((v) => [v.name, v.version, v.current_stage, v.aliases.join(', '), v.source, formatTime(v.last_updated_timestamp)]),
-  ));
+  ctx.print(
+    formatTable(
+      ['Name', 'Version', 'Stage', 'Aliases', 'Source', 'Last Updated'],
+      versions.map((v) => [
+        v.name,
+        v.version,
+        v.current_stage,
+        v.aliases.join(', '),
+        v.source,
+        formatTime(v.last_updated_timestamp),
+      ]),
+    ),
+  );
   if (nextPageToken) ctx.print(`(more results: --page-token ${nextPageToken})`);
 }
 

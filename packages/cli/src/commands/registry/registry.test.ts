@@ -2,7 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createStoreRegistry, fileStoreFactory, localPathOfUri, toRestJson, type StoreRegistry } from '@mlflow-ts/client';
+import {
+  createStoreRegistry,
+  fileStoreFactory,
+  localPathOfUri,
+  toRestJson,
+  type StoreRegistry,
+} from '@mlflow-ts/client';
 import { createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { createCliContext } from '../../cli-context.js';
@@ -25,7 +31,8 @@ let uri: string;
 let tracking: TrackingStore;
 let registry: ModelRegistryStore;
 
-const run = (args: string[]): Promise<CliResult> => runCli([...args, '--backend-store-uri', uri], { groups, storeRegistry });
+const run = (args: string[]): Promise<CliResult> =>
+  runCli([...args, '--backend-store-uri', uri], { groups, storeRegistry });
 async function ok(args: string[]): Promise<string> {
   const r = await run(args);
   if (r.code !== 0) throw new Error(`mlflow-ts ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
@@ -50,7 +57,10 @@ describe('mlflow-ts models register', () => {
     const { info } = await tracking.createRun({});
     const first = await ok(['models', 'register', `runs:/${info.run_id}/model`, '--name', 'wine']);
     expect(first).toBe("Successfully registered model 'wine'.\nCreated version '1' of model 'wine'.\n");
-    expect(await registry.getModelVersion('wine', '1')).toMatchObject({ source: `runs:/${info.run_id}/model`, run_id: info.run_id });
+    expect(await registry.getModelVersion('wine', '1')).toMatchObject({
+      source: `runs:/${info.run_id}/model`,
+      run_id: info.run_id,
+    });
 
     // a local directory inside the run's artifacts, given as a plain path
     const local = path.join(localPathOfUri(info.artifact_uri), 'model');
@@ -100,7 +110,10 @@ describe('mlflow-ts registered-models', () => {
     expect((await registry.getModelVersion('c-model', '1')).aliases).toEqual(['champion']);
     expect(await json(['registered-models', 'delete', '--name', 'c-model'])).toEqual({});
     const missing = await run(['registered-models', 'get', '--name', 'c-model']);
-    expect(missing).toMatchObject({ code: 1, stderr: 'Error (RESOURCE_DOES_NOT_EXIST): Registered Model with name=c-model not found\n' });
+    expect(missing).toMatchObject({
+      code: 1,
+      stderr: 'Error (RESOURCE_DOES_NOT_EXIST): Registered Model with name=c-model not found\n',
+    });
   });
 });
 
@@ -114,19 +127,32 @@ describe('mlflow-ts model-versions', () => {
 
   it('list and get print the REST bodies; --name narrows the listing', async () => {
     const listed = await json(['model-versions', 'list', '--name', 'm', '--order-by', 'version_number ASC']);
-    const versions = (await registry.searchModelVersions({ filter: "name = 'm'", order_by: ['version_number ASC'] })).items;
+    const versions = (await registry.searchModelVersions({ filter: "name = 'm'", order_by: ['version_number ASC'] }))
+      .items;
     expect(listed).toEqual(toRestJson({ model_versions: versions }));
     expect(versions.map((v) => v.version)).toEqual(['1', '2', '3']);
-    const filtered = await json(['model-versions', 'list', '--name', 'm', '--filter', 'version_number >= 2 OR name = \'other\'']);
+    const filtered = await json([
+      'model-versions',
+      'list',
+      '--name',
+      'm',
+      '--filter',
+      "version_number >= 2 OR name = 'other'",
+    ]);
     expect((filtered.model_versions as { version: string }[]).map((v) => v.version).sort()).toEqual(['2', '3']);
     expect((await json(['model-versions', 'list'])).model_versions).toHaveLength(4);
     expect(await ok(['model-versions', 'list', '--filter', "name = 'none'", '--json'])).toBe('{}\n');
 
     const got = await json(['model-versions', 'get', '--name', 'm', '-v', '2']);
     expect(got).toEqual(toRestJson({ model_version: await registry.getModelVersion('m', '2') }));
-    expect(await ok(['model-versions', 'get', '--name', 'm', '-v', '2'])).toContain('Source:            runs:/run2/model');
+    expect(await ok(['model-versions', 'get', '--name', 'm', '-v', '2'])).toContain(
+      'Source:            runs:/run2/model',
+    );
     const bad = await run(['model-versions', 'get', '--name', 'm', '-v', 'x']);
-    expect(bad).toMatchObject({ code: 1, stderr: "Error (INVALID_PARAMETER_VALUE): Parameter 'version' must be an integer, got 'x'.\n" });
+    expect(bad).toMatchObject({
+      code: 1,
+      stderr: "Error (INVALID_PARAMETER_VALUE): Parameter 'version' must be an integer, got 'x'.\n",
+    });
   });
 
   it('set-alias, get by alias, delete-alias', async () => {
@@ -136,16 +162,31 @@ describe('mlflow-ts model-versions', () => {
     const reserved = await run(['model-versions', 'set-alias', '--name', 'm', '--alias', 'latest', '-v', '1']);
     expect(reserved.code).toBe(1);
     expect(reserved.stderr).toContain('INVALID_PARAMETER_VALUE');
-    expect(await ok(['model-versions', 'delete-alias', '--name', 'm', '--alias', 'champion'])).toBe("Deleted alias 'champion' of model 'm'.\n");
+    expect(await ok(['model-versions', 'delete-alias', '--name', 'm', '--alias', 'champion'])).toBe(
+      "Deleted alias 'champion' of model 'm'.\n",
+    );
     const gone = await run(['model-versions', 'get', '--name', 'm', '--alias', 'champion']);
-    expect(gone).toMatchObject({ code: 1, stderr: 'Error (INVALID_PARAMETER_VALUE): Registered model alias champion not found.\n' });
+    expect(gone).toMatchObject({
+      code: 1,
+      stderr: 'Error (INVALID_PARAMETER_VALUE): Registered model alias champion not found.\n',
+    });
     const both = await run(['model-versions', 'get', '--name', 'm']);
     expect(both).toMatchObject({ code: 1, stderr: 'Error: give exactly one of --version or --alias\n' });
   });
 
   it('transition with --archive-existing-versions, and delete', async () => {
     await ok(['model-versions', 'transition', '--name', 'm', '-v', '1', '--stage', 'production']);
-    const moved = await json(['model-versions', 'transition', '--name', 'm', '-v', '3', '--stage', 'Production', '--archive-existing-versions']);
+    const moved = await json([
+      'model-versions',
+      'transition',
+      '--name',
+      'm',
+      '-v',
+      '3',
+      '--stage',
+      'Production',
+      '--archive-existing-versions',
+    ]);
     expect(moved).toEqual(toRestJson({ model_version: await registry.getModelVersion('m', '3') }));
     expect((moved.model_version as { current_stage: string }).current_stage).toBe('Production');
     expect((await registry.getModelVersion('m', '1')).current_stage).toBe('Archived');
@@ -165,9 +206,22 @@ describe('the command objects on their own', () => {
     await registry.createRegisteredModel({ name: 'm' });
     await registry.createModelVersion({ name: 'm', source: 'runs:/r/model' });
     let stdout = '';
-    const ctx = createCliContext({ stdout: (t) => { stdout += t; }, stderr: () => undefined, stderrIsTTY: false, env: {} }, storeRegistry);
+    const ctx = createCliContext(
+      {
+        stdout: (t) => {
+          stdout += t;
+        },
+        stderr: () => undefined,
+        stderrIsTTY: false,
+        env: {},
+      },
+      storeRegistry,
+    );
     try {
-      await modelVersionsCommand(ctx).parseAsync(['get', '--name', 'm', '--version', '1', '--json', '--backend-store-uri', uri], { from: 'user' });
+      await modelVersionsCommand(ctx).parseAsync(
+        ['get', '--name', 'm', '--version', '1', '--json', '--backend-store-uri', uri],
+        { from: 'user' },
+      );
     } finally {
       await ctx.close();
     }

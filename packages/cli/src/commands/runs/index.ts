@@ -29,9 +29,18 @@ function describeRun(ctx: CliContext, run: Run): void {
     ctx.print(title);
     for (const r of rows) ctx.print(`  ${r.join('  ')}`);
   };
-  section('Params:', data.params.map((p) => [`${p.key}:`, p.value]));
-  section('Metrics:', data.metrics.map((m) => [`${m.key}:`, String(m.value), `(step ${m.step})`]));
-  section('Tags:', data.tags.map((t) => [`${t.key}:`, t.value]));
+  section(
+    'Params:',
+    data.params.map((p) => [`${p.key}:`, p.value]),
+  );
+  section(
+    'Metrics:',
+    data.metrics.map((m) => [`${m.key}:`, String(m.value), `(step ${m.step})`]),
+  );
+  section(
+    'Tags:',
+    data.tags.map((t) => [`${t.key}:`, t.value]),
+  );
 }
 
 export function runsCommand(ctx: CliContext): Command {
@@ -40,27 +49,40 @@ export function runsCommand(ctx: CliContext): Command {
   withJsonOption(withStoreOption(cmd.command('list').description('search the runs of experiments')))
     .option('--experiment-id <id>', 'experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)', collect)
     .addOption(viewOption())
-    .option('--filter <filter>', "search filter, e.g. \"metrics.rmse < 1 and params.model = 'tree'\"")
+    .option('--filter <filter>', 'search filter, e.g. "metrics.rmse < 1 and params.model = \'tree\'"')
     .option('--order-by <clause>', "order clause, e.g. 'metrics.rmse DESC' (repeatable)", collect)
     .option('--max-results <n>', 'page size (1..50000)', parseInteger('--max-results'), 1000)
     .option('--page-token <token>', 'continue a previous search')
-    .action(async (o: StoreOpts & { experimentId?: string[]; view: ViewType; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
-      const ids = o.experimentId ?? (ctx.io.env.MLFLOW_EXPERIMENT_ID ? [ctx.io.env.MLFLOW_EXPERIMENT_ID] : undefined);
-      if (!ids) throw new UsageError('missing --experiment-id (or $MLFLOW_EXPERIMENT_ID)');
-      const page = await ctx.client(o.backendStoreUri).searchRuns(ids, {
-        runViewType: o.view,
-        maxResults: o.maxResults,
-        ...(o.filter ? { filterString: o.filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json) return ctx.printJson(searchRunsResponse(page));
-      ctx.print(formatTable(
-        ['Date', 'Name', 'ID', 'Status'],
-        page.items.map((r) => [formatTime(r.info.start_time), r.info.run_name, r.info.run_id, r.info.status]),
-      ));
-      if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
-    });
+    .action(
+      async (
+        o: StoreOpts & {
+          experimentId?: string[];
+          view: ViewType;
+          filter?: string;
+          orderBy?: string[];
+          maxResults: number;
+          pageToken?: string;
+        },
+      ) => {
+        const ids = o.experimentId ?? (ctx.io.env.MLFLOW_EXPERIMENT_ID ? [ctx.io.env.MLFLOW_EXPERIMENT_ID] : undefined);
+        if (!ids) throw new UsageError('missing --experiment-id (or $MLFLOW_EXPERIMENT_ID)');
+        const page = await ctx.client(o.backendStoreUri).searchRuns(ids, {
+          runViewType: o.view,
+          maxResults: o.maxResults,
+          ...(o.filter ? { filterString: o.filter } : {}),
+          ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+          ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+        });
+        if (o.json) return ctx.printJson(searchRunsResponse(page));
+        ctx.print(
+          formatTable(
+            ['Date', 'Name', 'ID', 'Status'],
+            page.items.map((r) => [formatTime(r.info.start_time), r.info.run_name, r.info.run_id, r.info.status]),
+          ),
+        );
+        if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+      },
+    );
 
   withJsonOption(withStoreOption(cmd.command('describe').description('show a run: info, params, metrics, tags')))
     .requiredOption('--run-id <id>', 'run id')
@@ -78,39 +100,51 @@ export function runsCommand(ctx: CliContext): Command {
     .option('-t, --tags <key=value>', 'run tag (repeatable)', collectKeyValue)
     .option('--status <status>', 'end the run at once with FINISHED, FAILED or KILLED')
     .option('--parent-run-id <id>', 'make it a child of this run')
-    .action(async (o: StoreOpts & {
-      experimentId?: string; experimentName?: string; runName?: string; description?: string;
-      tags?: Record<string, string>; status?: string; parentRunId?: string;
-    }) => {
-      if (o.experimentId !== undefined && o.experimentName !== undefined) {
-        throw new UsageError('give at most one of --experiment-id and --experiment-name');
-      }
-      const status = o.status?.toUpperCase();
-      if (status !== undefined && !['FINISHED', 'FAILED', 'KILLED'].includes(status)) {
-        throw new UsageError(`--status must be FINISHED, FAILED or KILLED, got '${o.status}'`);
-      }
-      const client = ctx.client(o.backendStoreUri);
-      let experimentId = o.experimentId ?? ctx.io.env.MLFLOW_EXPERIMENT_ID ?? '0';
-      if (o.experimentName !== undefined) {
-        const experiment = await client.getExperimentByName(o.experimentName);
-        if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${o.experimentName}'`);
-        experimentId = experiment.experiment_id;
-      }
-      const tags: Record<string, string> = { ...o.tags };
-      if (o.runName !== undefined) tags['mlflow.runName'] = o.runName;
-      if (o.description !== undefined) tags['mlflow.note.content'] = o.description;
-      if (o.parentRunId !== undefined) {
-        await client.getRun(o.parentRunId); // the parent must exist
-        tags['mlflow.parentRunId'] = o.parentRunId;
-      }
-      let run = await client.createRun(experimentId, { tags, ...(o.runName !== undefined ? { runName: o.runName } : {}) });
-      if (status !== undefined) {
-        await client.setTerminated(run.info.run_id, status as RunStatus);
-        run = await client.getRun(run.info.run_id);
-      }
-      if (o.json) ctx.printJson(getRunResponse(run));
-      else ctx.print(run.info.run_id);
-    });
+    .action(
+      async (
+        o: StoreOpts & {
+          experimentId?: string;
+          experimentName?: string;
+          runName?: string;
+          description?: string;
+          tags?: Record<string, string>;
+          status?: string;
+          parentRunId?: string;
+        },
+      ) => {
+        if (o.experimentId !== undefined && o.experimentName !== undefined) {
+          throw new UsageError('give at most one of --experiment-id and --experiment-name');
+        }
+        const status = o.status?.toUpperCase();
+        if (status !== undefined && !['FINISHED', 'FAILED', 'KILLED'].includes(status)) {
+          throw new UsageError(`--status must be FINISHED, FAILED or KILLED, got '${o.status}'`);
+        }
+        const client = ctx.client(o.backendStoreUri);
+        let experimentId = o.experimentId ?? ctx.io.env.MLFLOW_EXPERIMENT_ID ?? '0';
+        if (o.experimentName !== undefined) {
+          const experiment = await client.getExperimentByName(o.experimentName);
+          if (!experiment) throw MlflowError.notFound(`Could not find experiment with name '${o.experimentName}'`);
+          experimentId = experiment.experiment_id;
+        }
+        const tags: Record<string, string> = { ...o.tags };
+        if (o.runName !== undefined) tags['mlflow.runName'] = o.runName;
+        if (o.description !== undefined) tags['mlflow.note.content'] = o.description;
+        if (o.parentRunId !== undefined) {
+          await client.getRun(o.parentRunId); // the parent must exist
+          tags['mlflow.parentRunId'] = o.parentRunId;
+        }
+        let run = await client.createRun(experimentId, {
+          tags,
+          ...(o.runName !== undefined ? { runName: o.runName } : {}),
+        });
+        if (status !== undefined) {
+          await client.setTerminated(run.info.run_id, status as RunStatus);
+          run = await client.getRun(run.info.run_id);
+        }
+        if (o.json) ctx.printJson(getRunResponse(run));
+        else ctx.print(run.info.run_id);
+      },
+    );
 
   withStoreOption(cmd.command('delete').description('mark a run deleted'))
     .requiredOption('--run-id <id>', 'run id')

@@ -26,17 +26,37 @@ afterEach(async () => {
 describe('mlflow-ts runs', () => {
   it('create prints a run id; shell loggers write params, metrics and tags', async () => {
     const exp = await store.createExperiment({ name: 'e' });
-    const runId = (await cli(['runs', 'create', '--experiment-id', exp, '--run-name', 'shell', '-t', 'a=1', '-t', 'b=x=y'])).trim();
+    const runId = (
+      await cli(['runs', 'create', '--experiment-id', exp, '--run-name', 'shell', '-t', 'a=1', '-t', 'b=x=y'])
+    ).trim();
     expect(runId).toMatch(/^[0-9a-f]{32}$/);
     await cli(['runs', 'log-param', '--run-id', runId, '--key', 'lr', '--value', '0.1']);
-    await cli(['runs', 'log-metric', '--run-id', runId, '--key', 'loss', '--value', '0.5', '--step', '3', '--timestamp', '1700']);
+    await cli([
+      'runs',
+      'log-metric',
+      '--run-id',
+      runId,
+      '--key',
+      'loss',
+      '--value',
+      '0.5',
+      '--step',
+      '3',
+      '--timestamp',
+      '1700',
+    ]);
     await cli(['runs', 'log-metric', '--run-id', runId, '--key', 'bad', '--value', 'nan']);
     await cli(['runs', 'set-tag', '--run-id', runId, '--key', 'stage', '--value', 'dev']);
     const run = await store.getRun(runId);
     expect(run.info).toMatchObject({ run_name: 'shell', experiment_id: exp, status: 'RUNNING' });
     expect(run.data.params).toEqual([{ key: 'lr', value: '0.1' }]);
     expect(run.data.metrics.find((m) => m.key === 'loss')).toMatchObject({ value: 0.5, step: 3, timestamp: 1700 });
-    expect(Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]))).toMatchObject({ a: '1', b: 'x=y', stage: 'dev', 'mlflow.runName': 'shell' });
+    expect(Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]))).toMatchObject({
+      a: '1',
+      b: 'x=y',
+      stage: 'dev',
+      'mlflow.runName': 'shell',
+    });
 
     await cli(['runs', 'end', '--run-id', runId, '--status', 'killed']);
     expect((await store.getRun(runId)).info.status).toBe('KILLED');
@@ -44,7 +64,10 @@ describe('mlflow-ts runs', () => {
     const byName = (await cli(['runs', 'create', '--experiment-name', 'e'])).trim();
     expect((await store.getRun(byName)).info.experiment_id).toBe(exp);
     const noSuch = await runCli(['runs', 'create', '--experiment-name', 'ghost', '--backend-store-uri', uri]);
-    expect(noSuch).toMatchObject({ code: 1, stderr: "Error (RESOURCE_DOES_NOT_EXIST): Could not find experiment with name 'ghost'\n" });
+    expect(noSuch).toMatchObject({
+      code: 1,
+      stderr: "Error (RESOURCE_DOES_NOT_EXIST): Could not find experiment with name 'ghost'\n",
+    });
   });
 
   it('describe --json prints exactly the runs/get body', async () => {
@@ -57,7 +80,14 @@ describe('mlflow-ts runs', () => {
     expect(out).toBe(`${JSON.stringify(getRunResponse(current), null, 2)}\n`);
     const body = JSON.parse(out);
     expect(Object.keys(body)).toEqual(['run']);
-    expect(body.run.info).toMatchObject({ run_id: id, run_uuid: id, run_name: 'desc', status: 'RUNNING', start_time: 1000, lifecycle_stage: 'active' });
+    expect(body.run.info).toMatchObject({
+      run_id: id,
+      run_uuid: id,
+      run_name: 'desc',
+      status: 'RUNNING',
+      start_time: 1000,
+      lifecycle_stage: 'active',
+    });
     expect(body.run.info.end_time).toBeUndefined();
     expect(body.run.data.metrics).toEqual([{ key: 'inf', value: 'Infinity', timestamp: 5, step: 0 }]);
     expect(body.run.data.params).toEqual([{ key: 'p', value: 'v' }]);
@@ -77,12 +107,34 @@ describe('mlflow-ts runs', () => {
       await store.logMetric(r.info.run_id, { key: 'm', value: v, timestamp: 1, step: 0 });
       ids.push(r.info.run_id);
     }
-    const all = JSON.parse(await cli(['runs', 'list', '--experiment-id', exp, '--order-by', 'metrics.m ASC', '--order-by', 'start_time DESC', '--json']));
+    const all = JSON.parse(
+      await cli([
+        'runs',
+        'list',
+        '--experiment-id',
+        exp,
+        '--order-by',
+        'metrics.m ASC',
+        '--order-by',
+        'start_time DESC',
+        '--json',
+      ]),
+    );
     expect(all.runs.map((r: { info: { run_id: string } }) => r.info.run_id)).toEqual([ids[1], ids[2], ids[0]]);
     expect(all.next_page_token).toBeUndefined();
 
     const page = await store.searchRuns({ experiment_ids: [exp], filter: 'metrics.m >= 2', max_results: 1 });
-    const out = await cli(['runs', 'list', '--experiment-id', exp, '--filter', 'metrics.m >= 2', '--max-results', '1', '--json']);
+    const out = await cli([
+      'runs',
+      'list',
+      '--experiment-id',
+      exp,
+      '--filter',
+      'metrics.m >= 2',
+      '--max-results',
+      '1',
+      '--json',
+    ]);
     expect(JSON.parse(out)).toEqual(searchRunsResponse(page));
     expect(JSON.parse(out).next_page_token).toEqual(expect.any(String));
 
@@ -105,7 +157,19 @@ describe('mlflow-ts runs', () => {
 
   it('create --status ends the run at once and --parent-run-id links it; --json prints the run', async () => {
     const parent = await store.createRun({ experiment_id: '0', start_time: 1, tags: [] });
-    const body = JSON.parse(await cli(['runs', 'create', '--parent-run-id', parent.info.run_id, '--status', 'FINISHED', '--description', 'note', '--json']));
+    const body = JSON.parse(
+      await cli([
+        'runs',
+        'create',
+        '--parent-run-id',
+        parent.info.run_id,
+        '--status',
+        'FINISHED',
+        '--description',
+        'note',
+        '--json',
+      ]),
+    );
     expect(body.run.info.status).toBe('FINISHED');
     expect(body.run.info.end_time).toEqual(expect.any(Number));
     const tags = Object.fromEntries(body.run.data.tags.map((t: { key: string; value: string }) => [t.key, t.value]));
@@ -114,11 +178,33 @@ describe('mlflow-ts runs', () => {
 
   it('rejects bad input with one line and exit 1', async () => {
     const r = await store.createRun({ experiment_id: '0', start_time: 1, tags: [] });
-    const notNumber = await runCli(['runs', 'log-metric', '--run-id', r.info.run_id, '--key', 'k', '--value', 'abc', '--backend-store-uri', uri]);
+    const notNumber = await runCli([
+      'runs',
+      'log-metric',
+      '--run-id',
+      r.info.run_id,
+      '--key',
+      'k',
+      '--value',
+      'abc',
+      '--backend-store-uri',
+      uri,
+    ]);
     expect(notNumber.code).toBe(1);
     expect(notNumber.stderr).toContain("expected a number, got 'abc'");
     await store.logParam(r.info.run_id, { key: 'p', value: '1' });
-    const changed = await runCli(['runs', 'log-param', '--run-id', r.info.run_id, '--key', 'p', '--value', '2', '--backend-store-uri', uri]);
+    const changed = await runCli([
+      'runs',
+      'log-param',
+      '--run-id',
+      r.info.run_id,
+      '--key',
+      'p',
+      '--value',
+      '2',
+      '--backend-store-uri',
+      uri,
+    ]);
     expect(changed.code).toBe(1);
     expect(changed.stderr).toMatch(/^Error \(INVALID_PARAMETER_VALUE\): .*\n$/);
     const noRun = await runCli(['runs', 'describe', '--run-id', 'f'.repeat(32), '--backend-store-uri', uri]);
@@ -145,7 +231,14 @@ describe('mlflow-ts metrics history', () => {
     const out = await cli(['metrics', 'history', '--run-id', id, '--key', 'loss', '--json']);
     const body = JSON.parse(out);
     expect(body).toEqual(getMetricHistoryResponse(await store.getMetricHistory(id, 'loss')));
-    expect(body.metrics.map((m: Record<string, unknown>) => ({ key: m.key, value: m.value, timestamp: m.timestamp, step: m.step }))).toEqual([
+    expect(
+      body.metrics.map((m: Record<string, unknown>) => ({
+        key: m.key,
+        value: m.value,
+        timestamp: m.timestamp,
+        step: m.step,
+      })),
+    ).toEqual([
       { key: 'loss', value: 1, timestamp: 10, step: 0 },
       { key: 'loss', value: 'NaN', timestamp: 11, step: 1 },
       { key: 'loss', value: 0.25, timestamp: 12, step: 1 },

@@ -42,7 +42,16 @@ afterAll(async () => {
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stderrIsTTY: false, env: process.env } };
+  return {
+    out,
+    err,
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stderrIsTTY: false,
+      env: process.env,
+    },
+  };
 }
 
 function pattern(size: number): Uint8Array {
@@ -55,9 +64,17 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
   it('proxies uploads and downloads to the bucket under the prefix', async () => {
     const lines: string[] = [];
     const controller = new AbortController();
-    const running = runServer({ print: (l) => lines.push(l) }, {
-      backendStoreUri: join(dir, 'mlruns'), artifactsDestination: 's3://mlflow/proxied', serveArtifacts: true, host: '127.0.0.1', port: 0,
-    }, controller.signal);
+    const running = runServer(
+      { print: (l) => lines.push(l) },
+      {
+        backendStoreUri: join(dir, 'mlruns'),
+        artifactsDestination: 's3://mlflow/proxied',
+        serveArtifacts: true,
+        host: '127.0.0.1',
+        port: 0,
+      },
+      controller.signal,
+    );
     try {
       while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
       const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(lines[0] ?? '')?.[1];
@@ -84,10 +101,15 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
       const back = (await readAll(await repo.readArtifact('model/model.bin'))).bytes;
       expect(back.byteLength).toBe(big.byteLength);
       expect(Buffer.compare(Buffer.from(back), Buffer.from(big))).toBe(0);
-      expect((await repo.listArtifacts()).map((f) => [f.path, f.is_dir])).toEqual([['model', true], ['notes.txt', false]]);
+      expect((await repo.listArtifacts()).map((f) => [f.path, f.is_dir])).toEqual([
+        ['model', true],
+        ['notes.txt', false],
+      ]);
       const missing = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow-artifacts/artifacts/${id}/nope.txt`);
       expect(missing.status).toBe(404);
-      const traversal = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow-artifacts/artifacts/${id}/%252e%252e%252f%252e%252e%252fx`);
+      const traversal = await fetch(
+        `http://127.0.0.1:${port}/api/2.0/mlflow-artifacts/artifacts/${id}/%252e%252e%252f%252e%252e%252fx`,
+      );
       expect(traversal.status).toBe(400);
       await rest.close();
     } finally {
@@ -103,7 +125,14 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
     expect(option('mlflow-artifacts:/1/r/artifacts').rootUri).toBe('s3://mlflow/proxied/1/r/artifacts');
     expect(option('s3://mlflow/proxied/1/r/artifacts').rootUri).toBe('s3://mlflow/proxied/1/r/artifacts');
     expect(option('s3://mlflow/runs-root/2/r/artifacts').rootUri).toBe('s3://mlflow/runs-root/2/r/artifacts');
-    for (const uri of ['s3://other/x', 's3://mlflow/proxied-evil/x', 's3://mlflow/x', 'mlflow-artifacts:/%2e%2e/x', 's3://mlflow/proxied/../x', 'file:///etc']) {
+    for (const uri of [
+      's3://other/x',
+      's3://mlflow/proxied-evil/x',
+      's3://mlflow/x',
+      'mlflow-artifacts:/%2e%2e/x',
+      's3://mlflow/proxied/../x',
+      'file:///etc',
+    ]) {
       expect(() => option(uri), uri).toThrow(/outside this server's artifact destination|Invalid/);
     }
     expect(await s3ArtifactsOption('./local-dir', s3.env)).toBeUndefined();
@@ -112,7 +141,17 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
   it('refuses a bucket that does not exist with one error line at start', async () => {
     const c = capture();
     const code = await main(
-      ['node', 'mlflow-ts', 'server', '--backend-store-uri', join(dir, 'other'), '--artifacts-destination', 's3://no-such-bucket/p', '--port', '0'],
+      [
+        'node',
+        'mlflow-ts',
+        'server',
+        '--backend-store-uri',
+        join(dir, 'other'),
+        '--artifacts-destination',
+        's3://no-such-bucket/p',
+        '--port',
+        '0',
+      ],
       { io: c.io, groups: [serverCommand] },
     );
     expect(code).toBe(1);
@@ -127,7 +166,19 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
     const c = capture();
     const db = `sqlite:///${join(dir, 'workers.db')}`;
     const code = await main(
-      ['node', 'mlflow-ts', 'server', '--backend-store-uri', db, '--workers', '2', '--artifacts-destination', 's3://no-such-bucket/w', '--port', '0'],
+      [
+        'node',
+        'mlflow-ts',
+        'server',
+        '--backend-store-uri',
+        db,
+        '--workers',
+        '2',
+        '--artifacts-destination',
+        's3://no-such-bucket/w',
+        '--port',
+        '0',
+      ],
       { io: c.io, groups: [serverCommand] },
     );
     expect(code).toBe(1);
@@ -141,12 +192,24 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
     process.env.AWS_ACCESS_KEY_ID = 'WRONG-KEY';
     try {
       const code = await main(
-        ['node', 'mlflow-ts', 'server', '--backend-store-uri', join(dir, 'other2'), '--artifacts-destination', 's3://mlflow/p', '--port', '0'],
+        [
+          'node',
+          'mlflow-ts',
+          'server',
+          '--backend-store-uri',
+          join(dir, 'other2'),
+          '--artifacts-destination',
+          's3://mlflow/p',
+          '--port',
+          '0',
+        ],
         { io: c.io, groups: [serverCommand] },
       );
       expect(code).toBe(1);
       expect(c.err.join('').trim().split('\n')).toHaveLength(1);
-      expect(c.err.join('')).toMatch(/^Error \(UNAUTHENTICATED\): --artifacts-destination s3:\/\/mlflow\/p: S3 rejected the credentials/);
+      expect(c.err.join('')).toMatch(
+        /^Error \(UNAUTHENTICATED\): --artifacts-destination s3:\/\/mlflow\/p: S3 rejected the credentials/,
+      );
     } finally {
       process.env.AWS_ACCESS_KEY_ID = prev;
     }

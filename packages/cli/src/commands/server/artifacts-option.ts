@@ -29,13 +29,17 @@ type Env = Readonly<Record<string, string | undefined>>;
  * Checks an `s3://` destination (bucket exists, credentials work) and rethrows any problem as one
  * MlflowError naming the flag; other destinations pass. For `--workers`, whose primary checks once.
  */
-export async function checkArtifactsDestination(destination: string | undefined, env: Env = process.env): Promise<void> {
+export async function checkArtifactsDestination(
+  destination: string | undefined,
+  env: Env = process.env,
+): Promise<void> {
   if (destination === undefined || !isS3(destination)) return;
   const s3 = await import('@mlflow-ts/artifacts-s3');
   try {
     await s3.checkS3ArtifactRoot(destination.replace(/\/+$/, ''), { env });
   } catch (e) {
-    if (MlflowError.isInstance(e)) throw new MlflowError(e.code, `--artifacts-destination ${destination}: ${e.message}`);
+    if (MlflowError.isInstance(e))
+      throw new MlflowError(e.code, `--artifacts-destination ${destination}: ${e.message}`);
     throw e;
   }
 }
@@ -56,10 +60,15 @@ export async function s3ArtifactsOption(
   await checkArtifactsDestination(destination, env);
   const s3 = await import('@mlflow-ts/artifacts-s3');
   const base = destination.replace(/\/+$/, '');
-  const roots = [base, ...(defaultArtifactRoot !== undefined && isS3(defaultArtifactRoot) ? [defaultArtifactRoot] : [])].map((r) => s3.parseS3Uri(r));
+  const roots = [
+    base,
+    ...(defaultArtifactRoot !== undefined && isS3(defaultArtifactRoot) ? [defaultArtifactRoot] : []),
+  ].map((r) => s3.parseS3Uri(r));
   const inside = (uri: string): boolean => {
     const { bucket, prefix } = s3.parseS3Uri(uri);
-    return roots.some((r) => r.bucket === bucket && (r.prefix === '' || prefix === r.prefix || prefix.startsWith(`${r.prefix}/`)));
+    return roots.some(
+      (r) => r.bucket === bucket && (r.prefix === '' || prefix === r.prefix || prefix.startsWith(`${r.prefix}/`)),
+    );
   };
   const repos = s3.createS3ArtifactRepositoryFactory({ env });
   return (uri: string): ArtifactRepository => {
@@ -68,6 +77,8 @@ export async function s3ArtifactsOption(
       return repos(rel === '' ? base : `${base}/${rel}`);
     }
     if (isS3(uri) && inside(uri)) return repos(uri);
-    throw MlflowError.invalidParameter(`Artifact URI '${uri}' is outside this server's artifact destination ${destination}; the client must access it directly`);
+    throw MlflowError.invalidParameter(
+      `Artifact URI '${uri}' is outside this server's artifact destination ${destination}; the client must access it directly`,
+    );
   };
 }

@@ -14,30 +14,45 @@ afterAll(async () => {
 });
 
 const base = (): ServerCommandOptions => ({
-  backendStoreUri: join(dir, 'mlruns'), artifactsDestination: join(dir, 'mlartifacts'), serveArtifacts: true, host: '127.0.0.1', port: 0,
+  backendStoreUri: join(dir, 'mlruns'),
+  artifactsDestination: join(dir, 'mlartifacts'),
+  serveArtifacts: true,
+  host: '127.0.0.1',
+  port: 0,
 });
 
 describe('auth flags', () => {
   it.each([[''], ['   '], ['short-token']])('refuses --auth-token %j (an unset variable is no auth)', async (token) => {
-    await expect(runServer({ print: () => {} }, { ...base(), authToken: [token] }, new AbortController().signal))
-      .rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringMatching(/at least 16 characters/) });
+    await expect(
+      runServer({ print: () => {} }, { ...base(), authToken: [token] }, new AbortController().signal),
+    ).rejects.toMatchObject({
+      code: 'INVALID_PARAMETER_VALUE',
+      message: expect.stringMatching(/at least 16 characters/),
+    });
   });
 
   it('refuses a short --auth-user password and an --auth-db without any admin', async () => {
-    await expect(runServer({ print: () => {} }, { ...base(), authUser: ['ann:short'] }, new AbortController().signal))
-      .rejects.toMatchObject({ message: expect.stringMatching(/shorter than 8 characters/) });
-    await expect(runServer({ print: () => {} }, { ...base(), authDb: join(dir, 'empty.db') }, new AbortController().signal))
-      .rejects.toMatchObject({ message: expect.stringMatching(/has no admin user/) });
+    await expect(
+      runServer({ print: () => {} }, { ...base(), authUser: ['ann:short'] }, new AbortController().signal),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/shorter than 8 characters/) });
+    await expect(
+      runServer({ print: () => {} }, { ...base(), authDb: join(dir, 'empty.db') }, new AbortController().signal),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/has no admin user/) });
   });
 
   it('--auth-db with --auth-admin: the admin signs in, strangers get 401', async () => {
     const lines: string[] = [];
     const controller = new AbortController();
-    const running = runServer({ print: (l) => lines.push(l) }, { ...base(), authDb: `sqlite:///${join(dir, 'auth.db')}`, authAdmin: 'root:root-password' }, controller.signal);
+    const running = runServer(
+      { print: (l) => lines.push(l) },
+      { ...base(), authDb: `sqlite:///${join(dir, 'auth.db')}`, authAdmin: 'root:root-password' },
+      controller.signal,
+    );
     try {
       while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
       const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)![1]!;
-      const get = (authorization?: string) => fetch(`${url}/api/2.0/mlflow/users/get?username=root`, { headers: authorization ? { authorization } : {} });
+      const get = (authorization?: string) =>
+        fetch(`${url}/api/2.0/mlflow/users/get?username=root`, { headers: authorization ? { authorization } : {} });
       expect((await get()).status).toBe(401);
       expect((await get(`Basic ${Buffer.from('root:wrong-password').toString('base64')}`)).status).toBe(401);
       const ok = await get(`Basic ${Buffer.from('root:root-password').toString('base64')}`);

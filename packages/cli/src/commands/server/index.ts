@@ -51,7 +51,8 @@ export interface ServerCommandOptions {
 function port(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n > 65535) throw new InvalidArgumentError(`${name} must be a port number (0-65535), got '${value}'.`);
+    if (!/^\d+$/.test(value.trim()) || n > 65535)
+      throw new InvalidArgumentError(`${name} must be a port number (0-65535), got '${value}'.`);
     return n;
   };
 }
@@ -59,18 +60,24 @@ function port(name: string) {
 function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256) throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256, got '${value}'.`);
+    if (!/^\d+$/.test(value.trim()) || n < 1 || n > 256)
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to 256, got '${value}'.`);
     return n;
   };
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const commaList = (value: string): string[] => value.split(',').map((v) => v.trim()).filter((v) => v !== '');
+const commaList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 
 /** `user:password`, optionally `:readonly` or `:admin`. */
 function parseUser(spec: string): AuthUser {
   const m = /^([^:]+):(.+?)(?::(readonly|admin))?$/.exec(spec);
-  if (!m) throw new UsageError(`--auth-user must be 'username:password[:readonly|:admin]', got '${spec.split(':')[0]}:…'`);
+  if (!m)
+    throw new UsageError(`--auth-user must be 'username:password[:readonly|:admin]', got '${spec.split(':')[0]}:…'`);
   return { username: m[1]!, password: m[2]!, readOnly: m[3] === 'readonly', admin: m[3] === 'admin' };
 }
 
@@ -82,14 +89,18 @@ function parseAdmin(spec: string): { username: string; password: string } {
 
 function localStorePath(uri: string, option = '--backend-store-uri'): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file:')) {
-    throw new UsageError(`${option} '${uri}' is not supported: use a local file store (path or file: URI), sqlite:///… or postgresql://…`);
+    throw new UsageError(
+      `${option} '${uri}' is not supported: use a local file store (path or file: URI), sqlite:///… or postgresql://…`,
+    );
   }
   return uri;
 }
 
 function fsRegistry(root: string): ModelRegistryStore | undefined {
   // A file registry store, when store-fs provides one.
-  const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as ((opts: { root: string }) => ModelRegistryStore) | undefined;
+  const registryFactory = (storeFs as Record<string, unknown>).createFsRegistryStore as
+    | ((opts: { root: string }) => ModelRegistryStore)
+    | undefined;
   return registryFactory?.({ root });
 }
 
@@ -125,7 +136,9 @@ async function openStores(o: ServerCommandOptions): Promise<OpenedStores> {
     defaultArtifactRoot,
   });
   try {
-    const registry = isSqlStoreUri(registryUri) ? await openSqlRegistryStore(registryUri, tracking) : fsRegistry(registryUri);
+    const registry = isSqlStoreUri(registryUri)
+      ? await openSqlRegistryStore(registryUri, tracking)
+      : fsRegistry(registryUri);
     return { tracking, registry, localArtifactRoot: tracking.root };
   } catch (err) {
     await tracking.close();
@@ -134,34 +147,51 @@ async function openStores(o: ServerCommandOptions): Promise<OpenedStores> {
 }
 
 /** Starts the server; resolves when `signal` aborts and the server has shut down. */
-export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommandOptions, signal: AbortSignal): Promise<void> {
+export async function runServer(
+  ctx: Pick<CliContext, 'print'>,
+  o: ServerCommandOptions,
+  signal: AbortSignal,
+): Promise<void> {
   const workers = o.workers ?? 1;
   if (workers > 1 && !isClusterWorker()) {
     if (!isSqlStoreUri(o.backendStoreUri)) {
-      throw new UsageError(`--workers ${workers} needs a SQL backend (sqlite:///… or postgresql://…): the file store '${o.backendStoreUri}' takes one writer process`);
+      throw new UsageError(
+        `--workers ${workers} needs a SQL backend (sqlite:///… or postgresql://…): the file store '${o.backendStoreUri}' takes one writer process`,
+      );
     }
     // Checked once here, so bad input is one line from this process, not one per worker.
     await checkSqlDatabase(o.backendStoreUri);
-    if (o.registryStoreUri !== undefined && isSqlStoreUri(o.registryStoreUri)) await checkSqlDatabase(o.registryStoreUri);
+    if (o.registryStoreUri !== undefined && isSqlStoreUri(o.registryStoreUri))
+      await checkSqlDatabase(o.registryStoreUri);
     if (o.serveArtifacts) await checkArtifactsDestination(o.artifactsDestination);
     const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
-    await runPrimary(workers, signal, ({ httpPort, grpcPort }) => {
-      ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''} (${workers} workers)`);
-    }, (line) => process.stderr.write(`${line}\n`));
+    await runPrimary(
+      workers,
+      signal,
+      ({ httpPort, grpcPort }) => {
+        ctx.print(
+          `mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''} (${workers} workers)`,
+        );
+      },
+      (line) => process.stderr.write(`${line}\n`),
+    );
     return;
   }
   // An s3:// destination is checked before any store opens: a bad bucket is one line at start.
-  const s3Artifacts = o.serveArtifacts ? await s3ArtifactsOption(o.artifactsDestination, process.env, o.defaultArtifactRoot) : undefined;
-  const { tracking, registry, localArtifactRoot } = await openStores(o);
-  const auth = o.authToken?.length || o.authUser?.length || o.authDb
-    ? {
-        tokens: o.authToken ?? [],
-        users: (o.authUser ?? []).map(parseUser),
-        database: o.authDb,
-        admin: o.authAdmin ? parseAdmin(o.authAdmin) : undefined,
-        defaultPermission: o.authDefaultPermission as NonNullable<AuthOptions['defaultPermission']> | undefined,
-      }
+  const s3Artifacts = o.serveArtifacts
+    ? await s3ArtifactsOption(o.artifactsDestination, process.env, o.defaultArtifactRoot)
     : undefined;
+  const { tracking, registry, localArtifactRoot } = await openStores(o);
+  const auth =
+    o.authToken?.length || o.authUser?.length || o.authDb
+      ? {
+          tokens: o.authToken ?? [],
+          users: (o.authUser ?? []).map(parseUser),
+          database: o.authDb,
+          admin: o.authAdmin ? parseAdmin(o.authAdmin) : undefined,
+          defaultPermission: o.authDefaultPermission as NonNullable<AuthOptions['defaultPermission']> | undefined,
+        }
+      : undefined;
   const server = createStoreServer({
     tracking,
     registry,
@@ -182,13 +212,22 @@ export async function runServer(ctx: Pick<CliContext, 'print'>, o: ServerCommand
     const { httpPort, grpcPort } = await server.listen();
     if (isClusterWorker()) {
       reportListening(httpPort, grpcPort);
-      if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+      if (!signal.aborted)
+        await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
       return;
     }
     const hostShown = o.host.includes(':') ? `[${o.host}]` : o.host;
-    ctx.print(`mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''}`);
-    if (o.ui !== false) ctx.print(uiIsBuilt() ? `UI: http://${hostShown}:${httpPort}/` : 'UI not built (npm run build -w @mlflow-ts/ui); serving the API only');
-    if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+    ctx.print(
+      `mlflow-ts server listening on http://${hostShown}:${httpPort}${grpcPort !== undefined ? ` (gRPC ${hostShown}:${grpcPort})` : ''}`,
+    );
+    if (o.ui !== false)
+      ctx.print(
+        uiIsBuilt()
+          ? `UI: http://${hostShown}:${httpPort}/`
+          : 'UI not built (npm run build -w @mlflow-ts/ui); serving the API only',
+      );
+    if (!signal.aborted)
+      await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   } finally {
     await server.close();
     await tracking.close?.();
@@ -201,35 +240,101 @@ export function serverCommand(ctx: CliContext): Command {
   const env = ctx.io.env;
   return new Command('server')
     .description("run MLflow's tracking server (REST API, proxied artifacts) and the gRPC store service")
-    .addOption(new Option('--backend-store-uri <uri>', 'local mlruns directory or file: URI, or MLflow database: sqlite:///path.db, postgresql://user:password@host:port/db').env('MLFLOW_BACKEND_STORE_URI').default('./mlruns'))
-    .addOption(new Option('--registry-store-uri <uri>', 'model registry store (default: the backend store)').env('MLFLOW_REGISTRY_STORE_URI'))
-    .addOption(new Option('--default-artifact-root <uri>', 'artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)').env('MLFLOW_DEFAULT_ARTIFACT_ROOT'))
-    .addOption(new Option('--serve-artifacts', 'proxy artifact uploads and downloads through the server (default)').env('MLFLOW_SERVE_ARTIFACTS').default(true))
+    .addOption(
+      new Option(
+        '--backend-store-uri <uri>',
+        'local mlruns directory or file: URI, or MLflow database: sqlite:///path.db, postgresql://user:password@host:port/db',
+      )
+        .env('MLFLOW_BACKEND_STORE_URI')
+        .default('./mlruns'),
+    )
+    .addOption(
+      new Option('--registry-store-uri <uri>', 'model registry store (default: the backend store)').env(
+        'MLFLOW_REGISTRY_STORE_URI',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--default-artifact-root <uri>',
+        'artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)',
+      ).env('MLFLOW_DEFAULT_ARTIFACT_ROOT'),
+    )
+    .addOption(
+      new Option('--serve-artifacts', 'proxy artifact uploads and downloads through the server (default)')
+        .env('MLFLOW_SERVE_ARTIFACTS')
+        .default(true),
+    )
     .addOption(new Option('--no-serve-artifacts', 'clients access artifact storage directly'))
-    .addOption(new Option('--artifacts-destination <dir>', 'where proxied artifacts are stored').env('MLFLOW_ARTIFACTS_DESTINATION').default('./mlartifacts'))
+    .addOption(
+      new Option('--artifacts-destination <dir>', 'where proxied artifacts are stored')
+        .env('MLFLOW_ARTIFACTS_DESTINATION')
+        .default('./mlartifacts'),
+    )
     .addOption(new Option('--host <host>', 'interface to bind').env('MLFLOW_HOST').default('127.0.0.1'))
     .addOption(new Option('-p, --port <port>', 'HTTP port').env('MLFLOW_PORT').default(5000).argParser(port('--port')))
-    .addOption(new Option('--grpc-port <port>', 'also serve the gRPC store service on this port').env('MLFLOW_GRPC_PORT').argParser(port('--grpc-port')))
+    .addOption(
+      new Option('--grpc-port <port>', 'also serve the gRPC store service on this port')
+        .env('MLFLOW_GRPC_PORT')
+        .argParser(port('--grpc-port')),
+    )
     .addOption(new Option('--auth-token <token>', 'require this bearer token (repeatable)').argParser(collect))
-    .addOption(new Option('--auth-user <user:password[:readonly|:admin]>', 'basic-auth user (repeatable)').argParser(collect))
-    .addOption(new Option('--auth-db <uri>', "MLflow's basic-auth user database (path or sqlite:///path): users, per-experiment and per-model permissions").env('MLFLOW_AUTH_DATABASE_URI'))
-    .addOption(new Option('--auth-admin <user:password>', 'admin created in --auth-db when missing').env('MLFLOW_AUTH_ADMIN'))
-    .addOption(new Option('--auth-default-permission <permission>', 'permission of --auth-db users where none is set').choices(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS']).default('READ'))
-    .addOption(new Option('--workers <n>', 'server processes sharing the port (SQL backends only)').env('MLFLOW_WORKERS').default(1).argParser(positiveInt('--workers')))
+    .addOption(
+      new Option('--auth-user <user:password[:readonly|:admin]>', 'basic-auth user (repeatable)').argParser(collect),
+    )
+    .addOption(
+      new Option(
+        '--auth-db <uri>',
+        "MLflow's basic-auth user database (path or sqlite:///path): users, per-experiment and per-model permissions",
+      ).env('MLFLOW_AUTH_DATABASE_URI'),
+    )
+    .addOption(
+      new Option('--auth-admin <user:password>', 'admin created in --auth-db when missing').env('MLFLOW_AUTH_ADMIN'),
+    )
+    .addOption(
+      new Option('--auth-default-permission <permission>', 'permission of --auth-db users where none is set')
+        .choices(['READ', 'EDIT', 'MANAGE', 'NO_PERMISSIONS'])
+        .default('READ'),
+    )
+    .addOption(
+      new Option('--workers <n>', 'server processes sharing the port (SQL backends only)')
+        .env('MLFLOW_WORKERS')
+        .default(1)
+        .argParser(positiveInt('--workers')),
+    )
     .option('--insecure', 'allow a non-loopback --host without authentication')
     .option('--no-ui', 'do not serve the web UI at /')
-    .option('--no-fsync', 'do not fsync acknowledged writes (faster; a power loss or OS crash can lose them; scratch use only)')
-    .addOption(new Option('--allowed-hosts <hosts>', "comma-separated Host headers to accept (DNS rebinding protection; wildcards like '*.internal', '*' = all; default: localhost, private IPs and --host)")
-      .env('MLFLOW_SERVER_ALLOWED_HOSTS').argParser(commaList))
-    .addOption(new Option('--cors-allowed-origins <origins>', "comma-separated origins that may make cross-origin writes (default: same origin and localhost; '*' = all, dangerous)")
-      .env('MLFLOW_SERVER_CORS_ALLOWED_ORIGINS').argParser(commaList))
+    .option(
+      '--no-fsync',
+      'do not fsync acknowledged writes (faster; a power loss or OS crash can lose them; scratch use only)',
+    )
+    .addOption(
+      new Option(
+        '--allowed-hosts <hosts>',
+        "comma-separated Host headers to accept (DNS rebinding protection; wildcards like '*.internal', '*' = all; default: localhost, private IPs and --host)",
+      )
+        .env('MLFLOW_SERVER_ALLOWED_HOSTS')
+        .argParser(commaList),
+    )
+    .addOption(
+      new Option(
+        '--cors-allowed-origins <origins>',
+        "comma-separated origins that may make cross-origin writes (default: same origin and localhost; '*' = all, dangerous)",
+      )
+        .env('MLFLOW_SERVER_CORS_ALLOWED_ORIGINS')
+        .argParser(commaList),
+    )
     .option('--disable-security-middleware', 'DANGEROUS: turn off Host, Origin and security-header checks')
-    .addOption(new Option('--x-frame-options <value>', 'X-Frame-Options header: SAMEORIGIN, DENY or NONE').env('MLFLOW_SERVER_X_FRAME_OPTIONS').default('SAMEORIGIN'))
+    .addOption(
+      new Option('--x-frame-options <value>', 'X-Frame-Options header: SAMEORIGIN, DENY or NONE')
+        .env('MLFLOW_SERVER_X_FRAME_OPTIONS')
+        .default('SAMEORIGIN'),
+    )
     .action(async (raw: Omit<ServerCommandOptions, 'serveArtifacts'> & { serveArtifacts: boolean | string }) => {
       const envToken = env.MLFLOW_SERVER_AUTH_TOKEN;
       const o: ServerCommandOptions = {
         ...raw,
-        serveArtifacts: typeof raw.serveArtifacts === 'string' ? !/^(false|0|no)$/i.test(raw.serveArtifacts) : raw.serveArtifacts,
+        serveArtifacts:
+          typeof raw.serveArtifacts === 'string' ? !/^(false|0|no)$/i.test(raw.serveArtifacts) : raw.serveArtifacts,
         authToken: raw.authToken ?? (envToken ? [envToken] : undefined),
       };
       await untilStopped((signal) => runServer(ctx, o, signal));

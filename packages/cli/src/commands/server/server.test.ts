@@ -19,7 +19,16 @@ afterAll(async () => {
 function capture() {
   const out: string[] = [];
   const err: string[] = [];
-  return { out, err, io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), stderrIsTTY: false, env: {} } };
+  return {
+    out,
+    err,
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stderrIsTTY: false,
+      env: {},
+    },
+  };
 }
 
 describe('runServer', () => {
@@ -28,9 +37,18 @@ describe('runServer', () => {
     const controller = new AbortController();
     const backend = join(dir, 'mlruns');
     const destination = join(dir, 'mlartifacts');
-    const running = runServer({ print: (l) => lines.push(l) }, {
-      backendStoreUri: backend, artifactsDestination: destination, serveArtifacts: true, host: '127.0.0.1', port: 0, grpcPort: 0,
-    }, controller.signal);
+    const running = runServer(
+      { print: (l) => lines.push(l) },
+      {
+        backendStoreUri: backend,
+        artifactsDestination: destination,
+        serveArtifacts: true,
+        host: '127.0.0.1',
+        port: 0,
+        grpcPort: 0,
+      },
+      controller.signal,
+    );
     while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
     const m = /http:\/\/127\.0\.0\.1:(\d+) \(gRPC 127\.0\.0\.1:(\d+)\)/.exec(lines[0]!);
     expect(m).not.toBeNull();
@@ -58,7 +76,10 @@ describe('runServer', () => {
 describe('serverCommand', () => {
   it('refuses a public host without auth (one line, exit 1)', async () => {
     const c = capture();
-    const code = await main(['node', 'mlflow-ts', 'server', '--backend-store-uri', join(dir, 'other'), '--host', '0.0.0.0', '--port', '0'], { io: c.io, groups: [serverCommand] });
+    const code = await main(
+      ['node', 'mlflow-ts', 'server', '--backend-store-uri', join(dir, 'other'), '--host', '0.0.0.0', '--port', '0'],
+      { io: c.io, groups: [serverCommand] },
+    );
     expect(code).toBe(1);
     expect(c.err.join('')).toMatch(/non-loopback host '0\.0\.0\.0' without auth/);
   });
@@ -75,9 +96,21 @@ describe('security options (MLflow 3 flag names)', () => {
   it('parses --allowed-hosts, --cors-allowed-origins, --disable-security-middleware and --x-frame-options', async () => {
     const c = capture();
     const cmd = serverCommand({ io: c.io } as unknown as Parameters<typeof serverCommand>[0]).action(() => undefined);
-    await cmd.parseAsync(['--allowed-hosts', 'mlflow.example.com, 10.0.0.5:5000', '--cors-allowed-origins', 'https://app.example', '--x-frame-options', 'DENY'], { from: 'user' });
+    await cmd.parseAsync(
+      [
+        '--allowed-hosts',
+        'mlflow.example.com, 10.0.0.5:5000',
+        '--cors-allowed-origins',
+        'https://app.example',
+        '--x-frame-options',
+        'DENY',
+      ],
+      { from: 'user' },
+    );
     expect(cmd.opts()).toMatchObject({
-      allowedHosts: ['mlflow.example.com', '10.0.0.5:5000'], corsAllowedOrigins: ['https://app.example'], xFrameOptions: 'DENY',
+      allowedHosts: ['mlflow.example.com', '10.0.0.5:5000'],
+      corsAllowedOrigins: ['https://app.example'],
+      xFrameOptions: 'DENY',
     });
     expect(cmd.opts().disableSecurityMiddleware).toBeUndefined();
   });
@@ -85,10 +118,18 @@ describe('security options (MLflow 3 flag names)', () => {
   it('runServer with allowedHosts refuses other Host headers with 403', async () => {
     const lines: string[] = [];
     const controller = new AbortController();
-    const running = runServer({ print: (l) => lines.push(l) }, {
-      backendStoreUri: join(dir, 'hosts'), artifactsDestination: join(dir, 'hosts-art'), serveArtifacts: true, host: '127.0.0.1', port: 0,
-      allowedHosts: ['127.0.0.1:*'],
-    }, controller.signal);
+    const running = runServer(
+      { print: (l) => lines.push(l) },
+      {
+        backendStoreUri: join(dir, 'hosts'),
+        artifactsDestination: join(dir, 'hosts-art'),
+        serveArtifacts: true,
+        host: '127.0.0.1',
+        port: 0,
+        allowedHosts: ['127.0.0.1:*'],
+      },
+      controller.signal,
+    );
     try {
       while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
       const base = /http:\/\/127\.0\.0\.1:\d+/.exec(lines[0]!)![0];
@@ -96,10 +137,20 @@ describe('security options (MLflow 3 flag names)', () => {
       const { request } = await import('node:http');
       const status = await new Promise<number>((resolve, reject) => {
         const url = new URL(base);
-        request({ host: url.hostname, port: url.port, path: '/api/2.0/mlflow/experiments/search', headers: { host: 'localhost' } }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject).end();
+        request(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: '/api/2.0/mlflow/experiments/search',
+            headers: { host: 'localhost' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        )
+          .on('error', reject)
+          .end();
       });
       expect(status).toBe(403);
     } finally {

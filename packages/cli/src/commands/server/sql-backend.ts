@@ -9,7 +9,13 @@ import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import { MlflowError } from '@mlflow-ts/format';
 import type { SqlConnection } from '@mlflow-ts/store-sql';
 import {
-  assertWritable, connectSql, createSqlStore, ensureSchema, isSqlStoreUri, openSqlRegistryStore as openRegistry, redactUri,
+  assertWritable,
+  connectSql,
+  createSqlStore,
+  ensureSchema,
+  isSqlStoreUri,
+  openSqlRegistryStore as openRegistry,
+  redactUri,
 } from '@mlflow-ts/store-sql';
 
 export { isSqlStoreUri };
@@ -21,7 +27,10 @@ export async function checkSqlDatabase(uri: string): Promise<void> {
     conn = await connectSql(uri, { poolSize: 1 });
   } catch (err) {
     if (MlflowError.isInstance(err)) throw err;
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Cannot open database ${redactUri(uri)}: ${(err as Error).message}`);
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `Cannot open database ${redactUri(uri)}: ${(err as Error).message}`,
+    );
   }
   try {
     await assertWritable(conn);
@@ -31,7 +40,10 @@ export async function checkSqlDatabase(uri: string): Promise<void> {
   }
 }
 
-export async function openSqlTrackingStore(uri: string, defaultArtifactRoot: string | undefined): Promise<TrackingStore> {
+export async function openSqlTrackingStore(
+  uri: string,
+  defaultArtifactRoot: string | undefined,
+): Promise<TrackingStore> {
   await checkSqlDatabase(uri);
   return createSqlStore({ uri, defaultArtifactRoot });
 }

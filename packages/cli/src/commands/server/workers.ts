@@ -31,7 +31,12 @@ export function leaveCluster(): void {
  * In the primary: forks `count` workers (they rerun this command line), resolves `onReady` with the first
  * ports once all listen, and resolves when `signal` aborts and every worker has exited.
  */
-export async function runPrimary(count: number, signal: AbortSignal, onReady: (r: WorkerReady) => void, log: (line: string) => void): Promise<void> {
+export async function runPrimary(
+  count: number,
+  signal: AbortSignal,
+  onReady: (r: WorkerReady) => void,
+  log: (line: string) => void,
+): Promise<void> {
   const workers = new Set<Worker>();
   let ready = 0;
   let stopping = false;
@@ -74,12 +79,18 @@ export async function runPrimary(count: number, signal: AbortSignal, onReady: (r
   signal.addEventListener('abort', stop, { once: true });
   try {
     await allListening;
-    if (!signal.aborted) await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
+    if (!signal.aborted)
+      await new Promise<void>((done) => signal.addEventListener('abort', () => done(), { once: true }));
   } finally {
     stop();
-    await Promise.all([...workers].map((w) => new Promise<void>((done) => {
-      if (w.isDead()) done();
-      else w.once('exit', () => done());
-    })));
+    await Promise.all(
+      [...workers].map(
+        (w) =>
+          new Promise<void>((done) => {
+            if (w.isDead()) done();
+            else w.once('exit', () => done());
+          }),
+      ),
+    );
   }
 }

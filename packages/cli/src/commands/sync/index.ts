@@ -16,7 +16,10 @@ export function syncCommand(ctx: CliContext): Command {
   return new Command('sync')
     .description('push runs logged offline in an mlruns folder to an MLflow tracking server; idempotent and resumable')
     .argument('<mlruns>', 'the local mlruns folder (or file: URI)')
-    .argument('<server>', 'the tracking server, http(s)://host:port (MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD apply)')
+    .argument(
+      '<server>',
+      'the tracking server, http(s)://host:port (MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD apply)',
+    )
     .option('--no-artifacts', 'leave artifact files out')
     .option('--state <dir>', 'folder for the sync journal (default: the mlruns folder)')
     .option('--experiment-ids <ids>', 'comma-separated local experiment ids (default: all)')
@@ -29,8 +32,12 @@ export function syncCommand(ctx: CliContext): Command {
         verb: 'sync',
         journalSide: 'source',
         check: (source, target) => {
-          if (source.kind !== 'fs') throw new UsageError(`'${from}' is not an mlruns folder: sync pushes a local mlruns folder (use \`mlflow-ts db migrate\` between stores)`);
-          if (target.kind !== 'rest') throw new UsageError(`'${to}' is not a tracking server URL (http:// or https://)`);
+          if (source.kind !== 'fs')
+            throw new UsageError(
+              `'${from}' is not an mlruns folder: sync pushes a local mlruns folder (use \`mlflow-ts db migrate\` between stores)`,
+            );
+          if (target.kind !== 'rest')
+            throw new UsageError(`'${to}' is not a tracking server URL (http:// or https://)`);
         },
         artifactLocations: () => 'target',
       });

@@ -21,9 +21,19 @@ let fixture: SourceFixture;
 let server: { url: string; close(): Promise<void> };
 
 async function startServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const tracking = createFsTrackingStore({ root: path.join(root, 'mlruns'), defaultArtifactRoot: 'mlflow-artifacts:/', cacheDir: null });
+  const tracking = createFsTrackingStore({
+    root: path.join(root, 'mlruns'),
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    cacheDir: null,
+  });
   const registry = createFsRegistryStore({ root: path.join(root, 'mlruns'), trackingStore: tracking });
-  const s: StoreServer = createStoreServer({ tracking, registry, artifacts: { root: path.join(root, 'mlartifacts') }, port: 0, log: () => undefined });
+  const s: StoreServer = createStoreServer({
+    tracking,
+    registry,
+    artifacts: { root: path.join(root, 'mlartifacts') },
+    port: 0,
+    log: () => undefined,
+  });
   const { httpPort } = await s.listen();
   return {
     url: `http://127.0.0.1:${httpPort}`,
@@ -50,8 +60,12 @@ async function sync(...args: string[]) {
   const r = await runCli(['sync', src, server.url, ...args, '--json']);
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as {
-    runs: { copied: number; alreadyDone: number; total: number }; metricPoints: number; state_file: string;
-    runIdChanges: Record<string, string>; warnings: string[]; artifacts: { files: number; bytes: number };
+    runs: { copied: number; alreadyDone: number; total: number };
+    metricPoints: number;
+    state_file: string;
+    runIdChanges: Record<string, string>;
+    warnings: string[];
+    artifacts: { files: number; bytes: number };
   };
 }
 
@@ -119,7 +133,12 @@ describe('mlflow-ts sync', () => {
     {
       const side = await openSide(server.url, { env: {} });
       const checkpoint = openCheckpoint(null, 'offline', server.url);
-      await copyStores(local, side.stores, { checkpoint, artifacts: true, artifactLocations: 'target', beforeWrite: () => void total++ });
+      await copyStores(local, side.stores, {
+        checkpoint,
+        artifacts: true,
+        artifactLocations: 'target',
+        beforeWrite: () => void total++,
+      });
       await side.close();
     }
     expect(total).toBeGreaterThan(10);
@@ -134,7 +153,9 @@ describe('mlflow-ts sync', () => {
         const checkpoint = openCheckpoint(journal, 'offline', server.url);
         try {
           return await copyStores(local, side.stores, {
-            checkpoint, artifacts: true, artifactLocations: 'target',
+            checkpoint,
+            artifacts: true,
+            artifactLocations: 'target',
             beforeWrite: () => {
               if (failAt !== undefined && ++n === failAt) throw new Error(`stopped before write ${failAt}`);
             },

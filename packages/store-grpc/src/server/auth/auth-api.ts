@@ -24,7 +24,8 @@ type Params = Record<string, unknown>;
 
 function param(p: Params, name: string): string {
   const v = p[name];
-  if (typeof v !== 'string' || v === '') throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
+  if (typeof v !== 'string' || v === '')
+    throw MlflowError.invalidParameter(`Missing value for required parameter '${name}'.`);
   return v;
 }
 
@@ -66,17 +67,27 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
   };
   const isAdmin = (p: Principal) => p.admin && !p.readOnly;
   const requireAdmin = (p: Principal) => {
-    if (!isAdmin(p)) throw new MlflowError('PERMISSION_DENIED', `Permission denied: only admins may do this (user '${p.name}')`);
+    if (!isAdmin(p))
+      throw new MlflowError('PERMISSION_DENIED', `Permission denied: only admins may do this (user '${p.name}')`);
   };
   const requireSelfOrAdmin = (p: Principal, username: string) => {
-    if (!isAdmin(p) && p.name !== username) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${p.name}' may not act on user '${username}'`);
+    if (!isAdmin(p) && p.name !== username)
+      throw new MlflowError(
+        'PERMISSION_DENIED',
+        `Permission denied: user '${p.name}' may not act on user '${username}'`,
+      );
   };
   const requireManage = (p: Principal, granted: (userId: number) => PermissionName, what: string) => {
     if (isAdmin(p)) return;
-    if (p.kind !== 'user' || !grants(granted(p.userId!), 'manage')) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${p.name}' may not manage ${what}`);
+    if (p.kind !== 'user' || !grants(granted(p.userId!), 'manage'))
+      throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${p.name}' may not manage ${what}`);
   };
 
-  const route = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, handle: (p: Params, who: Principal) => Promise<object> | object) => {
+  const route = (
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    path: string,
+    handle: (p: Params, who: Principal) => Promise<object> | object,
+  ) => {
     for (const prefix of ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow']) {
       app.route({
         method,
@@ -97,7 +108,8 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
     requireAdmin(who);
     const username = param(p, 'username');
     const password = param(p, 'password');
-    if (username.length > 255 || username.includes(':')) throw MlflowError.invalidParameter(`Invalid username '${username}'`);
+    if (username.length > 255 || username.includes(':'))
+      throw MlflowError.invalidParameter(`Invalid username '${username}'`);
     checkPasswordStrength(password, `user '${username}'`);
     return { user: userJson(db.createUser(username, await hashPassword(password), false)) };
   });
@@ -119,7 +131,8 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
     requireAdmin(who);
     const value = p.is_admin;
     const isAdmin = value === true || value === 'true' || value === 'True';
-    if (!isAdmin && !(value === false || value === 'false' || value === 'False')) throw MlflowError.invalidParameter("Missing value for required parameter 'is_admin'.");
+    if (!isAdmin && !(value === false || value === 'false' || value === 'False'))
+      throw MlflowError.invalidParameter("Missing value for required parameter 'is_admin'.");
     db.updateAdmin(param(p, 'username'), isAdmin);
     return {};
   });
@@ -176,7 +189,10 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
     });
   };
   permissionRoutes({
-    path: '/experiments/permissions', key: 'experiment_id', responseKey: 'experiment_permission', label: (id) => `experiment ${id}`,
+    path: '/experiments/permissions',
+    key: 'experiment_id',
+    responseKey: 'experiment_permission',
+    label: (id) => `experiment ${id}`,
     exists: (id) => opts.ctx.tracking.getExperiment(id),
     granted: (u, id) => authorizer.experimentPermission(u, id),
     get: (id, u) => db.experimentPermission(id, u),
@@ -184,7 +200,10 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
     remove: (id, u) => db.deleteExperimentPermission(id, u),
   });
   permissionRoutes({
-    path: '/registered-models/permissions', key: 'name', responseKey: 'registered_model_permission', label: (name) => `registered model '${name}'`,
+    path: '/registered-models/permissions',
+    key: 'name',
+    responseKey: 'registered_model_permission',
+    label: (name) => `registered model '${name}'`,
     exists: async (name) => {
       if (!opts.ctx.registry) throw new MlflowError('FEATURE_DISABLED', 'This server has no model registry');
       return opts.ctx.registry.getRegisteredModel(name);
@@ -197,7 +216,8 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
 
   // Our revocable bearer tokens: a database user makes and revokes their own.
   const tokenOwner = (who: Principal): number => {
-    if (who.kind !== 'user' || who.userId === undefined) throw MlflowError.invalidParameter('Access tokens belong to database users; sign in as one');
+    if (who.kind !== 'user' || who.userId === undefined)
+      throw MlflowError.invalidParameter('Access tokens belong to database users; sign in as one');
     return who.userId;
   };
   app.post('/api/2.0/mlflow-ts/tokens/create', async (request, reply) => {
@@ -212,7 +232,9 @@ export async function authApi(app: FastifyInstance, opts: AuthApiOptions): Promi
   });
   app.get('/api/2.0/mlflow-ts/tokens/list', async (request, reply) => {
     try {
-      return reply.type('application/json').send(JSON.stringify({ access_tokens: db.listTokens(tokenOwner(caller(request))) }));
+      return reply
+        .type('application/json')
+        .send(JSON.stringify({ access_tokens: db.listTokens(tokenOwner(caller(request))) }));
     } catch (e) {
       return sendError(reply, e);
     }

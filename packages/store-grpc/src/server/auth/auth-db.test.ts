@@ -12,7 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTH_DB_REVISION, openAuthDb } from './auth-db.js';
 import { hashPassword, verifyPassword } from './passwords.js';
 
-const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/mlflow3-auth/basic_auth.db');
+const fixture = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../test/fixtures/mlflow3-auth/basic_auth.db',
+);
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'auth-db-'));
@@ -29,7 +32,7 @@ describe('werkzeug password hashes', () => {
     expect(await verifyPassword('correct horsf', h)).toBe(false);
   });
 
-  it('verifies a pbkdf2 hash (werkzeug\'s older method) and refuses unreadable or too costly ones', async () => {
+  it("verifies a pbkdf2 hash (werkzeug's older method) and refuses unreadable or too costly ones", async () => {
     // werkzeug.security.generate_password_hash('pw-12345678', 'pbkdf2:sha256:1000', salt_length=8) with salt 'abcdefgh'
     const { pbkdf2Sync } = await import('node:crypto');
     const hex = pbkdf2Sync('pw-12345678', 'abcdefgh', 1000, 32, 'sha256').toString('hex');
@@ -55,19 +58,27 @@ describe('an MLflow-made basic_auth.db', () => {
     db.close();
   });
 
-  it('writes rows MLflow\'s schema accepts, and keeps the alembic revision', async () => {
+  it("writes rows MLflow's schema accepts, and keeps the alembic revision", async () => {
     const file = path.join(dir, 'ours.db');
     const db = openAuthDb(file);
     const u = db.createUser('carol', await hashPassword('carol-password'), false);
     db.setExperimentPermission('7', u.id, 'EDIT', 'create');
     db.setRegisteredModelPermission('m', u.id, 'MANAGE', 'create');
     expect(() => db.setExperimentPermission('7', u.id, 'EDIT', 'create')).toThrow(/already exists/);
-    expect(() => db.setExperimentPermission('7', u.id, 'WRITE' as never, 'update')).toThrow(/Invalid permission 'WRITE'/);
+    expect(() => db.setExperimentPermission('7', u.id, 'WRITE' as never, 'update')).toThrow(
+      /Invalid permission 'WRITE'/,
+    );
     db.close();
     const raw = new Database(file, { readonly: true });
-    expect(raw.prepare('SELECT version_num FROM alembic_version_auth').get()).toEqual({ version_num: AUTH_DB_REVISION });
-    expect(raw.prepare('SELECT experiment_id, user_id, permission FROM experiment_permissions').all()).toEqual([{ experiment_id: '7', user_id: u.id, permission: 'EDIT' }]);
-    expect(raw.prepare('SELECT name, permission FROM registered_model_permissions').all()).toEqual([{ name: 'm', permission: 'MANAGE' }]);
+    expect(raw.prepare('SELECT version_num FROM alembic_version_auth').get()).toEqual({
+      version_num: AUTH_DB_REVISION,
+    });
+    expect(raw.prepare('SELECT experiment_id, user_id, permission FROM experiment_permissions').all()).toEqual([
+      { experiment_id: '7', user_id: u.id, permission: 'EDIT' },
+    ]);
+    expect(raw.prepare('SELECT name, permission FROM registered_model_permissions').all()).toEqual([
+      { name: 'm', permission: 'MANAGE' },
+    ]);
     raw.close();
   });
 
@@ -88,7 +99,9 @@ describe('an MLflow-made basic_auth.db', () => {
     expect(db.userOfToken(`${token}x`)).toBeUndefined();
     db.revokeToken(u.id, info.id);
     expect(db.userOfToken(token)).toBeUndefined();
-    expect(db.listTokens(u.id)).toEqual([{ id: info.id, name: 'ci', created_at: info.created_at, revoked_at: expect.any(Number) }]);
+    expect(db.listTokens(u.id)).toEqual([
+      { id: info.id, name: 'ci', created_at: info.created_at, revoked_at: expect.any(Number) },
+    ]);
     expect(() => db.revokeToken(u.id, info.id)).toThrow(/not found/);
     db.close();
   });

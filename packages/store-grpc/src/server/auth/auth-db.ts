@@ -74,9 +74,19 @@ export interface AuthDb {
   registeredModelPermissions(userId: number): RegisteredModelPermission[];
   experimentPermission(experimentId: string, userId: number): ExperimentPermission | undefined;
   registeredModelPermission(name: string, userId: number): RegisteredModelPermission | undefined;
-  setExperimentPermission(experimentId: string, userId: number, permission: PermissionName, mode: 'create' | 'update'): void;
+  setExperimentPermission(
+    experimentId: string,
+    userId: number,
+    permission: PermissionName,
+    mode: 'create' | 'update',
+  ): void;
   deleteExperimentPermission(experimentId: string, userId: number): void;
-  setRegisteredModelPermission(name: string, userId: number, permission: PermissionName, mode: 'create' | 'update'): void;
+  setRegisteredModelPermission(
+    name: string,
+    userId: number,
+    permission: PermissionName,
+    mode: 'create' | 'update',
+  ): void;
   deleteRegisteredModelPermission(name: string, userId: number): void;
   renameRegisteredModelPermissions(oldName: string, newName: string): void;
   deleteRegisteredModelPermissionsOf(name: string): void;
@@ -101,7 +111,9 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex
 
 function checkPermission(p: string): PermissionName {
   if (!(PERMISSION_NAMES as readonly string[]).includes(p)) {
-    throw MlflowError.invalidParameter(`Invalid permission '${p}'. Valid permissions are: ${PERMISSION_NAMES.join(', ')}`);
+    throw MlflowError.invalidParameter(
+      `Invalid permission '${p}'. Valid permissions are: ${PERMISSION_NAMES.join(', ')}`,
+    );
   }
   return p as PermissionName;
 }
@@ -114,7 +126,9 @@ export function openAuthDb(uri: string): AuthDb {
   db.pragma('synchronous = FULL'); // an acknowledged user or permission change survives a power loss
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);
-  const revision = db.prepare('SELECT version_num FROM alembic_version_auth').get() as { version_num: string } | undefined;
+  const revision = db.prepare('SELECT version_num FROM alembic_version_auth').get() as
+    | { version_num: string }
+    | undefined;
   if (!revision) db.prepare('INSERT INTO alembic_version_auth (version_num) VALUES (?)').run(AUTH_DB_REVISION);
   else if (revision.version_num !== AUTH_DB_REVISION) {
     db.close();
@@ -131,10 +145,18 @@ export function openAuthDb(uri: string): AuthDb {
     user: db.prepare('SELECT * FROM users WHERE username = ?'),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
     insertUser: db.prepare('INSERT INTO users (username, password_hash, is_admin) VALUES (?, ?, ?)'),
-    expPerms: db.prepare('SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE user_id = ? ORDER BY id'),
-    rmPerms: db.prepare('SELECT name, user_id, permission FROM registered_model_permissions WHERE user_id = ? ORDER BY id'),
-    expPerm: db.prepare('SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?'),
-    rmPerm: db.prepare('SELECT name, user_id, permission FROM registered_model_permissions WHERE name = ? AND user_id = ?'),
+    expPerms: db.prepare(
+      'SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE user_id = ? ORDER BY id',
+    ),
+    rmPerms: db.prepare(
+      'SELECT name, user_id, permission FROM registered_model_permissions WHERE user_id = ? ORDER BY id',
+    ),
+    expPerm: db.prepare(
+      'SELECT experiment_id, user_id, permission FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?',
+    ),
+    rmPerm: db.prepare(
+      'SELECT name, user_id, permission FROM registered_model_permissions WHERE name = ? AND user_id = ?',
+    ),
   };
   const mustUser = (username: string): UserRow => {
     const u = row(q.user.get(username));
@@ -142,7 +164,9 @@ export function openAuthDb(uri: string): AuthDb {
     return u;
   };
   const tokenRow = (t: { id: number; name: string; created_at: number; revoked_at: number | null }): AccessToken =>
-    t.revoked_at === null ? { id: t.id, name: t.name, created_at: t.created_at } : { id: t.id, name: t.name, created_at: t.created_at, revoked_at: t.revoked_at };
+    t.revoked_at === null
+      ? { id: t.id, name: t.name, created_at: t.created_at }
+      : { id: t.id, name: t.name, created_at: t.created_at, revoked_at: t.revoked_at };
 
   return {
     getUser: (username) => row(q.user.get(username)),
@@ -165,7 +189,12 @@ export function openAuthDb(uri: string): AuthDb {
       const u = mustUser(username);
       // Unlike MLflow 3.6 (which fails on the foreign key), a user goes with their permissions and tokens.
       db.transaction(() => {
-        for (const t of ['experiment_permissions', 'registered_model_permissions', 'scorer_permissions', 'mlflow_ts_access_tokens']) {
+        for (const t of [
+          'experiment_permissions',
+          'registered_model_permissions',
+          'scorer_permissions',
+          'mlflow_ts_access_tokens',
+        ]) {
           db.prepare(`DELETE FROM ${t} WHERE user_id = ?`).run(u.id);
         }
         db.prepare('DELETE FROM users WHERE id = ?').run(u.id);
@@ -173,23 +202,43 @@ export function openAuthDb(uri: string): AuthDb {
     },
     experimentPermissions: (userId) => q.expPerms.all(userId) as ExperimentPermission[],
     registeredModelPermissions: (userId) => q.rmPerms.all(userId) as RegisteredModelPermission[],
-    experimentPermission: (experimentId, userId) => q.expPerm.get(experimentId, userId) as ExperimentPermission | undefined,
+    experimentPermission: (experimentId, userId) =>
+      q.expPerm.get(experimentId, userId) as ExperimentPermission | undefined,
     registeredModelPermission: (name, userId) => q.rmPerm.get(name, userId) as RegisteredModelPermission | undefined,
     setExperimentPermission(experimentId, userId, permission, mode) {
       checkPermission(permission);
       const exists = q.expPerm.get(experimentId, userId) !== undefined;
       if (mode === 'create' && exists) {
-        throw MlflowError.alreadyExists(`Experiment permission (experiment_id=${experimentId}, user_id=${userId}) already exists`);
+        throw MlflowError.alreadyExists(
+          `Experiment permission (experiment_id=${experimentId}, user_id=${userId}) already exists`,
+        );
       }
       if (mode === 'update' && !exists) {
-        throw MlflowError.notFound(`Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`);
+        throw MlflowError.notFound(
+          `Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`,
+        );
       }
-      if (exists) db.prepare('UPDATE experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?').run(permission, experimentId, userId);
-      else db.prepare('INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)').run(experimentId, userId, permission);
+      if (exists)
+        db.prepare('UPDATE experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?').run(
+          permission,
+          experimentId,
+          userId,
+        );
+      else
+        db.prepare('INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)').run(
+          experimentId,
+          userId,
+          permission,
+        );
     },
     deleteExperimentPermission(experimentId, userId) {
-      const info = db.prepare('DELETE FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?').run(experimentId, userId);
-      if (info.changes === 0) throw MlflowError.notFound(`Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`);
+      const info = db
+        .prepare('DELETE FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?')
+        .run(experimentId, userId);
+      if (info.changes === 0)
+        throw MlflowError.notFound(
+          `Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`,
+        );
     },
     setRegisteredModelPermission(name, userId, permission, mode) {
       checkPermission(permission);
@@ -200,12 +249,25 @@ export function openAuthDb(uri: string): AuthDb {
       if (mode === 'update' && !exists) {
         throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
       }
-      if (exists) db.prepare('UPDATE registered_model_permissions SET permission = ? WHERE name = ? AND user_id = ?').run(permission, name, userId);
-      else db.prepare('INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (?, ?, ?)').run(name, userId, permission);
+      if (exists)
+        db.prepare('UPDATE registered_model_permissions SET permission = ? WHERE name = ? AND user_id = ?').run(
+          permission,
+          name,
+          userId,
+        );
+      else
+        db.prepare('INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (?, ?, ?)').run(
+          name,
+          userId,
+          permission,
+        );
     },
     deleteRegisteredModelPermission(name, userId) {
-      const info = db.prepare('DELETE FROM registered_model_permissions WHERE name = ? AND user_id = ?').run(name, userId);
-      if (info.changes === 0) throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
+      const info = db
+        .prepare('DELETE FROM registered_model_permissions WHERE name = ? AND user_id = ?')
+        .run(name, userId);
+      if (info.changes === 0)
+        throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
     },
     renameRegisteredModelPermissions(oldName, newName) {
       db.prepare('UPDATE registered_model_permissions SET name = ? WHERE name = ?').run(newName, oldName);
@@ -216,22 +278,30 @@ export function openAuthDb(uri: string): AuthDb {
     createToken(userId, name) {
       const token = `mlflowts_${randomBytes(24).toString('base64url')}`;
       const created = Date.now();
-      const info = db.prepare('INSERT INTO mlflow_ts_access_tokens (user_id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)')
+      const info = db
+        .prepare('INSERT INTO mlflow_ts_access_tokens (user_id, name, token_sha256, created_at) VALUES (?, ?, ?, ?)')
         .run(userId, name, sha256(token), created);
       return { token, info: { id: Number(info.lastInsertRowid), name, created_at: created } };
     },
     listTokens(userId) {
-      return (db.prepare('SELECT id, name, created_at, revoked_at FROM mlflow_ts_access_tokens WHERE user_id = ? ORDER BY id').all(userId) as Parameters<typeof tokenRow>[0][])
-        .map(tokenRow);
+      return (
+        db
+          .prepare('SELECT id, name, created_at, revoked_at FROM mlflow_ts_access_tokens WHERE user_id = ? ORDER BY id')
+          .all(userId) as Parameters<typeof tokenRow>[0][]
+      ).map(tokenRow);
     },
     revokeToken(userId, id) {
-      const info = db.prepare('UPDATE mlflow_ts_access_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL').run(Date.now(), id, userId);
+      const info = db
+        .prepare(
+          'UPDATE mlflow_ts_access_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL',
+        )
+        .run(Date.now(), id, userId);
       if (info.changes === 0) throw MlflowError.notFound(`Access token ${id} not found (or already revoked)`);
     },
     userOfToken(token) {
-      const t = db.prepare('SELECT user_id FROM mlflow_ts_access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL').get(sha256(token)) as
-        | { user_id: number }
-        | undefined;
+      const t = db
+        .prepare('SELECT user_id FROM mlflow_ts_access_tokens WHERE token_sha256 = ? AND revoked_at IS NULL')
+        .get(sha256(token)) as { user_id: number } | undefined;
       return t ? row(q.userById.get(t.user_id)) : undefined;
     },
     close: () => db.close(),

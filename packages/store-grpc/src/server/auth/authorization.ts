@@ -16,7 +16,13 @@ export interface Authorizer {
   readonly db: AuthDb;
   readonly defaultPermission: PermissionName;
   /** Runs one RPC for `principal` (undefined: auth is off). */
-  guardRpc(ctx: HandlerContext, name: RpcName, req: Req, principal: Principal | undefined, run: () => Promise<object>): Promise<object>;
+  guardRpc(
+    ctx: HandlerContext,
+    name: RpcName,
+    req: Req,
+    principal: Principal | undefined,
+    run: () => Promise<object>,
+  ): Promise<object>;
   /** The proxied artifact API: `<experiment id>/...` paths need that experiment's permission. */
   checkArtifactPath(principal: Principal | undefined, artifactPath: string, capability: Capability): void;
   /** Permission of a user on an experiment / a registered model. */
@@ -30,7 +36,8 @@ function denied(principal: Principal, what: string): MlflowError {
   return new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' may not ${what}`);
 }
 
-const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
+const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : [];
 
 export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName = 'READ'): Authorizer {
   const experimentPermission = (userId: number, experimentId: string): PermissionName =>
@@ -39,12 +46,14 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
     (db.registeredModelPermission(name, userId)?.permission as PermissionName | undefined) ?? defaultPermission;
 
   const requireExperiment = (p: Principal, experimentId: string, need: Capability) => {
-    if (!grants(experimentPermission(p.userId!, experimentId), need)) throw denied(p, `${need} experiment ${experimentId}`);
+    if (!grants(experimentPermission(p.userId!, experimentId), need))
+      throw denied(p, `${need} experiment ${experimentId}`);
   };
   const requireModel = (p: Principal, name: string, need: Capability) => {
     if (!grants(modelPermission(p.userId!, name), need)) throw denied(p, `${need} registered model '${name}'`);
   };
-  const runExperiment = async (ctx: HandlerContext, runId: string) => (await ctx.tracking.getRun(runId)).info.experiment_id;
+  const runExperiment = async (ctx: HandlerContext, runId: string) =>
+    (await ctx.tracking.getRun(runId)).info.experiment_id;
 
   async function check(ctx: HandlerContext, name: RpcName, req: Req, p: Principal): Promise<void> {
     const rule = ruleOf(name);
@@ -68,7 +77,9 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
         for (const id of strings(req.run_ids)) requireExperiment(p, await runExperiment(ctx, id), need);
         return;
       case 'logged-model': {
-        const tracking = ctx.tracking as { getLoggedModel?: (id: string) => Promise<{ info: { experiment_id: string } }> };
+        const tracking = ctx.tracking as {
+          getLoggedModel?: (id: string) => Promise<{ info: { experiment_id: string } }>;
+        };
         if (!tracking.getLoggedModel) throw denied(p, `call ${name}`);
         const m = await tracking.getLoggedModel(String(req.model_id ?? ''));
         return requireExperiment(p, m.info.experiment_id, need);
@@ -85,9 +96,14 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
       if (Array.isArray(r[key])) r[key] = (r[key] as T[]).filter(readable);
     };
     const userId = p.userId!;
-    if (name === 'SearchExperiments') keep<{ experiment_id: string }>('experiments', (e) => grants(experimentPermission(userId, e.experiment_id), 'read'));
-    if (name === 'SearchRegisteredModels') keep<{ name: string }>('registered_models', (m) => grants(modelPermission(userId, m.name), 'read'));
-    if (name === 'SearchModelVersions') keep<{ name: string }>('model_versions', (v) => grants(modelPermission(userId, v.name), 'read'));
+    if (name === 'SearchExperiments')
+      keep<{ experiment_id: string }>('experiments', (e) =>
+        grants(experimentPermission(userId, e.experiment_id), 'read'),
+      );
+    if (name === 'SearchRegisteredModels')
+      keep<{ name: string }>('registered_models', (m) => grants(modelPermission(userId, m.name), 'read'));
+    if (name === 'SearchModelVersions')
+      keep<{ name: string }>('model_versions', (v) => grants(modelPermission(userId, v.name), 'read'));
     return r;
   }
 
@@ -98,11 +114,13 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
     }
     if (name === 'CreateRegisteredModel' && p.userId !== undefined) {
       const created = (r.registered_model as { name?: string } | undefined)?.name;
-      if (created && !db.registeredModelPermission(created, p.userId)) db.setRegisteredModelPermission(created, p.userId, 'MANAGE', 'create');
+      if (created && !db.registeredModelPermission(created, p.userId))
+        db.setRegisteredModelPermission(created, p.userId, 'MANAGE', 'create');
     }
     // A model's permissions follow its name (the key MLflow stores them under).
     if (name === 'DeleteRegisteredModel') db.deleteRegisteredModelPermissionsOf(String(req.name ?? ''));
-    if (name === 'RenameRegisteredModel') db.renameRegisteredModelPermissions(String(req.name ?? ''), String(req.new_name ?? ''));
+    if (name === 'RenameRegisteredModel')
+      db.renameRegisteredModelPermissions(String(req.name ?? ''), String(req.new_name ?? ''));
   }
 
   return {
@@ -113,7 +131,8 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
     async guardRpc(ctx, name, req, principal, run) {
       if (!principal) return run();
       if (principal.kind === 'static' || principal.admin) {
-        if (principal.readOnly && !READ_RPCS.has(name)) throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
+        if (principal.readOnly && !READ_RPCS.has(name))
+          throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
         const result = await run();
         afterwards(name, req, result, principal);
         return result;
@@ -125,7 +144,8 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
     },
     checkArtifactPath(principal, artifactPath, capability) {
       if (!principal || principal.kind === 'static' || principal.admin) {
-        if (principal?.readOnly && capability !== 'read') throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
+        if (principal?.readOnly && capability !== 'read')
+          throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' is read-only`);
         return;
       }
       const experimentId = artifactPath.replace(/^\/+/, '').split('/')[0] ?? '';

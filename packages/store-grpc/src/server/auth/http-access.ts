@@ -13,10 +13,12 @@ import { grants, type Capability } from './permissions.js';
 
 const RPC_URLS = new Set<string>();
 for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
-  for (const { path } of routeOf(name).http) for (const prefix of API_PREFIXES) RPC_URLS.add(prefix + path.replace(/\{(\w+)\}/g, ':$1'));
+  for (const { path } of routeOf(name).http)
+    for (const prefix of API_PREFIXES) RPC_URLS.add(prefix + path.replace(/\{(\w+)\}/g, ':$1'));
 }
 
-const AUTH_API = /^\/(ajax-)?api\/2\.0\/mlflow\/(users\/|experiments\/permissions\/|registered-models\/permissions\/)|^\/api\/2\.0\/mlflow-ts\/tokens\//;
+const AUTH_API =
+  /^\/(ajax-)?api\/2\.0\/mlflow\/(users\/|experiments\/permissions\/|registered-models\/permissions\/)|^\/api\/2\.0\/mlflow-ts\/tokens\//;
 const OPEN = new Set(['/version', '/health']);
 
 function decoded(pathAfterPrefix: string): string {
@@ -38,14 +40,22 @@ export interface HttpRequestInfo {
 }
 
 /** Throws PERMISSION_DENIED when `principal` (a non-admin database user) may not call this route. */
-export async function checkHttpAccess(authorizer: Authorizer, ctx: HandlerContext, principal: Principal, r: HttpRequestInfo): Promise<void> {
+export async function checkHttpAccess(
+  authorizer: Authorizer,
+  ctx: HandlerContext,
+  principal: Principal,
+  r: HttpRequestInfo,
+): Promise<void> {
   if (principal.kind !== 'user' || principal.admin) return;
   const route = r.route ?? '';
   if (RPC_URLS.has(route) || AUTH_API.test(r.path) || OPEN.has(r.path)) return;
   const userId = principal.userId!;
   const need = (experimentId: string, capability: Capability) => {
     if (!grants(authorizer.experimentPermission(userId, experimentId), capability)) {
-      throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' may not ${capability} experiment ${experimentId}`);
+      throw new MlflowError(
+        'PERMISSION_DENIED',
+        `Permission denied: user '${principal.name}' may not ${capability} experiment ${experimentId}`,
+      );
     }
   };
   const q = (name: string) => (typeof r.query[name] === 'string' ? (r.query[name] as string) : '');
@@ -66,7 +76,10 @@ export async function checkHttpAccess(authorizer: Authorizer, ctx: HandlerContex
   }
   if (route.endsWith('/model-versions/get-artifact')) {
     if (!grants(authorizer.modelPermission(userId, q('name')), 'read')) {
-      throw new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' may not read registered model '${q('name')}'`);
+      throw new MlflowError(
+        'PERMISSION_DENIED',
+        `Permission denied: user '${principal.name}' may not read registered model '${q('name')}'`,
+      );
     }
     return;
   }

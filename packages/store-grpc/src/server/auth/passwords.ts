@@ -6,7 +6,12 @@
 import { pbkdf2, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 
-const scryptAsync = promisify(scrypt) as (password: string, salt: string, keylen: number, options: object) => Promise<Buffer>;
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: string,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>;
 const pbkdf2Async = promisify(pbkdf2);
 
 const SALT_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -42,12 +47,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
   let computed: string;
   if (parts[0] === 'scrypt') {
     const [n, r, p] = [Number(parts[1] ?? 32768), Number(parts[2] ?? 8), Number(parts[3] ?? 1)];
-    if (![n, r, p].every(Number.isInteger) || n < 2 || n > MAX_SCRYPT_N || r < 1 || r > 32 || p < 1 || p > 16) return false;
+    if (![n, r, p].every(Number.isInteger) || n < 2 || n > MAX_SCRYPT_N || r < 1 || r > 32 || p < 1 || p > 16)
+      return false;
     computed = await scryptHex(password, saltText, n, r, p);
   } else if (parts[0] === 'pbkdf2') {
     const digest = parts[1] ?? 'sha256';
     const iterations = Number(parts[2] ?? 600000);
-    if (!['sha256', 'sha512', 'sha1'].includes(digest) || !Number.isInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
+    if (
+      !['sha256', 'sha512', 'sha1'].includes(digest) ||
+      !Number.isInteger(iterations) ||
+      iterations < 1 ||
+      iterations > MAX_PBKDF2_ITERATIONS
+    ) {
       return false;
     }
     const size = digest === 'sha512' ? 64 : digest === 'sha1' ? 20 : 32;

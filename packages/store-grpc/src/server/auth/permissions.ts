@@ -26,7 +26,10 @@ export function grants(permission: PermissionName, capability: Capability): bool
  * model it names. `any`: every signed-in user (creating a resource; search, filtered afterwards).
  */
 export type Rule =
-  | { on: 'experiment' | 'experiment-name' | 'experiments' | 'run' | 'runs' | 'logged-model' | 'model'; need: Capability }
+  | {
+      on: 'experiment' | 'experiment-name' | 'experiments' | 'run' | 'runs' | 'logged-model' | 'model';
+      need: Capability;
+    }
   | { on: 'any' };
 
 const exp = (need: Capability): Rule => ({ on: 'experiment', need });
