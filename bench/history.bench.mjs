@@ -10,6 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median, now } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const POINTS = Number(process.env.HISTORY_BENCH_POINTS ?? 10_000);
@@ -17,8 +18,6 @@ const BULK_RUNS = 10;
 const BULK_POINTS = 50_000; // per run (10 × 50k stay under store-fs's 1M loaded-point cap); the chart asks for 2500 steps of each
 const ROUNDS = Number(process.env.HISTORY_BENCH_ROUNDS ?? 60);
 const role = process.argv[2];
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const send = (msg) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 
 async function grpcModule() {

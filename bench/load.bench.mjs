@@ -9,6 +9,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { now } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.join(here, '..', 'packages', 'cli', 'bin', 'mlflow-ts.js');
@@ -20,7 +21,6 @@ const READERS = 4;
 const BATCH = 100; // metrics per writer batch in the mixed phase
 const SEED_RUNS = 200;
 
-const now = () => performance.now();
 const pct = (xs, p) => {
   if (xs.length === 0) return NaN;
   const s = Float64Array.from(xs).sort();

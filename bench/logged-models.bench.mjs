@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { createFsArtifactRepository, createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { logLocalDirectory, logSavedModel } from '@mlflow-ts/format/node';
+import { median } from './lib.mjs';
 
 const N = Number(process.env.LOGGED_MODELS_BENCH_N ?? 40);
 const FILES = { 'model.onnx': 512 * 1024, 'conda.yaml': 300, 'python_env.yaml': 150, 'requirements.txt': 100 };
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const min = (xs) => Math.min(...xs);
 const p90 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.9)];
 

@@ -13,6 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadFor, median, now } from './lib.mjs';
 
 const REF = process.env.MLFLOW_REFERENCE_URL;
 const RUNS = Number(process.env.REFERENCE_BENCH_RUNS ?? 1000);
@@ -21,8 +22,6 @@ const SECONDS = Number(process.env.REFERENCE_BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.REFERENCE_BENCH_ROUNDS ?? 10);
 const FILTER = "metrics.loss < 0.5 and params.optimizer = 'adam'";
 const ORDER = ['metrics.acc DESC'];
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function serverRole() {
   const { createFsTrackingStore } = await import('@mlflow-ts/store-fs');
@@ -112,19 +111,7 @@ async function seed(c, label) {
   return { exp, history, ingestRun: run.info.run_id, seedSeconds: (now() - t) / 1000 };
 }
 
-async function load(clients, fn) {
-  const end = now() + SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, k) => {
-      while (now() < end) {
-        await fn(k);
-        done++;
-      }
-    }),
-  );
-  return done / SECONDS;
-}
+const load = (clients, fn) => loadFor(clients, fn, SECONDS);
 
 async function timeIt(fn) {
   for (let i = 0; i < 2; i++) await fn();

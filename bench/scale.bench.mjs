@@ -16,6 +16,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median, now } from './lib.mjs';
 
 const RUNS = Number(process.env.SCALE_BENCH_RUNS ?? 100_000);
 const ROUNDS = Number(process.env.SCALE_BENCH_ROUNDS ?? 15);
@@ -23,8 +24,6 @@ const BASE = process.env.SCALE_BENCH_DIR ?? path.join(os.tmpdir(), 'mlflow-ts-sc
 const EXP_ID = '424242424242424242';
 const FILTER = "metrics.loss < 0.5 and params.optimizer = 'adam'";
 const ORDER = ['metrics.acc DESC'];
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const send = (msg) => process.stdout.write(`${JSON.stringify(msg)}\n`);
 
 // ---------------------------------------------------------------- data (generated once)

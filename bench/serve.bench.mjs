@@ -10,6 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { now } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -24,7 +25,6 @@ const WARMUP_SECONDS = 1;
 // load generator needs. SERVE_BENCH_INTRA_OP_THREADS=0 keeps onnxruntime's own default.
 const INTRA_OP_THREADS = Number(process.env.SERVE_BENCH_INTRA_OP_THREADS ?? 1);
 const SESSION_OPTIONS = INTRA_OP_THREADS > 0 ? { intra_op_num_threads: INTRA_OP_THREADS } : {};
-const now = () => performance.now();
 
 // ---------------------------------------------------------------- servers (child processes)
 

@@ -10,23 +10,12 @@ import { randomUUID } from 'node:crypto';
 import { parse } from 'yaml';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { RUN_STATUSES, RUN_STATUS_NUMBERS, searchRunsInMemory } from '@mlflow-ts/format';
+import { median, now, timeIt } from './lib.mjs';
 
 const RUNS = Number(process.env.STORE_FS_BENCH_RUNS ?? 10_000);
 const HISTORY = 10_000;
 const FILTER = "metrics.loss < 0.5 and params.optimizer = 'adam'";
 const ORDER = ['metrics.acc DESC'];
-
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timeIt(n, fn) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    await fn(i);
-    out.push(now() - t);
-  }
-  return median(out);
-}
 
 // ---- data generation: files written directly in MLflow 3.x layout ----
 function generate(root) {
@@ -121,7 +110,7 @@ function naiveLogBatch(dir, batch) {
 const base = fs.mkdtempSync(path.join(os.tmpdir(), 'store-fs-bench-'));
 const root = path.join(base, 'mlruns');
 try {
-  let t = now();
+  const t = now();
   const { expId, expDir, ids } = generate(root);
   console.error(`generated ${RUNS} runs in ${((now() - t) / 1000).toFixed(1)} s`);
   const req = { experiment_ids: [expId], filter: FILTER, order_by: ORDER, max_results: 1000 };

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createGrpcStore } from '@mlflow-ts/store-grpc';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
+import { loadFor, now, timeIt } from './lib.mjs';
 
 const RUNS = Number(process.env.STORE_SERVICE_BENCH_RUNS ?? 10_000);
 const HISTORY = 10_000;
@@ -18,32 +19,8 @@ const LOAD_SECONDS = Number(process.env.STORE_SERVICE_BENCH_SECONDS ?? 2);
 const FILTER = "metrics.acc > 0.5 and params.optimizer = 'adam'";
 const ORDER = ['metrics.acc DESC'];
 
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timeIt(n, fn) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    await fn(i);
-    out.push(now() - t);
-  }
-  return median(out);
-}
-
 /** Runs `clients` loops of `fn` for LOAD_SECONDS; returns completed calls per second. */
-async function load(clients, fn) {
-  const end = now() + LOAD_SECONDS * 1000;
-  let done = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      while (now() < end) {
-        await fn(c);
-        done++;
-      }
-    }),
-  );
-  return done / LOAD_SECONDS;
-}
+const load = (clients, fn) => loadFor(clients, fn, LOAD_SECONDS);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function request(port, method, urlPath, body) {

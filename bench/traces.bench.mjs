@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import { searchTracesInMemory } from '@mlflow-ts/format';
+import { now, timeIt } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const TRACES = Number(process.env.TRACES_BENCH_TRACES ?? 100_000);
@@ -18,18 +19,6 @@ const OTLP_TRACES = Number(process.env.TRACES_BENCH_OTLP_TRACES ?? 3_000);
 const SPANS_PER_TRACE = 10;
 const TRACES_PER_REQUEST = 50;
 const CONCURRENCY = 8;
-
-const now = () => performance.now();
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-async function timeIt(n, fn) {
-  const out = [];
-  for (let i = 0; i < n; i++) {
-    const t = now();
-    await fn(i);
-    out.push(now() - t);
-  }
-  return median(out);
-}
 
 // ---- load generator (child process): OTLP protobuf requests, CONCURRENCY in flight ----
 if (process.argv[2] === 'load') {

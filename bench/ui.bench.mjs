@@ -14,6 +14,7 @@ import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import { uiDistDir } from '@mlflow-ts/ui';
 import { chromium } from 'playwright-core';
+import { median } from './lib.mjs';
 
 // runs×columns tables: 100k × 200 in one page's memory is 20M values, past what the row-object table holds
 // (see the notes under the results); the bench measures 100k runs at 20 columns and 200 columns at 10k runs.
@@ -31,7 +32,6 @@ const ARGS = [
   '--disable-quic',
 ];
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length * 0.95)];
 const ms = (v) => (v === undefined ? 'n/a' : `${v.toFixed(v < 10 ? 1 : 0)} ms`);
 const log = (m) => process.stderr.write(`ui bench: ${m}\n`);
