@@ -95,7 +95,7 @@ async function generatePgRuns(uri, experimentId, n) {
     );
     await client.query(
       `INSERT INTO latest_metrics (key, value, timestamp, step, is_nan, run_uuid)
-       SELECT 'acc', ((g * 7919) % 1000) / 1000.0, 1700000000000 + g, 10, false, md5('r' || g) FROM generate_series(1, $1) g`,
+       SELECT 'acc', ((g::bigint * 7919) % 1000) / 1000.0, 1700000000000 + g, 10, false, md5('r' || g) FROM generate_series(1, $1) g`,
       [n],
     );
     await client.query(
