@@ -4,6 +4,7 @@ import type { ScatterData, ScatterPlot } from '../charts/scatter.js';
 import { type PlotValue, paramPlotValue } from '../charts/value-scale.js';
 import { runColorCss } from '../components/colors.js';
 import { ErrorBox, Loading } from '../components/common.js';
+import { CompareSection } from '../components/compare-section.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
 import { api } from '../lib/api.js';
 import { formatDuration, formatNumber, formatTime, sqlString } from '../lib/format.js';
@@ -222,30 +223,9 @@ export function CompareRunsPage({
       </main>
     );
   const shown = runs.slice(0, TABLE_RUNS);
-  const differs = (values: string[]) => new Set(values).size > 1;
-  const section = (title: string, keys: string[], value: (r: TableRun, k: string) => string) => {
-    const rows = keys
-      .map((k) => ({ k, values: shown.map((r) => value(r, k)) }))
-      .filter((row) => !diffOnly || differs(row.values));
-    if (rows.length === 0) return null;
-    return (
-      <>
-        <tr class="section-row">
-          <th scope="rowgroup" colSpan={shown.length + 1}>
-            {title}
-          </th>
-        </tr>
-        {rows.map((row) => (
-          <tr key={`${title}.${row.k}`} class={differs(row.values) ? 'differs' : undefined}>
-            <th scope="row">{row.k}</th>
-            {row.values.map((v, i) => (
-              <td key={i}>{v}</td>
-            ))}
-          </tr>
-        ))}
-      </>
-    );
-  };
+  const section = (title: string, keys: string[], value: (r: TableRun, k: string) => string) => (
+    <CompareSection title={title} keys={keys} items={shown} value={value} diffOnly={diffOnly} />
+  );
   return (
     <main class="page page-wide">
       <div class="page-head">

@@ -1,4 +1,5 @@
 import { ErrorBox, Loading } from '../components/common.js';
+import { CompareSection } from '../components/compare-section.js';
 import { api, fetchArtifactText, modelVersionArtifactUrl } from '../lib/api.js';
 import { formatNumber, formatTime, sqlString } from '../lib/format.js';
 import { useAsync, useTitle } from '../lib/hooks.js';
@@ -80,32 +81,17 @@ export function CompareVersionsPage({ name, runsByVersion }: { name: string; run
       </main>
     );
   const rows = result.data;
-  const differs = (values: string[]) => new Set(values).size > 1;
   const keysOf = (pick: (r: TableRun) => Map<string, unknown>) =>
     [...new Set(rows.flatMap((c) => (c.run ? [...pick(c.run).keys()] : [])))].sort();
-  const section = (title: string, keys: string[], value: (c: Compared, k: string) => string) =>
-    keys.length === 0 ? null : (
-      <>
-        <tr class="section-row">
-          <th scope="rowgroup" colSpan={rows.length + 1}>
-            {title}
-          </th>
-        </tr>
-        {keys.map((k) => {
-          const values = rows.map((c) => value(c, k));
-          return (
-            <tr key={`${title}.${k}`} class={differs(values) ? 'differs' : undefined}>
-              <th scope="row">{k}</th>
-              {values.map((v, i) => (
-                <td key={i} class={title === 'Signature' ? 'pre' : undefined}>
-                  {v}
-                </td>
-              ))}
-            </tr>
-          );
-        })}
-      </>
-    );
+  const section = (title: string, keys: string[], value: (c: Compared, k: string) => string) => (
+    <CompareSection
+      title={title}
+      keys={keys}
+      items={rows}
+      value={value}
+      cellClass={title === 'Signature' ? 'pre' : undefined}
+    />
+  );
   return (
     <main class="page page-wide">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
