@@ -60,7 +60,8 @@ export function queryString(params: Query): string {
   return s ? `?${s}` : '';
 }
 
-async function failure(res: Response): Promise<ApiError> {
+/** The error a failed response carries (MLflow's `error_code` and `message` when the body has them). */
+export async function failure(res: Response): Promise<ApiError> {
   let code = `HTTP_${res.status}`;
   let message = res.statusText || `HTTP ${res.status}`;
   try {
