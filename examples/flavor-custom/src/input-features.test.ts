@@ -1,17 +1,8 @@
-import { MlflowError, toHalfBits } from '@mlflow-ts/format';
+import { toHalfBits } from '@mlflow-ts/format';
+import { catchMlflowError } from '@mlflow-ts/format/testing';
 import type { EnforcedInput } from '@mlflow-ts/format';
 import { describe, expect, it } from 'vitest';
 import { inputFeatures } from './input-features.js';
-
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
 
 describe('inputFeatures', () => {
   it('reads [rows, n_features] tensors of every numeric storage', () => {
@@ -48,23 +39,27 @@ describe('inputFeatures', () => {
 
   it('refuses tensors of the wrong shape or several tensors, naming them', () => {
     const t = (shape: number[], n: number) => ({ dtype: 'float64' as const, shape, data: new Float64Array(n) });
-    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([4], 4) }, 2)).message).toMatch(
+    expect(catchMlflowError(() => inputFeatures({ kind: 'tensor', tensor: t([4], 4) }, 2)).message).toMatch(
       /shaped \[rows, 2\], got \[4\]/,
     );
-    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([2, 3], 6) }, 2)).message).toMatch(/got \[2, 3\]/);
-    expect(errorOf(() => inputFeatures({ kind: 'tensor', tensor: t([2, 2], 3) }, 2)).message).toMatch(
+    expect(catchMlflowError(() => inputFeatures({ kind: 'tensor', tensor: t([2, 3], 6) }, 2)).message).toMatch(
+      /got \[2, 3\]/,
+    );
+    expect(catchMlflowError(() => inputFeatures({ kind: 'tensor', tensor: t([2, 2], 3) }, 2)).message).toMatch(
       /has 3 values but its shape \[2, 2\] needs 4/,
     );
-    const two = errorOf(() => inputFeatures({ kind: 'tensors', tensors: { a: t([1, 2], 2), b: t([1, 2], 2) } }, 2));
+    const two = catchMlflowError(() =>
+      inputFeatures({ kind: 'tensors', tensors: { a: t([1, 2], 2), b: t([1, 2], 2) } }, 2),
+    );
     expect(two.code).toBe('INVALID_PARAMETER_VALUE');
     expect(two.message).toMatch(/one input tensor, got 2: \[a, b\]/);
-    expect(errorOf(() => inputFeatures({ kind: 'tensors', tensors: { x: t([1, 3], 3) } }, 2)).message).toMatch(
+    expect(catchMlflowError(() => inputFeatures({ kind: 'tensors', tensors: { x: t([1, 3], 3) } }, 2)).message).toMatch(
       /input tensor 'x'/,
     );
   });
 
   it('refuses non-numeric values and wrong column counts, naming the cell', () => {
-    const text = errorOf(() =>
+    const text = catchMlflowError(() =>
       inputFeatures(
         {
           kind: 'dataframe',
@@ -80,16 +75,16 @@ describe('inputFeatures', () => {
     expect(text.code).toBe('INVALID_PARAMETER_VALUE');
     expect(text.message).toMatch(/column 'b' in row 1 is the string 'x'/);
     expect(
-      errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[null, 2]] }, 2)).message,
+      catchMlflowError(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[null, 2]] }, 2)).message,
     ).toMatch(/column 'a' in row 0 is null/);
-    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a'], rows: [[1]] }, 2)).message).toMatch(
-      /needs 2 feature columns, got 1: \[a\]/,
-    );
-    expect(errorOf(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[1]] }, 2)).message).toMatch(
-      /Row 0 has 1 values, expected 2/,
-    );
+    expect(
+      catchMlflowError(() => inputFeatures({ kind: 'dataframe', columns: ['a'], rows: [[1]] }, 2)).message,
+    ).toMatch(/needs 2 feature columns, got 1: \[a\]/);
+    expect(
+      catchMlflowError(() => inputFeatures({ kind: 'dataframe', columns: ['a', 'b'], rows: [[1]] }, 2)).message,
+    ).toMatch(/Row 0 has 1 values, expected 2/);
     const obj = { kind: 'tensor' as const, tensor: { dtype: 'object' as const, shape: [1, 2], data: [1, { v: 2 }] } };
-    expect(errorOf(() => inputFeatures(obj, 2)).message).toMatch(
+    expect(catchMlflowError(() => inputFeatures(obj, 2)).message).toMatch(
       /element 1 of the input tensor is a value of type object/,
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { pluginSchemas } from './testdata/plugin-schemas.js';
 import { MLmodelSchema, createMLmodelSchema, validateMLmodel } from './mlmodel-schema.js';
 
@@ -23,16 +23,6 @@ const base = {
   model_uuid: 'dee6c8aa41614ea88cc567b295cb1df1',
 };
 
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
-
 describe('validateMLmodel', () => {
   it('returns the model with unknown top-level and flavor keys kept', () => {
     const input = {
@@ -49,10 +39,10 @@ describe('validateMLmodel', () => {
 
   it('checks python_function always, naming the field', () => {
     const { loader_module: _lm, ...noLoader } = pyfunc;
-    expect(errorOf(() => validateMLmodel({ ...base, flavors: { python_function: noLoader } })).message).toBe(
+    expect(catchMlflowError(() => validateMLmodel({ ...base, flavors: { python_function: noLoader } })).message).toBe(
       "MLmodel field 'flavors.python_function.loader_module' is missing",
     );
-    const e = errorOf(() => validateMLmodel({ ...base, flavors: { python_function: { ...pyfunc, env: 5 } } }));
+    const e = catchMlflowError(() => validateMLmodel({ ...base, flavors: { python_function: { ...pyfunc, env: 5 } } }));
     expect(e.code).toBe('INVALID_PARAMETER_VALUE');
     expect(e.message).toMatch(/^MLmodel field 'flavors\.python_function\.env' is invalid: /);
   });
@@ -64,18 +54,18 @@ describe('validateMLmodel', () => {
   });
 
   it('rejects non-mappings and wrong top-level types', () => {
-    expect(errorOf(() => validateMLmodel(null)).message).toBe('MLmodel must be a mapping, got null');
-    expect(errorOf(() => validateMLmodel(['a'])).message).toBe('MLmodel must be a mapping, got a list');
-    expect(errorOf(() => validateMLmodel({})).message).toBe("MLmodel field 'flavors' is missing");
-    expect(errorOf(() => validateMLmodel({ ...base, model_size_bytes: -1 })).message).toMatch(
+    expect(catchMlflowError(() => validateMLmodel(null)).message).toBe('MLmodel must be a mapping, got null');
+    expect(catchMlflowError(() => validateMLmodel(['a'])).message).toBe('MLmodel must be a mapping, got a list');
+    expect(catchMlflowError(() => validateMLmodel({})).message).toBe("MLmodel field 'flavors' is missing");
+    expect(catchMlflowError(() => validateMLmodel({ ...base, model_size_bytes: -1 })).message).toMatch(
       /^MLmodel field 'model_size_bytes' is invalid/,
     );
-    expect(errorOf(() => validateMLmodel({ ...base, prompts: ['a', 3] })).message).toMatch(
+    expect(catchMlflowError(() => validateMLmodel({ ...base, prompts: ['a', 3] })).message).toMatch(
       /^MLmodel field 'prompts\[1\]' is invalid/,
     );
-    expect(errorOf(() => validateMLmodel({ ...base, flavors: { ...base.flavors, custom: 'x' } })).message).toMatch(
-      /^MLmodel field 'flavors\.custom' is invalid/,
-    );
+    expect(
+      catchMlflowError(() => validateMLmodel({ ...base, flavors: { ...base.flavors, custom: 'x' } })).message,
+    ).toMatch(/^MLmodel field 'flavors\.custom' is invalid/);
   });
 
   it('checks plugin flavor sections only when their schema is passed', () => {
@@ -83,11 +73,11 @@ describe('validateMLmodel', () => {
     expect(validateMLmodel({ ...base, flavors: { ...base.flavors, tfjs } }, schemas).flavors.tfjs).toEqual(tfjs);
     const badTfjs = { ...base, flavors: { tfjs: { ...tfjs, model_type: 'saved-model' } } };
     expect(() => validateMLmodel(badTfjs)).not.toThrow();
-    expect(errorOf(() => validateMLmodel(badTfjs, schemas)).message).toMatch(
+    expect(catchMlflowError(() => validateMLmodel(badTfjs, schemas)).message).toMatch(
       /^MLmodel field 'flavors\.tfjs\.model_type' is invalid/,
     );
     const badOnnx = { ...base, flavors: { onnx: { ...onnx, onnx_session_options: { execution_mode: 'Fast' } } } };
-    expect(errorOf(() => validateMLmodel(badOnnx, schemas)).message).toBe(
+    expect(catchMlflowError(() => validateMLmodel(badOnnx, schemas)).message).toBe(
       "MLmodel field 'flavors.onnx.onnx_session_options.execution_mode' is invalid: must be 'sequential' or 'parallel'",
     );
     const okOnnx = {

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { getEntryPoint } from './entry-point.js';
 import { entryPointCommand, projectRunParams, resolveParameters } from './parameters.js';
 import { parseMlproject } from './project-spec.js';
@@ -29,16 +29,6 @@ const recorded = JSON.parse(readFileSync(path.join(here, 'testdata/mlflow-comput
   string,
   Recorded
 >;
-
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
 
 describe('MLflow example projects', () => {
   const names = readdirSync(fixtures).sort();
@@ -79,7 +69,7 @@ describe('parseMlproject', () => {
   it('reads node_env as a directory or a package list', () => {
     expect(parseMlproject('node_env: env\nentry_points: {main: {command: node a.js}}').nodeEnv).toBe('env');
     expect(parseMlproject('node_env: [lodash@4, ./pkg]\n').nodeEnv).toEqual(['lodash@4', './pkg']);
-    expect(errorOf(() => parseMlproject('node_env: 3\n')).message).toMatch(/node_env/);
+    expect(catchMlflowError(() => parseMlproject('node_env: 3\n')).message).toMatch(/node_env/);
   });
 
   it('an empty file is a project without entry points', () => {
@@ -87,19 +77,19 @@ describe('parseMlproject', () => {
   });
 
   it("refuses two of MLflow's environment fields", () => {
-    expect(errorOf(() => parseMlproject('conda_env: c.yaml\npython_env: p.yaml\n')).message).toBe(
+    expect(catchMlflowError(() => parseMlproject('conda_env: c.yaml\npython_env: p.yaml\n')).message).toBe(
       "Project cannot contain multiple environment fields: {'conda_env', 'python_env'}",
     );
   });
 
   it('checks docker_env as MLflow does', () => {
-    expect(errorOf(() => parseMlproject('docker_env: {volumes: [a]}\n')).message).toBe(
+    expect(catchMlflowError(() => parseMlproject('docker_env: {volumes: [a]}\n')).message).toBe(
       'Project configuration (MLproject file) was invalid: Docker environment specified but no image attribute found.',
     );
-    expect(errorOf(() => parseMlproject('docker_env: {image: x, volumes: [1]}\n')).message).toMatch(
+    expect(catchMlflowError(() => parseMlproject('docker_env: {image: x, volumes: [1]}\n')).message).toMatch(
       /Docker volumes must be a list of strings/,
     );
-    expect(errorOf(() => parseMlproject('docker_env: {image: x, environment: [[A]]}\n')).message).toMatch(
+    expect(catchMlflowError(() => parseMlproject('docker_env: {image: x, environment: [[A]]}\n')).message).toMatch(
       /environment must be a list containing either strings/,
     );
     expect(parseMlproject('docker_env: {image: x, environment: [[A, b], HOME]}\n').dockerEnv).toEqual({
@@ -109,11 +99,11 @@ describe('parseMlproject', () => {
   });
 
   it('bad YAML and bad structure are one INVALID_PARAMETER_VALUE line', () => {
-    const bad = errorOf(() => parseMlproject('entry_points: [unclosed\n'));
+    const bad = catchMlflowError(() => parseMlproject('entry_points: [unclosed\n'));
     expect(bad.code).toBe('INVALID_PARAMETER_VALUE');
     expect(bad.message).toMatch(/^Invalid YAML in MLproject file: /);
-    expect(errorOf(() => parseMlproject('- a\n- b\n')).message).toMatch(/must be a YAML mapping/);
-    expect(errorOf(() => parseMlproject('entry_points: {main: {parameters: {}}}\n')).message).toMatch(
+    expect(catchMlflowError(() => parseMlproject('- a\n- b\n')).message).toMatch(/must be a YAML mapping/);
+    expect(catchMlflowError(() => parseMlproject('entry_points: {main: {parameters: {}}}\n')).message).toMatch(
       /entry_points\.main\.command: an entry point needs a command string/,
     );
   });
@@ -143,7 +133,7 @@ describe('getEntryPoint', () => {
     expect(getEntryPoint(spec, 'my script.mjs').command).toBe("node 'my script.mjs'");
   });
   it("names the entry points when it finds none (MLflow's message)", () => {
-    expect(errorOf(() => getEntryPoint(spec, 'nope')).message).toBe(
+    expect(catchMlflowError(() => getEntryPoint(spec, 'nope')).message).toBe(
       "Could not find nope among entry points ['main', 'other'] or interpret nope as a runnable script. " +
         "Supported script file extensions: ['.py', '.sh', '.js', '.mjs', '.cjs']",
     );

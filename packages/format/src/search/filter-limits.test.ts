@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import {
   MAX_FILTER_CLAUSES,
   MAX_FILTER_LENGTH,
@@ -10,20 +10,10 @@ import {
 import { parseOrderBy } from './order-by.js';
 import { parseFilter } from './parser.js';
 
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
-
 describe('filter limits', () => {
   it('refuses a filter longer than MAX_FILTER_LENGTH, naming the limit', () => {
     const filter = `name = '${'x'.repeat(MAX_FILTER_LENGTH)}'`;
-    const err = errorOf(() => parseFilter(filter, 'experiments'));
+    const err = catchMlflowError(() => parseFilter(filter, 'experiments'));
     expect(err.code).toBe('INVALID_PARAMETER_VALUE');
     expect(err.message).toContain(String(MAX_FILTER_LENGTH));
     expect(err.message).toContain('MAX_FILTER_LENGTH');
@@ -32,14 +22,14 @@ describe('filter limits', () => {
   it('refuses more than MAX_FILTER_CLAUSES comparisons', () => {
     const ok = Array.from({ length: MAX_FILTER_CLAUSES }, (_, i) => `name = 'e${i}'`).join(' OR ');
     expect(parseFilter(ok, 'experiments')).not.toBeNull();
-    const err = errorOf(() => parseFilter(`${ok} OR name = 'one-more'`, 'experiments'));
+    const err = catchMlflowError(() => parseFilter(`${ok} OR name = 'one-more'`, 'experiments'));
     expect(err.code).toBe('INVALID_PARAMETER_VALUE');
     expect(err.message).toContain('MAX_FILTER_CLAUSES');
   });
 
   it('refuses nesting deeper than MAX_FILTER_NESTING instead of overflowing the stack', () => {
     for (const deep of [`${'('.repeat(50_000)}name = 'a'${')'.repeat(50_000)}`, `${'NOT '.repeat(20_000)}name = 'a'`]) {
-      const err = errorOf(() => parseFilter(deep.slice(0, MAX_FILTER_LENGTH), 'experiments'));
+      const err = catchMlflowError(() => parseFilter(deep.slice(0, MAX_FILTER_LENGTH), 'experiments'));
       expect(err.code).toBe('INVALID_PARAMETER_VALUE');
       expect(err.message).toContain('MAX_FILTER_NESTING');
     }
@@ -48,14 +38,14 @@ describe('filter limits', () => {
   });
 
   it('refuses a LIKE pattern longer than MAX_LIKE_PATTERN_LENGTH', () => {
-    const err = errorOf(() => parseFilter(`tags.t LIKE '${'%_'.repeat(MAX_LIKE_PATTERN_LENGTH)}'`, 'runs'));
+    const err = catchMlflowError(() => parseFilter(`tags.t LIKE '${'%_'.repeat(MAX_LIKE_PATTERN_LENGTH)}'`, 'runs'));
     expect(err.code).toBe('INVALID_PARAMETER_VALUE');
     expect(err.message).toContain('MAX_LIKE_PATTERN_LENGTH');
     expect(parseFilter(`tags.t = '${'y'.repeat(MAX_LIKE_PATTERN_LENGTH * 2)}'`, 'runs')).not.toBeNull();
   });
 
   it('refuses more than MAX_ORDER_BY_CLAUSES order_by clauses', () => {
-    const err = errorOf(() =>
+    const err = catchMlflowError(() =>
       parseOrderBy(
         Array.from({ length: MAX_ORDER_BY_CLAUSES + 1 }, () => 'name'),
         'experiments',

@@ -23,6 +23,20 @@ export async function expectMlflowError(
   return caught;
 }
 
+/**
+ * Calls `fn` and returns the MlflowError it throws (any other error is rethrown); fails the test if
+ * `fn` returns. The synchronous counterpart of `expectMlflowError`, for checking a message or code.
+ */
+export function catchMlflowError(fn: () => unknown): MlflowError {
+  try {
+    fn();
+  } catch (e) {
+    if (MlflowError.isInstance(e)) return e;
+    throw e;
+  }
+  return expect.fail('expected an MlflowError, but the call returned');
+}
+
 /** A name no other test (or earlier run against a persistent store) uses. */
 export function uniqueName(prefix: string): string {
   return `${prefix}-${globalThis.crypto.randomUUID().replace(/-/g, '').slice(0, 12)}`;

@@ -19,4 +19,4 @@ export type { TraceStoreSetup } from './traces-suite.js';
 export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';
 export { createMemoryArtifactRepository } from './memory-artifact-repository.js';
-export { expectMlflowError, uniqueName } from './conformance-helpers.js';
+export { catchMlflowError, expectMlflowError, uniqueName } from './conformance-helpers.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../entities.js';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from './bulk-interval.js';
 
 const point = (step: number, timestamp = step, value = step): Metric => ({ key: 'loss', value, timestamp, step });
@@ -83,16 +83,6 @@ function expectSame(
   expect(mismatch === -1 ? null : { at: mismatch, actual: actual[mismatch], expected: expected[mismatch] }).toBeNull();
 }
 
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
-
 describe('sampleMetricHistoryBulkInterval', () => {
   it('returns everything when under max_results, per run sorted by step then timestamp', () => {
     const a = [point(2, 5), point(0, 1), point(1, 9), point(1, 3)];
@@ -145,28 +135,30 @@ describe('sampleMetricHistoryBulkInterval', () => {
 
   it('rejects half-open ranges, reversed ranges and bad max_results', () => {
     const h = [{ run_id: 'a', history: [point(1)] }];
-    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { start_step: 1 })).message).toContain(
+    expect(catchMlflowError(() => sampleMetricHistoryBulkInterval(h, { start_step: 1 })).message).toContain(
       'If either start step or end step are specified, both must be specified',
     );
-    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { start_step: 5, end_step: 1 })).message).toContain(
-      'end_step must be greater than start_step',
-    );
-    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { max_results: 2501 })).code).toBe(
+    expect(
+      catchMlflowError(() => sampleMetricHistoryBulkInterval(h, { start_step: 5, end_step: 1 })).message,
+    ).toContain('end_step must be greater than start_step');
+    expect(catchMlflowError(() => sampleMetricHistoryBulkInterval(h, { max_results: 2501 })).code).toBe(
       'INVALID_PARAMETER_VALUE',
     );
-    expect(errorOf(() => sampleMetricHistoryBulkInterval(h, { max_results: 0 })).message).toContain('got 0');
+    expect(catchMlflowError(() => sampleMetricHistoryBulkInterval(h, { max_results: 0 })).message).toContain('got 0');
   });
 
   it('validates requests like the handler: 1..100 run ids and a metric key', () => {
     expect(() => validateMetricHistoryBulkIntervalRequest({ run_ids: ['a'], metric_key: 'm' })).not.toThrow();
-    expect(errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: [], metric_key: 'm' })).code).toBe(
-      'INVALID_PARAMETER_VALUE',
-    );
+    expect(
+      catchMlflowError(() => validateMetricHistoryBulkIntervalRequest({ run_ids: [], metric_key: 'm' })).code,
+    ).toBe('INVALID_PARAMETER_VALUE');
     const many = Array.from({ length: 101 }, (_, i) => `r${i}`);
     expect(
-      errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: many, metric_key: 'm' })).message,
+      catchMlflowError(() => validateMetricHistoryBulkIntervalRequest({ run_ids: many, metric_key: 'm' })).message,
     ).toContain('Received 101 run_ids');
-    expect(errorOf(() => validateMetricHistoryBulkIntervalRequest({ run_ids: ['a'] })).message).toContain('metric_key');
+    expect(catchMlflowError(() => validateMetricHistoryBulkIntervalRequest({ run_ids: ['a'] })).message).toContain(
+      'metric_key',
+    );
   });
 });
 

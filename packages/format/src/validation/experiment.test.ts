@@ -1,43 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { validateExperimentId, validateExperimentName, validateRunId } from './experiment.js';
 import { validateDataset, validateDatasetInput } from './dataset.js';
-
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
 
 describe('experiment and run ids and names', () => {
   it('experiment names are non-empty strings of at most 500 characters', () => {
     expect(validateExperimentName('Default')).toBe('Default');
     expect(validateExperimentName('x'.repeat(500))).toHaveLength(500);
-    expect(errorOf(() => validateExperimentName('')).message).toBe("Invalid experiment name: ''");
-    expect(errorOf(() => validateExperimentName(42)).message).toContain('Expects a string');
-    expect(errorOf(() => validateExperimentName('x'.repeat(501))).message).toContain(
+    expect(catchMlflowError(() => validateExperimentName('')).message).toBe("Invalid experiment name: ''");
+    expect(catchMlflowError(() => validateExperimentName(42)).message).toContain('Expects a string');
+    expect(catchMlflowError(() => validateExperimentName('x'.repeat(501))).message).toContain(
       "'name' exceeds the maximum length of 500 characters",
     );
   });
 
   it('run ids follow the FileStore pattern', () => {
     expect(validateRunId('0123456789abcdef0123456789abcdef')).toHaveLength(32);
-    expect(errorOf(() => validateRunId('../etc')).message).toBe(
+    expect(catchMlflowError(() => validateRunId('../etc')).message).toBe(
       `Invalid value "../etc" for parameter 'run_id' supplied.`,
     );
-    expect(errorOf(() => validateRunId('')).message).toBe("Missing value for required parameter 'run_id'.");
-    expect(errorOf(() => validateRunId('x'.repeat(257))).code).toBe('INVALID_PARAMETER_VALUE');
+    expect(catchMlflowError(() => validateRunId('')).message).toBe("Missing value for required parameter 'run_id'.");
+    expect(catchMlflowError(() => validateRunId('x'.repeat(257))).code).toBe('INVALID_PARAMETER_VALUE');
   });
 
   it('experiment ids follow the FileStore pattern', () => {
     expect(validateExperimentId('0')).toBe('0');
     expect(validateExperimentId('123456789012345678')).toBe('123456789012345678');
-    expect(errorOf(() => validateExperimentId('a/b')).message).toBe("Invalid experiment ID: 'a/b'");
-    expect(errorOf(() => validateExperimentId('x'.repeat(65))).code).toBe('INVALID_PARAMETER_VALUE');
+    expect(catchMlflowError(() => validateExperimentId('a/b')).message).toBe("Invalid experiment ID: 'a/b'");
+    expect(catchMlflowError(() => validateExperimentId('x'.repeat(65))).code).toBe('INVALID_PARAMETER_VALUE');
   });
 });
 
@@ -52,18 +42,21 @@ describe('datasets', () => {
   });
 
   it('requires name, digest, source_type and source', () => {
-    const e = errorOf(() => validateDataset({ ...ds, digest: undefined }));
+    const e = catchMlflowError(() => validateDataset({ ...ds, digest: undefined }));
     expect(e.message).toContain('Dataset must have name, digest, source_type and source');
     expect(e.message).toContain('digest');
   });
 
   it('enforces MLflow size limits', () => {
-    expect(errorOf(() => validateDataset({ ...ds, digest: 'd'.repeat(37) })).message).toContain(
+    expect(catchMlflowError(() => validateDataset({ ...ds, digest: 'd'.repeat(37) })).message).toContain(
       'Dataset digest exceeds the maximum length of 36',
     );
-    expect(errorOf(() => validateDataset({ ...ds, name: 'n'.repeat(501) })).code).toBe('INVALID_PARAMETER_VALUE');
+    expect(catchMlflowError(() => validateDataset({ ...ds, name: 'n'.repeat(501) })).code).toBe(
+      'INVALID_PARAMETER_VALUE',
+    );
     expect(
-      errorOf(() => validateDatasetInput({ dataset: ds, tags: [{ key: 'k', value: 'v'.repeat(501) }] })).message,
+      catchMlflowError(() => validateDatasetInput({ dataset: ds, tags: [{ key: 'k', value: 'v'.repeat(501) }] }))
+        .message,
     ).toContain('InputTag value exceeds the maximum length of 500');
   });
 });

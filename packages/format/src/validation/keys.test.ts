@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import {
   posixNormpath,
   validateExperimentTag,
@@ -11,16 +11,6 @@ import {
   validateTagKey,
   validateTagValue,
 } from './keys.js';
-
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
 
 describe('posixNormpath', () => {
   it.each([
@@ -51,7 +41,7 @@ describe('keys', () => {
   });
 
   it('rejects bad characters with the offending key in the message', () => {
-    const e = errorOf(() => validateMetricKey('bad!key'));
+    const e = catchMlflowError(() => validateMetricKey('bad!key'));
     expect(e.code).toBe('INVALID_PARAMETER_VALUE');
     expect(e.message).toBe(
       `Invalid value "bad!key" for parameter 'key' supplied: Names may only contain alphanumerics, underscores (_), ` +
@@ -60,20 +50,20 @@ describe('keys', () => {
   });
 
   it.each(['', 'a//b', 'a/./b', 'a/', '/abs', '..', '../x', '.', 'a/../b'])('rejects non-normalised path %j', (k) => {
-    const e = errorOf(() => validateParamKey(k));
+    const e = catchMlflowError(() => validateParamKey(k));
     expect(e.code).toBe('INVALID_PARAMETER_VALUE');
     expect(e.message).toContain(JSON.stringify(k));
   });
 
   it('rejects missing keys with the JSON path', () => {
-    expect(errorOf(() => validateTagKey(undefined, 'tags[2].key')).message).toBe(
+    expect(catchMlflowError(() => validateTagKey(undefined, 'tags[2].key')).message).toBe(
       "Missing value for required parameter 'tags[2].key'.",
     );
   });
 
   it('limits keys to 250 characters', () => {
     expect(validateMetricKey('k'.repeat(250))).toHaveLength(250);
-    const e = errorOf(() => validateMetricKey('k'.repeat(251)));
+    const e = catchMlflowError(() => validateMetricKey('k'.repeat(251)));
     expect(e.message).toContain("'Metric name' exceeds the maximum length of 250 characters");
   });
 });
@@ -88,23 +78,23 @@ describe('values', () => {
   });
 
   it('rejects over-long values when truncation is off', () => {
-    const e = errorOf(() => validateParamValue('v'.repeat(6001), 'value', { truncate: false }));
+    const e = catchMlflowError(() => validateParamValue('v'.repeat(6001), 'value', { truncate: false }));
     expect(e.code).toBe('INVALID_PARAMETER_VALUE');
     expect(e.message).toContain("'Param value' exceeds the maximum length of 6000 characters");
   });
 
   it('rejects non-string values', () => {
-    expect(errorOf(() => validateParamValue(5)).message).toContain('Invalid value 5');
-    expect(errorOf(() => validateParam({ key: 'p', value: null }, 'params[0]')).message).toBe(
+    expect(catchMlflowError(() => validateParamValue(5)).message).toContain('Invalid value 5');
+    expect(catchMlflowError(() => validateParam({ key: 'p', value: null }, 'params[0]')).message).toBe(
       "Missing value for required parameter 'params[0].value'.",
     );
   });
 
   it('experiment tags reject values over 5000 instead of truncating', () => {
     expect(validateExperimentTag({ key: 'k', value: 'v'.repeat(5000) }).value).toHaveLength(5000);
-    expect(errorOf(() => validateExperimentTag({ key: 'k', value: 'v'.repeat(5001) })).message).toContain(
+    expect(catchMlflowError(() => validateExperimentTag({ key: 'k', value: 'v'.repeat(5001) })).message).toContain(
       "'Tag value' exceeds the maximum length of 5000 characters",
     );
-    expect(errorOf(() => validateExperimentTag({ key: 'a//b', value: 'v' })).message).toContain('"a//b"');
+    expect(catchMlflowError(() => validateExperimentTag({ key: 'a//b', value: 'v' })).message).toContain('"a//b"');
   });
 });

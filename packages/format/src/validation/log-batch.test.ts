@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { LOG_BATCH_LIMITS, validateLogBatch } from './log-batch.js';
-
-function errorOf(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
 
 const metric = (i: number) => ({ key: `m${i}`, value: i, timestamp: 1, step: 0 });
 const kv = (p: string, i: number) => ({ key: `${p}${i}`, value: 'v' });
@@ -27,34 +17,40 @@ describe('validateLogBatch', () => {
   });
 
   it('rejects too many metrics, params, tags or entities with MLflow messages', () => {
-    expect(errorOf(() => validateLogBatch({ metrics: times(1001, metric) })).message).toBe(
+    expect(catchMlflowError(() => validateLogBatch({ metrics: times(1001, metric) })).message).toBe(
       'A batch logging request can contain at most 1000 metrics. Got 1001 metrics. ' +
         'Please split up metrics across multiple requests and try again.',
     );
-    expect(errorOf(() => validateLogBatch({ params: times(101, (i) => kv('p', i)) })).message).toContain(
+    expect(catchMlflowError(() => validateLogBatch({ params: times(101, (i) => kv('p', i)) })).message).toContain(
       'at most 100 params. Got 101 params.',
     );
-    expect(errorOf(() => validateLogBatch({ tags: times(101, (i) => kv('t', i)) })).message).toContain(
+    expect(catchMlflowError(() => validateLogBatch({ tags: times(101, (i) => kv('t', i)) })).message).toContain(
       'at most 100 tags. Got 101 tags.',
     );
-    const e = errorOf(() => validateLogBatch({ metrics: times(950, metric), params: times(51, (i) => kv('p', i)) }));
+    const e = catchMlflowError(() =>
+      validateLogBatch({ metrics: times(950, metric), params: times(51, (i) => kv('p', i)) }),
+    );
     expect(e.code).toBe('INVALID_PARAMETER_VALUE');
     expect(e.message).toContain('at most 1000 metrics, params, and tags. Got 1001 metrics, params, and tags.');
   });
 
   it('names the failing entry by its JSON path', () => {
     const bad = { key: 'm', value: 'nope' as unknown as number, timestamp: 1, step: 0 };
-    expect(errorOf(() => validateLogBatch({ metrics: [metric(0), bad] })).message).toContain("'metrics[1].value'");
-    expect(errorOf(() => validateLogBatch({ params: [{ key: 'a//b', value: 'x' }] })).message).toContain(
+    expect(catchMlflowError(() => validateLogBatch({ metrics: [metric(0), bad] })).message).toContain(
+      "'metrics[1].value'",
+    );
+    expect(catchMlflowError(() => validateLogBatch({ params: [{ key: 'a//b', value: 'x' }] })).message).toContain(
       `Invalid value "a//b" for parameter 'params[0].key'`,
     );
     expect(
-      errorOf(() => validateLogBatch({ tags: [{ key: 't', value: undefined as unknown as string }] })).message,
+      catchMlflowError(() => validateLogBatch({ tags: [{ key: 't', value: undefined as unknown as string }] })).message,
     ).toBe("Missing value for required parameter 'tags[0].value'.");
   });
 
   it('rejects duplicate param keys, naming them', () => {
-    const e = errorOf(() => validateLogBatch({ params: [kv('p', 1), kv('p', 2), { key: 'p1', value: 'other' }] }));
+    const e = catchMlflowError(() =>
+      validateLogBatch({ params: [kv('p', 1), kv('p', 2), { key: 'p1', value: 'other' }] }),
+    );
     expect(e.message).toBe(
       "Duplicate parameter keys have been submitted: ['p1']. Please ensure the request contains only one param value per param key.",
     );
