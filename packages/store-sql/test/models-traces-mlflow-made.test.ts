@@ -9,7 +9,6 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { latestLoggedModelMetrics, spanToOtlpJson, traceInfoToJson } from '@mlflow-ts/format';
 import type { LoggedModel, Metric } from '@mlflow-ts/format';
@@ -17,6 +16,7 @@ import { createSqlStore } from '../src/sql-store.js';
 import { createTestDatabase } from '../src/testing/index.js';
 import type { TestDatabase } from '../src/testing/index.js';
 import type { SqlTrackingStore } from '../src/tracking/index.js';
+import { loadPgDump } from './pg-dump.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures/mlflow-made');
 
@@ -111,19 +111,7 @@ describe('logged models and traces of a PostgreSQL database MLflow 3.6 made (pg_
   let db: TestDatabase | undefined;
   checks('answers-postgres.json', async () => {
     db = await createTestDatabase('mlflow_ts_mt_made');
-    const client = new pg.Client({ connectionString: db.uri });
-    await client.connect();
-    try {
-      // psql meta lines (`\restrict`) are not SQL.
-      await client.query(
-        readFileSync(join(FIXTURES, 'postgres.sql'), 'utf8')
-          .split('\n')
-          .filter((l) => !l.startsWith('\\'))
-          .join('\n'),
-      );
-    } finally {
-      await client.end();
-    }
+    await loadPgDump(db.uri, 'mlflow-made/postgres.sql.gz');
     const store = await createSqlStore({ uri: db.uri, defaultArtifactRoot: 'mlflow-artifacts:' });
     return {
       store,

@@ -107,14 +107,3 @@ export function expectPostgresHeadCatalog(catalog: PgCatalog): void {
   expect(catalog.constraints).toEqual(expected.constraints);
   expect(catalog.indexes).toEqual(expected.indexes);
 }
-
-/** Loads test/fixtures/mlflow-2.22-postgres.sql (MLflow 2.22's pg_dump) into an empty database. */
-export async function loadPostgresDump(uri: string, name = 'mlflow-2.22-postgres.sql'): Promise<void> {
-  const client = new pg.Client({ connectionString: uri });
-  await client.connect();
-  try {
-    await client.query(readFileSync(fixturePath(name), 'utf8'));
-  } finally {
-    await client.end();
-  }
-}

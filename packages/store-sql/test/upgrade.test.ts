@@ -21,11 +21,11 @@ import {
   expectPostgresHeadCatalog,
   expectSqliteHeadSchema,
   fixturePath,
-  loadPostgresDump,
   readPostgresCatalog,
   readSqliteMaster,
   readSqliteRevision,
 } from './schema-compare.js';
+import { loadPgDump } from './pg-dump.js';
 
 const dirs: string[] = [];
 const dbs: TestDatabase[] = [];
@@ -46,7 +46,7 @@ function sqlite222(): { file: string; uri: string } {
 async function postgres222(): Promise<string> {
   const tdb = await createTestDatabase();
   dbs.push(tdb);
-  await loadPostgresDump(tdb.uri);
+  await loadPgDump(tdb.uri, 'mlflow-2.22-postgres.sql.gz');
   return tdb.uri;
 }
 
@@ -210,7 +210,7 @@ describe('db upgrade from MLflow 2.14 (867495a8f9d4)', () => {
   it("PostgreSQL: MLflow 3.6's catalog exactly, rows of the rebuilt tables kept", async () => {
     const tdb = await createTestDatabase();
     dbs.push(tdb);
-    await loadPostgresDump(tdb.uri, 'mlflow-2.14-postgres.sql');
+    await loadPgDump(tdb.uri, 'mlflow-2.14-postgres.sql.gz');
     const conn = await connectSql(tdb.uri);
     expect((await upgradeSchema(conn)).applied).toHaveLength(MIGRATIONS.length);
     await expect214RowsSurvived(conn);

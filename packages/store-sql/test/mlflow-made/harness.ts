@@ -7,7 +7,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
 import { createSqlStore } from '../../src/sql-store.js';
 import { createSqlRegistryStore } from '../../src/registry/index.js';
@@ -35,24 +34,6 @@ export interface Recording {
     traces: Record<string, string>;
   };
   records: Recorded[];
-}
-
-/**
- * Runs a `pg_dump --inserts` script (in FIXTURES) on the database `uri` through the pg client: psql's
- * meta lines (`\restrict`) dropped, the rest sent as one simple-protocol query.
- */
-export async function loadDump(file: string, uri: string): Promise<void> {
-  const script = readFileSync(join(FIXTURES, file), 'utf8')
-    .split('\n')
-    .filter((line) => !line.startsWith('\\'))
-    .join('\n');
-  const client = new pg.Client({ connectionString: uri });
-  await client.connect();
-  try {
-    await client.query(script);
-  } finally {
-    await client.end();
-  }
 }
 
 export function loadRecording(file: string): Recording {

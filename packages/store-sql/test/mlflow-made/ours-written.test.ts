@@ -9,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing/index.js';
-import { FIXTURES, loadDump, loadRecording, normalize, replay, startOurServer } from './harness.js';
+import { FIXTURES, loadRecording, normalize, replay, startOurServer } from './harness.js';
 import type { OurServer, Recording } from './harness.js';
+import { loadPgDump } from '../pg-dump.js';
 import { KNOWN_DIFFERENCES } from './known-differences.js';
 
 /** Opens the database; returns its URI and how to remove it. */
@@ -24,7 +25,7 @@ const openSqlite: Open = async () => {
 
 const openPostgres: Open = async () => {
   const db = await createTestDatabase('mlflow_ts_ours');
-  await loadDump('ours-postgres.sql', db.uri);
+  await loadPgDump(db.uri, 'mlflow-made/ours-postgres.sql.gz');
   return { uri: db.uri, drop: () => db.drop() };
 };
 

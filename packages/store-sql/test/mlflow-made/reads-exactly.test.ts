@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../../src/testing/index.js';
 import type { TestDatabase } from '../../src/testing/index.js';
-import { capabilityOf, FIXTURES, loadDump, loadRecording, normalize, replay, startOurServer } from './harness.js';
+import { capabilityOf, FIXTURES, loadRecording, normalize, replay, startOurServer } from './harness.js';
+import { loadPgDump } from '../pg-dump.js';
 import { KNOWN_DIFFERENCES } from './known-differences.js';
 import type { OurServer, Recorded } from './harness.js';
 
@@ -69,7 +70,7 @@ describe('a PostgreSQL database MLflow 3.6 made (pg_dump)', () => {
   let server: OurServer;
   beforeAll(async () => {
     db = await createTestDatabase('mlflow_ts_made');
-    await loadDump('postgres.sql', db.uri);
+    await loadPgDump(db.uri, 'mlflow-made/postgres.sql.gz');
     server = await startOurServer(db.uri);
   });
   afterAll(async () => {
