@@ -124,6 +124,46 @@ describe('searchRunsInMemory', () => {
     expect(page.items).toHaveLength(100);
     expect(page.items[0]!.data.metrics.find((m) => m.key === 'loss')!.value).toBeCloseTo(0.9998);
   });
+
+  it('pages of a few out of many come out as a full sort orders them (ties, NaN and missing included)', () => {
+    // Few distinct values, so most comparisons are ties settled by the base order; some NaN, some missing.
+    const many = Array.from({ length: 3000 }, (_, i) => {
+      const m: Record<string, number> = {};
+      if (i % 11 !== 0) m['acc'] = i % 13 === 0 ? NaN : (i * 7919) % 17;
+      return run(`r${((i * 104729) % 3001).toString().padStart(5, '0')}`, 1000 + (i % 5), m);
+    });
+    const reference = (order: string[]) =>
+      [...many]
+        .map((r) => ({ r, acc: r.data.metrics.find((x) => x.key === 'acc')?.value }))
+        .sort((a, b) => {
+          const rank = (v: number | undefined) => (v === undefined ? 2 : Number.isNaN(v) ? 1 : 0);
+          for (const o of order) {
+            if (o === 'acc') {
+              const d = rank(a.acc) - rank(b.acc) || (rank(a.acc) === 0 ? b.acc! - a.acc! : 0);
+              if (d !== 0) return d;
+            }
+          }
+          const t = b.r.info.start_time! - a.r.info.start_time!;
+          return t !== 0 ? t : a.r.info.run_id < b.r.info.run_id ? -1 : 1;
+        })
+        .map((x) => x.r.info.run_id);
+    for (const [order, want] of [
+      [['metrics.acc DESC'], reference(['acc'])],
+      [[], reference([])],
+    ] as const) {
+      for (const max of [1, 7, 100]) {
+        const got: string[] = [];
+        let token: string | undefined;
+        for (let n = 0; n < 5; n++) {
+          const page = searchRunsInMemory(many, { order_by: [...order], max_results: max, page_token: token });
+          got.push(...ids(page));
+          token = page.next_page_token;
+        }
+        expect(got).toEqual(want.slice(0, 5 * max));
+        expect(token).toBe(encodePageToken(5 * max));
+      }
+    }
+  });
 });
 
 function experiment(

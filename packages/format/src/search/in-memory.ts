@@ -16,7 +16,7 @@ import { compileFilter } from './evaluate.js';
 import type { ValueAccessor } from './evaluate.js';
 import { compareSortValues, parseOrderBy, sortRank } from './order-by.js';
 import type { OrderByClause } from './order-by.js';
-import { decodePageToken, paginate } from './page-token.js';
+import { decodePageToken, encodePageToken } from './page-token.js';
 import { parseFilter } from './parser.js';
 
 /** Default and maximum `max_results` per entity (MLflow 3.6 handlers and stores). */
@@ -66,10 +66,10 @@ function search<T>(
   const maxResults = resolveMaxResults(entity, req.max_results);
   const predicate = compileFilter(parseFilter(req.filter, entity));
   const clauses = withTieBreakers(parseOrderBy(req.order_by, entity));
-  decodePageToken(req.page_token);
+  const start = decodePageToken(req.page_token);
 
   // Decorate once: each accessor and sort key is computed a single time per item (column arrays,
-  // no per-row allocation), then an index array is sorted — 10k runs sort in a few milliseconds.
+  // no per-row allocation), then only the indexes up to the end of the page are put in order.
   const k = clauses.length;
   const matched: T[] = [];
   const columns: unknown[][] = clauses.map(() => []);
@@ -85,8 +85,7 @@ function search<T>(
     }
   }
   const dirs = clauses.map((c) => (c.ascending ? 1 : -1));
-  const order = matched.map((_, i) => i);
-  order.sort((a, b) => {
+  const compare = (a: number, b: number): number => {
     for (let j = 0; j < k; j++) {
       const ra = ranks[j]![a]!;
       const rb = ranks[j]![b]!;
@@ -107,9 +106,58 @@ function search<T>(
       if (c !== 0) return c * dirs[j]!;
     }
     return a - b;
-  });
-  const sorted = order.map((i) => matched[i]!);
-  return paginate(sorted, maxResults, req.page_token);
+  };
+  const end = start + maxResults;
+  const page: Page<T> = {
+    items: firstInOrder(matched.length, end, compare)
+      .slice(start)
+      .map((i) => matched[i]!),
+  };
+  if (end < matched.length) page.next_page_token = encodePageToken(end);
+  return page;
+}
+
+/**
+ * The first `count` of the indexes `0..n-1` in `compare`'s order (a total order: ties broken by
+ * index). A page of 100 out of 100k matches keeps a bounded max-heap of the best `count` seen, so it
+ * costs about n comparisons instead of the n·log n of sorting everything.
+ */
+function firstInOrder(n: number, count: number, compare: (a: number, b: number) => number): number[] {
+  if (count * 4 >= n) {
+    const all = Array.from({ length: n }, (_, i) => i);
+    all.sort(compare);
+    return count < n ? all.slice(0, count) : all;
+  }
+  // heap[0] is the worst of the kept indexes.
+  const heap: number[] = [];
+  const siftDown = (from: number) => {
+    const size = heap.length;
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= size) return;
+      const r = l + 1;
+      const worse = r < size && compare(heap[r]!, heap[l]!) > 0 ? r : l;
+      if (compare(heap[worse]!, heap[i]!) <= 0) return;
+      [heap[i], heap[worse]] = [heap[worse]!, heap[i]!];
+      i = worse;
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    if (heap.length < count) {
+      heap.push(i);
+      for (let c = heap.length - 1; c > 0; ) {
+        const p = (c - 1) >> 1;
+        if (compare(heap[c]!, heap[p]!) <= 0) break;
+        [heap[c], heap[p]] = [heap[p]!, heap[c]!];
+        c = p;
+      }
+    } else if (count > 0 && compare(i, heap[0]!) < 0) {
+      heap[0] = i;
+      siftDown(0);
+    }
+  }
+  return heap.sort(compare);
 }
 
 function byViewType<T>(items: readonly T[], viewType: ViewType | undefined, stage: (item: T) => string): readonly T[] {
