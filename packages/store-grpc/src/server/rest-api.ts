@@ -20,7 +20,7 @@ import { RPC_HANDLERS } from './rpc-handlers.js';
 
 const ALL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-function checkContentType(request: FastifyRequest): void {
+export function checkContentType(request: FastifyRequest): void {
   const ct = request.headers['content-type'];
   if (ct === undefined) {
     throw MlflowError.invalidParameter(
@@ -33,7 +33,7 @@ function checkContentType(request: FastifyRequest): void {
   }
 }
 
-function parseBody(request: FastifyRequest): unknown {
+export function parseBody(request: FastifyRequest): unknown {
   const raw = request.body;
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return {};
   if (typeof raw === 'string') assertJsonDepth(raw);
