@@ -29,6 +29,7 @@ import type { HandlerContext } from './handler-context.js';
 import { attachErrorHygiene, errorReply } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
 import { restApi, sendError } from './rest-api.js';
+import { COLUMNAR_RUNS_URLS, columnarRunsApi } from './columnar-runs.js';
 import { traceApi } from './trace-api.js';
 import { TRACE_ROUTES, traceRoutePrefixes } from '../protocol/trace-routes.js';
 import { createSecurityHooks } from './security-middleware.js';
@@ -117,6 +118,7 @@ for (const route of TRACE_ROUTES) {
   if (route.read && route.method !== 'GET')
     for (const p of traceRoutePrefixes(route.version)) READ_POSTS.add(p + route.path);
 }
+for (const url of COLUMNAR_RUNS_URLS) READ_POSTS.add(url);
 
 export function createStoreServer(options: StoreServerOptions): StoreServer {
   const host = options.host ?? '127.0.0.1';
@@ -213,6 +215,7 @@ export function createStoreServer(options: StoreServerOptions): StoreServer {
   app.get('/health', async (_req, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', async (_req, reply) => reply.type('text/plain').send(SERVER_VERSION));
   app.register(restApi, { ctx });
+  app.register(columnarRunsApi, { ctx });
   if (authorizer) app.register(authApi, { ctx, authorizer, principalOf: (request) => principalOf(request.raw) });
   app.register(traceApi, { ctx });
   app.register(artifactRoutes, { ctx, serveArtifacts, proxyRoot: access.proxyRoot });

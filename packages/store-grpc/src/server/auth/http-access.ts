@@ -7,6 +7,7 @@
 import { MlflowError } from '@mlflow-ts/format';
 import { API_PREFIXES, ARTIFACTS_PREFIX, RPC_ROUTES, routeOf, type RpcName } from '../../protocol/rpc-routes.js';
 import type { Principal } from '../auth.js';
+import { COLUMNAR_RUNS_URLS } from '../columnar-runs.js';
 import type { HandlerContext } from '../handler-context.js';
 import type { Authorizer } from './authorization.js';
 import { grants, type Capability } from './permissions.js';
@@ -48,7 +49,8 @@ export async function checkHttpAccess(
 ): Promise<void> {
   if (principal.kind !== 'user' || principal.admin) return;
   const route = r.route ?? '';
-  if (RPC_URLS.has(route) || AUTH_API.test(r.path) || OPEN.has(r.path)) return;
+  // The columnar runs search checks SearchRuns' rule in its handler (guardRpc), as runs/search does.
+  if (RPC_URLS.has(route) || COLUMNAR_RUNS_URLS.includes(route) || AUTH_API.test(r.path) || OPEN.has(r.path)) return;
   const userId = principal.userId!;
   const need = (experimentId: string, capability: Capability) => {
     if (!grants(authorizer.experimentPermission(userId, experimentId), capability)) {
