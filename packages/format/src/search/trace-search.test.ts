@@ -69,3 +69,29 @@ describe('searchTracesInMemory on presorted input, oldest first', () => {
     }
   });
 });
+
+describe('searchTracesInMemory with the caller walking its index (inOrder)', () => {
+  it('takes the walk for the order asked and stops at a full page', () => {
+    const all = Array.from({ length: 500 }, (_, i) => info(i, 1000 + (i % 7), i % 5));
+    const asc = [...all].sort((a, b) => a.request_time - b.request_time || (a.trace_id < b.trace_id ? -1 : 1));
+    let pulled = 0;
+    const walk = function* () {
+      for (const t of asc) {
+        pulled++;
+        yield t;
+      }
+    };
+    const req = { order_by: ['timestamp_ms ASC'], max_results: 20, filter: "status = 'OK'" };
+    const got = searchTracesInMemory(all, req, {
+      inOrder: (c) => (c[0]?.key === 'timestamp_ms' && c[0].ascending ? walk() : undefined),
+    });
+    expect(got.items.map((t) => t.trace_id)).toEqual(searchTracesInMemory(all, req).items.map((t) => t.trace_id));
+    expect(got.next_page_token).toBeTruthy();
+    expect(pulled).toBeLessThan(40);
+    // An order the caller cannot walk falls back to selecting from `infos`.
+    const byDuration = { order_by: ['execution_time_ms DESC'], max_results: 20 };
+    expect(searchTracesInMemory(all, byDuration, { inOrder: () => undefined }).items.map((t) => t.trace_id)).toEqual(
+      searchTracesInMemory(all, byDuration).items.map((t) => t.trace_id),
+    );
+  });
+});

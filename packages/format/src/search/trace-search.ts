@@ -10,6 +10,7 @@ import type { TraceInfo } from '../trace-entities.js';
 import type { SearchTracesRequest } from '../trace-store.js';
 import { decodePageToken, encodePageToken } from './page-token.js';
 import { compareTraces, compileTraceFilter, isDefaultTraceOrder, parseTraceOrderBy } from './trace-filter.js';
+import type { TraceOrderClause } from './trace-filter.js';
 
 export const SEARCH_TRACES_DEFAULT_MAX_RESULTS = 100;
 /** MLflow's FileStore ceiling (SEARCH_MAX_RESULTS_THRESHOLD); the REST handler allows 500. */
@@ -33,6 +34,11 @@ export function resolveTraceMaxResults(maxResults: number | undefined, max = SEA
 export interface TraceSearchOptions {
   /** `infos` is already sorted by `timestamp_ms DESC, request_id ASC`. */
   presorted?: boolean;
+  /**
+   * The caller's infos in the order `clauses` sorts them, when it holds them so (an index kept sorted);
+   * undefined otherwise. The search then filters and stops at a full page, as on presorted input.
+   */
+  inOrder?: (clauses: readonly TraceOrderClause[]) => Iterable<TraceInfo> | undefined;
 }
 
 export function searchTracesInMemory(
@@ -44,11 +50,12 @@ export function searchTracesInMemory(
   const matches = compileTraceFilter(req.filter);
   const order = parseTraceOrderBy(req.order_by);
   const start = decodePageToken(req.page_token);
-  if (opts.presorted && isDefaultTraceOrder(order)) {
+  const ordered = opts.presorted && isDefaultTraceOrder(order) ? infos : opts.inOrder?.(order);
+  if (ordered) {
     const items: TraceInfo[] = [];
     let seen = 0;
     let more = false;
-    for (const info of infos) {
+    for (const info of ordered) {
       if (!matches(info)) continue;
       if (seen++ < start) continue;
       if (items.length === maxResults) {
