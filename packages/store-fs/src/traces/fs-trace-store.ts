@@ -175,15 +175,22 @@ export function createFsTraceStore(opts: FsTraceStoreOptions): TraceStore {
     },
 
     async searchTraces(req) {
-      const lists: TraceInfo[][] = [];
+      const found: ExperimentTraceIndex[] = [];
       for (const id of new Set(req.experiment_ids)) {
         await tracking.getExperiment(id);
         const idx = indexOf(id);
         idx.refresh();
-        lists.push(idx.all());
+        found.push(idx);
       }
-      const single = lists.length === 1;
-      const page = searchTracesInMemory(single ? (lists[0] as TraceInfo[]) : lists.flat(), req, { presorted: single });
+      // One experiment: its index is sorted by timestamp, so either direction is a walk from one end.
+      const [only] = found;
+      const page =
+        found.length === 1 && only
+          ? searchTracesInMemory(only.all(), req, { presorted: true, inOrder: (c) => only.inOrder(c) })
+          : searchTracesInMemory(
+              found.flatMap((i) => i.all()),
+              req,
+            );
       return { ...page, items: structuredClone(page.items) };
     },
 
