@@ -8,15 +8,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { threadId } from 'node:worker_threads';
 import { createRequire } from 'node:module';
-import {
-  PYYAML_BOOL_RE,
-  PYYAML_FLOAT_RE,
-  PYYAML_INT_RE,
-  PYYAML_NULL_RE,
-  constructPyyamlBool,
-  constructPyyamlFloat,
-  constructPyyamlIntExact,
-} from '@mlflow-ts/format';
+import { constructPyyamlIntExact, pyyamlSafeScalars } from '@mlflow-ts/format';
 import { stringify } from 'yaml';
 
 /** The part of js-yaml's API used here (it ships no type declarations of its own). */
@@ -47,23 +39,20 @@ export function dumpYaml(data: Record<string, unknown>): string {
   });
 }
 
-// PyYAML's implicit resolvers and safe constructors (YAML 1.1, format's pyyaml-resolver.ts): plain
+// PyYAML's implicit resolvers and safe constructors (YAML 1.1, format's `pyyamlSafeScalars`): plain
 // scalars matching them are bools, floats, ints or null; everything else, and every quoted scalar, is
 // a string. Unlike YAML 1.2's core schema, `1e5` and `0o7` are strings here and `yes`, `0777`,
 // `1_000` are not, exactly as when MLflow reads the file. Ints are exact (`constructPyyamlIntExact`).
-const scalar = (tag: string, re: RegExp, construct: (s: string) => unknown): JsYamlType =>
-  new jsyaml.Type(`tag:yaml.org,2002:${tag}`, {
-    kind: 'scalar',
-    resolve: (s) => re.test(s ?? ''),
-    construct: (s) => construct(s ?? ''),
-  });
-
 const PYYAML_SAFE_SCHEMA = jsyaml.FAILSAFE_SCHEMA.extend({
   implicit: [
-    scalar('null', PYYAML_NULL_RE, () => null),
-    scalar('bool', PYYAML_BOOL_RE, constructPyyamlBool),
-    scalar('int', PYYAML_INT_RE, constructPyyamlIntExact),
-    scalar('float', PYYAML_FLOAT_RE, constructPyyamlFloat),
+    ...pyyamlSafeScalars({ int: constructPyyamlIntExact }).map(
+      ({ tag, test, construct }) =>
+        new jsyaml.Type(`tag:yaml.org,2002:${tag}`, {
+          kind: 'scalar',
+          resolve: (s) => test.test(s ?? ''),
+          construct: (s) => construct(s ?? ''),
+        }),
+    ),
     jsyaml.types.merge,
   ],
 });

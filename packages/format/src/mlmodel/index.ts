@@ -39,15 +39,6 @@ export {
 export { safeDumpYaml } from './pyyaml-dump.js';
 export type { SafeDumpOptions } from './pyyaml-dump.js';
 export { safeLoadYaml } from './pyyaml-load.js';
-export {
-  PYYAML_BOOL_RE,
-  PYYAML_FLOAT_RE,
-  PYYAML_INT_RE,
-  PYYAML_NULL_RE,
-  constructPyyamlBool,
-  constructPyyamlFloat,
-  constructPyyamlInt,
-  constructPyyamlIntExact,
-  pyyamlImplicitTag,
-} from './pyyaml-resolver.js';
+export { constructPyyamlIntExact, pyyamlImplicitTag, pyyamlSafeScalars } from './pyyaml-resolver.js';
+export type { PyyamlScalarType } from './pyyaml-resolver.js';
 export { mlmodelJsonSchema } from '../json-schema/mlmodel-json-schema.js';

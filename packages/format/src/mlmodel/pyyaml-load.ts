@@ -5,35 +5,39 @@
  */
 import { parseDocument, type ScalarTag } from 'yaml';
 import { MlflowError } from '../errors.js';
-import {
-  PYYAML_BOOL_RE,
-  PYYAML_FLOAT_RE,
-  PYYAML_INT_RE,
-  PYYAML_NULL_RE,
-  constructPyyamlBool,
-  constructPyyamlFloat,
-  constructPyyamlInt,
-} from './pyyaml-resolver.js';
+import { type PyyamlScalarType, pyyamlSafeScalars } from './pyyaml-resolver.js';
 
-const PYYAML_SCALAR_TAGS: ScalarTag[] = [
-  // Order matters only where two patterns overlap; PyYAML's (bool, float, int, null) has none.
-  { tag: 'tag:yaml.org,2002:bool', default: true, test: PYYAML_BOOL_RE, resolve: constructPyyamlBool },
-  { tag: 'tag:yaml.org,2002:float', default: true, test: PYYAML_FLOAT_RE, resolve: constructPyyamlFloat },
-  { tag: 'tag:yaml.org,2002:int', default: true, test: PYYAML_INT_RE, resolve: constructPyyamlInt },
-  { tag: 'tag:yaml.org,2002:null', default: true, test: PYYAML_NULL_RE, resolve: () => null },
-];
+/** PyYAML's implicit scalar types as `yaml` custom tags. */
+export function pyyamlScalarTags(types: PyyamlScalarType[]): ScalarTag[] {
+  return types.map((t) => ({ tag: `tag:yaml.org,2002:${t.tag}`, default: true, test: t.test, resolve: t.construct }));
+}
 
-/** Parses one YAML document as PyYAML's `safe_load` would; syntax errors become INVALID_PARAMETER_VALUE. */
-export function safeLoadYaml(text: string, what = 'YAML document'): unknown {
+const PYYAML_SCALAR_TAGS = pyyamlScalarTags(pyyamlSafeScalars());
+
+/**
+ * Parses one YAML 1.1 document with `tags` resolving plain scalars; the first syntax error becomes
+ * INVALID_PARAMETER_VALUE `Invalid <what>: …`. `uniqueKeys: false` lets a later duplicate key win.
+ */
+export function loadPyyamlDocument(
+  text: string,
+  what: string,
+  tags: ScalarTag[],
+  opts: { uniqueKeys?: boolean } = {},
+): unknown {
   const doc = parseDocument(text, {
     version: '1.1',
     schema: 'failsafe',
-    customTags: PYYAML_SCALAR_TAGS,
+    customTags: tags,
     merge: true,
     prettyErrors: false,
+    uniqueKeys: opts.uniqueKeys ?? true,
   });
-  if (doc.errors.length > 0) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid ${what}: ${doc.errors[0]!.message}`);
-  }
+  const first = doc.errors[0];
+  if (first) throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid ${what}: ${first.message}`);
   return doc.toJS({ maxAliasCount: 100 });
+}
+
+/** Parses one YAML document as PyYAML's `safe_load` would; syntax errors become INVALID_PARAMETER_VALUE. */
+export function safeLoadYaml(text: string, what = 'YAML document'): unknown {
+  return loadPyyamlDocument(text, what, PYYAML_SCALAR_TAGS);
 }

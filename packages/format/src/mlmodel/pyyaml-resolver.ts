@@ -47,10 +47,30 @@ export function pyyamlImplicitTag(value: string): string {
   return 'str';
 }
 
-export const PYYAML_BOOL_RE = RESOLVERS[0]!.re;
-export const PYYAML_FLOAT_RE = RESOLVERS[1]!.re;
 export const PYYAML_INT_RE = RESOLVERS[2]!.re;
-export const PYYAML_NULL_RE = RESOLVERS[4]!.re;
+
+/** One implicit scalar type of `yaml.safe_load`: plain scalars matching `test` become `construct(text)`. */
+export interface PyyamlScalarType {
+  readonly tag: 'bool' | 'float' | 'int' | 'null';
+  readonly test: RegExp;
+  readonly construct: (text: string) => unknown;
+}
+
+/**
+ * The implicit scalar types `yaml.safe_load` resolves (bool, float, int, null; timestamps stay
+ * strings), for any YAML library's custom-tag hook; no two patterns overlap, so order is free. A
+ * reader that needs exact ints or marked floats passes its own `int` or `float` constructor.
+ */
+export function pyyamlSafeScalars(
+  construct: { readonly int?: (text: string) => unknown; readonly float?: (text: string) => unknown } = {},
+): PyyamlScalarType[] {
+  return [
+    { tag: 'bool', test: RESOLVERS[0]!.re, construct: constructPyyamlBool },
+    { tag: 'float', test: RESOLVERS[1]!.re, construct: construct.float ?? constructPyyamlFloat },
+    { tag: 'int', test: PYYAML_INT_RE, construct: construct.int ?? constructPyyamlInt },
+    { tag: 'null', test: RESOLVERS[4]!.re, construct: () => null },
+  ];
+}
 
 /** `a:b:c` base-60 digits (YAML 1.1 sexagesimal), most significant first. */
 function sexagesimal(digits: string[], parse: (s: string) => number): number {

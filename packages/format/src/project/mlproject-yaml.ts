@@ -3,34 +3,16 @@
  * whether a number was written as a float: MLflow substitutes `str(value)` of a default into the
  * command and logs it as the param, and Python prints the float `1.0` as `1.0` where JavaScript has `1`.
  */
-import { parseDocument, type ScalarTag } from 'yaml';
 import { MlflowError } from '../errors.js';
-import {
-  PYYAML_BOOL_RE,
-  PYYAML_FLOAT_RE,
-  PYYAML_INT_RE,
-  PYYAML_NULL_RE,
-  constructPyyamlBool,
-  constructPyyamlFloat,
-  constructPyyamlInt,
-} from '../mlmodel/pyyaml-resolver.js';
+import { loadPyyamlDocument, pyyamlScalarTags } from '../mlmodel/pyyaml-load.js';
+import { constructPyyamlFloat, pyyamlSafeScalars } from '../mlmodel/pyyaml-resolver.js';
 
 /** A YAML float, kept apart from integers so `pythonStr` can print it the way Python does. */
 export class PyFloat {
   constructor(readonly value: number) {}
 }
 
-const TAGS: ScalarTag[] = [
-  { tag: 'tag:yaml.org,2002:bool', default: true, test: PYYAML_BOOL_RE, resolve: constructPyyamlBool },
-  {
-    tag: 'tag:yaml.org,2002:float',
-    default: true,
-    test: PYYAML_FLOAT_RE,
-    resolve: (text: string) => new PyFloat(constructPyyamlFloat(text)),
-  },
-  { tag: 'tag:yaml.org,2002:int', default: true, test: PYYAML_INT_RE, resolve: constructPyyamlInt },
-  { tag: 'tag:yaml.org,2002:null', default: true, test: PYYAML_NULL_RE, resolve: () => null },
-];
+const TAGS = pyyamlScalarTags(pyyamlSafeScalars({ float: (text) => new PyFloat(constructPyyamlFloat(text)) }));
 
 /** Bounds what one MLproject may cost to read (MLflow's files are a few hundred bytes). */
 const MAX_MLPROJECT_BYTES = 1024 * 1024;
@@ -39,19 +21,7 @@ export function loadMlprojectYaml(text: string): unknown {
   if (text.length > MAX_MLPROJECT_BYTES) {
     throw new MlflowError('INVALID_PARAMETER_VALUE', `MLproject file is larger than ${MAX_MLPROJECT_BYTES} bytes`);
   }
-  const doc = parseDocument(text, {
-    version: '1.1',
-    schema: 'failsafe',
-    customTags: TAGS,
-    merge: true,
-    prettyErrors: false,
-    uniqueKeys: false,
-  });
-  const first = doc.errors[0];
-  if (first) {
-    throw new MlflowError('INVALID_PARAMETER_VALUE', `Invalid YAML in MLproject file: ${first.message}`);
-  }
-  return doc.toJS({ maxAliasCount: 100 });
+  return loadPyyamlDocument(text, 'YAML in MLproject file', TAGS, { uniqueKeys: false });
 }
 
 /** Python's `repr(float)` (= `str`): shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
