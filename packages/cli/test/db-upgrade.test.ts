@@ -4,38 +4,26 @@
  * every row kept, and revisions it cannot start from get one clear line.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectSql, ensureSchema, MLFLOW_ALEMBIC_HEAD, readSchemaState } from '@mlflow-ts/store-sql';
-import { createTestDatabase, type TestDatabase } from '@mlflow-ts/store-sql/testing';
-import { repoRoot, tempDir } from './cli-harness.js';
-import { ensureCliBuilt, runBuiltCli } from './built-cli.js';
+import { repoRoot } from './cli-harness.js';
+import { builtCliSuite } from './server-harness.js';
+import { runBuiltCli } from './built-cli.js';
 
 const fixtures = path.join(repoRoot, 'packages/store-sql/test/fixtures');
-let tmp: string;
-let cleanup: () => Promise<void>;
-const dbs: TestDatabase[] = [];
-
-beforeAll(async () => {
-  ({ dir: tmp, cleanup } = await tempDir('mlflow-ts-db-upgrade-'));
-  await ensureCliBuilt();
-}, 180_000);
-
-afterAll(async () => {
-  await cleanup();
-  for (const d of dbs) await d.drop();
-});
+const suite = builtCliSuite('mlflow-ts-db-upgrade-');
 
 async function postgres222(): Promise<string> {
-  const tdb = await createTestDatabase();
-  dbs.push(tdb);
-  execFileSync(
-    'psql',
-    [tdb.uri, '-q', '-v', 'ON_ERROR_STOP=1', '-f', path.join(fixtures, 'mlflow-2.22-postgres.sql')],
-    { stdio: 'pipe' },
-  );
-  return tdb.uri;
+  const uri = await suite.postgres();
+  // The recorded pg_dump is stored gzip-compressed (packages/store-sql/test/fixtures/README.md).
+  execFileSync('psql', [uri, '-q', '-v', 'ON_ERROR_STOP=1'], {
+    input: gunzipSync(readFileSync(path.join(fixtures, 'mlflow-2.22-postgres.sql.gz'))),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  return uri;
 }
 
 async function expectAtHeadWithRows(uri: string): Promise<void> {
@@ -71,7 +59,7 @@ function expectUpgradedOnce(results: { code: number | null; stdout: string; stde
 
 describe('mlflow-ts db upgrade', () => {
   it('SQLite: two upgrades at once, one applies MLflow 2.22 → 3.6, the other finds head; rows kept', async () => {
-    const file = path.join(tmp, 'mlflow.db');
+    const file = path.join(suite.tmp, 'mlflow.db');
     copyFileSync(path.join(fixtures, 'mlflow-2.22.db'), file);
     const uri = `sqlite:///${file}`;
     const results = await Promise.all([runBuiltCli(['db', 'upgrade', uri]), runBuiltCli(['db', 'upgrade', uri])]);

@@ -5,42 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempDir } from './cli-harness.js';
-import { ensureCliBuilt, spawnCli, stopProcess, waitForOutput, type CliProcess } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { stopProcess } from './built-cli.js';
+import { builtCliSuite, callApi as call, logBatchesUntilKilled } from './server-harness.js';
 
-let tmp: string;
-let cleanup: () => Promise<void>;
-const servers: CliProcess[] = [];
-
-beforeAll(async () => {
-  ({ dir: tmp, cleanup } = await tempDir('mlflow-ts-server-faults-'));
-  await ensureCliBuilt();
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => stopProcess(s)));
-  await cleanup();
-});
-
-async function startServer(root: string): Promise<{ p: CliProcess; url: string }> {
-  const p = spawnCli(['server', '--backend-store-uri', root, '--port', '0', '--no-serve-artifacts', '--no-ui']);
-  servers.push(p);
-  const m = await waitForOutput(p, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
-  return { p, url: m[1]! };
-}
-
-async function call<T>(url: string, route: string, body: unknown): Promise<T> {
-  const res = await fetch(`${url}/api/2.0/mlflow/${route}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  const json = (await res.json()) as T & { error_code?: string };
-  if (!res.ok)
-    throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
-  return json;
-}
+const suite = builtCliSuite('mlflow-ts-server-faults-');
+const startServer = (root: string) =>
+  suite.startServer(['--backend-store-uri', root, '--port', '0', '--no-serve-artifacts', '--no-ui']);
 
 /** Per step, how many lines of a metric file carry it (every line must parse). */
 function stepsIn(file: string): Map<number, number> {
@@ -57,38 +28,11 @@ function stepsIn(file: string): Map<number, number> {
 
 describe('mlflow-ts server faults', () => {
   it('SIGKILL while 4 clients log: every acknowledged batch is on disk exactly once', async () => {
-    const root = path.join(tmp, 'kill', 'mlruns');
+    const root = path.join(suite.tmp, 'kill', 'mlruns');
     const { p, url } = await startServer(root);
     const { run } = await call<{ run: { info: { run_id: string } } }>(url, 'runs/create', { experiment_id: '0' });
     const runId = run.info.run_id;
-    const acked: number[][] = [[], [], [], []];
-    let killed = false;
-    const client = async (c: number) => {
-      for (let b = 0; !killed; b++) {
-        const metrics = Array.from({ length: 100 }, (_, i) => ({
-          key: `m${c}`,
-          value: i,
-          timestamp: Date.now(),
-          step: b,
-        }));
-        try {
-          await call(url, 'runs/log-batch', {
-            run_id: runId,
-            metrics,
-            params: [{ key: `c${c}.p${b}`, value: String(b) }],
-          });
-        } catch {
-          return; // the server is gone
-        }
-        acked[c]!.push(b);
-      }
-    };
-    const clients = [0, 1, 2, 3].map(client);
-    while (acked.reduce((n, a) => n + a.length, 0) < 200) await new Promise((r) => setTimeout(r, 20));
-    p.child.kill('SIGKILL');
-    killed = true;
-    await p.exited;
-    await Promise.all(clients);
+    const acked = await logBatchesUntilKilled(p, url, runId, 200);
     const runDir = path.join(root, '0', runId);
     for (let c = 0; c < 4; c++) {
       const steps = stepsIn(path.join(runDir, 'metrics', `m${c}`));
@@ -107,7 +51,7 @@ describe('mlflow-ts server faults', () => {
   });
 
   it('two servers on one store: experiment names stay unique, run_name and mlflow.runName agree', async () => {
-    const root = path.join(tmp, 'two', 'mlruns');
+    const root = path.join(suite.tmp, 'two', 'mlruns');
     const a = await startServer(root);
     const b = await startServer(root);
     const tries = Array.from({ length: 30 }, (_, i) =>

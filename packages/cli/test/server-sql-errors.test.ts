@@ -6,25 +6,13 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '@mlflow-ts/store-sql/testing';
-import { repoRoot, tempDir } from './cli-harness.js';
-import { cliBin, cliRoot, ensureCliBuilt, runBuiltCli } from './built-cli.js';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from './cli-harness.js';
+import { builtCliSuite } from './server-harness.js';
+import { cliBin, cliRoot, runBuiltCli } from './built-cli.js';
 
 const fixtures = path.join(repoRoot, 'packages/store-sql/test/fixtures');
-let tmp: string;
-let cleanup: () => Promise<void>;
-const dbs: TestDatabase[] = [];
-
-beforeAll(async () => {
-  ({ dir: tmp, cleanup } = await tempDir('mlflow-ts-server-sql-'));
-  await ensureCliBuilt();
-}, 180_000);
-
-afterAll(async () => {
-  await cleanup();
-  for (const d of dbs) await d.drop();
-});
+const suite = builtCliSuite('mlflow-ts-server-sql-');
 
 const serve = (uri: string, ...more: string[]) =>
   runBuiltCli(['server', '--backend-store-uri', uri, '--port', '0', '--no-ui', ...more]);
@@ -40,9 +28,7 @@ function expectOneLine(r: { code: number | null; stdout: string; stderr: string 
 
 describe('mlflow-ts server: bad SQL backends are one line at start', () => {
   it('a wrong password (redacted in the message)', async () => {
-    const tdb = await createTestDatabase();
-    dbs.push(tdb);
-    const bad = new URL(tdb.uri);
+    const bad = new URL(await suite.postgres());
     bad.password = 'not-the-password';
     const r = await serve(bad.toString());
     expectOneLine(
@@ -60,10 +46,10 @@ describe('mlflow-ts server: bad SQL backends are one line at start', () => {
   });
 
   it('a read-only SQLite file', async () => {
-    const file = path.join(tmp, 'readonly.db');
+    const file = path.join(suite.tmp, 'readonly.db');
     copyFileSync(path.join(fixtures, 'mlflow-2.22.db'), file);
     chmodSync(file, 0o444);
-    chmodSync(tmp, 0o755);
+    chmodSync(suite.tmp, 0o755);
     // root writes any file: run the server as nobody then, as a user whose database is read-only.
     const asRoot = process.getuid?.() === 0;
     const child = spawn(
@@ -88,7 +74,7 @@ describe('mlflow-ts server: bad SQL backends are one line at start', () => {
   });
 
   it('an older MLflow revision names mlflow-ts db upgrade, and the database stays at it', async () => {
-    const file = path.join(tmp, 'old.db');
+    const file = path.join(suite.tmp, 'old.db');
     copyFileSync(path.join(fixtures, 'mlflow-2.22.db'), file);
     const uri = `sqlite:///${file}`;
     expectOneLine(
@@ -103,7 +89,7 @@ describe('mlflow-ts server: bad SQL backends are one line at start', () => {
 
   it('--workers above 1 on the file store is refused', async () => {
     expectOneLine(
-      await serve(path.join(tmp, 'mlruns'), '--workers', '2'),
+      await serve(path.join(suite.tmp, 'mlruns'), '--workers', '2'),
       /^Error: --workers 2 needs a SQL backend .*takes one writer process/,
     );
   });

@@ -6,68 +6,27 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectSql } from '@mlflow-ts/store-sql';
-import { createTestDatabase, type TestDatabase } from '@mlflow-ts/store-sql/testing';
-import { tempDir } from './cli-harness.js';
-import { ensureCliBuilt, spawnCli, stopProcess, waitForOutput, type CliProcess } from './built-cli.js';
+import { stopProcess } from './built-cli.js';
+import { builtCliSuite, callApi as call, logBatchesUntilKilled } from './server-harness.js';
 
-let tmp: string;
-let cleanup: () => Promise<void>;
-const servers: CliProcess[] = [];
-const dbs: TestDatabase[] = [];
-
-beforeAll(async () => {
-  ({ dir: tmp, cleanup } = await tempDir('mlflow-ts-server-sql-'));
-  await ensureCliBuilt();
-}, 180_000);
-
-afterAll(async () => {
-  await Promise.all(servers.map((s) => stopProcess(s)));
-  await cleanup();
-  for (const d of dbs) await d.drop();
-});
-
-async function postgres(): Promise<string> {
-  const tdb = await createTestDatabase('mlflow_ts_server');
-  dbs.push(tdb);
-  return tdb.uri;
-}
-
-async function startServer(uri: string, ...more: string[]): Promise<{ p: CliProcess; url: string }> {
-  const p = spawnCli(
+const suite = builtCliSuite('mlflow-ts-server-sql-');
+const postgres = () => suite.postgres('mlflow_ts_server');
+const startServer = (uri: string, ...more: string[]) =>
+  suite.startServer(
     [
-      'server',
       '--backend-store-uri',
       uri,
       '--port',
       '0',
       '--no-ui',
       '--artifacts-destination',
-      path.join(tmp, 'mlartifacts'),
+      path.join(suite.tmp, 'mlartifacts'),
       ...more,
     ],
-    { cwd: tmp },
+    { cwd: suite.tmp },
   );
-  servers.push(p);
-  const m = await waitForOutput(p, /listening on (http:\/\/127\.0\.0\.1:\d+)/, 60_000);
-  return { p, url: m[1]! };
-}
-
-async function call<T>(url: string, route: string, body?: unknown): Promise<T> {
-  const res =
-    body === undefined
-      ? await fetch(`${url}/api/2.0/mlflow/${route}`)
-      : await fetch(`${url}/api/2.0/mlflow/${route}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        });
-  const json = (await res.json()) as T & { error_code?: string };
-  if (!res.ok)
-    throw Object.assign(new Error(`${route}: ${res.status} ${JSON.stringify(json)}`), { code: json.error_code });
-  return json;
-}
 
 /** The child processes of `pid` (Linux /proc). */
 function childrenOf(pid: number): number[] {
@@ -89,7 +48,7 @@ type RunResponse = { run: { info: { run_id: string } } };
 
 describe('mlflow-ts server over SQL', () => {
   it('SQLite: --workers 2 share one port and serve one store; SIGTERM stops primary and workers', async () => {
-    const uri = `sqlite:///${path.join(tmp, 'workers.db')}`;
+    const uri = `sqlite:///${path.join(suite.tmp, 'workers.db')}`;
     const { p, url } = await startServer(uri, '--workers', '2');
     expect(p.stdout()).toMatch(/\(2 workers\)/);
     const pid = p.child.pid!;
@@ -182,8 +141,12 @@ describe('mlflow-ts server over SQL', () => {
   });
 
   it('--registry-store-uri on SQLite beside a file tracking store: the registry lives in the database', async () => {
-    const file = path.join(tmp, 'registry.db');
-    const { p, url } = await startServer(path.join(tmp, 'mlruns-reg'), '--registry-store-uri', `sqlite:///${file}`);
+    const file = path.join(suite.tmp, 'registry.db');
+    const { p, url } = await startServer(
+      path.join(suite.tmp, 'mlruns-reg'),
+      '--registry-store-uri',
+      `sqlite:///${file}`,
+    );
     const { run } = await call<RunResponse>(url, 'runs/create', { experiment_id: '0' });
     await call(url, 'registered-models/create', { name: 'in-sql' });
     const mv = await call<{ model_version: { version: string; run_id: string } }>(url, 'model-versions/create', {
@@ -206,39 +169,11 @@ describe('mlflow-ts server over SQL', () => {
 
   for (const dialect of ['sqlite', 'postgresql'] as const) {
     it(`${dialect}: SIGKILL while 4 clients log batches: every acknowledged batch present, none in part`, async () => {
-      const uri = dialect === 'sqlite' ? `sqlite:///${path.join(tmp, 'kill.db')}` : await postgres();
+      const uri = dialect === 'sqlite' ? `sqlite:///${path.join(suite.tmp, 'kill.db')}` : await postgres();
       const { p, url } = await startServer(uri);
       const { run } = await call<RunResponse>(url, 'runs/create', { experiment_id: '0' });
       const runId = run.info.run_id;
-      const acked: number[][] = [[], [], [], []];
-      let killed = false;
-      const client = async (c: number) => {
-        for (let b = 0; !killed; b++) {
-          const metrics = Array.from({ length: 100 }, (_, i) => ({
-            key: `m${c}`,
-            value: i,
-            timestamp: 1000 + b,
-            step: b,
-          }));
-          try {
-            await call(url, 'runs/log-batch', {
-              run_id: runId,
-              metrics,
-              params: [{ key: `c${c}.p${b}`, value: String(b) }],
-              tags: [{ key: `c${c}.t${b}`, value: 'x' }],
-            });
-          } catch {
-            return; // the server is gone
-          }
-          acked[c]!.push(b);
-        }
-      };
-      const clients = [0, 1, 2, 3].map(client);
-      while (acked.reduce((n, a) => n + a.length, 0) < 100) await new Promise((r) => setTimeout(r, 20));
-      p.child.kill('SIGKILL');
-      killed = true;
-      await p.exited;
-      await Promise.all(clients);
+      const acked = await logBatchesUntilKilled(p, url, runId, 100);
       // Read the database itself, as MLflow would.
       const conn = await connectSql(uri);
       try {
