@@ -29,83 +29,90 @@ function emitBreaks(w: ScalarWriter, chars: string[], start: number, end: number
   w.writeIndent();
 }
 
+/** Where a scalar writer is in its text: the current run starts at `start`; it is spaces or breaks. */
+interface RunState {
+  start: number;
+  spaces: boolean;
+  breaks: boolean;
+}
+
+/**
+ * The loop PyYAML's plain and single-quoted writers share: `step` sees each position (and one past
+ * the end, `ch` undefined) and the state of the run before it, then the run kind advances.
+ */
+function scanRuns(chars: string[], step: (run: RunState, ch: string | undefined, end: number) => void): void {
+  const run: RunState = { start: 0, spaces: false, breaks: false };
+  for (let end = 0; end <= chars.length; end++) {
+    const ch = end < chars.length ? chars[end] : undefined;
+    step(run, ch, end);
+    if (ch !== undefined) {
+      run.spaces = ch === ' ';
+      run.breaks = BREAKS.includes(ch);
+    }
+  }
+}
+
+/** Ends a run of line breaks at `end` (writing them) once `ch` is no break. */
+function endBreaks(w: ScalarWriter, chars: string[], run: RunState, ch: string | undefined, end: number): boolean {
+  if (ch !== undefined && BREAKS.includes(ch)) return false;
+  emitBreaks(w, chars, run.start, end);
+  run.start = end;
+  return true;
+}
+
 export function writePlain(w: ScalarWriter, text: string, split: boolean): void {
   if (!text) return;
   if (!w.whitespace) w.write(' ', 1);
   w.whitespace = false;
   w.indention = false;
   const chars = Array.from(text);
-  let spaces = false;
-  let breaks = false;
-  let start = 0;
-  for (let end = 0; end <= chars.length; end++) {
-    const ch = end < chars.length ? chars[end] : undefined;
-    if (spaces) {
-      if (ch !== ' ') {
-        if (start + 1 === end && w.column > w.bestWidth && split) {
-          w.writeIndent();
-          w.whitespace = false;
-          w.indention = false;
-        } else {
-          emitSlice(w, chars, start, end);
-        }
-        start = end;
-      }
-    } else if (breaks) {
-      if (ch === undefined || !BREAKS.includes(ch)) {
-        emitBreaks(w, chars, start, end);
+  scanRuns(chars, (run, ch, end) => {
+    if (run.spaces) {
+      if (ch === ' ') return;
+      if (run.start + 1 === end && w.column > w.bestWidth && split) {
+        w.writeIndent();
         w.whitespace = false;
         w.indention = false;
-        start = end;
+      } else {
+        emitSlice(w, chars, run.start, end);
+      }
+      run.start = end;
+    } else if (run.breaks) {
+      if (endBreaks(w, chars, run, ch, end)) {
+        w.whitespace = false;
+        w.indention = false;
       }
     } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch)) {
-      emitSlice(w, chars, start, end);
-      start = end;
+      emitSlice(w, chars, run.start, end);
+      run.start = end;
     }
-    if (ch !== undefined) {
-      spaces = ch === ' ';
-      breaks = BREAKS.includes(ch);
-    }
-  }
+  });
 }
 
 export function writeSingleQuoted(w: ScalarWriter, text: string, split: boolean): void {
   w.writeIndicator("'", true);
   const chars = Array.from(text);
-  let spaces = false;
-  let breaks = false;
-  let start = 0;
-  for (let end = 0; end <= chars.length; end++) {
-    const ch = end < chars.length ? chars[end] : undefined;
-    if (spaces) {
-      if (ch === undefined || ch !== ' ') {
-        if (start + 1 === end && w.column > w.bestWidth && split && start !== 0 && end !== chars.length) {
-          w.writeIndent();
-        } else {
-          emitSlice(w, chars, start, end);
-        }
-        start = end;
-      }
-    } else if (breaks) {
-      if (ch === undefined || !BREAKS.includes(ch)) {
-        emitBreaks(w, chars, start, end);
-        start = end;
-      }
-    } else if (ch === undefined || ' \n\x85\u2028\u2029'.includes(ch) || ch === "'") {
-      if (start < end) {
+  scanRuns(chars, (run, ch, end) => {
+    if (run.spaces) {
+      if (ch === ' ') return;
+      const { start } = run;
+      if (start + 1 === end && w.column > w.bestWidth && split && start !== 0 && end !== chars.length) {
+        w.writeIndent();
+      } else {
         emitSlice(w, chars, start, end);
-        start = end;
       }
+      run.start = end;
+    } else if (run.breaks) {
+      endBreaks(w, chars, run, ch, end);
+    } else if ((ch === undefined || ' \n\x85\u2028\u2029'.includes(ch) || ch === "'") && run.start < end) {
+      emitSlice(w, chars, run.start, end);
+      run.start = end;
     }
     if (ch === "'") {
       w.write("''", 2);
-      start = end + 1;
+      run.start = end + 1;
     }
-    if (ch !== undefined) {
-      spaces = ch === ' ';
-      breaks = BREAKS.includes(ch);
-    }
-  }
+  });
   w.writeIndicator("'", false);
 }
 
