@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { openComposedStore } from './models-traces-stores.js';
+import { openStore } from './tracking/stores.js';
 
 // The logged-model conformance suite runs through createSqlStore in test/tracking/conformance.test.ts.
 
 describe("logged models on MLflow's tables", () => {
   it("stores the status as MLflow's integer and hides deleted models from search by SQL", async () => {
-    const { store, cleanup } = await openComposedStore('sqlite');
+    const { store, cleanup } = await openStore('sqlite');
     try {
       const exp = await store.createExperiment({ name: 'lm-rows' });
       const m = await store.createLoggedModel({ experiment_id: exp, name: 'x' });

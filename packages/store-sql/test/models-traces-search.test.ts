@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchLoggedModelsInMemory, searchTracesInMemory } from '@mlflow-ts/format';
 import type { LoggedModel, LoggedModelOrderBy, TraceInfo } from '@mlflow-ts/format';
-import { openComposedStore } from './models-traces-stores.js';
-import type { ComposedStore } from './models-traces-stores.js';
+import { openStore, type OpenedStore } from './tracking/stores.js';
 
 const MODEL_FILTERS = [
   undefined,
@@ -86,12 +85,12 @@ const TRACE_ORDERS = [
 ];
 
 describe.each(['sqlite', 'postgresql'] as const)('SQL searches equal the in-memory reference (%s)', (dialect) => {
-  let opened: ComposedStore;
+  let opened: OpenedStore;
   let exp = '';
   let models: LoggedModel[] = [];
   let traces: TraceInfo[] = [];
   beforeAll(async () => {
-    opened = await openComposedStore(dialect);
+    opened = await openStore(dialect);
     const { store } = opened;
     exp = await store.createExperiment({ name: 'search-equal' });
     const run = await store.createRun({ experiment_id: exp });

@@ -1,9 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { bytesToBase64, hexToBytes, pythonJsonDumps } from '@mlflow-ts/format';
 import type { SpanRecord } from '@mlflow-ts/format';
-import { openComposedStore } from './models-traces-stores.js';
+import type { SqlTrackingStore } from '../src/tracking/index.js';
+import { openStore } from './tracking/stores.js';
 
 // The trace conformance suite runs through createSqlStore in test/tracking/conformance.test.ts.
+
+/** `fn` on a fresh composed store with one new experiment; the store removed after. */
+async function inExperiment(
+  dialect: 'sqlite' | 'postgresql',
+  name: string,
+  fn: (store: SqlTrackingStore, experimentId: string) => Promise<void>,
+): Promise<void> {
+  const { store, cleanup } = await openStore(dialect);
+  try {
+    await fn(store, await store.createExperiment({ name }));
+  } finally {
+    await cleanup();
+  }
+}
 
 const hex = (n: number, bytes: number) => n.toString(16).padStart(bytes * 2, '0');
 
@@ -26,9 +41,7 @@ function span(traceHex: string, id: number, parent: number | undefined, startMs:
 
 describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)", (dialect) => {
   it("fills previews from the root span and sums token usage, as MLflow's log_spans", async () => {
-    const { store, cleanup } = await openComposedStore(dialect);
-    try {
-      const exp = await store.createExperiment({ name: 'spans-derived' });
+    await inExperiment(dialect, 'spans-derived', async (store, exp) => {
       const traceHex = 'cd'.repeat(16);
       const root = span(traceHex, 1, undefined, 1000);
       root.attributes['mlflow.spanInputs'] = pythonJsonDumps({ messages: [{ role: 'user', content: 'what is 2+2?' }] });
@@ -47,15 +60,11 @@ describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)
       expect(info.trace_metadata['mlflow.trace.tokenUsage']).toBe(
         '{"input_tokens": 10, "output_tokens": 4, "total_tokens": 14}',
       );
-    } finally {
-      await cleanup();
-    }
+    });
   });
 
   it('takes concurrent span batches of one new trace from several connections without losing a span', async () => {
-    const { store, cleanup } = await openComposedStore(dialect);
-    try {
-      const exp = await store.createExperiment({ name: 'spans-concurrent' });
+    await inExperiment(dialect, 'spans-concurrent', async (store, exp) => {
       const traceHex = 'ef'.repeat(16);
       const batches = Array.from({ length: 8 }, (_, b) =>
         Array.from({ length: 50 }, (_, i) => span(traceHex, 2 + b * 50 + i, 1, 2000 + b * 50 + i)),
@@ -70,15 +79,11 @@ describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)
         'mlflow.artifactLocation',
         'mlflow.trace.spansLocation',
       ]);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 
   it("stores span content ASCII-only as Python's json.dumps does, and reads it back unchanged", async () => {
-    const { store, cleanup } = await openComposedStore(dialect);
-    try {
-      const exp = await store.createExperiment({ name: 'spans-ascii' });
+    await inExperiment(dialect, 'spans-ascii', async (store, exp) => {
       const traceHex = '34'.repeat(16);
       const root = span(traceHex, 1, undefined, 1000);
       root.attributes['mlflow.spanInputs'] = pythonJsonDumps({ q: 'café ☕ 😀' });
@@ -95,15 +100,11 @@ describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)
       expect(trace?.spans[0]?.attributes['mlflow.spanInputs']).toBe('{"q": "café ☕ 😀"}');
       // A value OTLP ingestion dumped twice is stored once, as MLflow's sanitize_attributes does.
       expect(trace?.spans[0]?.attributes.twice).toBe('{"a": 1}');
-    } finally {
-      await cleanup();
-    }
+    });
   });
 
   it('refuses malformed spans and oversized batches with INVALID_PARAMETER_VALUE, writing nothing', async () => {
-    const { store, cleanup } = await openComposedStore(dialect);
-    try {
-      const exp = await store.createExperiment({ name: 'spans-bad' });
+    await inExperiment(dialect, 'spans-bad', async (store, exp) => {
       const traceHex = '12'.repeat(16);
       const good = span(traceHex, 1, undefined, 1000);
       const bad: SpanRecord[] = [
@@ -133,15 +134,11 @@ describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)
           .where('trace_id', '=', `tr-${traceHex}`)
           .execute(),
       ).toEqual([]);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 
   it('writes spans as MLflow does (hex ids, type, status, to_dict JSON) and a large batch in one call', async () => {
-    const { store, cleanup } = await openComposedStore(dialect);
-    try {
-      const exp = await store.createExperiment({ name: 'spans-rows' });
+    await inExperiment(dialect, 'spans-rows', async (store, exp) => {
       const traceHex = 'ab'.repeat(16);
       const spans = [span(traceHex, 1, undefined, 1000)];
       for (let i = 2; i <= 2000; i++) spans.push(span(traceHex, i, 1, 1000 + i));
@@ -189,8 +186,6 @@ describe.each(['sqlite', 'postgresql'] as const)("traces on MLflow's tables (%s)
       expect(
         await conn.db.selectFrom('spans').select('span_id').where('trace_id', '=', `tr-${traceHex}`).execute(),
       ).toEqual([]);
-    } finally {
-      await cleanup();
-    }
+    });
   });
 });

@@ -82,15 +82,19 @@ for (const [label, make] of [
       await backend?.cleanup();
     });
 
-    const rows = async (
-      table:
-        | 'registered_models'
-        | 'model_versions'
-        | 'registered_model_tags'
-        | 'model_version_tags'
-        | 'registered_model_aliases',
-      name: string,
-    ) => connA.db.selectFrom(table).selectAll().where('name', '=', name).execute();
+    const MODEL_TABLES = [
+      'registered_models',
+      'model_versions',
+      'registered_model_tags',
+      'model_version_tags',
+      'registered_model_aliases',
+    ] as const;
+    const rows = async (table: (typeof MODEL_TABLES)[number], name: string) =>
+      connA.db.selectFrom(table).selectAll().where('name', '=', name).execute();
+    /** No row of the model left in any registry table. */
+    const expectGone = async (name: string) => {
+      for (const table of MODEL_TABLES) expect(await rows(table, name), table).toEqual([]);
+    };
 
     it('numbers 20 concurrent versions created through two connections 1..20, none lost or shared', async () => {
       const name = unique('concurrent');
@@ -319,15 +323,7 @@ for (const [label, make] of [
       await store.deleteModelVersion(name, '2');
       await store.setRegisteredModelAlias(name, 'prod', '1');
       await store.deleteRegisteredModel(name);
-      for (const table of [
-        'registered_models',
-        'model_versions',
-        'registered_model_tags',
-        'model_version_tags',
-        'registered_model_aliases',
-      ] as const) {
-        expect(await rows(table, name), table).toEqual([]);
-      }
+      await expectGone(name);
     });
 
     it('deleting a model while versions are being created leaves no orphans and only clean errors', async () => {
@@ -345,14 +341,7 @@ for (const [label, make] of [
         }
       }
       expect(outcomes.at(-1)?.status).toBe('fulfilled');
-      for (const table of [
-        'registered_models',
-        'model_versions',
-        'model_version_tags',
-        'registered_model_aliases',
-      ] as const) {
-        expect(await rows(table, name), table).toEqual([]);
-      }
+      await expectGone(name);
     });
 
     it('keeps prompts out of searches unless asked, and keeps prompt and model names apart', async () => {

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFilter, searchExperimentsInMemory } from '@mlflow-ts/format';
 import type { Comparator, Experiment, FilterNode, Identifier } from '@mlflow-ts/format';
+import { filterTrees } from './filter-trees.js';
 import { DIALECTS, openStore, type OpenedStore } from './stores.js';
 
 const NAMES = ['a', 'A', 'ab', 'a%b', 'a_b', "it's", 'b', 'x\\y'];
@@ -56,25 +57,7 @@ describe.each(DIALECTS)('SQL experiment search equals in-memory search on %s', (
       )
       .map(([key, op, n]) => cmp({ type: 'attribute', key }, op, times[n % times.length] ?? 0)),
   );
-  const filter = fc.letrec<{ node: FilterNode }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small' },
-      { weight: 3, arbitrary: comparison },
-      {
-        weight: 1,
-        arbitrary: fc
-          .array(tie('node'), { minLength: 2, maxLength: 3 })
-          .map((children): FilterNode => ({ kind: 'and', children })),
-      },
-      {
-        weight: 1,
-        arbitrary: fc
-          .array(tie('node'), { minLength: 2, maxLength: 3 })
-          .map((children): FilterNode => ({ kind: 'or', children })),
-      },
-      { weight: 1, arbitrary: tie('node').map((child): FilterNode => ({ kind: 'not', child })) },
-    ),
-  })).node;
+  const filter = filterTrees(comparison, 3);
   const orderBy = fc.subarray(
     ['name DESC', 'creation_time ASC', 'last_update_time DESC', 'experiment_id DESC', 'name'],
     { maxLength: 2 },

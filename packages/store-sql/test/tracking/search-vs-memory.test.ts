@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatFilter, searchRunsInMemory } from '@mlflow-ts/format';
 import type { Comparator, FilterNode, Identifier, Run } from '@mlflow-ts/format';
+import { filterTrees } from './filter-trees.js';
 import { DIALECTS, openStore, type OpenedStore } from './stores.js';
 
 const NUMBERS = [0, 0.5, 1, -1, 2.5, 1e300, -0];
@@ -157,25 +158,7 @@ describe.each(DIALECTS)('SQL search equals in-memory search on %s', (dialect) =>
         ]),
       ),
   );
-  const filter: fc.Arbitrary<FilterNode> = fc.letrec<{ node: FilterNode }>((tie) => ({
-    node: fc.oneof(
-      { depthSize: 'small', withCrossShrink: true },
-      { weight: 4, arbitrary: comparison },
-      {
-        weight: 1,
-        arbitrary: fc
-          .array(tie('node'), { minLength: 2, maxLength: 3 })
-          .map((children): FilterNode => ({ kind: 'and', children })),
-      },
-      {
-        weight: 1,
-        arbitrary: fc
-          .array(tie('node'), { minLength: 2, maxLength: 3 })
-          .map((children): FilterNode => ({ kind: 'or', children })),
-      },
-      { weight: 1, arbitrary: tie('node').map((child): FilterNode => ({ kind: 'not', child })) },
-    ),
-  })).node;
+  const filter = filterTrees(comparison, 4);
   const orderBy = fc.subarray(
     [
       'metrics.acc ASC',

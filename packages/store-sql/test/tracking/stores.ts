@@ -1,4 +1,7 @@
-/** Test helpers: a fresh SQL store on SQLite (temp file) or PostgreSQL (a new database), and its teardown. */
+/**
+ * Test helpers: a fresh `createSqlStore` (tracking with the logged-model and trace capabilities) on
+ * SQLite (temp file) or PostgreSQL (a new database), and its teardown.
+ */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,32 +21,26 @@ export interface OpenedStore {
 }
 
 export async function openStore(dialect: Dialect): Promise<OpenedStore> {
-  const extra: SqlTrackingStore[] = [];
+  let uri: string;
+  let artifacts: string;
+  let dropDatabase: () => Promise<void>;
   if (dialect === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'store-sql-t-'));
-    const uri = `sqlite:///${join(dir, 'mlflow.db')}`;
-    const open = () => createSqlStore({ uri, defaultArtifactRoot: join(dir, 'artifacts') });
-    const store = await open();
-    return {
-      store,
-      uri,
-      reopen: async () => {
-        const s = await open();
-        extra.push(s);
-        return s;
-      },
-      cleanup: async () => {
-        for (const s of [store, ...extra]) await s.close().catch(() => {});
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    uri = `sqlite:///${join(dir, 'mlflow.db')}`;
+    artifacts = join(dir, 'artifacts');
+    dropDatabase = async () => rmSync(dir, { recursive: true, force: true });
+  } else {
+    const db = await createTestDatabase();
+    uri = db.uri;
+    artifacts = '/tmp/mlflow-ts-artifacts';
+    dropDatabase = () => db.drop();
   }
-  const db = await createTestDatabase();
-  const open = () => createSqlStore({ uri: db.uri, defaultArtifactRoot: '/tmp/mlflow-ts-artifacts' });
+  const open = () => createSqlStore({ uri, defaultArtifactRoot: artifacts });
   const store = await open();
+  const extra: SqlTrackingStore[] = [];
   return {
     store,
-    uri: db.uri,
+    uri,
     reopen: async () => {
       const s = await open();
       extra.push(s);
@@ -51,7 +48,7 @@ export async function openStore(dialect: Dialect): Promise<OpenedStore> {
     },
     cleanup: async () => {
       for (const s of [store, ...extra]) await s.close().catch(() => {});
-      await db.drop();
+      await dropDatabase();
     },
   };
 }
