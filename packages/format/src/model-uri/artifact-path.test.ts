@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { assertSafeArtifactPath, normalizeArtifactPath, resolveArtifactUri } from './artifact-path.js';
 import { assertSafeSourceUri } from './source-uri.js';
 import { decodingStages, percentDecodeOnce } from './percent-decoding.js';
 
-function refusal(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e) && e.code === 'INVALID_PARAMETER_VALUE') return e.message;
-    throw e;
-  }
-  throw new Error('expected INVALID_PARAMETER_VALUE');
-}
+const refusal = (fn: () => unknown) => catchMlflowError(fn, 'INVALID_PARAMETER_VALUE').message;
 
 describe('assertSafeArtifactPath', () => {
   it('normalises safe relative paths', () => {

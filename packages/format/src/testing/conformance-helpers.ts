@@ -25,14 +25,16 @@ export async function expectMlflowError(
 
 /**
  * Calls `fn` and returns the MlflowError it throws (any other error is rethrown); fails the test if
- * `fn` returns. The synchronous counterpart of `expectMlflowError`, for checking a message or code.
+ * `fn` returns, or if `code` is given and the error has another. The synchronous counterpart of
+ * `expectMlflowError`, for checking a message.
  */
-export function catchMlflowError(fn: () => unknown): MlflowError {
+export function catchMlflowError(fn: () => unknown, code?: ErrorCode): MlflowError {
   try {
     fn();
   } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
+    if (!MlflowError.isInstance(e)) throw e;
+    if (code !== undefined) expect(e.code, `error code (message: ${e.message})`).toBe(code);
+    return e;
   }
   return expect.fail('expected an MlflowError, but the call returned');
 }
