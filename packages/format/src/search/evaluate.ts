@@ -44,32 +44,29 @@ export function evaluateFilter(node: FilterNode | null, get: ValueAccessor): boo
   return compileFilter(node)(get);
 }
 
+/**
+ * SQL's three-valued AND (`decisive` false) and OR (`decisive` true): the first part that is
+ * `decisive` decides; otherwise the answer is unknown if any part is, else `!decisive`.
+ */
+function compileJunction(children: FilterNode[], decisive: boolean): Compiled {
+  const parts = children.map(compileNode);
+  return (get) => {
+    let unknown = false;
+    for (const part of parts) {
+      const v = part(get);
+      if (v === decisive) return decisive;
+      if (v === undefined) unknown = true;
+    }
+    return unknown ? undefined : !decisive;
+  };
+}
+
 function compileNode(node: FilterNode): Compiled {
   switch (node.kind) {
-    case 'and': {
-      const parts = node.children.map(compileNode);
-      return (get) => {
-        let unknown = false;
-        for (const part of parts) {
-          const v = part(get);
-          if (v === false) return false;
-          if (v === undefined) unknown = true;
-        }
-        return unknown ? undefined : true;
-      };
-    }
-    case 'or': {
-      const parts = node.children.map(compileNode);
-      return (get) => {
-        let unknown = false;
-        for (const part of parts) {
-          const v = part(get);
-          if (v === true) return true;
-          if (v === undefined) unknown = true;
-        }
-        return unknown ? undefined : false;
-      };
-    }
+    case 'and':
+      return compileJunction(node.children, false);
+    case 'or':
+      return compileJunction(node.children, true);
     case 'not': {
       const child = compileNode(node.child);
       return (get) => {

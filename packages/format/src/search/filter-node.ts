@@ -51,13 +51,11 @@ export interface NotNode {
 
 export type FilterNode = ComparisonNode | AndNode | OrNode | NotNode;
 
+/** The comparison operators (numbers and strings alike). */
+export const RELATIONAL_COMPARATORS = ['=', '!=', '>', '>=', '<', '<='] as const satisfies readonly Comparator[];
+
 const MLFLOW_COMPARATORS: ReadonlySet<Comparator> = new Set([
-  '=',
-  '!=',
-  '>',
-  '>=',
-  '<',
-  '<=',
+  ...RELATIONAL_COMPARATORS,
   'LIKE',
   'ILIKE',
   'IN',

@@ -11,7 +11,13 @@
 import { MlflowError } from '../errors.js';
 import { DATASET_KEYS, ENTITY_RULES, IDENTIFIER_PREFIXES, describeTypes } from './entity-rules.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
-import type { Token } from './tokenizer.js';
+import type { Token, TokenKind } from './tokenizer.js';
+
+/** What a key written as this kind of token should have been. */
+const KEY_HINTS: Partial<Record<TokenKind, string>> = {
+  sstring: ' (quote keys with backticks or double quotes, not single quotes)',
+  number: ' (wrap keys starting with a digit in backticks)',
+};
 
 const RESERVED = ['AND', 'OR', 'NOT', 'IN', 'LIKE', 'ILIKE', 'IS', 'NULL', 'BETWEEN'];
 
@@ -90,12 +96,7 @@ export class IdentifierReader {
       } else if (keyTok.kind === 'backtick' || keyTok.kind === 'dstring') {
         key = keyTok.value;
       } else {
-        const hint =
-          keyTok.kind === 'sstring'
-            ? ' (quote keys with backticks or double quotes, not single quotes)'
-            : keyTok.kind === 'number'
-              ? ' (wrap keys starting with a digit in backticks)'
-              : '';
+        const hint = KEY_HINTS[keyTok.kind] ?? '';
         return this.fail(keyTok, `expected a key after '${first.raw}.', found ${describeToken(keyTok)}${hint}`);
       }
     } else if (first.kind === 'word' && !RESERVED.includes(first.value.toUpperCase())) {

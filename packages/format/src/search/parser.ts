@@ -20,25 +20,20 @@ import {
 } from './filter-limits.js';
 import { valueRule } from './entity-rules.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
-import type { Comparator, ComparisonNode, FilterNode } from './filter-node.js';
+import { type Comparator, type ComparisonNode, type FilterNode, RELATIONAL_COMPARATORS } from './filter-node.js';
 import { isKeyword, tokenize } from './tokenizer.js';
-import type { Token } from './tokenizer.js';
+import type { Token, TokenKind } from './tokenizer.js';
 import { IdentifierReader, describeToken } from './identifier-reader.js';
 
-const OPERATORS = new Set(['=', '!=', '>', '>=', '<', '<=']);
-const NUMERIC_OK = new Set<Comparator>([
-  '=',
-  '!=',
-  '>',
-  '>=',
-  '<',
-  '<=',
-  'BETWEEN',
-  'NOT BETWEEN',
-  'IS NULL',
-  'IS NOT NULL',
-]);
+const OPERATORS = new Set<string>(RELATIONAL_COMPARATORS);
+const NUMERIC_OK = new Set<Comparator>([...RELATIONAL_COMPARATORS, 'BETWEEN', 'NOT BETWEEN', 'IS NULL', 'IS NOT NULL']);
 const STRING_OK = new Set<Comparator>(['=', '!=', 'LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE', 'IS NULL', 'IS NOT NULL']);
+
+/** What a string value written as this kind of token should have been. */
+const STRING_VALUE_HINTS: Partial<Record<TokenKind, string>> = {
+  number: " (string values must be quoted, e.g. '2')",
+  backtick: ' (backticks quote keys, not values)',
+};
 
 /** Parses a filter for one entity; `undefined`, empty or blank → null (match everything). */
 export function parseFilter(filter: string | undefined, entity: SearchEntity): FilterNode | null {
@@ -75,21 +70,22 @@ class FilterParser extends IdentifierReader {
   }
 
   private parseOr(): FilterNode {
-    const children = [this.parseAnd()];
-    while (isKeyword(this.peek(), 'OR')) {
-      this.next();
-      children.push(this.parseAnd());
-    }
-    return children.length === 1 ? children[0]! : { kind: 'or', children };
+    return this.parseJunction('or', () => this.parseAnd());
   }
 
   private parseAnd(): FilterNode {
-    const children = [this.parseNot()];
-    while (isKeyword(this.peek(), 'AND')) {
+    return this.parseJunction('and', () => this.parseNot());
+  }
+
+  /** `operand (AND|OR operand)*`: the operand alone, or one `and`/`or` node of all of them. */
+  private parseJunction(kind: 'and' | 'or', operand: () => FilterNode): FilterNode {
+    const children = [operand()];
+    const keyword = kind.toUpperCase();
+    while (isKeyword(this.peek(), keyword)) {
       this.next();
-      children.push(this.parseNot());
+      children.push(operand());
     }
-    return children.length === 1 ? children[0]! : { kind: 'and', children };
+    return children.length === 1 ? children[0]! : { kind, children };
   }
 
   private parseNot(): FilterNode {
@@ -207,12 +203,7 @@ class FilterParser extends IdentifierReader {
   private readString(idText: string): string {
     const tok = this.next();
     if (tok.kind === 'sstring' || tok.kind === 'dstring') return tok.value;
-    const hint =
-      tok.kind === 'number'
-        ? " (string values must be quoted, e.g. '2')"
-        : tok.kind === 'backtick'
-          ? ' (backticks quote keys, not values)'
-          : '';
+    const hint = STRING_VALUE_HINTS[tok.kind] ?? '';
     return this.fail(tok, `expected a quoted string value for '${idText}', found ${describeToken(tok)}${hint}`);
   }
 

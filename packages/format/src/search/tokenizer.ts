@@ -58,25 +58,18 @@ export function tokenize(input: string): Token[] {
       const { value, end, closed } = readQuoted(input, i, c);
       const raw = input.slice(start, end);
       if (!closed) {
-        tokens.push({
-          kind: 'invalid',
-          value: raw,
-          raw,
-          pos: start,
-          problem: `unterminated ${quoteName(c)} starting at position ${start + 1}`,
-        });
+        tokens.push(invalidToken(raw, start, `unterminated ${quoteName(c)} starting at position ${start + 1}`));
       } else {
         tokens.push({ kind: c === "'" ? 'sstring' : c === '"' ? 'dstring' : 'backtick', value, raw, pos: start });
       }
       i = end;
       continue;
     }
-    if (WORD_START.test(c)) {
-      let j = i + 1;
-      while (j < n && WORD_CHAR.test(input[j]!)) j++;
-      const word = input.slice(i, j);
-      tokens.push({ kind: 'word', value: word, raw: word, pos: start });
-      i = j;
+    // A name or an operator: the longest run of its characters (the two start sets are disjoint).
+    const run = WORD_START.test(c) ? 'word' : OP_CHAR.test(c) ? 'op' : undefined;
+    if (run) {
+      i = runEnd(input, i + 1, run === 'word' ? WORD_CHAR : OP_CHAR);
+      tokens.push(plainToken(run, input.slice(start, i), start));
       continue;
     }
     // A '.' right after a name is a separator (`metrics.acc`); elsewhere `.5` is a number.
@@ -86,7 +79,7 @@ export function tokenize(input: string): Token[] {
       prev.pos + prev.raw.length === i &&
       (prev.kind === 'word' || prev.kind === 'backtick' || prev.kind === 'dstring');
     if (c === '.' && glued) {
-      tokens.push({ kind: 'dot', value: '.', raw: '.', pos: start });
+      tokens.push(plainToken('dot', '.', start));
       i++;
       continue;
     }
@@ -96,40 +89,38 @@ export function tokenize(input: string): Token[] {
       let end = i + num[0].length;
       if (end < n && WORD_START.test(input[end]!)) {
         // `1st_iteration`: neither a number nor a bare name.
-        while (end < n && WORD_CHAR.test(input[end]!)) end++;
+        end = runEnd(input, end, WORD_CHAR);
         const raw = input.slice(i, end);
-        tokens.push({
-          kind: 'invalid',
-          value: raw,
-          raw,
-          pos: start,
-          problem: `'${raw}' (names starting with a digit must be quoted with backticks)`,
-        });
+        tokens.push(invalidToken(raw, start, `'${raw}' (names starting with a digit must be quoted with backticks)`));
       } else {
-        tokens.push({ kind: 'number', value: num[0], raw: num[0], pos: start });
+        tokens.push(plainToken('number', num[0], start));
       }
       i = end;
       continue;
     }
-    if (OP_CHAR.test(c)) {
-      let j = i + 1;
-      while (j < n && OP_CHAR.test(input[j]!)) j++;
-      const op = input.slice(i, j);
-      tokens.push({ kind: 'op', value: op, raw: op, pos: start });
-      i = j;
-      continue;
-    }
     const single: Partial<Record<string, TokenKind>> = { '(': 'lparen', ')': 'rparen', ',': 'comma', '.': 'dot' };
     const kind = single[c];
-    tokens.push(
-      kind
-        ? { kind, value: c, raw: c, pos: start }
-        : { kind: 'invalid', value: c, raw: c, pos: start, problem: `unexpected character '${c}'` },
-    );
+    tokens.push(kind ? plainToken(kind, c, start) : invalidToken(c, start, `unexpected character '${c}'`));
     i++;
   }
-  tokens.push({ kind: 'eof', value: '', raw: '', pos: n });
+  tokens.push(plainToken('eof', '', n));
   return tokens;
+}
+
+/** A token whose value is its source text. */
+function plainToken(kind: TokenKind, raw: string, pos: number): Token {
+  return { kind, value: raw, raw, pos };
+}
+
+function invalidToken(raw: string, pos: number, problem: string): Token {
+  return { kind: 'invalid', value: raw, raw, pos, problem };
+}
+
+/** The end of the run of `chars` starting at `from`. */
+function runEnd(input: string, from: number, chars: RegExp): number {
+  let j = from;
+  while (j < input.length && chars.test(input[j]!)) j++;
+  return j;
 }
 
 function quoteName(q: string): string {
