@@ -1,5 +1,6 @@
 /** Shared pieces of the conformance suites. */
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { Page } from '../entities.js';
 import { MlflowError, type ErrorCode } from '../errors.js';
 
 /** Awaits `action` and asserts it rejected with an MlflowError of `code`; returns the error. */
@@ -37,6 +38,25 @@ export function catchMlflowError(fn: () => unknown, code?: ErrorCode): MlflowErr
     return e;
   }
   return expect.fail('expected an MlflowError, but the call returned');
+}
+
+/**
+ * Reads a paged listing from its first page, at most 10 pages (a store that never stops paging fails
+ * the test instead of hanging): every item, in order, and how many pages it took.
+ */
+export async function readAllPages<T>(
+  fetchPage: (pageToken: string | undefined) => Promise<Page<T>>,
+): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const page = await fetchPage(token);
+    items.push(...page.items);
+    token = page.next_page_token || undefined;
+    pages++;
+  } while (token && pages < 10);
+  return { items, pages };
 }
 
 /** A name no other test (or earlier run against a persistent store) uses. */

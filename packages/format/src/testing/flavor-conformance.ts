@@ -78,6 +78,10 @@ export function runFlavorConformance(name: string, setup: () => Promise<FlavorSe
     }
   }
 
+  /** A test run on a fresh setup (cleaned up after), with room for a native runtime to load. */
+  const flavorIt = (title: string, test: (s: FlavorSetup) => Promise<void>) =>
+    it(title, () => withFlavor(test), FLAVOR_TEST_TIMEOUT_MS);
+
   async function readMLmodel(dir: string): Promise<MLmodel> {
     return parseMLmodel(await readFile(join(dir, MLMODEL_FILE_NAME), 'utf8'));
   }
@@ -94,90 +98,60 @@ export function runFlavorConformance(name: string, setup: () => Promise<FlavorSe
   }
 
   describe(`Flavor conformance: ${name}`, () => {
-    it(
-      'declares the v1 contract, a name and a config schema',
-      () =>
-        withFlavor(async ({ flavor }) => {
-          expect(flavor.specificationVersion).toBe('v1');
-          expect(typeof flavor.name).toBe('string');
-          expect(flavor.name).toMatch(/^[A-Za-z0-9_.-]+$/);
-          expect(typeof flavor.configSchema.safeParse).toBe('function');
-          expect(typeof flavor.save).toBe('function');
-          expect(typeof flavor.load).toBe('function');
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('declares the v1 contract, a name and a config schema', async ({ flavor }) => {
+      expect(flavor.specificationVersion).toBe('v1');
+      expect(typeof flavor.name).toBe('string');
+      expect(flavor.name).toMatch(/^[A-Za-z0-9_.-]+$/);
+      expect(typeof flavor.configSchema.safeParse).toBe('function');
+      expect(typeof flavor.save).toBe('function');
+      expect(typeof flavor.load).toBe('function');
+    });
 
-    it(
-      'saves an MLmodel whose flavor section validates against its schema',
-      () =>
-        withFlavor(async (s) => {
-          const dir = freshDir(s.tmpDir);
-          const returned = await s.flavor.save(s.model, dir);
-          const written = await readMLmodel(dir);
-          const section = written.flavors[s.flavor.name];
-          expect(section, `MLmodel declares flavor '${s.flavor.name}'`).toBeDefined();
-          const parsed = s.flavor.configSchema.safeParse(section);
-          expect(parsed.success, parsed.success ? '' : String(parsed.error)).toBe(true);
-          expect(returned.flavors[s.flavor.name]).toEqual(section);
-          expect(await readdir(dir)).toContain(MLMODEL_FILE_NAME);
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('saves an MLmodel whose flavor section validates against its schema', async (s) => {
+      const dir = freshDir(s.tmpDir);
+      const returned = await s.flavor.save(s.model, dir);
+      const written = await readMLmodel(dir);
+      const section = written.flavors[s.flavor.name];
+      expect(section, `MLmodel declares flavor '${s.flavor.name}'`).toBeDefined();
+      const parsed = s.flavor.configSchema.safeParse(section);
+      expect(parsed.success, parsed.success ? '' : String(parsed.error)).toBe(true);
+      expect(returned.flavors[s.flavor.name]).toEqual(section);
+      expect(await readdir(dir)).toContain(MLMODEL_FILE_NAME);
+    });
 
-    it(
-      'loads what it saved and predicts the expected values',
-      () =>
-        withFlavor(async (s) => {
-          const dir = freshDir(s.tmpDir);
-          await s.flavor.save(s.model, dir);
-          const mlmodel = await readMLmodel(dir);
-          const loaded = await s.flavor.load(dir, mlmodel);
-          try {
-            expect(loaded.metadata.flavors[s.flavor.name]).toBeDefined();
-            expectPredictionClose(await loaded.predict(s.input), s.expected, s.precision ?? 5);
-          } finally {
-            await loaded.dispose?.();
-          }
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('loads what it saved and predicts the expected values', async (s) => {
+      const dir = freshDir(s.tmpDir);
+      await s.flavor.save(s.model, dir);
+      const mlmodel = await readMLmodel(dir);
+      const loaded = await s.flavor.load(dir, mlmodel);
+      try {
+        expect(loaded.metadata.flavors[s.flavor.name]).toBeDefined();
+        expectPredictionClose(await loaded.predict(s.input), s.expected, s.precision ?? 5);
+      } finally {
+        await loaded.dispose?.();
+      }
+    });
 
-    it(
-      'gives identical predictions from two save→load round trips',
-      () =>
-        withFlavor(async (s) => {
-          const first = await saveLoadPredict(s);
-          const second = await saveLoadPredict(s);
-          expect(second).toEqual(first);
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('gives identical predictions from two save→load round trips', async (s) => {
+      const first = await saveLoadPredict(s);
+      const second = await saveLoadPredict(s);
+      expect(second).toEqual(first);
+    });
 
-    it(
-      'saves into an existing empty directory',
-      () =>
-        withFlavor(async (s) => {
-          const dir = freshDir(s.tmpDir);
-          await mkdir(dir, { recursive: true });
-          await s.flavor.save(s.model, dir);
-          expect((await readMLmodel(dir)).flavors[s.flavor.name]).toBeDefined();
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('saves into an existing empty directory', async (s) => {
+      const dir = freshDir(s.tmpDir);
+      await mkdir(dir, { recursive: true });
+      await s.flavor.save(s.model, dir);
+      expect((await readMLmodel(dir)).flavors[s.flavor.name]).toBeDefined();
+    });
 
-    it(
-      'refuses to save into a non-empty directory',
-      () =>
-        withFlavor(async (s) => {
-          const dir = freshDir(s.tmpDir);
-          await mkdir(dir, { recursive: true });
-          await writeFile(join(dir, 'existing.txt'), 'keep me');
-          await expectMlflowError(s.flavor.save(s.model, dir), 'RESOURCE_ALREADY_EXISTS');
-          expect(await readdir(dir)).toEqual(['existing.txt']);
-          expect(await readFile(join(dir, 'existing.txt'), 'utf8')).toBe('keep me');
-        }),
-      FLAVOR_TEST_TIMEOUT_MS,
-    );
+    flavorIt('refuses to save into a non-empty directory', async (s) => {
+      const dir = freshDir(s.tmpDir);
+      await mkdir(dir, { recursive: true });
+      await writeFile(join(dir, 'existing.txt'), 'keep me');
+      await expectMlflowError(s.flavor.save(s.model, dir), 'RESOURCE_ALREADY_EXISTS');
+      expect(await readdir(dir)).toEqual(['existing.txt']);
+      expect(await readFile(join(dir, 'existing.txt'), 'utf8')).toBe('keep me');
+    });
   });
 }

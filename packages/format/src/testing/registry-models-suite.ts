@@ -1,7 +1,7 @@
 /** Conformance: registered models (CRUD, rename, tags, search). */
 import { describe, expect, it } from 'vitest';
 import type { RegisteredModel } from '../entities.js';
-import { expectMlflowError, sleep, uniqueName, type SuiteContext } from './conformance-helpers.js';
+import { expectMlflowError, readAllPages, sleep, uniqueName, type SuiteContext } from './conformance-helpers.js';
 import type { RegistrySuiteEnv } from './registry-store-conformance.js';
 
 export const tagMap = (x: { tags: { key: string; value: string }[] }) =>
@@ -110,17 +110,11 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       ]);
       expect(short((await store.searchRegisteredModels({ filter: `name = '${prefix}-c'` })).items)).toEqual(['c']);
 
-      const seen: string[] = [];
-      let token: string | undefined;
-      let pages = 0;
-      do {
-        const page = await store.searchRegisteredModels({ filter, max_results: 2, page_token: token });
-        seen.push(...short(page.items));
-        token = page.next_page_token || undefined;
-        pages++;
-      } while (token && pages < 10);
-      expect(seen).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(pages).toBe(3);
+      const paged = await readAllPages((page_token) =>
+        store.searchRegisteredModels({ filter, max_results: 2, page_token }),
+      );
+      expect(short(paged.items)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(paged.pages).toBe(3);
       await expectMlflowError(store.searchRegisteredModels({ filter: 'name ==== x' }), 'INVALID_PARAMETER_VALUE');
     });
 

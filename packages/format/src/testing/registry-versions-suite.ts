@@ -1,7 +1,7 @@
 /** Conformance: model versions, stages, aliases and concurrent version numbering. */
 import { describe, expect, it } from 'vitest';
 import type { ModelVersion } from '../entities.js';
-import { expectMlflowError, uniqueName, type SuiteContext } from './conformance-helpers.js';
+import { expectMlflowError, readAllPages, uniqueName, type SuiteContext } from './conformance-helpers.js';
 import type { RegistrySuiteEnv } from './registry-store-conformance.js';
 import { tagMap } from './registry-models-suite.js';
 
@@ -155,22 +155,11 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
         const byRun = await store.searchModelVersions({ filter: `run_id = '${v1.run_id}'` });
         expect(byRun.items.map((v) => `${v.name}/${v.version}`)).toContain(`${name}/1`);
       }
-      const seen: string[] = [];
-      let token: string | undefined;
-      let pages = 0;
-      do {
-        const page = await store.searchModelVersions({
-          filter,
-          order_by: ['version_number ASC'],
-          max_results: 2,
-          page_token: token,
-        });
-        seen.push(...versionsOf(page.items));
-        token = page.next_page_token || undefined;
-        pages++;
-      } while (token && pages < 10);
-      expect(seen).toEqual(['1', '2', '3', '4', '5']);
-      expect(pages).toBe(3);
+      const paged = await readAllPages((page_token) =>
+        store.searchModelVersions({ filter, order_by: ['version_number ASC'], max_results: 2, page_token }),
+      );
+      expect(versionsOf(paged.items)).toEqual(['1', '2', '3', '4', '5']);
+      expect(paged.pages).toBe(3);
     });
 
     it('assigns distinct version numbers to concurrent creators', async () => {
