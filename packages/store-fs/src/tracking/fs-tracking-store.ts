@@ -46,7 +46,7 @@ import type { Durability } from './durability.js';
 import * as exps from './experiment-ops.js';
 import * as gc from './gc.js';
 import * as imports from './import-ops.js';
-import { MetricSeries } from './metric-file.js';
+import type { MetricSeries } from './metric-file.js';
 import * as runs from './run-ops.js';
 import { StoreState } from './store-state.js';
 
@@ -73,8 +73,11 @@ export interface FsTrackingStoreOptions {
   parallelReadMinRuns?: number;
   /**
    * In an experiment with at least this many runs, the periodic re-stat of every file (revalidateMs)
-   * runs in the background in small slices instead of inside a search; the first check after opening
-   * (which verifies a snapshot) still runs before the first answer. Default 5000; Infinity: never.
+   * runs in the background in small slices instead of inside a search, and so does the check of a
+   * snapshot after opening: until that sweep has passed, searches trust the snapshot as far as the
+   * directory stamps every mlflow-ts writer bumps allow (writes by any mlflow-ts store are seen at
+   * once; an in-place change by a writer that bumps nothing, like MLflow, after the sweep; getRun
+   * always checks its run). Default 5000; Infinity: never.
    */
   backgroundSweepMinRuns?: number;
   /**
