@@ -13,8 +13,8 @@ import { RACY_MS, RunEntry, type RunSnapshot } from './run-entry.js';
 import { prefetchRunDirs } from './run-prefetch.js';
 import { readSnapshot, writeSnapshot } from './snapshot-file.js';
 
-/** Runs re-stat'ed per slice of a background sweep (about 12 stat calls each). */
-const SWEEP_SLICE = 500;
+/** How long one slice of a background sweep may hold the event loop (about 12 stat calls a run). */
+const SWEEP_SLICE_MS = 4;
 
 /** Folders inside an experiment directory that are not runs. */
 export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
@@ -29,6 +29,8 @@ export class ExperimentEntry {
   private checkedAt = 0;
   private deepAt = 0;
   private restored = false;
+  /** Entries came from a snapshot and are not deep-checked yet (see syncRuns). */
+  private unverified = false;
   /** A background deep sweep is under way (see syncRuns). */
   private sweeping = false;
   /** Run versions at the last snapshot write; a different sum means the snapshot is stale. */
@@ -56,11 +58,16 @@ export class ExperimentEntry {
     if (version === this.snapshotVersion) return;
     const stableBefore = Date.now() - RACY_MS;
     const runs: RunSnapshot[] = [];
+    let allTrusted = true;
     for (const r of this.runs.values()) {
       const s = r.snapshot(stableBefore);
       if (s) runs.push(s);
+      allTrusted &&= s?.dirStamp !== undefined;
     }
-    writeSnapshot(this.snapshotFile, this.dir, runs);
+    // The listing may be trusted on reopen only if it holds every run, each trusted itself.
+    const d = this.dirStamp;
+    const trusted = allTrusted && d && d.mtimeMs < stableBefore && this.checkedAt - d.mtimeMs > RACY_MS;
+    writeSnapshot(this.snapshotFile, this.dir, trusted ? { runs, dirStamp: d } : { runs });
     this.snapshotVersion = version;
   }
 
@@ -72,12 +79,21 @@ export class ExperimentEntry {
     this.restored = true;
     if (!this.snapshotFile) return;
     let restored = 0;
-    for (const s of readSnapshot(this.snapshotFile, this.dir)) {
+    const hadRuns = this.runs.size > 0;
+    const snap = readSnapshot(this.snapshotFile, this.dir);
+    for (const s of snap.runs) {
       if (this.runs.has(s.runId)) continue;
       restored++;
       const entry = new RunEntry(s.runId, path.join(this.dir, s.runId), this.dir, this.id);
       entry.restore(s);
       this.runs.set(s.runId, entry);
+    }
+    this.unverified = restored > 0;
+    // Every mlflow-ts writer bumps the experiment directory: while it has the stamp the snapshot saw
+    // (and every run was in the snapshot), no run was added, removed or changed by one of them.
+    if (snap.dirStamp && !hadRuns && this.dirStamp === undefined) {
+      this.dirStamp = snap.dirStamp;
+      this.checkedAt = snap.dirStamp.mtimeMs + RACY_MS + 1;
     }
     // Entries loaded before the snapshot was read are not in it: then it is stale already.
     this.snapshotVersion = restored === this.runs.size ? this.versionSum() : -1;
@@ -125,12 +141,14 @@ export class ExperimentEntry {
   // threads or processes (two processes statting half the files each took as long as one statting
   // all), so moving it to workers would only add message traffic.
   //
-  // In an experiment of at least `backgroundMinRuns` runs, the periodic deep checks after the first
-  // one run in the background instead, in slices of SWEEP_SLICE runs between other work (100k runs
-  // are over a million stat calls: seconds a search would otherwise wait). The first deep check of
-  // an entry set — the one that verifies a restored snapshot or a first read — always runs here,
-  // before the search answers, so a stale snapshot is never trusted; later changes by writers that
-  // bump no mtime are then seen within deepEveryMs plus one sweep.
+  // In an experiment of at least `backgroundMinRuns` runs, the periodic deep checks run in the
+  // background instead, in slices of SWEEP_SLICE_MS between other work (100k runs are over a million
+  // stat calls: seconds a search would otherwise wait). That includes the deep check of a restored
+  // snapshot: its runs are checked cheaply first (the experiment directory's stamp, then each run
+  // directory's stamp: every mlflow-ts writer bumps both), so what any mlflow-ts store wrote is seen
+  // at once, and what a writer that bumps nothing (MLflow itself) changed while we were closed is seen
+  // after one sweep, as it is while we are open. getRun always checks its run deeply. A smaller
+  // experiment, or revalidateMs 0, verifies a snapshot completely before the search answers.
   syncRuns(
     deepEveryMs: number,
     warn: (msg: string) => void,
@@ -146,7 +164,8 @@ export class ExperimentEntry {
     if (!this.restored) this.restoreSnapshot();
     const stamp = stampOf(st);
     let deep = now - this.deepAt >= deepEveryMs;
-    if (deep && this.deepAt !== 0 && deepEveryMs > 0 && !onRun && this.runs.size >= backgroundMinRuns) {
+    const background = this.deepAt !== 0 || this.unverified;
+    if (deep && background && deepEveryMs > 0 && !onRun && this.runs.size >= backgroundMinRuns) {
       this.sweepInBackground(warn);
       deep = false;
     }
@@ -160,7 +179,10 @@ export class ExperimentEntry {
     this.dirStamp = stamp;
     this.checkedAt = now;
     // Measured from the end: a sweep slower than deepEveryMs must not make every search a sweep.
-    if (deep) this.deepAt = Date.now();
+    if (deep) {
+      this.deepAt = Date.now();
+      this.unverified = false;
+    }
   }
 
   /**
@@ -171,8 +193,9 @@ export class ExperimentEntry {
    * Returns whether it read runs in parallel.
    */
   async prefetchRuns(minRuns: number, warn: (msg: string) => void): Promise<boolean> {
-    if (this.dirStamp !== undefined || !Number.isFinite(minRuns)) return false;
+    if (!Number.isFinite(minRuns)) return false;
     if (!this.restored) this.restoreSnapshot();
+    if (this.dirStamp !== undefined) return false;
     // Stamped before listing, as syncRuns does: a run created after this changes the mtime again.
     const listedAt = Date.now();
     const dirSt = statOrNull(this.dir);
@@ -215,8 +238,9 @@ export class ExperimentEntry {
     let i = 0;
     const slice = () => {
       try {
-        for (const end = Math.min(ids.length, i + SWEEP_SLICE); i < end; i++) {
-          const id = ids[i]!;
+        const until = performance.now() + SWEEP_SLICE_MS;
+        while (i < ids.length && (i % 16 !== 0 || performance.now() < until)) {
+          const id = ids[i++]!;
           const entry = this.runs.get(id);
           if (entry && !entry.refresh(true, warn)) this.runs.delete(id);
         }
@@ -230,6 +254,7 @@ export class ExperimentEntry {
       }
       this.sweeping = false;
       this.deepAt = Date.now();
+      this.unverified = false;
     };
     setTimeout(slice, 0).unref();
   }

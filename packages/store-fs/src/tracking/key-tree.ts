@@ -103,6 +103,11 @@ export class KeyTree {
     return { listings: [...this.listings].filter(([, l]) => l.stamp.mtimeMs < stableBefore) };
   }
 
+  /** Whether `s` (from `snapshot()`) left no listing out. */
+  complete(s: KeyTreeSnapshot): boolean {
+    return s.listings.length === this.listings.size;
+  }
+
   restore(s: KeyTreeSnapshot): void {
     for (const [rel, l] of s.listings) this.listings.set(rel, l);
   }

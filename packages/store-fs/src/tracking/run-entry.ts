@@ -39,6 +39,12 @@ export interface RunSnapshot {
   links: RunLinks;
   /** Run dir stamp at which inputs/ and outputs/ were seen absent (see `linkDirStamp`). */
   linkDirStamp?: FileStamp;
+  /**
+   * The run directory's stamp, when the snapshot holds everything of the run that was read after it
+   * was stat'ed (no file left out for being racy). While the directory still has it, no mlflow-ts
+   * writer changed the run (they all bump it), so a reopen may trust the entry until a deep check.
+   */
+  dirStamp?: FileStamp;
 }
 
 export class RunEntry {
@@ -226,22 +232,43 @@ export class RunEntry {
       const ms = m.snapshot(stableBefore);
       if (ms) metrics.push(ms);
     }
+    const params = this.params.snapshot(stableBefore);
+    const tags = this.tags.snapshot(stableBefore);
+    const metricTree = this.metricTree.snapshot(stableBefore);
+    const complete =
+      metrics.length === this.metrics.size &&
+      params.entries.length === this.params.values.size &&
+      tags.entries.length === this.tags.values.size &&
+      this.params.tree.complete(params.tree) &&
+      this.tags.tree.complete(tags.tree) &&
+      this.metricTree.complete(metricTree);
+    const dir = this.dirStamp;
+    const trusted = complete && dir && dir.mtimeMs < stableBefore && this.checkedAt - dir.mtimeMs > RACY_MS;
     return {
       runId: this.runId,
       metaStamp: this.metaStamp,
       info: this.info,
       error: this.error,
-      params: this.params.snapshot(stableBefore),
-      tags: this.tags.snapshot(stableBefore),
-      metricTree: this.metricTree.snapshot(stableBefore),
+      params,
+      tags,
+      metricTree,
       metrics,
       linkStamps: this.linkStamps,
       links: this.links,
       ...(this.linkDirStamp && this.linkDirStamp.mtimeMs < stableBefore ? { linkDirStamp: this.linkDirStamp } : {}),
+      ...(trusted ? { dirStamp: dir } : {}),
     };
   }
 
-  /** Seeds the caches from a snapshot; the next refresh (always deep) verifies every stamp. */
+  /** Whether the entry came from a snapshot with a run directory stamp the next cheap check can trust. */
+  get trusted(): boolean {
+    return this.dirStamp !== undefined;
+  }
+
+  /**
+   * Seeds the caches from a snapshot. Without a trusted `dirStamp` the next refresh reads what
+   * changed (every stamp verified); with one, only a deep refresh does (see ExperimentEntry.syncRuns).
+   */
   restore(s: RunSnapshot): void {
     this.metaStamp = s.metaStamp;
     this.info = s.info;
@@ -253,7 +280,9 @@ export class RunEntry {
     this.linkStamps = s.linkStamps;
     this.links = s.links;
     this.linkDirStamp = s.linkDirStamp;
-    this.dirStamp = undefined;
+    this.dirStamp = s.dirStamp;
+    // Seen non-racy when the snapshot was taken (snapshot() keeps no other).
+    this.checkedAt = s.dirStamp ? s.dirStamp.mtimeMs + RACY_MS + 1 : 0;
     this.deepRead = true;
   }
 

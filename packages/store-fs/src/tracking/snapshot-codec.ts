@@ -31,6 +31,8 @@ export type EncodedRun = [
   linkStamps: string,
   links: RunLinks | 0,
   linkDirStamp: Stamp | 0,
+  /** The run directory's stamp when the entry may be trusted without a deep check (RunSnapshot.dirStamp). */
+  dirStamp?: Stamp | 0,
 ];
 
 const stamp = (s: FileStamp): Stamp => [s.mtimeMs, s.size, s.ino];
@@ -80,11 +82,12 @@ export function encodeRun(s: RunSnapshot): EncodedRun {
     s.linkStamps,
     emptyLinks(s.links) ? 0 : s.links,
     s.linkDirStamp ? stamp(s.linkDirStamp) : 0,
+    s.dirStamp ? stamp(s.dirStamp) : 0,
   ];
 }
 
 export function decodeRun(e: EncodedRun): RunSnapshot {
-  const [runId, meta, info, error, params, tags, metricTree, metrics, linkStamps, links, linkDirStamp] = e;
+  const [runId, meta, info, error, params, tags, metricTree, metrics, linkStamps, links, linkDirStamp, dirStamp] = e;
   if (typeof runId !== 'string' || typeof linkStamps !== 'string') throw new Error('not an encoded run');
   if (info && info.run_uuid === undefined) info.run_uuid = info.run_id;
   const out: RunSnapshot = {
@@ -107,5 +110,6 @@ export function decodeRun(e: EncodedRun): RunSnapshot {
     links: links === 0 ? { datasetInputs: [], modelInputs: [], modelOutputs: [] } : links,
   };
   if (linkDirStamp !== 0) out.linkDirStamp = unstamp(linkDirStamp);
+  if (dirStamp) out.dirStamp = unstamp(dirStamp);
   return out;
 }
