@@ -94,14 +94,11 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       }
       const filter = `name LIKE '${prefix}-%'`;
       const short = (items: RegisteredModel[]) => items.map((m) => m.name.slice(prefix.length + 1));
-      expect(short((await store.searchRegisteredModels({ filter })).items)).toEqual(['a', 'b', 'c', 'd', 'e']);
-      expect(short((await store.searchRegisteredModels({ filter, order_by: ['name DESC'] })).items)).toEqual([
-        'e',
-        'd',
-        'c',
-        'b',
-        'a',
-      ]);
+      const abc = ['a', 'b', 'c', 'd', 'e'];
+      expect(short((await store.searchRegisteredModels({ filter })).items)).toEqual(abc);
+      expect(short((await store.searchRegisteredModels({ filter, order_by: ['name DESC'] })).items)).toEqual(
+        [...abc].reverse(),
+      );
       expect(
         short((await store.searchRegisteredModels({ filter, order_by: ['creation_timestamp DESC'] })).items),
       ).toEqual(['d', 'b', 'e', 'a', 'c']);
@@ -113,7 +110,7 @@ export function describeRegisteredModels(ctx: SuiteContext<RegistrySuiteEnv>): v
       const paged = await readAllPages((page_token) =>
         store.searchRegisteredModels({ filter, max_results: 2, page_token }),
       );
-      expect(short(paged.items)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(short(paged.items)).toEqual(abc);
       expect(paged.pages).toBe(3);
       await expectMlflowError(store.searchRegisteredModels({ filter: 'name ==== x' }), 'INVALID_PARAMETER_VALUE');
     });

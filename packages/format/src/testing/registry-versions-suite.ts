@@ -13,6 +13,15 @@ async function modelWithVersions(env: RegistrySuiteEnv, count: number, prefix = 
   return name;
 }
 
+/** A model with two versions and `aliases` (alias → version) set on them. */
+async function aliasedModel(env: RegistrySuiteEnv, aliases: Record<string, string>): Promise<string> {
+  const name = await modelWithVersions(env, 2, 'conf-alias');
+  for (const [alias, version] of Object.entries(aliases)) {
+    await env.store.setRegisteredModelAlias(name, alias, version);
+  }
+  return name;
+}
+
 const versionsOf = (items: ModelVersion[]) => items.map((v) => v.version);
 
 export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void {
@@ -180,11 +189,8 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
 
   describe('aliases', () => {
     it('sets, moves, reads and deletes aliases', async () => {
-      const env = ctx.get();
-      const { store } = env;
-      const name = await modelWithVersions(env, 2, 'conf-alias');
-      await store.setRegisteredModelAlias(name, 'champion', '1');
-      await store.setRegisteredModelAlias(name, 'challenger', '2');
+      const { store } = ctx.get();
+      const name = await aliasedModel(ctx.get(), { champion: '1', challenger: '2' });
       expect((await store.getModelVersionByAlias(name, 'champion')).version).toBe('1');
       expect((await store.getModelVersion(name, '1')).aliases).toEqual(['champion']);
       const model = await store.getRegisteredModel(name);
@@ -213,11 +219,8 @@ export function describeModelVersions(ctx: SuiteContext<RegistrySuiteEnv>): void
     });
 
     it('drops the aliases of a deleted version', async () => {
-      const env = ctx.get();
-      const { store } = env;
-      const name = await modelWithVersions(env, 2, 'conf-alias');
-      await store.setRegisteredModelAlias(name, 'stable', '1');
-      await store.setRegisteredModelAlias(name, 'keep', '2');
+      const { store } = ctx.get();
+      const name = await aliasedModel(ctx.get(), { stable: '1', keep: '2' });
       await store.deleteModelVersion(name, '1');
       await expectMlflowError(store.getModelVersionByAlias(name, 'stable'), 'INVALID_PARAMETER_VALUE');
       expect((await store.getRegisteredModel(name)).aliases).toEqual([{ alias: 'keep', version: '2' }]);

@@ -113,26 +113,17 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
       }
       const filter = `name LIKE '${prefix}-%'`;
       const names = (page: { items: Experiment[] }) => page.items.map((e) => e.name.slice(prefix.length + 1));
+      const abc = ['a', 'b', 'c', 'd', 'e'];
 
       const all = await store.searchExperiments({ filter, max_results: 100 });
       expect(all.items).toHaveLength(5);
       expect(all.next_page_token).toBeFalsy();
       // Default order: newest first.
       expect(names(all)).toEqual(['d', 'b', 'e', 'a', 'c']);
-      expect(names(await store.searchExperiments({ filter, order_by: ['name ASC'], max_results: 100 }))).toEqual([
-        'a',
-        'b',
-        'c',
-        'd',
-        'e',
-      ]);
-      expect(names(await store.searchExperiments({ filter, order_by: ['name DESC'], max_results: 100 }))).toEqual([
-        'e',
-        'd',
-        'c',
-        'b',
-        'a',
-      ]);
+      expect(names(await store.searchExperiments({ filter, order_by: ['name ASC'], max_results: 100 }))).toEqual(abc);
+      expect(names(await store.searchExperiments({ filter, order_by: ['name DESC'], max_results: 100 }))).toEqual(
+        [...abc].reverse(),
+      );
       expect(
         names(await store.searchExperiments({ filter: `${filter} AND tags.letter = 'e'`, max_results: 100 })),
       ).toEqual(['e']);
@@ -142,7 +133,7 @@ export function describeExperiments(ctx: SuiteContext<TrackingStore>): void {
         expect(page.items.length).toBeLessThanOrEqual(2);
         return page;
       });
-      expect(names(paged)).toEqual(['a', 'b', 'c', 'd', 'e']);
+      expect(names(paged)).toEqual(abc);
       expect(paged.pages).toBe(3);
 
       const cId = ids[0]; // the experiment named '<prefix>-c'
