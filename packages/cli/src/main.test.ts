@@ -86,6 +86,6 @@ describe('mlflow-ts program', () => {
       expect(r.stdout).toMatch(new RegExp(`^  ${sub} `, 'm'));
     }
     const top = await runCli(['--help'], { groups: commandGroups });
-    expect(top.stdout.match(/^  models /gm)).toHaveLength(1);
+    expect(top.stdout.match(/^ {2}models /gm)).toHaveLength(1);
   });
 });

@@ -8,7 +8,7 @@ import { startS3TestServer } from '@mlflow-ts/artifacts-s3/testing';
 import type { S3TestServer } from '@mlflow-ts/artifacts-s3/testing';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createRestStore } from '@mlflow-ts/store-grpc';
-import { cliOk, tempDir } from '../test/cli-harness.js';
+import { cliOk, startInProcess, tempDir } from '../test/cli-harness.js';
 import { createCliContext } from './cli-context.js';
 import { resolveModel } from './commands/models/model-location.js';
 import { runServer } from './commands/server/index.js';
@@ -71,25 +71,22 @@ describe('s3:// artifact locations in the CLI', () => {
   }, 60_000);
 
   it('a server with --default-artifact-root s3://… gives runs s3:// URIs the client reaches directly', async () => {
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runServer(
-      { print: (l) => lines.push(l) },
-      {
-        backendStoreUri: path.join(dir, 'srv-mlruns'),
-        defaultArtifactRoot: 's3://mlflow/server-root',
-        serveArtifacts: false,
-        artifactsDestination: path.join(dir, 'unused'),
-        host: '127.0.0.1',
-        port: 0,
-      },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runServer(
+        ctx,
+        {
+          backendStoreUri: path.join(dir, 'srv-mlruns'),
+          defaultArtifactRoot: 's3://mlflow/server-root',
+          serveArtifacts: false,
+          artifactsDestination: path.join(dir, 'unused'),
+          host: '127.0.0.1',
+          port: 0,
+        },
+        signal,
+      ),
     );
     try {
-      while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const url = /http:\/\/127\.0\.0\.1:\d+/.exec(lines[0] ?? '')?.[0];
-      expect(url).toBeDefined();
-      const backend = url ?? '';
+      const backend = srv.url;
       const exp = JSON.parse(
         await cliOk(['experiments', 'create', '-n', 'srv-s3', '--json', '--backend-store-uri', backend], s3.env),
       ) as { experiment_id: string };
@@ -99,8 +96,7 @@ describe('s3:// artifact locations in the CLI', () => {
       expect(run.info.artifact_uri).toBe(`s3://mlflow/server-root/${exp.experiment_id}/${run.info.run_id}/artifacts`);
       await logListDownload(backend, run.info.run_id, `server-root/${exp.experiment_id}/${run.info.run_id}/artifacts`);
     } finally {
-      controller.abort();
-      await running;
+      await srv.stop();
     }
   }, 60_000);
 

@@ -48,3 +48,63 @@ export async function tempDir(prefix = 'mlflow-ts-cli-'): Promise<{ dir: string;
   const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A CliIO that records what is written (for `main(argv, { io })`). */
+export function captureIo(env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      stderrIsTTY: false,
+      env,
+    },
+  };
+}
+
+export interface InProcessServer {
+  /** What the server printed so far. */
+  lines: string[];
+  /** http://127.0.0.1:<port> from its first line. */
+  url: string;
+  /** Waits until a printed line matches `re`. */
+  waitForLine(re: RegExp): Promise<RegExpMatchArray>;
+  /** Aborts it and waits until it has shut down. */
+  stop(): Promise<void>;
+}
+
+/** Starts `runServer`/`runUi` in this process; resolves once it has printed where it listens. */
+export async function startInProcess(
+  run: (ctx: { print: (line: string) => void }, signal: AbortSignal) => Promise<void>,
+): Promise<InProcessServer> {
+  const lines: string[] = [];
+  const controller = new AbortController();
+  let failed: unknown;
+  const running = run({ print: (l) => lines.push(l) }, controller.signal).catch((e: unknown) => {
+    failed = e ?? new Error('server failed');
+  });
+  const waitForLine = async (re: RegExp): Promise<RegExpMatchArray> => {
+    for (;;) {
+      for (const l of lines) {
+        const m = re.exec(l);
+        if (m) return m;
+      }
+      if (failed) throw failed;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  const url = (await waitForLine(/http:\/\/127\.0\.0\.1:\d+/))[0];
+  return {
+    lines,
+    url,
+    waitForLine,
+    async stop() {
+      controller.abort();
+      await running;
+      if (failed) throw failed;
+    },
+  };
+}

@@ -11,6 +11,7 @@ import { readAll } from '@mlflow-ts/format/testing';
 import { createRestStore } from '@mlflow-ts/store-grpc';
 import { main } from '../../main.js';
 import { s3ArtifactsOption } from './artifacts-option.js';
+import { captureIo, startInProcess } from '../../../test/cli-harness.js';
 import { runServer, serverCommand } from './index.js';
 
 let dir: string;
@@ -39,20 +40,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stderrIsTTY: false,
-      env: process.env,
-    },
-  };
-}
+const capture = () => captureIo(process.env);
 
 function pattern(size: number): Uint8Array {
   const out = new Uint8Array(size);
@@ -62,24 +50,21 @@ function pattern(size: number): Uint8Array {
 
 describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
   it('proxies uploads and downloads to the bucket under the prefix', async () => {
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runServer(
-      { print: (l) => lines.push(l) },
-      {
-        backendStoreUri: join(dir, 'mlruns'),
-        artifactsDestination: 's3://mlflow/proxied',
-        serveArtifacts: true,
-        host: '127.0.0.1',
-        port: 0,
-      },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runServer(
+        ctx,
+        {
+          backendStoreUri: join(dir, 'mlruns'),
+          artifactsDestination: 's3://mlflow/proxied',
+          serveArtifacts: true,
+          host: '127.0.0.1',
+          port: 0,
+        },
+        signal,
+      ),
     );
     try {
-      while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const port = /http:\/\/127\.0\.0\.1:(\d+)/.exec(lines[0] ?? '')?.[1];
-      expect(port).toBeDefined();
-      const rest = createRestStore({ baseUrl: `http://127.0.0.1:${port}` });
+      const rest = createRestStore({ baseUrl: srv.url });
       const id = await rest.tracking.createExperiment({ name: 's3-proxy' });
       const run = await rest.tracking.createRun({ experiment_id: id });
       expect(run.info.artifact_uri).toBe(`mlflow-artifacts:/${id}/${run.info.run_id}/artifacts`);
@@ -105,16 +90,15 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
         ['model', true],
         ['notes.txt', false],
       ]);
-      const missing = await fetch(`http://127.0.0.1:${port}/api/2.0/mlflow-artifacts/artifacts/${id}/nope.txt`);
+      const missing = await fetch(`${srv.url}/api/2.0/mlflow-artifacts/artifacts/${id}/nope.txt`);
       expect(missing.status).toBe(404);
       const traversal = await fetch(
-        `http://127.0.0.1:${port}/api/2.0/mlflow-artifacts/artifacts/${id}/%252e%252e%252f%252e%252e%252fx`,
+        `${srv.url}/api/2.0/mlflow-artifacts/artifacts/${id}/%252e%252e%252f%252e%252e%252fx`,
       );
       expect(traversal.status).toBe(400);
       await rest.close();
     } finally {
-      controller.abort();
-      await running;
+      await srv.stop();
     }
   }, 60_000);
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startInProcess } from '../../../test/cli-harness.js';
 import { runServer, type ServerCommandOptions } from './index.js';
 
 let dir: string;
@@ -41,16 +42,15 @@ describe('auth flags', () => {
   });
 
   it('--auth-db with --auth-admin: the admin signs in, strangers get 401', async () => {
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runServer(
-      { print: (l) => lines.push(l) },
-      { ...base(), authDb: `sqlite:///${join(dir, 'auth.db')}`, authAdmin: 'root:root-password' },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runServer(
+        ctx,
+        { ...base(), authDb: `sqlite:///${join(dir, 'auth.db')}`, authAdmin: 'root:root-password' },
+        signal,
+      ),
     );
     try {
-      while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(lines[0]!)![1]!;
+      const url = srv.url;
       const get = (authorization?: string) =>
         fetch(`${url}/api/2.0/mlflow/users/get?username=root`, { headers: authorization ? { authorization } : {} });
       expect((await get()).status).toBe(401);
@@ -59,8 +59,7 @@ describe('auth flags', () => {
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { user: { is_admin: boolean } }).user.is_admin).toBe(true);
     } finally {
-      controller.abort();
-      await running;
+      await srv.stop();
     }
   });
 });

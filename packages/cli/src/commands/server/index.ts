@@ -6,6 +6,8 @@
  */
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { collect } from '../../options.js';
+import { parsePort, serveArtifactsValue, withServerStoreOptions } from './common-options.js';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import * as storeFs from '@mlflow-ts/store-fs';
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
@@ -48,15 +50,6 @@ export interface ServerCommandOptions {
   workers?: number;
 }
 
-function port(name: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n > 65535)
-      throw new InvalidArgumentError(`${name} must be a port number (0-65535), got '${value}'.`);
-    return n;
-  };
-}
-
 function positiveInt(name: string) {
   return (value: string): number => {
     const n = Number(value);
@@ -66,7 +59,6 @@ function positiveInt(name: string) {
   };
 }
 
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const commaList = (value: string): string[] =>
   value
     .split(',')
@@ -238,44 +230,15 @@ export async function runServer(
 
 export function serverCommand(ctx: CliContext): Command {
   const env = ctx.io.env;
-  return new Command('server')
-    .description("run MLflow's tracking server (REST API, proxied artifacts) and the gRPC store service")
-    .addOption(
-      new Option(
-        '--backend-store-uri <uri>',
-        'local mlruns directory or file: URI, or MLflow database: sqlite:///path.db, postgresql://user:password@host:port/db',
-      )
-        .env('MLFLOW_BACKEND_STORE_URI')
-        .default('./mlruns'),
-    )
-    .addOption(
-      new Option('--registry-store-uri <uri>', 'model registry store (default: the backend store)').env(
-        'MLFLOW_REGISTRY_STORE_URI',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--default-artifact-root <uri>',
-        'artifact root for new experiments (default: mlflow-artifacts:/ when serving artifacts)',
-      ).env('MLFLOW_DEFAULT_ARTIFACT_ROOT'),
-    )
-    .addOption(
-      new Option('--serve-artifacts', 'proxy artifact uploads and downloads through the server (default)')
-        .env('MLFLOW_SERVE_ARTIFACTS')
-        .default(true),
-    )
-    .addOption(new Option('--no-serve-artifacts', 'clients access artifact storage directly'))
-    .addOption(
-      new Option('--artifacts-destination <dir>', 'where proxied artifacts are stored')
-        .env('MLFLOW_ARTIFACTS_DESTINATION')
-        .default('./mlartifacts'),
-    )
-    .addOption(new Option('--host <host>', 'interface to bind').env('MLFLOW_HOST').default('127.0.0.1'))
-    .addOption(new Option('-p, --port <port>', 'HTTP port').env('MLFLOW_PORT').default(5000).argParser(port('--port')))
+  return withServerStoreOptions(
+    new Command('server').description(
+      "run MLflow's tracking server (REST API, proxied artifacts) and the gRPC store service",
+    ),
+  )
     .addOption(
       new Option('--grpc-port <port>', 'also serve the gRPC store service on this port')
         .env('MLFLOW_GRPC_PORT')
-        .argParser(port('--grpc-port')),
+        .argParser(parsePort('--grpc-port')),
     )
     .addOption(new Option('--auth-token <token>', 'require this bearer token (repeatable)').argParser(collect))
     .addOption(
@@ -333,8 +296,7 @@ export function serverCommand(ctx: CliContext): Command {
       const envToken = env.MLFLOW_SERVER_AUTH_TOKEN;
       const o: ServerCommandOptions = {
         ...raw,
-        serveArtifacts:
-          typeof raw.serveArtifacts === 'string' ? !/^(false|0|no)$/i.test(raw.serveArtifacts) : raw.serveArtifacts,
+        serveArtifacts: serveArtifactsValue(raw.serveArtifacts),
         authToken: raw.authToken ?? (envToken ? [envToken] : undefined),
       };
       await untilStopped((signal) => runServer(ctx, o, signal));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcStore, createRestStore } from '@mlflow-ts/store-grpc';
 import { main } from '../../main.js';
+import { captureIo, startInProcess } from '../../../test/cli-harness.js';
 import { runServer, serverCommand } from './index.js';
 
 let dir: string;
@@ -16,41 +17,27 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    io: {
-      stdout: (t: string) => void out.push(t),
-      stderr: (t: string) => void err.push(t),
-      stderrIsTTY: false,
-      env: {},
-    },
-  };
-}
+const capture = () => captureIo();
 
 describe('runServer', () => {
   it('serves REST and gRPC over a file store, proxies artifacts, and stops on abort', async () => {
-    const lines: string[] = [];
-    const controller = new AbortController();
     const backend = join(dir, 'mlruns');
     const destination = join(dir, 'mlartifacts');
-    const running = runServer(
-      { print: (l) => lines.push(l) },
-      {
-        backendStoreUri: backend,
-        artifactsDestination: destination,
-        serveArtifacts: true,
-        host: '127.0.0.1',
-        port: 0,
-        grpcPort: 0,
-      },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runServer(
+        ctx,
+        {
+          backendStoreUri: backend,
+          artifactsDestination: destination,
+          serveArtifacts: true,
+          host: '127.0.0.1',
+          port: 0,
+          grpcPort: 0,
+        },
+        signal,
+      ),
     );
-    while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
-    const m = /http:\/\/127\.0\.0\.1:(\d+) \(gRPC 127\.0\.0\.1:(\d+)\)/.exec(lines[0]!);
+    const m = /http:\/\/127\.0\.0\.1:(\d+) \(gRPC 127\.0\.0\.1:(\d+)\)/.exec(srv.lines[0]!);
     expect(m).not.toBeNull();
 
     const rest = createRestStore({ baseUrl: `http://127.0.0.1:${m![1]}` });
@@ -67,8 +54,7 @@ describe('runServer', () => {
     expect((await grpcStore.tracking.getRun(run.info.run_id)).info.experiment_id).toBe(id);
     await grpcStore.close();
 
-    controller.abort();
-    await running;
+    await srv.stop();
     await expect(fetch(`http://127.0.0.1:${m![1]}/health`)).rejects.toThrow();
   });
 });
@@ -116,23 +102,22 @@ describe('security options (MLflow 3 flag names)', () => {
   });
 
   it('runServer with allowedHosts refuses other Host headers with 403', async () => {
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runServer(
-      { print: (l) => lines.push(l) },
-      {
-        backendStoreUri: join(dir, 'hosts'),
-        artifactsDestination: join(dir, 'hosts-art'),
-        serveArtifacts: true,
-        host: '127.0.0.1',
-        port: 0,
-        allowedHosts: ['127.0.0.1:*'],
-      },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runServer(
+        ctx,
+        {
+          backendStoreUri: join(dir, 'hosts'),
+          artifactsDestination: join(dir, 'hosts-art'),
+          serveArtifacts: true,
+          host: '127.0.0.1',
+          port: 0,
+          allowedHosts: ['127.0.0.1:*'],
+        },
+        signal,
+      ),
     );
     try {
-      while (lines.length === 0) await new Promise((r) => setTimeout(r, 10));
-      const base = /http:\/\/127\.0\.0\.1:\d+/.exec(lines[0]!)![0];
+      const base = srv.url;
       expect((await fetch(`${base}/api/2.0/mlflow/experiments/search`)).status).toBe(200);
       const { request } = await import('node:http');
       const status = await new Promise<number>((resolve, reject) => {
@@ -154,8 +139,7 @@ describe('security options (MLflow 3 flag names)', () => {
       });
       expect(status).toBe(403);
     } finally {
-      controller.abort();
-      await running;
+      await srv.stop();
     }
   });
 });

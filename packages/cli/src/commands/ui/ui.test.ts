@@ -5,6 +5,7 @@ import { uiIsBuilt } from '@mlflow-ts/ui';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCliContext } from '../../cli-context.js';
 import type { CliIO } from '../../cli-context.js';
+import { startInProcess } from '../../../test/cli-harness.js';
 import { runUi, uiCommand } from './index.js';
 
 let dir: string;
@@ -26,24 +27,20 @@ describe('mlflow-ts ui', () => {
   it('serves the built UI at / with its assets, and the REST API', async () => {
     // turbo builds @mlflow-ts/ui before the CLI's tests (a dependency); npm ci builds it too
     expect(uiIsBuilt()).toBe(true);
-    const lines: string[] = [];
-    const controller = new AbortController();
-    const running = runUi(
-      { print: (l) => lines.push(l) },
-      {
-        backendStoreUri: join(dir, 'mlruns'),
-        artifactsDestination: join(dir, 'art'),
-        serveArtifacts: true,
-        host: '127.0.0.1',
-        port: 0,
-      },
-      controller.signal,
+    const srv = await startInProcess((ctx, signal) =>
+      runUi(
+        ctx,
+        {
+          backendStoreUri: join(dir, 'mlruns'),
+          artifactsDestination: join(dir, 'art'),
+          serveArtifacts: true,
+          host: '127.0.0.1',
+          port: 0,
+        },
+        signal,
+      ),
     );
-    let url: string | undefined;
-    while (!url) {
-      url = /UI: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(lines.join('\n'))?.[1];
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    const url = (await srv.waitForLine(/UI: (http:\/\/127\.0\.0\.1:\d+\/)/))[1]!;
     const page = await fetch(url);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const html = await page.text();
@@ -57,7 +54,6 @@ describe('mlflow-ts ui', () => {
     const api = await fetch(`${url}ajax-api/2.0/mlflow/experiments/search?max_results=5`);
     const body = (await api.json()) as { experiments: { name: string }[] };
     expect(body.experiments.map((e) => e.name)).toContain('Default');
-    controller.abort();
-    await running;
+    await srv.stop();
   });
 });
