@@ -1,11 +1,13 @@
 /**
  * The conformance suites through gRPC client → real server → store: tracking on store-fs in a temp
- * dir, registry on the memory registry store, artifacts over the Upload/Download streams.
+ * dir, registry on the memory registry store, artifacts over the Upload/Download streams, traces over
+ * the Traces service and OTLP's TraceService/Export.
  */
 import { afterAll } from 'vitest';
 import {
   runArtifactRepositoryConformance,
   runRegistryStoreConformance,
+  runTraceStoreConformance,
   runTrackingStoreConformance,
 } from '@mlflow-ts/format/testing';
 import { startTestServer, type TestServer } from '../../test/helpers.js';
@@ -31,4 +33,9 @@ runArtifactRepositoryConformance('gRPC client → Artifacts service → artifact
   const remote = createGrpcStore({ address: (await server()).grpcAddress });
   const repo = remote.artifacts(`mlflow-artifacts:/conformance/${globalThis.crypto.randomUUID()}`);
   return { repo, cleanup: () => remote.close() };
+});
+
+runTraceStoreConformance('gRPC trace client → Traces + OTLP TraceService → store-fs', async () => {
+  const remote = createGrpcStore({ address: (await server()).grpcAddress });
+  return { store: remote.tracking, cleanup: () => remote.close() };
 });

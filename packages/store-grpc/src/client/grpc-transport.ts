@@ -68,34 +68,42 @@ export function callOptions(conn: GrpcConnection): grpc.CallOptions {
   return conn.timeoutMs ? { deadline: Date.now() + conn.timeoutMs } : {};
 }
 
+/** One unary call with the connection's auth, deadline and retries; errors as MlflowError. */
+export async function unaryCall(
+  conn: GrpcConnection,
+  def: grpc.MethodDefinition<object, object>,
+  request: object,
+  metadata: grpc.Metadata = conn.metadata(),
+): Promise<Record<string, unknown>> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await new Promise<Record<string, unknown>>((resolve, reject) => {
+        conn.client.makeUnaryRequest(
+          def.path,
+          def.requestSerialize,
+          def.responseDeserialize as (b: Buffer) => Record<string, unknown>,
+          request,
+          metadata,
+          callOptions(conn),
+          (err, value) => (err ? reject(err) : resolve(value!)),
+        );
+      });
+    } catch (e) {
+      if (isRetryable(e) && attempt < conn.retries) {
+        await sleep(backoffMs(attempt));
+        continue;
+      }
+      throw toClientError(e);
+    }
+  }
+}
+
 export function createGrpcTransport(conn: GrpcConnection): Transport {
   return {
     async call(name, request) {
       const def = grpcServiceDefinition(routeOf(name).service)[name]!;
-      const responseType = lookupType(`${name}.Response`);
       const checked = coerceRequest(lookupType(name), request);
-      for (let attempt = 0; ; attempt++) {
-        try {
-          const res = await new Promise<Record<string, unknown>>((resolve, reject) => {
-            conn.client.makeUnaryRequest(
-              def.path,
-              def.requestSerialize,
-              def.responseDeserialize as (b: Buffer) => Record<string, unknown>,
-              checked,
-              conn.metadata(),
-              callOptions(conn),
-              (err, value) => (err ? reject(err) : resolve(value!)),
-            );
-          });
-          return normalizeResponse(responseType, res);
-        } catch (e) {
-          if (isRetryable(e) && attempt < conn.retries) {
-            await sleep(backoffMs(attempt));
-            continue;
-          }
-          throw toClientError(e);
-        }
-      }
+      return normalizeResponse(lookupType(`${name}.Response`), await unaryCall(conn, def, checked));
     },
     async close() {
       conn.client.close();

@@ -10,6 +10,7 @@ import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlf
 import { mlflowArtifactsPath } from '../protocol/artifact-uri.js';
 import { ARTIFACTS_PREFIX } from '../protocol/rpc-routes.js';
 import { createGrpcArtifactRepository } from './grpc-artifact-repository.js';
+import { createGrpcTraceStore } from './grpc-trace-store.js';
 import { createGrpcConnection, createGrpcTransport } from './grpc-transport.js';
 import type { GrpcTransportOptions } from './grpc-transport.js';
 import { createHttpArtifactRepository } from './http-artifact-repository.js';
@@ -40,7 +41,7 @@ export function createRestStore(options: RestStoreOptions): RemoteStore {
   const transport = createRestTransport(http);
   const proxied = `${http.baseUrl}${ARTIFACTS_PREFIX}`;
   return {
-    // MLflow 3 traces ride along as the tracking store's `traces` capability (REST only for now).
+    // MLflow 3 traces ride along as the tracking store's `traces` capability.
     tracking: { ...createTrackingClient(transport), traces: createRestTraceStore(http) },
     registry: createRegistryClient(transport),
     artifacts(uri) {
@@ -59,7 +60,7 @@ export function createGrpcStore(options: GrpcStoreOptions): RemoteStore {
   const conn = createGrpcConnection(options);
   const transport = createGrpcTransport(conn);
   return {
-    tracking: createTrackingClient(transport),
+    tracking: { ...createTrackingClient(transport), traces: createGrpcTraceStore(conn) },
     registry: createRegistryClient(transport),
     artifacts(uri) {
       if (uri.startsWith('mlflow-artifacts:')) return createGrpcArtifactRepository(conn, mlflowArtifactsPath(uri), uri);

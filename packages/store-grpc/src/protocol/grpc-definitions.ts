@@ -7,6 +7,8 @@
 import type { MethodDefinition, ServiceDefinition } from '@grpc/grpc-js';
 import type protobuf from 'protobufjs';
 import { OBJECT_OPTIONS, lookupService } from './proto-root.js';
+import type { ServiceName } from './proto-root.js';
+import { wellKnownFromWire, wellKnownToWire } from './well-known-types.js';
 
 const DECODE_FAILURE = Symbol.for('mlflow-ts.grpc-decode-failure');
 
@@ -20,7 +22,7 @@ export function decodeFailureOf(value: unknown): string | undefined {
 
 function serializer(type: protobuf.Type): (value: object) => Buffer {
   return (value) => {
-    const bytes = type.encode(type.fromObject(value)).finish();
+    const bytes = type.encode(type.fromObject(wellKnownToWire(type, value as Record<string, unknown>))).finish();
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   };
 }
@@ -28,7 +30,7 @@ function serializer(type: protobuf.Type): (value: object) => Buffer {
 function deserializer(type: protobuf.Type): (buf: Buffer) => Record<string, unknown> {
   return (buf) => {
     try {
-      return type.toObject(type.decode(buf), OBJECT_OPTIONS);
+      return wellKnownFromWire(type, type.toObject(type.decode(buf), OBJECT_OPTIONS));
     } catch (e) {
       return { [DECODE_FAILURE]: `Malformed ${type.name} message: ${(e as Error).message}` } as unknown as Record<
         string,
@@ -37,8 +39,6 @@ function deserializer(type: protobuf.Type): (buf: Buffer) => Record<string, unkn
     }
   };
 }
-
-export type ServiceName = 'Tracking' | 'Registry' | 'Artifacts';
 
 const cache = new Map<ServiceName, ServiceDefinition>();
 

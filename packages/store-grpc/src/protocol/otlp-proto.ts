@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
-import { MlflowError, spanFromOtlp } from '@mlflow-ts/format';
+import { MlflowError, base64ToHex, spanFromOtlp } from '@mlflow-ts/format';
 import type { SpanRecord } from '@mlflow-ts/format';
 
 let requestType: protobuf.Type | undefined;
@@ -30,6 +30,53 @@ export function encodeOtlpRequest(message: Record<string, unknown>): Uint8Array 
 }
 
 type Obj = Record<string, unknown>;
+
+/** protobufjs-style (camelCase) AnyValue for a decoded attribute value. */
+function anyValue(v: unknown): Obj {
+  if (typeof v === 'boolean') return { boolValue: v };
+  if (typeof v === 'string') return { stringValue: v };
+  if (typeof v === 'number') return Number.isInteger(v) ? { intValue: v } : { doubleValue: v };
+  if (Array.isArray(v)) return { arrayValue: { values: v.map(anyValue) } };
+  if (v !== null && typeof v === 'object')
+    return { kvlistValue: { values: Object.entries(v).map(([key, x]) => ({ key, value: anyValue(x) })) } };
+  return {};
+}
+
+const idBytes = (b64: string) => Buffer.from(base64ToHex(b64), 'hex');
+
+/** MLflow's stored span as an OTLP Span (what MLflow's exporter sends). */
+function otlpSpan(s: SpanRecord): Obj {
+  const attributes = Object.entries(s.attributes).map(([key, raw]) => {
+    let v: unknown = raw;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      // a raw string stays a string
+    }
+    return { key, value: anyValue(v) };
+  });
+  const code = { STATUS_CODE_UNSET: 0, STATUS_CODE_OK: 1, STATUS_CODE_ERROR: 2 }[s.status.code] ?? 0;
+  return {
+    traceId: idBytes(s.trace_id),
+    spanId: idBytes(s.span_id),
+    ...(s.parent_span_id ? { parentSpanId: idBytes(s.parent_span_id) } : {}),
+    name: s.name,
+    startTimeUnixNano: String(s.start_time_unix_nano),
+    ...(s.end_time_unix_nano ? { endTimeUnixNano: String(s.end_time_unix_nano) } : {}),
+    attributes,
+    events: (s.events ?? []).map((e) => ({
+      timeUnixNano: String(e.time_unix_nano),
+      name: e.name,
+      attributes: Object.entries(e.attributes ?? {}).map(([key, v]) => ({ key, value: anyValue(v) })),
+    })),
+    status: { code, ...(s.status.message ? { message: s.status.message } : {}) },
+  };
+}
+
+/** One OTLP export request carrying `spans` (protobuf bytes, as OTLP/HTTP and OTLP/gRPC send). */
+export function encodeOtlpSpans(spans: SpanRecord[]): Uint8Array {
+  return encodeOtlpRequest({ resourceSpans: [{ scopeSpans: [{ spans: spans.map(otlpSpan) }] }] });
+}
 
 function decodeProtobuf(body: Uint8Array): Obj {
   try {

@@ -7,7 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-const PROTO_FILES = ['entities.proto', 'tracking.proto', 'registry.proto', 'artifacts.proto'];
+const PROTO_FILES = ['entities.proto', 'tracking.proto', 'registry.proto', 'artifacts.proto', 'traces.proto'];
 
 /** src/protocol/x.ts and dist/protocol/x.js both sit two levels below the package root. */
 function protoDir(): string {
@@ -34,8 +34,13 @@ export function lookupType(name: string): protobuf.Type {
   return protoRoot().lookupType(`mlflow_ts.${name}`);
 }
 
-export function lookupService(name: 'Tracking' | 'Registry' | 'Artifacts'): protobuf.Service {
-  return protoRoot().lookupService(`mlflow_ts.${name}`);
+/** Our services, and OTLP's collector service (`OtlpTraces`) under its specification name. */
+export type ServiceName = 'Tracking' | 'Registry' | 'Artifacts' | 'Traces' | 'OtlpTraces';
+
+export function lookupService(name: ServiceName): protobuf.Service {
+  return protoRoot().lookupService(
+    name === 'OtlpTraces' ? 'opentelemetry.proto.collector.trace.v1.TraceService' : `mlflow_ts.${name}`,
+  );
 }
 
 /** Plain-object conversion used on both sides of the wire: int64 as numbers, enums as names. */

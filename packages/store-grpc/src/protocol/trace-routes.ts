@@ -14,7 +14,7 @@ export interface TraceRoute {
   read?: boolean;
 }
 
-export const TRACE_ROUTES: readonly TraceRoute[] = [
+const ROUTES = [
   { name: 'StartTraceV3', method: 'POST', path: '/traces', version: 3 },
   { name: 'SearchTracesV3', method: 'POST', path: '/traces/search', version: 3, read: true },
   { name: 'BatchGetTraces', method: 'GET', path: '/traces/batchGet', version: 3, read: true },
@@ -31,7 +31,18 @@ export const TRACE_ROUTES: readonly TraceRoute[] = [
   { name: 'DeleteTraceTag', method: 'DELETE', path: '/traces/:request_id/tags', version: 2 },
   { name: 'DeleteTraces', method: 'POST', path: '/traces/delete-traces', version: 2 },
   { name: 'LinkTracesToRun', method: 'POST', path: '/traces/link-to-run', version: 2 },
-];
+] as const satisfies readonly TraceRoute[];
+export const TRACE_ROUTES: readonly TraceRoute[] = ROUTES;
+
+/** What the authorizer is asked about for an OTLP export (REST `/v1/traces` and gRPC `TraceService/Export`). */
+export const OTLP_EXPORT_RPC = 'ExportTraces';
+
+/** Trace RPC names as the authorizer sees them (permissions.ts gives none a rule yet: admins only). */
+export type TraceRpcName = (typeof ROUTES)[number]['name'] | typeof OTLP_EXPORT_RPC;
+
+export function traceRouteOf(name: string): TraceRoute | undefined {
+  return TRACE_ROUTES.find((r) => r.name === name);
+}
 
 export function traceRoutePrefixes(version: 2 | 3): string[] {
   return [`/api/${version}.0/mlflow`, `/ajax-api/${version}.0/mlflow`];

@@ -1,5 +1,6 @@
 /**
- * The gRPC face of the store service: every tracking and registry RPC (same handlers as REST) and
+ * The gRPC face of the store service: every tracking, registry and trace RPC (same handlers and
+ * authorizer as REST), OTLP's collector `TraceService/Export` (same ingestion as `/v1/traces`), and
  * artifact upload/download as byte-chunk streams. Errors carry the gRPC status from the one table
  * (`grpcStatusForErrorCode`) and the exact MLflow code in trailing metadata `mlflow-error-code`.
  */
@@ -8,17 +9,23 @@ import { MlflowError, assertSafeArtifactPath } from '@mlflow-ts/format';
 import type { ArtifactRepository } from '@mlflow-ts/format';
 import { ERROR_CODE_METADATA, decodeFailureOf, grpcServiceDefinition } from '../protocol/grpc-definitions.js';
 import { normalizeRequest } from '../protocol/normalize-message.js';
-import { lookupType } from '../protocol/proto-root.js';
+import { lookupService, lookupType } from '../protocol/proto-root.js';
 import { RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
+import { MLFLOW_EXPERIMENT_ID_HEADER, OTLP_EXPORT_RPC, traceRouteOf } from '../protocol/trace-routes.js';
+import type { TraceRpcName } from '../protocol/trace-routes.js';
 import { assertDeletableArtifactPath } from './artifact-root-guard.js';
 import type { Authenticator, Principal } from './auth.js';
 import type { Authorizer } from './auth/authorization.js';
-import type { HandlerContext, Req } from './handler-context.js';
+import type { GuardedRpc, HandlerContext, Req } from './handler-context.js';
 import { toMlflowError } from './http-errors.js';
 import type { ErrorHygiene } from './http-errors.js';
 import { historyEncoderFor } from './history-encoding.js';
+import { OtlpRejection, ingestOtlpExport } from './otlp-ingest.js';
 import { RPC_HANDLERS } from './rpc-handlers.js';
+import { TRACE_HANDLERS } from './trace-handlers.js';
+
+const OTLP_BODY = 'otlp_export_body';
 
 export interface GrpcServerOptions {
   ctx: HandlerContext;
@@ -71,29 +78,73 @@ export function createGrpcServer(opts: GrpcServerOptions): grpc.Server {
     return principal;
   };
 
+  /** One unary RPC: authenticate (and refuse writes by read-only users), check the decode, run. */
+  const unary =
+    (
+      write: boolean,
+      run: (request: Req, principal: Principal | undefined, metadata: grpc.Metadata) => Promise<object>,
+    ) =>
+    (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => {
+      (async () => {
+        const principal = await authorize(call.metadata, write);
+        checkRequest(call.request);
+        return run(call.request, principal, call.metadata);
+      })().then(
+        (res) => callback(null, res),
+        (e) => callback(statusOf(e)),
+      );
+    };
+  const { ctx } = opts;
+  const guarded = (name: GuardedRpc, req: Req, principal: Principal | undefined, run: () => Promise<object>) =>
+    ctx.guard ? ctx.guard(name, req, principal, run) : run();
+
   for (const service of ['Tracking', 'Registry'] as const) {
     const impl: grpc.UntypedServiceImplementation = {};
     for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
       const route = routeOf(name);
       if (route.service !== service) continue;
       const requestType = lookupType(name);
-      impl[name] = (call: grpc.ServerUnaryCall<Req, object>, callback: grpc.sendUnaryData<object>) => {
-        (async () => {
-          const principal = await authorize(call.metadata, !route.read);
-          checkRequest(call.request);
-          const req = normalizeRequest(requestType, call.request);
-          const { ctx } = opts;
-          return ctx.guard
-            ? ctx.guard(name, req, principal, () => RPC_HANDLERS[name](ctx, req))
-            : RPC_HANDLERS[name](ctx, req);
-        })().then(
-          (res) => callback(null, res),
-          (e) => callback(statusOf(e)),
-        );
-      };
+      impl[name] = unary(!route.read, (request, principal) => {
+        const req = normalizeRequest(requestType, request);
+        return guarded(name, req, principal, () => RPC_HANDLERS[name](ctx, req));
+      });
     }
     server.addService(withHistoryEncoders(grpcServiceDefinition(service)), impl);
   }
+
+  // MLflow's trace RPCs over the REST trace handlers; the path parameter is the message's trace_id.
+  const traceImpl: grpc.UntypedServiceImplementation = {};
+  for (const method of lookupService('Traces').methodsArray) {
+    const route = traceRouteOf(method.name);
+    const handler = TRACE_HANDLERS[method.name];
+    if (!route || !handler) throw new Error(`no trace handler for ${method.name}`);
+    traceImpl[method.name] = unary(!route.read, (req, principal) =>
+      guarded(route.name as TraceRpcName, req, principal, () =>
+        handler(ctx, req, { trace_id: typeof req.trace_id === 'string' ? req.trace_id : '' }),
+      ),
+    );
+  }
+  server.addService(grpcServiceDefinition('Traces'), traceImpl);
+
+  // OTLP/gRPC: the export request stays bytes, decoded by the same code as POST /v1/traces.
+  const otlp = grpcServiceDefinition('OtlpTraces');
+  server.addService(
+    { Export: { ...otlp.Export!, requestDeserialize: (buf: Buffer) => ({ [OTLP_BODY]: buf }) } },
+    {
+      Export: unary(true, (req, principal, metadata) => {
+        const header = metadata.get(MLFLOW_EXPERIMENT_ID_HEADER)[0];
+        const experimentId = typeof header === 'string' ? header : undefined;
+        return guarded(OTLP_EXPORT_RPC, { experiment_id: experimentId }, principal, async () => {
+          try {
+            await ingestOtlpExport(ctx, req[OTLP_BODY] as Buffer, false, experimentId);
+          } catch (e) {
+            throw e instanceof OtlpRejection ? e.error : e;
+          }
+          return {};
+        });
+      }),
+    },
+  );
 
   const artifactsOn = (): ArtifactRepository => {
     if (!opts.serveArtifacts)

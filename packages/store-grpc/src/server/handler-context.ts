@@ -2,6 +2,7 @@
 import { MlflowError } from '@mlflow-ts/format';
 import type { ArtifactRepository, ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
 import type { RpcName } from '../protocol/rpc-routes.js';
+import type { TraceRpcName } from '../protocol/trace-routes.js';
 import type { Principal } from './auth.js';
 
 export interface HandlerContext {
@@ -15,8 +16,11 @@ export interface HandlerContext {
    * Authorises and runs one RPC for the caller (REST and gRPC alike); absent when auth is off.
    * `principal` is undefined for an unauthenticated call on a server without auth.
    */
-  guard?: (name: RpcName, req: Req, principal: Principal | undefined, run: () => Promise<object>) => Promise<object>;
+  guard?: (name: GuardedRpc, req: Req, principal: Principal | undefined, run: () => Promise<object>) => Promise<object>;
 }
+
+/** What the authorizer rules on: the store RPCs and the trace RPCs (both transports). */
+export type GuardedRpc = RpcName | TraceRpcName;
 
 export type Req = Record<string, unknown>;
 export type Handler = (ctx: HandlerContext, req: Req) => Promise<object>;

@@ -4,18 +4,21 @@
  * plus OTLP/JSON), as one fastify plugin with its own body parsing.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MAX_SPANS_PER_BATCH, MlflowError } from '@mlflow-ts/format';
-import { decodeOtlpSpans } from '../protocol/otlp-proto.js';
+import { MlflowError } from '@mlflow-ts/format';
 import {
   MLFLOW_EXPERIMENT_ID_HEADER,
+  OTLP_EXPORT_RPC,
   OTLP_TRACES_PATH,
   TRACE_ROUTES,
   traceRoutePrefixes,
 } from '../protocol/trace-routes.js';
+import type { TraceRpcName } from '../protocol/trace-routes.js';
+import { principalOf } from './auth/principals.js';
 import type { HandlerContext } from './handler-context.js';
 import { errorReply } from './http-errors.js';
 import { TRACE_HANDLERS, traceArtifact } from './trace-handlers.js';
 import type { Json } from './trace-handlers.js';
+import { OtlpRejection, ingestOtlpExport } from './otlp-ingest.js';
 
 /** Largest OTLP export body accepted (bytes). */
 export const MAX_OTLP_BODY_BYTES = 16 * 1024 * 1024;
@@ -41,6 +44,17 @@ function parseJsonBody(request: FastifyRequest): Json {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
     throw new MlflowError('MALFORMED_REQUEST', 'Request body must be a JSON object.');
   return parsed as Json;
+}
+
+/** Runs a trace RPC through the authorizer (the same `ctx.guard` the gRPC trace service uses). */
+function guarded(
+  ctx: HandlerContext,
+  request: FastifyRequest,
+  name: TraceRpcName,
+  req: Json,
+  run: () => Promise<object>,
+): Promise<object> {
+  return ctx.guard ? ctx.guard(name, req, principalOf(request.raw), run) : run();
 }
 
 function send(reply: FastifyReply, e: unknown): FastifyReply {
@@ -74,7 +88,10 @@ export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext
         handler: async (request, reply) => {
           try {
             const input = route.method === 'GET' ? (request.query as Json) : parseJsonBody(request);
-            const out = await handler(ctx, input, (request.params ?? {}) as Record<string, string>);
+            const params = (request.params ?? {}) as Record<string, string>;
+            const out = await guarded(ctx, request, route.name as TraceRpcName, { ...input, ...params }, () =>
+              handler(ctx, input, params),
+            );
             return reply.type('application/json').send(JSON.stringify(out));
           } catch (e) {
             return send(reply, e);
@@ -105,58 +122,26 @@ export async function traceApi(app: FastifyInstance, opts: { ctx: HandlerContext
       ?.trim()
       .toLowerCase();
     const json = ct === 'application/json';
-    if (ct !== 'application/x-protobuf' && !json) {
-      return sendOtlpError(
-        reply,
-        400,
-        new MlflowError(
-          'BAD_REQUEST',
-          `Invalid Content-Type: ${request.headers['content-type']}. Expected: application/x-protobuf`,
-        ),
-      );
-    }
-    const experimentId = request.headers[MLFLOW_EXPERIMENT_ID_HEADER];
-    if (typeof experimentId !== 'string' || experimentId === '') {
-      return sendOtlpError(
-        reply,
-        422,
-        MlflowError.invalidParameter(`Missing required header '${MLFLOW_EXPERIMENT_ID_HEADER}'.`),
-      );
-    }
-    const traces = ctx.tracking.traces;
-    if (!traces)
-      return sendOtlpError(
-        reply,
-        501,
-        new MlflowError('NOT_IMPLEMENTED', 'REST OTLP span logging is not supported by this tracking store'),
-      );
-    let byTrace: ReturnType<typeof decodeOtlpSpans>;
     try {
-      byTrace = decodeOtlpSpans((request.body as Buffer | undefined) ?? Buffer.alloc(0), json, MAX_SPANS_PER_BATCH);
+      if (ct !== 'application/x-protobuf' && !json) {
+        throw new OtlpRejection(
+          400,
+          new MlflowError(
+            'BAD_REQUEST',
+            `Invalid Content-Type: ${request.headers['content-type']}. Expected: application/x-protobuf`,
+          ),
+        );
+      }
+      const header = request.headers[MLFLOW_EXPERIMENT_ID_HEADER];
+      const experimentId = typeof header === 'string' ? header : undefined;
+      const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+      await guarded(ctx, request, OTLP_EXPORT_RPC, { experiment_id: experimentId }, async () => {
+        await ingestOtlpExport(ctx, body, json, experimentId);
+        return {};
+      });
     } catch (e) {
-      return sendOtlpError(reply, 400, e);
-    }
-    try {
-      await ctx.tracking.getExperiment(experimentId);
-    } catch (e) {
+      if (e instanceof OtlpRejection) return sendOtlpError(reply, e.httpStatus ?? errorReply(e.error).status, e.error);
       return sendOtlpError(reply, errorReply(e).status, e);
-    }
-    const errors: string[] = [];
-    await Promise.all(
-      [...byTrace].map(async ([traceId, spans]) => {
-        try {
-          await traces.logSpans(experimentId, spans);
-        } catch (e) {
-          errors.push(`Trace ${traceId}: ${(e as Error).message}`);
-        }
-      }),
-    );
-    if (errors.length) {
-      return sendOtlpError(
-        reply,
-        422,
-        MlflowError.invalidParameter(`Failed to log OpenTelemetry spans: ${errors.join('\n')}`),
-      );
     }
     return reply.header('content-type', 'application/x-protobuf').send('{"partialSuccess":null}');
   });

@@ -8,7 +8,8 @@
 import { MlflowError } from '@mlflow-ts/format';
 import { routeOf, type RpcName, RPC_ROUTES } from '../../protocol/rpc-routes.js';
 import type { Principal } from '../auth.js';
-import type { HandlerContext, Req } from '../handler-context.js';
+import type { GuardedRpc, HandlerContext, Req } from '../handler-context.js';
+import { TRACE_ROUTES } from '../../protocol/trace-routes.js';
 import type { AuthDb } from './auth-db.js';
 import { grants, ruleOf, type Capability, type PermissionName } from './permissions.js';
 
@@ -18,7 +19,7 @@ export interface Authorizer {
   /** Runs one RPC for `principal` (undefined: auth is off). */
   guardRpc(
     ctx: HandlerContext,
-    name: RpcName,
+    name: GuardedRpc,
     req: Req,
     principal: Principal | undefined,
     run: () => Promise<object>,
@@ -30,7 +31,10 @@ export interface Authorizer {
   modelPermission(userId: number, name: string): PermissionName;
 }
 
-const READ_RPCS = new Set((Object.keys(RPC_ROUTES) as RpcName[]).filter((n) => routeOf(n).read));
+const READ_RPCS = new Set<string>([
+  ...(Object.keys(RPC_ROUTES) as RpcName[]).filter((n) => routeOf(n).read),
+  ...TRACE_ROUTES.filter((r) => r.read).map((r) => r.name),
+]);
 
 function denied(principal: Principal, what: string): MlflowError {
   return new MlflowError('PERMISSION_DENIED', `Permission denied: user '${principal.name}' may not ${what}`);
@@ -55,7 +59,7 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
   const runExperiment = async (ctx: HandlerContext, runId: string) =>
     (await ctx.tracking.getRun(runId)).info.experiment_id;
 
-  async function check(ctx: HandlerContext, name: RpcName, req: Req, p: Principal): Promise<void> {
+  async function check(ctx: HandlerContext, name: GuardedRpc, req: Req, p: Principal): Promise<void> {
     const rule = ruleOf(name);
     if (!rule) throw denied(p, `call ${name} (admins only)`);
     if (rule.on === 'any') return;
@@ -90,7 +94,7 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
   }
 
   /** Drops what the user may not read from a search answer (MLflow's filter_search_* hooks). */
-  function filterResult(name: RpcName, result: object, p: Principal): object {
+  function filterResult(name: GuardedRpc, result: object, p: Principal): object {
     const r = result as Record<string, unknown>;
     const keep = <T>(key: string, readable: (x: T) => boolean) => {
       if (Array.isArray(r[key])) r[key] = (r[key] as T[]).filter(readable);
@@ -107,7 +111,7 @@ export function createAuthorizer(db: AuthDb, defaultPermission: PermissionName =
     return r;
   }
 
-  function afterwards(name: RpcName, req: Req, result: object, p: Principal): void {
+  function afterwards(name: GuardedRpc, req: Req, result: object, p: Principal): void {
     const r = result as Record<string, unknown>;
     if (name === 'CreateExperiment' && typeof r.experiment_id === 'string' && p.userId !== undefined) {
       db.setExperimentPermission(r.experiment_id, p.userId, 'MANAGE', 'create');

@@ -1,22 +1,26 @@
 /**
- * Which HTTP routes a database user (not an admin) may reach before the handler runs. RPC routes go
- * on to `guardRpc`, which knows their request; the auth API checks its own callers; the artifact
+ * Which HTTP routes a database user (not an admin) may reach before the handler runs. RPC and trace
+ * routes go on to `guardRpc`, which knows their request; the auth API checks its own callers; the artifact
  * routes need the experiment (or model) they touch; every other route is for admins only, so a
  * route added later stays closed to them until it is given a rule here (deny by default).
  */
 import { MlflowError } from '@mlflow-ts/format';
 import { API_PREFIXES, ARTIFACTS_PREFIX, RPC_ROUTES, routeOf, type RpcName } from '../../protocol/rpc-routes.js';
+import { OTLP_TRACES_PATH, TRACE_ROUTES, traceRoutePrefixes } from '../../protocol/trace-routes.js';
 import type { Principal } from '../auth.js';
 import { COLUMNAR_RUNS_URLS } from '../columnar-runs.js';
 import type { HandlerContext } from '../handler-context.js';
 import type { Authorizer } from './authorization.js';
 import { grants, type Capability } from './permissions.js';
 
-const RPC_URLS = new Set<string>();
+const RPC_URLS = new Set<string>([OTLP_TRACES_PATH]);
 for (const name of Object.keys(RPC_ROUTES) as RpcName[]) {
   for (const { path } of routeOf(name).http)
     for (const prefix of API_PREFIXES) RPC_URLS.add(prefix + path.replace(/\{(\w+)\}/g, ':$1'));
 }
+// The trace routes and OTLP ingestion also go through `guardRpc` (as on gRPC).
+for (const route of TRACE_ROUTES)
+  for (const prefix of traceRoutePrefixes(route.version)) RPC_URLS.add(prefix + route.path);
 
 const AUTH_API =
   /^\/(ajax-)?api\/2\.0\/mlflow\/(users\/|experiments\/permissions\/|registered-models\/permissions\/)|^\/api\/2\.0\/mlflow-ts\/tokens\//;
