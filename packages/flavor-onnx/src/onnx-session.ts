@@ -3,7 +3,7 @@
  * from MLmodel, float64 → float32 feeds for `tensor(float)` inputs, and ZipMap outputs as rows of maps.
  */
 import { readFile } from 'node:fs/promises';
-import { MlflowError } from '@mlflow-ts/format';
+import { MlflowError, NUMERIC_TENSOR_DTYPES } from '@mlflow-ts/format';
 import type { Tensor, TensorDType } from '@mlflow-ts/format';
 import { importOnnxRuntime } from './lazy-imports.js';
 import type { Ort } from './lazy-imports.js';
@@ -168,19 +168,7 @@ export async function createOnnxSession(
   };
 }
 
-const NUMERIC = new Set<TensorDType>([
-  'float16',
-  'float32',
-  'float64',
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-]);
+const NUMERIC = new Set<TensorDType>(NUMERIC_TENSOR_DTYPES);
 const FLOATS = new Set<TensorDType>(['float16', 'float32', 'float64']);
 
 const TYPED: Partial<Record<TensorDType, (n: number) => ArrayLike<unknown> & { [i: number]: unknown }>> = {

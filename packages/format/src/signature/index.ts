@@ -1,6 +1,7 @@
 // Model signatures, schema enforcement, scoring payloads and input examples (mlflow/types, mlflow/models).
 export {
   DATA_TYPES,
+  NUMERIC_TENSOR_DTYPES,
   TENSOR_DTYPES,
   createSchema,
   describeType,

@@ -9,8 +9,8 @@ import type { TensorDType } from '../model-input.js';
 export const DATA_TYPES = ['boolean', 'integer', 'long', 'float', 'double', 'string', 'binary', 'datetime'] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 
-/** numpy dtype names accepted in a TensorSpec. */
-export const TENSOR_DTYPES: readonly TensorDType[] = [
+/** The numeric numpy dtypes (floats first), those a tensor of numbers may have. */
+export const NUMERIC_TENSOR_DTYPES: readonly TensorDType[] = [
   'float16',
   'float32',
   'float64',
@@ -22,11 +22,10 @@ export const TENSOR_DTYPES: readonly TensorDType[] = [
   'uint16',
   'uint32',
   'uint64',
-  'bool',
-  'str',
-  'object',
-  'bytes',
 ];
+
+/** numpy dtype names accepted in a TensorSpec. */
+export const TENSOR_DTYPES: readonly TensorDType[] = [...NUMERIC_TENSOR_DTYPES, 'bool', 'str', 'object', 'bytes'];
 
 export interface ScalarType {
   type: DataType;
