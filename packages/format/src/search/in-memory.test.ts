@@ -9,6 +9,7 @@ import {
   searchRegisteredModelsInMemory,
   searchRunsInMemory,
 } from './in-memory.js';
+import { runValueAccessor } from './accessors.js';
 import { encodePageToken } from './page-token.js';
 
 function run(
@@ -123,6 +124,25 @@ describe('searchRunsInMemory', () => {
     const page = searchRunsInMemory(many, req);
     expect(page.items).toHaveLength(100);
     expect(page.items[0]!.data.metrics.find((m) => m.key === 'loss')!.value).toBeCloseTo(0.9998);
+  });
+
+  it('searches any run representation through an accessor, as it searches Runs', () => {
+    interface Row {
+      run: Run;
+    }
+    const rows: Row[] = runs.map((run) => ({ run }));
+    const accessor = (row: Row) => runValueAccessor(row.run);
+    for (const req of [
+      { filter: 'metrics.acc > 0.1', order_by: ['metrics.acc ASC'] },
+      { run_view_type: 'DELETED_ONLY' as const },
+      { experiment_ids: ['2'], run_view_type: 'ALL' as const },
+      { max_results: 2, order_by: ['params.model DESC'] },
+    ]) {
+      const want = searchRunsInMemory(runs, req);
+      const got = searchRunsInMemory(rows, req, accessor);
+      expect(got.items.map((r) => r.run.info.run_id)).toEqual(ids(want));
+      expect(got.next_page_token).toBe(want.next_page_token);
+    }
   });
 
   it('pages of a few out of many come out as a full sort orders them (ties, NaN and missing included)', () => {

@@ -168,18 +168,32 @@ function byViewType<T>(items: readonly T[], viewType: ViewType | undefined, stag
 
 /**
  * Runs ordered by `order_by`, then MLflow's base order `start_time DESC, run_id ASC`. Experiment and
- * view-type restrictions apply only when given (callers often pre-select the runs).
+ * view-type restrictions apply only when given (callers often pre-select the runs). A store may search
+ * its own run representation instead of `Run`s by passing an `accessor` that reads each one's values
+ * as `runValueAccessor` reads a Run's, so it need not build a Run per candidate.
  */
 export function searchRunsInMemory(
   runs: readonly Run[],
+  req?: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType },
+): Page<Run>;
+export function searchRunsInMemory<T>(
+  runs: readonly T[],
+  req: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType },
+  accessor: (run: T) => ValueAccessor,
+): Page<T>;
+export function searchRunsInMemory<T>(
+  runs: readonly T[],
   req: InMemorySearchRequest & { experiment_ids?: string[]; run_view_type?: ViewType } = {},
-): Page<Run> {
-  let selected = byViewType(runs, req.run_view_type, (r) => r.info.lifecycle_stage);
+  accessor: (run: T) => ValueAccessor = runValueAccessor as unknown as (run: T) => ValueAccessor,
+): Page<T> {
+  const info = (key: string) => (r: T) => accessor(r)(attr(key)) as string;
+  let selected = byViewType(runs, req.run_view_type, info('lifecycle_stage'));
   if (req.experiment_ids) {
     const ids = new Set(req.experiment_ids);
-    selected = selected.filter((r) => ids.has(r.info.experiment_id));
+    const experimentId = info('experiment_id');
+    selected = selected.filter((r) => ids.has(experimentId(r)));
   }
-  return search('runs', selected, req, runValueAccessor, (clauses) => [
+  return search('runs', selected, req, accessor, (clauses) => [
     ...clauses,
     clause('start_time', false),
     clause('run_id', true),
