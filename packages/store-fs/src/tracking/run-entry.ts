@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Metric, Run, RunInfo } from '@mlflow-ts/format';
+import { type Metric, type Run, type RunInfo, type ValueAccessor, runValueAccessor } from '@mlflow-ts/format';
 import { parseYaml } from '../yaml-file.js';
 import {
   type FileStamp,
@@ -293,6 +293,28 @@ export class RunEntry {
       if (m) out.push(m);
     }
     return out;
+  }
+
+  /**
+   * What a search reads of the run, as `runValueAccessor` reads it from `toRun()`, without building
+   * the Run (a search over 100k runs builds only its page's).
+   */
+  values(): ValueAccessor {
+    const info = this.info as unknown as Record<string, unknown>;
+    return (id) => {
+      switch (id.type) {
+        case 'metric':
+          return this.metrics.get(id.key)?.latest?.value;
+        case 'param':
+          return this.params.values.get(id.key);
+        case 'tag':
+          return this.tags.values.get(id.key);
+        case 'attribute':
+          return info[id.key === 'created' ? 'start_time' : id.key];
+        default:
+          return runValueAccessor(this.toRun())(id);
+      }
+    };
   }
 
   /** The Run as MLflow's `get_run` returns it. Cached until the next change; callers must not mutate. */
