@@ -48,6 +48,7 @@ import * as gc from './gc.js';
 import * as imports from './import-ops.js';
 import type { MetricSeries } from './metric-file.js';
 import * as runs from './run-ops.js';
+import type { RunEntry } from './run-entry.js';
 import { StoreState } from './store-state.js';
 
 export interface FsTrackingStoreOptions {
@@ -255,7 +256,7 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
 
 function searchRuns(state: StoreState, req: SearchRunsRequest): Page<Run> {
   resolveMaxResults('runs', req.max_results);
-  const candidates: Run[] = [];
+  const candidates: RunEntry[] = [];
   const view = req.run_view_type ?? 'ACTIVE_ONLY';
   for (const expId of new Set(req.experiment_ids ?? [])) {
     const exp = state.experimentEntry(String(expId));
@@ -264,12 +265,14 @@ function searchRuns(state: StoreState, req: SearchRunsRequest): Page<Run> {
     for (const entry of exp.runs.values()) {
       if (!entry.info) continue;
       if (view !== 'ALL' && (entry.info.lifecycle_stage === 'active') !== (view === 'ACTIVE_ONLY')) continue;
-      candidates.push(entry.toRun());
+      candidates.push(entry);
     }
   }
   state.scheduleSnapshots();
-  const page = searchRunsInMemory(candidates, { ...req, run_view_type: 'ALL', experiment_ids: undefined });
-  return { ...page, items: page.items.map(copyRun) };
+  const page = searchRunsInMemory(candidates, { ...req, run_view_type: 'ALL', experiment_ids: undefined }, (e) =>
+    e.values(),
+  );
+  return { ...page, items: page.items.map((e) => copyRun(e.toRun())) };
 }
 
 /** A copy callers may mutate without touching the cache (cheaper than structuredClone per page). */
