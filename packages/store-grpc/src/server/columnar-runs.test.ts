@@ -7,27 +7,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import type { ColumnarRunsReply } from './columnar-runs.js';
 
 const URL = '/ajax-api/2.0/mlflow-ts/runs/search-columnar';
 const api = (p: string) => `/api/2.0/mlflow${p}`;
 
-interface Columnar {
-  snapshot: string;
-  total: number;
-  offset: number;
-  count: number;
-  attributes: {
-    run_id: string[];
-    run_name: string[];
-    status: { dict: string[]; codes: number[] };
-    start_time: (number | null)[];
-  };
-  columns: (
-    | { id: string; type: 'number'; values: (number | string | null)[] }
-    | { id: string; type: 'string'; dict: string[]; codes: number[] }
-  )[];
-  keys?: { metrics: string[]; params: string[]; tags: string[] };
-}
+type Columnar = ColumnarRunsReply;
 
 /** A run as runs/search answers it (the fields compared). */
 interface SearchedRun {
@@ -186,6 +171,79 @@ for (const store of ['memory', 'fs'] as const) {
   });
 }
 
+describe('columnar metric histories', () => {
+  const HISTORY = '/ajax-api/2.0/mlflow-ts/metrics/get-history-bulk-interval';
+  let s: TestServer;
+  const ids: string[] = [];
+  beforeAll(async () => {
+    s = await startTestServer({ store: 'fs' });
+    const exp = (await http(s.baseUrl, 'POST', api('/experiments/create'), { name: 'hist' })).json.experiment_id;
+    for (let i = 0; i < 130; i++) {
+      const run = (await http(s.baseUrl, 'POST', api('/runs/create'), { experiment_id: exp })).json.run;
+      ids.push(run.info.run_id);
+      const metrics = Array.from({ length: 40 }, (_, k) => ({
+        key: 'loss',
+        value: k === 7 && i === 3 ? 'NaN' : (i + 1) / (k + 1),
+        timestamp: 1000 + k,
+        step: k * 2,
+      }));
+      await http(s.baseUrl, 'POST', api('/runs/log-batch'), { run_id: run.info.run_id, metrics });
+    }
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("answers MLflow's bulk-interval points for more than 100 runs in one request, one series per run", async () => {
+    for (const max_results of [2500, 9]) {
+      const res = await http(s.baseUrl, 'POST', HISTORY, { run_ids: ids, metric_key: 'loss', max_results });
+      expect(res.status, res.text).toBe(200);
+      const series = res.json.series as { run_id: string; steps: number[]; timestamps: number[]; values: unknown[] }[];
+      expect(series.map((x) => x.run_id)).toEqual(ids);
+      // the reference: MLflow's endpoint, 100 runs at a time
+      for (const chunk of [ids.slice(0, 100), ids.slice(100)]) {
+        const q = `${chunk.map((id) => `run_ids=${id}`).join('&')}&metric_key=loss&max_results=${max_results}`;
+        const ref = (await http(s.baseUrl, 'GET', `${api('/metrics/get-history-bulk-interval')}?${q}`)).json
+          .metrics as { run_id: string; step: number; timestamp: number; value: unknown }[];
+        for (const id of chunk) {
+          const mine = series.find((x) => x.run_id === id)!;
+          const theirs = ref.filter((m) => m.run_id === id);
+          expect(mine.steps).toEqual(theirs.map((m) => Number(m.step)));
+          expect(mine.timestamps).toEqual(theirs.map((m) => Number(m.timestamp)));
+          expect(mine.values).toEqual(theirs.map((m) => m.value));
+        }
+      }
+      if (max_results === 2500) {
+        expect(series[0]!.steps).toHaveLength(40);
+        expect(series[3]!.values[7]).toBe('NaN');
+      } else expect(series[0]!.steps.length).toBeLessThan(40);
+    }
+    const zoom = (
+      await http(s.baseUrl, 'POST', HISTORY, {
+        run_ids: ids.slice(0, 2),
+        metric_key: 'loss',
+        start_step: 10,
+        end_step: 20,
+      })
+    ).json.series as { steps: number[] }[];
+    expect(zoom[0]!.steps).toEqual([10, 12, 14, 16, 18, 20]);
+  });
+
+  it.each([
+    [{ metric_key: 'loss' }, /run_ids/],
+    [{ run_ids: ['a'] }, /metric_key/],
+    [{ run_ids: Array.from({ length: 1001 }, (_, i) => `r${i}`), metric_key: 'loss' }, /1001/],
+    [{ run_ids: ['a'], metric_key: 'loss', max_results: 0 }, /max_results/],
+    [{ run_ids: ['a'], metric_key: 'loss', max_results: '5' }, /max_results/],
+    [{ run_ids: ['a'], metric_key: 'loss', start_step: 3 }, /start step or end step/],
+  ])('refuses %j', async (body, message) => {
+    const res = await http(s.baseUrl, 'POST', HISTORY, body);
+    expect(res.status, res.text).toBe(400);
+    expect(res.json.error_code).toBe('INVALID_PARAMETER_VALUE');
+    expect(res.json.message).toMatch(message);
+  });
+});
+
 describe('columnar runs search: the permissions of runs/search', () => {
   let s: TestServer;
   const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
@@ -228,5 +286,12 @@ describe('columnar runs search: the permissions of runs/search', () => {
       expect(columnar.json.error_code).toBe('PERMISSION_DENIED');
     }
     expect((await http(s.baseUrl, 'POST', URL, { experiment_ids: [mine] })).status).toBe(401);
+    // the metric histories: get-history-bulk-interval's rule (read on each run's experiment)
+    const HISTORY = '/ajax-api/2.0/mlflow-ts/metrics/get-history-bulk-interval';
+    const mineRun = (await byAdmin(api('/runs/create'), { experiment_id: mine })).json.run.info.run_id;
+    const theirRun = (await byAdmin(api('/runs/create'), { experiment_id: theirs })).json.run.info.run_id;
+    expect((await user(HISTORY, { run_ids: [mineRun], metric_key: 'm' })).status).toBe(200);
+    const refused = await user(HISTORY, { run_ids: [mineRun, theirRun], metric_key: 'm' });
+    expect([refused.status, refused.json.error_code]).toEqual([403, 'PERMISSION_DENIED']);
   });
 });

@@ -16,11 +16,15 @@ import { MlflowError } from '@mlflow-ts/format';
 import type { Run, ViewType } from '@mlflow-ts/format';
 import { principalOf } from './auth/principals.js';
 import type { HandlerContext } from './handler-context.js';
+import { COLUMNAR_HISTORY_PATH, columnarHistoryRoutes } from './columnar-runs-history.js';
 import { checkContentType, parseBody, sendError } from './rest-api.js';
 
 const PATH = '/2.0/mlflow-ts/runs/search-columnar';
-/** Both prefixes MLflow serves its REST API under. */
-export const COLUMNAR_RUNS_URLS = [`/api${PATH}`, `/ajax-api${PATH}`];
+const PREFIXES = ['/api', '/ajax-api'];
+const RUNS_URLS = PREFIXES.map((p) => p + PATH);
+const HISTORY_URLS = PREFIXES.map((p) => p + COLUMNAR_HISTORY_PATH);
+/** Every route of this plugin (reads, each checking its RPC's permission rule), under both of MLflow's prefixes. */
+export const COLUMNAR_RUNS_URLS = [...RUNS_URLS, ...HISTORY_URLS];
 
 const PAGE = 50_000;
 const DEFAULT_LIMIT = 1000;
@@ -36,7 +40,7 @@ const VIEW_TYPES = new Set(['ACTIVE_ONLY', 'DELETED_ONLY', 'ALL']);
 const KINDS = ['metrics', 'params', 'tags'] as const;
 type Kind = (typeof KINDS)[number];
 
-export interface ColumnarRunsQuery {
+interface ColumnarRunsQuery {
   experiment_ids: string[];
   filter?: string;
   run_view_type?: ViewType;
@@ -92,7 +96,7 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
 }
 
 /** The request body, checked; bad input is INVALID_PARAMETER_VALUE naming the offending value. */
-export function parseColumnarRunsQuery(raw: unknown): ColumnarRunsQuery {
+function parseColumnarRunsQuery(raw: unknown): ColumnarRunsQuery {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new MlflowError('MALFORMED_REQUEST', 'Request body must be a JSON object.');
   const body = raw as Record<string, unknown>;
@@ -171,8 +175,17 @@ function keysOf(runs: Run[]): NonNullable<Snapshot['keys']> {
   return { metrics: sorted(m), params: sorted(p), tags: sorted(t) };
 }
 
+/** The reply: the window's rows, as columns. */
+export type ColumnarRunsReply = ReturnType<typeof encodeWindow> & {
+  snapshot: string;
+  total: number;
+  offset: number;
+  count: number;
+  keys?: Snapshot['keys'];
+};
+
 /** One window of `runs` as columns. */
-export function encodeWindow(runs: Run[], columns: ColumnarRunsQuery['columns']) {
+function encodeWindow(runs: Run[], columns: ColumnarRunsQuery['columns']) {
   const experiment = dictEncoder();
   const user = dictEncoder();
   const status = dictEncoder();
@@ -252,7 +265,7 @@ async function searchAll(ctx: HandlerContext, q: ColumnarRunsQuery): Promise<Run
   return runs;
 }
 
-/** The fastify plugin; its snapshots live as long as the server. */
+/** The fastify plugin (columnar runs and metric histories); its snapshots live as long as the server. */
 export async function columnarRunsApi(app: FastifyInstance, opts: { ctx: HandlerContext }): Promise<void> {
   const { ctx } = opts;
   const snapshots = new Map<string, Snapshot>();
@@ -268,7 +281,7 @@ export async function columnarRunsApi(app: FastifyInstance, opts: { ctx: Handler
     }
   };
 
-  const answer = async (q: ColumnarRunsQuery) => {
+  const answer = async (q: ColumnarRunsQuery): Promise<ColumnarRunsReply> => {
     const key = JSON.stringify([q.experiment_ids, q.filter ?? '', q.run_view_type ?? '', q.order_by ?? []]);
     const now = Date.now();
     let id = q.snapshot;
@@ -284,7 +297,7 @@ export async function columnarRunsApi(app: FastifyInstance, opts: { ctx: Handler
     if (q.include_keys) snap.keys ??= keysOf(snap.runs);
     const window = snap.runs.slice(q.offset, q.offset + q.limit);
     return {
-      snapshot: id,
+      snapshot: id!,
       total: snap.runs.length,
       offset: q.offset,
       count: window.length,
@@ -295,7 +308,8 @@ export async function columnarRunsApi(app: FastifyInstance, opts: { ctx: Handler
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  for (const url of COLUMNAR_RUNS_URLS) {
+  columnarHistoryRoutes(app, ctx, HISTORY_URLS);
+  for (const url of RUNS_URLS) {
     app.post(url, async (request: FastifyRequest, reply) => {
       try {
         checkContentType(request);
