@@ -9,25 +9,28 @@ import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStor
 import { GroupCommit } from '../src/tracking/durability.js';
 import { tempDir } from './temp-store.js';
 
-/** Records every fdatasync (data) and fsync (dirs) made through fs.promises while `fn` runs. */
+/** Records every fdatasync (data) and fsync (dirs) made while `fn` runs, by the path each fd was opened at. */
 function recordSyncs() {
   const data: string[] = [];
   const dirs: string[] = [];
-  const open = fs.promises.open.bind(fs.promises);
-  vi.spyOn(fs.promises, 'open').mockImplementation(async (p, flags, mode) => {
-    const fh = await open(p, flags, mode);
-    const datasync = fh.datasync.bind(fh);
-    const sync = fh.sync.bind(fh);
-    fh.datasync = async () => {
-      await datasync();
-      data.push(String(p));
-    };
-    fh.sync = async () => {
-      await sync();
-      dirs.push(String(p));
-    };
-    return fh;
+  const opened = new Map<number, string>();
+  const openSync = fs.openSync.bind(fs);
+  vi.spyOn(fs, 'openSync').mockImplementation((p, flags, mode) => {
+    const fd = openSync(p, flags, mode);
+    opened.set(fd, String(p));
+    return fd;
   });
+  const recorded =
+    (into: string[], real: (fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => void) =>
+    (fd: number, cb: (e: NodeJS.ErrnoException | null) => void) =>
+      real(fd, (e) => {
+        if (!e) into.push(opened.get(fd) ?? `fd ${fd}`);
+        cb(e);
+      });
+  const fdatasync = recorded(data, fs.fdatasync.bind(fs));
+  const fsync = recorded(dirs, fs.fsync.bind(fs));
+  vi.spyOn(fs, 'fdatasync').mockImplementation(fdatasync);
+  vi.spyOn(fs, 'fsync').mockImplementation(fsync);
   return { data, dirs };
 }
 
@@ -92,6 +95,37 @@ describe('durable writes', () => {
     await repo.writeArtifact('a/b.txt', new TextEncoder().encode('hi'));
     expect(synced.data.some((p) => p.startsWith(path.join(artifacts, 'a', 'b.txt.~')))).toBe(true);
     expect(synced.dirs).toContain(path.join(artifacts, 'a'));
+  });
+
+  it('group commit: a descriptor handed over is synced through and closed; of two for one path the later is synced', async () => {
+    const dir = tempDir();
+    const f = path.join(dir, 'metric');
+    const closed: number[] = [];
+    const synced = recordSyncs();
+    const closeSync = fs.closeSync.bind(fs);
+    vi.spyOn(fs, 'closeSync').mockImplementation((fd) => {
+      closed.push(fd);
+      closeSync(fd);
+    });
+    const gc = new GroupCommit('fsync');
+    const first = fs.openSync(f, 'a+');
+    fs.writeSync(first, 'a\n');
+    gc.file(f, first);
+    const second = fs.openSync(f, 'a+');
+    fs.writeSync(second, 'b\n');
+    gc.file(f, second);
+    expect(closed).toEqual([first]);
+    await gc.commit();
+    expect(synced.data).toEqual([f]);
+    expect(closed).toEqual([first, second]);
+    expect(fs.readFileSync(f, 'utf8')).toBe('a\nb\n');
+
+    const none = new GroupCommit('none');
+    const third = fs.openSync(f, 'a+');
+    none.file(f, third);
+    expect(closed).toEqual([first, second, third]);
+    await none.commit();
+    expect(synced.data).toEqual([f]);
   });
 
   it('group commit: concurrent requests share fsync rounds', async () => {

@@ -22,14 +22,23 @@ export interface DurableFile {
   exclusive?: boolean;
 }
 
-function writeTemp(tmp: string, data: string): void {
+/** Writes a temp file; returns its open descriptor (for the group commit to sync and close). */
+function writeTemp(tmp: string, data: string): number {
+  let fd: number;
   try {
-    fs.writeFileSync(tmp, data);
+    fd = fs.openSync(tmp, 'w');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     fs.mkdirSync(path.dirname(tmp), { recursive: true });
-    fs.writeFileSync(tmp, data);
+    fd = fs.openSync(tmp, 'w');
   }
+  try {
+    fs.writeFileSync(fd, data);
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+  return fd;
 }
 
 /** `mkdir -p` of the target's parent; the directories it made get their entries synced too. */
@@ -54,8 +63,7 @@ export async function writeFilesDurable(
     for (const f of files) {
       const tmp = tmpDir === null ? tempNameFor(f.target) : tempNameFor(path.join(tmpDir, 'f'));
       temps.push(tmp);
-      writeTemp(tmp, f.data);
-      gc.file(tmp);
+      gc.file(tmp, writeTemp(tmp, f.data));
     }
     await gc.commit();
     const out: boolean[] = [];

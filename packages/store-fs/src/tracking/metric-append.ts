@@ -79,6 +79,7 @@ export function appendMetricLines(file: string, text: string, ctx: AppendContext
     if (made) ctx.gc.madeDirs(made, path.dirname(file));
     fd = fs.openSync(file, 'a+');
   }
+  let handed = false;
   try {
     let size = fs.fstatSync(fd).size;
     if (size === 0) ctx.gc.dir(path.dirname(file));
@@ -105,8 +106,10 @@ export function appendMetricLines(file: string, text: string, ctx: AppendContext
       throw e;
     }
     knownEnds.set(file, size + buf.length);
-    ctx.gc.file(file);
+    // The group commit syncs the data through this descriptor and closes it.
+    handed = true;
+    ctx.gc.file(file, fd);
   } finally {
-    fs.closeSync(fd);
+    if (!handed) fs.closeSync(fd);
   }
 }
