@@ -1,19 +1,26 @@
 /**
  * Artifact previews, loaded lazily: text and code (a ranged read of the first MiB), JSON, CSV/TSV
- * tables, images, HTML (in a sandboxed iframe without same-origin), PDF, and MLmodel files
- * (flavors, signature, how to load and serve the model).
+ * tables, images, HTML (in a sandboxed iframe without same-origin), MLmodel files (flavors,
+ * signature, how to load and serve the model), and, each in a chunk of its own loaded on first use,
+ * Parquet tables, PDF pages and ONNX graph summaries.
  */
+import { lazy, Suspense } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
 import { parse as parseYaml } from 'yaml';
 import { ErrorBox, Loading } from '../components/common.js';
 import { artifactUrl, authHeaders, fetchArtifactText } from '../lib/api.js';
 import { useAsync } from '../lib/hooks.js';
 import { MlmodelView } from './mlmodel-view.js';
+import { TablePreview } from './table-preview.js';
+
+const ParquetPreview = lazy(() => import('./parquet-preview.js').then((m) => ({ default: m.ParquetPreview })));
+const PdfPreview = lazy(() => import('./pdf-preview.js').then((m) => ({ default: m.PdfPreview })));
+const OnnxPreview = lazy(() => import('./onnx-preview.js').then((m) => ({ default: m.OnnxPreview })));
 
 const IMAGE = /\.(png|jpe?g|gif|svg|webp|bmp|ico)$/i;
 const TEXT = /\.(txt|log|md|py|ya?ml|sh|r|js|ts|java|scala|sql|toml|cfg|ini|conf|xml|requirements|lock|env|out|err)$/i;
 
-export type PreviewKind = 'image' | 'json' | 'csv' | 'tsv' | 'html' | 'pdf' | 'mlmodel' | 'text';
+export type PreviewKind = 'image' | 'json' | 'csv' | 'tsv' | 'html' | 'pdf' | 'parquet' | 'onnx' | 'mlmodel' | 'text';
 
 export function previewKind(path: string): PreviewKind {
   const name = path.split('/').pop() ?? path;
@@ -24,6 +31,8 @@ export function previewKind(path: string): PreviewKind {
   if (/\.tsv$/i.test(name)) return 'tsv';
   if (/\.html?$/i.test(name)) return 'html';
   if (/\.pdf$/i.test(name)) return 'pdf';
+  if (/\.(parquet|pq)$/i.test(name)) return 'parquet';
+  if (/\.onnx$/i.test(name)) return 'onnx';
   if (TEXT.test(name)) return 'text';
   return 'text';
 }
@@ -79,46 +88,11 @@ export function parseDelimited(text: string, sep: string, maxRows = 500): string
   return rows;
 }
 
-function TablePreview({ rows }: { rows: string[][] }) {
-  const [head, ...body] = rows;
-  return (
-    <div class="preview-table">
-      <table class="table">
-        <thead>
-          <tr>
-            {(head ?? []).map((h, i) => (
-              <th key={i} scope="col">
-                {h}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {body.map((r, i) => (
-            <tr key={i}>
-              {r.map((c, j) => (
-                <td key={j}>{c}</td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
-
 function ImagePreview({ url, path }: { url: string; path: string }) {
   const blob = useBlobUrl(url);
   if (blob.error) return <ErrorBox error={blob.error} />;
   if (!blob.url) return <Loading />;
   return <img class="preview-image" src={blob.url} alt={path} />;
-}
-
-function PdfPreview({ url }: { url: string }) {
-  const blob = useBlobUrl(url);
-  if (blob.error) return <ErrorBox error={blob.error} />;
-  if (!blob.url) return <Loading />;
-  return <iframe class="preview-frame" title="PDF preview" src={blob.url} sandbox="" />;
 }
 
 function TextPreview({ url, kind, path }: { url: string; kind: PreviewKind; path: string }) {
@@ -162,6 +136,13 @@ export function ArtifactPreview({ runId, path }: { runId: string; path: string }
   const url = artifactUrl(runId, path);
   const kind = previewKind(path);
   if (kind === 'image') return <ImagePreview url={url} path={path} />;
-  if (kind === 'pdf') return <PdfPreview url={url} />;
+  const Binary =
+    kind === 'pdf' ? PdfPreview : kind === 'parquet' ? ParquetPreview : kind === 'onnx' ? OnnxPreview : null;
+  if (Binary)
+    return (
+      <Suspense fallback={<Loading />}>
+        <Binary key={url} url={url} />
+      </Suspense>
+    );
   return <TextPreview key={url} url={url} kind={kind} path={path} />;
 }

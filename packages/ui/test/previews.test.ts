@@ -1,0 +1,233 @@
+/**
+ * Parquet, PDF and ONNX previews in Debian's chromium, on files real libraries wrote: a Parquet table
+ * written here by hyparquet-writer, a PDF made by pdf-lib, ONNX models skl2onnx and onnx wrote (the
+ * repository's fixtures). They are uploaded to a run through the server's upload-artifact endpoint.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import type { Route } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './browser.js';
+import type { Recorded } from './browser.js';
+import { withFixturePage } from './fixture-page.js';
+import type { Fixture } from './fixture-server.js';
+
+let fx: Fixture;
+let rec: Recorded;
+withFixturePage((f, r) => {
+  fx = f;
+  rec = r;
+});
+
+const repo = fileURLToPath(new URL('../../../', import.meta.url));
+const ROWS = 500_000;
+/** One past the previews' 64 MiB cap. */
+const OVER_CAP = (64 << 20) + 1;
+
+function table(): ArrayBuffer {
+  const id = Int32Array.from({ length: ROWS }, (_, i) => i);
+  const name = Array.from({ length: ROWS }, (_, i) => `row-${i}`);
+  const score = Float64Array.from({ length: ROWS }, (_, i) => i / 4);
+  return parquetWriteBuffer({
+    columnData: [
+      { name: 'id', data: id, type: 'INT32', nullable: false },
+      { name: 'name', data: name, type: 'STRING' },
+      { name: 'score', data: score, type: 'DOUBLE' },
+    ],
+    rowGroupSize: 100_000,
+  });
+}
+
+async function pdf(pages: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  for (let i = 1; i <= pages; i++) {
+    const page = doc.addPage([400, 300]);
+    page.drawText(`Page ${i} of the report`, { x: 40, y: 150, size: 24, font });
+  }
+  return doc.save();
+}
+
+async function upload(runId: string, path: string, body: Uint8Array | ArrayBuffer): Promise<void> {
+  const res = await fetch(
+    `${fx.baseUrl}/ajax-api/2.0/mlflow/upload-artifact?run_uuid=${runId}&path=${encodeURIComponent(path)}`,
+    { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: new Uint8Array(body) },
+  );
+  expect(res.status, await res.text()).toBe(200);
+}
+
+const runId = () => fx.runIds[2] ?? '';
+
+async function open(path: string): Promise<void> {
+  rec.clear();
+  // a fresh document each time, so a preview opened before is read again
+  await rec.page.goto('about:blank');
+  await rec.page.goto(`${fx.baseUrl}/#/experiments/${fx.experimentId}/runs/${runId()}/artifacts/${path}`);
+}
+
+const kv = async (caption: string) =>
+  rec.page
+    .getByRole('table', { name: caption })
+    .locator('tr')
+    .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+
+const isTable = (url: URL) =>
+  url.pathname.endsWith('/get-artifact') && url.searchParams.get('path') === 'data/table.parquet';
+
+describe('binary artifact previews', () => {
+  let parquet: ArrayBuffer;
+  beforeAll(async () => {
+    parquet = table();
+    await upload(runId(), 'data/table.parquet', parquet);
+    await upload(runId(), 'data/big.parquet', new Uint8Array(OVER_CAP));
+    await upload(runId(), 'data/broken.parquet', new TextEncoder().encode('id,name\n1,a\n'));
+    await upload(runId(), 'report.pdf', await pdf(5));
+    await upload(
+      runId(),
+      'model/sklearn.onnx',
+      await readFile(`${repo}fixtures/mlflow/tests/resources/onnx/sklearn_model.onnx`),
+    );
+    await upload(
+      runId(),
+      'model/linear.onnx',
+      await readFile(`${repo}packages/serve/test/fixtures/mlflow-onnx-serving/models/linear-tensor/model.onnx`),
+    );
+    await upload(runId(), 'model/big.onnx', new Uint8Array(OVER_CAP));
+  });
+
+  it('shows a Parquet table: its row count, the first 100 rows and the schema', async () => {
+    const { page } = rec;
+    await open('data/table.parquet');
+    await page.locator('.parquet-preview').waitFor();
+    const summary = await page.locator('.parquet-preview > p').textContent();
+    expect(summary).toContain('500,000 rows, 3 columns, 5 row groups');
+    expect(summary).toContain('Showing the first 100 rows.');
+    const headers = await page.locator('.preview-table th').allTextContents();
+    expect(headers).toEqual(['id', 'name', 'score']);
+    const rows = await page
+      .locator('.preview-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toHaveLength(100);
+    expect(rows[0]).toEqual(['0', 'row-0', '0']);
+    expect(rows[99]).toEqual(['99', 'row-99', '24.75']);
+    expect(await kv('Schema')).toEqual([
+      ['id', 'INT32'],
+      ['name', 'BYTE_ARRAY (UTF8), nullable'],
+      ['score', 'DOUBLE, nullable'],
+    ]);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('reads only the footer and the first row group when the server honours Range', async () => {
+    const { page } = rec;
+    // The store service streams get-artifact whole (no Range support yet); this route answers the
+    // preview's requests for the same bytes with 206 partial content, as a static file server does.
+    const served: number[] = [];
+    const ranged = async (route: Route) => {
+      const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
+      const bytes = Buffer.from(parquet);
+      if (!range) return route.fulfill({ status: 200, body: bytes });
+      const start = Number(range[1]);
+      const end = range[2] ? Number(range[2]) + 1 : bytes.length;
+      served.push(end - start);
+      return route.fulfill({
+        status: 206,
+        headers: { 'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`, 'Accept-Ranges': 'bytes' },
+        body: bytes.subarray(start, end),
+      });
+    };
+    await page.route(isTable, ranged);
+    try {
+      await open('data/table.parquet');
+      await page.locator('.preview-table tbody tr').nth(99).waitFor();
+      expect(await page.locator('.preview-table tbody tr').first().textContent()).toBe('0row-00');
+    } finally {
+      await page.unroute(isTable, ranged);
+    }
+    const total = served.reduce((a, b) => a + b, 0);
+    expect(served.length).toBeGreaterThan(1);
+    // the first of five row groups and the footer: well under half of the file
+    expect(total).toBeLessThan(parquet.byteLength / 2);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('stops reading a Parquet file past the cap and says so', async () => {
+    const { page } = rec;
+    await open('data/big.parquet');
+    await page.getByText('This file is larger than 64 MiB, the most the Parquet preview reads.').waitFor();
+    await open('data/broken.parquet');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Not a readable Parquet file');
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('renders the first pages of a PDF with pdf.js', async () => {
+    const { page } = rec;
+    await open('report.pdf');
+    await page.getByText('5 pages; showing the first 3.').waitFor();
+    const canvases = page.locator('canvas.preview-pdf-page');
+    expect(await canvases.count()).toBe(3);
+    await page.waitForFunction(() => document.querySelectorAll('canvas[data-rendered="true"]').length === 3);
+    expect(await page.getByRole('img', { name: 'Page 2 of 5' }).count()).toBe(1);
+    // pdf.js drew the text: each page has dark pixels on a white background
+    const inked = await canvases.evaluateAll((els) =>
+      (els as HTMLCanvasElement[]).map((c) => {
+        const d = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? new Uint8ClampedArray();
+        let dark = 0;
+        for (let i = 0; i < d.length; i += 4) if ((d[i] ?? 255) < 128) dark++;
+        return { width: c.width, height: c.height, dark };
+      }),
+    );
+    for (const p of inked) {
+      expect(p.width).toBe(760);
+      expect(p.height).toBe(570);
+      expect(p.dark).toBeGreaterThan(200);
+    }
+    // the worker came from the UI's own files, not a CDN (browser.ts records any request elsewhere)
+    expect(await axeViolations(page)).toEqual([]);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('summarizes an ONNX model: inputs, outputs, opsets, producer and operators', async () => {
+    const { page } = rec;
+    await open('model/sklearn.onnx');
+    await page.locator('.onnx-preview').waitFor();
+    expect(await kv('ONNX model')).toEqual([
+      ['IR version', '4'],
+      ['Producer', 'skl2onnx 1.7.0'],
+      ['Graph', '451376ff182746f9af56f101b9171e2f'],
+      ['Nodes', '4'],
+      ['Initializers', '0 (0 B)'],
+      ['Domain', 'ai.onnx'],
+    ]);
+    expect(await kv('Inputs')).toEqual([['float_input', 'float32[?, 4]']]);
+    expect(await kv('Outputs')).toEqual([
+      ['output_label', 'int64[?]'],
+      ['output_probability', 'sequence<map<int64, float32>>'],
+    ]);
+    expect(await kv('Opset imports')).toEqual([
+      ['ai.onnx', '9'],
+      ['ai.onnx.ml', '1'],
+    ]);
+    expect(await kv('Operators')).toEqual([
+      ['ai.onnx.ml.LinearClassifier', '1'],
+      ['ai.onnx.ml.Normalizer', '1'],
+      ['ai.onnx.ml.ZipMap', '1'],
+      ['Cast', '1'],
+    ]);
+    expect(await axeViolations(page)).toEqual([]);
+
+    await open('model/linear.onnx');
+    await page.getByRole('table', { name: 'Operators' }).waitFor();
+    expect(await kv('Operators')).toEqual([['MatMul', '1']]);
+    expect((await kv('ONNX model')).find((r) => r[0] === 'Initializers')).toEqual(['Initializers', '1 (24 B)']);
+
+    await open('model/big.onnx');
+    await page.getByText('This file is larger than 64 MiB, the most the ONNX preview reads.').waitFor();
+    expect(rec.errors).toEqual([]);
+  });
+});
