@@ -45,33 +45,44 @@ export function sameStamp(a: FileStamp | undefined, b: FileStamp): boolean {
   return !!a && a.mtimeMs === b.mtimeMs && a.size === b.size && a.ino === b.ino;
 }
 
-let scratch = Buffer.allocUnsafe(1 << 16);
-
 /**
  * Reads a whole file and its stamp with one open: open, fstat, one pread of the size fstat gave
  * (more only for a file that grows meanwhile, whose newer stamp the next check then sees), close.
+ * Self-contained — it uses only its arguments — because a prefetch worker runs its text too
+ * (run-prefetch.ts); `buf.scratch` is a reusable read buffer.
  */
-export function readWithStamp(p: string): { text: string; stamp: FileStamp } | null {
+export function readFileStamped(
+  fsm: typeof import('node:fs'),
+  p: string,
+  buf: { scratch: Buffer },
+): [text: string, stamp: FileStamp] | null {
   let fd: number;
   try {
-    fd = fs.openSync(p, 'r');
+    fd = fsm.openSync(p, 'r');
   } catch {
     return null;
   }
   try {
-    const st = fs.fstatSync(fd);
+    const st = fsm.fstatSync(fd);
     if (!st.isFile()) return null;
-    if (st.size > scratch.length) scratch = Buffer.allocUnsafe(st.size);
+    if (st.size > buf.scratch.length) buf.scratch = Buffer.allocUnsafe(st.size);
     let got = 0;
     while (got < st.size) {
-      const n = fs.readSync(fd, scratch, got, st.size - got, got);
+      const n = fsm.readSync(fd, buf.scratch, got, st.size - got, got);
       if (n === 0) break;
       got += n;
     }
-    return { text: scratch.toString('utf8', 0, got), stamp: stampOf(st) };
+    return [buf.scratch.toString('utf8', 0, got), { mtimeMs: st.mtimeMs, size: st.size, ino: st.ino }];
   } finally {
-    fs.closeSync(fd);
+    fsm.closeSync(fd);
   }
+}
+
+const readBuffer = { scratch: Buffer.allocUnsafe(1 << 16) };
+
+export function readWithStamp(p: string): { text: string; stamp: FileStamp } | null {
+  const got = readFileStamped(fs, p, readBuffer);
+  return got && { text: got[0], stamp: got[1] };
 }
 
 export function statOrNull(p: string): fs.Stats | null {

@@ -3,42 +3,21 @@
  * the package like any other file, and started as `(${prefetchWorkerMain})()` with `eval: true`:
  * a function's text is the same plain JS from src/ (vitest's transform) and from dist/, so the
  * worker needs no file of its own next to the module that starts it. So it must not use anything
- * from outside its own body: only `require` of Node's built-ins. Temp names ('.~' inside, see
+ * from outside its own body but its argument (key-tree.ts's self-contained file reader, passed as
+ * text the same way) and `require` of Node's built-ins. Temp names ('.~' inside, see
  * yaml-file.ts) are skipped as KeyTree skips them.
  */
 import type { FileStamp } from './key-tree.js';
 import type { RawFile, RawRun, RawTree } from './run-prefetch.js';
 
-export function prefetchWorkerMain(): void {
+export function prefetchWorkerMain(readFileStamped: typeof import('./key-tree.js').readFileStamped): void {
   const fs = require('node:fs') as typeof import('node:fs');
   const { parentPort } = require('node:worker_threads') as typeof import('node:worker_threads');
   if (!parentPort) throw new Error('run prefetch worker started outside a worker thread');
-  let scratch = Buffer.allocUnsafe(1 << 16);
+  const buf = { scratch: Buffer.allocUnsafe(1 << 16) };
   const NO_THROW = { throwIfNoEntry: false } as const;
   const stampOf = (st: import('node:fs').Stats): FileStamp => ({ mtimeMs: st.mtimeMs, size: st.size, ino: st.ino });
-
-  const readFile = (p: string): RawFile | null => {
-    let fd: number;
-    try {
-      fd = fs.openSync(p, 'r');
-    } catch {
-      return null;
-    }
-    try {
-      const st = fs.fstatSync(fd);
-      if (!st.isFile()) return null;
-      if (st.size > scratch.length) scratch = Buffer.allocUnsafe(st.size);
-      let got = 0;
-      while (got < st.size) {
-        const n = fs.readSync(fd, scratch, got, st.size - got, got);
-        if (n === 0) break;
-        got += n;
-      }
-      return [scratch.toString('utf8', 0, got), stampOf(st)];
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
+  const readFile = (p: string): RawFile | null => readFileStamped(fs, p, buf);
 
   // As key-tree.ts does: a temp file of a writer that died (`<target>.~<pid>-<thread>-<hex>-<n>`) goes.
   const TEMP_PID = /\.~(\d+)-\d+-[0-9a-f]+-[0-9a-z]+$/;

@@ -8,7 +8,7 @@
  */
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { FileStamp } from './key-tree.js';
+import { type FileStamp, readFileStamped } from './key-tree.js';
 import { prefetchWorkerMain } from './run-prefetch-worker.js';
 
 /** A file's text and the stamp it had when read. */
@@ -33,8 +33,9 @@ export interface RawRun {
   linkStamps: string;
 }
 
-// The worker's code: typed source (run-prefetch-worker.ts), started from its function text.
-const WORKER_SOURCE = `(${prefetchWorkerMain.toString()})();`;
+// The worker's code: typed source (run-prefetch-worker.ts, and the file reader it shares with
+// key-tree.ts), started from the functions' text.
+const WORKER_SOURCE = `(${prefetchWorkerMain.toString()})(${readFileStamped.toString()});`;
 
 const BATCH = 256;
 
