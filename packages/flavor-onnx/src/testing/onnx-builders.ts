@@ -2,6 +2,7 @@
  * Small ONNX graphs built in code with `onnx-proto`, for tests and benchmarks: no binary fixtures to
  * keep in sync, and weights come from a seeded generator so every run sees the same model.
  */
+import { seededRandom } from '@mlflow-ts/format/testing';
 import onnxProto from 'onnx-proto';
 
 const { onnx } = onnxProto;
@@ -85,18 +86,6 @@ export function buildOnnxModel(spec: GraphSpec): Uint8Array {
     },
   });
   return onnx.ModelProto.encode(model).finish();
-}
-
-/** mulberry32: tiny, seeded, good enough for test weights. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function randomWeights(n: number, scale: number, rnd: () => number): Float32Array {

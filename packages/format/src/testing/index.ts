@@ -20,3 +20,4 @@ export type { MemoryTrackingStoreOptions } from './memory-tracking-store.js';
 export { createMemoryRegistryStore } from './memory-registry-store.js';
 export { createMemoryArtifactRepository } from './memory-artifact-repository.js';
 export { catchMlflowError, expectMlflowError, uniqueName } from './conformance-helpers.js';
+export { seededRandom } from './seeded-random.js';

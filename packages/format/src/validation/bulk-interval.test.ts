@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../entities.js';
 import { catchMlflowError } from '../testing/conformance-helpers.js';
+import { seededRandom } from '../testing/seeded-random.js';
 import { sampleMetricHistoryBulkInterval, validateMetricHistoryBulkIntervalRequest } from './bulk-interval.js';
 
 const point = (step: number, timestamp = step, value = step): Metric => ({ key: 'loss', value, timestamp, step });
@@ -37,18 +38,6 @@ function reference(runs: Runs, opts: { start_step?: number; end_step?: number; m
     picked.sort((a, b) => a.m.step - b.m.step || a.m.timestamp - b.m.timestamp || a.i - b.i);
     return picked.map(({ m }) => ({ ...m, run_id }));
   });
-}
-
-/** mulberry32: a small seeded generator so failures reproduce. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function shuffle<T>(items: T[], rand: () => number): T[] {
@@ -173,7 +162,7 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
   });
 
   it('agrees on 2000 random small inputs: sorted and shuffled runs, duplicates, fractional and sparse steps', () => {
-    const rand = rng(20240611);
+    const rand = seededRandom(20240611);
     const int = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
     for (let trial = 0; trial < 2000; trial++) {
       // Step shapes reach every internal path: dense integers, fractions, and huge sparse integers.
@@ -227,7 +216,7 @@ describe('sampleMetricHistoryBulkInterval against a straightforward reference', 
   });
 
   it('handles a 3-run 300k-point history with duplicate steps, in step order and shuffled', () => {
-    const rand = rng(7);
+    const rand = seededRandom(7);
     // Each step is logged 1–3 times with jittered timestamps; the runs' step ranges overlap.
     const sortedRuns: Runs = [0, 1, 2].map((r) => ({ run_id: `run-${r}`, history: [] }));
     for (const [r, run] of sortedRuns.entries()) {
