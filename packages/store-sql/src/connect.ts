@@ -1,7 +1,8 @@
 /**
  * Opens MLflow's database from its SQLAlchemy URI (`sqlite:///relative.db`, `sqlite:////abs/mlflow.db`,
  * `sqlite:///:memory:`, `postgresql://user:pass@host:port/db`, `postgresql+psycopg2://…`) as one Kysely
- * instance. Everything else in this package speaks Kysely, never a driver.
+ * instance. Everything else in this package speaks Kysely, never a driver (but for `pgQuery`, the
+ * named statements of PostgreSQL's hot paths).
  */
 import { resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -17,6 +18,12 @@ export interface SqlConnection {
   readonly dialect: SqlDialectName;
   /** The URI with any password replaced by `***` (for messages and logs). */
   readonly displayUri: string;
+  /**
+   * PostgreSQL only: a named (prepared once per pooled connection) statement, rows as arrays (with
+   * `raw`, each value the text PostgreSQL sent, unparsed). For the hot paths (pg-metrics.ts);
+   * everything else goes through `db`.
+   */
+  readonly pgQuery?: (name: string, text: string, values: readonly unknown[], raw?: boolean) => Promise<unknown[][]>;
   close(): Promise<void>;
 }
 
@@ -47,6 +54,9 @@ const pgTypes = {
     return pg.types.getTypeParser(oid, format);
   },
 };
+
+/** Values handed up as the text PostgreSQL sent (pg-metrics.ts reads its arrays itself). */
+const rawText = { getTypeParser: () => (v: string) => v };
 
 function sqlitePath(uri: string): string {
   const rest = uri.replace(/^sqlite(\+[a-z0-9_]+)?:\/\//i, '');
@@ -96,7 +106,17 @@ export async function connectSql(uri: string, options: ConnectOptions = {}): Pro
       throw new MlflowError('TEMPORARILY_UNAVAILABLE', `Cannot connect to ${displayUri}: ${(err as Error).message}`);
     }
     const db = new Kysely<MlflowDatabase>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgresql', displayUri, close: () => db.destroy() };
+    const pgQuery = async (name: string, text: string, values: readonly unknown[], raw = false) =>
+      (
+        await pool.query<unknown[]>({
+          name,
+          text,
+          values: [...values],
+          rowMode: 'array',
+          ...(raw ? { types: rawText } : {}),
+        })
+      ).rows;
+    return { db, dialect: 'postgresql', displayUri, pgQuery, close: () => db.destroy() };
   }
   throw new MlflowError(
     'INVALID_PARAMETER_VALUE',

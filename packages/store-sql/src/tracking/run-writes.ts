@@ -41,7 +41,7 @@ export async function requireActiveRun(db: Db, runId: string): Promise<RunHead> 
   return run;
 }
 
-interface StoredMetric {
+export interface StoredMetric {
   key: string;
   value: number;
   timestamp: number;
@@ -64,7 +64,7 @@ function isLater(a: StoredMetric, b: StoredMetric): boolean {
 
 const METRIC_ROWS_PER_INSERT = 1000;
 
-const LATEST_UPSERT = ` ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp,
+export const LATEST_UPSERT = ` ON CONFLICT (key, run_uuid) DO UPDATE SET value = excluded.value, timestamp = excluded.timestamp,
   step = excluded.step, is_nan = excluded.is_nan
   WHERE excluded.step > latest_metrics.step OR (excluded.step = latest_metrics.step AND (
     excluded.timestamp > COALESCE(latest_metrics.timestamp, -1)
@@ -115,14 +115,12 @@ async function insertMetricRows(
   await db.executeQuery(CompiledQuery.raw(text, params));
 }
 
-/** Inserts metric points (duplicates of a stored point are skipped, as MLflow does) and updates `latest_metrics`. */
-export async function insertMetrics(
-  db: Db,
-  dialect: SqlDialectName,
-  run: RunHead,
-  metrics: readonly Metric[],
-): Promise<void> {
-  if (metrics.length === 0) return;
+/**
+ * A batch's metric rows: its points as stored, less repeats within the batch, and the latest point
+ * per key (first wins a tie) in key order, so concurrent transactions lock latest_metrics rows in one
+ * order (no deadlocks).
+ */
+export function metricRows(metrics: readonly Metric[]): { points: StoredMetric[]; latest: StoredMetric[] } {
   const seen = new Set<string>();
   const points: StoredMetric[] = [];
   for (const m of metrics) {
@@ -132,18 +130,28 @@ export async function insertMetrics(
     seen.add(id);
     points.push(s);
   }
+  const byKey = new Map<string, StoredMetric>();
+  for (const p of points) {
+    const cur = byKey.get(p.key);
+    if (!cur || isLater(p, cur)) byKey.set(p.key, p);
+  }
+  const latest = [...byKey.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { points, latest };
+}
+
+/** Inserts metric points (duplicates of a stored point are skipped, as MLflow does) and updates `latest_metrics`. */
+export async function insertMetrics(
+  db: Db,
+  dialect: SqlDialectName,
+  run: RunHead,
+  metrics: readonly Metric[],
+): Promise<void> {
+  if (metrics.length === 0) return;
+  const { points, latest } = metricRows(metrics);
   for (const part of chunks(points, METRIC_ROWS_PER_INSERT))
     await insertMetricRows(db, dialect, 'metrics', run.run_uuid, part);
-  // The latest point per key among this batch (first wins a tie), then one upsert that only
-  // replaces a stored row when the new point is later — atomic under concurrent writers.
-  const latest = new Map<string, StoredMetric>();
-  for (const p of points) {
-    const cur = latest.get(p.key);
-    if (!cur || isLater(p, cur)) latest.set(p.key, p);
-  }
-  // Sorted keys: concurrent transactions lock latest_metrics rows in one order (no deadlocks).
-  const rows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  for (const part of chunks(rows, METRIC_ROWS_PER_INSERT))
+  // One upsert that only replaces a stored row when the new point is later: atomic under concurrent writers.
+  for (const part of chunks(latest, METRIC_ROWS_PER_INSERT))
     await insertMetricRows(db, dialect, 'latest_metrics', run.run_uuid, part);
   // Metrics carrying a model_id also go to logged_model_metrics (MLflow's `_log_model_metrics`).
   if (metrics.some((m) => m.model_id)) await recordModelMetrics(db, run, metrics);

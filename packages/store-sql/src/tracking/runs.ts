@@ -39,7 +39,8 @@ import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, presentInFilt
 import { appendUriPath, experimentIdNumber, noSuchRun, type TrackingContext } from './context.js';
 import { loadRuns, metricEntity, runInfoEntity } from './entities.js';
 import { requireExperiment } from './experiments.js';
-import { insertMetrics, insertParams, requireActiveRun, requireRun, upsertTags } from './run-writes.js';
+import { pgLogMetrics, pgMetricHistory } from './pg-metrics.js';
+import { insertMetrics, insertParams, metricRows, requireActiveRun, requireRun, upsertTags } from './run-writes.js';
 import { runSearchScope } from './search-scopes.js';
 import { chunks, inWriteTransaction, read, type Db } from './transactions.js';
 
@@ -162,9 +163,11 @@ export async function searchRuns(ctx: TrackingContext, req: SearchRunsRequest): 
 
 export async function logMetric(ctx: TrackingContext, runId: string, metric: Metric): Promise<void> {
   validateMetric(metric);
+  const m = { ...metric, step: metric.step ?? 0 };
+  if (await pgFastMetrics(ctx, runId, [m])) return;
   await inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireActiveRun(db, runId);
-    await insertMetrics(db, ctx.conn.dialect, run, [{ ...metric, step: metric.step ?? 0 }]);
+    await insertMetrics(db, ctx.conn.dialect, run, [m]);
   });
 }
 
@@ -199,8 +202,21 @@ export async function deleteTag(ctx: TrackingContext, runId: string, key: string
 }
 
 /** Params, metrics and tags in one transaction: all of the batch or none of it. */
+/**
+ * PostgreSQL, metrics alone (no params or tags, no model_id): one statement (pg-metrics.ts). False
+ * when the batch needs the transaction path.
+ */
+async function pgFastMetrics(ctx: TrackingContext, runId: string, metrics: readonly Metric[]): Promise<boolean> {
+  const query = ctx.conn.pgQuery;
+  if (!query || typeof runId !== 'string' || metrics.length === 0 || metrics.some((m) => m.model_id)) return false;
+  const { points, latest } = metricRows(metrics);
+  await pgLogMetrics(ctx.conn, query, runId, points, latest);
+  return true;
+}
+
 export async function logBatch(ctx: TrackingContext, runId: string, batch: LogBatchRequest): Promise<void> {
   const valid = validateLogBatch(batch);
+  if (valid.params.length === 0 && valid.tags.length === 0 && (await pgFastMetrics(ctx, runId, valid.metrics))) return;
   await inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireActiveRun(db, runId);
     await insertParams(db, run, valid.params, false);
@@ -233,6 +249,11 @@ export async function getMetricHistory(
   if (maxResults !== undefined) limit = window.limitSql;
   else if (window.offset > 0)
     limit = ctx.conn.dialect === 'sqlite' ? sql`LIMIT -1 OFFSET ${window.offset}` : sql`OFFSET ${window.offset}`;
+  if (ctx.conn.pgQuery && typeof runId === 'string') {
+    const limitRows = maxResults === undefined ? null : window.maxResults + 1;
+    const rows = await pgMetricHistory(ctx.conn, ctx.conn.pgQuery, runId, key, limitRows, window.offset);
+    return maxResults === undefined ? { items: rows } : toPage(rows, window);
+  }
   return read(ctx.conn, async (db) => {
     await requireRun(db, runId);
     const rows = (
