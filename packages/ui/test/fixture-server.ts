@@ -64,7 +64,8 @@ export async function startFixture(uiRoot: string, opts: { auth?: AuthOptions } 
   const dir = await mkdtemp(join(tmpdir(), 'mlflow-ts-ui-'));
   const root = join(dir, 'mlruns');
   const artifactsRoot = join(dir, 'mlartifacts');
-  const tracking = createFsTrackingStore({ root, defaultArtifactRoot: 'mlflow-artifacts:/' });
+  // scratch data: no fsyncs (the tests share 2 cores with everything else)
+  const tracking = createFsTrackingStore({ root, defaultArtifactRoot: 'mlflow-artifacts:/', durability: 'none' });
   const registry = createFsRegistryStore({ root });
   const experimentId = await tracking.createExperiment({
     name: 'iris-classifier',

@@ -21,6 +21,19 @@ async function go(hash: string): Promise<void> {
   await rec.page.goto(`${fx.baseUrl}/${hash}`);
 }
 
+const COLUMNAR = 'mlflow-ts/runs/search-columnar';
+
+/** A call of the REST API from another client (not the page). */
+const post = (path: string, body: unknown) =>
+  fetch(`${fx.baseUrl}/api/2.0/mlflow/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  }).then(async (r) => {
+    expect(r.status).toBe(200);
+    return r.json() as Promise<Record<string, unknown>>;
+  });
+
 const gridState = async () => {
   await rec.page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   return gridSnapshot();
@@ -104,12 +117,21 @@ describe('runs table', () => {
     const sweepAt = state.names.indexOf('sweep');
     expect(state.names.slice(sweepAt, sweepAt + 3).sort()).toEqual(['sweep', 'sweep-child-0', 'sweep-child-1']);
     expect(state.names.indexOf('sweep-child-0')).toBeGreaterThan(sweepAt);
-    const search = rec.requests.filter((r) => r.path.endsWith('runs/search'));
-    expect(search).toHaveLength(1);
-    expect(JSON.parse(search[0]?.body ?? '{}')).toMatchObject({
+    // our server: the columnar fast path, not runs/search; first the rows and the key sets, then the
+    // default columns from the same snapshot of the search
+    expect(rec.requests.filter((r) => r.path.endsWith('runs/search'))).toHaveLength(0);
+    const search = rec.requests.filter((r) => r.path.endsWith(COLUMNAR));
+    expect(search).toHaveLength(2);
+    const [first, second] = search.map((r) => JSON.parse(r.body ?? '{}'));
+    expect(first).toMatchObject({
       experiment_ids: [fx.experimentId],
       order_by: ['attributes.start_time DESC'],
+      offset: 0,
+      include_keys: true,
     });
+    expect(first.snapshot).toBeUndefined();
+    expect(second.snapshot).toEqual(expect.any(String));
+    expect(second.columns).toEqual(expect.arrayContaining(['metrics.loss', 'params.model']));
     expect(await axeViolations(page)).toEqual([]);
 
     rec.clear();
@@ -228,15 +250,6 @@ describe('runs table', () => {
 
   it('live refresh shows a run logged elsewhere, in place, in one request per period', async () => {
     const { page } = rec;
-    const post = (path: string, body: unknown) =>
-      fetch(`${fx.baseUrl}/api/2.0/mlflow/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then(async (r) => {
-        expect(r.status).toBe(200);
-        return r.json() as Promise<Record<string, unknown>>;
-      });
     // an experiment of its own, so the other tests' run counts stay as they are
     const { experiment_id: experimentId } = (await post('experiments/create', { name: 'live-refresh' })) as {
       experiment_id: string;
@@ -251,18 +264,105 @@ describe('runs table', () => {
     await post('runs/create', { experiment_id: experimentId, run_name: 'second-run', start_time: Date.now() });
     await page.locator('.grid-host[data-rows="2"]').waitFor({ timeout: 15_000 });
     await expect.poll(async () => (await gridState()).names).toEqual(['second-run', 'first-run']);
-    const searches = rec.requests.filter((r) => r.path.endsWith('runs/search'));
+    const searches = rec.requests.filter((r) => r.path.endsWith(COLUMNAR));
     expect(searches.length).toBeGreaterThanOrEqual(1);
-    expect(JSON.parse(searches[0]?.body ?? '{}')).toMatchObject({ experiment_ids: [experimentId], max_results: 500 });
+    // a fresh search (no snapshot) of the first window, one request per period
+    expect(JSON.parse(searches[0]?.body ?? '{}')).toMatchObject({
+      experiment_ids: [experimentId],
+      offset: 0,
+      limit: 1000,
+    });
+    expect(JSON.parse(searches[0]?.body ?? '{}').snapshot).toBeUndefined();
     // off again: no more requests
     await page.getByLabel('Live', { exact: true }).uncheck();
     await page.waitForFunction(() => !location.hash.includes('live=true'));
     rec.clear();
     await page.waitForTimeout(3500);
-    expect(rec.requests.filter((r) => r.path.endsWith('runs/search'))).toHaveLength(0);
+    expect(rec.requests.filter((r) => r.path.endsWith(COLUMNAR) || r.path.endsWith('runs/search'))).toHaveLength(0);
     await post('experiments/delete', { experiment_id: experimentId });
     expect(unexpectedErrors()).toEqual([]);
   });
+
+  it('in front of a server without the columnar endpoint (a real MLflow) it falls back to runs/search', async () => {
+    const { page } = rec;
+    // what MLflow's Flask server answers for a path it does not know
+    await page.route(`**/ajax-api/2.0/${COLUMNAR}`, (route) =>
+      route.fulfill({
+        status: 404,
+        contentType: 'text/html; charset=utf-8',
+        body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>',
+      }),
+    );
+    try {
+      await go(`#/experiments/${fx.experimentId}`);
+      await page.locator('.grid-host[data-rows="15"]').waitFor();
+      const state = await gridState();
+      const sweepAt = state.names.indexOf('sweep');
+      expect(state.names.slice(sweepAt, sweepAt + 3).sort()).toEqual(['sweep', 'sweep-child-0', 'sweep-child-1']);
+      await page.locator('.grid-head-cell[data-col="metrics.loss"]').waitFor();
+      expect(rec.requests.filter((r) => r.path.endsWith(COLUMNAR))).toHaveLength(1);
+      const search = rec.requests.filter((r) => r.path.endsWith('runs/search'));
+      expect(search).toHaveLength(1);
+      expect(JSON.parse(search[0]?.body ?? '{}')).toMatchObject({
+        experiment_ids: [fx.experimentId],
+        order_by: ['attributes.start_time DESC'],
+        max_results: 500,
+      });
+      // sorting asks runs/search only: the page remembers the endpoint is missing
+      rec.clear();
+      await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
+      await expect
+        .poll(() => rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss DESC"]')))
+        .toBe(true);
+      await expect.poll(async () => (await gridState()).names[0]).toBe('run-00');
+      expect(rec.requests.filter((r) => r.path.endsWith(COLUMNAR))).toHaveLength(0);
+      expect(unexpectedErrors([404])).toEqual([]);
+    } finally {
+      await page.unroute(`**/ajax-api/2.0/${COLUMNAR}`);
+      // the page remembers the missing endpoint until it is loaded again (go() changes only the hash)
+      await page.reload();
+    }
+  });
+
+  it('loads windows of a big table as it scrolls, from one snapshot', async () => {
+    const { page } = rec;
+    const { experiment_id: experimentId } = (await post('experiments/create', { name: 'windows' })) as {
+      experiment_id: string;
+    };
+    const n = 1010;
+    for (let i = 0; i < n; i += 50)
+      await Promise.all(
+        Array.from({ length: Math.min(50, n - i) }, (_, k) =>
+          post('runs/create', {
+            experiment_id: experimentId,
+            run_name: `w-${String(i + k).padStart(4, '0')}`,
+            start_time: 1_700_000_000_000 + i + k,
+            tags: [{ key: 'i', value: String(i + k) }],
+          }),
+        ),
+      );
+    await go(`#/experiments/${experimentId}?cols=${encodeURIComponent('["tags.i"]')}`);
+    await page.locator(`.grid-host[data-rows="${n}"]`).waitFor();
+    await expect.poll(async () => (await gridState()).names[0]).toBe('w-1009');
+    expect(await page.getByText(`${n.toLocaleString('en-US')} runs`).count()).toBe(1);
+    const firstWindows = rec.requests.filter((r) => r.path.endsWith(COLUMNAR)).map((r) => JSON.parse(r.body ?? '{}'));
+    expect(firstWindows).toHaveLength(1);
+    expect(firstWindows[0]).toMatchObject({ offset: 0, limit: 1000, columns: expect.arrayContaining(['tags.i']) });
+    // to the end: the second window, asked for with the first one's snapshot
+    await page.evaluate(() => (window as unknown as { __grid: { scrollTo(top: number): void } }).__grid.scrollTo(1e9));
+    await expect.poll(async () => (await gridState()).names.at(-1)).toBe('w-0000');
+    const later = rec.requests.filter((r) => r.path.endsWith(COLUMNAR)).map((r) => JSON.parse(r.body ?? '{}'));
+    expect(later.slice(1)).toEqual([expect.objectContaining({ offset: 1000, snapshot: expect.any(String) })]);
+    const cell = (row: number) =>
+      page.evaluate(
+        (r) =>
+          (window as unknown as { __grid: { cellText(r: number, c: string): string } }).__grid.cellText(r, 'tags.i'),
+        row,
+      );
+    expect([await cell(0), await cell(999), await cell(1000), await cell(n - 1)]).toEqual(['1009', '10', '9', '0']);
+    expect(unexpectedErrors()).toEqual([]);
+    await post('experiments/delete', { experiment_id: experimentId });
+  }, 180_000);
 
   it('deletes and restores the selected runs', async () => {
     const { page } = rec;

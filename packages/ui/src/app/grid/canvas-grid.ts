@@ -167,6 +167,12 @@ export class CanvasGrid {
     return { rowStart, rowEnd, colStart, colEnd };
   }
 
+  /** The text a cell shows (what the canvas draws there): a test hook. */
+  cellText(row: number, columnId: string): string {
+    const column = this.columns.find((c) => c.id === columnId);
+    return column && this.source ? this.source.cell(row, column) : '';
+  }
+
   scrollTo(top: number, left = this.scroller.scrollLeft): void {
     this.scroller.scrollTop = top;
     this.scroller.scrollLeft = left;

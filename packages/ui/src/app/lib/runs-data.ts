@@ -19,6 +19,46 @@ export interface TableRun {
 
 export const PARENT_TAG = 'mlflow.parentRunId';
 
+/** The rows of the runs table, whichever way they were fetched (runs/search pages or columnar windows). */
+export interface RunRows {
+  readonly count: number;
+  /** Every row of the query is known (not only a first page or some windows). */
+  readonly complete: boolean;
+  id(row: number): string | undefined;
+  name(row: number): string;
+  experimentId(row: number): string;
+  depth(row: number): number;
+  cell(row: number, columnId: string): string;
+  /** Loaded rows whose run id is in `ids`, in table order. */
+  findLoaded(ids: Set<string>): RowRun[];
+  /** The loaded rows among rows [start, end). */
+  runsIn(start: number, end: number): RowRun[];
+}
+
+export interface RowRun {
+  id: string;
+  name: string;
+  experimentId: string;
+}
+
+/** Rows held as TableRun objects (the runs/search path). */
+export function tableRunRows(rows: TableRun[], complete: boolean): RunRows {
+  return {
+    count: rows.length,
+    complete,
+    id: (r) => rows[r]?.id,
+    name: (r) => rows[r]?.name ?? '',
+    experimentId: (r) => rows[r]?.experimentId ?? '',
+    depth: (r) => rows[r]?.depth ?? 0,
+    cell: (r, c) => {
+      const run = rows[r];
+      return run ? cellText(run, c) : '';
+    },
+    findLoaded: (ids) => rows.filter((r) => ids.has(r.id)),
+    runsIn: (start, end) => rows.slice(Math.max(0, start), end),
+  };
+}
+
 export function toTableRun(run: Run): TableRun {
   const metrics = new Map<string, number>();
   for (const m of run.data.metrics ?? []) metrics.set(m.key, metricNumber(m.value));

@@ -9,8 +9,9 @@ import { quoteKey } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
 import type { ExperimentTab } from '../lib/router.js';
 import { jsonList, links, splitHash, withQuery } from '../lib/router.js';
-import { cellText, collectKeys, nestRuns, toTableRun } from '../lib/runs-data.js';
-import type { KeySets, TableRun } from '../lib/runs-data.js';
+import { ColumnarRuns, columnarAvailable } from '../lib/columnar-runs.js';
+import { collectKeys, nestRuns, tableRunRows, toTableRun } from '../lib/runs-data.js';
+import type { KeySets, RunRows, TableRun } from '../lib/runs-data.js';
 import type { Experiment, Run } from '../lib/types.js';
 import { LoggedModelsTab } from './logged-models-tab.js';
 import { RunsChartsView } from './runs-charts-view.js';
@@ -60,26 +61,46 @@ export interface RunsQuery {
 }
 
 interface Loaded {
-  rows: TableRun[];
-  raw: TableRun[];
+  rows: RunRows;
   keys: KeySets;
-  nextToken?: string;
   error?: Error;
   loading: boolean;
   done: boolean;
+  /** Bumped when rows arrive in place (columnar windows), so the grid redraws. */
+  version: number;
 }
 
-/** Pages of `runs/search` for one query; more pages as the table scrolls near its end; optionally live. */
-function useRuns(q: RunsQuery, refresh: number, live: boolean) {
-  const [state, setState] = useState<Loaded>({
-    rows: [],
-    raw: [],
-    keys: { metrics: [], params: [], tags: [] },
-    loading: true,
-    done: false,
-  });
+const NO_KEYS: KeySets = { metrics: [], params: [], tags: [] };
+const EMPTY: Loaded = { rows: tableRunRows([], false), keys: NO_KEYS, loading: true, done: false, version: 0 };
+
+/**
+ * The runs of one query: mlflow-ts's columnar windows when the server has them (windows load as the
+ * table scrolls), else pages of MLflow's `runs/search` (more pages as the table scrolls near its end).
+ * Optionally live. `columns` are the data columns the table shows (the columnar path fetches only those).
+ */
+function useRuns(q: RunsQuery, refresh: number, live: boolean, columns: string[]) {
+  const [state, setState] = useState<Loaded>(EMPTY);
   const busy = useRef(false);
   const gen = useRef(0);
+  const raw = useRef<TableRun[]>([]);
+  const nextToken = useRef<string | undefined>();
+  const columnsRef = useRef(columns);
+  columnsRef.current = columns;
+  const fail = (g: number, e: unknown) => {
+    if (g !== gen.current) return;
+    setState((s) => ({ ...s, loading: false, done: true, error: e instanceof Error ? e : new Error(String(e)) }));
+  };
+  const bump = (g: number) => () => {
+    if (g === gen.current) setState((s) => ({ ...s, version: s.version + 1 }));
+  };
+  /** Columnar: the first window (a fresh search); false when the server has no columnar endpoint. */
+  const openColumnar = async (g: number): Promise<boolean> => {
+    const rows = await ColumnarRuns.open(q, columnsRef.current, bump(g));
+    if (!rows) return false;
+    if (g === gen.current)
+      setState((s) => ({ rows, keys: rows.keys, loading: false, done: true, version: s.version + 1 }));
+    return true;
+  };
   const fetchPage = async (token: string | undefined, size: number, g: number, base: TableRun[]) => {
     busy.current = true;
     try {
@@ -92,49 +113,84 @@ function useRuns(q: RunsQuery, refresh: number, live: boolean) {
         page_token: token,
       });
       if (g !== gen.current) return;
-      const raw = [...base, ...(res.runs ?? []).map(toTableRun)];
-      setState({
-        rows: nestRuns(raw),
-        raw,
-        keys: collectKeys(raw),
-        nextToken: res.next_page_token || undefined,
+      raw.current = [...base, ...(res.runs ?? []).map(toTableRun)];
+      nextToken.current = res.next_page_token || undefined;
+      setState((s) => ({
+        rows: tableRunRows(nestRuns(raw.current), !nextToken.current),
+        keys: collectKeys(raw.current),
         loading: false,
-        done: !res.next_page_token,
-      });
+        done: !nextToken.current,
+        version: s.version + 1,
+      }));
     } catch (e) {
-      if (g !== gen.current) return;
-      setState((s) => ({ ...s, loading: false, done: true, error: e instanceof Error ? e : new Error(String(e)) }));
+      fail(g, e);
     } finally {
       if (g === gen.current) busy.current = false;
     }
   };
+  const load = async (g: number, size: number) => {
+    busy.current = true;
+    try {
+      if (columnarAvailable() && (await openColumnar(g))) return;
+    } catch (e) {
+      fail(g, e);
+      return;
+    } finally {
+      if (g === gen.current) busy.current = false;
+    }
+    await fetchPage(undefined, size, g, []);
+  };
   useEffect(() => {
     const g = ++gen.current;
-    setState({ rows: [], raw: [], keys: { metrics: [], params: [], tags: [] }, loading: true, done: false });
-    void fetchPage(undefined, FIRST_PAGE, g, []);
+    raw.current = [];
+    nextToken.current = undefined;
+    setState(EMPTY);
+    void load(g, FIRST_PAGE);
   }, [q.experimentIds.join(','), q.filter, q.orderBy, q.viewType, refresh]);
+  // Columnar rows fetch only the shown columns: others chosen → the same snapshot with those.
+  const current = state.rows;
+  useEffect(() => {
+    if (!(current instanceof ColumnarRuns) || current.hasColumns(columns)) return;
+    const g = gen.current;
+    current
+      .withColumns(columns, bump(g), 0)
+      .then((rows) => {
+        if (rows && g === gen.current) setState((s) => ({ ...s, rows, version: s.version + 1 }));
+      })
+      .catch((e: unknown) => fail(g, e));
+  }, [current, columns.join('\n')]);
   const more = () => {
-    if (busy.current || state.done || !state.nextToken) return;
-    void fetchPage(state.nextToken, NEXT_PAGE, gen.current, state.raw);
+    if (busy.current || state.done || !nextToken.current || current instanceof ColumnarRuns) return;
+    void fetchPage(nextToken.current, NEXT_PAGE, gen.current, raw.current);
   };
-  // Live refresh: every LIVE_MS while the tab is visible, the loaded runs are fetched again in one
-  // request and the table is redrawn in place (scroll and selection kept). Beyond LIVE_MAX loaded runs
-  // it pauses: one request must stay one request.
-  const loaded = state.raw.length;
+  // Live refresh: every LIVE_MS while the tab is visible, one request: the first columnar window of a
+  // fresh search (other windows reload as they come into view), or the loaded runs/search pages again
+  // (beyond LIVE_MAX loaded runs that pauses: one request must stay one request). Redrawn in place.
+  const columnar = current instanceof ColumnarRuns;
+  const loaded = columnar ? 0 : current.count;
   const livePaused = live && loaded > LIVE_MAX;
   useEffect(() => {
     if (!live || livePaused) return;
     const timer = setInterval(() => {
       if (busy.current || document.hidden) return;
-      void fetchPage(undefined, Math.max(FIRST_PAGE, Math.min(loaded, LIVE_MAX)), gen.current, []);
+      const g = gen.current;
+      if (columnar) {
+        busy.current = true;
+        openColumnar(g)
+          .catch((e: unknown) => fail(g, e))
+          .finally(() => {
+            if (g === gen.current) busy.current = false;
+          });
+      } else void fetchPage(undefined, Math.max(FIRST_PAGE, Math.min(loaded, LIVE_MAX)), g, []);
     }, LIVE_MS);
     return () => clearInterval(timer);
-  }, [live, livePaused, loaded, q.experimentIds.join(','), q.filter, q.orderBy, q.viewType]);
+  }, [live, livePaused, loaded, columnar, q.experimentIds.join(','), q.filter, q.orderBy, q.viewType]);
   return { ...state, more, livePaused };
 }
 
 function RunsTable({
   rows,
+  version,
   columns,
   selected,
   sort,
@@ -144,7 +200,8 @@ function RunsTable({
   onMore,
   done,
 }: {
-  rows: TableRun[];
+  rows: RunRows;
+  version: number;
   columns: GridColumn[];
   selected: Set<string>;
   sort: { id: string; asc: boolean };
@@ -176,24 +233,21 @@ function RunsTable({
   useEffect(() => grid.current?.setSort(sort), [sort.id, sort.asc]);
   useEffect(() => {
     grid.current?.setSource({
-      rowCount: () => rows.length,
-      cell: (r, c) => {
-        const run = rows[r];
-        return run ? cellText(run, c.id) : '';
-      },
-      rowName: (r) => rows[r]?.name ?? '',
+      rowCount: () => rows.count,
+      cell: (r, c) => rows.cell(r, c.id),
+      rowName: (r) => rows.name(r),
       rowHref: (r) => {
-        const run = rows[r];
-        return run ? links.run(run.experimentId, run.id) : '#';
+        const id = rows.id(r);
+        return id ? links.run(rows.experimentId(r), id) : '#';
       },
-      rowDepth: (r) => rows[r]?.depth ?? 0,
+      rowDepth: (r) => rows.depth(r),
       isSelected: (r) => {
-        const run = rows[r];
-        return run ? selected.has(run.id) : false;
+        const id = rows.id(r);
+        return id ? selected.has(id) : false;
       },
     });
-  }, [rows, selected]);
-  return <div class="grid-host" ref={host} data-rows={rows.length} data-done={String(done)} />;
+  }, [rows, version, selected]);
+  return <div class="grid-host" ref={host} data-rows={rows.count} data-done={String(done)} />;
 }
 
 export function ExperimentPage({
@@ -228,19 +282,20 @@ export function ExperimentPage({
     [experimentIds.join(','), filter, orderByKey, orderByAsc, viewType],
   );
   const live = query.get('live') === 'true';
-  const runs = useRuns(runsQuery, refresh, live);
   const selected = useMemo(
     () => new Set((query.get('selected') ?? '').split(',').filter(Boolean)),
     [query.get('selected')],
   );
   const colsParam = query.get('cols');
+  const [keys, setKeys] = useState<KeySets>({ metrics: [], params: [], tags: [] });
   const chosen = useMemo(() => {
     if (colsParam !== null) return jsonList(colsParam);
-    return [...runs.keys.metrics.map((k) => `metrics.${k}`), ...runs.keys.params.map((k) => `params.${k}`)].slice(
-      0,
-      40,
-    );
-  }, [colsParam, runs.keys]);
+    return [...keys.metrics.map((k) => `metrics.${k}`), ...keys.params.map((k) => `params.${k}`)].slice(0, 40);
+  }, [colsParam, keys]);
+  const runs = useRuns(runsQuery, refresh, live, chosen);
+  useEffect(() => {
+    if (!runs.loading) setKeys(runs.keys);
+  }, [runs.keys, runs.loading]);
   const columns = useMemo(() => [...ATTRIBUTE_COLUMNS, ...chosen.map(gridColumn)], [chosen]);
   const sortColumnId = columns.find((c) => c.sortKey === orderByKey)?.id ?? orderByKey;
   const lastToggled = useRef(-1);
@@ -260,11 +315,11 @@ export function ExperimentPage({
     runs.error instanceof ApiError && runs.error.code === 'INVALID_PARAMETER_VALUE' && filter
       ? runs.error.message
       : undefined;
-  const selectedRuns = runs.rows.filter((r) => selected.has(r.id));
+  const selectedRuns = useMemo(() => runs.rows.findLoaded(selected), [runs.rows, runs.version, selected]);
 
   const bulk = async (endpoint: 'runs/delete' | 'runs/restore') => {
     try {
-      await Promise.all(selectedRuns.map((r) => api.post(endpoint, { run_id: r.id })));
+      await Promise.all([...selected].map((id) => api.post(endpoint, { run_id: id })));
       setSelected(new Set());
       setRefresh((n) => n + 1);
     } catch (e) {
@@ -318,8 +373,8 @@ export function ExperimentPage({
               value={filter}
               error={filterError}
               keys={[
-                ...runs.keys.metrics.map((k) => `metrics.${quoteKey(k)}`),
-                ...runs.keys.params.map((k) => `params.${quoteKey(k)}`),
+                ...keys.metrics.map((k) => `metrics.${quoteKey(k)}`),
+                ...keys.params.map((k) => `params.${quoteKey(k)}`),
               ]}
               onApply={(f) => setQuery({ searchFilter: f || undefined })}
             />
@@ -339,11 +394,7 @@ export function ExperimentPage({
                 <option value="Deleted">Deleted</option>
               </select>
             </label>
-            <ColumnPicker
-              keys={runs.keys}
-              selected={chosen}
-              onChange={(c) => setQuery({ cols: JSON.stringify(c) }, true)}
-            />
+            <ColumnPicker keys={keys} selected={chosen} onChange={(c) => setQuery({ cols: JSON.stringify(c) }, true)} />
             <button type="button" onClick={() => setRefresh((n) => n + 1)}>
               Refresh
             </button>
@@ -363,7 +414,7 @@ export function ExperimentPage({
           </div>
           <div class="toolbar selection-bar">
             <span aria-live="polite">
-              {runs.rows.length} run{runs.rows.length === 1 ? '' : 's'}
+              {runs.rows.count.toLocaleString('en-US')} run{runs.rows.count === 1 ? '' : 's'}
               {runs.done ? '' : '+'} · {selected.size} selected
             </span>
             <button
@@ -397,10 +448,11 @@ export function ExperimentPage({
           </div>
           {actionError ? <ErrorBox error={actionError} /> : null}
           {runs.error && !filterError ? <ErrorBox error={runs.error} what="Could not search runs" /> : null}
-          {runs.loading && runs.rows.length === 0 ? <Loading label="Loading runs…" /> : null}
+          {runs.loading && runs.rows.count === 0 ? <Loading label="Loading runs…" /> : null}
           {tab === 'runs' ? (
             <RunsTable
               rows={runs.rows}
+              version={runs.version}
               columns={columns}
               selected={selected}
               sort={{ id: sortColumnId, asc: orderByAsc }}
@@ -412,28 +464,26 @@ export function ExperimentPage({
                 setQuery({ orderByKey: c.sortKey, orderByAsc: String(asc) });
               }}
               onToggleAll={() => {
-                const all = runs.rows.every((r) => selected.has(r.id));
-                setSelected(all ? new Set() : new Set(runs.rows.map((r) => r.id)));
+                const loadedRuns = runs.rows.runsIn(0, runs.rows.count);
+                const all = loadedRuns.every((r) => selected.has(r.id));
+                setSelected(all ? new Set() : new Set(loadedRuns.map((r) => r.id)));
               }}
               onToggle={(row, range) => {
-                const run = runs.rows[row];
-                if (!run) return;
+                const id = runs.rows.id(row);
+                if (!id) return;
                 const next = new Set(selected);
                 if (range && lastToggled.current >= 0) {
                   const [a, b] = [Math.min(lastToggled.current, row), Math.max(lastToggled.current, row)];
-                  for (let i = a; i <= b; i++) {
-                    const r = runs.rows[i];
-                    if (r) next.add(r.id);
-                  }
-                } else if (!next.delete(run.id)) next.add(run.id);
+                  for (const r of runs.rows.runsIn(a, b + 1)) next.add(r.id);
+                } else if (!next.delete(id)) next.add(id);
                 lastToggled.current = row;
                 setSelected(next);
               }}
             />
           ) : (
             <RunsChartsView
-              runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.slice(0, 10)}
-              metricKeys={runs.keys.metrics}
+              runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.runsIn(0, 10)}
+              metricKeys={keys.metrics}
               hash={hash}
             />
           )}

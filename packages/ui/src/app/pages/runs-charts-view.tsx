@@ -3,10 +3,10 @@ import { runColorCss } from '../components/colors.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
 import { navigate } from '../lib/hooks.js';
 import { jsonList, splitHash, withQuery } from '../lib/router.js';
-import type { TableRun } from '../lib/runs-data.js';
+import type { RowRun } from '../lib/runs-data.js';
 
 /** The experiment's chart view: one chart per chosen metric, the selected runs (or the first 10) overlaid. */
-export function RunsChartsView({ runs, metricKeys, hash }: { runs: TableRun[]; metricKeys: string[]; hash: string }) {
+export function RunsChartsView({ runs, metricKeys, hash }: { runs: RowRun[]; metricKeys: string[]; hash: string }) {
   const { query } = splitHash(hash);
   const settings = chartSettings(query);
   const chosen = query.get('charts') !== null ? jsonList(query.get('charts')) : metricKeys.slice(0, 6);
