@@ -274,9 +274,7 @@ export class FluentSession {
   }
 
   async logParams(params: Record<string, unknown>): Promise<void> {
-    const { run } = await this.runForLogging();
-    const list = Object.entries(params).map(([key, value]) => ({ key, value: String(value) }));
-    for (const part of chunks(list, MAX_PARAMS_PER_BATCH)) await this.client().logBatch(run.runId, { params: part });
+    await this.logBatched('params', params, MAX_PARAMS_PER_BATCH);
   }
 
   async setTag(key: string, value: unknown): Promise<void> {
@@ -285,9 +283,14 @@ export class FluentSession {
   }
 
   async setTags(tags: Record<string, unknown>): Promise<void> {
+    await this.logBatched('tags', tags, MAX_TAGS_PER_BATCH);
+  }
+
+  /** Logs `values` as the active run's params or tags (values stringified), `perBatch` per logBatch. */
+  private async logBatched(field: 'params' | 'tags', values: Record<string, unknown>, perBatch: number): Promise<void> {
     const { run } = await this.runForLogging();
-    const list = Object.entries(tags).map(([key, value]) => ({ key, value: String(value) }));
-    for (const part of chunks(list, MAX_TAGS_PER_BATCH)) await this.client().logBatch(run.runId, { tags: part });
+    const list = Object.entries(values).map(([key, value]) => ({ key, value: String(value) }));
+    for (const part of chunks(list, perBatch)) await this.client().logBatch(run.runId, { [field]: part });
   }
 
   async deleteTag(key: string): Promise<void> {
