@@ -10,5 +10,6 @@ export {
 export { loggedModelLocationOfRun, resolveModelUri, resolveModelVersion } from './resolve-model-uri.js';
 export type { ModelUriRegistry, ModelUriStores } from './resolve-model-uri.js';
 export { assertSafeSourceUri } from './source-uri.js';
+export { OBJECT_STORE_SCHEMES } from './object-store-schemes.js';
 export type { SourceUriOptions } from './source-uri.js';
 export { decodingStages, percentDecodeOnce } from './percent-decoding.js';
