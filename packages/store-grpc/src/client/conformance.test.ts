@@ -1,11 +1,22 @@
-/** The logged-model conformance suite through the REST and gRPC clients → real server → store-fs. */
+/**
+ * Every conformance suite through the REST and the gRPC client → one real server → store-fs in a temp
+ * dir (registry: the memory registry store; artifacts: the proxied API / the Artifacts streams; traces:
+ * MLflow's trace routes + OTLP/HTTP / the Traces service + OTLP/gRPC), and logging a saved model.
+ */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { downloadModel, logSavedModel } from '@mlflow-ts/format/node';
-import { runLoggedModelStoreConformance } from '@mlflow-ts/format/testing';
+import {
+  runArtifactRepositoryConformance,
+  runLoggedModelStoreConformance,
+  runRegistryStoreConformance,
+  runTraceStoreConformance,
+  runTrackingStoreConformance,
+} from '@mlflow-ts/format/testing';
 import { startTestServer, type TestServer } from '../../test/helpers.js';
 import { createGrpcStore, createRestStore } from './stores.js';
+import type { RemoteStore } from './stores.js';
 
 let shared: Promise<TestServer> | undefined;
 const server = () => (shared ??= startTestServer({ store: 'fs' }));
@@ -13,21 +24,33 @@ afterAll(async () => {
   await (await shared)?.close();
 });
 
-runLoggedModelStoreConformance('REST client → server → store-fs', async () => {
-  const remote = createRestStore({ baseUrl: (await server()).baseUrl });
-  return { store: remote.tracking, cleanup: () => remote.close() };
-});
+const CLIENTS = [
+  ['REST', async () => createRestStore({ baseUrl: (await server()).baseUrl })],
+  ['gRPC', async () => createGrpcStore({ address: (await server()).grpcAddress })],
+] as const satisfies readonly (readonly [string, () => Promise<RemoteStore>])[];
 
-runLoggedModelStoreConformance('gRPC client → server → store-fs', async () => {
-  const remote = createGrpcStore({ address: (await server()).grpcAddress });
-  return { store: remote.tracking, cleanup: () => remote.close() };
-});
+for (const [kind, connect] of CLIENTS) {
+  const suite = `${kind} client → server → store-fs`;
+  const tracking = async () => {
+    const remote = await connect();
+    return { store: remote.tracking, cleanup: () => remote.close() };
+  };
+  runTrackingStoreConformance(suite, tracking);
+  runLoggedModelStoreConformance(suite, tracking);
+  runTraceStoreConformance(suite, tracking);
+  runRegistryStoreConformance(`${kind} client → server → memory registry`, async () => {
+    const remote = await connect();
+    return { store: remote.registry, cleanup: () => remote.close() };
+  });
+  runArtifactRepositoryConformance(`${kind} client → server → artifact destination`, async () => {
+    const remote = await connect();
+    const repo = remote.artifacts(`mlflow-artifacts:/conformance/${globalThis.crypto.randomUUID()}`);
+    return { repo, cleanup: () => remote.close() };
+  });
+}
 
 describe('our TypeScript client logs MLflow 3 models to our server', () => {
-  for (const [kind, connect] of [
-    ['REST', async () => createRestStore({ baseUrl: (await server()).baseUrl })],
-    ['gRPC', async () => createGrpcStore({ address: (await server()).grpcAddress })],
-  ] as const) {
+  for (const [kind, connect] of CLIENTS) {
     it(`${kind}: logSavedModel → models:/<model_id> downloads, registers and lists under the run`, async () => {
       const remote = await connect();
       try {

@@ -66,3 +66,36 @@ export function registryOf(ctx: HandlerContext): ModelRegistryStore {
   if (!ctx.registry) throw new MlflowError('NOT_IMPLEMENTED', 'This server has no model registry store.');
   return ctx.registry;
 }
+
+/**
+ * A handler that checks its fields (`required`: MLflow's `_assert_required`; `present`: set, may be
+ * empty), calls `op` with their values in that order, and answers `{ [answer]: result }` or MLflow's
+ * empty Response.
+ */
+export function byFields<T>(
+  fields: { required: string[]; present?: string[]; answer?: string },
+  op: (ctx: HandlerContext, ...values: string[]) => Promise<T>,
+): Handler {
+  const names = [...fields.required, ...(fields.present ?? [])];
+  return async (ctx, req) => {
+    required(req, ...fields.required);
+    if (fields.present) present(req, ...fields.present);
+    const result = await op(ctx, ...names.map((n) => str(req, n)!));
+    return fields.answer ? { [fields.answer]: result } : {};
+  };
+}
+
+/** The filter and paging fields of a search request. */
+export function searchArgs(req: Req) {
+  return {
+    filter: str(req, 'filter'),
+    max_results: num(req, 'max_results'),
+    order_by: list(req, 'order_by'),
+    page_token: str(req, 'page_token'),
+  };
+}
+
+/** A page as MLflow's search Response: the items under `key`, and the next page token. */
+export function pageAnswer<T>(key: string, page: { items: T[]; next_page_token?: string }): object {
+  return { [key]: page.items, next_page_token: page.next_page_token };
+}

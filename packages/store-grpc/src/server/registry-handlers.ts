@@ -1,7 +1,7 @@
 /** Model registry RPC handlers (mlflow/server/handlers.py, registry part). */
 import { IS_PROMPT_TAG } from '@mlflow-ts/format';
 import type { Handler } from './handler-context.js';
-import { list, num, present, registryOf, required, str } from './handler-context.js';
+import { byFields, list, pageAnswer, present, registryOf, required, searchArgs, str } from './handler-context.js';
 import { recordModelVersionOnLoggedModel } from './logged-model-handlers.js';
 import { assertSafeModelSource } from './uri-guards.js';
 
@@ -17,10 +17,9 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
     });
     return { registered_model };
   },
-  async RenameRegisteredModel(ctx, req) {
-    required(req, 'name', 'new_name');
-    return { registered_model: await registryOf(ctx).renameRegisteredModel(str(req, 'name')!, str(req, 'new_name')!) };
-  },
+  RenameRegisteredModel: byFields({ required: ['name', 'new_name'], answer: 'registered_model' }, (ctx, name, to) =>
+    registryOf(ctx).renameRegisteredModel(name, to),
+  ),
   async UpdateRegisteredModel(ctx, req) {
     required(req, 'name');
     return {
@@ -29,23 +28,12 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
       }),
     };
   },
-  async DeleteRegisteredModel(ctx, req) {
-    required(req, 'name');
-    await registryOf(ctx).deleteRegisteredModel(str(req, 'name')!);
-    return {};
-  },
-  async GetRegisteredModel(ctx, req) {
-    required(req, 'name');
-    return { registered_model: await registryOf(ctx).getRegisteredModel(str(req, 'name')!) };
-  },
+  DeleteRegisteredModel: byFields({ required: ['name'] }, (ctx, name) => registryOf(ctx).deleteRegisteredModel(name)),
+  GetRegisteredModel: byFields({ required: ['name'], answer: 'registered_model' }, (ctx, name) =>
+    registryOf(ctx).getRegisteredModel(name),
+  ),
   async SearchRegisteredModels(ctx, req) {
-    const page = await registryOf(ctx).searchRegisteredModels({
-      filter: str(req, 'filter'),
-      max_results: num(req, 'max_results'),
-      order_by: list(req, 'order_by'),
-      page_token: str(req, 'page_token'),
-    });
-    return { registered_models: page.items, next_page_token: page.next_page_token };
+    return pageAnswer('registered_models', await registryOf(ctx).searchRegisteredModels(searchArgs(req)));
   },
   async GetLatestVersions(ctx, req) {
     required(req, 'name');
@@ -57,31 +45,21 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
       ),
     };
   },
-  async SetRegisteredModelTag(ctx, req) {
-    required(req, 'name', 'key');
-    present(req, 'value');
-    await registryOf(ctx).setRegisteredModelTag(str(req, 'name')!, str(req, 'key')!, str(req, 'value')!);
-    return {};
-  },
-  async DeleteRegisteredModelTag(ctx, req) {
-    required(req, 'name', 'key');
-    await registryOf(ctx).deleteRegisteredModelTag(str(req, 'name')!, str(req, 'key')!);
-    return {};
-  },
-  async SetRegisteredModelAlias(ctx, req) {
-    required(req, 'name', 'alias', 'version');
-    await registryOf(ctx).setRegisteredModelAlias(str(req, 'name')!, str(req, 'alias')!, str(req, 'version')!);
-    return {};
-  },
-  async DeleteRegisteredModelAlias(ctx, req) {
-    required(req, 'name', 'alias');
-    await registryOf(ctx).deleteRegisteredModelAlias(str(req, 'name')!, str(req, 'alias')!);
-    return {};
-  },
-  async GetModelVersionByAlias(ctx, req) {
-    required(req, 'name', 'alias');
-    return { model_version: await registryOf(ctx).getModelVersionByAlias(str(req, 'name')!, str(req, 'alias')!) };
-  },
+  SetRegisteredModelTag: byFields({ required: ['name', 'key'], present: ['value'] }, (ctx, name, key, value) =>
+    registryOf(ctx).setRegisteredModelTag(name, key, value),
+  ),
+  DeleteRegisteredModelTag: byFields({ required: ['name', 'key'] }, (ctx, name, key) =>
+    registryOf(ctx).deleteRegisteredModelTag(name, key),
+  ),
+  SetRegisteredModelAlias: byFields({ required: ['name', 'alias', 'version'] }, (ctx, name, alias, version) =>
+    registryOf(ctx).setRegisteredModelAlias(name, alias, version),
+  ),
+  DeleteRegisteredModelAlias: byFields({ required: ['name', 'alias'] }, (ctx, name, alias) =>
+    registryOf(ctx).deleteRegisteredModelAlias(name, alias),
+  ),
+  GetModelVersionByAlias: byFields({ required: ['name', 'alias'], answer: 'model_version' }, (ctx, name, alias) =>
+    registryOf(ctx).getModelVersionByAlias(name, alias),
+  ),
   async CreateModelVersion(ctx, req) {
     required(req, 'name', 'source');
     // As MLflow's handler: a prompt version's source is a placeholder, not a location to follow.
@@ -122,42 +100,24 @@ export const REGISTRY_HANDLERS: Record<string, Handler> = {
     );
     return { model_version };
   },
-  async DeleteModelVersion(ctx, req) {
-    required(req, 'name', 'version');
-    await registryOf(ctx).deleteModelVersion(str(req, 'name')!, str(req, 'version')!);
-    return {};
-  },
-  async GetModelVersion(ctx, req) {
-    required(req, 'name', 'version');
-    return { model_version: await registryOf(ctx).getModelVersion(str(req, 'name')!, str(req, 'version')!) };
-  },
+  DeleteModelVersion: byFields({ required: ['name', 'version'] }, (ctx, name, version) =>
+    registryOf(ctx).deleteModelVersion(name, version),
+  ),
+  GetModelVersion: byFields({ required: ['name', 'version'], answer: 'model_version' }, (ctx, name, version) =>
+    registryOf(ctx).getModelVersion(name, version),
+  ),
   async SearchModelVersions(ctx, req) {
-    const page = await registryOf(ctx).searchModelVersions({
-      filter: str(req, 'filter'),
-      max_results: num(req, 'max_results'),
-      order_by: list(req, 'order_by'),
-      page_token: str(req, 'page_token'),
-    });
-    return { model_versions: page.items, next_page_token: page.next_page_token };
+    return pageAnswer('model_versions', await registryOf(ctx).searchModelVersions(searchArgs(req)));
   },
-  async GetModelVersionDownloadUri(ctx, req) {
-    required(req, 'name', 'version');
-    return { artifact_uri: await registryOf(ctx).getModelVersionDownloadUri(str(req, 'name')!, str(req, 'version')!) };
-  },
-  async SetModelVersionTag(ctx, req) {
-    required(req, 'name', 'version', 'key');
-    present(req, 'value');
-    await registryOf(ctx).setModelVersionTag(
-      str(req, 'name')!,
-      str(req, 'version')!,
-      str(req, 'key')!,
-      str(req, 'value')!,
-    );
-    return {};
-  },
-  async DeleteModelVersionTag(ctx, req) {
-    required(req, 'name', 'version', 'key');
-    await registryOf(ctx).deleteModelVersionTag(str(req, 'name')!, str(req, 'version')!, str(req, 'key')!);
-    return {};
-  },
+  GetModelVersionDownloadUri: byFields(
+    { required: ['name', 'version'], answer: 'artifact_uri' },
+    (ctx, name, version) => registryOf(ctx).getModelVersionDownloadUri(name, version),
+  ),
+  SetModelVersionTag: byFields(
+    { required: ['name', 'version', 'key'], present: ['value'] },
+    (ctx, name, version, key, value) => registryOf(ctx).setModelVersionTag(name, version, key, value),
+  ),
+  DeleteModelVersionTag: byFields({ required: ['name', 'version', 'key'] }, (ctx, name, version, key) =>
+    registryOf(ctx).deleteModelVersionTag(name, version, key),
+  ),
 };

@@ -151,6 +151,26 @@ async function deleteTraces(ctx: HandlerContext, input: Json): Promise<Json> {
   return { traces_deleted: n };
 }
 
+/** One search page (v3 and v2 alike), its trace infos written by `toJson`. */
+async function searchPage(
+  ctx: HandlerContext,
+  experimentIds: string[],
+  input: Json,
+  toJson: (info: TraceInfo) => Json,
+): Promise<Json> {
+  const page = await traceStoreOf(ctx).searchTraces({
+    experiment_ids: experimentIds,
+    filter: str(input, 'filter'),
+    max_results: maxResults(input),
+    order_by: strings(input, 'order_by'),
+    page_token: str(input, 'page_token'),
+  });
+  const out: Json = {};
+  if (page.items.length) out.traces = page.items.map(toJson);
+  if (page.next_page_token) out.next_page_token = page.next_page_token;
+  return out;
+}
+
 export const TRACE_HANDLERS: Record<string, TraceHandler> = {
   async StartTraceV3(ctx, input) {
     const trace = input.trace as Json | undefined;
@@ -188,17 +208,7 @@ export const TRACE_HANDLERS: Record<string, TraceHandler> = {
       const id = (loc?.mlflow_experiment as Json | undefined)?.experiment_id;
       if (typeof id === 'string') experimentIds.push(id);
     }
-    const page = await traceStoreOf(ctx).searchTraces({
-      experiment_ids: experimentIds,
-      filter: str(input, 'filter'),
-      max_results: maxResults(input),
-      order_by: strings(input, 'order_by'),
-      page_token: str(input, 'page_token'),
-    });
-    const out: Json = {};
-    if (page.items.length) out.traces = page.items.map(traceInfoToJson);
-    if (page.next_page_token) out.next_page_token = page.next_page_token;
-    return out;
+    return searchPage(ctx, experimentIds, input, traceInfoToJson);
   },
   DeleteTracesV3: deleteTraces,
   SetTraceTagV3: setTag,
@@ -250,17 +260,7 @@ export const TRACE_HANDLERS: Record<string, TraceHandler> = {
   async SearchTraces(ctx, input) {
     const ids = strings(input, 'experiment_ids');
     if (ids.length === 0) throw MlflowError.invalidParameter("Missing value for required parameter 'experiment_ids'.");
-    const page = await traceStoreOf(ctx).searchTraces({
-      experiment_ids: ids,
-      filter: str(input, 'filter'),
-      max_results: maxResults(input),
-      order_by: strings(input, 'order_by'),
-      page_token: str(input, 'page_token'),
-    });
-    const out: Json = {};
-    if (page.items.length) out.traces = page.items.map(traceInfoV2Json);
-    if (page.next_page_token) out.next_page_token = page.next_page_token;
-    return out;
+    return searchPage(ctx, ids, input, traceInfoV2Json);
   },
   DeleteTraces: deleteTraces,
   SetTraceTag: (ctx, input, params) => setTag(ctx, input, { trace_id: params.request_id ?? '' }),

@@ -22,7 +22,7 @@ import type {
   ViewType,
 } from '@mlflow-ts/format';
 import type { Handler, Req } from './handler-context.js';
-import { list, num, present, required, runIdOf, str } from './handler-context.js';
+import { byFields, list, num, pageAnswer, present, required, runIdOf, searchArgs, str } from './handler-context.js';
 import { asMlflow3Run } from './logged-model-handlers.js';
 import { assertSafeArtifactLocation } from './uri-guards.js';
 
@@ -106,48 +106,23 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     return { experiment_id };
   },
   async SearchExperiments(ctx, req) {
-    const page = await ctx.tracking.searchExperiments({
-      view_type: str(req, 'view_type') as ViewType | undefined,
-      max_results: num(req, 'max_results'),
-      filter: str(req, 'filter'),
-      order_by: list(req, 'order_by'),
-      page_token: str(req, 'page_token'),
-    });
-    return { experiments: page.items, next_page_token: page.next_page_token };
+    const view_type = str(req, 'view_type') as ViewType | undefined;
+    return pageAnswer('experiments', await ctx.tracking.searchExperiments({ ...searchArgs(req), view_type }));
   },
-  async GetExperiment(ctx, req) {
-    required(req, 'experiment_id');
-    return { experiment: await ctx.tracking.getExperiment(str(req, 'experiment_id')!) };
-  },
-  async DeleteExperiment(ctx, req) {
-    required(req, 'experiment_id');
-    await ctx.tracking.deleteExperiment(str(req, 'experiment_id')!);
-    return {};
-  },
-  async RestoreExperiment(ctx, req) {
-    required(req, 'experiment_id');
-    await ctx.tracking.restoreExperiment(str(req, 'experiment_id')!);
-    return {};
-  },
-  async UpdateExperiment(ctx, req) {
-    required(req, 'experiment_id', 'new_name');
-    await ctx.tracking.renameExperiment(str(req, 'experiment_id')!, str(req, 'new_name')!);
-    return {};
-  },
-  async SetExperimentTag(ctx, req) {
-    required(req, 'experiment_id', 'key');
-    present(req, 'value');
-    await ctx.tracking.setExperimentTag(str(req, 'experiment_id')!, {
-      key: str(req, 'key')!,
-      value: str(req, 'value')!,
-    });
-    return {};
-  },
-  async DeleteExperimentTag(ctx, req) {
-    required(req, 'experiment_id', 'key');
-    await ctx.tracking.deleteExperimentTag(str(req, 'experiment_id')!, str(req, 'key')!);
-    return {};
-  },
+  GetExperiment: byFields({ required: ['experiment_id'], answer: 'experiment' }, (ctx, id) =>
+    ctx.tracking.getExperiment(id),
+  ),
+  DeleteExperiment: byFields({ required: ['experiment_id'] }, (ctx, id) => ctx.tracking.deleteExperiment(id)),
+  RestoreExperiment: byFields({ required: ['experiment_id'] }, (ctx, id) => ctx.tracking.restoreExperiment(id)),
+  UpdateExperiment: byFields({ required: ['experiment_id', 'new_name'] }, (ctx, id, name) =>
+    ctx.tracking.renameExperiment(id, name),
+  ),
+  SetExperimentTag: byFields({ required: ['experiment_id', 'key'], present: ['value'] }, (ctx, id, key, value) =>
+    ctx.tracking.setExperimentTag(id, { key, value }),
+  ),
+  DeleteExperimentTag: byFields({ required: ['experiment_id', 'key'] }, (ctx, id, key) =>
+    ctx.tracking.deleteExperimentTag(id, key),
+  ),
   async CreateRun(ctx, req) {
     const run = await ctx.tracking.createRun({
       experiment_id: str(req, 'experiment_id') || undefined,
@@ -166,16 +141,8 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     });
     return { run_info };
   },
-  async DeleteRun(ctx, req) {
-    required(req, 'run_id');
-    await ctx.tracking.deleteRun(str(req, 'run_id')!);
-    return {};
-  },
-  async RestoreRun(ctx, req) {
-    required(req, 'run_id');
-    await ctx.tracking.restoreRun(str(req, 'run_id')!);
-    return {};
-  },
+  DeleteRun: byFields({ required: ['run_id'] }, (ctx, id) => ctx.tracking.deleteRun(id)),
+  RestoreRun: byFields({ required: ['run_id'] }, (ctx, id) => ctx.tracking.restoreRun(id)),
   async LogMetric(ctx, req) {
     const runId = runIdOf(req);
     required(req, 'key');
@@ -204,11 +171,7 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     await ctx.tracking.setTag(runId, { key: str(req, 'key')!, value: str(req, 'value')! });
     return {};
   },
-  async DeleteTag(ctx, req) {
-    required(req, 'run_id', 'key');
-    await ctx.tracking.deleteTag(str(req, 'run_id')!, str(req, 'key')!);
-    return {};
-  },
+  DeleteTag: byFields({ required: ['run_id', 'key'] }, (ctx, id, key) => ctx.tracking.deleteTag(id, key)),
   async GetRun(ctx, req) {
     return { run: asMlflow3Run(await ctx.tracking.getRun(runIdOf(req))) };
   },
@@ -220,12 +183,9 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
       );
     }
     const page = await ctx.tracking.searchRuns({
+      ...searchArgs(req),
       experiment_ids: list(req, 'experiment_ids') ?? [],
-      filter: str(req, 'filter'),
       run_view_type: str(req, 'run_view_type') as ViewType | undefined,
-      max_results: maxResults,
-      order_by: list(req, 'order_by'),
-      page_token: str(req, 'page_token'),
     });
     return { runs: page.items.map(asMlflow3Run), next_page_token: page.next_page_token };
   },
@@ -275,7 +235,7 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
       max_results: maxResults,
       page_token: str(req, 'page_token'),
     });
-    return { metrics: page.items, next_page_token: page.next_page_token };
+    return pageAnswer('metrics', page);
   },
   async GetMetricHistoryBulkInterval(ctx, req) {
     const bulk = {
