@@ -83,6 +83,24 @@ describe('binary artifact previews', () => {
     await upload(runId(), 'data/table.parquet', parquet);
     await upload(runId(), 'data/big.parquet', new Uint8Array(OVER_CAP));
     await upload(runId(), 'data/broken.parquet', new TextEncoder().encode('id,name\n1,a\n'));
+    await upload(
+      runId(),
+      'data/typed.parquet',
+      parquetWriteBuffer({
+        columnData: [
+          { name: 'big', data: BigInt64Array.from([2n ** 53n + 1n, -7n]), type: 'INT64' },
+          { name: 'ok', data: [true, false], type: 'BOOLEAN' },
+          { name: 'at', data: [new Date(Date.UTC(2026, 0, 15, 9)), null], type: 'TIMESTAMP' },
+          { name: 'tags', data: [{ a: [1, 2] }, null], type: 'JSON' },
+        ],
+      }),
+    );
+    await upload(
+      runId(),
+      'data/empty.parquet',
+      parquetWriteBuffer({ columnData: [{ name: 'x', data: new Float32Array(0), type: 'FLOAT' }] }),
+    );
+    await upload(runId(), 'broken.pdf', new TextEncoder().encode('%PDF-1.7 nothing else'));
     await upload(runId(), 'report.pdf', await pdf(5));
     await upload(
       runId(),
@@ -154,6 +172,24 @@ describe('binary artifact previews', () => {
     expect(rec.errors).toEqual([]);
   });
 
+  it('shows 64-bit integers exactly, booleans, timestamps, JSON and nulls, and an empty table', async () => {
+    const { page } = rec;
+    await open('data/typed.parquet');
+    await page.locator('.preview-table tbody tr').nth(1).waitFor();
+    const rows = await page
+      .locator('.preview-table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
+    expect(rows).toEqual([
+      ['9007199254740993', 'true', '2026-01-15T09:00:00.000Z', '{"a":[1,2]}'],
+      ['-7', 'false', '', ''],
+    ]);
+    await open('data/empty.parquet');
+    await page.getByText('0 rows, 1 column, 0 row groups, 54 B; written by hyparquet.').waitFor();
+    expect(await page.locator('.preview-table th').allTextContents()).toEqual(['x']);
+    expect(await page.locator('.preview-table tbody tr').count()).toBe(0);
+    expect(rec.errors).toEqual([]);
+  });
+
   it('stops reading a Parquet file past the cap and says so', async () => {
     const { page } = rec;
     await open('data/big.parquet');
@@ -189,6 +225,15 @@ describe('binary artifact previews', () => {
     }
     // the worker came from the UI's own files, not a CDN (browser.ts records any request elsewhere)
     expect(await axeViolations(page)).toEqual([]);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('reports a file that is not a PDF', async () => {
+    const { page } = rec;
+    await open('broken.pdf');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Not a readable PDF');
     expect(rec.errors).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ import { KeyValueTable, Loading } from '../components/common.js';
 import { formatBytes } from '../lib/format.js';
 import { useAsync } from '../lib/hooks.js';
 import { openArtifactBytes } from './artifact-bytes.js';
+import { count } from './counts.js';
 import { PreviewError } from './preview-error.js';
 import { TablePreview } from './table-preview.js';
 
@@ -64,8 +65,10 @@ export function ParquetPreview({ url }: { url: string }) {
   return (
     <div class="parquet-preview">
       <p class="muted small">
-        {total.toLocaleString('en-US')} rows, {columns.length} columns, {metadata.row_groups.length} row group
-        {metadata.row_groups.length === 1 ? '' : 's'}, {formatBytes(data.data.size)}
+        {[count(total, 'row'), count(columns.length, 'column'), count(metadata.row_groups.length, 'row group')].join(
+          ', ',
+        )}
+        , {formatBytes(data.data.size)}
         {metadata.created_by ? `; written by ${metadata.created_by}` : ''}.{' '}
         {total > PREVIEW_ROWS ? `Showing the first ${PREVIEW_ROWS} rows.` : ''}
       </p>

@@ -10,6 +10,7 @@ import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Loading } from '../components/common.js';
 import { fetchArtifactBytes } from './artifact-bytes.js';
+import { count } from './counts.js';
 import { PreviewError } from './preview-error.js';
 
 GlobalWorkerOptions.workerSrc = workerUrl;
@@ -90,7 +91,7 @@ export function PdfPreview({ url }: { url: string }) {
   return (
     <div class="preview-pdf">
       <p class="muted small">
-        {doc.numPages} page{doc.numPages === 1 ? '' : 's'}
+        {count(doc.numPages, 'page')}
         {doc.numPages > shown ? `; showing the first ${shown}` : ''}.
       </p>
       {Array.from({ length: shown }, (_, i) => (
