@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach } from 'vitest';
+import { createFsTrackingStore, type FsTrackingStore } from '@mlflow-ts/store-fs';
 import { main, type MainOptions } from '../src/main.js';
 
 export interface CliResult {
@@ -106,5 +108,48 @@ export async function startInProcess(
       await running;
       if (failed) throw failed;
     },
+  };
+}
+
+export interface FileStoreFixture {
+  /** This test's temp dir. */
+  readonly dir: string;
+  /** `<dir>/mlruns`, the file store's root. */
+  readonly uri: string;
+  readonly store: FsTrackingStore;
+  /** Runs the CLI on this store (`--backend-store-uri <uri>` appended); expects exit 0, returns stdout. */
+  cli(args: string[]): Promise<string>;
+}
+
+/** Per test: a fresh temp dir with a file store at `<dir>/mlruns` (closed and removed after the test). */
+export function useFileStore(opts: { prefix?: string; cacheDir?: null } = {}): FileStoreFixture {
+  let current: { dir: string; uri: string; store: FsTrackingStore; cleanup: () => Promise<void> } | undefined;
+  const get = () => {
+    if (!current) throw new Error('useFileStore: only inside a test');
+    return current;
+  };
+  beforeEach(async () => {
+    const { dir, cleanup } = await tempDir(opts.prefix);
+    const uri = path.join(dir, 'mlruns');
+    const store = createFsTrackingStore(opts.cacheDir === null ? { root: uri, cacheDir: null } : { root: uri });
+    current = { dir, uri, store, cleanup };
+  });
+  afterEach(async () => {
+    const c = current;
+    current = undefined;
+    await c?.store.close?.();
+    await c?.cleanup();
+  });
+  return {
+    get dir() {
+      return get().dir;
+    },
+    get uri() {
+      return get().uri;
+    },
+    get store() {
+      return get().store;
+    },
+    cli: (args) => cliOk([...args, '--backend-store-uri', get().uri]),
   };
 }

@@ -1,45 +1,30 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFsTrackingStore } from '@mlflow-ts/store-fs';
-import type { TrackingStore } from '@mlflow-ts/format';
-import { cliOk, runCli, tempDir } from '../../../test/cli-harness.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, useFileStore } from '../../../test/cli-harness.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-let uri: string;
-let store: TrackingStore;
+const fx = useFileStore();
 let runId: string;
-let cli: (args: string[]) => Promise<string>;
 
 beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-  uri = path.join(dir, 'mlruns');
-  store = createFsTrackingStore({ root: uri });
-  runId = (await store.createRun({ experiment_id: '0', start_time: 1, tags: [] })).info.run_id;
-  cli = (args) => cliOk([...args, '--backend-store-uri', uri]);
-});
-
-afterEach(async () => {
-  await store.close?.();
-  await cleanup();
+  runId = (await fx.store.createRun({ experiment_id: '0', start_time: 1, tags: [] })).info.run_id;
 });
 
 describe('mlflow-ts artifacts', () => {
   it('logs a file and a directory, lists them (REST body with --json) and downloads them back', async () => {
-    const local = path.join(dir, 'local');
+    const local = path.join(fx.dir, 'local');
     await mkdir(path.join(local, 'nested'), { recursive: true });
     await writeFile(path.join(local, 'weights.bin'), Buffer.alloc(1500, 7));
     await writeFile(path.join(local, 'nested', 'conf.json'), '{"a":1}');
-    await writeFile(path.join(dir, 'single.txt'), 'one');
+    await writeFile(path.join(fx.dir, 'single.txt'), 'one');
 
-    expect(await cli(['artifacts', 'log', '-r', runId, '-l', local, '-a', 'model'])).toContain('Logged directory');
-    expect(await cli(['artifacts', 'log', '--run-id', runId, '--local-path', path.join(dir, 'single.txt')])).toContain(
-      'Logged file',
-    );
+    expect(await fx.cli(['artifacts', 'log', '-r', runId, '-l', local, '-a', 'model'])).toContain('Logged directory');
+    expect(
+      await fx.cli(['artifacts', 'log', '--run-id', runId, '--local-path', path.join(fx.dir, 'single.txt')]),
+    ).toContain('Logged file');
 
-    const artifactUri = (await store.getRun(runId)).info.artifact_uri;
-    const root = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '--json']));
+    const artifactUri = (await fx.store.getRun(runId)).info.artifact_uri;
+    const root = JSON.parse(await fx.cli(['artifacts', 'list', '-r', runId, '--json']));
     expect(root).toEqual({
       root_uri: artifactUri,
       files: [
@@ -47,40 +32,49 @@ describe('mlflow-ts artifacts', () => {
         { path: 'single.txt', is_dir: false, file_size: 3 },
       ],
     });
-    const model = JSON.parse(await cli(['artifacts', 'list', '-r', runId, '-a', 'model', '--json']));
+    const model = JSON.parse(await fx.cli(['artifacts', 'list', '-r', runId, '-a', 'model', '--json']));
     expect(model.files).toEqual([
       { path: 'model/nested', is_dir: true },
       { path: 'model/weights.bin', is_dir: false, file_size: 1500 },
     ]);
-    const table = await cli(['artifacts', 'list', '-r', runId, '-a', 'model']);
+    const table = await fx.cli(['artifacts', 'list', '-r', runId, '-a', 'model']);
     expect(table).toContain('model/nested/');
     expect(table).toContain('1.5 KiB');
 
-    const dst = path.join(dir, 'dl');
-    const printed = (await cli(['artifacts', 'download', '-r', runId, '-a', 'model', '-d', dst])).trim();
+    const dst = path.join(fx.dir, 'dl');
+    const printed = (await fx.cli(['artifacts', 'download', '-r', runId, '-a', 'model', '-d', dst])).trim();
     expect(await readFile(path.join(printed, 'nested', 'conf.json'), 'utf8')).toBe('{"a":1}');
     expect((await readFile(path.join(printed, 'weights.bin'))).length).toBe(1500);
-    const single = (await cli(['artifacts', 'download', '-r', runId, '-a', 'single.txt', '-d', dst])).trim();
+    const single = (await fx.cli(['artifacts', 'download', '-r', runId, '-a', 'single.txt', '-d', dst])).trim();
     expect(await readFile(single, 'utf8')).toBe('one');
   });
 
   it('a missing local path is a one-line user error', async () => {
-    const r = await runCli(['artifacts', 'log', '-r', runId, '-l', path.join(dir, 'nope'), '--backend-store-uri', uri]);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^Error: .*nope.*\n$/);
-  });
-
-  it('draws no progress bar when stderr is not a terminal', async () => {
-    await writeFile(path.join(dir, 'big.bin'), Buffer.alloc(9 * 1024 * 1024));
     const r = await runCli([
       'artifacts',
       'log',
       '-r',
       runId,
       '-l',
-      path.join(dir, 'big.bin'),
+      path.join(fx.dir, 'nope'),
       '--backend-store-uri',
-      uri,
+      fx.uri,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^Error: .*nope.*\n$/);
+  });
+
+  it('draws no progress bar when stderr is not a terminal', async () => {
+    await writeFile(path.join(fx.dir, 'big.bin'), Buffer.alloc(9 * 1024 * 1024));
+    const r = await runCli([
+      'artifacts',
+      'log',
+      '-r',
+      runId,
+      '-l',
+      path.join(fx.dir, 'big.bin'),
+      '--backend-store-uri',
+      fx.uri,
     ]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
   });

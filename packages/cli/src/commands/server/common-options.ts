@@ -1,6 +1,17 @@
 /** The options `server` and `ui` share: stores, artifacts, where to listen. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
 
+/** What `withServerStoreOptions` parses. */
+export interface ServerStoreOptions {
+  backendStoreUri: string;
+  registryStoreUri?: string;
+  defaultArtifactRoot?: string;
+  serveArtifacts: boolean;
+  artifactsDestination: string;
+  host: string;
+  port: number;
+}
+
 export function parsePort(name: string) {
   return (value: string): number => {
     const n = Number(value);

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { collect } from '../../options.js';
-import { parsePort, serveArtifactsValue, withServerStoreOptions } from './common-options.js';
+import { parsePort, type ServerStoreOptions, serveArtifactsValue, withServerStoreOptions } from './common-options.js';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import * as storeFs from '@mlflow-ts/store-fs';
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
@@ -21,14 +21,7 @@ import { checkSqlDatabase, isSqlStoreUri, openSqlRegistryStore, openSqlTrackingS
 import { isClusterWorker, leaveCluster, reportListening, runPrimary } from './workers.js';
 import { checkArtifactsDestination, s3ArtifactsOption } from './artifacts-option.js';
 
-export interface ServerCommandOptions {
-  backendStoreUri: string;
-  registryStoreUri?: string;
-  defaultArtifactRoot?: string;
-  serveArtifacts: boolean;
-  artifactsDestination: string;
-  host: string;
-  port: number;
+export interface ServerCommandOptions extends ServerStoreOptions {
   grpcPort?: number;
   authToken?: string[];
   authUser?: string[];

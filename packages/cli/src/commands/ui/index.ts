@@ -4,20 +4,12 @@
  * production knobs (gRPC, auth).
  */
 import { Command } from 'commander';
-import { serveArtifactsValue, withServerStoreOptions } from '../server/common-options.js';
+import { type ServerStoreOptions, serveArtifactsValue, withServerStoreOptions } from '../server/common-options.js';
 import type { CliContext } from '../../cli-context.js';
 import { runServer } from '../server/index.js';
 import { untilStopped } from '../../until-stopped.js';
 
-export interface UiCommandOptions {
-  backendStoreUri: string;
-  registryStoreUri?: string;
-  defaultArtifactRoot?: string;
-  serveArtifacts: boolean;
-  artifactsDestination: string;
-  host: string;
-  port: number;
-}
+export type UiCommandOptions = ServerStoreOptions;
 
 /** `mlflow-ts ui`'s server: `runServer` with the UI on; resolves when `signal` aborts and it has shut down. */
 export function runUi(ctx: Pick<CliContext, 'print'>, o: UiCommandOptions, signal: AbortSignal): Promise<void> {
