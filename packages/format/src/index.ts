@@ -126,6 +126,7 @@ export {
   newLoggedModelId,
   validateLoggedModelName,
 } from './logged-model.js';
+export { validateCreateLoggedModel } from './logged-model-create.js';
 export type {
   CreateLoggedModelRequest,
   LoggedModelDatasetFilter,
