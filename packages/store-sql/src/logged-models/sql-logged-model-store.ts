@@ -3,12 +3,14 @@
  * `logged_models` with its tags, params and metrics tables. Every write is one transaction.
  * Metrics reach a model through the tracking store's log_metric/log_batch (`recordModelMetrics`).
  */
+import { sql } from 'kysely';
 import {
   MlflowError,
   checkLoggedModelId,
   generateLoggedModelName,
   loggedModelArtifactLocation,
   newLoggedModelId,
+  validateCreateLoggedModel,
   validateLoggedModelName,
   validateParam,
   validateTag,
@@ -49,23 +51,38 @@ async function getModel(db: Db, modelId: string): Promise<LoggedModel> {
   return model;
 }
 
+/** MLflow's tables of a logged model's tags and params: table, key column, value column. */
+const KEY_VALUE_TABLES = {
+  tags: ['logged_model_tags', 'tag_key', 'tag_value'],
+  params: ['logged_model_params', 'param_key', 'param_value'],
+} as const;
+
 export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedModelDeps): LoggedModelStore {
   let lastTime = 0;
   // Strictly increasing within this process, so the default order (newest first) is deterministic.
   const now = () => (lastTime = Math.max(Date.now(), lastTime + 1));
 
+  /** Sets a model's tags or params (the last value of a key wins), in one transaction. */
+  const upsertKeyValues = (
+    modelId: string,
+    kind: keyof typeof KEY_VALUE_TABLES,
+    items: { key: string; value: string }[],
+  ) =>
+    inWriteTransaction(conn, async (db) => {
+      const { experiment_id } = await requireModel(db, modelId);
+      const last = [...new Map(items.map((x) => [x.key, x.value]))];
+      if (last.length === 0) return;
+      const [table, keyColumn, valueColumn] = KEY_VALUE_TABLES[kind].map((name) => sql.raw(name));
+      const rows = last.map(([key, value]) => sql`(${modelId}, ${experiment_id}, ${key}, ${value})`);
+      await sql`INSERT INTO ${table} (model_id, experiment_id, ${keyColumn}, ${valueColumn}) VALUES ${sql.join(rows)}
+        ON CONFLICT (model_id, ${keyColumn}) DO UPDATE SET ${valueColumn} = excluded.${valueColumn}`.execute(db);
+    });
+
   return {
     async createLoggedModel(req) {
       validateLoggedModelName(req.name);
       const exp = await deps.getExperiment(req.experiment_id);
-      if (exp.lifecycle_stage !== 'active') {
-        throw new MlflowError(
-          'INVALID_STATE',
-          `Could not create model under non-active experiment with ID ${req.experiment_id}.`,
-        );
-      }
-      const params = (req.params ?? []).map((p) => validateParam(p));
-      const tags = (req.tags ?? []).map((t) => validateTag(t));
+      const { params, tags } = validateCreateLoggedModel(req, exp);
       const modelId = newLoggedModelId();
       const experimentId = Number(exp.experiment_id);
       const t = now();
@@ -155,19 +172,11 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
 
     async setLoggedModelTags(modelId, tags) {
       checkLoggedModelId(modelId);
-      const valid = tags.map((t) => validateTag(t));
-      await inWriteTransaction(conn, async (db) => {
-        const { experiment_id } = await requireModel(db, modelId);
-        const last = [...new Map(valid.map((x) => [x.key, x.value]))];
-        if (last.length === 0) return;
-        await db
-          .insertInto('logged_model_tags')
-          .values(last.map(([key, value]) => ({ model_id: modelId, experiment_id, tag_key: key, tag_value: value })))
-          .onConflict((oc) =>
-            oc.columns(['model_id', 'tag_key']).doUpdateSet((eb) => ({ tag_value: eb.ref('excluded.tag_value') })),
-          )
-          .execute();
-      });
+      await upsertKeyValues(
+        modelId,
+        'tags',
+        tags.map((t) => validateTag(t)),
+      );
     },
 
     async deleteLoggedModelTag(modelId, key) {
@@ -191,23 +200,11 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
 
     async logLoggedModelParams(modelId, params) {
       checkLoggedModelId(modelId);
-      const valid = params.map((p) => validateParam(p));
-      await inWriteTransaction(conn, async (db) => {
-        const { experiment_id } = await requireModel(db, modelId);
-        const last = [...new Map(valid.map((x) => [x.key, x.value]))];
-        if (last.length === 0) return;
-        await db
-          .insertInto('logged_model_params')
-          .values(
-            last.map(([key, value]) => ({ model_id: modelId, experiment_id, param_key: key, param_value: value })),
-          )
-          .onConflict((oc) =>
-            oc
-              .columns(['model_id', 'param_key'])
-              .doUpdateSet((eb) => ({ param_value: eb.ref('excluded.param_value') })),
-          )
-          .execute();
-      });
+      await upsertKeyValues(
+        modelId,
+        'params',
+        params.map((p) => validateParam(p)),
+      );
     },
   };
 }

@@ -10,6 +10,7 @@
 import {
   IS_PROMPT_TAG,
   MlflowError,
+  OBJECT_STORE_SCHEMES,
   assertSafeSourceUri,
   parseModelUri,
   resolveModelUri,
@@ -22,12 +23,7 @@ export const DEFAULT_SOURCE_SCHEMES: readonly string[] = [
   'runs',
   'models',
   'mlflow-artifacts',
-  's3',
-  'gs',
-  'wasbs',
-  'abfss',
-  'hdfs',
-  'dbfs',
+  ...OBJECT_STORE_SCHEMES,
 ];
 
 export interface SourcePolicy {
