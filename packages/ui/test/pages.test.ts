@@ -23,6 +23,56 @@ async function go(hash: string): Promise<void> {
 
 const COLUMNAR = 'mlflow-ts/runs/search-columnar';
 
+const COLUMNAR_HISTORY = 'mlflow-ts/metrics/get-history-bulk-interval';
+
+/** The page's sampled-history requests, ours (POST, JSON body) or MLflow's (GET, query string), as one shape. */
+function historyRequests(): {
+  columnar: boolean;
+  runIds: string[];
+  maxResults?: number;
+  start?: number;
+  end?: number;
+}[] {
+  return rec.requests
+    .filter((r) => r.path.includes('get-history-bulk-interval'))
+    .map((r) => {
+      if (r.path.endsWith(COLUMNAR_HISTORY)) {
+        const b = JSON.parse(r.body ?? '{}');
+        return { columnar: true, runIds: b.run_ids, maxResults: b.max_results, start: b.start_step, end: b.end_step };
+      }
+      const q = new URL(`http://x${r.path}`).searchParams;
+      const n = (k: string) => (q.get(k) === null ? undefined : Number(q.get(k)));
+      return {
+        columnar: false,
+        runIds: q.getAll('run_ids'),
+        maxResults: n('max_results'),
+        start: n('start_step'),
+        end: n('end_step'),
+      };
+    });
+}
+
+/**
+ * Runs `body` while the server answers `endpoint` (under ajax-api/2.0/) as MLflow's Flask server answers
+ * a path it does not know; then the page is loaded again (it remembers a missing endpoint until then).
+ */
+async function withoutEndpoint(endpoint: string, body: () => Promise<void>): Promise<void> {
+  const pattern = `**/ajax-api/2.0/${endpoint}`;
+  await rec.page.route(pattern, (route) =>
+    route.fulfill({
+      status: 404,
+      contentType: 'text/html; charset=utf-8',
+      body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>',
+    }),
+  );
+  try {
+    await body();
+  } finally {
+    await rec.page.unroute(pattern);
+    await rec.page.reload();
+  }
+}
+
 /** A call of the REST API from another client (not the page). */
 const post = (path: string, body: unknown) =>
   fetch(`${fx.baseUrl}/api/2.0/mlflow/${path}`, {
@@ -218,10 +268,10 @@ describe('runs table', () => {
     expect(searches).toHaveLength(1);
     expect(searches[0]?.body).toContain('attributes.run_id IN (');
     expect(rec.requests.filter((r) => r.path.includes('runs/get'))).toHaveLength(0);
-    // the overlaid chart: one bulk-interval request for both runs
-    const bulk = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    // the overlaid chart: one columnar history request for both runs
+    const bulk = historyRequests();
     expect(bulk).toHaveLength(1);
-    expect(bulk[0]?.path.match(/run_ids=/g)).toHaveLength(2);
+    expect(bulk[0]).toMatchObject({ columnar: true, runIds: [expect.any(String), expect.any(String)] });
     // the scatter: a dot per run, params.depth (x) against metrics.accuracy (y), chosen in the URL
     await page.locator('.scatter-canvas').waitFor();
     await page.getByLabel('Scatter x').selectOption('params.depth');
@@ -285,15 +335,7 @@ describe('runs table', () => {
 
   it('in front of a server without the columnar endpoint (a real MLflow) it falls back to runs/search', async () => {
     const { page } = rec;
-    // what MLflow's Flask server answers for a path it does not know
-    await page.route(`**/ajax-api/2.0/${COLUMNAR}`, (route) =>
-      route.fulfill({
-        status: 404,
-        contentType: 'text/html; charset=utf-8',
-        body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>',
-      }),
-    );
-    try {
+    await withoutEndpoint(COLUMNAR, async () => {
       await go(`#/experiments/${fx.experimentId}`);
       await page.locator('.grid-host[data-rows="15"]').waitFor();
       const state = await gridState();
@@ -317,11 +359,7 @@ describe('runs table', () => {
       await expect.poll(async () => (await gridState()).names[0]).toBe('run-00');
       expect(rec.requests.filter((r) => r.path.endsWith(COLUMNAR))).toHaveLength(0);
       expect(unexpectedErrors([404])).toEqual([]);
-    } finally {
-      await page.unroute(`**/ajax-api/2.0/${COLUMNAR}`);
-      // the page remembers the missing endpoint until it is loaded again (go() changes only the hash)
-      await page.reload();
-    }
+    });
   });
 
   it('loads windows of a big table as it scrolls, from one snapshot', async () => {
@@ -487,12 +525,15 @@ describe('run page', () => {
     await page.waitForFunction(
       () => ((window as unknown as { __chartEvents?: unknown[] }).__chartEvents ?? []).length >= 2,
     );
-    const first = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    const first = historyRequests();
     expect(first).toHaveLength(1);
-    const url = new URL(`http://x${first[0]?.path}`);
     const width = await page.locator('.chart').evaluate((el) => el.clientWidth);
-    expect(Number(url.searchParams.get('max_results'))).toBe(Math.min(2500, Math.round(width * 2)));
-    expect(url.searchParams.get('start_step')).toBeNull();
+    expect(first[0]).toMatchObject({
+      columnar: true,
+      runIds: [fx.longRunId],
+      maxResults: Math.min(2500, Math.round(width * 2)),
+    });
+    expect(first[0]?.start).toBeUndefined();
     expect(rec.requests.some((r) => r.path.includes('metrics/get-history?'))).toBe(false);
 
     rec.clear();
@@ -508,11 +549,10 @@ describe('run page', () => {
         (e) => e.kind === 'draw' && e.range,
       ),
     );
-    const zoom = rec.requests.filter((r) => r.path.includes('get-history-bulk-interval'));
+    const zoom = historyRequests();
     expect(zoom).toHaveLength(1);
-    const z = new URL(`http://x${zoom[0]?.path}`);
-    const start = Number(z.searchParams.get('start_step'));
-    const end = Number(z.searchParams.get('end_step'));
+    const start = zoom[0]?.start ?? Number.NaN;
+    const end = zoom[0]?.end ?? Number.NaN;
     expect(start).toBeGreaterThan(500);
     expect(end).toBeLessThan(2500);
     expect(end).toBeGreaterThan(start);
@@ -523,13 +563,30 @@ describe('run page', () => {
       const ev = (window as unknown as { __chartEvents?: { range?: unknown; kind: string }[] }).__chartEvents ?? [];
       return ev[ev.length - 1]?.kind === 'draw' && !ev[ev.length - 1]?.range;
     });
-    expect(
-      rec.requests.filter((r) => r.path.includes('get-history-bulk-interval') && !r.path.includes('start_step')),
-    ).toHaveLength(1);
+    expect(historyRequests().filter((h) => h.start === undefined)).toHaveLength(1);
 
     await page.getByLabel('Smoothing').selectOption('ema');
     await page.waitForFunction(() => location.hash.includes('smoothing=ema'));
     expect(unexpectedErrors()).toEqual([]);
+  });
+
+  it("charts through MLflow's get-history-bulk-interval on a server without the columnar histories", async () => {
+    const { page } = rec;
+    await withoutEndpoint(COLUMNAR_HISTORY, async () => {
+      await go(`#/experiments/${fx.otherExperimentId}/runs/${fx.longRunId}/model-metrics`);
+      // a fresh document: the chart of the last test (same document, other hash) is gone
+      rec.clear();
+      await page.reload();
+      await page.waitForFunction(() =>
+        ((window as unknown as { __chartEvents?: { kind: string; points: number }[] }).__chartEvents ?? []).some(
+          (e) => e.kind === 'draw' && e.points > 1000,
+        ),
+      );
+      const h = historyRequests();
+      expect(h.map((x) => x.columnar)).toEqual([true, false]);
+      expect(h[1]).toMatchObject({ runIds: [fx.longRunId], maxResults: h[0]?.maxResults });
+      expect(unexpectedErrors([404])).toEqual([]);
+    });
   });
 });
 

@@ -97,7 +97,7 @@ export class MetricChart {
   private async load(): Promise<void> {
     const id = ++this.fetchId;
     const t0 = performance.now();
-    const points = pointsForWidth(this.width);
+    const points = pointsForWidth(this.width, this.opts.runs.length);
     const range = this.opts.xAxis === 'step' ? this.range : undefined;
     const data = await fetchSampledHistories(
       this.opts.runs.map((r) => r.id),

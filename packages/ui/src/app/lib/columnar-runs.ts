@@ -12,6 +12,8 @@ import { PARENT_TAG } from './runs-data.js';
 
 const ENDPOINT = 'ajax-api/2.0/mlflow-ts/runs/search-columnar';
 export const WINDOW = 1000;
+/** Windows kept; past this the one farthest from the last loaded goes (heap stays bounded at any table size). */
+const MAX_WINDOWS = 30;
 const SOURCE_TAG = 'tags.mlflow.source.name';
 const PARENT = `tags.${PARENT_TAG}`;
 /** Tags every window carries (the source column, nesting). */
@@ -231,6 +233,11 @@ export class ColumnarRuns implements RunRows {
           this.count = reply.total;
         }
         this.windows.set(n, decode(reply));
+        while (this.windows.size > MAX_WINDOWS) {
+          let far = n;
+          for (const k of this.windows.keys()) if (Math.abs(k - n) > Math.abs(far - n)) far = k;
+          this.windows.delete(far);
+        }
       })
       .catch((e: unknown) => {
         this.error = e instanceof Error ? e : new Error(String(e));
