@@ -99,12 +99,13 @@ export class SyncTx {
     await Promise.all(all.map((b) => this.gs.schedule(b)));
   }
 
-  // Small-file I/O is synchronous (as in the rest of store-fs): a thread-pool hop per tiny file costs
-  // more than the syscall. Only the fsyncs, batched, go to the pool.
+  // Creating a file or directory costs a journal transaction (hundreds of µs on a busy disk), so those
+  // run on the thread pool: an OTLP request's traces are written side by side while the event loop
+  // decodes the next request. Replacing a file goes the same way.
 
   /** `mkdir -p`; each new directory and the parent of the topmost one are recorded. */
   async mkdir(dir: string): Promise<void> {
-    const made = fs.mkdirSync(dir, { recursive: true });
+    const made = await fs.promises.mkdir(dir, { recursive: true });
     if (!made) return;
     for (let d = dir; ; d = path.dirname(d)) {
       this.dir(d);
@@ -119,16 +120,16 @@ export class SyncTx {
    */
   async writeFile(target: string, data: string, tmpDir: string, fresh = false): Promise<void> {
     if (fresh) {
-      fs.writeFileSync(target, data);
+      await fs.promises.writeFile(target, data);
       this.file(target);
       return;
     }
     const tmp = path.join(tmpDir, `.~tr-${process.pid}-${randomBytes(6).toString('hex')}`);
-    fs.writeFileSync(tmp, data);
+    await fs.promises.writeFile(tmp, data);
     try {
-      fs.renameSync(tmp, target);
+      await fs.promises.rename(tmp, target);
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
+      await fs.promises.rm(tmp, { force: true });
       throw e;
     }
     this.file(target);

@@ -117,7 +117,11 @@ export function readSpans(dir: string): SpanRecord[] {
   }
 }
 
-/** Writes each entry of a tags / metadata folder; values as written text. */
+/**
+ * Writes each entry of a tags / metadata folder; values as written text. No entries, no folder: MLflow
+ * reads a missing one as empty (FileStore `_get_resource_files`), and a directory is the costliest
+ * thing a new trace creates.
+ */
 export async function writeDict(
   dir: string,
   entries: Record<string, string>,
@@ -125,13 +129,14 @@ export async function writeDict(
   tx: SyncTx,
   fresh = false,
 ): Promise<void> {
+  const keys = Object.keys(entries);
+  if (!keys.length) return;
   await tx.mkdir(dir);
-  for (const [k, v] of Object.entries(entries)) await tx.writeFile(path.join(dir, k), v, tmpDir, fresh);
+  for (const k of keys) await tx.writeFile(path.join(dir, k), entries[k] as string, tmpDir, fresh);
 }
 
-/** Tags and metadata of a trace (phase one; trace_info.yaml follows once these are committed). */
+/** Tags and metadata of a trace in `dir` (phase one; trace_info.yaml follows once these are committed). */
 export async function writeTraceDicts(dir: string, info: TraceInfo, tx: SyncTx, fresh: boolean): Promise<void> {
-  await tx.mkdir(dir);
   const tags = { ...info.tags };
   if (tags[TRACE_KEYS.spansLocation] === SPANS_IN_TRACKING_STORE) delete tags[TRACE_KEYS.spansLocation];
   await writeDict(path.join(dir, TAGS_FOLDER), tags, dir, tx, fresh);
