@@ -84,7 +84,7 @@ export class ExperimentEntry {
     for (const s of snap.runs) {
       if (this.runs.has(s.runId)) continue;
       restored++;
-      const entry = new RunEntry(s.runId, path.join(this.dir, s.runId), this.dir, this.id);
+      const entry = new RunEntry(s.runId, this.dir + path.sep + s.runId, this.dir, this.id);
       entry.restore(s);
       this.runs.set(s.runId, entry);
     }
@@ -272,7 +272,7 @@ export class ExperimentEntry {
         continue;
       seen.add(d.name);
       if (!this.runs.has(d.name))
-        this.runs.set(d.name, new RunEntry(d.name, path.join(this.dir, d.name), this.dir, this.id));
+        this.runs.set(d.name, new RunEntry(d.name, this.dir + path.sep + d.name, this.dir, this.id));
     }
     for (const id of [...this.runs.keys()]) if (!seen.has(id)) this.runs.delete(id);
     void warn;

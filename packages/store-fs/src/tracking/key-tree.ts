@@ -25,6 +25,28 @@ function removeIfOrphanTemp(dir: string, name: string): void {
   }
 }
 
+/** Distinct names and short values kept once (a key of 100k runs is one string, not 100k). */
+const interned = new Map<string, string>();
+const INTERN_MAX = 100_000;
+const INTERN_MAX_LENGTH = 64;
+
+/**
+ * The one copy of `s` shared by every entry: keys and short values repeat across runs. The table is
+ * capped (once full, new strings are kept as they are), so churn cannot grow it without bound.
+ */
+export function intern(s: string): string {
+  if (s.length > INTERN_MAX_LENGTH) return s;
+  const got = interned.get(s);
+  if (got !== undefined) return got;
+  if (interned.size < INTERN_MAX) interned.set(s, s);
+  return s;
+}
+
+const internAll = (xs: string[]): string[] => {
+  for (let i = 0; i < xs.length; i++) xs[i] = intern(xs[i]!);
+  return xs;
+};
+
 /**
  * An mtime this close to the moment we looked at it may still change without its value changing
  * (coarse kernel clocks, two writes in one millisecond), so it does not prove freshness.
@@ -108,7 +130,15 @@ export interface KeyTreeSnapshot {
 export class KeyTree {
   private readonly listings = new Map<string, DirListing>();
 
-  constructor(readonly root: string) {}
+  /** `parent` + `name` (when given) rather than the joined path: one string less per tree kept. */
+  constructor(
+    private readonly parent: string,
+    private readonly name = '',
+  ) {}
+
+  get root(): string {
+    return this.name === '' ? this.parent : this.parent + path.sep + this.name;
+  }
 
   snapshot(stableBefore: number): KeyTreeSnapshot {
     return { listings: [...this.listings].filter(([, l]) => l.stamp.mtimeMs < stableBefore) };
@@ -120,7 +150,11 @@ export class KeyTree {
   }
 
   restore(s: KeyTreeSnapshot): void {
-    for (const [rel, l] of s.listings) this.listings.set(rel, l);
+    for (const [rel, l] of s.listings) {
+      internAll(l.files);
+      internAll(l.dirs);
+      this.listings.set(intern(rel), l);
+    }
   }
 
   /** Takes listings read elsewhere (a prefetch worker) in place of all it had. */
@@ -139,7 +173,7 @@ export class KeyTree {
   }
 
   private walk(rel: string, out: string[], seen: Set<string>): void {
-    const abs = rel === '' ? this.root : this.abs(rel);
+    const abs = this.abs(rel);
     const st = statOrNull(abs);
     if (!st || !st.isDirectory()) return;
     seen.add(rel);
@@ -152,8 +186,8 @@ export class KeyTree {
           if (d.isFile()) removeIfOrphanTemp(abs, d.name);
           continue;
         }
-        if (d.isDirectory()) listing.dirs.push(d.name);
-        else if (d.isFile()) listing.files.push(d.name);
+        if (d.isDirectory()) listing.dirs.push(intern(d.name));
+        else if (d.isFile()) listing.files.push(intern(d.name));
       }
       this.listings.set(rel, listing);
     }
@@ -168,6 +202,7 @@ export class KeyTree {
   /** `root` + a '/'-separated relative path of names read from the directories (no '.', '..', ''). */
   private abs(rel: string): string {
     // Plain concatenation: path.join's normalisation showed up in profiles of 10k-run opens.
+    if (rel === '') return this.root;
     return this.root + path.sep + (path.sep === '/' ? rel : rel.split('/').join(path.sep));
   }
 }
@@ -183,8 +218,8 @@ export class KeyValueFiles {
   readonly values = new Map<string, string>();
   private readonly stamps = new Map<string, FileStamp>();
 
-  constructor(root: string) {
-    this.tree = new KeyTree(root);
+  constructor(parent: string, name = '') {
+    this.tree = new KeyTree(parent, name);
   }
 
   /** Re-reads what changed; returns whether any key or value changed. */
@@ -215,7 +250,7 @@ export class KeyValueFiles {
         continue;
       }
       if (this.values.get(k) !== got.text) changed = true;
-      this.values.set(k, got.text);
+      this.values.set(k, intern(got.text));
       // A racy stamp is not remembered, so the next sync reads the file again.
       if (Date.now() - got.stamp.mtimeMs > RACY_MS) this.stamps.set(k, got.stamp);
       else this.stamps.delete(k);
@@ -236,16 +271,17 @@ export class KeyValueFiles {
     this.values.clear();
     this.stamps.clear();
     for (const [k, text, stamp] of raw.files) {
-      this.values.set(k, text);
+      this.values.set(intern(k), intern(text));
       if (readAt - stamp.mtimeMs > RACY_MS) this.stamps.set(k, stamp);
     }
   }
 
   restore(s: KeyValueSnapshot): void {
     this.tree.restore(s.tree);
-    for (const [k, stamp, value] of s.entries) {
+    for (const [key, stamp, value] of s.entries) {
+      const k = intern(key);
       this.stamps.set(k, stamp);
-      this.values.set(k, value);
+      this.values.set(k, intern(value));
     }
   }
 }

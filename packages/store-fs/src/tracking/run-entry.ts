@@ -14,6 +14,7 @@ import {
   type KeyTreeSnapshot,
   KeyValueFiles,
   type KeyValueSnapshot,
+  intern,
   readWithStamp,
   sameStamp,
   stampOf,
@@ -47,6 +48,16 @@ export interface RunSnapshot {
   dirStamp?: FileStamp;
 }
 
+/** Shared by every run without inputs or outputs; never mutated (readRunLinks builds new ones). */
+const NO_LINKS: RunLinks = Object.freeze({
+  datasetInputs: Object.freeze([]) as unknown as RunLinks['datasetInputs'],
+  modelInputs: Object.freeze([]) as unknown as RunLinks['modelInputs'],
+  modelOutputs: Object.freeze([]) as unknown as RunLinks['modelOutputs'],
+});
+
+export const emptyLinks = (l: RunLinks): boolean =>
+  l.datasetInputs.length === 0 && l.modelInputs.length === 0 && l.modelOutputs.length === 0;
+
 export class RunEntry {
   info: RunInfo | null = null;
   /** Why the run could not be read, when `info` is null. */
@@ -55,7 +66,7 @@ export class RunEntry {
   readonly tags: KeyValueFiles;
   readonly metricTree: KeyTree;
   readonly metrics = new Map<string, MetricSeries>();
-  links: RunLinks = { datasetInputs: [], modelInputs: [], modelOutputs: [] };
+  links: RunLinks = NO_LINKS;
   /** Bumped whenever anything visible changed; search caches key on it. */
   version = 0;
   private metaStamp: FileStamp | undefined;
@@ -73,15 +84,24 @@ export class RunEntry {
   /** Whether every file of the run was read once (a deep refresh, a worker read or a snapshot). */
   deepRead = false;
 
+  /** Set only when the run is not `<experimentDir>/<runId>` (see `dir`). */
+  private readonly otherDir: string | undefined;
+
   constructor(
     readonly runId: string,
-    readonly dir: string,
+    dir: string,
     readonly experimentDir: string,
     readonly experimentId: string,
   ) {
-    this.params = new KeyValueFiles(path.join(dir, 'params'));
-    this.tags = new KeyValueFiles(path.join(dir, 'tags'));
-    this.metricTree = new KeyTree(path.join(dir, 'metrics'));
+    // 100k runs keep no path strings of their own: paths are built when a file is touched.
+    if (dir !== experimentDir + path.sep + runId) this.otherDir = dir;
+    this.params = new KeyValueFiles(dir, 'params');
+    this.tags = new KeyValueFiles(dir, 'tags');
+    this.metricTree = new KeyTree(dir, 'metrics');
+  }
+
+  get dir(): string {
+    return this.otherDir ?? this.experimentDir + path.sep + this.runId;
   }
 
   /** Returns false when the run directory is gone. */
@@ -118,14 +138,13 @@ export class RunEntry {
     this.tags.install(raw.tags, raw.at);
     this.metricTree.install(raw.metrics.listings);
     this.metrics.clear();
-    for (const [key, text, stamp] of raw.metrics.files)
+    for (const [k, text, stamp] of raw.metrics.files) {
+      const key = intern(k);
       this.metrics.set(key, MetricSeries.fromContent(key, this.metricTree.fileOf(key), text, stamp, warn));
+    }
     this.linkStamps = raw.linkStamps;
     this.linkDirStamp = raw.linkStamps === '-|-' && raw.at - raw.dirStamp.mtimeMs > RACY_MS ? raw.dirStamp : undefined;
-    this.links =
-      raw.linkStamps === '-|-'
-        ? { datasetInputs: [], modelInputs: [], modelOutputs: [] }
-        : readRunLinks(this.dir, this.experimentDir, warn);
+    this.links = raw.linkStamps === '-|-' ? NO_LINKS : readRunLinks(this.dir, this.experimentDir, warn);
     this.dirStamp = raw.dirStamp;
     this.checkedAt = raw.at;
     this.deepRead = true;
@@ -218,10 +237,7 @@ export class RunEntry {
     this.linkDirStamp = stamps === '-|-' && at - dirStamp.mtimeMs > RACY_MS ? dirStamp : undefined;
     if (stamps === this.linkStamps) return false;
     this.linkStamps = stamps;
-    this.links =
-      stamps === '-|-'
-        ? { datasetInputs: [], modelInputs: [], modelOutputs: [] }
-        : readRunLinks(this.dir, this.experimentDir, warn);
+    this.links = stamps === '-|-' ? NO_LINKS : readRunLinks(this.dir, this.experimentDir, warn);
     return true;
   }
 
@@ -276,9 +292,12 @@ export class RunEntry {
     this.params.restore(s.params);
     this.tags.restore(s.tags);
     this.metricTree.restore(s.metricTree);
-    for (const m of s.metrics) this.metrics.set(m.key, MetricSeries.fromSnapshot(this.metricTree.fileOf(m.key), m));
-    this.linkStamps = s.linkStamps;
-    this.links = s.links;
+    for (const m of s.metrics) {
+      m.key = intern(m.key);
+      this.metrics.set(m.key, MetricSeries.fromSnapshot(this.metricTree.fileOf(m.key), m));
+    }
+    this.linkStamps = intern(s.linkStamps);
+    this.links = emptyLinks(s.links) ? NO_LINKS : s.links;
     this.linkDirStamp = s.linkDirStamp;
     this.dirStamp = s.dirStamp;
     // Seen non-racy when the snapshot was taken (snapshot() keeps no other).

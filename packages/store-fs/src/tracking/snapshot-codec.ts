@@ -8,7 +8,7 @@
 import type { RunInfo } from '@mlflow-ts/format';
 import type { FileStamp, KeyTreeSnapshot, KeyValueSnapshot } from './key-tree.js';
 import type { MetricSeriesSnapshot } from './metric-file.js';
-import type { RunSnapshot } from './run-entry.js';
+import { type RunSnapshot, emptyLinks } from './run-entry.js';
 import type { RunLinks } from './run-links.js';
 
 type Stamp = [mtimeMs: number, size: number, ino: number];
@@ -52,8 +52,6 @@ const unkeyValues = ([t, entries]: KeyValues): KeyValueSnapshot => ({
 });
 const num = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
 const unnum = (v: number | string): number => (typeof v === 'number' ? v : Number(v));
-const emptyLinks = (l: RunLinks) =>
-  l.datasetInputs.length === 0 && l.modelInputs.length === 0 && l.modelOutputs.length === 0;
 
 export function encodeRun(s: RunSnapshot): EncodedRun {
   let info: EncodedRun[2] = s.info;
