@@ -109,14 +109,47 @@ export function modelVersionArtifactUrl(name: string, version: string, path: str
   return `model-versions/get-artifact${queryString({ path, name, version })}`;
 }
 
-/** Fetches an artifact as text, at most `limit` bytes (a Range request; servers without ranges send it all). */
+/**
+ * A response body's first `limit` bytes; the rest is never read (the stream is cancelled), so a
+ * server that ignores Range costs no more than a ranged read. `more`: the body went on past `limit`.
+ */
+export async function readAtMost(res: Response, limit: number): Promise<{ bytes: Uint8Array; more: boolean }> {
+  const reader = res.body?.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let more = false;
+  while (reader) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (total + value.byteLength > limit) {
+      chunks.push(value.subarray(0, limit - total));
+      total = limit;
+      more = true;
+      await reader.cancel();
+      break;
+    }
+    chunks.push(value);
+    total += value.byteLength;
+  }
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return { bytes, more };
+}
+
+/** Fetches an artifact as text, at most `limit` bytes (a Range request; of a server that sends it all, the first bytes). */
 export async function fetchArtifactText(url: string, limit = 1 << 20): Promise<{ text: string; truncated: boolean }> {
   const res = await fetch(url, { headers: headers({ Range: `bytes=0-${limit - 1}` }) });
-  if (!res.ok && res.status !== 206) throw await failure(res);
-  const buf = await res.arrayBuffer();
-  const truncated = res.status === 206 || buf.byteLength > limit;
-  const text = new TextDecoder().decode(buf.byteLength > limit ? buf.slice(0, limit) : buf);
-  return { text, truncated: truncated && !(res.status === 206 && buf.byteLength < limit) };
+  if (res.status === 416) return { text: '', truncated: false }; // an empty file: no byte 0 to range over
+  if (!res.ok) throw await failure(res);
+  const { bytes, more } = await readAtMost(res, limit);
+  const size = /\/(\d+)$/.exec(res.headers.get('Content-Range') ?? '')?.[1];
+  const truncated =
+    more || (res.status === 206 && (size === undefined ? bytes.byteLength === limit : Number(size) > limit));
+  return { text: new TextDecoder().decode(bytes), truncated };
 }
 
 export function authHeaders(): Record<string, string> {
