@@ -100,6 +100,9 @@ describe('binary artifact previews', () => {
       'data/empty.parquet',
       parquetWriteBuffer({ columnData: [{ name: 'x', data: new Float32Array(0), type: 'FLOAT' }] }),
     );
+    const lines = Array.from({ length: 200_000 }, (_, i) => `step ${i} loss ${1 / (i + 1)}`).join('\n');
+    await upload(runId(), 'logs/big.log', new TextEncoder().encode(lines));
+    await upload(runId(), 'logs/empty.log', new Uint8Array(0));
     await upload(runId(), 'broken.pdf', new TextEncoder().encode('%PDF-1.7 nothing else'));
     await upload(runId(), 'report.pdf', await pdf(5));
     await upload(
@@ -225,6 +228,20 @@ describe('binary artifact previews', () => {
     }
     // the worker came from the UI's own files, not a CDN (browser.ts records any request elsewhere)
     expect(await axeViolations(page)).toEqual([]);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('shows the first MiB of a large log, whole small ones, and an empty one', async () => {
+    const { page } = rec;
+    await open('logs/big.log');
+    await page.getByText('Showing the first 1 MiB; download the file for the rest.').waitFor();
+    const text = (await page.locator('.preview-text').textContent()) ?? '';
+    expect(text.startsWith('step 0 loss 1\nstep 1 loss 0.5\n')).toBe(true);
+    expect(new TextEncoder().encode(text).byteLength).toBe(1 << 20);
+    await open('logs/empty.log');
+    await page.locator('.preview-text').waitFor();
+    expect(await page.locator('.preview-text').textContent()).toBe('');
+    expect(await page.getByText('Showing the first 1 MiB').count()).toBe(0);
     expect(rec.errors).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
  * Binary artifact reads for the previews: ranged slices where the server honours `Range` (206), and
  * otherwise one streamed download stopped at a size cap, so a large file is never read whole.
  */
-import { authHeaders, failure } from '../lib/api.js';
+import { authHeaders, failure, readAtMost } from '../lib/api.js';
 
 /** Random access to an artifact's bytes (the shape hyparquet's `AsyncBuffer` has). */
 export interface ArtifactBytes {
@@ -31,27 +31,9 @@ async function readCapped(res: Response, cap: number, what: string): Promise<Arr
     await res.body?.cancel();
     throw new TooLargeError(what, cap);
   }
-  const reader = res.body?.getReader();
-  if (!reader) return res.arrayBuffer();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > cap) {
-      await reader.cancel();
-      throw new TooLargeError(what, cap);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out.buffer;
+  const { bytes, more } = await readAtMost(res, cap);
+  if (more) throw new TooLargeError(what, cap);
+  return bytes.buffer as ArrayBuffer;
 }
 
 /** The whole artifact, at most `cap` bytes (larger files fail with a {@link TooLargeError}). */
