@@ -1,13 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES as fixturesRoot } from '../../test/repo-fixtures.js';
 import { MlflowError } from '../errors.js';
 import { pluginSchemas } from './testdata/plugin-schemas.js';
 import { parseMLmodel, serializeMLmodel } from './mlmodel-yaml.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixturesRoot = path.resolve(repoRoot, 'fixtures');
 
 // Every MLmodel real MLflow wrote, as listed in the fixtures digest (§12).
 const FIXTURES = [
@@ -78,16 +75,7 @@ describe('MLmodel YAML against every MLflow-written fixture', () => {
   it('reads the folded signature string of the 3.12 fixture as one JSON string', () => {
     const m = parseMLmodel(read(FIXTURES[0]!));
     const inputs = JSON.parse(m.signature!.inputs!) as Array<{ name: string }>;
-    expect(inputs.map((c) => c.name)).toEqual([
-      'pregnancies',
-      'glucose',
-      'diastolic',
-      'triceps',
-      'insulin',
-      'bmi',
-      'dpf',
-      'age',
-    ]);
+    expect(inputs.map((c) => c.name)).toEqual('pregnancies glucose diastolic triceps insulin bmi dpf age'.split(' '));
   });
 
   it('keeps the 1.x string env, Databricks extras and unknown keys', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { formatModelUri, isModelsUri, isRunsUri, parseModelUri, uriScheme } from './model-uri.js';
 import type { ModelUri } from './model-uri.js';
 
-function rejected(uri: string): string {
-  try {
-    parseModelUri(uri);
-  } catch (e) {
-    if (MlflowError.isInstance(e) && e.code === 'INVALID_PARAMETER_VALUE') return e.message;
-    throw e;
-  }
-  throw new Error(`expected '${uri}' to be rejected`);
-}
+const rejected = (uri: string): string => catchMlflowError(() => parseModelUri(uri), 'INVALID_PARAMETER_VALUE').message;
 
 describe('parseModelUri', () => {
   const cases: [string, ModelUri][] = [

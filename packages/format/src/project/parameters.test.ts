@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { formatCommand } from './command-template.js';
 import { pythonFloatStr } from './mlproject-yaml.js';
 import { entryPointCommand, localPathOrUndefined, parameterText, resolveParameters } from './parameters.js';
@@ -19,15 +20,7 @@ entry_points:
 `);
 const main = spec.entryPoints.main!;
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e.message;
-    throw e;
-  }
-  throw new Error('expected an MlflowError');
-}
+const messageOf = (fn: () => unknown): string => catchMlflowError(fn).message;
 
 describe('resolveParameters', () => {
   it('takes defaults, casts by type and keeps extra keys', () => {

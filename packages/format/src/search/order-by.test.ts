@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import type { Identifier, SearchEntity } from './entity-rules.js';
 import { compareSortValues, compareWithOrderBy, parseOrderBy } from './order-by.js';
 
-function orderByError(clause: string, entity: SearchEntity = 'runs'): string {
-  try {
-    parseOrderBy([clause], entity);
-  } catch (e) {
-    if (MlflowError.isInstance(e) && e.code === 'INVALID_PARAMETER_VALUE') return e.message;
-    throw e;
-  }
-  throw new Error(`expected '${clause}' to be rejected`);
-}
+const orderByError = (clause: string, entity: SearchEntity = 'runs'): string =>
+  catchMlflowError(() => parseOrderBy([clause], entity), 'INVALID_PARAMETER_VALUE').message;
 
 describe('parseOrderBy', () => {
   it('parses documented clauses with ASC by default', () => {

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { decodePageToken, encodePageToken, paginate } from './page-token.js';
 
-function rejected(token: string): string {
-  try {
-    decodePageToken(token);
-  } catch (e) {
-    if (MlflowError.isInstance(e) && e.code === 'INVALID_PARAMETER_VALUE') return e.message;
-    throw e;
-  }
-  throw new Error(`expected '${token}' to be rejected`);
-}
+const rejected = (token: string): string =>
+  catchMlflowError(() => decodePageToken(token), 'INVALID_PARAMETER_VALUE').message;
 
 describe('page tokens', () => {
   it("encodes exactly like Python's base64(json.dumps({'offset': N}))", () => {

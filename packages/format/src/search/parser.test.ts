@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import type { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import type { SearchEntity } from './entity-rules.js';
 import { formatFilter, toMlflowComparisons } from './filter-node.js';
 import type { ComparisonNode, FilterNode } from './filter-node.js';
@@ -108,15 +109,8 @@ function comparisons(node: FilterNode | null): ComparisonNode[] {
   return list;
 }
 
-function parseError(filter: string, entity: SearchEntity = 'runs'): MlflowError {
-  try {
-    parseFilter(filter, entity);
-  } catch (e) {
-    if (MlflowError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error(`expected '${filter}' to be rejected`);
-}
+const parseError = (filter: string, entity: SearchEntity = 'runs'): MlflowError =>
+  catchMlflowError(() => parseFilter(filter, entity));
 
 describe('parseFilter: documented MLflow examples', () => {
   for (const [entity, examples] of Object.entries(DOCUMENTED) as [SearchEntity, string[]][]) {

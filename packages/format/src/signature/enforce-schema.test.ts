@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import type { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import type { ModelInput } from '../model-input.js';
 import { enforceSchema } from './enforce-schema.js';
 import { parseSchemaJson } from './schema-json.js';
@@ -9,16 +10,7 @@ function df(columns: string[], rows: unknown[][]): ModelInput {
   return { kind: 'dataframe', columns, rows };
 }
 
-function err(fn: () => unknown): MlflowError {
-  try {
-    fn();
-  } catch (e) {
-    if (!MlflowError.isInstance(e)) throw e;
-    expect(e.code).toBe('INVALID_PARAMETER_VALUE');
-    return e;
-  }
-  throw new Error('expected enforcement to fail');
-}
+const err = (fn: () => unknown): MlflowError => catchMlflowError(fn, 'INVALID_PARAMETER_VALUE');
 
 const col = (name: string, type: ColSpec['type'], required = true): ColSpec => ({ name, type, required }) as ColSpec;
 const tensor = (dtype: TensorSpec['tensor-spec']['dtype'], shape: number[], name?: string): TensorSpec =>

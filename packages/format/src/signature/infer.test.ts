@@ -1,16 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES as fixtures } from '../../test/repo-fixtures.js';
 import { parse as parseYaml } from 'yaml';
 import { MlflowError } from '../errors.js';
 import { inferParamSchema, inferSchema, inferSignature } from './infer.js';
 import { loadInputExample, type SavedInputExampleInfo } from './input-example.js';
 import { schemaToJson } from './schema-json.js';
 import { signatureToDict } from './signature.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, 'fixtures');
 
 function modelDir(rel: string): {
   mlmodel: { signature: Record<string, string>; saved_input_example_info: SavedInputExampleInfo };

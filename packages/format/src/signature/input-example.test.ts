@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES as fixtures } from '../../test/repo-fixtures.js';
 import { parse as parseYaml } from 'yaml';
 import { enforceSchema } from './enforce-schema.js';
 import {
@@ -13,8 +13,6 @@ import {
 import { parseJsonPayload } from './payload.js';
 import { parseSignature } from './signature.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, 'fixtures');
 const pimaDir = path.join(fixtures, 'SubaashNair__pima-diabetes-mlflow/model');
 const langchainDir = path.join(fixtures, 'mlflow/tests/resources/example_mlflow_2.12_langchain_model');
 

@@ -1,25 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { MlflowError } from '../errors.js';
+import { REPO_FIXTURES as fixtures } from '../../test/repo-fixtures.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { contentTypeError, isSupportedContentType, parseScoringPayload } from './content-type.js';
 import { parseCsvPayload } from './csv-payload.js';
 import { parseJsonPayload } from './payload.js';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, 'fixtures');
-
-function badRequest(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (!MlflowError.isInstance(e)) throw e;
-    expect(e.code).toBe('BAD_REQUEST');
-    return e.message;
-  }
-  throw new Error('expected BAD_REQUEST');
-}
+const badRequest = (fn: () => unknown): string => catchMlflowError(fn, 'BAD_REQUEST').message;
 
 describe('parseJsonPayload', () => {
   it('reads the pima serving_input_example.json written by MLflow', () => {

@@ -1,16 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { REPO_FIXTURES as fixtures } from '../../test/repo-fixtures.js';
 import { parse as parseYaml } from 'yaml';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { toPythonJson } from './python-json.js';
 import { paramSchemaToJson, parseParamSchemaJson, parseSchemaJson, schemaToJson } from './schema-json.js';
 import { parseSignature, signatureToDict } from './signature.js';
 import { createSchema, type ColSpec, type TensorSpec } from './types.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const fixtures = path.resolve(repoRoot, 'fixtures');
 
 const MLMODELS_WITH_REQUIRED = [
   'SubaashNair__pima-diabetes-mlflow/model/MLmodel',
@@ -27,15 +24,7 @@ function signatureOf(rel: string): { inputs: string; outputs: string; params: st
 }
 
 function expectInvalid(fn: () => unknown, pattern: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    expect(MlflowError.isInstance(e)).toBe(true);
-    expect((e as MlflowError).code).toBe('INVALID_PARAMETER_VALUE');
-    expect((e as MlflowError).message).toMatch(pattern);
-    return;
-  }
-  throw new Error('expected an MlflowError');
+  expect(catchMlflowError(fn, 'INVALID_PARAMETER_VALUE').message).toMatch(pattern);
 }
 
 describe('signature round-trip on MLflow-written fixtures', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Metric } from '../entities.js';
-import { MlflowError } from '../errors.js';
+import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { latestMetrics, validateMetric } from './metric.js';
 
-function messageOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    expect(MlflowError.isInstance(e) && e.code).toBe('INVALID_PARAMETER_VALUE');
-    return (e as Error).message;
-  }
-  throw new Error('expected an MlflowError');
-}
+const messageOf = (fn: () => unknown): string => catchMlflowError(fn, 'INVALID_PARAMETER_VALUE').message;
 
 describe('validateMetric', () => {
   it('accepts NaN and infinities as values', () => {
