@@ -5,22 +5,12 @@
  * maintains it, every write one transaction committed before its promise resolves.
  */
 import type {
-  CreateRunRequest,
-  DatasetInput,
-  ExperimentTag,
-  LogBatchRequest,
   LoggedModelStore,
-  Metric,
   MetricHistoryBulkIntervalRequest,
-  MetricHistoryRequest,
   MetricWithRunId,
-  ModelInputRef,
   ModelOutputRef,
-  SearchExperimentsRequest,
-  SearchRunsRequest,
   TraceStore,
   TrackingStore,
-  UpdateRunRequest,
 } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
 import { createSqlLoggedModelStore } from '../logged-models/index.js';
@@ -28,6 +18,7 @@ import { createSqlTraceStore } from '../traces/index.js';
 import type { TrackingContext } from './context.js';
 import * as exps from './experiments.js';
 import { importRun } from './import-run.js';
+import * as metrics from './run-metrics.js';
 import * as runs from './runs.js';
 
 export interface SqlTrackingStoreOptions {
@@ -66,41 +57,37 @@ export async function createSqlTrackingStore(
     ...createSqlLoggedModelStore(conn, { getExperiment }),
     traces: createSqlTraceStore(conn),
 
-    createExperiment: (req: { name: string; artifact_location?: string; tags?: ExperimentTag[] }) =>
-      exps.createExperiment(ctx, req),
+    createExperiment: (req) => exps.createExperiment(ctx, req),
     getExperiment,
-    getExperimentByName: (name: string) => exps.getExperimentByName(ctx, name),
-    searchExperiments: (req?: SearchExperimentsRequest) => exps.searchExperiments(ctx, req),
-    renameExperiment: (id: string, name: string) => exps.renameExperiment(ctx, id, name),
-    setExperimentTag: (id: string, tag: ExperimentTag) => exps.setExperimentTag(ctx, id, tag),
-    deleteExperimentTag: (id: string, key: string) => exps.deleteExperimentTag(ctx, id, key),
-    deleteExperiment: (id: string) => exps.deleteExperiment(ctx, id),
-    restoreExperiment: (id: string) => exps.restoreExperiment(ctx, id),
+    getExperimentByName: (name) => exps.getExperimentByName(ctx, name),
+    searchExperiments: (req) => exps.searchExperiments(ctx, req),
+    renameExperiment: (id, name) => exps.renameExperiment(ctx, id, name),
+    setExperimentTag: (id, tag) => exps.setExperimentTag(ctx, id, tag),
+    deleteExperimentTag: (id, key) => exps.deleteExperimentTag(ctx, id, key),
+    deleteExperiment: (id) => exps.deleteExperiment(ctx, id),
+    restoreExperiment: (id) => exps.restoreExperiment(ctx, id),
 
-    createRun: (req: CreateRunRequest) => runs.createRun(ctx, req),
+    createRun: (req) => runs.createRun(ctx, req),
     importRun: (req) => importRun(ctx, req),
-    updateRun: (runId: string, req: UpdateRunRequest) => runs.updateRun(ctx, runId, req),
-    getRun: (runId: string) => runs.getRun(ctx, runId),
-    deleteRun: (runId: string) => runs.setRunLifecycle(ctx, runId, 'deleted'),
-    restoreRun: (runId: string) => runs.setRunLifecycle(ctx, runId, 'active'),
-    searchRuns: (req: SearchRunsRequest) => runs.searchRuns(ctx, req),
+    updateRun: (runId, req) => runs.updateRun(ctx, runId, req),
+    getRun: (runId) => runs.getRun(ctx, runId),
+    deleteRun: (runId) => runs.setRunLifecycle(ctx, runId, 'deleted'),
+    restoreRun: (runId) => runs.setRunLifecycle(ctx, runId, 'active'),
+    searchRuns: (req) => runs.searchRuns(ctx, req),
 
-    logMetric: (runId: string, metric: Metric) => runs.logMetric(ctx, runId, metric),
+    logMetric: (runId, metric) => metrics.logMetric(ctx, runId, metric),
     logParam: (runId, param) => runs.logParam(ctx, runId, param),
     setTag: (runId, tag) => runs.setTag(ctx, runId, tag),
-    deleteTag: (runId: string, key: string) => runs.deleteTag(ctx, runId, key),
-    logBatch: (runId: string, batch: LogBatchRequest) => runs.logBatch(ctx, runId, batch),
-    getMetricHistory: (runId: string, key: string, req?: MetricHistoryRequest) =>
-      runs.getMetricHistory(ctx, runId, key, req),
-    logInputs: (runId: string, req: { datasets?: DatasetInput[]; models?: ModelInputRef[] }) =>
-      runs.logInputs(ctx, runId, req),
-    logOutputs: (runId: string, models: ModelOutputRef[]) => runs.logOutputs(ctx, runId, models),
-    getMetricHistoryBulkInterval: (req: MetricHistoryBulkIntervalRequest) =>
-      runs.getMetricHistoryBulkInterval(ctx, req),
+    deleteTag: (runId, key) => runs.deleteTag(ctx, runId, key),
+    logBatch: (runId, batch) => metrics.logBatch(ctx, runId, batch),
+    getMetricHistory: (runId, key, req) => metrics.getMetricHistory(ctx, runId, key, req),
+    logInputs: (runId, req) => runs.logInputs(ctx, runId, req),
+    logOutputs: (runId, models) => runs.logOutputs(ctx, runId, models),
+    getMetricHistoryBulkInterval: (req) => metrics.getMetricHistoryBulkInterval(ctx, req),
 
     listDeletedRuns: () => runs.listDeletedRuns(ctx),
-    hardDeleteRun: (runId: string) => runs.hardDeleteRun(ctx, runId),
-    hardDeleteExperiment: (id: string) => exps.hardDeleteExperiment(ctx, id, runs.deleteRunRows),
+    hardDeleteRun: (runId) => runs.hardDeleteRun(ctx, runId),
+    hardDeleteExperiment: (id) => exps.hardDeleteExperiment(ctx, id, runs.deleteRunRows),
     close: () => conn.close(),
   };
 }
