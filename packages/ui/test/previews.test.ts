@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import type { Route } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser.js';
 import type { Recorded } from './browser.js';
@@ -25,6 +25,8 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url));
 const ROWS = 500_000;
 /** One past the previews' 64 MiB cap. */
 const OVER_CAP = (64 << 20) + 1;
+/** Far past it: what the browser received of this shows the download stopped at the cap. */
+const HUGE = 192 << 20;
 
 function table(): ArrayBuffer {
   const id = Int32Array.from({ length: ROWS }, (_, i) => i);
@@ -67,6 +69,26 @@ async function open(path: string): Promise<void> {
   await rec.page.goto(`${fx.baseUrl}/#/experiments/${fx.experimentId}/runs/${runId()}/artifacts/${path}`);
 }
 
+/** The bytes chromium's network layer received for requests whose URL contains `part`, while `act` runs. */
+async function bytesReceived(page: Page, part: string, act: () => Promise<void>): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Network.enable');
+  const ids = new Set<string>();
+  let received = 0;
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (e.request.url.includes(part)) ids.add(e.requestId);
+  });
+  cdp.on('Network.dataReceived', (e) => {
+    if (ids.has(e.requestId)) received += e.dataLength;
+  });
+  try {
+    await act();
+  } finally {
+    await cdp.detach();
+  }
+  return received;
+}
+
 const kv = async (caption: string) =>
   rec.page
     .getByRole('table', { name: caption })
@@ -81,7 +103,7 @@ describe('binary artifact previews', () => {
   beforeAll(async () => {
     parquet = table();
     await upload(runId(), 'data/table.parquet', parquet);
-    await upload(runId(), 'data/big.parquet', new Uint8Array(OVER_CAP));
+    await upload(runId(), 'data/big.parquet', new Uint8Array(HUGE));
     await upload(runId(), 'data/broken.parquet', new TextEncoder().encode('id,name\n1,a\n'));
     await upload(
       runId(),
@@ -100,7 +122,7 @@ describe('binary artifact previews', () => {
       'data/empty.parquet',
       parquetWriteBuffer({ columnData: [{ name: 'x', data: new Float32Array(0), type: 'FLOAT' }] }),
     );
-    const lines = Array.from({ length: 200_000 }, (_, i) => `step ${i} loss ${1 / (i + 1)}`).join('\n');
+    const lines = Array.from({ length: 1_500_000 }, (_, i) => `step ${i} loss ${1 / (i + 1)}`).join('\n');
     await upload(runId(), 'logs/big.log', new TextEncoder().encode(lines));
     await upload(runId(), 'logs/empty.log', new Uint8Array(0));
     await upload(runId(), 'broken.pdf', new TextEncoder().encode('%PDF-1.7 nothing else'));
@@ -195,8 +217,12 @@ describe('binary artifact previews', () => {
 
   it('stops reading a Parquet file past the cap and says so', async () => {
     const { page } = rec;
-    await open('data/big.parquet');
-    await page.getByText('This file is larger than 64 MiB, the most the Parquet preview reads.').waitFor();
+    const received = await bytesReceived(page, 'big.parquet', async () => {
+      await open('data/big.parquet');
+      await page.getByText('This file is larger than 64 MiB, the most the Parquet preview reads.').waitFor();
+    });
+    expect(received).toBeGreaterThan(64 << 20);
+    expect(received).toBeLessThan(HUGE / 2);
     await open('data/broken.parquet');
     const alert = page.getByRole('alert');
     await alert.waitFor();
@@ -233,8 +259,13 @@ describe('binary artifact previews', () => {
 
   it('shows the first MiB of a large log, whole small ones, and an empty one', async () => {
     const { page } = rec;
-    await open('logs/big.log');
-    await page.getByText('Showing the first 1 MiB; download the file for the rest.').waitFor();
+    const received = await bytesReceived(page, 'big.log', async () => {
+      await open('logs/big.log');
+      await page.getByText('Showing the first 1 MiB; download the file for the rest.').waitFor();
+    });
+    // the log is 60 MB; the server ignores Range, and the page stopped reading after the first MiB
+    expect(received).toBeGreaterThanOrEqual(1 << 20);
+    expect(received).toBeLessThan(10 << 20);
     const text = (await page.locator('.preview-text').textContent()) ?? '';
     expect(text.startsWith('step 0 loss 1\nstep 1 loss 0.5\n')).toBe(true);
     expect(new TextEncoder().encode(text).byteLength).toBe(1 << 20);
