@@ -1,5 +1,7 @@
 /** Test helpers: a real server on 127.0.0.1 (port 0) over a real store in a temp dir. */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import * as grpc from '@grpc/grpc-js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRegistryStore, TrackingStore } from '@mlflow-ts/format';
@@ -76,4 +78,58 @@ export async function http(
     json = undefined;
   }
   return { status: res.status, json: json as Record<string, any>, text, headers: res.headers };
+}
+
+export interface RawReply {
+  status: number;
+  body: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** A request through node:http with exactly these path and headers (a Host fetch would not send). */
+export function rawHttp(
+  baseUrl: string,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<RawReply> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(baseUrl);
+    const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (text += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** One unary gRPC call of raw request bytes: the error (null on success) and the answer's bytes. */
+export function rawGrpcCall(
+  address: string,
+  path: string,
+  body: Uint8Array,
+  metadata: Record<string, string> = {},
+  deadlineMs?: number,
+): Promise<{ error: grpc.ServiceError | null; value?: Buffer }> {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure());
+  const md = new grpc.Metadata();
+  for (const [k, v] of Object.entries(metadata)) md.set(k, v);
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      path,
+      (x: Buffer) => x,
+      (x: Buffer) => x,
+      Buffer.from(body),
+      md,
+      deadlineMs ? { deadline: Date.now() + deadlineMs } : {},
+      (error, value) => {
+        client.close();
+        resolve({ error, value });
+      },
+    );
+  });
 }

@@ -4,13 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GRPC_STATUS } from '@mlflow-ts/format';
 import { createGrpcStore } from '../client/stores.js';
-import { startTestServer, type TestServer } from '../../test/helpers.js';
+import { rawGrpcCall, rawHttp, startTestServer, type TestServer } from '../../test/helpers.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -25,19 +24,7 @@ beforeEach(async () => {
   await writeFile(join(s.artifactsDir, 'top.txt'), 'keep me too');
 });
 
-function rawDelete(path: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(s.baseUrl);
-    const req = request({ host: url.hostname, port: url.port, method: 'DELETE', path }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const rawDelete = (path: string) => rawHttp(s.baseUrl, 'DELETE', path);
 
 function expectRootIntact(): void {
   expect(existsSync(join(s.artifactsDir, 'top.txt'))).toBe(true);
@@ -79,25 +66,11 @@ describe('REST DELETE of the artifact root', () => {
 });
 
 describe('gRPC Delete of the artifact root', () => {
-  function rawGrpcDelete(path: string): Promise<grpc.ServiceError | null> {
-    const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
+  async function rawGrpcDelete(path: string): Promise<grpc.ServiceError | null> {
     const bytes = Buffer.from(path, 'utf8');
     // Delete request: field 1 (path), length-delimited.
     const body = Buffer.concat([Buffer.from([0x0a, bytes.length]), bytes]);
-    return new Promise((resolve) => {
-      client.makeUnaryRequest(
-        '/mlflow_ts.Artifacts/Delete',
-        (x: Buffer) => x,
-        (x: Buffer) => x,
-        body,
-        new grpc.Metadata(),
-        {},
-        (e) => {
-          client.close();
-          resolve(e);
-        },
-      );
-    });
+    return (await rawGrpcCall(s.grpcAddress, '/mlflow_ts.Artifacts/Delete', body)).error;
   }
 
   it.each(['', '.', './', './/.', '%2e', '%2e%2f'])(
@@ -119,19 +92,7 @@ describe('gRPC Delete of the artifact root', () => {
 });
 
 describe('writes that name the root', () => {
-  function rawPut(path: string): Promise<{ status: number; body: string }> {
-    return new Promise((resolve, reject) => {
-      const url = new URL(s.baseUrl);
-      const req = request({ host: url.hostname, port: url.port, method: 'PUT', path }, (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      });
-      req.on('error', reject);
-      req.end('pwned');
-    });
-  }
+  const rawPut = (path: string) => rawHttp(s.baseUrl, 'PUT', path, {}, 'pwned');
 
   it.each(['.', '%2e', './', 'exp/.', 'exp/./'])(
     'PUT /api/2.0/mlflow-artifacts/artifacts/%s → 400, nothing written beside the root',

@@ -5,7 +5,7 @@ import { MlflowError } from '@mlflow-ts/format';
 import { createGrpcStore, createRestStore } from '../client/stores.js';
 import { createStoreServer } from './index.js';
 import { createMemoryTrackingStore } from '@mlflow-ts/format/testing';
-import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { http, rawGrpcCall, startTestServer, type TestServer } from '../../test/helpers.js';
 
 const users = [
   { username: 'alice', password: 'alice-password-123', admin: true },
@@ -121,21 +121,9 @@ describe('gRPC auth', () => {
   });
 
   it('reports the gRPC status from the table and the MLflow code in metadata', async () => {
-    const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
-    const status = await new Promise<grpc.ServiceError>((resolve) => {
-      client.makeUnaryRequest(
-        '/mlflow_ts.Tracking/GetExperiment',
-        (x: Buffer) => x,
-        (x: Buffer) => x,
-        Buffer.alloc(0),
-        new grpc.Metadata(),
-        {},
-        (e) => resolve(e!),
-      );
-    });
+    const status = (await rawGrpcCall(s.grpcAddress, '/mlflow_ts.Tracking/GetExperiment', Buffer.alloc(0))).error!;
     expect(status.code).toBe(grpc.status.UNAUTHENTICATED);
     expect(status.metadata.get('mlflow-error-code')).toEqual(['UNAUTHENTICATED']);
-    client.close();
   });
 });
 

@@ -5,36 +5,12 @@
  * refused with 403 (MLflow 3's security middleware: `--allowed-hosts`, `--cors-allowed-origins`).
  */
 import { existsSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/helpers.js';
+import { rawHttp, startTestServer, type TestServer } from '../../test/helpers.js';
 
-interface Reply {
-  status: number;
-  body: string;
-  headers: Record<string, string | string[] | undefined>;
-}
-
-function send(
-  server: TestServer,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(server.baseUrl);
-    const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const send = (server: TestServer, method: string, path: string, headers: Record<string, string>, body?: string) =>
+  rawHttp(server.baseUrl, method, path, headers, body);
 
 let s: TestServer;
 let runId: string;

@@ -4,14 +4,13 @@
  * errors whose detail (with absolute paths) stays in the server log.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRPC_STATUS } from '@mlflow-ts/format';
 import { createFsRegistryStore } from '@mlflow-ts/store-fs';
-import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { http, rawHttp, startTestServer, type TestServer } from '../../test/helpers.js';
 import { createGrpcStore } from '../client/stores.js';
 
 let s: TestServer;
@@ -36,24 +35,8 @@ afterAll(async () => {
 
 const api = (path: string) => `/api/2.0/mlflow${path}`;
 
-function raw(
-  method: string,
-  path: string,
-  body?: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(s.baseUrl);
-    const req = request({ host: url.hostname, port: url.port, method, path, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (method: string, path: string, body?: string, headers: Record<string, string> = {}) =>
+  rawHttp(s.baseUrl, method, path, headers, body);
 
 function expectNoServerPath(body: string): void {
   expect(body).not.toContain(s.dir);

@@ -1,10 +1,9 @@
 /** gRPC specifics: status table + exact code in metadata, malformed protobuf, large streams, graceful close. */
-import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRPC_STATUS } from '@mlflow-ts/format';
 import { readAll } from '@mlflow-ts/format/testing';
 import { createGrpcStore } from '../client/stores.js';
-import { startTestServer, type TestServer } from '../../test/helpers.js';
+import { rawGrpcCall, startTestServer, type TestServer } from '../../test/helpers.js';
 
 let s: TestServer;
 beforeAll(async () => {
@@ -14,23 +13,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-function rawCall(method: string, body: Buffer): Promise<grpc.ServiceError | null> {
-  const client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
-  return new Promise((resolve) => {
-    client.makeUnaryRequest(
-      method,
-      (x: Buffer) => x,
-      (x: Buffer) => x,
-      body,
-      new grpc.Metadata(),
-      {},
-      (e) => {
-        client.close();
-        resolve(e);
-      },
-    );
-  });
-}
+const rawCall = async (method: string, body: Buffer) => (await rawGrpcCall(s.grpcAddress, method, body)).error;
 
 describe('gRPC store service', () => {
   it('maps MLflow codes to gRPC statuses and sends the exact code in trailing metadata', async () => {

@@ -9,7 +9,7 @@ import { grpcStatusForErrorCode } from '@mlflow-ts/format';
 import { createGrpcStore } from '../client/stores.js';
 import { ERROR_CODE_METADATA, grpcServiceDefinition } from '../protocol/grpc-definitions.js';
 import { encodeOtlpRequest } from '../protocol/otlp-proto.js';
-import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { http, rawGrpcCall, startTestServer, type TestServer } from '../../test/helpers.js';
 
 const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
 const hexId = (n: number, bytes: number) => Buffer.from(n.toString(16).padStart(bytes * 2, '0'), 'hex');
@@ -37,28 +37,14 @@ interface Answer {
 }
 
 /** One raw unary call: request bytes in, status and MLflow code (or the decoded answer) out. */
-function rawCall(address: string, path: string, body: Buffer, metadata: Record<string, string> = {}) {
-  const client = new grpc.Client(address, grpc.credentials.createInsecure());
-  const md = new grpc.Metadata();
-  for (const [k, v] of Object.entries(metadata)) md.set(k, v);
-  const method = path.split('/').pop()!;
-  const def = path === EXPORT_PATH ? undefined : grpcServiceDefinition('Traces')[method];
-  return new Promise<Answer>((resolve) => {
-    client.makeUnaryRequest(
-      path,
-      (b: Buffer) => b,
-      (b: Buffer) => (def ? def.responseDeserialize(b) : {}) as Record<string, unknown>,
-      body,
-      md,
-      (err, value) => {
-        client.close();
-        if (err) {
-          const code = err.metadata?.get(ERROR_CODE_METADATA)[0];
-          resolve({ status: err.code, code: typeof code === 'string' ? code : undefined });
-        } else resolve({ status: grpc.status.OK, code: undefined, value });
-      },
-    );
-  });
+async function rawCall(address: string, path: string, body: Buffer, metadata: Record<string, string> = {}) {
+  const { error, value } = await rawGrpcCall(address, path, body, metadata);
+  if (error) {
+    const code = error.metadata?.get(ERROR_CODE_METADATA)[0];
+    return { status: error.code, code: typeof code === 'string' ? code : undefined };
+  }
+  const def = path === EXPORT_PATH ? undefined : grpcServiceDefinition('Traces')[path.split('/').pop()!];
+  return { status: grpc.status.OK, code: undefined, value: def?.responseDeserialize(value!) as Answer['value'] };
 }
 
 const traces = (name: string, request: object) =>

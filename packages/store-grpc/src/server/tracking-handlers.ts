@@ -21,7 +21,7 @@ import type {
   RunTag,
   ViewType,
 } from '@mlflow-ts/format';
-import type { Handler, Req } from './handler-context.js';
+import type { Handler, HandlerContext, Req } from './handler-context.js';
 import { byFields, list, num, pageAnswer, present, required, runIdOf, searchArgs, str } from './handler-context.js';
 import { asMlflow3Run } from './logged-model-handlers.js';
 import { assertSafeArtifactLocation } from './uri-guards.js';
@@ -40,7 +40,7 @@ function metricsOf(req: Req, name: string): Metric[] {
   });
 }
 
-async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> {
+async function logModel(ctx: HandlerContext, req: Req): Promise<object> {
   required(req, 'run_id', 'model_json');
   let model: Record<string, unknown>;
   try {
@@ -58,7 +58,7 @@ async function logModel(ctx: Parameters<Handler>[0], req: Req): Promise<object> 
   return {};
 }
 
-async function searchDatasets(ctx: Parameters<Handler>[0], req: Req): Promise<object> {
+async function searchDatasets(ctx: HandlerContext, req: Req): Promise<object> {
   const ids = list(req, 'experiment_ids') ?? [];
   if (ids.length === 0 || ids.length > 20) {
     throw MlflowError.invalidParameter(
@@ -84,6 +84,19 @@ async function searchDatasets(ctx: Parameters<Handler>[0], req: Req): Promise<ob
     pageToken = page.next_page_token;
   } while (pageToken);
   return { dataset_summaries: [...seen.values()] };
+}
+
+/** LogParam / SetTag: a run (`run_id` or `run_uuid`), a key and a value that may be empty. */
+function runKeyValue(
+  op: (ctx: HandlerContext, runId: string, kv: { key: string; value: string }) => Promise<void>,
+): Handler {
+  return async (ctx, req) => {
+    const runId = runIdOf(req);
+    required(req, 'key');
+    present(req, 'value');
+    await op(ctx, runId, { key: str(req, 'key')!, value: str(req, 'value')! });
+    return {};
+  };
 }
 
 export const TRACKING_HANDLERS: Record<string, Handler> = {
@@ -157,20 +170,8 @@ export const TRACKING_HANDLERS: Record<string, Handler> = {
     await ctx.tracking.logMetric(runId, metric);
     return {};
   },
-  async LogParam(ctx, req) {
-    const runId = runIdOf(req);
-    required(req, 'key');
-    present(req, 'value');
-    await ctx.tracking.logParam(runId, { key: str(req, 'key')!, value: str(req, 'value')! });
-    return {};
-  },
-  async SetTag(ctx, req) {
-    const runId = runIdOf(req);
-    required(req, 'key');
-    present(req, 'value');
-    await ctx.tracking.setTag(runId, { key: str(req, 'key')!, value: str(req, 'value')! });
-    return {};
-  },
+  LogParam: runKeyValue((ctx, runId, param) => ctx.tracking.logParam(runId, param)),
+  SetTag: runKeyValue((ctx, runId, tag) => ctx.tracking.setTag(runId, tag)),
   DeleteTag: byFields({ required: ['run_id', 'key'] }, (ctx, id, key) => ctx.tracking.deleteTag(id, key)),
   async GetRun(ctx, req) {
     return { run: asMlflow3Run(await ctx.tracking.getRun(runIdOf(req))) };

@@ -5,7 +5,6 @@
  * 501 for a capability the store lacks), crash the server or leave it unable to answer.
  * Latency (≤ 100 ms per request) is measured in bench/fuzz.bench.mjs, not here.
  */
-import * as grpc from '@grpc/grpc-js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRPC_STATUS } from '@mlflow-ts/format';
@@ -13,7 +12,7 @@ import { grpcServiceDefinition } from '../protocol/grpc-definitions.js';
 import { lookupType } from '../protocol/proto-root.js';
 import { API_PREFIXES, RPC_ROUTES, routeOf } from '../protocol/rpc-routes.js';
 import type { RpcName } from '../protocol/rpc-routes.js';
-import { startTestServer, type TestServer } from '../../test/helpers.js';
+import { rawGrpcCall, startTestServer, type TestServer } from '../../test/helpers.js';
 
 const SEED = 20261203;
 const RUNS = 300;
@@ -177,25 +176,8 @@ describe('protobuf decoder fuzz (gRPC)', () => {
     { path: '/mlflow_ts.Artifacts/Delete', type: 'DeleteArtifact' },
   );
 
-  let client: grpc.Client;
-  beforeAll(() => {
-    client = new grpc.Client(s.grpcAddress, grpc.credentials.createInsecure());
-  });
-  afterAll(() => client?.close());
-
-  function call(path: string, bytes: Uint8Array): Promise<grpc.ServiceError | null> {
-    return new Promise((resolve) => {
-      client.makeUnaryRequest(
-        path,
-        (x: Buffer) => x,
-        (x: Buffer) => x,
-        Buffer.from(bytes),
-        new grpc.Metadata(),
-        { deadline: Date.now() + 20_000 },
-        (e) => resolve(e),
-      );
-    });
-  }
+  const call = async (path: string, bytes: Uint8Array) =>
+    (await rawGrpcCall(s.grpcAddress, path, bytes, {}, 20_000)).error;
   const BAD = new Set<number>([
     GRPC_STATUS.INTERNAL,
     GRPC_STATUS.UNKNOWN,

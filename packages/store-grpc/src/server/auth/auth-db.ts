@@ -141,6 +141,28 @@ export function openAuthDb(uri: string): AuthDb {
     const u = r as { id: number; username: string; password_hash: string; is_admin: number };
     return { id: u.id, username: u.username, password_hash: u.password_hash, is_admin: !!u.is_admin };
   };
+  /** Updates the (resource, user) row or inserts it; `table` and `keyColumn` are ours, never input. */
+  const writePermission = (
+    table: 'experiment_permissions' | 'registered_model_permissions',
+    keyColumn: 'experiment_id' | 'name',
+    key: string,
+    userId: number,
+    permission: string,
+    exists: boolean,
+  ) => {
+    if (exists)
+      db.prepare(`UPDATE ${table} SET permission = ? WHERE ${keyColumn} = ? AND user_id = ?`).run(
+        permission,
+        key,
+        userId,
+      );
+    else
+      db.prepare(`INSERT INTO ${table} (${keyColumn}, user_id, permission) VALUES (?, ?, ?)`).run(
+        key,
+        userId,
+        permission,
+      );
+  };
   const q = {
     user: db.prepare('SELECT * FROM users WHERE username = ?'),
     userById: db.prepare('SELECT * FROM users WHERE id = ?'),
@@ -218,18 +240,7 @@ export function openAuthDb(uri: string): AuthDb {
           `Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`,
         );
       }
-      if (exists)
-        db.prepare('UPDATE experiment_permissions SET permission = ? WHERE experiment_id = ? AND user_id = ?').run(
-          permission,
-          experimentId,
-          userId,
-        );
-      else
-        db.prepare('INSERT INTO experiment_permissions (experiment_id, user_id, permission) VALUES (?, ?, ?)').run(
-          experimentId,
-          userId,
-          permission,
-        );
+      writePermission('experiment_permissions', 'experiment_id', experimentId, userId, permission, exists);
     },
     deleteExperimentPermission(experimentId, userId) {
       const info = db
@@ -249,18 +260,7 @@ export function openAuthDb(uri: string): AuthDb {
       if (mode === 'update' && !exists) {
         throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
       }
-      if (exists)
-        db.prepare('UPDATE registered_model_permissions SET permission = ? WHERE name = ? AND user_id = ?').run(
-          permission,
-          name,
-          userId,
-        );
-      else
-        db.prepare('INSERT INTO registered_model_permissions (name, user_id, permission) VALUES (?, ?, ?)').run(
-          name,
-          userId,
-          permission,
-        );
+      writePermission('registered_model_permissions', 'name', name, userId, permission, exists);
     },
     deleteRegisteredModelPermission(name, userId) {
       const info = db
