@@ -20,7 +20,7 @@ import {
   validateTagKey,
 } from '@mlflow-ts/format';
 import type { Experiment, LoggedModel, LoggedModelInfo, LoggedModelStore, TrackingStore } from '@mlflow-ts/format';
-import { mkdirsDurable, removeFileDurable, writeFilesDurable } from './durable-write.js';
+import { createFilesDurable, removeFileDurable, writeFilesDurable } from './durable-write.js';
 import type { WriteOptions } from './durable-write.js';
 import { META_FILE, MODELS_FOLDER, modelMeta, readLoggedModel, readModelMeta } from './model-files.js';
 import { dumpYaml } from '../yaml-file.js';
@@ -128,17 +128,18 @@ export function createFsLoggedModelStore(opts: FsLoggedModelStoreOptions): Logge
       if (req.model_type !== undefined) info.model_type = req.model_type;
       if (req.source_run_id !== undefined) info.source_run_id = req.source_run_id;
       const dir = path.join(experimentDir(experiment), MODELS_FOLDER, modelId);
-      mkdirsDurable([path.join(dir, 'metrics'), path.join(dir, 'params')], w);
-      // Params and tags first, meta.yaml last: until it is there, the directory is no model.
-      writeFilesDurable(
-        [
-          ...params.map((p) => ({ target: keyPath(path.join(dir, 'params'), p.key), data: p.value })),
-          ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
-        ],
-        dir,
+      // Params and tags first, meta.yaml last: until it is there, the directory is no model. Without
+      // params or tags there is nothing to order, so the model is one round of fsyncs.
+      const keyFiles = [
+        ...params.map((p) => ({ target: keyPath(path.join(dir, 'params'), p.key), data: p.value })),
+        ...tags.map((t) => ({ target: keyPath(path.join(dir, 'tags'), t.key), data: t.value })),
+      ];
+      if (keyFiles.length) await createFilesDurable(keyFiles, [], w);
+      await createFilesDurable(
+        [{ target: path.join(dir, META_FILE), data: dumpYaml(modelMeta(info, 'active')) }],
+        [path.join(dir, 'metrics'), path.join(dir, 'params')],
         w,
       );
-      writeMeta(dir, info, 'active');
       known.set(modelId, { dir, experimentId: experiment.experiment_id });
       // What was just written, without reading it back (keys in file order, as a read returns them).
       const byKey = (xs: { key: string; value: string }[]) =>

@@ -60,6 +60,8 @@ export function readModelMeta(modelDir: string): ModelMeta | null {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
     throw e;
   }
+  // Empty (or zero-filled): a crash before a new model's meta.yaml was flushed; no model yet.
+  if (/^[\s\0]*$/.test(text)) return null;
   const m = parseYaml(text);
   if (typeof m !== 'object' || m === null) {
     throw new MlflowError('INVALID_STATE', `Model metadata at '${modelDir}' is in invalid state: not a mapping`);

@@ -8,65 +8,39 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { makeSpan, newTraceIds } from '@mlflow-ts/format/testing';
 import { createFsTrackingStore } from '../index.js';
-
-type SyncFn = (fd: number, cb: (e: NodeJS.ErrnoException | null) => void) => void;
-
-/**
- * Every successful fdatasync / fsync while the spies are on, in order, as `data:<path>` / `dir:<path>`
- * (the path read back from the descriptor, Linux's /proc/self/fd).
- */
-function spySyncs(): string[] {
-  const log: string[] = [];
-  for (const [name, kind] of [
-    ['fdatasync', 'data'],
-    ['fsync', 'dir'],
-  ] as const) {
-    const real = (fs[name] as SyncFn).bind(fs);
-    vi.spyOn(fs, name).mockImplementation(((fd, cb) => {
-      const at = fs.readlinkSync(`/proc/self/fd/${fd}`);
-      real(fd, (e) => {
-        if (!e) log.push(`${kind}:${at}`);
-        cb(e);
-      });
-    }) as SyncFn);
-  }
-  return log;
-}
+import { hasProcFds, spySyncs } from '../../test/sync-spy.js';
 
 describe('store-fs trace writes are synced before they resolve', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-fs-trace-sync-'));
   afterEach(() => vi.restoreAllMocks());
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it.skipIf(!fs.existsSync('/proc/self/fd'))(
-    'logSpans of a new trace: spans, tags and folders first, then trace_info.yaml',
-    async () => {
-      const store = createFsTrackingStore({ root: path.join(dir, 'mlruns'), cacheDir: null, durability: 'fsync' });
-      const exp = await store.createExperiment({ name: 'sync' });
-      const { otel, mlflow: id } = newTraceIds();
-      const traceDir = path.join(dir, 'mlruns', exp, 'traces', id);
-      const log = spySyncs();
-      await store.traces!.logSpans(exp, [makeSpan({ traceHex: otel, spanId: 1, name: 'root', startMs: 1, endMs: 2 })]);
-      vi.restoreAllMocks();
-      const at = (entry: string) => {
-        const i = log.indexOf(entry);
-        expect(i, `${entry} synced`).toBeGreaterThanOrEqual(0);
-        return i;
-      };
-      const phaseOne = [
-        `data:${path.join(traceDir, 'artifacts', 'traces.json')}`,
-        `data:${path.join(traceDir, 'tags', 'mlflow.artifactLocation')}`,
-        `dir:${path.join(traceDir, 'tags')}`,
-        `dir:${path.join(traceDir, 'artifacts')}`,
-        `dir:${path.dirname(traceDir)}`,
-      ].map(at);
-      // The commit point and its folder (it was renamed into place) are synced after all of phase one.
-      expect(at(`data:${path.join(traceDir, 'trace_info.yaml')}`)).toBeGreaterThan(Math.max(...phaseOne));
-      expect(log.lastIndexOf(`dir:${traceDir}`)).toBeGreaterThan(Math.max(...phaseOne));
-      // No empty request_metadata folder for a trace without metadata (MLflow reads a missing one as empty).
-      expect(fs.existsSync(path.join(traceDir, 'request_metadata'))).toBe(false);
-      expect((await store.traces!.batchGetTraces([id]))[0]?.spans.map((s) => s.name)).toEqual(['root']);
-      await store.close();
-    },
-  );
+  it.skipIf(!hasProcFds)('logSpans of a new trace: spans, tags and folders first, then trace_info.yaml', async () => {
+    const store = createFsTrackingStore({ root: path.join(dir, 'mlruns'), cacheDir: null, durability: 'fsync' });
+    const exp = await store.createExperiment({ name: 'sync' });
+    const { otel, mlflow: id } = newTraceIds();
+    const traceDir = path.join(dir, 'mlruns', exp, 'traces', id);
+    const log = spySyncs();
+    await store.traces!.logSpans(exp, [makeSpan({ traceHex: otel, spanId: 1, name: 'root', startMs: 1, endMs: 2 })]);
+    vi.restoreAllMocks();
+    const at = (entry: string) => {
+      const i = log.indexOf(entry);
+      expect(i, `${entry} synced`).toBeGreaterThanOrEqual(0);
+      return i;
+    };
+    const phaseOne = [
+      `data:${path.join(traceDir, 'artifacts', 'traces.json')}`,
+      `data:${path.join(traceDir, 'tags', 'mlflow.artifactLocation')}`,
+      `dir:${path.join(traceDir, 'tags')}`,
+      `dir:${path.join(traceDir, 'artifacts')}`,
+      `dir:${path.dirname(traceDir)}`,
+    ].map(at);
+    // The commit point and its folder (it was renamed into place) are synced after all of phase one.
+    expect(at(`data:${path.join(traceDir, 'trace_info.yaml')}`)).toBeGreaterThan(Math.max(...phaseOne));
+    expect(log.lastIndexOf(`dir:${traceDir}`)).toBeGreaterThan(Math.max(...phaseOne));
+    // No empty request_metadata folder for a trace without metadata (MLflow reads a missing one as empty).
+    expect(fs.existsSync(path.join(traceDir, 'request_metadata'))).toBe(false);
+    expect((await store.traces!.batchGetTraces([id]))[0]?.spans.map((s) => s.name)).toEqual(['root']);
+    await store.close();
+  });
 });
