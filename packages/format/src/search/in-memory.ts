@@ -68,33 +68,26 @@ function search<T>(
   const clauses = withTieBreakers(parseOrderBy(req.order_by, entity));
   const start = decodePageToken(req.page_token);
 
-  // Decorate once: each accessor and sort key is computed a single time per item (column arrays,
-  // no per-row allocation), then only the indexes up to the end of the page are put in order.
+  // One pass: each match's sort keys are read once into scratch arrays and compared with the worst
+  // of the best `end` kept so far (a bounded max-heap); only a match that makes the cut is copied.
+  // A page of 100 out of 100k runs thus allocates about nothing per run — big per-search arrays
+  // land in V8's large-object space and bring on full garbage collections.
   const k = clauses.length;
-  const matched: T[] = [];
-  const columns: unknown[][] = clauses.map(() => []);
-  const ranks: number[][] = clauses.map(() => []);
-  for (const item of items) {
-    const get = accessor(item);
-    if (!predicate(get)) continue;
-    matched.push(item);
-    for (let j = 0; j < k; j++) {
-      const v = get(clauses[j]!.identifier);
-      columns[j]!.push(v);
-      ranks[j]!.push(sortRank(v));
-    }
-  }
+  const ids = clauses.map((c) => c.identifier);
   const dirs = clauses.map((c) => (c.ascending ? 1 : -1));
-  const compare = (a: number, b: number): number => {
+  const end = start + maxResults;
+  const heap: Keyed<T>[] = [];
+  const scratch: Keyed<T> = { item: undefined as T, i: 0, values: new Array(k), ranks: new Array(k) };
+  const compare = (a: Keyed<T>, b: Keyed<T>): number => {
     for (let j = 0; j < k; j++) {
-      const ra = ranks[j]![a]!;
-      const rb = ranks[j]![b]!;
+      const ra = a.ranks[j]!;
+      const rb = b.ranks[j]!;
       if (ra !== 0 || rb !== 0) {
         if (ra !== rb) return ra - rb;
         continue;
       }
-      const va = columns[j]![a];
-      const vb = columns[j]![b];
+      const va = a.values[j];
+      const vb = b.values[j];
       if (va === vb) continue;
       const ta = typeof va;
       const c =
@@ -105,59 +98,69 @@ function search<T>(
           : compareSortValues(va, vb, true);
       if (c !== 0) return c * dirs[j]!;
     }
-    return a - b;
+    return a.i - b.i;
   };
-  const end = start + maxResults;
-  const page: Page<T> = {
-    items: firstInOrder(matched.length, end, compare)
-      .slice(start)
-      .map((i) => matched[i]!),
-  };
-  if (end < matched.length) page.next_page_token = encodePageToken(end);
+  let matched = 0;
+  for (const item of items) {
+    const get = accessor(item);
+    if (!predicate(get)) continue;
+    scratch.item = item;
+    scratch.i = matched++;
+    for (let j = 0; j < k; j++) {
+      const v = get(ids[j]!);
+      scratch.values[j] = v;
+      scratch.ranks[j] = sortRank(v);
+    }
+    if (heap.length < end) {
+      heap.push(copyKeyed(scratch));
+      siftUp(heap, heap.length - 1, compare);
+    } else if (end > 0 && compare(scratch, heap[0]!) < 0) {
+      heap[0] = copyKeyed(scratch);
+      siftDown(heap, 0, compare);
+    }
+  }
+  heap.sort(compare);
+  const page: Page<T> = { items: heap.slice(start).map((x) => x.item) };
+  if (end < matched) page.next_page_token = encodePageToken(end);
   return page;
 }
 
-/**
- * The first `count` of the indexes `0..n-1` in `compare`'s order (a total order: ties broken by
- * index). A page of 100 out of 100k matches keeps a bounded max-heap of the best `count` seen, so it
- * costs about n comparisons instead of the n·log n of sorting everything.
- */
-function firstInOrder(n: number, count: number, compare: (a: number, b: number) => number): number[] {
-  if (count * 4 >= n) {
-    const all = Array.from({ length: n }, (_, i) => i);
-    all.sort(compare);
-    return count < n ? all.slice(0, count) : all;
+/** A match with its sort keys (`i`: its position among the matches, the last tie-breaker). */
+interface Keyed<T> {
+  item: T;
+  i: number;
+  values: unknown[];
+  ranks: number[];
+}
+
+const copyKeyed = <T>(x: Keyed<T>): Keyed<T> => ({
+  item: x.item,
+  i: x.i,
+  values: x.values.slice(),
+  ranks: x.ranks.slice(),
+});
+
+// A max-heap under `compare`: heap[0] is the worst of the kept matches.
+function siftUp<T>(heap: T[], from: number, compare: (a: T, b: T) => number): void {
+  for (let c = from; c > 0; ) {
+    const p = (c - 1) >> 1;
+    if (compare(heap[c]!, heap[p]!) <= 0) return;
+    [heap[c], heap[p]] = [heap[p]!, heap[c]!];
+    c = p;
   }
-  // heap[0] is the worst of the kept indexes.
-  const heap: number[] = [];
-  const siftDown = (from: number) => {
-    const size = heap.length;
-    let i = from;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= size) return;
-      const r = l + 1;
-      const worse = r < size && compare(heap[r]!, heap[l]!) > 0 ? r : l;
-      if (compare(heap[worse]!, heap[i]!) <= 0) return;
-      [heap[i], heap[worse]] = [heap[worse]!, heap[i]!];
-      i = worse;
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    if (heap.length < count) {
-      heap.push(i);
-      for (let c = heap.length - 1; c > 0; ) {
-        const p = (c - 1) >> 1;
-        if (compare(heap[c]!, heap[p]!) <= 0) break;
-        [heap[c], heap[p]] = [heap[p]!, heap[c]!];
-        c = p;
-      }
-    } else if (count > 0 && compare(i, heap[0]!) < 0) {
-      heap[0] = i;
-      siftDown(0);
-    }
+}
+
+function siftDown<T>(heap: T[], from: number, compare: (a: T, b: T) => number): void {
+  const size = heap.length;
+  for (let i = from; ; ) {
+    const l = 2 * i + 1;
+    if (l >= size) return;
+    const r = l + 1;
+    const worse = r < size && compare(heap[r]!, heap[l]!) > 0 ? r : l;
+    if (compare(heap[worse]!, heap[i]!) <= 0) return;
+    [heap[i], heap[worse]] = [heap[worse]!, heap[i]!];
+    i = worse;
   }
-  return heap.sort(compare);
 }
 
 function byViewType<T>(items: readonly T[], viewType: ViewType | undefined, stage: (item: T) => string): readonly T[] {
