@@ -147,7 +147,8 @@ export class ExperimentEntry {
   // snapshot: its runs are checked cheaply first (the experiment directory's stamp, then each run
   // directory's stamp: every mlflow-ts writer bumps both), so what any mlflow-ts store wrote is seen
   // at once, and what a writer that bumps nothing (MLflow itself) changed while we were closed is seen
-  // after one sweep, as it is while we are open. getRun always checks its run deeply. A smaller
+  // after one sweep, as it is while we are open (sweeps are revalidateMs apart, or as far apart as
+  // the last one took if that was longer). getRun always checks its run deeply. A smaller
   // experiment, or revalidateMs 0, verifies a snapshot completely before the search answers.
   syncRuns(
     deepEveryMs: number,
@@ -166,7 +167,7 @@ export class ExperimentEntry {
     let deep = now - this.deepAt >= deepEveryMs;
     const background = this.deepAt !== 0 || this.unverified;
     if (deep && background && deepEveryMs > 0 && !onRun && this.runs.size >= backgroundMinRuns) {
-      this.sweepInBackground(warn);
+      this.sweepInBackground(warn, deepEveryMs);
       deep = false;
     }
     if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return;
@@ -231,10 +232,11 @@ export class ExperimentEntry {
   }
 
   /** The deep check of every run, SWEEP_SLICE runs per turn of the event loop. */
-  private sweepInBackground(warn: (msg: string) => void): void {
+  private sweepInBackground(warn: (msg: string) => void, deepEveryMs: number): void {
     if (this.sweeping) return;
     this.sweeping = true;
     const ids = [...this.runs.keys()];
+    const started = Date.now();
     let i = 0;
     const slice = () => {
       try {
@@ -253,7 +255,10 @@ export class ExperimentEntry {
         return;
       }
       this.sweeping = false;
-      this.deepAt = Date.now();
+      // The next sweep waits at least as long as this one took, so sweeping a huge experiment
+      // takes at most half of the event loop (one sweep of 100k runs is seconds of stat calls).
+      const now = Date.now();
+      this.deepAt = now + Math.max(0, now - started - deepEveryMs);
       this.unverified = false;
     };
     setTimeout(slice, 0).unref();
