@@ -133,3 +133,20 @@ export function rawGrpcCall(
     );
   });
 }
+
+/**
+ * A recorded answer and ours made comparable: fields `isTime` names become their type (timestamps
+ * differ between two servers), and empty strings read as absent (protobuf's default; MLflow's SQL
+ * store sends `run_id: ""` where its file store, like ours, omits it).
+ */
+export function comparableAnswer(v: unknown, isTime: (key: string) => boolean): unknown {
+  if (Array.isArray(v)) return v.map((x) => comparableAnswer(x, isTime));
+  if (v !== null && typeof v === 'object') {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== '')
+        .map(([k, x]) => [k, isTime(k) ? typeof x : comparableAnswer(x, isTime)]),
+    );
+  }
+  return v;
+}

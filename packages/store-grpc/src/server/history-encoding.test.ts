@@ -37,6 +37,18 @@ function points(n: number, key = 'loss') {
   }));
 }
 
+/** A point with every optional field set, negative numbers included. */
+const EVERY_FIELD = {
+  key: 'k',
+  value: 1,
+  timestamp: -5,
+  step: -1,
+  dataset_name: 'd',
+  dataset_digest: 'x',
+  model_id: 'm-1',
+  run_id: 'r',
+};
+
 describe('history encoding', () => {
   it('writes the same JSON bytes as the generic mapping, for odd numbers, keys and optional fields', () => {
     const e = encoder('GetMetricHistory');
@@ -46,20 +58,7 @@ describe('history encoding', () => {
       { metrics: [], next_page_token: '' },
       { metrics: points(40) },
       { metrics: points(3, 'a "quoted" \\ key\n€ 🙂'), next_page_token: 'tok"en' },
-      {
-        metrics: [
-          {
-            key: 'k',
-            value: 1,
-            timestamp: -5,
-            step: -1,
-            dataset_name: 'd',
-            dataset_digest: 'x',
-            model_id: 'm-1',
-            run_id: 'r',
-          },
-        ],
-      },
+      { metrics: [EVERY_FIELD] },
       {
         metrics: [
           { key: 'k', value: 2, timestamp: 3 },
@@ -82,20 +81,7 @@ describe('history encoding', () => {
       {},
       { metrics: points(50), next_page_token: 'next' },
       { metrics: points(2, 'ключ €'), next_page_token: '' },
-      {
-        metrics: [
-          {
-            key: 'k',
-            value: 1,
-            timestamp: -5,
-            step: -1,
-            dataset_name: 'd',
-            dataset_digest: 'x',
-            model_id: 'm',
-            run_id: 'r',
-          },
-        ],
-      },
+      { metrics: [EVERY_FIELD] },
       { metrics: [{ key: 'k', value: 2, timestamp: 2 ** 52 + 7, step: 300 }] },
     ];
     for (const c of cases) expect(e.protobuf(c)).toEqual(genericPb('GetMetricHistory', c));

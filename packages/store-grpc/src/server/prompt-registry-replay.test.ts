@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { http, comparableAnswer, startTestServer, type TestServer } from '../../test/helpers.js';
 
 interface Exchange {
   method: string;
@@ -24,22 +24,7 @@ const fixture = path.join(
 );
 const exchanges = JSON.parse(await readFile(fixture, 'utf8')) as Exchange[];
 
-/**
- * Timestamps differ between two servers; everything else must be equal. An empty string is
- * protobuf's default and reads as absent (MLflow's SQL store sends `run_id: ""` where its file
- * store, like ours, omits it).
- */
-function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([, x]) => x !== '')
-        .map(([k, x]) => [k, k.endsWith('_timestamp') ? typeof x : normalise(x)]),
-    );
-  }
-  return v;
-}
+const normalise = (v: unknown) => comparableAnswer(v, (k) => k.endsWith('_timestamp'));
 
 let s: TestServer;
 beforeAll(async () => {

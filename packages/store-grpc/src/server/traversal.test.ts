@@ -4,10 +4,9 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startTestServer, type TestServer } from '../../test/helpers.js';
+import { http, rawHttp, startTestServer, type TestServer } from '../../test/helpers.js';
 
 let s: TestServer;
 let runId: string;
@@ -26,28 +25,8 @@ afterAll(async () => {
 });
 
 /** Raw request: fetch would normalise `..` segments away before sending. */
-function raw(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(s.baseUrl);
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path,
-        headers: body ? { 'content-type': 'application/octet-stream' } : {},
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode!, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (method: string, path: string, body?: string) =>
+  rawHttp(s.baseUrl, method, path, body ? { 'content-type': 'application/octet-stream' } : {}, body);
 
 const ATTACKS = [
   '../secret.txt',

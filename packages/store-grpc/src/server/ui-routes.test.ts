@@ -4,31 +4,15 @@
  * reachable without credentials while the API still requires them.
  */
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../../test/helpers.js';
+import { rawHttp, startTestServer, type TestServer } from '../../test/helpers.js';
 
 let s: TestServer;
 let uiDir: string;
 
-function raw(
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
-  return new Promise((resolve, reject) => {
-    const url = new URL(s.baseUrl);
-    const req = request({ host: url.hostname, port: url.port, method: 'GET', path, headers }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
+const raw = (path: string, headers: Record<string, string> = {}) => rawHttp(s.baseUrl, 'GET', path, headers);
 
 beforeAll(async () => {
   uiDir = await mkdtemp(join(tmpdir(), 'mlflow-ts-ui-routes-'));

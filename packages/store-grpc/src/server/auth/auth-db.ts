@@ -141,27 +141,49 @@ export function openAuthDb(uri: string): AuthDb {
     const u = r as { id: number; username: string; password_hash: string; is_admin: number };
     return { id: u.id, username: u.username, password_hash: u.password_hash, is_admin: !!u.is_admin };
   };
-  /** Updates the (resource, user) row or inserts it; `table` and `keyColumn` are ours, never input. */
-  const writePermission = (
-    table: 'experiment_permissions' | 'registered_model_permissions',
-    keyColumn: 'experiment_id' | 'name',
-    key: string,
-    userId: number,
-    permission: string,
-    exists: boolean,
-  ) => {
+  /** The two per-resource permission tables (names are ours, never input) and MLflow's messages. */
+  const TABLES = {
+    experiment: {
+      table: 'experiment_permissions',
+      key: 'experiment_id',
+      exists: `Experiment permission (experiment_id=%k, user_id=%u) already exists`,
+      missing: `Experiment permission with experiment_id=%k and user_id=%u not found`,
+    },
+    model: {
+      table: 'registered_model_permissions',
+      key: 'name',
+      exists: `Registered model permission (name=%k, user_id=%u) already exists`,
+      missing: `Registered model permission with name=%k and user_id=%u not found`,
+    },
+  } as const;
+  type Kind = keyof typeof TABLES;
+  const say = (template: string, key: string, userId: number) =>
+    template.replace('%k', key).replace('%u', String(userId));
+  /** MLflow's create (must be new) / update (must exist) of one (resource, user) permission. */
+  const setPermission = (kind: Kind, key: string, userId: number, permission: string, mode: 'create' | 'update') => {
+    checkPermission(permission);
+    const t = TABLES[kind];
+    const exists =
+      db.prepare(`SELECT 1 FROM ${t.table} WHERE ${t.key} = ? AND user_id = ?`).get(key, userId) !== undefined;
+    if (mode === 'create' && exists) throw MlflowError.alreadyExists(say(t.exists, key, userId));
+    if (mode === 'update' && !exists) throw MlflowError.notFound(say(t.missing, key, userId));
     if (exists)
-      db.prepare(`UPDATE ${table} SET permission = ? WHERE ${keyColumn} = ? AND user_id = ?`).run(
+      db.prepare(`UPDATE ${t.table} SET permission = ? WHERE ${t.key} = ? AND user_id = ?`).run(
         permission,
         key,
         userId,
       );
     else
-      db.prepare(`INSERT INTO ${table} (${keyColumn}, user_id, permission) VALUES (?, ?, ?)`).run(
+      db.prepare(`INSERT INTO ${t.table} (${t.key}, user_id, permission) VALUES (?, ?, ?)`).run(
         key,
         userId,
         permission,
       );
+  };
+  const deletePermission = (kind: Kind, key: string, userId: number) => {
+    const t = TABLES[kind];
+    const info = db.prepare(`DELETE FROM ${t.table} WHERE ${t.key} = ? AND user_id = ?`).run(key, userId);
+    if (info.changes === 0) throw MlflowError.notFound(say(t.missing, key, userId));
   };
   const q = {
     user: db.prepare('SELECT * FROM users WHERE username = ?'),
@@ -227,48 +249,12 @@ export function openAuthDb(uri: string): AuthDb {
     experimentPermission: (experimentId, userId) =>
       q.expPerm.get(experimentId, userId) as ExperimentPermission | undefined,
     registeredModelPermission: (name, userId) => q.rmPerm.get(name, userId) as RegisteredModelPermission | undefined,
-    setExperimentPermission(experimentId, userId, permission, mode) {
-      checkPermission(permission);
-      const exists = q.expPerm.get(experimentId, userId) !== undefined;
-      if (mode === 'create' && exists) {
-        throw MlflowError.alreadyExists(
-          `Experiment permission (experiment_id=${experimentId}, user_id=${userId}) already exists`,
-        );
-      }
-      if (mode === 'update' && !exists) {
-        throw MlflowError.notFound(
-          `Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`,
-        );
-      }
-      writePermission('experiment_permissions', 'experiment_id', experimentId, userId, permission, exists);
-    },
-    deleteExperimentPermission(experimentId, userId) {
-      const info = db
-        .prepare('DELETE FROM experiment_permissions WHERE experiment_id = ? AND user_id = ?')
-        .run(experimentId, userId);
-      if (info.changes === 0)
-        throw MlflowError.notFound(
-          `Experiment permission with experiment_id=${experimentId} and user_id=${userId} not found`,
-        );
-    },
-    setRegisteredModelPermission(name, userId, permission, mode) {
-      checkPermission(permission);
-      const exists = q.rmPerm.get(name, userId) !== undefined;
-      if (mode === 'create' && exists) {
-        throw MlflowError.alreadyExists(`Registered model permission (name=${name}, user_id=${userId}) already exists`);
-      }
-      if (mode === 'update' && !exists) {
-        throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
-      }
-      writePermission('registered_model_permissions', 'name', name, userId, permission, exists);
-    },
-    deleteRegisteredModelPermission(name, userId) {
-      const info = db
-        .prepare('DELETE FROM registered_model_permissions WHERE name = ? AND user_id = ?')
-        .run(name, userId);
-      if (info.changes === 0)
-        throw MlflowError.notFound(`Registered model permission with name=${name} and user_id=${userId} not found`);
-    },
+    setExperimentPermission: (experimentId, userId, permission, mode) =>
+      setPermission('experiment', experimentId, userId, permission, mode),
+    deleteExperimentPermission: (experimentId, userId) => deletePermission('experiment', experimentId, userId),
+    setRegisteredModelPermission: (name, userId, permission, mode) =>
+      setPermission('model', name, userId, permission, mode),
+    deleteRegisteredModelPermission: (name, userId) => deletePermission('model', name, userId),
     renameRegisteredModelPermissions(oldName, newName) {
       db.prepare('UPDATE registered_model_permissions SET name = ? WHERE name = ?').run(newName, oldName);
     },

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGrpcStore } from '../../client/stores.js';
-import { http, startTestServer, type TestServer } from '../../../test/helpers.js';
+import { http, comparableAnswer, startTestServer, type TestServer } from '../../../test/helpers.js';
 
 interface Exchange {
   method: string;
@@ -27,17 +27,7 @@ const exchanges = JSON.parse(
 ) as Exchange[];
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
-function normalise(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(normalise);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.entries(v)
-        .filter(([, x]) => x !== '')
-        .map(([k, x]) => [k, /_(timestamp|time)$/.test(k) ? typeof x : normalise(x)]),
-    );
-  }
-  return v;
-}
+const normalise = (v: unknown) => comparableAnswer(v, (k) => /_(timestamp|time)$/.test(k));
 
 let s: TestServer;
 beforeAll(async () => {
@@ -95,54 +85,30 @@ describe("MLflow 3.6's AuthServiceClient flows, replayed", () => {
   });
 });
 
+/** REST calls with `authorization`'s credentials. */
+const by = (authorization: string) => (method: string, path: string, body?: unknown) =>
+  http(s.baseUrl, method, path, body, { authorization });
+
 describe('permissions on REST and gRPC', () => {
   const admin = basic('admin', 'password1234');
   let experimentId: string;
 
   it('a READ user reads and is refused writes, over REST and over gRPC', async () => {
     expect(
-      (
-        await http(
-          s.baseUrl,
-          'POST',
-          '/api/2.0/mlflow/users/create',
-          { username: 'reader1', password: 'reader-password' },
-          { authorization: admin },
-        )
-      ).status,
+      (await by(admin)('POST', '/api/2.0/mlflow/users/create', { username: 'reader1', password: 'reader-password' }))
+        .status,
     ).toBe(200);
-    experimentId = (
-      await http(
-        s.baseUrl,
-        'POST',
-        '/api/2.0/mlflow/experiments/create',
-        { name: 'perm-exp' },
-        { authorization: admin },
-      )
-    ).json.experiment_id;
-    const grant = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/experiments/permissions/create',
-      { experiment_id: experimentId, username: 'reader1', permission: 'READ' },
-      { authorization: admin },
-    );
+    experimentId = (await by(admin)('POST', '/api/2.0/mlflow/experiments/create', { name: 'perm-exp' })).json
+      .experiment_id;
+    const grant = await by(admin)('POST', '/api/2.0/mlflow/experiments/permissions/create', {
+      experiment_id: experimentId,
+      username: 'reader1',
+      permission: 'READ',
+    });
     expect(grant.status).toBe(200);
     const reader = basic('reader1', 'reader-password');
-    expect(
-      (
-        await http(s.baseUrl, 'GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`, undefined, {
-          authorization: reader,
-        })
-      ).status,
-    ).toBe(200);
-    const write = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/runs/create',
-      { experiment_id: experimentId },
-      { authorization: reader },
-    );
+    expect((await by(reader)('GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`)).status).toBe(200);
+    const write = await by(reader)('POST', '/api/2.0/mlflow/runs/create', { experiment_id: experimentId });
     expect(write.status).toBe(403);
     expect(write.json.error_code).toBe('PERMISSION_DENIED');
 
@@ -158,93 +124,49 @@ describe('permissions on REST and gRPC', () => {
   });
 
   it('the creator of an experiment gets MANAGE; NO_PERMISSIONS hides it from searches and artifacts', async () => {
-    await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/users/create',
-      { username: 'maker1', password: 'maker-password' },
-      { authorization: admin },
-    );
+    await by(admin)('POST', '/api/2.0/mlflow/users/create', { username: 'maker1', password: 'maker-password' });
     const maker = basic('maker1', 'maker-password');
-    const own = (
-      await http(
-        s.baseUrl,
-        'POST',
-        '/api/2.0/mlflow/experiments/create',
-        { name: 'makers-exp' },
-        { authorization: maker },
-      )
-    ).json.experiment_id;
-    const perm = await http(
-      s.baseUrl,
+    const own = (await by(maker)('POST', '/api/2.0/mlflow/experiments/create', { name: 'makers-exp' })).json
+      .experiment_id;
+    const perm = await by(maker)(
       'GET',
       `/api/2.0/mlflow/experiments/permissions/get?experiment_id=${own}&username=maker1`,
-      undefined,
-      { authorization: maker },
     );
     expect(perm.json.experiment_permission.permission).toBe('MANAGE');
     // maker manages their experiment, so may shut reader1 out of it
     expect(
       (
-        await http(
-          s.baseUrl,
-          'POST',
-          '/api/2.0/mlflow/experiments/permissions/create',
-          { experiment_id: own, username: 'reader1', permission: 'NO_PERMISSIONS' },
-          { authorization: maker },
-        )
+        await by(maker)('POST', '/api/2.0/mlflow/experiments/permissions/create', {
+          experiment_id: own,
+          username: 'reader1',
+          permission: 'NO_PERMISSIONS',
+        })
       ).status,
     ).toBe(200);
     const reader = basic('reader1', 'reader-password');
-    const found = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/experiments/search',
-      { max_results: 100 },
-      { authorization: reader },
-    );
+    const found = await by(reader)('POST', '/api/2.0/mlflow/experiments/search', { max_results: 100 });
     const names = (found.json.experiments as { name: string }[]).map((e) => e.name);
     expect(names).toContain('perm-exp');
     expect(names).not.toContain('makers-exp');
-    expect(
-      (
-        await http(s.baseUrl, 'GET', `/api/2.0/mlflow-artifacts/artifacts/${own}/x.txt`, undefined, {
-          authorization: reader,
-        })
-      ).status,
-    ).toBe(403);
+    expect((await by(reader)('GET', `/api/2.0/mlflow-artifacts/artifacts/${own}/x.txt`)).status).toBe(403);
     // …but not someone else's experiment
-    const notHis = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/experiments/permissions/create',
-      { experiment_id: experimentId, username: 'maker1', permission: 'MANAGE' },
-      { authorization: maker },
-    );
+    const notHis = await by(maker)('POST', '/api/2.0/mlflow/experiments/permissions/create', {
+      experiment_id: experimentId,
+      username: 'maker1',
+      permission: 'MANAGE',
+    });
     expect(notHis.status).toBe(403);
   });
 
   it('routes without a rule (traces) are for admins only', async () => {
     const reader = basic('reader1', 'reader-password');
-    const r = await http(
-      s.baseUrl,
-      'POST',
-      '/api/3.0/mlflow/traces/search',
-      { locations: [] },
-      { authorization: reader },
-    );
+    const r = await by(reader)('POST', '/api/3.0/mlflow/traces/search', { locations: [] });
     expect(r.status).toBe(403);
   });
 
   it('revocable tokens work as their user until revoked', async () => {
     const reader = basic('reader1', 'reader-password');
-    const made = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow-ts/tokens/create',
-      { name: 'ci' },
-      { authorization: reader },
-    );
+    const made = await by(reader)('POST', '/api/2.0/mlflow-ts/tokens/create', { name: 'ci' });
     expect(made.status).toBe(200);
     const bearer = { authorization: `Bearer ${made.json.token}` };
     expect(
@@ -252,15 +174,7 @@ describe('permissions on REST and gRPC', () => {
         .status,
     ).toBe(200);
     expect(
-      (
-        await http(
-          s.baseUrl,
-          'POST',
-          '/api/2.0/mlflow-ts/tokens/revoke',
-          { id: made.json.access_token.id },
-          { authorization: reader },
-        )
-      ).status,
+      (await by(reader)('POST', '/api/2.0/mlflow-ts/tokens/revoke', { id: made.json.access_token.id })).status,
     ).toBe(200);
     expect(
       (await http(s.baseUrl, 'GET', `/api/2.0/mlflow/experiments/get?experiment_id=${experimentId}`, undefined, bearer))
@@ -271,31 +185,11 @@ describe('permissions on REST and gRPC', () => {
   it('only admins manage users; a user reads only themselves', async () => {
     const reader = basic('reader1', 'reader-password');
     expect(
-      (
-        await http(
-          s.baseUrl,
-          'POST',
-          '/api/2.0/mlflow/users/create',
-          { username: 'x1', password: 'x-password-1' },
-          { authorization: reader },
-        )
-      ).status,
+      (await by(reader)('POST', '/api/2.0/mlflow/users/create', { username: 'x1', password: 'x-password-1' })).status,
     ).toBe(403);
-    expect(
-      (await http(s.baseUrl, 'GET', '/api/2.0/mlflow/users/get?username=maker1', undefined, { authorization: reader }))
-        .status,
-    ).toBe(403);
-    expect(
-      (await http(s.baseUrl, 'GET', '/api/2.0/mlflow/users/get?username=reader1', undefined, { authorization: reader }))
-        .json.user.username,
-    ).toBe('reader1');
-    const short = await http(
-      s.baseUrl,
-      'POST',
-      '/api/2.0/mlflow/users/create',
-      { username: 'x2', password: 'short' },
-      { authorization: admin },
-    );
+    expect((await by(reader)('GET', '/api/2.0/mlflow/users/get?username=maker1')).status).toBe(403);
+    expect((await by(reader)('GET', '/api/2.0/mlflow/users/get?username=reader1')).json.user.username).toBe('reader1');
+    const short = await by(admin)('POST', '/api/2.0/mlflow/users/create', { username: 'x2', password: 'short' });
     expect(short.status).toBe(400);
     expect(short.json.error_code).toBe('INVALID_PARAMETER_VALUE');
   });
