@@ -146,20 +146,15 @@ try {
   phase('search cache warm');
   // 1. log-batch ingestion: 1000-metric batches, 2 concurrent clients.
   const offsets = [0, 0];
-  const echoBatch =
-    (await load(2, (c) =>
-      request(echoPort, 'POST', '/api/2.0/mlflow/runs/log-batch', {
+  const restLogBatch = (port) =>
+    load(2, (c) =>
+      request(port, 'POST', '/api/2.0/mlflow/runs/log-batch', {
         run_id: restRuns[c],
         metrics: batch((offsets[c] += 1000)),
       }),
-    )) * 1000;
-  const restBatch =
-    (await load(2, (c) =>
-      request(httpPort, 'POST', '/api/2.0/mlflow/runs/log-batch', {
-        run_id: restRuns[c],
-        metrics: batch((offsets[c] += 1000)),
-      }),
-    )) * 1000;
+    );
+  const echoBatch = (await restLogBatch(echoPort)) * 1000;
+  const restBatch = (await restLogBatch(httpPort)) * 1000;
   const grpcBatch =
     (await load(2, (c) => grpcStore.tracking.logBatch(grpcRuns[c], { metrics: batch((offsets[c] += 1000)) }))) * 1000;
 
