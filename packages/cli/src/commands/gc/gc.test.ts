@@ -1,29 +1,17 @@
 /** `mlflow-ts gc` on a real file store: what goes, what stays, --older-than, --dry-run, rerun after an interruption. */
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFsTrackingStore, type FsTrackingStore } from '@mlflow-ts/store-fs';
-import { runCli } from '../../../test/cli-harness.js';
+import { describe, expect, it } from 'vitest';
+import { createFsTrackingStore } from '@mlflow-ts/store-fs';
+import { runCli, useFileStore } from '../../../test/cli-harness.js';
 import { parseOlderThan } from './index.js';
 
-let dir: string;
-let root: string;
-let store: FsTrackingStore;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'mlflow-ts-gc-'));
-  root = path.join(dir, 'mlruns');
-  store = createFsTrackingStore({ root, cacheDir: null });
-});
-afterEach(async () => {
-  await store.close?.();
-  await rm(dir, { recursive: true, force: true });
-});
+const fx = useFileStore({ prefix: 'mlflow-ts-gc-', cacheDir: null });
 
 async function runWithArtifact(experimentId: string): Promise<{ id: string; dir: string; artifact: string }> {
-  const run = await store.createRun({ experiment_id: experimentId });
-  await store.logBatch(run.info.run_id, {
+  const run = await fx.store.createRun({ experiment_id: experimentId });
+  await fx.store.logBatch(run.info.run_id, {
     params: [{ key: 'p', value: '1' }],
     metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }],
   });
@@ -31,10 +19,10 @@ async function runWithArtifact(experimentId: string): Promise<{ id: string; dir:
   await mkdir(artifactDir, { recursive: true });
   const artifact = path.join(artifactDir, 'model.bin');
   await writeFile(artifact, 'weights');
-  return { id: run.info.run_id, dir: path.join(root, experimentId, run.info.run_id), artifact };
+  return { id: run.info.run_id, dir: path.join(fx.uri, experimentId, run.info.run_id), artifact };
 }
 
-const gc = (...args: string[]) => runCli(['gc', '--backend-store-uri', root, ...args]);
+const gc = (...args: string[]) => runCli(['gc', '--backend-store-uri', fx.uri, ...args]);
 
 describe('mlflow-ts gc', () => {
   it("parses MLflow's --older-than grammar and refuses anything else", () => {
@@ -46,13 +34,13 @@ describe('mlflow-ts gc', () => {
   });
 
   it('deletes deleted runs with their artifacts and deleted experiments; keeps everything active', async () => {
-    const exp = await store.createExperiment({ name: 'keep' });
+    const exp = await fx.store.createExperiment({ name: 'keep' });
     const gone = await runWithArtifact(exp);
     const kept = await runWithArtifact(exp);
-    await store.deleteRun(gone.id);
-    const doomed = await store.createExperiment({ name: 'doomed' });
+    await fx.store.deleteRun(gone.id);
+    const doomed = await fx.store.createExperiment({ name: 'doomed' });
     const inDoomed = await runWithArtifact(doomed);
-    await store.deleteExperiment(doomed);
+    await fx.store.deleteExperiment(doomed);
 
     const dry = await gc('--dry-run');
     expect(dry.code, dry.stderr).toBe(0);
@@ -71,13 +59,13 @@ describe('mlflow-ts gc', () => {
     });
     expect(existsSync(gone.dir)).toBe(false);
     expect(existsSync(gone.artifact)).toBe(false);
-    expect(existsSync(path.join(root, '.trash', doomed))).toBe(false);
+    expect(existsSync(path.join(fx.uri, '.trash', doomed))).toBe(false);
     expect(existsSync(inDoomed.artifact)).toBe(false);
     expect(existsSync(kept.artifact)).toBe(true);
-    expect((await store.getRun(kept.id)).data.params).toEqual([{ key: 'p', value: '1' }]);
-    await expect(store.getRun(gone.id)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
+    expect((await fx.store.getRun(kept.id)).data.params).toEqual([{ key: 'p', value: '1' }]);
+    await expect(fx.store.getRun(gone.id)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     // A fresh store on the same tree (another process) agrees.
-    const other = createFsTrackingStore({ root, cacheDir: null });
+    const other = createFsTrackingStore({ root: fx.uri, cacheDir: null });
     await expect(other.getRun(gone.id)).rejects.toMatchObject({ code: 'RESOURCE_DOES_NOT_EXIST' });
     expect((await other.getRun(kept.id)).info.lifecycle_stage).toBe('active');
     await other.close?.();
@@ -88,10 +76,10 @@ describe('mlflow-ts gc', () => {
   });
 
   it('--older-than keeps recent deletions; --run-ids refuses active and unknown runs', async () => {
-    const exp = await store.createExperiment({ name: 'e' });
+    const exp = await fx.store.createExperiment({ name: 'e' });
     const a = await runWithArtifact(exp);
     const b = await runWithArtifact(exp);
-    await store.deleteRun(a.id);
+    await fx.store.deleteRun(a.id);
     const recent = await gc('--older-than', '1h', '--json');
     expect(JSON.parse(recent.stdout).run_ids).toEqual([]);
     expect(existsSync(a.dir)).toBe(true);
@@ -111,15 +99,15 @@ describe('mlflow-ts gc', () => {
   });
 
   it('an interrupted gc (a run staged but not yet removed) is finished by the next one', async () => {
-    const exp = await store.createExperiment({ name: 'i' });
+    const exp = await fx.store.createExperiment({ name: 'i' });
     const a = await runWithArtifact(exp);
     // What a gc killed between its rename and its removal leaves behind.
-    const staging = path.join(root, '.trash', '.mlflow-ts-gc', `${a.id}-1-1`);
+    const staging = path.join(fx.uri, '.trash', '.mlflow-ts-gc', `${a.id}-1-1`);
     await mkdir(staging, { recursive: true });
     await writeFile(path.join(staging, 'meta.yaml'), 'run_id: x\n');
     const r = await gc();
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(staging)).toBe(false);
-    expect((await store.getRun(a.id)).info.lifecycle_stage).toBe('active');
+    expect((await fx.store.getRun(a.id)).info.lifecycle_stage).toBe('active');
   });
 });
