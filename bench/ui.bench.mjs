@@ -16,9 +16,9 @@ import { uiDistDir } from '@mlflow-ts/ui';
 import { chromium } from 'playwright-core';
 import { median } from './lib.mjs';
 
-// runs×columns tables: 100k × 200 in one page's memory is 20M values, past what the row-object table holds
-// (see the notes under the results); the bench measures 100k runs at 20 columns and 200 columns at 10k runs.
-const TABLES = (process.env.UI_BENCH_TABLES ?? '100000x20,10000x200').split(',').map((t) => t.split('x').map(Number));
+// runs×columns tables: the budget's 100k × 200 (the table loads windows of the columnar runs search as it
+// scrolls, so the page never holds all 20M values).
+const TABLES = (process.env.UI_BENCH_TABLES ?? '100000x200').split(',').map((t) => t.split('x').map(Number));
 const OVERLAY_RUNS = 1000;
 const LONG_STEPS = Number(process.env.UI_BENCH_STEPS ?? 1_000_000);
 const REPEAT = Number(process.env.UI_BENCH_REPEAT ?? 3);
@@ -208,14 +208,22 @@ async function main() {
         );
         interactive.push(Date.now() - t0);
         if (r === REPEAT - 1) {
-          // load every page (the table grows as it scrolls), then measure scrolling over all of it
+          // visit every row: runs/search pages grow the table as it scrolls; columnar windows of 1,000
+          // rows load where the table is scrolled to (the heap is measured after every window was seen)
           const t1 = Date.now();
           await page.evaluate(async () => {
             const host = document.querySelector('.grid-host');
             const g = window.__grid;
+            const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
             while (host.getAttribute('data-done') !== 'true') {
               g.scrollTo(1e12);
-              await new Promise((res) => setTimeout(res, 50));
+              await sleep(50);
+            }
+            const rows = Number(host.getAttribute('data-rows'));
+            const rowH = g.scrollElement.scrollHeight / Math.max(1, rows);
+            for (let r = 0; r < rows; r += 1000) {
+              g.scrollTo(r * rowH);
+              while (g.cellText(r, 'attributes.status') === '') await sleep(10);
             }
           });
           loadAll = Date.now() - t1;
@@ -301,6 +309,7 @@ async function main() {
     // ---- compare 1,000 runs: requests and overlay time
     {
       const times = [];
+      const phases = [];
       let requests;
       for (let r = 0; r < REPEAT; r++) {
         const page = await ctx.newPage();
@@ -321,12 +330,17 @@ async function main() {
           { timeout: 120_000 },
         );
         times.push(Date.now() - t0);
+        // where the time went: the chart's history request (server sampling + transfer + decode) and its draw
+        const ev = await page.evaluate(() => window.__chartEvents.filter((e) => e.runs === 1000));
+        phases.push({ fetch: ev.find((e) => e.kind === 'fetch')?.ms, draw: ev.find((e) => e.kind === 'draw')?.ms });
         requests = reqs;
         await page.close();
       }
       const count = (s) => requests.filter((p) => p.includes(s)).length;
       results.compare = {
         overlay: median(times),
+        chartFetch: median(phases.map((p) => p.fetch ?? 0)),
+        chartDraw: median(phases.map((p) => p.draw ?? 0)),
         runsSearch: count('runs/search'),
         runsGet: count('runs/get'),
         bulk: count('get-history-bulk-interval'),
@@ -438,12 +452,14 @@ async function main() {
     out.push(
       `| ${label}: table interactive (navigation → first rows drawn; the server's first 500-run page alone: ${ms(t.serverFirstPage)}) | ${ms(t.interactive)} | ≤ 1,500 ms | ${verdict(t.interactive, 1500)} |`,
     );
-    out.push(`| ${label}: load every row (pages of 2,000 while scrolling) | ${ms(t.loadAll)} | — | |`);
+    out.push(
+      `| ${label}: visit every row (a columnar window of 1,000 rows per 1,000 rows scrolled) | ${ms(t.loadAll)} | — | |`,
+    );
     out.push(
       `| ${label}: scroll frames over all rows (120 px down + 30 px right per frame), p50 / p95 | ${ms(t.p50)} / ${ms(t.p95)} (${t.over20} of 295 > 20 ms; idle rAF p95 ${ms(results.idle.p95)}) | p95 ≤ 20 ms | ${verdict(t.p95, 20)} |`,
     );
     out.push(
-      `| ${label}: JS heap with every row loaded (after GC) | ${t.heap.toFixed(0)} MB | ≤ 300 MB | ${verdict(t.heap, 300)} |`,
+      `| ${label}: JS heap after every row was shown (after GC) | ${t.heap.toFixed(0)} MB | ≤ 300 MB | ${verdict(t.heap, 300)} |`,
     );
   }
   out.push(
@@ -453,10 +469,10 @@ async function main() {
     `| zoom refetch (request + draw of ${c.points} points) / wall time from mouse-up incl. debounce | ${ms(c.zoomFetchDraw)} / ${ms(c.zoomWall)} | ≤ 150 ms | ${verdict(c.zoomFetchDraw, 150)} |`,
   );
   out.push(
-    `| ${OVERLAY_RUNS} runs overlaid on one metric (navigation → chart drawn, incl. table and parallel coordinates) | ${ms(cmp.overlay)} | ≤ 700 ms | ${verdict(cmp.overlay, 700)} |`,
+    `| ${OVERLAY_RUNS} runs overlaid on one metric (navigation → chart drawn, incl. table and parallel coordinates; of it the chart's history request ${ms(cmp.chartFetch)}, its draw ${ms(cmp.chartDraw)}) | ${ms(cmp.overlay)} | ≤ 700 ms | ${verdict(cmp.overlay, 700)} |`,
   );
   out.push(
-    `| requests to load ${OVERLAY_RUNS} compared runs | ${cmp.runsSearch} runs/search, ${cmp.runsGet} runs/get (+ ${cmp.bulk} bulk-interval for the chart) | ≤ 3 | ${verdict(cmp.runsSearch + cmp.runsGet, 3)} |`,
+    `| requests to load and chart ${OVERLAY_RUNS} compared runs | ${cmp.runsSearch} runs/search, ${cmp.runsGet} runs/get, ${cmp.bulk} history request(s) for the chart | ≤ 3 | ${verdict(cmp.runsSearch + cmp.runsGet + cmp.bulk, 3)} |`,
   );
   out.push('');
   out.push(
