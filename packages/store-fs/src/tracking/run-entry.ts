@@ -276,11 +276,6 @@ export class RunEntry {
     };
   }
 
-  /** Whether the entry came from a snapshot with a run directory stamp the next cheap check can trust. */
-  get trusted(): boolean {
-    return this.dirStamp !== undefined;
-  }
-
   /**
    * Seeds the caches from a snapshot. Without a trusted `dirStamp` the next refresh reads what
    * changed (every stamp verified); with one, only a deep refresh does (see ExperimentEntry.syncRuns).

@@ -27,7 +27,7 @@ interface SnapshotFile {
   runs: EncodedRun[];
 }
 
-export interface ExperimentSnapshot {
+interface ExperimentSnapshot {
   runs: RunSnapshot[];
   dirStamp?: FileStamp;
 }
