@@ -26,6 +26,14 @@ export interface ScalarSource {
   type: 'string' | 'number';
   /** For metrics: a boolean expression, true when the stored value stands for NaN. */
   isNan?: SqlExpr;
+  /** A partial index on this value that only holds values of at most `maxBytes` (UTF-8). */
+  index?: PartialValueIndex;
+}
+
+export interface PartialValueIndex {
+  /** The index's predicate on the value. */
+  predicate: SqlExpr;
+  maxBytes: number;
 }
 
 /** Any number of values per row (datasets): a comparison holds when one value passes. */
@@ -80,6 +88,11 @@ function compileComparison(node: ComparisonNode, scope: SqlSearchScope): SqlExpr
   if (comparator === 'IS NULL') return sql`(${src.value} IS NULL)`;
   if (comparator === 'IS NOT NULL') return sql`(${src.value} IS NOT NULL)`;
   const test = valueTest(node, src.value, scope.dialect);
+  // `= 'x'` on a short literal implies the partial index's predicate: written out, the planner may use
+  // the index (the result is the same).
+  const { index } = src;
+  if (index && comparator === '=' && typeof node.value === 'string' && Buffer.byteLength(node.value) <= index.maxBytes)
+    return sql`(${test} AND ${index.predicate})`;
   if (!src.isNan) return test;
   // A NaN is present: it fails =, <, >, BETWEEN… and passes != and NOT BETWEEN, like IEEE NaN. Written
   // with AND/OR (not CASE) so the expression stays NULL for a missing row and strict: the database may

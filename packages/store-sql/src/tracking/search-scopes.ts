@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Identifier } from '@mlflow-ts/format';
 import { DATASET_CONTEXT_TAG, RUN_NAME_TAG } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
+import { shortValueIndex } from '../schema/extra-indexes.js';
 import type { JoinSet } from '../search/index.js';
 import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
 
@@ -46,9 +47,11 @@ export function runSearchScope(dialect: SqlDialectName, joins: JoinSet, purpose:
           return { kind: 'scalar', value: col(a, 'value'), type: 'number', isNan: col(a, 'is_nan') };
         }
         case 'param':
-          return { kind: 'scalar', value: col(keyedJoin(joins, 'params', id.key), 'value'), type: 'string' };
-        case 'tag':
-          return { kind: 'scalar', value: col(keyedJoin(joins, 'tags', id.key), 'value'), type: 'string' };
+        case 'tag': {
+          const value = col(keyedJoin(joins, id.type === 'param' ? 'params' : 'tags', id.key), 'value');
+          const index = dialect === 'postgresql' ? shortValueIndex(value) : undefined;
+          return { kind: 'scalar', value, type: 'string', ...(index ? { index } : {}) };
+        }
         case 'attribute': {
           if (id.key === 'run_name' && purpose === 'filter') {
             return { kind: 'scalar', value: col(keyedJoin(joins, 'tags', RUN_NAME_TAG), 'value'), type: 'string' };

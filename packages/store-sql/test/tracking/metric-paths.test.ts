@@ -3,10 +3,10 @@
  * answer exactly what the in-memory reference store answers: awkward values and keys, duplicates,
  * pages, concurrent writers, a run that is missing or not active.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Metric, TrackingStore } from '@mlflow-ts/format';
 import { createMemoryTrackingStore, expectMlflowError } from '@mlflow-ts/format/testing';
-import { DIALECTS, openStore, type OpenedStore } from './stores.js';
+import { DIALECTS, suiteStore } from './stores.js';
 
 const AWKWARD_VALUES = [-0, 0, NaN, Infinity, -Infinity, 5e-324, 1e300, -1.5, 0.1, 2 ** 53];
 const KEYS = ['loss', 'a b', 'x/y:z', 'dots.and-dashes', '_9'];
@@ -53,21 +53,14 @@ async function histories(store: TrackingStore, runId: string) {
 }
 
 describe.each(DIALECTS)('metric batches and histories on %s equal the in-memory store', (dialect) => {
-  let s: OpenedStore;
-  let memory: TrackingStore;
-  beforeAll(async () => {
-    s = await openStore(dialect);
-    memory = createMemoryTrackingStore();
-  });
-  afterAll(async () => {
-    await s.cleanup();
-  });
+  const suite = suiteStore(dialect);
+  const memory: TrackingStore = createMemoryTrackingStore();
 
   /** A run in each store, fed the same calls. */
   async function twoRuns() {
-    const sqlExp = await s.store.createExperiment({ name: `metric-paths-${Math.random()}` });
+    const sqlExp = await suite().store.createExperiment({ name: `metric-paths-${Math.random()}` });
     const memExp = await memory.createExperiment({ name: `metric-paths-${Math.random()}` });
-    const sqlRun = (await s.store.createRun({ experiment_id: sqlExp })).info.run_id;
+    const sqlRun = (await suite().store.createRun({ experiment_id: sqlExp })).info.run_id;
     const memRun = (await memory.createRun({ experiment_id: memExp })).info.run_id;
     return { sqlRun, memRun };
   }
@@ -75,21 +68,21 @@ describe.each(DIALECTS)('metric batches and histories on %s equal the in-memory 
   it('stores awkward values, keys, timestamps and steps exactly; repeats once; latest per MLflow', async () => {
     const { sqlRun, memRun } = await twoRuns();
     for (const seed of [1, 2, 1]) {
-      await s.store.logBatch(sqlRun, { metrics: batch(seed, 300) });
+      await suite().store.logBatch(sqlRun, { metrics: batch(seed, 300) });
       await memory.logBatch(memRun, { metrics: batch(seed, 300) });
     }
     const last = [{ key: 'loss', value: -0, timestamp: 5, step: 2 ** 41 }];
-    await s.store.logMetric(sqlRun, last[0] as Metric);
+    await suite().store.logMetric(sqlRun, last[0] as Metric);
     await memory.logMetric(memRun, last[0] as Metric);
     // SQLite keeps -0.0 in a REAL column as the integer 0 (so does MLflow's own store on SQLite).
     const asStored = (ms: readonly Metric[]) =>
       dialect === 'sqlite' ? ms.map((x) => (Object.is(x.value, -0) ? { ...x, value: 0 } : x)) : ms;
-    expect(await histories(s.store, sqlRun)).toEqual(
+    expect(await histories(suite().store, sqlRun)).toEqual(
       storedOnce([batch(1, 300), batch(2, 300), batch(1, 300), last].map(asStored)),
     );
     const latest = async (store: TrackingStore, id: string) =>
       (await store.getRun(id)).data.metrics.sort((a, b) => (a.key < b.key ? -1 : 1));
-    expect(exactly(await latest(s.store, sqlRun))).toEqual(exactly(asStored(await latest(memory, memRun))));
+    expect(exactly(await latest(suite().store, sqlRun))).toEqual(exactly(asStored(await latest(memory, memRun))));
   });
 
   it('pages a history as the whole history sliced', async () => {
@@ -100,19 +93,19 @@ describe.each(DIALECTS)('metric batches and histories on %s equal the in-memory 
       timestamp: 100 - i,
       step: i % 4,
     }));
-    await s.store.logBatch(sqlRun, { metrics: points });
-    const whole = (await s.store.getMetricHistory(sqlRun, 'loss')).items;
+    await suite().store.logBatch(sqlRun, { metrics: points });
+    const whole = (await suite().store.getMetricHistory(sqlRun, 'loss')).items;
     expect(whole).toEqual(points);
     const pages: Metric[] = [];
     let token: string | undefined;
     do {
-      const page = await s.store.getMetricHistory(sqlRun, 'loss', { max_results: 7, page_token: token });
+      const page = await suite().store.getMetricHistory(sqlRun, 'loss', { max_results: 7, page_token: token });
       expect(page.items.length).toBeLessThanOrEqual(7);
       pages.push(...page.items);
       token = page.next_page_token;
     } while (token);
     expect(pages).toEqual(whole);
-    expect((await s.store.getMetricHistory(sqlRun, 'nothing-logged')).items).toEqual([]);
+    expect((await suite().store.getMetricHistory(sqlRun, 'nothing-logged')).items).toEqual([]);
   });
 
   it('keeps latest_metrics right under eight concurrent writers on one run', async () => {
@@ -125,26 +118,26 @@ describe.each(DIALECTS)('metric batches and histories on %s equal the in-memory 
         step: (w * 7 + i) % 5,
       })),
     );
-    await Promise.all(batches.map((metrics) => s.store.logBatch(sqlRun, { metrics })));
+    await Promise.all(batches.map((metrics) => suite().store.logBatch(sqlRun, { metrics })));
     for (const metrics of batches) await memory.logBatch(memRun, { metrics });
     const latest = async (store: TrackingStore, id: string) =>
       (await store.getRun(id)).data.metrics.sort((a, b) => (a.key < b.key ? -1 : 1));
-    expect(await latest(s.store, sqlRun)).toEqual(await latest(memory, memRun));
+    expect(await latest(suite().store, sqlRun)).toEqual(await latest(memory, memRun));
   });
 
   it('refuses a batch to a run that is missing or not active, writing nothing', async () => {
     const { sqlRun } = await twoRuns();
-    await s.store.deleteRun(sqlRun);
+    await suite().store.deleteRun(sqlRun);
     const metrics = batch(3, 20);
-    const refused = await expectMlflowError(s.store.logBatch(sqlRun, { metrics }), 'INVALID_PARAMETER_VALUE');
+    const refused = await expectMlflowError(suite().store.logBatch(sqlRun, { metrics }), 'INVALID_PARAMETER_VALUE');
     expect(refused.message).toBe(`The run ${sqlRun} must be in the 'active' state. Current state is deleted.`);
-    await expectMlflowError(s.store.logMetric(sqlRun, metrics[0] as Metric), 'INVALID_PARAMETER_VALUE');
-    await s.store.restoreRun(sqlRun);
-    expect(await histories(s.store, sqlRun)).toEqual(Object.fromEntries(KEYS.map((k) => [k, []])));
-    expect((await s.store.getRun(sqlRun)).data.metrics).toEqual([]);
+    await expectMlflowError(suite().store.logMetric(sqlRun, metrics[0] as Metric), 'INVALID_PARAMETER_VALUE');
+    await suite().store.restoreRun(sqlRun);
+    expect(await histories(suite().store, sqlRun)).toEqual(Object.fromEntries(KEYS.map((k) => [k, []])));
+    expect((await suite().store.getRun(sqlRun)).data.metrics).toEqual([]);
     for (const missing of ['0'.repeat(32), 'x'.repeat(33)]) {
-      await expectMlflowError(s.store.logBatch(missing, { metrics }), 'RESOURCE_DOES_NOT_EXIST');
-      await expectMlflowError(s.store.getMetricHistory(missing, 'loss'), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(suite().store.logBatch(missing, { metrics }), 'RESOURCE_DOES_NOT_EXIST');
+      await expectMlflowError(suite().store.getMetricHistory(missing, 'loss'), 'RESOURCE_DOES_NOT_EXIST');
     }
   });
 });

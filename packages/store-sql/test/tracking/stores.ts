@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { createSqlStore } from '../../src/sql-store.js';
 import type { SqlTrackingStore } from '../../src/tracking/index.js';
 import { createTestDatabase } from '../../src/testing/index.js';
@@ -50,5 +51,20 @@ export async function openStore(dialect: Dialect): Promise<OpenedStore> {
       for (const s of [store, ...extra]) await s.close().catch(() => {});
       await dropDatabase();
     },
+  };
+}
+
+/** A store opened before a suite's tests and removed after them: call the getter inside the tests. */
+export function suiteStore(dialect: Dialect): () => OpenedStore {
+  let opened: OpenedStore | undefined;
+  beforeAll(async () => {
+    opened = await openStore(dialect);
+  });
+  afterAll(async () => {
+    await opened?.cleanup();
+  });
+  return () => {
+    if (!opened) throw new Error('the suite store is not open');
+    return opened;
   };
 }
