@@ -1,32 +1,14 @@
 /**
  * `linearFlavor()`: a third-party Flavor built only on `@mlflow-ts/format`'s public API. `save`
- * writes model.json, an MLmodel with the `linear` section and a signature, and node_env.json naming
- * this package; `load` checks model.json against that section and predicts in plain TypeScript.
+ * writes model.json, then (through `@mlflow-ts/format/node`'s `writeModelFiles`) an MLmodel with
+ * the `linear` section and a signature, and node_env.json naming this package; `load` checks model.json against that section and predicts in plain TypeScript.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import {
-  MLMODEL_FILE_NAME,
-  MlflowError,
-  NODE_ENV_FILE_NAME,
-  createMLmodel,
-  inferSignature,
-  nodeEnvJson,
-  saveInputExample,
-  serializeMLmodel,
-  signatureToDict,
-  toPrediction,
-  validateMLmodel,
-} from '@mlflow-ts/format';
-import type {
-  Flavor,
-  LoadedModel,
-  MLmodel,
-  ModelSignature,
-  SaveModelOptions,
-  SavedInputExampleInfo,
-} from '@mlflow-ts/format';
+import { MlflowError, inferSignature, saveInputExample, toPrediction, validateMLmodel } from '@mlflow-ts/format';
+import { assertEmptyModelDir, writeModelFiles } from '@mlflow-ts/format/node';
+import type { Flavor, LoadedModel, MLmodel, ModelSignature, SaveModelOptions } from '@mlflow-ts/format';
 import { inputFeatures } from './input-features.js';
 import {
   LINEAR_DATA_FILE,
@@ -44,14 +26,6 @@ export const LINEAR_PACKAGE_NAME = 'mlflow-ts-flavor-linear';
 export const LINEAR_PACKAGE_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
   .version;
 
-async function assertEmptyTarget(dir: string): Promise<void> {
-  const st = await stat(dir).catch(() => undefined);
-  if (!st) return;
-  if (!st.isDirectory() || (await readdir(dir)).length > 0) {
-    throw MlflowError.alreadyExists(`Path '${dir}' already exists and is not empty`);
-  }
-}
-
 /** Float64 tensors `[-1, n_features]` in, `[-1]` (one output) or `[-1, n_outputs]` out. */
 function defaultSignature(nFeatures: number, nOutputs: number): ModelSignature {
   return {
@@ -60,17 +34,12 @@ function defaultSignature(nFeatures: number, nOutputs: number): ModelSignature {
   };
 }
 
-async function filesSize(dir: string): Promise<number> {
-  let total = 0;
-  for (const name of await readdir(dir)) total += (await stat(path.join(dir, name))).size;
-  return total;
-}
-
 async function save(model: LinearModel, dir: string, options: SaveModelOptions = {}): Promise<MLmodel> {
   // Check everything before the first write, so a bad model leaves nothing behind.
   const { model: checked, nFeatures, nOutputs } = checkLinearModel(model);
-  await assertEmptyTarget(dir);
-  const example = options.inputExample === undefined ? undefined : saveInputExample(options.inputExample);
+  await assertEmptyModelDir(dir);
+  // Turns the example into MLflow's files here only to refuse a bad one before anything is written.
+  if (options.inputExample !== undefined) saveInputExample(options.inputExample);
   const signature =
     options.signature ??
     (options.inputExample === undefined
@@ -83,13 +52,6 @@ async function save(model: LinearModel, dir: string, options: SaveModelOptions =
   await mkdir(dir, { recursive: true });
   const { weights, bias, activation } = checked;
   await writeFile(path.join(dir, LINEAR_DATA_FILE), `${JSON.stringify({ weights, bias, activation })}\n`);
-  let exampleInfo: SavedInputExampleInfo | undefined;
-  if (example) {
-    exampleInfo = example.info;
-    await writeFile(path.join(dir, example.info.artifact_path), example.inputExampleJson);
-    if (example.info.serving_input_path)
-      await writeFile(path.join(dir, example.info.serving_input_path), example.servingInputExampleJson);
-  }
   const config: LinearFlavorConfig = {
     format_version: LINEAR_FORMAT_VERSION,
     data: LINEAR_DATA_FILE,
@@ -97,20 +59,13 @@ async function save(model: LinearModel, dir: string, options: SaveModelOptions =
     n_features: nFeatures,
     n_outputs: nOutputs,
   };
-  const mlmodel = createMLmodel({
+  return writeModelFiles(dir, {
     flavors: { [LINEAR_FLAVOR_NAME]: config },
-    signature: signatureToDict(signature),
-    ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
-    ...(options.metadata ? { metadata: options.metadata } : {}),
-    // As MLflow does: the size of the model's own files, measured before MLmodel is written.
-    model_size_bytes: await filesSize(dir),
+    signature,
+    inputExample: options.inputExample,
+    metadata: options.metadata,
+    npmDependencies: { [LINEAR_PACKAGE_NAME]: LINEAR_PACKAGE_VERSION },
   });
-  await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
-  await writeFile(
-    path.join(dir, NODE_ENV_FILE_NAME),
-    nodeEnvJson({ dependencies: { [LINEAR_PACKAGE_NAME]: LINEAR_PACKAGE_VERSION } }),
-  );
-  return mlmodel;
 }
 
 async function readModelJson(file: string): Promise<unknown> {

@@ -6,19 +6,10 @@
  * convert to ONNX (`convertToOnnx`) for a model MLflow in Python can serve.
  */
 import { createRequire } from 'node:module';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  MLMODEL_FILE_NAME,
-  NODE_ENV_FILE_NAME,
-  createMLmodel,
-  inferSignature,
-  nodeEnvJson,
-  serializeMLmodel,
-  signatureToDict,
-} from '@mlflow-ts/format';
+import { inferSignature } from '@mlflow-ts/format';
 import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
-import { assertEmptyModelDir, directorySize, writeInputExample } from '@mlflow-ts/format/node';
+import { assertEmptyModelDir, writeModelFiles } from '@mlflow-ts/format/node';
 import { TFJS_FLAVOR_NAME } from './flavor-config.js';
 import type { TfjsFlavorConfig } from './flavor-config.js';
 import { importTfjs } from './lazy-tfjs.js';
@@ -81,22 +72,13 @@ export async function saveModel(
     }
   }
 
-  const exampleInfo = await writeInputExample(dir, opts.inputExample);
   const flavorConfig: TfjsFlavorConfig = { tfjs_version: tfjsVersion(tf), model_type: type, data: TFJS_DATA_DIR };
-  const mlmodel = createMLmodel({
+  return writeModelFiles(dir, {
     flavors: { [TFJS_FLAVOR_NAME]: flavorConfig },
-    ...(signature ? { signature: signatureToDict(signature) } : {}),
-    ...(exampleInfo ? { saved_input_example_info: exampleInfo } : {}),
-    ...(opts.metadata ? { metadata: opts.metadata } : {}),
-    model_size_bytes: await directorySize(dir),
-    ...opts.extraMLmodelKeys,
+    signature,
+    inputExample: opts.inputExample,
+    metadata: opts.metadata,
+    extra: opts.extraMLmodelKeys,
+    npmDependencies: { '@tensorflow/tfjs': `^${tfjsVersion(tf)}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` },
   });
-  await writeFile(path.join(dir, MLMODEL_FILE_NAME), serializeMLmodel(mlmodel));
-  await writeFile(
-    path.join(dir, NODE_ENV_FILE_NAME),
-    nodeEnvJson({
-      dependencies: { '@tensorflow/tfjs': `^${tfjsVersion(tf)}`, '@mlflow-ts/flavor-tfjs': `^${FLAVOR_TFJS_VERSION}` },
-    }),
-  );
-  return mlmodel;
 }
