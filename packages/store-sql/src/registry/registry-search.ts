@@ -164,20 +164,35 @@ function compile(dialect: SqlDialectName, entity: 'models' | 'versions', req: Se
   return { joins, where: sql.join(parts, sql` AND `), orderBy: compileSqlOrderBy(clauses, s) };
 }
 
+/** One page of an entity's rows (`select` names the columns) under the request's filter and order. */
+async function searchPage<Row>(
+  db: Db,
+  dialect: SqlDialectName,
+  entity: 'models' | 'versions',
+  req: SearchRegistryRequest,
+  select: string,
+): Promise<Page<Row>> {
+  const maxResults = resolveMaxResults(entity === 'models' ? 'registered_models' : 'model_versions', req.max_results);
+  const { joins, where, orderBy } = compile(dialect, entity, req);
+  const window = pageWindow(maxResults, req.page_token);
+  const rows = await sql<Row>`SELECT ${sql.raw(select)} ${joins.toSql()}
+    WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
+  return toPage(rows.rows, window);
+}
+
 export async function searchRegisteredModels(
   db: Db,
   dialect: SqlDialectName,
   req: SearchRegistryRequest,
 ): Promise<Page<RegisteredModel>> {
-  const maxResults = resolveMaxResults('registered_models', req.max_results);
-  const { joins, where, orderBy } = compile(dialect, 'models', req);
-  const window = pageWindow(maxResults, req.page_token);
-  const rows = await sql<ModelRow>`
-    SELECT rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm ${joins.toSql()}
-    WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
-  const page = toPage(rows.rows, window);
-  const items = await modelEntities(db, page.items);
-  return { ...page, items };
+  const page = await searchPage<ModelRow>(
+    db,
+    dialect,
+    'models',
+    req,
+    'rm.name, rm.creation_time, rm.last_updated_time, rm.description FROM registered_models rm',
+  );
+  return { ...page, items: await modelEntities(db, page.items) };
 }
 
 export async function searchModelVersions(
@@ -185,13 +200,6 @@ export async function searchModelVersions(
   dialect: SqlDialectName,
   req: SearchRegistryRequest,
 ): Promise<Page<ModelVersion>> {
-  const maxResults = resolveMaxResults('model_versions', req.max_results);
-  const { joins, where, orderBy } = compile(dialect, 'versions', req);
-  const window = pageWindow(maxResults, req.page_token);
-  const rows = await sql<VersionRow>`
-    SELECT mv.* FROM model_versions mv ${joins.toSql()}
-    WHERE ${where} ORDER BY ${sql.join(orderBy)} ${window.limitSql}`.execute(db);
-  const page = toPage(rows.rows, window);
-  const items = await versionEntities(db, page.items, false);
-  return { ...page, items };
+  const page = await searchPage<VersionRow>(db, dialect, 'versions', req, 'mv.* FROM model_versions mv');
+  return { ...page, items: await versionEntities(db, page.items, false) };
 }
