@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PNG } from 'pngjs';
 import type { Page, Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser.js';
@@ -48,6 +49,23 @@ async function pdf(pages: number): Promise<Uint8Array> {
   for (let i = 1; i <= pages; i++) {
     const page = doc.addPage([400, 300]);
     page.drawText(`Page ${i} of the report`, { x: 40, y: 150, size: 24, font });
+  }
+  return doc.save();
+}
+
+/** A PDF whose pages each carry a 256×256 noise image (incompressible), so pages are big. */
+async function imagePdf(pages: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  let seed = 1;
+  for (let i = 1; i <= pages; i++) {
+    const img = new PNG({ width: 256, height: 256 });
+    for (let o = 0; o < img.data.length; o++) {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      img.data[o] = o % 4 === 3 ? 255 : seed >>> 24;
+    }
+    const png = await doc.embedPng(PNG.sync.write(img));
+    const page = doc.addPage([400, 300]);
+    page.drawImage(png, { x: 72, y: 22, width: 256, height: 256 });
   }
   return doc.save();
 }
@@ -95,8 +113,34 @@ const kv = async (caption: string) =>
     .locator('tr')
     .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
 
-const isTable = (url: URL) =>
-  url.pathname.endsWith('/get-artifact') && url.searchParams.get('path') === 'data/table.parquet';
+/**
+ * Runs `act` with get-artifact of `path` answered with 206 partial content for each Range request, as
+ * a static file server does (the store service streams get-artifact whole: no Range support yet).
+ * Returns the length of each range served.
+ */
+async function withRanges(path: string, bytes: Buffer, act: () => Promise<void>): Promise<number[]> {
+  const served: number[] = [];
+  const matches = (url: URL) => url.pathname.endsWith('/get-artifact') && url.searchParams.get('path') === path;
+  const ranged = async (route: Route) => {
+    const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
+    if (!range) return route.fulfill({ status: 200, body: bytes });
+    const start = Number(range[1]);
+    const end = range[2] ? Math.min(Number(range[2]) + 1, bytes.length) : bytes.length;
+    served.push(end - start);
+    return route.fulfill({
+      status: 206,
+      headers: { 'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`, 'Accept-Ranges': 'bytes' },
+      body: bytes.subarray(start, end),
+    });
+  };
+  await rec.page.route(matches, ranged);
+  try {
+    await act();
+  } finally {
+    await rec.page.unroute(matches, ranged);
+  }
+  return served;
+}
 
 describe('binary artifact previews', () => {
   let parquet: ArrayBuffer;
@@ -166,35 +210,14 @@ describe('binary artifact previews', () => {
   });
 
   it('reads only the footer and the first row group when the server honours Range', async () => {
-    const { page } = rec;
-    // The store service streams get-artifact whole (no Range support yet); this route answers the
-    // preview's requests for the same bytes with 206 partial content, as a static file server does.
-    const served: number[] = [];
-    const ranged = async (route: Route) => {
-      const range = /bytes=(\d+)-(\d*)/.exec(route.request().headers().range ?? '');
-      const bytes = Buffer.from(parquet);
-      if (!range) return route.fulfill({ status: 200, body: bytes });
-      const start = Number(range[1]);
-      const end = range[2] ? Number(range[2]) + 1 : bytes.length;
-      served.push(end - start);
-      return route.fulfill({
-        status: 206,
-        headers: { 'Content-Range': `bytes ${start}-${end - 1}/${bytes.length}`, 'Accept-Ranges': 'bytes' },
-        body: bytes.subarray(start, end),
-      });
-    };
-    await page.route(isTable, ranged);
-    try {
+    const served = await withRanges('data/table.parquet', Buffer.from(parquet), async () => {
       await open('data/table.parquet');
-      await page.locator('.preview-table tbody tr').nth(99).waitFor();
-      expect(await page.locator('.preview-table tbody tr').first().textContent()).toBe('0row-00');
-    } finally {
-      await page.unroute(isTable, ranged);
-    }
-    const total = served.reduce((a, b) => a + b, 0);
+      await rec.page.locator('.preview-table tbody tr').nth(99).waitFor();
+      expect(await rec.page.locator('.preview-table tbody tr').first().textContent()).toBe('0row-00');
+    });
     expect(served.length).toBeGreaterThan(1);
     // the first of five row groups and the footer: well under half of the file
-    expect(total).toBeLessThan(parquet.byteLength / 2);
+    expect(served.reduce((a, b) => a + b, 0)).toBeLessThan(parquet.byteLength / 2);
     expect(rec.errors).toEqual([]);
   });
 
@@ -270,6 +293,19 @@ describe('binary artifact previews', () => {
     await page.locator('.preview-text').waitFor();
     expect(await page.locator('.preview-text').textContent()).toBe('');
     expect(await page.getByText('Showing the first 1 MiB').count()).toBe(0);
+    expect(rec.errors).toEqual([]);
+  });
+
+  it('draws the first pages of a large PDF from the byte ranges pdf.js asks for', async () => {
+    const file = Buffer.from(await imagePdf(12));
+    const served = await withRanges('images.pdf', file, async () => {
+      await open('images.pdf');
+      await rec.page.getByText('12 pages; showing the first 3.').waitFor();
+      await rec.page.waitForFunction(() => document.querySelectorAll('canvas[data-rendered="true"]').length === 3);
+    });
+    expect(served.length).toBeGreaterThan(1);
+    // three of twelve image pages, plus the cross-reference data: well under half of the file
+    expect(served.reduce((a, b) => a + b, 0)).toBeLessThan(file.length / 2);
     expect(rec.errors).toEqual([]);
   });
 

@@ -2,14 +2,15 @@
 /**
  * PDF documents rendered with pdf.js (its own lazy chunk) onto canvases: the page count and the first
  * pages. The pdf.js worker is a file of the UI build (same origin, no CDN); pdf.js runs without `eval`
- * or WebAssembly, as the UI's CSP requires.
+ * or WebAssembly, as the UI's CSP requires. Where the server honours Range, pdf.js asks for the byte
+ * ranges it needs (the trailer, the first pages' objects); otherwise the file is read up to the cap.
  */
-import { GlobalWorkerOptions, getDocument } from 'pdfjs-dist';
-import type { PDFDocumentProxy } from 'pdfjs-dist';
+import { GlobalWorkerOptions, PDFDataRangeTransport, getDocument } from 'pdfjs-dist';
+import type { PDFDocumentLoadingTask, PDFDocumentProxy } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ErrorBox, Loading } from '../components/common.js';
-import { fetchArtifactBytes } from './artifact-bytes.js';
+import { openArtifactBytes } from './artifact-bytes.js';
 import { count } from './counts.js';
 import { PreviewError } from './preview-error.js';
 
@@ -18,6 +19,17 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 /** The largest PDF the preview downloads. */
 const PDF_CAP = 64 << 20;
 const PREVIEW_PAGES = 3;
+const OPTIONS = { isEvalSupported: false, useWasm: false, verbosity: 0 };
+
+async function openPdf(url: string, onError: (e: unknown) => void): Promise<PDFDocumentLoadingTask> {
+  const file = await openArtifactBytes(url, PDF_CAP, 'PDF');
+  if (!file.ranged) return getDocument({ ...OPTIONS, data: new Uint8Array(await file.slice(0)) });
+  const range = new PDFDataRangeTransport(file.byteLength, null);
+  range.requestDataRange = (begin: number, end: number) => {
+    file.slice(begin, end).then((chunk) => range.onDataRange(begin, new Uint8Array(chunk)), onError);
+  };
+  return getDocument({ ...OPTIONS, range, length: file.byteLength, disableAutoFetch: true, disableStream: true });
+}
 const PAGE_WIDTH = 760;
 const PAGE_STYLE = {
   display: 'block',
@@ -68,17 +80,17 @@ export function PdfPreview({ url }: { url: string }) {
   useEffect(() => {
     let live = true;
     let destroy: (() => Promise<void>) | undefined;
-    fetchArtifactBytes(url, PDF_CAP, 'PDF')
-      .then((data) => {
-        if (!live) return undefined;
-        const task = getDocument({ data, isEvalSupported: false, useWasm: false, verbosity: 0 });
+    const fail = (e: unknown) => live && setState({ error: e instanceof Error ? e : new Error(String(e)) });
+    openPdf(url, fail)
+      .then((task) => {
+        if (!live) {
+          void task.destroy();
+          return undefined;
+        }
         destroy = () => task.destroy();
         return task.promise;
       })
-      .then(
-        (doc) => live && doc && setState({ doc }),
-        (e: unknown) => live && setState({ error: e instanceof Error ? e : new Error(String(e)) }),
-      );
+      .then((doc) => live && doc && setState({ doc }), fail);
     return () => {
       live = false;
       void destroy?.();
