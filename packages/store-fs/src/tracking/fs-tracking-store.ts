@@ -159,7 +159,11 @@ export function createFsTrackingStore(opts: FsTrackingStoreOptions): FsTrackingS
   const store: FsTrackingStore = {
     specificationVersion: 'v1',
     // MLflow 3 logged models: `<experiment>/models/<model_id>/` (src/logged-models/).
-    ...createFsLoggedModelStore({ root, tracking: { getExperiment: (id) => store.getExperiment(id) } }),
+    ...createFsLoggedModelStore({
+      root,
+      tracking: { getExperiment: (id) => store.getExperiment(id) },
+      fsync: traceFsync(opts.durability),
+    }),
     // MLflow 3 traces: `<experiment>/traces/<trace_id>/` (src/traces/); fsync unless durability is 'none'.
     traces: createFsTraceStore({
       root,
