@@ -61,6 +61,15 @@ describe('store-fs logged models: durable create, crash leftovers', () => {
     expect(got.info.tags).toEqual([{ key: 'team', value: 'a' }]);
   });
 
+  it.skipIf(!hasProcFds)("durability 'none' (MLFLOW_TS_FSYNC=0, server --no-fsync) syncs nothing", async () => {
+    const scratch = createFsTrackingStore({ root: path.join(dir, 'scratch'), cacheDir: null, durability: 'none' });
+    const log = spySyncs();
+    await scratch.createLoggedModel!({ experiment_id: '0', name: 'scratch', params: [{ key: 'a', value: '1' }] });
+    vi.restoreAllMocks();
+    expect(log).toEqual([]);
+    await scratch.close();
+  });
+
   for (const [label, text] of [
     ['empty', ''],
     ['zero-filled', '\0'.repeat(180)],
