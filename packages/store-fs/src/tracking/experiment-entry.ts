@@ -81,13 +81,22 @@ export class ExperimentEntry {
     let restored = 0;
     const hadRuns = this.runs.size > 0;
     const snap = readSnapshot(this.snapshotFile, this.dir);
-    for (const s of snap.runs) {
-      if (this.runs.has(s.runId)) continue;
-      restored++;
-      const entry = new RunEntry(s.runId, this.dir + path.sep + s.runId, this.dir, this.id);
-      entry.restore(s);
-      this.runs.set(s.runId, entry);
+    const added: string[] = [];
+    try {
+      for (const s of snap.runs) {
+        if (this.runs.has(s.runId)) continue;
+        const entry = new RunEntry(s.runId, this.dir + path.sep + s.runId, this.dir, this.id);
+        entry.restore(s);
+        this.runs.set(s.runId, entry);
+        added.push(s.runId);
+      }
+    } catch {
+      // A corrupt line: none of it is used.
+      for (const id of added) this.runs.delete(id);
+      added.length = 0;
+      snap.dirStamp = undefined;
     }
+    restored = added.length;
     this.unverified = restored > 0;
     // Every mlflow-ts writer bumps the experiment directory: while it has the stamp the snapshot saw
     // (and every run was in the snapshot), no run was added, removed or changed by one of them.
