@@ -402,6 +402,54 @@ describe('runs table', () => {
     await post('experiments/delete', { experiment_id: experimentId });
   }, 180_000);
 
+  it('groups charted runs by a param into colours with mean lines and bands, dashes and subplots, all in the URL', async () => {
+    const { page } = rec;
+    type Draw = { kind: string; metricKey: string; runs: number; lines?: number; bands?: number };
+    const lastDraw = () =>
+      page.evaluate(() => {
+        const ev = ((window as unknown as { __chartEvents?: Draw[] }).__chartEvents ?? []).filter(
+          (e) => e.kind === 'draw' && e.metricKey === 'loss',
+        );
+        return ev[ev.length - 1];
+      });
+    const selected = fx.runIds.join(',');
+    await go(`#/experiments/${fx.experimentId}/chart?selected=${selected}&charts=${encodeURIComponent('["loss"]')}`);
+    await page.locator('.chart canvas').first().waitFor();
+    await expect.poll(async () => (await lastDraw())?.lines).toBe(12);
+    // colour by params.model (4 models over the 12 runs), each group's mean with its min–max band
+    await page.getByLabel('Colour by').selectOption('params.model');
+    await page.getByLabel('Mean of each group').check();
+    await page.waitForFunction(
+      () => location.hash.includes('groupColor=params.model') && location.hash.includes('groupMean=true'),
+    );
+    await expect.poll(lastDraw).toMatchObject({ runs: 12, lines: 4, bands: 4 });
+    expect(
+      await page
+        .locator('.chart')
+        .first()
+        .evaluate((el) => el.textContent),
+    ).toContain('params.model=forest (mean of 3)');
+    await page.getByLabel('Band').selectOption('none');
+    await expect.poll(lastDraw).toMatchObject({ lines: 4, bands: 0 });
+    // dash by the split tag: a mean per (model, split) pair — models alternate between even and odd runs
+    await page.getByLabel('Dash by').selectOption('tags.split');
+    await expect.poll(async () => (await lastDraw())?.lines).toBe(4);
+    // subplots by lr: three charts of loss, one per learning rate
+    await page.getByLabel('Subplot by').selectOption('params.lr');
+    await expect
+      .poll(async () => (await page.locator('.chart-card figcaption span').allTextContents()).sort())
+      .toEqual(['loss · params.lr=0.001', 'loss · params.lr=0.01', 'loss · params.lr=0.1']);
+    // the whole view comes back from the URL
+    const url = page.url();
+    await page.goto('about:blank');
+    await page.goto(url);
+    await expect.poll(() => page.locator('.chart-card').count()).toBe(3);
+    expect(await page.getByLabel('Colour by').inputValue()).toBe('params.model');
+    expect(await page.getByLabel('Band').inputValue()).toBe('none');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
   it('deletes and restores the selected runs', async () => {
     const { page } = rec;
     await go(`#/experiments/${fx.experimentId}`);

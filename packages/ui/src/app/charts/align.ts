@@ -3,14 +3,7 @@
  * point). Merges the series' x values (a k-way merge of sorted arrays) and places each y.
  */
 export function alignSeries(xs: ArrayLike<number>[], ys: ArrayLike<number>[]): [number[], ...(number | null)[][]] {
-  let total = 0;
-  for (const x of xs) total += x.length;
-  const all = new Float64Array(total);
-  let k = 0;
-  for (const x of xs) for (let i = 0; i < x.length; i++) all[k++] = Number(x[i]);
-  all.sort();
-  const shared: number[] = [];
-  for (const v of all) if (shared.length === 0 || shared[shared.length - 1] !== v) shared.push(v);
+  const shared = unionOf(xs);
   const index = new Map<number, number>();
   shared.forEach((v, i) => index.set(v, i));
   const out: (number | null)[][] = ys.map((y, s) => {
@@ -25,4 +18,17 @@ export function alignSeries(xs: ArrayLike<number>[], ys: ArrayLike<number>[]): [
     return col;
   });
   return [shared, ...out];
+}
+
+/** Every x value of the series, ascending, once each. */
+export function unionOf(xs: readonly ArrayLike<number>[]): number[] {
+  let total = 0;
+  for (const x of xs) total += x.length;
+  const all = new Float64Array(total);
+  let k = 0;
+  for (const x of xs) for (let i = 0; i < x.length; i++) all[k++] = Number(x[i]);
+  all.sort();
+  const shared: number[] = [];
+  for (const v of all) if (shared.length === 0 || shared[shared.length - 1] !== v) shared.push(v);
+  return shared;
 }

@@ -6,6 +6,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { alignSeries } from './align.js';
+import { aggregateSeries } from './grouping.js';
+import type { BandKind } from './grouping.js';
 import { fetchSampledHistories, pointsForWidth } from './sampled-history.js';
 import type { Series } from './sampled-history.js';
 import { smooth } from './smoothing.js';
@@ -17,6 +19,10 @@ export interface ChartRun {
   id: string;
   label: string;
   color: string;
+  /** Stroke dash (the run's dash group). */
+  dash?: number[];
+  /** Runs with the same key are drawn as one mean line (with a band) when the chart aggregates. */
+  group?: string;
 }
 
 export interface MetricChartOptions {
@@ -29,6 +35,9 @@ export interface MetricChartOptions {
   logY: boolean;
   height: number;
   cursorSync?: string;
+  /** Draw each group's mean, with a min–max or std band, instead of every run. */
+  mean?: boolean;
+  band?: BandKind;
 }
 
 export interface ChartEvent {
@@ -36,6 +45,9 @@ export interface ChartEvent {
   kind: 'fetch' | 'draw';
   runs: number;
   points: number;
+  /** Lines drawn (runs, or group means) and shaded bands. */
+  lines?: number;
+  bands?: number;
   range?: { start: number; end: number };
   ms: number;
 }
@@ -134,27 +146,78 @@ export class MetricChart {
     const ys: Float64Array[] = [];
     const series: uPlot.Series[] = [{ label: xAxis === 'step' ? 'Step' : xAxis === 'wall' ? 'Time' : 'Seconds' }];
     let points = 0;
-    runs.forEach((run) => {
-      const s = this.data.get(run.id);
-      if (!s) return;
-      const x = this.xOf(s);
-      points += x.length;
-      const smoothed = smoothing !== 'none' && weight > 0;
-      if (smoothed && showRaw) {
-        xs.push(x);
-        ys.push(s.values);
+    const smoothed = smoothing !== 'none' && weight > 0;
+    const bands: uPlot.Band[] = [];
+    let lines = 0;
+    if (this.opts.mean) {
+      // one mean line per group, its band under it (uPlot fills between the band's two series)
+      const groups = new Map<string, { run: ChartRun; xs: Float64Array[]; ys: Float64Array[] }>();
+      for (const run of runs) {
+        const s = this.data.get(run.id);
+        if (!s) continue;
+        const key = run.group ?? run.id;
+        let g = groups.get(key);
+        if (!g) groups.set(key, (g = { run, xs: [], ys: [] }));
+        const x = this.xOf(s);
+        points += x.length;
+        g.xs.push(x);
+        g.ys.push(smoothed ? smooth(x, s.values, smoothing, weight) : s.values);
+      }
+      const band = this.opts.band ?? 'minmax';
+      for (const [key, g] of groups) {
+        const agg = aggregateSeries(g.xs, g.ys, band);
+        const color = g.run.color;
+        if (band !== 'none') {
+          const fill = `color-mix(in srgb, ${color} 22%, transparent)`;
+          xs.push(agg.x, agg.x);
+          ys.push(agg.upper, agg.lower);
+          const hi = series.length;
+          series.push({ label: `${key} (upper)`, stroke: fill, width: 0, spanGaps: true, points: { show: false } });
+          series.push({ label: `${key} (lower)`, stroke: fill, width: 0, spanGaps: true, points: { show: false } });
+          bands.push({ series: [hi, hi + 1], fill });
+        }
+        xs.push(agg.x);
+        ys.push(agg.mean);
         series.push({
-          label: `${run.label} (raw)`,
-          stroke: `${run.color}55`,
-          width: 1,
+          label: `${key} (mean of ${g.xs.length})`,
+          stroke: color,
+          width: 2,
+          dash: g.run.dash,
           spanGaps: true,
           points: { show: false },
         });
+        lines++;
       }
-      xs.push(x);
-      ys.push(smoothed ? smooth(x, s.values, smoothing, weight) : s.values);
-      series.push({ label: run.label, stroke: run.color, width: 1.5, spanGaps: true, points: { show: false } });
-    });
+    } else
+      for (const run of runs) {
+        const s = this.data.get(run.id);
+        if (!s) continue;
+        const x = this.xOf(s);
+        points += x.length;
+        if (smoothed && showRaw) {
+          xs.push(x);
+          ys.push(s.values);
+          series.push({
+            label: `${run.label} (raw)`,
+            stroke: `${run.color}55`,
+            width: 1,
+            dash: run.dash,
+            spanGaps: true,
+            points: { show: false },
+          });
+        }
+        xs.push(x);
+        ys.push(smoothed ? smooth(x, s.values, smoothing, weight) : s.values);
+        series.push({
+          label: run.label,
+          stroke: run.color,
+          width: 1.5,
+          dash: run.dash,
+          spanGaps: true,
+          points: { show: false },
+        });
+        lines++;
+      }
     const aligned = alignSeries(xs, ys) as uPlot.AlignedData;
     const keepRange = this.plot && this.range ? this.range : undefined;
     this.plot?.destroy();
@@ -163,7 +226,8 @@ export class MetricChart {
       width: this.width,
       height: this.opts.height,
       series,
-      legend: { show: runs.length <= 12 },
+      bands,
+      legend: { show: series.length <= 13 },
       cursor: { sync: this.opts.cursorSync ? { key: this.opts.cursorSync } : undefined, drag: { x: true, y: false } },
       scales: { x: { time: xAxis === 'wall' }, y: logY ? { distr: 3 } : {} },
       axes: [
@@ -209,6 +273,8 @@ export class MetricChart {
       kind: 'draw',
       runs: runs.length,
       points,
+      lines,
+      bands: bands.length,
       range: this.range,
       ms: performance.now() - t0,
     });

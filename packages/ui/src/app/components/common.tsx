@@ -1,6 +1,40 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { ApiError } from '../lib/api.js';
+import { navigate } from '../lib/hooks.js';
+import { withQuery } from '../lib/router.js';
+
+/** A labelled choice among column keys, kept in the URL query parameter `param` (`none`: an empty choice). */
+export function KeySelect({
+  label,
+  param,
+  value,
+  keys,
+  none,
+}: {
+  label: string;
+  param: string;
+  value: string;
+  keys: string[];
+  none?: string;
+}) {
+  return (
+    <label>
+      {label}{' '}
+      <select
+        value={value}
+        onChange={(e) => navigate(withQuery(location.hash, { [param]: e.currentTarget.value || undefined }), true)}
+      >
+        {none !== undefined ? <option value="">{none}</option> : null}
+        {keys.map((k) => (
+          <option key={k} value={k}>
+            {k}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
 
 export function ErrorBox({ error, what }: { error: Error; what?: string }) {
   const code = error instanceof ApiError ? error.code : undefined;

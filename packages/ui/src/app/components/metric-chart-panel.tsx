@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ChartRun, MetricChart, MetricChartOptions, XAxis } from '../charts/metric-chart.js';
+import type { BandKind } from '../charts/grouping.js';
 import type { SmoothingKind } from '../charts/smoothing.js';
 import { navigate } from '../lib/hooks.js';
 import { withQuery } from '../lib/router.js';
@@ -90,16 +91,30 @@ export function MetricChartPanel({
   runs,
   settings,
   height = 260,
+  title,
+  mean,
 }: {
   metricKey: string;
   runs: ChartRun[];
   settings: ChartSettings;
   height?: number;
+  /** The caption, when not the metric key (a subplot of a group). */
+  title?: string;
+  /** Draw group means with this band instead of every run. */
+  mean?: { band: BandKind };
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<MetricChart>();
   const [error, setError] = useState<Error>();
-  const opts: MetricChartOptions = { metricKey, runs, height, cursorSync: 'metrics', ...settings };
+  const opts: MetricChartOptions = {
+    metricKey,
+    runs,
+    height,
+    cursorSync: 'metrics',
+    ...settings,
+    mean: mean !== undefined,
+    band: mean?.band,
+  };
   const latest = useRef(opts);
   latest.current = opts;
   useEffect(() => {
@@ -121,7 +136,8 @@ export function MetricChartPanel({
     chart.current?.update(opts);
   }, [
     metricKey,
-    runs.map((r) => r.id).join(),
+    runs.map((r) => `${r.id}:${r.color}:${r.group ?? ''}:${r.dash?.join(' ') ?? ''}`).join(),
+    mean?.band,
     settings.xAxis,
     settings.smoothing,
     settings.weight,
@@ -131,7 +147,7 @@ export function MetricChartPanel({
   return (
     <figure class="chart-card">
       <figcaption>
-        <span>{metricKey}</span>
+        <span>{title ?? metricKey}</span>
         <button
           type="button"
           class="link small"

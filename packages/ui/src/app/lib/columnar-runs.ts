@@ -290,7 +290,7 @@ export class ColumnarRuns implements RunRows {
         continue;
       }
       const id = this.id(r);
-      if (id && (!keep || keep(id))) out.push({ id, name: this.name(r), experimentId: this.experimentId(r) });
+      if (id && (!keep || keep(id))) out.push({ id, name: this.name(r), experimentId: this.experimentId(r), row: r });
     }
     return out;
   }

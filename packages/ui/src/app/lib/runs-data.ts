@@ -39,6 +39,8 @@ export interface RowRun {
   id: string;
   name: string;
   experimentId: string;
+  /** Its row in the table (for `RunRows.cell`). */
+  row: number;
 }
 
 /** Rows held as TableRun objects (the runs/search path). */
@@ -54,8 +56,8 @@ export function tableRunRows(rows: TableRun[], complete: boolean): RunRows {
       const run = rows[r];
       return run ? cellText(run, c) : '';
     },
-    findLoaded: (ids) => rows.filter((r) => ids.has(r.id)),
-    runsIn: (start, end) => rows.slice(Math.max(0, start), end),
+    findLoaded: (ids) => rows.flatMap((r, row) => (ids.has(r.id) ? [{ ...r, row }] : [])),
+    runsIn: (start, end) => rows.slice(Math.max(0, start), end).map((r, k) => ({ ...r, row: Math.max(0, start) + k })),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ParallelCoordinates } from '../charts/parallel-coordinates.js';
 import type { ScatterData, ScatterPlot } from '../charts/scatter.js';
 import { type PlotValue, paramPlotValue } from '../charts/value-scale.js';
 import { runColorCss } from '../components/colors.js';
-import { ErrorBox, Loading } from '../components/common.js';
+import { ErrorBox, KeySelect, Loading } from '../components/common.js';
 import { CompareSection } from '../components/compare-section.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
 import { api } from '../lib/api.js';
@@ -149,27 +149,12 @@ function Scatter({
     };
   }, []);
   useEffect(() => plot.current?.setData(data), [data]);
-  const picker = (label: string, param: 'scatterX' | 'scatterY', value: string) => (
-    <label>
-      {label}{' '}
-      <select
-        value={value}
-        onChange={(e) => navigate(withQuery(location.hash, { [param]: e.currentTarget.value }), true)}
-      >
-        {keys.map((k) => (
-          <option key={k} value={k}>
-            {k}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
   return (
     <figure class="chart-card wide">
       <figcaption>Scatter</figcaption>
       <div class="toolbar">
-        {picker('Scatter x', 'scatterX', xKey)}
-        {picker('Scatter y', 'scatterY', yKey)}
+        <KeySelect label="Scatter x" param="scatterX" value={xKey} keys={keys} />
+        <KeySelect label="Scatter y" param="scatterY" value={yKey} keys={keys} />
       </div>
       <div ref={host} class="scatter-host" />
     </figure>

@@ -9,6 +9,7 @@ import { quoteKey } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
 import type { ExperimentTab } from '../lib/router.js';
 import { jsonList, links, splitHash, withQuery } from '../lib/router.js';
+import { groupSettings } from '../charts/grouping.js';
 import { ColumnarRuns, columnarAvailable } from '../lib/columnar-runs.js';
 import { collectKeys, nestRuns, tableRunRows, toTableRun } from '../lib/runs-data.js';
 import type { KeySets, RunRows, TableRun } from '../lib/runs-data.js';
@@ -292,7 +293,13 @@ export function ExperimentPage({
     if (colsParam !== null) return jsonList(colsParam);
     return [...keys.metrics.map((k) => `metrics.${k}`), ...keys.params.map((k) => `params.${k}`)].slice(0, 40);
   }, [colsParam, keys]);
-  const runs = useRuns(runsQuery, refresh, live, chosen);
+  // the chart view's group columns are fetched with the table's (columnar windows hold only those asked for)
+  const groupCols = useMemo(() => {
+    const g = groupSettings(query);
+    return [g.color, g.dash, g.facet].filter((c) => c !== '' && !chosen.includes(c));
+  }, [query.get('groupColor'), query.get('groupDash'), query.get('groupFacet'), chosen]);
+  const fetched = useMemo(() => [...chosen, ...groupCols], [chosen, groupCols]);
+  const runs = useRuns(runsQuery, refresh, live, fetched);
   useEffect(() => {
     if (!runs.loading) setKeys(runs.keys);
   }, [runs.keys, runs.loading]);
@@ -484,6 +491,8 @@ export function ExperimentPage({
             <RunsChartsView
               runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.runsIn(0, 10)}
               metricKeys={keys.metrics}
+              groupKeys={[...keys.params.map((k) => `params.${k}`), ...keys.tags.map((k) => `tags.${k}`)]}
+              cellOf={(run, column) => runs.rows.cell(run.row, column)}
               hash={hash}
             />
           )}
