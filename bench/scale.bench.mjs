@@ -71,9 +71,12 @@ async function serverRole() {
   const { createStoreServer } = await import('@mlflow-ts/store-grpc/server');
   const [root, cacheDir] = process.argv.slice(3);
   const t0 = now();
+  const c0 = process.cpuUsage();
   const tracking = createFsTrackingStore({ root, cacheDir, durability: 'none' });
   await tracking.searchRuns({ experiment_ids: [EXP_ID], max_results: 1 });
   const openMs = now() - t0;
+  const c1 = process.cpuUsage(c0);
+  const openCpuMs = (c1.user + c1.system) / 1000;
   const server = createStoreServer({
     tracking,
     artifacts: { root: path.join(path.dirname(root), 'mlartifacts') },
@@ -81,7 +84,7 @@ async function serverRole() {
     grpcPort: 0,
   });
   const { httpPort } = await server.listen();
-  send({ openMs, httpPort, pid: process.pid });
+  send({ openMs, openCpuMs, httpPort, pid: process.pid });
   process.stdin.on('data', async () => {
     await server.close();
     await tracking.close(); // writes the snapshot
@@ -154,6 +157,12 @@ function child(args) {
   return { p, next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiters.push(r))) };
 }
 
+/** CPU time (user + system, all threads) a process has used, in ms: /proc/<pid>/stat in clock ticks. */
+function cpuMs(pid) {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime; USER_HZ is 100 on Linux
+}
+
 function rssMb(pid) {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Number(m[1]) / 1024 : Number.NaN;
@@ -180,14 +189,20 @@ function ioFloor(root, readAll) {
   return { ms: now() - t, n };
 }
 
-async function timeIt(fn) {
+/**
+ * Median wall time of `fn`; with `cpuOf` (a pid), that process's CPU time per call over the rounds
+ * goes to `onCpu`: on cores shared with other work, wall time mostly measures the wait for a core.
+ */
+async function timeIt(fn, cpuOf, onCpu) {
   for (let i = 0; i < 3; i++) await fn();
   const xs = [];
+  const c0 = cpuOf ? cpuMs(cpuOf) : 0;
   for (let i = 0; i < ROUNDS; i++) {
     const t = now();
     await fn();
     xs.push(now() - t);
   }
+  if (cpuOf) onCpu((cpuMs(cpuOf) - c0) / ROUNDS);
   return median(xs);
 }
 
@@ -219,9 +234,23 @@ async function parent() {
       const best = (k, v) => {
         r[k] = Math.min(r[k] ?? Infinity, v);
       };
-      best('search', await timeIt(() => post(c.httpPort, SEARCH, searchBody)));
+      best(
+        'search',
+        await timeIt(
+          () => post(c.httpPort, SEARCH, searchBody),
+          c.pid,
+          (x) => best('searchCpu', x),
+        ),
+      );
       best('searchFloor', await timeIt(() => post(f.httpPort, '/search', searchBody)));
-      best('page', await timeIt(() => post(c.httpPort, SEARCH, pageBody)));
+      best(
+        'page',
+        await timeIt(
+          () => post(c.httpPort, SEARCH, pageBody),
+          c.pid,
+          (x) => best('pageCpu', x),
+        ),
+      );
       best('pageFloor', await timeIt(() => post(f.httpPort, '/page', pageBody)));
     }
     const rss = rssMb(c.pid);
@@ -250,15 +279,16 @@ async function parent() {
 ${n} runs (3 params, 2 tags, 2 metrics each) in MLflow's file layout, generated once under \`${BASE}\`; each server is its own
 process (\`createStoreServer\` over \`createFsTrackingStore\`), the load comes from the bench process over loopback REST
 (keep-alive, one request at a time, median of ${ROUNDS} after 3 warm-ups, best of 2 rounds alternating with the floor).
-Open = from creating the store to the end of its first search, timed in the server process. ${os.cpus().length} cores, Node ${process.version};
+Open = from creating the store to the end of its first search, timed in the server process. CPU = the server process's
+CPU time (all threads; per call for the searches, over the rounds, 10 ms ticks): on shared cores wall time is mostly the wait for one. ${os.cpus().length} cores, Node ${process.version};
 load average ${la(load0)} at the start, ${la(load1)} at the end (1/5/15 min) — other helpers' work shares the 2 cores.
 
 | measure | mlflow-ts | baseline | ratio | target |
 | --- | ---: | ---: | ---: | --- |
-| open, cold (no snapshot) | ${ms(c.openMs)} | ${ms(floorCold.ms)} (read every file of every run, one process) | ${(c.openMs / floorCold.ms).toFixed(2)} | ≤ 5000 ms: ${v(c.openMs <= 5000)} |
-| open with its snapshot | ${ms(w.openMs)} | ${ms(floorWarm.ms)} (list + stat each meta.yaml) | ${(w.openMs / floorWarm.ms).toFixed(2)} | ≤ 2000 ms: ${v(w.openMs <= 2000)} |
-| search \`${FILTER}\` order by ${ORDER[0]} (${hits} runs) | ${ms(r.search)} | ${ms(r.searchFloor)} (bare node:http, same bytes) | ${(r.search / r.searchFloor).toFixed(2)} | ≤ 30 ms: ${v(r.search <= 30)} |
-| first page: 100 runs by start time with latest metrics (${withMetrics}/100 with both) | ${ms(r.page)} | ${ms(r.pageFloor)} (bare node:http, same bytes) | ${(r.page / r.pageFloor).toFixed(2)} | ≤ 20 ms: ${v(r.page <= 20)} |
+| open, cold (no snapshot) | ${ms(c.openMs)} (CPU ${ms(c.openCpuMs)}) | ${ms(floorCold.ms)} (read every file of every run, one process) | ${(c.openMs / floorCold.ms).toFixed(2)} | ≤ 5000 ms: ${v(c.openMs <= 5000)} |
+| open with its snapshot | ${ms(w.openMs)} (CPU ${ms(w.openCpuMs)}) | ${ms(floorWarm.ms)} (list + stat each meta.yaml) | ${(w.openMs / floorWarm.ms).toFixed(2)} | ≤ 2000 ms: ${v(w.openMs <= 2000)} |
+| search \`${FILTER}\` order by ${ORDER[0]} (${hits} runs) | ${ms(r.search)} (CPU ${ms(r.searchCpu)}) | ${ms(r.searchFloor)} (bare node:http, same bytes) | ${(r.search / r.searchFloor).toFixed(2)} | ≤ 30 ms: ${v(r.search <= 30)} |
+| first page: 100 runs by start time with latest metrics (${withMetrics}/100 with both) | ${ms(r.page)} (CPU ${ms(r.pageCpu)}) | ${ms(r.pageFloor)} (bare node:http, same bytes) | ${(r.page / r.pageFloor).toFixed(2)} | ≤ 20 ms: ${v(r.page <= 20)} |
 | search right after the snapshot open | ${ms(warmSearch)} | | | |
 | server RSS after the calls (cold open / snapshot open) | ${rss.toFixed(0)} / ${rssWarm.toFixed(0)} MB | | | ≤ 500 MB: ${v(Math.max(rss, rssWarm) <= 500)} |
 
@@ -271,5 +301,6 @@ Reproduce: \`npm run build && npm run bench -- scale\` (first run generates the 
 
 const role = process.argv[2];
 if (role === 'server') await serverRole();
+else if (role === 'generate') console.log(ensureStore());
 else if (role === 'floor') await floorRole();
 else await parent();
