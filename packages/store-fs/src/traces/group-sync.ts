@@ -124,15 +124,26 @@ export class SyncTx {
       this.file(target);
       return;
     }
+    // New content that replaces old is synced before the rename: a crash then leaves the old file or
+    // the whole new one, never an unflushed (empty) file where an acknowledged one was. A first write
+    // (a new trace's trace_info.yaml) has nothing to lose: it is synced with its folder after the rename.
+    const replacing = this.gs.enabled && fs.existsSync(target);
     const tmp = path.join(tmpDir, `.~tr-${process.pid}-${randomBytes(6).toString('hex')}`);
-    await fs.promises.writeFile(tmp, data);
     try {
+      const fh = await fs.promises.open(tmp, 'w');
+      try {
+        await fh.writeFile(data);
+        if (replacing) await syncPath(tmp, false);
+      } finally {
+        await fh.close();
+      }
       await fs.promises.rename(tmp, target);
     } catch (e) {
       await fs.promises.rm(tmp, { force: true });
       throw e;
     }
-    this.file(target);
+    if (replacing) this.dir(path.dirname(target));
+    else this.file(target);
   }
 
   /** false when there was nothing to remove. */

@@ -41,6 +41,21 @@ describe('store-fs trace writes are synced before they resolve', () => {
     // No empty request_metadata folder for a trace without metadata (MLflow reads a missing one as empty).
     expect(fs.existsSync(path.join(traceDir, 'request_metadata'))).toBe(false);
     expect((await store.traces!.batchGetTraces([id]))[0]?.spans.map((s) => s.name)).toEqual(['root']);
+
+    // A later batch replaces traces.json and trace_info.yaml: each new content is synced (as its temp
+    // file) before it is renamed over the old, and the folder after.
+    const again = spySyncs();
+    await store.traces!.logSpans(exp, [
+      makeSpan({ traceHex: otel, spanId: 2, parentId: 1, name: 'child', startMs: 0, endMs: 3 }),
+    ]);
+    vi.restoreAllMocks();
+    for (const folder of [path.join(traceDir, 'artifacts'), traceDir]) {
+      const temp = again.findIndex((e) => e.startsWith(`data:${path.join(traceDir, '.~tr-')}`));
+      expect(temp, 'a temp file synced').toBeGreaterThanOrEqual(0);
+      expect(again.lastIndexOf(`dir:${folder}`)).toBeGreaterThan(temp);
+    }
+    expect(again.filter((e) => e.startsWith(`data:${path.join(traceDir, '.~tr-')}`)).length).toBe(2);
+    expect((await store.traces!.batchGetTraces([id]))[0]?.spans.map((s) => s.name)).toEqual(['root', 'child']);
     await store.close();
   });
 });
