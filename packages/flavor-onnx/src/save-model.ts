@@ -7,9 +7,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MlflowError } from '@mlflow-ts/format';
-import { assertEmptyModelDir } from '@mlflow-ts/format/node';
+import { assertEmptyModelDir, installedPackageVersion } from '@mlflow-ts/format/node';
 import { ONNX_FLAVOR_NAME, OnnxSessionOptionsSchema } from './flavor-config.js';
-import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
+import type { MLmodel, ModelSignature, SaveModelOptions } from '@mlflow-ts/format';
 import { importOnnxRuntime } from './lazy-imports.js';
 import { onnxModelBytes } from './model-bytes.js';
 import type { OnnxModelSource } from './model-bytes.js';
@@ -25,11 +25,9 @@ export const ONNX_PYTHON_VERSION = '1.17.0';
 export const FLAVOR_ONNX_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
   .version;
 
-export interface SaveOnnxModelOptions {
+export interface SaveOnnxModelOptions extends Omit<SaveModelOptions, 'signature'> {
   /** A signature, `'auto'` (default: TensorSpecs read off the graph), or `false` for none. */
   signature?: ModelSignature | 'auto' | false;
-  inputExample?: unknown;
-  metadata?: Record<string, unknown>;
   /** MLflow's `onnx_session_options` (snake_case SessionOptions attributes). */
   sessionOptions?: Record<string, unknown> | null;
   providers?: string[];
@@ -38,11 +36,7 @@ export interface SaveOnnxModelOptions {
 }
 
 export function onnxRuntimeVersion(): string {
-  try {
-    return (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  return installedPackageVersion('onnxruntime-node', import.meta.url);
 }
 
 /** Saves an ONNX model as an MLflow model directory at `dir`; returns the MLmodel written. */

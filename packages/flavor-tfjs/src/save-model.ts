@@ -8,8 +8,8 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { inferSignature } from '@mlflow-ts/format';
-import type { MLmodel, ModelSignature } from '@mlflow-ts/format';
-import { assertEmptyModelDir, writeModelFiles } from '@mlflow-ts/format/node';
+import type { MLmodel, ModelSignature, SaveModelOptions } from '@mlflow-ts/format';
+import { assertEmptyModelDir, installedPackageVersion, writeModelFiles } from '@mlflow-ts/format/node';
 import { TFJS_FLAVOR_NAME } from './flavor-config.js';
 import type { TfjsFlavorConfig } from './flavor-config.js';
 import { importTfjs } from './lazy-tfjs.js';
@@ -24,22 +24,15 @@ export const TFJS_DATA_DIR = 'model';
 export const FLAVOR_TFJS_VERSION: string = (createRequire(import.meta.url)('../package.json') as { version: string })
   .version;
 
-export interface SaveTfjsModelOptions {
+export interface SaveTfjsModelOptions extends Omit<SaveModelOptions, 'signature'> {
   /** A signature, `'auto'` (default: TensorSpecs of the model's inputs/outputs), or `false` for none. */
   signature?: ModelSignature | 'auto' | false;
-  inputExample?: unknown;
-  metadata?: Record<string, unknown>;
   /** Extra MLmodel keys (`run_id`, `artifact_path`) when saving for `logModel`. */
   extraMLmodelKeys?: Record<string, unknown>;
 }
 
 export function tfjsVersion(tf?: Tfjs): string {
-  if (tf) return tf.version.tfjs;
-  try {
-    return (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
+  return tf ? tf.version.tfjs : installedPackageVersion('@tensorflow/tfjs', import.meta.url);
 }
 
 /** Saves a TensorFlow.js model as an MLflow model directory at `dir`; returns the MLmodel written. */

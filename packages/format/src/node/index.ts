@@ -8,7 +8,13 @@ export type { ProgressCallback } from './transfer.js';
 export { downloadModel } from './download-model.js';
 export { localPathOfUri } from './local-path.js';
 export type { DownloadModelOptions, LocalModel } from './download-model.js';
-export { assertEmptyModelDir, directorySize, writeInputExample, writeModelFiles } from './model-directory.js';
+export {
+  assertEmptyModelDir,
+  directorySize,
+  installedPackageVersion,
+  writeInputExample,
+  writeModelFiles,
+} from './model-directory.js';
 export type { ModelFiles } from './model-directory.js';
 export { logSavedModel } from './log-saved-model.js';
 export type { LogModelStores, LogModelResult, SaveModelDirectory } from './log-saved-model.js';

@@ -1,9 +1,10 @@
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseMLmodel } from '../mlmodel/mlmodel-yaml.js';
-import { directorySize, writeModelFiles } from './model-directory.js';
+import { directorySize, installedPackageVersion, writeModelFiles } from './model-directory.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -60,5 +61,14 @@ describe('writeModelFiles', () => {
       'demo-flavor': '1.0.0',
     });
     if (python) expect(await readFile(path.join(dir, 'requirements.txt'), 'utf8')).toContain('onnx==1.17.0');
+  });
+});
+
+describe('installedPackageVersion', () => {
+  it('reads the version of a package this module resolves, and says unknown for a missing one', async () => {
+    const yamlPackageJson = createRequire(import.meta.url).resolve('yaml/package.json');
+    const yamlPackage = JSON.parse(await readFile(yamlPackageJson, 'utf8')) as { version: string };
+    expect(installedPackageVersion('yaml', import.meta.url)).toBe(yamlPackage.version);
+    expect(installedPackageVersion('no-such-package-mlflow-ts', import.meta.url)).toBe('unknown');
   });
 });

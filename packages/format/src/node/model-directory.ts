@@ -4,6 +4,7 @@
  * environment files beside it.
  */
 import { readdir, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { MlflowError } from '../errors.js';
 import { createMLmodel } from '../mlmodel/create-mlmodel.js';
@@ -93,4 +94,16 @@ export async function writeModelFiles(dir: string, files: ModelFiles): Promise<M
   }
   await writeFile(path.join(dir, NODE_ENV_FILE_NAME), nodeEnvJson({ dependencies: files.npmDependencies }));
   return mlmodel;
+}
+
+/**
+ * The version of package `name` as the module at `from` (its `import.meta.url`) would resolve it, for
+ * the requirements a saved model records; `'unknown'` when it is not installed.
+ */
+export function installedPackageVersion(name: string, from: string): string {
+  try {
+    return (createRequire(from)(`${name}/package.json`) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
 }
