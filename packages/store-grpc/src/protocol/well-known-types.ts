@@ -42,8 +42,9 @@ function planOf(type: protobuf.Type, visiting = new Set<protobuf.Type>()): Field
 
 type Obj = Record<string, unknown>;
 
-function split(ms: number): { seconds: number; nanos: number } {
-  const seconds = Math.trunc(ms / 1000);
+/** Canonical forms: a Timestamp's nanos are never negative; a Duration's share the sign of its seconds. */
+function split(ms: number, kind: 'timestamp' | 'duration'): { seconds: number; nanos: number } {
+  const seconds = kind === 'timestamp' ? Math.floor(ms / 1000) : Math.trunc(ms / 1000);
   return { seconds, nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
@@ -65,8 +66,8 @@ export function wellKnownToWire(type: protobuf.Type, value: Obj): Obj {
   for (const { name, kind, sub } of plan) {
     const v = out[name];
     if (v === undefined || v === null) continue;
-    if (kind === 'timestamp') out[name] = split(parseProtoTimestamp(v, name));
-    else if (kind === 'duration') out[name] = split(parseProtoDuration(v, name));
+    if (kind === 'timestamp') out[name] = split(parseProtoTimestamp(v, name), kind);
+    else if (kind === 'duration') out[name] = split(parseProtoDuration(v, name), kind);
     else out[name] = mapValues(v, (x) => wellKnownToWire(sub!, x as Obj));
   }
   return out;
