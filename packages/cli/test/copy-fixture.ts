@@ -12,6 +12,8 @@ import { makeSpan, makeTraceInfo, newTraceIds } from '@mlflow-ts/format/testing'
 import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { SOURCE_MODEL_TAG, SOURCE_RUN_TAG, SOURCE_VERSION_TAG, type StoreSet } from '../src/copy/index.js';
 import { collectAll } from '../src/copy/paging.js';
+import { openSide } from '../src/commands/db/migrate-stores.js';
+import { runCli } from './cli-harness.js';
 
 /** store-fs tracking + registry + file artifacts on one mlruns root (sources anywhere allowed). */
 export function fsStores(root: string): StoreSet & { close(): Promise<void> } {
@@ -352,4 +354,31 @@ export async function snapshotStores(
     .map((e) => ({ name: e.name, stage: e.lifecycle_stage, tags: kv(e.tags) }))
     .sort((a, b) => a.name.localeCompare(b.name));
   return { experiments, runs, loggedModels, traces, registry };
+}
+
+/** `snapshotStores` of the stores behind a URI (an mlruns path, a database, a tracking server). */
+export async function snapshotOf(uri: string, artifacts = false): Promise<Record<string, unknown>> {
+  const side = await openSide(uri, { env: {} });
+  try {
+    return await snapshotStores(side.stores, { artifacts });
+  } finally {
+    await side.close();
+  }
+}
+
+/** What `db migrate --json` and `sync --json` print. */
+export interface CopyReport {
+  runs: { copied: number; alreadyDone: number; total: number };
+  metricPoints: number;
+  state_file: string;
+  runIdChanges: Record<string, string>;
+  warnings: string[];
+  artifacts?: { files: number; bytes: number };
+}
+
+/** Runs `mlflow-ts <args> --json` in-process, expects exit 0 and returns its report. */
+export async function copyCommand(args: string[]): Promise<CopyReport> {
+  const r = await runCli([...args, '--json']);
+  if (r.code !== 0) throw new Error(`mlflow-ts ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as CopyReport;
 }

@@ -121,23 +121,27 @@ export function constructPyyamlBool(text: string): boolean {
   return ['yes', 'true', 'on'].includes(text.toLowerCase());
 }
 
+/** Python's `repr(float)` (= `str`): shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
+export function pythonFloatStr(x: number): string {
+  if (Number.isNaN(x)) return 'nan';
+  if (x === Infinity) return 'inf';
+  if (x === -Infinity) return '-inf';
+  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
+  const exp = Number(expText);
+  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${Math.abs(exp).toString().padStart(2, '0')}`;
+  const s = x.toString();
+  return s.includes('.') ? s : `${s}.0`;
+}
+
 /**
  * Python's `repr(float)` as PyYAML's representer writes it: `.inf`, `-.inf`, `.nan`, and `1.0e-05`
- * rather than `1e-05` (PyYAML inserts `.0` so the text still resolves as a float). Python switches to
- * exponent notation below 1e-4 and from 1e16; both languages print the shortest round-trip digits.
+ * rather than `1e-05` (PyYAML inserts `.0` so the text still resolves as a float).
  */
 export function pyyamlFloatRepr(x: number): string {
   if (Number.isNaN(x)) return '.nan';
   if (x === Infinity) return '.inf';
   if (x === -Infinity) return '-.inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) {
-    const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-    const e = Math.abs(exp).toString().padStart(2, '0');
-    return `${m}e${exp < 0 ? '-' : '+'}${e}`;
-  }
-  const s = x.toString();
-  return s.includes('.') ? s : `${s}.0`;
+  const repr = pythonFloatStr(x);
+  return repr.includes('e') && !repr.includes('.') ? repr.replace('e', '.0e') : repr;
 }

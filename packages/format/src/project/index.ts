@@ -23,4 +23,5 @@ export {
 export type { ParameterInput, ResolvedParameters } from './parameters.js';
 export { formatCommand } from './command-template.js';
 export { shellQuote } from './shell-quote.js';
-export { PyFloat, pythonFloatStr, pythonStr } from './mlproject-yaml.js';
+export { PyFloat, pythonStr } from './mlproject-yaml.js';
+export { pythonFloatStr } from '../mlmodel/pyyaml-resolver.js';

@@ -5,7 +5,7 @@
  */
 import { MlflowError } from '../errors.js';
 import { loadPyyamlDocument, pyyamlScalarTags } from '../mlmodel/pyyaml-load.js';
-import { constructPyyamlFloat, pyyamlSafeScalars } from '../mlmodel/pyyaml-resolver.js';
+import { constructPyyamlFloat, pythonFloatStr, pyyamlSafeScalars } from '../mlmodel/pyyaml-resolver.js';
 
 /** A YAML float, kept apart from integers so `pythonStr` can print it the way Python does. */
 export class PyFloat {
@@ -22,19 +22,6 @@ export function loadMlprojectYaml(text: string): unknown {
     throw new MlflowError('INVALID_PARAMETER_VALUE', `MLproject file is larger than ${MAX_MLPROJECT_BYTES} bytes`);
   }
   return loadPyyamlDocument(text, 'YAML in MLproject file', TAGS, { uniqueKeys: false });
-}
-
-/** Python's `repr(float)` (= `str`): shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
-export function pythonFloatStr(x: number): string {
-  if (Number.isNaN(x)) return 'nan';
-  if (x === Infinity) return 'inf';
-  if (x === -Infinity) return '-inf';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const [mantissa, expText] = x.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 16) return `${mantissa}e${exp < 0 ? '-' : '+'}${Math.abs(exp).toString().padStart(2, '0')}`;
-  const s = x.toString();
-  return s.includes('.') ? s : `${s}.0`;
 }
 
 function pythonRepr(value: unknown): string {

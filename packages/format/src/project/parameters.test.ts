@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MlflowError } from '../errors.js';
 import { catchMlflowError } from '../testing/conformance-helpers.js';
 import { formatCommand } from './command-template.js';
-import { pythonFloatStr } from './mlproject-yaml.js';
+import { pythonFloatStr } from '../mlmodel/pyyaml-resolver.js';
 import { entryPointCommand, localPathOrUndefined, parameterText, resolveParameters } from './parameters.js';
 import { parseMlproject } from './project-spec.js';
 import { shellQuote } from './shell-quote.js';

@@ -8,7 +8,7 @@
  */
 import { MlflowError } from '../errors.js';
 import { formatCommand } from './command-template.js';
-import { pythonFloatStr } from './mlproject-yaml.js';
+import { pythonFloatStr } from '../mlmodel/pyyaml-resolver.js';
 import type { ProjectEntryPoint, ProjectParameter } from './project-spec.js';
 import { shellQuote } from './shell-quote.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, ensurePackageBuilt, spawnCli } from '../../../test/built-cli.js';
 import { repoRoot, runCli, tempDir } from '../../../test/cli-harness.js';
-import { buildSourceFixture, fsStores, snapshotStores } from '../../../test/copy-fixture.js';
+import { buildSourceFixture, fsStores, snapshotOf } from '../../../test/copy-fixture.js';
 
 let dir: string;
 let cleanup = async (): Promise<void> => undefined;
@@ -22,14 +22,7 @@ afterAll(async () => {
   await cleanup();
 });
 
-async function snapshot(root: string) {
-  const s = fsStores(root);
-  try {
-    return await snapshotStores(s, { artifacts: true });
-  } finally {
-    await s.close();
-  }
-}
+const snapshot = (root: string) => snapshotOf(root, true);
 
 describe('db migrate killed mid-copy', () => {
   it('resumes after SIGKILL with nothing lost or duplicated', async () => {

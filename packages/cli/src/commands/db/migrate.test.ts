@@ -12,12 +12,12 @@ import { createTestDatabase } from '@mlflow-ts/store-sql/testing';
 import {
   buildSourceFixture,
   fsStores,
-  snapshotStores,
+  copyCommand,
+  snapshotOf,
   sqlShape,
   type SourceFixture,
 } from '../../../test/copy-fixture.js';
 import { runCli } from '../../../test/cli-harness.js';
-import { openSide } from './migrate-stores.js';
 
 let dir: string;
 let src: string;
@@ -31,26 +31,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function migrate(...args: string[]) {
-  const r = await runCli(['db', 'migrate', ...args, '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as {
-    runs: { copied: number; alreadyDone: number; total: number };
-    metricPoints: number;
-    state_file: string;
-    runIdChanges: Record<string, string>;
-    warnings: string[];
-  };
-}
-
-async function snapshotOf(uri: string, artifacts = false) {
-  const side = await openSide(uri, { env: {} });
-  try {
-    return await snapshotStores(side.stores, { artifacts });
-  } finally {
-    await side.close();
-  }
-}
+const migrate = (...args: string[]) => copyCommand(['db', 'migrate', ...args]);
 
 describe('mlflow-ts db migrate', () => {
   it('mlruns → mlruns with --artifacts: everything arrives, ids kept, the journal beside the target; a rerun copies nothing', async () => {

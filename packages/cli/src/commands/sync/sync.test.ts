@@ -10,7 +10,13 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createStoreServer, type StoreServer } from '@mlflow-ts/store-grpc/server';
-import { buildSourceFixture, fsStores, snapshotStores, type SourceFixture } from '../../../test/copy-fixture.js';
+import {
+  buildSourceFixture,
+  copyCommand,
+  fsStores,
+  snapshotOf,
+  type SourceFixture,
+} from '../../../test/copy-fixture.js';
 import { runCli } from '../../../test/cli-harness.js';
 import { copyStores, openCheckpoint, SOURCE_RUN_TAG } from '../../copy/index.js';
 import { openSide } from '../db/migrate-stores.js';
@@ -56,36 +62,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function sync(...args: string[]) {
-  const r = await runCli(['sync', src, server.url, ...args, '--json']);
-  expect(r.code, r.stderr).toBe(0);
-  return JSON.parse(r.stdout) as {
-    runs: { copied: number; alreadyDone: number; total: number };
-    metricPoints: number;
-    state_file: string;
-    runIdChanges: Record<string, string>;
-    warnings: string[];
-    artifacts: { files: number; bytes: number };
-  };
-}
-
-async function serverSnapshot() {
-  const side = await openSide(server.url, { env: {} });
-  try {
-    return await snapshotStores(side.stores, { artifacts: true });
-  } finally {
-    await side.close();
-  }
-}
-
-async function localSnapshot() {
-  const s = fsStores(src);
-  try {
-    return await snapshotStores(s, { artifacts: true });
-  } finally {
-    await s.close();
-  }
-}
+const sync = (...args: string[]) => copyCommand(['sync', src, server.url, ...args]);
+const serverSnapshot = () => snapshotOf(server.url, true);
+const localSnapshot = () => snapshotOf(src, true);
 
 describe('mlflow-ts sync', () => {
   it('pushes everything to the server; runs are tagged with their local ids; a second sync writes nothing', async () => {
@@ -107,7 +86,7 @@ describe('mlflow-ts sync', () => {
     const again = await sync();
     expect(again.runs).toEqual({ copied: 1, alreadyDone: 5, total: 6 });
     expect(again.metricPoints).toBe(0);
-    expect(again.artifacts.files).toBe(0);
+    expect(again.artifacts?.files).toBe(0);
     expect(await serverSnapshot()).toEqual(want);
 
     // New offline work since: only it goes over.
