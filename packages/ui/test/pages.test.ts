@@ -450,6 +450,65 @@ describe('runs table', () => {
     expect(unexpectedErrors()).toEqual([]);
   });
 
+  it('groups the table by a param: ordered by it on the server, its column first, a colour per group', async () => {
+    const { page } = rec;
+    await go(`#/experiments/${fx.experimentId}`);
+    await page.locator('.grid-host[data-rows="15"]').waitFor();
+    rec.clear();
+    await page.getByLabel('Group by').selectOption('params.model');
+    await page.waitForFunction(() => location.hash.includes('groupBy=params.model'));
+    await expect
+      .poll(() =>
+        rec.requests
+          .filter((r) => r.path.endsWith(COLUMNAR))
+          .some(
+            (r) =>
+              JSON.stringify(JSON.parse(r.body ?? '{}').order_by) ===
+              '["params.model ASC","attributes.start_time DESC"]',
+          ),
+      )
+      .toBe(true);
+    await page.locator('.grid-head-cell[data-col="params.model"]').first().waitFor();
+    const firstCol = await page.locator('.grid-head-cell').first().getAttribute('data-col');
+    expect(firstCol).toBe('params.model');
+    const models = () =>
+      page.evaluate(() =>
+        Array.from({ length: 12 }, (_, r) =>
+          (window as unknown as { __grid: { cellText(r: number, c: string): string } }).__grid.cellText(
+            r,
+            'params.model',
+          ),
+        ),
+      );
+    await expect
+      .poll(models)
+      .toEqual([
+        'boosting',
+        'boosting',
+        'boosting',
+        'forest',
+        'forest',
+        'forest',
+        'linear',
+        'linear',
+        'linear',
+        'tree',
+        'tree',
+        'tree',
+      ]);
+    const bars = await page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.grid-pinned-row')]
+        .filter((r) => r.style.display !== 'none')
+        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .slice(0, 6)
+        .map((r) => r.style.boxShadow),
+    );
+    expect(bars[0]).not.toBe('');
+    expect(new Set(bars.slice(0, 3)).size).toBe(1);
+    expect(bars[3]).not.toBe(bars[0]);
+    expect(unexpectedErrors()).toEqual([]);
+  });
+
   it('deletes and restores the selected runs', async () => {
     const { page } = rec;
     await go(`#/experiments/${fx.experimentId}`);

@@ -21,6 +21,8 @@ export interface GridSource {
   rowHref(row: number): string;
   rowDepth(row: number): number;
   isSelected(row: number): boolean;
+  /** A colour marking the row's group (a bar at the left of its name), if grouped. */
+  rowColor?(row: number): string | undefined;
 }
 
 export interface GridOptions {
@@ -360,6 +362,8 @@ export class CanvasGrid {
         p.link.href = source.rowHref(r);
         p.link.style.paddingLeft = `${4 + 14 * source.rowDepth(r)}px`;
         p.box.setAttribute('aria-label', `Select ${name}`);
+        const color = source.rowColor?.(r);
+        p.row.style.boxShadow = color ? `inset 4px 0 0 ${color}` : '';
       }
       p.box.checked = selected;
     }

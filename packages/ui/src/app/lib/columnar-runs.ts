@@ -63,7 +63,8 @@ interface Window {
 export interface ColumnarQuery {
   experimentIds: string[];
   filter: string;
-  orderBy: string;
+  /** `order_by` keys, most significant first. */
+  orderBy: string[];
   viewType: string;
 }
 
@@ -339,7 +340,7 @@ function fetchWindow(
       experiment_ids: q.experimentIds,
       filter: q.filter || undefined,
       run_view_type: q.viewType,
-      order_by: [q.orderBy],
+      order_by: q.orderBy,
       columns,
       offset,
       limit: WINDOW,

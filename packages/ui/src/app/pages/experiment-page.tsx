@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ColumnPicker } from '../components/column-picker.js';
-import { ErrorBox, Loading, Tabs, TagEditor } from '../components/common.js';
+import { runColorCss } from '../components/colors.js';
+import { ErrorBox, KeySelect, Loading, Tabs, TagEditor } from '../components/common.js';
 import { FilterBox } from '../components/filter-box.js';
 import { CanvasGrid } from '../grid/canvas-grid.js';
 import type { GridColumn } from '../grid/canvas-grid.js';
@@ -57,7 +58,7 @@ function gridColumn(id: string): GridColumn {
 export interface RunsQuery {
   experimentIds: string[];
   filter: string;
-  orderBy: string;
+  orderBy: string[];
   viewType: string;
 }
 
@@ -110,7 +111,7 @@ function useRuns(q: RunsQuery, refresh: number, live: boolean, columns: string[]
         filter: q.filter || undefined,
         run_view_type: q.viewType,
         max_results: size,
-        order_by: [q.orderBy],
+        order_by: q.orderBy,
         page_token: token,
       });
       if (g !== gen.current) return;
@@ -147,7 +148,7 @@ function useRuns(q: RunsQuery, refresh: number, live: boolean, columns: string[]
     nextToken.current = undefined;
     setState(EMPTY);
     void load(g, FIRST_PAGE);
-  }, [q.experimentIds.join(','), q.filter, q.orderBy, q.viewType, refresh]);
+  }, [q.experimentIds.join(','), q.filter, q.orderBy.join(), q.viewType, refresh]);
   // Columnar rows fetch only the shown columns: others chosen → the same snapshot with those.
   const current = state.rows;
   useEffect(() => {
@@ -185,13 +186,14 @@ function useRuns(q: RunsQuery, refresh: number, live: boolean, columns: string[]
       } else void fetchPage(undefined, Math.max(FIRST_PAGE, Math.min(loaded, LIVE_MAX)), g, []);
     }, LIVE_MS);
     return () => clearInterval(timer);
-  }, [live, livePaused, loaded, columnar, q.experimentIds.join(','), q.filter, q.orderBy, q.viewType]);
+  }, [live, livePaused, loaded, columnar, q.experimentIds.join(','), q.filter, q.orderBy.join(), q.viewType]);
   return { ...state, more, livePaused };
 }
 
 function RunsTable({
   rows,
   version,
+  groupBy,
   columns,
   selected,
   sort,
@@ -203,6 +205,8 @@ function RunsTable({
 }: {
   rows: RunRows;
   version: number;
+  /** The column runs are grouped by ('' for none): each group's rows get its colour. */
+  groupBy: string;
   columns: GridColumn[];
   selected: Set<string>;
   sort: { id: string; asc: boolean };
@@ -215,6 +219,8 @@ function RunsTable({
   const host = useRef<HTMLDivElement>(null);
   const grid = useRef<CanvasGrid>();
   const handlers = useRef({ onToggle, onToggleAll, onSort, onMore });
+  // a group keeps its colour while the table scrolls (first seen, first colour)
+  const groupColors = useRef(new Map<string, number>());
   handlers.current = { onToggle, onToggleAll, onSort, onMore };
   useEffect(() => {
     if (!host.current) return;
@@ -246,8 +252,17 @@ function RunsTable({
         const id = rows.id(r);
         return id ? selected.has(id) : false;
       },
+      rowColor: groupBy
+        ? (r) => {
+            if (!rows.id(r)) return undefined;
+            const value = rows.cell(r, groupBy);
+            let i = groupColors.current.get(value);
+            if (i === undefined) groupColors.current.set(value, (i = groupColors.current.size));
+            return runColorCss(i);
+          }
+        : undefined,
     });
-  }, [rows, version, selected]);
+  }, [rows, version, selected, groupBy]);
   return <div class="grid-host" ref={host} data-rows={rows.count} data-done={String(done)} />;
 }
 
@@ -278,9 +293,16 @@ export function ExperimentPage({
   const orderByAsc = query.get('orderByAsc') === 'true';
   const viewType = query.get('lifecycleFilter') === 'Deleted' ? 'DELETED_ONLY' : 'ACTIVE_ONLY';
   const [refresh, setRefresh] = useState(0);
+  const groupBy = query.get('groupBy') ?? '';
   const runsQuery = useMemo<RunsQuery>(
-    () => ({ experimentIds, filter, orderBy: `${orderByKey} ${orderByAsc ? 'ASC' : 'DESC'}`, viewType }),
-    [experimentIds.join(','), filter, orderByKey, orderByAsc, viewType],
+    () => ({
+      experimentIds,
+      filter,
+      // grouped: the group's key first, so each group's runs come together (in the chosen order)
+      orderBy: [...(groupBy ? [`${sortKeyOf(groupBy)} ASC`] : []), `${orderByKey} ${orderByAsc ? 'ASC' : 'DESC'}`],
+      viewType,
+    }),
+    [experimentIds.join(','), filter, orderByKey, orderByAsc, viewType, groupBy],
   );
   const live = query.get('live') === 'true';
   const selected = useMemo(
@@ -296,14 +318,25 @@ export function ExperimentPage({
   // the chart view's group columns are fetched with the table's (columnar windows hold only those asked for)
   const groupCols = useMemo(() => {
     const g = groupSettings(query);
-    return [g.color, g.dash, g.facet].filter((c) => c !== '' && !chosen.includes(c));
-  }, [query.get('groupColor'), query.get('groupDash'), query.get('groupFacet'), chosen]);
+    return [...new Set([groupBy, g.color, g.dash, g.facet])].filter((c) => c !== '' && !chosen.includes(c));
+  }, [groupBy, query.get('groupColor'), query.get('groupDash'), query.get('groupFacet'), chosen]);
   const fetched = useMemo(() => [...chosen, ...groupCols], [chosen, groupCols]);
   const runs = useRuns(runsQuery, refresh, live, fetched);
   useEffect(() => {
     if (!runs.loading) setKeys(runs.keys);
   }, [runs.keys, runs.loading]);
-  const columns = useMemo(() => [...ATTRIBUTE_COLUMNS, ...chosen.map(gridColumn)], [chosen]);
+  const groupKeys = useMemo(
+    () => [...keys.params.map((k) => `params.${k}`), ...keys.tags.map((k) => `tags.${k}`)],
+    [keys],
+  );
+  const columns = useMemo(
+    () => [
+      ...(groupBy ? [gridColumn(groupBy)] : []),
+      ...ATTRIBUTE_COLUMNS,
+      ...chosen.filter((c) => c !== groupBy).map(gridColumn),
+    ],
+    [chosen, groupBy],
+  );
   const sortColumnId = columns.find((c) => c.sortKey === orderByKey)?.id ?? orderByKey;
   const lastToggled = useRef(-1);
   const [actionError, setActionError] = useState<Error>();
@@ -401,6 +434,7 @@ export function ExperimentPage({
                 <option value="Deleted">Deleted</option>
               </select>
             </label>
+            <KeySelect label="Group by" param="groupBy" value={groupBy} keys={groupKeys} none="None" />
             <ColumnPicker keys={keys} selected={chosen} onChange={(c) => setQuery({ cols: JSON.stringify(c) }, true)} />
             <button type="button" onClick={() => setRefresh((n) => n + 1)}>
               Refresh
@@ -460,6 +494,7 @@ export function ExperimentPage({
             <RunsTable
               rows={runs.rows}
               version={runs.version}
+              groupBy={groupBy}
               columns={columns}
               selected={selected}
               sort={{ id: sortColumnId, asc: orderByAsc }}
@@ -491,7 +526,7 @@ export function ExperimentPage({
             <RunsChartsView
               runs={selectedRuns.length > 0 ? selectedRuns : runs.rows.runsIn(0, 10)}
               metricKeys={keys.metrics}
-              groupKeys={[...keys.params.map((k) => `params.${k}`), ...keys.tags.map((k) => `tags.${k}`)]}
+              groupKeys={groupKeys}
               cellOf={(run, column) => runs.rows.cell(run.row, column)}
               hash={hash}
             />
