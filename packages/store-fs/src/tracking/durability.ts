@@ -82,9 +82,17 @@ export class GroupCommit {
    */
   file(p: string, fd?: number): void {
     const prev = this.files.get(p);
-    if (typeof prev === 'number') fs.closeSync(prev);
     if (this.enabled) this.files.set(p, fd ?? null);
-    else if (fd !== undefined) fs.closeSync(fd);
+    // Closing never loses written data, and a descriptor that will not close is no reason to fail the write.
+    const close = (d: number) => {
+      try {
+        fs.closeSync(d);
+      } catch {
+        // Already closed or invalid: nothing left to release.
+      }
+    };
+    if (typeof prev === 'number' && prev !== fd) close(prev);
+    if (!this.enabled && fd !== undefined) close(fd);
   }
 
   /** A directory that got, lost or renamed an entry. */
