@@ -82,7 +82,7 @@ export function toHalfBits(x: number): number {
   const exp = (u >>> 23) & 0xff;
   let mant = u & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00;
   if (e <= 0) {
     if (e < -10) return sign;
@@ -109,6 +109,16 @@ export function fromHalfBits(h: number): number {
   return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
 
+/** The typed array of each integer dtype whose values fit a JavaScript number. */
+const SMALL_INT_ARRAYS = {
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+} as const;
+
 /**
  * Casts flat values to `dtype` as `np.array(values, dtype)` would, except that a non-integer is an
  * error for integer dtypes (numpy would truncate it silently).
@@ -124,17 +134,12 @@ export function castTensorData(values: ArrayLike<unknown>, dtype: TensorDType, s
     case 'float16':
       return Uint16Array.from(values, (v) => toHalfBits(toNumber(v, dtype, subject)));
     case 'int8':
-      return Int8Array.from(ints());
     case 'int16':
-      return Int16Array.from(ints());
     case 'int32':
-      return Int32Array.from(ints());
     case 'uint8':
-      return Uint8Array.from(ints());
     case 'uint16':
-      return Uint16Array.from(ints());
     case 'uint32':
-      return Uint32Array.from(ints());
+      return SMALL_INT_ARRAYS[dtype].from(ints());
     case 'int64':
       return BigInt64Array.from(
         Array.from(values, (v) => (typeof v === 'bigint' ? v : BigInt(checkedInt(v, dtype, subject)))),

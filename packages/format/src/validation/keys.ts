@@ -114,24 +114,28 @@ export function validateTagValue(value: unknown, path = 'value', opts?: Truncate
   return validateValue('Tag value', MAX_TAG_VALUE_LENGTH, value, path, opts);
 }
 
+type KeyValue = { key: string; value: string };
+
+/** Checks the key, then the value (at `path.key` / `path.value`), returning the pair as validated. */
+function validatePair(
+  pair: { key: unknown; value: unknown },
+  path: string,
+  validateKey: (key: unknown, path: string) => string,
+  validateValue: (value: unknown, path: string, opts?: TruncateOptions) => string,
+  opts: TruncateOptions | undefined,
+): KeyValue {
+  const key = validateKey(pair.key, appendToJsonPath(path, 'key'));
+  return { key, value: validateValue(pair.value, appendToJsonPath(path, 'value'), opts) };
+}
+
 /** Validates a param and returns it with its value possibly truncated. */
-export function validateParam(
-  param: { key: unknown; value: unknown },
-  path = '',
-  opts?: TruncateOptions,
-): { key: string; value: string } {
-  const key = validateParamKey(param.key, appendToJsonPath(path, 'key'));
-  return { key, value: validateParamValue(param.value, appendToJsonPath(path, 'value'), opts) };
+export function validateParam(param: { key: unknown; value: unknown }, path = '', opts?: TruncateOptions): KeyValue {
+  return validatePair(param, path, validateParamKey, validateParamValue, opts);
 }
 
 /** Validates a run tag and returns it with its value possibly truncated. */
-export function validateTag(
-  tag: { key: unknown; value: unknown },
-  path = '',
-  opts?: TruncateOptions,
-): { key: string; value: string } {
-  const key = validateTagKey(tag.key, appendToJsonPath(path, 'key'));
-  return { key, value: validateTagValue(tag.value, appendToJsonPath(path, 'value'), opts) };
+export function validateTag(tag: { key: unknown; value: unknown }, path = '', opts?: TruncateOptions): KeyValue {
+  return validatePair(tag, path, validateTagKey, validateTagValue, opts);
 }
 
 /** Experiment tags are never truncated: value ≤5000. */
