@@ -54,31 +54,24 @@ function servedModels(opts: ScoringServerOptions, metrics: ServerMetrics, arrivi
     if (names.has(name)) throw new MlflowError('INVALID_PARAMETER_VALUE', `Model name '${name}' is served twice`);
     names.add(name);
     const maxBatchSize = opts.maxBatchSize ?? 1;
-    if (maxBatchSize <= 1) {
-      return {
-        name,
-        version,
-        model,
-        predict: async (input, params) => {
-          const enforced = model.enforce(input, params);
-          metrics.recordBatch(name, rowsOf(enforced.input), 1);
-          return model.predictEnforced(enforced.input, enforced.params);
-        },
-      };
-    }
-    const batcher = createDynamicBatcher((input, params) => model.predictEnforced(input, params), {
-      maxBatchSize,
-      maxBatchDelayMs: opts.maxBatchDelayMs ?? 2,
-      arriving,
-      onBatch: (rows, requests) => metrics.recordBatch(name, rows, requests),
-    });
+    const batcher =
+      maxBatchSize > 1
+        ? createDynamicBatcher((input, params) => model.predictEnforced(input, params), {
+            maxBatchSize,
+            maxBatchDelayMs: opts.maxBatchDelayMs ?? 2,
+            arriving,
+            onBatch: (rows, requests) => metrics.recordBatch(name, rows, requests),
+          })
+        : undefined;
     return {
       name,
       version,
       model,
       predict: async (input, params) => {
         const enforced = model.enforce(input, params);
-        return batcher.submit(enforced.input, enforced.params);
+        if (batcher) return batcher.submit(enforced.input, enforced.params);
+        metrics.recordBatch(name, rowsOf(enforced.input), 1);
+        return model.predictEnforced(enforced.input, enforced.params);
       },
     };
   });

@@ -33,21 +33,19 @@ export function addLogCommands(cmd: Command, ctx: CliContext): void {
       });
     });
 
-  withStoreOption(cmd.command('log-param').description('log one parameter (immutable once logged)'))
-    .option('--run-id <id>', 'run id (default: $MLFLOW_RUN_ID)')
-    .requiredOption('--key <key>', 'param key')
-    .requiredOption('--value <value>', 'param value')
-    .action(async (o: LogOpts) => {
-      await ctx.client(o.backendStoreUri).logParam(runIdOf(ctx, o), o.key, o.value);
-    });
-
-  withStoreOption(cmd.command('set-tag').description('set one run tag'))
-    .option('--run-id <id>', 'run id (default: $MLFLOW_RUN_ID)')
-    .requiredOption('--key <key>', 'tag key')
-    .requiredOption('--value <value>', 'tag value')
-    .action(async (o: LogOpts) => {
-      await ctx.client(o.backendStoreUri).setTag(runIdOf(ctx, o), o.key, o.value);
-    });
+  // log-param and set-tag: one key, one string value.
+  for (const [name, description, what, log] of [
+    ['log-param', 'log one parameter (immutable once logged)', 'param', 'logParam'],
+    ['set-tag', 'set one run tag', 'tag', 'setTag'],
+  ] as const) {
+    withStoreOption(cmd.command(name).description(description))
+      .option('--run-id <id>', 'run id (default: $MLFLOW_RUN_ID)')
+      .requiredOption('--key <key>', `${what} key`)
+      .requiredOption('--value <value>', `${what} value`)
+      .action(async (o: LogOpts) => {
+        await ctx.client(o.backendStoreUri)[log](runIdOf(ctx, o), o.key, o.value);
+      });
+  }
 
   withStoreOption(cmd.command('end').description('end a run (status FINISHED unless --status)'))
     .option('--run-id <id>', 'run id (default: $MLFLOW_RUN_ID)')
