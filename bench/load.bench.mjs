@@ -348,8 +348,11 @@ try {
   ];
   console.log(lines.join('\n'));
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((r) => server.once('exit', r));
+  // A server that exited before listening has no exit event left to wait for.
+  if (server.exitCode === null && server.signalCode === null) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
   agent.destroy();
   fs.rmSync(root, { recursive: true, force: true });
 }
