@@ -153,3 +153,22 @@ export function useFileStore(opts: { prefix?: string; cacheDir?: null } = {}): F
     cli: (args) => cliOk([...args, '--backend-store-uri', get().uri]),
   };
 }
+
+/** Per test: a fresh temp dir (removed after the test). */
+export function useTempDir(prefix?: string): { readonly dir: string } {
+  let current: { dir: string; cleanup: () => Promise<void> } | undefined;
+  beforeEach(async () => {
+    current = await tempDir(prefix);
+  });
+  afterEach(async () => {
+    const c = current;
+    current = undefined;
+    await c?.cleanup();
+  });
+  return {
+    get dir() {
+      if (!current) throw new Error('useTempDir: only inside a test');
+      return current.dir;
+    },
+  };
+}

@@ -1,22 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { MlflowClient } from '@mlflow-ts/client';
 import { downloadModel } from '@mlflow-ts/format/node';
 import { loadModel as loadOnnxModel } from '@mlflow-ts/flavor-onnx';
 import { saveModel, logModel } from '@mlflow-ts/flavor-tfjs';
-import { runCli, tempDir } from '../../../test/cli-harness.js';
+import { runCli, useTempDir } from '../../../test/cli-harness.js';
 import { modelsCommand } from './index.js';
 
-let dir: string;
-let cleanup: () => Promise<void>;
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = useTempDir();
 
 const groups = [modelsCommand];
 
@@ -45,9 +38,9 @@ function cnn(): tf.Sequential {
 describe('mlflow-ts models convert', () => {
   it('converts a tfjs model directory to an onnx model that predicts the same', async () => {
     const model = cnn();
-    const src = path.join(dir, 'tfjs');
+    const src = path.join(tmp.dir, 'tfjs');
     await saveModel(model, src);
-    const out = path.join(dir, 'onnx');
+    const out = path.join(tmp.dir, 'onnx');
     const r = await runCli(['models', 'convert', '-m', src, '--to', 'onnx', '-o', out], { groups });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -67,7 +60,7 @@ describe('mlflow-ts models convert', () => {
   });
 
   it('reads runs:/ URIs from --backend-store-uri and logs into the run', async () => {
-    const mlruns = path.join(dir, 'mlruns');
+    const mlruns = path.join(tmp.dir, 'mlruns');
     const client = new MlflowClient({ trackingUri: mlruns });
     const runId = (await client.createRun('0')).info.run_id;
     await logModel(await client.stores(), runId, 'model', cnn());
@@ -97,18 +90,20 @@ describe('mlflow-ts models convert', () => {
   });
 
   it('fails with one line for unknown formats, a missing destination and models that cannot convert', async () => {
-    const bad = await runCli(['models', 'convert', '-m', dir, '--to', 'tflite', '-o', path.join(dir, 'x')], { groups });
+    const bad = await runCli(['models', 'convert', '-m', tmp.dir, '--to', 'tflite', '-o', path.join(tmp.dir, 'x')], {
+      groups,
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--to <format>' argument 'tflite' is invalid/);
-    const nowhere = await runCli(['models', 'convert', '-m', dir, '--to', 'onnx'], { groups });
+    const nowhere = await runCli(['models', 'convert', '-m', tmp.dir, '--to', 'onnx'], { groups });
     expect(nowhere).toMatchObject({
       code: 1,
       stderr: 'Error: Say where the converted model goes: -o <dir>, --run-id <id>, or both\n',
     });
     const lstm = tf.sequential({ layers: [tf.layers.lstm({ units: 2, inputShape: [3, 2], name: 'seq' })] });
-    await saveModel(lstm, path.join(dir, 'lstm'));
+    await saveModel(lstm, path.join(tmp.dir, 'lstm'));
     const r = await runCli(
-      ['models', 'convert', '-m', path.join(dir, 'lstm'), '--to', 'onnx', '-o', path.join(dir, 'out')],
+      ['models', 'convert', '-m', path.join(tmp.dir, 'lstm'), '--to', 'onnx', '-o', path.join(tmp.dir, 'out')],
       { groups },
     );
     expect(r.code).toBe(1);

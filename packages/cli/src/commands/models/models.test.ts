@@ -1,25 +1,16 @@
 import { cp, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import type { TrackingStore } from '@mlflow-ts/format';
-import { cliOk, fixturesRoot, runCli, tempDir } from '../../../test/cli-harness.js';
+import { cliOk, fixturesRoot, runCli, useTempDir } from '../../../test/cli-harness.js';
 
 const onnxModel = path.join(fixturesRoot, 'zakharovart01__mlops/onnx_model');
 const pimaModel = path.join(fixturesRoot, 'SubaashNair__pima-diabetes-mlflow/model');
 const pyfunc271 = path.join(fixturesRoot, 'mlflow/tests/resources/pyfunc_models/2.7.1');
 
-let dir: string;
-let cleanup: () => Promise<void>;
-
-beforeEach(async () => {
-  ({ dir, cleanup } = await tempDir());
-});
-
-afterEach(async () => {
-  await cleanup();
-});
+const tmp = useTempDir();
 
 describe('mlflow-ts models inspect', () => {
   it('reports flavors, tensor-free ColSpec signature, input example and sizes of a real MLflow model', async () => {
@@ -61,20 +52,20 @@ describe('mlflow-ts models inspect', () => {
   });
 
   it('exits 1 with one line for invalid models', async () => {
-    const broken = path.join(dir, 'broken');
+    const broken = path.join(tmp.dir, 'broken');
     await mkdir(broken);
     await writeFile(path.join(broken, 'MLmodel'), 'flavors: [1, 2]\n');
     const r = await runCli(['models', 'inspect', broken]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error \(INVALID_PARAMETER_VALUE\): Invalid MLmodel .*flavors.*\n$/);
 
-    const empty = path.join(dir, 'empty');
+    const empty = path.join(tmp.dir, 'empty');
     await mkdir(empty);
     const none = await runCli(['models', 'inspect', empty]);
     expect(none).toMatchObject({ code: 1, stdout: '' });
     expect(none.stderr).toContain('no MLmodel file');
 
-    const noExample = path.join(dir, 'no-example');
+    const noExample = path.join(tmp.dir, 'no-example');
     await cp(pimaModel, noExample, { recursive: true });
     await writeFile(path.join(noExample, 'input_example.json'), '');
     const { rm } = await import('node:fs/promises');
@@ -83,13 +74,13 @@ describe('mlflow-ts models inspect', () => {
     expect(missingExample.code).toBe(1);
     expect(missingExample.stderr).toContain("input example file 'input_example.json' named in MLmodel is missing");
 
-    const missing = await runCli(['models', 'inspect', path.join(dir, 'nowhere')]);
+    const missing = await runCli(['models', 'inspect', path.join(tmp.dir, 'nowhere')]);
     expect(missing.code).toBe(1);
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('inspects runs:/<run_id>/<path> through the tracking store', async () => {
-    const uri = path.join(dir, 'mlruns');
+    const uri = path.join(tmp.dir, 'mlruns');
     const store: TrackingStore = createFsTrackingStore({ root: uri });
     const runId = (await store.createRun({ experiment_id: '0', start_time: 1, tags: [] })).info.run_id;
     await cliOk(['artifacts', 'log', '-r', runId, '-l', pimaModel, '-a', 'model', '--backend-store-uri', uri]);
@@ -128,14 +119,14 @@ describe('mlflow-ts models validate-input', () => {
   });
 
   it('reads CSV with --content-type csv', async () => {
-    const csv = path.join(dir, 'in.csv');
+    const csv = path.join(tmp.dir, 'in.csv');
     await writeFile(csv, 'pregnancies,glucose,diastolic,triceps,insulin,bmi,dpf,age\n1,2,3,4,5,6.5,0.25,30\n');
     const body = JSON.parse(await cliOk(['models', 'validate-input', pimaModel, '-i', csv, '-t', 'csv']));
     expect(body.input.rows).toEqual([[1, 2, 3, 4, 5, 6.5, 0.25, 30]]);
   });
 
   it('prints the precise error and exits 1 when a required column is missing', async () => {
-    const bad = path.join(dir, 'bad.json');
+    const bad = path.join(tmp.dir, 'bad.json');
     await writeFile(bad, JSON.stringify({ dataframe_split: { columns: ['pregnancies'], data: [[1]] } }));
     const r = await runCli(['models', 'validate-input', pimaModel, '--input', bad]);
     expect(r.code).toBe(1);
