@@ -14,6 +14,7 @@ import {
   validateLoggedModelName,
 } from '../logged-model.js';
 import type { LoggedModel, LoggedModelInfo } from '../logged-model.js';
+import { validateCreateLoggedModel } from '../logged-model-create.js';
 import type { LoggedModelStore } from '../logged-model-store.js';
 import { searchLoggedModelsInMemory } from '../search/logged-models.js';
 import { validateParam, validateTag, validateTagKey } from '../validation/index.js';
@@ -57,14 +58,7 @@ export function createMemoryLoggedModels(
     async createLoggedModel(req) {
       validateLoggedModelName(req.name);
       const exp = experiment(req.experiment_id);
-      if (exp.lifecycle_stage !== 'active') {
-        throw new MlflowError(
-          'INVALID_STATE',
-          `Could not create model under non-active experiment with ID ${req.experiment_id}.`,
-        );
-      }
-      const params = (req.params ?? []).map((p) => validateParam(p));
-      const tags = (req.tags ?? []).map((t) => validateTag(t));
+      const { params, tags } = validateCreateLoggedModel(req, exp);
       const modelId = newLoggedModelId();
       const t = now();
       const info: ModelRecord['info'] = {
