@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach } from 'vitest';
 import { createFsTrackingStore, type FsTrackingStore } from '@mlflow-ts/store-fs';
+import { Command } from 'commander';
+import type { CommandGroup } from '../src/cli-context.js';
 import { main, type MainOptions } from '../src/main.js';
+import { modelsServeCommand } from '../src/commands/models/serve-command.js';
 
 export interface CliResult {
   code: number;
@@ -171,4 +174,27 @@ export function useTempDir(prefix?: string): { readonly dir: string } {
       return current.dir;
     },
   };
+}
+
+/**
+ * Runs `mlflow-ts models serve <args>` in-process; once it listens, `check(url)` runs against it and the
+ * server is closed. Resolves with the command's result after `check` has finished (its failure rethrown).
+ */
+export async function serveModelAndCheck(
+  args: string[],
+  check: (url: string) => Promise<void>,
+  env?: Record<string, string>,
+): Promise<CliResult> {
+  let checked: Promise<void> | undefined;
+  const group: CommandGroup = (ctx) =>
+    new Command('models').addCommand(
+      modelsServeCommand(ctx, {
+        onListening: (server) => {
+          checked = check(server.url).finally(() => server.close());
+        },
+      }),
+    );
+  const r = await runCli(['models', 'serve', ...args], { groups: [group], ...(env ? { env } : {}) });
+  await checked;
+  return r;
 }

@@ -4,14 +4,11 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileSaveHandler } from '@mlflow-ts/flavor-tfjs';
-import type { CommandGroup } from '../../cli-context.js';
-import { runCli, tempDir } from '../../../test/cli-harness.js';
+import { runCli, serveModelAndCheck, tempDir } from '../../../test/cli-harness.js';
 import { modelsCommand } from './index.js';
-import { modelsServeCommand } from './serve-command.js';
 
 let dir: string;
 let cleanup: () => Promise<void>;
@@ -98,32 +95,18 @@ describe('models log --flavor tfjs and --backend-store-uri', () => {
   });
 
   it('serve loads the logged model through --backend-store-uri', async () => {
-    let checked: Promise<void> | undefined;
-    const group: CommandGroup = (ctx) =>
-      new Command('models').addCommand(
-        modelsServeCommand(ctx, {
-          onListening: (server) => {
-            checked = (async () => {
-              try {
-                const res = await fetch(`${server.url}/invocations`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json' },
-                  body: await readFile(input, 'utf8'),
-                });
-                expect(res.status).toBe(200);
-                expectRows(rowsOf(((await res.json()) as { predictions: unknown }).predictions));
-              } finally {
-                await server.close();
-              }
-            })();
-          },
-        }),
-      );
-    const r = await runCli(
-      ['models', 'serve', '-m', uri, '-p', '0', '--no-request-log', '--backend-store-uri', store],
-      { groups: [group] },
+    const r = await serveModelAndCheck(
+      ['-m', uri, '-p', '0', '--no-request-log', '--backend-store-uri', store],
+      async (url) => {
+        const res = await fetch(`${url}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: await readFile(input, 'utf8'),
+        });
+        expect(res.status).toBe(200);
+        expectRows(rowsOf(((await res.json()) as { predictions: unknown }).predictions));
+      },
     );
     expect(r.code, r.stderr).toBe(0);
-    await checked;
   });
 });

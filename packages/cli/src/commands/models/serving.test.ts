@@ -2,12 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIO, CommandGroup } from '../../cli-context.js';
 import { main } from '../../main.js';
+import { serveModelAndCheck } from '../../../test/cli-harness.js';
 import { modelsCommand } from './index.js';
-import { modelsServeCommand } from './serve-command.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../..');
 const fixtures = path.resolve(repoRoot, 'fixtures');
@@ -89,35 +88,8 @@ describe('models serve', () => {
   it('serves until closed; --model adds named models for the v2 routes', async () => {
     const modelDir = path.join(tmp, 'serve-model');
     expect((await run(['save', '--file', regressorOnnx, '-o', modelDir])).code).toBe(0);
-    let checked: Promise<void> | undefined;
-    const group: CommandGroup = (ctx) =>
-      new Command('models').addCommand(
-        modelsServeCommand(ctx, {
-          onListening: (server) => {
-            checked = (async () => {
-              try {
-                const r = await fetch(`${server.url}/invocations`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json' },
-                  body: JSON.stringify({ inputs: [new Array(10).fill(0)] }),
-                });
-                expect(r.status).toBe(200);
-                expect(
-                  ((await r.json()) as { predictions: { variable: number[][] } }).predictions.variable[0]![0],
-                ).toBeCloseTo(INTERCEPT, 3);
-                const meta = await fetch(`${server.url}/v2/models/second`);
-                expect(meta.status).toBe(200);
-                expect((await fetch(`${server.url}/v2/models/model/ready`)).status).toBe(200);
-              } finally {
-                await server.close();
-              }
-            })();
-          },
-        }),
-      );
-    const r = await run(
+    const r = await serveModelAndCheck(
       [
-        'serve',
         '-m',
         modelDir,
         '-p',
@@ -130,11 +102,22 @@ describe('models serve', () => {
         '8',
         '--no-request-log',
       ],
-      { groups: [group] },
+      async (url) => {
+        const res = await fetch(`${url}/invocations`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ inputs: [new Array(10).fill(0)] }),
+        });
+        expect(res.status).toBe(200);
+        expect(
+          ((await res.json()) as { predictions: { variable: number[][] } }).predictions.variable[0]![0],
+        ).toBeCloseTo(INTERCEPT, 3);
+        expect((await fetch(`${url}/v2/models/second`)).status).toBe(200);
+        expect((await fetch(`${url}/v2/models/model/ready`)).status).toBe(200);
+      },
     );
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Serving 'model' .* 'second' .* at http:\/\/127\.0\.0\.1:\d+/);
-    await checked;
   });
 });
 
