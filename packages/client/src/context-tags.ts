@@ -5,12 +5,14 @@
 import { execFile } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
+import { RUN_NAME_TAG } from '@mlflow-ts/format';
 
 export const MLFLOW_USER = 'mlflow.user';
 export const MLFLOW_SOURCE_NAME = 'mlflow.source.name';
 export const MLFLOW_SOURCE_TYPE = 'mlflow.source.type';
 export const MLFLOW_GIT_COMMIT = 'mlflow.source.git.commit';
-export const MLFLOW_RUN_NAME = 'mlflow.runName';
+/** The run-name tag (format's `RUN_NAME_TAG`), under the name MLflow's `mlflow_tags` gives it. */
+export const MLFLOW_RUN_NAME: typeof RUN_NAME_TAG = RUN_NAME_TAG;
 export const MLFLOW_PARENT_RUN_ID = 'mlflow.parentRunId';
 export const MLFLOW_RUN_NOTE = 'mlflow.note.content';
 

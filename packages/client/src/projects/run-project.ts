@@ -27,6 +27,7 @@ import {
 } from '@mlflow-ts/format';
 import type { MlflowClient } from '../client.js';
 import {
+  MLFLOW_GIT_COMMIT,
   MLFLOW_PARENT_RUN_ID,
   MLFLOW_SOURCE_NAME,
   MLFLOW_SOURCE_TYPE,
@@ -51,7 +52,6 @@ import { processOutput, type ProjectOutput } from './output.js';
 import { forwardSignalsTo } from './signal-forwarding.js';
 import { CompletedSubmittedRun, LocalSubmittedRun, type SubmittedRun } from './submitted-run.js';
 
-const MLFLOW_GIT_COMMIT = 'mlflow.source.git.commit';
 const MLFLOW_GIT_BRANCH = 'mlflow.source.git.branch';
 const MLFLOW_GIT_REPO_URL = 'mlflow.source.git.repoURL';
 const MLFLOW_PROJECT_ENTRY_POINT = 'mlflow.project.entryPoint';
