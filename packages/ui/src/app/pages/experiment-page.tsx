@@ -166,10 +166,11 @@ function useRuns(q: RunsQuery, refresh: number, live: boolean, columns: string[]
     void fetchPage(nextToken.current, NEXT_PAGE, gen.current, raw.current);
   };
   // Live refresh: every LIVE_MS while the tab is visible, one request: the first columnar window of a
-  // fresh search (other windows reload as they come into view), or the loaded runs/search pages again
-  // (beyond LIVE_MAX loaded runs that pauses: one request must stay one request). Redrawn in place.
+  // fresh search (other windows reload as they come into view), or the loaded runs/search pages again.
+  // Beyond LIVE_MAX runs it pauses (one request must stay one request, and a fresh search of a huge
+  // experiment every few seconds costs the server too much). Redrawn in place.
   const columnar = current instanceof ColumnarRuns;
-  const loaded = columnar ? 0 : current.count;
+  const loaded = current.count;
   const livePaused = live && loaded > LIVE_MAX;
   useEffect(() => {
     if (!live || livePaused) return;
