@@ -56,3 +56,16 @@ export function collectKeyValue(value: string, previous: Record<string, string> 
   if (i <= 0) throw new InvalidArgumentError(`expected KEY=VALUE, got '${value}'.`);
   return { ...previous, [value.slice(0, i)]: value.slice(i + 1) };
 }
+
+/** `--filter`, `--order-by` (repeatable), `--max-results` and `--page-token` of a search command. */
+export function withSearchOptions(
+  cmd: Command,
+  o: { filterExample: string; orderExample: string; maxResults: [max: number, byDefault: number]; what?: string },
+): Command {
+  const what = o.what ?? 'search';
+  return cmd
+    .option('--filter <filter>', `search filter, e.g. ${o.filterExample}`)
+    .option('--order-by <clause>', `order clause, e.g. ${o.orderExample} (repeatable)`, collect)
+    .option('--max-results <n>', `page size (1..${o.maxResults[0]})`, parseInteger('--max-results'), o.maxResults[1])
+    .option('--page-token <token>', `continue a previous ${what}`);
+}

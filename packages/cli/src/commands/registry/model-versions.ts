@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { MODEL_VERSION_STAGES, quoteValue } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
-import { collect, parseInteger, withJsonOption, withStoreOption } from '../../options.js';
+import { withJsonOption, withSearchOptions, withStoreOption } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { printModelVersion, printModelVersions } from './registry-output.js';
 
@@ -24,37 +24,39 @@ export function modelVersionsCommand(ctx: CliContext): Command {
     'list model versions, move them between stages and point aliases at them',
   );
 
-  withJsonOption(
-    withStoreOption(
-      cmd.command('list').alias('search').description('list model versions (all models, or one with --name)'),
-    ),
-  )
-    .option('-n, --name <name>', 'only versions of this registered model')
-    .option('--filter <filter>', 'search filter, e.g. "run_id = \'…\'" or "tags.k = \'v\'"')
-    .option('--order-by <clause>', "order clause, e.g. 'version_number DESC' (repeatable)", collect)
-    .option('--max-results <n>', 'page size (1..200000)', parseInteger('--max-results'), 10_000)
-    .option('--page-token <token>', 'continue a previous listing')
-    .action(
-      async (
-        o: StoreOpts & { name?: string; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
-      ) => {
-        const filter = [
-          o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined,
-          o.filter ? `(${o.filter})` : undefined,
-        ]
-          .filter(Boolean)
-          .join(' AND ');
-        const page = await ctx.client(o.backendStoreUri).searchModelVersions({
-          maxResults: o.maxResults,
-          ...(filter ? { filterString: filter } : {}),
-          ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-          ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-        });
-        if (o.json)
-          return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
-        printModelVersions(ctx, page.items, page.next_page_token);
-      },
-    );
+  withSearchOptions(
+    withJsonOption(
+      withStoreOption(
+        cmd.command('list').alias('search').description('list model versions (all models, or one with --name)'),
+      ),
+    ).option('-n, --name <name>', 'only versions of this registered model'),
+    {
+      filterExample: `"run_id = '…'" or "tags.k = 'v'"`,
+      orderExample: "'version_number DESC'",
+      maxResults: [200000, 10_000],
+      what: 'listing',
+    },
+  ).action(
+    async (
+      o: StoreOpts & { name?: string; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
+    ) => {
+      const filter = [
+        o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined,
+        o.filter ? `(${o.filter})` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' AND ');
+      const page = await ctx.client(o.backendStoreUri).searchModelVersions({
+        maxResults: o.maxResults,
+        ...(filter ? { filterString: filter } : {}),
+        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+      });
+      if (o.json)
+        return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
+      printModelVersions(ctx, page.items, page.next_page_token);
+    },
+  );
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one model version, by --version or --alias')))
     .addOption(nameOption())

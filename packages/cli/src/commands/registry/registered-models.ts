@@ -1,7 +1,7 @@
 /** `mlflow-ts registered-models create|list|get|rename|delete` over the tracking URI's model registry. */
 import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
-import { collect, collectKeyValue, parseInteger, withJsonOption, withStoreOption } from '../../options.js';
+import { collectKeyValue, withJsonOption, withSearchOptions, withStoreOption } from '../../options.js';
 import { printRegisteredModel, printRegisteredModels } from './registry-output.js';
 
 interface StoreOpts {
@@ -25,22 +25,25 @@ export function registeredModelsCommand(ctx: CliContext): Command {
       else ctx.print(`Created registered model '${model.name}'.`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list registered models')))
-    .option('--filter <filter>', 'search filter, e.g. "name LIKE \'wine%\'"')
-    .option('--order-by <clause>', "order clause, e.g. 'last_updated_timestamp DESC' (repeatable)", collect)
-    .option('--max-results <n>', 'page size (1..1000)', parseInteger('--max-results'), 100)
-    .option('--page-token <token>', 'continue a previous listing')
-    .action(async (o: StoreOpts & { filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
-      const page = await ctx.client(o.backendStoreUri).searchRegisteredModels({
-        maxResults: o.maxResults,
-        ...(o.filter ? { filterString: o.filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json)
-        return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });
-      printRegisteredModels(ctx, page.items, page.next_page_token);
+  withSearchOptions(
+    withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list registered models'))),
+    {
+      filterExample: `"name LIKE 'wine%'"`,
+      orderExample: "'last_updated_timestamp DESC'",
+      maxResults: [1000, 100],
+      what: 'listing',
+    },
+  ).action(async (o: StoreOpts & { filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
+    const page = await ctx.client(o.backendStoreUri).searchRegisteredModels({
+      maxResults: o.maxResults,
+      ...(o.filter ? { filterString: o.filter } : {}),
+      ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+      ...(o.pageToken ? { pageToken: o.pageToken } : {}),
     });
+    if (o.json)
+      return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });
+    printRegisteredModels(ctx, page.items, page.next_page_token);
+  });
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one registered model')))
     .requiredOption('-n, --name <name>', 'registered model name')

@@ -3,7 +3,14 @@ import { Command } from 'commander';
 import { MlflowError, type Run, type RunStatus, type ViewType } from '@mlflow-ts/format';
 import { getRunResponse, searchRunsResponse } from '@mlflow-ts/client';
 import type { CliContext } from '../../cli-context.js';
-import { collect, collectKeyValue, parseInteger, viewOption, withJsonOption, withStoreOption } from '../../options.js';
+import {
+  collect,
+  collectKeyValue,
+  viewOption,
+  withJsonOption,
+  withSearchOptions,
+  withStoreOption,
+} from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
 import { addLogCommands } from './log-commands.js';
@@ -46,43 +53,45 @@ function describeRun(ctx: CliContext, run: Run): void {
 export function runsCommand(ctx: CliContext): Command {
   const cmd = new Command('runs').description('list, inspect, create and log to runs');
 
-  withJsonOption(withStoreOption(cmd.command('list').description('search the runs of experiments')))
-    .option('--experiment-id <id>', 'experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)', collect)
-    .addOption(viewOption())
-    .option('--filter <filter>', 'search filter, e.g. "metrics.rmse < 1 and params.model = \'tree\'"')
-    .option('--order-by <clause>', "order clause, e.g. 'metrics.rmse DESC' (repeatable)", collect)
-    .option('--max-results <n>', 'page size (1..50000)', parseInteger('--max-results'), 1000)
-    .option('--page-token <token>', 'continue a previous search')
-    .action(
-      async (
-        o: StoreOpts & {
-          experimentId?: string[];
-          view: ViewType;
-          filter?: string;
-          orderBy?: string[];
-          maxResults: number;
-          pageToken?: string;
-        },
-      ) => {
-        const ids = o.experimentId ?? (ctx.io.env.MLFLOW_EXPERIMENT_ID ? [ctx.io.env.MLFLOW_EXPERIMENT_ID] : undefined);
-        if (!ids) throw new UsageError('missing --experiment-id (or $MLFLOW_EXPERIMENT_ID)');
-        const page = await ctx.client(o.backendStoreUri).searchRuns(ids, {
-          runViewType: o.view,
-          maxResults: o.maxResults,
-          ...(o.filter ? { filterString: o.filter } : {}),
-          ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-          ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-        });
-        if (o.json) return ctx.printJson(searchRunsResponse(page));
-        ctx.print(
-          formatTable(
-            ['Date', 'Name', 'ID', 'Status'],
-            page.items.map((r) => [formatTime(r.info.start_time), r.info.run_name, r.info.run_id, r.info.status]),
-          ),
-        );
-        if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+  withSearchOptions(
+    withJsonOption(withStoreOption(cmd.command('list').description('search the runs of experiments')))
+      .option('--experiment-id <id>', 'experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)', collect)
+      .addOption(viewOption()),
+    {
+      filterExample: `"metrics.rmse < 1 and params.model = 'tree'"`,
+      orderExample: "'metrics.rmse DESC'",
+      maxResults: [50000, 1000],
+    },
+  ).action(
+    async (
+      o: StoreOpts & {
+        experimentId?: string[];
+        view: ViewType;
+        filter?: string;
+        orderBy?: string[];
+        maxResults: number;
+        pageToken?: string;
       },
-    );
+    ) => {
+      const ids = o.experimentId ?? (ctx.io.env.MLFLOW_EXPERIMENT_ID ? [ctx.io.env.MLFLOW_EXPERIMENT_ID] : undefined);
+      if (!ids) throw new UsageError('missing --experiment-id (or $MLFLOW_EXPERIMENT_ID)');
+      const page = await ctx.client(o.backendStoreUri).searchRuns(ids, {
+        runViewType: o.view,
+        maxResults: o.maxResults,
+        ...(o.filter ? { filterString: o.filter } : {}),
+        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+      });
+      if (o.json) return ctx.printJson(searchRunsResponse(page));
+      ctx.print(
+        formatTable(
+          ['Date', 'Name', 'ID', 'Status'],
+          page.items.map((r) => [formatTime(r.info.start_time), r.info.run_name, r.info.run_id, r.info.status]),
+        ),
+      );
+      if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+    },
+  );
 
   withJsonOption(withStoreOption(cmd.command('describe').description('show a run: info, params, metrics, tags')))
     .requiredOption('--run-id <id>', 'run id')
