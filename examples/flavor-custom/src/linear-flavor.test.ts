@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   MLMODEL_FILE_NAME,
@@ -14,15 +13,12 @@ import {
   validateMLmodel,
 } from '@mlflow-ts/format';
 import type { EnforcedInput, MLmodel, ModelSignature } from '@mlflow-ts/format';
-import { expectMlflowError, runFlavorConformance } from '@mlflow-ts/format/testing';
+import { expectMlflowError, flavorScratchDir, runFlavorConformance } from '@mlflow-ts/format/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LINEAR_PACKAGE_NAME, linearFlavor } from './linear-flavor.js';
 import type { LinearModel } from './linear-model.js';
 
-async function scratch() {
-  const tmpDir = await mkdtemp(path.join(tmpdir(), 'flavor-linear-'));
-  return { tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
-}
+const scratch = () => flavorScratchDir('flavor-linear-');
 
 /** Softmax by hand, for the expected values below. */
 function softmax(logits: number[]): number[] {

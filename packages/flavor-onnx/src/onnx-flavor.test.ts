@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runFlavorConformance } from '@mlflow-ts/format/testing';
+import { flavorScratchDir, runFlavorConformance } from '@mlflow-ts/format/testing';
 import { onnxFlavor } from './onnx-flavor.js';
 import { buildOnnxModel } from './testing/onnx-builders.js';
 
@@ -25,7 +22,6 @@ const affine = buildOnnxModel({
 });
 
 runFlavorConformance('onnx', async () => {
-  const tmpDir = await mkdtemp(join(tmpdir(), 'onnx-conf-'));
   return {
     flavor: onnxFlavor(),
     model: affine,
@@ -41,7 +37,6 @@ runFlavorConformance('onnx', async () => {
         [1.5, -0.875],
       ],
     },
-    tmpDir,
-    cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+    ...(await flavorScratchDir('onnx-conf-')),
   };
 });

@@ -1,14 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { runFlavorConformance } from '@mlflow-ts/format/testing';
+import { flavorScratchDir, runFlavorConformance } from '@mlflow-ts/format/testing';
 import { tfjsFlavor } from './tfjs-flavor.js';
 
-async function scratch() {
-  const tmpDir = await mkdtemp(path.join(tmpdir(), 'tfjs-conf-'));
-  return { tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
-}
+const scratch = () => flavorScratchDir('tfjs-conf-');
 
 /** Dense(2, softmax) on 3 features with set weights, so the expected predictions can be worked out by hand. */
 function knownDense(): tf.Sequential {

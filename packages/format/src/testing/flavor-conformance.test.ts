@@ -1,12 +1,11 @@
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MlflowError } from '../errors.js';
 import type { Flavor } from '../flavor.js';
 import { createMLmodel, MLMODEL_FILE_NAME, serializeMLmodel } from '../mlmodel/index.js';
 import { describe, expect, it } from 'vitest';
-import { expectPredictionClose, runFlavorConformance } from './flavor-conformance.js';
+import { expectPredictionClose, flavorScratchDir, runFlavorConformance } from './flavor-conformance.js';
 
 /** A minimal third-party-style flavor: a linear model stored as JSON. */
 interface LinearModel {
@@ -51,7 +50,6 @@ function linearFlavor(): Flavor<LinearModel, z.infer<typeof LinearConfig>> {
 }
 
 runFlavorConformance('linear_json (reference)', async () => {
-  const tmpDir = await mkdtemp(join(tmpdir(), 'flavor-conf-'));
   return {
     flavor: linearFlavor(),
     model: { weights: [0.5, -2, 1], bias: 0.25 },
@@ -66,8 +64,7 @@ runFlavorConformance('linear_json (reference)', async () => {
     },
     // 0.5·a − 2·b + c + 0.25 per row, by hand.
     expected: [-0.25, 0.25, 2.75],
-    tmpDir,
-    cleanup: () => rm(tmpDir, { recursive: true, force: true }),
+    ...(await flavorScratchDir('flavor-conf-')),
   };
 });
 

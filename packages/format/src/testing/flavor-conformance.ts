@@ -8,7 +8,8 @@
  * `expected` the prediction the model must give for it, computed independently of the flavor (by
  * hand for a tiny model with known weights), so a flavor that returns the wrong numbers fails.
  */
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Flavor, LoadedModel } from '../flavor.js';
@@ -60,6 +61,15 @@ export function expectPredictionClose(actual: unknown, expected: unknown, digits
   } else {
     expect(a, at).toEqual(e);
   }
+}
+
+/** A fresh scratch directory for a FlavorSetup (`tmpDir`) and the `cleanup` that removes it. */
+export async function flavorScratchDir(prefix = 'flavor-conformance-'): Promise<{
+  tmpDir: string;
+  cleanup: () => Promise<void>;
+}> {
+  const tmpDir = await mkdtemp(join(tmpdir(), prefix));
+  return { tmpDir, cleanup: () => rm(tmpDir, { recursive: true, force: true }) };
 }
 
 /** Flavors load native runtimes; give each test room for that. */

@@ -8,7 +8,7 @@ export { runRegistryStoreConformance } from './registry-store-conformance.js';
 export type { ModelVersionSource, RegistryStoreSetup } from './registry-store-conformance.js';
 export { readAll, runArtifactRepositoryConformance } from './artifact-repository-conformance.js';
 export type { ArtifactRepositorySetup } from './artifact-repository-conformance.js';
-export { expectPredictionClose, runFlavorConformance } from './flavor-conformance.js';
+export { expectPredictionClose, flavorScratchDir, runFlavorConformance } from './flavor-conformance.js';
 export type { FlavorSetup } from './flavor-conformance.js';
 export { runLoggedModelStoreConformance } from './logged-models-suite.js';
 export type { LoggedModelStoreSetup, LoggedModelTrackingStore } from './logged-models-suite.js';
