@@ -116,34 +116,26 @@ function compileComparison(node: ComparisonNode): Compiled {
 
 function valueTest(node: ComparisonNode): Test {
   const { comparator, value } = node;
-  switch (comparator) {
-    case 'LIKE':
-    case 'ILIKE':
-    case 'NOT LIKE':
-    case 'NOT ILIKE': {
-      const like = compileLikePattern(String(value), comparator.endsWith('ILIKE'));
-      const negate = comparator.startsWith('NOT');
-      return (v) => like(String(v)) !== negate;
-    }
-    case 'IN':
-    case 'NOT IN': {
-      const set = new Set(value as readonly string[]);
-      const negate = comparator === 'NOT IN';
-      return (v) => set.has(String(v)) !== negate;
-    }
-    case 'BETWEEN':
-    case 'NOT BETWEEN': {
-      const [low, high] = value as readonly [number, number];
-      const negate = comparator === 'NOT BETWEEN';
-      return (v) => {
-        const n = toNumber(v);
-        if (Number.isNaN(n)) return negate;
-        return (n >= low && n <= high) !== negate;
-      };
-    }
-    default:
-      return typeof value === 'number' ? numericTest(comparator, value) : stringTest(comparator, String(value));
+  // `NOT LIKE`, `NOT IN`, … test as their positive form, negated.
+  const negate = comparator.startsWith('NOT ');
+  const positive = negate ? comparator.slice(4) : comparator;
+  if (positive === 'LIKE' || positive === 'ILIKE') {
+    const like = compileLikePattern(String(value), positive === 'ILIKE');
+    return (v) => like(String(v)) !== negate;
   }
+  if (positive === 'IN') {
+    const set = new Set(value as readonly string[]);
+    return (v) => set.has(String(v)) !== negate;
+  }
+  if (positive === 'BETWEEN') {
+    const [low, high] = value as readonly [number, number];
+    return (v) => {
+      const n = toNumber(v);
+      if (Number.isNaN(n)) return negate;
+      return (n >= low && n <= high) !== negate;
+    };
+  }
+  return typeof value === 'number' ? numericTest(comparator, value) : stringTest(comparator, String(value));
 }
 
 function toNumber(v: unknown): number {
