@@ -2,6 +2,7 @@
  * What `db migrate` and `sync` share: open both sides, run the copier with its journal, draw a
  * progress bar on a terminal, print a human summary or `--json`.
  */
+import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { copyStores, openCheckpoint, type CopyOptions, type CopySummary } from '../../copy/index.js';
 import type { CliContext } from '../../cli-context.js';
@@ -131,4 +132,18 @@ export async function runMigration(
     await target?.close().catch(() => undefined);
     await source.close().catch(() => undefined);
   }
+}
+
+/** `--state`, `--experiment-ids`, `--no-registry`, `--no-traces`, `--no-logged-models` and `--json` of migrate and sync. */
+export function withCopyScopeOptions(
+  cmd: Command,
+  help: { state: string; experimentIds: string; json: string },
+): Command {
+  return cmd
+    .option('--state <dir>', help.state)
+    .option('--experiment-ids <ids>', help.experimentIds)
+    .option('--no-registry', 'leave the model registry out')
+    .option('--no-traces', 'leave traces out')
+    .option('--no-logged-models', 'leave logged models out')
+    .option('--json', help.json);
 }

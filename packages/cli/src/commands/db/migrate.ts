@@ -8,33 +8,33 @@
 import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
-import { runMigration, type MigrateCliOptions } from './migrate-run.js';
+import { runMigration, type MigrateCliOptions, withCopyScopeOptions } from './migrate-run.js';
 
 export function dbMigrateCommand(ctx: CliContext): Command {
-  return new Command('migrate')
-    .description('copy everything from one store to another (mlruns folder, sqlite:///…, postgresql://…); resumable')
-    .argument('<from>', 'source: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
-    .argument('<to>', 'target: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
-    .option(
-      '--artifacts',
-      "copy artifact files too, into the target's artifact locations (default: runs keep pointing at the source's)",
-    )
-    .option('--default-artifact-root <uri>', 'where the target puts artifacts of new experiments (with --artifacts)')
-    .option('--state <dir>', 'folder for the resume journal (default: next to the target)')
-    .option('--experiment-ids <ids>', 'comma-separated source experiment ids (default: all, deleted ones too)')
-    .option('--no-registry', 'leave the model registry out')
-    .option('--no-traces', 'leave traces out')
-    .option('--no-logged-models', 'leave logged models out')
-    .option('--json', 'print a JSON summary')
-    .action(async (from: string, to: string, o: MigrateCliOptions) => {
-      await runMigration(ctx, from, to, o, {
-        verb: 'migrate',
-        journalSide: 'target',
-        check: (_source, target) => {
-          if (target.kind === 'rest')
-            throw new UsageError(`'${to}' is a tracking server: use \`mlflow-ts sync ${from} ${to}\``);
-        },
-        artifactLocations: (opts) => (opts.artifacts ? 'target' : 'keep'),
-      });
+  return withCopyScopeOptions(
+    new Command('migrate')
+      .description('copy everything from one store to another (mlruns folder, sqlite:///…, postgresql://…); resumable')
+      .argument('<from>', 'source: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
+      .argument('<to>', 'target: an mlruns path, file: URI, sqlite:///path.db or postgresql://…')
+      .option(
+        '--artifacts',
+        "copy artifact files too, into the target's artifact locations (default: runs keep pointing at the source's)",
+      )
+      .option('--default-artifact-root <uri>', 'where the target puts artifacts of new experiments (with --artifacts)'),
+    {
+      state: 'folder for the resume journal (default: next to the target)',
+      experimentIds: 'comma-separated source experiment ids (default: all, deleted ones too)',
+      json: 'print a JSON summary',
+    },
+  ).action(async (from: string, to: string, o: MigrateCliOptions) => {
+    await runMigration(ctx, from, to, o, {
+      verb: 'migrate',
+      journalSide: 'target',
+      check: (_source, target) => {
+        if (target.kind === 'rest')
+          throw new UsageError(`'${to}' is a tracking server: use \`mlflow-ts sync ${from} ${to}\``);
+      },
+      artifactLocations: (opts) => (opts.artifacts ? 'target' : 'keep'),
     });
+  });
 }

@@ -6,6 +6,8 @@ import { createFlavorRegistry } from '@mlflow-ts/format';
 import type { Flavor, FlavorRegistry } from '@mlflow-ts/format';
 import { onnxFlavor } from '@mlflow-ts/flavor-onnx';
 import { tfjsFlavor } from '@mlflow-ts/flavor-tfjs';
+import type { Command } from 'commander';
+import { collect } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { isModulePath, loadFlavorModule, loadFlavorModules } from './flavor-plugins.js';
 
@@ -43,4 +45,11 @@ export async function saveFlavor(nameOrModule: string): Promise<{ flavor: Flavor
   const builtIn = cliFlavorRegistry().get(nameOrModule);
   if (builtIn && !isModulePath(nameOrModule)) return { flavor: builtIn, builtIn: true };
   return { flavor: await loadFlavorModule(nameOrModule), builtIn: false };
+}
+
+/** `--env-manager` (MLflow's; only `local`) and `--flavor` (repeatable), for the commands that load models. */
+export function withModelLoadingOptions(cmd: Command): Command {
+  return cmd
+    .option('--env-manager <manager>', "accepted for MLflow compatibility; only 'local' is supported", 'local')
+    .option('--flavor <module>', 'also load models of this flavor package or module path (repeatable)', collect, []);
 }

@@ -10,36 +10,37 @@
 import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
 import { UsageError } from '../../usage-error.js';
-import { runMigration, type MigrateCliOptions } from '../db/migrate-run.js';
+import { runMigration, type MigrateCliOptions, withCopyScopeOptions } from '../db/migrate-run.js';
 
 export function syncCommand(ctx: CliContext): Command {
-  return new Command('sync')
-    .description('push runs logged offline in an mlruns folder to an MLflow tracking server; idempotent and resumable')
-    .argument('<mlruns>', 'the local mlruns folder (or file: URI)')
-    .argument(
-      '<server>',
-      'the tracking server, http(s)://host:port (MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD apply)',
-    )
-    .option('--no-artifacts', 'leave artifact files out')
-    .option('--state <dir>', 'folder for the sync journal (default: the mlruns folder)')
-    .option('--experiment-ids <ids>', 'comma-separated local experiment ids (default: all)')
-    .option('--no-registry', 'leave the model registry out')
-    .option('--no-traces', 'leave traces out')
-    .option('--no-logged-models', 'leave logged models out')
-    .option('--json', 'print a JSON summary (with the local → server run id mapping)')
-    .action(async (from: string, to: string, o: MigrateCliOptions) => {
-      await runMigration(ctx, from, to, o, {
-        verb: 'sync',
-        journalSide: 'source',
-        check: (source, target) => {
-          if (source.kind !== 'fs')
-            throw new UsageError(
-              `'${from}' is not an mlruns folder: sync pushes a local mlruns folder (use \`mlflow-ts db migrate\` between stores)`,
-            );
-          if (target.kind !== 'rest')
-            throw new UsageError(`'${to}' is not a tracking server URL (http:// or https://)`);
-        },
-        artifactLocations: () => 'target',
-      });
+  return withCopyScopeOptions(
+    new Command('sync')
+      .description(
+        'push runs logged offline in an mlruns folder to an MLflow tracking server; idempotent and resumable',
+      )
+      .argument('<mlruns>', 'the local mlruns folder (or file: URI)')
+      .argument(
+        '<server>',
+        'the tracking server, http(s)://host:port (MLFLOW_TRACKING_TOKEN / USERNAME / PASSWORD apply)',
+      )
+      .option('--no-artifacts', 'leave artifact files out'),
+    {
+      state: 'folder for the sync journal (default: the mlruns folder)',
+      experimentIds: 'comma-separated local experiment ids (default: all)',
+      json: 'print a JSON summary (with the local → server run id mapping)',
+    },
+  ).action(async (from: string, to: string, o: MigrateCliOptions) => {
+    await runMigration(ctx, from, to, o, {
+      verb: 'sync',
+      journalSide: 'source',
+      check: (source, target) => {
+        if (source.kind !== 'fs')
+          throw new UsageError(
+            `'${from}' is not an mlruns folder: sync pushes a local mlruns folder (use \`mlflow-ts db migrate\` between stores)`,
+          );
+        if (target.kind !== 'rest') throw new UsageError(`'${to}' is not a tracking server URL (http:// or https://)`);
+      },
+      artifactLocations: () => 'target',
     });
+  });
 }
