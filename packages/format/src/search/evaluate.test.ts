@@ -60,16 +60,18 @@ describe('evaluateFilter', () => {
     expect(evaluateFilter(null, runValueAccessor(run))).toBe(true);
   });
 
-  it('compares metrics numerically, params/tags as strings', () => {
-    expect(matches('metrics.acc > 0.8', run)).toBe(true);
-    expect(matches('metrics.acc >= 0.85 AND metrics.acc <= 0.85', run)).toBe(true);
-    expect(matches('metrics.acc < 0.85', run)).toBe(false);
-    expect(matches('metrics.acc != 0.85', run)).toBe(false);
-    expect(matches('metrics.`f1 score` = 0.5', run)).toBe(true);
-    expect(matches('params.batch_size = "2"', run)).toBe(true);
-    expect(matches('params.`learning rate` != "0.01"', run)).toBe(false);
-    expect(matches("tags.s.release ILIKE '%rc%'", run)).toBe(true);
-    expect(matches("tags.s.release LIKE '%rc%'", run)).toBe(false);
+  it.each<[string, boolean]>([
+    ['metrics.acc > 0.8', true],
+    ['metrics.acc >= 0.85 AND metrics.acc <= 0.85', true],
+    ['metrics.acc < 0.85', false],
+    ['metrics.acc != 0.85', false],
+    ['metrics.`f1 score` = 0.5', true],
+    ['params.batch_size = "2"', true],
+    ['params.`learning rate` != "0.01"', false],
+    ["tags.s.release ILIKE '%rc%'", true],
+    ["tags.s.release LIKE '%rc%'", false],
+  ])('compares metrics numerically, params/tags as strings: %s → %s', (filter, expected) => {
+    expect(matches(filter, run)).toBe(expected);
   });
 
   it('never matches a missing metric, param or tag — even with != or NOT', () => {
@@ -85,41 +87,49 @@ describe('evaluateFilter', () => {
     expect(matches('end_time IS NULL', makeRun({}))).toBe(true);
   });
 
-  it('follows SQL three-valued logic in OR / NOT', () => {
-    expect(matches('metrics.absent > 1 OR metrics.acc > 0.5', run)).toBe(true);
-    expect(matches('NOT (metrics.absent > 1 OR metrics.acc > 0.9)', run)).toBe(false);
-    expect(matches('NOT (metrics.absent > 1 AND metrics.acc > 0.9)', run)).toBe(true);
-    expect(matches('NOT metrics.acc > 0.9', run)).toBe(true);
-    expect(matches("(params.model = 'GPT-3' OR params.model = 'GPT-4') AND metrics.loss < 0.5", run)).toBe(true);
+  it.each<[string, boolean]>([
+    ['metrics.absent > 1 OR metrics.acc > 0.5', true],
+    ['NOT (metrics.absent > 1 OR metrics.acc > 0.9)', false],
+    ['NOT (metrics.absent > 1 AND metrics.acc > 0.9)', true],
+    ['NOT metrics.acc > 0.9', true],
+    ["(params.model = 'GPT-3' OR params.model = 'GPT-4') AND metrics.loss < 0.5", true],
+  ])('follows SQL three-valued logic in OR / NOT: %s → %s', (filter, expected) => {
+    expect(matches(filter, run)).toBe(expected);
   });
 
-  it('treats NaN like Python floats: only != is true', () => {
-    expect(matches('metrics.nan = 0', run)).toBe(false);
-    expect(matches('metrics.nan > 0', run)).toBe(false);
-    expect(matches('metrics.nan <= 0', run)).toBe(false);
-    expect(matches('metrics.nan != 0', run)).toBe(true);
-    expect(matches('metrics.nan BETWEEN 0 AND 1', run)).toBe(false);
-    expect(matches('metrics.nan IS NOT NULL', run)).toBe(true);
+  it.each<[string, boolean]>([
+    ['metrics.nan = 0', false],
+    ['metrics.nan > 0', false],
+    ['metrics.nan <= 0', false],
+    ['metrics.nan != 0', true],
+    ['metrics.nan BETWEEN 0 AND 1', false],
+    ['metrics.nan IS NOT NULL', true],
+  ])('treats NaN like Python floats: only != is true: %s → %s', (filter, expected) => {
+    expect(matches(filter, run)).toBe(expected);
   });
 
-  it('supports BETWEEN (inclusive) and NOT BETWEEN', () => {
-    expect(matches('metrics.acc BETWEEN 0.8 AND 0.9', run)).toBe(true);
-    expect(matches('metrics.acc BETWEEN 0.85 AND 0.85', run)).toBe(true);
-    expect(matches('metrics.acc BETWEEN 0.9 AND 1', run)).toBe(false);
-    expect(matches('metrics.acc NOT BETWEEN 0.9 AND 1', run)).toBe(true);
-    expect(matches('start_time BETWEEN 999 AND 1000', run)).toBe(true);
+  it.each<[string, boolean]>([
+    ['metrics.acc BETWEEN 0.8 AND 0.9', true],
+    ['metrics.acc BETWEEN 0.85 AND 0.85', true],
+    ['metrics.acc BETWEEN 0.9 AND 1', false],
+    ['metrics.acc NOT BETWEEN 0.9 AND 1', true],
+    ['start_time BETWEEN 999 AND 1000', true],
+  ])('supports BETWEEN (inclusive) and NOT BETWEEN: %s → %s', (filter, expected) => {
+    expect(matches(filter, run)).toBe(expected);
   });
 
-  it('reads attributes and their aliases', () => {
-    expect(matches("attributes.status = 'FINISHED'", run)).toBe(true);
-    expect(matches("status != 'FAILED'", run)).toBe(true);
-    expect(matches('"run name" = \'bold-fox-7\'', run)).toBe(true);
-    expect(matches('created = 1000', run)).toBe(true);
-    expect(matches("user_id LIKE 'ali%'", run)).toBe(true);
-    expect(matches("artifact_uri LIKE '%/abc123/artifacts'", run)).toBe(true);
-    expect(matches("run_id IN ('zzz', 'abc123')", run)).toBe(true);
-    expect(matches("run_id NOT IN ('abc123')", run)).toBe(false);
-    expect(matches("run_id IN ('ABC123')", run)).toBe(false);
+  it.each<[string, boolean]>([
+    ["attributes.status = 'FINISHED'", true],
+    ["status != 'FAILED'", true],
+    ['"run name" = \'bold-fox-7\'', true],
+    ['created = 1000', true],
+    ["user_id LIKE 'ali%'", true],
+    ["artifact_uri LIKE '%/abc123/artifacts'", true],
+    ["run_id IN ('zzz', 'abc123')", true],
+    ["run_id NOT IN ('abc123')", false],
+    ["run_id IN ('ABC123')", false],
+  ])('reads attributes and their aliases: %s → %s', (filter, expected) => {
+    expect(matches(filter, run)).toBe(expected);
   });
 
   it('matches datasets when any logged dataset does', () => {
