@@ -69,3 +69,27 @@ export function withSearchOptions(
     .option('--max-results <n>', `page size (1..${o.maxResults[0]})`, parseInteger('--max-results'), o.maxResults[1])
     .option('--page-token <token>', `continue a previous ${what}`);
 }
+
+/** What every store command parses: `--backend-store-uri` and `--json`. */
+export interface StoreOpts {
+  backendStoreUri?: string;
+  json?: boolean;
+}
+
+/** What `withSearchOptions` parses. */
+export interface SearchOpts {
+  filter?: string;
+  orderBy?: string[];
+  maxResults: number;
+  pageToken?: string;
+}
+
+/** The client's search arguments from `withSearchOptions`' values (`filter` overrides `--filter`). */
+export function searchArgs(o: SearchOpts, filter = o.filter) {
+  return {
+    maxResults: o.maxResults,
+    ...(filter ? { filterString: filter } : {}),
+    ...(o.orderBy ? { orderBy: o.orderBy } : {}),
+    ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+  };
+}

@@ -3,14 +3,18 @@ import { Command } from 'commander';
 import { MlflowError, type ViewType } from '@mlflow-ts/format';
 import { createExperimentResponse, getExperimentResponse, searchExperimentsResponse } from '@mlflow-ts/client';
 import type { CliContext } from '../../cli-context.js';
-import { collectKeyValue, viewOption, withJsonOption, withSearchOptions, withStoreOption } from '../../options.js';
+import {
+  collectKeyValue,
+  viewOption,
+  withJsonOption,
+  withSearchOptions,
+  withStoreOption,
+  searchArgs,
+  type SearchOpts,
+  type StoreOpts,
+} from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
-
-interface StoreOpts {
-  backendStoreUri?: string;
-  json?: boolean;
-}
 
 export function experimentsCommand(ctx: CliContext): Command {
   const cmd = new Command('experiments').description('create, search and manage experiments');
@@ -33,33 +37,26 @@ export function experimentsCommand(ctx: CliContext): Command {
   withSearchOptions(
     withJsonOption(withStoreOption(cmd.command('search').description('list experiments'))).addOption(viewOption()),
     { filterExample: `"name LIKE 'prod-%'"`, orderExample: "'name ASC'", maxResults: [50000, 1000] },
-  ).action(
-    async (
-      o: StoreOpts & { view: ViewType; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
-    ) => {
-      const page = await ctx.client(o.backendStoreUri).searchExperiments({
-        viewType: o.view,
-        maxResults: o.maxResults,
-        ...(o.filter ? { filterString: o.filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json) return ctx.printJson(searchExperimentsResponse(page));
-      ctx.print(
-        formatTable(
-          ['Experiment Id', 'Name', 'Artifact Location', 'Lifecycle', 'Created'],
-          page.items.map((e) => [
-            e.experiment_id,
-            e.name,
-            e.artifact_location,
-            e.lifecycle_stage,
-            formatTime(e.creation_time),
-          ]),
-        ),
-      );
-      if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
-    },
-  );
+  ).action(async (o: StoreOpts & SearchOpts & { view: ViewType }) => {
+    const page = await ctx.client(o.backendStoreUri).searchExperiments({
+      viewType: o.view,
+      ...searchArgs(o),
+    });
+    if (o.json) return ctx.printJson(searchExperimentsResponse(page));
+    ctx.print(
+      formatTable(
+        ['Experiment Id', 'Name', 'Artifact Location', 'Lifecycle', 'Created'],
+        page.items.map((e) => [
+          e.experiment_id,
+          e.name,
+          e.artifact_location,
+          e.lifecycle_stage,
+          formatTime(e.creation_time),
+        ]),
+      ),
+    );
+    if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
+  });
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one experiment by id or name')))
     .option('-x, --experiment-id <id>', 'experiment id')

@@ -2,14 +2,16 @@
 import { Command, Option } from 'commander';
 import { MODEL_VERSION_STAGES, quoteValue } from '@mlflow-ts/format';
 import type { CliContext } from '../../cli-context.js';
-import { withJsonOption, withSearchOptions, withStoreOption } from '../../options.js';
+import {
+  withJsonOption,
+  withSearchOptions,
+  withStoreOption,
+  searchArgs,
+  type SearchOpts,
+  type StoreOpts,
+} from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { printModelVersion, printModelVersions } from './registry-output.js';
-
-interface StoreOpts {
-  backendStoreUri?: string;
-  json?: boolean;
-}
 
 interface VersionOpts extends StoreOpts {
   name: string;
@@ -36,27 +38,20 @@ export function modelVersionsCommand(ctx: CliContext): Command {
       maxResults: [200000, 10_000],
       what: 'listing',
     },
-  ).action(
-    async (
-      o: StoreOpts & { name?: string; filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string },
-    ) => {
-      const filter = [
-        o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined,
-        o.filter ? `(${o.filter})` : undefined,
-      ]
-        .filter(Boolean)
-        .join(' AND ');
-      const page = await ctx.client(o.backendStoreUri).searchModelVersions({
-        maxResults: o.maxResults,
-        ...(filter ? { filterString: filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
-      });
-      if (o.json)
-        return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
-      printModelVersions(ctx, page.items, page.next_page_token);
-    },
-  );
+  ).action(async (o: StoreOpts & SearchOpts & { name?: string }) => {
+    const filter = [
+      o.name !== undefined ? `name = ${quoteValue(o.name)}` : undefined,
+      o.filter ? `(${o.filter})` : undefined,
+    ]
+      .filter(Boolean)
+      .join(' AND ');
+    const page = await ctx.client(o.backendStoreUri).searchModelVersions({
+      ...searchArgs(o, filter),
+    });
+    if (o.json)
+      return ctx.printJson({ model_versions: page.items, next_page_token: page.next_page_token || undefined });
+    printModelVersions(ctx, page.items, page.next_page_token);
+  });
 
   withJsonOption(withStoreOption(cmd.command('get').description('show one model version, by --version or --alias')))
     .addOption(nameOption())

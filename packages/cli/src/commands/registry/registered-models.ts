@@ -1,13 +1,16 @@
 /** `mlflow-ts registered-models create|list|get|rename|delete` over the tracking URI's model registry. */
 import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
-import { collectKeyValue, withJsonOption, withSearchOptions, withStoreOption } from '../../options.js';
+import {
+  collectKeyValue,
+  withJsonOption,
+  withSearchOptions,
+  withStoreOption,
+  searchArgs,
+  type SearchOpts,
+  type StoreOpts,
+} from '../../options.js';
 import { printRegisteredModel, printRegisteredModels } from './registry-output.js';
-
-interface StoreOpts {
-  backendStoreUri?: string;
-  json?: boolean;
-}
 
 export function registeredModelsCommand(ctx: CliContext): Command {
   const cmd = new Command('registered-models').description('create, list and manage registered models');
@@ -33,12 +36,9 @@ export function registeredModelsCommand(ctx: CliContext): Command {
       maxResults: [1000, 100],
       what: 'listing',
     },
-  ).action(async (o: StoreOpts & { filter?: string; orderBy?: string[]; maxResults: number; pageToken?: string }) => {
+  ).action(async (o: StoreOpts & SearchOpts) => {
     const page = await ctx.client(o.backendStoreUri).searchRegisteredModels({
-      maxResults: o.maxResults,
-      ...(o.filter ? { filterString: o.filter } : {}),
-      ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-      ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+      ...searchArgs(o),
     });
     if (o.json)
       return ctx.printJson({ registered_models: page.items, next_page_token: page.next_page_token || undefined });

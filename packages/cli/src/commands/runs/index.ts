@@ -10,15 +10,12 @@ import {
   withJsonOption,
   withSearchOptions,
   withStoreOption,
+  searchArgs,
+  type StoreOpts,
 } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
 import { addLogCommands } from './log-commands.js';
-
-interface StoreOpts {
-  backendStoreUri?: string;
-  json?: boolean;
-}
 
 function describeRun(ctx: CliContext, run: Run): void {
   const { info, data } = run;
@@ -77,10 +74,7 @@ export function runsCommand(ctx: CliContext): Command {
       if (!ids) throw new UsageError('missing --experiment-id (or $MLFLOW_EXPERIMENT_ID)');
       const page = await ctx.client(o.backendStoreUri).searchRuns(ids, {
         runViewType: o.view,
-        maxResults: o.maxResults,
-        ...(o.filter ? { filterString: o.filter } : {}),
-        ...(o.orderBy ? { orderBy: o.orderBy } : {}),
-        ...(o.pageToken ? { pageToken: o.pageToken } : {}),
+        ...searchArgs(o),
       });
       if (o.json) return ctx.printJson(searchRunsResponse(page));
       ctx.print(
