@@ -10,6 +10,11 @@ export function withStoreOption(cmd: Command): Command {
   );
 }
 
+/** `parent <name>` with `--backend-store-uri` and `--json`: the shape of every store command. */
+export function storeCommand(parent: Command, name: string, description: string): Command {
+  return withJsonOption(withStoreOption(parent.command(name).description(description)));
+}
+
 export function withJsonOption(cmd: Command): Command {
   return cmd.option('--json', "print MLflow's REST JSON response for the same call");
 }

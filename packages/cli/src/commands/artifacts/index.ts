@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { listArtifactsResponse } from '@mlflow-ts/client';
 import type { CliContext } from '../../cli-context.js';
-import { withJsonOption, withStoreOption } from '../../options.js';
+import { withStoreOption, storeCommand } from '../../options.js';
 import { formatBytes, formatTable } from '../../output.js';
 import { createProgress } from '../../progress.js';
 
@@ -37,7 +37,7 @@ export function artifactsCommand(ctx: CliContext): Command {
       ctx.print(`Logged ${isDir ? 'directory' : 'file'} ${o.localPath} to ${where}run ${o.runId}`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('list').description("list one directory level of a run's artifacts")))
+  storeCommand(cmd, 'list', "list one directory level of a run's artifacts")
     .requiredOption('-r, --run-id <id>', 'run id')
     .option('-a, --artifact-path <path>', 'directory inside the run artifacts (default: the root)')
     .action(async (o: ArtifactOpts) => {

@@ -6,12 +6,12 @@ import type { CliContext } from '../../cli-context.js';
 import {
   collectKeyValue,
   viewOption,
-  withJsonOption,
   withSearchOptions,
   withStoreOption,
   searchArgs,
   type SearchOpts,
   type StoreOpts,
+  storeCommand,
 } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
@@ -19,7 +19,7 @@ import { UsageError } from '../../usage-error.js';
 export function experimentsCommand(ctx: CliContext): Command {
   const cmd = new Command('experiments').description('create, search and manage experiments');
 
-  withJsonOption(withStoreOption(cmd.command('create').description('create an experiment and print its id')))
+  storeCommand(cmd, 'create', 'create an experiment and print its id')
     .requiredOption('-n, --experiment-name <name>', 'name of the new experiment')
     .option('-l, --artifact-location <uri>', 'where its runs store artifacts (default: under the store root)')
     .option('-t, --tag <key=value>', 'experiment tag (repeatable)', collectKeyValue)
@@ -34,10 +34,11 @@ export function experimentsCommand(ctx: CliContext): Command {
       },
     );
 
-  withSearchOptions(
-    withJsonOption(withStoreOption(cmd.command('search').description('list experiments'))).addOption(viewOption()),
-    { filterExample: `"name LIKE 'prod-%'"`, orderExample: "'name ASC'", maxResults: [50000, 1000] },
-  ).action(async (o: StoreOpts & SearchOpts & { view: ViewType }) => {
+  withSearchOptions(storeCommand(cmd, 'search', 'list experiments').addOption(viewOption()), {
+    filterExample: `"name LIKE 'prod-%'"`,
+    orderExample: "'name ASC'",
+    maxResults: [50000, 1000],
+  }).action(async (o: StoreOpts & SearchOpts & { view: ViewType }) => {
     const page = await ctx.client(o.backendStoreUri).searchExperiments({
       viewType: o.view,
       ...searchArgs(o),
@@ -58,7 +59,7 @@ export function experimentsCommand(ctx: CliContext): Command {
     if (page.next_page_token) ctx.print(`(more results: --page-token ${page.next_page_token})`);
   });
 
-  withJsonOption(withStoreOption(cmd.command('get').description('show one experiment by id or name')))
+  storeCommand(cmd, 'get', 'show one experiment by id or name')
     .option('-x, --experiment-id <id>', 'experiment id')
     .option('-n, --experiment-name <name>', 'experiment name')
     .action(async (o: StoreOpts & { experimentId?: string; experimentName?: string }) => {

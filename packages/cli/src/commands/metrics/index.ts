@@ -2,13 +2,13 @@
 import { Command } from 'commander';
 import { getMetricHistoryResponse } from '@mlflow-ts/client';
 import type { CliContext } from '../../cli-context.js';
-import { withJsonOption, withStoreOption } from '../../options.js';
+import { storeCommand } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 
 export function metricsCommand(ctx: CliContext): Command {
   const cmd = new Command('metrics').description('read metric histories');
 
-  withJsonOption(withStoreOption(cmd.command('history').description('print the full history of a metric')))
+  storeCommand(cmd, 'history', 'print the full history of a metric')
     .requiredOption('--run-id <id>', 'run id')
     .requiredOption('--key <key>', 'metric key')
     .action(async (o: { backendStoreUri?: string; runId: string; key: string; json?: boolean }) => {

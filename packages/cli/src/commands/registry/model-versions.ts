@@ -9,6 +9,7 @@ import {
   searchArgs,
   type SearchOpts,
   type StoreOpts,
+  storeCommand,
 } from '../../options.js';
 import { UsageError } from '../../usage-error.js';
 import { printModelVersion, printModelVersions } from './registry-output.js';
@@ -53,7 +54,7 @@ export function modelVersionsCommand(ctx: CliContext): Command {
     printModelVersions(ctx, page.items, page.next_page_token);
   });
 
-  withJsonOption(withStoreOption(cmd.command('get').description('show one model version, by --version or --alias')))
+  storeCommand(cmd, 'get', 'show one model version, by --version or --alias')
     .addOption(nameOption())
     .option('-v, --version <version>', 'model version number')
     .option('-a, --alias <alias>', 'alias pointing at the version')
@@ -81,7 +82,7 @@ export function modelVersionsCommand(ctx: CliContext): Command {
       ctx.print(`Alias '${o.alias}' of model '${o.name}' now points to version ${o.version}.`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('delete-alias').description('remove an alias')))
+  storeCommand(cmd, 'delete-alias', 'remove an alias')
     .addOption(nameOption())
     .requiredOption('-a, --alias <alias>', 'alias name')
     .action(async (o: StoreOpts & { name: string; alias: string }) => {
@@ -90,7 +91,7 @@ export function modelVersionsCommand(ctx: CliContext): Command {
       ctx.print(`Deleted alias '${o.alias}' of model '${o.name}'.`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('transition').description('move a version to another stage')))
+  storeCommand(cmd, 'transition', 'move a version to another stage')
     .addOption(nameOption())
     .addOption(versionOption())
     .requiredOption('-s, --stage <stage>', `target stage: ${MODEL_VERSION_STAGES.join(', ')} (any case)`)
@@ -107,7 +108,7 @@ export function modelVersionsCommand(ctx: CliContext): Command {
       ctx.print(`Model '${mv.name}' version ${mv.version} is now in stage ${mv.current_stage}.`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('delete').description('delete a model version (its aliases go with it)')))
+  storeCommand(cmd, 'delete', 'delete a model version (its aliases go with it)')
     .addOption(nameOption())
     .addOption(versionOption())
     .action(async (o: VersionOpts) => {

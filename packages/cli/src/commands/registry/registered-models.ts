@@ -9,13 +9,14 @@ import {
   searchArgs,
   type SearchOpts,
   type StoreOpts,
+  storeCommand,
 } from '../../options.js';
 import { printRegisteredModel, printRegisteredModels } from './registry-output.js';
 
 export function registeredModelsCommand(ctx: CliContext): Command {
   const cmd = new Command('registered-models').description('create, list and manage registered models');
 
-  withJsonOption(withStoreOption(cmd.command('create').description('create a registered model')))
+  storeCommand(cmd, 'create', 'create a registered model')
     .requiredOption('-n, --name <name>', 'registered model name')
     .option('-d, --description <text>', 'description')
     .option('-t, --tag <key=value>', 'model tag (repeatable)', collectKeyValue)
@@ -45,7 +46,7 @@ export function registeredModelsCommand(ctx: CliContext): Command {
     printRegisteredModels(ctx, page.items, page.next_page_token);
   });
 
-  withJsonOption(withStoreOption(cmd.command('get').description('show one registered model')))
+  storeCommand(cmd, 'get', 'show one registered model')
     .requiredOption('-n, --name <name>', 'registered model name')
     .action(async (o: StoreOpts & { name: string }) => {
       const model = await ctx.client(o.backendStoreUri).getRegisteredModel(o.name);
@@ -53,7 +54,7 @@ export function registeredModelsCommand(ctx: CliContext): Command {
       printRegisteredModel(ctx, model);
     });
 
-  withJsonOption(withStoreOption(cmd.command('rename').description('rename a registered model (its versions follow)')))
+  storeCommand(cmd, 'rename', 'rename a registered model (its versions follow)')
     .requiredOption('-n, --name <name>', 'current name')
     .requiredOption('--new-name <name>', 'new name')
     .action(async (o: StoreOpts & { name: string; newName: string }) => {
@@ -62,7 +63,7 @@ export function registeredModelsCommand(ctx: CliContext): Command {
       ctx.print(`Renamed registered model '${o.name}' to '${model.name}'.`);
     });
 
-  withJsonOption(withStoreOption(cmd.command('delete').description('delete a registered model and all its versions')))
+  storeCommand(cmd, 'delete', 'delete a registered model and all its versions')
     .requiredOption('-n, --name <name>', 'registered model name')
     .action(async (o: StoreOpts & { name: string }) => {
       await ctx.client(o.backendStoreUri).deleteRegisteredModel(o.name);

@@ -7,11 +7,11 @@ import {
   collect,
   collectKeyValue,
   viewOption,
-  withJsonOption,
   withSearchOptions,
   withStoreOption,
   searchArgs,
   type StoreOpts,
+  storeCommand,
 } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
@@ -51,7 +51,7 @@ export function runsCommand(ctx: CliContext): Command {
   const cmd = new Command('runs').description('list, inspect, create and log to runs');
 
   withSearchOptions(
-    withJsonOption(withStoreOption(cmd.command('list').description('search the runs of experiments')))
+    storeCommand(cmd, 'list', 'search the runs of experiments')
       .option('--experiment-id <id>', 'experiment id (repeatable; default: $MLFLOW_EXPERIMENT_ID)', collect)
       .addOption(viewOption()),
     {
@@ -87,7 +87,7 @@ export function runsCommand(ctx: CliContext): Command {
     },
   );
 
-  withJsonOption(withStoreOption(cmd.command('describe').description('show a run: info, params, metrics, tags')))
+  storeCommand(cmd, 'describe', 'show a run: info, params, metrics, tags')
     .requiredOption('--run-id <id>', 'run id')
     .action(async (o: StoreOpts & { runId: string }) => {
       const run = await ctx.client(o.backendStoreUri).getRun(o.runId);
@@ -95,7 +95,7 @@ export function runsCommand(ctx: CliContext): Command {
       else describeRun(ctx, run);
     });
 
-  withJsonOption(withStoreOption(cmd.command('create').description('create a run and print its id')))
+  storeCommand(cmd, 'create', 'create a run and print its id')
     .option('--experiment-id <id>', 'experiment id (default: $MLFLOW_EXPERIMENT_ID, else 0)')
     .option('--experiment-name <name>', 'experiment name (must exist)')
     .option('--run-name <name>', 'run name (default: a generated one)')
