@@ -4,13 +4,12 @@
 // bare grpc-js answering the very same bytes, pre-encoded), and the load process that times both.
 // Also times the encoders alone, the fast one against the generic mapping it replaces, in the server
 // process. Prints `## metric history`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { median, now } from './lib.mjs';
+import { jsonChild, median, now } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const POINTS = Number(process.env.HISTORY_BENCH_POINTS ?? 10_000);
@@ -229,25 +228,8 @@ async function loadRole() {
 }
 
 // ---------------------------------------------------------------- parent
-function child(args, stdinOpen = false) {
-  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], {
-    stdio: [stdinOpen ? 'pipe' : 'ignore', 'pipe', 'inherit'],
-  });
-  const lines = [];
-  const waiters = [];
-  let buf = '';
-  p.stdout.on('data', (d) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const msg = JSON.parse(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(msg);
-      else lines.push(msg);
-    }
-  });
-  return { p, next: () => (lines.length ? Promise.resolve(lines.shift()) : new Promise((r) => waiters.push(r))) };
-}
+const child = (args, stdinOpen = false) =>
+  jsonChild(fileURLToPath(import.meta.url), args, { stdin: stdinOpen ? 'pipe' : 'ignore' });
 
 async function parent() {
   const base = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();

@@ -13,7 +13,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadFor, median, now } from './lib.mjs';
+import { loadFor, median, now, httpText } from './lib.mjs';
 
 const REF = process.env.MLFLOW_REFERENCE_URL;
 const RUNS = Number(process.env.REFERENCE_BENCH_RUNS ?? 1000);
@@ -47,27 +47,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 function client(base) {
   const u = new URL(base);
   const call = (method, route, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : JSON.stringify(body);
-      const headers = payload
-        ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-        : {};
-      const req = http.request(
-        { host: u.hostname, port: u.port, method, path: `/api/2.0/mlflow/${route}`, agent, headers },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200)
-              reject(new Error(`${method} ${route}: ${res.statusCode} ${text.slice(0, 200)}`));
-            else resolve(text);
-          });
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    httpText({ agent, host: u.hostname, port: u.port, method, path: `/api/2.0/mlflow/${route}`, body });
   return {
     post: async (route, body) => JSON.parse(await call('POST', route, body)),
     postRaw: (route, body) => call('POST', route, body),

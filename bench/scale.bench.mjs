@@ -10,13 +10,12 @@
 // Baselines in the same run: for the opens, the floor of the I/O they must do (list the experiment
 // and stat every run's meta.yaml; cold: read every file of every run); for the calls, a bare
 // node:http server answering the very same bytes. Prints `## scale`.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { median, now } from './lib.mjs';
+import { httpText, jsonChild, median, now } from './lib.mjs';
 
 const RUNS = Number(process.env.SCALE_BENCH_RUNS ?? 100_000);
 const ROUNDS = Number(process.env.SCALE_BENCH_ROUNDS ?? 15);
@@ -112,50 +111,9 @@ async function floorRole() {
 
 // ---------------------------------------------------------------- parent (the load)
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
-function post(port, urlPath, body) {
-  return new Promise((resolve, reject) => {
-    const payload = JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: urlPath,
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Buffer.concat(chunks).toString('utf8'))
-            : reject(new Error(`${urlPath}: ${res.statusCode}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const post = (port, urlPath, body) => httpText({ agent, port, path: urlPath, body });
 
-function child(args) {
-  const p = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const queue = [];
-  const waiters = [];
-  let buf = '';
-  p.stdout.on('data', (d) => {
-    buf += d;
-    for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-      const msg = JSON.parse(buf.slice(0, i));
-      buf = buf.slice(i + 1);
-      const w = waiters.shift();
-      if (w) w(msg);
-      else queue.push(msg);
-    }
-  });
-  return { p, next: () => (queue.length ? Promise.resolve(queue.shift()) : new Promise((r) => waiters.push(r))) };
-}
+const child = (args) => jsonChild(fileURLToPath(import.meta.url), args);
 
 /** CPU time (user + system, all threads) a process has used, in ms: /proc/<pid>/stat in clock ticks. */
 function cpuMs(pid) {

@@ -10,7 +10,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { now } from './lib.mjs';
+import { now, httpText } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -86,31 +86,7 @@ function startServer(kind, modelDir, extra = {}) {
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function post(port, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method: 'POST',
-        path: '/invocations',
-        agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(Buffer.concat(chunks).toString('utf8'))
-            : reject(new Error(`${res.statusCode} ${Buffer.concat(chunks).toString('utf8').slice(0, 200)}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const post = (port, body) => httpText({ agent, port, path: '/invocations', body });
 
 /** `clients` loops posting `bodies` round-robin for `seconds`; returns req/s and p99 latency (ms). */
 async function load(port, clients, bodies, seconds) {

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { createFsTrackingStore } from '@mlflow-ts/store-fs';
 import { createGrpcStore } from '@mlflow-ts/store-grpc';
 import { createStoreServer } from '@mlflow-ts/store-grpc/server';
-import { loadFor, now, timeIt } from './lib.mjs';
+import { loadFor, now, timeIt, httpText } from './lib.mjs';
 
 const RUNS = Number(process.env.STORE_SERVICE_BENCH_RUNS ?? 10_000);
 const HISTORY = 10_000;
@@ -23,33 +23,7 @@ const ORDER = ['metrics.acc DESC'];
 const load = (clients, fn) => loadFor(clients, fn, LOAD_SECONDS);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-function request(port, method, urlPath, body) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port,
-        method,
-        path: urlPath,
-        agent,
-        headers: payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {},
-      },
-      (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (res.statusCode !== 200)
-            reject(new Error(`${method} ${urlPath}: ${res.statusCode} ${text.slice(0, 200)}`));
-          else resolve(text);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const request = (port, method, urlPath, body) => httpText({ agent, port, method, path: urlPath, body });
 
 function echoServer() {
   const server = http.createServer((req, res) => {
