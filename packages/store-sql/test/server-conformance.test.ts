@@ -57,21 +57,24 @@ afterAll(async () => {
   for (const s of servers.values()) await (await s).close();
 });
 
+/** Each client kind, as a store pair over a running server. */
+const CLIENTS = [
+  ['REST', async (dialect: 'sqlite' | 'postgresql') => createRestStore({ baseUrl: (await server(dialect)).baseUrl })],
+  [
+    'gRPC',
+    async (dialect: 'sqlite' | 'postgresql') => createGrpcStore({ address: (await server(dialect)).grpcAddress }),
+  ],
+] as const;
+
 for (const dialect of ['sqlite', 'postgresql'] as const) {
-  runTrackingStoreConformance(`REST client → server → store-sql on ${dialect}`, async () => {
-    const remote = createRestStore({ baseUrl: (await server(dialect)).baseUrl });
-    return { store: remote.tracking, cleanup: () => remote.close() };
-  });
-  runRegistryStoreConformance(`REST client → server → store-sql registry on ${dialect}`, async () => {
-    const remote = createRestStore({ baseUrl: (await server(dialect)).baseUrl });
-    return { store: remote.registry, cleanup: () => remote.close() };
-  });
-  runTrackingStoreConformance(`gRPC client → server → store-sql on ${dialect}`, async () => {
-    const remote = createGrpcStore({ address: (await server(dialect)).grpcAddress });
-    return { store: remote.tracking, cleanup: () => remote.close() };
-  });
-  runRegistryStoreConformance(`gRPC client → server → store-sql registry on ${dialect}`, async () => {
-    const remote = createGrpcStore({ address: (await server(dialect)).grpcAddress });
-    return { store: remote.registry, cleanup: () => remote.close() };
-  });
+  for (const [client, open] of CLIENTS) {
+    runTrackingStoreConformance(`${client} client → server → store-sql on ${dialect}`, async () => {
+      const remote = await open(dialect);
+      return { store: remote.tracking, cleanup: () => remote.close() };
+    });
+    runRegistryStoreConformance(`${client} client → server → store-sql registry on ${dialect}`, async () => {
+      const remote = await open(dialect);
+      return { store: remote.registry, cleanup: () => remote.close() };
+    });
+  }
 }

@@ -2,12 +2,10 @@
  * Logged-model rows (logged_models, logged_model_tags, logged_model_params, logged_model_metrics) as
  * the wire entity, and the metric rows MLflow writes for metrics logged with a `model_id`.
  */
-import type { Selectable } from 'kysely';
 import { LOGGED_MODEL_STATUSES, LOGGED_MODEL_STATUS_NUMBERS, latestLoggedModelMetrics } from '@mlflow-ts/format';
 import type { LoggedModel, LoggedModelStatus, Metric } from '@mlflow-ts/format';
-import type { LoggedModelsTable } from '../db-types.js';
 import type { Db } from '../tracking/transactions.js';
-import { chunks } from '../tracking/transactions.js';
+import { chunks, groupBy, selectInChunks, selectWhereIn } from '../tracking/transactions.js';
 
 export const IN_CHUNK = 500;
 
@@ -43,65 +41,47 @@ function metricEntity(r: MetricRow): Metric {
   return m;
 }
 
-function group<T extends { model_id: string }>(rows: readonly T[]): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const r of rows) {
-    const list = out.get(r.model_id);
-    if (list) list.push(r);
-    else out.set(r.model_id, [r]);
-  }
-  return out;
-}
-
 /** The models with these ids (active ones only), in the order of `ids`. */
 export async function loadLoggedModels(db: Db, ids: readonly string[]): Promise<LoggedModel[]> {
   if (ids.length === 0) return [];
-  const rows: Selectable<LoggedModelsTable>[] = [];
-  const tags: { model_id: string; tag_key: string; tag_value: string }[] = [];
-  const params: { model_id: string; param_key: string; param_value: string }[] = [];
-  const metrics: MetricRow[] = [];
-  for (const part of chunks(ids, IN_CHUNK)) {
-    rows.push(...(await db.selectFrom('logged_models').selectAll().where('model_id', 'in', part).execute()));
-    tags.push(
-      ...(await db
-        .selectFrom('logged_model_tags')
-        .select(['model_id', 'tag_key', 'tag_value'])
-        .where('model_id', 'in', part)
-        .orderBy('tag_key')
-        .execute()),
+  const rows = await selectInChunks(ids, IN_CHUNK, (part) =>
+    db.selectFrom('logged_models').selectAll().where('model_id', 'in', part).execute(),
+  );
+  const keyValues = <K extends string, V extends string>(table: string, key: K, value: V) =>
+    selectWhereIn<{ model_id: string } & Record<K | V, string>>(
+      db,
+      table,
+      ['model_id', key, value],
+      'model_id',
+      ids,
+      key,
+      IN_CHUNK,
     );
-    params.push(
-      ...(await db
-        .selectFrom('logged_model_params')
-        .select(['model_id', 'param_key', 'param_value'])
-        .where('model_id', 'in', part)
-        .orderBy('param_key')
-        .execute()),
-    );
-    metrics.push(
-      ...(await db
-        .selectFrom('logged_model_metrics')
-        .select([
-          'model_id',
-          'metric_name',
-          'metric_timestamp_ms',
-          'metric_step',
-          'metric_value',
-          'run_id',
-          'dataset_name',
-          'dataset_digest',
-        ])
-        .where('model_id', 'in', part)
-        .orderBy('metric_timestamp_ms')
-        .orderBy('metric_step')
-        .orderBy('metric_name')
-        .execute()),
-    );
-  }
+  const tags = await keyValues('logged_model_tags', 'tag_key', 'tag_value');
+  const params = await keyValues('logged_model_params', 'param_key', 'param_value');
+  const metrics: MetricRow[] = await selectInChunks(ids, IN_CHUNK, (part) =>
+    db
+      .selectFrom('logged_model_metrics')
+      .select([
+        'model_id',
+        'metric_name',
+        'metric_timestamp_ms',
+        'metric_step',
+        'metric_value',
+        'run_id',
+        'dataset_name',
+        'dataset_digest',
+      ])
+      .where('model_id', 'in', part)
+      .orderBy('metric_timestamp_ms')
+      .orderBy('metric_step')
+      .orderBy('metric_name')
+      .execute(),
+  );
   const byId = new Map(rows.filter((r) => r.lifecycle_stage !== 'deleted').map((r) => [r.model_id, r]));
-  const tagsOf = group(tags);
-  const paramsOf = group(params);
-  const metricsOf = group(metrics);
+  const tagsOf = groupBy(tags, (r) => r.model_id);
+  const paramsOf = groupBy(params, (r) => r.model_id);
+  const metricsOf = groupBy(metrics, (r) => r.model_id);
   const out: LoggedModel[] = [];
   for (const id of ids) {
     const r = byId.get(id);

@@ -57,26 +57,45 @@ const KEY_VALUE_TABLES = {
   params: ['logged_model_params', 'param_key', 'param_value'],
 } as const;
 
+type KeyValueKind = keyof typeof KEY_VALUE_TABLES;
+
+/**
+ * Writes a model's tags or params; the last value wins for a key given twice (MLflow's
+ * session.add_all would fail the primary key), and a stored key takes the new value.
+ */
+async function writeKeyValues(
+  db: Db,
+  modelId: string,
+  experimentId: number,
+  kind: KeyValueKind,
+  items: readonly { key: string; value: string }[],
+): Promise<void> {
+  const last = [...new Map(items.map((x) => [x.key, x.value]))];
+  if (last.length === 0) return;
+  const [table, keyColumn, valueColumn] = KEY_VALUE_TABLES[kind].map((name) => sql.raw(name));
+  const rows = last.map(([key, value]) => sql`(${modelId}, ${experimentId}, ${key}, ${value})`);
+  await sql`INSERT INTO ${table} (model_id, experiment_id, ${keyColumn}, ${valueColumn}) VALUES ${sql.join(rows)}
+    ON CONFLICT (model_id, ${keyColumn}) DO UPDATE SET ${valueColumn} = excluded.${valueColumn}`.execute(db);
+}
+
 export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedModelDeps): LoggedModelStore {
   let lastTime = 0;
   // Strictly increasing within this process, so the default order (newest first) is deterministic.
   const now = () => (lastTime = Math.max(Date.now(), lastTime + 1));
 
-  /** Sets a model's tags or params (the last value of a key wins), in one transaction. */
-  const upsertKeyValues = (
+  /** Sets a model's tags or params (the id, then the items checked first), in one transaction. */
+  const upsertKeyValues = async (
     modelId: string,
-    kind: keyof typeof KEY_VALUE_TABLES,
-    items: { key: string; value: string }[],
-  ) =>
-    inWriteTransaction(conn, async (db) => {
+    kind: KeyValueKind,
+    valid: () => { key: string; value: string }[],
+  ) => {
+    checkLoggedModelId(modelId);
+    const items = valid();
+    await inWriteTransaction(conn, async (db) => {
       const { experiment_id } = await requireModel(db, modelId);
-      const last = [...new Map(items.map((x) => [x.key, x.value]))];
-      if (last.length === 0) return;
-      const [table, keyColumn, valueColumn] = KEY_VALUE_TABLES[kind].map((name) => sql.raw(name));
-      const rows = last.map(([key, value]) => sql`(${modelId}, ${experiment_id}, ${key}, ${value})`);
-      await sql`INSERT INTO ${table} (model_id, experiment_id, ${keyColumn}, ${valueColumn}) VALUES ${sql.join(rows)}
-        ON CONFLICT (model_id, ${keyColumn}) DO UPDATE SET ${valueColumn} = excluded.${valueColumn}`.execute(db);
+      await writeKeyValues(db, modelId, experiment_id, kind, items);
     });
+  };
 
   return {
     async createLoggedModel(req) {
@@ -103,35 +122,8 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
             status_message: null,
           })
           .execute();
-        // Last value wins for a key given twice (MLflow's session.add_all would fail the primary key).
-        const lastParams = [...new Map(params.map((p) => [p.key, p.value]))];
-        const lastTags = [...new Map(tags.map((x) => [x.key, x.value]))];
-        if (lastParams.length > 0) {
-          await db
-            .insertInto('logged_model_params')
-            .values(
-              lastParams.map(([key, value]) => ({
-                model_id: modelId,
-                experiment_id: experimentId,
-                param_key: key,
-                param_value: value,
-              })),
-            )
-            .execute();
-        }
-        if (lastTags.length > 0) {
-          await db
-            .insertInto('logged_model_tags')
-            .values(
-              lastTags.map(([key, value]) => ({
-                model_id: modelId,
-                experiment_id: experimentId,
-                tag_key: key,
-                tag_value: value,
-              })),
-            )
-            .execute();
-        }
+        await writeKeyValues(db, modelId, experimentId, 'params', params);
+        await writeKeyValues(db, modelId, experimentId, 'tags', tags);
         return getModel(db, modelId);
       });
     },
@@ -170,14 +162,7 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
         return page.next_page_token ? { items, next_page_token: page.next_page_token } : { items };
       }),
 
-    async setLoggedModelTags(modelId, tags) {
-      checkLoggedModelId(modelId);
-      await upsertKeyValues(
-        modelId,
-        'tags',
-        tags.map((t) => validateTag(t)),
-      );
-    },
+    setLoggedModelTags: (modelId, tags) => upsertKeyValues(modelId, 'tags', () => tags.map((t) => validateTag(t))),
 
     async deleteLoggedModelTag(modelId, key) {
       checkLoggedModelId(modelId);
@@ -198,13 +183,7 @@ export function createSqlLoggedModelStore(conn: SqlConnection, deps: SqlLoggedMo
       });
     },
 
-    async logLoggedModelParams(modelId, params) {
-      checkLoggedModelId(modelId);
-      await upsertKeyValues(
-        modelId,
-        'params',
-        params.map((p) => validateParam(p)),
-      );
-    },
+    logLoggedModelParams: (modelId, params) =>
+      upsertKeyValues(modelId, 'params', () => params.map((p) => validateParam(p))),
   };
 }

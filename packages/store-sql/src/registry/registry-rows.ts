@@ -7,7 +7,7 @@ import type { Selectable } from 'kysely';
 import { MODEL_VERSION_STAGES } from '@mlflow-ts/format';
 import type { ModelVersion, ModelVersionStage, ModelVersionStatus, RegisteredModel } from '@mlflow-ts/format';
 import type { ModelVersionsTable, RegisteredModelsTable } from '../db-types.js';
-import { chunks } from '../tracking/transactions.js';
+import { chunks, groupBy, selectWhereIn } from '../tracking/transactions.js';
 import type { Db } from '../tracking/transactions.js';
 
 export type ModelRow = Selectable<RegisteredModelsTable>;
@@ -49,35 +49,22 @@ export function versionEntity(row: VersionRow, tags: KeyValue[], aliases: string
 
 const versionKey = (name: string, version: number) => `${name}\u0000${version}`;
 
-function group<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const k = key(row);
-    const list = out.get(k);
-    if (list) list.push(row);
-    else out.set(k, [row]);
-  }
-  return out;
-}
-
 /** Aliases of the named models: name → (version → alias names), and name → alias list. */
 async function loadAliases(
   db: Db,
   names: readonly string[],
 ): Promise<Map<string, { alias: string; version: number }[]>> {
-  const rows: { name: string; alias: string; version: number }[] = [];
-  for (const part of chunks([...new Set(names)], CHUNK)) {
-    rows.push(
-      ...(await db
-        .selectFrom('registered_model_aliases')
-        .select(['name', 'alias', 'version'])
-        .where('name', 'in', part)
-        .orderBy('alias')
-        .execute()),
-    );
-  }
+  const rows = await selectWhereIn<{ name: string; alias: string; version: number }>(
+    db,
+    'registered_model_aliases',
+    ['name', 'alias', 'version'],
+    'name',
+    [...new Set(names)],
+    'alias',
+    CHUNK,
+  );
   const out = new Map<string, { alias: string; version: number }[]>();
-  for (const [name, list] of group(rows, (r) => r.name))
+  for (const [name, list] of groupBy(rows, (r) => r.name))
     out.set(
       name,
       list.map((r) => ({ alias: r.alias, version: r.version })),
@@ -106,7 +93,7 @@ export async function versionEntities(
     );
     tags.push(...found.rows);
   }
-  const tagsByVersion = group(tags, (t) => versionKey(t.name, t.version));
+  const tagsByVersion = groupBy(tags, (t) => versionKey(t.name, t.version));
   const aliases = withAliases
     ? await loadAliases(
         db,
@@ -167,20 +154,18 @@ export async function latestVersionRows(
 export async function modelEntities(db: Db, rows: readonly ModelRow[]): Promise<RegisteredModel[]> {
   if (rows.length === 0) return [];
   const names = rows.map((r) => r.name);
-  const tags: { name: string; key: string; value: string | null }[] = [];
-  for (const part of chunks(names, CHUNK)) {
-    tags.push(
-      ...(await db
-        .selectFrom('registered_model_tags')
-        .select(['name', 'key', 'value'])
-        .where('name', 'in', part)
-        .orderBy('key')
-        .execute()),
-    );
-  }
-  const tagsByModel = group(tags, (t) => t.name);
+  const tags = await selectWhereIn<{ name: string; key: string; value: string | null }>(
+    db,
+    'registered_model_tags',
+    ['name', 'key', 'value'],
+    'name',
+    names,
+    'key',
+    CHUNK,
+  );
+  const tagsByModel = groupBy(tags, (t) => t.name);
   const aliases = await loadAliases(db, names);
-  const latest = group(await versionEntities(db, await latestVersionRows(db, names), false), (v) => v.name);
+  const latest = groupBy(await versionEntities(db, await latestVersionRows(db, names), false), (v) => v.name);
   return rows.map((r) => {
     const created = r.creation_time ?? 0;
     const out: RegisteredModel = {

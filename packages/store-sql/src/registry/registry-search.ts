@@ -16,7 +16,7 @@ import type {
   SearchRegistryRequest,
 } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
-import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
+import { columnMap, compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
 import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
 import { modelEntities, STAGE_DELETED_INTERNAL, versionEntities } from './registry-rows.js';
 import type { ModelRow, VersionRow } from './registry-rows.js';
@@ -41,20 +41,15 @@ function unknownKey(id: Identifier): never {
   throw MlflowError.invalidParameter(`Invalid ${id.type} key '${id.key}'`);
 }
 
-const MODEL_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
-  name: { column: 'name', type: 'string' },
-  creation_timestamp: { column: 'creation_time', type: 'number' },
-  last_updated_timestamp: { column: 'last_updated_time', type: 'number' },
-};
+const MODEL_COLUMNS = columnMap(
+  { name: 'name' },
+  { creation_timestamp: 'creation_time', last_updated_timestamp: 'last_updated_time' },
+);
 
-const VERSION_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
-  name: { column: 'name', type: 'string' },
-  run_id: { column: 'run_id', type: 'string' },
-  source_path: { column: 'source', type: 'string' },
-  version_number: { column: 'version', type: 'number' },
-  creation_timestamp: { column: 'creation_time', type: 'number' },
-  last_updated_timestamp: { column: 'last_updated_time', type: 'number' },
-};
+const VERSION_COLUMNS = columnMap(
+  { name: 'name', run_id: 'run_id', source_path: 'source' },
+  { version_number: 'version', creation_timestamp: 'creation_time', last_updated_timestamp: 'last_updated_time' },
+);
 
 function scope(dialect: SqlDialectName, joins: JoinSet, entity: 'models' | 'versions'): SqlSearchScope {
   const [alias, columns, tags] =

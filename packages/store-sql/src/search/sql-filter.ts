@@ -36,6 +36,17 @@ export interface PartialValueIndex {
   maxBytes: number;
 }
 
+/** An entity's attribute columns: identifier key → column and its type. */
+export type ColumnMap = Readonly<Record<string, { column: string; type: 'string' | 'number' }>>;
+
+/** A ColumnMap from `{ key: column }` of the text columns and of the number columns. */
+export function columnMap(strings: Record<string, string>, numbers: Record<string, string>): ColumnMap {
+  const out: Record<string, { column: string; type: 'string' | 'number' }> = {};
+  for (const [key, column] of Object.entries(strings)) out[key] = { column, type: 'string' };
+  for (const [key, column] of Object.entries(numbers)) out[key] = { column, type: 'number' };
+  return out;
+}
+
 /** Any number of values per row (datasets): a comparison holds when one value passes. */
 export interface MultiSource {
   kind: 'multi';

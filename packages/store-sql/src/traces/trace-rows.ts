@@ -6,6 +6,7 @@
  */
 import { pythonJsonDumps, orderSpans, TRACE_KEYS } from '@mlflow-ts/format';
 import type { SpanRecord, TraceInfo, TraceState } from '@mlflow-ts/format';
+import type { TraceInfoTable } from '../db-types.js';
 import type { Db } from '../tracking/transactions.js';
 import { chunks } from '../tracking/transactions.js';
 
@@ -17,16 +18,7 @@ export const preview = (s: string | undefined): string | null => (s === undefine
 
 const STATES: readonly string[] = ['STATE_UNSPECIFIED', 'OK', 'ERROR', 'IN_PROGRESS'];
 
-interface InfoRow {
-  request_id: string;
-  experiment_id: number;
-  timestamp_ms: number;
-  execution_time_ms: number | null;
-  status: string;
-  client_request_id: string | null;
-  request_preview: string | null;
-  response_preview: string | null;
-}
+type InfoRow = TraceInfoTable;
 
 function infoEntity(r: InfoRow, tags: Record<string, string>, metadata: Record<string, string>): TraceInfo {
   const info: TraceInfo = {

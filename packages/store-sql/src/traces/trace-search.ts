@@ -16,8 +16,15 @@ import type {
   TraceIdentifier,
 } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
-import { compileSqlFilter, JoinSet, pageWindow, toPage } from '../search/index.js';
-import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
+import {
+  compileSqlFilter,
+  JoinSet,
+  pageWindow,
+  type SqlExpr,
+  type SqlSearchScope,
+  toPage,
+  type ValueSource,
+} from '../search/index.js';
 import type { Db } from '../tracking/transactions.js';
 
 const T = 'trace_info';

@@ -29,3 +29,13 @@ export function noSuchRun(id: string): MlflowError {
 export function appendUriPath(base: string, ...parts: string[]): string {
   return [base.replace(/\/+$/, ''), ...parts].join('/');
 }
+
+/** `mlflow gc` removes only what was deleted first (MLflow's message). */
+export function assertDeletedForGc(kind: 'Run' | 'Experiment', id: string, stage: string | null): void {
+  if (stage !== 'deleted') {
+    throw new MlflowError(
+      'INVALID_PARAMETER_VALUE',
+      `${kind} ${id} must be deleted before it can be permanently removed.`,
+    );
+  }
+}

@@ -4,7 +4,7 @@ import type { Dataset, DatasetInput, Experiment, Metric, Run, RunInfo, RunStatus
 import { fromDbBool } from '../connect.js';
 import type { DatasetsTable, ExperimentsTable, RunsTable } from '../db-types.js';
 import type { Db } from './transactions.js';
-import { chunks } from './transactions.js';
+import { chunks, groupBy } from './transactions.js';
 
 type Row<T> = Selectable<T>;
 
@@ -122,21 +122,11 @@ export async function loadRuns(db: Db, runIds: readonly string[]): Promise<Run[]
         inputTags.set(t.input_uuid, list);
       }
     }
-    const group = <T>(rows: T[], id: (r: T) => string) => {
-      const m = new Map<string, T[]>();
-      for (const r of rows) {
-        const k = id(r);
-        const list = m.get(k);
-        if (list) list.push(r);
-        else m.set(k, [r]);
-      }
-      return m;
-    };
-    const metricsBy = group(metrics, (r) => r.run_uuid);
-    const paramsBy = group(params, (r) => r.run_uuid);
-    const tagsBy = group(tags, (r) => r.run_uuid);
-    const inputsBy = group(inputs, (r) => r.destination_id);
-    const edgesBy = group(edges, (r) => r.source_id);
+    const metricsBy = groupBy(metrics, (r) => r.run_uuid);
+    const paramsBy = groupBy(params, (r) => r.run_uuid);
+    const tagsBy = groupBy(tags, (r) => r.run_uuid);
+    const inputsBy = groupBy(inputs, (r) => r.destination_id);
+    const edgesBy = groupBy(edges, (r) => r.source_id);
     const rowsById = new Map(runs.map((r) => [r.run_uuid, r]));
     for (const id of ids) {
       const row = rowsById.get(id);

@@ -13,7 +13,13 @@ import {
 import type { Experiment, ExperimentTag, OrderByClause, Page, SearchExperimentsRequest } from '@mlflow-ts/format';
 import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, toPage } from '../search/index.js';
 import { experimentEntity } from './entities.js';
-import { appendUriPath, experimentIdNumber, noSuchExperiment, type TrackingContext } from './context.js';
+import {
+  appendUriPath,
+  assertDeletedForGc,
+  experimentIdNumber,
+  noSuchExperiment,
+  type TrackingContext,
+} from './context.js';
 import { experimentSearchScope } from './search-scopes.js';
 import { chunks, inWriteTransaction, read, type Db } from './transactions.js';
 
@@ -256,35 +262,26 @@ export async function deleteExperimentTag(ctx: TrackingContext, id: string, key:
   });
 }
 
-export async function deleteExperiment(ctx: TrackingContext, id: string): Promise<void> {
+/**
+ * Deletes or restores an experiment and, as MLflow's SQL store does, every run in it (deleted runs
+ * get a deleted_time, restored ones lose it).
+ */
+export async function setExperimentLifecycle(
+  ctx: TrackingContext,
+  id: string,
+  stage: 'active' | 'deleted',
+): Promise<void> {
   await inWriteTransaction(ctx.conn, async (db) => {
-    const row = await requireExperiment(db, id, 'active');
+    const row = await requireExperiment(db, id, stage === 'deleted' ? 'active' : 'deleted');
     const now = Date.now();
     await db
       .updateTable('experiments')
-      .set({ lifecycle_stage: 'deleted', last_update_time: now })
+      .set({ lifecycle_stage: stage, last_update_time: now })
       .where('experiment_id', '=', row.experiment_id)
       .execute();
     await db
       .updateTable('runs')
-      .set({ lifecycle_stage: 'deleted', deleted_time: now })
-      .where('experiment_id', '=', row.experiment_id)
-      .execute();
-  });
-}
-
-export async function restoreExperiment(ctx: TrackingContext, id: string): Promise<void> {
-  await inWriteTransaction(ctx.conn, async (db) => {
-    const row = await requireExperiment(db, id, 'deleted');
-    await db
-      .updateTable('experiments')
-      .set({ lifecycle_stage: 'active', last_update_time: Date.now() })
-      .where('experiment_id', '=', row.experiment_id)
-      .execute();
-    // MLflow's SQL store brings back every run of the experiment.
-    await db
-      .updateTable('runs')
-      .set({ lifecycle_stage: 'active', deleted_time: null })
+      .set({ lifecycle_stage: stage, deleted_time: stage === 'deleted' ? now : null })
       .where('experiment_id', '=', row.experiment_id)
       .execute();
   });
@@ -298,12 +295,7 @@ export async function hardDeleteExperiment(
 ): Promise<void> {
   await inWriteTransaction(ctx.conn, async (db) => {
     const row = await requireExperiment(db, id);
-    if (row.lifecycle_stage !== 'deleted') {
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `Experiment ${id} must be deleted before it can be permanently removed.`,
-      );
-    }
+    assertDeletedForGc('Experiment', id, row.lifecycle_stage);
     const eid = row.experiment_id;
     const runIds = (await db.selectFrom('runs').select('run_uuid').where('experiment_id', '=', eid).execute()).map(
       (r) => r.run_uuid,

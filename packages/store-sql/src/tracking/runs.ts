@@ -26,7 +26,7 @@ import type {
   UpdateRunRequest,
 } from '@mlflow-ts/format';
 import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, presentInFilter, toPage } from '../search/index.js';
-import { appendUriPath, experimentIdNumber, noSuchRun, type TrackingContext } from './context.js';
+import { appendUriPath, assertDeletedForGc, experimentIdNumber, noSuchRun, type TrackingContext } from './context.js';
 import { loadRuns, runInfoEntity } from './entities.js';
 import { requireExperiment } from './experiments.js';
 import { insertParams, requireActiveRun, requireRun, upsertTags } from './run-writes.js';
@@ -326,12 +326,7 @@ export async function deleteRunRows(db: Db, runIds: string[]): Promise<void> {
 export async function hardDeleteRun(ctx: TrackingContext, runId: string): Promise<void> {
   await inWriteTransaction(ctx.conn, async (db) => {
     const run = await requireRun(db, runId);
-    if (run.lifecycle_stage !== 'deleted') {
-      throw new MlflowError(
-        'INVALID_PARAMETER_VALUE',
-        `Run ${runId} must be deleted before it can be permanently removed.`,
-      );
-    }
+    assertDeletedForGc('Run', runId, run.lifecycle_stage);
     await deleteRunRows(db, [runId]);
   });
 }

@@ -9,20 +9,15 @@ import type { Identifier } from '@mlflow-ts/format';
 import { DATASET_CONTEXT_TAG, RUN_NAME_TAG } from '@mlflow-ts/format';
 import type { SqlDialectName } from '../connect.js';
 import { shortValueIndex } from '../schema/extra-indexes.js';
-import type { JoinSet } from '../search/index.js';
+import { columnMap, type JoinSet } from '../search/index.js';
 import type { SqlExpr, SqlSearchScope, ValueSource } from '../search/index.js';
 
 const col = (alias: string, column: string): SqlExpr => sql.raw(`${alias}.${column}`);
 
-const RUN_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
-  run_id: { column: 'run_uuid', type: 'string' },
-  run_name: { column: 'name', type: 'string' },
-  status: { column: 'status', type: 'string' },
-  user_id: { column: 'user_id', type: 'string' },
-  artifact_uri: { column: 'artifact_uri', type: 'string' },
-  start_time: { column: 'start_time', type: 'number' },
-  end_time: { column: 'end_time', type: 'number' },
-};
+const RUN_COLUMNS = columnMap(
+  { run_id: 'run_uuid', run_name: 'name', status: 'status', user_id: 'user_id', artifact_uri: 'artifact_uri' },
+  { start_time: 'start_time', end_time: 'end_time' },
+);
 
 function keyedJoin(joins: JoinSet, table: 'latest_metrics' | 'params' | 'tags', key: string): string {
   return joins.add(
@@ -77,12 +72,10 @@ function datasetExists(field: string, where: (value: SqlExpr) => SqlExpr): SqlEx
   return sql`EXISTS (SELECT 1 ${base} WHERE ${scope} AND ${where(sql.raw(column))})`;
 }
 
-const EXPERIMENT_COLUMNS: Readonly<Record<string, { column: string; type: 'string' | 'number' }>> = {
-  experiment_id: { column: 'experiment_id', type: 'number' },
-  name: { column: 'name', type: 'string' },
-  creation_time: { column: 'creation_time', type: 'number' },
-  last_update_time: { column: 'last_update_time', type: 'number' },
-};
+const EXPERIMENT_COLUMNS = columnMap(
+  { name: 'name' },
+  { experiment_id: 'experiment_id', creation_time: 'creation_time', last_update_time: 'last_update_time' },
+);
 
 /** Experiments (the main table is `experiments`); tags are `experiment_tags`. */
 export function experimentSearchScope(dialect: SqlDialectName, joins: JoinSet): SqlSearchScope {

@@ -64,8 +64,8 @@ export async function createSqlTrackingStore(
     renameExperiment: (id, name) => exps.renameExperiment(ctx, id, name),
     setExperimentTag: (id, tag) => exps.setExperimentTag(ctx, id, tag),
     deleteExperimentTag: (id, key) => exps.deleteExperimentTag(ctx, id, key),
-    deleteExperiment: (id) => exps.deleteExperiment(ctx, id),
-    restoreExperiment: (id) => exps.restoreExperiment(ctx, id),
+    deleteExperiment: (id) => exps.setExperimentLifecycle(ctx, id, 'deleted'),
+    restoreExperiment: (id) => exps.setExperimentLifecycle(ctx, id, 'active'),
 
     createRun: (req) => runs.createRun(ctx, req),
     importRun: (req) => importRun(ctx, req),

@@ -85,3 +85,46 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/** The rows `select` returns for each chunk of `keys` (at most `size` bound parameters a query), in chunk order. */
+export async function selectInChunks<K, T>(
+  keys: readonly K[],
+  size: number,
+  select: (part: K[]) => Promise<T[]>,
+): Promise<T[]> {
+  const out: T[] = [];
+  for (const part of chunks(keys, size)) out.push(...(await select(part)));
+  return out;
+}
+
+/**
+ * `columns` of the rows of `table` whose `keyColumn` is one of `keys` (in chunks of `size` bound
+ * parameters), each chunk's rows ordered by `orderBy`. Names are this package's own, never input.
+ */
+export function selectWhereIn<T>(
+  db: Db,
+  table: string,
+  columns: readonly string[],
+  keyColumn: string,
+  keys: readonly (string | number)[],
+  orderBy: string,
+  size: number,
+): Promise<T[]> {
+  const list = sql.join(columns.map((c) => sql.ref(c)));
+  return selectInChunks(keys, size, async (part) => {
+    const q = sql<T>`SELECT ${list} FROM ${sql.table(table)} WHERE ${sql.ref(keyColumn)} IN (${sql.join(part)}) ORDER BY ${sql.ref(orderBy)}`;
+    return (await q.execute(db)).rows;
+  });
+}
+
+/** Rows grouped by `key`, each group in row order. */
+export function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
