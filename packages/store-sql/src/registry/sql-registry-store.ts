@@ -7,8 +7,14 @@
  * transaction, retrying when a writer that took no lock (MLflow itself) claimed the number first.
  */
 import {
+  type CreateModelVersionRequest,
   IS_PROMPT_TAG,
   MlflowError,
+  type ModelRegistryStore,
+  type ModelVersion,
+  type RegisteredModel,
+  type SearchRegistryRequest,
+  type TrackingStore,
   canonicalStage,
   resolveModelUri,
   uriScheme,
@@ -17,14 +23,6 @@ import {
   validateRegisteredModelName,
   validateRegistryTagValue,
   validateTagKey,
-} from '@mlflow-ts/format';
-import type {
-  CreateModelVersionRequest,
-  ModelRegistryStore,
-  ModelVersion,
-  RegisteredModel,
-  SearchRegistryRequest,
-  TrackingStore,
 } from '@mlflow-ts/format';
 import { connectSql } from '../connect.js';
 import type { ConnectOptions, SqlConnection } from '../connect.js';

@@ -10,6 +10,9 @@ import {
   MAX_SPANS_PER_BATCH,
   MlflowError,
   TRACE_KEYS,
+  type Trace,
+  type TraceInfo,
+  type TraceStore,
   assertTraceId,
   checkSpanBatch,
   isTraceComplete,
@@ -21,7 +24,6 @@ import {
   validateDeleteTraces,
   validateTraceTag,
 } from '@mlflow-ts/format';
-import type { Trace, TraceInfo, TraceStore } from '@mlflow-ts/format';
 import type { SqlConnection } from '../connect.js';
 import type { Db } from '../tracking/transactions.js';
 import { chunks, inWriteTransaction, read } from '../tracking/transactions.js';

@@ -2,9 +2,18 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import {
+  type CreateRunRequest,
+  type DatasetInput,
   MlflowError,
+  type ModelInputRef,
+  type ModelOutputRef,
+  type Page,
   RUN_NAME_TAG,
   RUN_STATUSES,
+  type Run,
+  type RunInfo,
+  type SearchRunsRequest,
+  type UpdateRunRequest,
   parseFilter,
   parseOrderBy,
   resolveMaxResults,
@@ -13,17 +22,6 @@ import {
   validateParam,
   validateTag,
   validateTagKey,
-} from '@mlflow-ts/format';
-import type {
-  CreateRunRequest,
-  DatasetInput,
-  ModelInputRef,
-  ModelOutputRef,
-  Page,
-  Run,
-  RunInfo,
-  SearchRunsRequest,
-  UpdateRunRequest,
 } from '@mlflow-ts/format';
 import { compileSqlFilter, compileSqlOrderBy, JoinSet, pageWindow, presentInFilter, toPage } from '../search/index.js';
 import { appendUriPath, assertDeletedForGc, experimentIdNumber, noSuchRun, type TrackingContext } from './context.js';
