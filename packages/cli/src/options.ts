@@ -98,3 +98,27 @@ export function searchArgs(o: SearchOpts, filter = o.filter) {
     ...(o.pageToken ? { pageToken: o.pageToken } : {}),
   };
 }
+
+/**
+ * `parent delete` and `parent restore` of an entity with a lifecycle stage (experiments, runs): one
+ * required id option, one client call each; `act` returns the line to print.
+ */
+export function addLifecycleCommands(
+  parent: Command,
+  o: {
+    /** The id option's flags, help and parsed property name, e.g. `['--run-id <id>', 'run id', 'runId']`. */
+    id: [flags: string, help: string, key: string];
+    descriptions: { delete: string; restore: string };
+    act: (verb: 'delete' | 'restore', storeUri: string | undefined, id: string) => Promise<string>;
+  },
+  print: (line: string) => void,
+): void {
+  const [flags, help, key] = o.id;
+  for (const verb of ['delete', 'restore'] as const) {
+    withStoreOption(parent.command(verb).description(o.descriptions[verb]))
+      .requiredOption(flags, help)
+      .action(async (opts: Record<string, string | undefined>) => {
+        print(await o.act(verb, opts.backendStoreUri, opts[key]!));
+      });
+  }
+}

@@ -12,6 +12,7 @@ import {
   type SearchOpts,
   type StoreOpts,
   storeCommand,
+  addLifecycleCommands,
 } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
@@ -92,19 +93,27 @@ export function experimentsCommand(ctx: CliContext): Command {
       ctx.print(`Experiment with id ${o.experimentId} has been renamed to '${o.newName}'.`);
     });
 
-  withStoreOption(cmd.command('delete').description('mark an experiment (and its runs) deleted'))
-    .requiredOption('-x, --experiment-id <id>', 'experiment id')
-    .action(async (o: StoreOpts & { experimentId: string }) => {
-      await ctx.client(o.backendStoreUri).deleteExperiment(o.experimentId);
-      ctx.print(`Experiment with ID ${o.experimentId} has been deleted.`);
-    });
-
-  withStoreOption(cmd.command('restore').description('restore a deleted experiment (and its runs)'))
-    .requiredOption('-x, --experiment-id <id>', 'experiment id')
-    .action(async (o: StoreOpts & { experimentId: string }) => {
-      await ctx.client(o.backendStoreUri).restoreExperiment(o.experimentId);
-      ctx.print(`Experiment with id ${o.experimentId} has been restored.`);
-    });
+  addLifecycleCommands(
+    cmd,
+    {
+      id: ['-x, --experiment-id <id>', 'experiment id', 'experimentId'],
+      descriptions: {
+        delete: 'mark an experiment (and its runs) deleted',
+        restore: 'restore a deleted experiment (and its runs)',
+      },
+      // MLflow's own words, "ID" and "id" included.
+      act: async (verb, uri, id) => {
+        const client = ctx.client(uri);
+        if (verb === 'delete') {
+          await client.deleteExperiment(id);
+          return `Experiment with ID ${id} has been deleted.`;
+        }
+        await client.restoreExperiment(id);
+        return `Experiment with id ${id} has been restored.`;
+      },
+    },
+    (l) => ctx.print(l),
+  );
 
   return cmd;
 }

@@ -8,10 +8,10 @@ import {
   collectKeyValue,
   viewOption,
   withSearchOptions,
-  withStoreOption,
   searchArgs,
   type StoreOpts,
   storeCommand,
+  addLifecycleCommands,
 } from '../../options.js';
 import { formatTable, formatTime } from '../../output.js';
 import { UsageError } from '../../usage-error.js';
@@ -149,19 +149,19 @@ export function runsCommand(ctx: CliContext): Command {
       },
     );
 
-  withStoreOption(cmd.command('delete').description('mark a run deleted'))
-    .requiredOption('--run-id <id>', 'run id')
-    .action(async (o: StoreOpts & { runId: string }) => {
-      await ctx.client(o.backendStoreUri).deleteRun(o.runId);
-      ctx.print(`Run with ID ${o.runId} has been deleted.`);
-    });
-
-  withStoreOption(cmd.command('restore').description('restore a deleted run'))
-    .requiredOption('--run-id <id>', 'run id')
-    .action(async (o: StoreOpts & { runId: string }) => {
-      await ctx.client(o.backendStoreUri).restoreRun(o.runId);
-      ctx.print(`Run with ID ${o.runId} has been restored.`);
-    });
+  addLifecycleCommands(
+    cmd,
+    {
+      id: ['--run-id <id>', 'run id', 'runId'],
+      descriptions: { delete: 'mark a run deleted', restore: 'restore a deleted run' },
+      act: async (verb, uri, id) => {
+        const client = ctx.client(uri);
+        await (verb === 'delete' ? client.deleteRun(id) : client.restoreRun(id));
+        return `Run with ID ${id} has been ${verb}d.`;
+      },
+    },
+    (l) => ctx.print(l),
+  );
 
   addLogCommands(cmd, ctx);
   return cmd;
