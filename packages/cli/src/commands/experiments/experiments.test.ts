@@ -65,13 +65,17 @@ describe('mlflow-ts experiments', () => {
     const id = await store.createExperiment({ name: 'old' });
     await cliOk(['experiments', 'rename', '-x', id, '--new-name', 'new', '--backend-store-uri', uri]);
     expect((await store.getExperiment(id)).name).toBe('new');
-    await cliOk(['experiments', 'delete', '-x', id, '--backend-store-uri', uri]);
+    expect(await cliOk(['experiments', 'delete', '-x', id, '--backend-store-uri', uri])).toBe(
+      `Experiment with ID ${id} has been deleted.\n`,
+    );
     expect((await store.getExperiment(id)).lifecycle_stage).toBe('deleted');
     const deleted = JSON.parse(
       await cliOk(['experiments', 'search', '-v', 'deleted_only', '--json', '--backend-store-uri', uri]),
     );
     expect(deleted.experiments.map((e: { experiment_id: string }) => e.experiment_id)).toEqual([id]);
-    await cliOk(['experiments', 'restore', '-x', id, '--backend-store-uri', uri]);
+    expect(await cliOk(['experiments', 'restore', '-x', id, '--backend-store-uri', uri])).toBe(
+      `Experiment with id ${id} has been restored.\n`,
+    );
     expect((await store.getExperiment(id)).lifecycle_stage).toBe('active');
     const table = await cliOk(['experiments', 'search', '--backend-store-uri', uri]);
     expect(table).toMatch(/^Experiment Id\s+Name/);

@@ -128,11 +128,11 @@ describe('mlflow-ts runs', () => {
   it('delete and restore; list --view deleted_only', async () => {
     const r = await fx.store.createRun({ experiment_id: '0', start_time: 1, tags: [] });
     const id = r.info.run_id;
-    await fx.cli(['runs', 'delete', '--run-id', id]);
+    expect(await fx.cli(['runs', 'delete', '--run-id', id])).toBe(`Run with ID ${id} has been deleted.\n`);
     expect((await fx.store.getRun(id)).info.lifecycle_stage).toBe('deleted');
     const deleted = JSON.parse(await fx.cli(['runs', 'list', '--experiment-id', '0', '-v', 'deleted_only', '--json']));
     expect(deleted.runs.map((x: { info: { run_id: string } }) => x.info.run_id)).toEqual([id]);
-    await fx.cli(['runs', 'restore', '--run-id', id]);
+    expect(await fx.cli(['runs', 'restore', '--run-id', id])).toBe(`Run with ID ${id} has been restored.\n`);
     expect((await fx.store.getRun(id)).info.lifecycle_stage).toBe('active');
   });
 
