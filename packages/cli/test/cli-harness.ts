@@ -122,6 +122,8 @@ export interface FileStoreFixture {
   readonly store: FsTrackingStore;
   /** Runs the CLI on this store (`--backend-store-uri <uri>` appended); expects exit 0, returns stdout. */
   cli(args: string[]): Promise<string>;
+  /** The same, returning the whole result whatever the exit code. */
+  run(args: string[]): Promise<CliResult>;
 }
 
 /** Per test: a fresh temp dir with a file store at `<dir>/mlruns` (closed and removed after the test). */
@@ -154,6 +156,7 @@ export function useFileStore(opts: { prefix?: string; cacheDir?: null } = {}): F
       return get().store;
     },
     cli: (args) => cliOk([...args, '--backend-store-uri', get().uri]),
+    run: (args) => runCli([...args, '--backend-store-uri', get().uri]),
   };
 }
 

@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCli, useFileStore } from '../../../test/cli-harness.js';
+import { useFileStore } from '../../../test/cli-harness.js';
 
 const fx = useFileStore();
 let runId: string;
@@ -50,32 +50,14 @@ describe('mlflow-ts artifacts', () => {
   });
 
   it('a missing local path is a one-line user error', async () => {
-    const r = await runCli([
-      'artifacts',
-      'log',
-      '-r',
-      runId,
-      '-l',
-      path.join(fx.dir, 'nope'),
-      '--backend-store-uri',
-      fx.uri,
-    ]);
+    const r = await fx.run(['artifacts', 'log', '-r', runId, '-l', path.join(fx.dir, 'nope')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error: .*nope.*\n$/);
   });
 
   it('draws no progress bar when stderr is not a terminal', async () => {
     await writeFile(path.join(fx.dir, 'big.bin'), Buffer.alloc(9 * 1024 * 1024));
-    const r = await runCli([
-      'artifacts',
-      'log',
-      '-r',
-      runId,
-      '-l',
-      path.join(fx.dir, 'big.bin'),
-      '--backend-store-uri',
-      fx.uri,
-    ]);
+    const r = await fx.run(['artifacts', 'log', '-r', runId, '-l', path.join(fx.dir, 'big.bin')]);
     expect(r).toMatchObject({ code: 0, stderr: '' });
   });
 });
