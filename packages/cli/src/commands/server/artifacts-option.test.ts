@@ -42,6 +42,20 @@ afterAll(async () => {
 
 const capture = () => captureIo(process.env);
 
+/** `mlflow-ts server <args> --port 0` expected to refuse to start: exit 1, one stderr line (returned), nothing listening. */
+async function startError(...args: string[]): Promise<string> {
+  const c = capture();
+  const code = await main(['node', 'mlflow-ts', 'server', ...args, '--port', '0'], {
+    io: c.io,
+    groups: [serverCommand],
+  });
+  expect(code).toBe(1);
+  const err = c.err.join('');
+  expect(err.trim().split('\n')).toHaveLength(1);
+  expect(c.out.join('')).not.toContain('listening');
+  return err;
+}
+
 function pattern(size: number): Uint8Array {
   const out = new Uint8Array(size);
   for (let i = 0; i < size; i++) out[i] = (i * 131 + (i >> 11)) & 0xff;
@@ -123,75 +137,40 @@ describe('mlflow-ts server --artifacts-destination s3://bucket/prefix', () => {
   });
 
   it('refuses a bucket that does not exist with one error line at start', async () => {
-    const c = capture();
-    const code = await main(
-      [
-        'node',
-        'mlflow-ts',
-        'server',
-        '--backend-store-uri',
-        join(dir, 'other'),
-        '--artifacts-destination',
-        's3://no-such-bucket/p',
-        '--port',
-        '0',
-      ],
-      { io: c.io, groups: [serverCommand] },
+    const err = await startError(
+      '--backend-store-uri',
+      join(dir, 'other'),
+      '--artifacts-destination',
+      's3://no-such-bucket/p',
     );
-    expect(code).toBe(1);
-    const err = c.err.join('');
-    expect(err.trim().split('\n')).toHaveLength(1);
     expect(err).toContain('Error (RESOURCE_DOES_NOT_EXIST): --artifacts-destination s3://no-such-bucket/p:');
     expect(err).toContain("S3 bucket 'no-such-bucket' does not exist");
-    expect(c.out.join('')).not.toContain('listening');
   });
 
   it('with --workers, the primary checks the bucket once: one error line, no workers started', async () => {
-    const c = capture();
     const db = `sqlite:///${join(dir, 'workers.db')}`;
-    const code = await main(
-      [
-        'node',
-        'mlflow-ts',
-        'server',
-        '--backend-store-uri',
-        db,
-        '--workers',
-        '2',
-        '--artifacts-destination',
-        's3://no-such-bucket/w',
-        '--port',
-        '0',
-      ],
-      { io: c.io, groups: [serverCommand] },
+    const err = await startError(
+      '--backend-store-uri',
+      db,
+      '--workers',
+      '2',
+      '--artifacts-destination',
+      's3://no-such-bucket/w',
     );
-    expect(code).toBe(1);
-    expect(c.err.join('').trim().split('\n')).toHaveLength(1);
-    expect(c.err.join('')).toContain("S3 bucket 'no-such-bucket' does not exist");
+    expect(err).toContain("S3 bucket 'no-such-bucket' does not exist");
   });
 
   it('refuses wrong credentials with one error line at start', async () => {
-    const c = capture();
     const prev = process.env.AWS_ACCESS_KEY_ID;
     process.env.AWS_ACCESS_KEY_ID = 'WRONG-KEY';
     try {
-      const code = await main(
-        [
-          'node',
-          'mlflow-ts',
-          'server',
-          '--backend-store-uri',
-          join(dir, 'other2'),
-          '--artifacts-destination',
-          's3://mlflow/p',
-          '--port',
-          '0',
-        ],
-        { io: c.io, groups: [serverCommand] },
+      const err = await startError(
+        '--backend-store-uri',
+        join(dir, 'other2'),
+        '--artifacts-destination',
+        's3://mlflow/p',
       );
-      expect(code).toBe(1);
-      expect(c.err.join('').trim().split('\n')).toHaveLength(1);
-      expect(c.err.join('')).toMatch(
+      expect(err).toMatch(
         /^Error \(UNAUTHENTICATED\): --artifacts-destination s3:\/\/mlflow\/p: S3 rejected the credentials/,
       );
     } finally {
