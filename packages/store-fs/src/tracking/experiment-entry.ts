@@ -19,6 +19,22 @@ const SWEEP_SLICE_MS = 4;
 /** Folders inside an experiment directory that are not runs. */
 export const RESERVED_EXPERIMENT_FOLDERS = new Set(['tags', 'datasets', 'traces', 'models']);
 
+/**
+ * The experiment directory's stat, exact enough to tell two changes apart: mtime is a value we chose
+ * (or the kernel's clock), ctime the kernel's clock at the last change of any kind.
+ */
+interface DirMark {
+  mtimeMs: number;
+  ctimeMs: number;
+  size: number;
+  ino: number;
+}
+
+const markOf = (st: fs.Stats): DirMark => ({ mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, size: st.size, ino: st.ino });
+
+const sameMark = (a: DirMark | undefined, b: DirMark | fs.Stats | null): boolean =>
+  !!a && !!b && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.size === b.size && a.ino === b.ino;
+
 export class ExperimentEntry {
   experiment: Experiment | null = null;
   error: string | null = null;
@@ -35,6 +51,16 @@ export class ExperimentEntry {
   private sweeping = false;
   /** Run versions at the last snapshot write; a different sum means the snapshot is stale. */
   private snapshotVersion = -1;
+  /**
+   * Our own bumps (see bumpDir): the directory's mark at which `runs` was complete and current
+   * (`verified`), the mark right after our latest bump when nothing but our own bumps changed the
+   * directory since `verified` (`ownBump`), the runs those bumps were for (`ownRuns`), and the mark
+   * after our latest bump, accepted or not (`lastBump`).
+   */
+  private verified: DirMark | undefined;
+  private ownBump: DirMark | undefined;
+  private readonly ownRuns = new Set<string>();
+  private lastBump: DirMark | undefined;
 
   constructor(
     readonly id: string,
@@ -179,6 +205,20 @@ export class ExperimentEntry {
       this.sweepInBackground(warn, deepEveryMs);
       deep = false;
     }
+    if (!deep && !onRun) {
+      if (sameMark(this.ownBump, st)) {
+        // Only our own writes since the last complete sync: read just the runs they were for.
+        for (const id of this.ownRuns) {
+          const entry = this.runEntry(id);
+          if (entry && !entry.refresh(false, warn)) this.runs.delete(id);
+        }
+        this.ownRuns.clear();
+        this.verified = this.ownBump;
+        this.ownBump = undefined;
+        return;
+      }
+      if (sameMark(this.verified, st)) return;
+    }
     if (!deep && sameStamp(this.dirStamp, stamp) && this.checkedAt - stamp.mtimeMs > RACY_MS) return;
     const listChanged = !sameStamp(this.dirStamp, stamp) || this.checkedAt - stamp.mtimeMs <= RACY_MS;
     if (listChanged) this.relist(warn);
@@ -188,6 +228,12 @@ export class ExperimentEntry {
     }
     this.dirStamp = stamp;
     this.checkedAt = now;
+    // This listing holds every change made before `st` was taken. A later change gets another mark
+    // unless it lands in the same kernel tick: not so when the last change is older than RACY_MS, nor
+    // when `st` is our own bump (its mtime is ours alone, see bumpDir; others write another mtime).
+    this.verified = now - st.ctimeMs > RACY_MS || sameMark(this.lastBump, st) ? markOf(st) : undefined;
+    this.ownBump = undefined;
+    this.ownRuns.clear();
     // Measured from the end: a sweep slower than deepEveryMs must not make every search a sweep.
     if (deep) {
       this.deepAt = Date.now();
@@ -290,6 +336,42 @@ export class ExperimentEntry {
     }
     for (const id of [...this.runs.keys()]) if (!seen.has(id)) this.runs.delete(id);
     void warn;
+  }
+
+  /**
+   * Bumps the directory's mtime after our write to run `runId` (so other stores see it with one stat)
+   * and remembers the mark it left, so that our own next search need not list the directory again
+   * nor stat every run: while the directory has that mark, only `runId` (and runs of earlier own
+   * bumps) changed since our last complete sync.
+   *
+   * Why a change by someone else is not taken for ours: we accept the bump only when the stat just
+   * before it is the mark we already know (`verified`, or our previous bump) — so nobody changed the
+   * directory in between — and the stat just after it has the mtime we wrote. That mtime carries a
+   * random microsecond part (1..999): other mlflow-ts stores write their own (older ones whole
+   * milliseconds), the kernel writes its clock, so a later change by anyone, even in the same
+   * millisecond or the same coarse ctime tick, leaves another mtime; ctime (kernel time of any
+   * change) must match too. What remains is a change landing between our pre-stat and our utimes
+   * (two system calls): it is hidden as a writer that bumps nothing is, until the next deep check
+   * (revalidateMs) or the next bump by anyone else.
+   */
+  bumpDir(runId: string): void {
+    const pre = statOrNull(this.dir);
+    const mtimeMs = Date.now() + (1 + Math.floor(Math.random() * 999)) / 1000;
+    try {
+      fs.utimesSync(this.dir, mtimeMs / 1000, mtimeMs / 1000);
+    } catch {
+      // The experiment may have been moved (deleted) meanwhile; readers re-list anyway.
+    }
+    const post = statOrNull(this.dir);
+    this.lastBump = post && Math.abs(post.mtimeMs - mtimeMs) < 0.001 ? markOf(post) : undefined;
+    if (this.lastBump && sameMark(this.ownBump ?? this.verified, pre)) {
+      this.ownBump = this.lastBump;
+      this.ownRuns.add(runId);
+    } else {
+      this.verified = undefined;
+      this.ownBump = undefined;
+      this.ownRuns.clear();
+    }
   }
 
   /** A run entry by id, loaded on demand even if the listing has not seen it yet. */

@@ -201,13 +201,16 @@ export class StoreState {
    */
   touchRun(run: RunEntry): void {
     const now = Date.now() / 1000;
-    for (const dir of [run.dir, run.experimentDir]) {
-      try {
-        fs.utimesSync(dir, now, now);
-      } catch {
-        // The run may have been moved (experiment deleted) meanwhile; readers re-list anyway.
-      }
+    try {
+      fs.utimesSync(run.dir, now, now);
+    } catch {
+      // The run may have been moved (experiment deleted) meanwhile; readers re-list anyway.
     }
+    // Through our entry of the experiment, so that our own next search knows the bump was ours.
+    const exp = this.experiments.get(run.experimentId);
+    (exp?.dir === run.experimentDir ? exp : new ExperimentEntry(run.experimentId, run.experimentDir)).bumpDir(
+      run.runId,
+    );
     run.invalidate();
     run.touched();
   }
