@@ -130,25 +130,17 @@ describe('experiments list', () => {
     expect(page.url()).toMatch(/#\/experiments\/\d+$/);
 
     await go('#/experiments');
-    const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: 'ui-created' }) });
-    await row.getByRole('button', { name: 'Rename' }).click();
+    const rowOf = (name: string) => page.getByRole('row').filter({ has: page.getByRole('link', { name }) });
+    await rowOf('ui-created').getByRole('button', { name: 'Rename' }).click();
     await page.getByRole('dialog').getByLabel('New name').fill('ui-renamed');
     await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
     await page.getByRole('link', { name: 'ui-renamed' }).waitFor();
 
     page.once('dialog', (d) => void d.accept());
-    await page
-      .getByRole('row')
-      .filter({ has: page.getByRole('link', { name: 'ui-renamed' }) })
-      .getByRole('button', { name: 'Delete' })
-      .click();
+    await rowOf('ui-renamed').getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('link', { name: 'ui-renamed' }).waitFor({ state: 'detached' });
     await page.getByLabel('Show deleted').check();
-    await page
-      .getByRole('row')
-      .filter({ has: page.getByRole('link', { name: 'ui-renamed' }) })
-      .getByRole('button', { name: 'Restore' })
-      .click();
+    await rowOf('ui-renamed').getByRole('button', { name: 'Restore' }).click();
     await page.getByRole('link', { name: 'ui-renamed' }).waitFor({ state: 'detached' });
     await page.getByLabel('Show deleted').uncheck();
     await page.getByRole('link', { name: 'ui-renamed' }).waitFor();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { PNG } from 'pngjs';
-import type { Page, Route } from 'playwright-core';
+import type { Route } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from './browser.js';
 import type { Recorded } from './browser.js';
@@ -87,8 +87,13 @@ async function open(path: string): Promise<void> {
   await rec.page.goto(`${fx.baseUrl}/#/experiments/${fx.experimentId}/runs/${runId()}/artifacts/${path}`);
 }
 
-/** The bytes chromium's network layer received for requests whose URL contains `part`, while `act` runs. */
-async function bytesReceived(page: Page, part: string, act: () => Promise<void>): Promise<number> {
+/**
+ * Opens the artifact at `path` and waits for `notice`; returns the bytes chromium's network layer received
+ * meanwhile for requests whose URL contains the file's name.
+ */
+async function openCounting(path: string, notice: string): Promise<number> {
+  const { page } = rec;
+  const part = path.slice(path.lastIndexOf('/') + 1);
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   const ids = new Set<string>();
@@ -100,7 +105,8 @@ async function bytesReceived(page: Page, part: string, act: () => Promise<void>)
     if (ids.has(e.requestId)) received += e.dataLength;
   });
   try {
-    await act();
+    await open(path);
+    await page.getByText(notice).waitFor();
   } finally {
     await cdp.detach();
   }
@@ -240,11 +246,10 @@ describe('binary artifact previews', () => {
   });
 
   it('stops reading a Parquet file past the cap and says so, having received little more than the cap', async () => {
-    const { page } = rec;
-    const received = await bytesReceived(page, 'big.parquet', async () => {
-      await open('data/big.parquet');
-      await page.getByText('This file is larger than 64 MiB, the most the Parquet preview reads.').waitFor();
-    });
+    const received = await openCounting(
+      'data/big.parquet',
+      'This file is larger than 64 MiB, the most the Parquet preview reads.',
+    );
     expect(received).toBeGreaterThan(64 << 20);
     expect(received).toBeLessThan(HUGE / 2);
     expect(rec.errors).toEqual([]);
@@ -279,10 +284,7 @@ describe('binary artifact previews', () => {
 
   it('shows the first MiB of a large log, whole small ones, and an empty one', async () => {
     const { page } = rec;
-    const received = await bytesReceived(page, 'big.log', async () => {
-      await open('logs/big.log');
-      await page.getByText('Showing the first 1 MiB; download the file for the rest.').waitFor();
-    });
+    const received = await openCounting('logs/big.log', 'Showing the first 1 MiB; download the file for the rest.');
     // the log is 60 MB; the server ignores Range, and the page stopped reading after the first MiB
     expect(received).toBeGreaterThanOrEqual(1 << 20);
     expect(received).toBeLessThan(10 << 20);

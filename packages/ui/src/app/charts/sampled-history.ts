@@ -4,7 +4,7 @@
  * `metrics/get-history-bulk-interval` (at most 100 runs per request, one JSON object per point). At
  * most 2,500 points per run, optionally a step range (zoom).
  */
-import { ApiError, api, request } from '../lib/api.js';
+import { ApiError, api, inChunks, request } from '../lib/api.js';
 import type { Metric } from '../lib/types.js';
 import { metricNumber } from '../lib/types.js';
 
@@ -94,10 +94,8 @@ export async function fetchSampledHistories(
       columnarMissing = true;
     }
   }
-  const chunks: string[][] = [];
-  for (let i = 0; i < runIds.length; i += MAX_RUNS_PER_REQUEST) chunks.push(runIds.slice(i, i + MAX_RUNS_PER_REQUEST));
   const parts = await Promise.all(
-    chunks.map((ids) =>
+    inChunks(runIds, MAX_RUNS_PER_REQUEST).map((ids) =>
       api.get<{ metrics?: Metric[] }>('metrics/get-history-bulk-interval', {
         run_ids: ids,
         metric_key: metricKey,

@@ -151,6 +151,11 @@ export function ModalFrame({
   );
 }
 
+/** The trimmed value of the form's input `name`. */
+export function fieldValue(form: HTMLFormElement, name: string): string {
+  return (form.elements.namedItem(name) as HTMLInputElement).value.trim();
+}
+
 /** A modal dialog with a form; `onSubmit` may throw to show an error. */
 export function Dialog({
   title,
@@ -222,14 +227,7 @@ export function TagEditor({
           <li key={t.key} class="tag">
             <span class="tag-key">{t.key}</span>
             {t.value ? <span class="tag-value">{t.value}</span> : null}
-            <button
-              type="button"
-              class="link"
-              aria-label={`Remove tag ${t.key}`}
-              onClick={() => onDelete(t.key).catch(setError)}
-            >
-              ×
-            </button>
+            <RemoveButton label={`Remove tag ${t.key}`} onClick={() => onDelete(t.key).catch(setError)} />
           </li>
         ))}
       </ul>
@@ -303,5 +301,145 @@ export function InlineAddForm({
       ))}
       <button type="submit">{submitLabel}</button>
     </form>
+  );
+}
+
+/**
+ * A page whose main request is still on its way or has failed. `useAsync` drops the data on an error,
+ * so `if (!x.data) return <PageStatus state={x} … />` shows the error when there is one, else the loading line.
+ */
+export function PageStatus({ state, what, loading }: { state: { error?: Error }; what?: string; loading?: string }) {
+  return (
+    <main class="page">{state.error ? <ErrorBox error={state.error} what={what} /> : <Loading label={loading} />}</main>
+  );
+}
+
+/** A list's failure, or its loading line while there is nothing to show yet. */
+export function ListStatus({
+  state,
+  what,
+}: {
+  state: { data?: unknown; error?: Error; loading: boolean };
+  what: string;
+}) {
+  if (state.error) return <ErrorBox error={state.error} what={what} />;
+  return !state.data && state.loading ? <Loading /> : null;
+}
+
+/** A page's title with its primary action beside it. */
+export function PageHead({ title, action, onAction }: { title: string; action: string; onAction(): void }) {
+  return (
+    <div class="page-head">
+      <h1>{title}</h1>
+      <button type="button" class="primary" onClick={onAction}>
+        {action}
+      </button>
+    </div>
+  );
+}
+
+/** A list page's search box, kept in the URL's `search` (`fallback`: the page's hash when there is none; `reset`: parameters a new search clears). */
+export function SearchBox({
+  what,
+  value,
+  fallback,
+  reset,
+}: {
+  what: string;
+  value: string;
+  fallback: string;
+  reset?: Record<string, undefined>;
+}) {
+  return (
+    <input
+      type="search"
+      aria-label={`Search ${what} by name`}
+      placeholder={`Search ${what}`}
+      value={value}
+      onInput={(e) => navigate(withQuery(location.hash || fallback, { search: e.currentTarget.value, ...reset }), true)}
+    />
+  );
+}
+
+/** A checkbox with its label after it. */
+export function Toggle({
+  checked,
+  onChange,
+  children,
+}: {
+  checked: boolean;
+  onChange(checked: boolean): void;
+  children: ComponentChildren;
+}) {
+  return (
+    <label>
+      <input type="checkbox" checked={checked} onChange={(e) => onChange(e.currentTarget.checked)} /> {children}
+    </label>
+  );
+}
+
+/** A table's column headers; `select` puts an unlabelled (screen-reader "Select") checkbox column first. */
+export function TableHead({ columns, select }: { columns: string[]; select?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {select ? (
+          <th scope="col">
+            <span class="sr-only">Select</span>
+          </th>
+        ) : null}
+        {columns.map((c) => (
+          <th key={c} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
+
+/** The one row of an empty table. */
+export function EmptyRow({ span, children }: { span: number; children: ComponentChildren }) {
+  return (
+    <tr>
+      <td colSpan={span} class="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}
+
+/** The row checkbox of a selectable table: toggles `id` in `selected`. */
+export function SelectBox<K>({
+  label,
+  id,
+  selected,
+  onChange,
+}: {
+  label: string;
+  id: K;
+  selected: Set<K>;
+  onChange(next: Set<K>): void;
+}) {
+  return (
+    <input
+      type="checkbox"
+      aria-label={label}
+      checked={selected.has(id)}
+      onChange={() => {
+        const next = new Set(selected);
+        if (!next.delete(id)) next.add(id);
+        onChange(next);
+      }}
+    />
+  );
+}
+
+/** The × that removes one tag or alias. */
+export function RemoveButton({ label, onClick }: { label: string; onClick(): void }) {
+  return (
+    <button type="button" class="link" aria-label={label} onClick={onClick}>
+      ×
+    </button>
   );
 }

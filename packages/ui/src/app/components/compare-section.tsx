@@ -1,3 +1,5 @@
+import type { ComponentChildren } from 'preact';
+
 /** True when a row's values are not all the same (the row is marked, and kept by "differences only"). */
 const differs = (values: string[]): boolean => new Set(values).size > 1;
 
@@ -42,5 +44,43 @@ export function CompareSection<T>({
         </tr>
       ))}
     </>
+  );
+}
+
+/**
+ * The side-by-side comparison table (compare runs, compare versions): `corner` over the key column, a
+ * header cell per compared item (`head`, keyed by `itemKey`), then the sections as `children`.
+ */
+export function CompareTable<T>({
+  label,
+  corner,
+  items,
+  itemKey,
+  head,
+  children,
+}: {
+  label: string;
+  corner: string;
+  items: T[];
+  itemKey(item: T): string;
+  head(item: T, index: number): ComponentChildren;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class="compare-scroll">
+      <table class="table compare" aria-label={label}>
+        <thead>
+          <tr>
+            <th scope="col">{corner}</th>
+            {items.map((item, i) => (
+              <th key={itemKey(item)} scope="col">
+                {head(item, i)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }

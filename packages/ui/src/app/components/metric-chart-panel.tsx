@@ -4,7 +4,7 @@ import type { BandKind } from '../charts/grouping.js';
 import type { SmoothingKind } from '../charts/smoothing.js';
 import { navigate } from '../lib/hooks.js';
 import { withQuery } from '../lib/router.js';
-import { ErrorBox } from './common.js';
+import { ErrorBox, Toggle } from './common.js';
 
 export interface ChartSettings {
   xAxis: XAxis;
@@ -65,22 +65,12 @@ export function ChartSettingsBar({ settings }: { settings: ChartSettings }) {
         />{' '}
         <output>{settings.weight.toFixed(2)}</output>
       </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={settings.showRaw}
-          onChange={(e) => set({ raw: e.currentTarget.checked ? undefined : 'false' })}
-        />{' '}
+      <Toggle checked={settings.showRaw} onChange={(on) => set({ raw: on ? undefined : 'false' })}>
         Raw line
-      </label>
-      <label>
-        <input
-          type="checkbox"
-          checked={settings.logY}
-          onChange={(e) => set({ logY: e.currentTarget.checked ? 'true' : undefined })}
-        />{' '}
+      </Toggle>
+      <Toggle checked={settings.logY} onChange={(on) => set({ logY: on ? 'true' : undefined })}>
         Log Y
-      </label>
+      </Toggle>
     </div>
   );
 }

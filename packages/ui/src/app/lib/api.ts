@@ -4,6 +4,8 @@
  * server asks for them, live in sessionStorage and travel in the Authorization header, never in a URL.
  */
 
+import type { ModelVersion } from './types.js';
+
 const AUTH_KEY = 'mlflow-ts.authorization';
 
 export class ApiError extends Error {
@@ -76,6 +78,13 @@ export async function failure(res: Response): Promise<ApiError> {
 }
 
 /** A request to a path relative to the page (e.g. `ajax-api/2.0/mlflow/runs/get`). */
+/** `ids` in consecutive slices of at most `size`, for endpoints that take a bounded list per request. */
+export function inChunks<T>(ids: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
+  return chunks;
+}
+
 export async function request<T>(
   path: string,
   init: { method?: string; body?: unknown; query?: Query } = {},
@@ -101,6 +110,17 @@ export const api = {
 };
 
 /** URL of a run artifact (MLflow's `get-artifact`), for <img src> and downloads. */
+/** `model-versions/search`: one page of the versions that match `query.filter`. */
+export function searchModelVersions(query: {
+  filter: string;
+  max_results: number;
+  order_by?: string[];
+}): Promise<ModelVersion[]> {
+  return api
+    .get<{ model_versions?: ModelVersion[] }>('model-versions/search', query)
+    .then((r) => r.model_versions ?? []);
+}
+
 export function artifactUrl(runId: string, path: string): string {
   return `get-artifact${queryString({ path, run_uuid: runId })}`;
 }

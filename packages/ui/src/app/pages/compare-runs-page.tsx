@@ -3,10 +3,10 @@ import type { ParallelCoordinates } from '../charts/parallel-coordinates.js';
 import type { ScatterData, ScatterPlot } from '../charts/scatter.js';
 import { type PlotValue, paramPlotValue } from '../charts/value-scale.js';
 import { runColorCss } from '../components/colors.js';
-import { ErrorBox, KeySelect, Loading } from '../components/common.js';
-import { CompareSection } from '../components/compare-section.js';
+import { KeySelect, PageStatus, Toggle } from '../components/common.js';
+import { CompareSection, CompareTable } from '../components/compare-section.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
-import { api } from '../lib/api.js';
+import { api, inChunks } from '../lib/api.js';
 import { formatDuration, formatNumber, formatTime, sqlString } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
 import { links, splitHash, withQuery } from '../lib/router.js';
@@ -27,10 +27,8 @@ export async function searchRunsByIds(runIds: string[], experimentIds: string[])
     });
     ids = (res.experiments ?? []).map((e) => e.experiment_id);
   }
-  const chunks: string[][] = [];
-  for (let i = 0; i < runIds.length; i += IDS_PER_REQUEST) chunks.push(runIds.slice(i, i + IDS_PER_REQUEST));
   const pages = await Promise.all(
-    chunks.map((chunk) =>
+    inChunks(runIds, IDS_PER_REQUEST).map((chunk) =>
       api.post<{ runs?: Run[] }>('runs/search', {
         experiment_ids: ids,
         filter: `attributes.run_id IN (${chunk.map(sqlString).join(', ')})`,
@@ -195,18 +193,8 @@ export function CompareRunsPage({
     ...metricKeys.slice(0, 4).map((k) => `metrics.${k}`),
   ];
   const scatterKeys = [...paramKeys.map((k) => `params.${k}`), ...metricKeys.map((k) => `metrics.${k}`)];
-  if (result.error)
-    return (
-      <main class="page">
-        <ErrorBox error={result.error} what="Could not load the runs" />
-      </main>
-    );
   if (!result.data)
-    return (
-      <main class="page">
-        <Loading label={`Loading ${runIds.length} runs…`} />
-      </main>
-    );
+    return <PageStatus state={result} what="Could not load the runs" loading={`Loading ${runIds.length} runs…`} />;
   const shown = runs.slice(0, TABLE_RUNS);
   const section = (title: string, keys: string[], value: (r: TableRun, k: string) => string) => (
     <CompareSection title={title} keys={keys} items={shown} value={value} diffOnly={diffOnly} />
@@ -218,49 +206,41 @@ export function CompareRunsPage({
         {runs.length < runIds.length ? <span class="muted">{runIds.length - runs.length} not found</span> : null}
       </div>
       <div class="toolbar">
-        <label>
-          <input
-            type="checkbox"
-            checked={diffOnly}
-            onChange={(e) =>
-              navigate(withQuery(location.hash, { diff: e.currentTarget.checked ? 'true' : undefined }), true)
-            }
-          />{' '}
+        <Toggle
+          checked={diffOnly}
+          onChange={(on) => navigate(withQuery(location.hash, { diff: on ? 'true' : undefined }), true)}
+        >
           Show differences only
-        </label>
+        </Toggle>
       </div>
-      <div class="compare-scroll">
-        <table class="table compare" aria-label="Run comparison">
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              {shown.map((r, i) => (
-                <th key={r.id} scope="col">
-                  <span class="swatch" style={{ background: colors[i] }} aria-hidden="true" />
-                  <a href={links.run(r.experimentId, r.id)}>{r.name}</a>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {section('Attributes', ['Start time', 'Duration', 'Status', 'User'], (r, k) =>
-              k === 'Start time'
-                ? formatTime(r.run.info.start_time)
-                : k === 'Duration'
-                  ? formatDuration(r.run.info.start_time, r.run.info.end_time)
-                  : k === 'Status'
-                    ? r.run.info.status
-                    : (r.run.info.user_id ?? ''),
-            )}
-            {section('Parameters', paramKeys, (r, k) => r.params.get(k) ?? '')}
-            {section('Metrics', metricKeys, (r, k) => {
-              const v = r.metrics.get(k);
-              return v === undefined ? '' : formatNumber(v);
-            })}
-            {section('Tags', tagKeys, (r, k) => r.tags.get(k) ?? '')}
-          </tbody>
-        </table>
-      </div>
+      <CompareTable
+        label="Run comparison"
+        corner="Run"
+        items={shown}
+        itemKey={(r) => r.id}
+        head={(r, i) => (
+          <>
+            <span class="swatch" style={{ background: colors[i] }} aria-hidden="true" />
+            <a href={links.run(r.experimentId, r.id)}>{r.name}</a>
+          </>
+        )}
+      >
+        {section('Attributes', ['Start time', 'Duration', 'Status', 'User'], (r, k) =>
+          k === 'Start time'
+            ? formatTime(r.run.info.start_time)
+            : k === 'Duration'
+              ? formatDuration(r.run.info.start_time, r.run.info.end_time)
+              : k === 'Status'
+                ? r.run.info.status
+                : (r.run.info.user_id ?? ''),
+        )}
+        {section('Parameters', paramKeys, (r, k) => r.params.get(k) ?? '')}
+        {section('Metrics', metricKeys, (r, k) => {
+          const v = r.metrics.get(k);
+          return v === undefined ? '' : formatNumber(v);
+        })}
+        {section('Tags', tagKeys, (r, k) => r.tags.get(k) ?? '')}
+      </CompareTable>
       {runs.length > TABLE_RUNS ? (
         <p class="muted">
           The table shows the first {TABLE_RUNS} runs; the plots show all {runs.length}.
@@ -271,19 +251,7 @@ export function CompareRunsPage({
       {chartMetric ? (
         <section aria-label="Overlaid metric">
           <div class="toolbar">
-            <label>
-              Metric{' '}
-              <select
-                value={chartMetric}
-                onChange={(e) => navigate(withQuery(location.hash, { metric: e.currentTarget.value }), true)}
-              >
-                {metricKeys.map((k) => (
-                  <option key={k} value={k}>
-                    {k}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <KeySelect label="Metric" param="metric" value={chartMetric} keys={metricKeys} />
           </div>
           <ChartSettingsBar settings={chartSettings(query)} />
           <MetricChartPanel metricKey={chartMetric} runs={chartRuns} settings={chartSettings(query)} height={320} />
@@ -314,18 +282,7 @@ export function MetricPage({
     () => (result.data ?? []).map((r, i) => ({ id: r.id, label: r.name, color: runColorCss(i) })),
     [result.data],
   );
-  if (result.error)
-    return (
-      <main class="page">
-        <ErrorBox error={result.error} />
-      </main>
-    );
-  if (!result.data)
-    return (
-      <main class="page">
-        <Loading />
-      </main>
-    );
+  if (!result.data) return <PageStatus state={result} />;
   const first = result.data[0];
   return (
     <main class="page">

@@ -1,6 +1,6 @@
-import { ErrorBox, Loading } from '../components/common.js';
-import { CompareSection } from '../components/compare-section.js';
-import { api, fetchArtifactText, modelVersionArtifactUrl } from '../lib/api.js';
+import { PageStatus } from '../components/common.js';
+import { CompareSection, CompareTable } from '../components/compare-section.js';
+import { api, fetchArtifactText, modelVersionArtifactUrl, searchModelVersions } from '../lib/api.js';
 import { formatNumber, formatTime, sqlString } from '../lib/format.js';
 import { useAsync, useTitle } from '../lib/hooks.js';
 import { links } from '../lib/router.js';
@@ -39,11 +39,8 @@ async function loadCompared(name: string, versions: string[]): Promise<Compared[
   // One search for the versions (not one get per version), one get per source run (runs have no
   // experiment in the URL to batch them by), the MLmodel of each version for its signature.
   const filter = `name = ${sqlString(name)}`;
-  const found = await api.get<{ model_versions?: ModelVersion[] }>('model-versions/search', {
-    filter,
-    max_results: 1000,
-  });
-  const byVersion = new Map((found.model_versions ?? []).map((v) => [v.version, v]));
+  const found = await searchModelVersions({ filter, max_results: 1000 });
+  const byVersion = new Map(found.map((v) => [v.version, v]));
   const picked = versions.map((v) => byVersion.get(v)).filter((v): v is ModelVersion => v !== undefined);
   return Promise.all(
     picked.map(async (version): Promise<Compared> => {
@@ -68,17 +65,9 @@ export function CompareVersionsPage({ name, runsByVersion }: { name: string; run
   const versions = Object.keys(runsByVersion);
   useTitle(`Comparing ${versions.length} versions of ${name}`);
   const result = useAsync(() => loadCompared(name, versions), [name, versions.join()]);
-  if (result.error)
-    return (
-      <main class="page">
-        <ErrorBox error={result.error} what="Could not load the versions" />
-      </main>
-    );
   if (!result.data)
     return (
-      <main class="page">
-        <Loading label={`Loading ${versions.length} versions…`} />
-      </main>
+      <PageStatus state={result} what="Could not load the versions" loading={`Loading ${versions.length} versions…`} />
     );
   const rows = result.data;
   const keysOf = (pick: (r: TableRun) => Map<string, unknown>) =>
@@ -103,49 +92,41 @@ export function CompareVersionsPage({ name, runsByVersion }: { name: string; run
         </h1>
         {rows.length < versions.length ? <span class="muted">{versions.length - rows.length} not found</span> : null}
       </div>
-      <div class="compare-scroll">
-        <table class="table compare" aria-label="Version comparison">
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              {rows.map((c) => (
-                <th key={c.version.version} scope="col">
-                  <a href={links.modelVersion(name, c.version.version)}>Version {c.version.version}</a>
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {section('Attributes', ['Registered at', 'Stage', 'Aliases', 'Source run', 'Description'], (c, k) =>
-              k === 'Registered at'
-                ? formatTime(c.version.creation_timestamp)
-                : k === 'Stage'
-                  ? (c.version.current_stage ?? 'None')
-                  : k === 'Aliases'
-                    ? (c.version.aliases ?? []).map((a) => `@${a}`).join(' ')
-                    : k === 'Source run'
-                      ? (c.run?.name ?? c.version.run_id ?? '')
-                      : (c.version.description ?? ''),
-            )}
-            {section(
-              'Parameters',
-              keysOf((r) => r.params),
-              (c, k) => c.run?.params.get(k) ?? '',
-            )}
-            {section(
-              'Metrics',
-              keysOf((r) => r.metrics),
-              (c, k) => {
-                const v = c.run?.metrics.get(k);
-                return v === undefined ? '' : formatNumber(v);
-              },
-            )}
-            {section('Signature', ['Inputs', 'Outputs'], (c, k) =>
-              schemaText(k === 'Inputs' ? c.signature.inputs : c.signature.outputs),
-            )}
-          </tbody>
-        </table>
-      </div>
+      <CompareTable
+        label="Version comparison"
+        corner="Version"
+        items={rows}
+        itemKey={(c) => c.version.version}
+        head={(c) => <a href={links.modelVersion(name, c.version.version)}>Version {c.version.version}</a>}
+      >
+        {section('Attributes', ['Registered at', 'Stage', 'Aliases', 'Source run', 'Description'], (c, k) =>
+          k === 'Registered at'
+            ? formatTime(c.version.creation_timestamp)
+            : k === 'Stage'
+              ? (c.version.current_stage ?? 'None')
+              : k === 'Aliases'
+                ? (c.version.aliases ?? []).map((a) => `@${a}`).join(' ')
+                : k === 'Source run'
+                  ? (c.run?.name ?? c.version.run_id ?? '')
+                  : (c.version.description ?? ''),
+        )}
+        {section(
+          'Parameters',
+          keysOf((r) => r.params),
+          (c, k) => c.run?.params.get(k) ?? '',
+        )}
+        {section(
+          'Metrics',
+          keysOf((r) => r.metrics),
+          (c, k) => {
+            const v = c.run?.metrics.get(k);
+            return v === undefined ? '' : formatNumber(v);
+          },
+        )}
+        {section('Signature', ['Inputs', 'Outputs'], (c, k) =>
+          schemaText(k === 'Inputs' ? c.signature.inputs : c.signature.outputs),
+        )}
+      </CompareTable>
     </main>
   );
 }

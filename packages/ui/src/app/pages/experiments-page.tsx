@@ -1,5 +1,16 @@
 import { useState } from 'preact/hooks';
-import { Dialog, ErrorBox, Loading } from '../components/common.js';
+import {
+  Dialog,
+  EmptyRow,
+  ErrorBox,
+  fieldValue,
+  ListStatus,
+  PageHead,
+  SearchBox,
+  SelectBox,
+  TableHead,
+  Toggle,
+} from '../components/common.js';
 import { api } from '../lib/api.js';
 import { formatTime, sqlString } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
@@ -36,36 +47,17 @@ export function ExperimentsPage({ hash }: { hash: string }) {
 
   return (
     <main class="page">
-      <div class="page-head">
-        <h1>Experiments</h1>
-        <button type="button" class="primary" onClick={() => setDialog({ kind: 'create' })}>
-          Create experiment
-        </button>
-      </div>
+      <PageHead title="Experiments" action="Create experiment" onAction={() => setDialog({ kind: 'create' })} />
       <div class="toolbar">
-        <input
-          type="search"
-          aria-label="Search experiments by name"
-          placeholder="Search experiments"
-          value={search}
-          onInput={(e) =>
-            navigate(withQuery(location.hash || '#/experiments', { search: e.currentTarget.value }), true)
+        <SearchBox what="experiments" value={search} fallback="#/experiments" />
+        <Toggle
+          checked={viewType === 'DELETED_ONLY'}
+          onChange={(on) =>
+            navigate(withQuery(location.hash || '#/experiments', { lifecycle: on ? 'deleted' : undefined }))
           }
-        />
-        <label>
-          <input
-            type="checkbox"
-            checked={viewType === 'DELETED_ONLY'}
-            onChange={(e) =>
-              navigate(
-                withQuery(location.hash || '#/experiments', {
-                  lifecycle: e.currentTarget.checked ? 'deleted' : undefined,
-                }),
-              )
-            }
-          />{' '}
+        >
           Show deleted
-        </label>
+        </Toggle>
         <button
           type="button"
           disabled={selected.size < 2}
@@ -75,43 +67,20 @@ export function ExperimentsPage({ hash }: { hash: string }) {
         </button>
       </div>
       {actionError ? <ErrorBox error={actionError} /> : null}
-      {list.error ? <ErrorBox error={list.error} what="Could not list experiments" /> : null}
-      {list.loading && !list.data ? <Loading /> : null}
+      <ListStatus state={list} what="Could not list experiments" />
       {list.data ? (
         <table class="table" aria-label="Experiments">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span class="sr-only">Select</span>
-              </th>
-              <th scope="col">Name</th>
-              <th scope="col">ID</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last modified</th>
-              <th scope="col">Artifact location</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <TableHead select columns={['Name', 'ID', 'Created', 'Last modified', 'Artifact location', 'Actions']} />
           <tbody>
-            {list.data.length === 0 ? (
-              <tr>
-                <td colSpan={7} class="muted">
-                  No experiments
-                </td>
-              </tr>
-            ) : null}
+            {list.data.length === 0 ? <EmptyRow span={7}>No experiments</EmptyRow> : null}
             {list.data.map((e) => (
               <tr key={e.experiment_id}>
                 <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select ${e.name}`}
-                    checked={selected.has(e.experiment_id)}
-                    onChange={() => {
-                      const next = new Set(selected);
-                      if (!next.delete(e.experiment_id)) next.add(e.experiment_id);
-                      setSelected(next);
-                    }}
+                  <SelectBox
+                    label={`Select ${e.name}`}
+                    id={e.experiment_id}
+                    selected={selected}
+                    onChange={setSelected}
                   />
                 </td>
                 <td>
@@ -157,11 +126,9 @@ export function ExperimentsPage({ hash }: { hash: string }) {
           submitLabel="Create"
           onClose={() => setDialog(undefined)}
           onSubmit={async (f) => {
-            const name = (f.elements.namedItem('name') as HTMLInputElement).value.trim();
-            const artifact = (f.elements.namedItem('artifact') as HTMLInputElement).value.trim();
             const res = await api.post<{ experiment_id: string }>('experiments/create', {
-              name,
-              artifact_location: artifact || undefined,
+              name: fieldValue(f, 'name'),
+              artifact_location: fieldValue(f, 'artifact') || undefined,
             });
             list.reload();
             navigate(links.experiment(res.experiment_id));
@@ -180,8 +147,10 @@ export function ExperimentsPage({ hash }: { hash: string }) {
           title="Rename experiment"
           onClose={() => setDialog(undefined)}
           onSubmit={async (f) => {
-            const name = (f.elements.namedItem('name') as HTMLInputElement).value.trim();
-            await api.post('experiments/update', { experiment_id: dialog.experiment.experiment_id, new_name: name });
+            await api.post('experiments/update', {
+              experiment_id: dialog.experiment.experiment_id,
+              new_name: fieldValue(f, 'name'),
+            });
             list.reload();
           }}
         >

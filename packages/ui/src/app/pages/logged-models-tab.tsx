@@ -1,4 +1,4 @@
-import { ErrorBox, Loading, Unavailable } from '../components/common.js';
+import { ErrorBox, Loading, TableHead, Unavailable } from '../components/common.js';
 import { api } from '../lib/api.js';
 import { formatNumber, formatTime } from '../lib/format.js';
 import { useAsync, useTitle } from '../lib/hooks.js';
@@ -20,15 +20,7 @@ export function LoggedModelsTab({ experimentId }: { experimentId: string }) {
   if (list.data.length === 0) return <p class="muted">No logged models in this experiment.</p>;
   return (
     <table class="table" aria-label="Logged models">
-      <thead>
-        <tr>
-          <th scope="col">Model</th>
-          <th scope="col">Status</th>
-          <th scope="col">Created</th>
-          <th scope="col">Source run</th>
-          <th scope="col">Metrics</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Model', 'Status', 'Created', 'Source run', 'Metrics']} />
       <tbody>
         {list.data.map((m) => (
           <tr key={m.info.model_id}>

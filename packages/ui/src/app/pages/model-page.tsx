@@ -1,11 +1,19 @@
 import { useState } from 'preact/hooks';
-import { ErrorBox, InlineAddForm, Loading, TagEditor } from '../components/common.js';
+import {
+  ErrorBox,
+  InlineAddForm,
+  PageStatus,
+  RemoveButton,
+  SelectBox,
+  TableHead,
+  TagEditor,
+} from '../components/common.js';
 import { EditableText } from '../components/editable-text.js';
-import { api } from '../lib/api.js';
+import { api, searchModelVersions } from '../lib/api.js';
 import { formatTime, sqlString } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
 import { links } from '../lib/router.js';
-import type { ModelVersion, RegisteredModel } from '../lib/types.js';
+import type { RegisteredModel } from '../lib/types.js';
 
 export function AliasEditor({
   name,
@@ -27,14 +35,10 @@ export function AliasEditor({
         {aliases.map((a) => (
           <li key={a.alias} class="alias">
             @{a.alias} → <a href={links.modelVersion(name, a.version)}>v{a.version}</a>
-            <button
-              type="button"
-              class="link"
-              aria-label={`Remove alias ${a.alias}`}
+            <RemoveButton
+              label={`Remove alias ${a.alias}`}
               onClick={() => api.delete('registered-models/alias', { name, alias: a.alias }).then(onChange, setError)}
-            >
-              ×
-            </button>
+            />
           </li>
         ))}
       </ul>
@@ -71,13 +75,11 @@ export function ModelPage({ name }: { name: string }) {
   );
   const versions = useAsync(
     () =>
-      api
-        .get<{ model_versions?: ModelVersion[] }>('model-versions/search', {
-          filter: `name=${sqlString(name)}`,
-          max_results: 1000,
-          order_by: ['version_number DESC'],
-        })
-        .then((r) => (r.model_versions ?? []).sort((a, b) => Number(b.version) - Number(a.version))),
+      searchModelVersions({
+        filter: `name=${sqlString(name)}`,
+        max_results: 1000,
+        order_by: ['version_number DESC'],
+      }).then((vs) => vs.sort((a, b) => Number(b.version) - Number(a.version))),
     [name],
   );
   const [error, setError] = useState<Error>();
@@ -85,18 +87,7 @@ export function ModelPage({ name }: { name: string }) {
     model.reload();
     versions.reload();
   };
-  if (model.error)
-    return (
-      <main class="page">
-        <ErrorBox error={model.error} what={`Could not load model '${name}'`} />
-      </main>
-    );
-  if (!model.data)
-    return (
-      <main class="page">
-        <Loading />
-      </main>
-    );
+  if (!model.data) return <PageStatus state={model} what={`Could not load model '${name}'`} />;
   const m = model.data;
   return (
     <main class="page">
@@ -162,32 +153,16 @@ export function ModelPage({ name }: { name: string }) {
           </button>
         </div>
         <table class="table" aria-label="Model versions">
-          <thead>
-            <tr>
-              <th scope="col">
-                <span class="sr-only">Select</span>
-              </th>
-              <th scope="col">Version</th>
-              <th scope="col">Registered at</th>
-              <th scope="col">Created by</th>
-              <th scope="col">Stage</th>
-              <th scope="col">Aliases</th>
-              <th scope="col">Description</th>
-            </tr>
-          </thead>
+          <TableHead select columns={['Version', 'Registered at', 'Created by', 'Stage', 'Aliases', 'Description']} />
           <tbody>
             {(versions.data ?? []).map((v) => (
               <tr key={v.version}>
                 <td>
-                  <input
-                    type="checkbox"
-                    aria-label={`Select version ${v.version}`}
-                    checked={picked.has(v.version)}
-                    onChange={() => {
-                      const next = new Set(picked);
-                      if (!next.delete(v.version)) next.add(v.version);
-                      setPicked(next);
-                    }}
+                  <SelectBox
+                    label={`Select version ${v.version}`}
+                    id={v.version}
+                    selected={picked}
+                    onChange={setPicked}
                   />
                 </td>
                 <td>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { ErrorBox, KeyValueTable, Loading, TagEditor } from '../components/common.js';
+import { ErrorBox, KeyValueTable, Loading, PageStatus, TagEditor } from '../components/common.js';
 import { EditableText } from '../components/editable-text.js';
 import { api, fetchArtifactText, modelVersionArtifactUrl } from '../lib/api.js';
 import { formatTime } from '../lib/format.js';
@@ -76,18 +76,7 @@ export function ModelVersionPage({ name, version }: { name: string; version: str
     [runId],
   );
   const [error, setError] = useState<Error>();
-  if (mv.error)
-    return (
-      <main class="page">
-        <ErrorBox error={mv.error} what={`Could not load ${name} version ${version}`} />
-      </main>
-    );
-  if (!mv.data)
-    return (
-      <main class="page">
-        <Loading />
-      </main>
-    );
+  if (!mv.data) return <PageStatus state={mv} what={`Could not load ${name} version ${version}`} />;
   const v = mv.data;
   const aliases = (model.data?.aliases ?? []).filter((a) => a.version === version);
   return (

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { Dialog, ErrorBox, Loading } from '../components/common.js';
+import { Dialog, EmptyRow, fieldValue, ListStatus, PageHead, SearchBox, TableHead } from '../components/common.js';
 import { api } from '../lib/api.js';
 import { formatTime, sqlString } from '../lib/format.js';
 import { navigate, useAsync, useTitle } from '../lib/hooks.js';
@@ -26,44 +26,18 @@ export function ModelsPage({ hash }: { hash: string }) {
   const [creating, setCreating] = useState(false);
   return (
     <main class="page">
-      <div class="page-head">
-        <h1>Registered models</h1>
-        <button type="button" class="primary" onClick={() => setCreating(true)}>
-          Create model
-        </button>
-      </div>
+      <PageHead title="Registered models" action="Create model" onAction={() => setCreating(true)} />
       <div class="toolbar">
-        <input
-          type="search"
-          aria-label="Search models by name"
-          placeholder="Search models"
-          value={search}
-          onInput={(e) =>
-            navigate(withQuery(location.hash || '#/models', { search: e.currentTarget.value, page: undefined }), true)
-          }
-        />
+        <SearchBox what="models" value={search} fallback="#/models" reset={{ page: undefined }} />
       </div>
-      {list.error ? <ErrorBox error={list.error} what="Could not list models" /> : null}
-      {!list.data && list.loading ? <Loading /> : null}
+      <ListStatus state={list} what="Could not list models" />
       {list.data ? (
         <>
           <table class="table" aria-label="Registered models">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Latest version</th>
-                <th scope="col">Aliases</th>
-                <th scope="col">Last modified</th>
-                <th scope="col">Tags</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Latest version', 'Aliases', 'Last modified', 'Tags']} />
             <tbody>
               {(list.data.registered_models ?? []).length === 0 ? (
-                <tr>
-                  <td colSpan={5} class="muted">
-                    No registered models
-                  </td>
-                </tr>
+                <EmptyRow span={5}>No registered models</EmptyRow>
               ) : null}
               {(list.data.registered_models ?? []).map((m) => {
                 const latest = (m.latest_versions ?? []).reduce<string | undefined>(
@@ -113,7 +87,7 @@ export function ModelsPage({ hash }: { hash: string }) {
           submitLabel="Create"
           onClose={() => setCreating(false)}
           onSubmit={async (f) => {
-            const name = (f.elements.namedItem('name') as HTMLInputElement).value.trim();
+            const name = fieldValue(f, 'name');
             await api.post('registered-models/create', { name });
             navigate(links.model(name));
           }}

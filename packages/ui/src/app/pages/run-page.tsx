@@ -1,9 +1,9 @@
 import { useMemo } from 'preact/hooks';
 import { runColorCss } from '../components/colors.js';
-import { ErrorBox, KeyValueTable, Loading, Tabs, TagEditor } from '../components/common.js';
+import { KeyValueTable, PageStatus, Tabs, TagEditor } from '../components/common.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
 import { EditableText } from '../components/editable-text.js';
-import { api } from '../lib/api.js';
+import { api, searchModelVersions } from '../lib/api.js';
 import { formatDuration, formatNumber, formatTime, sqlString } from '../lib/format.js';
 import { useAsync, useTitle } from '../lib/hooks.js';
 import type { RunTab } from '../lib/router.js';
@@ -36,31 +36,12 @@ export function RunPage({
   );
   const versions = useAsync(
     () =>
-      api
-        .get<{ model_versions?: ModelVersion[] }>('model-versions/search', {
-          filter: `run_id=${sqlString(runId)}`,
-          max_results: 100,
-        })
-        .then(
-          (r) => r.model_versions ?? [],
-          () => [] as ModelVersion[],
-        ),
+      searchModelVersions({ filter: `run_id=${sqlString(runId)}`, max_results: 100 }).catch(() => [] as ModelVersion[]),
     [runId],
   );
   const name = run.data?.info.run_name || tagValue(run.data?.data.tags, 'mlflow.runName') || runId;
   useTitle(run.data ? name : 'Run');
-  if (run.error)
-    return (
-      <main class="page">
-        <ErrorBox error={run.error} what={`Could not load run ${runId}`} />
-      </main>
-    );
-  if (!run.data)
-    return (
-      <main class="page">
-        <Loading />
-      </main>
-    );
+  if (!run.data) return <PageStatus state={run} what={`Could not load run ${runId}`} />;
   const r = run.data;
   const eid = r.info.experiment_id;
   const tags = r.data.tags ?? [];

@@ -3,7 +3,7 @@ import type { ChartRun } from '../charts/metric-chart.js';
 import { dashPattern, groupIndex, groupSettings } from '../charts/grouping.js';
 import type { GroupSettings } from '../charts/grouping.js';
 import { runColorCss } from '../components/colors.js';
-import { KeySelect } from '../components/common.js';
+import { KeySelect, Toggle } from '../components/common.js';
 import { ChartSettingsBar, MetricChartPanel, chartSettings } from '../components/metric-chart-panel.js';
 import { navigate } from '../lib/hooks.js';
 import { jsonList, splitHash, withQuery } from '../lib/router.js';
@@ -18,14 +18,9 @@ function GroupBar({ groups, keys }: { groups: GroupSettings; keys: string[] }) {
       <KeySelect label="Colour by" param="groupColor" value={groups.color} keys={keys} none="None" />
       <KeySelect label="Dash by" param="groupDash" value={groups.dash} keys={keys} none="None" />
       <KeySelect label="Subplot by" param="groupFacet" value={groups.facet} keys={keys} none="None" />
-      <label>
-        <input
-          type="checkbox"
-          checked={groups.mean}
-          onChange={(e) => setQuery({ groupMean: e.currentTarget.checked ? 'true' : undefined })}
-        />{' '}
+      <Toggle checked={groups.mean} onChange={(on) => setQuery({ groupMean: on ? 'true' : undefined })}>
         Mean of each group
-      </label>
+      </Toggle>
       <label>
         Band{' '}
         <select

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { Loading, Unavailable } from '../components/common.js';
+import { Loading, TableHead, Unavailable } from '../components/common.js';
 import { ApiError, request } from '../lib/api.js';
 import { formatTime } from '../lib/format.js';
 import { useAsync } from '../lib/hooks.js';
@@ -74,15 +74,7 @@ export function TracesTab({ experimentId }: { experimentId: string }) {
   if (traces.data.length === 0) return <p class="muted">No traces in this experiment.</p>;
   return (
     <table class="table" aria-label="Traces">
-      <thead>
-        <tr>
-          <th scope="col">Trace</th>
-          <th scope="col">Time</th>
-          <th scope="col">State</th>
-          <th scope="col">Duration</th>
-          <th scope="col">Request</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Trace', 'Time', 'State', 'Duration', 'Request']} />
       <tbody>
         {traces.data.map((t) => (
           <TraceRow key={t.trace_id ?? t.request_id} t={t} />
