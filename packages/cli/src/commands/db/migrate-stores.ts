@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { MlflowError, type ArtifactRepository } from '@mlflow-ts/format';
+import { MlflowError, OBJECT_STORE_SCHEMES, type ArtifactRepository } from '@mlflow-ts/format';
 import { localPathOfUri } from '@mlflow-ts/client';
 import { createFsArtifactRepository, createFsRegistryStore, createFsTrackingStore } from '@mlflow-ts/store-fs';
 import type { StoreSet } from '../../copy/index.js';
@@ -30,12 +30,7 @@ const COPY_SOURCE_SCHEMES = [
   'models',
   'mlflow-artifacts',
   'file',
-  's3',
-  'gs',
-  'wasbs',
-  'abfss',
-  'hdfs',
-  'dbfs',
+  ...OBJECT_STORE_SCHEMES,
   'http',
   'https',
   'sftp',
