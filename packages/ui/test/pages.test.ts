@@ -488,16 +488,21 @@ describe('runs table', () => {
         'tree',
         'tree',
       ]);
-    const bars = await page.evaluate(() =>
-      [...document.querySelectorAll<HTMLElement>('.grid-pinned-row')]
-        .filter((r) => r.style.display !== 'none')
-        .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
-        .slice(0, 6)
-        .map((r) => r.style.boxShadow),
-    );
-    expect(bars[0]).not.toBe('');
-    expect(new Set(bars.slice(0, 3)).size).toBe(1);
-    expect(bars[3]).not.toBe(bars[0]);
+    // the pinned rows are redrawn on the next animation frame after the data: poll them, not one read
+    const bars = () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('.grid-pinned-row')]
+          .filter((r) => r.style.display !== 'none')
+          .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+          .slice(0, 6)
+          .map((r) => r.style.boxShadow),
+      );
+    await expect
+      .poll(async () => {
+        const b = await bars();
+        return b[0] !== '' && new Set(b.slice(0, 3)).size === 1 && b[3] !== b[0];
+      })
+      .toBe(true);
     expect(unexpectedErrors()).toEqual([]);
   });
 
@@ -511,8 +516,12 @@ describe('runs table', () => {
     await page.locator('.grid-host[data-rows="14"]').waitFor();
     expect(rec.requests.some((r) => r.path.endsWith('runs/delete'))).toBe(true);
     await page.getByLabel('Show active or deleted runs').selectOption('Deleted');
+    // the Deleted view's own search answered, and its one row drawn (getByRole skips hidden pool rows)
+    await expect
+      .poll(() => rec.requests.some((r) => r.path.endsWith(COLUMNAR) && r.body?.includes('DELETED_ONLY')))
+      .toBe(true);
     await page.locator('.grid-host[data-rows="1"]').waitFor();
-    await page.getByLabel('Select run-02').click();
+    await page.getByRole('checkbox', { name: 'Select run-02' }).click();
     await page.getByRole('button', { name: 'Restore' }).click();
     await page.locator('.grid-host[data-rows="0"]').waitFor();
     expect(unexpectedErrors()).toEqual([]);

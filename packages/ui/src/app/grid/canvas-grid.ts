@@ -372,6 +372,8 @@ export class CanvasGrid {
       if (p && !used.has(i) && p.row.style.display !== 'none') {
         p.row.style.display = 'none';
         p.index = -1;
+        // a hidden pool row names no run (it gets its name again when it shows a row)
+        p.box.removeAttribute('aria-label');
       }
     }
   }
