@@ -508,19 +508,24 @@ describe('runs table', () => {
 
   it('deletes and restores the selected runs', async () => {
     const { page } = rec;
+    // The last test left this document on the same experiment grouped by a param, also 15 rows: wait for
+    // this view's own search (ungrouped) to answer, or the click below lands on the old view's rows.
+    const searched = (match: (body: string) => boolean) =>
+      page.waitForResponse((r) => r.url().includes(COLUMNAR) && match(r.request().postData() ?? ''));
+    const active = searched((body) => !body.includes('params.model ASC') && body.includes('ACTIVE_ONLY'));
     await go(`#/experiments/${fx.experimentId}`);
+    await active;
     await page.locator('.grid-host[data-rows="15"]').waitFor();
-    await page.getByLabel('Select run-02').click();
+    await page.getByRole('checkbox', { name: 'Select run-02' }).click();
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.locator('.grid-host[data-rows="14"]').waitFor();
     expect(rec.requests.some((r) => r.path.endsWith('runs/delete'))).toBe(true);
+    const deleted = searched((body) => body.includes('DELETED_ONLY'));
     await page.getByLabel('Show active or deleted runs').selectOption('Deleted');
-    // the Deleted view's own search answered, and its one row drawn (getByRole skips hidden pool rows)
-    await expect
-      .poll(() => rec.requests.some((r) => r.path.endsWith(COLUMNAR) && r.body?.includes('DELETED_ONLY')))
-      .toBe(true);
+    await deleted;
     await page.locator('.grid-host[data-rows="1"]').waitFor();
+    // getByRole skips hidden pool rows: this waits for the drawn row
     await page.getByRole('checkbox', { name: 'Select run-02' }).click();
     await page.getByRole('button', { name: 'Restore' }).click();
     await page.locator('.grid-host[data-rows="0"]').waitFor();
