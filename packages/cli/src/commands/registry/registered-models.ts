@@ -3,9 +3,7 @@ import { Command } from 'commander';
 import type { CliContext } from '../../cli-context.js';
 import {
   collectKeyValue,
-  withJsonOption,
   withSearchOptions,
-  withStoreOption,
   searchArgs,
   type SearchOpts,
   type StoreOpts,
@@ -29,15 +27,12 @@ export function registeredModelsCommand(ctx: CliContext): Command {
       else ctx.print(`Created registered model '${model.name}'.`);
     });
 
-  withSearchOptions(
-    withJsonOption(withStoreOption(cmd.command('list').alias('search').description('list registered models'))),
-    {
-      filterExample: `"name LIKE 'wine%'"`,
-      orderExample: "'last_updated_timestamp DESC'",
-      maxResults: [1000, 100],
-      what: 'listing',
-    },
-  ).action(async (o: StoreOpts & SearchOpts) => {
+  withSearchOptions(storeCommand(cmd, 'list', 'list registered models').alias('search'), {
+    filterExample: `"name LIKE 'wine%'"`,
+    orderExample: "'last_updated_timestamp DESC'",
+    maxResults: [1000, 100],
+    what: 'listing',
+  }).action(async (o: StoreOpts & SearchOpts) => {
     const page = await ctx.client(o.backendStoreUri).searchRegisteredModels({
       ...searchArgs(o),
     });
