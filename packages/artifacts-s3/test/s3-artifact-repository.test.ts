@@ -170,8 +170,13 @@ describe('S3 artifact repository', () => {
 
   it('reports a bucket that does not exist as one clear RESOURCE_DOES_NOT_EXIST naming the bucket', async () => {
     const repo = createS3ArtifactRepository('s3://no-such-bucket/prefix', { env: s3.env });
-    for (const action of [repo.listArtifacts(), repo.readArtifact('a.txt'), repo.writeArtifact('a.txt', text('a'))]) {
-      const e = await expectMlflowError(action, 'RESOURCE_DOES_NOT_EXIST');
+    // One call at a time: a promise made before it is awaited rejects unhandled if an earlier one is slow.
+    for (const action of [
+      () => repo.listArtifacts(),
+      () => repo.readArtifact('a.txt'),
+      () => repo.writeArtifact('a.txt', text('a')),
+    ]) {
+      const e = await expectMlflowError(action(), 'RESOURCE_DOES_NOT_EXIST');
       expect(e.message).toContain("S3 bucket 'no-such-bucket' does not exist");
       expect(e.message).toContain(s3.endpoint);
     }
