@@ -10,6 +10,10 @@ export default mergeConfig(
       fileParallelism: false,
       testTimeout: 60_000,
       hookTimeout: 120_000,
+      // Known problem: a few page tests share one browser page and still fail now and then on a fresh
+      // machine (deleted-runs, compare-versions: a click or a table waiting past 30 s). Retried until
+      // their causes are found; a test that fails three times in a row still fails the run.
+      retry: 2,
     },
   }),
 );
