@@ -56,7 +56,13 @@ export class CanvasGrid {
   private hover = -1;
   private charW = 7;
   private readonly nameW: number;
-  private pool: { row: HTMLDivElement; box: HTMLInputElement; link: HTMLAnchorElement; index: number }[] = [];
+  private pool: {
+    row: HTMLDivElement;
+    box: HTMLInputElement;
+    link: HTMLAnchorElement;
+    index: number;
+    name: string;
+  }[] = [];
   private readonly resize: ResizeObserver;
 
   constructor(
@@ -331,7 +337,7 @@ export class CanvasGrid {
       box.className = 'grid-check';
       const link = document.createElement('a');
       link.className = 'grid-run-link';
-      const entry = { row, box, link, index: -1 };
+      const entry = { row, box, link, index: -1, name: '' };
       box.addEventListener('click', (e) => {
         e.preventDefault();
         this.options.onToggle(entry.index, e.shiftKey);
@@ -354,9 +360,12 @@ export class CanvasGrid {
       const selected = source.isSelected(r);
       p.row.classList.toggle('selected', selected);
       p.row.classList.toggle('hover', r === this.hover);
-      if (p.index !== r) {
+      // A row's name can arrive after the row is first drawn (a window of the table still loading):
+      // redraw when it changed, not only when the slot shows another row.
+      const name = source.rowName(r);
+      if (p.index !== r || p.name !== name) {
         p.index = r;
-        const name = source.rowName(r);
+        p.name = name;
         p.link.textContent = name;
         p.link.title = name;
         p.link.href = source.rowHref(r);
