@@ -180,7 +180,8 @@ describe('runs table', () => {
     await page.locator('.grid-head-cell[data-col="metrics.loss"]').click();
     await page.waitForFunction(() => location.hash.includes('orderByKey=metrics.loss'));
     await page.waitForFunction(() => document.querySelector('.grid-head-cell.sorted')?.textContent?.includes('▼'));
-    expect(rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss DESC"]'))).toBe(true);
+    // polled: the header shows the sort before the request is recorded
+    await expect.poll(() => rec.requests.some((r) => r.body?.includes('"order_by":["metrics.loss DESC"]'))).toBe(true);
     // loss at step 49 falls with i, so run-00 has the highest final loss among the 12; children have 0.3/0.4
     // (polled: the grid redraws when the server's answer arrives, later on a loaded machine)
     await expect.poll(async () => (await gridState()).names[0]).toBe('run-00');
